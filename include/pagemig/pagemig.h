@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * pagemig: Linux's page-migration subsystem as a user-space library.
+ *
+ * This is the public facade: the only header the CLI, workloads and
+ * benchmarks need.  The library models one machine per process (as the
+ * kernel has one): create it with pagemig_machine_init(), tear it down
+ * with pagemig_machine_exit() before creating another.
+ *
+ * Every call returns 0 or a negative errno unless documented otherwise;
+ * the library never exits, aborts or prints on a success path.  Warnings
+ * and bad-page reports go to the log (stderr unless pagemig_set_log()).
+ */
+#ifndef _PAGEMIG_PAGEMIG_H
+#define _PAGEMIG_PAGEMIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "prandom.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The library is built with hidden visibility; this header's API is not. */
+#pragma GCC visibility push(default)
+
+#define PAGEMIG_PAGE_SIZE	4096UL
+#define PAGEMIG_PAGEBLOCK_PAGES	512UL
+#define PAGEMIG_MAX_ORDER	10
+#define PAGEMIG_NR_ORDERS	(PAGEMIG_MAX_ORDER + 1)
+#define PAGEMIG_NR_ZONES	3	/* DMA32, Normal, Movable */
+#define PAGEMIG_NR_MIGRATETYPES	5	/* Unmovable ... Isolate */
+#define PAGEMIG_MAX_CPUS	64
+
+/* ---- the machine ---- */
+
+struct pagemig_config {
+	uint64_t memory;	/* bytes of "physical memory"; a multiple of 2 MiB */
+	uint64_t dma32;		/* bytes of ZONE_DMA32 at the bottom; UINT64_MAX = default */
+	uint64_t movable;	/* bytes of ZONE_MOVABLE at the top; 0 = none */
+	unsigned int nr_cpus;	/* CPU threads, 1..PAGEMIG_MAX_CPUS */
+	uint64_t seed;		/* for everything random inside the library */
+};
+
+/* Defaults: 256 MiB, default DMA32, no Movable zone, 2 CPUs, seed 1. */
+void pagemig_config_default(struct pagemig_config *cfg);
+
+/*
+ * Check @cfg without building anything.  Returns 0, or -EINVAL/-ENOMEM
+ * with a one-line reason naming the offending field in @err.
+ */
+int pagemig_config_check(const struct pagemig_config *cfg, char *err, size_t errlen);
+
+/* Build the machine: arena, mem_map, zones, free lists.  See config_check. */
+int pagemig_machine_init(const struct pagemig_config *cfg, char *err, size_t errlen);
+void pagemig_machine_exit(void);
+bool pagemig_machine_ready(void);
+
+/* Where library warnings, WARN_ON reports and bad-page reports go. */
+void pagemig_set_log(FILE *f);
+/* How many WARN/VM_WARN/bad-page reports fired since the machine began. */
+unsigned long pagemig_warnings(void);
+/* Lock-order inversions the checker saw (debug builds; 0 otherwise). */
+unsigned long pagemig_lock_inversions(void);
+
+/* ---- allocation, by gfp mask ---- */
+
+/* Parse "GFP_KERNEL|__GFP_RECLAIMABLE" and the like.  -EINVAL names nothing. */
+int pagemig_parse_gfp(const char *s, unsigned int *gfp);
+/* Format a mask as "GFP_KERNEL|__GFP_ZERO"; returns the length written. */
+int pagemig_format_gfp(unsigned int gfp, char *buf, size_t len);
+
+/* Allocate 2^order pages; the first PFN in *pfn.  -ENOMEM, -EINVAL. */
+int pagemig_alloc_pages(unsigned int gfp, unsigned int order, unsigned long *pfn);
+/*
+ * Free what pagemig_alloc_pages() returned.  -EINVAL (nothing freed) if
+ * @pfn is not an allocated block start or the order does not fit it.
+ */
+int pagemig_free_pages(unsigned long pfn, unsigned int order);
+
+/* ---- content verification ---- */
+
+/*
+ * Fill pages [pfn, pfn + nr) with a pattern derived from @tag and each
+ * page's position, and check it back.  check returns the number of pages
+ * whose contents differ.
+ */
+void pagemig_fill_tag(unsigned long pfn, unsigned long nr, uint64_t tag);
+unsigned long pagemig_check_tag(unsigned long pfn, unsigned long nr, uint64_t tag);
+
+/* ---- figures ---- */
+
+struct pagemig_zone_stats {
+	const char *name;
+	bool populated;
+	unsigned long start_pfn, spanned, present, managed;
+	unsigned long free, min, low, high;
+	unsigned long nr_free[PAGEMIG_NR_ORDERS];
+	unsigned long nr_free_mt[PAGEMIG_NR_MIGRATETYPES][PAGEMIG_NR_ORDERS];
+	unsigned long nr_blocks_mt[PAGEMIG_NR_MIGRATETYPES];
+};
+
+int pagemig_zone_stats(int zone, struct pagemig_zone_stats *out);
+const char *pagemig_migratetype_name(int mt);
+
+/* /proc/vmstat as (name, value) pairs in the kernel's order. */
+unsigned int pagemig_vmstat_count(void);
+const char *pagemig_vmstat_name(unsigned int i);
+unsigned long pagemig_vmstat_value(unsigned int i);
+/* One counter by its /proc/vmstat name; -ENOENT if unknown. */
+int pagemig_vmstat_get(const char *name, unsigned long *value);
+
+/* The kernel's /proc files, byte-compatible in layout. */
+int pagemig_show_vmstat(FILE *f);
+int pagemig_show_buddyinfo(FILE *f);
+int pagemig_show_pagetypeinfo(FILE *f);
+int pagemig_show_zoneinfo(FILE *f);
+
+/* Frames of the arena resident in host memory (for RSS figures). */
+unsigned long pagemig_resident_pages(void);
+unsigned long pagemig_total_pages(void);
+unsigned long pagemig_free_pages_count(void);
+
+/*
+ * The expensive validator: walk every zone and check free counts per
+ * order and migratetype, buddy state, pageblock types and page
+ * accounting.  Describes each problem on @f (may be NULL) and returns how
+ * many it found.
+ */
+unsigned long pagemig_validate(FILE *f);
+
+/* ---- fault injection ---- */
+
+unsigned int pagemig_fault_count(void);
+const char *pagemig_fault_name(unsigned int i);
+const char *pagemig_fault_desc(unsigned int i);
+/*
+ * Arm point @name to fail on its @nth hit from now (1 = the next) and on
+ * the @times - 1 hits after it.  -ENOENT for an unknown name.
+ */
+int pagemig_fault_arm(const char *name, unsigned long nth, unsigned long times);
+/* Fail each hit with probability @permille/1000 (seeded). */
+int pagemig_fault_arm_random(const char *name, unsigned int permille);
+void pagemig_fault_disarm_all(void);
+/* How many times @name has failed an operation since armed. */
+unsigned long pagemig_fault_hits(const char *name);
+
+/* ---- version ---- */
+const char *pagemig_version(void);
+
+#pragma GCC visibility pop
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* _PAGEMIG_PAGEMIG_H */
