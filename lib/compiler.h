@@ -17,6 +17,7 @@
 
 #define likely(x)	__builtin_expect(!!(x), 1)
 #define unlikely(x)	__builtin_expect(!!(x), 0)
+#undef __always_inline
 #define __always_inline	inline __attribute__((__always_inline__))
 #define noinline	__attribute__((__noinline__))
 #define __maybe_unused	__attribute__((__unused__))
@@ -38,8 +39,16 @@
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define BUILD_BUG_ON(cond) _Static_assert(!(cond), "BUILD_BUG_ON: " #cond)
 
-#define min(a, b) ({ __typeof__(a) _a = (a); __typeof__(b) _b = (b); _a < _b ? _a : _b; })
-#define max(a, b) ({ __typeof__(a) _a = (a); __typeof__(b) _b = (b); _a > _b ? _a : _b; })
+#define ___PASTE(a, b)	a##b
+#define __PASTE(a, b)	___PASTE(a, b)
+#define __UNIQUE_ID(prefix) __PASTE(__PASTE(__pm_, prefix), __COUNTER__)
+#define __cmp_once(op, a, b, ua, ub) ({				\
+	__typeof__(a) ua = (a);						\
+	__typeof__(b) ub = (b);						\
+	ua op ub ? ua : ub; })
+/* Each use gets its own temporaries, so min(max(..), ..) nests cleanly. */
+#define min(a, b) __cmp_once(<, a, b, __UNIQUE_ID(x), __UNIQUE_ID(y))
+#define max(a, b) __cmp_once(>, a, b, __UNIQUE_ID(x), __UNIQUE_ID(y))
 #define min_t(t, a, b)	min((t)(a), (t)(b))
 #define max_t(t, a, b)	max((t)(a), (t)(b))
 #define clamp(v, lo, hi) min(max(v, lo), hi)

@@ -19,9 +19,14 @@ struct list_head {
 #define LIST_HEAD_INIT(name) { &(name), &(name) }
 #define LIST_HEAD(name) struct list_head name = LIST_HEAD_INIT(name)
 
+/*
+ * ->next is written with WRITE_ONCE() and read by list_empty() with
+ * READ_ONCE(), as in the kernel: lockless emptiness checks (watermark
+ * checks peeking at free lists) are allowed and intended.
+ */
 static inline void INIT_LIST_HEAD(struct list_head *list)
 {
-	list->next = list;
+	WRITE_ONCE(list->next, list);
 	list->prev = list;
 }
 
@@ -31,7 +36,7 @@ static inline void __list_add(struct list_head *new, struct list_head *prev,
 	next->prev = new;
 	new->next = next;
 	new->prev = prev;
-	prev->next = new;
+	WRITE_ONCE(prev->next, new);
 }
 
 static inline void list_add(struct list_head *new, struct list_head *head)
@@ -47,7 +52,7 @@ static inline void list_add_tail(struct list_head *new, struct list_head *head)
 static inline void __list_del(struct list_head *prev, struct list_head *next)
 {
 	next->prev = prev;
-	prev->next = next;
+	WRITE_ONCE(prev->next, next);
 }
 
 static inline void __list_del_entry(struct list_head *entry)
@@ -96,7 +101,7 @@ static inline void __list_splice(const struct list_head *list,
 	struct list_head *first = list->next, *last = list->prev;
 
 	first->prev = prev;
-	prev->next = first;
+	WRITE_ONCE(prev->next, first);
 	last->next = next;
 	next->prev = last;
 }

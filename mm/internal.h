@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * mm/-private declarations.  Never included outside mm/ (a test that
+ * includes one of mm's C files gets it through that file).
+ */
+#ifndef _PAGEMIG_MM_INTERNAL_H
+#define _PAGEMIG_MM_INTERNAL_H
+
+#include <stdio.h>
+
+#include <pagemig/mm.h>
+#include <pagemig/gfp.h>
+#include <pagemig/vmstat.h>
+#include <pagemig/printk.h>
+#include <pagemig/fault-inject.h>
+
+/* ---- buddy helpers ---- */
+
+/* Order of a free block; valid only while PageBuddy() under zone->lock. */
+static inline unsigned int buddy_order(const struct page *page)
+{
+	return (unsigned int)page_private(page);
+}
+
+/*
+ * Racy read for scanners that hold no zone lock: the value may be stale or
+ * garbage, so callers must range-check it.
+ */
+static inline unsigned int buddy_order_unsafe(const struct page *page)
+{
+	return (unsigned int)READ_ONCE(page->private);
+}
+
+static inline void set_buddy_order(struct page *page, unsigned int order)
+{
+	set_page_private(page, order);
+	__SetPageBuddy(page);
+}
+
+static inline unsigned long __find_buddy_pfn(unsigned long pfn, unsigned int order)
+{
+	return pfn ^ (1UL << order);
+}
+
+static inline bool free_area_empty(const struct free_area *area, int mt)
+{
+	return list_empty(&area->free_list[mt]);
+}
+
+static inline bool is_migrate_isolate(int mt)
+{
+	return mt == MIGRATE_ISOLATE;
+}
+
+static inline bool is_migrate_movable(int mt)
+{
+	return mt == MIGRATE_MOVABLE;
+}
+
+/* ---- allocator flags (mm/page_alloc.c) ---- */
+
+#define ALLOC_WMARK_MIN		WMARK_MIN
+#define ALLOC_WMARK_LOW		WMARK_LOW
+#define ALLOC_WMARK_HIGH	WMARK_HIGH
+#define ALLOC_NO_WATERMARKS	0x04	/* don't check watermarks at all */
+#define ALLOC_WMARK_MASK	(ALLOC_NO_WATERMARKS - 1)
+#define ALLOC_OOM		0x08
+#define ALLOC_NON_BLOCK		0x10	/* caller cannot block */
+#define ALLOC_MIN_RESERVE	0x20	/* __GFP_HIGH: may dip below min */
+#define ALLOC_CPUSET		0x40
+#define ALLOC_CMA		0x80
+#define ALLOC_NOFRAGMENT	0x100
+#define ALLOC_HIGHATOMIC	0x200
+#define ALLOC_KSWAPD		0x800
+#define ALLOC_RESERVES	(ALLOC_NON_BLOCK | ALLOC_MIN_RESERVE | ALLOC_HIGHATOMIC | ALLOC_OOM)
+
+struct alloc_context {
+	enum zone_type highest_zoneidx;
+	int migratetype;
+};
+
+/* Free-page-internal flags for __free_one_page(). */
+typedef int fpi_t;
+#define FPI_NONE	0
+#define FPI_TO_TAIL	(1 << 1)	/* put at the tail: less likely reused */
+
+bool zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark,
+		       int highest_zoneidx, unsigned int alloc_flags);
+bool pcp_allowed_order(unsigned int order);
+void drain_all_pages(struct zone *zone);
+void drain_zone_pages(struct zone *zone, int cpu);
+unsigned long zone_pcp_count(struct zone *zone);
+
+void __free_one_page(struct page *page, unsigned long pfn, struct zone *zone,
+		     unsigned int order, int migratetype, fpi_t fpi_flags);
+void free_frozen_pages(struct page *page, unsigned int order);
+bool free_pages_prepare(struct page *page, unsigned int order);
+void post_alloc_hook(struct page *page, unsigned int order, gfp_t gfp);
+void prep_new_page(struct page *page, unsigned int order, gfp_t gfp,
+		   unsigned int alloc_flags);
+
+void del_page_from_free_list(struct page *page, struct zone *zone,
+			     unsigned int order, int migratetype);
+void __add_to_free_list(struct page *page, struct zone *zone,
+			unsigned int order, int migratetype, bool tail);
+unsigned int expand(struct zone *zone, struct page *page, int low, int high,
+		    int migratetype);
+bool move_freepages_block(struct zone *zone, struct page *page,
+			  int old_mt, int new_mt);
+int __isolate_free_page(struct page *page, unsigned int order);
+void __putback_isolated_page(struct page *page, unsigned int order, int mt);
+void split_free_frozen_pages(struct page *page, unsigned int order);
+
+/*
+ * Pages out of the free world (buddy + pcp): allocated, isolated by a
+ * free scanner, or leaked as bad.  Per-CPU, summed when read.
+ */
+void account_used_pages(long nr);
+unsigned long nr_used_pages(void);
+int register_mm_validator(unsigned long (*fn)(FILE *f));
+
+/* Pages leaked by bad-page reports (never returned to a free list). */
+extern atomic_long_t nr_bad_pages;
+void bad_page(struct page *page, const char *reason);
+
+/* ---- machine set-up (mm/mm_init.c) ---- */
+
+struct machine_layout {
+	unsigned long nr_pages;
+	unsigned long zone_pages[MAX_NR_ZONES];	/* low to high, pageblock-aligned */
+	unsigned int nr_cpus;
+};
+
+int mm_init_machine(const struct machine_layout *layout);
+int page_alloc_init_late(void);
+void mm_exit_machine(void);
+void setup_per_zone_wmarks(void);
+void zone_pcp_init(struct zone *zone);
+extern int min_free_kbytes;
+extern int watermark_scale_factor;
+
+/* ---- debug (mm/debug.c) ---- */
+
+unsigned long validate_zones(FILE *f);
+int parse_gfp_string(const char *s, gfp_t *gfp);
+int format_gfp_string(gfp_t gfp, char *buf, size_t len);
+const char *page_flag_name(int bit);
+
+/* ---- vmstat (mm/vmstat.c) ---- */
+
+unsigned long zone_nr_free_mt(struct zone *zone, unsigned int order, int mt);
+
+#endif /* _PAGEMIG_MM_INTERNAL_H */
