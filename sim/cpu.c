@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * CPUs and kernel threads.
+ *
+ * A "CPU" is whatever thread carries that CPU id in thread-local storage:
+ * smp_processor_id() reads it, and per-CPU arrays are indexed by it.  The
+ * main thread and any thread not started here run as CPU 0.  Kernel
+ * threads (kcompactd, balloon workers, zram writers) are pthreads started
+ * with kthread_run_on_cpu() and stopped with kthread_stop(), which follows
+ * the kernel's contract: the thread polls kthread_should_stop() and its
+ * return value is handed to the stopper.
+ *
+ * kernel: preemption and migration between CPUs; here a thread keeps its
+ * CPU id for life and several threads may share one, so per-CPU data
+ * keeps its own lock (see include/pagemig/smp.h).
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <pagemig/smp.h>
+#include "../lib/bug.h"
+
+struct task_struct {
+	pthread_t thread;
+	int (*fn)(void *data);
+	void *data;
+	int cpu;
+	int should_stop;	/* set by kthread_stop(), read by the thread */
+	int ret;		/* fn's result, valid after join */
+	char comm[16];		/* pthread names are limited to 15 chars */
+};
+
+unsigned int nr_cpu_ids = 1;
+__thread int __pm_cpu_id;
+
+/* The kthread this thread runs as, or NULL for ordinary threads. */
+static __thread struct task_struct *current_task;
+
+/**
+ * set_cpu_id - make the calling thread run as a given CPU
+ * @cpu: CPU id, 0 <= @cpu < NR_CPUS
+ *
+ * Used by test and workload threads that want their own per-CPU lists.
+ * An out-of-range id warns and leaves the id unchanged.
+ */
+void set_cpu_id(int cpu)
+{
+	if (WARN_ON(cpu < 0 || cpu >= NR_CPUS))
+		return;
+	__pm_cpu_id = cpu;
+}
+
+static void *kthread_trampoline(void *arg)
+{
+	struct task_struct *task = arg;
+
+	__pm_cpu_id = task->cpu;
+	current_task = task;
+	task->ret = task->fn(task->data);
+	return NULL;
+}
+
+/**
+ * kthread_run_on_cpu - start a kernel thread bound to a CPU id
+ * @fn: the thread's body; it should return when kthread_should_stop()
+ * @data: passed to @fn
+ * @cpu: CPU id the thread runs as
+ * @name: thread name shown by the host (truncated to 15 characters)
+ *
+ * Return: the new task, or NULL if @cpu is out of range, memory is short
+ * or the host refuses another thread.
+ */
+struct task_struct *kthread_run_on_cpu(int (*fn)(void *data), void *data,
+				       int cpu, const char *name)
+{
+	struct task_struct *task;
+
+	if (cpu < 0 || cpu >= NR_CPUS)
+		return NULL;
+	task = calloc(1, sizeof(*task));
+	if (!task)
+		return NULL;
+	task->fn = fn;
+	task->data = data;
+	task->cpu = cpu;
+	if (name)
+		strncpy(task->comm, name, sizeof(task->comm) - 1);
+
+	if (pthread_create(&task->thread, NULL, kthread_trampoline, task)) {
+		free(task);
+		return NULL;
+	}
+	if (task->comm[0])
+		pthread_setname_np(task->thread, task->comm);
+	return task;
+}
+
+/**
+ * kthread_stop - ask a kernel thread to stop and wait for it
+ * @task: a task from kthread_run_on_cpu(); freed here
+ *
+ * Makes kthread_should_stop() true for the thread, then joins it.
+ *
+ * Context: must not be called by @task itself.
+ * Return: the value the thread's function returned.
+ */
+int kthread_stop(struct task_struct *task)
+{
+	int ret;
+
+	/* Pairs with the acquire load in kthread_should_stop(). */
+	__atomic_store_n(&task->should_stop, 1, __ATOMIC_RELEASE);
+	pthread_join(task->thread, NULL);
+	ret = task->ret;
+	free(task);
+	return ret;
+}
+
+/**
+ * kthread_should_stop - has kthread_stop() been called for this thread?
+ *
+ * Return: true once the stopper has asked; always false for threads that
+ * were not started with kthread_run_on_cpu().
+ */
+bool kthread_should_stop(void)
+{
+	struct task_struct *task = current_task;
+
+	return task && __atomic_load_n(&task->should_stop, __ATOMIC_ACQUIRE);
+}
+
+/**
+ * cond_resched - a scheduling point for long loops
+ *
+ * Threads may outnumber the host's cores; a scanner that never blocks
+ * would starve the thread it is waiting on.  Yields every 64 calls, which
+ * is frequent enough for fairness and rare enough to cost nothing.
+ */
+void cond_resched(void)
+{
+	static __thread unsigned int calls;
+
+	if (!(++calls & 63))
+		sched_yield();
+}
+
+/**
+ * ktime_get_ns - monotonic time
+ *
+ * For timeouts and rate limits only; figures come from bench/.
+ *
+ * Return: nanoseconds on CLOCK_MONOTONIC.
+ */
+unsigned long long ktime_get_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (unsigned long long)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/**
+ * msleep - sleep for at least @ms milliseconds
+ * @ms: milliseconds
+ */
+void msleep(unsigned int ms)
+{
+	struct timespec ts = {
+		.tv_sec = ms / 1000,
+		.tv_nsec = (long)(ms % 1000) * 1000000L,
+	};
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}

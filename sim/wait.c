@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Bit waitqueues: sleeping on a bit lock such as PG_locked.
+ *
+ * kernel: a hashed table of wait_queue_heads (folio_wait_table), with
+ * PG_waiters telling the unlocker whether anyone sleeps.  Here the same
+ * shape: a hashed table of buckets, each a pthread mutex, a condition
+ * variable and a count of sleepers, with the caller's @waiters_bit
+ * playing PG_waiters so an uncontended unlock never touches a bucket.
+ *
+ * No wake-up is lost because the lock bit and the waiters bit live in the
+ * same word, so every RMW on them is totally ordered:
+ *
+ *  - a sleeper, holding the bucket mutex, sets the waiters bit and only
+ *    then retries the lock bit;
+ *  - the unlocker clears the lock bit with one RMW that also returns the
+ *    waiters bit.
+ *
+ * If the unlocker's RMW comes after the sleeper's set, it sees the waiters
+ * bit and broadcasts under the bucket mutex, which it can only take once
+ * the sleeper is inside pthread_cond_wait().  If it comes before, the
+ * sleeper's retry finds the lock bit clear.  The waiters bit is cleared
+ * only under the bucket mutex and only when the bucket has no sleepers,
+ * so it cannot be cleared under a sleeper that has just set it.  Buckets
+ * are shared by unrelated words; a shared bucket costs spurious wake-ups,
+ * never missed ones.
+ */
+#include <pthread.h>
+#include <stdint.h>
+
+#include <pagemig/spinlock.h>
+#include "../lib/bitops.h"
+#include "../lib/bug.h"
+
+#define WAIT_TABLE_BITS	8
+#define WAIT_TABLE_SIZE	(1 << WAIT_TABLE_BITS)
+
+struct wait_bucket {
+	pthread_mutex_t lock;
+	pthread_cond_t wait;
+	unsigned int nr_waiters;	/* protected by lock */
+} ____cacheline_aligned;
+
+static struct wait_bucket wait_table[WAIT_TABLE_SIZE] = {
+	[0 ... WAIT_TABLE_SIZE - 1] = {
+		PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0
+	},
+};
+
+static struct wait_bucket *bucket_of(const unsigned long *word)
+{
+	uint64_t h = (uintptr_t)word * 0x9e3779b97f4a7c15ULL;
+
+	return &wait_table[h >> (64 - WAIT_TABLE_BITS)];
+}
+
+/*
+ * Sleep until @bit is clear in @word; take it too if @take.  Called with
+ * the fast path already failed.
+ */
+static void wait_on_bit_common(unsigned long *word, int bit, int waiters_bit,
+			       bool take)
+{
+	struct wait_bucket *b = bucket_of(word);
+	unsigned long mask = BIT(bit);
+
+	pthread_mutex_lock(&b->lock);
+	b->nr_waiters++;
+	for (;;) {
+		/* Announce ourselves before looking at the bit again. */
+		__atomic_fetch_or(word, BIT(waiters_bit), __ATOMIC_SEQ_CST);
+		if (take) {
+			if (!test_and_set_bit_lock(bit, word))
+				break;
+		} else if (!(__atomic_load_n(word, __ATOMIC_SEQ_CST) & mask)) {
+			break;
+		}
+		pthread_cond_wait(&b->wait, &b->lock);
+	}
+	b->nr_waiters--;
+	pthread_mutex_unlock(&b->lock);
+}
+
+/**
+ * wait_on_bit_lock - take a bit lock, sleeping while it is held
+ * @word: the word holding both bits
+ * @bit: the lock bit, < BITS_PER_LONG
+ * @waiters_bit: the "someone sleeps" bit in the same word
+ *
+ * Return with @bit set by the caller, with acquire ordering, like
+ * folio_lock().  @waiters_bit may be left set after return; the next
+ * unlock clears it if nobody sleeps any more.
+ *
+ * Context: may sleep.
+ */
+void wait_on_bit_lock(unsigned long *word, int bit, int waiters_bit)
+{
+	if (!test_and_set_bit_lock(bit, word))
+		return;
+	wait_on_bit_common(word, bit, waiters_bit, true);
+}
+
+/**
+ * clear_bit_unlock_wake - release a bit lock and wake its sleepers
+ * @word: the word holding both bits
+ * @bit: the lock bit, held by the caller
+ * @waiters_bit: the "someone sleeps" bit in the same word
+ *
+ * Release ordering: everything written under the bit lock is visible to
+ * the next holder.  Wakes every sleeper on the bucket; they race again.
+ */
+void clear_bit_unlock_wake(unsigned long *word, int bit, int waiters_bit)
+{
+	struct wait_bucket *b;
+	unsigned long old;
+
+	old = __atomic_fetch_and(word, ~BIT(bit), __ATOMIC_SEQ_CST);
+	WARN_ON_ONCE(!(old & BIT(bit)));
+	if (!(old & BIT(waiters_bit)))
+		return;
+
+	b = bucket_of(word);
+	pthread_mutex_lock(&b->lock);
+	pthread_cond_broadcast(&b->wait);
+	if (!b->nr_waiters)
+		__atomic_fetch_and(word, ~BIT(waiters_bit), __ATOMIC_SEQ_CST);
+	pthread_mutex_unlock(&b->lock);
+}
+
+/**
+ * wait_on_bit - sleep until a bit is clear, without taking it
+ * @word: the word holding both bits
+ * @bit: the bit waited on
+ * @waiters_bit: the "someone sleeps" bit in the same word
+ *
+ * Returns once @bit was seen clear (acquire); it may be set again by
+ * the time the caller looks.  The bit must be cleared with
+ * clear_bit_unlock_wake() for this to wake.
+ *
+ * Context: may sleep.
+ */
+void wait_on_bit(unsigned long *word, int bit, int waiters_bit)
+{
+	if (!(__atomic_load_n(word, __ATOMIC_ACQUIRE) & BIT(bit)))
+		return;
+	wait_on_bit_common(word, bit, waiters_bit, false);
+}
