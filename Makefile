@@ -66,12 +66,14 @@ BENCH_OBJS	:= $(BENCH_SRCS:%.c=$(O)/%.o)
 AUTOCONF	:= $(O)/generated/autoconf.h
 CONFIG_STAMP	:= $(O)/generated/config-$(DEBUG_VM)$(DEBUG_VM_EXPENSIVE)$(YIELD)
 
-.PHONY: all lib cli tests run check stress bench install clean deps FORCE
+.PHONY: all lib cli tests run check stress bench install uninstall clean deps FORCE
 .DEFAULT_GOAL := all
 
 all: $(O)/libpagemig.a $(O)/libpagemig.so $(O)/pagemig
 
 include mk/deps.mk
+include mk/check.mk
+include mk/install.mk
 -include mk/*.local.mk
 
 # ---- configuration header -------------------------------------------------
