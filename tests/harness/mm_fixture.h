@@ -1,0 +1,180 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A machine per test, and the invariants every mm test ends with.
+ *
+ * mm_machine_up() builds a machine through the facade; the "mm" fixture
+ * does it in setup from its variant.  After every test -- in the
+ * fixture's teardown, and from test_after_each for plain TEST()s that
+ * left a machine up -- mm_check_invariants() runs the expensive
+ * validator and checks that free + pcp + used pages add up to the
+ * machine, that no warning fired that the test did not announce
+ * (mm_expect_warnings()), and that every page the test allocated came
+ * back (after a drain, NR_FREE_PAGES equals the managed pages, minus
+ * pages the test announced as leaked by a bad-page report).  Then the
+ * machine is torn down, so every test starts from a fresh one.
+ *
+ * Include after the mm/ file under test (or after internal.h).
+ */
+#ifndef _PAGEMIG_TEST_MM_FIXTURE_H
+#define _PAGEMIG_TEST_MM_FIXTURE_H
+
+#include <errno.h>
+#include <stdio.h>
+
+#include <pagemig/pagemig.h>
+#include "../../mm/internal.h"
+#include "test.h"
+
+#define SZ_1M	(1ULL << 20)
+#define SZ_2M	(2ULL << 20)
+
+/* What the current test announced it does on purpose. */
+static unsigned long mm_allowed_warnings;
+static unsigned long mm_leaked_pages;
+static unsigned long mm_warnings_base;
+
+/* The test triggers @n WARN/bad-page reports on purpose. */
+static inline void mm_expect_warnings(unsigned long n)
+{
+	mm_allowed_warnings += n;
+}
+
+/* The test leaks @n pages on purpose (bad-page reports). */
+static inline void mm_expect_leak(unsigned long n)
+{
+	mm_leaked_pages += n;
+}
+
+/*
+ * The machine's log: stderr with -v, otherwise discarded, so reports a
+ * test provokes on purpose do not clutter a passing run.  A test that
+ * wants to read the log redirects it with pagemig_set_log() itself.
+ */
+static inline FILE *mm_log_stream(void)
+{
+	static FILE *null;
+
+	if (test_verbose())
+		return stderr;
+	if (!null)
+		null = fopen("/dev/null", "w");
+	return null ? null : stderr;
+}
+
+static inline struct zone *mm_zone(int z)
+{
+	return &NODE_DATA(0)->node_zones[z];
+}
+
+/* Build a machine: @memory, @dma32 (UINT64_MAX: default), @movable bytes. */
+#define mm_machine_up(memory, dma32, movable, cpus) do {		\
+	struct pagemig_config __cfg;					\
+	char __err[160] = "";						\
+									\
+	if (pagemig_machine_ready())					\
+		pagemig_machine_exit();					\
+	pagemig_config_default(&__cfg);					\
+	__cfg.memory = (memory);					\
+	__cfg.dma32 = (dma32);						\
+	__cfg.movable = (movable);					\
+	__cfg.nr_cpus = (cpus);						\
+	__cfg.seed = test_seed();					\
+	pagemig_set_log(mm_log_stream());		\
+	if (pagemig_machine_init(&__cfg, __err, sizeof(__err)))		\
+		FAIL("pagemig_machine_init: %s", __err);		\
+	set_cpu_id(0);							\
+	mm_allowed_warnings = 0;					\
+	mm_leaked_pages = 0;						\
+	mm_warnings_base = pagemig_warnings();				\
+} while (0)
+
+/* Free + pcp + used over every zone; must equal the machine's pages. */
+static inline unsigned long mm_accounted_pages(void)
+{
+	unsigned long sum = nr_used_pages();
+	struct zone *zone;
+
+	for_each_populated_zone(zone)
+		sum += zone_page_state(zone, NR_FREE_PAGES) + zone_pcp_count(zone);
+	return sum;
+}
+
+static inline unsigned long mm_managed_pages(void)
+{
+	unsigned long sum = 0;
+	struct zone *zone;
+
+	for_each_populated_zone(zone)
+		sum += zone_managed_pages(zone);
+	return sum;
+}
+
+/*
+ * The invariants.  A test may also call it at quiet points in the
+ * middle (with @all_back false: pages may still be allocated).
+ */
+#define mm_check_invariants(all_back) do {				\
+	unsigned long __bad;						\
+									\
+	ASSERT_TRUE(pagemig_machine_ready());				\
+	__bad = pagemig_validate(stderr);				\
+	EXPECT_EQ(0, __bad);						\
+	EXPECT_EQ(pagemig_total_pages(), mm_accounted_pages());	\
+	EXPECT_EQ(mm_allowed_warnings,					\
+		  pagemig_warnings() - mm_warnings_base);		\
+	EXPECT_EQ(0, pagemig_lock_inversions());			\
+	if (all_back) {							\
+		drain_all_pages(NULL);					\
+		EXPECT_EQ(mm_managed_pages() - mm_leaked_pages,		\
+			  pagemig_free_pages_count());			\
+		EXPECT_EQ(mm_leaked_pages, nr_used_pages());		\
+		EXPECT_EQ(0, pagemig_validate(stderr));			\
+	}								\
+} while (0)
+
+static inline void mm_after_each(struct __test_metadata *_metadata)
+{
+	pagemig_fault_disarm_all();
+	if (!pagemig_machine_ready())
+		return;
+	mm_check_invariants(true);
+	pagemig_machine_exit();
+}
+
+static void __attribute__((constructor)) mm_fixture_register(void)
+{
+	test_after_each = mm_after_each;
+}
+
+/*
+ * The common fixture: a machine sized by the variant.  Files add
+ * variants with FIXTURE_VARIANT_ADD(mm, name) { ... }.
+ */
+FIXTURE(mm) {
+	unsigned long nr_pages;
+};
+
+FIXTURE_VARIANT(mm) {
+	uint64_t memory;
+	uint64_t dma32;
+	uint64_t movable;
+	unsigned int cpus;
+};
+
+FIXTURE_SETUP(mm)
+{
+	mm_machine_up(variant->memory, variant->dma32, variant->movable,
+		      variant->cpus);
+	self->nr_pages = pagemig_total_pages();
+}
+
+FIXTURE_TEARDOWN(mm)
+{
+	pagemig_fault_disarm_all();
+	if (!pagemig_machine_ready())
+		return;
+	mm_check_invariants(true);
+	pagemig_machine_exit();
+}
+
+#endif /* _PAGEMIG_TEST_MM_FIXTURE_H */
