@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * WARN_ON() and friends.  A warning prints the condition and where it was
- * hit, counts itself (tests assert on pagemig_warn_count()) and lets the
+ * hit, counts itself (tests assert on pagemig_warnings()) and lets the
  * caller take its way back.  BUG() is for state too corrupt to go on: it
  * reports and aborts, and is never reachable from bad user input.
  */

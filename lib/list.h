@@ -122,6 +122,33 @@ static inline void list_splice_init(struct list_head *list,
 	}
 }
 
+static inline void list_splice_tail(struct list_head *list,
+				    struct list_head *head)
+{
+	if (!list_empty(list))
+		__list_splice(list, head->prev, head);
+}
+
+/*
+ * Move the entries of @head before @entry to @list (which must be empty);
+ * @entry == @head moves everything.
+ */
+static inline void list_cut_before(struct list_head *list,
+				   struct list_head *head,
+				   struct list_head *entry)
+{
+	if (head->next == entry) {
+		INIT_LIST_HEAD(list);
+		return;
+	}
+	list->next = head->next;
+	list->next->prev = list;
+	list->prev = entry->prev;
+	WRITE_ONCE(list->prev->next, list);
+	WRITE_ONCE(head->next, entry);
+	entry->prev = head;
+}
+
 static inline void list_splice_tail_init(struct list_head *list,
 					 struct list_head *head)
 {

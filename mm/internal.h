@@ -123,6 +123,26 @@ int register_mm_validator(unsigned long (*fn)(FILE *f));
 extern atomic_long_t nr_bad_pages;
 void bad_page(struct page *page, const char *reason);
 
+/*
+ * Task flags of the current thread (kernel: current->flags).  PF_MEMALLOC
+ * marks direct reclaim/compaction, which must not sleep on page locks.
+ */
+#define PF_MEMALLOC	0x00000800
+extern __thread unsigned int current_pf_flags;
+
+static inline unsigned int memalloc_noreclaim_save(void)
+{
+	unsigned int old = current_pf_flags & PF_MEMALLOC;
+
+	current_pf_flags |= PF_MEMALLOC;
+	return old;
+}
+
+static inline void memalloc_noreclaim_restore(unsigned int old)
+{
+	current_pf_flags = (current_pf_flags & ~PF_MEMALLOC) | old;
+}
+
 /* ---- machine set-up (mm/mm_init.c) ---- */
 
 struct machine_layout {

@@ -32,6 +32,7 @@
 #include <pagemig/vmstat.h>
 #include "internal.h"
 
+__thread unsigned int current_pf_flags;
 atomic_long_t _totalram_pages;
 atomic_long_t nr_bad_pages;
 static long used_pages[NR_CPUS];

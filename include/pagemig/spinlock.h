@@ -33,6 +33,7 @@ enum lock_rank {
 	LOCK_RANK_LRU,			/* lruvec->lru_lock */
 	LOCK_RANK_PCP,			/* per_cpu_pages->lock */
 	LOCK_RANK_ZONE,			/* zone->lock */
+	LOCK_RANK_DRIVER_COMM,		/* a driver's hypervisor channel (vmw comm_lock) */
 	LOCK_RANK_LEAF,			/* host models, stats: take nothing inside */
 	NR_LOCK_RANKS,
 };

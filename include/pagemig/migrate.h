@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Page migration: movable_ops registration and migrate_pages().
+ *
+ * A movable_ops page is a typed page that is not a folio -- a balloon page
+ * (PageOffline) or a zsmalloc page (PageZsmalloc) -- whose owner can move
+ * it on request.  The core recognises it by its type plus PG_movable_ops
+ * and finds the owner's callbacks by its type alone; page->mapping is
+ * never used for it.
+ */
+#ifndef _PAGEMIG_MIGRATE_H
+#define _PAGEMIG_MIGRATE_H
+
+#include "mm_types.h"
+#include "page-flags.h"
+#include "migrate_mode.h"
+
+typedef unsigned int isolate_mode_t;
+#define ISOLATE_ASYNC_MIGRATE	((isolate_mode_t)0x4)	/* async compaction */
+#define ISOLATE_UNEVICTABLE	((isolate_mode_t)0x8)	/* hotplug, soft offline */
+
+/**
+ * struct movable_operations - an owner's callbacks for its movable_ops pages
+ * @isolate_page: called with the page locked and a reference held by the
+ *	core.  Return true if the page may be migrated now.  From then on
+ *	the core owns page->lru, so the owner must take the page off any of
+ *	its own lists here.  Must not unlock the page.  An owner returns
+ *	false for a page it has already released.
+ * @migrate_page: called with @src and @dst locked; @src is isolated and
+ *	@dst is a fresh page holding one core reference.  Copy what needs
+ *	copying, set @dst up (type, PG_movable_ops, private data), take the
+ *	owner's reference on @dst and drop it on @src, and return 0.  Return
+ *	-EAGAIN for a transient failure the core will retry; any other error
+ *	is permanent for this run and the page will be put back.  Must not
+ *	touch @src->lru.  A page the owner released while isolated is
+ *	reported as success without doing anything.
+ * @putback_page: called with the page locked when migration gave up on
+ *	it: the owner takes it back into its structures.
+ */
+struct movable_operations {
+	bool (*isolate_page)(struct page *page, isolate_mode_t mode);
+	int (*migrate_page)(struct page *dst, struct page *src,
+			    enum migrate_mode mode);
+	void (*putback_page)(struct page *page);
+};
+
+typedef struct folio *new_folio_t(struct folio *folio, unsigned long private);
+typedef void free_folio_t(struct folio *folio, unsigned long private);
+
+/* migrate_pages() passes of the batch and one-by-one phases. */
+#define NR_MAX_BATCHED_MIGRATION	512
+#define NR_MAX_MIGRATE_PAGES_RETRY	10
+#define NR_MAX_MIGRATE_ASYNC_RETRY	3
+#define NR_MAX_MIGRATE_SYNC_RETRY \
+	(NR_MAX_MIGRATE_PAGES_RETRY - NR_MAX_MIGRATE_ASYNC_RETRY)
+
+int set_movable_ops(const struct movable_operations *ops, enum pagetype type);
+bool isolate_movable_ops_page(struct page *page, isolate_mode_t mode);
+bool isolate_folio_to_list(struct folio *folio, struct list_head *list);
+void putback_movable_pages(struct list_head *l);
+int migrate_pages(struct list_head *from, new_folio_t get_new_folio,
+		  free_folio_t put_new_folio, unsigned long private,
+		  enum migrate_mode mode, int reason,
+		  unsigned int *ret_succeeded);
+
+
+#endif /* _PAGEMIG_MIGRATE_H */

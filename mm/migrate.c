@@ -1,0 +1,709 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The migration core: migrate_pages() and the movable_ops page path.
+ *
+ * Isolators (compaction, contiguous allocation, memory offlining, soft
+ * offline) collect pages on a private list through page->lru and hand the
+ * list to migrate_pages().  It works in batches of up to 512 pages: first
+ * every page of a batch is "unmapped" (allocated a destination, locked,
+ * and for folios unmapped from page tables), then every pair is "moved".
+ * In non-async modes a failed batch is retried page by page.
+ *
+ * movable_ops pages (balloon and zsmalloc pages) travel the same path but
+ * are never unmapped: their owner's migrate_page() callback does the whole
+ * move.  They are recognised by page type plus PG_movable_ops and their
+ * callbacks are looked up by page type in the two slots of
+ * set_movable_ops(); page->mapping is not used for them at all.  The core
+ * still treats them as folios for the reference, the lock and the list
+ * linkage -- each such spot is marked "not folios in the future", the
+ * next step the series announced (see Documentation/movable_ops.md).
+ *
+ * PG_movable_ops_isolated belongs to the core: set here after a
+ * successful isolate_page(), cleared after putback or a successful move.
+ *
+ * Kernel version followed: 6.17 with the set_movable_ops() registration
+ * fix.  Success is 0; the internal "unmapped, ready to move" result is
+ * MIGRATE_UNMAPPED below (kernel 6.17: MIGRATEPAGE_UNMAP, removed in 6.18
+ * together with MIGRATEPAGE_SUCCESS).  The "freed under us" shortcut runs
+ * in migrate_folio_unmap() for every page, movable_ops pages included, as
+ * in 6.17.0.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <pagemig/mm.h>
+#include <pagemig/migrate.h>
+#include <pagemig/vmstat.h>
+#include "internal.h"
+
+/* Internal result of migrate_folio_unmap(): src locked, dst ready. */
+#define MIGRATE_UNMAPPED	1
+
+const char * const migrate_reason_names[MR_TYPES] = {
+	"compaction", "memory_failure", "memory_hotplug", "syscall_or_cpuset",
+	"mempolicy_mbind", "numa_misplaced", "contig_range", "longterm_pin",
+	"demotion", "damon",
+};
+
+/* ------------------------------------------------------------------ */
+/* movable_ops registration and lookup */
+
+static const struct movable_operations *offline_movable_ops;
+static const struct movable_operations *zsmalloc_movable_ops;
+
+/**
+ * set_movable_ops - register (or unregister) the callbacks of a page type
+ * @ops: the callbacks, or NULL to unregister
+ * @type: PGTY_offline (balloon) or PGTY_zsmalloc
+ *
+ * Only these two types can have movable_ops pages.  Concurrent
+ * registration of one type is not supported, as in the kernel.
+ *
+ * Return: 0; -EBUSY if @ops is non-NULL and the slot is taken; -EINVAL
+ * for any other type.
+ */
+int set_movable_ops(const struct movable_operations *ops, enum pagetype type)
+{
+	const struct movable_operations **slot;
+
+	switch (type) {
+	case PGTY_offline:
+		slot = &offline_movable_ops;
+		break;
+	case PGTY_zsmalloc:
+		slot = &zsmalloc_movable_ops;
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (ops && READ_ONCE(*slot))
+		return -EBUSY;
+	WRITE_ONCE(*slot, ops);
+	return 0;
+}
+
+/*
+ * The callbacks of a movable_ops page, by its type.  The type is sticky
+ * until the page is freed, so the answer cannot change while we hold a
+ * reference.  NULL when the owner's slot is empty (unregistered).
+ */
+static const struct movable_operations *page_movable_ops(struct page *page)
+{
+	VM_WARN_ON_ONCE_PAGE(!page_has_movable_ops(page), page);
+	/* Only the balloon marks PageOffline pages movable. */
+	if (PageOffline(page))
+		return READ_ONCE(offline_movable_ops);
+	if (PageZsmalloc(page))
+		return READ_ONCE(zsmalloc_movable_ops);
+	return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* Isolation and putback */
+
+/* A reference on @page unless it is a tail or free page (refcount 0). */
+static struct folio *folio_get_nontail_page(struct page *page)
+{
+	if (unlikely(!get_page_unless_zero(page)))
+		return NULL;
+	return (struct folio *)page;
+}
+
+/**
+ * isolate_movable_ops_page - isolate a movable_ops page for migration
+ * @page: the page
+ * @mode: isolation mode passed to the owner
+ *
+ * Fails if @page is not a movable_ops page, is already isolated, or was
+ * released by its owner.  Once isolated, the page cannot be freed until
+ * it is put back or migrated; the isolation reference taken here stays
+ * with the page.  The caller then links page->lru into its list.
+ *
+ * Context: does not sleep (trylock only).
+ * Return: true if the page was isolated.
+ */
+bool isolate_movable_ops_page(struct page *page, isolate_mode_t mode)
+{
+	/* Not folios in the future: reference and lock will go. */
+	struct folio *folio = folio_get_nontail_page(page);
+	const struct movable_operations *mops;
+
+	/* Free, or just being freed: nothing to isolate. */
+	if (!folio)
+		goto out;
+
+	/*
+	 * Look at the type and flag before touching the lock bit: the
+	 * owner of a freshly allocated page may still be setting its flags
+	 * non-atomically, and an atomic trylock racing with that could lose
+	 * its bits.  Once true, page_has_movable_ops() stays true until the
+	 * page is freed, and our reference keeps it from being freed.
+	 */
+	if (unlikely(!page_has_movable_ops(page)))
+		goto out_putfolio;
+
+	debug_yield();
+	if (unlikely(!folio_trylock(folio)))
+		goto out_putfolio;
+
+	VM_WARN_ON_ONCE_PAGE(!page_has_movable_ops(page), page);
+	/* Two isolators raced and the other one won. */
+	if (PageMovableOpsIsolated(page))
+		goto out_no_isolated;
+
+	mops = page_movable_ops(page);
+	/* kernel before the series: BUG; now a warning and a refusal. */
+	if (WARN_ON_ONCE(!mops))
+		goto out_no_isolated;
+
+	if (should_fail(FAULT_MOPS_ISOLATE) || !mops->isolate_page(page, mode))
+		goto out_no_isolated;
+
+	/* The flag is the core's; an owner must never set it. */
+	VM_WARN_ON_ONCE_PAGE(PageMovableOpsIsolated(page), page);
+	SetPageMovableOpsIsolated(page);
+	folio_unlock(folio);
+	return true;
+
+out_no_isolated:
+	folio_unlock(folio);
+out_putfolio:
+	folio_put(folio);
+out:
+	return false;
+}
+
+/*
+ * Un-isolate a movable_ops page: the owner takes it back, the isolated
+ * flag goes, and the isolation reference is dropped (which may free the
+ * page).  The page lock may sleep.
+ */
+static void putback_movable_ops_page(struct page *page)
+{
+	/* Not folios in the future: lock and reference will go. */
+	struct folio *folio = page_folio(page);
+	const struct movable_operations *mops;
+
+	VM_WARN_ON_ONCE_PAGE(!page_has_movable_ops(page), page);
+	VM_WARN_ON_ONCE_PAGE(!PageMovableOpsIsolated(page), page);
+	folio_lock(folio);
+	mops = page_movable_ops(page);
+	/*
+	 * kernel: the owner cannot be unregistered with pages isolated (a
+	 * module holds them); a NULL here would oops.  We warn and drop
+	 * the isolation instead, so the page is at least not leaked.
+	 */
+	if (!WARN_ON_ONCE(!mops))
+		mops->putback_page(page);
+	ClearPageMovableOpsIsolated(page);
+	folio_unlock(folio);
+	folio_put(folio);
+}
+
+/**
+ * putback_movable_pages - return every page of a migration list
+ * @l: the list; empty on return
+ *
+ * movable_ops pages go back to their owners.  A folio would go back to
+ * its LRU list; folios cannot be isolated yet (LRU isolation arrives with
+ * process memory), so one found here is reported and its isolation
+ * reference dropped.
+ */
+void putback_movable_pages(struct list_head *l)
+{
+	struct folio *folio, *folio2;
+
+	list_for_each_entry_safe(folio, folio2, l, lru) {
+		list_del(&folio->lru);
+		if (likely(page_has_movable_ops(&folio->page))) {
+			putback_movable_ops_page(&folio->page);
+			continue;
+		}
+		WARN_ON_ONCE(1);
+		folio_put(folio);
+	}
+}
+
+/**
+ * isolate_folio_to_list - isolate @folio and add it to @list
+ * @folio: the folio; the caller holds a reference
+ * @list: the migration list
+ *
+ * movable_ops pages are isolated with ISOLATE_UNEVICTABLE and need no
+ * NR_ISOLATED accounting.  Used by memory offlining and soft offline.
+ *
+ * Return: true if the folio is now on @list.
+ */
+bool isolate_folio_to_list(struct folio *folio, struct list_head *list)
+{
+	if (!page_has_movable_ops(&folio->page))
+		return false;
+	if (!isolate_movable_ops_page(&folio->page, ISOLATE_UNEVICTABLE))
+		return false;
+	list_add(&folio->lru, list);
+	return true;
+}
+
+/* ------------------------------------------------------------------ */
+/* Moving one movable_ops page */
+
+/*
+ * Ask the owner to move @src to @dst.  Both are locked; @src is isolated.
+ *
+ * On success the owner has swapped @src for @dst and @src is no longer
+ * isolated; the core still holds its references on both and drops them
+ * in the common tail.  If the owner had released @src meanwhile it
+ * reports success too (nothing to move), and the core is left as the
+ * only owner of both pages.  On failure nothing changed hands and @src
+ * stays isolated, to be retried or put back.
+ *
+ * Not folios in the future: the caller still locks and unlocks both
+ * pages as folios and drops folio references on them.
+ */
+static int migrate_movable_ops_page(struct page *dst, struct page *src,
+				    enum migrate_mode mode)
+{
+	const struct movable_operations *mops;
+	int rc;
+
+	VM_WARN_ON_ONCE_PAGE(!page_has_movable_ops(src), src);
+	VM_WARN_ON_ONCE_PAGE(!PageMovableOpsIsolated(src), src);
+
+	if (should_fail(FAULT_MOPS_MIGRATE))
+		return -EAGAIN;
+	if (should_fail(FAULT_MOPS_MIGRATE_PERM))
+		return -EBUSY;
+	mops = page_movable_ops(src);
+	if (WARN_ON_ONCE(!mops))
+		return -EBUSY;
+	debug_yield();
+	rc = mops->migrate_page(dst, src, mode);
+	if (!rc)
+		ClearPageMovableOpsIsolated(src);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* migrate_pages() */
+
+struct migrate_pages_stats {
+	int nr_succeeded;	/* pages migrated, released-while-isolated included */
+	int nr_failed_pages;	/* pages that failed */
+	int nr_thp_succeeded;
+	int nr_thp_failed;
+	int nr_thp_split;
+	int nr_split;
+};
+
+/* State stashed in dst->private between the unmap and move phases. */
+#define PAGE_WAS_MAPPED		BIT(0)
+#define PAGE_WAS_MLOCKED	BIT(1)
+
+static void __migrate_folio_record(struct folio *dst, int old_page_state)
+{
+	dst->private = (void *)(unsigned long)old_page_state;
+}
+
+static int __migrate_folio_extract(struct folio *dst)
+{
+	int state = (int)(unsigned long)dst->private;
+
+	dst->private = NULL;
+	return state;
+}
+
+/*
+ * Done with a source page: movable_ops pages were never counted in
+ * NR_ISOLATED_*; memory-failure keeps its reference for the poison
+ * handling.  Otherwise drop the isolation reference (usually freeing src).
+ */
+static void migrate_folio_done(struct folio *src, enum migrate_reason reason)
+{
+	if (likely(!page_has_movable_ops(&src->page)) && reason != MR_DEMOTION)
+		mod_node_page_state(folio_pgdat(src), NR_ISOLATED_ANON,
+				    -folio_nr_pages(src));
+	if (reason != MR_MEMORY_FAILURE)
+		folio_put(src);
+}
+
+/* Undo the unmap phase for src; @ret gets it unless it is to be retried. */
+static void migrate_folio_undo_src(struct folio *src, bool locked,
+				   struct list_head *ret)
+{
+	if (locked)
+		folio_unlock(src);
+	if (ret)
+		list_move_tail(&src->lru, ret);
+}
+
+static void migrate_folio_undo_dst(struct folio *dst, bool locked,
+				   free_folio_t put_new_folio,
+				   unsigned long private)
+{
+	if (locked)
+		folio_unlock(dst);
+	if (put_new_folio)
+		put_new_folio(dst, private);
+	else
+		folio_put(dst);
+}
+
+/*
+ * Phase 1 for one page.  Returns 0 if src was freed under us (done),
+ * MIGRATE_UNMAPPED if src and *dstp are locked and ready to move,
+ * -EAGAIN to retry in the next pass, -ENOMEM if no destination could be
+ * had (src stays on the list), or another error (src moved to @ret).
+ */
+static int migrate_folio_unmap(new_folio_t get_new_folio,
+			       free_folio_t put_new_folio, unsigned long private,
+			       struct folio *src, struct folio **dstp,
+			       enum migrate_mode mode, enum migrate_reason reason,
+			       struct list_head *ret)
+{
+	struct folio *dst;
+	bool locked = false, dst_locked = false;
+	int rc = -EAGAIN;
+
+	if (folio_ref_count(src) == 1) {
+		/*
+		 * Only our isolation reference is left: the owner freed the
+		 * page meanwhile.  Count it as migrated; the free path wipes
+		 * PG_movable_ops_isolated with all other flags.
+		 */
+		folio_clear_active(src);
+		folio_clear_unevictable(src);
+		list_del(&src->lru);
+		migrate_folio_done(src, reason);
+		return 0;
+	}
+
+	if (should_fail(FAULT_MIGRATE_ALLOC))
+		return -ENOMEM;
+	dst = get_new_folio(src, private);
+	if (!dst)
+		return -ENOMEM;
+	*dstp = dst;
+	dst->private = NULL;
+
+	if (!folio_trylock(src)) {
+		if (mode == MIGRATE_ASYNC)
+			goto out;
+		/* Direct compaction must not sleep on a page lock. */
+		if (current_pf_flags & PF_MEMALLOC)
+			goto out;
+		/*
+		 * SYNC_LIGHT waits for transient locks only, judged by
+		 * "uptodate".  movable_ops pages test uptodate through the
+		 * PG_movable_ops alias, so they are waited for -- a side
+		 * effect of the series that we keep (spec 3.4).
+		 */
+		if (mode == MIGRATE_SYNC_LIGHT && !folio_test_uptodate(src))
+			goto out;
+		folio_lock(src);
+	}
+	locked = true;
+
+	/*
+	 * The destination is fresh and nobody else should know it, but a
+	 * PFN scanner may have a speculative reference and the lock: back
+	 * off rather than wait.
+	 */
+	if (unlikely(!folio_trylock(dst)))
+		goto out;
+	dst_locked = true;
+
+	if (likely(page_has_movable_ops(&src->page))) {
+		/* Never mapped into page tables: nothing to unmap. */
+		__migrate_folio_record(dst, 0);
+		return MIGRATE_UNMAPPED;
+	}
+
+	/*
+	 * A folio: only LRU isolation puts folios on migration lists, and
+	 * LRU folios arrive with process memory.  Fail it permanently.
+	 */
+	WARN_ON_ONCE(1);
+	rc = -EBUSY;
+out:
+	/* On -EAGAIN src stays on the from list for the next pass. */
+	if (rc == -EAGAIN)
+		ret = NULL;
+	migrate_folio_undo_src(src, locked, ret);
+	migrate_folio_undo_dst(dst, dst_locked, put_new_folio, private);
+	return rc;
+}
+
+/*
+ * Phase 2 for one unmapped pair.  0: src migrated (and released);
+ * -EAGAIN: both stay ready for the next pass; other errors: src goes to
+ * @ret, still isolated, and dst is released.
+ */
+static int migrate_folio_move(free_folio_t put_new_folio, unsigned long private,
+			      struct folio *src, struct folio *dst,
+			      enum migrate_mode mode, enum migrate_reason reason,
+			      struct list_head *ret)
+{
+	int old_page_state = __migrate_folio_extract(dst);
+	struct list_head *prev = dst->lru.prev;
+	int rc;
+
+	list_del(&dst->lru);
+
+	if (WARN_ON_ONCE(!page_has_movable_ops(&src->page))) {
+		rc = -EBUSY;
+		goto out;
+	}
+	rc = migrate_movable_ops_page(&dst->page, &src->page, mode);
+	if (rc)
+		goto out;
+
+	folio_unlock(dst);
+	/*
+	 * Drop the core's reference on dst: it survives only if the owner
+	 * took its own in migrate_page().
+	 */
+	folio_put(dst);
+	list_del(&src->lru);
+	folio_unlock(src);
+	migrate_folio_done(src, reason);
+	return 0;
+
+out:
+	if (rc == -EAGAIN) {
+		list_add(&dst->lru, prev);
+		__migrate_folio_record(dst, old_page_state);
+		return rc;
+	}
+	migrate_folio_undo_src(src, true, ret);
+	migrate_folio_undo_dst(dst, true, put_new_folio, private);
+	return rc;
+}
+
+/*
+ * Migrate the folios on @from in batch: unmap them all, then move them
+ * all, each phase for up to @nr_pass passes while some want a retry.
+ * Permanent failures go to @ret_folios; pages still wanting a retry when
+ * the passes run out stay on @from.
+ *
+ * Return: the number of folios that failed (retries included), or
+ * -ENOMEM when a destination could not be allocated.
+ */
+static int migrate_pages_batch(struct list_head *from, new_folio_t get_new_folio,
+			       free_folio_t put_new_folio, unsigned long private,
+			       enum migrate_mode mode, int reason,
+			       struct list_head *ret_folios,
+			       struct migrate_pages_stats *stats, int nr_pass)
+{
+	int retry = 1, nr_failed = 0, nr_retry_pages = 0, pass, rc, rc_saved = 0;
+	struct folio *folio, *folio2, *dst = NULL, *dst2;
+	LIST_HEAD(unmap_folios);
+	LIST_HEAD(dst_folios);
+
+	VM_WARN_ON_ONCE(mode != MIGRATE_ASYNC && !list_empty(from) &&
+			!list_is_singular(from));
+
+	for (pass = 0; pass < nr_pass && retry; pass++) {
+		retry = 0;
+		nr_retry_pages = 0;
+
+		list_for_each_entry_safe(folio, folio2, from, lru) {
+			int nr_pages = (int)folio_nr_pages(folio);
+
+			cond_resched();
+			rc = migrate_folio_unmap(get_new_folio, put_new_folio,
+						 private, folio, &dst, mode,
+						 reason, ret_folios);
+			switch (rc) {
+			case -ENOMEM:
+				/*
+				 * Memory is short: don't start on more pages,
+				 * move what is already unmapped and stop.
+				 */
+				nr_failed++;
+				stats->nr_failed_pages += nr_pages + nr_retry_pages;
+				rc_saved = rc;
+				if (list_empty(&unmap_folios))
+					goto out;
+				goto move;
+			case -EAGAIN:
+				retry++;
+				nr_retry_pages += nr_pages;
+				break;
+			case 0:
+				stats->nr_succeeded += nr_pages;
+				break;
+			case MIGRATE_UNMAPPED:
+				list_move_tail(&folio->lru, &unmap_folios);
+				list_add_tail(&dst->lru, &dst_folios);
+				break;
+			default:
+				nr_failed++;
+				stats->nr_failed_pages += nr_pages;
+				break;
+			}
+		}
+	}
+	nr_failed += retry;
+	stats->nr_failed_pages += nr_retry_pages;
+move:
+	/* kernel: flush the TLBs of everything unmapped; PTE changes here are immediate. */
+	retry = 1;
+	for (pass = 0; pass < nr_pass && retry; pass++) {
+		retry = 0;
+		nr_retry_pages = 0;
+
+		dst = list_first_entry(&dst_folios, struct folio, lru);
+		dst2 = list_next_entry(dst, lru);
+		list_for_each_entry_safe(folio, folio2, &unmap_folios, lru) {
+			int nr_pages = (int)folio_nr_pages(folio);
+
+			cond_resched();
+			rc = migrate_folio_move(put_new_folio, private, folio,
+						dst, mode, reason, ret_folios);
+			switch (rc) {
+			case -EAGAIN:
+				retry++;
+				nr_retry_pages += nr_pages;
+				break;
+			case 0:
+				stats->nr_succeeded += nr_pages;
+				break;
+			default:
+				nr_failed++;
+				stats->nr_failed_pages += nr_pages;
+				break;
+			}
+			dst = dst2;
+			dst2 = list_next_entry(dst, lru);
+		}
+	}
+	nr_failed += retry;
+	stats->nr_failed_pages += nr_retry_pages;
+	rc = rc_saved ? rc_saved : nr_failed;
+out:
+	/* Pairs still unmapped after the last pass: undo, src to ret. */
+	dst = list_first_entry(&dst_folios, struct folio, lru);
+	dst2 = list_next_entry(dst, lru);
+	list_for_each_entry_safe(folio, folio2, &unmap_folios, lru) {
+		__migrate_folio_extract(dst);
+		migrate_folio_undo_src(folio, true, ret_folios);
+		list_del(&dst->lru);
+		migrate_folio_undo_dst(dst, true, put_new_folio, private);
+		dst = dst2;
+		dst2 = list_next_entry(dst, lru);
+	}
+	return rc;
+}
+
+/*
+ * Non-async modes: one async batch pass first, then every page that
+ * failed it one by one in @mode.
+ */
+static int migrate_pages_sync(struct list_head *from, new_folio_t get_new_folio,
+			      free_folio_t put_new_folio, unsigned long private,
+			      enum migrate_mode mode, int reason,
+			      struct list_head *ret_folios,
+			      struct migrate_pages_stats *stats)
+{
+	struct migrate_pages_stats astats;
+	LIST_HEAD(folios);
+	int rc, nr_failed = 0;
+
+	memset(&astats, 0, sizeof(astats));
+	rc = migrate_pages_batch(from, get_new_folio, put_new_folio, private,
+				 MIGRATE_ASYNC, reason, &folios, &astats,
+				 NR_MAX_MIGRATE_ASYNC_RETRY);
+	stats->nr_succeeded += astats.nr_succeeded;
+	if (rc < 0) {
+		stats->nr_failed_pages += astats.nr_failed_pages;
+		list_splice_tail(&folios, ret_folios);
+		return rc;
+	}
+	/* Everything that failed async is retried below: don't count it. */
+	list_splice_tail_init(&folios, from);
+	while (!list_empty(from)) {
+		list_move(from->next, &folios);
+		rc = migrate_pages_batch(&folios, get_new_folio, put_new_folio,
+					 private, mode, reason, ret_folios,
+					 stats, NR_MAX_MIGRATE_SYNC_RETRY);
+		list_splice_tail_init(&folios, ret_folios);
+		if (rc < 0)
+			return rc;
+		nr_failed += rc;
+	}
+	return nr_failed;
+}
+
+/**
+ * migrate_pages - migrate the pages on a list
+ * @from: isolated pages, linked through lru
+ * @get_new_folio: allocates a destination for a source
+ * @put_new_folio: returns an unused destination (NULL: folio_put() it)
+ * @private: passed to both callbacks
+ * @mode: MIGRATE_ASYNC, MIGRATE_SYNC_LIGHT or MIGRATE_SYNC
+ * @reason: why (MR_COMPACTION, MR_MEMORY_HOTPLUG, ...)
+ * @ret_succeeded: if not NULL, the number of pages migrated
+ *
+ * Pages that migrated are gone from @from (and usually freed); pages
+ * released by their owner while isolated count as migrated.  What could
+ * not be migrated is left on @from, still isolated.
+ *
+ * List ownership: if the return value is not 0, the caller must put the
+ * remaining pages back with putback_movable_pages().
+ *
+ * Return: the number of pages not migrated, or -ENOMEM (some pages may
+ * have migrated before it ran out).
+ */
+int migrate_pages(struct list_head *from, new_folio_t get_new_folio,
+		  free_folio_t put_new_folio, unsigned long private,
+		  enum migrate_mode mode, int reason, unsigned int *ret_succeeded)
+{
+	struct migrate_pages_stats stats;
+	struct folio *folio, *folio2 = NULL;
+	LIST_HEAD(folios);
+	LIST_HEAD(ret_folios);
+	int rc, rc_gather = 0, nr_pages;
+
+	memset(&stats, 0, sizeof(stats));
+again:
+	nr_pages = 0;
+	list_for_each_entry_safe(folio, folio2, from, lru) {
+		nr_pages += (int)folio_nr_pages(folio);
+		if (nr_pages >= NR_MAX_BATCHED_MIGRATION)
+			break;
+	}
+	if (nr_pages >= NR_MAX_BATCHED_MIGRATION)
+		list_cut_before(&folios, from, &folio2->lru);
+	else
+		list_splice_init(from, &folios);
+
+	if (mode == MIGRATE_ASYNC)
+		rc = migrate_pages_batch(&folios, get_new_folio, put_new_folio,
+					 private, mode, reason, &ret_folios,
+					 &stats, NR_MAX_MIGRATE_PAGES_RETRY);
+	else
+		rc = migrate_pages_sync(&folios, get_new_folio, put_new_folio,
+					private, mode, reason, &ret_folios, &stats);
+	list_splice_tail_init(&folios, &ret_folios);
+	if (rc < 0) {
+		rc_gather = rc;
+		goto out;
+	}
+	rc_gather += rc;
+	if (!list_empty(from))
+		goto again;
+out:
+	/* Permanent failures go back on @from for the caller's putback. */
+	list_splice(&ret_folios, from);
+	if (list_empty(from))
+		rc_gather = 0;
+
+	count_vm_events(PGMIGRATE_SUCCESS, stats.nr_succeeded);
+	count_vm_events(PGMIGRATE_FAIL, stats.nr_failed_pages);
+	count_vm_events(THP_MIGRATION_SUCCESS, stats.nr_thp_succeeded);
+	count_vm_events(THP_MIGRATION_FAIL, stats.nr_thp_failed);
+	count_vm_events(THP_MIGRATION_SPLIT, stats.nr_thp_split);
+	if (ret_succeeded)
+		*ret_succeeded = (unsigned int)stats.nr_succeeded;
+	return rc_gather;
+}
