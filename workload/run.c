@@ -1,0 +1,579 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Running a scenario: the machine's lifetime, the tag groups that record
+ * what steps allocated, and the content check over them.
+ *
+ * Every block a step allocates is recorded in a named group (the step's
+ * tag:) with its PFN, order and its index within the group.  The index
+ * and the group's name hash give the block a 64-bit content tag, written
+ * with pagemig_fill_tag() when the block is allocated; whatever moves
+ * the block later (migration, compaction, offlining, in later steps) must
+ * carry the contents along, and run_verify() checks every page of every
+ * live tagged block with pagemig_check_tag().  The final verify after the
+ * last step is what the report's "verify:" line prints.
+ *
+ * Groups keep blocks in allocation order, so free: every-other means
+ * "every other allocation".  Freed blocks are only marked, then packed
+ * out once per operation: that keeps random frees O(n) per round rather
+ * than O(n) per block.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <pagemig/pagemig.h>
+
+#include "scenario.h"
+#include "steps.h"
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static uint64_t fnv1a(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+	return h;
+}
+
+/**
+ * block_tag() - The content tag of the @index-th block of a group.
+ * @g: the group.
+ * @index: the block's allocation index in @g.
+ *
+ * Mixing through splitmix64 makes neighbouring indices give unrelated
+ * tags, so a page copied to the wrong place never checks out by luck.
+ *
+ * Return: the tag for pagemig_fill_tag()/pagemig_check_tag().
+ */
+uint64_t block_tag(const struct tag_group *g, unsigned long index)
+{
+	uint64_t x = g->hash + index;
+
+	return pagemig_splitmix64(&x);
+}
+
+/**
+ * run_find_group() - Look up a tag group by name.
+ * @run: the run.
+ * @name: the group's name.
+ *
+ * Return: the group, or NULL if no step has allocated into it yet.
+ */
+struct tag_group *run_find_group(struct scenario_run *run, const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < run->nr_groups; i++)
+		if (!strcmp(run->groups[i].name, name))
+			return &run->groups[i];
+	return NULL;
+}
+
+/**
+ * run_group() - Look up a tag group by name, creating it if needed.
+ * @run: the run.
+ * @name: the group's name.
+ *
+ * Return: the group, or NULL if the host is out of memory.  Pointers to
+ * groups stay valid only until the next run_group() call.
+ */
+struct tag_group *run_group(struct scenario_run *run, const char *name)
+{
+	struct tag_group *g = run_find_group(run, name), *groups;
+
+	if (g)
+		return g;
+	groups = realloc(run->groups, (run->nr_groups + 1) * sizeof(*groups));
+	if (!groups)
+		return NULL;
+	run->groups = groups;
+	g = &groups[run->nr_groups];
+	memset(g, 0, sizeof(*g));
+	g->name = strdup(name);
+	if (!g->name)
+		return NULL;
+	g->hash = fnv1a(name);
+	run->nr_groups++;
+	return g;
+}
+
+/**
+ * run_gfp_migratetype() - The migratetype a gfp mask allocates from.
+ * @run: the run (it knows the library's gfp bits).
+ * @gfp: the mask.
+ *
+ * The facade does not export gfp_migratetype(); this is the same rule
+ * over the bits pagemig_parse_gfp() gives for __GFP_MOVABLE and
+ * __GFP_RECLAIMABLE.  Both set is a kernel bug (it warns); we call it
+ * movable.
+ *
+ * Return: MT_UNMOVABLE, MT_MOVABLE or MT_RECLAIMABLE.
+ */
+int run_gfp_migratetype(const struct scenario_run *run, unsigned int gfp)
+{
+	if (gfp & run->gfp_movable)
+		return MT_MOVABLE;
+	if (gfp & run->gfp_reclaimable)
+		return MT_RECLAIMABLE;
+	return MT_UNMOVABLE;
+}
+
+/**
+ * group_alloc() - Allocate one block into a group and tag its contents.
+ * @run: the run.
+ * @g: the group.
+ * @gfp: the gfp mask.
+ * @order: the block's order.
+ * @fill: whether to write (and later check) the content tag.
+ *
+ * Return: 0 on success; 1 if the machine had no block to give (counted
+ * in run->alloc_failures: scenarios push machines to that on purpose);
+ * -ENOMEM if the host is out of memory; the library's -EINVAL if it
+ * refused the request.
+ */
+int group_alloc(struct scenario_run *run, struct tag_group *g,
+		unsigned int gfp, unsigned int order, bool fill)
+{
+	struct tag_block *b;
+	unsigned long pfn;
+	int ret;
+
+	if (g->nr == g->cap) {
+		size_t cap = g->cap ? 2 * g->cap : 256;
+
+		b = realloc(g->blocks, cap * sizeof(*b));
+		if (!b)
+			return -ENOMEM;
+		g->blocks = b;
+		g->cap = cap;
+	}
+	ret = pagemig_alloc_pages(gfp, order, &pfn);
+	if (ret == -ENOMEM) {
+		run->alloc_failures++;
+		return 1;
+	}
+	if (ret)
+		return ret;
+	b = &g->blocks[g->nr++];
+	b->pfn = pfn;
+	b->index = g->next_index++;
+	b->order = order;
+	b->mt = run_gfp_migratetype(run, gfp);
+	b->filled = fill;
+	b->live = true;
+	if (fill)
+		pagemig_fill_tag(pfn, 1UL << order, block_tag(g, b->index));
+	return 0;
+}
+
+/**
+ * group_free() - Free the @i-th block of a group.
+ * @run: the run.
+ * @g: the group.
+ * @i: position of a live block in @g->blocks.
+ * @st: counts what was freed; may be NULL.
+ *
+ * The block is only marked dead; group_pack() removes it.
+ *
+ * Return: 0, or the library's -EINVAL if it did not know the block (a
+ * library bug: the block was ours and live).
+ */
+int group_free(struct scenario_run *run, struct tag_group *g, size_t i,
+	       struct free_stats *st)
+{
+	struct tag_block *b = &g->blocks[i];
+	int ret;
+
+	ret = pagemig_free_pages(b->pfn, b->order);
+	if (ret)
+		return ret;
+	b->live = false;
+	if (st) {
+		st->blocks++;
+		st->pages += 1UL << b->order;
+	}
+	return 0;
+}
+
+/**
+ * group_pack() - Drop freed blocks, keeping allocation order.
+ * @g: the group.
+ */
+void group_pack(struct tag_group *g)
+{
+	size_t i, j;
+
+	for (i = j = 0; i < g->nr; i++)
+		if (g->blocks[i].live)
+			g->blocks[j++] = g->blocks[i];
+	g->nr = j;
+}
+
+/**
+ * group_live() - Count live blocks and their pages.
+ * @g: the group.
+ * @pages: if not NULL, set to the pages they hold.
+ *
+ * Return: the number of live blocks.
+ */
+size_t group_live(const struct tag_group *g, unsigned long *pages)
+{
+	unsigned long p = 0;
+	size_t i, n = 0;
+
+	for (i = 0; i < g->nr; i++) {
+		if (!g->blocks[i].live)
+			continue;
+		n++;
+		p += 1UL << g->blocks[i].order;
+	}
+	if (pages)
+		*pages = p;
+	return n;
+}
+
+/**
+ * group_select() - List the live blocks of a group that pass a filter.
+ * @g: the group.
+ * @f: the filter.
+ * @idx: room for g->nr positions; filled in allocation order.
+ *
+ * Return: how many positions were written.
+ */
+size_t group_select(const struct tag_group *g, const struct block_filter *f,
+		    size_t *idx)
+{
+	const struct tag_block *b;
+	size_t i, n = 0;
+
+	for (i = 0; i < g->nr; i++) {
+		b = &g->blocks[i];
+		if (!b->live || b->index < f->min_index)
+			continue;
+		if (f->mt >= 0 && b->mt != f->mt)
+			continue;
+		idx[n++] = i;
+	}
+	return n;
+}
+
+/**
+ * group_free_random() - Free @n blocks picked uniformly from a filter.
+ * @run: the run.
+ * @g: the group.
+ * @f: which blocks may be picked.
+ * @n: how many to free (fewer if fewer pass @f).
+ * @rng: the step's generator.
+ * @st: counts what was freed.
+ *
+ * Packs @g afterwards.
+ *
+ * Return: 0, -ENOMEM (host), or the library's error from a free.
+ */
+int group_free_random(struct scenario_run *run, struct tag_group *g,
+		      const struct block_filter *f, size_t n,
+		      struct pagemig_rng *rng, struct free_stats *st)
+{
+	size_t *idx, nr, k, j, tmp;
+	int ret = 0;
+
+	if (!g->nr || !n)
+		return 0;
+	idx = malloc(g->nr * sizeof(*idx));
+	if (!idx)
+		return -ENOMEM;
+	nr = group_select(g, f, idx);
+	if (n > nr)
+		n = nr;
+	/* Partial Fisher-Yates: the first @n entries are the sample. */
+	for (k = 0; k < n; k++) {
+		j = k + pagemig_rng_below(rng, nr - k);
+		tmp = idx[k];
+		idx[k] = idx[j];
+		idx[j] = tmp;
+		ret = group_free(run, g, idx[k], st);
+		if (ret)
+			break;
+	}
+	free(idx);
+	group_pack(g);
+	return ret;
+}
+
+/**
+ * run_verify() - Check the contents of every live tagged block.
+ * @run: the run.
+ * @only: check this group only, or NULL for all.
+ * @vs: the tally, including where the first corrupt block is.
+ */
+void run_verify(struct scenario_run *run, const struct tag_group *only,
+		struct verify_stats *vs)
+{
+	const struct tag_group *g;
+	const struct tag_block *b;
+	unsigned long nr, bad;
+	unsigned int i;
+	size_t j;
+
+	memset(vs, 0, sizeof(*vs));
+	for (i = 0; i < run->nr_groups; i++) {
+		g = &run->groups[i];
+		if (only && g != only)
+			continue;
+		for (j = 0; j < g->nr; j++) {
+			b = &g->blocks[j];
+			if (!b->live || !b->filled)
+				continue;
+			nr = 1UL << b->order;
+			bad = pagemig_check_tag(b->pfn, nr,
+						block_tag(g, b->index));
+			vs->checked += nr;
+			if (!bad)
+				continue;
+			vs->corrupted += bad;
+			if (!vs->blocks_bad++) {
+				vs->first_group = g;
+				vs->first_pfn = b->pfn;
+				vs->first_index = b->index;
+			}
+		}
+	}
+}
+
+/**
+ * step_rng() - Seed a generator for one step.
+ * @run: the run (its seed).
+ * @step: the step (its position).
+ * @rng: the generator to seed.
+ *
+ * Each step draws from its own stream, derived from the run's seed and
+ * the step's position: adding a step to a scenario then leaves the
+ * random choices of the steps before it unchanged.
+ */
+void step_rng(const struct scenario_run *run, const struct step *step,
+	      struct pagemig_rng *rng)
+{
+	uint64_t x = run->cfg.seed ^ ((uint64_t)(step->index + 1) << 40);
+
+	pagemig_rng_seed(rng, pagemig_splitmix64(&x));
+}
+
+/**
+ * step_figure() - Record a counter a step reports.
+ * @res: the step's result.
+ * @name: the counter's name; a string literal (it is not copied).
+ * @value: its value.
+ */
+void step_figure(struct step_result *res, const char *name,
+		 unsigned long value)
+{
+	if (res->nr_figures < STEP_MAX_FIGURES)
+		res->figures[res->nr_figures++] =
+			(struct step_figure){ name, value };
+}
+
+/**
+ * step_fail() - Mark a step failed, keeping the first reason.
+ * @res: the step's result.
+ * @fmt: printf format of the reason, one line.
+ */
+void step_fail(struct step_result *res, const char *fmt, ...)
+{
+	va_list ap;
+
+	res->failed = true;
+	if (res->message)
+		return;
+	va_start(ap, fmt);
+	if (vasprintf(&res->message, fmt, ap) < 0)
+		res->message = NULL;
+	va_end(ap);
+}
+
+/**
+ * step_output() - Keep a file a step printed, for the JSON report.
+ * @res: the step's result.
+ * @name: the file's name; a string literal.
+ * @text: malloc()ed text; owned by @res from now on.
+ *
+ * Return: 0, or -ENOSPC if the step already printed as many files as a
+ * result holds (@text is freed).
+ */
+int step_output(struct step_result *res, const char *name, char *text)
+{
+	if (res->nr_outputs == STEP_MAX_OUTPUTS) {
+		free(text);
+		return -ENOSPC;
+	}
+	res->outputs[res->nr_outputs++] = (struct step_output){ name, text };
+	return 0;
+}
+
+/**
+ * step_progress() - Tell the caller how far a long step has got.
+ * @run: the run.
+ * @step: the step.
+ * @done: units of work done.
+ * @total: units in all.
+ */
+void step_progress(struct scenario_run *run, const struct step *step,
+		   unsigned long done, unsigned long total)
+{
+	if (run->opts.progress)
+		run->opts.progress(run->opts.progress_data, step, done, total);
+}
+
+/**
+ * scenario_run_start() - Build the machine a scenario describes.
+ * @run: the run to set up; zeroed here.
+ * @sc: the loaded scenario; must outlive @run.
+ * @opts: run options (seed override, output, progress).
+ * @err: where to write why the machine could not be built.
+ * @errlen: size of @err.
+ *
+ * Context: no machine may exist yet (one machine per process).
+ * Return: 0; -EBUSY if a machine already exists; -ENOMEM; or what
+ * pagemig_machine_init() returned.
+ */
+int scenario_run_start(struct scenario_run *run, const struct scenario *sc,
+		       const struct scenario_run_opts *opts,
+		       char *err, size_t errlen)
+{
+	char why[256] = "";
+	int ret;
+
+	memset(run, 0, sizeof(*run));
+	run->sc = sc;
+	run->opts = *opts;
+	run->cfg = sc->cfg;
+	if (opts->seed_given)
+		run->cfg.seed = opts->seed;
+	if (pagemig_machine_ready()) {
+		snprintf(err, errlen, "a machine is already running in this process");
+		return -EBUSY;
+	}
+	run->results = calloc(sc->nr_steps ? sc->nr_steps : 1,
+			      sizeof(*run->results));
+	if (!run->results) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	if (pagemig_parse_gfp("__GFP_MOVABLE", &run->gfp_movable) ||
+	    pagemig_parse_gfp("__GFP_RECLAIMABLE", &run->gfp_reclaimable)) {
+		snprintf(err, errlen, "the library does not know __GFP_MOVABLE and __GFP_RECLAIMABLE");
+		ret = -EINVAL;
+		goto out_free;
+	}
+	ret = pagemig_machine_init(&run->cfg, why, sizeof(why));
+	if (ret) {
+		snprintf(err, errlen, "%s: machine: %s", sc->file,
+			 why[0] ? why : strerror(-ret));
+		goto out_free;
+	}
+	return 0;
+out_free:
+	free(run->results);
+	run->results = NULL;
+	return ret;
+}
+
+/**
+ * scenario_run_steps() - Run every step, then verify every tagged page.
+ * @run: a run set up by scenario_run_start().
+ *
+ * A step that fails (an expectation, corrupted pages) does not stop the
+ * run: later steps and the report still show what happened.  A step
+ * that cannot go on because the host failed (-ENOMEM) does.
+ *
+ * Return: 0 when every step succeeded and no page was corrupted, 1 when
+ * something failed (see run->results), or a negative errno from a step
+ * that stopped the run.
+ */
+int scenario_run_steps(struct scenario_run *run)
+{
+	const struct scenario *sc = run->sc;
+	struct step_result *res;
+	struct verify_stats vs;
+	const struct step *step;
+	double t0 = now(), t;
+	unsigned int i;
+	int ret = 0;
+
+	for (i = 0; i < sc->nr_steps; i++) {
+		step = &sc->steps[i];
+		res = &run->results[i];
+		t = now();
+		ret = step->type->run(run, step, res);
+		res->seconds = now() - t;
+		res->ran = true;
+		step_progress(run, step, 0, 0);
+		run->steps_run++;
+		if (ret < 0) {
+			step_fail(res, "stopped: %s", strerror(-ret));
+			run->failed = true;
+			break;
+		}
+		if (res->failed)
+			run->failed = true;
+	}
+	run->seconds = now() - t0;
+
+	run_verify(run, NULL, &vs);
+	run->verify_checked = vs.checked;
+	run->verify_corrupted = vs.corrupted;
+	if (vs.corrupted)
+		run->failed = true;
+	if (ret < 0)
+		return ret;
+	return run->failed ? 1 : 0;
+}
+
+/**
+ * scenario_run_finish() - Free what the steps allocated; end the machine.
+ * @run: the run.
+ *
+ * Blocks are freed one by one rather than dropped with the arena, so the
+ * library's free-path checks see every page the scenario used.
+ */
+void scenario_run_finish(struct scenario_run *run)
+{
+	struct tag_group *g;
+	unsigned int i;
+	size_t j;
+
+	for (i = 0; i < run->nr_groups; i++) {
+		g = &run->groups[i];
+		for (j = 0; j < g->nr; j++)
+			if (g->blocks[j].live)
+				group_free(run, g, j, NULL);
+		free(g->blocks);
+		free(g->name);
+	}
+	free(run->groups);
+	run->groups = NULL;
+	run->nr_groups = 0;
+	if (pagemig_machine_ready())
+		pagemig_machine_exit();
+	if (run->results) {
+		for (i = 0; i < run->sc->nr_steps; i++) {
+			struct step_result *res = &run->results[i];
+
+			free(res->message);
+			for (j = 0; j < res->nr_outputs; j++)
+				free(res->outputs[j].text);
+		}
+		free(run->results);
+		run->results = NULL;
+	}
+}

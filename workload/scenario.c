@@ -1,0 +1,484 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Loading a scenario: YAML text -> libyaml document -> struct scenario.
+ *
+ * The document API (rather than the event stream) gives every value a
+ * node with its line, so a problem found while checking steps[7] can
+ * still point at the line it came from.  Validation is complete before
+ * anything runs: every key of every step is checked, and the machine
+ * block goes through pagemig_config_check(), so a bad scenario never
+ * builds a machine and always fails with exactly one message.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <pagemig/pagemig.h>
+
+#include "scenario.h"
+#include "steps.h"
+#include "yparse.h"
+
+#define SZ_2M	(2ULL << 20)
+
+static size_t last_line(const char *text, size_t size)
+{
+	size_t i, n = 1;
+
+	for (i = 0; i + 1 < size; i++)
+		n += text[i] == '\n';
+	return n;
+}
+
+static int malformed(struct yparse *p, const yaml_parser_t *parser,
+		     const char *text, size_t size)
+{
+	const char *what = parser->problem ? parser->problem :
+			   "cannot be parsed";
+	size_t line = parser->problem_mark.line + 1;
+	size_t ctx = parser->context_mark.line + 1;
+
+	if (p->err[0])
+		return -EINVAL;
+	/*
+	 * Something left open is only noticed at the end of the stream,
+	 * which libyaml places on the line after the last newline; point at
+	 * the last line the user can see instead.
+	 */
+	if (line > last_line(text, size))
+		line = last_line(text, size);
+	if (ctx > last_line(text, size))
+		ctx = last_line(text, size);
+	if (parser->context)
+		snprintf(p->err, p->errlen, "%s:%zu: malformed YAML: %s (%s on line %zu)",
+			 p->file, line, what, parser->context, ctx);
+	else
+		snprintf(p->err, p->errlen, "%s:%zu: malformed YAML: %s",
+			 p->file, line, what);
+	return -EINVAL;
+}
+
+static uint64_t host_ram(void)
+{
+	long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
+
+	return pages > 0 && size > 0 ? (uint64_t)pages * size : UINT64_MAX;
+}
+
+/* A zone or memory size: whole pageblocks, since zones hold pageblocks. */
+static int parse_blocks(struct yparse *p, yaml_node_t *v, const char *path,
+			bool allow_zero, uint64_t *out)
+{
+	int ret = yp_size(p, v, path, out);
+
+	if (ret)
+		return ret;
+	if (*out % SZ_2M || (!allow_zero && !*out))
+		return yp_expected(p, v, path, allow_zero ?
+				   "a multiple of 2 MiB (one pageblock)" :
+				   "a non-zero multiple of 2 MiB (one pageblock)");
+	return 0;
+}
+
+static int parse_zones(struct yparse *p, yaml_node_t *node, const char *path,
+		       struct pagemig_config *cfg)
+{
+	static const char *const keys[] = { "dma32", "movable", NULL };
+	char sub[YP_PATH_MAX];
+	yaml_node_t *map, *v;
+	int ret;
+
+	ret = yp_mapping(p, node, path, &map);
+	if (!ret)
+		ret = yp_check_keys(p, map, path, keys);
+	if (ret)
+		return ret;
+	if ((v = yp_get(p, map, "dma32", NULL))) {
+		yp_path_key(sub, sizeof(sub), path, "dma32");
+		if ((ret = parse_blocks(p, v, sub, true, &cfg->dma32)))
+			return ret;
+	}
+	if ((v = yp_get(p, map, "movable", NULL))) {
+		yp_path_key(sub, sizeof(sub), path, "movable");
+		ret = parse_blocks(p, v, sub, true, &cfg->movable);
+	}
+	return ret;
+}
+
+static int parse_machine(struct yparse *p, yaml_node_t *node,
+			 yaml_node_t *key, struct scenario *sc)
+{
+	static const char *const keys[] = {
+		"memory", "zones", "cpus", "seed", NULL
+	};
+	struct pagemig_config *cfg = &sc->cfg;
+	char why[256] = "", what[64];
+	yaml_node_t *map, *v;
+	uint64_t ram;
+	long long n;
+	int ret;
+
+	sc->machine_line = key ? yp_line(key) : 1;
+	ret = yp_mapping(p, node, "machine", &map);
+	if (!ret)
+		ret = yp_check_keys(p, map, "machine", keys);
+	if (ret)
+		return ret;
+
+	if ((v = yp_get(p, map, "memory", NULL))) {
+		ret = parse_blocks(p, v, "machine.memory", false,
+				   &cfg->memory);
+		if (ret)
+			return ret;
+		/*
+		 * The arena is MAP_NORESERVE, so the mmap itself would succeed;
+		 * it is the steps touching the pages that would get the run
+		 * OOM-killed half-way.  Refuse up front instead.
+		 */
+		ram = host_ram();
+		if (cfg->memory > ram) {
+			snprintf(what, sizeof(what), "at most this host's RAM (%llu MiB)",
+				 (unsigned long long)(ram >> 20));
+			return yp_expected(p, v, "machine.memory", what);
+		}
+	}
+	if ((v = yp_get(p, map, "zones", NULL)) &&
+	    (ret = parse_zones(p, v, "machine.zones", cfg)))
+		return ret;
+	if ((v = yp_get(p, map, "cpus", NULL))) {
+		ret = yp_int(p, v, "machine.cpus", 1, PAGEMIG_MAX_CPUS, &n);
+		if (ret)
+			return ret;
+		cfg->nr_cpus = n;
+	}
+	if ((v = yp_get(p, map, "seed", NULL))) {
+		ret = yp_u64(p, v, "machine.seed", &cfg->seed);
+		if (ret)
+			return ret;
+		sc->seed_given = true;
+	}
+
+	/* What only the library knows: zones that do not fit, and so on. */
+	ret = pagemig_config_check(cfg, why, sizeof(why));
+	if (ret)
+		return yp_error(p, key, "machine", "%s",
+				why[0] ? why : strerror(-ret));
+	return 0;
+}
+
+static const struct step_type *find_step_type(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; step_types[i]; i++)
+		if (!strcmp(step_types[i]->name, name))
+			return step_types[i];
+	return NULL;
+}
+
+static int unknown_step(struct yparse *p, yaml_node_t *key, const char *path,
+			const char *name)
+{
+	const char *names[32], *hint;
+	char list[256];
+	unsigned int i;
+
+	for (i = 0; step_types[i] && i < 31; i++)
+		names[i] = step_types[i]->name;
+	names[i] = NULL;
+	yp_join(list, sizeof(list), names);
+	hint = yp_suggest(name, names);
+	if (hint)
+		return yp_error(p, key, path, "unknown step, expected one of %s (did you mean \"%s\"?)",
+				list, hint);
+	return yp_error(p, key, path, "unknown step, expected one of %s",
+			list);
+}
+
+/*
+ * One list item: "- NAME: VALUE" (a mapping with exactly one key) or
+ * "- NAME" for a step whose keys are all optional.
+ */
+static int parse_step(struct yparse *p, yaml_node_t *item, unsigned int i,
+		      struct step *step)
+{
+	char path[YP_PATH_MAX], sub[YP_PATH_MAX];
+	yaml_node_t *key, *value = NULL;
+	yaml_node_pair_t *pairs;
+	const char *name;
+	size_t nr;
+
+	yp_path_index(path, sizeof(path), "steps", i);
+	if (item && item->type == YAML_MAPPING_NODE) {
+		pairs = item->data.mapping.pairs.start;
+		nr = item->data.mapping.pairs.top - pairs;
+		if (nr != 1) {
+			if (!nr)
+				return yp_expected(p, item, path,
+						   "a step such as \"alloc: {count: 16}\"");
+			key = yp_node(p, pairs[0].key);
+			value = yp_node(p, pairs[1].key);
+			return yp_error(p, item, path, "expected one step per list item, got %zu keys (%s, %s%s): indent a step's keys under its name, and start each step with \"- \"",
+					nr, key && key->type == YAML_SCALAR_NODE ?
+					(char *)key->data.scalar.value : "?",
+					value && value->type == YAML_SCALAR_NODE ?
+					(char *)value->data.scalar.value : "?",
+					nr > 2 ? ", ..." : "");
+		}
+		key = yp_node(p, pairs[0].key);
+		value = yp_node(p, pairs[0].value);
+	} else {
+		key = item;
+	}
+	if (yp_is_null(key) || key->type != YAML_SCALAR_NODE)
+		return yp_expected(p, key, path,
+				   "a step such as \"alloc: {count: 16}\"");
+	name = (const char *)key->data.scalar.value;
+	yp_path_key(sub, sizeof(sub), path, name);
+	step->type = find_step_type(name);
+	if (!step->type)
+		return unknown_step(p, key, sub, name);
+	step->index = i;
+	step->line = yp_line(key);
+	p->here = key;
+	return step->type->parse(p, value, sub, &step->args);
+}
+
+static int parse_steps(struct yparse *p, yaml_node_t *node, yaml_node_t *key,
+		       struct scenario *sc)
+{
+	yaml_node_item_t *items;
+	unsigned int i, nr;
+	int ret;
+
+	if (!node || node->type != YAML_SEQUENCE_NODE) {
+		p->here = key;
+		return yp_expected(p, yp_is_null(node) ? NULL : node, "steps",
+				   "a list of steps, each starting with \"- \"");
+	}
+	items = node->data.sequence.items.start;
+	nr = node->data.sequence.items.top - items;
+	sc->steps = calloc(nr ? nr : 1, sizeof(*sc->steps));
+	if (!sc->steps)
+		return yp_error(p, node, "steps", "out of memory");
+	for (i = 0; i < nr; i++) {
+		ret = parse_step(p, yp_node(p, items[i]), i, &sc->steps[i]);
+		/* Count it even on error: scenario_free() releases its args. */
+		sc->nr_steps = i + 1;
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static char *base_name(const char *file)
+{
+	const char *b = strrchr(file, '/');
+	char *name, *dot;
+
+	name = strdup(b ? b + 1 : file);
+	if (name && (dot = strrchr(name, '.')) &&
+	    (!strcmp(dot, ".yaml") || !strcmp(dot, ".yml")))
+		*dot = '\0';
+	return name;
+}
+
+static int parse_top(struct yparse *p, yaml_node_t *root, struct scenario *sc)
+{
+	static const char *const keys[] = {
+		"name", "description", "machine", "steps", NULL
+	};
+	yaml_node_t *v, *key;
+	int ret;
+
+	if (root->type != YAML_MAPPING_NODE)
+		return yp_expected(p, root, "",
+				   "a mapping with machine: and steps:");
+	ret = yp_check_keys(p, root, "", keys);
+	if (ret)
+		return ret;
+	if ((v = yp_get(p, root, "name", NULL)))
+		ret = yp_string(p, v, "name", "a scenario name", &sc->name);
+	else if (!(sc->name = base_name(sc->file)))
+		ret = -ENOMEM;
+	if (ret)
+		return ret;
+	v = yp_get(p, root, "description", NULL);
+	if (yp_is_null(v))
+		sc->description = strdup("");
+	else if ((ret = yp_string(p, v, "description", "one line of text",
+				  &sc->description)))
+		return ret;
+	if (!sc->description)
+		return -ENOMEM;
+
+	v = yp_get(p, root, "machine", &key);
+	ret = parse_machine(p, v, key, sc);
+	if (ret)
+		return ret;
+
+	v = yp_get(p, root, "steps", &key);
+	if (!key)
+		return yp_error(p, root, "", "missing required key \"steps\" (a list of steps)");
+	return parse_steps(p, v, key, sc);
+}
+
+/**
+ * scenario_load_string() - Parse and validate a scenario from memory.
+ * @text: the YAML.
+ * @size: its length in bytes.
+ * @file: the name messages use for it.
+ * @out: set to the scenario on success; free with scenario_free().
+ * @err: where the one error message goes, "FILE:LINE: PATH: ...".
+ * @errlen: size of @err; SCENARIO_ERR_LEN always suffices.
+ *
+ * Nothing is built: the machine block is checked with
+ * pagemig_config_check(), which needs no machine.
+ *
+ * Return: 0; -EINVAL with @err set for a bad scenario; -ENOMEM.
+ */
+int scenario_load_string(const char *text, size_t size, const char *file,
+			 struct scenario **out, char *err, size_t errlen)
+{
+	yaml_document_t doc, extra;
+	struct yparse p = { 0 };
+	yaml_parser_t parser;
+	struct scenario *sc;
+	yaml_node_t *root;
+	unsigned int i;
+	int ret;
+
+	*out = NULL;
+	if (errlen)
+		err[0] = '\0';
+	sc = calloc(1, sizeof(*sc));
+	if (!sc)
+		return -ENOMEM;
+	sc->file = strdup(file);
+	sc->text = strndup(text, size);
+	if (!sc->file || !sc->text) {
+		scenario_free(sc);
+		return -ENOMEM;
+	}
+	pagemig_config_default(&sc->cfg);
+	p.file = file;
+	p.doc = &doc;
+	p.err = err;
+	p.errlen = errlen;
+
+	if (!yaml_parser_initialize(&parser)) {
+		scenario_free(sc);
+		return -ENOMEM;
+	}
+	yaml_parser_set_input_string(&parser, (const unsigned char *)text,
+				     size);
+	if (!yaml_parser_load(&parser, &doc)) {
+		ret = malformed(&p, &parser, text, size);
+		goto out_parser;
+	}
+	root = yaml_document_get_root_node(&doc);
+	if (!root) {
+		ret = yp_error(&p, NULL, "", "empty scenario, expected a mapping with machine: and steps:");
+		goto out_doc;
+	}
+	/* A second document would be silently ignored: say so instead. */
+	if (!yaml_parser_load(&parser, &extra)) {
+		ret = malformed(&p, &parser, text, size);
+		goto out_doc;
+	}
+	if (yaml_document_get_root_node(&extra)) {
+		ret = yp_error(&p, yaml_document_get_root_node(&extra), "",
+			       "expected one scenario per file, got a second YAML document");
+		yaml_document_delete(&extra);
+		goto out_doc;
+	}
+	yaml_document_delete(&extra);
+
+	ret = parse_top(&p, root, sc);
+	if (ret && !err[0])
+		snprintf(err, errlen, "%s: %s", file, strerror(-ret));
+out_doc:
+	yaml_document_delete(&doc);
+out_parser:
+	yaml_parser_delete(&parser);
+	for (i = 0; i < p.nr_names; i++)
+		free(p.names[i]);
+	free(p.names);
+	if (ret) {
+		scenario_free(sc);
+		return ret;
+	}
+	*out = sc;
+	return 0;
+}
+
+/**
+ * scenario_load_file() - Parse and validate a scenario file.
+ * @path: the file; messages name it as given.
+ * @out: set to the scenario on success; free with scenario_free().
+ * @err: where the one error message goes.
+ * @errlen: size of @err.
+ *
+ * Return: 0; -EINVAL with @err set for a bad scenario; -errno with @err
+ * set when the file cannot be read; -ENOMEM.
+ */
+int scenario_load_file(const char *path, struct scenario **out,
+		       char *err, size_t errlen)
+{
+	char *text = NULL;
+	size_t size = 0;
+	FILE *f, *mem;
+	char buf[8192];
+	size_t n;
+	int ret;
+
+	*out = NULL;
+	f = fopen(path, "r");
+	if (!f) {
+		ret = -errno;
+		snprintf(err, errlen, "%s: cannot open: %s", path,
+			 strerror(-ret));
+		return ret;
+	}
+	mem = open_memstream(&text, &size);
+	if (!mem) {
+		fclose(f);
+		return -ENOMEM;
+	}
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		fwrite(buf, 1, n, mem);
+	ret = ferror(f) ? -EIO : 0;
+	if (ret)
+		snprintf(err, errlen, "%s: cannot read: %s", path,
+			 strerror(EIO));
+	fclose(f);
+	if (fclose(mem) && !ret)
+		ret = -ENOMEM;
+	if (!ret)
+		ret = scenario_load_string(text, size, path, out, err, errlen);
+	free(text);
+	return ret;
+}
+
+/**
+ * scenario_free() - Release a loaded scenario.
+ * @sc: the scenario, or NULL.
+ */
+void scenario_free(struct scenario *sc)
+{
+	unsigned int i;
+
+	if (!sc)
+		return;
+	for (i = 0; i < sc->nr_steps; i++)
+		if (sc->steps[i].type && sc->steps[i].type->release)
+			sc->steps[i].type->release(sc->steps[i].args);
+	free(sc->steps);
+	free(sc->name);
+	free(sc->description);
+	free(sc->file);
+	free(sc->text);
+	free(sc);
+}

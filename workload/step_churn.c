@@ -1,0 +1,464 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * churn: rounds of allocations and frees across migratetypes, the way a
+ * long-running machine fragments its memory.
+ *
+ * Fragmentation in the buddy allocator comes from long-lived unmovable
+ * and reclaimable allocations landing in pageblocks that also hold
+ * movable pages: when an unmovable request finds its own free lists
+ * empty it falls back and steals from a movable pageblock, and once
+ * movable neighbours are freed around it the block can neither merge
+ * back to order 9 nor be emptied by compaction.  The patterns below make
+ * that happen on purpose, each in a different shape:
+ *
+ *  random          each allocation draws its gfp and order from the
+ *                  weighted mixes; after each round a random (1 - keep)
+ *                  share of that many blocks, anywhere in the group, is
+ *                  freed.  Ages are mixed, as on a real machine.
+ *  interleaved     allocations cycle through the gfp mix in order
+ *                  (unmovable, movable, reclaimable, ...) so the types
+ *                  sit side by side in memory; then all but a keep share
+ *                  of the round's movable blocks are freed, leaving the
+ *                  others pinned between holes.
+ *  by-migratetype  each round runs one phase per gfp in the mix:
+ *                  allocate that type's share of the batch, then free a
+ *                  (1 - keep) share of the phase's blocks.
+ *
+ * Every block is recorded in the step's tag group (default "churn"), so
+ * later free: and verify: steps can name it.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <pagemig/pagemig.h>
+
+#include "scenario.h"
+#include "steps.h"
+#include "yparse.h"
+
+#define MIX_MAX		16
+#define WEIGHT_MAX	1000000LL
+#define ROUNDS_MAX	1000000LL
+#define BATCH_MAX	(1LL << 20)
+
+enum { CHURN_RANDOM, CHURN_INTERLEAVED, CHURN_BY_MIGRATETYPE };
+
+struct mix_entry {
+	unsigned int value;	/* a gfp mask or an order */
+	unsigned int weight;
+	char *spec;		/* the gfp as written, for messages */
+};
+
+struct mix {
+	unsigned int nr;
+	unsigned long total;	/* sum of weights */
+	struct mix_entry e[MIX_MAX];
+};
+
+struct churn_args {
+	unsigned long rounds;
+	unsigned long batch;
+	int pattern;
+	double keep;
+	bool fill;
+	char *tag;
+	struct mix gfp;
+	struct mix orders;
+	/* interleaved: gfp entries in the order they are used */
+	unsigned int *cycle;
+	unsigned int cycle_len;
+};
+
+static void churn_release(void *data)
+{
+	struct churn_args *a = data;
+	unsigned int i;
+
+	if (!a)
+		return;
+	for (i = 0; i < a->gfp.nr; i++)
+		free(a->gfp.e[i].spec);
+	free(a->cycle);
+	free(a->tag);
+	free(a);
+}
+
+static int mix_add(struct yparse *p, struct mix *m, yaml_node_t *at,
+		   const char *path, unsigned int value, unsigned int weight,
+		   char *spec)
+{
+	if (m->nr == MIX_MAX) {
+		free(spec);
+		return yp_error(p, at, path, "expected at most %d entries in a mix",
+				MIX_MAX);
+	}
+	m->e[m->nr++] = (struct mix_entry){ value, weight, spec };
+	m->total += weight;
+	return 0;
+}
+
+/* One entry of a mix: a gfp string or an order, by @is_gfp. */
+static int mix_value(struct yparse *p, yaml_node_t *node, const char *path,
+		     bool is_gfp, unsigned int *value, char **spec)
+{
+	long long n;
+	int ret;
+
+	*spec = NULL;
+	if (is_gfp)
+		return yp_gfp(p, node, path, value, spec);
+	ret = yp_int(p, node, path, 0, PAGEMIG_MAX_ORDER, &n);
+	*value = n;
+	return ret;
+}
+
+/*
+ * A mix is one value, a list of values (equal weights) or a mapping of
+ * value to weight: "gfp: {GFP_KERNEL: 1, GFP_HIGHUSER_MOVABLE: 4}".
+ */
+static int parse_mix(struct yparse *p, yaml_node_t *node, const char *path,
+		     bool is_gfp, struct mix *m)
+{
+	char sub[YP_PATH_MAX];
+	yaml_node_item_t *item;
+	yaml_node_pair_t *pair;
+	unsigned int value;
+	yaml_node_t *k;
+	long long w;
+	char *spec;
+	int ret;
+
+	if (yp_is_null(node))
+		return yp_expected(p, node, path, is_gfp ?
+				   "a gfp mask, a list of them, or a mapping of gfp mask to weight" :
+				   "an order, a list of orders, or a mapping of order to weight");
+	switch (node->type) {
+	case YAML_SCALAR_NODE:
+		ret = mix_value(p, node, path, is_gfp, &value, &spec);
+		return ret ? ret : mix_add(p, m, node, path, value, 1, spec);
+	case YAML_SEQUENCE_NODE:
+		for (item = node->data.sequence.items.start;
+		     item < node->data.sequence.items.top; item++) {
+			yp_path_index(sub, sizeof(sub), path,
+				      item - node->data.sequence.items.start);
+			ret = mix_value(p, yp_node(p, *item), sub, is_gfp,
+					&value, &spec);
+			if (!ret)
+				ret = mix_add(p, m, yp_node(p, *item), sub,
+					      value, 1, spec);
+			if (ret)
+				return ret;
+		}
+		break;
+	default:
+		for (pair = node->data.mapping.pairs.start;
+		     pair < node->data.mapping.pairs.top; pair++) {
+			k = yp_node(p, pair->key);
+			yp_path_key(sub, sizeof(sub), path,
+				    k && k->type == YAML_SCALAR_NODE ?
+				    (const char *)k->data.scalar.value : "?");
+			ret = mix_value(p, k, sub, is_gfp, &value, &spec);
+			if (ret)
+				return ret;
+			ret = yp_int(p, yp_node(p, pair->value), sub, 1,
+				     WEIGHT_MAX, &w);
+			if (!ret)
+				ret = mix_add(p, m, k, sub, value, w, spec);
+			else
+				free(spec);
+			if (ret)
+				return ret;
+		}
+		break;
+	}
+	if (!m->nr)
+		return yp_expected(p, node, path, "at least one entry");
+	return 0;
+}
+
+static int default_gfp_mix(struct yparse *p, const char *path, struct mix *m)
+{
+	/* One of each migratetype, in the order interleaved alternates them. */
+	static const char *const defaults[] = {
+		"GFP_KERNEL", "GFP_HIGHUSER_MOVABLE",
+		"GFP_KERNEL|__GFP_RECLAIMABLE", NULL
+	};
+	unsigned int gfp, i;
+	char *spec;
+	int ret;
+
+	for (i = 0; defaults[i]; i++) {
+		if (pagemig_parse_gfp(defaults[i], &gfp))
+			return yp_error(p, NULL, path, "the library does not know %s",
+					defaults[i]);
+		spec = strdup(defaults[i]);
+		if (!spec)
+			return yp_error(p, NULL, path, "out of memory");
+		ret = mix_add(p, m, NULL, path, gfp, 1, spec);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/*
+ * Spread each entry over the cycle by its weight: weights 1, 3, 1 give
+ * a b c b b, so the types alternate as much as the weights allow.
+ */
+static int build_cycle(struct churn_args *a)
+{
+	unsigned int i, k, n = 0, max = 0;
+
+	for (i = 0; i < a->gfp.nr; i++)
+		if (a->gfp.e[i].weight > max)
+			max = a->gfp.e[i].weight;
+	a->cycle = malloc(a->gfp.total * sizeof(*a->cycle));
+	if (!a->cycle)
+		return -ENOMEM;
+	for (k = 0; k < max; k++)
+		for (i = 0; i < a->gfp.nr; i++)
+			if (a->gfp.e[i].weight > k)
+				a->cycle[n++] = i;
+	a->cycle_len = n;
+	return 0;
+}
+
+static int churn_parse(struct yparse *p, yaml_node_t *node, const char *path,
+		       void **out)
+{
+	static const char *const keys[] = {
+		"rounds", "pattern", "batch", "keep", "gfp", "orders", "tag",
+		"fill", NULL
+	};
+	static const char *const patterns[] = {
+		"random", "interleaved", "by-migratetype", NULL
+	};
+	char sub[YP_PATH_MAX];
+	struct churn_args *a;
+	yaml_node_t *map, *v;
+	long long n;
+	int ret;
+
+	ret = yp_mapping(p, node, path, &map);
+	if (!ret)
+		ret = yp_check_keys(p, map, path, keys);
+	if (ret)
+		return ret;
+	a = calloc(1, sizeof(*a));
+	if (!a)
+		return yp_error(p, NULL, path, "out of memory");
+	*out = a;
+	a->rounds = 10;
+	a->batch = 256;
+	a->keep = 0.5;
+	a->fill = true;
+
+	if ((v = yp_get(p, map, "rounds", NULL))) {
+		yp_path_key(sub, sizeof(sub), path, "rounds");
+		if ((ret = yp_int(p, v, sub, 1, ROUNDS_MAX, &n)))
+			return ret;
+		a->rounds = n;
+	}
+	if ((v = yp_get(p, map, "pattern", NULL))) {
+		yp_path_key(sub, sizeof(sub), path, "pattern");
+		if ((ret = yp_choice(p, v, sub, patterns, &a->pattern)))
+			return ret;
+	}
+	if ((v = yp_get(p, map, "batch", NULL))) {
+		yp_path_key(sub, sizeof(sub), path, "batch");
+		if ((ret = yp_int(p, v, sub, 1, BATCH_MAX, &n)))
+			return ret;
+		a->batch = n;
+	}
+	if ((v = yp_get(p, map, "keep", NULL))) {
+		yp_path_key(sub, sizeof(sub), path, "keep");
+		if ((ret = yp_fraction(p, v, sub, &a->keep)))
+			return ret;
+	}
+	if ((v = yp_get(p, map, "fill", NULL))) {
+		yp_path_key(sub, sizeof(sub), path, "fill");
+		if ((ret = yp_bool(p, v, sub, &a->fill)))
+			return ret;
+	}
+
+	yp_path_key(sub, sizeof(sub), path, "gfp");
+	v = yp_get(p, map, "gfp", NULL);
+	ret = v ? parse_mix(p, v, sub, true, &a->gfp) :
+		  default_gfp_mix(p, sub, &a->gfp);
+	if (ret)
+		return ret;
+
+	yp_path_key(sub, sizeof(sub), path, "orders");
+	v = yp_get(p, map, "orders", NULL);
+	ret = v ? parse_mix(p, v, sub, false, &a->orders) :
+		  mix_add(p, &a->orders, NULL, sub, 0, 1, NULL);
+	if (ret)
+		return ret;
+
+	yp_path_key(sub, sizeof(sub), path, "tag");
+	v = yp_get(p, map, "tag", NULL);
+	if (v)
+		ret = yp_string(p, v, sub, "a group name", &a->tag);
+	else if (!(a->tag = strdup("churn")))
+		ret = yp_error(p, NULL, sub, "out of memory");
+	if (!ret && yp_declare(p, a->tag))
+		ret = yp_error(p, NULL, sub, "out of memory");
+	if (!ret && build_cycle(a))
+		ret = yp_error(p, NULL, path, "out of memory");
+	return ret;
+}
+
+static unsigned int mix_pick(const struct mix *m, struct pagemig_rng *rng)
+{
+	unsigned long r;
+	unsigned int i;
+
+	if (m->nr == 1)
+		return m->e[0].value;
+	r = pagemig_rng_below(rng, m->total);
+	for (i = 0; r >= m->e[i].weight; i++)
+		r -= m->e[i].weight;
+	return m->e[i].value;
+}
+
+struct churn_state {
+	struct scenario_run *run;
+	const struct churn_args *a;
+	struct step_result *res;
+	struct tag_group *g;
+	struct pagemig_rng rng;
+	unsigned long allocated, failed;
+	struct free_stats freed;
+	bool stop;		/* the library refused a request */
+};
+
+/* Allocate @n blocks; entry picks the gfp (or -1: draw from the mix). */
+static int churn_alloc(struct churn_state *s, unsigned long n, int entry,
+		       unsigned long *ok)
+{
+	const struct churn_args *a = s->a;
+	unsigned int gfp, order;
+	unsigned long i;
+	int ret;
+
+	*ok = 0;
+	for (i = 0; i < n; i++) {
+		if (entry >= 0)
+			gfp = a->gfp.e[entry].value;
+		else if (a->pattern == CHURN_INTERLEAVED)
+			gfp = a->gfp.e[a->cycle[i % a->cycle_len]].value;
+		else
+			gfp = mix_pick(&a->gfp, &s->rng);
+		order = mix_pick(&a->orders, &s->rng);
+		ret = group_alloc(s->run, s->g, gfp, order, a->fill);
+		if (ret == 1) {
+			s->failed++;
+			continue;
+		}
+		if (ret == -ENOMEM)
+			return ret;
+		if (ret) {
+			step_fail(s->res, "pagemig_alloc_pages(0x%x, order %u) returned %d (%s)",
+				  gfp, order, ret, strerror(-ret));
+			s->stop = true;
+			return 0;
+		}
+		(*ok)++;
+		s->allocated++;
+	}
+	return 0;
+}
+
+static int churn_free(struct churn_state *s, const struct block_filter *f,
+		      unsigned long of)
+{
+	size_t n = (size_t)llround((1.0 - s->a->keep) * of);
+	int ret;
+
+	ret = group_free_random(s->run, s->g, f, n, &s->rng, &s->freed);
+	if (ret && ret != -ENOMEM) {
+		step_fail(s->res, "pagemig_free_pages() refused a live block of group \"%s\": %d (%s)",
+			  s->g->name, ret, strerror(-ret));
+		s->stop = true;
+		return 0;
+	}
+	return ret;
+}
+
+static int churn_round(struct churn_state *s)
+{
+	const struct churn_args *a = s->a;
+	struct block_filter f = { .min_index = s->g->next_index, .mt = -1 };
+	unsigned long ok, n, movable;
+	size_t *idx;
+	unsigned int i;
+	int ret;
+
+	switch (a->pattern) {
+	case CHURN_RANDOM:
+		ret = churn_alloc(s, a->batch, -1, &ok);
+		f.min_index = 0;	/* any age */
+		return ret || s->stop ? ret : churn_free(s, &f, ok);
+	case CHURN_INTERLEAVED:
+		ret = churn_alloc(s, a->batch, -1, &ok);
+		if (ret || s->stop)
+			return ret;
+		f.mt = MT_MOVABLE;
+		idx = malloc((s->g->nr ? s->g->nr : 1) * sizeof(*idx));
+		if (!idx)
+			return -ENOMEM;
+		movable = group_select(s->g, &f, idx);
+		free(idx);
+		return churn_free(s, &f, movable);
+	default:
+		for (i = 0; i < a->gfp.nr && !s->stop; i++) {
+			f.min_index = s->g->next_index;
+			n = a->batch * a->gfp.e[i].weight / a->gfp.total;
+			ret = churn_alloc(s, n ? n : 1, i, &ok);
+			if (!ret && !s->stop)
+				ret = churn_free(s, &f, ok);
+			if (ret)
+				return ret;
+		}
+		return 0;
+	}
+}
+
+static int churn_run(struct scenario_run *run, const struct step *step,
+		     struct step_result *res)
+{
+	const struct churn_args *a = step->args;
+	struct churn_state s = { .run = run, .a = a, .res = res };
+	unsigned long r, pages;
+	size_t live;
+	int ret = 0;
+
+	s.g = run_group(run, a->tag);
+	if (!s.g)
+		return -ENOMEM;
+	step_rng(run, step, &s.rng);
+	for (r = 0; r < a->rounds && !s.stop; r++) {
+		ret = churn_round(&s);
+		if (ret)
+			break;
+		step_progress(run, step, r + 1, a->rounds);
+	}
+	live = group_live(s.g, &pages);
+	step_figure(res, "rounds", r);
+	step_figure(res, "allocated", s.allocated);
+	step_figure(res, "failed", s.failed);
+	step_figure(res, "freed", s.freed.blocks);
+	step_figure(res, "live", live);
+	step_figure(res, "live_pages", pages);
+	return ret;
+}
+
+const struct step_type step_churn = {
+	.name = "churn",
+	.help = "rounds of mixed-migratetype allocations and frees that fragment memory",
+	.parse = churn_parse,
+	.run = churn_run,
+	.release = churn_release,
+};

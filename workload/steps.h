@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Step types and the run-time helpers they share.  Private to workload/.
+ *
+ * A step type is one entry of step_types[] in steps.c: a name (the YAML
+ * key), a one-line help, a parser that validates the step's keys into an
+ * args struct, a runner and a release for the args.  Adding a step
+ * (balloon, compact, zram, spawn, offline) is one new file with one
+ * `const struct step_type` and one line in step_types[]; nothing in the
+ * scenario loader, the CLI or the reports changes.
+ */
+#ifndef _PAGEMIG_WORKLOAD_STEPS_H
+#define _PAGEMIG_WORKLOAD_STEPS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <pagemig/pagemig.h>
+
+#include "scenario.h"
+#include "yparse.h"
+
+struct step_type {
+	const char *name;
+	const char *help;	/* one line, for `pagemig scenarios steps` */
+	/*
+	 * Validate the step's value (@node may be NULL: "- verify") into a
+	 * malloc()ed args struct.  Return 0 or -EINVAL with the message
+	 * written through yp_error(); @path is "steps[N].NAME".
+	 */
+	int (*parse)(struct yparse *p, yaml_node_t *node, const char *path,
+		     void **args);
+	/*
+	 * Run the step on the live machine.  A step that finds something
+	 * wrong (corruption, a failed expectation) calls step_fail() and
+	 * returns 0: the run goes on and exits 1 at the end.  A negative
+	 * return is for the host failing us (-ENOMEM) and stops the run.
+	 */
+	int (*run)(struct scenario_run *run, const struct step *step,
+		   struct step_result *res);
+	void (*release)(void *args);
+};
+
+/* The table, NULL-terminated. */
+extern const struct step_type *const step_types[];
+
+extern const struct step_type step_alloc, step_free, step_churn,
+	step_report, step_verify, step_validate, step_expect;
+
+/* Migratetypes as the kernel numbers them (enum migratetype). */
+enum {
+	MT_UNMOVABLE,
+	MT_MOVABLE,
+	MT_RECLAIMABLE,
+};
+
+extern const char *const step_migratetype_names[];
+
+/* Which live blocks of a group an operation may pick. */
+struct block_filter {
+	unsigned long min_index;	/* allocated at or after this */
+	int mt;				/* a MT_* or -1 for any */
+};
+
+struct free_stats {
+	unsigned long blocks;
+	unsigned long pages;
+};
+
+struct tag_group *run_group(struct scenario_run *run, const char *name);
+struct tag_group *run_find_group(struct scenario_run *run, const char *name);
+int run_gfp_migratetype(const struct scenario_run *run, unsigned int gfp);
+uint64_t block_tag(const struct tag_group *g, unsigned long index);
+int group_alloc(struct scenario_run *run, struct tag_group *g,
+		unsigned int gfp, unsigned int order, bool fill);
+int group_free(struct scenario_run *run, struct tag_group *g, size_t i,
+	       struct free_stats *st);
+void group_pack(struct tag_group *g);
+size_t group_live(const struct tag_group *g, unsigned long *pages);
+size_t group_select(const struct tag_group *g, const struct block_filter *f,
+		    size_t *idx);
+int group_free_random(struct scenario_run *run, struct tag_group *g,
+		      const struct block_filter *f, size_t n,
+		      struct pagemig_rng *rng, struct free_stats *st);
+
+struct verify_stats {
+	unsigned long checked;		/* pages */
+	unsigned long corrupted;	/* pages */
+	unsigned long blocks_bad;
+	const struct tag_group *first_group;	/* first corrupt block */
+	unsigned long first_pfn, first_index;
+};
+
+void run_verify(struct scenario_run *run, const struct tag_group *only,
+		struct verify_stats *vs);
+
+void step_rng(const struct scenario_run *run, const struct step *step,
+	      struct pagemig_rng *rng);
+void step_figure(struct step_result *res, const char *name,
+		 unsigned long value);
+void step_fail(struct step_result *res, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+int step_output(struct step_result *res, const char *name, char *text);
+void step_progress(struct scenario_run *run, const struct step *step,
+		   unsigned long done, unsigned long total);
+
+#endif /* _PAGEMIG_WORKLOAD_STEPS_H */

@@ -1,0 +1,826 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Typed, path-aware accessors over a libyaml document tree.
+ *
+ * scenario.c and the step parsers in steps.c never look at a yaml_node_t
+ * directly: they ask for "an integer 0..10 at steps[2].alloc.order" and
+ * either get it or get -EINVAL with the one error message already
+ * written.  Keeping every message in this file keeps their wording
+ * uniform, which matters because tests (and users' scripts) match on it.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <pagemig/pagemig.h>
+
+#include "yparse.h"
+
+/* Values longer than this are cut in messages: a message is one line. */
+#define YP_SHOW_MAX	40
+
+/**
+ * yp_node() - Look up a node of the parser's document by id.
+ * @p: the parser.
+ * @id: a node id taken from a pair or sequence item.
+ *
+ * Return: the node, or NULL for id 0 (libyaml's "no node").
+ */
+yaml_node_t *yp_node(const struct yparse *p, int id)
+{
+	return id ? yaml_document_get_node(p->doc, id) : NULL;
+}
+
+/**
+ * yp_line() - The 1-based line a node starts on.
+ * @node: the node, or NULL.
+ *
+ * Return: the line, or 1 when there is no node to point at.
+ */
+int yp_line(const yaml_node_t *node)
+{
+	return node ? (int)node->start_mark.line + 1 : 1;
+}
+
+/**
+ * yp_is_null() - Whether a node is YAML's null: absent, empty, "~", "null".
+ * @node: the node, or NULL.
+ *
+ * The document loader does not resolve tags, so null is recognised here
+ * by the plain-scalar spellings of YAML 1.1.
+ *
+ * Return: true for null.
+ */
+bool yp_is_null(const yaml_node_t *node)
+{
+	const char *v;
+
+	if (!node)
+		return true;
+	if (node->type != YAML_SCALAR_NODE ||
+	    node->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+		return false;
+	v = (const char *)node->data.scalar.value;
+	return !*v || !strcmp(v, "~") || !strcasecmp(v, "null");
+}
+
+/**
+ * yp_is_mapping() - Whether a node is a mapping.
+ * @node: the node, or NULL.
+ *
+ * Return: true for a mapping node.
+ */
+bool yp_is_mapping(const yaml_node_t *node)
+{
+	return node && node->type == YAML_MAPPING_NODE;
+}
+
+/**
+ * yp_describe() - Say what a node is, for the "got ..." part of a message.
+ * @node: the node, or NULL.
+ * @buf: where to write.
+ * @len: size of @buf.
+ *
+ * Scalars are quoted (and cut after a few dozen characters); collections
+ * are named by kind, since printing them whole would break the one-line
+ * rule.
+ *
+ * Return: @buf.
+ */
+const char *yp_describe(const yaml_node_t *node, char *buf, size_t len)
+{
+	const char *v;
+	size_t n;
+
+	if (yp_is_null(node)) {
+		snprintf(buf, len, "nothing");
+		return buf;
+	}
+	switch (node->type) {
+	case YAML_MAPPING_NODE:
+		snprintf(buf, len, "a mapping");
+		break;
+	case YAML_SEQUENCE_NODE:
+		snprintf(buf, len, "a list");
+		break;
+	default:
+		v = (const char *)node->data.scalar.value;
+		n = strlen(v);
+		if (n > YP_SHOW_MAX)
+			snprintf(buf, len, "\"%.*s...\"", YP_SHOW_MAX, v);
+		else
+			snprintf(buf, len, "\"%s\"", v);
+		break;
+	}
+	return buf;
+}
+
+/**
+ * yp_error() - Write the parse error message: FILE:LINE: PATH: text.
+ * @p: the parser.
+ * @at: the node the message points at (its line is used); NULL points
+ *	at @p->here.
+ * @path: the key path, or "" for the top of the document.
+ * @fmt: printf format for the text.
+ *
+ * Only the first error is kept: once a message is written, later calls
+ * (from callers unwinding) leave it alone.
+ *
+ * Return: -EINVAL, so callers can write "return yp_error(...)".
+ */
+int yp_error(struct yparse *p, const yaml_node_t *at, const char *path,
+	     const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (!p->errlen || p->err[0])
+		return -EINVAL;
+	if (!at)
+		at = p->here;
+	if (path && *path)
+		n = snprintf(p->err, p->errlen, "%s:%d: %s: ", p->file,
+			     yp_line(at), path);
+	else
+		n = snprintf(p->err, p->errlen, "%s:%d: ", p->file,
+			     yp_line(at));
+	if (n >= 0 && (size_t)n < p->errlen) {
+		va_start(ap, fmt);
+		vsnprintf(p->err + n, p->errlen - n, fmt, ap);
+		va_end(ap);
+	}
+	return -EINVAL;
+}
+
+/**
+ * yp_expected() - The common "expected WHAT, got VALUE" error.
+ * @p: the parser.
+ * @node: the offending value.
+ * @path: its key path.
+ * @what: what would have been accepted ("an integer 0..10").
+ *
+ * Return: -EINVAL.
+ */
+int yp_expected(struct yparse *p, const yaml_node_t *node, const char *path,
+		const char *what)
+{
+	char got[YP_SHOW_MAX + 8];
+
+	return yp_error(p, node, path, "expected %s, got %s", what,
+			yp_describe(node, got, sizeof(got)));
+}
+
+/**
+ * yp_path_key() - Build "PATH.KEY" (or "KEY" at the top).
+ * @buf: where to write.
+ * @len: size of @buf.
+ * @path: the parent path.
+ * @key: the key.
+ */
+void yp_path_key(char *buf, size_t len, const char *path, const char *key)
+{
+	if (path && *path)
+		snprintf(buf, len, "%s.%s", path, key);
+	else
+		snprintf(buf, len, "%s", key);
+}
+
+/**
+ * yp_path_index() - Build "PATH[I]".
+ * @buf: where to write.
+ * @len: size of @buf.
+ * @path: the parent path (a list).
+ * @i: the 0-based index, as YAML users count list items in messages.
+ */
+void yp_path_index(char *buf, size_t len, const char *path, unsigned int i)
+{
+	snprintf(buf, len, "%s[%u]", path, i);
+}
+
+static unsigned int edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i, j;
+	unsigned int row[64], prev, tmp, best;
+
+	if (la >= 64 || lb >= 64)
+		return UINT_MAX;
+	for (j = 0; j <= lb; j++)
+		row[j] = j;
+	for (i = 1; i <= la; i++) {
+		prev = row[0];
+		row[0] = i;
+		for (j = 1; j <= lb; j++) {
+			tmp = row[j];
+			best = prev + (tolower((unsigned char)a[i - 1]) !=
+				       tolower((unsigned char)b[j - 1]));
+			if (row[j] + 1 < best)
+				best = row[j] + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			prev = tmp;
+		}
+	}
+	return row[lb];
+}
+
+/**
+ * yp_suggest() - Find the choice the user probably meant.
+ * @word: what the user wrote.
+ * @choices: NULL-terminated candidates.
+ *
+ * A candidate qualifies when it is a few edits away (a third of its
+ * length, at least one) or when one word starts with the other
+ * ("allocate" for "alloc").
+ *
+ * Return: the closest candidate, or NULL if none is close.
+ */
+const char *yp_suggest(const char *word, const char *const *choices)
+{
+	const char *best = NULL;
+	unsigned int best_d = UINT_MAX, d, limit;
+	size_t lw = strlen(word), lc;
+
+	for (; choices && *choices; choices++) {
+		lc = strlen(*choices);
+		limit = lc / 3 ? lc / 3 : 1;
+		d = edit_distance(word, *choices);
+		if (d > limit && lw >= 3 && lc >= 3 &&
+		    (!strncasecmp(word, *choices, lc) ||
+		     !strncasecmp(word, *choices, lw)))
+			d = limit;
+		if (d <= limit && d < best_d) {
+			best = *choices;
+			best_d = d;
+		}
+	}
+	return best;
+}
+
+/**
+ * yp_join() - Write choices as "a, b, c".
+ * @buf: where to write.
+ * @len: size of @buf.
+ * @choices: NULL-terminated list.
+ */
+void yp_join(char *buf, size_t len, const char *const *choices)
+{
+	size_t used = 0;
+	int n;
+
+	buf[0] = '\0';
+	for (; *choices && used < len; choices++) {
+		n = snprintf(buf + used, len - used, "%s%s",
+			     used ? ", " : "", *choices);
+		if (n < 0)
+			break;
+		used += n;
+	}
+}
+
+/**
+ * yp_mapping() - Accept a mapping or null (an empty mapping).
+ * @p: the parser.
+ * @node: the value; NULL or null means "no keys given".
+ * @path: its key path.
+ * @map: set to the mapping, or to NULL when there are no keys.
+ *
+ * Return: 0, or -EINVAL if @node is a scalar or a list.
+ */
+int yp_mapping(struct yparse *p, yaml_node_t *node, const char *path,
+	       yaml_node_t **map)
+{
+	*map = NULL;
+	if (yp_is_null(node))
+		return 0;	/* "verify:" and "verify: {}" mean the same */
+	if (node->type != YAML_MAPPING_NODE)
+		return yp_expected(p, node, path, "a mapping of key: value");
+	*map = node;
+	return 0;
+}
+
+/**
+ * yp_check_keys() - Reject unknown and repeated keys in a mapping.
+ * @p: the parser.
+ * @map: the mapping, or NULL (nothing to check).
+ * @path: its key path.
+ * @keys: NULL-terminated list of the keys allowed here.
+ *
+ * Checking every key before reading any means a misspelt optional key is
+ * an error instead of a silently applied default.
+ *
+ * Return: 0, or -EINVAL naming the first bad key.
+ */
+int yp_check_keys(struct yparse *p, yaml_node_t *map, const char *path,
+		  const char *const *keys)
+{
+	yaml_node_pair_t *pair, *other;
+	char sub[YP_PATH_MAX], list[256];
+	yaml_node_t *k, *ok;
+	const char *name, *hint;
+	const char *const *kp;
+
+	if (!map)
+		return 0;
+	for (pair = map->data.mapping.pairs.start;
+	     pair < map->data.mapping.pairs.top; pair++) {
+		k = yp_node(p, pair->key);
+		if (!k || k->type != YAML_SCALAR_NODE)
+			return yp_expected(p, k, path, "a key name");
+		name = (const char *)k->data.scalar.value;
+		yp_path_key(sub, sizeof(sub), path, name);
+		for (kp = keys; *kp; kp++)
+			if (!strcmp(*kp, name))
+				break;
+		if (!*kp) {
+			yp_join(list, sizeof(list), keys);
+			hint = yp_suggest(name, keys);
+			if (hint)
+				return yp_error(p, k, sub, "unknown key, expected one of %s (did you mean \"%s\"?)",
+						list, hint);
+			return yp_error(p, k, sub, "unknown key, expected one of %s",
+					list);
+		}
+		for (other = map->data.mapping.pairs.start; other < pair;
+		     other++) {
+			ok = yp_node(p, other->key);
+			if (ok && ok->type == YAML_SCALAR_NODE &&
+			    !strcmp((const char *)ok->data.scalar.value, name))
+				return yp_error(p, k, sub, "duplicate key, first given on line %d",
+						yp_line(ok));
+		}
+	}
+	return 0;
+}
+
+/**
+ * yp_get() - Find a key's value in a mapping.
+ * @p: the parser.
+ * @map: the mapping, or NULL.
+ * @key: the key.
+ * @keynode: if not NULL, set to the key's node (or NULL if absent).
+ *
+ * Return: the value node, or NULL if the key is absent.  A key given with
+ * no value returns its null scalar, so "present but empty" can be told
+ * from "absent" through @keynode.
+ */
+yaml_node_t *yp_get(const struct yparse *p, const yaml_node_t *map,
+		    const char *key, yaml_node_t **keynode)
+{
+	yaml_node_pair_t *pair;
+	yaml_node_t *k;
+
+	if (keynode)
+		*keynode = NULL;
+	if (!map)
+		return NULL;
+	for (pair = map->data.mapping.pairs.start;
+	     pair < map->data.mapping.pairs.top; pair++) {
+		k = yp_node(p, pair->key);
+		if (k && k->type == YAML_SCALAR_NODE &&
+		    !strcmp((const char *)k->data.scalar.value, key)) {
+			if (keynode)
+				*keynode = k;
+			return yp_node(p, pair->value);
+		}
+	}
+	return NULL;
+}
+
+/**
+ * yp_require() - Find a key that must be present.
+ * @p: the parser.
+ * @map: the mapping, or NULL if none was given (then the message points
+ *	at @p->here).
+ * @path: the mapping's path.
+ * @key: the required key.
+ * @what: what its value should be, for the message.
+ * @value: set to the value node.
+ *
+ * Return: 0, or -EINVAL if the key is missing.
+ */
+int yp_require(struct yparse *p, yaml_node_t *map, const char *path,
+	       const char *key, const char *what, yaml_node_t **value)
+{
+	yaml_node_t *k;
+
+	*value = yp_get(p, map, key, &k);
+	if (k)
+		return 0;
+	return yp_error(p, map, path, "missing required key \"%s\" (%s)",
+			key, what);
+}
+
+static const char *scalar(const yaml_node_t *node)
+{
+	if (yp_is_null(node) || node->type != YAML_SCALAR_NODE)
+		return NULL;
+	return (const char *)node->data.scalar.value;
+}
+
+static void int_what(char *buf, size_t len, long long min, long long max)
+{
+	if (max == LLONG_MAX)
+		snprintf(buf, len, "an integer >= %lld", min);
+	else
+		snprintf(buf, len, "an integer %lld..%lld", min, max);
+}
+
+/* Decimal, or hex with 0x; no octal surprises from a leading zero. */
+static int parse_ull(const char *s, unsigned long long *out)
+{
+	int base = 10;
+	char *end;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	if (!isdigit((unsigned char)*s))
+		return -EINVAL;
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		s += 2;
+		if (!isxdigit((unsigned char)*s))
+			return -EINVAL;
+	}
+	errno = 0;
+	*out = strtoull(s, &end, base);
+	if (errno)
+		return -ERANGE;
+	while (isspace((unsigned char)*end))
+		end++;
+	return *end ? -EINVAL : 0;
+}
+
+/**
+ * yp_int() - Read an integer in [@min, @max].
+ * @p: the parser.
+ * @node: the value.
+ * @path: its key path.
+ * @min: smallest accepted value (>= 0: scenarios have no negative figures).
+ * @max: largest accepted value, LLONG_MAX for "no limit".
+ * @out: the value.
+ *
+ * Return: 0, or -EINVAL naming the range.
+ */
+int yp_int(struct yparse *p, yaml_node_t *node, const char *path,
+	   long long min, long long max, long long *out)
+{
+	unsigned long long v;
+	const char *s = scalar(node);
+	char what[64];
+
+	if (!s || parse_ull(s, &v) || v > (unsigned long long)max ||
+	    (long long)v < min) {
+		int_what(what, sizeof(what), min, max);
+		return yp_expected(p, node, path, what);
+	}
+	*out = (long long)v;
+	return 0;
+}
+
+/**
+ * yp_u64() - Read any unsigned 64-bit integer (seeds).
+ * @p: the parser.
+ * @node: the value.
+ * @path: its key path.
+ * @out: the value.
+ *
+ * Return: 0, or -EINVAL.
+ */
+int yp_u64(struct yparse *p, yaml_node_t *node, const char *path,
+	   uint64_t *out)
+{
+	unsigned long long v;
+	const char *s = scalar(node);
+
+	if (!s || parse_ull(s, &v))
+		return yp_expected(p, node, path,
+				   "an integer 0..18446744073709551615");
+	*out = v;
+	return 0;
+}
+
+/**
+ * yp_size() - Read a size in bytes: "268435456", "256M", "1 GiB".
+ * @p: the parser.
+ * @node: the value.
+ * @path: its key path.
+ * @out: the size in bytes.
+ *
+ * Suffixes K, M, G and T are binary (KiB, MiB, ...), as sizes of memory
+ * are; "KiB" and "KB" spellings are accepted and mean the same.
+ *
+ * Return: 0, or -EINVAL.
+ */
+int yp_size(struct yparse *p, yaml_node_t *node, const char *path,
+	    uint64_t *out)
+{
+	static const char units[] = "KMGT";
+	const char *s = scalar(node), *u;
+	unsigned long long v;
+	unsigned int shift = 0;
+	char *end;
+
+	if (!s || !isdigit((unsigned char)*s))
+		goto bad;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno)
+		goto bad;
+	while (*end == ' ')
+		end++;
+	if (*end) {
+		u = strchr(units, toupper((unsigned char)*end));
+		if (!u)
+			goto bad;
+		shift = 10 * (unsigned int)(u - units + 1);
+		end++;
+		if (!strcasecmp(end, "iB") || !strcasecmp(end, "B"))
+			end += strlen(end);
+		if (*end)
+			goto bad;
+		if (v > (UINT64_MAX >> shift))
+			return yp_expected(p, node, path,
+					   "a size below 16 EiB");
+	}
+	*out = (uint64_t)v << shift;
+	return 0;
+bad:
+	return yp_expected(p, node, path,
+			   "a size in bytes or with a K, M, G or T suffix");
+}
+
+/**
+ * yp_bool() - Read true/false (also yes/no, on/off as YAML 1.1 has them).
+ * @p: the parser.
+ * @node: the value.
+ * @path: its key path.
+ * @out: the value.
+ *
+ * Return: 0, or -EINVAL.
+ */
+int yp_bool(struct yparse *p, yaml_node_t *node, const char *path, bool *out)
+{
+	static const char *const yes[] = { "true", "yes", "on", NULL };
+	static const char *const no[] = { "false", "no", "off", NULL };
+	const char *s = scalar(node);
+	int i;
+
+	for (i = 0; s && yes[i]; i++) {
+		if (!strcasecmp(s, yes[i])) {
+			*out = true;
+			return 0;
+		}
+		if (!strcasecmp(s, no[i])) {
+			*out = false;
+			return 0;
+		}
+	}
+	return yp_expected(p, node, path, "true or false");
+}
+
+/**
+ * yp_fraction() - Read a fraction in [0, 1]: "0.25" or "25%".
+ * @p: the parser.
+ * @node: the value.
+ * @path: its key path.
+ * @out: the value.
+ *
+ * Return: 0, or -EINVAL.
+ */
+int yp_fraction(struct yparse *p, yaml_node_t *node, const char *path,
+		double *out)
+{
+	const char *s = scalar(node);
+	char *end;
+	double v;
+
+	if (!s || !(isdigit((unsigned char)*s) || *s == '.'))
+		goto bad;
+	v = strtod(s, &end);
+	if (*end == '%') {
+		v /= 100;
+		end++;
+	}
+	if (*end || !(v >= 0 && v <= 1))
+		goto bad;
+	*out = v;
+	return 0;
+bad:
+	return yp_expected(p, node, path, "a fraction 0..1 (or 0%..100%)");
+}
+
+/**
+ * yp_string() - Read a non-empty scalar.
+ * @p: the parser.
+ * @node: the value.
+ * @path: its key path.
+ * @what: what it names, for the message ("a group name").
+ * @out: a malloc()ed copy, the caller's to free.
+ *
+ * Return: 0, -EINVAL, or -ENOMEM.
+ */
+int yp_string(struct yparse *p, yaml_node_t *node, const char *path,
+	      const char *what, char **out)
+{
+	const char *s = scalar(node);
+
+	if (!s || !*s)
+		return yp_expected(p, node, path, what);
+	*out = strdup(s);
+	if (!*out)
+		return yp_error(p, node, path, "out of memory");
+	return 0;
+}
+
+/**
+ * yp_choice() - Read one of a fixed set of words.
+ * @p: the parser.
+ * @node: the value.
+ * @path: its key path.
+ * @choices: NULL-terminated list.
+ * @out: the index of the word in @choices.
+ *
+ * Return: 0, or -EINVAL listing the choices.
+ */
+int yp_choice(struct yparse *p, yaml_node_t *node, const char *path,
+	      const char *const *choices, int *out)
+{
+	const char *s = scalar(node), *hint;
+	char list[256], what[300];
+	int i;
+
+	for (i = 0; s && choices[i]; i++) {
+		if (!strcmp(s, choices[i])) {
+			*out = i;
+			return 0;
+		}
+	}
+	yp_join(list, sizeof(list), choices);
+	snprintf(what, sizeof(what), "one of %s", list);
+	hint = s ? yp_suggest(s, choices) : NULL;
+	if (hint) {
+		char got[YP_SHOW_MAX + 8];
+
+		return yp_error(p, node, path, "expected %s, got %s (did you mean \"%s\"?)",
+				what, yp_describe(node, got, sizeof(got)),
+				hint);
+	}
+	return yp_expected(p, node, path, what);
+}
+
+/*
+ * Names offered as "did you mean" for a misspelt gfp flag.  Only those the
+ * library's pagemig_parse_gfp() accepts are ever suggested, so this list
+ * may safely be a superset of what the library models.
+ */
+static const char *const gfp_names[] = {
+	"GFP_KERNEL", "GFP_ATOMIC", "GFP_NOWAIT", "GFP_NOIO", "GFP_NOFS",
+	"GFP_USER", "GFP_DMA32", "GFP_HIGHUSER", "GFP_HIGHUSER_MOVABLE",
+	"GFP_TRANSHUGE", "GFP_TRANSHUGE_LIGHT", "__GFP_DMA32",
+	"__GFP_HIGHMEM", "__GFP_MOVABLE", "__GFP_RECLAIMABLE", "__GFP_HIGH",
+	"__GFP_IO", "__GFP_FS", "__GFP_ZERO", "__GFP_DIRECT_RECLAIM",
+	"__GFP_KSWAPD_RECLAIM", "__GFP_RECLAIM", "__GFP_WRITE",
+	"__GFP_NOWARN", "__GFP_RETRY_MAYFAIL", "__GFP_NOFAIL",
+	"__GFP_NORETRY", "__GFP_MEMALLOC", "__GFP_COMP", "__GFP_NOMEMALLOC",
+	"__GFP_HARDWALL", "__GFP_THISNODE", "__GFP_ACCOUNT", NULL
+};
+
+static const char *gfp_suggest(const char *word)
+{
+	const char *known[sizeof(gfp_names) / sizeof(gfp_names[0])];
+	unsigned int i, n = 0, gfp;
+
+	for (i = 0; gfp_names[i]; i++)
+		if (!pagemig_parse_gfp(gfp_names[i], &gfp))
+			known[n++] = gfp_names[i];
+	known[n] = NULL;
+	return yp_suggest(word, known);
+}
+
+/**
+ * yp_gfp() - Read a gfp mask: "GFP_KERNEL | __GFP_RECLAIMABLE".
+ * @p: the parser.
+ * @node: the value.
+ * @path: its key path.
+ * @gfp: the mask, from pagemig_parse_gfp().
+ * @spec: if not NULL, a malloc()ed copy of the mask as the library
+ *	spells it (spaces removed), for reports.
+ *
+ * pagemig_parse_gfp() says only that a mask is bad, so each flag is
+ * tried on its own first, to name the one that is wrong.
+ *
+ * Return: 0, -EINVAL or -ENOMEM.
+ */
+int yp_gfp(struct yparse *p, yaml_node_t *node, const char *path,
+	   unsigned int *gfp, char **spec)
+{
+	const char *s = scalar(node), *hint;
+	char *norm, *tok, *save, *copy;
+	unsigned int one;
+	size_t i, j;
+	int ret = 0;
+
+	if (!s)
+		return yp_expected(p, node, path,
+				   "gfp flags such as \"GFP_KERNEL|__GFP_RECLAIMABLE\"");
+	norm = malloc(strlen(s) + 1);
+	copy = malloc(strlen(s) + 1);
+	if (!norm || !copy) {
+		ret = yp_error(p, node, path, "out of memory");
+		goto out;
+	}
+	for (i = j = 0; s[i]; i++)
+		if (!isspace((unsigned char)s[i]))
+			norm[j++] = s[i];
+	norm[j] = '\0';
+	strcpy(copy, norm);
+	for (tok = strtok_r(copy, "|", &save); tok;
+	     tok = strtok_r(NULL, "|", &save)) {
+		if (!pagemig_parse_gfp(tok, &one))
+			continue;
+		hint = gfp_suggest(tok);
+		if (hint)
+			ret = yp_error(p, node, path, "unknown gfp flag \"%s\", expected GFP_* and __GFP_* names joined by | (did you mean \"%s\"?)",
+				       tok, hint);
+		else
+			ret = yp_error(p, node, path, "unknown gfp flag \"%s\", expected GFP_* and __GFP_* names joined by |",
+				       tok);
+		goto out;
+	}
+	if (!*norm || strstr(norm, "||") || norm[0] == '|' ||
+	    norm[strlen(norm) - 1] == '|' || pagemig_parse_gfp(norm, gfp)) {
+		ret = yp_expected(p, node, path,
+				  "GFP_* and __GFP_* names joined by |");
+		goto out;
+	}
+	if (spec) {
+		*spec = norm;
+		norm = NULL;
+	}
+out:
+	free(norm);
+	free(copy);
+	return ret;
+}
+
+/**
+ * yp_declare() - Remember a name (an allocation tag) for later steps.
+ * @p: the parser.
+ * @name: the name; copied.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int yp_declare(struct yparse *p, const char *name)
+{
+	char **names;
+	unsigned int i;
+
+	for (i = 0; i < p->nr_names; i++)
+		if (!strcmp(p->names[i], name))
+			return 0;
+	/* Keep a NULL after the last name, so the list feeds yp_suggest(). */
+	names = realloc(p->names, (p->nr_names + 2) * sizeof(*names));
+	if (!names)
+		return -ENOMEM;
+	p->names = names;
+	names[p->nr_names] = strdup(name);
+	if (!names[p->nr_names])
+		return -ENOMEM;
+	names[++p->nr_names] = NULL;
+	return 0;
+}
+
+/**
+ * yp_check_declared() - Insist an earlier step declared @name.
+ * @p: the parser.
+ * @node: the value that names it.
+ * @path: its key path.
+ * @name: the name.
+ * @what: what declares names, for the message ("allocates with tag").
+ *
+ * Return: 0, or -EINVAL with a suggestion among the declared names.
+ */
+int yp_check_declared(struct yparse *p, yaml_node_t *node, const char *path,
+		      const char *name, const char *what)
+{
+	const char *hint;
+	unsigned int i;
+
+	for (i = 0; i < p->nr_names; i++)
+		if (!strcmp(p->names[i], name))
+			return 0;
+	hint = p->nr_names ? yp_suggest(name, (const char *const *)p->names) :
+			     NULL;
+	if (hint)
+		return yp_error(p, node, path, "no earlier step %s \"%s\" (did you mean \"%s\"?)",
+				what, name, hint);
+	return yp_error(p, node, path, "no earlier step %s \"%s\"", what,
+			name);
+}
