@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The JSON report of a scenario run: everything the text report says, as
+ * one object, for scripts and for diffing runs.
+ *
+ *	{ "pagemig": version, "scenario": {...}, "machine": {...}, "seed",
+ *	  "seconds", "status", "steps": [...], "zones": [...],
+ *	  "vmstat": { name: value, ... }, "allocation_failures",
+ *	  "warnings", "verify": { "checked", "corrupted" } }
+ *
+ * Zones carry buddyinfo-like arrays per order ("nr_free"), free blocks
+ * per migratetype and order ("free_blocks": the pagetypeinfo table),
+ * free pages per migratetype and pageblocks per migratetype, keyed by
+ * the kernel's migratetype names ("Unmovable").  Documentation/cli.md
+ * describes every field.
+ */
+#include <errno.h>
+#include <stdio.h>
+
+#include <json-c/json.h>
+
+#include <pagemig/pagemig.h>
+
+#include "report.h"
+#include "workload/scenario.h"
+
+static struct json_object *u64(uint64_t v)
+{
+	return json_object_new_uint64(v);
+}
+
+static struct json_object *ulong_array(const unsigned long *v, int n)
+{
+	struct json_object *a = json_object_new_array_ext(n);
+	int i;
+
+	for (i = 0; i < n; i++)
+		json_object_array_add(a, u64(v[i]));
+	return a;
+}
+
+static struct json_object *json_scenario(const struct scenario *sc)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "name", json_object_new_string(sc->name));
+	json_object_object_add(o, "file", json_object_new_string(sc->file));
+	json_object_object_add(o, "description",
+			       json_object_new_string(sc->description));
+	json_object_object_add(o, "steps", u64(sc->nr_steps));
+	return o;
+}
+
+static struct json_object *json_machine(const struct pagemig_config *cfg)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "memory", u64(cfg->memory));
+	/* UINT64_MAX means "the library's default"; JSON says null. */
+	json_object_object_add(o, "dma32", cfg->dma32 == UINT64_MAX ? NULL :
+			       u64(cfg->dma32));
+	json_object_object_add(o, "movable", u64(cfg->movable));
+	json_object_object_add(o, "cpus", u64(cfg->nr_cpus));
+	json_object_object_add(o, "pages", u64(pagemig_total_pages()));
+	json_object_object_add(o, "free_pages",
+			       u64(pagemig_free_pages_count()));
+	json_object_object_add(o, "resident_pages",
+			       u64(pagemig_resident_pages()));
+	return o;
+}
+
+static struct json_object *json_step(const struct scenario_run *run,
+				     unsigned int i)
+{
+	const struct step *step = &run->sc->steps[i];
+	const struct step_result *res = &run->results[i];
+	struct json_object *o = json_object_new_object(), *r, *out;
+	unsigned int j;
+
+	json_object_object_add(o, "index", u64(i + 1));
+	json_object_object_add(o, "type",
+			       json_object_new_string(scenario_step_name(step)));
+	json_object_object_add(o, "line", json_object_new_int(step->line));
+	json_object_object_add(o, "ran", json_object_new_boolean(res->ran));
+	json_object_object_add(o, "status", json_object_new_string(
+		!res->ran ? "not run" : res->failed ? "failed" : "ok"));
+	if (res->message)
+		json_object_object_add(o, "message",
+				       json_object_new_string(res->message));
+	json_object_object_add(o, "seconds",
+			       json_object_new_double(res->seconds));
+	r = json_object_new_object();
+	for (j = 0; j < res->nr_figures; j++)
+		json_object_object_add(r, res->figures[j].name,
+				       u64(res->figures[j].value));
+	json_object_object_add(o, "results", r);
+	if (res->nr_outputs) {
+		out = json_object_new_object();
+		for (j = 0; j < res->nr_outputs; j++)
+			json_object_object_add(out, res->outputs[j].name,
+				json_object_new_string(res->outputs[j].text));
+		json_object_object_add(o, "reports", out);
+	}
+	return o;
+}
+
+static struct json_object *json_zone(const struct pagemig_zone_stats *zs)
+{
+	struct json_object *o = json_object_new_object();
+	struct json_object *blocks, *fpages, *free_blocks;
+	unsigned long pages;
+	const char *mtname;
+	int mt, order;
+
+	json_object_object_add(o, "name", json_object_new_string(zs->name));
+	json_object_object_add(o, "populated",
+			       json_object_new_boolean(zs->populated));
+	json_object_object_add(o, "start_pfn", u64(zs->start_pfn));
+	json_object_object_add(o, "spanned", u64(zs->spanned));
+	json_object_object_add(o, "present", u64(zs->present));
+	json_object_object_add(o, "managed", u64(zs->managed));
+	json_object_object_add(o, "free", u64(zs->free));
+	json_object_object_add(o, "min", u64(zs->min));
+	json_object_object_add(o, "low", u64(zs->low));
+	json_object_object_add(o, "high", u64(zs->high));
+	json_object_object_add(o, "nr_free",
+			       ulong_array(zs->nr_free, PAGEMIG_NR_ORDERS));
+
+	free_blocks = json_object_new_object();
+	fpages = json_object_new_object();
+	blocks = json_object_new_object();
+	for (mt = 0; mt < PAGEMIG_NR_MIGRATETYPES; mt++) {
+		mtname = pagemig_migratetype_name(mt);
+		pages = 0;
+		for (order = 0; order < PAGEMIG_NR_ORDERS; order++)
+			pages += zs->nr_free_mt[mt][order] << order;
+		json_object_object_add(free_blocks, mtname,
+			ulong_array(zs->nr_free_mt[mt], PAGEMIG_NR_ORDERS));
+		json_object_object_add(fpages, mtname, u64(pages));
+		json_object_object_add(blocks, mtname,
+				       u64(zs->nr_blocks_mt[mt]));
+	}
+	json_object_object_add(o, "free_blocks", free_blocks);
+	json_object_object_add(o, "free_pages", fpages);
+	json_object_object_add(o, "pageblocks", blocks);
+	return o;
+}
+
+/**
+ * report_json() - Print the run's report as one JSON object.
+ * @f: where to print.
+ * @run: a run after scenario_run_steps(), machine still up.
+ *
+ * Return: 0, -ENOMEM, or -EIO if @f could not be written.
+ */
+int report_json(FILE *f, const struct scenario_run *run)
+{
+	struct json_object *root, *steps, *zones, *vm, *verify;
+	struct pagemig_zone_stats zs;
+	unsigned int i, n;
+	int z, ret = 0;
+
+	root = json_object_new_object();
+	if (!root)
+		return -ENOMEM;
+	json_object_object_add(root, "pagemig",
+			       json_object_new_string(pagemig_version()));
+	json_object_object_add(root, "scenario", json_scenario(run->sc));
+	json_object_object_add(root, "machine", json_machine(&run->cfg));
+	json_object_object_add(root, "seed", u64(run->cfg.seed));
+	json_object_object_add(root, "seconds",
+			       json_object_new_double(run->seconds));
+	json_object_object_add(root, "status", json_object_new_string(
+		run->failed ? "failed" : "ok"));
+
+	steps = json_object_new_array();
+	for (i = 0; i < run->sc->nr_steps; i++)
+		json_object_array_add(steps, json_step(run, i));
+	json_object_object_add(root, "steps", steps);
+
+	zones = json_object_new_array();
+	for (z = 0; z < PAGEMIG_NR_ZONES; z++)
+		if (!pagemig_zone_stats(z, &zs))
+			json_object_array_add(zones, json_zone(&zs));
+	json_object_object_add(root, "zones", zones);
+
+	vm = json_object_new_object();
+	n = pagemig_vmstat_count();
+	for (i = 0; i < n; i++)
+		json_object_object_add(vm, pagemig_vmstat_name(i),
+				       u64(pagemig_vmstat_value(i)));
+	json_object_object_add(root, "vmstat", vm);
+
+	json_object_object_add(root, "allocation_failures",
+			       u64(run->alloc_failures));
+	json_object_object_add(root, "warnings", u64(pagemig_warnings()));
+	verify = json_object_new_object();
+	json_object_object_add(verify, "checked", u64(run->verify_checked));
+	json_object_object_add(verify, "corrupted",
+			       u64(run->verify_corrupted));
+	json_object_object_add(root, "verify", verify);
+
+	if (fprintf(f, "%s\n", json_object_to_json_string_ext(root,
+			JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+			JSON_C_TO_STRING_NOSLASHESCAPE)) < 0)
+		ret = -EIO;
+	json_object_put(root);
+	return ret;
+}

@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The text report of a scenario run.
+ *
+ * It is meant to be read by someone who knows the kernel's /proc files
+ * and to be diffed against a real machine: buddyinfo, pagetypeinfo and
+ * vmstat come verbatim from the library's pagemig_show_*() renderers;
+ * only the summary around them is ours.  The last line is always
+ *
+ *	verify: N pages checked, M corrupted
+ *
+ * so scripts can tail it (`pagemig run --quiet` prints only that line).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <pagemig/pagemig.h>
+
+#include "report.h"
+#include "workload/scenario.h"
+
+/* Prefixes of the counters the summary shows when they are non-zero. */
+static const char *const vmstat_prefixes[] = {
+	"nr_free_pages", "pgalloc_", "pgfree", "pgmigrate_", "compact_",
+	"balloon_", "nr_balloon_pages", "nr_zspages", NULL
+};
+
+/* Shown even when zero: a run that moved nothing should say so. */
+static const char *const vmstat_always[] = {
+	"nr_free_pages", "pgmigrate_success", "pgmigrate_fail", NULL
+};
+
+/**
+ * report_vmstat_selected() - Whether the text report shows a counter.
+ * @name: its /proc/vmstat name.
+ * @value: its value.
+ *
+ * Return: true for the allocation, migration, compaction and balloon
+ * counters that are non-zero, and for a few that matter even at zero.
+ */
+bool report_vmstat_selected(const char *name, unsigned long value)
+{
+	const char *const *p;
+
+	for (p = vmstat_always; *p; p++)
+		if (!strcmp(name, *p))
+			return true;
+	if (!value)
+		return false;
+	for (p = vmstat_prefixes; *p; p++)
+		if (!strncmp(name, *p, strlen(*p)))
+			return true;
+	return false;
+}
+
+/**
+ * report_format_size() - Write a byte count the way people say it.
+ * @buf: where to write.
+ * @len: size of @buf.
+ * @bytes: the size.
+ */
+void report_format_size(char *buf, size_t len, uint64_t bytes)
+{
+	static const char *const units[] = { "bytes", "KiB", "MiB", "GiB", "TiB" };
+	unsigned int u = 0;
+	uint64_t v = bytes;
+
+	while (u < 4 && v >= 1024 && !(v % 1024)) {
+		v /= 1024;
+		u++;
+	}
+	if (v >= 10240 && u < 4)
+		snprintf(buf, len, "%.1f %s", bytes / (double)(1ULL << (10 * (u + 1))),
+			 units[u + 1]);
+	else
+		snprintf(buf, len, "%llu %s", (unsigned long long)v, units[u]);
+}
+
+static void print_zones(FILE *f)
+{
+	struct pagemig_zone_stats zs;
+	char size[32];
+	int z, n = 0;
+
+	fprintf(f, "zones:    ");
+	for (z = 0; z < PAGEMIG_NR_ZONES; z++) {
+		if (pagemig_zone_stats(z, &zs) || !zs.populated)
+			continue;
+		report_format_size(size, sizeof(size),
+				   (uint64_t)zs.present * PAGEMIG_PAGE_SIZE);
+		fprintf(f, "%s%s %s (pfn 0x%lx-0x%lx)", n++ ? ", " : "",
+			zs.name, size, zs.start_pfn,
+			zs.start_pfn + zs.spanned - 1);
+	}
+	fprintf(f, "\n");
+}
+
+/**
+ * report_text_header() - What is about to run: scenario, machine, seed.
+ * @f: where to print.
+ * @run: a run whose machine is up.
+ *
+ * Printed before the steps so that report steps' output has context, and
+ * so the seed is on screen even if the run never finishes.
+ */
+void report_text_header(FILE *f, const struct scenario_run *run)
+{
+	const struct scenario *sc = run->sc;
+	char mem[32];
+
+	report_format_size(mem, sizeof(mem), run->cfg.memory);
+	fprintf(f, "scenario: %s (%s)\n", sc->name, sc->file);
+	if (sc->description[0])
+		fprintf(f, "          %s\n", sc->description);
+	fprintf(f, "machine:  %s, %u CPU%s\n", mem, run->cfg.nr_cpus,
+		run->cfg.nr_cpus == 1 ? "" : "s");
+	print_zones(f);
+	fprintf(f, "seed:     %llu\n", (unsigned long long)run->cfg.seed);
+	fprintf(f, "pagemig:  %s\n", pagemig_version());
+}
+
+static void print_step(FILE *f, const struct scenario_run *run,
+		       unsigned int i)
+{
+	const struct step *step = &run->sc->steps[i];
+	const struct step_result *res = &run->results[i];
+	unsigned int j;
+
+	fprintf(f, "  %3u  %-9s line %-4d %8.3f s", i + 1,
+		scenario_step_name(step), step->line, res->seconds);
+	for (j = 0; j < res->nr_figures; j++)
+		fprintf(f, "  %s=%lu", res->figures[j].name,
+			res->figures[j].value);
+	if (res->failed)
+		fprintf(f, "  FAILED: %s", res->message ? res->message : "");
+	fprintf(f, "\n");
+}
+
+/**
+ * report_text_verify() - The last line of every report.
+ * @f: where to print.
+ * @run: a finished run.
+ */
+void report_text_verify(FILE *f, const struct scenario_run *run)
+{
+	fprintf(f, "verify: %lu pages checked, %lu corrupted\n",
+		run->verify_checked, run->verify_corrupted);
+}
+
+/**
+ * report_text() - The end-of-run report.
+ * @f: where to print.
+ * @run: a run after scenario_run_steps(), machine still up.
+ *
+ * Return: 0, or the first error a pagemig_show_*() renderer returned
+ * (the report is still printed to the end).
+ */
+int report_text(FILE *f, const struct scenario_run *run)
+{
+	unsigned int i, n = pagemig_vmstat_count();
+	unsigned long warnings = pagemig_warnings();
+	const char *name;
+	int ret, err = 0;
+
+	fprintf(f, "\n--- summary ---\n");
+	fprintf(f, "steps:    %u of %u run in %.3f s\n", run->steps_run,
+		run->sc->nr_steps, run->seconds);
+	for (i = 0; i < run->steps_run; i++)
+		print_step(f, run, i);
+	fprintf(f, "allocation failures: %lu\n", run->alloc_failures);
+	if (warnings)
+		fprintf(f, "library warnings: %lu (see the log above)\n",
+			warnings);
+
+	fprintf(f, "\n--- buddyinfo (end of run) ---\n");
+	ret = pagemig_show_buddyinfo(f);
+	err = err ? err : ret;
+	fprintf(f, "\n--- pagetypeinfo (end of run) ---\n");
+	ret = pagemig_show_pagetypeinfo(f);
+	err = err ? err : ret;
+
+	fprintf(f, "\n--- vmstat (selected; pagemig run --json has all) ---\n");
+	for (i = 0; i < n; i++) {
+		name = pagemig_vmstat_name(i);
+		if (report_vmstat_selected(name, pagemig_vmstat_value(i)))
+			fprintf(f, "%s %lu\n", name, pagemig_vmstat_value(i));
+	}
+	fprintf(f, "\n");
+	report_text_verify(f, run);
+	return err;
+}
