@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Benchmarks for `pagemig bench`.  A benchmark file (bench/<name>.c,
+ * linked into the CLI) defines a struct bench and registers it:
+ *
+ *	static int bench_alloc(const struct bench_ctx *ctx)
+ *	{
+ *		double ns[BENCH_MAX_RUNS];
+ *
+ *		for (unsigned int r = 0; r < ctx->runs; r++)
+ *			ns[r] = ...one timed run...;
+ *		bench_report(ctx, "alloc", "order0_pair", ns, ctx->runs, "ns");
+ *		return 0;
+ *	}
+ *
+ *	static struct bench alloc_bench = {
+ *		.name = "alloc",
+ *		.desc = "order-0 and order-9 allocation + free latency",
+ *		.fn = bench_alloc,
+ *	};
+ *	BENCH_REGISTER(alloc_bench);
+ *
+ * Registration runs from a constructor, so the dispatcher needs no list
+ * of benchmarks.  The object must be linked into the binary directly:
+ * an archive member nothing refers to would be dropped by the linker,
+ * constructor and all.
+ */
+#ifndef _PAGEMIG_BENCH_H
+#define _PAGEMIG_BENCH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define BENCH_DEFAULT_RUNS	5
+#define BENCH_MAX_RUNS		1000
+
+struct bench_ctx {
+	unsigned int runs;	/* timed runs per figure, >= 1 */
+	uint64_t seed;		/* printed in the header; seed every run */
+	bool verbose;
+	FILE *out;		/* figures go here, one a line */
+};
+
+struct bench {
+	const char *name;	/* what `pagemig bench NAME` selects */
+	const char *desc;	/* one line */
+	/*
+	 * Build what it needs (a machine: and tear it down), time
+	 * ctx->runs runs, print figures with bench_report().  Return 0 or
+	 * -errno; print why on stderr.
+	 */
+	int (*fn)(const struct bench_ctx *ctx);
+	struct bench *next;	/* registry link, owned by bench_register() */
+};
+
+void bench_register(struct bench *b);
+void bench_report(const struct bench_ctx *ctx, const char *bench,
+		  const char *metric, const double *values, unsigned int n,
+		  const char *unit);
+double bench_now_ns(void);
+
+#define BENCH_REGISTER(b)						\
+	static void __attribute__((constructor)) bench_register_##b(void) \
+	{								\
+		bench_register(&(b));					\
+	}
+
+#endif /* _PAGEMIG_BENCH_H */

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The pagemig command line: one cmd_<verb>.c per command, dispatched by
+ * main.c through commands[].  Exit statuses are the same everywhere:
+ * 0 success, 1 the run found a problem (corrupted pages, a failed
+ * expectation) or the machine could not be built, 2 bad usage or bad
+ * input (unknown option, bad scenario).
+ */
+#ifndef _PAGEMIG_CLI_H
+#define _PAGEMIG_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+enum {
+	CLI_OK = 0,
+	CLI_FAILED = 1,
+	CLI_USAGE = 2,
+};
+
+struct command {
+	const char *name;
+	const char *summary;		/* one line, for pagemig --help */
+	int (*fn)(int argc, char **argv);
+	const char *help;		/* the manual page */
+};
+
+extern const struct command commands[];	/* NULL-name terminated */
+extern const char help_main[];
+extern const char help_run[], help_scenarios[], help_bench[], help_help[];
+
+const struct command *command_find(const char *name);
+
+int cmd_run(int argc, char **argv);
+int cmd_scenarios(int argc, char **argv);
+int cmd_bench(int argc, char **argv);
+int cmd_help(int argc, char **argv);
+
+int cli_usage(const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+int cli_bad_option(const char *cmd, int argc, char **argv, int c,
+		   const char *const *longs);
+int cli_parse_u64(const char *s, uint64_t *out);
+void cli_print_help(const char *cmd, FILE *f);
+
+/* Progress on stderr, only when it is a terminal. */
+struct progress {
+	bool enabled;
+	bool drawn;
+	double last;
+	unsigned int nr_steps;
+};
+
+void progress_init(struct progress *p, bool quiet, unsigned int nr_steps);
+void progress_update(struct progress *p, const char *what, unsigned int step,
+		     unsigned long done, unsigned long total);
+void progress_clear(struct progress *p);
+
+#endif /* _PAGEMIG_CLI_H */

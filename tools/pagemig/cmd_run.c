@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pagemig run: load a scenario (built-in or file), build the machine,
+ * run the steps, print the report, tear down.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <pagemig/pagemig.h>
+
+#include "cli.h"
+#include "report/report.h"
+#include "workload/scenario.h"
+
+struct run_cli {
+	const char *what;	/* NAME or FILE */
+	uint64_t seed;
+	bool seed_given;
+	bool json;
+	bool quiet;
+	bool check;
+	struct progress progress;
+};
+
+static const char *const run_longs[] = {
+	"seed", "json", "quiet", "check", "help", NULL
+};
+
+static int parse_args(struct run_cli *o, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "seed", required_argument, NULL, 's' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "check", no_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	opterr = 0;
+	optind = 0;	/* glibc: full re-initialisation */
+	while ((c = getopt_long(argc, argv, ":s:jqch", opts, NULL)) != -1) {
+		switch (c) {
+		case 's':
+			if (cli_parse_u64(optarg, &o->seed))
+				return cli_usage("run", "--seed: expected an integer 0..18446744073709551615, got '%s'",
+						 optarg);
+			o->seed_given = true;
+			break;
+		case 'j':
+			o->json = true;
+			break;
+		case 'q':
+			o->quiet = true;
+			break;
+		case 'c':
+			o->check = true;
+			break;
+		case 'h':
+			cli_print_help("run", stdout);
+			return -1;
+		default:
+			return cli_bad_option("run", argc, argv, c, run_longs);
+		}
+	}
+	if (optind < argc)
+		o->what = argv[optind++];
+	if (optind < argc)
+		return cli_usage("run", "expected one scenario, got a second argument '%s'",
+				 argv[optind]);
+	if (o->json && o->quiet)
+		return cli_usage("run", "--json and --quiet cannot be combined");
+	return 0;
+}
+
+static bool looks_like_file(const char *what)
+{
+	size_t n = strlen(what);
+
+	return strchr(what, '/') ||
+	       (n > 5 && !strcmp(what + n - 5, ".yaml")) ||
+	       (n > 4 && !strcmp(what + n - 4, ".yml"));
+}
+
+/* A built-in by name, else a file; Return: 0, CLI_USAGE. */
+static int load(const char *what, struct scenario **sc)
+{
+	char err[SCENARIO_ERR_LEN];
+	const char *hint;
+	int ret;
+
+	if (!looks_like_file(what) && (scenario_builtin(what) ||
+				       access(what, F_OK))) {
+		ret = scenario_load_builtin(what, sc, err, sizeof(err));
+		if (ret != -ENOENT)
+			goto out;
+		hint = scenario_builtin_suggest(what);
+		if (hint)
+			return cli_usage("run", "no built-in scenario '%s' (did you mean '%s'?); 'pagemig scenarios' lists them, and a file needs a path such as ./%s.yaml",
+					 what, hint, what);
+		return cli_usage("run", "no built-in scenario '%s'; 'pagemig scenarios' lists them, and a file needs a path such as ./%s.yaml",
+				 what, what);
+	}
+	ret = scenario_load_file(what, sc, err, sizeof(err));
+out:
+	if (!ret)
+		return 0;
+	/* The message already names file, line, key and what was wrong. */
+	fprintf(stderr, "%s\n", err);
+	return CLI_USAGE;
+}
+
+static void on_progress(void *data, const struct step *step,
+			unsigned long done, unsigned long total)
+{
+	struct run_cli *o = data;
+
+	if (!total)
+		progress_clear(&o->progress);
+	else
+		progress_update(&o->progress, scenario_step_name(step),
+				step->index + 1, done, total);
+}
+
+/* In --json and --quiet the summary is not printed: say what failed. */
+static void print_failures(const struct scenario_run *run)
+{
+	const struct step_result *res;
+	const struct step *step;
+	unsigned int i;
+
+	for (i = 0; i < run->steps_run; i++) {
+		res = &run->results[i];
+		step = &run->sc->steps[i];
+		if (res->failed)
+			fprintf(stderr, "pagemig run: %s: step %u (%s, line %d) failed: %s\n",
+				run->sc->file, i + 1, scenario_step_name(step),
+				step->line, res->message ? res->message : "");
+	}
+}
+
+/**
+ * cmd_run() - pagemig run [NAME | FILE.yaml] [--seed N] [--json] [--quiet]
+ * @argc: arguments after "pagemig".
+ * @argv: argv[0] is "run".
+ *
+ * Return: CLI_OK, CLI_FAILED (a step failed, pages were corrupted, or
+ * the machine could not be built) or CLI_USAGE.
+ */
+int cmd_run(int argc, char **argv)
+{
+	struct scenario_run_opts opts = { 0 };
+	struct run_cli o = { .what = "default" };
+	struct scenario_run run;
+	char err[SCENARIO_ERR_LEN];
+	struct scenario *sc;
+	int ret;
+
+	ret = parse_args(&o, argc, argv);
+	if (ret)
+		return ret < 0 ? CLI_OK : ret;
+	ret = load(o.what, &sc);
+	if (ret)
+		return ret;
+	if (o.check) {
+		if (!o.quiet)
+			printf("%s: ok, %u step%s\n", sc->file, sc->nr_steps,
+			       sc->nr_steps == 1 ? "" : "s");
+		scenario_free(sc);
+		return CLI_OK;
+	}
+
+	opts.seed = o.seed;
+	opts.seed_given = o.seed_given;
+	opts.out = o.json || o.quiet ? NULL : stdout;
+	opts.progress = on_progress;
+	opts.progress_data = &o;
+	progress_init(&o.progress, o.quiet, sc->nr_steps);
+
+	ret = scenario_run_start(&run, sc, &opts, err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "pagemig run: %s\n", err);
+		scenario_free(sc);
+		return CLI_FAILED;
+	}
+	if (opts.out) {
+		report_text_header(stdout, &run);
+		fflush(stdout);
+	}
+	ret = scenario_run_steps(&run);
+	progress_clear(&o.progress);
+	if (o.json) {
+		report_json(stdout, &run);
+		print_failures(&run);
+	} else if (o.quiet) {
+		report_text_verify(stdout, &run);
+		print_failures(&run);
+	} else {
+		report_text(stdout, &run);
+	}
+	fflush(stdout);
+	scenario_run_finish(&run);
+	scenario_free(sc);
+	return ret ? CLI_FAILED : CLI_OK;
+}
