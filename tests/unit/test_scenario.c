@@ -1,0 +1,443 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Scenario parser and runner: every bad fixture in tests/data/scenarios/
+ * fails with exactly the message a user would see (file, line, key path,
+ * what was expected), good scenarios parse into the steps they say, the
+ * built-ins load, and a small scenario runs end to end with its content
+ * tags verified.
+ *
+ * Fixtures are found relative to this source file, so the binary runs
+ * from the top of the tree (as `make check` runs it).  When the CLI has
+ * been built beside the test binary, the same fixtures also go through
+ * `pagemig run --check` to pin the exit status of 2 and the message on
+ * stderr.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <pagemig/pagemig.h>
+
+#include "harness/test.h"
+#include "workload/scenario.h"
+#include "workload/steps.h"
+#include "workload/yparse.h"
+
+static const char *data_dir(void)
+{
+	static char dir[PATH_MAX];
+	const char *env = getenv("PAGEMIG_TEST_DATA");
+	char *slash;
+
+	if (env)
+		return env;
+	if (!dir[0]) {
+		/* __FILE__ is tests/unit/test_scenario.c from the top. */
+		snprintf(dir, sizeof(dir), "%s", __FILE__);
+		slash = strrchr(dir, '/');
+		if (slash)
+			*slash = '\0';
+		slash = strrchr(dir, '/');
+		if (slash)
+			*slash = '\0';
+		else
+			snprintf(dir, sizeof(dir), "..");
+		strncat(dir, "/data/scenarios", sizeof(dir) - strlen(dir) - 1);
+	}
+	return dir;
+}
+
+static void fixture_path(char *buf, size_t len, const char *name)
+{
+	snprintf(buf, len, "%s/%s", data_dir(), name);
+}
+
+/* The CLI built beside this binary (build/X/pagemig), or NULL. */
+static const char *cli_path(void)
+{
+	static char path[PATH_MAX];
+	char self[PATH_MAX - 16], *p;
+	ssize_t n;
+	int i;
+
+	if (path[0])
+		return path;
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n <= 0)
+		return NULL;
+	self[n] = '\0';
+	/* build/X/tests/unit/test_scenario -> build/X/pagemig */
+	for (i = 0; i < 3; i++) {
+		p = strrchr(self, '/');
+		if (!p)
+			return NULL;
+		*p = '\0';
+	}
+	snprintf(path, sizeof(path), "%s/pagemig", self);
+	if (access(path, X_OK)) {
+		path[0] = '\0';
+		return NULL;
+	}
+	return path;
+}
+
+/*
+ * Run `pagemig run FILE --check`; return its exit status and the first
+ * line it wrote on stderr.
+ */
+static int run_cli_check(const char *cli, const char *file, char *line,
+			 size_t len)
+{
+	char cmd[2 * PATH_MAX + 64];
+	FILE *f;
+	int status;
+
+	snprintf(cmd, sizeof(cmd), "'%s' run '%s' --check 2>&1 >/dev/null",
+		 cli, file);
+	f = popen(cmd, "r");
+	if (!f)
+		return -1;
+	line[0] = '\0';
+	if (fgets(line, len, f))
+		line[strcspn(line, "\n")] = '\0';
+	while (fgetc(f) != EOF)
+		;
+	status = pclose(f);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/*
+ * Load a fixture; expect -EINVAL and exactly "<path>:<msg>", where @msg
+ * starts with the line number.  Then the same through the CLI.
+ */
+static void expect_bad(struct __test_metadata *_metadata, const char *name,
+		       const char *msg)
+{
+	char path[PATH_MAX], err[SCENARIO_ERR_LEN], want[PATH_MAX + 512];
+	char line[PATH_MAX + 512];
+	struct scenario *sc = (void *)1;
+	const char *cli;
+	int ret;
+
+	fixture_path(path, sizeof(path), name);
+	snprintf(want, sizeof(want), "%s:%s", path, msg);
+	ret = scenario_load_file(path, &sc, err, sizeof(err));
+	EXPECT_EQ(-EINVAL, ret);
+	EXPECT_NULL(sc);
+	EXPECT_STREQ(want, err);
+
+	cli = cli_path();
+	if (!cli)
+		return;
+	EXPECT_EQ(2, run_cli_check(cli, path, line, sizeof(line)));
+	EXPECT_STREQ(want, line);
+}
+
+#define BAD(test, file, msg)				\
+	TEST(bad_##test)				\
+	{						\
+		expect_bad(_metadata, file, msg);	\
+	}
+
+BAD(malformed_yaml, "malformed.yaml",
+    "6: malformed YAML: did not find expected ',' or '}' (while parsing a flow mapping on line 5)")
+BAD(unknown_key, "unknown-key.yaml",
+    "4: steps[0].alloc.ordr: unknown key, expected one of count, order, gfp, tag, fill, expect (did you mean \"order\"?)")
+BAD(wrong_type, "wrong-type.yaml",
+    "5: steps[0].alloc.count: expected an integer 1..16777216, got a list")
+BAD(order_11, "order-11.yaml",
+    "6: steps[2].alloc.order: expected an integer 0..10, got \"11\"")
+BAD(order_word, "order-word.yaml",
+    "8: steps[2].alloc.order: expected an integer 0..10, got \"eleven\"")
+BAD(memory_not_2m, "memory-not-2m.yaml",
+    "2: machine.memory: expected a non-zero multiple of 2 MiB (one pageblock), got \"255M\"")
+BAD(zero_cpus, "zero-cpus.yaml",
+    "3: machine.cpus: expected an integer 1..64, got \"0\"")
+BAD(unknown_gfp, "unknown-gfp.yaml",
+    "4: steps[0].alloc.gfp: unknown gfp flag \"__GFP_MOVEABLE\", expected GFP_* and __GFP_* names joined by | (did you mean \"__GFP_MOVABLE\"?)")
+BAD(unknown_step, "unknown-step.yaml",
+    "5: steps[1].allocate: unknown step, expected one of alloc, free, churn, report, verify, validate, expect (did you mean \"alloc\"?)")
+BAD(missing_key, "missing-key.yaml",
+    "5: steps[0].alloc: missing required key \"count\" (an integer 1..16777216)")
+BAD(step_not_indented, "step-not-indented.yaml",
+    "4: steps[0]: expected one step per list item, got 2 keys (alloc, count): indent a step's keys under its name, and start each step with \"- \"")
+BAD(unknown_tag, "unknown-tag.yaml",
+    "5: steps[1].free.tag: no earlier step allocates with tag \"usr\" (did you mean \"user\"?)")
+BAD(duplicate_key, "duplicate-key.yaml",
+    "4: machine.cpus: duplicate key, first given on line 3")
+BAD(fraction_not_random, "fraction-not-random.yaml",
+    "5: steps[1].free.fraction: only applies to pattern: random")
+BAD(two_documents, "two-documents.yaml",
+    "3: expected one scenario per file, got a second YAML document")
+BAD(top_level_list, "top-level-list.yaml",
+    "1: expected a mapping with machine: and steps:, got a list")
+BAD(empty, "empty.yaml",
+    "1: empty scenario, expected a mapping with machine: and steps:")
+BAD(no_steps, "no-steps.yaml",
+    "1: missing required key \"steps\" (a list of steps)")
+BAD(unknown_top_key, "unknown-top-key.yaml",
+    "1: machin: unknown key, expected one of name, description, machine, steps (did you mean \"machine\"?)")
+BAD(bad_size, "bad-size.yaml",
+    "2: machine.memory: expected a size in bytes or with a K, M, G or T suffix, got \"64 apples\"")
+BAD(bad_churn_weight, "bad-churn-weight.yaml",
+    "5: steps[0].churn.gfp.GFP_HIGHUSER_MOVABLE: expected an integer 1..1000000, got \"many\"")
+
+TEST(bad_memory_larger_than_host)
+{
+	char msg[256];
+
+	/* The message quotes this host's RAM, as the loader measures it. */
+	snprintf(msg, sizeof(msg),
+		 "3: machine.memory: expected at most this host's RAM (%llu MiB), got \"64T\"",
+		 (unsigned long long)sysconf(_SC_PHYS_PAGES) *
+			 sysconf(_SC_PAGESIZE) >> 20);
+	expect_bad(_metadata, "memory-too-big.yaml", msg);
+}
+
+/* The library's own check of the machine block, reported at machine:. */
+TEST(bad_zones_larger_than_memory)
+{
+	char path[PATH_MAX], err[SCENARIO_ERR_LEN], prefix[PATH_MAX + 32];
+	struct scenario *sc;
+
+	fixture_path(path, sizeof(path), "zones-too-big.yaml");
+	ASSERT_EQ(-EINVAL, scenario_load_file(path, &sc, err, sizeof(err)));
+	snprintf(prefix, sizeof(prefix), "%s:1: machine: ", path);
+	EXPECT_EQ(0, strncmp(err, prefix, strlen(prefix)));
+	EXPECT_GT(strlen(err), strlen(prefix));
+	EXPECT_EQ(NULL, strchr(err, '\n'));
+}
+
+TEST(missing_file)
+{
+	char err[SCENARIO_ERR_LEN];
+	struct scenario *sc;
+
+	EXPECT_EQ(-ENOENT, scenario_load_file("/nonexistent/x.yaml", &sc,
+					      err, sizeof(err)));
+	EXPECT_STREQ("/nonexistent/x.yaml: cannot open: No such file or directory",
+		     err);
+}
+
+/* A scalar step with a missing required key points at the step's line. */
+TEST(missing_key_scalar_step)
+{
+	static const char text[] = "steps:\n  - verify\n  - alloc\n";
+	char err[SCENARIO_ERR_LEN];
+	struct scenario *sc;
+
+	EXPECT_EQ(-EINVAL, scenario_load_string(text, sizeof(text) - 1,
+						"s.yaml", &sc, err,
+						sizeof(err)));
+	EXPECT_STREQ("s.yaml:3: steps[1].alloc: missing required key \"count\" (an integer 1..16777216)",
+		     err);
+}
+
+TEST(good_scenario_parses_into_its_steps)
+{
+	static const char *const want[] = {
+		"report", "alloc", "alloc", "free", "free", "churn", "report",
+		"verify", "verify", "validate", "expect",
+	};
+	static const int lines[] = { 10, 11, 12, 18, 19, 20, 27, 28, 29, 30, 31 };
+	char path[PATH_MAX], err[SCENARIO_ERR_LEN] = "";
+	struct scenario *sc;
+	unsigned int i;
+
+	fixture_path(path, sizeof(path), "good.yaml");
+	ASSERT_EQ(0, scenario_load_file(path, &sc, err, sizeof(err)));
+	EXPECT_STREQ("", err);
+	EXPECT_STREQ("good", sc->name);
+	EXPECT_STREQ("a scenario that uses every step", sc->description);
+	EXPECT_EQ(64ULL << 20, sc->cfg.memory);
+	EXPECT_EQ(16ULL << 20, sc->cfg.dma32);
+	EXPECT_EQ(16ULL << 20, sc->cfg.movable);
+	EXPECT_EQ(2, sc->cfg.nr_cpus);
+	EXPECT_EQ(42, sc->cfg.seed);
+	EXPECT_TRUE(sc->seed_given);
+	EXPECT_EQ(4, sc->machine_line);
+	ASSERT_EQ(sizeof(want) / sizeof(want[0]), sc->nr_steps);
+	for (i = 0; i < sc->nr_steps; i++) {
+		EXPECT_STREQ(want[i], scenario_step_name(&sc->steps[i]));
+		EXPECT_EQ(lines[i], sc->steps[i].line);
+		EXPECT_EQ(i, sc->steps[i].index);
+	}
+	scenario_free(sc);
+}
+
+TEST(defaults_without_machine_block)
+{
+	static const char text[] = "steps: []\n";
+	char err[SCENARIO_ERR_LEN];
+	struct pagemig_config def;
+	struct scenario *sc;
+
+	ASSERT_EQ(0, scenario_load_string(text, sizeof(text) - 1,
+					  "dir/plain.yaml", &sc, err,
+					  sizeof(err)));
+	pagemig_config_default(&def);
+	EXPECT_STREQ("plain", sc->name);
+	EXPECT_STREQ("", sc->description);
+	EXPECT_EQ(def.memory, sc->cfg.memory);
+	EXPECT_EQ(def.nr_cpus, sc->cfg.nr_cpus);
+	EXPECT_FALSE(sc->seed_given);
+	EXPECT_EQ(0, sc->nr_steps);
+	scenario_free(sc);
+}
+
+TEST(every_builtin_loads)
+{
+	const struct builtin_scenario *b;
+	char err[SCENARIO_ERR_LEN];
+	struct scenario *sc;
+	int n = 0;
+
+	for (b = builtin_scenarios; b->name; b++, n++) {
+		EXPECT_EQ(0, scenario_load_builtin(b->name, &sc, err,
+						   sizeof(err)));
+		if (!sc) {
+			TH_LOG("%s: %s", b->name, err);
+			continue;
+		}
+		EXPECT_STREQ(b->name, sc->name);
+		EXPECT_NE(0, strlen(sc->description));
+		EXPECT_GT(sc->nr_steps, 0);
+		scenario_free(sc);
+	}
+	EXPECT_GE(n, 2);
+	/* `pagemig run` with no argument runs it, and lists it first. */
+	ASSERT_NOT_NULL(scenario_builtin("default"));
+	EXPECT_STREQ("default", builtin_scenarios[0].name);
+	EXPECT_STREQ("default", scenario_builtin_suggest("defualt"));
+	EXPECT_EQ(-ENOENT, scenario_load_builtin("nope", &sc, err,
+						 sizeof(err)));
+}
+
+TEST(sizes_and_suggestions)
+{
+	static const struct {
+		const char *text;
+		uint64_t bytes;
+	} ok[] = {
+		{ "4096", 4096 }, { "2M", 2ULL << 20 }, { "2 MiB", 2ULL << 20 },
+		{ "1G", 1ULL << 30 }, { "3k", 3072 }, { "1TB", 1ULL << 40 },
+	};
+	static const char *const keys[] = { "count", "order", "gfp", NULL };
+	char text[64], err[SCENARIO_ERR_LEN];
+	struct scenario *sc;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		/* Through zones.dma32, which accepts any whole 2 MiB... */
+		snprintf(text, sizeof(text),
+			 "machine: {memory: 1G, zones: {movable: \"%s\"}}\nsteps: []\n",
+			 ok[i].text);
+		if (ok[i].bytes % (2ULL << 20) || ok[i].bytes >= 1ULL << 30) {
+			EXPECT_EQ(-EINVAL, scenario_load_string(text,
+					strlen(text), "z.yaml", &sc, err,
+					sizeof(err)));
+			continue;
+		}
+		ASSERT_EQ(0, scenario_load_string(text, strlen(text),
+						  "z.yaml", &sc, err,
+						  sizeof(err)));
+		EXPECT_EQ(ok[i].bytes, sc->cfg.movable);
+		scenario_free(sc);
+	}
+	EXPECT_STREQ("order", yp_suggest("ordr", keys));
+	EXPECT_STREQ("count", yp_suggest("Count", keys));
+	EXPECT_STREQ("gfp", yp_suggest("gfp_mask", keys));
+	EXPECT_NULL(yp_suggest("xyzzy", keys));
+}
+
+/*
+ * A small scenario, end to end: what the steps allocate is what verify
+ * counts, and a failing expect: fails the run without stopping it.
+ */
+TEST(run_small_scenario)
+{
+	static const char text[] =
+		"machine: {memory: 32M, cpus: 1, seed: 7}\n"
+		"steps:\n"
+		"  - alloc: {count: 100, order: 1, tag: a}\n"
+		"  - alloc: {count: 50, gfp: \"GFP_KERNEL|__GFP_RECLAIMABLE\", tag: b}\n"
+		"  - free: {tag: a, pattern: every-other}\n"
+		"  - churn: {rounds: 3, batch: 64, pattern: interleaved, keep: 0}\n"
+		"  - verify\n"
+		"  - expect: {free_pages_max: 1}\n"
+		"  - report: [buddyinfo]\n";
+	struct scenario_run_opts opts = { 0 };
+	char err[SCENARIO_ERR_LEN];
+	struct scenario_run run;
+	struct scenario *sc;
+	unsigned long a_pages = 50 * 2, b_pages = 50, churn_pages = 0;
+	unsigned int i;
+	size_t j;
+
+	ASSERT_EQ(0, scenario_load_string(text, sizeof(text) - 1, "r.yaml",
+					  &sc, err, sizeof(err)));
+	ASSERT_EQ(0, scenario_run_start(&run, sc, &opts, err, sizeof(err)));
+	EXPECT_EQ(7, run.cfg.seed);
+	EXPECT_EQ(1, scenario_run_steps(&run));
+	EXPECT_EQ(sc->nr_steps, run.steps_run);
+	EXPECT_TRUE(run.failed);
+	for (i = 0; i < sc->nr_steps; i++)
+		EXPECT_EQ(i == 5, run.results[i].failed);
+	EXPECT_NOT_NULL(run.results[5].message);
+
+	/* interleaved with keep 0 frees every movable block it made. */
+	for (i = 0; i < run.nr_groups; i++) {
+		if (strcmp(run.groups[i].name, "churn"))
+			continue;
+		for (j = 0; j < run.groups[i].nr; j++) {
+			EXPECT_NE(MT_MOVABLE, run.groups[i].blocks[j].mt);
+			churn_pages += 1UL << run.groups[i].blocks[j].order;
+		}
+	}
+	EXPECT_EQ(a_pages + b_pages + churn_pages, run.verify_checked);
+	EXPECT_EQ(0, run.verify_corrupted);
+	EXPECT_EQ(1, run.results[6].nr_outputs);
+	EXPECT_EQ(0, strncmp(run.results[6].outputs[0].text,
+			     "--- buddyinfo (after step 6: expect) ---\n", 41));
+	EXPECT_EQ(0, pagemig_validate(NULL));
+	scenario_run_finish(&run);
+	EXPECT_FALSE(pagemig_machine_ready());
+	scenario_free(sc);
+}
+
+/* The same seed replays the same run. */
+TEST(run_is_reproducible)
+{
+	static const char text[] =
+		"machine: {memory: 16M}\n"
+		"steps:\n"
+		"  - churn: {rounds: 4, batch: 128, orders: [0, 1, 2]}\n"
+		"  - free: {tag: churn, pattern: random, fraction: 0.3}\n";
+	struct scenario_run_opts opts = { .seed = 99, .seed_given = true };
+	unsigned long pfn_sum[2] = { 0, 0 };
+	char err[SCENARIO_ERR_LEN];
+	struct scenario_run run;
+	struct scenario *sc;
+	size_t j;
+	int k;
+
+	ASSERT_EQ(0, scenario_load_string(text, sizeof(text) - 1, "p.yaml",
+					  &sc, err, sizeof(err)));
+	for (k = 0; k < 2; k++) {
+		ASSERT_EQ(0, scenario_run_start(&run, sc, &opts, err,
+						sizeof(err)));
+		EXPECT_EQ(99, run.cfg.seed);
+		EXPECT_EQ(0, scenario_run_steps(&run));
+		for (j = 0; j < run.groups[0].nr; j++)
+			pfn_sum[k] += run.groups[0].blocks[j].pfn *
+				      (j + 1);
+		scenario_run_finish(&run);
+	}
+	EXPECT_NE(0, pfn_sum[0]);
+	EXPECT_EQ(pfn_sum[0], pfn_sum[1]);
+	scenario_free(sc);
+}
