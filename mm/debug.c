@@ -280,6 +280,15 @@ __printf(2, 3) static void problem(FILE *f, const char *fmt, ...)
 	va_end(ap);
 }
 
+/*
+ * The validator meets corrupted pageblock bits by design: never index
+ * migratetype_names[] with a value it has not range-checked.
+ */
+static const char *mt_name(int mt)
+{
+	return mt >= 0 && mt < MIGRATE_TYPES ? migratetype_names[mt] : "invalid";
+}
+
 /* Check one free block found on a free list.  Returns problems found. */
 static unsigned long check_free_block(FILE *f, struct zone *zone,
 				      struct page *page, unsigned int order,
@@ -310,8 +319,8 @@ static unsigned long check_free_block(FILE *f, struct zone *zone,
 
 		if (bmt != mt) {
 			problem(f, "%s free block pfn %#lx order %u on the %s list, pageblock %#lx is %s",
-				zone->name, pfn, order, migratetype_names[mt],
-				pageblock_start_pfn(p), migratetype_names[bmt]);
+				zone->name, pfn, order, mt_name(mt),
+				pageblock_start_pfn(p), mt_name(bmt));
 			bad++;
 			break;
 		}
