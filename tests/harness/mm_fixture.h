@@ -20,6 +20,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include <pagemig/pagemig.h>
 #include "../../mm/internal.h"
@@ -67,17 +68,17 @@ static inline struct zone *mm_zone(int z)
 }
 
 /* Build a machine: @memory, @dma32 (UINT64_MAX: default), @movable bytes. */
-#define mm_machine_up(memory, dma32, movable, cpus) do {		\
+#define mm_machine_up(_mem, _dma32, _movable, _cpus) do {		\
 	struct pagemig_config __cfg;					\
 	char __err[160] = "";						\
 									\
 	if (pagemig_machine_ready())					\
 		pagemig_machine_exit();					\
 	pagemig_config_default(&__cfg);					\
-	__cfg.memory = (memory);					\
-	__cfg.dma32 = (dma32);						\
-	__cfg.movable = (movable);					\
-	__cfg.nr_cpus = (cpus);						\
+	__cfg.memory = (_mem);					\
+	__cfg.dma32 = (_dma32);						\
+	__cfg.movable = (_movable);					\
+	__cfg.nr_cpus = (_cpus);						\
 	__cfg.seed = test_seed();					\
 	pagemig_set_log(mm_log_stream());		\
 	if (pagemig_machine_init(&__cfg, __err, sizeof(__err)))		\
@@ -147,34 +148,27 @@ static void __attribute__((constructor)) mm_fixture_register(void)
 }
 
 /*
- * The common fixture: a machine sized by the variant.  Files add
- * variants with FIXTURE_VARIANT_ADD(mm, name) { ... }.
+ * MM_FIXTURE(name, memory, dma32, movable, cpus): a fixture whose setup
+ * builds that machine and whose teardown checks the invariants and tears
+ * it down.  Use TEST_F(name, test) with it; FIXTURE_VARIANT_ADD() works
+ * too when the variant struct is declared first (see test.h).
  */
-FIXTURE(mm) {
-	unsigned long nr_pages;
-};
-
-FIXTURE_VARIANT(mm) {
-	uint64_t memory;
-	uint64_t dma32;
-	uint64_t movable;
-	unsigned int cpus;
-};
-
-FIXTURE_SETUP(mm)
-{
-	mm_machine_up(variant->memory, variant->dma32, variant->movable,
-		      variant->cpus);
-	self->nr_pages = pagemig_total_pages();
-}
-
-FIXTURE_TEARDOWN(mm)
-{
-	pagemig_fault_disarm_all();
-	if (!pagemig_machine_ready())
-		return;
-	mm_check_invariants(true);
-	pagemig_machine_exit();
-}
+#define MM_FIXTURE(name, _mem, _dma32, _movable, _cpus)			\
+	FIXTURE(name) {							\
+		unsigned long nr_pages;					\
+	};								\
+	FIXTURE_SETUP(name)						\
+	{								\
+		mm_machine_up(_mem, _dma32, _movable, _cpus);		\
+		self->nr_pages = pagemig_total_pages();			\
+	}								\
+	FIXTURE_TEARDOWN(name)						\
+	{								\
+		pagemig_fault_disarm_all();				\
+		if (!pagemig_machine_ready())				\
+			return;						\
+		mm_check_invariants(true);				\
+		pagemig_machine_exit();					\
+	}
 
 #endif /* _PAGEMIG_TEST_MM_FIXTURE_H */
