@@ -108,7 +108,13 @@ int pagemig_config_check(const struct pagemig_config *cfg, char *err, size_t err
 		snprintf(err, errlen, "zones: dma32 cannot be larger than 4G");
 		return -EINVAL;
 	}
-	if (dma32 + cfg->movable > cfg->memory) {
+	/* Never form the sum first: a huge movable would wrap around. */
+	if (cfg->movable > cfg->memory) {
+		fmt_size(cfg->movable, b, sizeof(b));
+		snprintf(err, errlen, "zones: movable (%s) is larger than memory (%s)", b, a);
+		return -EINVAL;
+	}
+	if (dma32 > cfg->memory - cfg->movable) {
 		fmt_size(dma32 + cfg->movable, b, sizeof(b));
 		snprintf(err, errlen, "zones: dma32 + movable (%s) is larger than memory (%s)", b, a);
 		return -EINVAL;
