@@ -101,6 +101,14 @@ static void list(FILE *f)
 		fprintf(f, "%-12s %s\n", b->name, b->desc);
 }
 
+/* What a figure depends on, so results can be compared across runs. */
+static void print_header(const struct bench_ctx *ctx)
+{
+	fprintf(ctx->out, "# pagemig %s, seed %llu, %u runs per figure, gcc %s\n",
+		pagemig_version(), (unsigned long long)ctx->seed, ctx->runs,
+		__VERSION__);
+}
+
 static int run_one(const struct bench *b, const struct bench_ctx *ctx)
 {
 	int ret = b->fn(ctx);
@@ -182,18 +190,19 @@ int cmd_bench(int argc, char **argv)
 		list(stdout);
 		return CLI_OK;
 	}
-	printf("# pagemig %s, seed %llu, %u runs per figure, %s\n",
-	       pagemig_version(), (unsigned long long)ctx.seed, ctx.runs,
-	       "gcc " __VERSION__);
 	if (optind == argc) {
+		print_header(&ctx);
 		for (b = benches; b; b = b->next)
 			if (run_one(b, &ctx))
 				ret = CLI_FAILED;
 		return ret;
 	}
-	for (b = benches; b; b = b->next)
-		if (!strcmp(b->name, argv[optind]))
+	for (b = benches; b; b = b->next) {
+		if (!strcmp(b->name, argv[optind])) {
+			print_header(&ctx);
 			return run_one(b, &ctx);
+		}
+	}
 	for (b = benches; b && i < 63; b = b->next)
 		names[i++] = b->name;
 	names[i] = NULL;

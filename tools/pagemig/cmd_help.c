@@ -231,7 +231,7 @@ int cmd_help(int argc, char **argv)
 	names[i] = NULL;
 	hint = scenario_suggest(argv[1], names);
 	if (hint)
-		return cli_usage("help", "no command '%s' (did you mean '%s'?)",
+		return cli_usage(NULL, "no command '%s' (did you mean '%s'?)",
 				 argv[1], hint);
-	return cli_usage("help", "no command '%s'", argv[1]);
+	return cli_usage(NULL, "no command '%s'", argv[1]);
 }
