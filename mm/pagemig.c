@@ -215,7 +215,8 @@ int pagemig_alloc_pages(unsigned int gfp, unsigned int order, unsigned long *pfn
 		return -ENODEV;
 	if (order > MAX_PAGE_ORDER)
 		return -EINVAL;
-	page = alloc_pages(gfp | __GFP_NOWARN, order);
+	/* Compound, so that pagemig_free_pages() can check the order. */
+	page = alloc_pages(gfp | __GFP_NOWARN | (order ? __GFP_COMP : 0), order);
 	if (!page)
 		return -ENOMEM;
 	*pfn = page_to_pfn(page);
@@ -234,7 +235,13 @@ int pagemig_free_pages(unsigned long pfn, unsigned int order)
 	page = pfn_to_page(pfn);
 	if (PageTail(page) || PageBuddy(page) || page_ref_count(page) <= 0)
 		return -EINVAL;
-	if (PageHead(page) && compound_order(page) != order)
+	/*
+	 * Blocks of order > 0 from pagemig_alloc_pages() are compound.  A
+	 * plain page cannot say how many pages after it are its own: freeing
+	 * it with a larger order would free its neighbours.
+	 */
+	if (order ? !PageHead(page) || compound_order(page) != order :
+		    PageHead(page))
 		return -EINVAL;
 	__free_pages(page, order);
 	return 0;
