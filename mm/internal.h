@@ -84,6 +84,15 @@ typedef int fpi_t;
 #define FPI_NONE	0
 #define FPI_TO_TAIL	(1 << 1)	/* put at the tail: less likely reused */
 
+int find_suitable_fallback(struct free_area *area, unsigned int order,
+			   int migratetype, bool claimable);
+struct page *alloc_pages_after_compaction(gfp_t gfp, unsigned int order,
+					  unsigned int alloc_flags,
+					  const struct alloc_context *ac);
+extern struct page *(*alloc_direct_compact_hook)(gfp_t gfp, unsigned int order,
+						 unsigned int alloc_flags,
+						 const struct alloc_context *ac);
+
 bool zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark,
 		       int highest_zoneidx, unsigned int alloc_flags);
 bool pcp_allowed_order(unsigned int order);
@@ -158,6 +167,9 @@ void setup_per_zone_wmarks(void);
 void zone_pcp_init(struct zone *zone);
 extern int min_free_kbytes;
 extern int watermark_scale_factor;
+
+/* The facade (facade/machine.c): true while a machine exists. */
+extern bool machine_ready;
 
 /* ---- debug (mm/debug.c) ---- */
 

@@ -546,12 +546,18 @@ static bool should_try_claim_block(unsigned int order, int start_mt)
 	return start_mt == MIGRATE_RECLAIMABLE || start_mt == MIGRATE_UNMOVABLE;
 }
 
-/*
- * Return a fallback type with a free block at @order, -1 if none, or -2
- * when claiming was asked for and this order is too small to claim.
+/**
+ * find_suitable_fallback - a fallback type with a free block at @order
+ * @area: the free area of that order
+ * @order: the order
+ * @migratetype: the type the allocation wants
+ * @claimable: only if the allocation could claim the block
+ *
+ * Return: the fallback type, -1 if none has a free block, -2 when
+ * @claimable is set and this order is too small to claim.
  */
-static int find_suitable_fallback(struct free_area *area, unsigned int order,
-				  int migratetype, bool claimable)
+int find_suitable_fallback(struct free_area *area, unsigned int order,
+			   int migratetype, bool claimable)
 {
 	int i;
 
@@ -1197,6 +1203,22 @@ static void warn_alloc(gfp_t gfp, unsigned int order)
 struct page *(*alloc_direct_compact_hook)(gfp_t gfp, unsigned int order,
 					  unsigned int alloc_flags,
 					  const struct alloc_context *ac);
+
+/**
+ * alloc_pages_after_compaction - retry the freelists after compaction
+ * @gfp: the allocation's flags
+ * @order: its order
+ * @alloc_flags: the slow path's ALLOC_* flags
+ * @ac: the allocation context
+ *
+ * Return: the page, prepared, or NULL.
+ */
+struct page *alloc_pages_after_compaction(gfp_t gfp, unsigned int order,
+					  unsigned int alloc_flags,
+					  const struct alloc_context *ac)
+{
+	return get_page_from_freelist(gfp, order, alloc_flags, ac);
+}
 
 static struct page *__alloc_pages_slowpath(gfp_t gfp, unsigned int order,
 					   struct alloc_context *ac)

@@ -1,0 +1,966 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Memory compaction.
+ *
+ * Two scanners walk a zone towards each other.  The migrate scanner starts
+ * at the bottom and isolates movable pages -- today movable_ops pages
+ * (balloon, zsmalloc), recognised by page type plus PG_movable_ops; LRU
+ * folios join them when processes arrive -- onto cc->migratepages.  The
+ * free scanner starts at the top and takes free pages out of the buddy
+ * lists of movable pageblocks onto cc->freepages.  migrate_pages() then
+ * moves each isolated page into one of the free ones (compaction_alloc()),
+ * so used pages gather at the top and the freed ones at the bottom merge
+ * into large blocks.  Compaction stops when the scanners meet or, for a
+ * targeted order, as soon as a suitable free block exists.
+ *
+ * Pageblocks in which nothing could be isolated get a skip bit, and each
+ * zone caches where the scanners stopped, so repeated compaction does not
+ * rescan the same blocks; a full compaction ignores both.  A zone that
+ * failed an order recently defers further attempts for a while
+ * (defer_compaction()).
+ *
+ * kernel: also has fast scanners that pick blocks from the free lists
+ * (fast_isolate_freepages, fast_find_migrateblock), page capture, and
+ * lock-contention back-off; pagemig scans linearly and takes the zone lock
+ * only around each free block it isolates.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <pagemig/mm.h>
+#include <pagemig/compaction.h>
+#include <pagemig/migrate.h>
+#include <pagemig/vmstat.h>
+#include "internal.h"
+
+const char * const compact_result_names[] = {
+	"not_suitable_zone", "skipped", "deferred", "no_suitable_page",
+	"continue", "complete", "partial_skipped", "contended", "success",
+};
+
+int sysctl_extfrag_threshold = 500;
+
+struct compact_control {
+	struct list_head freepages[NR_PAGE_ORDERS];	/* isolated free blocks, by order */
+	struct list_head migratepages;	/* isolated pages to move */
+	unsigned int nr_freepages;	/* pages on freepages */
+	unsigned int nr_migratepages;	/* pages on migratepages */
+	unsigned long free_pfn;		/* free scanner: next block to look at (downwards) */
+	unsigned long migrate_pfn;	/* migrate scanner: next PFN (upwards) */
+	struct zone *zone;
+	unsigned long total_migrate_scanned;
+	unsigned long total_free_scanned;
+	gfp_t gfp_mask;
+	int order;			/* -1: compact everything */
+	int migratetype;
+	unsigned int alloc_flags;
+	int highest_zoneidx;
+	enum migrate_mode mode;
+	bool ignore_skip_hint;		/* scan blocks marked skip too */
+	bool no_set_skip_hint;
+	bool ignore_block_suitable;	/* free scanner may use any block type */
+	bool direct_compaction;
+	bool whole_zone;
+	bool finish_pageblock;		/* scan the rest of the block even after isolating */
+};
+
+static inline bool is_via_compact_memory(int order)
+{
+	return order == -1;
+}
+
+/* ------------------------------------------------------------------ */
+/* Deferral */
+
+/**
+ * defer_compaction - compaction at @order failed in @zone: back off
+ * @zone: the zone
+ * @order: the order that failed
+ *
+ * Each failure doubles the number of attempts skipped, up to 64.
+ */
+void defer_compaction(struct zone *zone, int order)
+{
+	WRITE_ONCE(zone->compact_considered, 0);
+	if (READ_ONCE(zone->compact_defer_shift) < COMPACT_MAX_DEFER_SHIFT)
+		WRITE_ONCE(zone->compact_defer_shift, zone->compact_defer_shift + 1);
+	if (order < READ_ONCE(zone->compact_order_failed))
+		WRITE_ONCE(zone->compact_order_failed, order);
+}
+
+/**
+ * compaction_deferred - should this attempt be skipped?
+ * @zone: the zone
+ * @order: the order wanted
+ *
+ * Return: true while the zone is backing off for @order or larger.
+ */
+bool compaction_deferred(struct zone *zone, int order)
+{
+	unsigned long defer_limit = 1UL << READ_ONCE(zone->compact_defer_shift);
+	unsigned int considered;
+
+	if (order < READ_ONCE(zone->compact_order_failed))
+		return false;
+	considered = READ_ONCE(zone->compact_considered) + 1;
+	if (considered >= defer_limit) {
+		WRITE_ONCE(zone->compact_considered, (unsigned int)defer_limit);
+		return false;
+	}
+	WRITE_ONCE(zone->compact_considered, considered);
+	return true;
+}
+
+/**
+ * compaction_defer_reset - an allocation of @order is expected to succeed
+ * @zone: the zone
+ * @order: the order
+ * @alloc_success: it actually did: stop backing off altogether
+ */
+void compaction_defer_reset(struct zone *zone, int order, bool alloc_success)
+{
+	if (alloc_success) {
+		WRITE_ONCE(zone->compact_considered, 0);
+		WRITE_ONCE(zone->compact_defer_shift, 0);
+	}
+	if (order >= READ_ONCE(zone->compact_order_failed))
+		WRITE_ONCE(zone->compact_order_failed, order + 1);
+}
+
+static bool compaction_restarting(struct zone *zone, int order)
+{
+	if (order < READ_ONCE(zone->compact_order_failed))
+		return false;
+	return READ_ONCE(zone->compact_defer_shift) == COMPACT_MAX_DEFER_SHIFT &&
+	       READ_ONCE(zone->compact_considered) >= 1UL << COMPACT_MAX_DEFER_SHIFT;
+}
+
+/* ------------------------------------------------------------------ */
+/* Skip hints and cached scanner positions */
+
+static void reset_cached_positions(struct zone *zone)
+{
+	WRITE_ONCE(zone->compact_cached_migrate_pfn[0], zone->zone_start_pfn);
+	WRITE_ONCE(zone->compact_cached_migrate_pfn[1], zone->zone_start_pfn);
+	WRITE_ONCE(zone->compact_cached_free_pfn,
+		   pageblock_start_pfn(zone_end_pfn(zone) - 1));
+}
+
+static void __reset_isolation_suitable(struct zone *zone)
+{
+	unsigned long pfn;
+
+	for (pfn = zone->zone_start_pfn; pfn < zone_end_pfn(zone);
+	     pfn += pageblock_nr_pages)
+		clear_pageblock_skip(pfn_to_page(pfn));
+	reset_cached_positions(zone);
+	WRITE_ONCE(zone->compact_blockskip_flush, false);
+}
+
+static bool isolation_suitable(struct compact_control *cc, struct page *page)
+{
+	if (cc->ignore_skip_hint)
+		return true;
+	return !get_pageblock_skip(page);
+}
+
+static void update_cached_migrate(struct compact_control *cc, unsigned long pfn)
+{
+	struct zone *zone = cc->zone;
+
+	pfn = pageblock_end_pfn(pfn);
+	if (cc->no_set_skip_hint)
+		return;
+	if (pfn > READ_ONCE(zone->compact_cached_migrate_pfn[0]))
+		WRITE_ONCE(zone->compact_cached_migrate_pfn[0], pfn);
+	if (cc->mode != MIGRATE_ASYNC &&
+	    pfn > READ_ONCE(zone->compact_cached_migrate_pfn[1]))
+		WRITE_ONCE(zone->compact_cached_migrate_pfn[1], pfn);
+}
+
+/* Nothing could be isolated in this block: skip it next time. */
+static void update_pageblock_skip(struct compact_control *cc,
+				  struct page *page, unsigned long pfn)
+{
+	struct zone *zone = cc->zone;
+
+	if (cc->no_set_skip_hint)
+		return;
+	set_pageblock_skip(page);
+	if (pfn < READ_ONCE(zone->compact_cached_free_pfn))
+		WRITE_ONCE(zone->compact_cached_free_pfn, pfn);
+}
+
+/* The first page of [start, end) if the whole range lies in @zone. */
+static struct page *pageblock_pfn_to_page(unsigned long start_pfn,
+					  unsigned long end_pfn, struct zone *zone)
+{
+	if (start_pfn < zone->zone_start_pfn || end_pfn > zone_end_pfn(zone))
+		return NULL;
+	return pfn_to_page(start_pfn);
+}
+
+/* ------------------------------------------------------------------ */
+/* The free scanner */
+
+/*
+ * Take free blocks in [*start_pfn, end_pfn) off the buddy lists onto
+ * @freelist.  Unless @strict, stop once there are as many free pages as
+ * pages to migrate.  Returns the number of pages isolated.
+ */
+static unsigned long isolate_freepages_block(struct compact_control *cc,
+					     unsigned long *start_pfn,
+					     unsigned long end_pfn,
+					     struct list_head *freelist,
+					     bool strict)
+{
+	unsigned long nr_scanned = 0, total_isolated = 0;
+	unsigned long blockpfn = *start_pfn;
+	struct zone *zone = cc->zone;
+
+	for (; blockpfn < end_pfn; blockpfn++) {
+		struct page *page = pfn_to_page(blockpfn);
+		unsigned int order;
+		int isolated;
+
+		nr_scanned++;
+		/* Lockless peek; confirmed under the zone lock below. */
+		if (!PageBuddy(page))
+			continue;
+		order = buddy_order_unsafe(page);
+		if (order > MAX_PAGE_ORDER)
+			continue;
+
+		spin_lock(&zone->lock);
+		if (!PageBuddy(page) || buddy_order(page) != order) {
+			spin_unlock(&zone->lock);
+			continue;
+		}
+		isolated = __isolate_free_page(page, order);
+		spin_unlock(&zone->lock);
+		if (!isolated)
+			break;	/* watermark: leave the zone its reserves */
+
+		set_page_private(page, order);
+		nr_scanned += (unsigned long)isolated - 1;
+		total_isolated += (unsigned long)isolated;
+		cc->nr_freepages += (unsigned int)isolated;
+		list_add_tail(&page->lru, &freelist[order]);
+
+		if (!strict && cc->nr_migratepages <= cc->nr_freepages) {
+			blockpfn += (unsigned long)isolated;
+			break;
+		}
+		blockpfn += (unsigned long)isolated - 1;
+	}
+	*start_pfn = blockpfn;
+	cc->total_free_scanned += nr_scanned;
+	count_vm_events(COMPACTFREE_SCANNED, (long)nr_scanned);
+	if (total_isolated)
+		count_vm_events(COMPACTISOLATED, (long)total_isolated);
+	return total_isolated;
+}
+
+/* Can the free scanner take pages from this block? */
+static bool suitable_migration_target(struct compact_control *cc,
+				      struct page *page)
+{
+	/* A block that is free whole is what we are trying to make. */
+	if (PageBuddy(page)) {
+		unsigned int order = cc->order > 0 ? (unsigned int)cc->order :
+						     pageblock_order;
+
+		if (buddy_order_unsafe(page) >= order)
+			return false;
+	}
+	if (cc->ignore_block_suitable)
+		return true;
+	return is_migrate_movable(get_pageblock_migratetype(page));
+}
+
+static bool compact_scanners_met(struct compact_control *cc)
+{
+	return (cc->free_pfn >> pageblock_order) <= (cc->migrate_pfn >> pageblock_order);
+}
+
+/*
+ * Fill cc->freepages from the top of the zone down, block by block,
+ * until there are enough targets or the scanners meet.
+ */
+static void isolate_freepages(struct compact_control *cc)
+{
+	struct zone *zone = cc->zone;
+	unsigned long block_start_pfn, block_end_pfn, isolate_start_pfn;
+	unsigned long low_pfn;
+
+	isolate_start_pfn = cc->free_pfn;
+	block_start_pfn = pageblock_start_pfn(isolate_start_pfn);
+	block_end_pfn = min(block_start_pfn + pageblock_nr_pages, zone_end_pfn(zone));
+	low_pfn = pageblock_end_pfn(cc->migrate_pfn);
+
+	for (; block_start_pfn >= low_pfn;
+	     block_end_pfn = block_start_pfn,
+	     block_start_pfn -= pageblock_nr_pages,
+	     isolate_start_pfn = block_start_pfn) {
+		struct page *page;
+		unsigned long nr_isolated;
+
+		cond_resched();
+		page = pageblock_pfn_to_page(block_start_pfn, block_end_pfn, zone);
+		if (!page)
+			continue;
+		if (!suitable_migration_target(cc, page))
+			continue;
+		if (!isolation_suitable(cc, page))
+			continue;
+
+		nr_isolated = isolate_freepages_block(cc, &isolate_start_pfn,
+						      block_end_pfn, cc->freepages,
+						      false);
+		if (isolate_start_pfn == block_end_pfn && !nr_isolated)
+			update_pageblock_skip(cc, page, block_start_pfn);
+
+		if (cc->nr_freepages >= cc->nr_migratepages) {
+			/* Done with this block? Next time start below it. */
+			if (isolate_start_pfn >= block_end_pfn)
+				isolate_start_pfn = block_start_pfn - pageblock_nr_pages;
+			break;
+		} else if (isolate_start_pfn < block_end_pfn) {
+			/* Stopped early (watermark): no point going on. */
+			break;
+		}
+	}
+	/*
+	 * Where the next free scan starts; below the migrate scanner when
+	 * the loop ran out, which compact_finished() sees as "met".
+	 * (low_pfn >= one pageblock, so the subtraction cannot wrap.)
+	 */
+	cc->free_pfn = isolate_start_pfn;
+}
+
+/* migrate_pages() callback: a destination page from our free list. */
+static struct folio *compaction_alloc(struct folio *src, unsigned long data)
+{
+	struct compact_control *cc = (struct compact_control *)data;
+	unsigned int order = folio_order(src), start_order;
+	bool has_isolation_failed = false;
+	struct page *freepage;
+	unsigned long size;
+
+again:
+	for (start_order = order; start_order < NR_PAGE_ORDERS; start_order++)
+		if (!list_empty(&cc->freepages[start_order]))
+			break;
+	if (start_order == NR_PAGE_ORDERS) {
+		if (has_isolation_failed)
+			return NULL;
+		isolate_freepages(cc);
+		has_isolation_failed = true;
+		goto again;
+	}
+
+	freepage = list_first_entry(&cc->freepages[start_order], struct page, lru);
+	size = 1UL << start_order;
+	list_del(&freepage->lru);
+	while (start_order > order) {
+		start_order--;
+		size >>= 1;
+		list_add(&freepage[size].lru, &cc->freepages[start_order]);
+		set_page_private(&freepage[size], start_order);
+	}
+	post_alloc_hook(freepage, order, __GFP_MOVABLE);
+	if (order)
+		prep_compound_page(freepage, order);
+	cc->nr_freepages -= 1U << order;
+	cc->nr_migratepages -= 1U << order;
+	return (struct folio *)freepage;
+}
+
+/* migrate_pages() callback: an unused destination comes back. */
+static void compaction_free(struct folio *dst, unsigned long data)
+{
+	struct compact_control *cc = (struct compact_control *)data;
+	unsigned int order = folio_order(dst);
+
+	if (page_ref_dec_and_test(&dst->page)) {
+		free_pages_prepare(&dst->page, order);
+		list_add(&dst->lru, &cc->freepages[order]);
+		cc->nr_freepages += 1U << order;
+	}
+	/* Someone else holds a reference: it cannot come back to our list. */
+	cc->nr_migratepages += 1U << order;
+}
+
+/* Give every unused free block back to the buddy.  Returns the highest PFN. */
+static unsigned long release_free_list(struct list_head *freepages)
+{
+	unsigned long high_pfn = 0;
+	unsigned int order;
+
+	for (order = 0; order < NR_PAGE_ORDERS; order++) {
+		struct page *page, *next;
+
+		list_for_each_entry_safe(page, next, &freepages[order], lru) {
+			unsigned long pfn = page_to_pfn(page);
+
+			list_del(&page->lru);
+			/* Make it look allocated so the normal free path takes it. */
+			post_alloc_hook(page, order, __GFP_MOVABLE);
+			__free_pages(page, order);
+			high_pfn = max(high_pfn, pfn);
+		}
+	}
+	return high_pfn;
+}
+
+/* ------------------------------------------------------------------ */
+/* The migrate scanner */
+
+/*
+ * Isolate movable pages of [low_pfn, end_pfn) onto cc->migratepages.
+ * Returns the PFN where scanning stopped.
+ */
+static unsigned long isolate_migratepages_block(struct compact_control *cc,
+						unsigned long low_pfn,
+						unsigned long end_pfn,
+						isolate_mode_t mode)
+{
+	unsigned long nr_scanned = 0, nr_isolated = 0;
+	unsigned long start_pfn = low_pfn;
+	bool skip_on_failure = false;
+
+	/* Async direct compaction gives up on a block at the first failure. */
+	if (cc->direct_compaction && cc->mode == MIGRATE_ASYNC &&
+	    !cc->finish_pageblock)
+		skip_on_failure = true;
+
+	for (; low_pfn < end_pfn; low_pfn++) {
+		struct page *page = pfn_to_page(low_pfn);
+
+		nr_scanned++;
+		if (!(low_pfn % COMPACT_CLUSTER_MAX))
+			cond_resched();
+
+		/* Free: skip the whole block (racy read, sanity-checked). */
+		if (PageBuddy(page)) {
+			unsigned int freepage_order = buddy_order_unsafe(page);
+
+			if (freepage_order > 0 && freepage_order <= MAX_PAGE_ORDER) {
+				low_pfn += (1UL << freepage_order) - 1;
+				nr_scanned += (1UL << freepage_order) - 1;
+			}
+			continue;
+		}
+
+		/* Large folios: not movable until LRU folios exist. */
+		if (PageCompound(page)) {
+			unsigned int order = compound_order(compound_head(page));
+
+			if (PageHead(page) && order && order <= MAX_PAGE_ORDER)
+				low_pfn += (1UL << order) - 1;
+			goto isolate_fail;
+		}
+
+		/*
+		 * Not on an LRU: the only movable kind is a movable_ops page
+		 * that nobody has isolated yet.  Both checks are racy; the
+		 * isolation repeats them under a reference and the page lock.
+		 */
+		if (!PageLRU(page)) {
+			if (page_has_movable_ops(page) &&
+			    !PageMovableOpsIsolated(page)) {
+				if (isolate_movable_ops_page(page, mode))
+					goto isolate_success;
+			}
+			goto isolate_fail;
+		}
+		/* LRU folios arrive with process memory. */
+		goto isolate_fail;
+
+isolate_success:
+		list_add(&page->lru, &cc->migratepages);
+		cc->nr_migratepages++;
+		nr_isolated++;
+		/* Enough for one migrate_pages() round. */
+		if (cc->nr_migratepages >= COMPACT_CLUSTER_MAX && !cc->finish_pageblock) {
+			low_pfn++;
+			break;
+		}
+		continue;
+isolate_fail:
+		if (!skip_on_failure)
+			continue;
+		/* Give back what we took from this block and move on. */
+		if (nr_isolated) {
+			putback_movable_pages(&cc->migratepages);
+			cc->nr_migratepages = 0;
+			nr_isolated = 0;
+		}
+		if (low_pfn < end_pfn - 1) {
+			low_pfn = end_pfn - 1;
+			break;
+		}
+	}
+
+	/* Scanned a whole block and found nothing: remember to skip it. */
+	if (low_pfn == end_pfn && !nr_isolated &&
+	    pageblock_aligned(start_pfn) && end_pfn - start_pfn == pageblock_nr_pages)
+		update_pageblock_skip(cc, pfn_to_page(start_pfn), start_pfn);
+
+	cc->total_migrate_scanned += nr_scanned;
+	count_vm_events(COMPACTMIGRATE_SCANNED, (long)nr_scanned);
+	if (nr_isolated)
+		count_vm_events(COMPACTISOLATED, (long)nr_isolated);
+	return low_pfn;
+}
+
+/* May the migrate scanner take pages from this block? */
+static bool suitable_migration_source(struct compact_control *cc,
+				      struct page *page)
+{
+	int block_mt;
+
+	if (!cc->direct_compaction)
+		return true;
+	block_mt = get_pageblock_migratetype(page);
+	if (cc->migratetype == MIGRATE_MOVABLE)
+		return is_migrate_movable(block_mt);
+	return block_mt == cc->migratetype;
+}
+
+enum isolate_migrate_t {
+	ISOLATE_ABORT,
+	ISOLATE_NONE,
+	ISOLATE_SUCCESS,
+};
+
+static enum isolate_migrate_t isolate_migratepages(struct compact_control *cc)
+{
+	isolate_mode_t isolate_mode = cc->mode == MIGRATE_ASYNC ? ISOLATE_ASYNC_MIGRATE : 0;
+	unsigned long block_start_pfn, block_end_pfn, low_pfn;
+
+	low_pfn = cc->migrate_pfn;
+	block_start_pfn = max(pageblock_start_pfn(low_pfn), cc->zone->zone_start_pfn);
+	block_end_pfn = pageblock_end_pfn(low_pfn);
+
+	for (; block_end_pfn <= cc->free_pfn;
+	     low_pfn = block_end_pfn,
+	     block_start_pfn = block_end_pfn,
+	     block_end_pfn += pageblock_nr_pages) {
+		struct page *page;
+
+		cond_resched();
+		page = pageblock_pfn_to_page(block_start_pfn, block_end_pfn, cc->zone);
+		if (!page) {
+			update_cached_migrate(cc, block_end_pfn);
+			continue;
+		}
+		/* Skip blocks marked skip, unless we must finish this one. */
+		if ((pageblock_aligned(low_pfn) || low_pfn == cc->zone->zone_start_pfn) &&
+		    !isolation_suitable(cc, page)) {
+			update_cached_migrate(cc, block_end_pfn);
+			continue;
+		}
+		if (!suitable_migration_source(cc, page)) {
+			update_cached_migrate(cc, block_end_pfn);
+			continue;
+		}
+
+		low_pfn = isolate_migratepages_block(cc, low_pfn, block_end_pfn,
+						     isolate_mode);
+		update_cached_migrate(cc, low_pfn);
+		/* Anything isolated: migrate it before scanning on. */
+		break;
+	}
+	cc->migrate_pfn = low_pfn;
+	return cc->nr_migratepages ? ISOLATE_SUCCESS : ISOLATE_NONE;
+}
+
+/* ------------------------------------------------------------------ */
+/* Deciding when to compact and when to stop */
+
+/*
+ * How much of the failure to allocate @order is due to fragmentation:
+ * -1000 if a suitable block is free, toward 0 when it is lack of memory,
+ * toward 1000 when it is fragmentation.
+ */
+int fragmentation_index(struct zone *zone, unsigned int order)
+{
+	unsigned long free_pages = 0, free_blocks_total = 0, free_blocks_suitable = 0;
+	unsigned long requested = 1UL << order;
+	unsigned int o;
+
+	if (WARN_ON_ONCE(order > MAX_PAGE_ORDER))
+		return 0;
+	for (o = 0; o < NR_PAGE_ORDERS; o++) {
+		unsigned long blocks = READ_ONCE(zone->free_area[o].nr_free);
+
+		free_blocks_total += blocks;
+		free_pages += blocks << o;
+		if (o >= order)
+			free_blocks_suitable += blocks << (o - order);
+	}
+	if (!free_blocks_total)
+		return 0;
+	if (free_blocks_suitable)
+		return -1000;
+	return (int)(1000 - (1000 + free_pages * 1000 / requested) / free_blocks_total);
+}
+
+/**
+ * compaction_suitable - is compaction worth trying for @order in @zone?
+ * @zone: the zone
+ * @order: the order wanted
+ * @watermark: the watermark the allocation must keep
+ * @highest_zoneidx: the highest zone the allocation may use
+ *
+ * Compaction needs free pages to migrate into (the watermark plus twice
+ * the request), and for costly orders the failure must be due to
+ * fragmentation rather than lack of memory.
+ *
+ * Return: true if compaction may help.
+ */
+bool compaction_suitable(struct zone *zone, int order, unsigned long watermark,
+			 int highest_zoneidx)
+{
+	watermark += 2UL << order;	/* compact_gap() */
+	if (!zone_watermark_ok(zone, 0, watermark, highest_zoneidx, ALLOC_CMA))
+		return false;
+	if (order > PAGE_ALLOC_COSTLY_ORDER) {
+		int fragindex = fragmentation_index(zone, (unsigned int)order);
+
+		if (fragindex >= 0 && fragindex <= sysctl_extfrag_threshold)
+			return false;
+	}
+	return true;
+}
+
+static enum compact_result compaction_suit_allocation_order(struct zone *zone,
+		unsigned int order, int highest_zoneidx, unsigned int alloc_flags)
+{
+	unsigned long watermark = wmark_pages(zone, alloc_flags & ALLOC_WMARK_MASK);
+
+	if (zone_watermark_ok(zone, order, watermark, highest_zoneidx, alloc_flags))
+		return COMPACT_SUCCESS;
+	if (!compaction_suitable(zone, (int)order, watermark, highest_zoneidx))
+		return COMPACT_SKIPPED;
+	return COMPACT_CONTINUE;
+}
+
+static enum compact_result compact_finished(struct compact_control *cc)
+{
+	unsigned int order;
+
+	if (compact_scanners_met(cc)) {
+		/* Let the next compaction start anew. */
+		reset_cached_positions(cc->zone);
+		if (cc->direct_compaction)
+			WRITE_ONCE(cc->zone->compact_blockskip_flush, true);
+		return cc->whole_zone ? COMPACT_COMPLETE : COMPACT_PARTIAL_SKIPPED;
+	}
+	if (is_via_compact_memory(cc->order))
+		return COMPACT_CONTINUE;
+	/*
+	 * Finish the pageblock being scanned first, so a non-movable
+	 * allocation that steals it finds it as free as possible.
+	 */
+	if (!pageblock_aligned(cc->migrate_pfn))
+		return COMPACT_CONTINUE;
+
+	for (order = (unsigned int)cc->order; order < NR_PAGE_ORDERS; order++) {
+		struct free_area *area = &cc->zone->free_area[order];
+
+		if (!free_area_empty(area, cc->migratetype))
+			return COMPACT_SUCCESS;
+		if (find_suitable_fallback(area, order, cc->migratetype, true) >= 0)
+			return COMPACT_SUCCESS;
+	}
+	return COMPACT_CONTINUE;
+}
+
+/* ------------------------------------------------------------------ */
+/* One zone */
+
+static enum compact_result compact_zone(struct compact_control *cc)
+{
+	unsigned long start_pfn = cc->zone->zone_start_pfn;
+	unsigned long end_pfn = zone_end_pfn(cc->zone);
+	unsigned long last_migrated_pfn = 0;
+	enum compact_result ret;
+	unsigned int order;
+	bool sync = cc->mode != MIGRATE_ASYNC;
+	bool update_cached;
+
+	for (order = 0; order < NR_PAGE_ORDERS; order++)
+		INIT_LIST_HEAD(&cc->freepages[order]);
+	INIT_LIST_HEAD(&cc->migratepages);
+	cc->migratetype = gfp_migratetype(cc->gfp_mask);
+
+	if (!is_via_compact_memory(cc->order)) {
+		ret = compaction_suit_allocation_order(cc->zone, (unsigned int)cc->order,
+						       cc->highest_zoneidx,
+						       cc->alloc_flags);
+		if (ret != COMPACT_CONTINUE)
+			return ret;
+	}
+
+	/* Failing for long and now retried: forget the skip hints. */
+	if (compaction_restarting(cc->zone, cc->order))
+		__reset_isolation_suitable(cc->zone);
+
+	if (cc->whole_zone) {
+		cc->migrate_pfn = start_pfn;
+		cc->free_pfn = pageblock_start_pfn(end_pfn - 1);
+	} else {
+		cc->migrate_pfn = READ_ONCE(cc->zone->compact_cached_migrate_pfn[sync]);
+		cc->free_pfn = READ_ONCE(cc->zone->compact_cached_free_pfn);
+		if (cc->free_pfn < start_pfn || cc->free_pfn >= end_pfn) {
+			cc->free_pfn = pageblock_start_pfn(end_pfn - 1);
+			WRITE_ONCE(cc->zone->compact_cached_free_pfn, cc->free_pfn);
+		}
+		if (cc->migrate_pfn < start_pfn || cc->migrate_pfn >= end_pfn) {
+			cc->migrate_pfn = start_pfn;
+			WRITE_ONCE(cc->zone->compact_cached_migrate_pfn[0], cc->migrate_pfn);
+			WRITE_ONCE(cc->zone->compact_cached_migrate_pfn[1], cc->migrate_pfn);
+		}
+		if (cc->migrate_pfn <= cc->zone->compact_init_migrate_pfn)
+			cc->whole_zone = true;
+	}
+
+	/* Async and sync keep separate cached positions; keep them in step. */
+	update_cached = !sync &&
+		READ_ONCE(cc->zone->compact_cached_migrate_pfn[0]) ==
+		READ_ONCE(cc->zone->compact_cached_migrate_pfn[1]);
+
+	while ((ret = compact_finished(cc)) == COMPACT_CONTINUE) {
+		unsigned long iteration_start_pfn = cc->migrate_pfn;
+		unsigned int nr_succeeded = 0;
+		int err;
+
+		/*
+		 * Rescanning the block we last migrated from means something
+		 * there failed: scan it to its end this time, so it gets
+		 * its skip bit rather than being revisited forever.
+		 */
+		cc->finish_pageblock = last_migrated_pfn &&
+			pageblock_start_pfn(last_migrated_pfn) ==
+			pageblock_start_pfn(iteration_start_pfn);
+
+		switch (isolate_migratepages(cc)) {
+		case ISOLATE_ABORT:
+			ret = COMPACT_CONTENDED;
+			putback_movable_pages(&cc->migratepages);
+			cc->nr_migratepages = 0;
+			goto out;
+		case ISOLATE_NONE:
+			if (update_cached)
+				WRITE_ONCE(cc->zone->compact_cached_migrate_pfn[1],
+					   READ_ONCE(cc->zone->compact_cached_migrate_pfn[0]));
+			goto check_drain;
+		case ISOLATE_SUCCESS:
+			update_cached = false;
+			last_migrated_pfn = max(cc->zone->zone_start_pfn,
+						pageblock_start_pfn(cc->migrate_pfn - 1));
+		}
+
+		err = migrate_pages(&cc->migratepages, compaction_alloc,
+				    compaction_free, (unsigned long)cc, cc->mode,
+				    MR_COMPACTION, &nr_succeeded);
+		/* Migrated or about to be put back. */
+		cc->nr_migratepages = 0;
+		if (err) {
+			putback_movable_pages(&cc->migratepages);
+			/* No free targets left before the scanners met: give up. */
+			if (err == -ENOMEM && !compact_scanners_met(cc)) {
+				ret = COMPACT_CONTENDED;
+				goto out;
+			}
+		}
+check_drain:
+		/*
+		 * Migrated pages were freed to this CPU's pcp lists; once the
+		 * scanner leaves their block, flush them so they can merge and
+		 * compact_finished() sees the result.
+		 */
+		if (cc->order > 0 && last_migrated_pfn &&
+		    last_migrated_pfn < ALIGN_DOWN(cc->migrate_pfn, 1UL << cc->order)) {
+			drain_zone_pages(cc->zone, smp_processor_id() % (int)nr_cpu_ids);
+			last_migrated_pfn = 0;
+		}
+	}
+
+out:
+	/* Give back unused targets; the free scanner restarts above them. */
+	if (cc->nr_freepages > 0) {
+		unsigned long free_pfn = release_free_list(cc->freepages);
+
+		cc->nr_freepages = 0;
+		free_pfn = pageblock_start_pfn(free_pfn);
+		if (free_pfn > READ_ONCE(cc->zone->compact_cached_free_pfn))
+			WRITE_ONCE(cc->zone->compact_cached_free_pfn, free_pfn);
+	}
+	/*
+	 * kernel: pcp lists drain lazily.  Drain this CPU's here so the
+	 * buddy lists (and buddyinfo) show what compaction achieved.
+	 */
+	drain_zone_pages(cc->zone, smp_processor_id() % (int)nr_cpu_ids);
+	return ret;
+}
+
+/**
+ * compact_zone_for_order - compact one zone toward a free block of @order
+ * @zone: the zone
+ * @order: the order wanted, or -1 for the whole zone
+ * @mode: migration mode
+ *
+ * What kcompactd does for a zone (kernel: kcompactd_do_work()), and what
+ * writing /proc/sys/vm/compact_memory does with @order -1.
+ *
+ * Return: how compaction ended.
+ */
+enum compact_result compact_zone_for_order(struct zone *zone, int order,
+					   enum migrate_mode mode)
+{
+	struct compact_control cc;
+
+	memset(&cc, 0, sizeof(cc));
+	cc.zone = zone;
+	cc.order = order;
+	cc.mode = mode;
+	cc.gfp_mask = GFP_KERNEL;
+	cc.highest_zoneidx = zone_idx(zone);
+	cc.alloc_flags = ALLOC_WMARK_MIN;
+	if (is_via_compact_memory(order)) {
+		cc.ignore_skip_hint = true;
+		cc.whole_zone = true;
+	}
+	return compact_zone(&cc);
+}
+
+/**
+ * compact_memory - compact every zone completely
+ *
+ * kernel: a write to /proc/sys/vm/compact_memory (MIGRATE_SYNC, skip
+ * hints ignored, whole zones).
+ *
+ * Return: 0.
+ */
+int compact_memory(void)
+{
+	struct zone *zone;
+
+	for_each_populated_zone(zone)
+		compact_zone_for_order(zone, -1, MIGRATE_SYNC);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Direct compaction from the allocator */
+
+static enum compact_result compact_zone_order(struct zone *zone, int order,
+		gfp_t gfp_mask, enum compact_priority prio,
+		unsigned int alloc_flags, int highest_zoneidx)
+{
+	struct compact_control cc;
+
+	memset(&cc, 0, sizeof(cc));
+	cc.order = order;
+	cc.gfp_mask = gfp_mask;
+	cc.zone = zone;
+	cc.mode = prio == COMPACT_PRIO_ASYNC ? MIGRATE_ASYNC :
+		  prio == COMPACT_PRIO_SYNC_LIGHT ? MIGRATE_SYNC_LIGHT : MIGRATE_SYNC;
+	cc.alloc_flags = alloc_flags;
+	cc.highest_zoneidx = highest_zoneidx;
+	cc.direct_compaction = true;
+	cc.whole_zone = prio == MIN_COMPACT_PRIORITY;
+	cc.ignore_skip_hint = prio == MIN_COMPACT_PRIORITY;
+	cc.ignore_block_suitable = prio == MIN_COMPACT_PRIORITY;
+	return compact_zone(&cc);
+}
+
+static enum compact_result try_to_compact_pages(gfp_t gfp_mask, unsigned int order,
+		unsigned int alloc_flags, const struct alloc_context *ac,
+		enum compact_priority prio)
+{
+	enum compact_result rc = COMPACT_SKIPPED;
+	int z;
+
+	for (z = (int)ac->highest_zoneidx; z >= 0; z--) {
+		struct zone *zone = &NODE_DATA(0)->node_zones[z];
+		enum compact_result status;
+
+		if (!populated_zone(zone))
+			continue;
+		if (prio > MIN_COMPACT_PRIORITY && compaction_deferred(zone, (int)order)) {
+			rc = max(rc, (enum compact_result)COMPACT_DEFERRED);
+			continue;
+		}
+		status = compact_zone_order(zone, (int)order, gfp_mask, prio,
+					    alloc_flags, (int)ac->highest_zoneidx);
+		rc = max(status, rc);
+		if (status == COMPACT_SUCCESS) {
+			/* Probably fine now; confirmed if the allocation works. */
+			compaction_defer_reset(zone, (int)order, false);
+			break;
+		}
+		if (prio != COMPACT_PRIO_ASYNC &&
+		    (status == COMPACT_COMPLETE || status == COMPACT_PARTIAL_SKIPPED))
+			defer_compaction(zone, (int)order);
+	}
+	return rc;
+}
+
+/*
+ * The allocator's slow path calls this for order > 0 when it may block:
+ * compact, first asynchronously, then (unless told not to retry)
+ * synchronously, and try the allocation after each.
+ */
+static struct page *alloc_pages_direct_compact(gfp_t gfp, unsigned int order,
+					       unsigned int alloc_flags,
+					       const struct alloc_context *ac)
+{
+	enum compact_priority prio = INIT_COMPACT_PRIORITY;
+
+	for (;;) {
+		enum compact_result result;
+		unsigned int noreclaim = memalloc_noreclaim_save();
+		struct page *page;
+
+		result = try_to_compact_pages(gfp, order, alloc_flags, ac, prio);
+		memalloc_noreclaim_restore(noreclaim);
+		if (result == COMPACT_SKIPPED)
+			return NULL;
+
+		count_vm_event(COMPACTSTALL);
+		page = alloc_pages_after_compaction(gfp, order, alloc_flags, ac);
+		if (page) {
+			compaction_defer_reset(page_zone(page), (int)order, true);
+			count_vm_event(COMPACTSUCCESS);
+			return page;
+		}
+		count_vm_event(COMPACTFAIL);
+
+		if ((gfp & __GFP_NORETRY) || prio == MIN_COMPACT_COSTLY_PRIORITY ||
+		    result == COMPACT_DEFERRED)
+			return NULL;
+		prio--;
+	}
+}
+
+/**
+ * compaction_init - hook direct compaction into the allocator
+ *
+ * Return: 0.
+ */
+int compaction_init(void)
+{
+	struct zone *zone;
+
+	for_each_populated_zone(zone) {
+		reset_cached_positions(zone);
+		zone->compact_init_migrate_pfn = zone->zone_start_pfn;
+	}
+	if (IS_ENABLED(CONFIG_COMPACTION))
+		alloc_direct_compact_hook = alloc_pages_direct_compact;
+	return 0;
+}
