@@ -133,6 +133,41 @@ unsigned long pagemig_free_pages_count(void);
  */
 unsigned long pagemig_validate(FILE *f);
 
+/* ---- balloons: virtio_balloon, vmw_balloon, cmm (pseries) ---- */
+
+#define PAGEMIG_NR_BALLOONS	3
+
+/* "virtio"/"virtio_balloon", "vmw"/"vmw_balloon", "cmm"; -ENOENT otherwise. */
+int pagemig_balloon_lookup(const char *name);
+const char *pagemig_balloon_name(int drv);
+
+/*
+ * As the hypervisor: set balloon @drv's target size in pages and wait up
+ * to @timeout_ms for the guest driver to get there.  Inflated frames are
+ * given back to the host OS, so the process's RSS drops.
+ * Return: 0 when reached; -ENOMEM when the guest ran out of memory short
+ * of the target; -EAGAIN when pages stayed isolated; -ETIMEDOUT.
+ */
+int pagemig_balloon_set_target(int drv, unsigned long pages, unsigned int timeout_ms);
+
+struct pagemig_balloon_stats {
+	const char *name;
+	unsigned long size, target, isolated, host_owned;
+	unsigned long inflate_msgs, deflate_msgs;
+	unsigned long inflated, deflated, refused, discarded;
+};
+
+int pagemig_balloon_stats(int drv, struct pagemig_balloon_stats *st);
+
+/* ---- compaction ---- */
+
+/*
+ * Compact every zone: @order -1 is a full compaction (what writing
+ * /proc/sys/vm/compact_memory does); 0..10 compacts until a free block
+ * of that order exists (what kcompactd does).  0, -EINVAL, -ENODEV.
+ */
+int pagemig_compact(int order);
+
 /* ---- fault injection ---- */
 
 unsigned int pagemig_fault_count(void);

@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The balloons for the public facade: set a driver's target (as its
+ * hypervisor would), read its figures, and the validator that checks the
+ * balloon invariants of the movable_ops series after every step.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <pagemig/pagemig.h>
+#include <pagemig/balloon.h>
+#include <pagemig/vmstat.h>
+#include "../mm/internal.h"
+#include "../drivers/balloon_host.h"
+
+unsigned long balloon_validate(FILE *f);
+
+int pagemig_balloon_lookup(const char *name)
+{
+	static const char * const short_names[NR_BALLOON_DRIVERS] = {
+		"virtio", "vmw", "cmm",
+	};
+	int i;
+
+	for (i = 0; i < NR_BALLOON_DRIVERS; i++)
+		if (!strcmp(name, short_names[i]) ||
+		    !strcmp(name, balloon_driver_names[i]))
+			return i;
+	return -ENOENT;
+}
+
+const char *pagemig_balloon_name(int drv)
+{
+	if (drv < 0 || drv >= NR_BALLOON_DRIVERS)
+		return NULL;
+	return balloon_driver_names[drv];
+}
+
+int pagemig_balloon_set_target(int drv, unsigned long pages, unsigned int timeout_ms)
+{
+	struct balloon_host *host;
+
+	if (!machine_ready)
+		return -ENODEV;
+	if (drv < 0 || drv >= NR_BALLOON_DRIVERS)
+		return -EINVAL;
+	host = balloon_hosts[drv];
+	if (!host)
+		return -ENODEV;
+	if (pages > max_pfn)
+		return -EINVAL;
+	return balloon_host_set_target(host, pages, timeout_ms);
+}
+
+int pagemig_balloon_stats(int drv, struct pagemig_balloon_stats *st)
+{
+	struct balloon_host *host;
+
+	if (!machine_ready)
+		return -ENODEV;
+	if (drv < 0 || drv >= NR_BALLOON_DRIVERS)
+		return -EINVAL;
+	host = balloon_hosts[drv];
+	if (!host)
+		return -ENODEV;
+	memset(st, 0, sizeof(*st));
+	balloon_host_flush(host);
+	st->name = balloon_driver_names[drv];
+	st->size = host->ops->size(host);
+	st->target = READ_ONCE(host->target);
+	spin_lock(&host->b_dev_info->pages_lock);
+	st->isolated = host->b_dev_info->isolated_pages;
+	spin_unlock(&host->b_dev_info->pages_lock);
+	spin_lock(&host->lock);
+	st->host_owned = host->nr_owned;
+	st->inflate_msgs = host->inflate_msgs;
+	st->deflate_msgs = host->deflate_msgs;
+	st->inflated = host->inflated;
+	st->deflated = host->deflated;
+	st->refused = host->refused;
+	st->discarded = host->discarded;
+	spin_unlock(&host->lock);
+	return 0;
+}
+
+/*
+ * Balloon invariants (spec 12.2): every page on a balloon list is an
+ * un-isolated movable_ops page of that balloon (PageOffline,
+ * PG_movable_ops, private = the device, mapping NULL) that the host
+ * holds; list + isolated = the driver's size = what the host holds; and
+ * the balloons together make nr_balloon_pages.  Exact only while the
+ * balloons are idle.
+ */
+unsigned long balloon_validate(FILE *f)
+{
+	unsigned long bad = 0, total = 0;
+	int i;
+
+	for (i = 0; i < NR_BALLOON_DRIVERS; i++) {
+		struct balloon_host *host = balloon_hosts[i];
+		struct balloon_dev_info *b;
+		unsigned long listed = 0, isolated, size;
+		struct page *page;
+
+		if (!host)
+			continue;
+		b = host->b_dev_info;
+		size = host->ops->size(host);
+		spin_lock(&b->pages_lock);
+		list_for_each_entry(page, &b->pages, lru) {
+			const char *why = NULL;
+
+			listed++;
+			if (!PageOffline(page) || !PageMovableOps(page))
+				why = "not PageOffline + PG_movable_ops";
+			else if (!page_has_movable_ops(page))
+				why = "page_has_movable_ops() is false";
+			else if (PageMovableOpsIsolated(page))
+				why = "isolated but on the balloon list";
+			else if (balloon_page_device(page) != b)
+				why = "private does not point at its balloon";
+			else if (page->mapping)
+				why = "mapping is not NULL";
+			else if (page_ref_count(page) < 1)
+				why = "no reference";
+			else if (!balloon_host_owns(host, page_to_pfn(page)))
+				why = "the host does not hold it";
+			if (why) {
+				if (f)
+					fprintf(f, "validate: %s pfn %#lx: %s\n",
+						host->name, page_to_pfn(page), why);
+				bad++;
+			}
+		}
+		isolated = b->isolated_pages;
+		spin_unlock(&b->pages_lock);
+		if (listed + isolated != size || READ_ONCE(host->nr_owned) != size) {
+			if (f)
+				fprintf(f, "validate: %s: %lu listed + %lu isolated, size %lu, host holds %lu\n",
+					host->name, listed, isolated, size,
+					READ_ONCE(host->nr_owned));
+			bad++;
+		}
+		total += size;
+	}
+	if (total != global_node_page_state(NR_BALLOON_PAGES)) {
+		if (f)
+			fprintf(f, "validate: balloons hold %lu pages, nr_balloon_pages %lu\n",
+				total, global_node_page_state(NR_BALLOON_PAGES));
+		bad++;
+	}
+	return bad;
+}

@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The machine's life cycle for the public facade: check a configuration,
+ * map the arena, build mem_map and zones (mm/mm_init.c), then bring up
+ * each subsystem and driver in order -- what the kernel's initcalls do at
+ * boot -- and tear it all down again in reverse.
+ *
+ * This file is the one place that knows every layer; mm/ does not call
+ * into drivers/.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <pagemig/pagemig.h>
+#include <pagemig/mm.h>
+#include <pagemig/balloon.h>
+#include <pagemig/compaction.h>
+#include <pagemig/vmstat.h>
+#include "../mm/internal.h"
+#include "../sim/arena.h"
+#include "../sim/fault.h"
+#include "../sim/printk.h"
+#include "../drivers/balloon_host.h"
+
+#define SZ_2M	(2ULL << 20)
+#define SZ_4G	(4ULL << 30)
+
+unsigned long balloon_validate(FILE *f);
+
+/* Boot order (kernel: initcall levels); torn down in reverse. */
+static const struct machine_initcall {
+	const char *name;
+	int (*init)(void);
+	void (*exit)(void);
+} initcalls[] = {
+	{ "page_alloc",		page_alloc_init_late,	NULL },
+	{ "compaction",		compaction_init,	NULL },
+	{ "balloon_compaction",	balloon_init,		balloon_exit },
+	{ "virtio_balloon",	virtio_balloon_probe,	virtio_balloon_remove },
+	{ "vmw_balloon",	vmballoon_probe,	vmballoon_remove },
+	{ "cmm",		cmm_probe,		cmm_remove },
+};
+
+void pagemig_config_default(struct pagemig_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->memory = 256ULL << 20;
+	cfg->dma32 = UINT64_MAX;
+	cfg->movable = 0;
+	cfg->nr_cpus = 2;
+	cfg->seed = 1;
+}
+
+/*
+ * kernel: ZONE_DMA32 is all memory below 4 GiB.  A small machine would
+ * then have no Normal zone at all, so by default pagemig gives DMA32 a
+ * sixteenth of memory (at most 4 GiB); set it explicitly to mimic a real
+ * layout.
+ */
+static uint64_t default_dma32(uint64_t memory)
+{
+	return min(ALIGN_DOWN(memory / 16, SZ_2M), SZ_4G);
+}
+
+static void fmt_size(uint64_t bytes, char *buf, size_t len)
+{
+	if (bytes >= (1ULL << 30) && !(bytes % (1ULL << 30)))
+		snprintf(buf, len, "%lluG", (unsigned long long)(bytes >> 30));
+	else if (bytes >= (1ULL << 20) && !(bytes % (1ULL << 20)))
+		snprintf(buf, len, "%lluM", (unsigned long long)(bytes >> 20));
+	else if (bytes >= (1ULL << 10) && !(bytes % (1ULL << 10)))
+		snprintf(buf, len, "%lluK", (unsigned long long)(bytes >> 10));
+	else
+		snprintf(buf, len, "%llu bytes", (unsigned long long)bytes);
+}
+
+int pagemig_config_check(const struct pagemig_config *cfg, char *err, size_t errlen)
+{
+	uint64_t dma32 = cfg->dma32 == UINT64_MAX ? default_dma32(cfg->memory) : cfg->dma32;
+	uint64_t host = host_ram_bytes();
+	char a[32], b[32];
+
+	fmt_size(cfg->memory, a, sizeof(a));
+	if (cfg->memory < SZ_2M) {
+		snprintf(err, errlen, "memory: %s is too small; the minimum is one pageblock (2M)", a);
+		return -EINVAL;
+	}
+	if (cfg->memory % SZ_2M) {
+		snprintf(err, errlen, "memory: %s is not a multiple of the pageblock size (2M)", a);
+		return -EINVAL;
+	}
+	if (host && cfg->memory > host) {
+		snprintf(err, errlen, "memory: %s is more than this host's RAM (%llu MiB)",
+			 a, (unsigned long long)(host >> 20));
+		return -ENOMEM;
+	}
+	if (cfg->nr_cpus < 1 || cfg->nr_cpus > PAGEMIG_MAX_CPUS) {
+		snprintf(err, errlen, "cpus: %u is out of range; expected 1..%d",
+			 cfg->nr_cpus, PAGEMIG_MAX_CPUS);
+		return -EINVAL;
+	}
+	if (dma32 % SZ_2M || cfg->movable % SZ_2M) {
+		snprintf(err, errlen, "zones: %s size is not a multiple of the pageblock size (2M)",
+			 dma32 % SZ_2M ? "dma32" : "movable");
+		return -EINVAL;
+	}
+	if (dma32 > SZ_4G) {
+		snprintf(err, errlen, "zones: dma32 cannot be larger than 4G");
+		return -EINVAL;
+	}
+	/* Never form the sum first: a huge movable would wrap around. */
+	if (cfg->movable > cfg->memory) {
+		fmt_size(cfg->movable, b, sizeof(b));
+		snprintf(err, errlen, "zones: movable (%s) is larger than memory (%s)", b, a);
+		return -EINVAL;
+	}
+	if (dma32 > cfg->memory - cfg->movable) {
+		fmt_size(dma32 + cfg->movable, b, sizeof(b));
+		snprintf(err, errlen, "zones: dma32 + movable (%s) is larger than memory (%s)", b, a);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static void run_exitcalls(size_t n)
+{
+	while (n--)
+		if (initcalls[n].exit)
+			initcalls[n].exit();
+}
+
+int pagemig_machine_init(const struct pagemig_config *cfg, char *err, size_t errlen)
+{
+	struct machine_layout layout;
+	uint64_t dma32;
+	size_t i;
+	int ret;
+
+	if (machine_ready) {
+		snprintf(err, errlen, "a machine already exists; call pagemig_machine_exit() first");
+		return -EBUSY;
+	}
+	ret = pagemig_config_check(cfg, err, errlen);
+	if (ret)
+		return ret;
+
+	dma32 = cfg->dma32 == UINT64_MAX ? default_dma32(cfg->memory) : cfg->dma32;
+	memset(&layout, 0, sizeof(layout));
+	layout.nr_pages = (unsigned long)(cfg->memory / PAGE_SIZE);
+	layout.zone_pages[ZONE_DMA32] = (unsigned long)(dma32 / PAGE_SIZE);
+	layout.zone_pages[ZONE_MOVABLE] = (unsigned long)(cfg->movable / PAGE_SIZE);
+	layout.zone_pages[ZONE_NORMAL] = layout.nr_pages -
+		layout.zone_pages[ZONE_DMA32] - layout.zone_pages[ZONE_MOVABLE];
+	layout.nr_cpus = cfg->nr_cpus;
+
+	ret = arena_init(layout.nr_pages);
+	if (ret) {
+		snprintf(err, errlen, "memory: cannot map %llu MiB of arena: %s",
+			 (unsigned long long)(cfg->memory >> 20), strerror(-ret));
+		return ret;
+	}
+	vmstat_reset();
+	printk_reset_counters();
+	fault_seed(cfg->seed);
+	ret = mm_init_machine(&layout);
+	if (ret) {
+		snprintf(err, errlen, "cannot build the machine: %s", strerror(-ret));
+		arena_exit();
+		return ret;
+	}
+	register_mm_validator(balloon_validate);
+	for (i = 0; i < ARRAY_SIZE(initcalls); i++) {
+		ret = initcalls[i].init ? initcalls[i].init() : 0;
+		if (ret) {
+			snprintf(err, errlen, "%s: initialisation failed: %s",
+				 initcalls[i].name, strerror(-ret));
+			run_exitcalls(i);
+			mm_exit_machine();
+			arena_exit();
+			return ret;
+		}
+	}
+	machine_ready = true;
+	return 0;
+}
+
+void pagemig_machine_exit(void)
+{
+	if (!machine_ready)
+		return;
+	run_exitcalls(ARRAY_SIZE(initcalls));
+	mm_exit_machine();
+	arena_exit();
+	machine_ready = false;
+}
+
+bool pagemig_machine_ready(void)
+{
+	return machine_ready;
+}
+
+int pagemig_compact(int order)
+{
+	struct zone *zone;
+
+	if (!machine_ready)
+		return -ENODEV;
+	if (order < -1 || order > MAX_PAGE_ORDER)
+		return -EINVAL;
+	if (order == -1)
+		return compact_memory();
+	for_each_populated_zone(zone)
+		compact_zone_for_order(zone, order, MIGRATE_SYNC_LIGHT);
+	return 0;
+}
