@@ -20,9 +20,9 @@ struct list_head {
 #define LIST_HEAD(name) struct list_head name = LIST_HEAD_INIT(name)
 
 /*
- * ->next is written with WRITE_ONCE() and read by list_empty() with
- * READ_ONCE(), as in the kernel: lockless emptiness checks (watermark
- * checks peeking at free lists) are allowed and intended.
+ * ->next is always written with WRITE_ONCE(): list_empty() peeks at it
+ * locklessly (watermark checks), and in struct page the word doubles as
+ * compound_head, which PFN scanners read without any lock.
  */
 static inline void INIT_LIST_HEAD(struct list_head *list)
 {
@@ -34,7 +34,7 @@ static inline void __list_add(struct list_head *new, struct list_head *prev,
 			      struct list_head *next)
 {
 	next->prev = new;
-	new->next = next;
+	WRITE_ONCE(new->next, next);
 	new->prev = prev;
 	WRITE_ONCE(prev->next, new);
 }
@@ -63,7 +63,7 @@ static inline void __list_del_entry(struct list_head *entry)
 static inline void list_del(struct list_head *entry)
 {
 	__list_del_entry(entry);
-	entry->next = LIST_POISON1;
+	WRITE_ONCE(entry->next, LIST_POISON1);
 	entry->prev = LIST_POISON2;
 }
 
@@ -102,7 +102,7 @@ static inline void __list_splice(const struct list_head *list,
 
 	first->prev = prev;
 	WRITE_ONCE(prev->next, first);
-	last->next = next;
+	WRITE_ONCE(last->next, next);
 	next->prev = last;
 }
 

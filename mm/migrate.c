@@ -301,14 +301,14 @@ struct migrate_pages_stats {
 
 static void __migrate_folio_record(struct folio *dst, int old_page_state)
 {
-	dst->private = (void *)(unsigned long)old_page_state;
+	WRITE_ONCE(dst->private, (void *)(unsigned long)old_page_state);
 }
 
 static int __migrate_folio_extract(struct folio *dst)
 {
-	int state = (int)(unsigned long)dst->private;
+	int state = (int)(unsigned long)READ_ONCE(dst->private);
 
-	dst->private = NULL;
+	WRITE_ONCE(dst->private, NULL);
 	return state;
 }
 
@@ -383,7 +383,7 @@ static int migrate_folio_unmap(new_folio_t get_new_folio,
 	if (!dst)
 		return -ENOMEM;
 	*dstp = dst;
-	dst->private = NULL;
+	WRITE_ONCE(dst->private, NULL);
 
 	if (!folio_trylock(src)) {
 		if (mode == MIGRATE_ASYNC)

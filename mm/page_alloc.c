@@ -975,16 +975,21 @@ bool free_pages_prepare(struct page *page, unsigned int order)
 
 			if (free_tail_page_bad(page, tail))
 				bad = true;
-			tail->compound_head = 0;
-			tail->mapping = NULL;
-			tail->__folio_index = 0;
-			tail->private = 0;
-			tail->lru.prev = NULL;
-			tail->flags &= ~PAGE_FLAGS_CHECK_AT_PREP;
+			/*
+			 * Scanners peek at these words without locks:
+			 * write them whole (WRITE_ONCE), never in pieces.
+			 */
+			WRITE_ONCE(tail->compound_head, 0);
+			WRITE_ONCE(tail->mapping, NULL);
+			WRITE_ONCE(tail->__folio_index, 0);
+			WRITE_ONCE(tail->private, 0);
+			WRITE_ONCE(tail->lru.prev, NULL);
+			WRITE_ONCE(tail->flags, READ_ONCE(tail->flags) &
+						~PAGE_FLAGS_CHECK_AT_PREP);
 		}
 	}
 	if (folio_test_anon(folio))
-		page->mapping = NULL;
+		WRITE_ONCE(page->mapping, NULL);
 	if (unlikely(page_has_type(page)))
 		WRITE_ONCE(page->page_type, PAGE_TYPE_NONE);
 
@@ -1062,7 +1067,7 @@ void prep_compound_page(struct page *page, unsigned int order)
 	__SetPageHead(page);
 	for (i = 1; i < nr; i++)
 		WRITE_ONCE(page[i].compound_head, (unsigned long)page | 1);
-	folio->_flags_1 = (folio->_flags_1 & ~0xffUL) | order;
+	WRITE_ONCE(folio->_flags_1, (READ_ONCE(folio->_flags_1) & ~0xffUL) | order);
 	folio->_folio_nr_pages = (unsigned int)nr;
 	atomic_set(&folio->_large_mapcount, -1);
 	atomic_set(&folio->_entire_mapcount, -1);

@@ -150,8 +150,12 @@ int pagemig_zone_stats(int z, struct pagemig_zone_stats *out)
 			out->nr_free_mt[mt][order] = zone_nr_free_mt(zone, order, mt);
 	}
 	for (pfn = zone->zone_start_pfn; pfn < zone_end_pfn(zone);
-	     pfn += pageblock_nr_pages)
-		out->nr_blocks_mt[get_pfnblock_migratetype(pfn_to_page(pfn), pfn)]++;
+	     pfn += pageblock_nr_pages) {
+		int bmt = get_pfnblock_migratetype(pfn_to_page(pfn), pfn);
+
+		if (bmt < MIGRATE_TYPES)
+			out->nr_blocks_mt[bmt]++;
+	}
 	return 0;
 }
 

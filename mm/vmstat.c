@@ -244,9 +244,13 @@ int pagetypeinfo_show(FILE *f)
 			fprintf(f, "Node %4d, zone %8s, type %12s ",
 				zone->zone_pgdat->node_id, zone->name,
 				migratetype_names[mt]);
-			for (order = 0; order < NR_PAGE_ORDERS; order++)
-				fprintf(f, "%6lu ", min(zone_nr_free_mt(zone, order, mt),
-							100000UL));
+			for (order = 0; order < NR_PAGE_ORDERS; order++) {
+				unsigned long n = zone_nr_free_mt(zone, order, mt);
+
+				/* The kernel stops counting a list at 100000. */
+				fprintf(f, "%s%6lu ", n > 100000 ? ">" : "",
+					min(n, 100000UL));
+			}
 			fputc('\n', f);
 		}
 	}
@@ -260,8 +264,13 @@ int pagetypeinfo_show(FILE *f)
 		unsigned long pfn;
 
 		for (pfn = zone->zone_start_pfn; pfn < zone_end_pfn(zone);
-		     pfn += pageblock_nr_pages)
-			count[get_pfnblock_migratetype(pfn_to_page(pfn), pfn)]++;
+		     pfn += pageblock_nr_pages) {
+			int bmt = get_pfnblock_migratetype(pfn_to_page(pfn), pfn);
+
+			/* A corrupted type is the validator's to report. */
+			if (bmt < MIGRATE_TYPES)
+				count[bmt]++;
+		}
 		fprintf(f, "Node %d, zone %8s ", zone->zone_pgdat->node_id, zone->name);
 		for (mt = 0; mt < MIGRATE_TYPES; mt++)
 			fprintf(f, "%12lu ", count[mt]);

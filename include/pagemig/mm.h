@@ -148,7 +148,7 @@ static __always_inline unsigned int folio_order(const struct folio *folio)
 {
 	if (!folio_test_large(folio))
 		return 0;
-	return (unsigned int)(folio->_flags_1 & 0xff);
+	return (unsigned int)(READ_ONCE(folio->_flags_1) & 0xff);
 }
 
 static __always_inline long folio_nr_pages(const struct folio *folio)

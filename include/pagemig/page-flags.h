@@ -316,9 +316,11 @@ enum pagetype {
 #define PAGE_TYPE_NONE	UINT_MAX	/* untyped and unmapped: _mapcount == -1 */
 
 /*
- * A word holds a type when its top byte is 0x80..0xfe.  Compared as in
- * 6.16: (word - 1) as a signed int below 0xff000000, so UINT_MAX (no type)
- * and ordinary mapcounts never count as typed.
+ * Does this page_type word hold a type?  As 6.16's page_has_type():
+ * (word - 1) as a signed int below 0xff000000.  UINT_MAX (no type, no
+ * mappings) and ordinary mapcounts never count as typed; the "- 1" makes
+ * the edge cases 0xff000000 count as typed and 0x80000000 not, exactly
+ * as the kernel's helper does.
  */
 static __always_inline bool page_type_has_type(unsigned int page_type)
 {
