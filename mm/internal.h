@@ -152,6 +152,16 @@ static inline void memalloc_noreclaim_restore(unsigned int old)
 	current_pf_flags = (current_pf_flags & ~PF_MEMALLOC) | old;
 }
 
+/*
+ * Shrinkers (mm/shrinker.c): caches that can give memory back when the
+ * allocator is short -- here zsmalloc's pool compaction.  @count says how
+ * many pages a scan could free; @scan tries.
+ */
+int register_shrinker(unsigned long (*count)(void *data),
+		      void (*scan)(void *data), void *data);
+void unregister_shrinker(void *data);
+unsigned long shrink_slab(void);
+
 /* ---- machine set-up (mm/mm_init.c) ---- */
 
 struct machine_layout {

@@ -1241,6 +1241,24 @@ static struct page *__alloc_pages_slowpath(gfp_t gfp, unsigned int order,
 			return page;
 	}
 
+	/*
+	 * kernel: direct reclaim.  There is no page cache to reclaim yet,
+	 * but shrinkable caches (zsmalloc pools) can give pages back, and
+	 * the pcp lists hold free pages the watermark check cannot see.
+	 */
+	if (gfpflags_allow_blocking(gfp) && !(current_pf_flags & PF_MEMALLOC)) {
+		unsigned int noreclaim = memalloc_noreclaim_save();
+		unsigned long progress = shrink_slab();
+
+		memalloc_noreclaim_restore(noreclaim);
+		drain_all_pages(NULL);
+		if (progress || !order) {
+			page = get_page_from_freelist(gfp, order, alloc_flags, ac);
+			if (page)
+				return page;
+		}
+	}
+
 	if ((gfp & __GFP_MEMALLOC) && !(gfp & __GFP_NOMEMALLOC)) {
 		page = get_page_from_freelist(gfp, order,
 					      alloc_flags | ALLOC_NO_WATERMARKS, ac);

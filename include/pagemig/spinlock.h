@@ -81,6 +81,9 @@ void mutex_lock(struct mutex *lock);
 int mutex_trylock(struct mutex *lock);
 void mutex_unlock(struct mutex *lock);
 #define mutex_init(lock, rank) mutex_init_named(lock, #lock, rank)
+/* A file-scope mutex ready without an init call (kernel: DEFINE_MUTEX). */
+#define DEFINE_MUTEX_STATIC(name) \
+	struct mutex name = { PTHREAD_MUTEX_INITIALIZER, { #name, LOCK_RANK_DRIVER } }
 
 void init_rwsem_named(struct rw_semaphore *sem, const char *name, enum lock_rank rank);
 void down_read(struct rw_semaphore *sem);
