@@ -92,7 +92,9 @@ static struct json_object *json_step(const struct scenario_run *run,
 	r = json_object_new_object();
 	for (j = 0; j < res->nr_figures; j++)
 		json_object_object_add(r, res->figures[j].name,
-				       u64(res->figures[j].value));
+			res->figures[j].is_real ?
+			json_object_new_double(res->figures[j].real) :
+			u64(res->figures[j].value));
 	json_object_object_add(o, "results", r);
 	if (res->nr_outputs) {
 		out = json_object_new_object();
@@ -146,6 +148,44 @@ static struct json_object *json_zone(const struct pagemig_zone_stats *zs)
 	return o;
 }
 
+/* Every balloon as the hypervisor sees it, and the arena's RSS. */
+static struct json_object *json_balloons(const struct scenario_run *run)
+{
+	struct json_object *o = json_object_new_object(), *a, *b, *rss;
+	struct pagemig_balloon_stats st;
+	unsigned long now = pagemig_resident_pages();
+	int drv;
+
+	a = json_object_new_array();
+	for (drv = 0; drv < PAGEMIG_NR_BALLOONS; drv++) {
+		if (pagemig_balloon_stats(drv, &st))
+			continue;
+		b = json_object_new_object();
+		json_object_object_add(b, "name", json_object_new_string(st.name));
+		json_object_object_add(b, "size", u64(st.size));
+		json_object_object_add(b, "target", u64(st.target));
+		json_object_object_add(b, "isolated", u64(st.isolated));
+		json_object_object_add(b, "host_held", u64(st.host_owned));
+		json_object_object_add(b, "inflated", u64(st.inflated));
+		json_object_object_add(b, "deflated", u64(st.deflated));
+		json_object_object_add(b, "inflate_msgs", u64(st.inflate_msgs));
+		json_object_object_add(b, "deflate_msgs", u64(st.deflate_msgs));
+		json_object_object_add(b, "refused", u64(st.refused));
+		json_object_object_add(b, "discarded", u64(st.discarded));
+		json_object_array_add(a, b);
+	}
+	json_object_object_add(o, "drivers", a);
+	rss = json_object_new_object();
+	json_object_object_add(rss, "before_pages", u64(run->rss_before_balloon));
+	json_object_object_add(rss, "after_pages", u64(now));
+	json_object_object_add(rss, "before_mib", json_object_new_double(
+		report_mib(run->rss_before_balloon)));
+	json_object_object_add(rss, "after_mib",
+			       json_object_new_double(report_mib(now)));
+	json_object_object_add(o, "rss", rss);
+	return o;
+}
+
 /**
  * report_json() - Print the run's report as one JSON object.
  * @f: where to print.
@@ -183,6 +223,8 @@ int report_json(FILE *f, const struct scenario_run *run)
 		if (!pagemig_zone_stats(z, &zs))
 			json_object_array_add(zones, json_zone(&zs));
 	json_object_object_add(root, "zones", zones);
+	if (run->balloon_used)
+		json_object_object_add(root, "balloons", json_balloons(run));
 
 	vm = json_object_new_object();
 	n = pagemig_vmstat_count();

@@ -21,5 +21,6 @@ bool report_vmstat_selected(const char *name, unsigned long value);
 
 /* "256 MiB", "1.5 GiB" */
 void report_format_size(char *buf, size_t len, uint64_t bytes);
+double report_mib(unsigned long pages);
 
 #endif /* _PAGEMIG_REPORT_REPORT_H */

@@ -96,6 +96,17 @@ static void print_zones(FILE *f)
 }
 
 /**
+ * report_mib() - Pages as MiB.
+ * @pages: a page count.
+ *
+ * Return: the size in MiB.
+ */
+double report_mib(unsigned long pages)
+{
+	return pages * (double)PAGEMIG_PAGE_SIZE / (1 << 20);
+}
+
+/**
  * report_text_header() - What is about to run: scenario, machine, seed.
  * @f: where to print.
  * @run: a run whose machine is up.
@@ -119,21 +130,65 @@ void report_text_header(FILE *f, const struct scenario_run *run)
 	fprintf(f, "pagemig:  %s\n", pagemig_version());
 }
 
+/* Summary lines wrap here; continuation lines line up under the figures. */
+#define SUMMARY_WIDTH	100
+#define SUMMARY_INDENT	37
+
 static void print_step(FILE *f, const struct scenario_run *run,
 		       unsigned int i)
 {
 	const struct step *step = &run->sc->steps[i];
 	const struct step_result *res = &run->results[i];
+	const struct step_figure *fig;
+	char item[96];
 	unsigned int j;
+	int col, n;
 
-	fprintf(f, "  %3u  %-9s line %-4d %8.3f s", i + 1,
-		scenario_step_name(step), step->line, res->seconds);
-	for (j = 0; j < res->nr_figures; j++)
-		fprintf(f, "  %s=%lu", res->figures[j].name,
-			res->figures[j].value);
+	col = fprintf(f, "  %3u  %-9s line %-4d %8.3f s", i + 1,
+		      scenario_step_name(step), step->line, res->seconds);
+	for (j = 0; j < res->nr_figures; j++) {
+		fig = &res->figures[j];
+		if (fig->is_real)
+			n = snprintf(item, sizeof(item), "%s=%.1f", fig->name,
+				     fig->real);
+		else
+			n = snprintf(item, sizeof(item), "%s=%lu", fig->name,
+				     fig->value);
+		if (col + 2 + n > SUMMARY_WIDTH && col > SUMMARY_INDENT)
+			col = fprintf(f, "\n%*s", SUMMARY_INDENT, "") - 1;
+		col += fprintf(f, "  %s", item);
+	}
 	if (res->failed)
 		fprintf(f, "  FAILED: %s", res->message ? res->message : "");
 	fprintf(f, "\n");
+}
+
+/*
+ * Every balloon's figures, as the hypervisor sees them, and the arena's
+ * resident set before the first balloon step and now: what ballooning
+ * gave back to the host.
+ */
+static void print_balloons(FILE *f, const struct scenario_run *run)
+{
+	struct pagemig_balloon_stats st;
+	unsigned long rss = pagemig_resident_pages(), held = 0;
+	int drv;
+
+	fprintf(f, "\n--- balloons (end of run) ---\n");
+	fprintf(f, "%-16s %9s %9s %9s %9s %9s %9s\n", "driver", "size",
+		"target", "isolated", "host-held", "inflated", "deflated");
+	for (drv = 0; drv < PAGEMIG_NR_BALLOONS; drv++) {
+		if (pagemig_balloon_stats(drv, &st))
+			continue;
+		held += st.host_owned;
+		fprintf(f, "%-16s %9lu %9lu %9lu %9lu %9lu %9lu\n", st.name,
+			st.size, st.target, st.isolated, st.host_owned,
+			st.inflated, st.deflated);
+	}
+	fprintf(f, "RSS: %.1f MiB before the first balloon step, %.1f MiB now (%+.1f MiB); the host holds %.1f MiB\n",
+		report_mib(run->rss_before_balloon), report_mib(rss),
+		report_mib(rss) - report_mib(run->rss_before_balloon),
+		report_mib(held));
 }
 
 /**
@@ -171,6 +226,9 @@ int report_text(FILE *f, const struct scenario_run *run)
 	if (warnings)
 		fprintf(f, "library warnings: %lu (see the log above)\n",
 			warnings);
+
+	if (run->balloon_used)
+		print_balloons(f, run);
 
 	fprintf(f, "\n--- buddyinfo (end of run) ---\n");
 	ret = pagemig_show_buddyinfo(f);

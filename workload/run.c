@@ -130,6 +130,44 @@ int run_gfp_migratetype(const struct scenario_run *run, unsigned int gfp)
 }
 
 /**
+ * group_add() - Record a block allocated elsewhere in a group.
+ * @run: the run.
+ * @g: the group.
+ * @pfn: the block's first page.
+ * @gfp: the gfp mask it was allocated with.
+ * @order: its order.
+ * @fill: whether to write (and later check) the content tag.
+ *
+ * Return: 0, or -ENOMEM if the host is out of memory (nothing recorded).
+ */
+int group_add(struct scenario_run *run, struct tag_group *g,
+	      unsigned long pfn, unsigned int gfp, unsigned int order,
+	      bool fill)
+{
+	struct tag_block *b;
+
+	if (g->nr == g->cap) {
+		size_t cap = g->cap ? 2 * g->cap : 256;
+
+		b = realloc(g->blocks, cap * sizeof(*b));
+		if (!b)
+			return -ENOMEM;
+		g->blocks = b;
+		g->cap = cap;
+	}
+	b = &g->blocks[g->nr++];
+	b->pfn = pfn;
+	b->index = g->next_index++;
+	b->order = order;
+	b->mt = run_gfp_migratetype(run, gfp);
+	b->filled = fill;
+	b->live = true;
+	if (fill)
+		pagemig_fill_tag(pfn, 1UL << order, block_tag(g, b->index));
+	return 0;
+}
+
+/**
  * group_alloc() - Allocate one block into a group and tag its contents.
  * @run: the run.
  * @g: the group.
@@ -145,14 +183,14 @@ int run_gfp_migratetype(const struct scenario_run *run, unsigned int gfp)
 int group_alloc(struct scenario_run *run, struct tag_group *g,
 		unsigned int gfp, unsigned int order, bool fill)
 {
-	struct tag_block *b;
 	unsigned long pfn;
 	int ret;
 
+	/* Room first, so a block is never allocated and then dropped. */
 	if (g->nr == g->cap) {
 		size_t cap = g->cap ? 2 * g->cap : 256;
+		struct tag_block *b = realloc(g->blocks, cap * sizeof(*b));
 
-		b = realloc(g->blocks, cap * sizeof(*b));
 		if (!b)
 			return -ENOMEM;
 		g->blocks = b;
@@ -165,16 +203,7 @@ int group_alloc(struct scenario_run *run, struct tag_group *g,
 	}
 	if (ret)
 		return ret;
-	b = &g->blocks[g->nr++];
-	b->pfn = pfn;
-	b->index = g->next_index++;
-	b->order = order;
-	b->mt = run_gfp_migratetype(run, gfp);
-	b->filled = fill;
-	b->live = true;
-	if (fill)
-		pagemig_fill_tag(pfn, 1UL << order, block_tag(g, b->index));
-	return 0;
+	return group_add(run, g, pfn, gfp, order, fill);
 }
 
 /**
@@ -380,7 +409,52 @@ void step_figure(struct step_result *res, const char *name,
 {
 	if (res->nr_figures < STEP_MAX_FIGURES)
 		res->figures[res->nr_figures++] =
-			(struct step_figure){ name, value };
+			(struct step_figure){ .name = name, .value = value };
+}
+
+/**
+ * step_figure_real() - Record a real-valued figure (MiB, a percentage).
+ * @res: the step's result.
+ * @name: its name, unit included ("rss_after_mib"); a string literal.
+ * @value: its value; reports print one decimal.
+ */
+void step_figure_real(struct step_result *res, const char *name,
+		      double value)
+{
+	if (res->nr_figures < STEP_MAX_FIGURES)
+		res->figures[res->nr_figures++] = (struct step_figure){
+			.name = name, .real = value, .is_real = true,
+		};
+}
+
+/**
+ * step_say() - Print a step's own block of output and keep it for JSON.
+ * @run: the run (where output goes, if anywhere).
+ * @res: the step's result; owns @text from now on.
+ * @name: the block's name in JSON ("balloon"); a string literal.
+ * @text: malloc()ed text, header line included.
+ *
+ * Return: 0, or -ENOSPC (see step_output()).
+ */
+int step_say(struct scenario_run *run, struct step_result *res,
+	     const char *name, char *text)
+{
+	if (run->opts.out) {
+		fputs(text, run->opts.out);
+		fflush(run->opts.out);
+	}
+	return step_output(res, name, text);
+}
+
+/**
+ * pages_mib() - Pages as MiB, for figures.
+ * @pages: a page count.
+ *
+ * Return: the size in MiB.
+ */
+double pages_mib(unsigned long pages)
+{
+	return pages * (double)PAGEMIG_PAGE_SIZE / (1 << 20);
 }
 
 /**

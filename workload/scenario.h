@@ -102,10 +102,16 @@ struct tag_group {
 	unsigned long next_index;
 };
 
-/* A counter a step reports, as "allocated=123" and in JSON. */
+/*
+ * A figure a step reports, as "allocated=123" and in JSON.  A real-valued
+ * figure (is_real: MiB, percentages) prints with one decimal; its unit is
+ * in its name ("rss_after_mib", "free_2m_pct").
+ */
 struct step_figure {
 	const char *name;
 	unsigned long value;
+	double real;
+	bool is_real;
 };
 
 /* A /proc-style file a report step printed. */
@@ -114,7 +120,7 @@ struct step_output {
 	char *text;		/* with its --- header line */
 };
 
-#define STEP_MAX_FIGURES	10
+#define STEP_MAX_FIGURES	16
 #define STEP_MAX_OUTPUTS	8
 
 struct step_result {
@@ -154,6 +160,12 @@ struct scenario_run {
 	unsigned long alloc_failures;	/* over all steps */
 	unsigned long verify_checked;	/* the final verify */
 	unsigned long verify_corrupted;
+	/*
+	 * Set by the first balloon step: the reports then show every
+	 * balloon, and the arena's RSS before that step beside RSS now.
+	 */
+	bool balloon_used;
+	unsigned long rss_before_balloon;	/* pages */
 	bool failed;			/* a step failed or pages corrupted */
 	/* gfp bits that pick the migratetype, from pagemig_parse_gfp() */
 	unsigned int gfp_movable, gfp_reclaimable;

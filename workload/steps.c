@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The step table and the basic steps: alloc, free, report, verify,
- * validate and expect.  churn, the fragmentation builder, is in
- * step_churn.c.
+ * The step table and the basic steps: alloc, free, report, note,
+ * verify, validate and expect.  churn, the fragmentation builder, is in
+ * step_churn.c; balloon and rss in step_balloon.c; compact and try-alloc
+ * in step_compact.c.
  *
  * Each step is a parse function that turns the YAML value into an args
  * struct (checking every key: see yparse.c for the message rules) and a
@@ -30,7 +31,12 @@ const struct step_type *const step_types[] = {
 	&step_alloc,
 	&step_free,
 	&step_churn,
+	&step_try_alloc,
+	&step_balloon,
+	&step_compact,
 	&step_report,
+	&step_rss,
+	&step_note,
 	&step_verify,
 	&step_validate,
 	&step_expect,
@@ -499,6 +505,59 @@ const struct step_type step_report = {
 	.parse = report_parse,
 	.run = report_run,
 	.release = free,
+};
+
+/* ---- note ---- */
+
+struct note_args {
+	char *text;
+};
+
+static void note_release(void *data)
+{
+	struct note_args *a = data;
+
+	if (a)
+		free(a->text);
+	free(a);
+}
+
+static int note_parse(struct yparse *p, yaml_node_t *node, const char *path,
+		      void **out)
+{
+	struct note_args *a;
+
+	if (node && node->type != YAML_SCALAR_NODE)
+		return yp_expected(p, node, path, "one line of text");
+	a = zalloc_args(p, path, sizeof(*a));
+	if (!a)
+		return -ENOMEM;
+	*out = a;
+	if (yp_string(p, node, path, "one line of text", &a->text))
+		return -EINVAL;
+	if (strchr(a->text, '\n'))
+		return yp_expected(p, node, path, "one line of text");
+	return 0;
+}
+
+static int note_run(struct scenario_run *run, const struct step *step,
+		    struct step_result *res)
+{
+	const struct note_args *a = step->args;
+	char *text;
+
+	if (asprintf(&text, "\n== %s ==\n", a->text) < 0)
+		return -ENOMEM;
+	step_say(run, res, "note", text);
+	return 0;
+}
+
+const struct step_type step_note = {
+	.name = "note",
+	.help = "print a heading saying what the next steps show",
+	.parse = note_parse,
+	.run = note_run,
+	.release = note_release,
 };
 
 /* ---- verify ---- */

@@ -46,7 +46,8 @@ struct step_type {
 extern const struct step_type *const step_types[];
 
 extern const struct step_type step_alloc, step_free, step_churn,
-	step_report, step_verify, step_validate, step_expect;
+	step_report, step_verify, step_validate, step_expect, step_note,
+	step_balloon, step_rss, step_compact, step_try_alloc;
 
 /* Migratetypes as the kernel numbers them (enum migratetype). */
 enum {
@@ -72,6 +73,9 @@ struct tag_group *run_group(struct scenario_run *run, const char *name);
 struct tag_group *run_find_group(struct scenario_run *run, const char *name);
 int run_gfp_migratetype(const struct scenario_run *run, unsigned int gfp);
 uint64_t block_tag(const struct tag_group *g, unsigned long index);
+int group_add(struct scenario_run *run, struct tag_group *g,
+	      unsigned long pfn, unsigned int gfp, unsigned int order,
+	      bool fill);
 int group_alloc(struct scenario_run *run, struct tag_group *g,
 		unsigned int gfp, unsigned int order, bool fill);
 int group_free(struct scenario_run *run, struct tag_group *g, size_t i,
@@ -99,6 +103,11 @@ void step_rng(const struct scenario_run *run, const struct step *step,
 	      struct pagemig_rng *rng);
 void step_figure(struct step_result *res, const char *name,
 		 unsigned long value);
+void step_figure_real(struct step_result *res, const char *name,
+		      double value);
+int step_say(struct scenario_run *run, struct step_result *res,
+	     const char *name, char *text);
+double pages_mib(unsigned long pages);
 void step_fail(struct step_result *res, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 int step_output(struct step_result *res, const char *name, char *text);

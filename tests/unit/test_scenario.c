@@ -160,7 +160,7 @@ BAD(zero_cpus, "zero-cpus.yaml",
 BAD(unknown_gfp, "unknown-gfp.yaml",
     "4: steps[0].alloc.gfp: unknown gfp flag \"__GFP_MOVEABLE\", expected GFP_* and __GFP_* names joined by | (did you mean \"__GFP_MOVABLE\"?)")
 BAD(unknown_step, "unknown-step.yaml",
-    "5: steps[1].allocate: unknown step, expected one of alloc, free, churn, report, verify, validate, expect (did you mean \"alloc\"?)")
+    "5: steps[1].allocate: unknown step, expected one of alloc, free, churn, try-alloc, balloon, compact, report, rss, note, verify, validate, expect (did you mean \"alloc\"?)")
 BAD(missing_key, "missing-key.yaml",
     "5: steps[0].alloc: missing required key \"count\" (an integer 1..16777216)")
 BAD(step_not_indented, "step-not-indented.yaml",
@@ -185,6 +185,57 @@ BAD(bad_size, "bad-size.yaml",
     "2: machine.memory: expected a size in bytes or with a K, M, G or T suffix, got \"64 apples\"")
 BAD(bad_churn_weight, "bad-churn-weight.yaml",
     "5: steps[0].churn.gfp.GFP_HIGHUSER_MOVABLE: expected an integer 1..1000000, got \"many\"")
+
+BAD(balloon_driver, "bad-balloon-driver.yaml",
+    "4: steps[0].balloon.driver: expected one of virtio, vmw, cmm, got \"virtoi\" (did you mean \"virtio\"?)")
+BAD(balloon_target, "bad-balloon-target.yaml",
+    "6: steps[0].balloon.target: expected a page count or a size such as 64M, got \"6000 bytes\"")
+BAD(balloon_missing_target, "bad-balloon-missing-target.yaml",
+    "2: steps[0].balloon: missing required key \"target\" (a page count or a size such as 64M)")
+BAD(compact_order, "bad-compact-order.yaml",
+    "2: steps[0].compact.order: expected an order 0..10 or full, got \"all\"")
+BAD(try_alloc_tag, "bad-try-alloc-tag.yaml",
+    "2: steps[0].try-alloc.tag: only applies with keep: true")
+BAD(try_alloc_order, "bad-try-alloc-order.yaml",
+    "2: steps[0].try-alloc: missing required key \"order\" (an integer 0..10)")
+BAD(note, "bad-note.yaml",
+    "2: steps[0].note: expected one line of text, got a list")
+
+/* A size that is not whole pages, and a page count past any machine. */
+TEST(bad_balloon_targets_inline)
+{
+	static const struct {
+		const char *text, *msg;
+	} bad[] = {
+		{ "steps:\n  - balloon: {driver: cmm, target: 6K}\n",
+		  "t.yaml:2: steps[0].balloon.target: expected a size in whole 4 KiB pages, got \"6K\"" },
+		{ "steps:\n  - balloon: {driver: cmm, target: 64M, expect: maybe}\n",
+		  "t.yaml:2: steps[0].balloon.expect: expected one of reached, any, got \"maybe\"" },
+		{ "steps:\n  - balloon: {driver: cmm, target: 64M, timeout: 0}\n",
+		  "t.yaml:2: steps[0].balloon.timeout: expected an integer 1..3600000, got \"0\"" },
+		{ "steps:\n  - balloon: {target: 64M}\n",
+		  "t.yaml:2: steps[0].balloon: missing required key \"driver\" (virtio, vmw or cmm)" },
+		{ "steps:\n  - compact: {order: 11}\n",
+		  "t.yaml:2: steps[0].compact.order: expected an integer 0..10, got \"11\"" },
+		{ "steps:\n  - try-alloc: {order: 9, count: 0}\n",
+		  "t.yaml:2: steps[0].try-alloc.count: expected an integer 1..65536, got \"0\"" },
+		{ "steps:\n  - rss: {all: true}\n",
+		  "t.yaml:2: steps[0].rss.all: unknown key, expected one of " },
+	};
+	char err[SCENARIO_ERR_LEN];
+	struct scenario *sc;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err[0] = '\0';
+		EXPECT_EQ(-EINVAL, scenario_load_string(bad[i].text,
+				strlen(bad[i].text), "t.yaml", &sc, err,
+				sizeof(err)));
+		EXPECT_EQ(0, strncmp(bad[i].msg, err, strlen(bad[i].msg)));
+		if (strncmp(bad[i].msg, err, strlen(bad[i].msg)))
+			TH_LOG("got: %s", err);
+	}
+}
 
 TEST(bad_memory_larger_than_host)
 {
@@ -266,6 +317,141 @@ TEST(good_scenario_parses_into_its_steps)
 		EXPECT_EQ(lines[i], sc->steps[i].line);
 		EXPECT_EQ(i, sc->steps[i].index);
 	}
+	scenario_free(sc);
+}
+
+TEST(good_balloon_scenario_parses)
+{
+	static const char *const want[] = {
+		"note", "alloc", "free", "balloon", "balloon", "balloon",
+		"free", "rss", "try-alloc", "compact", "compact", "compact",
+		"try-alloc", "rss", "verify", "balloon", "validate",
+	};
+	char path[PATH_MAX], err[SCENARIO_ERR_LEN] = "";
+	struct scenario *sc;
+	unsigned int i;
+
+	fixture_path(path, sizeof(path), "good-balloon.yaml");
+	ASSERT_EQ(0, scenario_load_file(path, &sc, err, sizeof(err)));
+	EXPECT_STREQ("", err);
+	ASSERT_EQ(sizeof(want) / sizeof(want[0]), sc->nr_steps);
+	for (i = 0; i < sc->nr_steps; i++)
+		EXPECT_STREQ(want[i], scenario_step_name(&sc->steps[i]));
+	scenario_free(sc);
+}
+
+static const struct step_figure *figure(const struct step_result *res,
+					const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < res->nr_figures; i++)
+		if (!strcmp(res->figures[i].name, name))
+			return &res->figures[i];
+	return NULL;
+}
+
+static unsigned long fig(const struct step_result *res, const char *name)
+{
+	const struct step_figure *f = figure(res, name);
+
+	return f ? f->value : ULONG_MAX;
+}
+
+/*
+ * The balloon fixture end to end: three balloons inflate into scattered
+ * holes, RSS drops by what they hold, order-9 attempts fail before a
+ * full compaction and succeed after it, balloon pages are what moved,
+ * and the kept blocks verify.
+ */
+TEST(run_balloon_scenario)
+{
+	struct scenario_run_opts opts = { 0 };
+	char path[PATH_MAX], err[SCENARIO_ERR_LEN];
+	const struct step_result *r;
+	struct scenario_run run;
+	struct scenario *sc;
+	unsigned long v;
+
+	fixture_path(path, sizeof(path), "good-balloon.yaml");
+	ASSERT_EQ(0, scenario_load_file(path, &sc, err, sizeof(err)));
+	ASSERT_EQ(0, scenario_run_start(&run, sc, &opts, err, sizeof(err)));
+	EXPECT_EQ(0, scenario_run_steps(&run));
+	for (unsigned int i = 0; i < sc->nr_steps; i++)
+		if (run.results[i].failed)
+			TH_LOG("step %u: %s", i + 1, run.results[i].message);
+
+	/* virtio and vmw reach 640 pages; the balloons' frames left RSS. */
+	r = &run.results[3];
+	EXPECT_EQ(640, fig(r, "size"));
+	EXPECT_EQ(640, fig(r, "host_held"));
+	EXPECT_EQ(1, fig(r, "reached"));
+	ASSERT_NOT_NULL(figure(r, "rss_after_mib"));
+	EXPECT_TRUE(figure(r, "rss_after_mib")->is_real);
+	EXPECT_TRUE(figure(r, "rss_before_mib")->real -
+		    figure(r, "rss_after_mib")->real > 2.4);
+	EXPECT_EQ(640, fig(&run.results[4], "size"));
+	EXPECT_EQ(1, run.results[3].nr_outputs);
+	EXPECT_TRUE(run.balloon_used);
+
+	/* Before compaction: balloon pages pin most pageblocks. */
+	r = &run.results[8];
+	EXPECT_EQ(4, fig(r, "attempts"));
+	EXPECT_LE(fig(r, "succeeded"), 2);
+
+	/* The full compaction moved balloon pages and freed 2 MiB blocks. */
+	r = &run.results[9];
+	EXPECT_GT(fig(r, "balloon_migrate"), 0);
+	EXPECT_GE(fig(r, "migrated"), fig(r, "balloon_migrate"));
+	EXPECT_GT(fig(r, "blocks_2m_after"), fig(r, "blocks_2m_before"));
+	EXPECT_GT(figure(r, "free_2m_after_pct")->real,
+		  figure(r, "free_2m_before_pct")->real);
+	EXPECT_EQ(0, pagemig_vmstat_get("balloon_migrate", &v));
+	EXPECT_GT(v, 0);
+
+	/* After: every attempt succeeds, and the kept blocks verify. */
+	r = &run.results[12];
+	EXPECT_EQ(4, fig(r, "succeeded"));
+	EXPECT_EQ(4 * 512, fig(&run.results[14], "checked"));
+	EXPECT_EQ(0, fig(&run.results[14], "corrupted"));
+	EXPECT_EQ(4 * 512, run.verify_checked);
+	EXPECT_EQ(0, run.verify_corrupted);
+
+	/* Deflating to 0 gives every frame back. */
+	EXPECT_EQ(0, fig(&run.results[15], "size"));
+	EXPECT_EQ(0, pagemig_validate(NULL));
+	scenario_run_finish(&run);
+	scenario_free(sc);
+}
+
+/* An unreachable target fails the step with expect: reached only. */
+TEST(run_balloon_target_too_big)
+{
+	static const char text[] =
+		"machine: {memory: 16M, cpus: 1}\n"
+		"steps:\n"
+		"  - balloon: {driver: virtio, target: 64M}\n"
+		"  - balloon: {driver: vmw, target: 16M, expect: any}\n"
+		"  - balloon: {driver: vmw, target: 0}\n";
+	struct scenario_run_opts opts = { 0 };
+	char err[SCENARIO_ERR_LEN];
+	struct scenario_run run;
+	struct scenario *sc;
+
+	ASSERT_EQ(0, scenario_load_string(text, sizeof(text) - 1, "b.yaml",
+					  &sc, err, sizeof(err)));
+	ASSERT_EQ(0, scenario_run_start(&run, sc, &opts, err, sizeof(err)));
+	EXPECT_EQ(1, scenario_run_steps(&run));
+	EXPECT_TRUE(run.results[0].failed);
+	EXPECT_NOT_NULL(strstr(run.results[0].message, "more than the machine"));
+	/* 16M is all memory: the guest runs short, and says so. */
+	EXPECT_FALSE(run.results[1].failed);
+	EXPECT_EQ(0, fig(&run.results[1], "reached"));
+	EXPECT_LT(fig(&run.results[1], "size"), 4096);
+	EXPECT_FALSE(run.results[2].failed);
+	EXPECT_EQ(0, fig(&run.results[2], "size"));
+	EXPECT_EQ(0, pagemig_validate(NULL));
+	scenario_run_finish(&run);
 	scenario_free(sc);
 }
 

@@ -1,0 +1,267 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * balloon and rss: the hypervisor's side of a memory balloon, and the
+ * figure that shows what ballooning is for.
+ *
+ * A balloon step plays the host: it sets one driver's target size with
+ * pagemig_balloon_set_target() and waits for the guest's worker thread
+ * to get there.  Inflating allocates movable pages in the guest
+ * (balloon_page_alloc(): GFP_HIGHUSER_MOVABLE, no retries) and hands
+ * their frames to the host, which gives the memory back to the host OS
+ * (MADV_DONTNEED on the arena), so the process's resident set drops by
+ * what the balloon holds.  Deflating returns frames, zeroed.
+ *
+ * Balloon pages are movable_ops pages: compaction can migrate them (the
+ * driver tells the host "inflate the new frame, deflate the old one"),
+ * which is why a balloon spread across memory does not block 2 MiB
+ * blocks for good.  See the compact step.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <pagemig/pagemig.h>
+
+#include "scenario.h"
+#include "steps.h"
+#include "yparse.h"
+
+#define BALLOON_TIMEOUT_DEFAULT	10000	/* ms */
+#define BALLOON_TIMEOUT_MAX	3600000	/* an hour */
+
+static const char *const drivers[] = { "virtio", "vmw", "cmm", NULL };
+
+struct balloon_args {
+	int drv;		/* pagemig_balloon_lookup() */
+	unsigned long pages;	/* the target */
+	unsigned int timeout_ms;
+	bool must_reach;
+};
+
+/*
+ * target: a page count ("16384", "0x4000") or a size with a unit
+ * ("64M"); a size must be whole pages.
+ */
+static int parse_target(struct yparse *p, yaml_node_t *v, const char *path,
+			unsigned long *pages)
+{
+	static const char what[] = "a page count or a size such as 64M";
+	const char *s = yp_is_null(v) || v->type != YAML_SCALAR_NODE ? NULL :
+			(const char *)v->data.scalar.value;
+	struct yparse quiet = *p;
+	uint64_t bytes;
+	long long n;
+
+	if (!s)
+		return yp_expected(p, v, path, what);
+	/* Parse without a message of their own: ours names both forms. */
+	quiet.errlen = 0;
+	if (!s[strspn(s, "0123456789")] || !strncasecmp(s, "0x", 2)) {
+		if (yp_int(&quiet, v, path, 0, LLONG_MAX, &n))
+			return yp_expected(p, v, path, what);
+		*pages = n;
+		return 0;
+	}
+	if (yp_size(&quiet, v, path, &bytes))
+		return yp_expected(p, v, path, what);
+	if (bytes % PAGEMIG_PAGE_SIZE)
+		return yp_expected(p, v, path, "a size in whole 4 KiB pages");
+	*pages = bytes / PAGEMIG_PAGE_SIZE;
+	return 0;
+}
+
+static int balloon_parse(struct yparse *p, yaml_node_t *node,
+			 const char *path, void **out)
+{
+	static const char *const keys[] = {
+		"driver", "target", "timeout", "expect", NULL
+	};
+	static const char *const expects[] = { "reached", "any", NULL };
+	char sub[YP_PATH_MAX];
+	struct balloon_args *a;
+	yaml_node_t *map, *v;
+	long long n;
+	int ret, i;
+
+	ret = yp_mapping(p, node, path, &map);
+	if (!ret)
+		ret = yp_check_keys(p, map, path, keys);
+	if (ret)
+		return ret;
+	a = calloc(1, sizeof(*a));
+	if (!a)
+		return yp_error(p, NULL, path, "out of memory");
+	*out = a;
+	a->timeout_ms = BALLOON_TIMEOUT_DEFAULT;
+	a->must_reach = true;
+
+	ret = yp_require(p, map, path, "driver", "virtio, vmw or cmm", &v);
+	yp_path_key(sub, sizeof(sub), path, "driver");
+	if (!ret)
+		ret = yp_choice(p, v, sub, drivers, &i);
+	if (ret)
+		return ret;
+	a->drv = pagemig_balloon_lookup(drivers[i]);
+	if (a->drv < 0)
+		return yp_error(p, v, sub, "the library has no %s balloon",
+				drivers[i]);
+
+	ret = yp_require(p, map, path, "target",
+			 "a page count or a size such as 64M", &v);
+	yp_path_key(sub, sizeof(sub), path, "target");
+	if (!ret)
+		ret = parse_target(p, v, sub, &a->pages);
+	if (ret)
+		return ret;
+
+	v = yp_get(p, map, "timeout", NULL);
+	if (v) {
+		yp_path_key(sub, sizeof(sub), path, "timeout");
+		ret = yp_int(p, v, sub, 1, BALLOON_TIMEOUT_MAX, &n);
+		if (ret)
+			return ret;
+		a->timeout_ms = n;
+	}
+
+	v = yp_get(p, map, "expect", NULL);
+	if (v) {
+		yp_path_key(sub, sizeof(sub), path, "expect");
+		ret = yp_choice(p, v, sub, expects, &i);
+		if (ret)
+			return ret;
+		a->must_reach = i == 0;
+	}
+	return 0;
+}
+
+/* What pagemig_balloon_set_target() returned, in words. */
+static const char *target_result(int ret)
+{
+	switch (ret) {
+	case 0:
+		return "reached";
+	case -ENOMEM:
+		return "short: the guest ran out of memory";
+	case -EAGAIN:
+		return "short: pages stayed isolated";
+	case -ETIMEDOUT:
+		return "timed out";
+	default:
+		return "refused";
+	}
+}
+
+static int balloon_run(struct scenario_run *run, const struct step *step,
+		       struct step_result *res)
+{
+	const struct balloon_args *a = step->args;
+	struct pagemig_balloon_stats st, before;
+	unsigned long rss0, rss1;
+	size_t size;
+	char *text;
+	FILE *f;
+	int ret;
+
+	if (pagemig_balloon_stats(a->drv, &before)) {
+		step_fail(res, "no %s balloon on this machine",
+			  pagemig_balloon_name(a->drv));
+		return 0;
+	}
+	rss0 = pagemig_resident_pages();
+	if (!run->balloon_used) {
+		run->balloon_used = true;
+		run->rss_before_balloon = rss0;
+	}
+	if (a->pages > pagemig_total_pages()) {
+		step_fail(res, "target %lu pages is more than the machine's %lu pages",
+			  a->pages, pagemig_total_pages());
+		return 0;
+	}
+	ret = pagemig_balloon_set_target(a->drv, a->pages, a->timeout_ms);
+	rss1 = pagemig_resident_pages();
+	if (pagemig_balloon_stats(a->drv, &st))
+		memset(&st, 0, sizeof(st));
+
+	f = open_memstream(&text, &size);
+	if (!f)
+		return -ENOMEM;
+	fprintf(f, "--- balloon %s: target %lu pages (%.1f MiB), was %lu: %s",
+		st.name, a->pages, pages_mib(a->pages), before.size,
+		target_result(ret));
+	if (ret && ret != -ENOMEM && ret != -EAGAIN && ret != -ETIMEDOUT)
+		fprintf(f, " (%s)", strerror(-ret));
+	fprintf(f, " ---\n");
+	fprintf(f, "size %lu  target %lu  isolated %lu  host-held %lu  inflated %lu  deflated %lu\n",
+		st.size, st.target, st.isolated, st.host_owned, st.inflated,
+		st.deflated);
+	fprintf(f, "RSS %.1f MiB -> %.1f MiB\n", pages_mib(rss0),
+		pages_mib(rss1));
+	if (fclose(f))
+		return -ENOMEM;
+	step_say(run, res, "balloon", text);
+
+	step_figure(res, "target", a->pages);
+	step_figure(res, "size", st.size);
+	step_figure(res, "isolated", st.isolated);
+	step_figure(res, "host_held", st.host_owned);
+	step_figure(res, "inflated", st.inflated);
+	step_figure(res, "deflated", st.deflated);
+	step_figure(res, "reached", ret == 0);
+	step_figure_real(res, "rss_before_mib", pages_mib(rss0));
+	step_figure_real(res, "rss_after_mib", pages_mib(rss1));
+	if (ret && a->must_reach)
+		step_fail(res, "%s: target %lu pages not reached (%s, size %lu)",
+			  st.name, a->pages, target_result(ret), st.size);
+	return 0;
+}
+
+const struct step_type step_balloon = {
+	.name = "balloon",
+	.help = "as the hypervisor, set a balloon driver's target size (virtio, vmw, cmm)",
+	.parse = balloon_parse,
+	.run = balloon_run,
+	.release = free,
+};
+
+/* ---- rss ---- */
+
+static int rss_parse(struct yparse *p, yaml_node_t *node, const char *path,
+		     void **out)
+{
+	static const char *const keys[] = { NULL };
+	yaml_node_t *map;
+	int ret;
+
+	ret = yp_mapping(p, node, path, &map);
+	if (!ret)
+		ret = yp_check_keys(p, map, path, keys);
+	*out = NULL;
+	return ret;
+}
+
+static int rss_run(struct scenario_run *run, const struct step *step,
+		   struct step_result *res)
+{
+	unsigned long rss = pagemig_resident_pages();
+	unsigned long total = pagemig_total_pages();
+	char *text;
+
+	if (asprintf(&text, "--- rss: %.1f MiB of the arena's %.1f MiB resident (%lu of %lu pages) ---\n",
+		     pages_mib(rss), pages_mib(total), rss, total) < 0)
+		return -ENOMEM;
+	step_say(run, res, "rss", text);
+	step_figure(res, "resident", rss);
+	step_figure_real(res, "resident_mib", pages_mib(rss));
+	return 0;
+}
+
+const struct step_type step_rss = {
+	.name = "rss",
+	.help = "print the arena's resident set (host memory it really uses)",
+	.parse = rss_parse,
+	.run = rss_run,
+	.release = free,
+};

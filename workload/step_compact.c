@@ -1,0 +1,418 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * compact and try-alloc: compaction, and the high-order allocation it is
+ * for.
+ *
+ * compact runs pagemig_compact(): a full compaction of every zone (what
+ * writing /proc/sys/vm/compact_memory does) or one that stops once a
+ * free block of the given order exists (what kcompactd does).  The step
+ * reports what moved and what it bought: the pgmigrate_success and
+ * balloon_migrate deltas, the compact_* scanner deltas, the free order-9
+ * and order-10 blocks before and after, and the share of free memory in
+ * free blocks of 2 MiB or more (nr_free_pages_blocks / nr_free_pages).
+ *
+ * Kernel behaviour to keep in mind when reading the figures: only
+ * movable_ops pages (balloon pages, for now) migrate -- pages that
+ * alloc steps hold are not on an LRU list, so the migrate scanner skips
+ * them -- and the free scanner takes free pages only from MOVABLE
+ * pageblocks (suitable_migration_target()).
+ *
+ * try-alloc makes COUNT attempts at a 2^ORDER allocation and reports
+ * each one's outcome.  Unlike alloc, a failure is a result, not an
+ * allocation failure of the run.  Successful blocks are held until the
+ * step ends (so attempts do not reuse one free block) and then freed, or
+ * kept in a tag group with keep: true.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <pagemig/pagemig.h>
+
+#include "scenario.h"
+#include "steps.h"
+#include "yparse.h"
+
+#define TRY_COUNT_MAX	65536
+/* Up to this many attempts get a line each; more get a map of outcomes. */
+#define TRY_LINES_MAX	8
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* ---- compact ---- */
+
+struct compact_args {
+	int order;	/* -1: full */
+};
+
+static int compact_parse(struct yparse *p, yaml_node_t *node,
+			 const char *path, void **out)
+{
+	static const char *const keys[] = { "order", NULL };
+	char sub[YP_PATH_MAX];
+	struct compact_args *a;
+	yaml_node_t *map, *v;
+	long long n;
+	int ret;
+
+	ret = yp_mapping(p, node, path, &map);
+	if (!ret)
+		ret = yp_check_keys(p, map, path, keys);
+	if (ret)
+		return ret;
+	a = calloc(1, sizeof(*a));
+	if (!a)
+		return yp_error(p, NULL, path, "out of memory");
+	*out = a;
+	a->order = -1;
+	v = yp_get(p, map, "order", NULL);
+	if (!v)
+		return 0;
+	yp_path_key(sub, sizeof(sub), path, "order");
+	if (v->type == YAML_SCALAR_NODE &&
+	    !strcmp((const char *)v->data.scalar.value, "full"))
+		return 0;
+	if (yp_is_null(v) || v->type != YAML_SCALAR_NODE ||
+	    !strchr("0123456789", v->data.scalar.value[0]) ||
+	    !v->data.scalar.value[0])
+		return yp_expected(p, v, sub, "an order 0..10 or full");
+	ret = yp_int(p, v, sub, 0, PAGEMIG_MAX_ORDER, &n);
+	if (ret)
+		return ret;
+	a->order = n;
+	return 0;
+}
+
+/* Counters a compact step reports the change of. */
+enum {
+	C_SUCCESS, C_FAIL, C_BALLOON, C_MSCAN, C_FSCAN, C_ISOLATED,
+	C_STALL, C_CFAIL, C_CSUCCESS, C_FREE, C_FREE_BLOCKS, NR_C
+};
+
+static const char *const counter_names[NR_C] = {
+	[C_SUCCESS] = "pgmigrate_success",
+	[C_FAIL] = "pgmigrate_fail",
+	[C_BALLOON] = "balloon_migrate",
+	[C_MSCAN] = "compact_migrate_scanned",
+	[C_FSCAN] = "compact_free_scanned",
+	[C_ISOLATED] = "compact_isolated",
+	[C_STALL] = "compact_stall",
+	[C_CFAIL] = "compact_fail",
+	[C_CSUCCESS] = "compact_success",
+	[C_FREE] = "nr_free_pages",
+	[C_FREE_BLOCKS] = "nr_free_pages_blocks",
+};
+
+struct compact_snap {
+	unsigned long v[NR_C];
+	unsigned long order9, order10;	/* free blocks, every zone */
+};
+
+static void snapshot(struct compact_snap *s)
+{
+	struct pagemig_zone_stats zs;
+	int i, z;
+
+	memset(s, 0, sizeof(*s));
+	for (i = 0; i < NR_C; i++)
+		if (pagemig_vmstat_get(counter_names[i], &s->v[i]))
+			s->v[i] = 0;
+	for (z = 0; z < PAGEMIG_NR_ZONES; z++) {
+		if (pagemig_zone_stats(z, &zs) || !zs.populated)
+			continue;
+		s->order9 += zs.nr_free[9];
+		s->order10 += zs.nr_free[10];
+	}
+}
+
+/* Share of free memory in free blocks of pageblock size or more, %. */
+static double share_2m(const struct compact_snap *s)
+{
+	return s->v[C_FREE] ? 100.0 * s->v[C_FREE_BLOCKS] / s->v[C_FREE] : 0;
+}
+
+static int compact_run(struct scenario_run *run, const struct step *step,
+		       struct step_result *res)
+{
+	const struct compact_args *a = step->args;
+	struct compact_snap b, e;
+	unsigned long d[NR_C];
+	char what[32], *text;
+	double t0, secs;
+	size_t size;
+	FILE *f;
+	int ret, i;
+
+	snapshot(&b);
+	t0 = now();
+	ret = pagemig_compact(a->order);
+	secs = now() - t0;
+	snapshot(&e);
+	for (i = 0; i < NR_C; i++)
+		d[i] = e.v[i] - b.v[i];
+
+	if (a->order < 0)
+		snprintf(what, sizeof(what), "full");
+	else
+		snprintf(what, sizeof(what), "order %d", a->order);
+	f = open_memstream(&text, &size);
+	if (!f)
+		return -ENOMEM;
+	fprintf(f, "--- compact %s: %.3f s ---\n", what, secs);
+	fprintf(f, "migrated %lu pages (pgmigrate_success +%lu, balloon_migrate +%lu, pgmigrate_fail +%lu)\n",
+		d[C_SUCCESS], d[C_SUCCESS], d[C_BALLOON], d[C_FAIL]);
+	fprintf(f, "compact_migrate_scanned +%lu  compact_free_scanned +%lu  compact_isolated +%lu\n",
+		d[C_MSCAN], d[C_FSCAN], d[C_ISOLATED]);
+	if (d[C_STALL] || d[C_CFAIL] || d[C_CSUCCESS])
+		fprintf(f, "compact_stall +%lu  compact_fail +%lu  compact_success +%lu\n",
+			d[C_STALL], d[C_CFAIL], d[C_CSUCCESS]);
+	fprintf(f, "free order-9 blocks %lu -> %lu, order-10 blocks %lu -> %lu: %lu -> %lu free 2 MiB blocks\n",
+		b.order9, e.order9, b.order10, e.order10,
+		b.order9 + 2 * b.order10, e.order9 + 2 * e.order10);
+	fprintf(f, "free memory in free blocks >= 2 MiB: %.1f%% -> %.1f%% (nr_free_pages_blocks / nr_free_pages)\n",
+		share_2m(&b), share_2m(&e));
+	if (fclose(f))
+		return -ENOMEM;
+	step_say(run, res, "compact", text);
+
+	step_figure(res, "migrated", d[C_SUCCESS]);
+	step_figure(res, "balloon_migrate", d[C_BALLOON]);
+	step_figure(res, "migrate_fail", d[C_FAIL]);
+	step_figure(res, "migrate_scanned", d[C_MSCAN]);
+	step_figure(res, "free_scanned", d[C_FSCAN]);
+	step_figure(res, "isolated", d[C_ISOLATED]);
+	step_figure(res, "order9_before", b.order9);
+	step_figure(res, "order9_after", e.order9);
+	step_figure(res, "order10_before", b.order10);
+	step_figure(res, "order10_after", e.order10);
+	step_figure(res, "blocks_2m_before", b.order9 + 2 * b.order10);
+	step_figure(res, "blocks_2m_after", e.order9 + 2 * e.order10);
+	step_figure_real(res, "free_2m_before_pct", share_2m(&b));
+	step_figure_real(res, "free_2m_after_pct", share_2m(&e));
+	if (ret)
+		step_fail(res, "pagemig_compact(%d) returned %d (%s)", a->order,
+			  ret, strerror(-ret));
+	return 0;
+}
+
+const struct step_type step_compact = {
+	.name = "compact",
+	.help = "compact every zone: fully, or until a free block of an order exists",
+	.parse = compact_parse,
+	.run = compact_run,
+	.release = free,
+};
+
+/* ---- try-alloc ---- */
+
+struct try_args {
+	unsigned long count;
+	unsigned int order;
+	unsigned int gfp;
+	char *gfp_spec;
+	char *tag;		/* NULL unless keep */
+	bool keep;
+	bool must_succeed;
+};
+
+static void try_release(void *data)
+{
+	struct try_args *a = data;
+
+	if (!a)
+		return;
+	free(a->gfp_spec);
+	free(a->tag);
+	free(a);
+}
+
+static int try_parse(struct yparse *p, yaml_node_t *node, const char *path,
+		     void **out)
+{
+	static const char *const keys[] = {
+		"order", "gfp", "count", "keep", "tag", "expect", NULL
+	};
+	static const char *const expects[] = { "any", "success", NULL };
+	yaml_node_t *map, *v, *tag;
+	char sub[YP_PATH_MAX];
+	struct try_args *a;
+	long long n;
+	int ret, e;
+
+	ret = yp_mapping(p, node, path, &map);
+	if (!ret)
+		ret = yp_check_keys(p, map, path, keys);
+	if (ret)
+		return ret;
+	a = calloc(1, sizeof(*a));
+	if (!a)
+		return yp_error(p, NULL, path, "out of memory");
+	*out = a;
+	a->count = 1;
+
+	ret = yp_require(p, map, path, "order", "an integer 0..10", &v);
+	yp_path_key(sub, sizeof(sub), path, "order");
+	if (!ret)
+		ret = yp_int(p, v, sub, 0, PAGEMIG_MAX_ORDER, &n);
+	if (ret)
+		return ret;
+	a->order = n;
+
+	v = yp_get(p, map, "gfp", NULL);
+	yp_path_key(sub, sizeof(sub), path, "gfp");
+	if (v)
+		ret = yp_gfp(p, v, sub, &a->gfp, &a->gfp_spec);
+	else if (pagemig_parse_gfp("GFP_KERNEL", &a->gfp) ||
+		 !(a->gfp_spec = strdup("GFP_KERNEL")))
+		ret = yp_error(p, NULL, sub, "the library does not know GFP_KERNEL");
+	if (ret)
+		return ret;
+
+	v = yp_get(p, map, "count", NULL);
+	if (v) {
+		yp_path_key(sub, sizeof(sub), path, "count");
+		ret = yp_int(p, v, sub, 1, TRY_COUNT_MAX, &n);
+		if (ret)
+			return ret;
+		a->count = n;
+	}
+
+	v = yp_get(p, map, "keep", NULL);
+	if (v) {
+		yp_path_key(sub, sizeof(sub), path, "keep");
+		ret = yp_bool(p, v, sub, &a->keep);
+		if (ret)
+			return ret;
+	}
+
+	tag = yp_get(p, map, "tag", NULL);
+	yp_path_key(sub, sizeof(sub), path, "tag");
+	if (tag && !a->keep)
+		return yp_error(p, tag, sub, "only applies with keep: true");
+	if (tag)
+		ret = yp_string(p, tag, sub, "a group name", &a->tag);
+	else if (a->keep && !(a->tag = strdup("try-alloc")))
+		ret = yp_error(p, NULL, sub, "out of memory");
+	if (!ret && a->tag && yp_declare(p, a->tag))
+		ret = yp_error(p, NULL, sub, "out of memory");
+	if (ret)
+		return ret;
+
+	v = yp_get(p, map, "expect", NULL);
+	if (v) {
+		yp_path_key(sub, sizeof(sub), path, "expect");
+		ret = yp_choice(p, v, sub, expects, &e);
+		if (ret)
+			return ret;
+		a->must_succeed = e == 1;
+	}
+	return 0;
+}
+
+static void print_attempts(FILE *f, const struct try_args *a,
+			   const unsigned long *pfns, unsigned long n)
+{
+	unsigned long i;
+
+	if (n <= TRY_LINES_MAX) {
+		for (i = 0; i < n; i++) {
+			if (pfns[i] != ULONG_MAX)
+				fprintf(f, "attempt %lu: ok, pfn 0x%lx\n", i + 1,
+					pfns[i]);
+			else
+				fprintf(f, "attempt %lu: failed\n", i + 1);
+		}
+		return;
+	}
+	fprintf(f, "attempts (+ ok, - failed):");
+	for (i = 0; i < n; i++) {
+		if (!(i % 64))
+			fprintf(f, "\n ");
+		if (!(i % 8))
+			fputc(' ', f);
+		fputc(pfns[i] != ULONG_MAX ? '+' : '-', f);
+	}
+	fputc('\n', f);
+}
+
+static int try_run(struct scenario_run *run, const struct step *step,
+		   struct step_result *res)
+{
+	const struct try_args *a = step->args;
+	unsigned long i, n, ok = 0, failed = 0, *pfns;
+	struct tag_group *g = NULL;
+	int ret = 0, err = 0;
+	char *text;
+	size_t size;
+	FILE *f;
+
+	pfns = calloc(a->count, sizeof(*pfns));
+	if (!pfns)
+		return -ENOMEM;
+	for (n = 0; n < a->count; n++) {
+		ret = pagemig_alloc_pages(a->gfp, a->order, &pfns[n]);
+		if (!ret) {
+			ok++;
+			continue;
+		}
+		pfns[n] = ULONG_MAX;
+		if (ret == -ENOMEM) {
+			failed++;
+			continue;
+		}
+		step_fail(res, "pagemig_alloc_pages(%s, order %u) returned %d (%s)",
+			  a->gfp_spec, a->order, ret, strerror(-ret));
+		break;
+	}
+
+	/* Freed (or kept) only now, so attempts cannot reuse one block. */
+	if (a->keep)
+		g = run_group(run, a->tag);
+	for (i = 0; i < n; i++) {
+		if (pfns[i] == ULONG_MAX)
+			continue;
+		if (g && !group_add(run, g, pfns[i], a->gfp, a->order, true))
+			continue;
+		if (a->keep)
+			err = -ENOMEM;	/* the host: no room to record it */
+		pagemig_free_pages(pfns[i], a->order);
+	}
+
+	f = open_memstream(&text, &size);
+	if (!f) {
+		free(pfns);
+		return -ENOMEM;
+	}
+	fprintf(f, "--- try-alloc: %lu x order %u (%s): %lu succeeded, %lu failed; %s ---\n",
+		n, a->order, a->gfp_spec, ok, failed,
+		a->keep ? "kept" : "freed again");
+	print_attempts(f, a, pfns, n);
+	free(pfns);
+	if (fclose(f))
+		return -ENOMEM;
+	step_say(run, res, "try-alloc", text);
+	step_figure(res, "attempts", n);
+	step_figure(res, "succeeded", ok);
+	step_figure(res, "failed", failed);
+	if (failed && a->must_succeed)
+		step_fail(res, "%lu of %lu order-%u attempts failed (expect: success)",
+			  failed, n, a->order);
+	return err;
+}
+
+const struct step_type step_try_alloc = {
+	.name = "try-alloc",
+	.help = "attempt COUNT allocations of 2^ORDER pages and report each success or failure",
+	.parse = try_parse,
+	.run = try_run,
+	.release = try_release,
+};
