@@ -26,6 +26,7 @@
 #define SZ_4G	(4ULL << 30)
 
 unsigned long balloon_validate(FILE *f);
+void zram_destroy_all(void);
 
 /* Boot order (kernel: initcall levels); torn down in reverse. */
 static const struct machine_initcall {
@@ -39,6 +40,7 @@ static const struct machine_initcall {
 	{ "virtio_balloon",	virtio_balloon_probe,	virtio_balloon_remove },
 	{ "vmw_balloon",	vmballoon_probe,	vmballoon_remove },
 	{ "cmm",		cmm_probe,		cmm_remove },
+	{ "zram",		NULL,			zram_destroy_all },
 };
 
 void pagemig_config_default(struct pagemig_config *cfg)

@@ -22,7 +22,7 @@ struct shrinker {
 };
 
 static struct shrinker shrinkers[MAX_SHRINKERS];
-static DEFINE_MUTEX_STATIC(shrinker_mutex);
+static DEFINE_MUTEX_STATIC(shrinker_mutex, LOCK_RANK_SUBSYS);
 
 /**
  * register_shrinker - add a cache to shrink under memory pressure

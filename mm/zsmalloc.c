@@ -134,7 +134,7 @@ struct zs_pool {
 static struct lock_class_key zspage_lock_key = { "zspage->lock", LOCK_RANK_ZSPAGE };
 static const struct movable_operations zsmalloc_mops;
 static int nr_pools;		/* the ops stay registered while pools exist */
-static DEFINE_MUTEX_STATIC(pools_mutex);
+static DEFINE_MUTEX_STATIC(pools_mutex, LOCK_RANK_SUBSYS);
 
 /* ------------------------------------------------------------------ */
 /* Small helpers */

@@ -168,6 +168,41 @@ int pagemig_balloon_stats(int drv, struct pagemig_balloon_stats *st);
  */
 int pagemig_compact(int order);
 
+/* ---- zram: compressed block devices on zsmalloc (facade/zram.c) ---- */
+
+#define PAGEMIG_MAX_ZRAM	8
+
+/*
+ * Create zram<N>: @compressor "lz4" (NULL: lz4), "lz4hc", "zstd" or
+ * "deflate"; @disksize bytes (a multiple of 4096); @mem_limit bytes of
+ * pool, 0 for none.  Return: the device number N, or -EINVAL (bad size,
+ * unknown compressor), -ENOSPC (too many devices), -ENOMEM, -ENODEV.
+ */
+int pagemig_zram_create(const char *compressor, uint64_t disksize, uint64_t mem_limit);
+int pagemig_zram_destroy(int id);
+/* One 4096-byte sector.  0, -EINVAL (index), -ENOMEM (pool or mem_limit). */
+int pagemig_zram_write(int id, unsigned long index, const void *buf);
+int pagemig_zram_read(int id, unsigned long index, void *buf);
+int pagemig_zram_discard(int id, unsigned long index, unsigned long n);
+/* The sysfs "compact" trigger: pages freed, or -ENODEV. */
+long pagemig_zram_compact(int id);
+/* The kernel's mm_stat line, with its newline.  Length or -ENODEV. */
+int pagemig_zram_mm_stat(int id, char *buf, size_t len);
+/* Compressor names, i = 0.. until NULL. */
+const char *pagemig_zram_compressor(unsigned int i);
+
+struct pagemig_zram_stats {
+	const char *name, *compressor;
+	uint64_t disksize;
+	/* The mm_stat columns, in bytes where the kernel uses bytes. */
+	uint64_t orig_data_size, compr_data_size, mem_used_total, mem_limit;
+	uint64_t mem_used_max, same_pages, pages_compacted, huge_pages;
+	uint64_t huge_pages_since;
+	uint64_t failed_writes, failed_reads;
+};
+
+int pagemig_zram_stats(int id, struct pagemig_zram_stats *st);
+
 /* ---- fault injection ---- */
 
 unsigned int pagemig_fault_count(void);

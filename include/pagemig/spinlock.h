@@ -22,7 +22,8 @@
  */
 enum lock_rank {
 	LOCK_RANK_NONE = 0,		/* not order-checked */
-	LOCK_RANK_DRIVER,		/* balloon driver mutexes, zram init */
+	LOCK_RANK_DRIVER,		/* balloon driver mutexes, zram device table */
+	LOCK_RANK_SUBSYS,		/* registries: zsmalloc pools, shrinkers */
 	LOCK_RANK_MMAP,			/* mm->mmap_lock */
 	LOCK_RANK_ZS_MIGRATE,		/* zs_pool->lock (migrate rwlock) */
 	LOCK_RANK_ZS_CLASS,		/* size_class->lock */
@@ -82,8 +83,8 @@ int mutex_trylock(struct mutex *lock);
 void mutex_unlock(struct mutex *lock);
 #define mutex_init(lock, rank) mutex_init_named(lock, #lock, rank)
 /* A file-scope mutex ready without an init call (kernel: DEFINE_MUTEX). */
-#define DEFINE_MUTEX_STATIC(name) \
-	struct mutex name = { PTHREAD_MUTEX_INITIALIZER, { #name, LOCK_RANK_DRIVER } }
+#define DEFINE_MUTEX_STATIC(name, rank) \
+	struct mutex name = { PTHREAD_MUTEX_INITIALIZER, { #name, rank } }
 
 void init_rwsem_named(struct rw_semaphore *sem, const char *name, enum lock_rank rank);
 void down_read(struct rw_semaphore *sem);
