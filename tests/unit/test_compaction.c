@@ -1,0 +1,399 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mm/compaction.c on machines fragmented by balloon pages: fill memory
+ * with movable order-0 pages, free every 8th, inflate a balloon by that
+ * many (it takes exactly those frames), free the rest.  Then: full
+ * compaction moves balloon pages and makes order-9/10 blocks, with its
+ * scanner counters; skip bits are honoured by non-full compaction and
+ * ignored by full; order-targeted compaction stops at COMPACT_SUCCESS;
+ * direct compaction lets an order-9 movable allocation succeed, and fails
+ * cleanly (and defers) when nothing can be moved; deferral counters,
+ * fragmentation_index() values and the compaction_suitable() gap; and
+ * fault loops over every point on the migration path.
+ */
+#include "../../mm/compaction.c"
+#include "harness/mm_fixture.h"
+#include "../../drivers/balloon_host.h"
+
+#define TIMEOUT_MS	10000
+#define MAX_PFNS	(32 * 256)
+
+static unsigned long vm(const char *name)
+{
+	unsigned long v = 0;
+
+	if (pagemig_vmstat_get(name, &v))
+		abort();
+	return v;
+}
+
+static unsigned long big_blocks(void)
+{
+	struct pagemig_zone_stats st;
+	unsigned long n = 0;
+
+	for (int z = 0; z < PAGEMIG_NR_ZONES; z++) {
+		if (pagemig_zone_stats(z, &st) || !st.populated)
+			continue;
+		n += st.nr_free[9] + st.nr_free[10];
+	}
+	return n;
+}
+
+static unsigned long pfns[MAX_PFNS];
+
+/*
+ * Fill memory with @gfp order-0 pages; free every @every-th; if @drv >= 0
+ * inflate that balloon by as many; free the rest unless @keep.  Returns
+ * the balloon's size (or the number of holes).
+ */
+static unsigned long fragment(struct __test_metadata *_metadata, unsigned int gfp,
+			      unsigned long every, int drv, bool keep,
+			      unsigned long *nr_kept)
+{
+	unsigned long n = 0, holes = 0, i, pfn;
+	struct pagemig_balloon_stats st;
+	int ret;
+
+	while (n < MAX_PFNS && !pagemig_alloc_pages(gfp | __GFP_NOWARN, 0, &pfn))
+		pfns[n++] = pfn;
+	ASSERT_LT(n, MAX_PFNS);
+	for (i = 0; i < n; i += every, holes++) {
+		ASSERT_EQ(0, pagemig_free_pages(pfns[i], 0));
+		pfns[i] = ULONG_MAX;
+	}
+	if (drv >= 0) {
+		ret = pagemig_balloon_set_target(drv, holes, TIMEOUT_MS);
+		ASSERT_TRUE(ret == 0 || ret == -ENOMEM);
+		ASSERT_EQ(0, pagemig_balloon_stats(drv, &st));
+		holes = st.size;
+		ASSERT_GT(holes, n / every / 2);
+		/* The worker settles at its size: keep the target there. */
+		if (ret)
+			ASSERT_EQ(0, pagemig_balloon_set_target(drv, holes, TIMEOUT_MS));
+	}
+	if (nr_kept)
+		*nr_kept = n;
+	if (!keep)
+		for (i = 0; i < n; i++)
+			if (pfns[i] != ULONG_MAX)
+				ASSERT_EQ(0, pagemig_free_pages(pfns[i], 0));
+	drain_all_pages(NULL);
+	return holes;
+}
+
+static void unfragment(struct __test_metadata *_metadata, unsigned long n)
+{
+	for (unsigned long i = 0; i < n; i++)
+		if (pfns[i] != ULONG_MAX)
+			ASSERT_EQ(0, pagemig_free_pages(pfns[i], 0));
+}
+
+static struct zone *normal(void) { return mm_zone(ZONE_NORMAL); }
+
+MM_FIXTURE(cz, 32 * SZ_1M, 2 * SZ_1M, 0, 2)
+
+TEST_F(cz, full_compaction_moves_balloon_pages)
+{
+	unsigned long nb, before, after, m0, ms0, fs0, iso0, used;
+
+	nb = fragment(_metadata, GFP_HIGHUSER_MOVABLE, 8, BALLOON_VIRTIO, false, NULL);
+	before = big_blocks();
+	TH_LOG("%lu balloon pages, %lu order-9/10 blocks before", nb, before);
+	m0 = vm("balloon_migrate");
+	ms0 = vm("compact_migrate_scanned");
+	fs0 = vm("compact_free_scanned");
+	iso0 = vm("compact_isolated");
+	used = nr_used_pages();
+
+	ASSERT_EQ(0, pagemig_compact(-1));
+	after = big_blocks();
+	TH_LOG("%lu after, %lu migrated", after, vm("balloon_migrate") - m0);
+	EXPECT_GT(vm("balloon_migrate"), m0);
+	EXPECT_GT(after, before);
+	EXPECT_GE(after, 4);
+	EXPECT_GT(vm("compact_migrate_scanned"), ms0);
+	EXPECT_GT(vm("compact_free_scanned"), fs0);
+	/* Sources and targets are both counted. */
+	EXPECT_GE(vm("compact_isolated") - iso0, 2 * (vm("balloon_migrate") - m0));
+	EXPECT_EQ(used, nr_used_pages());
+	EXPECT_EQ(nb, global_node_page_state(NR_BALLOON_PAGES));
+	mm_check_invariants(false);
+	ASSERT_EQ(0, pagemig_balloon_set_target(BALLOON_VIRTIO, 0, TIMEOUT_MS));
+}
+
+TEST_F(cz, skip_bits_honoured_unless_full)
+{
+	unsigned long pfn, m0, s0;
+	enum compact_result res;
+
+	fragment(_metadata, GFP_HIGHUSER_MOVABLE, 8, BALLOON_VIRTIO, false, NULL);
+	for (pfn = normal()->zone_start_pfn; pfn < zone_end_pfn(normal());
+	     pfn += pageblock_nr_pages)
+		set_pageblock_skip(pfn_to_page(pfn));
+	m0 = vm("balloon_migrate");
+	s0 = vm("compact_migrate_scanned");
+	res = compact_zone_for_order(normal(), 9, MIGRATE_SYNC_LIGHT);
+	EXPECT_NE(COMPACT_SUCCESS, res);
+	EXPECT_EQ(m0, vm("balloon_migrate"));
+	EXPECT_EQ(s0, vm("compact_migrate_scanned"));
+
+	res = compact_zone_for_order(normal(), -1, MIGRATE_SYNC);
+	EXPECT_EQ(COMPACT_COMPLETE, res);
+	EXPECT_GT(vm("balloon_migrate"), m0);
+	mm_check_invariants(false);
+	ASSERT_EQ(0, pagemig_balloon_set_target(BALLOON_VIRTIO, 0, TIMEOUT_MS));
+}
+
+TEST_F(cz, order_targeted_stops_at_success)
+{
+	unsigned long m0, m1, s1;
+	enum compact_result res;
+
+	fragment(_metadata, GFP_HIGHUSER_MOVABLE, 8, BALLOON_VIRTIO, false, NULL);
+	ASSERT_EQ(0, normal()->free_area[9].nr_free + normal()->free_area[10].nr_free);
+	m0 = vm("balloon_migrate");
+	res = compact_zone_for_order(normal(), 9, MIGRATE_SYNC_LIGHT);
+	EXPECT_EQ(COMPACT_SUCCESS, res);
+	m1 = vm("balloon_migrate");
+	EXPECT_GT(m1, m0);
+	EXPECT_GE(normal()->free_area[9].nr_free + normal()->free_area[10].nr_free, 1);
+	/* A block exists now: nothing to do at all. */
+	s1 = vm("compact_migrate_scanned");
+	EXPECT_EQ(COMPACT_SUCCESS, compact_zone_for_order(normal(), 9, MIGRATE_SYNC_LIGHT));
+	EXPECT_EQ(m1, vm("balloon_migrate"));
+	EXPECT_EQ(s1, vm("compact_migrate_scanned"));
+	/* A full compaction moves more than the targeted one did. */
+	ASSERT_EQ(0, pagemig_compact(-1));
+	EXPECT_GT(vm("balloon_migrate") - m1, 0);
+	mm_check_invariants(false);
+	ASSERT_EQ(0, pagemig_balloon_set_target(BALLOON_VIRTIO, 0, TIMEOUT_MS));
+}
+
+TEST_F(cz, direct_compaction_succeeds)
+{
+	unsigned long st0, su0, pfn;
+
+	fragment(_metadata, GFP_HIGHUSER_MOVABLE, 8, BALLOON_VIRTIO, false, NULL);
+	ASSERT_EQ(0, big_blocks());
+	st0 = vm("compact_stall");
+	su0 = vm("compact_success");
+	ASSERT_EQ(0, pagemig_alloc_pages(GFP_HIGHUSER_MOVABLE, 9, &pfn));
+	EXPECT_GT(vm("compact_stall"), st0);
+	EXPECT_GT(vm("compact_success"), su0);
+	EXPECT_EQ(0, pfn % 512);
+	EXPECT_EQ(0, pagemig_free_pages(pfn, 9));
+	mm_check_invariants(false);
+	ASSERT_EQ(0, pagemig_balloon_set_target(BALLOON_VIRTIO, 0, TIMEOUT_MS));
+}
+
+TEST_F(cz, direct_compaction_fails_cleanly)
+{
+	unsigned long f0, st0, n = 0, pfn, used;
+	int ret;
+
+	/* Unmovable pages with holes: nothing compaction can move. */
+	fragment(_metadata, GFP_KERNEL, 4, -1, true, &n);
+	ASSERT_EQ(0, big_blocks());
+	f0 = vm("compact_fail");
+	st0 = vm("compact_stall");
+	used = nr_used_pages();
+	ret = pagemig_alloc_pages(GFP_HIGHUSER_MOVABLE | __GFP_NOWARN, 9, &pfn);
+	EXPECT_EQ(-ENOMEM, ret);
+	EXPECT_GT(vm("compact_stall"), st0);
+	EXPECT_GT(vm("compact_fail"), f0);
+	EXPECT_EQ(used, nr_used_pages());
+	/* The zone backs off for this order now. */
+	EXPECT_GE(normal()->compact_defer_shift, 1);
+	EXPECT_LE(normal()->compact_order_failed, 9);
+	mm_check_invariants(false);
+	unfragment(_metadata, n);
+}
+
+/* ---- deferral, fragmentation index, suitability -------------------------- */
+
+TEST_F(cz, deferral)
+{
+	struct zone *z = normal();
+	int i;
+
+	compaction_defer_reset(z, 9, true);
+	EXPECT_EQ(0, z->compact_defer_shift);
+	EXPECT_EQ(0, z->compact_considered);
+	EXPECT_GE(z->compact_order_failed, 10);
+	EXPECT_FALSE(compaction_deferred(z, 9));
+
+	defer_compaction(z, 9);
+	EXPECT_EQ(1, z->compact_defer_shift);
+	EXPECT_EQ(9, z->compact_order_failed);
+	EXPECT_FALSE(compaction_deferred(z, 8));	/* smaller orders go ahead */
+	EXPECT_TRUE(compaction_deferred(z, 9));
+	EXPECT_FALSE(compaction_deferred(z, 9));	/* 1 << 1 considered */
+
+	defer_compaction(z, 9);
+	EXPECT_EQ(2, z->compact_defer_shift);
+	for (i = 0; i < 3; i++)
+		EXPECT_TRUE(compaction_deferred(z, 10));
+	EXPECT_FALSE(compaction_deferred(z, 10));
+
+	for (i = 0; i < 10; i++)
+		defer_compaction(z, 7);
+	EXPECT_EQ(COMPACT_MAX_DEFER_SHIFT, z->compact_defer_shift);
+	EXPECT_EQ(7, z->compact_order_failed);
+	for (i = 0; i < 63; i++)
+		EXPECT_TRUE(compaction_deferred(z, 7));
+	EXPECT_FALSE(compaction_deferred(z, 7));
+	EXPECT_TRUE(compaction_restarting(z, 7));
+
+	/* Expected to succeed: only the failed order moves up. */
+	compaction_defer_reset(z, 7, false);
+	EXPECT_EQ(8, z->compact_order_failed);
+	EXPECT_EQ(COMPACT_MAX_DEFER_SHIFT, z->compact_defer_shift);
+	EXPECT_FALSE(compaction_deferred(z, 7));
+	compaction_defer_reset(z, 7, true);
+	EXPECT_EQ(0, z->compact_defer_shift);
+	EXPECT_FALSE(compaction_restarting(z, 7));
+}
+
+TEST_F(cz, fragmentation_index_values)
+{
+	static struct zone z;
+
+	memset(&z, 0, sizeof(z));
+	EXPECT_EQ(0, fragmentation_index(&z, 3));		/* no free memory */
+	z.free_area[0].nr_free = 1000;
+	EXPECT_EQ(998, fragmentation_index(&z, 9));	/* 1000 - 2953/1000 */
+	EXPECT_EQ(499, fragmentation_index(&z, 1));	/* 1000 - 501000/1000 */
+	EXPECT_EQ(-1000, fragmentation_index(&z, 0));	/* a block fits */
+	z.free_area[3].nr_free = 1;
+	EXPECT_EQ(-1000, fragmentation_index(&z, 2));
+	EXPECT_EQ(-1000, fragmentation_index(&z, 3));
+	/* 1008 free pages in 1001 blocks, order 4: 1000 - 64000/1001 */
+	EXPECT_EQ(1000 - (1000 + 1008 * 1000 / 16) / 1001, fragmentation_index(&z, 4));
+	/* A fresh zone has its memory in large blocks. */
+	EXPECT_EQ(-1000, fragmentation_index(normal(), 9));
+}
+
+/* The gap compaction needs: twice the request above the watermark. */
+static unsigned long suitable_limit(struct zone *z, int order)
+{
+	unsigned long lo = 0, hi = zone_page_state(z, NR_FREE_PAGES) + 1;
+
+	while (lo + 1 < hi) {
+		unsigned long mid = (lo + hi) / 2;
+
+		if (compaction_suitable(z, order, mid, ZONE_NORMAL))
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+TEST_F(cz, compaction_suitable_boundaries)
+{
+	struct zone *z = normal();
+	unsigned long w2, w3, w9;
+
+	drain_all_pages(NULL);
+	ASSERT_TRUE(compaction_suitable(z, 2, 0, ZONE_NORMAL));
+	EXPECT_FALSE(compaction_suitable(z, 2, zone_page_state(z, NR_FREE_PAGES), ZONE_NORMAL));
+	w2 = suitable_limit(z, 2);
+	w3 = suitable_limit(z, 3);
+	EXPECT_TRUE(compaction_suitable(z, 2, w2, ZONE_NORMAL));
+	EXPECT_FALSE(compaction_suitable(z, 2, w2 + 1, ZONE_NORMAL));
+	EXPECT_EQ((2UL << 3) - (2UL << 2), w2 - w3);
+	EXPECT_TRUE(zone_watermark_ok(z, 0, w2 + (2UL << 2), ZONE_NORMAL, ALLOC_CMA));
+	EXPECT_FALSE(zone_watermark_ok(z, 0, w2 + (2UL << 2) + 1, ZONE_NORMAL, ALLOC_CMA));
+	/* Costly order on a fresh zone: fragindex -1000, so suitable. */
+	w9 = suitable_limit(z, 9);
+	EXPECT_EQ(w2 + (2UL << 2) - (2UL << 9), w9);
+}
+
+/* The costly-order check: lack of memory, not fragmentation: unsuitable. */
+TEST_F(cz, compaction_unsuitable_when_memory_is_short)
+{
+	unsigned long n = 0;
+
+	/* Everything allocated in large-ish blocks: few free pages left. */
+	fragment(_metadata, GFP_HIGHUSER_MOVABLE, ULONG_MAX / 2, -1, true, &n);
+	/* The one hole at pfns[0] plus reserves: index low or none suitable. */
+	EXPECT_FALSE(compaction_suitable(normal(), 9, 0, ZONE_NORMAL));
+	unfragment(_metadata, n);
+}
+
+/* ---- fault loops ------------------------------------------------------------ */
+
+/*
+ * For each point: N = 1, 2, ... 8, then growing by half, a fresh
+ * fragmented machine (cmm balloon: its loan call is fallible), fail the
+ * Nth hit once, compact fully; after each attempt the validator, the
+ * balloon invariants and the page counts must hold.  Ends once the Nth
+ * hit never comes (the compaction completed without the fault).
+ */
+static void fault_loop(struct __test_metadata *_metadata, const char *point)
+{
+	unsigned long nth, attempts = 0, nb, used, m0;
+
+	for (nth = 1;; nth = nth < 8 ? nth + 1 : nth + nth / 2) {
+		mm_machine_up(8 * SZ_1M, 2 * SZ_1M, 0, 2);
+		nb = fragment(_metadata, GFP_HIGHUSER_MOVABLE, 8, BALLOON_CMM, false, NULL);
+		used = nr_used_pages();
+		m0 = vm("balloon_migrate");
+		ASSERT_EQ(0, pagemig_fault_arm(point, nth, 1));
+		ASSERT_EQ(0, pagemig_compact(-1));
+		attempts++;
+		/*
+		 * Fault or not, nothing was lost.  Compaction made progress,
+		 * except when a destination allocation failed: -ENOMEM ends
+		 * the zone's compaction (COMPACT_CONTENDED, as in the kernel).
+		 */
+		mm_check_invariants(false);
+		EXPECT_EQ(used, nr_used_pages());
+		EXPECT_EQ(nb, global_node_page_state(NR_BALLOON_PAGES));
+		if (strcmp(point, "migrate_alloc") || nth > 1)
+			EXPECT_GT(vm("balloon_migrate"), m0);
+		if (!pagemig_fault_hits(point))
+			break;
+		pagemig_fault_disarm_all();
+		ASSERT_EQ(0, pagemig_balloon_set_target(BALLOON_CMM, 0, TIMEOUT_MS));
+		mm_check_invariants(true);
+		ASSERT_LT(nth, 100000);
+	}
+	TH_LOG("%s: %lu attempts, last N %lu", point, attempts, nth);
+	EXPECT_GT(attempts, 1);
+	pagemig_fault_disarm_all();
+	ASSERT_EQ(0, pagemig_balloon_set_target(BALLOON_CMM, 0, TIMEOUT_MS));
+}
+
+TEST(fault_loop_movable_ops_migrate) { fault_loop(_metadata, "movable_ops_migrate"); }
+TEST(fault_loop_movable_ops_migrate_perm) { fault_loop(_metadata, "movable_ops_migrate_perm"); }
+TEST(fault_loop_movable_ops_isolate) { fault_loop(_metadata, "movable_ops_isolate"); }
+TEST(fault_loop_migrate_alloc) { fault_loop(_metadata, "migrate_alloc"); }
+TEST(fault_loop_balloon_host) { fault_loop(_metadata, "balloon_host"); }
+
+/* Every hit fails: compaction gives up cleanly, nothing moves or leaks. */
+TEST(fault_persistent_everything_fails)
+{
+	static const char * const points[] = {
+		"movable_ops_migrate", "movable_ops_migrate_perm",
+		"movable_ops_isolate", "migrate_alloc", "balloon_host",
+	};
+	unsigned long used, m0, nb;
+
+	for (size_t i = 0; i < ARRAY_SIZE(points); i++) {
+		mm_machine_up(8 * SZ_1M, 2 * SZ_1M, 0, 2);
+		nb = fragment(_metadata, GFP_HIGHUSER_MOVABLE, 8, BALLOON_CMM, false, NULL);
+		used = nr_used_pages();
+		m0 = vm("balloon_migrate");
+		ASSERT_EQ(0, pagemig_fault_arm(points[i], 1, ULONG_MAX));
+		ASSERT_EQ(0, pagemig_compact(-1));
+		EXPECT_GT(pagemig_fault_hits(points[i]), 0);
+		EXPECT_EQ(m0, vm("balloon_migrate"));
+		EXPECT_EQ(used, nr_used_pages());
+		EXPECT_EQ(nb, global_node_page_state(NR_BALLOON_PAGES));
+		mm_check_invariants(false);
+		pagemig_fault_disarm_all();
+		ASSERT_EQ(0, pagemig_balloon_set_target(BALLOON_CMM, 0, TIMEOUT_MS));
+	}
+}
