@@ -117,8 +117,9 @@ $(O)/libpagemig.a: $(LIB_OBJS)
 $(O)/libpagemig.so: $(PIC_OBJS)
 	$(CC) -shared -o $@ $^ $(LIBS)
 
-$(O)/pagemig: $(CLI_OBJS) $(O)/libpagemig.a
-	$(CC) -o $@ $(CLI_OBJS) $(O)/libpagemig.a $(LIBS)
+# Benchmarks register from constructors: linked as objects, not archived.
+$(O)/pagemig: $(CLI_OBJS) $(BENCH_OBJS) $(O)/libpagemig.a
+	$(CC) -o $@ $(CLI_OBJS) $(BENCH_OBJS) $(O)/libpagemig.a $(LIBS)
 
 # Each test file is its own binary; it may #include an mm/*.c file to reach
 # static functions, so it links against the library objects minus that file.

@@ -219,6 +219,27 @@ void pagemig_fault_disarm_all(void);
 /* How many times @name has failed an operation since armed. */
 unsigned long pagemig_fault_hits(const char *name);
 
+/*
+ * ---- benchmarks (facade/bench.c) ----
+ * For `pagemig bench`; workloads have no need of them.
+ */
+
+/*
+ * Run the calling thread as CPU @cpu, with that CPU's per-CPU page
+ * lists; threads start as CPU 0.  0; -EINVAL unless 0 <= @cpu < the
+ * machine's CPUs; -ENODEV without a machine.
+ */
+int pagemig_thread_set_cpu(int cpu);
+
+/*
+ * Time @iterations allocation + free pairs of 2^@order GFP_KERNEL pages
+ * through alloc_pages() and __free_pages() directly, without the checks
+ * pagemig_alloc_pages()/pagemig_free_pages() make; the total time in
+ * *@ns.  0; -EINVAL; -ENODEV; -ENOMEM if an allocation failed.
+ */
+int pagemig_bench_alloc_loop(unsigned int order, unsigned long iterations,
+			     uint64_t *ns);
+
 /* ---- version ---- */
 const char *pagemig_version(void);
 

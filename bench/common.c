@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Helpers the benchmarks share.  See common.h.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <generated/autoconf.h>
+#include <pagemig/pagemig.h>
+
+#include "common.h"
+
+/* What the figures depend on besides the code: say it once per bench. */
+static const char *build_kind(void)
+{
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+	return "sanitizer build: figures are not comparable";
+#elif defined(CONFIG_DEBUG_VM)
+	return "DEBUG_VM build: figures are not comparable";
+#elif defined(__OPTIMIZE__)
+	return "optimized, no DEBUG_VM, no sanitizers";
+#else
+	return "-O0 build: figures are not comparable";
+#endif
+}
+
+/**
+ * bench_config() - Print a benchmark's configuration line.
+ * @ctx: the benchmark context.
+ * @name: the benchmark.
+ * @fmt: printf format of what it sets up.
+ */
+void bench_config(const struct bench_ctx *ctx, const char *name,
+		  const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(ctx->out, "# %s: ", name);
+	va_start(ap, fmt);
+	vfprintf(ctx->out, fmt, ap);
+	va_end(ap);
+	fprintf(ctx->out, "; seed %llu; pagemig %s; gcc %s; %s\n",
+		(unsigned long long)ctx->seed, pagemig_version(), __VERSION__,
+		build_kind());
+	fflush(ctx->out);
+}
+
+/**
+ * bench_machine() - Build a machine of @memory bytes and @cpus CPUs.
+ * @ctx: the benchmark context (its seed).
+ * @memory: bytes.
+ * @cpus: CPUs.
+ *
+ * Return: 0, or what pagemig_machine_init() returned (said on stderr).
+ */
+int bench_machine(const struct bench_ctx *ctx, uint64_t memory,
+		  unsigned int cpus)
+{
+	struct pagemig_config cfg;
+	char err[256] = "";
+	int ret;
+
+	pagemig_config_default(&cfg);
+	cfg.memory = memory;
+	cfg.nr_cpus = cpus;
+	cfg.seed = ctx->seed;
+	ret = pagemig_machine_init(&cfg, err, sizeof(err));
+	if (ret)
+		fprintf(stderr, "pagemig bench: machine: %s\n",
+			err[0] ? err : strerror(-ret));
+	return ret;
+}
+
+/**
+ * bench_memcpy_4k_rate() - This machine's 4 KiB memcpy rate.
+ *
+ * What migrating a page with data costs at least: copy 4 KiB pages
+ * between two 64 MiB buffers (larger than the caches, as an arena is),
+ * in a scattered order, the way compaction visits pages.
+ *
+ * Return: pages copied per second, or 0 if the buffers could not be had.
+ */
+double bench_memcpy_4k_rate(void)
+{
+	enum { PAGES = 16384, PAGE = 4096 };
+	unsigned long i, j, rounds = 4;
+	char *src, *dst;
+	double t0, t;
+
+	src = aligned_alloc(PAGE, (size_t)PAGES * PAGE);
+	dst = aligned_alloc(PAGE, (size_t)PAGES * PAGE);
+	if (!src || !dst) {
+		free(src);
+		free(dst);
+		return 0;
+	}
+	memset(src, 0x5a, (size_t)PAGES * PAGE);
+	memset(dst, 0, (size_t)PAGES * PAGE);
+	t0 = bench_now_ns();
+	for (j = 0; j < rounds; j++) {
+		/* An odd stride visits every page once, out of order. */
+		for (i = 0; i < PAGES; i++) {
+			unsigned long s = (i * 4099 + j) % PAGES;
+			unsigned long d = (i * 8191 + 3 * j) % PAGES;
+
+			memcpy(dst + d * PAGE, src + s * PAGE, PAGE);
+		}
+		__asm__ volatile("" : : "r"(dst) : "memory");
+	}
+	t = bench_now_ns() - t0;
+	free(src);
+	free(dst);
+	return t > 0 ? PAGES * rounds / (t / 1e9) : 0;
+}
