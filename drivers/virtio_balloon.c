@@ -51,17 +51,21 @@ static unsigned long fill_balloon(struct balloon_host *host, unsigned long num)
 {
 	struct virtio_balloon *vb = container_of(host, struct virtio_balloon, host);
 	static struct ratelimit_state rs = RATELIMIT_STATE_INIT(5000, 3);
-	unsigned long num_allocated_pages;
+	unsigned long num_allocated_pages, num_pfns;
 	struct page *page;
 	LIST_HEAD(pages);
 
 	num = min(num, (unsigned long)VIRTIO_BALLOON_ARRAY_PFNS_MAX);
-	for (vb->num_pfns = 0; vb->num_pfns < num; vb->num_pfns++) {
+	/*
+	 * A local count: vb->num_pfns belongs to whoever holds balloon_lock,
+	 * and migration may hold it while we allocate (kernel: the same).
+	 */
+	for (num_pfns = 0; num_pfns < num; num_pfns++) {
 		page = balloon_page_alloc();
 		if (!page) {
 			if (__ratelimit(&rs))
 				pr_info("virtio_balloon: Out of puff! Can't get %lu pages\n",
-					num - vb->num_pfns);
+					num - num_pfns);
 			break;
 		}
 		balloon_page_push(&pages, page);
