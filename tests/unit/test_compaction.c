@@ -325,7 +325,7 @@ TEST_F(cz, compaction_unsuitable_when_memory_is_short)
 /* ---- fault loops ------------------------------------------------------------ */
 
 /*
- * For each point: N = 1, 2, ... 8, then growing by half, a fresh
+ * For each point: N = 1, 2, ... 32, then growing by a quarter, a fresh
  * fragmented machine (cmm balloon: its loan call is fallible), fail the
  * Nth hit once, compact fully; after each attempt the validator, the
  * balloon invariants and the page counts must hold.  Ends once the Nth
@@ -335,7 +335,7 @@ static void fault_loop(struct __test_metadata *_metadata, const char *point)
 {
 	unsigned long nth, attempts = 0, nb, used, m0;
 
-	for (nth = 1;; nth = nth < 8 ? nth + 1 : nth + nth / 2) {
+	for (nth = 1;; nth = nth < 32 ? nth + 1 : nth + nth / 4) {
 		mm_machine_up(8 * SZ_1M, 2 * SZ_1M, 0, 2);
 		nb = fragment(_metadata, GFP_HIGHUSER_MOVABLE, 8, BALLOON_CMM, false, NULL);
 		used = nr_used_pages();
