@@ -331,7 +331,7 @@ void __free_one_page(struct page *page, unsigned long pfn, struct zone *zone,
 	bool to_tail;
 
 	lockdep_assert_held(&zone->lock);
-	VM_BUG_ON_PAGE(page->flags & PAGE_FLAGS_CHECK_AT_PREP, page);
+	VM_BUG_ON_PAGE(READ_ONCE(page->flags) & PAGE_FLAGS_CHECK_AT_PREP, page);
 	VM_BUG_ON_PAGE(pfn & ((1UL << order) - 1), page);
 
 	account_freepages(zone, 1L << order);
@@ -921,11 +921,11 @@ static const char *page_bad_reason(const struct page *page, unsigned long flags)
 {
 	if (unlikely(atomic_read(&page->_mapcount) != -1))
 		return "nonzero mapcount";
-	if (unlikely(page->mapping != NULL))
+	if (unlikely(READ_ONCE(page->mapping) != NULL))
 		return "non-NULL mapping";
 	if (unlikely(page_ref_count(page) != 0))
 		return "nonzero _refcount";
-	if (unlikely(page->flags & flags))
+	if (unlikely(READ_ONCE(page->flags) & flags))
 		return flags == PAGE_FLAGS_CHECK_AT_FREE ?
 			"PAGE_FLAGS_CHECK_AT_FREE flag(s) set" :
 			"PAGE_FLAGS_CHECK_AT_PREP flag(s) set";
@@ -999,7 +999,7 @@ bool free_pages_prepare(struct page *page, unsigned int order)
 		bad = true;
 	}
 	/* Non-atomic on purpose: nobody else may hold this page now. */
-	WRITE_ONCE(page->flags, page->flags & ~PAGE_FLAGS_CHECK_AT_PREP);
+	WRITE_ONCE(page->flags, READ_ONCE(page->flags) & ~PAGE_FLAGS_CHECK_AT_PREP);
 	if (bad)
 		return false;
 	set_page_private(page, 0);
@@ -1410,6 +1410,8 @@ void __free_pages(struct page *page, unsigned int order)
  */
 static void __folio_put(struct folio *folio)
 {
+	if (folio_test_lru(folio))
+		__folio_clear_lru_on_free(folio);
 	free_frozen_pages(&folio->page, folio_order(folio));
 }
 
