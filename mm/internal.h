@@ -162,6 +162,21 @@ int register_shrinker(unsigned long (*count)(void *data),
 void unregister_shrinker(void *data);
 unsigned long shrink_slab(void);
 
+/* ---- LRU (mm/swap.c) ---- */
+
+static inline bool folio_is_file_lru(const struct folio *folio)
+{
+	return !folio_test_swapbacked(folio);
+}
+
+enum lru_list folio_lru_list(const struct folio *folio);
+void folio_add_lru(struct folio *folio);
+bool folio_isolate_lru(struct folio *folio);
+bool __folio_isolate_lru_ref(struct folio *folio);
+void folio_putback_lru(struct folio *folio);
+void __folio_clear_lru_on_free(struct folio *folio);
+void lruvec_init(struct lruvec *lruvec);
+
 /* ---- machine set-up (mm/mm_init.c) ---- */
 
 struct machine_layout {

@@ -279,6 +279,7 @@ int mm_init_machine(const struct machine_layout *layout)
 		return -EINVAL;
 
 	memset(pgdat, 0, sizeof(*pgdat));
+	lruvec_init(&pgdat->__lruvec);
 	nr_cpu_ids = layout->nr_cpus;
 	__pm_phys_base = arena_base;
 	max_pfn = layout->nr_pages;

@@ -127,8 +127,24 @@ struct zone {
 	atomic_long_t vm_stat[NR_VM_ZONE_STAT_ITEMS];
 };
 
+enum lru_list {
+	LRU_INACTIVE_ANON,
+	LRU_ACTIVE_ANON,
+	LRU_INACTIVE_FILE,
+	LRU_ACTIVE_FILE,
+	LRU_UNEVICTABLE,
+	NR_LRU_LISTS
+};
+
+/* The node's LRU lists (kernel: per memcg per node; one here). */
+struct lruvec {
+	spinlock_t lru_lock;		/* the lists and PG_lru changes on them */
+	struct list_head lists[NR_LRU_LISTS];
+};
+
 struct pglist_data {
 	struct zone node_zones[MAX_NR_ZONES];
+	struct lruvec __lruvec;
 	int nr_zones;			/* highest populated zone + 1 */
 	int node_id;
 	unsigned long node_start_pfn;
