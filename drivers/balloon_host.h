@@ -94,6 +94,7 @@ extern struct balloon_host *balloon_hosts[NR_BALLOON_DRIVERS];
 extern const char * const balloon_driver_names[NR_BALLOON_DRIVERS];
 int virtio_balloon_probe(void);
 void virtio_balloon_remove(void);
+int virtio_balloon_adopt(const unsigned long *pfns, unsigned long n);
 int vmballoon_probe(void);
 void vmballoon_remove(void);
 int cmm_probe(void);

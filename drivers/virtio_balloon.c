@@ -177,6 +177,44 @@ static int virtballoon_migratepage(struct balloon_dev_info *vb_dev_info,
 	return 0;
 }
 
+/**
+ * virtio_balloon_adopt - put pages the caller owns into the balloon
+ * @pfns: allocated order-0 pages, one reference each, no flags or type
+ * @n: how many
+ *
+ * For kpageflags imports (facade/kpageflags.c): each page becomes a
+ * balloon page as if fill_balloon() had inflated it, the host takes the
+ * frames, and the target follows the size so that the worker, when next
+ * kicked, leaves them where they are.  kernel: no equivalent.
+ *
+ * Return: 0, or -ENODEV when there is no virtio balloon.
+ */
+int virtio_balloon_adopt(const unsigned long *pfns, unsigned long n)
+{
+	struct virtio_balloon *vb = vb_dev;
+	unsigned long i = 0;
+
+	if (!vb)
+		return -ENODEV;
+	mutex_lock(&vb->balloon_lock);
+	while (i < n) {
+		for (vb->num_pfns = 0; i < n &&
+		     vb->num_pfns < VIRTIO_BALLOON_ARRAY_PFNS_MAX; i++) {
+			struct page *page = pfn_to_page(pfns[i]);
+
+			balloon_page_enqueue(&vb->vb_dev_info, page);
+			vb->pfns[vb->num_pfns++] = pfns[i];
+			vb->num_pages++;
+			if (!vb->deflate_on_oom)
+				adjust_managed_page_count(page, -1);
+		}
+		tell_host_inflate(vb);
+	}
+	WRITE_ONCE(vb->host.target, vb->num_pages);
+	mutex_unlock(&vb->balloon_lock);
+	return 0;
+}
+
 static const struct balloon_guest_ops virtio_balloon_ops = {
 	.inflate = fill_balloon,
 	.deflate = leak_balloon,

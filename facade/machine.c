@@ -91,8 +91,14 @@ int pagemig_config_check(const struct pagemig_config *cfg, char *err, size_t err
 		snprintf(err, errlen, "memory: %s is not a multiple of the pageblock size (2M)", a);
 		return -EINVAL;
 	}
-	if (host && cfg->memory > host) {
+	if (host && cfg->memory > host && !cfg->sparse) {
 		snprintf(err, errlen, "memory: %s is more than this host's RAM (%llu MiB)",
+			 a, (unsigned long long)(host >> 20));
+		return -ENOMEM;
+	}
+	/* A sparse machine touches little of its arena, but all of mem_map. */
+	if (host && cfg->sparse && cfg->memory / PAGE_SIZE * 64 > host / 2) {
+		snprintf(err, errlen, "memory: %s needs more mem_map than half this host's RAM (%llu MiB)",
 			 a, (unsigned long long)(host >> 20));
 		return -ENOMEM;
 	}

@@ -44,6 +44,11 @@ struct pagemig_config {
 	uint64_t movable;	/* bytes of ZONE_MOVABLE at the top; 0 = none */
 	unsigned int nr_cpus;	/* CPU threads, 1..PAGEMIG_MAX_CPUS */
 	uint64_t seed;		/* for everything random inside the library */
+	/*
+	 * Memory that is mostly never touched (a kpageflags import): skip
+	 * the host-RAM check; mem_map must still fit in half of it.
+	 */
+	bool sparse;
 };
 
 /* Defaults: 256 MiB, default DMA32, no Movable zone, 2 CPUs, seed 1. */
@@ -218,6 +223,124 @@ int pagemig_fault_arm_random(const char *name, unsigned int permille);
 void pagemig_fault_disarm_all(void);
 /* How many times @name has failed an operation since armed. */
 unsigned long pagemig_fault_hits(const char *name);
+
+/* ---- kpageflags: /proc/kpageflags and /proc/kpagecount, in and out ---- */
+/* (facade/kpageflags.c; Documentation/kpageflags.md) */
+
+/* KPF_* bits, Documentation/admin-guide/mm/pagemap.rst (6.17). */
+#define PAGEMIG_KPF_LOCKED		0
+#define PAGEMIG_KPF_ERROR		1
+#define PAGEMIG_KPF_REFERENCED		2
+#define PAGEMIG_KPF_UPTODATE		3
+#define PAGEMIG_KPF_DIRTY		4
+#define PAGEMIG_KPF_LRU			5
+#define PAGEMIG_KPF_ACTIVE		6
+#define PAGEMIG_KPF_SLAB		7
+#define PAGEMIG_KPF_WRITEBACK		8
+#define PAGEMIG_KPF_RECLAIM		9
+#define PAGEMIG_KPF_BUDDY		10
+#define PAGEMIG_KPF_MMAP		11
+#define PAGEMIG_KPF_ANON		12
+#define PAGEMIG_KPF_SWAPCACHE		13
+#define PAGEMIG_KPF_SWAPBACKED		14
+#define PAGEMIG_KPF_COMPOUND_HEAD	15
+#define PAGEMIG_KPF_COMPOUND_TAIL	16
+#define PAGEMIG_KPF_HUGE		17
+#define PAGEMIG_KPF_UNEVICTABLE		18
+#define PAGEMIG_KPF_HWPOISON		19
+#define PAGEMIG_KPF_NOPAGE		20
+#define PAGEMIG_KPF_KSM			21
+#define PAGEMIG_KPF_THP			22
+#define PAGEMIG_KPF_OFFLINE		23
+#define PAGEMIG_KPF_ZERO_PAGE		24
+#define PAGEMIG_KPF_IDLE		25
+#define PAGEMIG_KPF_PGTABLE		26
+/* Kernel-hacking bits (include/linux/kernel-page-flags.h). */
+#define PAGEMIG_KPF_RESERVED		32
+#define PAGEMIG_KPF_MLOCKED		33
+#define PAGEMIG_KPF_OWNER_2		34
+#define PAGEMIG_KPF_PRIVATE		35
+#define PAGEMIG_KPF_PRIVATE_2		36
+#define PAGEMIG_KPF_OWNER_PRIVATE	37
+#define PAGEMIG_KPF_ARCH		38
+#define PAGEMIG_KPF_UNCACHED		39
+#define PAGEMIG_KPF_SOFTDIRTY		40
+#define PAGEMIG_KPF_ARCH_2		41
+#define PAGEMIG_KPF_ARCH_3		42
+
+/* What a page is, for counts, blockers and pictures. */
+enum pagemig_page_kind {
+	PAGEMIG_KIND_FREE,
+	PAGEMIG_KIND_ANON,
+	PAGEMIG_KIND_FILE,
+	PAGEMIG_KIND_BALLOON,
+	PAGEMIG_KIND_ZSMALLOC,
+	PAGEMIG_KIND_PGTABLE,
+	PAGEMIG_KIND_SLAB,
+	PAGEMIG_KIND_UNMOVABLE,		/* allocated, nothing more known */
+	PAGEMIG_KIND_ISOLATED,		/* isolated for migration right now */
+	PAGEMIG_KIND_RESERVED,		/* PG_reserved, or a hole */
+	PAGEMIG_NR_KINDS
+};
+
+/* "free", "anon", ... "reserved"; NULL out of range. */
+const char *pagemig_kind_name(int kind);
+
+/*
+ * stable_page_flags() and /proc/kpagecount of 6.17 fs/proc/page.c for
+ * PFNs [pfn, pfn + n): flags[] and counts[] (either may be NULL).
+ * Return: 0, -ENODEV (no machine), -EINVAL (range).
+ */
+int pagemig_kpageflags_read(unsigned long pfn, unsigned long n,
+			    uint64_t *flags, uint64_t *counts);
+/* The kind of each PFN of [pfn, pfn + n) into kinds[]; 0 or -errno. */
+int pagemig_page_kinds(unsigned long pfn, unsigned long n, uint8_t *kinds);
+/*
+ * Drain the per-CPU lists (so their pages read as buddy), then write
+ * /proc/kpageflags and /proc/kpagecount images of the whole machine.
+ * @count_path may be NULL.  0 or -errno (with errno's meaning).
+ */
+int pagemig_kpageflags_export(const char *flags_path, const char *count_path);
+
+/* One PFN of an import plan (built by workload/kpageflags.c). */
+struct pagemig_import_page {
+	uint8_t kind;		/* PAGEMIG_KIND_* (never ISOLATED) */
+	uint8_t order;		/* head of a block: its order; PAGEMIG_IMPORT_TAIL inside */
+	uint16_t flags;		/* PAGEMIG_IMPORT_* */
+	uint32_t mapcount;	/* kpagecount, for anon and file pages */
+};
+
+#define PAGEMIG_IMPORT_TAIL	0xff
+#define PAGEMIG_IMPORT_THP	0x0001	/* large folio: set large_rmappable */
+#define PAGEMIG_IMPORT_KSM	0x0002
+#define PAGEMIG_IMPORT_DIRTY	0x0004
+#define PAGEMIG_IMPORT_REF	0x0008
+#define PAGEMIG_IMPORT_UPTODATE	0x0010
+#define PAGEMIG_IMPORT_HOLE	0x0020	/* KPF_NOPAGE or past the file's end */
+
+/*
+ * Turn a fresh machine (nothing allocated) into @plan: one entry per
+ * PFN, max_pfn of them.  Free blocks go back to the buddy lists, every
+ * other block stays allocated in the state its kind says, balloon pages
+ * go into the virtio balloon.  Pageblocks holding an unmovable page
+ * become MIGRATE_UNMOVABLE, the rest MIGRATE_MOVABLE.
+ * Return: 0; -EINVAL with a reason in @err for a plan that does not fit
+ * the machine (a block misaligned, crossing a zone, of a mixed kind).
+ */
+int pagemig_import_apply(const struct pagemig_import_page *plan,
+			 unsigned long nr, char *err, size_t errlen);
+
+/*
+ * Pictures (report/picture.c): a PNG of physical memory.  The compact
+ * step calls pagemig_picture_hook("before"/"after", step) around each
+ * compaction; it writes pictures only when a directory was set.
+ */
+int pagemig_picture_write(const char *path, const char *title);
+int pagemig_picture_side_by_side(const char *path, const char *left,
+				 const char *right);
+void pagemig_picture_set_dir(const char *dir);
+const char *pagemig_picture_dir(void);
+int pagemig_picture_hook(const char *when, unsigned int step);
 
 /*
  * ---- benchmarks (facade/bench.c) ----

@@ -1,0 +1,552 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /proc/kpageflags and /proc/kpagecount for the public facade, in both
+ * directions.
+ *
+ * Out: stable_page_flags() and kpagecount_read() of Linux 6.17
+ * fs/proc/page.c, per simulated page.  What the movable_ops series makes
+ * visible shows through unchanged (spec 3.4, 9.9): a balloon page is
+ * KPF_OFFLINE, and because PG_movable_ops is PG_uptodate and
+ * PG_movable_ops_isolated is PG_reclaim, also KPF_UPTODATE, plus
+ * KPF_RECLAIM while isolated.  zsmalloc pages have no KPF bit of their
+ * own and show only KPF_UPTODATE.
+ *
+ * In: pagemig_import_apply() turns a fresh machine into the layout that
+ * workload/kpageflags.c inferred from a real snapshot.  It works below
+ * the allocator's API -- it takes every free block off the free lists,
+ * sets each page up in place and frees the free blocks back -- because a
+ * snapshot names PFNs, and alloc_pages() cannot be asked for a PFN.
+ *
+ * Kinds (pagemig_page_kinds()) are what the reports, blockers and
+ * pictures count; they are read from the live page state only.
+ */
+#include <endian.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <pagemig/pagemig.h>
+#include <pagemig/mm.h>
+#include <pagemig/balloon.h>
+#include "../mm/internal.h"
+#include "../drivers/balloon_host.h"
+
+#define KPF(name)	(1ULL << PAGEMIG_KPF_##name)
+
+static const char *const kind_names[PAGEMIG_NR_KINDS] = {
+	[PAGEMIG_KIND_FREE]		= "free",
+	[PAGEMIG_KIND_ANON]		= "anon",
+	[PAGEMIG_KIND_FILE]		= "file",
+	[PAGEMIG_KIND_BALLOON]		= "balloon",
+	[PAGEMIG_KIND_ZSMALLOC]		= "zsmalloc",
+	[PAGEMIG_KIND_PGTABLE]		= "pgtable",
+	[PAGEMIG_KIND_SLAB]		= "slab",
+	[PAGEMIG_KIND_UNMOVABLE]	= "unmovable",
+	[PAGEMIG_KIND_ISOLATED]		= "isolated",
+	[PAGEMIG_KIND_RESERVED]		= "reserved",
+};
+
+/*
+ * The address_space of imported file folios.  Nothing dereferences it:
+ * it only makes folio->mapping non-NULL without the anon tag, which is
+ * what "file" means to stable_page_flags() and to the kinds.
+ */
+static unsigned long imported_file_mapping[8] __attribute__((aligned(64)));
+
+const char *pagemig_kind_name(int kind)
+{
+	if (kind < 0 || kind >= PAGEMIG_NR_KINDS)
+		return NULL;
+	return kind_names[kind];
+}
+
+static inline uint64_t kpf_copy_bit(unsigned long kflags, int ubit, int kbit)
+{
+	return (uint64_t)((kflags >> kbit) & 1) << ubit;
+}
+
+/*
+ * kernel: is_free_buddy_page() in mm/page_alloc.c.  A racy walk: the
+ * answer may be stale, as /proc/kpageflags' is.
+ */
+static bool is_free_buddy_page(const struct page *page)
+{
+	unsigned long pfn = page_to_pfn(page);
+	unsigned int order;
+
+	for (order = 0; order < NR_PAGE_ORDERS; order++) {
+		const struct page *head = page - (pfn & ((1UL << order) - 1));
+
+		if (PageBuddy(head) && buddy_order_unsafe(head) >= order)
+			return true;
+	}
+	return false;
+}
+
+static bool folio_is_mapped(const struct folio *folio)
+{
+	if (folio_test_large(folio))
+		return atomic_read(&folio->_large_mapcount) >= 0;
+	return !page_has_type(&folio->page) && folio_mapcount(folio) > 0;
+}
+
+/*
+ * kernel 6.17 fs/proc/page.c stable_page_flags().  The only 6.17 change
+ * there is the mapping-tag rename (FOLIO_MAPPING_ANON/KSM); everything
+ * the series adds shows through the aliased PG_uptodate/PG_reclaim bits.
+ * @buddy: the caller already knows the page lies in a free buddy block.
+ */
+static uint64_t stable_page_flags(const struct page *page, bool buddy)
+{
+	const struct folio *folio = page_folio(page);
+	unsigned long k = READ_ONCE(folio->flags);
+	unsigned long mapping = (unsigned long)READ_ONCE(folio->mapping);
+	uint64_t u = 0;
+
+	if (!buddy && folio_is_mapped(folio))
+		u |= KPF(MMAP);
+	if (!buddy && (mapping & FOLIO_MAPPING_ANON)) {
+		u |= KPF(ANON);
+		if ((mapping & FOLIO_MAPPING_FLAGS) == FOLIO_MAPPING_KSM)
+			u |= KPF(KSM);
+	}
+	if (page == &folio->page)
+		u |= kpf_copy_bit(k, PAGEMIG_KPF_COMPOUND_HEAD, PG_head);
+	else
+		u |= KPF(COMPOUND_TAIL);
+	if (folio_test_hugetlb(folio))
+		u |= KPF(HUGE);
+	else if (folio_test_large(folio) &&
+		 test_bit(PG_large_rmappable, &folio->_flags_1))
+		u |= KPF(THP);	/* any large rmappable folio, as 6.17 says */
+
+	/* PG_buddy is on the head only; the kernel walks up for the rest. */
+	if (PageBuddy(page) || buddy)
+		u |= KPF(BUDDY);
+	else if (page_count(page) == 0 && is_free_buddy_page(page))
+		u |= KPF(BUDDY);
+
+	if (PageOffline(page))
+		u |= KPF(OFFLINE);
+	if (PageTable(page))
+		u |= KPF(PGTABLE);
+	if (folio_test_slab(folio))
+		u |= KPF(SLAB);
+
+	u |= kpf_copy_bit(k, PAGEMIG_KPF_IDLE, PG_idle);
+	u |= kpf_copy_bit(k, PAGEMIG_KPF_LOCKED, PG_locked);
+	u |= kpf_copy_bit(k, PAGEMIG_KPF_DIRTY, PG_dirty);
+	u |= kpf_copy_bit(k, PAGEMIG_KPF_UPTODATE, PG_uptodate);	/* = PG_movable_ops */
+	u |= kpf_copy_bit(k, PAGEMIG_KPF_WRITEBACK, PG_writeback);
+	u |= kpf_copy_bit(k, PAGEMIG_KPF_LRU, PG_lru);
+	u |= kpf_copy_bit(k, PAGEMIG_KPF_REFERENCED, PG_referenced);
+	u |= kpf_copy_bit(k, PAGEMIG_KPF_ACTIVE, PG_active);
+	u |= kpf_copy_bit(k, PAGEMIG_KPF_RECLAIM, PG_reclaim);	/* = PG_movable_ops_isolated */
+	if ((k & (BIT(PG_swapbacked) | BIT(PG_swapcache))) ==
+	    (BIT(PG_swapbacked) | BIT(PG_swapcache)))
+		u |= KPF(SWAPCACHE);
+	u |= kpf_copy_bit(k, PAGEMIG_KPF_SWAPBACKED, PG_swapbacked);
+	u |= kpf_copy_bit(k, PAGEMIG_KPF_UNEVICTABLE, PG_unevictable);
+	u |= kpf_copy_bit(k, PAGEMIG_KPF_MLOCKED, PG_mlocked);
+	if (u & KPF(HUGE))
+		u |= kpf_copy_bit(k, PAGEMIG_KPF_HWPOISON, PG_hwpoison);
+	else
+		u |= kpf_copy_bit(READ_ONCE(page->flags), PAGEMIG_KPF_HWPOISON,
+				  PG_hwpoison);
+	u |= kpf_copy_bit(k, PAGEMIG_KPF_RESERVED, PG_reserved);
+	u |= kpf_copy_bit(k, PAGEMIG_KPF_OWNER_2, PG_owner_2);
+	u |= kpf_copy_bit(k, PAGEMIG_KPF_PRIVATE, PG_private);
+	u |= kpf_copy_bit(k, PAGEMIG_KPF_PRIVATE_2, PG_private_2);
+	u |= kpf_copy_bit(k, PAGEMIG_KPF_OWNER_PRIVATE, PG_owner_priv_1);
+	u |= kpf_copy_bit(k, PAGEMIG_KPF_ARCH, PG_arch_1);
+	return u;
+}
+
+/*
+ * kernel 6.17 kpagecount_read(): since 6.12 ("fs/proc/page: use a folio
+ * in kpagecount_read()" and the precise-mapcount work) the file reports
+ * folio_precise_page_mapcount(page_folio(page), page) -- the page's own
+ * mapcount plus the folio's entire (PMD) mapcount -- not page_count().
+ * Typed pages (buddy, offline, zsmalloc, table, slab) report 0.
+ */
+static uint64_t precise_page_mapcount(const struct page *page)
+{
+	const struct folio *folio = page_folio(page);
+	unsigned int raw = READ_ONCE(page->page_type);
+	int mapcount = 0;
+
+	if (!page_type_has_type(raw))
+		mapcount = (int)raw + 1;
+	if (folio_test_large(folio))
+		mapcount += atomic_read(&folio->_entire_mapcount) + 1;
+	return mapcount > 0 ? (uint64_t)mapcount : 0;
+}
+
+/* The free buddy block holding @pfn: its end, or 0 if none. */
+static unsigned long free_block_end(unsigned long pfn)
+{
+	unsigned int order;
+
+	for (order = 0; order < NR_PAGE_ORDERS; order++) {
+		unsigned long head = pfn & ~((1UL << order) - 1);
+		struct page *page = pfn_to_page(head);
+
+		if (PageBuddy(page) && buddy_order_unsafe(page) >= order &&
+		    buddy_order_unsafe(page) <= MAX_PAGE_ORDER)
+			return head + (1UL << buddy_order_unsafe(page));
+	}
+	return 0;
+}
+
+static int page_kind(const struct page *page)
+{
+	const struct folio *folio = page_folio(page);
+	unsigned long mapping;
+
+	if (PageOffline(page) || PageZsmalloc(page)) {
+		if (page_has_movable_ops(page) && PageMovableOpsIsolated(page))
+			return PAGEMIG_KIND_ISOLATED;
+		return PageOffline(page) ? PAGEMIG_KIND_BALLOON :
+					   PAGEMIG_KIND_ZSMALLOC;
+	}
+	if (PageTable(page))
+		return PAGEMIG_KIND_PGTABLE;
+	if (folio_test_slab(folio))
+		return PAGEMIG_KIND_SLAB;
+	if (test_bit(PG_reserved, &folio->flags))
+		return PAGEMIG_KIND_RESERVED;
+	mapping = (unsigned long)READ_ONCE(folio->mapping);
+	if (mapping & FOLIO_MAPPING_ANON)
+		return PAGEMIG_KIND_ANON;
+	if (mapping)
+		return PAGEMIG_KIND_FILE;
+	if (folio_test_lru(folio))
+		return folio_test_swapbacked(folio) ? PAGEMIG_KIND_ANON :
+						      PAGEMIG_KIND_FILE;
+	return PAGEMIG_KIND_UNMOVABLE;
+}
+
+/*
+ * Walk [pfn, pfn + n): free blocks are recognised once at their head and
+ * skipped over, so a whole machine costs one pass.
+ */
+#define WALK_FLAGS	1
+#define WALK_COUNTS	2
+#define WALK_KINDS	4
+
+static int walk(unsigned long pfn, unsigned long n, uint64_t *flags,
+		uint64_t *counts, uint8_t *kinds)
+{
+	unsigned long end, i, free_end;
+
+	if (!machine_ready)
+		return -ENODEV;
+	if (pfn > max_pfn || n > max_pfn - pfn)
+		return -EINVAL;
+	end = pfn + n;
+	free_end = n ? free_block_end(pfn) : 0;
+	for (i = pfn; i < end; i++) {
+		struct page *page = pfn_to_page(i);
+		bool buddy;
+
+		if (PageBuddy(page) && buddy_order_unsafe(page) <= MAX_PAGE_ORDER)
+			free_end = i + (1UL << buddy_order_unsafe(page));
+		buddy = i < free_end && page_count(page) == 0;
+		if (flags)
+			flags[i - pfn] = stable_page_flags(page, buddy);
+		if (counts)
+			counts[i - pfn] = buddy ? 0 : precise_page_mapcount(page);
+		if (kinds)
+			kinds[i - pfn] = buddy ? PAGEMIG_KIND_FREE : page_kind(page);
+	}
+	return 0;
+}
+
+int pagemig_kpageflags_read(unsigned long pfn, unsigned long n,
+			    uint64_t *flags, uint64_t *counts)
+{
+	return walk(pfn, n, flags, counts, NULL);
+}
+
+int pagemig_page_kinds(unsigned long pfn, unsigned long n, uint8_t *kinds)
+{
+	return walk(pfn, n, NULL, NULL, kinds);
+}
+
+#define EXPORT_CHUNK	(64UL << 10)	/* PFNs per write, as page-types reads */
+
+static int write_words(FILE *f, uint64_t *w, unsigned long n)
+{
+	unsigned long i;
+
+	for (i = 0; i < n; i++)
+		w[i] = htole64(w[i]);
+	return fwrite(w, sizeof(*w), n, f) == n ? 0 : -EIO;
+}
+
+int pagemig_kpageflags_export(const char *flags_path, const char *count_path)
+{
+	FILE *ff = NULL, *fc = NULL;
+	uint64_t *fl = NULL, *cn = NULL;
+	unsigned long pfn, n;
+	int ret = 0;
+
+	if (!machine_ready)
+		return -ENODEV;
+	if (!flags_path)
+		return -EINVAL;
+	/*
+	 * kernel: pages on per-CPU lists read as flagless, neither buddy nor
+	 * allocated.  A snapshot meant to be imported again wants them as
+	 * the free pages they are, so drain first; the machine's state is
+	 * otherwise unchanged.
+	 */
+	drain_all_pages(NULL);
+	fl = malloc(EXPORT_CHUNK * sizeof(*fl));
+	cn = malloc(EXPORT_CHUNK * sizeof(*cn));
+	ff = fopen(flags_path, "wb");
+	if (count_path)
+		fc = fopen(count_path, "wb");
+	if (!fl || !cn) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	if (!ff || (count_path && !fc)) {
+		ret = -errno;
+		goto out;
+	}
+	for (pfn = 0; pfn < max_pfn && !ret; pfn += n) {
+		n = min(EXPORT_CHUNK, max_pfn - pfn);
+		walk(pfn, n, fl, fc ? cn : NULL, NULL);
+		ret = write_words(ff, fl, n);
+		if (!ret && fc)
+			ret = write_words(fc, cn, n);
+	}
+out:
+	if (ff && fclose(ff) && !ret)
+		ret = -EIO;
+	if (fc && fclose(fc) && !ret)
+		ret = -EIO;
+	free(fl);
+	free(cn);
+	return ret;
+}
+
+/* ------------------------------------------------------------------ */
+/* Import */
+
+static bool kind_is_unmovable(int kind)
+{
+	return kind == PAGEMIG_KIND_SLAB || kind == PAGEMIG_KIND_PGTABLE ||
+	       kind == PAGEMIG_KIND_UNMOVABLE || kind == PAGEMIG_KIND_RESERVED;
+}
+
+/* Take every free block off the free lists: the machine is all "used". */
+static void take_all_free(void)
+{
+	struct zone *zone;
+
+	drain_all_pages(NULL);
+	for_each_populated_zone(zone) {
+		unsigned long pfn = zone->zone_start_pfn;
+
+		spin_lock(&zone->lock);
+		while (pfn < zone_end_pfn(zone)) {
+			struct page *page = pfn_to_page(pfn);
+			unsigned int order;
+
+			if (!PageBuddy(page)) {
+				pfn++;
+				continue;
+			}
+			order = buddy_order(page);
+			del_page_from_free_list(page, zone, order,
+						get_pfnblock_migratetype(page, pfn));
+			account_used_pages(1L << order);
+			pfn += 1UL << order;
+		}
+		spin_unlock(&zone->lock);
+	}
+}
+
+static int check_plan(const struct pagemig_import_page *plan, unsigned long nr,
+		      char *err, size_t errlen)
+{
+	unsigned long pfn, i, n;
+
+	for (pfn = 0; pfn < nr; pfn += n) {
+		const struct pagemig_import_page *p = &plan[pfn];
+		unsigned int order = p->order;
+
+		if (order == PAGEMIG_IMPORT_TAIL || order > MAX_PAGE_ORDER ||
+		    p->kind >= PAGEMIG_NR_KINDS || p->kind == PAGEMIG_KIND_ISOLATED) {
+			snprintf(err, errlen, "pfn %#lx: bad plan entry (kind %u, order %u)",
+				 pfn, p->kind, order);
+			return -EINVAL;
+		}
+		n = 1UL << order;
+		if (!IS_ALIGNED(pfn, n) || pfn + n > nr ||
+		    page_zonenum(pfn_to_page(pfn)) !=
+		    page_zonenum(pfn_to_page(pfn + n - 1))) {
+			snprintf(err, errlen, "pfn %#lx: an order-%u block is misaligned or crosses a zone",
+				 pfn, order);
+			return -EINVAL;
+		}
+		if (order && (p->kind == PAGEMIG_KIND_BALLOON ||
+			      p->kind == PAGEMIG_KIND_RESERVED)) {
+			snprintf(err, errlen, "pfn %#lx: %s pages must be order 0",
+				 pfn, kind_names[p->kind]);
+			return -EINVAL;
+		}
+		for (i = 1; i < n; i++)
+			if (plan[pfn + i].order != PAGEMIG_IMPORT_TAIL ||
+			    plan[pfn + i].kind != p->kind) {
+				snprintf(err, errlen, "pfn %#lx: the order-%u block at %#lx is not all tails of one kind",
+					 pfn + i, order, pfn);
+				return -EINVAL;
+			}
+	}
+	return 0;
+}
+
+static void set_pageblock_types(const struct pagemig_import_page *plan,
+				unsigned long nr)
+{
+	unsigned long pfn, i;
+
+	for (pfn = 0; pfn < nr; pfn += pageblock_nr_pages) {
+		int mt = MIGRATE_MOVABLE;
+
+		for (i = pfn; i < pfn + pageblock_nr_pages && i < nr; i++)
+			if (kind_is_unmovable(plan[i].kind)) {
+				mt = MIGRATE_UNMOVABLE;
+				break;
+			}
+		set_pageblock_migratetype(pfn_to_page(pfn), mt);
+	}
+}
+
+/* An allocated block at @page in the state @p describes. */
+static void setup_block(struct page *page, const struct pagemig_import_page *p)
+{
+	struct folio *folio = (struct folio *)page;
+	unsigned long i, nr = 1UL << p->order;
+
+	set_page_count(page, 1);
+	if (p->order)
+		prep_compound_page(page, p->order);
+	switch (p->kind) {
+	case PAGEMIG_KIND_ANON:
+	case PAGEMIG_KIND_FILE:
+		page->mapping = p->kind == PAGEMIG_KIND_FILE ?
+			(struct address_space *)imported_file_mapping :
+			(struct address_space *)(unsigned long)
+			(p->flags & PAGEMIG_IMPORT_KSM ? FOLIO_MAPPING_KSM :
+							 FOLIO_MAPPING_ANON);
+		if (p->order && (p->flags & PAGEMIG_IMPORT_THP))
+			__set_bit(PG_large_rmappable, &folio->_flags_1);
+		if (p->flags & PAGEMIG_IMPORT_UPTODATE)
+			__set_bit(PG_uptodate, &page->flags);
+		if (p->flags & PAGEMIG_IMPORT_DIRTY)
+			__set_bit(PG_dirty, &page->flags);
+		if (p->flags & PAGEMIG_IMPORT_REF)
+			__set_bit(PG_referenced, &page->flags);
+		/* Mapped pages: per-page mapcounts, their sum in the folio. */
+		if (p->order) {
+			long sum = 0;
+
+			for (i = 0; i < nr; i++) {
+				atomic_set(&page[i]._mapcount, (int)p[i].mapcount - 1);
+				sum += p[i].mapcount;
+			}
+			atomic_set(&folio->_large_mapcount, (int)sum - 1);
+		} else {
+			atomic_set(&page->_mapcount, (int)p->mapcount - 1);
+		}
+		break;
+	case PAGEMIG_KIND_SLAB:
+		__folio_set_slab(folio);
+		break;
+	case PAGEMIG_KIND_PGTABLE:
+		__SetPageTable(page);
+		break;
+	case PAGEMIG_KIND_ZSMALLOC:
+		/*
+		 * Typed, but without PG_movable_ops: nothing here can migrate
+		 * it, so compaction must not try until it belongs to a pool.
+		 */
+		__SetPageZsmalloc(page);
+		break;
+	case PAGEMIG_KIND_RESERVED:
+		__SetPageReserved(page);
+		break;
+	default:
+		break;
+	}
+}
+
+int pagemig_import_apply(const struct pagemig_import_page *plan,
+			 unsigned long nr, char *err, size_t errlen)
+{
+	unsigned long pfn, *balloon = NULL, nr_balloon = 0, cap = 0;
+	int ret;
+
+	if (!machine_ready) {
+		snprintf(err, errlen, "no machine");
+		return -ENODEV;
+	}
+	if (nr != max_pfn) {
+		snprintf(err, errlen, "the plan has %lu pages, the machine %lu",
+			 nr, max_pfn);
+		return -EINVAL;
+	}
+	ret = check_plan(plan, nr, err, errlen);
+	if (ret)
+		return ret;
+	drain_all_pages(NULL);
+	if (nr_used_pages()) {
+		snprintf(err, errlen, "the machine is not fresh: %lu pages are allocated",
+			 nr_used_pages());
+		return -EBUSY;
+	}
+
+	take_all_free();
+	set_pageblock_types(plan, nr);
+	for (pfn = 0; pfn < nr; pfn += 1UL << plan[pfn].order) {
+		const struct pagemig_import_page *p = &plan[pfn];
+		struct page *page = pfn_to_page(pfn);
+		struct zone *zone = page_zone(page);
+
+		if (p->kind == PAGEMIG_KIND_FREE) {
+			spin_lock(&zone->lock);
+			__free_one_page(page, pfn, zone, p->order,
+					get_pfnblock_migratetype(page, pfn),
+					FPI_TO_TAIL);
+			spin_unlock(&zone->lock);
+			account_used_pages(-(1L << p->order));
+			continue;
+		}
+		setup_block(page, p);
+		if (p->kind == PAGEMIG_KIND_BALLOON) {
+			if (nr_balloon == cap) {
+				unsigned long *b;
+
+				cap = cap ? cap * 2 : 1024;
+				b = realloc(balloon, cap * sizeof(*b));
+				if (!b) {
+					ret = -ENOMEM;
+					break;
+				}
+				balloon = b;
+			}
+			balloon[nr_balloon++] = pfn;
+		}
+	}
+	if (!ret && nr_balloon)
+		ret = virtio_balloon_adopt(balloon, nr_balloon);
+	free(balloon);
+	if (ret)
+		snprintf(err, errlen, "cannot put %lu pages into the virtio balloon: %s",
+			 nr_balloon, strerror(-ret));
+	return ret;
+}
