@@ -1,0 +1,480 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Reports over a machine's pages.
+ *
+ * The analysis answers "what would compaction recover, and what stands
+ * in its way" for a live machine (typically an imported snapshot): free
+ * memory per order as /proc/buddyinfo shows it, the share of free memory
+ * usable as 2 MiB and 1 GiB blocks, and the blockers -- pageblocks and
+ * 1 GiB ranges holding at least one page that can never move, by kind --
+ * with the cheapest ones to fix listed by PFN range.
+ *
+ * The page-types table follows tools/mm/page-types.c of Linux 6.17 byte
+ * for byte: the same flag letters and names, the same "well known" flag
+ * filtering, and the same order of rows (the tool's open-addressing hash
+ * of the flags word), so `diff` against the kernel tool's output is empty
+ * (make page-types-interop).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <pagemig/pagemig.h>
+
+#include "kpageflags.h"
+
+#define PAGEBLOCK	PAGEMIG_PAGEBLOCK_PAGES
+/* A pageblock held by at most this many unmovable pages is an "offender". */
+#define OFFENDER_MAX_PAGES	16
+
+bool kpf_kind_unmovable(int kind)
+{
+	return kind == PAGEMIG_KIND_SLAB || kind == PAGEMIG_KIND_PGTABLE ||
+	       kind == PAGEMIG_KIND_UNMOVABLE || kind == PAGEMIG_KIND_RESERVED;
+}
+
+bool kpf_kind_pinned(int kind)
+{
+	return kind == PAGEMIG_KIND_ANON || kind == PAGEMIG_KIND_FILE ||
+	       kind == PAGEMIG_KIND_ZSMALLOC;
+}
+
+static void add_offender(struct kpf_analysis *a, const struct kpf_offender *o)
+{
+	unsigned int i, worst = 0;
+
+	if (a->nr_offenders < KPF_NR_OFFENDERS) {
+		a->offenders[a->nr_offenders++] = *o;
+		return;
+	}
+	for (i = 1; i < a->nr_offenders; i++)
+		if (a->offenders[i].blocks < a->offenders[worst].blocks)
+			worst = i;
+	if (o->blocks > a->offenders[worst].blocks)
+		a->offenders[worst] = *o;
+}
+
+static int cmp_offender(const void *x, const void *y)
+{
+	const struct kpf_offender *a = x, *b = y;
+
+	if (a->blocks != b->blocks)
+		return a->blocks < b->blocks ? 1 : -1;
+	return a->start_pfn < b->start_pfn ? -1 : a->start_pfn > b->start_pfn;
+}
+
+/* Walk the pageblocks of kinds[]: blockers, offenders, 1 GiB ranges. */
+static void analyse_blocks(struct kpf_analysis *a, const uint8_t *kinds)
+{
+	unsigned long pfn, i, gig_kinds[PAGEMIG_NR_KINDS] = { 0 };
+	struct kpf_offender run = { 0 };
+	bool gig_blocked = false, gig_free = true;
+	int k;
+
+	for (pfn = 0; pfn + PAGEBLOCK <= a->nr_pages; pfn += PAGEBLOCK) {
+		unsigned long per[PAGEMIG_NR_KINDS] = { 0 }, unmov = 0, pinned = 0;
+		int top = PAGEMIG_KIND_UNMOVABLE;
+
+		for (i = pfn; i < pfn + PAGEBLOCK; i++)
+			per[kinds[i]]++;
+		for (k = 0; k < PAGEMIG_NR_KINDS; k++) {
+			if (kpf_kind_unmovable(k))
+				unmov += per[k];
+			if (kpf_kind_pinned(k))
+				pinned += per[k];
+			if (per[k] && kpf_kind_unmovable(k)) {
+				a->blocks_by_kind[k]++;
+				gig_kinds[k] = 1;
+				if (per[k] > per[top] || !kpf_kind_unmovable(top))
+					top = k;
+			}
+		}
+		a->blocks++;
+		if (per[PAGEMIG_KIND_FREE] != PAGEBLOCK)
+			gig_free = false;
+		if (unmov) {
+			a->blocks_blocked++;
+			gig_blocked = true;
+			if (unmov == 1)
+				a->blocks_by_one++;
+		} else if (pinned) {
+			a->blocks_pinned++;
+		}
+		/* Runs of blocks each held by only a few unmovable pages. */
+		if (unmov && unmov <= OFFENDER_MAX_PAGES) {
+			if (!run.blocks) {
+				run.start_pfn = pfn;
+				run.kind = top;
+			}
+			run.blocks++;
+			run.pages += unmov;
+			run.end_pfn = pfn + PAGEBLOCK;
+		} else if (run.blocks) {
+			add_offender(a, &run);
+			memset(&run, 0, sizeof(run));
+		}
+		if ((pfn + PAGEBLOCK) % KPF_GIG_PAGES == 0) {
+			a->gigs++;
+			if (gig_blocked)
+				a->gigs_blocked++;
+			if (gig_free)
+				a->free_in_1g += KPF_GIG_PAGES;
+			for (k = 0; k < PAGEMIG_NR_KINDS; k++) {
+				a->gigs_by_kind[k] += gig_kinds[k];
+				gig_kinds[k] = 0;
+			}
+			gig_blocked = false;
+			gig_free = true;
+		}
+	}
+	if (run.blocks)
+		add_offender(a, &run);
+	qsort(a->offenders, a->nr_offenders, sizeof(a->offenders[0]),
+	      cmp_offender);
+}
+
+/**
+ * kpf_analyse() - Analyse the live machine.
+ * @a: the result.
+ *
+ * Return: 0, -ENODEV without a machine, -ENOMEM.
+ */
+int kpf_analyse(struct kpf_analysis *a)
+{
+	struct pagemig_zone_stats zs;
+	uint8_t *kinds;
+	unsigned long i;
+	int z, o, ret;
+
+	memset(a, 0, sizeof(*a));
+	if (!pagemig_machine_ready())
+		return -ENODEV;
+	a->nr_pages = pagemig_total_pages();
+	kinds = malloc(a->nr_pages);
+	if (!kinds)
+		return -ENOMEM;
+	ret = pagemig_page_kinds(0, a->nr_pages, kinds);
+	if (ret) {
+		free(kinds);
+		return ret;
+	}
+	for (i = 0; i < a->nr_pages; i++)
+		a->kinds[kinds[i]]++;
+	for (z = 0; z < PAGEMIG_NR_ZONES; z++) {
+		if (pagemig_zone_stats(z, &zs) || !zs.populated)
+			continue;
+		for (o = 0; o < PAGEMIG_NR_ORDERS; o++) {
+			a->nr_free[o] += zs.nr_free[o];
+			if (o >= 9)
+				a->free_in_2m += zs.nr_free[o] << o;
+		}
+	}
+	a->free = a->kinds[PAGEMIG_KIND_FREE];
+	analyse_blocks(a, kinds);
+	free(kinds);
+	return 0;
+}
+
+static double pct(unsigned long part, unsigned long whole)
+{
+	return whole ? 100.0 * (double)part / (double)whole : 0.0;
+}
+
+/**
+ * kpf_print_analysis() - The analysis as text.
+ * @f: where.
+ * @title: "before compaction", "after compaction", "analysis".
+ * @a: the analysis.
+ */
+void kpf_print_analysis(FILE *f, const char *title, const struct kpf_analysis *a)
+{
+	unsigned int i;
+	int k, o;
+
+	fprintf(f, "--- %s ---\n", title);
+	fprintf(f, "free: %lu pages (%lu MiB) of %lu\n", a->free, a->free >> 8,
+		a->nr_pages);
+	fprintf(f, "free blocks per order:");
+	for (o = 0; o < PAGEMIG_NR_ORDERS; o++)
+		fprintf(f, " %6lu", a->nr_free[o]);
+	fprintf(f, "\nfree memory usable as 2 MiB blocks: %.1f%% (%lu MiB)\n",
+		pct(a->free_in_2m, a->free), a->free_in_2m >> 8);
+	fprintf(f, "free memory usable as 1 GiB blocks: %.1f%% (%lu MiB)\n",
+		pct(a->free_in_1g, a->free), a->free_in_1g >> 8);
+	fprintf(f, "pageblocks (2 MiB) holding an unmovable page: %lu of %lu (%.1f%%), %lu of them by a single page\n",
+		a->blocks_blocked, a->blocks, pct(a->blocks_blocked, a->blocks),
+		a->blocks_by_one);
+	fprintf(f, "pageblocks held only by pages pagemig cannot migrate yet (anon, file, zsmalloc): %lu\n",
+		a->blocks_pinned);
+	fprintf(f, "1 GiB ranges holding an unmovable page: %lu of %lu\n",
+		a->gigs_blocked, a->gigs);
+	fprintf(f, "blockers by kind (pageblocks, 1 GiB ranges):");
+	for (k = 0; k < PAGEMIG_NR_KINDS; k++)
+		if (kpf_kind_unmovable(k))
+			fprintf(f, " %s %lu/%lu", pagemig_kind_name(k),
+				a->blocks_by_kind[k], a->gigs_by_kind[k]);
+	fprintf(f, "\n");
+	if (a->nr_offenders)
+		fprintf(f, "worst offenders (runs of pageblocks each held by <= %d unmovable pages):\n",
+			OFFENDER_MAX_PAGES);
+	for (i = 0; i < a->nr_offenders; i++) {
+		const struct kpf_offender *of = &a->offenders[i];
+
+		fprintf(f, "  pfn %#010lx-%#010lx  %4lu pageblocks (%lu MiB) held by %lu pages, mostly %s\n",
+			of->start_pfn, of->end_pfn - 1, of->blocks,
+			of->blocks * 2, of->pages, pagemig_kind_name(of->kind));
+	}
+}
+
+/**
+ * kpf_json_analysis() - The analysis as one JSON object.
+ * @f: where.
+ * @a: the analysis.
+ */
+void kpf_json_analysis(FILE *f, const struct kpf_analysis *a)
+{
+	unsigned int i;
+	int k, o;
+
+	fprintf(f, "{\"pages\": %lu, \"free\": %lu, \"buddyinfo\": [", a->nr_pages,
+		a->free);
+	for (o = 0; o < PAGEMIG_NR_ORDERS; o++)
+		fprintf(f, "%s%lu", o ? ", " : "", a->nr_free[o]);
+	fprintf(f, "], \"free_in_2m\": %lu, \"free_in_1g\": %lu, \"pageblocks\": %lu, \"pageblocks_blocked\": %lu, \"pageblocks_blocked_by_one\": %lu, \"pageblocks_pinned\": %lu, \"gigs\": %lu, \"gigs_blocked\": %lu, \"kinds\": {",
+		a->free_in_2m, a->free_in_1g, a->blocks, a->blocks_blocked,
+		a->blocks_by_one, a->blocks_pinned, a->gigs, a->gigs_blocked);
+	for (k = 0; k < PAGEMIG_NR_KINDS; k++)
+		fprintf(f, "%s\"%s\": %lu", k ? ", " : "", pagemig_kind_name(k),
+			a->kinds[k]);
+	fprintf(f, "}, \"blockers\": {");
+	for (k = 0, i = 0; k < PAGEMIG_NR_KINDS; k++)
+		if (kpf_kind_unmovable(k))
+			fprintf(f, "%s\"%s\": {\"pageblocks\": %lu, \"gigs\": %lu}",
+				i++ ? ", " : "", pagemig_kind_name(k),
+				a->blocks_by_kind[k], a->gigs_by_kind[k]);
+	fprintf(f, "}, \"offenders\": [");
+	for (i = 0; i < a->nr_offenders; i++)
+		fprintf(f, "%s{\"start_pfn\": %lu, \"end_pfn\": %lu, \"pageblocks\": %lu, \"pages\": %lu, \"kind\": \"%s\"}",
+			i ? ", " : "", a->offenders[i].start_pfn,
+			a->offenders[i].end_pfn, a->offenders[i].blocks,
+			a->offenders[i].pages,
+			pagemig_kind_name(a->offenders[i].kind));
+	fprintf(f, "]}");
+}
+
+/* ------------------------------------------------------------------ */
+/* page-types */
+
+#define PT_ANON_EXCLUSIVE	47
+#define PT_READAHEAD		48
+#define PT_SLUB_FROZEN		50
+#define PT_SLUB_DEBUG		51
+#define PT_FILE			61
+#define PT_SWAP			62
+#define PT_MMAP_EXCLUSIVE	63
+#define PT_HACKERS_BITS		(0xffffULL << 32)
+#define PT_BIT(n)		(1ULL << PAGEMIG_KPF_##n)
+#define PT_COMPOUND		(PT_BIT(COMPOUND_HEAD) | PT_BIT(COMPOUND_TAIL))
+
+/* Letter and name of each bit, as tools/mm/page-types.c prints them. */
+static const char *const pt_names[64] = {
+	[PAGEMIG_KPF_LOCKED]		= "L:locked",
+	[PAGEMIG_KPF_ERROR]		= "E:error",
+	[PAGEMIG_KPF_REFERENCED]	= "R:referenced",
+	[PAGEMIG_KPF_UPTODATE]		= "U:uptodate",
+	[PAGEMIG_KPF_DIRTY]		= "D:dirty",
+	[PAGEMIG_KPF_LRU]		= "l:lru",
+	[PAGEMIG_KPF_ACTIVE]		= "A:active",
+	[PAGEMIG_KPF_SLAB]		= "S:slab",
+	[PAGEMIG_KPF_WRITEBACK]		= "W:writeback",
+	[PAGEMIG_KPF_RECLAIM]		= "I:reclaim",
+	[PAGEMIG_KPF_BUDDY]		= "B:buddy",
+	[PAGEMIG_KPF_MMAP]		= "M:mmap",
+	[PAGEMIG_KPF_ANON]		= "a:anonymous",
+	[PAGEMIG_KPF_SWAPCACHE]		= "s:swapcache",
+	[PAGEMIG_KPF_SWAPBACKED]	= "b:swapbacked",
+	[PAGEMIG_KPF_COMPOUND_HEAD]	= "H:compound_head",
+	[PAGEMIG_KPF_COMPOUND_TAIL]	= "T:compound_tail",
+	[PAGEMIG_KPF_HUGE]		= "G:huge",
+	[PAGEMIG_KPF_UNEVICTABLE]	= "u:unevictable",
+	[PAGEMIG_KPF_HWPOISON]		= "X:hwpoison",
+	[PAGEMIG_KPF_NOPAGE]		= "n:nopage",
+	[PAGEMIG_KPF_KSM]		= "x:ksm",
+	[PAGEMIG_KPF_THP]		= "t:thp",
+	[PAGEMIG_KPF_OFFLINE]		= "o:offline",
+	[PAGEMIG_KPF_PGTABLE]		= "g:pgtable",
+	[PAGEMIG_KPF_ZERO_PAGE]		= "z:zero_page",
+	[PAGEMIG_KPF_IDLE]		= "i:idle_page",
+	[PAGEMIG_KPF_RESERVED]		= "r:reserved",
+	[PAGEMIG_KPF_MLOCKED]		= "m:mlocked",
+	[PAGEMIG_KPF_OWNER_2]		= "d:owner_2",
+	[PAGEMIG_KPF_PRIVATE]		= "P:private",
+	[PAGEMIG_KPF_PRIVATE_2]		= "p:private_2",
+	[PAGEMIG_KPF_OWNER_PRIVATE]	= "O:owner_private",
+	[PAGEMIG_KPF_ARCH]		= "h:arch",
+	[PAGEMIG_KPF_UNCACHED]		= "c:uncached",
+	[PAGEMIG_KPF_SOFTDIRTY]		= "f:softdirty",
+	[PAGEMIG_KPF_ARCH_2]		= "H:arch_2",
+	[PT_ANON_EXCLUSIVE]		= "d:anon_exclusive",
+	[PT_READAHEAD]			= "I:readahead",
+	[PT_SLUB_FROZEN]		= "A:slub_frozen",
+	[PT_SLUB_DEBUG]			= "E:slub_debug",
+	[PT_FILE]			= "F:file",
+	[PT_SWAP]			= "w:swap",
+	[PT_MMAP_EXCLUSIVE]		= "1:mmap_exclusive",
+};
+
+void kpf_page_flag_name(uint64_t flags, char *buf)
+{
+	size_t i, j;
+
+	for (i = 0, j = 0; i < 64; i++)
+		if (pt_names[i])
+			buf[j++] = (flags >> i) & 1 ? pt_names[i][0] : '_';
+	buf[j] = '\0';
+}
+
+static void page_flag_longname(uint64_t flags, char *buf, size_t len)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < 64; i++)
+		if (pt_names[i] && ((flags >> i) & 1) && n < len)
+			n += (size_t)snprintf(buf + n, len - n, "%s,",
+					      pt_names[i] + 2);
+	if (n > len - 1)
+		n = len - 1;
+	if (n)
+		n--;
+	buf[n] = '\0';
+}
+
+/* page-types' expand_overloaded_flags() with no pagemap entry (-r). */
+static uint64_t expand_overloaded(uint64_t flags)
+{
+	if ((flags & PT_BIT(ANON)) && (flags & PT_BIT(OWNER_2)))
+		flags ^= PT_BIT(OWNER_2) | (1ULL << PT_ANON_EXCLUSIVE);
+	if (flags & PT_BIT(SLAB)) {
+		if (flags & PT_BIT(ACTIVE))
+			flags ^= PT_BIT(ACTIVE) | (1ULL << PT_SLUB_FROZEN);
+		if (flags & PT_BIT(ERROR))
+			flags ^= PT_BIT(ERROR) | (1ULL << PT_SLUB_DEBUG);
+	}
+	if ((flags & (PT_BIT(RECLAIM) | PT_BIT(WRITEBACK))) == PT_BIT(RECLAIM))
+		flags ^= PT_BIT(RECLAIM) | (1ULL << PT_READAHEAD);
+	return flags;
+}
+
+/* page-types' well_known_flags(): no hacker bits, no non-hugetlb compound. */
+static uint64_t well_known(uint64_t flags)
+{
+	flags &= ~PT_HACKERS_BITS;
+	if ((flags & PT_COMPOUND) && !(flags & PT_BIT(HUGE)))
+		flags &= ~PT_COMPOUND;
+	return flags;
+}
+
+#define PT_HASH_SIZE	(1 << 13)
+
+struct pt_table {
+	unsigned long nr_pages[PT_HASH_SIZE];
+	uint64_t page_flags[PT_HASH_SIZE];
+};
+
+/*
+ * The tool's hash_slot(): slot 0 is reserved for flags 0, the rest probe
+ * linearly from (flags & mask), wrapping to 1.  Reproduced so that rows
+ * come out in the tool's order.  Return: the slot, or -1 when full.
+ */
+static long pt_slot(struct pt_table *t, uint64_t flags)
+{
+	size_t k = flags & (PT_HASH_SIZE - 1), i;
+
+	if (!flags)
+		return 0;
+	for (i = 1; i < PT_HASH_SIZE; i++, k++) {
+		if (!k || k >= PT_HASH_SIZE)
+			k = 1;
+		if (t->page_flags[k] == 0) {
+			t->page_flags[k] = flags;
+			return (long)k;
+		}
+		if (t->page_flags[k] == flags)
+			return (long)k;
+	}
+	return -1;
+}
+
+static unsigned long pages2mb(unsigned long pages)
+{
+	return (pages * PAGEMIG_PAGE_SIZE) >> 20;
+}
+
+/**
+ * kpf_page_types() - What `page-types [-r] [-l] -F FILE` prints.
+ * @f: where.
+ * @flags: the kpageflags words, one per PFN from 0.
+ * @nr: how many.
+ * @o: -r and -l.
+ *
+ * Return: 0, -ENOMEM, or -E2BIG when more than 8191 distinct flag words
+ * occur (the tool's "hash table full").
+ */
+int kpf_page_types(FILE *f, const uint64_t *flags, unsigned long nr,
+		   const struct kpf_page_types_opts *o)
+{
+	struct pt_table *t = calloc(1, sizeof(*t));
+	unsigned long i, total = 0, run_start = 0, run_len = 0;
+	uint64_t run_flags = 0;
+	char name[80], longname[1024];
+
+	if (!t)
+		return -ENOMEM;
+	if (o->list)
+		fprintf(f, "offset\tlen\tflags\n");
+	for (i = 0; i < nr; i++) {
+		uint64_t fl = o->raw ? expand_overloaded(flags[i]) :
+				       well_known(flags[i]);
+		long slot = pt_slot(t, fl);
+
+		if (slot < 0) {
+			free(t);
+			return -E2BIG;
+		}
+		t->nr_pages[slot]++;
+		total++;
+		if (!o->list)
+			continue;
+		if (run_len && fl == run_flags && i == run_start + run_len) {
+			run_len++;
+			continue;
+		}
+		if (run_len) {
+			kpf_page_flag_name(run_flags, name);
+			fprintf(f, "%lx\t%lx\t%s\n", run_start, run_len, name);
+		}
+		run_flags = fl;
+		run_start = i;
+		run_len = 1;
+	}
+	if (o->list) {
+		if (run_len) {
+			kpf_page_flag_name(run_flags, name);
+			fprintf(f, "%lx\t%lx\t%s\n", run_start, run_len, name);
+		}
+		fprintf(f, "\n\n");
+	}
+	fprintf(f, "             flags\tpage-count       MB  symbolic-flags\t\t\tlong-symbolic-flags\n");
+	for (i = 0; i < PT_HASH_SIZE; i++) {
+		if (!t->nr_pages[i])
+			continue;
+		kpf_page_flag_name(t->page_flags[i], name);
+		page_flag_longname(t->page_flags[i], longname, sizeof(longname));
+		fprintf(f, "0x%016llx\t%10lu %8lu  %s\t%s\n",
+			(unsigned long long)t->page_flags[i], t->nr_pages[i],
+			pages2mb(t->nr_pages[i]), name, longname);
+	}
+	fprintf(f, "             total\t%10lu %8lu\n", total, pages2mb(total));
+	free(t);
+	return 0;
+}
