@@ -1,0 +1,358 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pagemig import: build a machine from a /proc/kpageflags snapshot (and
+ * /proc/kpagecount), print what was inferred, analyse its fragmentation
+ * and, with --compact, what a full compaction recovers.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include <pagemig/pagemig.h>
+
+#include "cli.h"
+#include "report/kpageflags.h"
+#include "workload/kpageflags.h"
+
+struct import_cli {
+	const char *flags_path, *count_path, *picture;
+	uint64_t memory, seed;
+	bool compact, json, quiet;
+	struct progress progress;
+};
+
+static const char *const import_longs[] = {
+	"kpagecount", "memory", "compact", "picture", "json", "seed", "quiet",
+	"help", NULL
+};
+
+/* "24G", "256M", "4096K", bytes; Return: 0 or -1. */
+static int parse_size(const char *s, uint64_t *out)
+{
+	unsigned long long v, mul = 1;
+	char *end;
+
+	if (!s[0] || s[0] == '-' || s[0] == '+' || s[0] == ' ')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || end == s)
+		return -1;
+	switch (*end) {
+	case 'K': case 'k': mul = 1ULL << 10; end++; break;
+	case 'M': case 'm': mul = 1ULL << 20; end++; break;
+	case 'G': case 'g': mul = 1ULL << 30; end++; break;
+	case 'T': case 't': mul = 1ULL << 40; end++; break;
+	default: break;
+	}
+	if (*end == 'i' || *end == 'B')
+		end += *end == 'i' ? (end[1] == 'B' ? 2 : 1) : 1;
+	if (*end || (v && mul > UINT64_MAX / v))
+		return -1;
+	*out = v * mul;
+	return 0;
+}
+
+static int parse_args(struct import_cli *o, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "kpagecount", required_argument, NULL, 'c' },
+		{ "memory", required_argument, NULL, 'm' },
+		{ "compact", no_argument, NULL, 'C' },
+		{ "picture", required_argument, NULL, 'p' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "seed", required_argument, NULL, 's' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	opterr = 0;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, ":c:m:Cp:js:qh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			o->count_path = optarg;
+			break;
+		case 'm':
+			if (parse_size(optarg, &o->memory) || !o->memory)
+				return cli_usage("import", "--memory: expected a size such as 24G or 512M, got '%s'",
+						 optarg);
+			break;
+		case 'C':
+			o->compact = true;
+			break;
+		case 'p':
+			o->picture = optarg;
+			break;
+		case 'j':
+			o->json = true;
+			break;
+		case 's':
+			if (cli_parse_u64(optarg, &o->seed))
+				return cli_usage("import", "--seed: expected an integer, got '%s'",
+						 optarg);
+			break;
+		case 'q':
+			o->quiet = true;
+			break;
+		case 'h':
+			cli_print_help("import", stdout);
+			return -1;
+		default:
+			return cli_bad_option("import", argc, argv, c, import_longs);
+		}
+	}
+	if (optind < argc)
+		o->flags_path = argv[optind++];
+	if (!o->flags_path)
+		return cli_usage("import", "expected a kpageflags file, such as a copy of /proc/kpageflags");
+	if (optind < argc)
+		return cli_usage("import", "expected one kpageflags file, got a second argument '%s'",
+				 argv[optind]);
+	return 0;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int load(struct import_cli *o, struct kpf_snapshot *s)
+{
+	char err[KPF_ERR_LEN];
+	unsigned long nr_counts;
+
+	if (kpf_load_file(o->flags_path, &s->flags, &s->nr, err, sizeof(err))) {
+		fprintf(stderr, "pagemig import: %s\n", err);
+		return CLI_USAGE;
+	}
+	if (o->count_path) {
+		if (kpf_load_file(o->count_path, &s->counts, &nr_counts, err,
+				  sizeof(err))) {
+			fprintf(stderr, "pagemig import: %s\n", err);
+			return CLI_USAGE;
+		}
+		if (nr_counts != s->nr) {
+			fprintf(stderr, "pagemig import: %s has %lu entries but %s has %lu; a kpagecount must come from the same snapshot\n",
+				o->count_path, nr_counts, o->flags_path, s->nr);
+			return CLI_USAGE;
+		}
+	}
+	if (kpf_check(s, err, sizeof(err))) {
+		fprintf(stderr, "pagemig import: %s: %s\n", o->flags_path, err);
+		return CLI_USAGE;
+	}
+	return 0;
+}
+
+static unsigned long machine_pages(struct import_cli *o,
+				   const struct kpf_snapshot *s, int *ret)
+{
+	unsigned long pages = (s->nr + 511) & ~511UL;
+
+	*ret = 0;
+	if (!o->memory)
+		return pages;
+	if (o->memory % (2ULL << 20)) {
+		*ret = cli_usage("import", "--memory: %llu bytes is not a multiple of 2M (a pageblock)",
+				 (unsigned long long)o->memory);
+		return 0;
+	}
+	if (o->memory / PAGEMIG_PAGE_SIZE < s->nr) {
+		fprintf(stderr, "pagemig import: impossible memory size: --memory %llu MiB is smaller than the snapshot (%lu PFNs, %lu MiB)\n",
+			(unsigned long long)(o->memory >> 20), s->nr, s->nr >> 8);
+		*ret = CLI_USAGE;
+		return 0;
+	}
+	return (unsigned long)(o->memory / PAGEMIG_PAGE_SIZE);
+}
+
+static void picture(const struct import_cli *o, const char *name,
+		    const char *title)
+{
+	char path[4096];
+	int ret;
+
+	if (!o->picture)
+		return;
+	snprintf(path, sizeof(path), "%s/%s", o->picture, name);
+	ret = pagemig_picture_write(path, title);
+	if (ret)
+		fprintf(stderr, "pagemig import: %s: %s\n", path, strerror(-ret));
+}
+
+static unsigned long vmstat(const char *name)
+{
+	unsigned long v = 0;
+
+	pagemig_vmstat_get(name, &v);
+	return v;
+}
+
+static void print_json(const struct kpf_inference *inf,
+		       const struct kpf_analysis *before,
+		       const struct kpf_analysis *after, unsigned long migrated,
+		       double seconds)
+{
+	unsigned int k, a, n = 0;
+
+	printf("{\"inferred\": {\"file_pages\": %lu, \"machine_pages\": %lu, \"buddy_all_pages\": %s, \"kinds\": {",
+	       inf->file_pages, inf->machine_pages,
+	       inf->buddy_all_pages ? "true" : "false");
+	for (k = 0; k < PAGEMIG_NR_KINDS; k++)
+		printf("%s\"%s\": %lu", k ? ", " : "", pagemig_kind_name(k),
+		       inf->kinds[k]);
+	printf("}, \"ambiguities\": [");
+	for (a = 0; a < KPF_NR_AMBIGUITIES; a++)
+		if (inf->amb[a])
+			printf("%s{\"pages\": %lu, \"first_pfn\": %lu, \"resolution\": \"%s\"}",
+			       n++ ? ", " : "", inf->amb[a], inf->amb_pfn[a],
+			       kpf_ambiguity_text(a));
+	printf("]}, \"before\": ");
+	kpf_json_analysis(stdout, before);
+	if (after) {
+		printf(", \"after\": ");
+		kpf_json_analysis(stdout, after);
+		printf(", \"pgmigrate_success\": %lu, \"compact_seconds\": %.3f",
+		       migrated, seconds);
+	}
+	printf("}\n");
+}
+
+/**
+ * cmd_import() - pagemig import KPAGEFLAGS [options]
+ * @argc: arguments after "pagemig".
+ * @argv: argv[0] is "import".
+ *
+ * Return: CLI_OK; CLI_USAGE for bad usage or input that is not a
+ * snapshot (or a machine size that cannot be); CLI_FAILED when the
+ * machine could not be built.
+ */
+int cmd_import(int argc, char **argv)
+{
+	struct import_cli o = { .seed = 1 };
+	struct kpf_snapshot s = { 0 };
+	struct kpf_inference inf;
+	struct kpf_analysis before, after;
+	unsigned long pages, migrated = 0;
+	char err[KPF_ERR_LEN];
+	double t0, secs = 0;
+	int ret;
+
+	ret = parse_args(&o, argc, argv);
+	if (ret)
+		return ret < 0 ? CLI_OK : ret;
+	progress_init(&o.progress, o.quiet || o.json, o.compact ? 5 : 4);
+	progress_update(&o.progress, "read", 1, 0, 1);
+	ret = load(&o, &s);
+	if (ret)
+		goto out_snap;
+	pages = machine_pages(&o, &s, &ret);
+	if (ret)
+		goto out_snap;
+	progress_update(&o.progress, "infer", 2, 0, 1);
+	if (kpf_infer(&s, pages, &inf, err, sizeof(err))) {
+		progress_clear(&o.progress);
+		fprintf(stderr, "pagemig import: %s\n", err);
+		ret = CLI_FAILED;
+		goto out_snap;
+	}
+	kpf_snapshot_free(&s);
+	progress_update(&o.progress, "build", 3, 0, 1);
+	ret = kpf_build(&inf, o.seed, err, sizeof(err));
+	progress_clear(&o.progress);
+	if (ret) {
+		fprintf(stderr, "pagemig import: %s%s\n",
+			ret == -EINVAL ? "impossible memory size: " : "", err);
+		ret = ret == -EINVAL ? CLI_USAGE : CLI_FAILED;
+		goto out_inf;
+	}
+	if (o.picture && mkdir(o.picture, 0777) && errno != EEXIST) {
+		fprintf(stderr, "pagemig import: %s: %s\n", o.picture, strerror(errno));
+		ret = CLI_FAILED;
+		goto out_machine;
+	}
+	if (!o.json && !o.quiet)
+		kpf_print_inference(stdout, &inf);
+	progress_update(&o.progress, "analyse", 4, 0, 1);
+	kpf_analyse(&before);
+	picture(&o, "before.png", "before compaction");
+	if (o.compact) {
+		progress_update(&o.progress, "compact", 5, 0, 1);
+		migrated = vmstat("pgmigrate_success");
+		t0 = now();
+		pagemig_compact(-1);
+		secs = now() - t0;
+		migrated = vmstat("pgmigrate_success") - migrated;
+		kpf_analyse(&after);
+		picture(&o, "after.png", "after compaction");
+		if (o.picture) {
+			char l[4096], r[4096], b[4096];
+
+			snprintf(l, sizeof(l), "%s/before.png", o.picture);
+			snprintf(r, sizeof(r), "%s/after.png", o.picture);
+			snprintf(b, sizeof(b), "%s/before-after.png", o.picture);
+			pagemig_picture_side_by_side(b, l, r);
+		}
+	}
+	progress_clear(&o.progress);
+	if (o.json) {
+		print_json(&inf, &before, o.compact ? &after : NULL, migrated, secs);
+	} else if (!o.quiet) {
+		printf("\n");
+		kpf_print_analysis(stdout, o.compact ? "before compaction" :
+			"analysis", &before);
+		if (o.compact) {
+			printf("\n");
+			kpf_print_analysis(stdout, "after compaction", &after);
+			printf("\ncompaction: %lu pages migrated in %.3f s (%.0f pages/s)\n",
+			       migrated, secs, secs > 0 ? migrated / secs : 0.0);
+			printf("\n");
+			pagemig_show_buddyinfo(stdout);
+		}
+	}
+	ret = CLI_OK;
+out_machine:
+	pagemig_machine_exit();
+out_inf:
+	kpf_inference_free(&inf);
+out_snap:
+	progress_clear(&o.progress);
+	kpf_snapshot_free(&s);
+	return ret;
+}
+
+const char help_import[] =
+"usage: pagemig import KPAGEFLAGS [--kpagecount FILE] [--memory SIZE]\n"
+"                      [--compact] [--picture DIR] [--json] [--seed N] [--quiet]\n"
+"\n"
+"Build a machine from a /proc/kpageflags snapshot (as root: cp /proc/kpageflags\n"
+"kpf; cp /proc/kpagecount kpc) and analyse it.  Files may be gzip or zstd.\n"
+"The machine's size is the file's PFN count rounded up to 2 MiB.\n"
+"\n"
+"It prints what it inferred -- pages by kind (free, anon, file, balloon,\n"
+"zsmalloc, pgtable, slab, unmovable, reserved) and every ambiguity resolved --\n"
+"then the analysis: free blocks per order, the share of free memory usable as\n"
+"2 MiB and 1 GiB blocks, and the pageblocks and 1 GiB ranges held by\n"
+"unmovable pages, by kind, with the worst offenders by PFN range.\n"
+"\n"
+"  --kpagecount FILE  the matching /proc/kpagecount (same length)\n"
+"  --memory SIZE      machine size (at least the snapshot); more is free memory\n"
+"  --compact          run a full compaction and analyse again\n"
+"  --picture DIR      before.png, after.png and before-after.png\n"
+"  --json             one JSON object instead of text\n"
+"\n"
+"Anon and file folios are built as allocated movable pages: pagemig has no LRU\n"
+"folios yet, so only balloon pages migrate.  See Documentation/kpageflags.md.\n"
+"Exit: 0, 1 when the machine cannot be built, 2 for bad usage or a file that\n"
+"is not a snapshot (size not a multiple of 8, kpagecount of another length,\n"
+"bits no kernel sets, contradicting flags) or an impossible memory size.\n";

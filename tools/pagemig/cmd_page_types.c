@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pagemig page-types: the summary table of the kernel's tools/mm/page-types
+ * for a kpageflags file, or for the machine a scenario leaves behind.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <pagemig/pagemig.h>
+
+#include "cli.h"
+#include "report/kpageflags.h"
+#include "workload/kpageflags.h"
+#include "workload/scenario.h"
+
+static const char *const pt_longs[] = {
+	"raw", "list", "scenario", "seed", "help", NULL
+};
+
+/* Run @name and read the machine's kpageflags; Return: 0 or CLI_*. */
+static int from_scenario(const char *name, uint64_t seed, bool seed_given,
+			 uint64_t **flags, unsigned long *nr)
+{
+	struct scenario_run_opts opts = { 0 };
+	char err[SCENARIO_ERR_LEN];
+	struct scenario_run run;
+	struct scenario *sc;
+	int ret;
+
+	if (strchr(name, '/') || strstr(name, ".yaml") || strstr(name, ".yml"))
+		ret = scenario_load_file(name, &sc, err, sizeof(err));
+	else
+		ret = scenario_load_builtin(name, &sc, err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "pagemig page-types: %s\n",
+			ret == -ENOENT ? "no such built-in scenario; 'pagemig scenarios' lists them" : err);
+		return CLI_USAGE;
+	}
+	opts.seed = seed;
+	opts.seed_given = seed_given;
+	ret = scenario_run_start(&run, sc, &opts, err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "pagemig page-types: %s\n", err);
+		scenario_free(sc);
+		return CLI_FAILED;
+	}
+	scenario_run_steps(&run);
+	*nr = pagemig_total_pages();
+	*flags = malloc(*nr * sizeof(**flags));
+	ret = *flags ? pagemig_kpageflags_read(0, *nr, *flags, NULL) : -ENOMEM;
+	scenario_run_finish(&run);
+	scenario_free(sc);
+	if (ret) {
+		fprintf(stderr, "pagemig page-types: %s\n", strerror(-ret));
+		return CLI_FAILED;
+	}
+	return 0;
+}
+
+/**
+ * cmd_page_types() - pagemig page-types [--raw] [--list] [FILE | --scenario NAME]
+ * @argc: arguments after "pagemig".
+ * @argv: argv[0] is "page-types".
+ *
+ * Return: CLI_OK, CLI_USAGE (bad usage or not a snapshot), CLI_FAILED.
+ */
+int cmd_page_types(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "raw", no_argument, NULL, 'r' },
+		{ "list", no_argument, NULL, 'l' },
+		{ "scenario", required_argument, NULL, 'S' },
+		{ "seed", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct kpf_page_types_opts o = { 0 };
+	const char *scenario = NULL, *file = NULL;
+	struct kpf_snapshot s = { 0 };
+	char err[KPF_ERR_LEN];
+	uint64_t seed = 0;
+	bool seed_given = false;
+	int c, ret;
+
+	opterr = 0;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, ":rlS:s:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'r':
+			o.raw = true;
+			break;
+		case 'l':
+			o.list = true;
+			break;
+		case 'S':
+			scenario = optarg;
+			break;
+		case 's':
+			if (cli_parse_u64(optarg, &seed))
+				return cli_usage("page-types", "--seed: expected an integer, got '%s'",
+						 optarg);
+			seed_given = true;
+			break;
+		case 'h':
+			cli_print_help("page-types", stdout);
+			return CLI_OK;
+		default:
+			return cli_bad_option("page-types", argc, argv, c, pt_longs);
+		}
+	}
+	if (optind < argc)
+		file = argv[optind++];
+	if (optind < argc)
+		return cli_usage("page-types", "unexpected argument '%s'", argv[optind]);
+	if (!!file == !!scenario)
+		return cli_usage("page-types", "expected a kpageflags file or --scenario NAME (one of them)");
+	if (scenario) {
+		ret = from_scenario(scenario, seed, seed_given, &s.flags, &s.nr);
+		if (ret)
+			return ret;
+	} else {
+		if (kpf_load_file(file, &s.flags, &s.nr, err, sizeof(err)) ||
+		    kpf_check(&s, err, sizeof(err))) {
+			fprintf(stderr, "pagemig page-types: %s%s%s\n",
+				s.flags ? file : "", s.flags ? ": " : "", err);
+			kpf_snapshot_free(&s);
+			return CLI_USAGE;
+		}
+	}
+	ret = kpf_page_types(stdout, s.flags, s.nr, &o);
+	kpf_snapshot_free(&s);
+	if (ret) {
+		fprintf(stderr, "pagemig page-types: %s\n",
+			ret == -E2BIG ? "more than 8191 distinct flag words (the kernel tool's hash table is full too)" :
+			strerror(-ret));
+		return CLI_FAILED;
+	}
+	return CLI_OK;
+}
+
+const char help_page_types[] =
+"usage: pagemig page-types [--raw] [--list] KPAGEFLAGS\n"
+"       pagemig page-types [--raw] [--list] --scenario NAME [--seed N]\n"
+"\n"
+"Print the summary table of the kernel's tools/mm/page-types -- flags, page\n"
+"count, MB, symbolic and long symbolic flag names -- in its exact format and\n"
+"row order, for a kpageflags file (as 'page-types -F FILE' does) or for the\n"
+"machine a scenario leaves behind.\n"
+"\n"
+"  --raw     keep the kernel-hacking bits and expand overloaded ones (-r)\n"
+"  --list    list the page ranges and their flags first (-l)\n"
+"\n"
+"make page-types-interop builds the kernel's tool from Debian's\n"
+"linux-source-6.12 and diffs the two on an exported file.\n";
