@@ -209,7 +209,8 @@ static int page_kind(const struct page *page)
 		return PageOffline(page) ? PAGEMIG_KIND_BALLOON :
 					   PAGEMIG_KIND_ZSMALLOC;
 	}
-	if (PageTable(page))
+	/* A compound page table counts whole, as the importer builds it. */
+	if (PageTable(&folio->page))
 		return PAGEMIG_KIND_PGTABLE;
 	if (folio_test_slab(folio))
 		return PAGEMIG_KIND_SLAB;

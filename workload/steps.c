@@ -40,6 +40,7 @@ const struct step_type *const step_types[] = {
 	&step_verify,
 	&step_validate,
 	&step_expect,
+	&step_snapshot,
 	NULL,
 };
 

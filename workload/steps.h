@@ -48,6 +48,7 @@ extern const struct step_type *const step_types[];
 extern const struct step_type step_alloc, step_free, step_churn,
 	step_report, step_verify, step_validate, step_expect, step_note,
 	step_balloon, step_rss, step_compact, step_try_alloc;
+extern const struct step_type step_snapshot;
 
 /* Migratetypes as the kernel numbers them (enum migratetype). */
 enum {

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include <pagemig/pagemig.h>
 
@@ -22,11 +23,12 @@ struct run_cli {
 	bool json;
 	bool quiet;
 	bool check;
+	const char *kpageflags, *kpagecount, *picture;
 	struct progress progress;
 };
 
 static const char *const run_longs[] = {
-	"seed", "json", "quiet", "check", "help", NULL
+	"seed", "json", "quiet", "check", "kpageflags", "kpagecount", "picture", "help", NULL
 };
 
 static int parse_args(struct run_cli *o, int argc, char **argv)
@@ -36,6 +38,9 @@ static int parse_args(struct run_cli *o, int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "check", no_argument, NULL, 'c' },
+		{ "kpageflags", required_argument, NULL, 'K' },
+		{ "kpagecount", required_argument, NULL, 'N' },
+		{ "picture", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -43,7 +48,7 @@ static int parse_args(struct run_cli *o, int argc, char **argv)
 
 	opterr = 0;
 	optind = 0;	/* glibc: full re-initialisation */
-	while ((c = getopt_long(argc, argv, ":s:jqch", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":s:jqchK:N:P:", opts, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			if (cli_parse_u64(optarg, &o->seed))
@@ -56,6 +61,15 @@ static int parse_args(struct run_cli *o, int argc, char **argv)
 			break;
 		case 'q':
 			o->quiet = true;
+			break;
+		case 'K':
+			o->kpageflags = optarg;
+			break;
+		case 'N':
+			o->kpagecount = optarg;
+			break;
+		case 'P':
+			o->picture = optarg;
 			break;
 		case 'c':
 			o->check = true;
@@ -143,6 +157,36 @@ static void print_failures(const struct scenario_run *run)
 	}
 }
 
+/*
+ * --kpageflags/--kpagecount: the machine as the run left it; --picture:
+ * end.png beside the compact step's pictures.  Return: 0 or -1.
+ */
+static int run_outputs(const struct run_cli *o)
+{
+	char path[4096];
+	int ret = 0;
+
+	if (o->kpagecount && !o->kpageflags) {
+		fprintf(stderr, "pagemig run: --kpagecount needs --kpageflags\n");
+		return -1;
+	}
+	if (o->kpageflags) {
+		ret = pagemig_kpageflags_export(o->kpageflags, o->kpagecount);
+		if (ret)
+			fprintf(stderr, "pagemig run: cannot write %s: %s\n",
+				o->kpageflags, strerror(-ret));
+	}
+	if (o->picture) {
+		snprintf(path, sizeof(path), "%s/end.png", o->picture);
+		if (pagemig_picture_write(path, "end of run")) {
+			fprintf(stderr, "pagemig run: cannot write %s\n", path);
+			ret = -1;
+		}
+		pagemig_picture_set_dir(NULL);
+	}
+	return ret ? -1 : 0;
+}
+
 /**
  * cmd_run() - pagemig run [NAME | FILE.yaml] [--seed N] [--json] [--quiet]
  * @argc: arguments after "pagemig".
@@ -191,7 +235,13 @@ int cmd_run(int argc, char **argv)
 		report_text_header(stdout, &run);
 		fflush(stdout);
 	}
+	if (o.picture) {
+		mkdir(o.picture, 0777);
+		pagemig_picture_set_dir(o.picture);
+	}
 	ret = scenario_run_steps(&run);
+	if (run_outputs(&o))
+		ret = -EIO;
 	progress_clear(&o.progress);
 	if (o.json) {
 		report_json(stdout, &run);
