@@ -35,7 +35,10 @@
 __thread unsigned int current_pf_flags;
 atomic_long_t _totalram_pages;
 atomic_long_t nr_bad_pages;
-static long used_pages[NR_CPUS];
+/* One cache line per CPU: these are updated on every allocation and free. */
+static struct {
+	long nr;
+} ____cacheline_aligned used_pages[NR_CPUS];
 
 /**
  * account_used_pages - pages leave (+) or re-enter (-) the free lists
@@ -43,7 +46,7 @@ static long used_pages[NR_CPUS];
  */
 void account_used_pages(long nr)
 {
-	__atomic_fetch_add(&used_pages[smp_processor_id()], nr, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&used_pages[smp_processor_id()].nr, nr, __ATOMIC_RELAXED);
 }
 
 /**
@@ -69,7 +72,7 @@ unsigned long nr_used_pages(void)
 	int cpu;
 
 	for (cpu = 0; cpu < NR_CPUS; cpu++)
-		sum += __atomic_load_n(&used_pages[cpu], __ATOMIC_RELAXED);
+		sum += __atomic_load_n(&used_pages[cpu].nr, __ATOMIC_RELAXED);
 	return (unsigned long)sum;
 }
 

@@ -16,7 +16,7 @@
 #include <pagemig/vmstat.h>
 #include "internal.h"
 
-unsigned long vm_event_states[NR_CPUS][NR_VM_EVENT_ITEMS];
+unsigned long vm_event_states[NR_CPUS][NR_VM_EVENT_ITEMS] ____cacheline_aligned;
 
 #define __PM_NAME(e, s) s,
 static const char * const zone_stat_text[] = { PAGEMIG_ZONE_STAT_ITEMS(__PM_NAME) };
