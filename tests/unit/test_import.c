@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * workload/kpageflags.c and report/kpageflags.c: the shipped real
+ * snapshot (256 MiB of a Linux 6.18 host, tests/data/) imports cleanly
+ * with sane counts; each kind of bad input is refused with its message;
+ * inference keeps its plan invariants on seeded random snapshots; the
+ * page-types table has the kernel tool's exact format.
+ */
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <pagemig/pagemig.h>
+#include "harness/mm_fixture.h"
+#include "report/kpageflags.h"
+#include "workload/kpageflags.h"
+
+#define B(n)	(1ULL << PAGEMIG_KPF_##n)
+
+static const char *data_path(const char *name)
+{
+	static char path[PATH_MAX];
+	const char *env = getenv("PAGEMIG_TEST_DATA_DIR");
+	char dir[PATH_MAX / 2];
+	char *slash;
+
+	if (env) {
+		snprintf(path, sizeof(path), "%s/%s", env, name);
+		return path;
+	}
+	/* __FILE__ is tests/unit/test_import.c from the top. */
+	snprintf(dir, sizeof(dir), "%s", __FILE__);
+	slash = strrchr(dir, '/');
+	if (slash)
+		*slash = '\0';
+	snprintf(path, sizeof(path), "%s/../data/%s", dir, name);
+	return path;
+}
+
+TEST(shipped_snapshot_imports_with_sane_counts)
+{
+	struct kpf_snapshot s = { 0 };
+	struct kpf_inference inf;
+	struct kpf_analysis a;
+	char err[KPF_ERR_LEN] = "";
+	unsigned long n;
+
+	ASSERT_EQ(0, kpf_load_file(data_path("kpageflags-host.zst"), &s.flags,
+				   &s.nr, err, sizeof(err)));
+	ASSERT_EQ(0, kpf_load_file(data_path("kpagecount-host.zst"), &s.counts,
+				   &n, err, sizeof(err)));
+	ASSERT_EQ(65536, s.nr);
+	ASSERT_EQ(s.nr, n);
+	ASSERT_EQ(0, kpf_check(&s, err, sizeof(err)));
+	ASSERT_EQ(0, kpf_infer(&s, s.nr, &inf, err, sizeof(err)));
+	ASSERT_EQ(0, kpf_check_plan(&inf, err, sizeof(err)));
+	EXPECT_TRUE(inf.buddy_all_pages);
+	/* What that host had there: a busy 256 MiB of a 6.18 guest. */
+	EXPECT_TRUE(inf.kinds[PAGEMIG_KIND_FREE] > 10000);
+	EXPECT_TRUE(inf.kinds[PAGEMIG_KIND_ANON] > 1000);
+	EXPECT_TRUE(inf.kinds[PAGEMIG_KIND_FILE] > 10000);
+	EXPECT_TRUE(inf.kinds[PAGEMIG_KIND_SLAB] > 1000);
+	EXPECT_TRUE(inf.kinds[PAGEMIG_KIND_PGTABLE] > 100);
+	EXPECT_TRUE(inf.thps > 100);
+	EXPECT_EQ(0, inf.amb[KPF_AMB_CONTRADICTION]);
+
+	pagemig_set_log(mm_log_stream());
+	ASSERT_EQ(0, kpf_build(&inf, test_seed(), err, sizeof(err)));
+	EXPECT_EQ(0, pagemig_validate(stderr));
+	EXPECT_EQ(inf.kinds[PAGEMIG_KIND_FREE], pagemig_free_pages_count());
+	ASSERT_EQ(0, kpf_analyse(&a));
+	EXPECT_EQ(inf.kinds[PAGEMIG_KIND_FREE], a.free);
+	EXPECT_EQ(128, a.blocks);
+	EXPECT_TRUE(a.blocks_blocked > 0 && a.blocks_blocked <= 128);
+	EXPECT_EQ(0, pagemig_compact(-1));
+	EXPECT_EQ(0, pagemig_validate(stderr));
+	pagemig_machine_exit();
+	kpf_inference_free(&inf);
+	kpf_snapshot_free(&s);
+}
+
+/* Load @size bytes and check them: 0 or -EINVAL with @want in the message. */
+static int try_bytes(const void *buf, size_t size, char *err, size_t errlen)
+{
+	struct kpf_snapshot s = { 0 };
+	int ret;
+
+	ret = kpf_load_buffer(buf, size, "input", &s.flags, &s.nr, err, errlen);
+	if (!ret)
+		ret = kpf_check(&s, err, errlen);
+	kpf_snapshot_free(&s);
+	return ret;
+}
+
+TEST(bad_input_is_refused_with_one_message)
+{
+	uint64_t w[4096];
+	char err[KPF_ERR_LEN];
+	struct pagemig_rng rng;
+	unsigned int i;
+
+	pagemig_rng_seed(&rng, test_seed());
+	memset(w, 0, sizeof(w));
+
+	EXPECT_EQ(-EINVAL, try_bytes(w, 0, err, sizeof(err)));
+	EXPECT_TRUE(strstr(err, "empty") != NULL);
+	EXPECT_EQ(-EINVAL, try_bytes(w, 13, err, sizeof(err)));
+	EXPECT_TRUE(strstr(err, "not a multiple of 8") != NULL);
+
+	for (i = 0; i < 4096; i++)
+		w[i] = pagemig_rng_next(&rng);
+	EXPECT_EQ(-EINVAL, try_bytes(w, sizeof(w), err, sizeof(err)));
+	EXPECT_TRUE(strstr(err, "not a kpageflags snapshot") != NULL);
+	EXPECT_TRUE(strstr(err, "which no kernel up to 6.17 reports") != NULL);
+
+	memset(w, 0, sizeof(w));
+	w[7] = B(NOPAGE) | B(LRU);
+	EXPECT_EQ(-EINVAL, try_bytes(w, sizeof(w), err, sizeof(err)));
+	EXPECT_TRUE(strstr(err, "NOPAGE") != NULL);
+
+	/* A few contradictions are a racy read; many are not a snapshot. */
+	memset(w, 0, sizeof(w));
+	for (i = 0; i < 16; i++)
+		w[i * 7] = B(BUDDY) | B(LRU);
+	EXPECT_EQ(0, try_bytes(w, sizeof(w), err, sizeof(err)));
+	w[500] = B(COMPOUND_HEAD) | B(COMPOUND_TAIL);
+	EXPECT_EQ(-EINVAL, try_bytes(w, sizeof(w), err, sizeof(err)));
+	EXPECT_TRUE(strstr(err, "contradicting flags") != NULL);
+
+	/* gzip and zstd magic with garbage after it. */
+	EXPECT_EQ(-EINVAL, try_bytes("\x1f\x8b\x08\x00garbage!", 12, err, sizeof(err)));
+	EXPECT_TRUE(strstr(err, "gzip") != NULL);
+	EXPECT_EQ(-EINVAL, try_bytes("\x28\xb5\x2f\xfdgarbage!", 12, err, sizeof(err)));
+	EXPECT_TRUE(strstr(err, "zstd") != NULL);
+}
+
+TEST(impossible_memory_size)
+{
+	struct kpf_inference inf;
+	char err[KPF_ERR_LEN] = "";
+	uint64_t w[512] = { 0 };
+	struct kpf_snapshot s = { .flags = w, .nr = 512 };
+
+	/* Smaller than the snapshot, or not 2 MiB: refused by kpf_infer. */
+	EXPECT_EQ(-EINVAL, kpf_infer(&s, 256, &inf, err, sizeof(err)));
+	EXPECT_EQ(-EINVAL, kpf_infer(&s, 700, &inf, err, sizeof(err)));
+	/* 4 PiB: its mem_map alone cannot exist on this host. */
+	inf.machine_pages = 1UL << 40;
+	inf.plan = NULL;
+	EXPECT_EQ(-EINVAL, kpf_build(&inf, 1, err, sizeof(err)));
+	EXPECT_TRUE(strstr(err, "memory:") != NULL);
+	EXPECT_FALSE(pagemig_machine_ready());
+}
+
+/* Seeded random snapshots of known bits only: never a bad plan. */
+TEST(inference_keeps_plan_invariants_on_random_snapshots)
+{
+	static const uint64_t menu[] = {
+		0, B(BUDDY), B(BUDDY), B(BUDDY), B(LRU) | B(ANON),
+		B(COMPOUND_HEAD) | B(THP) | B(LRU), B(COMPOUND_TAIL) | B(THP) | B(LRU),
+		B(COMPOUND_TAIL), B(SLAB), B(PGTABLE), B(OFFLINE) | B(UPTODATE),
+		B(NOPAGE), B(UPTODATE), B(RESERVED), B(HUGE) | B(COMPOUND_HEAD),
+		B(COMPOUND_HEAD) | B(SLAB), B(OFFLINE) | B(COMPOUND_HEAD),
+	};
+	struct pagemig_rng rng;
+	char err[KPF_ERR_LEN] = "";
+	unsigned int round;
+
+	pagemig_rng_seed(&rng, test_seed());
+	for (round = 0; round < 200; round++) {
+		unsigned long nr = 1 + pagemig_rng_next(&rng) % 5000, i;
+		struct kpf_snapshot s = { .nr = nr };
+		struct kpf_inference inf;
+
+		s.flags = malloc(nr * sizeof(*s.flags));
+		ASSERT_TRUE(s.flags != NULL);
+		for (i = 0; i < nr; i++) {
+			uint64_t r = pagemig_rng_next(&rng);
+
+			/* Runs, so that blocks and compounds form. */
+			s.flags[i] = i && r % 4 ? s.flags[i - 1] :
+				     menu[r % (sizeof(menu) / sizeof(menu[0]))];
+		}
+		ASSERT_EQ(0, kpf_infer(&s, (nr + 511) & ~511UL, &inf, err,
+				       sizeof(err)));
+		if (kpf_check_plan(&inf, err, sizeof(err))) {
+			FAIL("round %u, %lu PFNs: %s", round, nr, err);
+		}
+		kpf_inference_free(&inf);
+		free(s.flags);
+	}
+}
+
+TEST(page_types_table_format)
+{
+	uint64_t w[8] = {
+		B(BUDDY), B(BUDDY), B(BUDDY), B(OFFLINE) | B(UPTODATE),
+		B(COMPOUND_HEAD) | B(LRU), B(COMPOUND_TAIL) | B(LRU), 0,
+		B(RESERVED),
+	};
+	struct kpf_page_types_opts o = { 0 };
+	char *text = NULL;
+	size_t size;
+	FILE *f;
+
+	f = open_memstream(&text, &size);
+	ASSERT_TRUE(f != NULL);
+	ASSERT_EQ(0, kpf_page_types(f, w, 8, &o));
+	fclose(f);
+	/*
+	 * Rows in the tool's hash order: slot 0 for flags 0, then by
+	 * flags & 8191 (0x800008 -> 8, 0x20 -> 32, 0x400 -> 1024).
+	 */
+	EXPECT_STREQ(
+"             flags\tpage-count       MB  symbolic-flags\t\t\tlong-symbolic-flags\n"
+"0x0000000000000000\t         2        0  ____________________________________________\t\n"
+"0x0000000000800008\t         1        0  ___U___________________o____________________\tuptodate,offline\n"
+"0x0000000000000020\t         2        0  _____l______________________________________\tlru\n"
+"0x0000000000000400\t         3        0  __________B_________________________________\tbuddy\n"
+"             total\t         8        0\n", text);
+	free(text);
+
+	o.raw = true;
+	o.list = true;
+	f = open_memstream(&text, &size);
+	ASSERT_TRUE(f != NULL);
+	ASSERT_EQ(0, kpf_page_types(f, w, 8, &o));
+	fclose(f);
+	EXPECT_TRUE(strncmp(text, "offset\tlen\tflags\n0\t3\t__________B", 31) == 0);
+	EXPECT_TRUE(strstr(text, "\n7\t1\t") != NULL);	/* the reserved page */
+	EXPECT_TRUE(strstr(text, "r:reserved") == NULL);
+	EXPECT_TRUE(strstr(text, ",reserved\n") || strstr(text, "\treserved\n"));
+	free(text);
+}
