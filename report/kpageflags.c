@@ -324,12 +324,12 @@ static const char *const pt_names[64] = {
 	[PT_MMAP_EXCLUSIVE]		= "1:mmap_exclusive",
 };
 
-void kpf_page_flag_name(uint64_t flags, char *buf)
+void kpf_page_flag_name(uint64_t flags, char *buf, bool no_uncached)
 {
 	size_t i, j;
 
 	for (i = 0, j = 0; i < 64; i++)
-		if (pt_names[i])
+		if (pt_names[i] && !(no_uncached && i == PAGEMIG_KPF_UNCACHED))
 			buf[j++] = (flags >> i) & 1 ? pt_names[i][0] : '_';
 	buf[j] = '\0';
 }
@@ -450,7 +450,7 @@ int kpf_page_types(FILE *f, const uint64_t *flags, unsigned long nr,
 			continue;
 		}
 		if (run_len) {
-			kpf_page_flag_name(run_flags, name);
+			kpf_page_flag_name(run_flags, name, o->no_uncached);
 			fprintf(f, "%lx\t%lx\t%s\n", run_start, run_len, name);
 		}
 		run_flags = fl;
@@ -459,7 +459,7 @@ int kpf_page_types(FILE *f, const uint64_t *flags, unsigned long nr,
 	}
 	if (o->list) {
 		if (run_len) {
-			kpf_page_flag_name(run_flags, name);
+			kpf_page_flag_name(run_flags, name, o->no_uncached);
 			fprintf(f, "%lx\t%lx\t%s\n", run_start, run_len, name);
 		}
 		fprintf(f, "\n\n");
@@ -468,7 +468,7 @@ int kpf_page_types(FILE *f, const uint64_t *flags, unsigned long nr,
 	for (i = 0; i < PT_HASH_SIZE; i++) {
 		if (!t->nr_pages[i])
 			continue;
-		kpf_page_flag_name(t->page_flags[i], name);
+		kpf_page_flag_name(t->page_flags[i], name, o->no_uncached);
 		page_flag_longname(t->page_flags[i], longname, sizeof(longname));
 		fprintf(f, "0x%016llx\t%10lu %8lu  %s\t%s\n",
 			(unsigned long long)t->page_flags[i], t->nr_pages[i],

@@ -53,11 +53,17 @@ void kpf_json_analysis(FILE *f, const struct kpf_analysis *a);
 struct kpf_page_types_opts {
 	bool raw;		/* -r: keep hacker bits, expand overloaded ones */
 	bool list;		/* -l: ranges first */
+	/*
+	 * The tool before 6.13 had no "c:uncached" column; 6.12's (Debian's
+	 * linux-source-6.12, what make page-types-interop builds) is one
+	 * character narrower.
+	 */
+	bool no_uncached;
 };
 
 int kpf_page_types(FILE *f, const uint64_t *flags, unsigned long nr,
 		   const struct kpf_page_types_opts *o);
 /* The symbolic flags of one word ("___U_l__..."), into @buf (>= 65). */
-void kpf_page_flag_name(uint64_t flags, char *buf);
+void kpf_page_flag_name(uint64_t flags, char *buf, bool no_uncached);
 
 #endif /* _PAGEMIG_REPORT_KPAGEFLAGS_H */

@@ -17,7 +17,7 @@
 #include "workload/scenario.h"
 
 static const char *const pt_longs[] = {
-	"raw", "list", "scenario", "seed", "help", NULL
+	"raw", "list", "scenario", "seed", "kernel-6.12", "help", NULL
 };
 
 /* Run @name and read the machine's kpageflags; Return: 0 or CLI_*. */
@@ -74,6 +74,7 @@ int cmd_page_types(int argc, char **argv)
 		{ "list", no_argument, NULL, 'l' },
 		{ "scenario", required_argument, NULL, 'S' },
 		{ "seed", required_argument, NULL, 's' },
+		{ "kernel-6.12", no_argument, NULL, 'K' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -87,7 +88,7 @@ int cmd_page_types(int argc, char **argv)
 
 	opterr = 0;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, ":rlS:s:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":rlS:s:Kh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'r':
 			o.raw = true;
@@ -103,6 +104,9 @@ int cmd_page_types(int argc, char **argv)
 				return cli_usage("page-types", "--seed: expected an integer, got '%s'",
 						 optarg);
 			seed_given = true;
+			break;
+		case 'K':
+			o.no_uncached = true;
 			break;
 		case 'h':
 			cli_print_help("page-types", stdout);
@@ -152,6 +156,7 @@ const char help_page_types[] =
 "\n"
 "  --raw     keep the kernel-hacking bits and expand overloaded ones (-r)\n"
 "  --list    list the page ranges and their flags first (-l)\n"
+"  --kernel-6.12  the layout of 6.12's tool, which had no c:uncached column\n"
 "\n"
 "make page-types-interop builds the kernel's tool from Debian's\n"
 "linux-source-6.12 and diffs the two on an exported file.\n";
