@@ -27,6 +27,7 @@
 
 unsigned long balloon_validate(FILE *f);
 void zram_destroy_all(void);
+void processes_destroy_all(void);
 
 /* Boot order (kernel: initcall levels); torn down in reverse. */
 static const struct machine_initcall {
@@ -41,6 +42,7 @@ static const struct machine_initcall {
 	{ "vmw_balloon",	vmballoon_probe,	vmballoon_remove },
 	{ "cmm",		cmm_probe,		cmm_remove },
 	{ "zram",		NULL,			zram_destroy_all },
+	{ "processes",		NULL,			processes_destroy_all },
 };
 
 void pagemig_config_default(struct pagemig_config *cfg)

@@ -3,9 +3,9 @@
  * Memory compaction.
  *
  * Two scanners walk a zone towards each other.  The migrate scanner starts
- * at the bottom and isolates movable pages -- today movable_ops pages
- * (balloon, zsmalloc), recognised by page type plus PG_movable_ops; LRU
- * folios join them when processes arrive -- onto cc->migratepages.  The
+ * at the bottom and isolates movable pages -- LRU folios, and movable_ops
+ * pages (balloon, zsmalloc) recognised by page type plus PG_movable_ops --
+ * onto cc->migratepages.  The
  * free scanner starts at the top and takes free pages out of the buddy
  * lists of movable pageblocks onto cc->freepages.  migrate_pages() then
  * moves each isolated page into one of the free ones (compaction_alloc()),
@@ -452,13 +452,24 @@ static unsigned long isolate_migratepages_block(struct compact_control *cc,
 			continue;
 		}
 
-		/* Large folios: not movable until LRU folios exist. */
+		/*
+		 * Large folios: global compaction leaves pageblock-sized ones
+		 * alone (moving them fragments as much as it frees), targeted
+		 * compaction anything not smaller than its target -- a free
+		 * block that big would have ended compaction already
+		 * (kernel: skip_isolation_on_order()).
+		 */
 		if (PageCompound(page)) {
 			unsigned int order = compound_order(compound_head(page));
 
-			if (PageHead(page) && order && order <= MAX_PAGE_ORDER)
+			if (!PageHead(page) || !order || order > MAX_PAGE_ORDER)
+				goto isolate_fail;
+			if (is_via_compact_memory(cc->order) ? order >= pageblock_order :
+			    (int)order >= cc->order) {
 				low_pfn += (1UL << order) - 1;
-			goto isolate_fail;
+				nr_scanned += (1UL << order) - 1;
+				goto isolate_fail;
+			}
 		}
 
 		/*
@@ -474,8 +485,45 @@ static unsigned long isolate_migratepages_block(struct compact_control *cc,
 			}
 			goto isolate_fail;
 		}
-		/* LRU folios arrive with process memory. */
-		goto isolate_fail;
+
+		/* An LRU folio: take a speculative reference, then check again. */
+		{
+			struct folio *folio = folio_get_nontail_page(page);
+			long nr;
+
+			if (!folio)
+				goto isolate_fail;
+			/* Freed and reused before our reference: not LRU any more. */
+			if (!folio_test_lru(folio) || PageTail(page)) {
+				folio_put(folio);
+				goto isolate_fail;
+			}
+			/*
+			 * A pinned anonymous folio (more references than
+			 * mappings) cannot be migrated: don't isolate it.
+			 */
+			if (!folio_mapping(folio) &&
+			    folio_ref_count(folio) - 1 > folio_expected_ref_count(folio)) {
+				folio_put(folio);
+				goto isolate_fail;
+			}
+			if (!__folio_isolate_lru_ref(folio)) {
+				folio_put(folio);
+				goto isolate_fail;
+			}
+			nr = folio_nr_pages(folio);
+			mod_node_page_state(folio_pgdat(folio),
+					    NR_ISOLATED_ANON + folio_is_file_lru(folio), nr);
+			list_add(&folio->lru, &cc->migratepages);
+			cc->nr_migratepages += (unsigned int)nr;
+			nr_isolated += (unsigned long)nr;
+			low_pfn += (unsigned long)nr - 1;
+			if (cc->nr_migratepages >= COMPACT_CLUSTER_MAX && !cc->finish_pageblock) {
+				low_pfn++;
+				break;
+			}
+			continue;
+		}
 
 isolate_success:
 		list_add(&page->lru, &cc->migratepages);

@@ -1,10 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The folio lock.  PG_locked is a bit lock in folio->flags; a waiter sets
- * PG_waiters and sleeps on a hashed wait queue (sim/wait.c) so that the
- * unlocker only pays for a wake-up when somebody is actually waiting.
+ * The folio lock and the page cache.
+ *
+ * PG_locked is a bit lock in folio->flags; a waiter sets PG_waiters and
+ * sleeps on a hashed wait queue (sim/wait.c) so that the unlocker only
+ * pays for a wake-up when somebody is actually waiting.
  */
+#include <errno.h>
+#include <stdlib.h>
+
 #include <pagemig/mm.h>
+#include <pagemig/vmstat.h>
+#include <pagemig/prandom.h>
 #include "internal.h"
 
 /**
@@ -29,4 +36,252 @@ void folio_unlock(struct folio *folio)
 {
 	VM_BUG_ON_FOLIO(!folio_test_locked(folio), folio);
 	clear_bit_unlock_wake(&folio->flags, PG_locked, PG_waiters);
+}
+
+/* ------------------------------------------------------------------ */
+/* The page cache */
+
+/*
+ * Each file's page cache is an RCU-protected lock-free hash table from
+ * liburcu (rculfhash), mapping a page index to a node that points at the
+ * folio.  Lookups take no lock: under rcu_read_lock() they find the node,
+ * load its folio and take a reference only if the count is not zero
+ * (folio_try_get()), then check the node still points at that folio --
+ * migration freezes the old folio's count at zero while it swaps the node
+ * over to the new one, so a lookup either gets the old folio before the
+ * freeze, or retries and gets the new one (kernel: filemap_get_entry()).
+ * Insertions and replacements are serialised by mapping->i_pages_lock.
+ * kernel: an xarray; here the node is never freed while the file is in
+ * use -- only replaced in place -- so readers never touch freed memory.
+ */
+#include <urcu-bp.h>
+#include <urcu/rculfhash.h>
+
+struct pagecache_node {
+	struct cds_lfht_node node;
+	pgoff_t index;
+	struct folio *folio;		/* READ_ONCE; changed under i_pages_lock */
+	struct rcu_head rcu;
+};
+
+static unsigned long index_hash(pgoff_t index)
+{
+	uint64_t x = index;
+
+	return (unsigned long)pagemig_splitmix64(&x);
+}
+
+static int index_match(struct cds_lfht_node *node, const void *key)
+{
+	return container_of(node, struct pagecache_node, node)->index ==
+	       *(const pgoff_t *)key;
+}
+
+static struct pagecache_node *pagecache_lookup_node(struct address_space *mapping,
+						    pgoff_t index)
+{
+	struct cds_lfht_iter iter;
+	struct cds_lfht_node *node;
+
+	cds_lfht_lookup(mapping->i_pages, index_hash(index), index_match, &index, &iter);
+	node = cds_lfht_iter_get_node(&iter);
+	return node ? container_of(node, struct pagecache_node, node) : NULL;
+}
+
+/**
+ * mapping_init - an empty page cache
+ * @mapping: the address_space to set up
+ * @host: its file
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int mapping_init(struct address_space *mapping, struct file *host)
+{
+	mapping->host = host;
+	mapping->i_pages = cds_lfht_new(64, 64, 0, CDS_LFHT_AUTO_RESIZE, NULL);
+	if (!mapping->i_pages)
+		return -ENOMEM;
+	spin_lock_init_named(&mapping->i_pages_lock, "mapping->i_pages_lock", LOCK_RANK_LRU);
+	init_rwsem_named(&mapping->i_mmap_rwsem, "mapping->i_mmap_rwsem", LOCK_RANK_ANON_VMA);
+	INIT_LIST_HEAD(&mapping->i_mmap);
+	atomic_long_set(&mapping->nrpages, 0);
+	return 0;
+}
+
+/**
+ * filemap_get_folio - the folio at @index, with a reference
+ * @mapping: the page cache
+ * @index: the page index
+ *
+ * Context: any; takes no lock.
+ * Return: the folio, or NULL if the index is not cached.
+ */
+struct folio *filemap_get_folio(struct address_space *mapping, pgoff_t index)
+{
+	struct pagecache_node *pcn;
+	struct folio *folio = NULL;
+
+	rcu_read_lock();
+repeat:
+	pcn = pagecache_lookup_node(mapping, index);
+	if (pcn) {
+		folio = smp_load_acquire(&pcn->folio);
+		if (folio && !folio_try_get(folio))
+			goto repeat;	/* frozen by migration: look again */
+		if (folio && unlikely(folio != READ_ONCE(pcn->folio))) {
+			folio_put(folio);
+			goto repeat;
+		}
+	}
+	rcu_read_unlock();
+	return folio;
+}
+
+/**
+ * filemap_add_folio - insert a new folio into the page cache
+ * @mapping: the page cache
+ * @folio: a locked-or-private new folio the caller holds a reference on
+ * @index: where
+ *
+ * The cache takes its own references (one per page).
+ *
+ * Return: 0, -EEXIST if another folio got there first, -ENOMEM.
+ */
+int filemap_add_folio(struct address_space *mapping, struct folio *folio, pgoff_t index)
+{
+	struct pagecache_node *pcn = calloc(1, sizeof(*pcn));
+	struct cds_lfht_node *ret;
+	long nr = folio_nr_pages(folio);
+
+	if (!pcn)
+		return -ENOMEM;
+	pcn->index = index;
+	pcn->folio = folio;
+	cds_lfht_node_init(&pcn->node);
+
+	WRITE_ONCE(folio->mapping, mapping);
+	WRITE_ONCE(folio->index, index);
+	atomic_add((int)nr, &folio->_refcount);
+
+	spin_lock(&mapping->i_pages_lock);
+	rcu_read_lock();
+	ret = cds_lfht_add_unique(mapping->i_pages, index_hash(index), index_match,
+				  &index, &pcn->node);
+	rcu_read_unlock();
+	if (ret != &pcn->node) {
+		spin_unlock(&mapping->i_pages_lock);
+		atomic_sub((int)nr, &folio->_refcount);
+		WRITE_ONCE(folio->mapping, NULL);
+		free(pcn);
+		return -EEXIST;
+	}
+	atomic_long_add(nr, &mapping->nrpages);
+	mod_node_page_state(folio_pgdat(folio), NR_FILE_PAGES, nr);
+	spin_unlock(&mapping->i_pages_lock);
+	return 0;
+}
+
+/**
+ * filemap_replace_folio - migration: point @index at @dst instead of @src
+ * @mapping: the page cache
+ * @src: the cached folio; its refcount must be exactly @expected
+ * @dst: the replacement, which gets the cache's references
+ * @expected: the references @src must have (cache + mappings + isolation)
+ *
+ * Return: 0, or -EAGAIN if someone else holds a reference right now.
+ */
+int filemap_replace_folio(struct address_space *mapping, struct folio *src,
+			  struct folio *dst, int expected)
+{
+	long nr = folio_nr_pages(src);
+	struct pagecache_node *pcn;
+
+	spin_lock(&mapping->i_pages_lock);
+	rcu_read_lock();
+	pcn = pagecache_lookup_node(mapping, src->index);
+	rcu_read_unlock();
+	if (!pcn || READ_ONCE(pcn->folio) != src) {
+		spin_unlock(&mapping->i_pages_lock);
+		return -EAGAIN;
+	}
+	/* Freeze: lookups that race see zero and retry. */
+	if (atomic_cmpxchg(&src->_refcount, expected, 0) != expected) {
+		spin_unlock(&mapping->i_pages_lock);
+		return -EAGAIN;
+	}
+	WRITE_ONCE(dst->index, src->index);
+	WRITE_ONCE(dst->mapping, mapping);
+	atomic_add((int)nr, &dst->_refcount);
+	if (folio_test_dirty(src))
+		folio_set_dirty(dst);
+	smp_store_release(&pcn->folio, dst);
+	/* Unfreeze, minus the cache's references that moved to dst. */
+	atomic_set(&src->_refcount, expected - (int)nr);
+	spin_unlock(&mapping->i_pages_lock);
+	return 0;
+}
+
+static void pagecache_node_free(struct rcu_head *head)
+{
+	free(container_of(head, struct pagecache_node, rcu));
+}
+
+/**
+ * filemap_remove_folio - take a folio out of the page cache
+ * @mapping: the page cache
+ * @folio: a cached folio; nothing may map it
+ *
+ * Drops the cache's references.
+ */
+void filemap_remove_folio(struct address_space *mapping, struct folio *folio)
+{
+	long nr = folio_nr_pages(folio);
+	struct pagecache_node *pcn;
+
+	spin_lock(&mapping->i_pages_lock);
+	rcu_read_lock();
+	pcn = pagecache_lookup_node(mapping, folio->index);
+	if (pcn && READ_ONCE(pcn->folio) == folio)
+		cds_lfht_del(mapping->i_pages, &pcn->node);
+	else
+		pcn = NULL;
+	rcu_read_unlock();
+	if (pcn) {
+		atomic_long_sub(nr, &mapping->nrpages);
+		mod_node_page_state(folio_pgdat(folio), NR_FILE_PAGES, -nr);
+	}
+	spin_unlock(&mapping->i_pages_lock);
+	if (!pcn)
+		return;
+	call_rcu(&pcn->rcu, pagecache_node_free);
+	WRITE_ONCE(folio->mapping, NULL);
+	while (nr--)
+		folio_put(folio);
+}
+
+/**
+ * mapping_destroy - drop every cached folio and the table
+ * @mapping: a page cache nobody maps or looks up any more
+ */
+void mapping_destroy(struct address_space *mapping)
+{
+	struct cds_lfht_iter iter;
+	struct cds_lfht_node *node;
+
+	for (;;) {
+		struct folio *folio = NULL;
+
+		rcu_read_lock();
+		cds_lfht_first(mapping->i_pages, &iter);
+		node = cds_lfht_iter_get_node(&iter);
+		if (node)
+			folio = READ_ONCE(container_of(node, struct pagecache_node, node)->folio);
+		rcu_read_unlock();
+		if (!node)
+			break;
+		filemap_remove_folio(mapping, folio);
+	}
+	rcu_barrier();
+	cds_lfht_destroy(mapping->i_pages, NULL);
+	mapping->i_pages = NULL;
 }

@@ -177,6 +177,62 @@ void folio_putback_lru(struct folio *folio);
 void __folio_clear_lru_on_free(struct folio *folio);
 void lruvec_init(struct lruvec *lruvec);
 
+/* ---- page cache (mm/filemap.c) ---- */
+
+int mapping_init(struct address_space *mapping, struct file *host);
+void mapping_destroy(struct address_space *mapping);
+struct folio *filemap_get_folio(struct address_space *mapping, pgoff_t index);
+int filemap_add_folio(struct address_space *mapping, struct folio *folio, pgoff_t index);
+int filemap_replace_folio(struct address_space *mapping, struct folio *src,
+			  struct folio *dst, int expected);
+void filemap_remove_folio(struct address_space *mapping, struct folio *folio);
+
+/* ---- processes (mm/mmap.c, mm/memory.c, mm/rmap.c, mm/gup.c) ---- */
+
+struct mm_struct *mm_alloc(void);
+void mmput(struct mm_struct *mm);
+int do_mmap(struct mm_struct *mm, unsigned long len, unsigned long vm_flags,
+	    struct file *file, pgoff_t pgoff, unsigned long *addrp);
+int do_munmap(struct mm_struct *mm, unsigned long addr);
+struct vm_area_struct *find_vma(struct mm_struct *mm, unsigned long addr);
+void get_anon_vma(struct anon_vma *anon_vma);
+void put_anon_vma(struct anon_vma *anon_vma);
+struct file *file_create(const char *name, unsigned long nr_pages, uint64_t seed, int fd);
+void file_put(struct file *file);
+void file_read_page(struct file *file, pgoff_t pgoff, void *buf);
+
+int pgd_alloc(struct mm_struct *mm);
+uint64_t *walk_to_entry(struct mm_struct *mm, unsigned long addr, bool pmd_level);
+int handle_mm_fault(struct vm_area_struct *vma, unsigned long addr, bool write);
+int access_process_vm(struct mm_struct *mm, unsigned long addr, void *buf,
+		      size_t len, bool write);
+void zap_page_range(struct mm_struct *mm, unsigned long start, unsigned long end);
+void free_pgtables(struct mm_struct *mm);
+void flush_tlb_folio(struct folio *folio);
+
+void folio_add_new_anon_rmap(struct folio *folio, struct vm_area_struct *vma,
+			     unsigned long address);
+void folio_add_rmap(struct folio *folio);
+void folio_remove_rmap(struct folio *folio);
+int folio_expected_ref_count(const struct folio *folio);
+struct address_space *folio_mapping(const struct folio *folio);
+void rmap_walk(struct folio *folio,
+	       bool (*rmap_one)(struct folio *folio, struct vm_area_struct *vma,
+				unsigned long address, void *arg),
+	       void *arg);
+void try_to_migrate(struct folio *folio);
+void remove_migration_ptes(struct folio *src, struct folio *dst);
+
+bool folio_maybe_dma_pinned(const struct folio *folio);
+void unpin_folio(struct folio *folio);
+long pin_user_pages(struct mm_struct *mm, unsigned long addr, unsigned long nr_pages,
+		    bool write, struct folio **folios);
+
+static inline bool folio_zonenum_movable(const struct folio *folio)
+{
+	return page_zonenum(&folio->page) == ZONE_MOVABLE;
+}
+
 /* ---- machine set-up (mm/mm_init.c) ---- */
 
 struct machine_layout {

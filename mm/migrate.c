@@ -16,7 +16,12 @@
  * set_movable_ops(); page->mapping is not used for them at all.  The core
  * still treats them as folios for the reference, the lock and the list
  * linkage -- each such spot is marked "not folios in the future", the
- * next step the series announced (see Documentation/movable_ops.md).
+ * next step the series announced.
+ *
+ * Folios (anonymous and page cache, on LRU lists) are unmapped through
+ * rmap into migration entries, copied, switched over in their mapping
+ * (page cache slot or anon_vma) once their reference count proves nobody
+ * else holds them, put on an LRU list and mapped again.
  *
  * PG_movable_ops_isolated belongs to the core: set here after a
  * successful isolate_page(), cleared after putback or a successful move.
@@ -100,14 +105,6 @@ static const struct movable_operations *page_movable_ops(struct page *page)
 
 /* ------------------------------------------------------------------ */
 /* Isolation and putback */
-
-/* A reference on @page unless it is a tail or free page (refcount 0). */
-static struct folio *folio_get_nontail_page(struct page *page)
-{
-	if (unlikely(!get_page_unless_zero(page)))
-		return NULL;
-	return (struct folio *)page;
-}
 
 /**
  * isolate_movable_ops_page - isolate a movable_ops page for migration
@@ -204,10 +201,8 @@ static void putback_movable_ops_page(struct page *page)
  * putback_movable_pages - return every page of a migration list
  * @l: the list; empty on return
  *
- * movable_ops pages go back to their owners.  A folio would go back to
- * its LRU list; folios cannot be isolated yet (LRU isolation arrives with
- * process memory), so one found here is reported and its isolation
- * reference dropped.
+ * movable_ops pages go back to their owners; folios go back to their LRU
+ * list, undoing the NR_ISOLATED_* accounting of their isolation.
  */
 void putback_movable_pages(struct list_head *l)
 {
@@ -215,12 +210,14 @@ void putback_movable_pages(struct list_head *l)
 
 	list_for_each_entry_safe(folio, folio2, l, lru) {
 		list_del(&folio->lru);
-		if (likely(page_has_movable_ops(&folio->page))) {
+		if (unlikely(page_has_movable_ops(&folio->page))) {
 			putback_movable_ops_page(&folio->page);
 			continue;
 		}
-		WARN_ON_ONCE(1);
-		folio_put(folio);
+		mod_node_page_state(folio_pgdat(folio),
+				    NR_ISOLATED_ANON + folio_is_file_lru(folio),
+				    -folio_nr_pages(folio));
+		folio_putback_lru(folio);
 	}
 }
 
@@ -230,16 +227,24 @@ void putback_movable_pages(struct list_head *l)
  * @list: the migration list
  *
  * movable_ops pages are isolated with ISOLATE_UNEVICTABLE and need no
- * NR_ISOLATED accounting.  Used by memory offlining and soft offline.
+ * NR_ISOLATED accounting; LRU folios are taken off their list and counted
+ * in NR_ISOLATED_ANON/FILE.  Used by memory offlining, soft offline and
+ * long-term pinning.
  *
  * Return: true if the folio is now on @list.
  */
 bool isolate_folio_to_list(struct folio *folio, struct list_head *list)
 {
-	if (!page_has_movable_ops(&folio->page))
-		return false;
-	if (!isolate_movable_ops_page(&folio->page, ISOLATE_UNEVICTABLE))
-		return false;
+	if (page_has_movable_ops(&folio->page)) {
+		if (!isolate_movable_ops_page(&folio->page, ISOLATE_UNEVICTABLE))
+			return false;
+	} else {
+		if (!folio_isolate_lru(folio))
+			return false;
+		mod_node_page_state(folio_pgdat(folio),
+				    NR_ISOLATED_ANON + folio_is_file_lru(folio),
+				    folio_nr_pages(folio));
+	}
 	list_add(&folio->lru, list);
 	return true;
 }
@@ -299,17 +304,21 @@ struct migrate_pages_stats {
 #define PAGE_WAS_MAPPED		BIT(0)
 #define PAGE_WAS_MLOCKED	BIT(1)
 
-static void __migrate_folio_record(struct folio *dst, int old_page_state)
+#define PAGE_OLD_STATES	(PAGE_WAS_MAPPED | PAGE_WAS_MLOCKED)
+
+static void __migrate_folio_record(struct folio *dst, int old_page_state,
+				   struct anon_vma *anon_vma)
 {
-	WRITE_ONCE(dst->private, (void *)(unsigned long)old_page_state);
+	WRITE_ONCE(dst->private, (void *)((unsigned long)anon_vma | (unsigned long)old_page_state));
 }
 
-static int __migrate_folio_extract(struct folio *dst)
+static int __migrate_folio_extract(struct folio *dst, struct anon_vma **anon_vmap)
 {
-	int state = (int)(unsigned long)READ_ONCE(dst->private);
+	unsigned long private = (unsigned long)READ_ONCE(dst->private);
 
+	*anon_vmap = (struct anon_vma *)(private & ~PAGE_OLD_STATES);
 	WRITE_ONCE(dst->private, NULL);
-	return state;
+	return (int)(private & PAGE_OLD_STATES);
 }
 
 /*
@@ -320,18 +329,28 @@ static int __migrate_folio_extract(struct folio *dst)
 static void migrate_folio_done(struct folio *src, enum migrate_reason reason)
 {
 	if (likely(!page_has_movable_ops(&src->page)) && reason != MR_DEMOTION)
-		mod_node_page_state(folio_pgdat(src), NR_ISOLATED_ANON,
+		mod_node_page_state(folio_pgdat(src),
+				    NR_ISOLATED_ANON + folio_is_file_lru(src),
 				    -folio_nr_pages(src));
 	if (reason != MR_MEMORY_FAILURE)
 		folio_put(src);
 }
 
-/* Undo the unmap phase for src; @ret gets it unless it is to be retried. */
-static void migrate_folio_undo_src(struct folio *src, bool locked,
+/*
+ * Undo the unmap phase for src: map it back where migration entries
+ * point at it, unlock, drop the anon_vma hold; @ret gets it unless it is
+ * to be retried.
+ */
+static void migrate_folio_undo_src(struct folio *src, bool page_was_mapped,
+				   struct anon_vma *anon_vma, bool locked,
 				   struct list_head *ret)
 {
+	if (page_was_mapped)
+		remove_migration_ptes(src, src);
 	if (locked)
 		folio_unlock(src);
+	if (anon_vma)
+		put_anon_vma(anon_vma);
 	if (ret)
 		list_move_tail(&src->lru, ret);
 }
@@ -348,6 +367,90 @@ static void migrate_folio_undo_dst(struct folio *dst, bool locked,
 		folio_put(dst);
 }
 
+/* ------------------------------------------------------------------ */
+/* Moving one folio */
+
+/*
+ * The point of no return for a folio: check that nobody but us holds a
+ * reference (page cache + page tables + our isolation reference), then
+ * hand the page cache slot -- or, for anonymous memory, the anon_vma
+ * and index -- over to @dst.  Fails with -EAGAIN while someone else holds
+ * a reference (a GUP pin, a concurrent lookup).
+ */
+static int folio_migrate_mapping(struct address_space *mapping,
+				 struct folio *dst, struct folio *src)
+{
+	int expected = folio_expected_ref_count(src) + 1;
+
+	if (!mapping) {
+		if (folio_ref_count(src) != expected)
+			return -EAGAIN;
+		WRITE_ONCE(dst->index, READ_ONCE(src->index));
+		WRITE_ONCE(dst->mapping, READ_ONCE(src->mapping));
+		if (folio_test_swapbacked(src))
+			__folio_set_swapbacked(dst);
+		return 0;
+	}
+	return filemap_replace_folio(mapping, src, dst, expected);
+}
+
+/* Carry the state flags over; src keeps none that describe its use. */
+static void folio_migrate_flags(struct folio *dst, struct folio *src)
+{
+	if (folio_test_referenced(src))
+		folio_set_referenced(dst);
+	if (folio_test_uptodate(src))
+		folio_mark_uptodate(dst);
+	if (folio_test_clear_active(src))
+		folio_set_active(dst);
+	else if (folio_test_clear_unevictable(src))
+		folio_set_unevictable(dst);
+	if (folio_test_workingset(src))
+		folio_set_workingset(dst);
+	if (folio_test_dirty(src))
+		folio_set_dirty(dst);
+	if (folio_test_young(src))
+		folio_set_young(dst);
+	if (folio_test_idle(src))
+		folio_set_idle(dst);
+}
+
+/*
+ * kernel: migrate_folio() for anonymous folios and most file systems.
+ * Copy first -- the copy can be redone if the mapping step says -EAGAIN
+ * -- then switch the mapping, then the flags.
+ */
+static int migrate_folio(struct address_space *mapping, struct folio *dst,
+			 struct folio *src, enum migrate_mode mode)
+{
+	int rc;
+
+	if (should_fail(FAULT_MIGRATE_MOVE))
+		return -EAGAIN;
+	memcpy(folio_address(dst), folio_address(src), folio_size(src));
+	rc = folio_migrate_mapping(mapping, dst, src);
+	if (rc)
+		return rc;
+	folio_migrate_flags(dst, src);
+	return 0;
+}
+
+/* Folios only: movable_ops pages take migrate_movable_ops_page(). */
+static int move_to_new_folio(struct folio *dst, struct folio *src,
+			     enum migrate_mode mode)
+{
+	struct address_space *mapping = folio_mapping(src);
+	int rc;
+
+	VM_BUG_ON_FOLIO(!folio_test_locked(src), src);
+	VM_BUG_ON_FOLIO(!folio_test_locked(dst), dst);
+	rc = migrate_folio(mapping, dst, src, mode);
+	/* A file folio is out of the page cache now; anon keeps its anon_vma. */
+	if (!rc && !folio_test_anon(src))
+		WRITE_ONCE(src->mapping, NULL);
+	return rc;
+}
+
 /*
  * Phase 1 for one page.  Returns 0 if src was freed under us (done),
  * MIGRATE_UNMAPPED if src and *dstp are locked and ready to move,
@@ -360,9 +463,10 @@ static int migrate_folio_unmap(new_folio_t get_new_folio,
 			       enum migrate_mode mode, enum migrate_reason reason,
 			       struct list_head *ret)
 {
-	struct folio *dst;
+	struct anon_vma *anon_vma = NULL;
 	bool locked = false, dst_locked = false;
-	int rc = -EAGAIN;
+	int old_page_state = 0, rc = -EAGAIN;
+	struct folio *dst;
 
 	if (folio_ref_count(src) == 1) {
 		/*
@@ -402,6 +506,18 @@ static int migrate_folio_unmap(new_folio_t get_new_folio,
 		folio_lock(src);
 	}
 	locked = true;
+	if (folio_test_mlocked(src))
+		old_page_state |= PAGE_WAS_MLOCKED;
+
+	/*
+	 * Hold the anon_vma: the process may exit while its folio is
+	 * unmapped, and remove_migration_ptes() still walks it.
+	 */
+	if (folio_test_anon(src) && !folio_test_ksm(src)) {
+		anon_vma = (struct anon_vma *)((unsigned long)READ_ONCE(src->mapping) -
+					       FOLIO_MAPPING_ANON);
+		get_anon_vma(anon_vma);
+	}
 
 	/*
 	 * The destination is fresh and nobody else should know it, but a
@@ -412,23 +528,28 @@ static int migrate_folio_unmap(new_folio_t get_new_folio,
 		goto out;
 	dst_locked = true;
 
-	if (likely(page_has_movable_ops(&src->page))) {
+	if (unlikely(page_has_movable_ops(&src->page))) {
 		/* Never mapped into page tables: nothing to unmap. */
-		__migrate_folio_record(dst, 0);
+		__migrate_folio_record(dst, old_page_state, anon_vma);
 		return MIGRATE_UNMAPPED;
 	}
 
-	/*
-	 * A folio: only LRU isolation puts folios on migration lists, and
-	 * LRU folios arrive with process memory.  Fail it permanently.
-	 */
-	WARN_ON_ONCE(1);
-	rc = -EBUSY;
+	if (folio_mapped(src)) {
+		/* Replace every mapping by a migration entry. */
+		try_to_migrate(src);
+		old_page_state |= PAGE_WAS_MAPPED;
+	}
+	if (!folio_mapped(src)) {
+		__migrate_folio_record(dst, old_page_state, anon_vma);
+		return MIGRATE_UNMAPPED;
+	}
+	/* A mapping survived (or came back): retry later. */
 out:
 	/* On -EAGAIN src stays on the from list for the next pass. */
 	if (rc == -EAGAIN)
 		ret = NULL;
-	migrate_folio_undo_src(src, locked, ret);
+	migrate_folio_undo_src(src, old_page_state & PAGE_WAS_MAPPED, anon_vma,
+			       locked, ret);
 	migrate_folio_undo_dst(dst, dst_locked, put_new_folio, private);
 	return rc;
 }
@@ -436,34 +557,45 @@ out:
 /*
  * Phase 2 for one unmapped pair.  0: src migrated (and released);
  * -EAGAIN: both stay ready for the next pass; other errors: src goes to
- * @ret, still isolated, and dst is released.
+ * @ret, still isolated (and mapped again), and dst is released.
  */
 static int migrate_folio_move(free_folio_t put_new_folio, unsigned long private,
 			      struct folio *src, struct folio *dst,
 			      enum migrate_mode mode, enum migrate_reason reason,
 			      struct list_head *ret)
 {
-	int old_page_state = __migrate_folio_extract(dst);
+	struct anon_vma *anon_vma;
+	int old_page_state = __migrate_folio_extract(dst, &anon_vma);
 	struct list_head *prev = dst->lru.prev;
 	int rc;
 
 	list_del(&dst->lru);
 
-	if (WARN_ON_ONCE(!page_has_movable_ops(&src->page))) {
-		rc = -EBUSY;
-		goto out;
+	if (unlikely(page_has_movable_ops(&src->page))) {
+		rc = migrate_movable_ops_page(&dst->page, &src->page, mode);
+		if (rc)
+			goto out;
+		goto out_unlock_both;
 	}
-	rc = migrate_movable_ops_page(&dst->page, &src->page, mode);
+
+	rc = move_to_new_folio(dst, src, mode);
 	if (rc)
 		goto out;
+	/* Back on an LRU list before anyone can map it. */
+	folio_add_lru(dst);
+	if (old_page_state & PAGE_WAS_MAPPED)
+		remove_migration_ptes(src, dst);
 
+out_unlock_both:
 	folio_unlock(dst);
 	/*
-	 * Drop the core's reference on dst: it survives only if the owner
-	 * took its own in migrate_page().
+	 * Drop the core's reference on dst: it survives on the owner's,
+	 * the page tables' and the page cache's references.
 	 */
 	folio_put(dst);
 	list_del(&src->lru);
+	if (anon_vma)
+		put_anon_vma(anon_vma);
 	folio_unlock(src);
 	migrate_folio_done(src, reason);
 	return 0;
@@ -471,10 +603,10 @@ static int migrate_folio_move(free_folio_t put_new_folio, unsigned long private,
 out:
 	if (rc == -EAGAIN) {
 		list_add(&dst->lru, prev);
-		__migrate_folio_record(dst, old_page_state);
+		__migrate_folio_record(dst, old_page_state, anon_vma);
 		return rc;
 	}
-	migrate_folio_undo_src(src, true, ret);
+	migrate_folio_undo_src(src, old_page_state & PAGE_WAS_MAPPED, anon_vma, true, ret);
 	migrate_folio_undo_dst(dst, true, put_new_folio, private);
 	return rc;
 }
@@ -585,8 +717,11 @@ out:
 	dst = list_first_entry(&dst_folios, struct folio, lru);
 	dst2 = list_next_entry(dst, lru);
 	list_for_each_entry_safe(folio, folio2, &unmap_folios, lru) {
-		__migrate_folio_extract(dst);
-		migrate_folio_undo_src(folio, true, ret_folios);
+		struct anon_vma *anon_vma;
+		int old_page_state = __migrate_folio_extract(dst, &anon_vma);
+
+		migrate_folio_undo_src(folio, old_page_state & PAGE_WAS_MAPPED,
+				       anon_vma, true, ret_folios);
 		list_del(&dst->lru);
 		migrate_folio_undo_dst(dst, true, put_new_folio, private);
 		dst = dst2;

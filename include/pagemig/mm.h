@@ -133,6 +133,14 @@ static __always_inline bool get_page_unless_zero(struct page *page)
 	return page_ref_add_unless(page, 1, 0);
 }
 
+/* A reference on @page unless it is a tail or free page (refcount 0). */
+static __always_inline struct folio *folio_get_nontail_page(struct page *page)
+{
+	if (unlikely(!get_page_unless_zero(page)))
+		return NULL;
+	return (struct folio *)page;
+}
+
 void folio_put(struct folio *folio);
 void put_page(struct page *page);
 

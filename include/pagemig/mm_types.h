@@ -14,6 +14,7 @@
 #include "../../lib/compiler.h"
 #include "../../lib/list.h"
 #include "../../lib/atomic.h"
+#include "spinlock.h"
 
 typedef unsigned long pgoff_t;
 
@@ -157,6 +158,71 @@ _Static_assert(offsetof(struct folio, _flags_2) == 2 * sizeof(struct page),
 	       "folio: second tail page misplaced");
 _Static_assert(sizeof(struct folio) == 3 * sizeof(struct page),
 	       "struct folio spans three struct pages");
+
+/* ------------------------------------------------------------------ */
+/* Address spaces: processes, VMAs, files */
+
+struct mm_struct;
+struct file;
+
+/*
+ * An anon_vma ties anonymous folios to the VMAs that may map them
+ * (kernel: through anon_vma_chain; here every VMA of an mm shares its mm's
+ * anon_vma, since pagemig has no fork).  An anon folio's mapping points
+ * here with FOLIO_MAPPING_ANON set; its index is the virtual page number.
+ */
+struct anon_vma {
+	struct rw_semaphore rwsem;	/* the vmas list, and rmap walks */
+	atomic_t refcount;		/* the mm, plus migration's hold */
+	struct list_head vmas;		/* vm_area_struct.anon_vma_node */
+};
+
+/* The page cache of one file (kernel: struct address_space). */
+struct address_space {
+	struct file *host;
+	struct cds_lfht *i_pages;	/* index -> folio, RCU lookups (liburcu) */
+	spinlock_t i_pages_lock;	/* changes to i_pages */
+	struct rw_semaphore i_mmap_rwsem; /* i_mmap */
+	struct list_head i_mmap;	/* VMAs mapping the file: vm_area_struct.shared */
+	atomic_long_t nrpages;
+};
+
+struct file {
+	char name[32];
+	unsigned long nr_pages;		/* size in pages */
+	uint64_t seed;			/* content generator, unless fd >= 0 */
+	int fd;				/* a real file to read content from */
+	atomic_t refcount;
+	struct address_space mapping;
+};
+
+#define VM_READ		0x00000001UL
+#define VM_WRITE	0x00000002UL
+#define VM_SHARED	0x00000008UL
+#define VM_HUGEPAGE	0x20000000UL	/* madvise(MADV_HUGEPAGE): THP allowed */
+
+struct vm_area_struct {
+	unsigned long vm_start, vm_end;	/* [start, end) */
+	unsigned long vm_flags;
+	pgoff_t vm_pgoff;		/* file offset of vm_start, in pages */
+	struct mm_struct *vm_mm;
+	struct file *vm_file;		/* NULL: anonymous */
+	struct anon_vma *anon_vma;
+	struct list_head vm_list;	/* mm->mmap: mmap_lock */
+	struct list_head shared;	/* file's i_mmap: i_mmap_rwsem */
+	struct list_head anon_vma_node;	/* anon_vma->vmas: its rwsem */
+};
+
+struct mm_struct {
+	unsigned long pgd;		/* PFN of the top-level page table */
+	struct rw_semaphore mmap_lock;	/* the VMA list */
+	spinlock_t page_table_lock;	/* every PTE and PMD of this mm */
+	struct list_head mmap;		/* VMAs, sorted by address */
+	struct anon_vma *anon_vma;
+	atomic_long_t rss_anon, rss_file, nr_ptes;
+	atomic_t refcount;
+	int id;
+};
 
 /* Folio mapping tag bits (patch 26 names; spec 3.3). */
 #define FOLIO_MAPPING_ANON	0x1

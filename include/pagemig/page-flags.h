@@ -79,8 +79,7 @@ _Static_assert(__NR_PAGEFLAGS <= NODES_PGSHIFT, "page flags overlap ids");
 #define PAGE_FLAGS_CHECK_AT_FREE					\
 	(BIT(PG_lru) | BIT(PG_locked) | BIT(PG_private) |		\
 	 BIT(PG_private_2) | BIT(PG_writeback) | BIT(PG_reserved) |	\
-	 BIT(PG_active) | BIT(PG_unevictable) | BIT(PG_mlocked) |	\
-	 BIT(PG_swapbacked))
+	 BIT(PG_active) | BIT(PG_unevictable) | BIT(PG_mlocked))
 #define PAGE_FLAGS_CHECK_AT_PREP	(PAGE_FLAGS_MASK & ~BIT(PG_hwpoison))
 
 static __always_inline bool PageTail(const struct page *page)

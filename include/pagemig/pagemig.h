@@ -208,6 +208,46 @@ struct pagemig_zram_stats {
 
 int pagemig_zram_stats(int id, struct pagemig_zram_stats *st);
 
+/* ---- processes and files (facade/process.c) ---- */
+
+#define PAGEMIG_MAX_PROCS	64
+#define PAGEMIG_MAX_FILES	64
+#define PAGEMIG_MAP_WRITE	0x1
+#define PAGEMIG_MAP_SHARED	0x2	/* file mappings: writes reach the page cache */
+#define PAGEMIG_MAP_THP		0x4	/* anonymous: PMD-sized folios where they fit */
+
+/* A new, empty process.  Its number, or -ENOSPC / -ENOMEM / -ENODEV. */
+int pagemig_process_create(void);
+/* Unmap everything, drop pins, free page tables.  0 or -ESRCH. */
+int pagemig_process_exit(int pid);
+/* Map @len bytes (page multiple) of anonymous memory; the address in *addr. */
+int pagemig_mmap_anon(int pid, uint64_t len, unsigned int flags, unsigned long *addr);
+/*
+ * A file of @size bytes whose contents come from @path (a real file; size
+ * 0 = its size) or, with @path NULL, from a generator seeded by @seed.
+ * Returns the file number or -errno.
+ */
+int pagemig_file_create(const char *name, uint64_t size, uint64_t seed, const char *path);
+int pagemig_mmap_file(int pid, int fid, uint64_t len, uint64_t offset,
+		      unsigned int flags, unsigned long *addr);
+/* Unmap the mapping that starts at @addr.  0, -EINVAL, -ESRCH. */
+int pagemig_munmap(int pid, unsigned long addr);
+/*
+ * Read or write process memory as the calling thread's CPU, through the
+ * page tables: faults pages in, waits for pages under migration.
+ * 0, -EFAULT (unmapped, or a write to a read-only mapping), -ENOMEM, -ESRCH.
+ */
+int pagemig_access(int pid, unsigned long addr, void *buf, size_t len, bool write);
+/* Long-term pin (FOLL_LONGTERM): pinned pages never migrate. */
+int pagemig_pin(int pid, unsigned long addr, unsigned long nr_pages, bool write);
+int pagemig_unpin_all(int pid);
+
+struct pagemig_process_stats {
+	unsigned long rss_anon, rss_file, nr_ptes, nr_vmas, nr_pinned;
+};
+
+int pagemig_process_stats(int pid, struct pagemig_process_stats *st);
+
 /* ---- fault injection ---- */
 
 unsigned int pagemig_fault_count(void);

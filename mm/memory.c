@@ -1,0 +1,552 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Page tables, page faults and CPU accesses to process memory.
+ *
+ * A process's memory is reached through a real four-level page table.  A
+ * CPU (a workload thread) reads a PTE without locks and accesses the frame
+ * it names; a missing entry is a page fault, handled under the mmap_lock
+ * for reading: anonymous memory gets a zeroed folio (a PMD-sized one where
+ * the VMA allows THP), file memory the page-cache folio, and a write to a
+ * private file mapping a private copy.  A migration entry makes the CPU
+ * wait for the folio lock (the migration) and retry.
+ *
+ * The TLB: a CPU that has looked up a translation may still be copying to
+ * or from the old frame when migration unmaps it.  Each CPU announces the
+ * frame it is accessing in its slot before re-checking the PTE, and
+ * flush_tlb_folio() waits until no slot names a frame of the folio -- the
+ * user-space stand-in for a TLB shootdown, with the same guarantee: after
+ * it, nobody touches the old frame.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <pagemig/mm.h>
+#include <pagemig/gfp.h>
+#include <pagemig/pgtable.h>
+#include <pagemig/vmstat.h>
+#include "internal.h"
+
+/* ---- page-table pages ---- */
+
+static struct page *pgtable_alloc(struct mm_struct *mm)
+{
+	struct page *page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+
+	if (!page)
+		return NULL;
+	__SetPageTable(page);
+	WRITE_ONCE(page->pt_mm, mm);
+	mod_node_page_state(page_pgdat(page), NR_PAGETABLE, 1);
+	atomic_long_inc(&mm->nr_ptes);
+	return page;
+}
+
+static void pgtable_free(struct mm_struct *mm, struct page *page)
+{
+	mod_node_page_state(page_pgdat(page), NR_PAGETABLE, -1);
+	atomic_long_dec(&mm->nr_ptes);
+	WRITE_ONCE(page->pt_mm, NULL);
+	__free_page(page);	/* the allocator clears PageTable */
+}
+
+/**
+ * pgd_alloc - the top-level table of a new mm
+ * @mm: the mm
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int pgd_alloc(struct mm_struct *mm)
+{
+	struct page *page = pgtable_alloc(mm);
+
+	if (!page)
+		return -ENOMEM;
+	mm->pgd = page_to_pfn(page);
+	return 0;
+}
+
+static uint64_t *pgd_table(struct mm_struct *mm)
+{
+	return page_address(pfn_to_page(mm->pgd));
+}
+
+/*
+ * Walk to the entry for @addr at PMD level (@pmd_level) or PTE level,
+ * allocating missing tables when @alloc.  Caller holds page_table_lock
+ * when @alloc (tables are only ever added under it).  NULL: not present
+ * (or no memory), or a huge PMD in the way of a PTE-level walk.
+ */
+static uint64_t *__walk(struct mm_struct *mm, unsigned long addr, bool pmd_level,
+			bool alloc)
+{
+	static const unsigned int shifts[] = { PGDIR_SHIFT, PUD_SHIFT, PMD_SHIFT, PAGE_SHIFT };
+	unsigned int levels = pmd_level ? 3 : 4, i;
+	uint64_t *table = pgd_table(mm);
+
+	for (i = 0; i < levels - 1; i++) {
+		uint64_t *entry = &table[pgtable_index(addr, shifts[i])];
+		uint64_t e = ptep_get(entry);
+
+		if (!e) {
+			struct page *page;
+
+			if (!alloc)
+				return NULL;
+			page = pgtable_alloc(mm);
+			if (!page)
+				return NULL;
+			e = pfn_pte(page_to_pfn(page), true);
+			ptep_get_and_set(entry, e);
+		}
+		if (!pte_present(e) || (e & _PAGE_PSE))
+			return NULL;	/* a huge or migrating PMD: no table below */
+		table = entry_table(e);
+	}
+	return &table[pgtable_index(addr, shifts[levels - 1])];
+}
+
+/**
+ * walk_to_entry - the PTE (or PMD, for @pmd_level) slot mapping @addr
+ * @mm: the mm
+ * @addr: the address
+ * @pmd_level: return the PMD slot
+ *
+ * Caller holds mm->page_table_lock, which keeps the tables in place.
+ * Return: the slot, or NULL if no table reaches it.
+ */
+uint64_t *walk_to_entry(struct mm_struct *mm, unsigned long addr, bool pmd_level)
+{
+	return __walk(mm, addr, pmd_level, false);
+}
+
+/* ---- the TLB stand-in ---- */
+
+#define MAX_ACCESSORS	128
+static unsigned long accessor_pfn[MAX_ACCESSORS];	/* pfn + 1 while accessing; 0 idle */
+static int nr_accessors;
+static __thread int accessor_slot = -1;
+
+static unsigned long *my_slot(void)
+{
+	if (accessor_slot < 0)
+		accessor_slot = __atomic_fetch_add(&nr_accessors, 1, __ATOMIC_RELAXED) %
+				MAX_ACCESSORS;
+	return &accessor_pfn[accessor_slot];
+}
+
+/**
+ * flush_tlb_folio - wait until no CPU accesses @folio through an old mapping
+ * @folio: a folio whose mappings were just replaced
+ */
+void flush_tlb_folio(struct folio *folio)
+{
+	unsigned long start = folio_pfn(folio) + 1, end = start + folio_nr_pages(folio);
+	int i, n = min(__atomic_load_n(&nr_accessors, __ATOMIC_SEQ_CST), MAX_ACCESSORS);
+
+	for (i = 0; i < n; i++) {
+		unsigned long v;
+
+		while ((v = __atomic_load_n(&accessor_pfn[i], __ATOMIC_SEQ_CST)) >= start &&
+		       v < end)
+			cond_resched();
+	}
+}
+
+/* ---- faults ---- */
+
+static void set_folio_anon_lru(struct folio *folio)
+{
+	__folio_set_swapbacked(folio);
+	folio_mark_uptodate(folio);
+	folio_add_lru(folio);
+}
+
+static bool vma_thp_allowed(struct vm_area_struct *vma, unsigned long addr)
+{
+	unsigned long haddr = addr & PMD_MASK;
+
+	return !vma->vm_file && (vma->vm_flags & VM_HUGEPAGE) &&
+	       haddr >= vma->vm_start && haddr + PMD_SIZE <= vma->vm_end;
+}
+
+/* Try a PMD-mapped THP; 0 mapped, -EAGAIN to fall back to small pages. */
+static int do_huge_anon_fault(struct vm_area_struct *vma, unsigned long addr)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	unsigned long haddr = addr & PMD_MASK;
+	struct folio *folio;
+	uint64_t *pmd;
+
+	folio = folio_alloc(GFP_TRANSHUGE | __GFP_ZERO | __GFP_NOWARN, HPAGE_PMD_ORDER);
+	if (!folio) {
+		count_vm_event(THP_FAULT_FALLBACK);
+		return -EAGAIN;
+	}
+	spin_lock(&mm->page_table_lock);
+	pmd = __walk(mm, haddr, true, true);
+	if (!pmd || ptep_get(pmd)) {
+		/* A table, a THP or a migration entry got there first. */
+		spin_unlock(&mm->page_table_lock);
+		folio_put(folio);
+		return -EAGAIN;
+	}
+	folio_add_new_anon_rmap(folio, vma, haddr);
+	set_folio_anon_lru(folio);
+	atomic_long_add(HPAGE_PMD_NR, &mm->rss_anon);
+	ptep_get_and_set(pmd, pfn_pte(folio_pfn(folio), vma->vm_flags & VM_WRITE) | _PAGE_PSE);
+	spin_unlock(&mm->page_table_lock);
+	count_vm_event(THP_FAULT_ALLOC);
+	return 0;
+}
+
+/* A private, writable copy of @src (a file folio or nothing) for @vma. */
+static struct folio *alloc_anon_folio(struct folio *src)
+{
+	struct folio *folio = folio_alloc(GFP_HIGHUSER_MOVABLE | (src ? 0 : __GFP_ZERO), 0);
+
+	if (folio && src)
+		memcpy(folio_address(folio), folio_address(src), PAGE_SIZE);
+	return folio;
+}
+
+/* The page-cache folio at @pgoff, read in on a miss. */
+static struct folio *filemap_fault_folio(struct file *file, pgoff_t pgoff)
+{
+	struct address_space *mapping = &file->mapping;
+	struct folio *folio;
+	int err;
+
+	for (;;) {
+		folio = filemap_get_folio(mapping, pgoff);
+		if (folio)
+			return folio;
+		folio = folio_alloc(GFP_HIGHUSER_MOVABLE, 0);
+		if (!folio)
+			return NULL;
+		file_read_page(file, pgoff, folio_address(folio));
+		folio_mark_uptodate(folio);
+		err = filemap_add_folio(mapping, folio, pgoff);
+		if (!err) {
+			folio_add_lru(folio);
+			return folio;	/* our allocation reference is the caller's */
+		}
+		folio_put(folio);
+		if (err != -EEXIST)
+			return NULL;
+	}
+}
+
+/* Sleep until the folio named by a migration entry is unlocked. */
+static void migration_entry_wait(uint64_t entry)
+{
+	struct page *page = pfn_to_page(pte_pfn(entry));
+	struct folio *folio;
+
+	if (!get_page_unless_zero(page))
+		return;		/* already gone: just retry */
+	folio = (struct folio *)page;
+	wait_on_bit(&folio->flags, PG_locked, PG_waiters);
+	folio_put(folio);
+}
+
+/**
+ * handle_mm_fault - make @addr accessible in @vma
+ * @vma: the VMA containing @addr
+ * @addr: the faulting address
+ * @write: a write access
+ *
+ * Context: mmap_lock held for reading.
+ * Return: 0 (retry the access), -ENOMEM, -EFAULT (write to a read-only VMA).
+ */
+int handle_mm_fault(struct vm_area_struct *vma, unsigned long addr, bool write)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	struct folio *folio = NULL, *filefolio = NULL;
+	bool anon, writable;
+	uint64_t *pte, old;
+	pgoff_t pgoff;
+
+	if (write && !(vma->vm_flags & VM_WRITE))
+		return -EFAULT;
+	count_vm_event(PGFAULT);
+
+	if (vma_thp_allowed(vma, addr)) {
+		spin_lock(&mm->page_table_lock);
+		pte = __walk(mm, addr & PMD_MASK, true, true);
+		old = pte ? ptep_get(pte) : 0;
+		spin_unlock(&mm->page_table_lock);
+		if (is_migration_entry(old)) {
+			migration_entry_wait(old);
+			return 0;
+		}
+		if (pte && !old && !do_huge_anon_fault(vma, addr))
+			return 0;
+		if (pmd_trans_huge(old))
+			return 0;	/* mapped meanwhile */
+	}
+
+	spin_lock(&mm->page_table_lock);
+	pte = __walk(mm, addr, false, true);
+	old = pte ? ptep_get(pte) : 0;
+	spin_unlock(&mm->page_table_lock);
+	if (!pte) {
+		/* A huge or migrating PMD covers it. */
+		uint64_t *pmd;
+
+		spin_lock(&mm->page_table_lock);
+		pmd = __walk(mm, addr & PMD_MASK, true, false);
+		old = pmd ? ptep_get(pmd) : 0;
+		spin_unlock(&mm->page_table_lock);
+		if (is_migration_entry(old))
+			migration_entry_wait(old);
+		return pmd ? 0 : -ENOMEM;
+	}
+	if (is_migration_entry(old)) {
+		migration_entry_wait(old);
+		return 0;
+	}
+	if (pte_present(old) && (!write || pte_write(old)))
+		return 0;	/* someone else fixed it */
+
+	anon = !vma->vm_file;
+	pgoff = vma->vm_pgoff + ((addr - vma->vm_start) >> PAGE_SHIFT);
+	if (anon) {
+		folio = alloc_anon_folio(NULL);
+	} else {
+		filefolio = filemap_fault_folio(vma->vm_file, pgoff);
+		if (!filefolio)
+			return -ENOMEM;
+		if (write && !(vma->vm_flags & VM_SHARED)) {
+			/* Copy on write: a private anonymous copy. */
+			folio = alloc_anon_folio(filefolio);
+			anon = true;
+		} else {
+			folio = filefolio;
+			filefolio = NULL;
+		}
+	}
+	if (!folio) {
+		if (filefolio)
+			folio_put(filefolio);
+		return -ENOMEM;
+	}
+	if (anon && !vma->anon_vma)
+		vma->anon_vma = mm->anon_vma;
+	writable = (vma->vm_flags & VM_WRITE) && (anon || (vma->vm_flags & VM_SHARED));
+
+	spin_lock(&mm->page_table_lock);
+	if (ptep_get(pte) != old) {
+		/* Raced with another fault or a migration: start over. */
+		spin_unlock(&mm->page_table_lock);
+		folio_put(folio);
+		if (filefolio)
+			folio_put(filefolio);
+		return 0;
+	}
+	if (pte_present(old)) {
+		/* A read-only file page replaced by the private copy. */
+		struct folio *oldfolio = pfn_folio(pte_pfn(old));
+
+		ptep_get_and_set(pte, 0);
+		flush_tlb_folio(oldfolio);
+		folio_remove_rmap(oldfolio);
+		atomic_long_dec(&mm->rss_file);
+		spin_unlock(&mm->page_table_lock);
+		folio_put(oldfolio);
+		spin_lock(&mm->page_table_lock);
+		if (ptep_get(pte)) {
+			spin_unlock(&mm->page_table_lock);
+			folio_put(folio);
+			if (filefolio)
+				folio_put(filefolio);
+			return 0;
+		}
+	}
+	if (anon) {
+		folio_add_new_anon_rmap(folio, vma, addr);
+		set_folio_anon_lru(folio);
+		atomic_long_inc(&mm->rss_anon);
+	} else {
+		folio_add_rmap(folio);
+		atomic_long_inc(&mm->rss_file);
+	}
+	ptep_get_and_set(pte, pfn_pte(folio_pfn(folio), writable) |
+			      (write ? _PAGE_DIRTY : 0));
+	spin_unlock(&mm->page_table_lock);
+	if (filefolio)
+		folio_put(filefolio);
+	return 0;
+}
+
+/* ---- CPU accesses ---- */
+
+/*
+ * Translate @addr for an access.  Returns the frame's address with our
+ * TLB slot announcing it, or NULL when the access must fault first.
+ */
+static char *tlb_lookup(struct mm_struct *mm, unsigned long addr, bool write)
+{
+	unsigned long *slot = my_slot();
+	uint64_t *pmd, *pte, e;
+	unsigned long pfn;
+
+	pmd = __walk(mm, addr, true, false);
+	if (!pmd)
+		return NULL;
+	e = ptep_get(pmd);
+	if (pmd_trans_huge(e)) {
+		pfn = pte_pfn(e) + ((addr & ~PMD_MASK) >> PAGE_SHIFT);
+		pte = pmd;
+	} else {
+		pte = __walk(mm, addr, false, false);
+		if (!pte)
+			return NULL;
+		e = ptep_get(pte);
+		if (!pte_present(e))
+			return NULL;
+		pfn = pte_pfn(e);
+	}
+	if (write && !pte_write(e))
+		return NULL;
+	/*
+	 * Announce, then re-check: either migration's flush sees our slot
+	 * and waits for us, or we see its new entry and retry.  Both are
+	 * sequentially consistent.
+	 */
+	__atomic_store_n(slot, pfn + 1, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(pte, __ATOMIC_SEQ_CST) != e) {
+		__atomic_store_n(slot, 0, __ATOMIC_SEQ_CST);
+		return NULL;
+	}
+	if (write && !(e & _PAGE_DIRTY))
+		__atomic_fetch_or(pte, _PAGE_DIRTY, __ATOMIC_RELAXED);
+	return page_address(pfn_to_page(pfn)) + (addr & ~PAGE_MASK);
+}
+
+static void tlb_done(void)
+{
+	__atomic_store_n(my_slot(), 0, __ATOMIC_SEQ_CST);
+}
+
+/**
+ * access_process_vm - read or write process memory as one of its CPUs
+ * @mm: the process
+ * @addr: the address
+ * @buf: what to write, or where to read to
+ * @len: bytes; may cross pages
+ * @write: write access
+ *
+ * Faults pages in as needed (taking mmap_lock for reading), waits for
+ * folios under migration, and never accesses a frame after migration has
+ * unmapped it.
+ *
+ * Return: 0, -EFAULT (no VMA, or a write to a read-only one), -ENOMEM.
+ */
+int access_process_vm(struct mm_struct *mm, unsigned long addr, void *buf,
+		      size_t len, bool write)
+{
+	char *p = buf;
+
+	while (len) {
+		size_t n = min(len, PAGE_SIZE - (addr & ~PAGE_MASK));
+		char *frame = tlb_lookup(mm, addr, write);
+
+		if (!frame) {
+			struct vm_area_struct *vma;
+			int ret;
+
+			down_read(&mm->mmap_lock);
+			vma = find_vma(mm, addr);
+			ret = vma ? handle_mm_fault(vma, addr, write) : -EFAULT;
+			up_read(&mm->mmap_lock);
+			if (ret)
+				return ret;
+			continue;
+		}
+		if (write)
+			memcpy(frame, p, n);
+		else
+			memcpy(p, frame, n);
+		tlb_done();
+		addr += n;
+		p += n;
+		len -= n;
+	}
+	return 0;
+}
+
+/* ---- unmapping ---- */
+
+static void zap_entry(struct mm_struct *mm, uint64_t *entry)
+{
+	uint64_t old = ptep_get_and_set(entry, 0);
+	struct folio *folio;
+
+	if (!pte_present(old))
+		return;		/* none, or a migration entry (already unmapped) */
+	folio = pfn_folio(pte_pfn(old));
+	flush_tlb_folio(folio);
+	folio_remove_rmap(folio);
+	if (folio_test_anon(folio))
+		atomic_long_sub(folio_nr_pages(folio), &mm->rss_anon);
+	else
+		atomic_long_sub(folio_nr_pages(folio), &mm->rss_file);
+	folio_put(folio);
+}
+
+/**
+ * zap_page_range - unmap [start, end) of @mm
+ * @mm: the mm
+ * @start: first address (page-aligned)
+ * @end: end address
+ *
+ * Context: mmap_lock held for writing (the range's VMA is going away).
+ */
+void zap_page_range(struct mm_struct *mm, unsigned long start, unsigned long end)
+{
+	unsigned long addr = start;
+
+	while (addr < end) {
+		uint64_t *pmd, *pte;
+
+		spin_lock(&mm->page_table_lock);
+		pmd = __walk(mm, addr, true, false);
+		if (pmd && (ptep_get(pmd) & (_PAGE_PSE | _PAGE_MIGRATION))) {
+			/* A whole THP (or one being migrated). */
+			zap_entry(mm, pmd);
+			spin_unlock(&mm->page_table_lock);
+			addr = (addr & PMD_MASK) + PMD_SIZE;
+			continue;
+		}
+		pte = pmd ? __walk(mm, addr, false, false) : NULL;
+		if (pte)
+			zap_entry(mm, pte);
+		spin_unlock(&mm->page_table_lock);
+		addr += PAGE_SIZE;
+	}
+}
+
+static void free_table(struct mm_struct *mm, uint64_t *table, int level)
+{
+	int i;
+
+	if (level < 3) {
+		for (i = 0; i < PTRS_PER_TABLE; i++) {
+			uint64_t e = table[i];
+
+			if (pte_present(e) && !(e & _PAGE_PSE))
+				free_table(mm, entry_table(e), level + 1);
+		}
+	}
+	pgtable_free(mm, virt_to_page(table));
+}
+
+/**
+ * free_pgtables - free every page table of @mm
+ * @mm: an mm with nothing mapped any more
+ */
+void free_pgtables(struct mm_struct *mm)
+{
+	free_table(mm, pgd_table(mm), 0);
+	mm->pgd = 0;
+}
