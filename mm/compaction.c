@@ -81,9 +81,12 @@ static inline bool is_via_compact_memory(int order)
  */
 void defer_compaction(struct zone *zone, int order)
 {
+	unsigned int shift = READ_ONCE(zone->compact_defer_shift);
+
+	/* kcompactd and direct compaction may defer the same zone at once. */
 	WRITE_ONCE(zone->compact_considered, 0);
-	if (READ_ONCE(zone->compact_defer_shift) < COMPACT_MAX_DEFER_SHIFT)
-		WRITE_ONCE(zone->compact_defer_shift, zone->compact_defer_shift + 1);
+	if (shift < COMPACT_MAX_DEFER_SHIFT)
+		WRITE_ONCE(zone->compact_defer_shift, shift + 1);
 	if (order < READ_ONCE(zone->compact_order_failed))
 		WRITE_ONCE(zone->compact_order_failed, order);
 }
