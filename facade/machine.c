@@ -43,6 +43,8 @@ static const struct machine_initcall {
 	{ "cmm",		cmm_probe,		cmm_remove },
 	{ "zram",		NULL,			zram_destroy_all },
 	{ "processes",		NULL,			processes_destroy_all },
+	/* Last, so it stops first: nothing compacts while drivers go away. */
+	{ "kcompactd",		kcompactd_init,		kcompactd_exit },
 };
 
 void pagemig_config_default(struct pagemig_config *cfg)

@@ -173,6 +173,26 @@ int pagemig_munmap(int pid, unsigned long addr)
 	return mm ? do_munmap(mm, addr) : -ESRCH;
 }
 
+int pagemig_madvise_dontneed(int pid, unsigned long addr, uint64_t len)
+{
+	struct mm_struct *mm = proc_get(pid);
+	struct vm_area_struct *vma;
+	int ret = -EINVAL;
+
+	if (!mm)
+		return -ESRCH;
+	if (addr % PAGE_SIZE || !len || len % PAGE_SIZE)
+		return -EINVAL;
+	down_read(&mm->mmap_lock);
+	vma = find_vma(mm, addr);
+	if (vma && addr + len <= vma->vm_end) {
+		zap_page_range(mm, addr, addr + (unsigned long)len);
+		ret = 0;
+	}
+	up_read(&mm->mmap_lock);
+	return ret;
+}
+
 int pagemig_access(int pid, unsigned long addr, void *buf, size_t len, bool write)
 {
 	struct mm_struct *mm = proc_get(pid);

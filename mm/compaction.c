@@ -62,6 +62,7 @@ struct compact_control {
 	bool direct_compaction;
 	bool whole_zone;
 	bool finish_pageblock;		/* scan the rest of the block even after isolating */
+	bool proactive_compaction;	/* kcompactd: stop at the low score watermark */
 };
 
 static inline bool is_via_compact_memory(int order)
@@ -698,6 +699,8 @@ static enum compact_result compaction_suit_allocation_order(struct zone *zone,
 	return COMPACT_CONTINUE;
 }
 
+static enum compact_result proactive_compact_finished(struct compact_control *cc);
+
 static enum compact_result compact_finished(struct compact_control *cc)
 {
 	unsigned int order;
@@ -709,6 +712,8 @@ static enum compact_result compact_finished(struct compact_control *cc)
 			WRITE_ONCE(cc->zone->compact_blockskip_flush, true);
 		return cc->whole_zone ? COMPACT_COMPLETE : COMPACT_PARTIAL_SKIPPED;
 	}
+	if (cc->proactive_compaction)
+		return proactive_compact_finished(cc);
 	if (is_via_compact_memory(cc->order))
 		return COMPACT_CONTINUE;
 	/*
@@ -1014,4 +1019,479 @@ int compaction_init(void)
 	if (IS_ENABLED(CONFIG_COMPACTION))
 		alloc_direct_compact_hook = alloc_pages_direct_compact;
 	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* kcompactd and proactive compaction */
+
+/*
+ * kcompactd is the node's background compactor: a kernel thread asleep
+ * on pgdat->kcompactd_wait.  Two things wake it.
+ *
+ * A failed allocation of order > 0 (wakeup_kcompactd() from the slow
+ * path) records the order and the highest zone it may use.  kcompactd
+ * then compacts each zone up to that one, in MIGRATE_SYNC_LIGHT, until a
+ * free block of the order exists.  It skips zones that are deferred or
+ * where compaction cannot help, defers a zone it fails in -- the same
+ * state direct compaction reads -- and resets the deferral on success.
+ *
+ * Every HPAGE_FRAG_CHECK_INTERVAL_MSEC it also reads the node's
+ * fragmentation score.  Above the high watermark that
+ * vm.compaction_proactiveness sets, it compacts whole zones until each
+ * zone's score falls to the low watermark (proactive compaction).  A
+ * pass that does not lower the node's score waits 64 intervals before
+ * the next check.
+ *
+ * The score of a zone is the percentage of its free memory that is not
+ * in free blocks of huge-page order.  The node's score weighs each zone
+ * by its share of the node's pages, so a small zone such as DMA32 can
+ * never push the node over a watermark on its own.
+ *
+ * kernel: also freezable, bound to the node's CPUs, psi-accounted, and
+ * holds off proactive work while kswapd runs (there is no kswapd here).
+ */
+
+/* kernel: COMPACTION_HPAGE_ORDER, the PMD order when THP is built. */
+#define COMPACTION_HPAGE_ORDER	HPAGE_PMD_ORDER
+
+/*
+ * With proactive compaction off, kcompactd sleeps until woken; wake-ups
+ * cannot be lost (see wait_event_timeout()), so this is only the length
+ * of one sleep before it looks again.
+ */
+#define KCOMPACTD_IDLE_MSEC	(60UL * 1000)
+
+/* vm.compaction_proactiveness, 0..100; every machine boots with 20. */
+unsigned int sysctl_compaction_proactiveness = 20;
+
+/*
+ * kernel: kthread_stop() wakes the thread.  Ours sets a flag and joins,
+ * so kcompactd_stop() raises this flag and wakes the queue first;
+ * otherwise teardown would wait out a sleep of up to 500 ms.  One node.
+ */
+static bool kcompactd_stopping;
+
+static bool kcompactd_should_stop(void)
+{
+	return kthread_should_stop() || READ_ONCE(kcompactd_stopping);
+}
+
+/**
+ * extfrag_for_order - how much of a zone's free memory is too fragmented
+ * @zone: the zone
+ * @order: the order of the block wanted
+ *
+ * Reads the free counts without the zone lock, as /proc/extfrag_index
+ * does; a concurrent allocation makes the answer approximate, never
+ * out of range.  kernel: mm/vmstat.c.
+ *
+ * Return: the percentage (0..100) of free pages that are not in free
+ * blocks of @order or larger; 0 when nothing is free.
+ */
+unsigned int extfrag_for_order(struct zone *zone, unsigned int order)
+{
+	unsigned long free_pages = 0, suitable_pages = 0;
+	unsigned int o;
+
+	if (WARN_ON_ONCE(order > MAX_PAGE_ORDER))
+		return 0;
+	for (o = 0; o < NR_PAGE_ORDERS; o++) {
+		unsigned long pages = READ_ONCE(zone->free_area[o].nr_free) << o;
+
+		free_pages += pages;
+		if (o >= order)
+			suitable_pages += pages;
+	}
+	if (!free_pages)
+		return 0;
+	return (unsigned int)((free_pages - suitable_pages) * 100 / free_pages);
+}
+
+/**
+ * fragmentation_score_zone - a zone's fragmentation score
+ * @zone: the zone
+ *
+ * Return: extfrag_for_order() for the huge-page order, 0..100.
+ */
+unsigned int fragmentation_score_zone(struct zone *zone)
+{
+	return extfrag_for_order(zone, COMPACTION_HPAGE_ORDER);
+}
+
+/* A zone's score scaled by its share of the node's pages. */
+static unsigned int fragmentation_score_zone_weighted(struct zone *zone)
+{
+	unsigned long score = zone->present_pages * fragmentation_score_zone(zone);
+
+	/* The +1 keeps an empty node from dividing by zero, as upstream. */
+	return (unsigned int)(score / (zone->zone_pgdat->node_present_pages + 1));
+}
+
+/**
+ * fragmentation_score_node - the node's fragmentation score
+ * @pgdat: the node
+ *
+ * Return: the sum of the zones' weighted scores, 0..99 (the divisor is
+ * one more than the node's pages, so even a single zone's 100 reads 99).
+ */
+unsigned int fragmentation_score_node(struct pglist_data *pgdat)
+{
+	unsigned int score = 0;
+	int z;
+
+	for (z = 0; z < MAX_NR_ZONES; z++) {
+		struct zone *zone = &pgdat->node_zones[z];
+
+		if (populated_zone(zone))
+			score += fragmentation_score_zone_weighted(zone);
+	}
+	return score;
+}
+
+/**
+ * fragmentation_score_wmark - the scores proactive compaction works between
+ * @low: true for the low watermark, where a pass stops; false for the
+ *       high one, above which a pass starts
+ *
+ * The low watermark is 100 - proactiveness; the high one lies above it
+ * by a leeway of 10, or half the low watermark when that is less, so
+ * that at proactiveness 100 both are 0 (6.17; older kernels used a
+ * fixed leeway of 10 and kept the low watermark at 5 or more).
+ *
+ * Return: the watermark, 0..100.
+ */
+unsigned int fragmentation_score_wmark(bool low)
+{
+	unsigned int wmark_low, leeway;
+
+	wmark_low = 100U - min(READ_ONCE(sysctl_compaction_proactiveness), 100U);
+	leeway = min(10U, wmark_low / 2);
+	return low ? wmark_low : min(wmark_low + leeway, 100U);
+}
+
+static bool should_proactive_compact_node(struct pglist_data *pgdat)
+{
+	if (!READ_ONCE(sysctl_compaction_proactiveness))
+		return false;
+	return fragmentation_score_node(pgdat) > fragmentation_score_wmark(false);
+}
+
+/*
+ * compact_finished() for a proactive pass: the scanners have not met, so
+ * go on while this zone is above the low watermark.  The zone's own
+ * score, unweighted: each zone is brought down on its own.
+ */
+static enum compact_result proactive_compact_finished(struct compact_control *cc)
+{
+	if (fragmentation_score_zone(cc->zone) > fragmentation_score_wmark(true))
+		return COMPACT_CONTINUE;
+	return COMPACT_SUCCESS;
+}
+
+static void count_kcompactd_scanned(const struct compact_control *cc)
+{
+	count_vm_events(KCOMPACTD_MIGRATE_SCANNED, (long)cc->total_migrate_scanned);
+	count_vm_events(KCOMPACTD_FREE_SCANNED, (long)cc->total_free_scanned);
+}
+
+/*
+ * One proactive pass: every populated zone, whole, skip hints ignored,
+ * each until its score reaches the low watermark or the scanners meet.
+ */
+static void proactive_compact_node(struct pglist_data *pgdat)
+{
+	int z;
+
+	for (z = 0; z < MAX_NR_ZONES; z++) {
+		struct zone *zone = &pgdat->node_zones[z];
+		struct compact_control cc;
+
+		if (!populated_zone(zone))
+			continue;
+		if (kcompactd_should_stop())
+			return;
+		memset(&cc, 0, sizeof(cc));
+		cc.zone = zone;
+		cc.order = -1;
+		cc.mode = MIGRATE_SYNC_LIGHT;
+		cc.gfp_mask = GFP_KERNEL;
+		cc.highest_zoneidx = z;
+		cc.ignore_skip_hint = true;
+		cc.whole_zone = true;
+		cc.proactive_compaction = true;
+		compact_zone(&cc);
+		count_kcompactd_scanned(&cc);
+	}
+}
+
+/* Can compaction make a block of the recorded order in some zone? */
+static bool kcompactd_node_suitable(struct pglist_data *pgdat)
+{
+	int highest_zoneidx = READ_ONCE(pgdat->kcompactd_highest_zoneidx);
+	int order = READ_ONCE(pgdat->kcompactd_max_order);
+	int z;
+
+	for (z = 0; z <= highest_zoneidx && z < MAX_NR_ZONES; z++) {
+		struct zone *zone = &pgdat->node_zones[z];
+
+		if (!populated_zone(zone))
+			continue;
+		if (compaction_suit_allocation_order(zone, (unsigned int)order,
+						     highest_zoneidx,
+						     ALLOC_WMARK_MIN) == COMPACT_CONTINUE)
+			return true;
+	}
+	return false;
+}
+
+static bool kcompactd_work_requested(struct pglist_data *pgdat)
+{
+	return READ_ONCE(pgdat->kcompactd_max_order) > 0 ||
+	       READ_ONCE(pgdat->proactive_compact_trigger) ||
+	       kcompactd_should_stop();
+}
+
+/* Compact toward the recorded order, zone by zone, with deferral. */
+static void kcompactd_do_work(struct pglist_data *pgdat)
+{
+	int order = READ_ONCE(pgdat->kcompactd_max_order);
+	int highest_zoneidx = READ_ONCE(pgdat->kcompactd_highest_zoneidx);
+	int z;
+
+	count_vm_event(KCOMPACTD_WAKE);
+	for (z = 0; z <= highest_zoneidx && z < MAX_NR_ZONES; z++) {
+		struct zone *zone = &pgdat->node_zones[z];
+		struct compact_control cc;
+		enum compact_result status;
+
+		if (!populated_zone(zone))
+			continue;
+		if (order <= 0 || compaction_deferred(zone, order))
+			continue;
+		/* A block is free already, or compaction cannot make one. */
+		if (compaction_suit_allocation_order(zone, (unsigned int)order, z,
+						     ALLOC_WMARK_MIN) != COMPACT_CONTINUE)
+			continue;
+		if (kcompactd_should_stop())
+			return;
+
+		memset(&cc, 0, sizeof(cc));
+		cc.zone = zone;
+		cc.order = order;
+		cc.mode = MIGRATE_SYNC_LIGHT;
+		cc.gfp_mask = GFP_KERNEL;
+		cc.alloc_flags = ALLOC_WMARK_MIN;
+		cc.highest_zoneidx = highest_zoneidx;
+		status = compact_zone(&cc);
+		if (status == COMPACT_SUCCESS) {
+			compaction_defer_reset(zone, order, false);
+		} else if (status == COMPACT_PARTIAL_SKIPPED ||
+			   status == COMPACT_COMPLETE) {
+			/*
+			 * Pages freed on other CPUs' lists may be what would
+			 * have merged; flush them before backing off.  The
+			 * deferral rate-limits this, as for sync direct
+			 * compaction.
+			 */
+			drain_all_pages(zone);
+			defer_compaction(zone, order);
+		}
+		count_kcompactd_scanned(&cc);
+	}
+
+	/*
+	 * Done until the next wake-up, but keep a request that arrived
+	 * meanwhile if it wants a larger order or a lower zone.  The
+	 * read-then-write races with wakeup_kcompactd(); losing a request
+	 * delays it to the next failed allocation, as upstream.
+	 */
+	if (READ_ONCE(pgdat->kcompactd_max_order) <= order)
+		WRITE_ONCE(pgdat->kcompactd_max_order, 0);
+	if (READ_ONCE(pgdat->kcompactd_highest_zoneidx) >= highest_zoneidx)
+		WRITE_ONCE(pgdat->kcompactd_highest_zoneidx, pgdat->nr_zones - 1);
+}
+
+/**
+ * wakeup_kcompactd - ask the node's kcompactd for a free block of @order
+ * @pgdat: the node
+ * @order: the order an allocation failed at; 0 is ignored
+ * @highest_zoneidx: the highest zone that allocation may use
+ *
+ * Records the largest order and the lowest zone limit asked for since
+ * kcompactd last ran, and wakes it if some zone up to that limit could
+ * be compacted toward the order.  A request that finds no suitable zone
+ * stays recorded and is looked at when kcompactd next wakes.
+ *
+ * kernel: skips the suitability walk while kcompactd is awake
+ * (wq_has_sleeper()); our wait queue does not count sleepers.
+ *
+ * Context: any thread, no locks needed; called from the allocator.
+ */
+void wakeup_kcompactd(struct pglist_data *pgdat, int order, int highest_zoneidx)
+{
+	if (order <= 0)
+		return;
+	if (READ_ONCE(pgdat->kcompactd_max_order) < order)
+		WRITE_ONCE(pgdat->kcompactd_max_order, order);
+	if (READ_ONCE(pgdat->kcompactd_highest_zoneidx) > highest_zoneidx)
+		WRITE_ONCE(pgdat->kcompactd_highest_zoneidx, highest_zoneidx);
+
+	if (!READ_ONCE(pgdat->kcompactd))
+		return;
+	if (!kcompactd_node_suitable(pgdat))
+		return;
+	wake_up(&pgdat->kcompactd_wait);
+}
+
+/* The daemon's body. */
+static int kcompactd(void *data)
+{
+	struct pglist_data *pgdat = data;
+	unsigned long timeout = HPAGE_FRAG_CHECK_INTERVAL_MSEC;
+
+	while (!kcompactd_should_stop()) {
+		bool requested;
+
+		if (!READ_ONCE(sysctl_compaction_proactiveness))
+			timeout = KCOMPACTD_IDLE_MSEC;
+		requested = wait_event_timeout(pgdat->kcompactd_wait,
+					       kcompactd_work_requested(pgdat),
+					       timeout);
+		if (kcompactd_should_stop())
+			break;
+		if (requested && !READ_ONCE(pgdat->proactive_compact_trigger)) {
+			kcompactd_do_work(pgdat);
+			/* The zones changed: a proactive back-off is stale. */
+			timeout = HPAGE_FRAG_CHECK_INTERVAL_MSEC;
+			continue;
+		}
+
+		/* Timed out, or the knob was written: the proactive check. */
+		timeout = HPAGE_FRAG_CHECK_INTERVAL_MSEC;
+		if (should_proactive_compact_node(pgdat)) {
+			unsigned int prev_score, score;
+
+			prev_score = fragmentation_score_node(pgdat);
+			proactive_compact_node(pgdat);
+			score = fragmentation_score_node(pgdat);
+			/* No progress: something pins the fragmentation. */
+			if (score >= prev_score)
+				timeout = HPAGE_FRAG_CHECK_INTERVAL_MSEC <<
+					  COMPACT_MAX_DEFER_SHIFT;
+		}
+		if (READ_ONCE(pgdat->proactive_compact_trigger))
+			WRITE_ONCE(pgdat->proactive_compact_trigger, false);
+	}
+	return 0;
+}
+
+/**
+ * kcompactd_run - start node @nid's kcompactd
+ * @nid: the node (0)
+ *
+ * A no-op if it runs already.  The thread runs as the machine's last
+ * CPU, so its frees land on another CPU's lists than the boot thread's.
+ *
+ * Context: the machine exists and kcompactd_init() has run; not
+ * concurrently with kcompactd_stop().
+ * Return: 0, or -ENOMEM if the thread could not be created.
+ */
+int kcompactd_run(int nid)
+{
+	struct pglist_data *pgdat = NODE_DATA(nid);
+	struct task_struct *task;
+
+	if (pgdat->kcompactd)
+		return 0;
+	WRITE_ONCE(kcompactd_stopping, false);
+	WRITE_ONCE(pgdat->kcompactd_max_order, 0);
+	WRITE_ONCE(pgdat->kcompactd_highest_zoneidx, pgdat->nr_zones - 1);
+	WRITE_ONCE(pgdat->proactive_compact_trigger, false);
+	task = kthread_run_on_cpu(kcompactd, pgdat, (int)nr_cpu_ids - 1,
+				  "kcompactd0");
+	if (!task) {
+		pr_err("kcompactd: cannot start the thread for node %d\n", nid);
+		return -ENOMEM;
+	}
+	WRITE_ONCE(pgdat->kcompactd, task);
+	return 0;
+}
+
+/**
+ * kcompactd_stop - stop node @nid's kcompactd and wait for it
+ * @nid: the node (0)
+ *
+ * Returns once the thread has exited; a compaction pass under way runs
+ * to the end of its zone first.  A no-op if it is not running.
+ *
+ * Context: not from kcompactd itself; not concurrently with
+ * kcompactd_run().
+ */
+void kcompactd_stop(int nid)
+{
+	struct pglist_data *pgdat = NODE_DATA(nid);
+	struct task_struct *task = pgdat->kcompactd;
+
+	if (!task)
+		return;
+	/* Pairs with the check in kcompactd_work_requested() after the wake. */
+	WRITE_ONCE(kcompactd_stopping, true);
+	wake_up(&pgdat->kcompactd_wait);
+	kthread_stop(task);
+	WRITE_ONCE(pgdat->kcompactd, NULL);
+}
+
+/**
+ * compaction_proactiveness_set - write vm.compaction_proactiveness
+ * @value: 0 (proactive compaction off) .. 100
+ *
+ * A non-zero value also asks kcompactd for a proactive check now rather
+ * than at its next interval, as the kernel's sysctl handler does.
+ *
+ * Return: 0, or -EINVAL for a value above 100.
+ */
+int compaction_proactiveness_set(unsigned int value)
+{
+	struct pglist_data *pgdat = NODE_DATA(0);
+
+	if (value > 100)
+		return -EINVAL;
+	WRITE_ONCE(sysctl_compaction_proactiveness, value);
+	if (value && READ_ONCE(pgdat->kcompactd) &&
+	    !READ_ONCE(pgdat->proactive_compact_trigger)) {
+		WRITE_ONCE(pgdat->proactive_compact_trigger, true);
+		wake_up(&pgdat->kcompactd_wait);
+	}
+	return 0;
+}
+
+/**
+ * kcompactd_init - boot-time set-up: the knob's default and the daemon
+ *
+ * Return: 0, or -ENOMEM if the thread could not be started.
+ */
+int kcompactd_init(void)
+{
+	struct pglist_data *pgdat = NODE_DATA(0);
+	int ret;
+
+	WRITE_ONCE(sysctl_compaction_proactiveness, 20);
+	init_waitqueue_head(&pgdat->kcompactd_wait);
+	ret = kcompactd_run(0);
+	if (ret)
+		destroy_waitqueue_head(&pgdat->kcompactd_wait);
+	return ret;
+}
+
+/**
+ * kcompactd_exit - stop the daemon at machine teardown
+ *
+ * Context: no allocation may run concurrently (the wait queue goes).
+ */
+void kcompactd_exit(void)
+{
+	struct pglist_data *pgdat = NODE_DATA(0);
+
+	kcompactd_stop(0);
+	destroy_waitqueue_head(&pgdat->kcompactd_wait);
 }

@@ -500,7 +500,8 @@ static void zap_entry(struct mm_struct *mm, uint64_t *entry)
  * @start: first address (page-aligned)
  * @end: end address
  *
- * Context: mmap_lock held for writing (the range's VMA is going away).
+ * Context: mmap_lock held (for writing when the VMA is going away, for
+ * reading for madvise(MADV_DONTNEED)).
  */
 void zap_page_range(struct mm_struct *mm, unsigned long start, unsigned long end)
 {

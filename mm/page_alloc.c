@@ -30,6 +30,7 @@
 #include <pagemig/mm.h>
 #include <pagemig/gfp.h>
 #include <pagemig/vmstat.h>
+#include <pagemig/compaction.h>
 #include "internal.h"
 
 __thread unsigned int current_pf_flags;
@@ -1237,6 +1238,15 @@ static struct page *__alloc_pages_slowpath(gfp_t gfp, unsigned int order,
 	page = get_page_from_freelist(gfp, order, alloc_flags, ac);
 	if (page)
 		return page;
+
+	/*
+	 * kernel: wake_all_kswapds() wakes kswapd, and kswapd wakes
+	 * kcompactd for the order once the node is balanced (at once when
+	 * the caller cannot reclaim directly).  There is no kswapd here, so
+	 * a failed high-order attempt that may wake it wakes kcompactd.
+	 */
+	if (order && (gfp & __GFP_KSWAPD_RECLAIM))
+		wakeup_kcompactd(NODE_DATA(0), (int)order, (int)ac->highest_zoneidx);
 
 	if (order && gfpflags_allow_blocking(gfp) && alloc_direct_compact_hook) {
 		page = alloc_direct_compact_hook(gfp, order, alloc_flags, ac);

@@ -49,6 +49,23 @@ bool compaction_deferred(struct zone *zone, int order);
 void compaction_defer_reset(struct zone *zone, int order, bool alloc_success);
 int compaction_init(void);
 
+/* kcompactd and proactive compaction (the end of mm/compaction.c) */
+#define HPAGE_FRAG_CHECK_INTERVAL_MSEC	500
+
+struct pglist_data;
+
+extern unsigned int sysctl_compaction_proactiveness;
+void wakeup_kcompactd(struct pglist_data *pgdat, int order, int highest_zoneidx);
+int kcompactd_run(int nid);
+void kcompactd_stop(int nid);
+int kcompactd_init(void);
+void kcompactd_exit(void);
+unsigned int extfrag_for_order(struct zone *zone, unsigned int order);
+unsigned int fragmentation_score_zone(struct zone *zone);
+unsigned int fragmentation_score_node(struct pglist_data *pgdat);
+unsigned int fragmentation_score_wmark(bool low);
+int compaction_proactiveness_set(unsigned int value);
+
 extern const char * const compact_result_names[];
 
 #endif /* _PAGEMIG_COMPACTION_H */

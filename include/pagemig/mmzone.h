@@ -19,6 +19,7 @@
 #include "pageblock-flags.h"
 #include "spinlock.h"
 #include "smp.h"
+#include "completion.h"
 #include "vmstat_items.h"
 
 #define PAGE_SHIFT		12
@@ -151,6 +152,18 @@ struct pglist_data {
 	unsigned long node_present_pages;
 	unsigned long node_spanned_pages;
 	unsigned long totalreserve_pages;
+
+	/*
+	 * kcompactd (mm/compaction.c).  The order and zone wanted are
+	 * written by any allocating thread and read by the daemon without a
+	 * lock, as in the kernel: READ_ONCE/WRITE_ONCE, a lost update only
+	 * delays work until the next wake-up.
+	 */
+	struct task_struct *kcompactd;	/* NULL when not running */
+	struct wait_queue_head kcompactd_wait;
+	int kcompactd_max_order;	/* largest order asked for; 0 = none */
+	int kcompactd_highest_zoneidx;	/* lowest "highest zone" asked for */
+	bool proactive_compact_trigger;	/* run a proactive pass now */
 	atomic_long_t vm_stat[NR_VM_NODE_STAT_ITEMS];
 };
 

@@ -233,6 +233,12 @@ int pagemig_mmap_file(int pid, int fid, uint64_t len, uint64_t offset,
 /* Unmap the mapping that starts at @addr.  0, -EINVAL, -ESRCH. */
 int pagemig_munmap(int pid, unsigned long addr);
 /*
+ * madvise(MADV_DONTNEED): drop the pages of [addr, addr + len) inside one
+ * mapping; the next access faults in zeroes (anon) or the file's page.
+ * A THP partly in the range is dropped whole.  0, -EINVAL, -ESRCH.
+ */
+int pagemig_madvise_dontneed(int pid, unsigned long addr, uint64_t len);
+/*
  * Read or write process memory as the calling thread's CPU, through the
  * page tables: faults pages in, waits for pages under migration.
  * 0, -EFAULT (unmapped, or a write to a read-only mapping), -ENOMEM, -ESRCH.
