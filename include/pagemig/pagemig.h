@@ -173,6 +173,33 @@ int pagemig_balloon_stats(int drv, struct pagemig_balloon_stats *st);
  */
 int pagemig_compact(int order);
 
+/*
+ * kcompactd and proactive compaction (facade/compaction.c;
+ * Documentation/compaction.md).  The knob is the kernel's
+ * /proc/sys/vm/compaction_proactiveness: 0 turns proactive compaction
+ * off; 1..100 make kcompactd compact in the background while the node's
+ * fragmentation score is above 100 - value + leeway, down to
+ * 100 - value.  Every machine boots with 20.  A non-zero write also asks
+ * kcompactd to check at once.  0, -EINVAL (above 100), -ENODEV.
+ */
+int pagemig_compaction_proactiveness_set(int value);
+/* The knob's value, or -ENODEV. */
+int pagemig_compaction_proactiveness_get(void);
+/*
+ * The fragmentation score: for @zone (0..2), the percentage of its free
+ * memory outside free order-9 blocks; for @zone -1, the node's score
+ * (each zone's weighted by its share of memory; 0..99).  The score, or
+ * -EINVAL (no such zone, or not populated), -ENODEV.
+ */
+int pagemig_fragmentation_score(int zone);
+/*
+ * Ask kcompactd for a free block of @order (1..10), as a failed
+ * allocation of that order does; it wakes only if some zone could be
+ * compacted toward it.  0, -EINVAL, -ESRCH (kcompactd not running),
+ * -ENODEV.
+ */
+int pagemig_kcompactd_wake(int order);
+
 /* ---- zram: compressed block devices on zsmalloc (facade/zram.c) ---- */
 
 #define PAGEMIG_MAX_ZRAM	8
