@@ -100,10 +100,19 @@ struct size_class {
  * write lock plus class lock (migration).
  */
 struct zspage {
+	/*
+	 * Set when the zspage is built: lookups read these bits with no
+	 * class lock (zs_obj_read_begin(), zs_free() before it takes one).
+	 */
 	unsigned int huge:1;
-	unsigned int fullness:4;
 	unsigned int class:CLASS_BITS + 1;
 	unsigned int magic:8;
+	/*
+	 * Changes under class->lock all the time, so it must not share a
+	 * word with the bits above: a bitfield store is a read-modify-write
+	 * of the whole word, a data race with those lock-free reads.
+	 */
+	unsigned int fullness;
 	unsigned int inuse;		/* allocated objects */
 	unsigned int freeobj;		/* first free object index */
 	struct zpdesc *first_zpdesc;
@@ -362,7 +371,9 @@ static void create_page_chain(struct size_class *class, struct zspage *zspage,
 		if (i == 0) {
 			WRITE_ONCE(zspage->first_zpdesc, zpdesc);
 			SetPagePrivate(zpdesc_page(zpdesc));
-			if (class->objs_per_zspage == 1 && class->pages_per_zspage == 1)
+			/* Once: migration rebuilds the chain under readers' feet. */
+			if (class->objs_per_zspage == 1 && class->pages_per_zspage == 1 &&
+			    !zspage->huge)
 				zspage->huge = 1;
 		} else {
 			WRITE_ONCE(prev->next, zpdesc);
