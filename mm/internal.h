@@ -221,6 +221,7 @@ void rmap_walk(struct folio *folio,
 				unsigned long address, void *arg),
 	       void *arg);
 void try_to_migrate(struct folio *folio);
+int split_folio_to_list(struct folio *folio, struct list_head *list);
 void remove_migration_ptes(struct folio *src, struct folio *dst);
 
 bool folio_maybe_dma_pinned(const struct folio *folio);

@@ -236,17 +236,19 @@ static struct folio *filemap_fault_folio(struct file *file, pgoff_t pgoff)
 	}
 }
 
-/* Sleep until the folio named by a migration entry is unlocked. */
+/*
+ * Sleep until the page named by a migration entry is unlocked.  No
+ * reference is taken (kernel: migration_entry_wait_on_locked()): a waiter
+ * holding one would make migration's reference count check fail, and a
+ * THP split freezing the count would wait for us while we wait for it.
+ * struct page memory never goes away, so waiting on a page that has
+ * meanwhile been freed and reused is merely a spurious wake-up.
+ */
 static void migration_entry_wait(uint64_t entry)
 {
 	struct page *page = pfn_to_page(pte_pfn(entry));
-	struct folio *folio;
 
-	if (!get_page_unless_zero(page))
-		return;		/* already gone: just retry */
-	folio = (struct folio *)page;
-	wait_on_bit(&folio->flags, PG_locked, PG_waiters);
-	folio_put(folio);
+	wait_on_bit(&page->flags, PG_locked, PG_waiters);
 }
 
 /**

@@ -624,6 +624,7 @@ static int migrate_pages_batch(struct list_head *from, new_folio_t get_new_folio
 			       free_folio_t put_new_folio, unsigned long private,
 			       enum migrate_mode mode, int reason,
 			       struct list_head *ret_folios,
+			       struct list_head *split_folios,
 			       struct migrate_pages_stats *stats, int nr_pass)
 {
 	int retry = 1, nr_failed = 0, nr_retry_pages = 0, pass, rc, rc_saved = 0;
@@ -640,6 +641,7 @@ static int migrate_pages_batch(struct list_head *from, new_folio_t get_new_folio
 
 		list_for_each_entry_safe(folio, folio2, from, lru) {
 			int nr_pages = (int)folio_nr_pages(folio);
+			bool is_thp = folio_order(folio) == HPAGE_PMD_ORDER;
 
 			cond_resched();
 			rc = migrate_folio_unmap(get_new_folio, put_new_folio,
@@ -647,6 +649,22 @@ static int migrate_pages_batch(struct list_head *from, new_folio_t get_new_folio
 						 reason, ret_folios);
 			switch (rc) {
 			case -ENOMEM:
+				/*
+				 * No room for a THP: split it and migrate the
+				 * pieces later, one page at a time.
+				 */
+				if (folio_test_large(folio) && split_folios &&
+				    folio_trylock(folio)) {
+					struct folio *head = folio;
+					int ret = split_folio_to_list(folio, split_folios);
+
+					folio_unlock(head);
+					if (!ret) {
+						stats->nr_thp_split++;
+						stats->nr_split++;
+						break;
+					}
+				}
 				/*
 				 * Memory is short: don't start on more pages,
 				 * move what is already unmapped and stop.
@@ -663,6 +681,7 @@ static int migrate_pages_batch(struct list_head *from, new_folio_t get_new_folio
 				break;
 			case 0:
 				stats->nr_succeeded += nr_pages;
+				stats->nr_thp_succeeded += is_thp;
 				break;
 			case MIGRATE_UNMAPPED:
 				list_move_tail(&folio->lru, &unmap_folios);
@@ -671,6 +690,7 @@ static int migrate_pages_batch(struct list_head *from, new_folio_t get_new_folio
 			default:
 				nr_failed++;
 				stats->nr_failed_pages += nr_pages;
+				stats->nr_thp_failed += is_thp;
 				break;
 			}
 		}
@@ -688,6 +708,7 @@ move:
 		dst2 = list_next_entry(dst, lru);
 		list_for_each_entry_safe(folio, folio2, &unmap_folios, lru) {
 			int nr_pages = (int)folio_nr_pages(folio);
+			bool is_thp = folio_order(folio) == HPAGE_PMD_ORDER;
 
 			cond_resched();
 			rc = migrate_folio_move(put_new_folio, private, folio,
@@ -699,10 +720,12 @@ move:
 				break;
 			case 0:
 				stats->nr_succeeded += nr_pages;
+				stats->nr_thp_succeeded += is_thp;
 				break;
 			default:
 				nr_failed++;
 				stats->nr_failed_pages += nr_pages;
+				stats->nr_thp_failed += is_thp;
 				break;
 			}
 			dst = dst2;
@@ -738,6 +761,7 @@ static int migrate_pages_sync(struct list_head *from, new_folio_t get_new_folio,
 			      free_folio_t put_new_folio, unsigned long private,
 			      enum migrate_mode mode, int reason,
 			      struct list_head *ret_folios,
+			      struct list_head *split_folios,
 			      struct migrate_pages_stats *stats)
 {
 	struct migrate_pages_stats astats;
@@ -746,9 +770,11 @@ static int migrate_pages_sync(struct list_head *from, new_folio_t get_new_folio,
 
 	memset(&astats, 0, sizeof(astats));
 	rc = migrate_pages_batch(from, get_new_folio, put_new_folio, private,
-				 MIGRATE_ASYNC, reason, &folios, &astats,
-				 NR_MAX_MIGRATE_ASYNC_RETRY);
+				 MIGRATE_ASYNC, reason, &folios, split_folios,
+				 &astats, NR_MAX_MIGRATE_ASYNC_RETRY);
 	stats->nr_succeeded += astats.nr_succeeded;
+	stats->nr_thp_split += astats.nr_thp_split;
+	stats->nr_split += astats.nr_split;
 	if (rc < 0) {
 		stats->nr_failed_pages += astats.nr_failed_pages;
 		list_splice_tail(&folios, ret_folios);
@@ -760,7 +786,7 @@ static int migrate_pages_sync(struct list_head *from, new_folio_t get_new_folio,
 		list_move(from->next, &folios);
 		rc = migrate_pages_batch(&folios, get_new_folio, put_new_folio,
 					 private, mode, reason, ret_folios,
-					 stats, NR_MAX_MIGRATE_SYNC_RETRY);
+					 split_folios, stats, NR_MAX_MIGRATE_SYNC_RETRY);
 		list_splice_tail_init(&folios, ret_folios);
 		if (rc < 0)
 			return rc;
@@ -797,6 +823,7 @@ int migrate_pages(struct list_head *from, new_folio_t get_new_folio,
 	struct folio *folio, *folio2 = NULL;
 	LIST_HEAD(folios);
 	LIST_HEAD(ret_folios);
+	LIST_HEAD(split_folios);
 	int rc, rc_gather = 0, nr_pages;
 
 	memset(&stats, 0, sizeof(stats));
@@ -815,14 +842,26 @@ again:
 	if (mode == MIGRATE_ASYNC)
 		rc = migrate_pages_batch(&folios, get_new_folio, put_new_folio,
 					 private, mode, reason, &ret_folios,
-					 &stats, NR_MAX_MIGRATE_PAGES_RETRY);
+					 &split_folios, &stats, NR_MAX_MIGRATE_PAGES_RETRY);
 	else
 		rc = migrate_pages_sync(&folios, get_new_folio, put_new_folio,
-					private, mode, reason, &ret_folios, &stats);
+					private, mode, reason, &ret_folios,
+					&split_folios, &stats);
 	list_splice_tail_init(&folios, &ret_folios);
 	if (rc < 0) {
 		rc_gather = rc;
+		list_splice_tail_init(&split_folios, &ret_folios);
 		goto out;
+	}
+	if (!list_empty(&split_folios)) {
+		/*
+		 * The pieces of split THPs: one quick async pass; the THP
+		 * was already counted as one failure if they don't move.
+		 */
+		migrate_pages_batch(&split_folios, get_new_folio, put_new_folio,
+				    private, MIGRATE_ASYNC, reason, &ret_folios,
+				    NULL, &stats, 1);
+		list_splice_tail_init(&split_folios, &ret_folios);
 	}
 	rc_gather += rc;
 	if (!list_empty(from))

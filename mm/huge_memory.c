@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Splitting a PMD-mapped anonymous THP into order-0 folios -- migration's
+ * fallback when no destination of the THP's size can be had
+ * (kernel: split_huge_page_to_list_to_order()).
+ *
+ * The THP is isolated and locked.  Its PMD mapping becomes a table of
+ * 512 PTE migration entries, one per subpage; with no mapping left, its
+ * only reference is the isolation reference, which we freeze at zero.
+ * The compound page is then taken apart: every subpage becomes a small
+ * anonymous folio with its own isolation reference, the same anon_vma and
+ * consecutive indexes, locked like the head was.  Finally each subpage's
+ * migration entry is turned back into a PTE mapping it, and the new
+ * folios go on the caller's list to be migrated one by one.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <pagemig/mm.h>
+#include <pagemig/gfp.h>
+#include <pagemig/pgtable.h>
+#include <pagemig/vmstat.h>
+#include "internal.h"
+
+struct split_arg {
+	bool ok;	/* false: a page table could not be allocated */
+};
+
+/* Turn the PMD mapping @folio at @address into 512 PTE migration entries. */
+static bool split_pmd_to_migration_ptes(struct folio *folio, struct vm_area_struct *vma,
+					unsigned long address, void *data)
+{
+	struct split_arg *arg = data;
+	struct mm_struct *mm = vma->vm_mm;
+	unsigned long pfn = folio_pfn(folio);
+	struct page *table;
+	uint64_t *pmd, old, *ptes;
+	unsigned int i;
+
+	/* A zeroed table, allocated before the lock (the allocator may compact). */
+	table = alloc_page(GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN);
+	if (!table) {
+		arg->ok = false;
+		return false;
+	}
+	__SetPageTable(table);
+	WRITE_ONCE(table->pt_mm, mm);
+
+	spin_lock(&mm->page_table_lock);
+	pmd = walk_to_entry(mm, address, true);
+	old = pmd ? ptep_get(pmd) : 0;
+	if (!pmd_trans_huge(old) || pte_pfn(old) != pfn) {
+		spin_unlock(&mm->page_table_lock);
+		WRITE_ONCE(table->pt_mm, NULL);
+		__free_page(table);
+		return true;	/* not mapped here */
+	}
+	ptes = page_address(table);
+	for (i = 0; i < HPAGE_PMD_NR; i++)
+		ptes[i] = make_migration_entry(pfn + i, pte_write(old));
+	ptep_get_and_set(pmd, pfn_pte(page_to_pfn(table), true));
+	mod_node_page_state(page_pgdat(table), NR_PAGETABLE, 1);
+	atomic_long_inc(&mm->nr_ptes);
+	if (pte_dirty(old))
+		folio_set_dirty(folio);
+	folio_remove_rmap(folio);
+	atomic_long_sub(HPAGE_PMD_NR, &mm->rss_anon);
+	spin_unlock(&mm->page_table_lock);
+	folio_put(folio);	/* the PMD's reference */
+	return true;
+}
+
+/*
+ * Take the compound page apart.  @folio's refcount is frozen at zero;
+ * each resulting folio gets refcount 1 (its isolation reference).
+ */
+static void __split_folio(struct folio *folio, struct list_head *list)
+{
+	unsigned long mapping = (unsigned long)READ_ONCE(folio->mapping);
+	unsigned long flags = READ_ONCE(folio->flags);
+	pgoff_t index = READ_ONCE(folio->index);
+	struct page *head = &folio->page;
+	unsigned long keep = BIT(PG_locked) | BIT(PG_uptodate) | BIT(PG_dirty) |
+			     BIT(PG_swapbacked) | BIT(PG_referenced) | BIT(PG_active);
+	unsigned int i;
+
+	for (i = HPAGE_PMD_NR - 1; i > 0; i--) {
+		struct page *page = head + i;
+
+		WRITE_ONCE(page->compound_head, 0);
+		WRITE_ONCE(page->mapping, (struct address_space *)mapping);
+		WRITE_ONCE(page->__folio_index, index + i);
+		WRITE_ONCE(page->private, 0);
+		atomic_set(&page->_mapcount, -1);
+		WRITE_ONCE(page->flags, (READ_ONCE(page->flags) & ~PAGE_FLAGS_MASK) |
+					(flags & keep));
+		set_page_count(page, 1);
+		list_add(&page->lru, list);
+	}
+	/* The head: no longer compound. */
+	__ClearPageHead(head);
+	atomic_set(&folio->_mapcount, -1);
+	set_page_count(head, 1);
+	list_add(&head->lru, list);
+}
+
+/**
+ * split_folio_to_list - split an isolated, locked anon THP into small folios
+ * @folio: a PMD-mapped (or unmapped) anonymous order-9 folio, isolated
+ *	(its isolation reference held by the caller) and locked
+ * @list: where the 512 resulting folios go, each isolated and unlocked
+ *
+ * On success @folio itself is the first of them (no longer large).  The
+ * NR_ISOLATED accounting is unchanged: the same pages stay isolated.
+ *
+ * @folio is unlinked from whatever list it was on.
+ *
+ * Return: 0; -EBUSY if someone else holds a reference (a pin) or it is not
+ * an anonymous THP; -ENOMEM if no page table could be had (nothing
+ * changed in either case).
+ */
+int split_folio_to_list(struct folio *folio, struct list_head *list)
+{
+	struct split_arg arg = { .ok = true };
+	int mapped_refs = folio_test_large(folio) ?
+			  atomic_read(&folio->_entire_mapcount) + 1 : 0;
+	struct anon_vma *anon_vma;
+	LIST_HEAD(pieces);
+	struct page *page, *next;
+
+	VM_BUG_ON_FOLIO(!folio_test_locked(folio), folio);
+	if (!folio_test_large(folio) || folio_order(folio) != HPAGE_PMD_ORDER ||
+	    !folio_test_anon(folio))
+		return -EBUSY;
+	/* Only the mappings and our isolation reference: no pins. */
+	if (folio_ref_count(folio) != mapped_refs + 1)
+		return -EBUSY;
+
+	anon_vma = (struct anon_vma *)((unsigned long)READ_ONCE(folio->mapping) -
+				       FOLIO_MAPPING_ANON);
+	get_anon_vma(anon_vma);
+	/*
+	 * An anonymous THP has one mapping (pagemig has no fork), so when
+	 * the page table cannot be had nothing was converted yet.
+	 */
+	rmap_walk(folio, split_pmd_to_migration_ptes, &arg);
+	if (!arg.ok) {
+		put_anon_vma(anon_vma);
+		return -ENOMEM;
+	}
+	flush_tlb_folio(folio);
+	VM_WARN_ON_ONCE_FOLIO(folio_mapped(folio), folio);
+	/*
+	 * Nothing can take a new reference now -- no mapping, no page
+	 * cache -- but a PFN scanner may hold a speculative one for a
+	 * moment.  Freeze the isolation reference once it is gone.
+	 */
+	while (atomic_cmpxchg(&folio->_refcount, 1, 0) != 1)
+		cond_resched();
+
+	list_del(&folio->lru);
+	__split_folio(folio, &pieces);
+	count_vm_event(THP_SPLIT_PAGE);
+
+	/* Map every piece where its migration entry is, then hand it over. */
+	list_for_each_entry_safe(page, next, &pieces, lru) {
+		struct folio *small = (struct folio *)page;
+
+		remove_migration_ptes(small, small);
+		if (small != folio)
+			folio_unlock(small);
+		list_move_tail(&page->lru, list);
+	}
+	put_anon_vma(anon_vma);
+	return 0;
+}
