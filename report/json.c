@@ -186,6 +186,39 @@ static struct json_object *json_balloons(const struct scenario_run *run)
 	return o;
 }
 
+/* Every zram device's mm_stat columns, by the kernel's names; NULL if none. */
+static struct json_object *json_zram(void)
+{
+	struct json_object *arr = NULL, *o;
+	struct pagemig_zram_stats st;
+	unsigned long zspages = 0;
+	int id;
+
+	pagemig_vmstat_get("nr_zspages", &zspages);
+	for (id = 0; id < PAGEMIG_MAX_ZRAM; id++) {
+		if (pagemig_zram_stats(id, &st))
+			continue;
+		if (!arr)
+			arr = json_object_new_array();
+		o = json_object_new_object();
+		json_object_object_add(o, "device", json_object_new_string(st.name));
+		json_object_object_add(o, "compressor", json_object_new_string(st.compressor));
+		json_object_object_add(o, "disksize", u64(st.disksize));
+		json_object_object_add(o, "orig_data_size", u64(st.orig_data_size));
+		json_object_object_add(o, "compr_data_size", u64(st.compr_data_size));
+		json_object_object_add(o, "mem_used_total", u64(st.mem_used_total));
+		json_object_object_add(o, "mem_limit", u64(st.mem_limit));
+		json_object_object_add(o, "mem_used_max", u64(st.mem_used_max));
+		json_object_object_add(o, "same_pages", u64(st.same_pages));
+		json_object_object_add(o, "pages_compacted", u64(st.pages_compacted));
+		json_object_object_add(o, "huge_pages", u64(st.huge_pages));
+		json_object_object_add(o, "huge_pages_since", u64(st.huge_pages_since));
+		json_object_object_add(o, "nr_zspages", u64(zspages));
+		json_object_array_add(arr, o);
+	}
+	return arr;
+}
+
 /**
  * report_json() - Print the run's report as one JSON object.
  * @f: where to print.
@@ -195,7 +228,7 @@ static struct json_object *json_balloons(const struct scenario_run *run)
  */
 int report_json(FILE *f, const struct scenario_run *run)
 {
-	struct json_object *root, *steps, *zones, *vm, *verify;
+	struct json_object *root, *steps, *zones, *vm, *verify, *zr;
 	struct pagemig_zone_stats zs;
 	unsigned int i, n;
 	int z, ret = 0;
@@ -225,6 +258,8 @@ int report_json(FILE *f, const struct scenario_run *run)
 	json_object_object_add(root, "zones", zones);
 	if (run->balloon_used)
 		json_object_object_add(root, "balloons", json_balloons(run));
+	if ((zr = json_zram()))
+		json_object_object_add(root, "zram", zr);
 
 	vm = json_object_new_object();
 	n = pagemig_vmstat_count();

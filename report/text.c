@@ -191,6 +191,31 @@ static void print_balloons(FILE *f, const struct scenario_run *run)
 		report_mib(held));
 }
 
+/*
+ * Every zram device: its mm_stat line under the kernel's column names,
+ * and the zsmalloc pages all of them hold (nr_zspages).
+ */
+static void print_zram(FILE *f)
+{
+	struct pagemig_zram_stats st;
+	unsigned long zspages = 0;
+	char line[256];
+	int id, n = 0;
+
+	for (id = 0; id < PAGEMIG_MAX_ZRAM; id++) {
+		if (pagemig_zram_stats(id, &st) ||
+		    pagemig_zram_mm_stat(id, line, sizeof(line)) < 0)
+			continue;
+		if (!n++)
+			fprintf(f, "\n--- zram (end of run) ---\nmm_stat: orig_data_size compr_data_size mem_used_total mem_limit mem_used_max same_pages pages_compacted huge_pages huge_pages_since\n");
+		fprintf(f, "%-8s %s", st.name, line);
+	}
+	if (!n)
+		return;
+	pagemig_vmstat_get("nr_zspages", &zspages);
+	fprintf(f, "nr_zspages %lu\n", zspages);
+}
+
 /**
  * report_text_verify() - The last line of every report.
  * @f: where to print.
@@ -229,6 +254,7 @@ int report_text(FILE *f, const struct scenario_run *run)
 
 	if (run->balloon_used)
 		print_balloons(f, run);
+	print_zram(f);
 
 	fprintf(f, "\n--- buddyinfo (end of run) ---\n");
 	ret = pagemig_show_buddyinfo(f);

@@ -606,7 +606,8 @@ int scenario_run_steps(struct scenario_run *run)
 	run_verify(run, NULL, &vs);
 	run->verify_checked = vs.checked;
 	run->verify_corrupted = vs.corrupted;
-	if (vs.corrupted)
+	zram_run_verify(run, &run->verify_checked, &run->verify_corrupted);
+	if (run->verify_corrupted)
 		run->failed = true;
 	if (ret < 0)
 		return ret;
@@ -637,6 +638,7 @@ void scenario_run_finish(struct scenario_run *run)
 	free(run->groups);
 	run->groups = NULL;
 	run->nr_groups = 0;
+	zram_run_release(run);
 	if (pagemig_machine_ready())
 		pagemig_machine_exit();
 	if (run->results) {

@@ -41,6 +41,7 @@ const struct step_type *const step_types[] = {
 	&step_validate,
 	&step_expect,
 	&step_snapshot,
+	&step_zram_create, &step_zram_write, &step_zram_discard, &step_zram_compact, &step_zram_verify, &step_zram_readers,
 	NULL,
 };
 

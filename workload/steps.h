@@ -49,6 +49,8 @@ extern const struct step_type step_alloc, step_free, step_churn,
 	step_report, step_verify, step_validate, step_expect, step_note,
 	step_balloon, step_rss, step_compact, step_try_alloc;
 extern const struct step_type step_snapshot;
+extern const struct step_type step_zram_create, step_zram_write,
+	step_zram_discard, step_zram_compact, step_zram_verify, step_zram_readers;
 
 /* Migratetypes as the kernel numbers them (enum migratetype). */
 enum {
@@ -99,6 +101,11 @@ struct verify_stats {
 
 void run_verify(struct scenario_run *run, const struct tag_group *only,
 		struct verify_stats *vs);
+
+/* step_zram.c: every zram sector for the final verify; forget the devices. */
+void zram_run_verify(const struct scenario_run *run, unsigned long *checked,
+		     unsigned long *corrupted);
+void zram_run_release(const struct scenario_run *run);
 
 void step_rng(const struct scenario_run *run, const struct step *step,
 	      struct pagemig_rng *rng);
