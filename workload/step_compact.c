@@ -150,13 +150,22 @@ static int compact_run(struct scenario_run *run, const struct step *step,
 	double t0, secs;
 	size_t size;
 	FILE *f;
-	int ret, i;
+	int ret, pic, i;
 
+	/*
+	 * --picture: stepN-before.png, stepN-after.png and the side-by-side
+	 * stepN.png (report/picture.c); nothing without a directory.  Drawn
+	 * outside the timed region, and a picture that cannot be written
+	 * is reported without failing the step.
+	 */
+	pic = pagemig_picture_hook("before", step->index + 1);
 	snapshot(&b);
 	t0 = now();
 	ret = pagemig_compact(a->order);
 	secs = now() - t0;
 	snapshot(&e);
+	if (!pic)
+		pic = pagemig_picture_hook("after", step->index + 1);
 	for (i = 0; i < NR_C; i++)
 		d[i] = e.v[i] - b.v[i];
 
@@ -180,6 +189,8 @@ static int compact_run(struct scenario_run *run, const struct step *step,
 		b.order9 + 2 * b.order10, e.order9 + 2 * e.order10);
 	fprintf(f, "free memory in free blocks >= 2 MiB: %.1f%% -> %.1f%% (nr_free_pages_blocks / nr_free_pages)\n",
 		share_2m(&b), share_2m(&e));
+	if (pic)
+		fprintf(f, "picture: %s: %s\n", pagemig_picture_dir(), strerror(-pic));
 	if (fclose(f))
 		return -ENOMEM;
 	step_say(run, res, "compact", text);
