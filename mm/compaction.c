@@ -63,6 +63,7 @@ struct compact_control {
 	bool whole_zone;
 	bool finish_pageblock;		/* scan the rest of the block even after isolating */
 	bool proactive_compaction;	/* kcompactd: stop at the low score watermark */
+	bool alloc_contig;		/* isolating a range for alloc_contig_range() */
 };
 
 static inline bool is_via_compact_memory(int order)
@@ -468,8 +469,9 @@ static unsigned long isolate_migratepages_block(struct compact_control *cc,
 
 			if (!PageHead(page) || !order || order > MAX_PAGE_ORDER)
 				goto isolate_fail;
-			if (is_via_compact_memory(cc->order) ? order >= pageblock_order :
-			    (int)order >= cc->order) {
+			if (!cc->alloc_contig &&
+			    (is_via_compact_memory(cc->order) ? order >= pageblock_order :
+			     (int)order >= cc->order)) {
 				low_pfn += (1UL << order) - 1;
 				nr_scanned += (1UL << order) - 1;
 				goto isolate_fail;
@@ -1495,3 +1497,118 @@ void kcompactd_exit(void)
 	kcompactd_stop(0);
 	destroy_waitqueue_head(&pgdat->kcompactd_wait);
 }
+
+/* ------------------------------------------------------------------ */
+/* Contiguous ranges (alloc_contig_range(), memory offlining) */
+
+static struct folio *alloc_migration_target(struct folio *src, unsigned long private)
+{
+	gfp_t gfp = (gfp_t)private;
+
+	if (folio_order(src))
+		gfp |= __GFP_COMP;
+	return (struct folio *)alloc_pages(gfp | __GFP_NOWARN | __GFP_NORETRY,
+					   folio_order(src));
+}
+
+/**
+ * migrate_range_away - move every movable page out of [start, end)
+ * @start: first PFN
+ * @end: end PFN; the range's pageblocks are isolated by the caller, so
+ *	no destination can come from inside it
+ * @reason: MR_CONTIG_RANGE or MR_MEMORY_HOTPLUG
+ *
+ * Isolates LRU folios (large ones too) and movable_ops pages block by
+ * block and migrates them synchronously, retrying a few times on
+ * transient failures (kernel: __alloc_contig_migrate_range()).
+ *
+ * Return: 0 when a pass found nothing left to move, -EBUSY if pages
+ * would not move, -ENOMEM.
+ */
+int migrate_range_away(unsigned long start, unsigned long end, int reason)
+{
+	struct compact_control cc;
+	unsigned long pfn = start;
+	unsigned int tries = 0;
+	int ret = 0;
+
+	memset(&cc, 0, sizeof(cc));
+	INIT_LIST_HEAD(&cc.migratepages);
+	cc.zone = page_zone(pfn_to_page(start));
+	cc.order = -1;
+	cc.mode = MIGRATE_SYNC;
+	cc.ignore_skip_hint = true;
+	cc.no_set_skip_hint = true;
+	cc.alloc_contig = true;
+	cc.gfp_mask = GFP_KERNEL;
+
+	while (pfn < end || !list_empty(&cc.migratepages)) {
+		unsigned int nr_succeeded = 0;
+
+		if (list_empty(&cc.migratepages)) {
+			cc.nr_migratepages = 0;
+			pfn = isolate_migratepages_block(&cc, pfn,
+							 min(pageblock_end_pfn(pfn), end),
+							 ISOLATE_UNEVICTABLE);
+			continue;
+		}
+		ret = migrate_pages(&cc.migratepages, alloc_migration_target, NULL,
+				    (unsigned long)(GFP_HIGHUSER_MOVABLE),
+				    MIGRATE_SYNC, reason, &nr_succeeded);
+		if (ret) {
+			putback_movable_pages(&cc.migratepages);
+			if (ret == -ENOMEM)
+				return ret;
+			if (++tries == 5)
+				return -EBUSY;
+		}
+		cc.nr_migratepages = 0;
+	}
+	return 0;
+}
+
+/**
+ * take_free_range - take every free page of [start, end) off the buddy
+ * @start: first PFN
+ * @end: end PFN; all of it must be free (isolated and migrated first)
+ *
+ * The pages come back prepared, as order-0 pages with refcount 1 each.
+ *
+ * Return: 0, or -EBUSY if a page in the range is not free (what was
+ * taken is given back).
+ */
+int take_free_range(unsigned long start, unsigned long end)
+{
+	unsigned long pfn = start;
+
+	while (pfn < end) {
+		struct page *page = pfn_to_page(pfn);
+		struct zone *zone = page_zone(page);
+		unsigned int order;
+		unsigned long i;
+
+		spin_lock(&zone->lock);
+		if (!PageBuddy(page)) {
+			spin_unlock(&zone->lock);
+			goto undo;
+		}
+		order = buddy_order(page);
+		if (!__isolate_free_page(page, order)) {
+			spin_unlock(&zone->lock);
+			goto undo;
+		}
+		spin_unlock(&zone->lock);
+		for (i = 0; i < (1UL << order); i++) {
+			post_alloc_hook(page + i, 0, 0);
+		}
+		pfn += 1UL << order;
+	}
+	return 0;
+undo:
+	while (pfn > start) {
+		pfn--;
+		__free_page(pfn_to_page(pfn));
+	}
+	return -EBUSY;
+}
+

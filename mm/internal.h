@@ -222,6 +222,10 @@ void rmap_walk(struct folio *folio,
 	       void *arg);
 void try_to_migrate(struct folio *folio);
 int split_folio_to_list(struct folio *folio, struct list_head *list);
+
+/* Contiguous ranges (mm/compaction.c) */
+int migrate_range_away(unsigned long start, unsigned long end, int reason);
+int take_free_range(unsigned long start, unsigned long end);
 void remove_migration_ptes(struct folio *src, struct folio *dst);
 
 bool folio_maybe_dma_pinned(const struct folio *folio);

@@ -31,6 +31,7 @@
 #include <pagemig/gfp.h>
 #include <pagemig/vmstat.h>
 #include <pagemig/compaction.h>
+#include <pagemig/page-isolation.h>
 #include "internal.h"
 
 __thread unsigned int current_pf_flags;
@@ -969,6 +970,20 @@ bool free_pages_prepare(struct page *page, unsigned int order)
 
 	VM_BUG_ON_PAGE(PageTail(page), page);
 
+	/*
+	 * A poisoned page never goes back to the allocator: it stays out,
+	 * counted as used, for good (kernel: the same check, here for
+	 * order-0 pages only as well).
+	 */
+	if (unlikely(PageHWPoison(page)) && !order) {
+		if (page_has_type(page))
+			WRITE_ONCE(page->page_type, PAGE_TYPE_NONE);
+		WRITE_ONCE(page->mapping, NULL);
+		WRITE_ONCE(page->flags, READ_ONCE(page->flags) &
+			   (~PAGE_FLAGS_CHECK_AT_PREP | BIT(PG_hwpoison)));
+		return false;
+	}
+
 	if (compound) {
 		unsigned long i, nr = 1UL << order;
 
@@ -1536,4 +1551,49 @@ void adjust_managed_page_count(struct page *page, long count)
 {
 	atomic_long_add(count, &page_zone(page)->managed_pages);
 	atomic_long_add(count, &_totalram_pages);
+}
+
+/* ------------------------------------------------------------------ */
+/* Contiguous ranges */
+
+/**
+ * alloc_contig_range - allocate exactly the pages [start, end)
+ * @start_pfn: first PFN, MAX_ORDER_NR_PAGES-aligned
+ * @end_pfn: end PFN, MAX_ORDER_NR_PAGES-aligned, same zone
+ *
+ * Isolates the range, migrates every movable page out of it (LRU folios
+ * and movable_ops pages, MR_CONTIG_RANGE), checks that all of it is free,
+ * and takes it (kernel: the path behind CMA and gigantic pages).
+ *
+ * Return: 0 with every page allocated (order 0, refcount 1 each; give
+ * them back with free_contig_range()), -EINVAL, -EBUSY (unmovable or
+ * unmigratable pages), -ENOMEM.
+ */
+int alloc_contig_range(unsigned long start_pfn, unsigned long end_pfn)
+{
+	int ret;
+
+	ret = start_isolate_page_range(start_pfn, end_pfn, 0);
+	if (ret)
+		return ret;
+	ret = migrate_range_away(start_pfn, end_pfn, MR_CONTIG_RANGE);
+	if (!ret) {
+		drain_all_pages(page_zone(pfn_to_page(start_pfn)));
+		ret = test_pages_isolated(start_pfn, end_pfn, 0);
+	}
+	if (!ret)
+		ret = take_free_range(start_pfn, end_pfn);
+	undo_isolate_page_range(start_pfn, end_pfn);
+	return ret;
+}
+
+/**
+ * free_contig_range - free pages from alloc_contig_range()
+ * @pfn: first PFN
+ * @nr_pages: how many
+ */
+void free_contig_range(unsigned long pfn, unsigned long nr_pages)
+{
+	while (nr_pages--)
+		__free_page(pfn_to_page(pfn++));
 }

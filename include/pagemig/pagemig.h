@@ -281,6 +281,27 @@ struct pagemig_process_stats {
 
 int pagemig_process_stats(int pid, struct pagemig_process_stats *st);
 
+/* ---- contiguous ranges, offlining, soft offline (facade/isolation.c) ---- */
+
+/*
+ * Allocate exactly PFNs [pfn, pfn + nr_pages): isolate, migrate everything
+ * movable out, take the range.  @pfn and @nr_pages are multiples of 1024
+ * (4 MiB) inside one zone.  0 (each page then has refcount 1; give them
+ * back with pagemig_free_contig()), -EINVAL, -EBUSY (unmovable or
+ * unmigratable pages in the range), -ENOMEM.
+ */
+int pagemig_alloc_contig(unsigned long pfn, unsigned long nr_pages);
+int pagemig_free_contig(unsigned long pfn, unsigned long nr_pages);
+/*
+ * Offline [pfn, pfn + nr_pages) as memory hot-unplug does: migrate its
+ * pages away and remove it from the zone; the frames go back to the host.
+ * Same alignment as above.  0, -EINVAL, -EBUSY (range back in service).
+ */
+int pagemig_offline(unsigned long pfn, unsigned long nr_pages);
+int pagemig_online(unsigned long pfn, unsigned long nr_pages);
+/* Soft-offline one page: migrate its contents away, poison the frame. */
+int pagemig_soft_offline(unsigned long pfn);
+
 /* ---- fault injection ---- */
 
 unsigned int pagemig_fault_count(void);
