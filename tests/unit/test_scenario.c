@@ -728,3 +728,91 @@ TEST(run_zram_builtin_verifies_every_sector)
 	scenario_run_finish(&run);
 	scenario_free(sc);
 }
+
+/* ---- zram steps ---------------------------------------------------------------- */
+
+BAD(zram_device, "bad-zram-device.yaml",
+    "5: steps[1].zram-write.device: no earlier step zram-create of \"zram1\" (did you mean \"zram0\"?)")
+BAD(zram_compressor, "bad-zram-compressor.yaml",
+    "4: steps[0].zram-create.compressor: expected one of lz4, lz4hc, zstd, deflate, got \"lzo\" (did you mean \"lz4\"?)")
+BAD(zram_disksize, "bad-zram-disksize.yaml",
+    "5: steps[0].zram-create.disksize: must be a positive multiple of 4096 bytes")
+BAD(zram_write, "bad-zram-write.yaml",
+    "5: steps[1].zram-write.compressibility: expected a compression ratio 1.0..20 like 2.7, got \"0.5\"")
+BAD(zram_discard, "bad-zram-discard.yaml",
+    "5: steps[1].zram-discard.fraction: only applies with pattern: random")
+BAD(zram_readers, "bad-zram-readers.yaml",
+    "5: steps[1].zram-readers.while: expected one of compact, zs-compact, both, got \"compaction\" (did you mean \"compact\"?)")
+
+/*
+ * The zram fixture end to end: writes at a ratio, a mem_limit that
+ * refuses, every discard pattern, zs_compact, readers during compaction,
+ * and every sector of both devices in the final verify line.
+ */
+TEST(run_zram_scenario)
+{
+	struct scenario_run_opts opts = { 0 };
+	char path[PATH_MAX], err[SCENARIO_ERR_LEN];
+	const struct step_result *r;
+	struct scenario_run run;
+	struct scenario *sc;
+
+	fixture_path(path, sizeof(path), "good-zram.yaml");
+	ASSERT_EQ(0, scenario_load_file(path, &sc, err, sizeof(err)));
+	ASSERT_EQ(15, sc->nr_steps);
+	EXPECT_STREQ("zram-readers", scenario_step_name(&sc->steps[10]));
+	ASSERT_EQ(0, scenario_run_start(&run, sc, &opts, err, sizeof(err)));
+	EXPECT_EQ(0, scenario_run_steps(&run));
+	for (unsigned int i = 0; i < sc->nr_steps; i++)
+		if (run.results[i].failed)
+			TH_LOG("step %u: %s", i + 1, run.results[i].message);
+
+	EXPECT_EQ(2048, fig(&run.results[0], "sectors"));
+	r = &run.results[2];
+	EXPECT_EQ(1024, fig(r, "written"));
+	EXPECT_EQ(0, fig(r, "refused"));
+	/* Generated at 2.7:1 with 10% same-filled and 5% incompressible. */
+	EXPECT_GT(figure(r, "ratio")->real, 1.8);
+	EXPECT_LT(figure(r, "ratio")->real, 3.2);
+	/* 64K of mem_limit: 16 huge pages fit, the rest is refused. */
+	r = &run.results[5];
+	EXPECT_GT(fig(r, "refused"), 200);
+	EXPECT_GE(65536, fig(r, "mem_used_total"));
+	EXPECT_EQ(512, fig(&run.results[6], "discarded"));
+	EXPECT_EQ(10, fig(&run.results[8], "discarded"));
+	EXPECT_GT(fig(&run.results[9], "pages_freed"), 0);
+	EXPECT_GT(fig(&run.results[10], "reads"), 0);
+	EXPECT_EQ(0, fig(&run.results[10], "corrupted"));
+	EXPECT_EQ(0, fig(&run.results[11], "corrupted"));
+	EXPECT_EQ(2048, fig(&run.results[12], "checked"));
+	EXPECT_EQ(0, fig(&run.results[12], "corrupted"));
+	EXPECT_EQ(256, fig(&run.results[13], "checked"));
+	/* The final verify: every sector of both devices, no tagged pages. */
+	EXPECT_EQ(2048 + 256, run.verify_checked);
+	EXPECT_EQ(0, run.verify_corrupted);
+	EXPECT_EQ(0, pagemig_validate(NULL));
+	scenario_run_finish(&run);
+	scenario_free(sc);
+}
+
+/* The zram built-in reports 0 corrupted with every sector checked. */
+TEST(run_zram_builtin_verifies_every_sector)
+{
+	struct scenario_run_opts opts = { 0 };
+	char err[SCENARIO_ERR_LEN];
+	struct scenario_run run;
+	struct scenario *sc;
+	unsigned long v = 0;
+
+	ASSERT_EQ(0, scenario_load_builtin("zram", &sc, err, sizeof(err)));
+	ASSERT_EQ(0, scenario_run_start(&run, sc, &opts, err, sizeof(err)));
+	EXPECT_EQ(0, scenario_run_steps(&run));
+	EXPECT_EQ(65536, run.verify_checked);
+	EXPECT_EQ(0, run.verify_corrupted);
+	EXPECT_EQ(0, pagemig_vmstat_get("pgmigrate_success", &v));
+	EXPECT_GT(v, 0);
+	EXPECT_EQ(0, pagemig_vmstat_get("nr_zspages", &v));
+	EXPECT_GT(v, 0);
+	scenario_run_finish(&run);
+	scenario_free(sc);
+}
