@@ -60,6 +60,17 @@ void balloon_host_flush(struct balloon_host *host)
 	spin_unlock(&host->lock);
 }
 
+/* A fallible call refused by the "balloon_host" fault point: count it. */
+static bool host_refuses(struct balloon_host *host, bool fallible)
+{
+	if (!fallible || !should_fail(FAULT_BALLOON_HOST))
+		return false;
+	spin_lock(&host->lock);
+	host->refused++;
+	spin_unlock(&host->lock);
+	return true;
+}
+
 /**
  * balloon_host_inflate - the guest hands frames to the host
  * @host: the host
@@ -75,12 +86,8 @@ int balloon_host_inflate(struct balloon_host *host, const unsigned long *pfns,
 {
 	unsigned int i;
 
-	if (fallible && should_fail(FAULT_BALLOON_HOST)) {
-		spin_lock(&host->lock);
-		host->refused++;
-		spin_unlock(&host->lock);
+	if (host_refuses(host, fallible))
 		return -EIO;
-	}
 	spin_lock(&host->lock);
 	host->inflate_msgs++;
 	for (i = 0; i < n; i++) {
@@ -114,12 +121,8 @@ int balloon_host_deflate(struct balloon_host *host, const unsigned long *pfns,
 {
 	unsigned int i;
 
-	if (fallible && should_fail(FAULT_BALLOON_HOST)) {
-		spin_lock(&host->lock);
-		host->refused++;
-		spin_unlock(&host->lock);
+	if (host_refuses(host, fallible))
 		return -EIO;
-	}
 	spin_lock(&host->lock);
 	host->deflate_msgs++;
 	for (i = 0; i < n; i++) {

@@ -36,17 +36,24 @@ const char *pagemig_balloon_name(int drv)
 	return balloon_driver_names[drv];
 }
 
-int pagemig_balloon_set_target(int drv, unsigned long pages, unsigned int timeout_ms)
+/* The host of driver @drv: 0, -EINVAL (no such driver), -ENODEV. */
+static int balloon_host_of(int drv, struct balloon_host **hostp)
 {
-	struct balloon_host *host;
-
 	if (!machine_ready)
 		return -ENODEV;
 	if (drv < 0 || drv >= NR_BALLOON_DRIVERS)
 		return -EINVAL;
-	host = balloon_hosts[drv];
-	if (!host)
-		return -ENODEV;
+	*hostp = balloon_hosts[drv];
+	return *hostp ? 0 : -ENODEV;
+}
+
+int pagemig_balloon_set_target(int drv, unsigned long pages, unsigned int timeout_ms)
+{
+	struct balloon_host *host;
+	int ret = balloon_host_of(drv, &host);
+
+	if (ret)
+		return ret;
 	if (pages > max_pfn)
 		return -EINVAL;
 	return balloon_host_set_target(host, pages, timeout_ms);
@@ -55,14 +62,10 @@ int pagemig_balloon_set_target(int drv, unsigned long pages, unsigned int timeou
 int pagemig_balloon_stats(int drv, struct pagemig_balloon_stats *st)
 {
 	struct balloon_host *host;
+	int ret = balloon_host_of(drv, &host);
 
-	if (!machine_ready)
-		return -ENODEV;
-	if (drv < 0 || drv >= NR_BALLOON_DRIVERS)
-		return -EINVAL;
-	host = balloon_hosts[drv];
-	if (!host)
-		return -ENODEV;
+	if (ret)
+		return ret;
 	memset(st, 0, sizeof(*st));
 	balloon_host_flush(host);
 	st->name = balloon_driver_names[drv];
