@@ -188,9 +188,19 @@ static __always_inline void set_page_private(struct page *page, unsigned long v)
 	WRITE_ONCE(page->private, v);
 }
 
+/*
+ * Page-table mappings of @folio: a small folio's in its _mapcount (0 if
+ * the page has a type there instead), a large folio's in _large_mapcount
+ * (kernel: folio_mapcount() and folio_large_mapcount()).
+ */
 static __always_inline int folio_mapcount(const struct folio *folio)
 {
-	return atomic_read(&folio->_mapcount) + 1;
+	if (likely(!folio_test_large(folio))) {
+		int raw = atomic_read(&folio->_mapcount);
+
+		return page_type_has_type((unsigned int)raw) ? 0 : raw + 1;
+	}
+	return atomic_read(&folio->_large_mapcount) + 1;
 }
 
 static __always_inline bool folio_mapped(const struct folio *folio)
