@@ -22,7 +22,11 @@ struct shrinker {
 };
 
 static struct shrinker shrinkers[MAX_SHRINKERS];
-static DEFINE_MUTEX_STATIC(shrinker_mutex, LOCK_RANK_SUBSYS);
+/*
+ * Inside mmap_lock: a page fault allocates under it and may reclaim
+ * (kernel: mmap_lock, then fs_reclaim, then shrinker_rwsem).
+ */
+static DEFINE_MUTEX_STATIC(shrinker_mutex, LOCK_RANK_RECLAIM);
 
 /**
  * register_shrinker - add a cache to shrink under memory pressure

@@ -23,8 +23,9 @@
 enum lock_rank {
 	LOCK_RANK_NONE = 0,		/* not order-checked */
 	LOCK_RANK_DRIVER,		/* balloon driver mutexes, zram device table */
-	LOCK_RANK_SUBSYS,		/* registries: zsmalloc pools, shrinkers */
+	LOCK_RANK_SUBSYS,		/* registries: zsmalloc pools */
 	LOCK_RANK_MMAP,			/* mm->mmap_lock */
+	LOCK_RANK_RECLAIM,		/* shrinkers: direct reclaim runs in page faults */
 	LOCK_RANK_ZS_MIGRATE,		/* zs_pool->lock (migrate rwlock) */
 	LOCK_RANK_ZS_CLASS,		/* size_class->lock */
 	LOCK_RANK_ZSPAGE,		/* zspage->lock */
