@@ -237,18 +237,27 @@ static struct folio *filemap_fault_folio(struct file *file, pgoff_t pgoff)
 }
 
 /*
- * Sleep until the page named by a migration entry is unlocked.  No
- * reference is taken (kernel: migration_entry_wait_on_locked()): a waiter
- * holding one would make migration's reference count check fail, and a
- * THP split freezing the count would wait for us while we wait for it.
- * struct page memory never goes away, so waiting on a page that has
- * meanwhile been freed and reused is merely a spurious wake-up.
+ * Sleep until the folio named by the migration entry at @entryp is
+ * unlocked (kernel: migration_entry_wait_on_locked()).  While the entry
+ * is there the folio is locked and isolated, and the entry only goes
+ * under the page-table lock: so with the lock held, re-check the entry,
+ * announce ourselves as a waiter, and only then let the lock go.  No
+ * reference is taken: a waiter's reference would make migration's
+ * reference-count check fail, and deadlock a THP split that freezes the
+ * count while we wait for its lock.
  */
-static void migration_entry_wait(uint64_t entry)
+static void migration_entry_wait(struct mm_struct *mm, uint64_t *entryp, uint64_t entry)
 {
-	struct page *page = pfn_to_page(pte_pfn(entry));
+	struct page *page;
 
-	wait_on_bit(&page->flags, PG_locked, PG_waiters);
+	spin_lock(&mm->page_table_lock);
+	if (ptep_get(entryp) != entry) {
+		spin_unlock(&mm->page_table_lock);
+		return;		/* gone meanwhile: retry the fault */
+	}
+	page = pfn_to_page(pte_pfn(entry));
+	wait_on_bit_unlock_spin(&page->flags, PG_locked, PG_waiters,
+				&mm->page_table_lock);
 }
 
 /**
@@ -278,7 +287,7 @@ int handle_mm_fault(struct vm_area_struct *vma, unsigned long addr, bool write)
 		old = pte ? ptep_get(pte) : 0;
 		spin_unlock(&mm->page_table_lock);
 		if (is_migration_entry(old)) {
-			migration_entry_wait(old);
+			migration_entry_wait(mm, pte, old);
 			return 0;
 		}
 		if (pte && !old && !do_huge_anon_fault(vma, addr))
@@ -300,11 +309,11 @@ int handle_mm_fault(struct vm_area_struct *vma, unsigned long addr, bool write)
 		old = pmd ? ptep_get(pmd) : 0;
 		spin_unlock(&mm->page_table_lock);
 		if (is_migration_entry(old))
-			migration_entry_wait(old);
+			migration_entry_wait(mm, pmd, old);
 		return pmd ? 0 : -ENOMEM;
 	}
 	if (is_migration_entry(old)) {
-		migration_entry_wait(old);
+		migration_entry_wait(mm, pte, old);
 		return 0;
 	}
 	if (pte_present(old) && (!write || pte_write(old)))

@@ -145,3 +145,35 @@ void wait_on_bit(unsigned long *word, int bit, int waiters_bit)
 		return;
 	wait_on_bit_common(word, bit, waiters_bit, false);
 }
+
+/**
+ * wait_on_bit_unlock_spin - wait for a bit to clear, dropping a spinlock
+ * @word: the word holding both bits
+ * @bit: the bit waited on
+ * @waiters_bit: the "someone sleeps" bit in the same word
+ * @lock: a spinlock the caller holds; released before sleeping (or
+ *	before returning when the bit is already clear)
+ *
+ * For waiters whose right to touch @word is guaranteed only while @lock
+ * is held (kernel: migration_entry_wait_on_locked() under the PTL): the
+ * waiters bit is set, and the bit checked, before @lock goes, so the
+ * word's owner cannot have moved on meanwhile; no wake-up is lost
+ * because the bucket is locked across the release.
+ *
+ * Context: may sleep; returns with @lock released.
+ */
+void wait_on_bit_unlock_spin(unsigned long *word, int bit, int waiters_bit,
+			     spinlock_t *lock)
+{
+	struct wait_bucket *b = bucket_of(word);
+	unsigned long mask = BIT(bit);
+
+	pthread_mutex_lock(&b->lock);
+	b->nr_waiters++;
+	__atomic_fetch_or(word, BIT(waiters_bit), __ATOMIC_SEQ_CST);
+	spin_unlock(lock);
+	while (__atomic_load_n(word, __ATOMIC_SEQ_CST) & mask)
+		pthread_cond_wait(&b->wait, &b->lock);
+	b->nr_waiters--;
+	pthread_mutex_unlock(&b->lock);
+}

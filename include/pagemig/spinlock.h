@@ -126,6 +126,9 @@ void wait_on_bit_lock(unsigned long *word, int bit, int waiters_bit);
 void clear_bit_unlock_wake(unsigned long *word, int bit, int waiters_bit);
 /* Sleep until @bit is clear in @word (no lock taken). */
 void wait_on_bit(unsigned long *word, int bit, int waiters_bit);
+/* The same, releasing @lock once registered as a waiter. */
+void wait_on_bit_unlock_spin(unsigned long *word, int bit, int waiters_bit,
+			     spinlock_t *lock);
 
 /*
  * debug_yield(): a scheduling point at a known race window, so two cores
