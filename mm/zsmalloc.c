@@ -758,7 +758,8 @@ static void cache_free_handle(unsigned long handle)
  * @gfp: flags for any new pages (zram: movable high memory)
  * @nid: preferred node (one node here; ignored)
  *
- * Return: a handle, or (unsigned long)-EINVAL for a bad size, or
+ * Return: a handle, or (unsigned long)-EINVAL for size 0,
+ * (unsigned long)-ENOSPC for more than a page (as the kernel), or
  * (unsigned long)-ENOMEM.  Test with zs_handle_error().
  */
 unsigned long zs_malloc(struct zs_pool *pool, size_t size, gfp_t gfp, int nid)
@@ -768,8 +769,10 @@ unsigned long zs_malloc(struct zs_pool *pool, size_t size, gfp_t gfp, int nid)
 	unsigned long handle;
 	int newfg;
 
-	if (unlikely(!size || size > ZS_MAX_ALLOC_SIZE))
+	if (unlikely(!size))
 		return (unsigned long)-EINVAL;
+	if (unlikely(size > ZS_MAX_ALLOC_SIZE))
+		return (unsigned long)-ENOSPC;
 	handle = cache_alloc_handle();
 	if (!handle)
 		return (unsigned long)-ENOMEM;
