@@ -36,15 +36,18 @@ struct page *has_unmovable_pages(struct zone *zone, unsigned long start_pfn,
 {
 	unsigned long pfn = start_pfn;
 
-	/* ZONE_MOVABLE promises everything in it can move. */
-	if (zone_idx(zone) == ZONE_MOVABLE)
-		return NULL;
-
 	for (; pfn < end_pfn; pfn++) {
 		struct page *page = pfn_to_page(pfn);
 
+		/* Bootmem, holes, offlined memory: unmovable in any zone. */
 		if (PageReserved(page))
 			return page;
+		/*
+		 * With reserved pages ruled out, ZONE_MOVABLE promises that
+		 * the rest can move.
+		 */
+		if (zone_idx(zone) == ZONE_MOVABLE)
+			continue;
 		/* Large folios are movable only when they are LRU folios. */
 		if (PageCompound(page)) {
 			struct page *head = compound_head(page);
