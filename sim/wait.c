@@ -58,6 +58,27 @@ static struct wait_bucket *bucket_of(const unsigned long *word)
  * Sleep until @bit is clear in @word; take it too if @take.  Called with
  * the fast path already failed.
  */
+/*
+ * Set @waiters only while @mask is set, in one step.  A wait_on_bit()
+ * caller may hold no reference (migration_entry_wait()): once the bit is
+ * clear the page may be freed, and a waiters bit set after
+ * free_pages_prepare() cleared the flags would reach the buddy allocator
+ * (the VM_BUG_ON_PAGE in __free_one_page()).  Return: whether @mask was
+ * set (and @waiters is now set).
+ */
+static bool set_waiters_if_locked(unsigned long *word, unsigned long mask,
+				  unsigned long waiters)
+{
+	unsigned long old = __atomic_load_n(word, __ATOMIC_SEQ_CST);
+
+	do {
+		if (!(old & mask))
+			return false;
+	} while (!__atomic_compare_exchange_n(word, &old, old | waiters, false,
+					      __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST));
+	return true;
+}
+
 static void wait_on_bit_common(unsigned long *word, int bit, int waiters_bit,
 			       bool take)
 {
@@ -68,11 +89,11 @@ static void wait_on_bit_common(unsigned long *word, int bit, int waiters_bit,
 	b->nr_waiters++;
 	for (;;) {
 		/* Announce ourselves before looking at the bit again. */
-		__atomic_fetch_or(word, BIT(waiters_bit), __ATOMIC_SEQ_CST);
 		if (take) {
+			__atomic_fetch_or(word, BIT(waiters_bit), __ATOMIC_SEQ_CST);
 			if (!test_and_set_bit_lock(bit, word))
 				break;
-		} else if (!(__atomic_load_n(word, __ATOMIC_SEQ_CST) & mask)) {
+		} else if (!set_waiters_if_locked(word, mask, BIT(waiters_bit))) {
 			break;
 		}
 		pthread_cond_wait(&b->wait, &b->lock);
