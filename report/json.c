@@ -22,6 +22,7 @@
 #include <pagemig/pagemig.h>
 
 #include "report.h"
+#include "workload/process.h"
 #include "workload/scenario.h"
 
 static struct json_object *u64(uint64_t v)
@@ -219,6 +220,41 @@ static struct json_object *json_zram(void)
 	return arr;
 }
 
+/* Every spawned process; NULL if none. */
+static struct json_object *json_processes(const struct scenario_run *run)
+{
+	unsigned int i, n = wl_nr_procs(run);
+	struct json_object *a, *o;
+	struct wl_proc_report r;
+
+	if (!n)
+		return NULL;
+	a = json_object_new_array();
+	for (i = 0; i < n; i++) {
+		wl_proc_report(run, i, &r);
+		o = json_object_new_object();
+		json_object_object_add(o, "name", json_object_new_string(r.name));
+		json_object_object_add(o, "pid", json_object_new_int(r.pid));
+		json_object_object_add(o, "exited", json_object_new_boolean(r.exited));
+		json_object_object_add(o, "pattern", json_object_new_string(r.pattern));
+		json_object_object_add(o, "threads", u64(r.threads));
+		json_object_object_add(o, "anon_pages", u64(r.anon_pages));
+		json_object_object_add(o, "file_pages", u64(r.file_pages));
+		json_object_object_add(o, "rss_anon", u64(r.st.rss_anon));
+		json_object_object_add(o, "rss_file", u64(r.st.rss_file));
+		json_object_object_add(o, "page_tables", u64(r.st.nr_ptes));
+		json_object_object_add(o, "vmas", u64(r.st.nr_vmas));
+		json_object_object_add(o, "pinned", u64(r.st.nr_pinned));
+		json_object_object_add(o, "reads", u64(r.reads));
+		json_object_object_add(o, "writes", u64(r.writes));
+		json_object_object_add(o, "accesses", u64(r.reads + r.writes));
+		json_object_object_add(o, "errors", u64(r.errors));
+		json_object_object_add(o, "corrupted", u64(r.corrupted));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
 /**
  * report_json() - Print the run's report as one JSON object.
  * @f: where to print.
@@ -260,6 +296,8 @@ int report_json(FILE *f, const struct scenario_run *run)
 		json_object_object_add(root, "balloons", json_balloons(run));
 	if ((zr = json_zram()))
 		json_object_object_add(root, "zram", zr);
+	if ((zr = json_processes(run)))
+		json_object_object_add(root, "processes", zr);
 
 	vm = json_object_new_object();
 	n = pagemig_vmstat_count();

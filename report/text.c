@@ -17,6 +17,7 @@
 #include <pagemig/pagemig.h>
 
 #include "report.h"
+#include "workload/process.h"
 #include "workload/scenario.h"
 
 /* Prefixes of the counters the summary shows when they are non-zero. */
@@ -216,6 +217,34 @@ static void print_zram(FILE *f)
 	fprintf(f, "nr_zspages %lu\n", zspages);
 }
 
+/*
+ * Every process a spawn step created: its mappings, what the facade says
+ * it holds (the kernel's RssAnon/RssFile, page-table pages, pinned
+ * pages) and what its worker threads and touch steps did.
+ */
+static void print_processes(FILE *f, const struct scenario_run *run)
+{
+	struct wl_proc_report r;
+	unsigned int i, n = wl_nr_procs(run);
+
+	if (!n)
+		return;
+	fprintf(f, "\n--- processes (end of run; figures of exited ones as they exited) ---\n");
+	fprintf(f, "%-10s %3s %-7s %-10s %3s %8s %8s %8s %8s %6s %6s %10s %10s %6s %9s\n",
+		"name", "pid", "state", "pattern", "thr", "anon_MiB", "file_MiB",
+		"RssAnon", "RssFile", "ptes", "pinned", "reads", "writes",
+		"errors", "corrupted");
+	for (i = 0; i < n; i++) {
+		wl_proc_report(run, i, &r);
+		fprintf(f, "%-10s %3d %-7s %-10s %3u %8.1f %8.1f %7.1fM %7.1fM %6lu %6lu %10lu %10lu %6lu %9lu\n",
+			r.name, r.pid, r.exited ? "exited" : "live", r.pattern,
+			r.threads, report_mib(r.anon_pages),
+			report_mib(r.file_pages), report_mib(r.st.rss_anon),
+			report_mib(r.st.rss_file), r.st.nr_ptes, r.st.nr_pinned,
+			r.reads, r.writes, r.errors, r.corrupted);
+	}
+}
+
 /**
  * report_text_verify() - The last line of every report.
  * @f: where to print.
@@ -255,6 +284,7 @@ int report_text(FILE *f, const struct scenario_run *run)
 	if (run->balloon_used)
 		print_balloons(f, run);
 	print_zram(f);
+	print_processes(f, run);
 
 	fprintf(f, "\n--- buddyinfo (end of run) ---\n");
 	ret = pagemig_show_buddyinfo(f);

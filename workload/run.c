@@ -26,6 +26,7 @@
 
 #include <pagemig/pagemig.h>
 
+#include "process.h"
 #include "scenario.h"
 #include "steps.h"
 
@@ -603,10 +604,12 @@ int scenario_run_steps(struct scenario_run *run)
 	}
 	run->seconds = now() - t0;
 
+	wl_workers_stop(run, NULL);	/* then every process page is checked */
 	run_verify(run, NULL, &vs);
 	run->verify_checked = vs.checked;
 	run->verify_corrupted = vs.corrupted;
 	zram_run_verify(run, &run->verify_checked, &run->verify_corrupted);
+	wl_verify(run, &run->verify_checked, &run->verify_corrupted, NULL, 0);
 	if (run->verify_corrupted)
 		run->failed = true;
 	if (ret < 0)
@@ -639,6 +642,7 @@ void scenario_run_finish(struct scenario_run *run)
 	run->groups = NULL;
 	run->nr_groups = 0;
 	zram_run_release(run);
+	wl_release(run);
 	if (pagemig_machine_ready())
 		pagemig_machine_exit();
 	if (run->results) {

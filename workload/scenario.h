@@ -169,6 +169,8 @@ struct scenario_run {
 	bool failed;			/* a step failed or pages corrupted */
 	/* gfp bits that pick the migratetype, from pagemig_parse_gfp() */
 	unsigned int gfp_movable, gfp_reclaimable;
+	/* Processes and their worker threads (workload/process.c). */
+	struct wl_procs *procs;
 };
 
 int scenario_run_start(struct scenario_run *run, const struct scenario *sc,

@@ -19,6 +19,7 @@
 
 #include <pagemig/pagemig.h>
 
+#include "process.h"
 #include "scenario.h"
 #include "steps.h"
 #include "yparse.h"
@@ -42,6 +43,7 @@ const struct step_type *const step_types[] = {
 	&step_expect,
 	&step_snapshot,
 	&step_zram_create, &step_zram_write, &step_zram_discard, &step_zram_compact, &step_zram_verify, &step_zram_readers,
+	&step_spawn, &step_touch, &step_pin, &step_exit, &step_workers, &step_stop,
 	NULL,
 };
 
@@ -262,6 +264,7 @@ const struct step_type step_alloc = {
 enum { FREE_ALL, FREE_EVERY_OTHER, FREE_RANDOM };
 
 struct free_args {
+	void *proc;		/* free: {process: ...}: proc_free_parse()'s */
 	char *tag;
 	int pattern;
 	double fraction;
@@ -275,6 +278,7 @@ static void free_release(void *data)
 
 	if (!a)
 		return;
+	proc_free_release(a->proc);
 	free(a->tag);
 	free(a);
 }
@@ -295,6 +299,13 @@ static int free_parse(struct yparse *p, yaml_node_t *node, const char *path,
 	int ret;
 
 	ret = yp_mapping(p, node, path, &map);
+	if (!ret && map && yp_get(p, map, "process", NULL)) {
+		a = zalloc_args(p, path, sizeof(*a));
+		if (!a)
+			return -ENOMEM;
+		*out = a;
+		return proc_free_parse(p, map, path, &a->proc);
+	}
 	if (!ret)
 		ret = yp_check_keys(p, map, path, keys);
 	if (ret)
@@ -363,6 +374,8 @@ static int free_run(struct scenario_run *run, const struct step *step,
 	unsigned long pages;
 	int ret = 0;
 
+	if (a->proc)
+		return proc_free_run(run, step, res, a->proc);
 	g = run_find_group(run, a->tag);
 	if (!g || !g->nr)
 		goto out;
@@ -610,7 +623,9 @@ static int verify_run(struct scenario_run *run, const struct step *step,
 {
 	const struct verify_args *a = step->args;
 	const struct tag_group *only = NULL;
+	unsigned long pchecked = 0, pcorrupted = 0;
 	struct verify_stats vs;
+	char what[256] = "";
 
 	if (a->tag) {
 		only = run_find_group(run, a->tag);
@@ -618,8 +633,13 @@ static int verify_run(struct scenario_run *run, const struct step *step,
 			goto out;	/* nothing allocated into it yet */
 	}
 	run_verify(run, only, &vs);
-	step_figure(res, "checked", vs.checked);
-	step_figure(res, "corrupted", vs.corrupted);
+	if (!only)	/* process pages too, workers running or not */
+		wl_verify(run, &pchecked, &pcorrupted, what, sizeof(what));
+	step_figure(res, "checked", vs.checked + pchecked);
+	step_figure(res, "corrupted", vs.corrupted + pcorrupted);
+	if (pcorrupted)
+		step_fail(res, "%lu of %lu process pages corrupted; first: %s",
+			  pcorrupted, pchecked, what);
 	if (vs.corrupted)
 		step_fail(res, "%lu of %lu pages corrupted in %lu blocks; first: group \"%s\" block %lu at pfn 0x%lx",
 			  vs.corrupted, vs.checked, vs.blocks_bad,

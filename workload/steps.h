@@ -49,6 +49,15 @@ extern const struct step_type step_alloc, step_free, step_churn,
 	step_report, step_verify, step_validate, step_expect, step_note,
 	step_balloon, step_rss, step_compact, step_try_alloc;
 extern const struct step_type step_snapshot;
+extern const struct step_type step_spawn, step_touch, step_pin, step_exit,
+	step_workers, step_stop;
+
+/* free: {process: ...} is the process form of free (step_process.c). */
+int proc_free_parse(struct yparse *p, yaml_node_t *map, const char *path,
+		    void **args);
+int proc_free_run(struct scenario_run *run, const struct step *step,
+		  struct step_result *res, void *args);
+void proc_free_release(void *args);
 extern const struct step_type step_zram_create, step_zram_write,
 	step_zram_discard, step_zram_compact, step_zram_verify, step_zram_readers;
 

@@ -728,3 +728,146 @@ TEST(run_zram_builtin_verifies_every_sector)
 	scenario_run_finish(&run);
 	scenario_free(sc);
 }
+
+/* ---- processes: spawn, touch, free by process, pin, exit, workers ---- */
+
+#include "workload/process.h"
+
+BAD(spawn_pattern, "bad-spawn-pattern.yaml",
+    "4: steps[0].spawn.pattern: expected one of sequential, random, hot-cold, got \"sequentail\" (did you mean \"sequential\"?)")
+BAD(process_name, "bad-process-name.yaml",
+    "5: steps[1].touch.process: no earlier step spawns a process \"webs\" (did you mean \"web\"?)")
+BAD(free_process_fraction, "bad-free-process.yaml",
+    "5: steps[1].free.fraction: only applies to pattern: random or range")
+
+TEST(bad_process_steps_inline)
+{
+	static const struct {
+		const char *text, *msg;
+	} bad[] = {
+		{ "steps:\n  - spawn: {anon: 4M}\n",
+		  "t.yaml:2: steps[0].spawn: missing required key \"name\" (a process name)" },
+		{ "steps:\n  - spawn: {name: a}\n",
+		  "t.yaml:2: steps[0].spawn: expected at least one of anon, file, file_path, file_from" },
+		{ "steps:\n  - spawn: {name: a, anon: 6K}\n",
+		  "t.yaml:2: steps[0].spawn.anon: expected a non-zero size in whole 4 KiB pages, got \"6K\"" },
+		{ "steps:\n  - spawn: {name: a, anon: 4M}\n  - spawn: {name: a, anon: 4M}\n",
+		  "t.yaml:3: steps[1].spawn.name: a process \"a\" was already spawned" },
+		{ "steps:\n  - spawn: {name: a, file: 4M, thp: true}\n",
+		  "t.yaml:2: steps[0].spawn.thp: only applies with anon" },
+		{ "steps:\n  - spawn: {name: a, anon: 4M, shared: true}\n",
+		  "t.yaml:2: steps[0].spawn.shared: only applies with file or file_path" },
+		{ "steps:\n  - spawn: {name: a, anon: 4M, threads: 17}\n",
+		  "t.yaml:2: steps[0].spawn.threads: expected an integer 0..16, got \"17\"" },
+		{ "steps:\n  - spawn: {name: a, anon: 4M, cpus: []}\n",
+		  "t.yaml:2: steps[0].spawn.cpus: expected a list of CPU numbers such as [0, 1], got a list" },
+		{ "steps:\n  - spawn: {name: a, anon: 4M, cpus: [0, 64]}\n",
+		  "t.yaml:2: steps[0].spawn.cpus[1]: expected an integer 0..63, got \"64\"" },
+		{ "steps:\n  - spawn: {name: a, file: 4M}\n  - spawn: {name: b, file: 1M, file_from: a}\n",
+		  "t.yaml:3: steps[1].spawn.file_from: give either file/file_path or file_from, not both" },
+		{ "steps:\n  - spawn: {name: a, file_from: z}\n",
+		  "t.yaml:2: steps[0].spawn.file_from: no earlier step spawns a process \"z\"" },
+		{ "steps:\n  - spawn: {name: a, anon: 4M}\n  - pin: {process: a}\n",
+		  "t.yaml:3: steps[1].pin: missing required key \"pages\" (an integer 1..16777216)" },
+		{ "steps:\n  - spawn: {name: a, anon: 4M}\n  - free: {process: a, pattern: random, from: 0.5}\n",
+		  "t.yaml:3: steps[1].free.from: only applies to pattern: range" },
+		{ "steps:\n  - spawn: {name: a, anon: 4M}\n  - free: {process: a, tag: x}\n",
+		  "t.yaml:3: steps[1].free.tag: unknown key, expected one of process, pattern, fraction, from, mapping" },
+		{ "steps:\n  - workers: {}\n",
+		  "t.yaml:2: steps[0].workers: missing required key \"run\" (true or false)" },
+		{ "steps:\n  - workers: {run: false, seconds: 1}\n",
+		  "t.yaml:2: steps[0].workers.seconds: only applies with run: true" },
+		{ "steps:\n  - workers: {run: true, seconds: soon}\n",
+		  "t.yaml:2: steps[0].workers.seconds: expected a number of seconds 0..3600, got \"soon\"" },
+		{ "steps:\n  - stop: {run: false}\n",
+		  "t.yaml:2: steps[0].stop.run: unknown key, expected one of process" },
+		{ "steps:\n  - exit: {process: nobody}\n",
+		  "t.yaml:2: steps[0].exit.process: no earlier step spawns a process \"nobody\"" },
+	};
+	char err[SCENARIO_ERR_LEN];
+	struct scenario *sc;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err[0] = '\0';
+		EXPECT_EQ(-EINVAL, scenario_load_string(bad[i].text,
+				strlen(bad[i].text), "t.yaml", &sc, err,
+				sizeof(err)));
+		EXPECT_EQ(0, strncmp(bad[i].msg, err, strlen(bad[i].msg)));
+		if (strncmp(bad[i].msg, err, strlen(bad[i].msg)))
+			TH_LOG("case %u got: %s", i, err);
+	}
+}
+
+/* Every process step runs; workers access; nothing is corrupted. */
+TEST(run_good_processes)
+{
+	struct scenario_run_opts opts = { 0 };
+	char path[PATH_MAX], err[SCENARIO_ERR_LEN] = "";
+	struct wl_proc_report r;
+	struct scenario_run run;
+	struct scenario *sc;
+	unsigned long v = 0;
+	unsigned int i;
+
+	fixture_path(path, sizeof(path), "good-processes.yaml");
+	ASSERT_EQ(0, scenario_load_file(path, &sc, err, sizeof(err)));
+	ASSERT_EQ(18, sc->nr_steps);
+	EXPECT_STREQ("spawn", scenario_step_name(&sc->steps[0]));
+	EXPECT_STREQ("stop", scenario_step_name(&sc->steps[16]));
+	ASSERT_EQ(0, scenario_run_start(&run, sc, &opts, err, sizeof(err)));
+	EXPECT_EQ(0, scenario_run_steps(&run));
+	for (i = 0; i < run.steps_run; i++)
+		if (run.results[i].failed)
+			TH_LOG("step %u: %s", i + 1, run.results[i].message);
+	/* a: 8M of THP; its upper half goes as two 2 MiB blocks. */
+	EXPECT_EQ(1024, fig(&run.results[7], "pages"));
+	EXPECT_EQ(16, fig(&run.results[9], "pinned"));
+	EXPECT_GT(fig(&run.results[11], "accesses"), 0);
+	EXPECT_EQ(0, run.verify_corrupted);
+	EXPECT_GT(run.verify_checked, 0);
+	ASSERT_EQ(3, wl_nr_procs(&run));
+	wl_proc_report(&run, 0, &r);
+	EXPECT_STREQ("a", r.name);
+	EXPECT_TRUE(r.exited);
+	wl_proc_report(&run, 1, &r);
+	EXPECT_FALSE(r.exited);
+	EXPECT_EQ(16, r.st.nr_pinned);
+	EXPECT_EQ(512, r.file_pages);
+	EXPECT_GT(r.reads, 0);
+	EXPECT_EQ(0, r.corrupted);
+	EXPECT_EQ(0, r.errors);
+	EXPECT_EQ(0, pagemig_vmstat_get("pgmigrate_success", &v));
+	EXPECT_EQ(0, pagemig_validate(NULL));
+	scenario_run_finish(&run);
+	EXPECT_FALSE(pagemig_machine_ready());
+	scenario_free(sc);
+}
+
+/* The built-ins with processes: 0 corrupted, order-9 blocks come back. */
+TEST(run_processes_builtins)
+{
+	static const char *const names[] = { "processes", "default" };
+	struct scenario_run_opts opts = { 0 };
+	char err[SCENARIO_ERR_LEN];
+	struct scenario_run run;
+	struct scenario *sc;
+	unsigned long v = 0;
+	unsigned int i, s;
+
+	for (i = 0; i < 2; i++) {
+		ASSERT_EQ(0, scenario_load_builtin(names[i], &sc, err, sizeof(err)));
+		ASSERT_EQ(0, scenario_run_start(&run, sc, &opts, err, sizeof(err)));
+		EXPECT_EQ(0, scenario_run_steps(&run));
+		for (s = 0; s < run.steps_run; s++)
+			if (run.results[s].failed)
+				TH_LOG("%s step %u: %s", names[i], s + 1,
+				       run.results[s].message);
+		EXPECT_EQ(0, run.verify_corrupted);
+		EXPECT_GT(run.verify_checked, 10000);
+		EXPECT_EQ(0, pagemig_vmstat_get("pgmigrate_success", &v));
+		EXPECT_GT(v, 1000);
+		scenario_run_finish(&run);
+		scenario_free(sc);
+	}
+}
