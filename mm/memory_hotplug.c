@@ -116,7 +116,7 @@ int offline_pages(unsigned long start_pfn, unsigned long nr_pages)
 	account_used_pages(-(long)nr_pages);
 	atomic_long_sub((long)nr_pages, &zone->managed_pages);
 	atomic_long_sub((long)nr_pages, &_totalram_pages);
-	zone->present_pages -= nr_pages;
+	WRITE_ONCE(zone->present_pages, zone->present_pages - nr_pages);
 	arena_discard(start_pfn, nr_pages);
 	setup_per_zone_wmarks();
 	/* The isolation bits stay: nothing may allocate from here. */
@@ -148,7 +148,7 @@ int online_pages(unsigned long start_pfn, unsigned long nr_pages)
 			return -EINVAL;
 	}
 	zone = page_zone(pfn_to_page(start_pfn));
-	zone->present_pages += nr_pages;
+	WRITE_ONCE(zone->present_pages, zone->present_pages + nr_pages);
 	atomic_long_add((long)nr_pages, &zone->managed_pages);
 	atomic_long_add((long)nr_pages, &_totalram_pages);
 	account_used_pages((long)nr_pages);

@@ -115,14 +115,15 @@ static void setup_lowmem_reserve(void)
 		struct zone *zone = &pgdat->node_zones[i];
 		unsigned long managed = 0;
 
-		zone->lowmem_reserve[i] = 0;
+		/* Read by allocators without a lock: offlining re-runs this. */
+		WRITE_ONCE(zone->lowmem_reserve[i], 0);
 		for (j = i + 1; j < MAX_NR_ZONES; j++) {
 			managed += zone_managed_pages(&pgdat->node_zones[j]);
 			if (!lowmem_reserve_ratio[i] || !managed)
-				zone->lowmem_reserve[j] = 0;
+				WRITE_ONCE(zone->lowmem_reserve[j], 0);
 			else
-				zone->lowmem_reserve[j] = (long)(managed /
-						(unsigned long)lowmem_reserve_ratio[i]);
+				WRITE_ONCE(zone->lowmem_reserve[j], (long)(managed /
+						(unsigned long)lowmem_reserve_ratio[i]));
 		}
 	}
 }
@@ -156,12 +157,12 @@ void setup_per_zone_wmarks(void)
 			tmp = pages_min * managed / lowmem_pages;
 		if (!managed)
 			tmp = 0;
-		zone->_watermark[WMARK_MIN] = tmp;
+		WRITE_ONCE(zone->_watermark[WMARK_MIN], tmp);
 
 		tmp = max(tmp / 4, managed * (unsigned long)watermark_scale_factor / 10000);
-		zone->_watermark[WMARK_LOW] = min_wmark_pages(zone) + tmp;
-		zone->_watermark[WMARK_HIGH] = low_wmark_pages(zone) + tmp;
-		zone->_watermark[WMARK_PROMO] = high_wmark_pages(zone) + tmp;
+		WRITE_ONCE(zone->_watermark[WMARK_LOW], min_wmark_pages(zone) + tmp);
+		WRITE_ONCE(zone->_watermark[WMARK_HIGH], low_wmark_pages(zone) + tmp);
+		WRITE_ONCE(zone->_watermark[WMARK_PROMO], high_wmark_pages(zone) + tmp);
 	}
 
 	setup_lowmem_reserve();

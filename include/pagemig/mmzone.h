@@ -174,7 +174,8 @@ extern struct pglist_data contig_page_data;
 
 static inline bool populated_zone(const struct zone *zone)
 {
-	return zone->present_pages != 0;
+	/* Offlining and onlining change it under running allocators. */
+	return READ_ONCE(zone->present_pages) != 0;
 }
 
 static inline bool zone_spans_pfn(const struct zone *zone, unsigned long pfn)
@@ -198,7 +199,7 @@ static inline int zone_idx(const struct zone *zone)
 	return (int)(zone - zone->zone_pgdat->node_zones);
 }
 
-#define wmark_pages(z, i)	((z)->_watermark[i])
+#define wmark_pages(z, i)	READ_ONCE((z)->_watermark[i])
 #define min_wmark_pages(z)	wmark_pages(z, WMARK_MIN)
 #define low_wmark_pages(z)	wmark_pages(z, WMARK_LOW)
 #define high_wmark_pages(z)	wmark_pages(z, WMARK_HIGH)
