@@ -81,8 +81,17 @@ void dump_page(const struct page *page, const char *reason)
 	const struct page *head = compound_head(page);
 	unsigned long flags = READ_ONCE(page->flags);
 	unsigned int type = READ_ONCE(page->page_type);
-	const unsigned long *raw = (const unsigned long *)page;
+	const unsigned long *words = (const unsigned long *)page;
+	unsigned long raw[8];
 	char buf[256];
+	int i;
+
+	/*
+	 * The page may belong to someone else and change under us (a
+	 * REPORT_FAILURE dump names a page in use): read each word once.
+	 */
+	for (i = 0; i < 8; i++)
+		raw[i] = READ_ONCE(words[i]);
 
 	pr_warn("page: refcount:%d mapcount:%d mapping:%p index:%#lx pfn:%#lx\n",
 		page_ref_count(page),
