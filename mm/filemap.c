@@ -267,7 +267,25 @@ void mapping_destroy(struct address_space *mapping)
 {
 	struct cds_lfht_iter iter;
 	struct cds_lfht_node *node;
+	pgoff_t index;
 
+	/*
+	 * By index first: each lookup is O(1), where restarting from
+	 * cds_lfht_first() after every removal walks past every bucket
+	 * the emptied table still has -- quadratic, a minute for 16k pages.
+	 * Every cached index is below the file's size (do_mmap() checks).
+	 */
+	for (index = 0; index < mapping->host->nr_pages; index++) {
+		struct pagecache_node *pcn;
+		struct folio *folio;
+
+		rcu_read_lock();
+		pcn = pagecache_lookup_node(mapping, index);
+		folio = pcn ? READ_ONCE(pcn->folio) : NULL;
+		rcu_read_unlock();
+		if (folio)
+			filemap_remove_folio(mapping, folio);
+	}
 	for (;;) {
 		struct folio *folio = NULL;
 
