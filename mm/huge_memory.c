@@ -92,13 +92,19 @@ static void __split_folio(struct folio *folio, struct list_head *list)
 		WRITE_ONCE(page->__folio_index, index + i);
 		WRITE_ONCE(page->private, 0);
 		atomic_set(&page->_mapcount, -1);
-		WRITE_ONCE(page->flags, (READ_ONCE(page->flags) & ~PAGE_FLAGS_MASK) |
-					(flags & keep));
+		/*
+		 * Atomic updates, not a rewrite: a CPU that found this
+		 * subpage's migration entry may be setting PG_waiters on it
+		 * right now, and losing that bit would lose its wake-up.
+		 */
+		__atomic_fetch_and(&page->flags, ~(PAGE_FLAGS_MASK & ~BIT(PG_waiters)),
+				   __ATOMIC_SEQ_CST);
+		__atomic_fetch_or(&page->flags, flags & keep, __ATOMIC_SEQ_CST);
 		set_page_count(page, 1);
 		list_add(&page->lru, list);
 	}
-	/* The head: no longer compound. */
-	__ClearPageHead(head);
+	/* The head: no longer compound (atomically, as above). */
+	clear_bit(PG_head, &head->flags);
 	atomic_set(&folio->_mapcount, -1);
 	set_page_count(head, 1);
 	list_add(&head->lru, list);

@@ -256,6 +256,8 @@ static void migration_entry_wait(struct mm_struct *mm, uint64_t *entryp, uint64_
 		return;		/* gone meanwhile: retry the fault */
 	}
 	page = pfn_to_page(pte_pfn(entry));
+	/* An entry outliving its migration would point at a reused frame. */
+	VM_WARN_ON_ONCE_PAGE(!PageLocked(page), page);
 	wait_on_bit_unlock_spin(&page->flags, PG_locked, PG_waiters,
 				&mm->page_table_lock);
 }

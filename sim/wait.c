@@ -181,6 +181,9 @@ void wait_on_bit(unsigned long *word, int bit, int waiters_bit)
  * word's owner cannot have moved on meanwhile; no wake-up is lost
  * because the bucket is locked across the release.
  *
+ * Returns after at most one wake-up, whether or not the bit is clear
+ * then: the caller re-checks what it was waiting for.
+ *
  * Context: may sleep; returns with @lock released.
  */
 void wait_on_bit_unlock_spin(unsigned long *word, int bit, int waiters_bit,
@@ -193,7 +196,12 @@ void wait_on_bit_unlock_spin(unsigned long *word, int bit, int waiters_bit,
 	b->nr_waiters++;
 	__atomic_fetch_or(word, BIT(waiters_bit), __ATOMIC_SEQ_CST);
 	spin_unlock(lock);
-	while (__atomic_load_n(word, __ATOMIC_SEQ_CST) & mask)
+	/*
+	 * One wake-up only, then let the caller look again: once the bit
+	 * is cleared the word's owner may free it, its flags are wiped, and
+	 * a new owner that sets the bit again would never know about us.
+	 */
+	if (__atomic_load_n(word, __ATOMIC_SEQ_CST) & mask)
 		pthread_cond_wait(&b->wait, &b->lock);
 	b->nr_waiters--;
 	pthread_mutex_unlock(&b->lock);

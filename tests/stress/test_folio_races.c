@@ -38,13 +38,6 @@ static unsigned long long budget_ns(void)
  * page-cache nodes are freed after a grace period TSan does not know
  * (pagecache_node_free() against lookups that finished before it).
  */
-const char *__tsan_default_suppressions(void);
-const char *__tsan_default_suppressions(void)
-{
-	return "called_from_lib:liburcu-cds.so.8\ncalled_from_lib:liburcu-bp.so.8\n"
-	       "race:pagecache_node_free\n";
-}
-
 MM_FIXTURE(fr, 32 * SZ_1M, 8 * SZ_1M, 8 * SZ_1M, 2)
 
 /* Migrate the folio at @addr to @zone; true if it moved. */
@@ -127,16 +120,6 @@ TEST_F(fr, accessors_vs_compaction_and_migration)
 	pthread_t th;
 	int fid;
 
-	/*
-	 * Known bug, reported: migration_entry_wait() sleeps in
-	 * wait_on_bit() on a page it holds no reference to, and
-	 * wait_on_bit_common() sets PG_waiters again after each wake-up --
-	 * on a source folio migration has freed meanwhile, which trips
-	 * __free_one_page()'s flag check or leaves the bit on a free page.
-	 */
-	if (!getenv("PAGEMIG_KNOWN_BUGS"))
-		SKIP("PG_waiters set on freed pages by migration_entry_wait(); "
-		     "PAGEMIG_KNOWN_BUGS=1 runs it");
 	memset(&a, 0, sizeof(a));
 	a.seed = test_seed();
 	a.pid = pagemig_process_create();
