@@ -93,6 +93,21 @@ void vmstat_reset(void)
 	memset(vm_event_states, 0, sizeof(vm_event_states));
 }
 
+/*
+ * A node counter as /proc shows it: THP counters are kept in pages and
+ * shown in THPs (kernel: vmstat_item_print_in_thp()).
+ */
+static unsigned long node_stat_shown(struct pglist_data *pgdat,
+				     enum node_stat_item item)
+{
+	unsigned long v = node_page_state(pgdat, item);
+
+	if (item == NR_ANON_THPS || item == NR_FILE_THPS || item == NR_SHMEM_THPS ||
+	    item == NR_SHMEM_PMDMAPPED || item == NR_FILE_PMDMAPPED)
+		v /= HPAGE_PMD_NR;
+	return v;
+}
+
 /* ---- /proc/vmstat as a flat array, for the facade ---- */
 
 enum {
@@ -148,8 +163,10 @@ static unsigned long vmstat_value(unsigned int i)
 			       sum_vm_event(PGALLOC_MOVABLE);
 		return 0;
 	}
-	if (i < VMSTAT_WB_BASE)
-		return global_node_page_state((enum node_stat_item)(i - VMSTAT_NODE_BASE));
+	if (i < VMSTAT_WB_BASE) {
+		return node_stat_shown(NODE_DATA(0),
+				       (enum node_stat_item)(i - VMSTAT_NODE_BASE));
+	}
 	if (i < VMSTAT_MEMMAP_BASE)
 		return dirty_threshold(i - VMSTAT_WB_BASE == 1);
 	if (i < VMSTAT_EVENT_BASE)
@@ -291,7 +308,7 @@ static void zoneinfo_show_zone(FILE *f, struct zone *zone, bool first)
 		fprintf(f, "\n  per-node stats");
 		for (i = 0; i < NR_VM_NODE_STAT_ITEMS; i++)
 			fprintf(f, "\n      %-12s %lu", node_stat_text[i],
-				node_page_state(pgdat, (enum node_stat_item)i));
+				node_stat_shown(pgdat, (enum node_stat_item)i));
 	}
 	fprintf(f, "\n  pages free     %lu"
 		   "\n        boost    %lu"

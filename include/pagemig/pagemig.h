@@ -245,7 +245,12 @@ int pagemig_zram_stats(int id, struct pagemig_zram_stats *st);
 
 /* A new, empty process.  Its number, or -ENOSPC / -ENOMEM / -ENODEV. */
 int pagemig_process_create(void);
-/* Unmap everything, drop pins, free page tables.  0 or -ESRCH. */
+/*
+ * Unmap everything, drop pins, free page tables.  0 or -ESRCH.  Like
+ * closing a file descriptor, no other thread may be using @pid (in
+ * pagemig_access(), pagemig_pin(), ...) while it exits: stop the
+ * process's CPUs first.  Migration of its pages may go on meanwhile.
+ */
 int pagemig_process_exit(int pid);
 /* Map @len bytes (page multiple) of anonymous memory; the address in *addr. */
 int pagemig_mmap_anon(int pid, uint64_t len, unsigned int flags, unsigned long *addr);
