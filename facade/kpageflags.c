@@ -16,6 +16,11 @@
  * the allocator's API -- it takes every free block off the free lists,
  * sets each page up in place and frees the free blocks back -- because a
  * snapshot names PFNs, and alloc_pages() cannot be asked for a PFN.
+ * Anon folios become real anonymous folios of one synthetic process,
+ * mapped at addresses of our choosing, and file folios real page-cache
+ * folios of one synthetic file; both go on the LRU, so compaction moves
+ * them.  The process's page tables are placed on the snapshot's own
+ * page-table pages while they last.
  *
  * Kinds (pagemig_page_kinds()) are what the reports, blockers and
  * pictures count; they are read from the live page state only.
@@ -28,6 +33,7 @@
 #include <pagemig/pagemig.h>
 #include <pagemig/mm.h>
 #include <pagemig/balloon.h>
+#include <pagemig/pgtable.h>
 #include "../mm/internal.h"
 #include "../drivers/balloon_host.h"
 
@@ -47,11 +53,19 @@ static const char *const kind_names[PAGEMIG_NR_KINDS] = {
 };
 
 /*
- * The address_space of imported file folios.  Nothing dereferences it:
- * it only makes folio->mapping non-NULL without the anon tag, which is
- * what "file" means to stable_page_flags() and to the kinds.
+ * The address_space of file folios left as stand-ins (see import_build).
+ * Nothing dereferences it: it only makes folio->mapping non-NULL without
+ * the anon tag, which is what "file" means to stable_page_flags() and to
+ * the kinds.
  */
 static unsigned long imported_file_mapping[8] __attribute__((aligned(64)));
+
+/* What the last pagemig_import_apply() made of the plan's folios. */
+static struct pagemig_import_result import_result = { .pid = -1, .fid = -1 };
+
+/* facade/process.c: the mm and file behind a facade number. */
+struct mm_struct *process_mm(int pid);
+struct file *process_file(int fid);
 
 const char *pagemig_kind_name(int kind)
 {
@@ -427,15 +441,21 @@ static void set_pageblock_types(const struct pagemig_import_page *plan,
 	}
 }
 
-/* An allocated block at @page in the state @p describes. */
-static void setup_block(struct page *page, const struct pagemig_import_page *p)
+/*
+ * An allocated block of @order at @page in the state @p (its plan
+ * entries) describes.  Anon and file blocks set up here are stand-ins:
+ * allocated pages with a mapping tag, not on the LRU, so they do not
+ * migrate (import_folios() makes real folios where it can).
+ */
+static void setup_block(struct page *page, const struct pagemig_import_page *p,
+			unsigned int order)
 {
 	struct folio *folio = (struct folio *)page;
-	unsigned long i, nr = 1UL << p->order;
+	unsigned long i, nr = 1UL << order;
 
 	set_page_count(page, 1);
-	if (p->order)
-		prep_compound_page(page, p->order);
+	if (order)
+		prep_compound_page(page, order);
 	switch (p->kind) {
 	case PAGEMIG_KIND_ANON:
 	case PAGEMIG_KIND_FILE:
@@ -444,7 +464,7 @@ static void setup_block(struct page *page, const struct pagemig_import_page *p)
 			(struct address_space *)(unsigned long)
 			(p->flags & PAGEMIG_IMPORT_KSM ? FOLIO_MAPPING_KSM :
 							 FOLIO_MAPPING_ANON);
-		if (p->order && (p->flags & PAGEMIG_IMPORT_THP))
+		if (order && (p->flags & PAGEMIG_IMPORT_THP))
 			__set_bit(PG_large_rmappable, &folio->_flags_1);
 		if (p->flags & PAGEMIG_IMPORT_UPTODATE)
 			__set_bit(PG_uptodate, &page->flags);
@@ -453,7 +473,7 @@ static void setup_block(struct page *page, const struct pagemig_import_page *p)
 		if (p->flags & PAGEMIG_IMPORT_REF)
 			__set_bit(PG_referenced, &page->flags);
 		/* Mapped pages: per-page mapcounts, their sum in the folio. */
-		if (p->order) {
+		if (order) {
 			long sum = 0;
 
 			for (i = 0; i < nr; i++) {
@@ -486,12 +506,389 @@ static void setup_block(struct page *page, const struct pagemig_import_page *p)
 	}
 }
 
+/* ------------------------------------------------------------------ */
+/* Import: anon and file folios made real */
+
+/*
+ * The synthetic owner of the imported folios.  One process holds every
+ * anon folio in one VMA -- PMD-sized folios first, each PMD-mapped, then
+ * the order-0 ones, mapped by PTEs in PFN order -- and one file holds
+ * every file folio: order-0 folios at indices 0.., mapped in a second VMA
+ * when kpagecount says they were mapped, then the large ones at aligned
+ * indices, in the page cache only (pagemig maps large folios by PMD only,
+ * and only anonymous ones).  kernel: no equivalent; what the folios look
+ * like afterwards is what do_anonymous_page()/do_huge_pmd_anonymous_page()
+ * and filemap_fault() leave.
+ */
+struct import_build {
+	struct mm_struct *mm;
+	struct vm_area_struct *anon_vma, *file_vma;
+	struct file *file;
+	unsigned long thp_addr, small_addr;	/* next anon addresses */
+	pgoff_t index, large_index;		/* next file indices */
+	unsigned long *pool;			/* the snapshot's page-table pages */
+	unsigned long nr_pool, pool_next;
+	struct pagemig_import_result *r;
+};
+
+/* How an anon or file block of @order is made into folios: their order. */
+static unsigned int folio_order_for(int kind, unsigned int order)
+{
+	if (kind == PAGEMIG_KIND_FILE)
+		return order;
+	return order >= HPAGE_PMD_ORDER ? HPAGE_PMD_ORDER : 0;
+}
+
+/*
+ * A page-table page for @b->mm: the next of the snapshot's page-table
+ * pages (already allocated, PageTable, refcount 1), so the process's
+ * tables do not land in free memory; past those, a new one.  The state
+ * is pgtable_alloc()'s in mm/memory.c, which frees it when the mm goes.
+ */
+static struct page *import_table_alloc(struct import_build *b)
+{
+	struct page *page;
+
+	if (b->pool_next < b->nr_pool) {
+		page = pfn_to_page(b->pool[b->pool_next++]);
+		memset(page_address(page), 0, PAGE_SIZE);
+		b->r->tables_reused++;
+	} else {
+		page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+		if (!page)
+			return NULL;
+		__SetPageTable(page);
+		b->r->tables_allocated++;
+	}
+	WRITE_ONCE(page->pt_mm, b->mm);
+	mod_node_page_state(page_pgdat(page), NR_PAGETABLE, 1);
+	atomic_long_inc(&b->mm->nr_ptes);
+	return page;
+}
+
+/*
+ * The PTE (or, for @pmd_level, PMD) slot for @addr, with missing tables
+ * from import_table_alloc().  kernel: __pte_alloc() and friends; here
+ * __walk() of mm/memory.c with another source of table pages.
+ * Caller holds b->mm->page_table_lock.  Return: the slot, or NULL.
+ */
+static uint64_t *import_walk(struct import_build *b, unsigned long addr,
+			     bool pmd_level)
+{
+	static const unsigned int shifts[] = {
+		PGDIR_SHIFT, PUD_SHIFT, PMD_SHIFT, PAGE_SHIFT
+	};
+	unsigned int levels = pmd_level ? 3 : 4, i;
+	uint64_t *table = page_address(pfn_to_page(b->mm->pgd));
+
+	lockdep_assert_held(&b->mm->page_table_lock);
+	for (i = 0; i < levels - 1; i++) {
+		uint64_t *entry = &table[pgtable_index(addr, shifts[i])];
+		uint64_t e = ptep_get(entry);
+
+		if (!e) {
+			struct page *page = import_table_alloc(b);
+
+			if (!page)
+				return NULL;
+			e = pfn_pte(page_to_pfn(page), true);
+			ptep_get_and_set(entry, e);
+		}
+		if (!pte_present(e) || (e & _PAGE_PSE))
+			return NULL;
+		table = entry_table(e);
+	}
+	return &table[pgtable_index(addr, shifts[levels - 1])];
+}
+
+/*
+ * Move the pgd mm_alloc() took from free memory onto one of the
+ * snapshot's page-table pages, and give the page back: the set of free
+ * pages, hence the buddy layout, is the snapshot's again.
+ */
+static void import_move_pgd(struct import_build *b)
+{
+	struct page *old = pfn_to_page(b->mm->pgd), *page;
+
+	if (b->pool_next >= b->nr_pool)
+		return;
+	page = pfn_to_page(b->pool[b->pool_next++]);
+	memcpy(page_address(page), page_address(old), PAGE_SIZE);
+	WRITE_ONCE(page->pt_mm, b->mm);
+	b->mm->pgd = page_to_pfn(page);
+	/* NR_PAGETABLE and nr_ptes counted the old page; the new one inherits. */
+	WRITE_ONCE(old->pt_mm, NULL);
+	__free_page(old);
+	b->r->tables_reused++;
+}
+
+/* An allocated, unprepared block at @page as a new folio of @order. */
+static struct folio *import_prep_folio(struct page *page, unsigned int order,
+				       const struct pagemig_import_page *p)
+{
+	struct folio *folio = (struct folio *)page;
+	unsigned long i;
+
+	for (i = 0; i < (1UL << order); i++) {
+		set_page_private(page + i, 0);
+		atomic_set(&page[i]._mapcount, -1);
+	}
+	post_alloc_hook(page, order, GFP_HIGHUSER_MOVABLE);
+	if (order) {
+		prep_compound_page(page, order);
+		if (p->flags & PAGEMIG_IMPORT_THP)
+			__set_bit(PG_large_rmappable, &folio->_flags_1);
+	}
+	if (p->flags & PAGEMIG_IMPORT_REF)
+		__set_bit(PG_referenced, &folio->flags);
+	if (p->flags & PAGEMIG_IMPORT_DIRTY)
+		folio_set_dirty(folio);
+	return folio;
+}
+
+/*
+ * One anonymous folio of @order (0 or PMD order) at @page, mapped in the
+ * synthetic process.  Return: 0, or -ENOMEM when no page table could be
+ * had (the block is left untouched).
+ */
+static int import_anon(struct import_build *b, struct page *page,
+		       unsigned int order, const struct pagemig_import_page *p)
+{
+	struct mm_struct *mm = b->mm;
+	unsigned long addr = order ? b->thp_addr : b->small_addr, i;
+	unsigned long nr = 1UL << order;
+	struct folio *folio;
+	uint64_t *entry;
+
+	spin_lock(&mm->page_table_lock);
+	entry = import_walk(b, addr, order != 0);
+	if (!entry) {
+		spin_unlock(&mm->page_table_lock);
+		return -ENOMEM;
+	}
+	folio = import_prep_folio(page, order, p);
+	/* As do_anonymous_page() leaves it: rmap, then swapbacked + LRU. */
+	folio_add_new_anon_rmap(folio, b->anon_vma, addr);
+	__folio_set_swapbacked(folio);
+	folio_mark_uptodate(folio);
+	folio_add_lru(folio);
+	atomic_long_add((long)nr, &mm->rss_anon);
+	/* The allocation's reference is the mapping's. */
+	ptep_get_and_set(entry, pfn_pte(page_to_pfn(page), true) |
+			 (p->flags & PAGEMIG_IMPORT_DIRTY ? _PAGE_DIRTY : 0) |
+			 (order ? _PAGE_PSE : 0));
+	spin_unlock(&mm->page_table_lock);
+
+	if (order) {
+		b->thp_addr += PMD_SIZE;
+		b->r->anon_thps++;
+	} else {
+		b->small_addr += PAGE_SIZE;
+	}
+	b->r->anon_folios++;
+	b->r->anon_pages += nr;
+	for (i = 0; i < nr; i++) {
+		if (p[i].flags & PAGEMIG_IMPORT_KSM)
+			b->r->anon_ksm_pages++;
+		if (p[i].mapcount != 1)
+			b->r->anon_mapcount_differs++;
+	}
+	return 0;
+}
+
+/*
+ * One page-cache folio of @order at @page in the synthetic file; an
+ * order-0 folio kpagecount saw mapped is mapped in the file VMA too.
+ * Return: 0, or -errno with the block untouched.
+ */
+static int import_file(struct import_build *b, struct page *page,
+		       unsigned int order, const struct pagemig_import_page *p)
+{
+	struct mm_struct *mm = b->mm;
+	unsigned long nr = 1UL << order;
+	struct folio *folio;
+	uint64_t *entry = NULL;
+	pgoff_t index;
+	int ret;
+
+	index = order ? b->large_index : b->index;
+	if (!order && p->mapcount && b->file_vma) {
+		spin_lock(&mm->page_table_lock);
+		entry = import_walk(b, b->file_vma->vm_start + index * PAGE_SIZE,
+				    false);
+		spin_unlock(&mm->page_table_lock);
+		if (!entry)
+			return -ENOMEM;
+	}
+	folio = import_prep_folio(page, order, p);
+	folio_mark_uptodate(folio);
+	ret = filemap_add_folio(&b->file->mapping, folio, index);
+	if (ret)
+		return ret;	/* the caller's stand-in redoes the set-up */
+	folio_add_lru(folio);
+	if (entry) {
+		/* As filemap_fault() + finish_fault() leave it. */
+		spin_lock(&mm->page_table_lock);
+		folio_add_rmap(folio);
+		atomic_long_inc(&mm->rss_file);
+		ptep_get_and_set(entry, pfn_pte(page_to_pfn(page), false));
+		spin_unlock(&mm->page_table_lock);
+		b->r->file_mapped_pages++;
+	} else {
+		folio_put(folio);	/* the page cache holds its own */
+	}
+	if (order) {
+		b->large_index += nr;
+		b->r->file_large_folios++;
+	} else {
+		b->index++;
+	}
+	b->r->file_folios++;
+	b->r->file_pages += nr;
+	return 0;
+}
+
+/* Where the plan's folios go: sizes of the VMAs and the file. */
+struct import_layout {
+	unsigned long thps, small_anon;		/* anon folios by mapping size */
+	unsigned long small_file;		/* order-0 file folios */
+	unsigned long file_pages;		/* index span of the file */
+};
+
+static void import_layout(const struct pagemig_import_page *plan,
+			  unsigned long nr, struct import_layout *l)
+{
+	unsigned long pfn, n, large = 0;
+
+	memset(l, 0, sizeof(*l));
+	for (pfn = 0; pfn < nr; pfn += n) {
+		unsigned int order = plan[pfn].order, fo;
+
+		n = 1UL << order;
+		if (plan[pfn].kind != PAGEMIG_KIND_ANON &&
+		    plan[pfn].kind != PAGEMIG_KIND_FILE)
+			continue;
+		fo = folio_order_for(plan[pfn].kind, order);
+		if (plan[pfn].kind == PAGEMIG_KIND_FILE) {
+			if (!order)
+				l->small_file++;
+			else
+				large = ALIGN(large, n) + n;
+		} else if (fo) {
+			l->thps += n >> fo;
+		} else {
+			l->small_anon += n;
+		}
+	}
+	/* Large file folios after the order-0 ones, aligned to 4 MiB. */
+	l->file_pages = large ? ALIGN(l->small_file, 1UL << MAX_PAGE_ORDER) +
+			large : l->small_file;
+}
+
+/*
+ * The synthetic process, its VMAs and the file.  Return: 0 or -errno
+ * (then anon and file folios all become stand-ins).
+ */
+static int import_owner(struct import_build *b, const struct import_layout *l)
+{
+	unsigned long addr;
+	int ret;
+
+	b->r->pid = pagemig_process_create();
+	if (b->r->pid < 0)
+		return b->r->pid;
+	b->mm = process_mm(b->r->pid);
+	import_move_pgd(b);
+	if (l->thps + l->small_anon) {
+		ret = pagemig_mmap_anon(b->r->pid, l->thps * PMD_SIZE +
+					l->small_anon * PAGE_SIZE,
+					PAGEMIG_MAP_WRITE | PAGEMIG_MAP_THP, &addr);
+		if (ret)
+			return ret;
+		b->anon_vma = find_vma(b->mm, addr);
+		b->thp_addr = addr;
+		b->small_addr = addr + l->thps * PMD_SIZE;
+	}
+	if (l->file_pages) {
+		b->r->fid = pagemig_file_create("imported", l->file_pages *
+						PAGE_SIZE, 1, NULL);
+		if (b->r->fid < 0)
+			return b->r->fid;
+		b->file = process_file(b->r->fid);
+		b->large_index = ALIGN(l->small_file, 1UL << MAX_PAGE_ORDER);
+	}
+	if (l->small_file) {
+		ret = pagemig_mmap_file(b->r->pid, b->r->fid,
+					l->small_file * PAGE_SIZE, 0,
+					PAGEMIG_MAP_SHARED, &addr);
+		if (ret)
+			return ret;
+		b->file_vma = find_vma(b->mm, addr);
+	}
+	return 0;
+}
+
+/*
+ * Make the plan's anon and file blocks real folios of the synthetic
+ * owner; what cannot be (no memory for page tables, no owner) is set up
+ * as before folios existed: an allocated page with a mapping tag, which
+ * counts as anon or file but does not migrate.
+ */
+static void import_folios(struct import_build *b,
+			  const struct pagemig_import_page *plan,
+			  unsigned long nr, bool have_owner)
+{
+	unsigned long pfn, n, i;
+
+	if (have_owner)
+		down_read(&b->mm->mmap_lock);
+	for (pfn = 0; pfn < nr; pfn += n) {
+		const struct pagemig_import_page *p = &plan[pfn];
+		unsigned int fo;
+
+		n = 1UL << p->order;
+		if (p->kind != PAGEMIG_KIND_ANON && p->kind != PAGEMIG_KIND_FILE)
+			continue;
+		fo = folio_order_for(p->kind, p->order);
+		if (p->kind == PAGEMIG_KIND_ANON && p->order != fo)
+			b->r->anon_split_pages += n;
+		for (i = 0; i < n; i += 1UL << fo) {
+			struct page *page = pfn_to_page(pfn + i);
+			int ret = -ENODEV;
+
+			if (have_owner)
+				ret = p->kind == PAGEMIG_KIND_ANON ?
+				      import_anon(b, page, fo, &p[i]) :
+				      import_file(b, page, fo, &p[i]);
+			if (!ret)
+				continue;
+			setup_block(page, &p[i], fo);
+			b->r->stand_in_pages += 1UL << fo;
+		}
+	}
+	if (have_owner)
+		up_read(&b->mm->mmap_lock);
+}
+
+int pagemig_import_result(struct pagemig_import_result *r)
+{
+	if (!machine_ready)
+		return -ENODEV;
+	*r = import_result;
+	return 0;
+}
+
 int pagemig_import_apply(const struct pagemig_import_page *plan,
 			 unsigned long nr, char *err, size_t errlen)
 {
 	unsigned long pfn, *balloon = NULL, nr_balloon = 0, cap = 0;
+	struct import_build b = { .r = &import_result };
+	struct import_layout l;
 	int ret;
 
+	memset(&import_result, 0, sizeof(import_result));
+	import_result.pid = -1;
+	import_result.fid = -1;
 	if (!machine_ready) {
 		snprintf(err, errlen, "no machine");
 		return -ENODEV;
@@ -527,18 +924,23 @@ int pagemig_import_apply(const struct pagemig_import_page *plan,
 			account_used_pages(-(1L << p->order));
 			continue;
 		}
-		setup_block(page, p);
+		/* Folios come last, once their owner exists. */
+		if (p->kind == PAGEMIG_KIND_ANON || p->kind == PAGEMIG_KIND_FILE)
+			continue;
+		setup_block(page, p, p->order);
+		if (p->kind == PAGEMIG_KIND_PGTABLE && !p->order)
+			b.nr_pool++;
 		if (p->kind == PAGEMIG_KIND_BALLOON) {
 			if (nr_balloon == cap) {
-				unsigned long *b;
+				unsigned long *bl;
 
 				cap = cap ? cap * 2 : 1024;
-				b = realloc(balloon, cap * sizeof(*b));
-				if (!b) {
+				bl = realloc(balloon, cap * sizeof(*bl));
+				if (!bl) {
 					ret = -ENOMEM;
 					break;
 				}
-				balloon = b;
+				balloon = bl;
 			}
 			balloon[nr_balloon++] = pfn;
 		}
@@ -546,8 +948,26 @@ int pagemig_import_apply(const struct pagemig_import_page *plan,
 	if (!ret && nr_balloon)
 		ret = virtio_balloon_adopt(balloon, nr_balloon);
 	free(balloon);
-	if (ret)
+	if (ret) {
 		snprintf(err, errlen, "cannot put %lu pages into the virtio balloon: %s",
 			 nr_balloon, strerror(-ret));
-	return ret;
+		return ret;
+	}
+
+	import_layout(plan, nr, &l);
+	if (l.thps + l.small_anon + l.file_pages) {
+		bool have_owner;
+
+		b.pool = malloc((b.nr_pool ? b.nr_pool : 1) * sizeof(*b.pool));
+		b.nr_pool = 0;
+		for (pfn = 0; b.pool && pfn < nr; pfn += 1UL << plan[pfn].order)
+			if (plan[pfn].kind == PAGEMIG_KIND_PGTABLE && !plan[pfn].order)
+				b.pool[b.nr_pool++] = pfn;
+		have_owner = b.pool && !import_owner(&b, &l);
+		import_folios(&b, plan, nr, have_owner);
+		free(b.pool);
+	}
+	/* Pages the owner's set-up borrowed went to per-CPU lists. */
+	drain_all_pages(NULL);
+	return 0;
 }

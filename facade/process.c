@@ -252,6 +252,24 @@ int pagemig_process_stats(int pid, struct pagemig_process_stats *st)
 	return 0;
 }
 
+/*
+ * For facade/kpageflags.c, which builds an imported machine's folios
+ * into a process and a file it creates through this facade.
+ */
+struct mm_struct *process_mm(int pid);
+struct mm_struct *process_mm(int pid)
+{
+	return proc_get(pid);
+}
+
+struct file *process_file(int fid);
+struct file *process_file(int fid)
+{
+	if (!machine_ready || fid < 0 || fid >= PAGEMIG_MAX_FILES)
+		return NULL;
+	return READ_ONCE(files[fid]);
+}
+
 /* Machine teardown: processes, then files. */
 void processes_destroy_all(void);
 void processes_destroy_all(void)

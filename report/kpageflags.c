@@ -35,8 +35,12 @@ bool kpf_kind_unmovable(int kind)
 
 bool kpf_kind_pinned(int kind)
 {
-	return kind == PAGEMIG_KIND_ANON || kind == PAGEMIG_KIND_FILE ||
-	       kind == PAGEMIG_KIND_ZSMALLOC;
+	/*
+	 * Imported anon and file pages are LRU folios and migrate (unless
+	 * stand-ins: kpf_print_build() counts those); imported zsmalloc-
+	 * looking pages belong to no pool.
+	 */
+	return kind == PAGEMIG_KIND_ZSMALLOC;
 }
 
 static void add_offender(struct kpf_analysis *a, const struct kpf_offender *o)
@@ -204,7 +208,7 @@ void kpf_print_analysis(FILE *f, const char *title, const struct kpf_analysis *a
 	fprintf(f, "pageblocks (2 MiB) holding an unmovable page: %lu of %lu (%.1f%%), %lu of them by a single page\n",
 		a->blocks_blocked, a->blocks, pct(a->blocks_blocked, a->blocks),
 		a->blocks_by_one);
-	fprintf(f, "pageblocks held only by pages pagemig cannot migrate yet (anon, file, zsmalloc): %lu\n",
+	fprintf(f, "pageblocks held only by pages pagemig cannot migrate (zsmalloc-looking pages of no pool): %lu\n",
 		a->blocks_pinned);
 	fprintf(f, "1 GiB ranges holding an unmovable page: %lu of %lu\n",
 		a->gigs_blocked, a->gigs);

@@ -42,7 +42,7 @@ struct kpf_analysis {
 
 /* Kinds that keep a pageblock from ever becoming free: slab, pgtable, ... */
 bool kpf_kind_unmovable(int kind);
-/* Kinds pagemig cannot migrate yet: anon, file (no folios), zsmalloc (imported). */
+/* Kinds pagemig cannot migrate: zsmalloc-looking pages (imported, no pool). */
 bool kpf_kind_pinned(int kind);
 
 int kpf_analyse(struct kpf_analysis *a);

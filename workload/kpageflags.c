@@ -784,8 +784,6 @@ void kpf_print_inference(FILE *f, const struct kpf_inference *inf)
 	for (o = 0; o < PAGEMIG_NR_ORDERS; o++)
 		fprintf(f, " %lu", inf->free_blocks[o]);
 	fprintf(f, "\nlarge folios: %lu (THP: %lu)\n", inf->large_folios, inf->thps);
-	if (inf->kinds[PAGEMIG_KIND_ANON] + inf->kinds[PAGEMIG_KIND_FILE])
-		fprintf(f, "note: anon and file folios are built as allocated movable pages; pagemig has no LRU folios yet, so compaction cannot migrate them (it will when folio migration lands)\n");
 	for (a = 0, k = 0; a < KPF_NR_AMBIGUITIES; a++)
 		k += inf->amb[a] != 0;
 	fprintf(f, "ambiguities resolved:%s\n", k ? "" : " none");
@@ -793,6 +791,30 @@ void kpf_print_inference(FILE *f, const struct kpf_inference *inf)
 		if (inf->amb[a])
 			fprintf(f, "  %lu pages (first pfn %#lx): %s\n",
 				inf->amb[a], inf->amb_pfn[a], amb_text[a]);
+}
+
+/**
+ * kpf_print_build() - What the anon and file pages became on the machine.
+ * @f: where.
+ * @r: pagemig_import_result() after kpf_build().
+ */
+void kpf_print_build(FILE *f, const struct pagemig_import_result *r)
+{
+	if (r->anon_pages)
+		fprintf(f, "anon: %lu pages -> %lu anonymous folios of process %d (%lu PMD-mapped THPs); %lu pages of large folios not PMD-sized split to order 0; %lu KSM pages as plain anon; %lu pages whose kpagecount was not 1 mapped once\n",
+			r->anon_pages, r->anon_folios, r->pid, r->anon_thps,
+			r->anon_split_pages, r->anon_ksm_pages,
+			r->anon_mapcount_differs);
+	if (r->file_pages)
+		fprintf(f, "file: %lu pages -> %lu page-cache folios of file %d (%lu large, unmapped); %lu order-0 pages kpagecount saw mapped are mapped in process %d\n",
+			r->file_pages, r->file_folios, r->fid,
+			r->file_large_folios, r->file_mapped_pages, r->pid);
+	if (r->anon_pages || r->file_pages)
+		fprintf(f, "page tables of process %d: %lu on the snapshot's page-table pages, %lu from free memory\n",
+			r->pid, r->tables_reused, r->tables_allocated);
+	if (r->stand_in_pages)
+		fprintf(f, "stand-ins: %lu anon/file pages could not be made folios (no memory for page tables) and stay put\n",
+			r->stand_in_pages);
 }
 
 /**
@@ -823,6 +845,12 @@ int kpf_build(const struct kpf_inference *inf, uint64_t seed, char *err,
 	ret = pagemig_machine_init(&cfg, err, errlen);
 	if (ret)
 		return -EIO;
+	/*
+	 * The snapshot is analysed as it was taken: no proactive compaction
+	 * behind the analysis' back (kernel: vm.compaction_proactiveness=0).
+	 * --compact compacts explicitly.
+	 */
+	pagemig_compaction_proactiveness_set(0);
 	ret = pagemig_import_apply(inf->plan, inf->machine_pages, err, errlen);
 	if (ret) {
 		pagemig_machine_exit();

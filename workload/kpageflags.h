@@ -71,6 +71,7 @@ int kpf_infer(const struct kpf_snapshot *s, unsigned long machine_pages,
 void kpf_inference_free(struct kpf_inference *inf);
 int kpf_check_plan(const struct kpf_inference *inf, char *err, size_t errlen);
 void kpf_print_inference(FILE *f, const struct kpf_inference *inf);
+void kpf_print_build(FILE *f, const struct pagemig_import_result *r);
 const char *kpf_ambiguity_text(enum kpf_ambiguity a);
 
 /*

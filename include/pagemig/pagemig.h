@@ -430,6 +430,32 @@ int pagemig_import_apply(const struct pagemig_import_page *plan,
 			 unsigned long nr, char *err, size_t errlen);
 
 /*
+ * What the last pagemig_import_apply() made of the plan's anon and file
+ * pages.  Anon folios become anonymous folios of one synthetic process
+ * (PMD-sized ones PMD-mapped, other large ones split to order 0), file
+ * folios page-cache folios of one synthetic file, order-0 ones mapped in
+ * that process when kpagecount saw them mapped; all on the LRU, so they
+ * migrate.  The process's page tables sit on the snapshot's page-table
+ * pages while those last.  Stand-ins are anon/file pages that could not
+ * be made folios (no memory for page tables): allocated, not migratable.
+ */
+struct pagemig_import_result {
+	int pid, fid;			/* the process and file; -1: none */
+	unsigned long anon_folios, anon_pages, anon_thps;
+	unsigned long anon_split_pages;	/* in large folios not PMD-sized */
+	unsigned long anon_ksm_pages;	/* plain anonymous folios here */
+	unsigned long anon_mapcount_differs;	/* kpagecount was not 1 */
+	unsigned long file_folios, file_pages, file_large_folios;
+	unsigned long file_mapped_pages;
+	unsigned long stand_in_pages;
+	unsigned long tables_reused;	/* on the snapshot's page-table pages */
+	unsigned long tables_allocated;	/* beyond those, from free memory */
+};
+
+/* 0, or -ENODEV without a machine. */
+int pagemig_import_result(struct pagemig_import_result *r);
+
+/*
  * Pictures (report/picture.c): a PNG of physical memory.  The compact
  * step calls pagemig_picture_hook("before"/"after", step) around each
  * compaction; it writes pictures only when a directory was set.

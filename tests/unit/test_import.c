@@ -9,6 +9,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <pagemig/pagemig.h>
 #include "harness/mm_fixture.h"
@@ -75,6 +76,131 @@ TEST(shipped_snapshot_imports_with_sane_counts)
 	EXPECT_EQ(0, pagemig_compact(-1));
 	EXPECT_EQ(0, pagemig_validate(stderr));
 	pagemig_machine_exit();
+	kpf_inference_free(&inf);
+	kpf_snapshot_free(&s);
+}
+
+/*
+ * A machine with a process (anon pages, THPs, a mapped file) and a
+ * virtio balloon, fragmented: most anon pages dropped again, the
+ * balloon filling holes, a few kernel pages scattered in between.
+ */
+static void build_process_machine(struct __test_metadata *_metadata)
+{
+	uint64_t sz = 64ULL << 20, len = 40ULL << 20, buf = 0;
+	unsigned long anon, thp, map, pfn, off;
+	int pid, fid, bd;
+
+	mm_machine_up(sz, sz, 0, 2);
+	pid = pagemig_process_create();
+	ASSERT_TRUE(pid >= 0);
+	ASSERT_EQ(0, pagemig_mmap_anon(pid, len, PAGEMIG_MAP_WRITE, &anon));
+	ASSERT_EQ(0, pagemig_mmap_anon(pid, 8 * SZ_2M, PAGEMIG_MAP_WRITE |
+				       PAGEMIG_MAP_THP, &thp));
+	fid = pagemig_file_create("data", 4 * SZ_1M, test_seed(), NULL);
+	ASSERT_TRUE(fid >= 0);
+	ASSERT_EQ(0, pagemig_mmap_file(pid, fid, 4 * SZ_1M, 0, 0, &map));
+	for (off = 0; off < len; off += PAGEMIG_PAGE_SIZE) {
+		ASSERT_EQ(0, pagemig_access(pid, anon + off, &off, sizeof(off), true));
+		/* Kernel pages in between, one every 256 user pages. */
+		if (off % (256 * PAGEMIG_PAGE_SIZE) == 0)
+			ASSERT_EQ(0, pagemig_alloc_pages(0, 0, &pfn));
+	}
+	for (off = 0; off < 8 * SZ_2M; off += SZ_2M)
+		ASSERT_EQ(0, pagemig_access(pid, thp + off, &off, sizeof(off), true));
+	for (off = 0; off < 4 * SZ_1M; off += 2 * PAGEMIG_PAGE_SIZE)
+		ASSERT_EQ(0, pagemig_access(pid, map + off, &buf, sizeof(buf), false));
+	/* Three of every four anon pages go: holes in every pageblock. */
+	for (off = 0; off < len; off += 4 * PAGEMIG_PAGE_SIZE)
+		ASSERT_EQ(0, pagemig_madvise_dontneed(pid, anon + off,
+						      3 * PAGEMIG_PAGE_SIZE));
+	bd = pagemig_balloon_lookup("virtio");
+	ASSERT_TRUE(bd >= 0);
+	ASSERT_EQ(0, pagemig_balloon_set_target(bd, 512, 10000));
+}
+
+TEST(process_and_balloon_export_import_compact)
+{
+	char kpf[] = "/tmp/pagemig-kpf-XXXXXX", kpc[] = "/tmp/pagemig-kpc-XXXXXX";
+	unsigned long kinds_out[PAGEMIG_NR_KINDS] = { 0 }, n, pfn, before;
+	struct pagemig_import_result r;
+	struct kpf_analysis a, b;
+	struct kpf_snapshot s = { 0 };
+	struct kpf_inference inf;
+	char err[KPF_ERR_LEN] = "";
+	uint8_t *kinds;
+	int k, fd;
+
+	pagemig_set_log(mm_log_stream());
+	build_process_machine(_metadata);
+	fd = mkstemp(kpf);
+	ASSERT_TRUE(fd >= 0);
+	close(fd);
+	fd = mkstemp(kpc);
+	ASSERT_TRUE(fd >= 0);
+	close(fd);
+	ASSERT_EQ(0, pagemig_kpageflags_export(kpf, kpc));
+	n = pagemig_total_pages();
+	kinds = malloc(n);
+	ASSERT_TRUE(kinds != NULL);
+	ASSERT_EQ(0, pagemig_page_kinds(0, n, kinds));
+	for (pfn = 0; pfn < n; pfn++)
+		kinds_out[kinds[pfn]]++;
+	pagemig_machine_exit();
+
+	ASSERT_EQ(0, kpf_load_file(kpf, &s.flags, &s.nr, err, sizeof(err)));
+	ASSERT_EQ(0, kpf_load_file(kpc, &s.counts, &n, err, sizeof(err)));
+	unlink(kpf);
+	unlink(kpc);
+	ASSERT_EQ(0, kpf_check(&s, err, sizeof(err)));
+	ASSERT_EQ(0, kpf_infer(&s, s.nr, &inf, err, sizeof(err)));
+	ASSERT_EQ(0, kpf_build(&inf, test_seed(), err, sizeof(err)));
+	EXPECT_EQ(0, pagemig_validate(stderr));
+
+	/* Round trip: the same page counts by kind, read from live pages. */
+	ASSERT_EQ(0, pagemig_page_kinds(0, n, kinds));
+	{
+		unsigned long kinds_in[PAGEMIG_NR_KINDS] = { 0 };
+
+		for (pfn = 0; pfn < n; pfn++)
+			kinds_in[kinds[pfn]]++;
+		for (k = 0; k < PAGEMIG_NR_KINDS; k++) {
+			EXPECT_EQ(kinds_out[k], inf.kinds[k]);
+			EXPECT_EQ(kinds_out[k], kinds_in[k]);
+		}
+	}
+	EXPECT_TRUE(kinds_out[PAGEMIG_KIND_ANON] > 1000);
+	EXPECT_TRUE(kinds_out[PAGEMIG_KIND_FILE] > 100);
+	EXPECT_TRUE(kinds_out[PAGEMIG_KIND_BALLOON] == 512);
+
+	/* Anon and file pages became real folios, none a stand-in. */
+	ASSERT_EQ(0, pagemig_import_result(&r));
+	EXPECT_TRUE(r.pid >= 0);
+	EXPECT_TRUE(r.fid >= 0);
+	EXPECT_EQ(kinds_out[PAGEMIG_KIND_ANON], r.anon_pages);
+	EXPECT_EQ(kinds_out[PAGEMIG_KIND_FILE], r.file_pages);
+	EXPECT_EQ(8, r.anon_thps);
+	EXPECT_EQ(0, r.stand_in_pages);
+	EXPECT_EQ(0, r.tables_allocated);
+
+	ASSERT_EQ(0, kpf_analyse(&b));
+	pagemig_vmstat_get("pgmigrate_success", &before);
+	EXPECT_EQ(0, pagemig_compact(-1));
+	pagemig_vmstat_get("pgmigrate_success", &n);
+	EXPECT_TRUE(n > before);
+	ASSERT_EQ(0, kpf_analyse(&a));
+	TH_LOG("anon %lu pages (%lu THPs), file %lu (%lu mapped), tables %lu+%lu; migrated %lu; free in 2 MiB blocks %lu/%lu -> %lu/%lu",
+	       r.anon_pages, r.anon_thps, r.file_pages, r.file_mapped_pages,
+	       r.tables_reused, r.tables_allocated, n - before, b.free_in_2m,
+	       b.free, a.free_in_2m, a.free);
+	EXPECT_TRUE(a.free_in_2m * b.free > b.free_in_2m * a.free);
+	EXPECT_EQ(0, pagemig_validate(stderr));
+	/* Kinds are still what they were: migration moves, never changes. */
+	for (k = 0; k < PAGEMIG_NR_KINDS; k++)
+		if (k != PAGEMIG_KIND_FREE)
+			EXPECT_EQ(b.kinds[k], a.kinds[k]);
+	pagemig_machine_exit();
+	free(kinds);
 	kpf_inference_free(&inf);
 	kpf_snapshot_free(&s);
 }

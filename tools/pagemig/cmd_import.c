@@ -203,8 +203,11 @@ static void print_json(const struct kpf_inference *inf,
 		       const struct kpf_analysis *after, unsigned long migrated,
 		       double seconds)
 {
+	struct pagemig_import_result r;
 	unsigned int k, a, n = 0;
 
+	if (pagemig_import_result(&r))
+		memset(&r, 0, sizeof(r));
 	printf("{\"inferred\": {\"file_pages\": %lu, \"machine_pages\": %lu, \"buddy_all_pages\": %s, \"kinds\": {",
 	       inf->file_pages, inf->machine_pages,
 	       inf->buddy_all_pages ? "true" : "false");
@@ -217,13 +220,16 @@ static void print_json(const struct kpf_inference *inf,
 			printf("%s{\"pages\": %lu, \"first_pfn\": %lu, \"resolution\": \"%s\"}",
 			       n++ ? ", " : "", inf->amb[a], inf->amb_pfn[a],
 			       kpf_ambiguity_text(a));
-	printf("]}, \"before\": ");
+	printf("]}, \"built\": {\"pid\": %d, \"fid\": %d, \"anon_folios\": %lu, \"anon_thps\": %lu, \"anon_split_pages\": %lu, \"file_folios\": %lu, \"file_mapped_pages\": %lu, \"stand_in_pages\": %lu, \"tables_reused\": %lu, \"tables_allocated\": %lu}, \"before\": ",
+	       r.pid, r.fid, r.anon_folios, r.anon_thps, r.anon_split_pages,
+	       r.file_folios, r.file_mapped_pages, r.stand_in_pages,
+	       r.tables_reused, r.tables_allocated);
 	kpf_json_analysis(stdout, before);
 	if (after) {
 		printf(", \"after\": ");
 		kpf_json_analysis(stdout, after);
-		printf(", \"pgmigrate_success\": %lu, \"compact_seconds\": %.3f",
-		       migrated, seconds);
+		printf(", \"pgmigrate_success\": %lu, \"compact_seconds\": %.3f, \"pages_per_second\": %.0f",
+		       migrated, seconds, seconds > 0 ? migrated / seconds : 0.0);
 	}
 	printf("}\n");
 }
@@ -281,8 +287,13 @@ int cmd_import(int argc, char **argv)
 		ret = CLI_FAILED;
 		goto out_machine;
 	}
-	if (!o.json && !o.quiet)
+	if (!o.json && !o.quiet) {
+		struct pagemig_import_result r;
+
 		kpf_print_inference(stdout, &inf);
+		if (!pagemig_import_result(&r))
+			kpf_print_build(stdout, &r);
+	}
 	progress_update(&o.progress, "analyse", 4, 0, 1);
 	kpf_analyse(&before);
 	picture(&o, "before.png", "before compaction");
@@ -351,8 +362,9 @@ const char help_import[] =
 "  --picture DIR      before.png, after.png and before-after.png\n"
 "  --json             one JSON object instead of text\n"
 "\n"
-"Anon and file folios are built as allocated movable pages: pagemig has no LRU\n"
-"folios yet, so only balloon pages migrate.  See Documentation/kpageflags.md.\n"
+"Anon folios become folios of a synthetic process, file folios page-cache\n"
+"folios of a synthetic file, balloon pages the virtio balloon's: all migrate.\n"
+"See Documentation/kpageflags.md.\n"
 "Exit: 0, 1 when the machine cannot be built, 2 for bad usage or a file that\n"
 "is not a snapshot (size not a multiple of 8, kpagecount of another length,\n"
 "bits no kernel sets, contradicting flags) or an impossible memory size.\n";
