@@ -51,8 +51,11 @@ void folio_unlock(struct folio *folio)
  * over to the new one, so a lookup either gets the old folio before the
  * freeze, or retries and gets the new one (kernel: filemap_get_entry()).
  * Insertions and replacements are serialised by mapping->i_pages_lock.
- * kernel: an xarray; here the node is never freed while the file is in
- * use -- only replaced in place -- so readers never touch freed memory.
+ * kernel: an xarray; here a node is never freed while the file is in
+ * use -- only its folio pointer is replaced -- and the table goes away
+ * with the file, when nobody can look anything up: readers never touch
+ * freed memory, and no grace period (which ThreadSanitizer could not see
+ * across liburcu) is needed.
  */
 #include <urcu-bp.h>
 #include <urcu/rculfhash.h>
@@ -61,7 +64,6 @@ struct pagecache_node {
 	struct cds_lfht_node node;
 	pgoff_t index;
 	struct folio *folio;		/* READ_ONCE; changed under i_pages_lock */
-	struct rcu_head rcu;
 };
 
 static unsigned long index_hash(pgoff_t index)
@@ -221,17 +223,16 @@ int filemap_replace_folio(struct address_space *mapping, struct folio *src,
 	return 0;
 }
 
-static void pagecache_node_free(struct rcu_head *head)
-{
-	free(container_of(head, struct pagecache_node, rcu));
-}
-
 /**
  * filemap_remove_folio - take a folio out of the page cache
  * @mapping: the page cache
  * @folio: a cached folio; nothing may map it
  *
  * Drops the cache's references.
+ *
+ * Context: file teardown only -- no lookup may run concurrently (the
+ * node is freed at once, not after a grace period; kernel truncation
+ * would need call_rcu() here).
  */
 void filemap_remove_folio(struct address_space *mapping, struct folio *folio)
 {
@@ -253,7 +254,7 @@ void filemap_remove_folio(struct address_space *mapping, struct folio *folio)
 	spin_unlock(&mapping->i_pages_lock);
 	if (!pcn)
 		return;
-	call_rcu(&pcn->rcu, pagecache_node_free);
+	free(pcn);
 	WRITE_ONCE(folio->mapping, NULL);
 	while (nr--)
 		folio_put(folio);
@@ -300,7 +301,6 @@ void mapping_destroy(struct address_space *mapping)
 			break;
 		filemap_remove_folio(mapping, folio);
 	}
-	rcu_barrier();
 	cds_lfht_destroy(mapping->i_pages, NULL);
 	mapping->i_pages = NULL;
 }
