@@ -6,8 +6,11 @@
  * The snapshot is synthetic and seeded: 6,291,456 PFNs in runs of a few
  * shapes a busy guest shows -- free buddy runs, anon and file THPs and
  * small folios, slab, page tables, flagless kernel pages, and balloon
- * pages scattered one in 64 through the folio runs, so that compaction
- * has movable_ops pages to move.  Generating it is not timed.
+ * pages (one in 64) and free holes (one in 8) scattered through the file
+ * runs, so that compaction has file folios and movable_ops pages to move
+ * and holes in Movable pageblocks to move them into -- without the
+ * holes every Movable pageblock is wholly used or wholly free, and the
+ * free scanner finds no target at all.  Generating it is not timed.
  *
  *	import.check_infer	kpf_check() + kpf_infer()
  *	import.build		the machine + pagemig_import_apply()
@@ -45,9 +48,18 @@ static void fill_run(uint64_t *w, unsigned long pfn, unsigned long n,
 			w[i] = B(LRU) | B(ANON) | B(SWAPBACKED) | B(MMAP) | B(THP) |
 			       ((i & 511) ? B(COMPOUND_TAIL) : B(COMPOUND_HEAD));
 			break;
-		case 2:	/* file folios, balloon pages among them */
-			w[i] = pagemig_rng_below(rng, 64) ? B(LRU) | B(UPTODATE) :
-			       B(OFFLINE) | B(UPTODATE);
+		case 2:	/* file folios, balloon pages and free holes among them */
+			switch (pagemig_rng_below(rng, 64)) {
+			case 0:
+				w[i] = B(OFFLINE) | B(UPTODATE);
+				break;
+			case 1 ... 8:
+				w[i] = B(BUDDY);
+				break;
+			default:
+				w[i] = B(LRU) | B(UPTODATE);
+				break;
+			}
 			break;
 		case 3:	/* slab and page tables */
 			w[i] = pagemig_rng_below(rng, 8) ? B(SLAB) : B(PGTABLE);
