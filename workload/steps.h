@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <pagemig/pagemig.h>
 
@@ -115,6 +116,17 @@ void run_verify(struct scenario_run *run, const struct tag_group *only,
 void zram_run_verify(const struct scenario_run *run, unsigned long *checked,
 		     unsigned long *corrupted);
 void zram_run_release(const struct scenario_run *run);
+
+/* step_util.c: the parts of parse and run every step file shares. */
+void *step_args_new(struct yparse *p, const char *path, size_t size);
+int step_parse_start(struct yparse *p, yaml_node_t *node, const char *path,
+		     const char *const *keys, yaml_node_t **map, void **out,
+		     size_t size);
+int step_parse_none(struct yparse *p, yaml_node_t *node, const char *path,
+		    void **out);
+double step_now(void);
+int step_say_stream(struct scenario_run *run, struct step_result *res,
+		    const char *name, FILE *f, char **text);
 
 void step_rng(const struct scenario_run *run, const struct step *step,
 	      struct pagemig_rng *rng);

@@ -770,6 +770,138 @@ out:
 	return ret;
 }
 
+/*
+ * The value of an optional @key of @map, with its path "@path.@key" in
+ * @sub; NULL (and @sub untouched) when the key is absent.
+ */
+static yaml_node_t *key_value(struct yparse *p, yaml_node_t *map,
+			      const char *path, const char *key, char *sub)
+{
+	yaml_node_t *v = yp_get(p, map, key, NULL);
+
+	if (v)
+		yp_path_key(sub, YP_PATH_MAX, path, key);
+	return v;
+}
+
+/**
+ * yp_key_int() - An optional integer key of a mapping.
+ * @p: the parser.
+ * @map: the mapping, or NULL (no keys given).
+ * @path: the mapping's path.
+ * @key: the key.
+ * @min: smallest value accepted.
+ * @max: largest value accepted.
+ * @out: set to the value; untouched when @key is absent.
+ *
+ * Return: 0 (also when @key is absent), or -EINVAL as yp_int().
+ */
+int yp_key_int(struct yparse *p, yaml_node_t *map, const char *path,
+	       const char *key, long long min, long long max, long long *out)
+{
+	char sub[YP_PATH_MAX];
+	yaml_node_t *v = key_value(p, map, path, key, sub);
+
+	return v ? yp_int(p, v, sub, min, max, out) : 0;
+}
+
+/**
+ * yp_key_size() - An optional size key ("64M") of a mapping.
+ * @p: the parser.
+ * @map: the mapping, or NULL (no keys given).
+ * @path: the mapping's path.
+ * @key: the key.
+ * @out: set to the size in bytes; untouched when @key is absent.
+ *
+ * Return: 0 (also when @key is absent), or -EINVAL as yp_size().
+ */
+int yp_key_size(struct yparse *p, yaml_node_t *map, const char *path,
+		const char *key, uint64_t *out)
+{
+	char sub[YP_PATH_MAX];
+	yaml_node_t *v = key_value(p, map, path, key, sub);
+
+	return v ? yp_size(p, v, sub, out) : 0;
+}
+
+/**
+ * yp_key_bool() - An optional true/false key of a mapping.
+ * @p: the parser.
+ * @map: the mapping, or NULL (no keys given).
+ * @path: the mapping's path.
+ * @key: the key.
+ * @out: set to the value; untouched when @key is absent.
+ *
+ * Return: 0 (also when @key is absent), or -EINVAL as yp_bool().
+ */
+int yp_key_bool(struct yparse *p, yaml_node_t *map, const char *path,
+		const char *key, bool *out)
+{
+	char sub[YP_PATH_MAX];
+	yaml_node_t *v = key_value(p, map, path, key, sub);
+
+	return v ? yp_bool(p, v, sub, out) : 0;
+}
+
+/**
+ * yp_key_fraction() - An optional 0..1 key of a mapping.
+ * @p: the parser.
+ * @map: the mapping, or NULL (no keys given).
+ * @path: the mapping's path.
+ * @key: the key.
+ * @out: set to the value; untouched when @key is absent.
+ *
+ * Return: 0 (also when @key is absent), or -EINVAL as yp_fraction().
+ */
+int yp_key_fraction(struct yparse *p, yaml_node_t *map, const char *path,
+		    const char *key, double *out)
+{
+	char sub[YP_PATH_MAX];
+	yaml_node_t *v = key_value(p, map, path, key, sub);
+
+	return v ? yp_fraction(p, v, sub, out) : 0;
+}
+
+/**
+ * yp_key_string() - An optional string key of a mapping.
+ * @p: the parser.
+ * @map: the mapping, or NULL (no keys given).
+ * @path: the mapping's path.
+ * @key: the key.
+ * @what: what the value should be, for the message.
+ * @out: set to a malloc()ed copy; untouched when @key is absent.
+ *
+ * Return: 0 (also when @key is absent), or -EINVAL as yp_string().
+ */
+int yp_key_string(struct yparse *p, yaml_node_t *map, const char *path,
+		  const char *key, const char *what, char **out)
+{
+	char sub[YP_PATH_MAX];
+	yaml_node_t *v = key_value(p, map, path, key, sub);
+
+	return v ? yp_string(p, v, sub, what, out) : 0;
+}
+
+/**
+ * yp_key_choice() - An optional key whose value is one of a list.
+ * @p: the parser.
+ * @map: the mapping, or NULL (no keys given).
+ * @path: the mapping's path.
+ * @key: the key.
+ * @choices: NULL-terminated list of the accepted values.
+ * @out: set to the index of the value; untouched when @key is absent.
+ *
+ * Return: 0 (also when @key is absent), or -EINVAL as yp_choice().
+ */
+int yp_key_choice(struct yparse *p, yaml_node_t *map, const char *path,
+		  const char *key, const char *const *choices, int *out)
+{
+	char sub[YP_PATH_MAX];
+	yaml_node_t *v = key_value(p, map, path, key, sub);
+
+	return v ? yp_choice(p, v, sub, choices, out) : 0;
+}
+
 /**
  * yp_declare() - Remember a name (an allocation tag) for later steps.
  * @p: the parser.

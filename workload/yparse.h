@@ -84,6 +84,23 @@ int yp_choice(struct yparse *p, yaml_node_t *node, const char *path,
 int yp_gfp(struct yparse *p, yaml_node_t *node, const char *path,
 	   unsigned int *gfp, char **spec);
 
+/*
+ * Optional keys of a mapping: 0 with *out untouched when @key is absent,
+ * else the typed helper's result for the value at "PATH.KEY".
+ */
+int yp_key_int(struct yparse *p, yaml_node_t *map, const char *path,
+	       const char *key, long long min, long long max, long long *out);
+int yp_key_size(struct yparse *p, yaml_node_t *map, const char *path,
+		const char *key, uint64_t *out);
+int yp_key_bool(struct yparse *p, yaml_node_t *map, const char *path,
+		const char *key, bool *out);
+int yp_key_fraction(struct yparse *p, yaml_node_t *map, const char *path,
+		    const char *key, double *out);
+int yp_key_string(struct yparse *p, yaml_node_t *map, const char *path,
+		  const char *key, const char *what, char **out);
+int yp_key_choice(struct yparse *p, yaml_node_t *map, const char *path,
+		  const char *key, const char *const *choices, int *out);
+
 int yp_declare(struct yparse *p, const char *name);
 int yp_check_declared(struct yparse *p, yaml_node_t *node, const char *path,
 		      const char *name, const char *what);
