@@ -30,14 +30,6 @@
 #include "scenario.h"
 #include "steps.h"
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static uint64_t fnv1a(const char *s)
 {
 	uint64_t h = 0xcbf29ce484222325ULL;
@@ -581,16 +573,16 @@ int scenario_run_steps(struct scenario_run *run)
 	struct step_result *res;
 	struct verify_stats vs;
 	const struct step *step;
-	double t0 = now(), t;
+	double t0 = step_now(), t;
 	unsigned int i;
 	int ret = 0;
 
 	for (i = 0; i < sc->nr_steps; i++) {
 		step = &sc->steps[i];
 		res = &run->results[i];
-		t = now();
+		t = step_now();
 		ret = step->type->run(run, step, res);
-		res->seconds = now() - t;
+		res->seconds = step_now() - t;
 		res->ran = true;
 		step_progress(run, step, 0, 0);
 		run->steps_run++;
@@ -602,7 +594,7 @@ int scenario_run_steps(struct scenario_run *run)
 		if (res->failed)
 			run->failed = true;
 	}
-	run->seconds = now() - t0;
+	run->seconds = step_now() - t0;
 
 	wl_workers_stop(run, NULL);	/* then every process page is checked */
 	run_verify(run, NULL, &vs);

@@ -86,15 +86,10 @@ static int balloon_parse(struct yparse *p, yaml_node_t *node,
 	long long n;
 	int ret, i;
 
-	ret = yp_mapping(p, node, path, &map);
-	if (!ret)
-		ret = yp_check_keys(p, map, path, keys);
+	ret = step_parse_start(p, node, path, keys, &map, out, sizeof(*a));
 	if (ret)
 		return ret;
-	a = calloc(1, sizeof(*a));
-	if (!a)
-		return yp_error(p, NULL, path, "out of memory");
-	*out = a;
+	a = *out;
 	a->timeout_ms = BALLOON_TIMEOUT_DEFAULT;
 	a->must_reach = true;
 
@@ -117,24 +112,16 @@ static int balloon_parse(struct yparse *p, yaml_node_t *node,
 	if (ret)
 		return ret;
 
-	v = yp_get(p, map, "timeout", NULL);
-	if (v) {
-		yp_path_key(sub, sizeof(sub), path, "timeout");
-		ret = yp_int(p, v, sub, 1, BALLOON_TIMEOUT_MAX, &n);
-		if (ret)
-			return ret;
-		a->timeout_ms = n;
-	}
+	n = a->timeout_ms;
+	ret = yp_key_int(p, map, path, "timeout", 1, BALLOON_TIMEOUT_MAX, &n);
+	if (ret)
+		return ret;
+	a->timeout_ms = n;
 
-	v = yp_get(p, map, "expect", NULL);
-	if (v) {
-		yp_path_key(sub, sizeof(sub), path, "expect");
-		ret = yp_choice(p, v, sub, expects, &i);
-		if (ret)
-			return ret;
-		a->must_reach = i == 0;
-	}
-	return 0;
+	i = 0;
+	ret = yp_key_choice(p, map, path, "expect", expects, &i);
+	a->must_reach = i == 0;
+	return ret;
 }
 
 /* What pagemig_balloon_set_target() returned, in words. */
@@ -228,20 +215,6 @@ const struct step_type step_balloon = {
 
 /* ---- rss ---- */
 
-static int rss_parse(struct yparse *p, yaml_node_t *node, const char *path,
-		     void **out)
-{
-	static const char *const keys[] = { NULL };
-	yaml_node_t *map;
-	int ret;
-
-	ret = yp_mapping(p, node, path, &map);
-	if (!ret)
-		ret = yp_check_keys(p, map, path, keys);
-	*out = NULL;
-	return ret;
-}
-
 static int rss_run(struct scenario_run *run, const struct step *step,
 		   struct step_result *res)
 {
@@ -261,7 +234,7 @@ static int rss_run(struct scenario_run *run, const struct step *step,
 const struct step_type step_rss = {
 	.name = "rss",
 	.help = "print the arena's resident set (host memory it really uses)",
-	.parse = rss_parse,
+	.parse = step_parse_none,
 	.run = rss_run,
 	.release = free,
 };

@@ -241,47 +241,29 @@ static int churn_parse(struct yparse *p, yaml_node_t *node, const char *path,
 	long long n;
 	int ret;
 
-	ret = yp_mapping(p, node, path, &map);
-	if (!ret)
-		ret = yp_check_keys(p, map, path, keys);
+	ret = step_parse_start(p, node, path, keys, &map, out, sizeof(*a));
 	if (ret)
 		return ret;
-	a = calloc(1, sizeof(*a));
-	if (!a)
-		return yp_error(p, NULL, path, "out of memory");
-	*out = a;
+	a = *out;
 	a->rounds = 10;
 	a->batch = 256;
 	a->keep = 0.5;
 	a->fill = true;
 
-	if ((v = yp_get(p, map, "rounds", NULL))) {
-		yp_path_key(sub, sizeof(sub), path, "rounds");
-		if ((ret = yp_int(p, v, sub, 1, ROUNDS_MAX, &n)))
-			return ret;
-		a->rounds = n;
-	}
-	if ((v = yp_get(p, map, "pattern", NULL))) {
-		yp_path_key(sub, sizeof(sub), path, "pattern");
-		if ((ret = yp_choice(p, v, sub, patterns, &a->pattern)))
-			return ret;
-	}
-	if ((v = yp_get(p, map, "batch", NULL))) {
-		yp_path_key(sub, sizeof(sub), path, "batch");
-		if ((ret = yp_int(p, v, sub, 1, BATCH_MAX, &n)))
-			return ret;
-		a->batch = n;
-	}
-	if ((v = yp_get(p, map, "keep", NULL))) {
-		yp_path_key(sub, sizeof(sub), path, "keep");
-		if ((ret = yp_fraction(p, v, sub, &a->keep)))
-			return ret;
-	}
-	if ((v = yp_get(p, map, "fill", NULL))) {
-		yp_path_key(sub, sizeof(sub), path, "fill");
-		if ((ret = yp_bool(p, v, sub, &a->fill)))
-			return ret;
-	}
+	n = a->rounds;
+	if ((ret = yp_key_int(p, map, path, "rounds", 1, ROUNDS_MAX, &n)))
+		return ret;
+	a->rounds = n;
+	if ((ret = yp_key_choice(p, map, path, "pattern", patterns,
+				 &a->pattern)))
+		return ret;
+	n = a->batch;
+	if ((ret = yp_key_int(p, map, path, "batch", 1, BATCH_MAX, &n)))
+		return ret;
+	a->batch = n;
+	if ((ret = yp_key_fraction(p, map, path, "keep", &a->keep)) ||
+	    (ret = yp_key_bool(p, map, path, "fill", &a->fill)))
+		return ret;
 
 	yp_path_key(sub, sizeof(sub), path, "gfp");
 	v = yp_get(p, map, "gfp", NULL);

@@ -40,14 +40,6 @@
 /* Up to this many attempts get a line each; more get a map of outcomes. */
 #define TRY_LINES_MAX	8
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /* ---- compact ---- */
 
 struct compact_args {
@@ -64,15 +56,10 @@ static int compact_parse(struct yparse *p, yaml_node_t *node,
 	long long n;
 	int ret;
 
-	ret = yp_mapping(p, node, path, &map);
-	if (!ret)
-		ret = yp_check_keys(p, map, path, keys);
+	ret = step_parse_start(p, node, path, keys, &map, out, sizeof(*a));
 	if (ret)
 		return ret;
-	a = calloc(1, sizeof(*a));
-	if (!a)
-		return yp_error(p, NULL, path, "out of memory");
-	*out = a;
+	a = *out;
 	a->order = -1;
 	v = yp_get(p, map, "order", NULL);
 	if (!v)
@@ -160,9 +147,9 @@ static int compact_run(struct scenario_run *run, const struct step *step,
 	 */
 	pic = pagemig_picture_hook("before", step->index + 1);
 	snapshot(&b);
-	t0 = now();
+	t0 = step_now();
 	ret = pagemig_compact(a->order);
-	secs = now() - t0;
+	secs = step_now() - t0;
 	snapshot(&e);
 	if (!pic)
 		pic = pagemig_picture_hook("after", step->index + 1);
@@ -259,15 +246,10 @@ static int try_parse(struct yparse *p, yaml_node_t *node, const char *path,
 	long long n;
 	int ret, e;
 
-	ret = yp_mapping(p, node, path, &map);
-	if (!ret)
-		ret = yp_check_keys(p, map, path, keys);
+	ret = step_parse_start(p, node, path, keys, &map, out, sizeof(*a));
 	if (ret)
 		return ret;
-	a = calloc(1, sizeof(*a));
-	if (!a)
-		return yp_error(p, NULL, path, "out of memory");
-	*out = a;
+	a = *out;
 	a->count = 1;
 
 	ret = yp_require(p, map, path, "order", "an integer 0..10", &v);
@@ -288,22 +270,13 @@ static int try_parse(struct yparse *p, yaml_node_t *node, const char *path,
 	if (ret)
 		return ret;
 
-	v = yp_get(p, map, "count", NULL);
-	if (v) {
-		yp_path_key(sub, sizeof(sub), path, "count");
-		ret = yp_int(p, v, sub, 1, TRY_COUNT_MAX, &n);
-		if (ret)
-			return ret;
-		a->count = n;
-	}
-
-	v = yp_get(p, map, "keep", NULL);
-	if (v) {
-		yp_path_key(sub, sizeof(sub), path, "keep");
-		ret = yp_bool(p, v, sub, &a->keep);
-		if (ret)
-			return ret;
-	}
+	n = a->count;
+	ret = yp_key_int(p, map, path, "count", 1, TRY_COUNT_MAX, &n);
+	if (!ret)
+		ret = yp_key_bool(p, map, path, "keep", &a->keep);
+	if (ret)
+		return ret;
+	a->count = n;
 
 	tag = yp_get(p, map, "tag", NULL);
 	yp_path_key(sub, sizeof(sub), path, "tag");
@@ -318,15 +291,10 @@ static int try_parse(struct yparse *p, yaml_node_t *node, const char *path,
 	if (ret)
 		return ret;
 
-	v = yp_get(p, map, "expect", NULL);
-	if (v) {
-		yp_path_key(sub, sizeof(sub), path, "expect");
-		ret = yp_choice(p, v, sub, expects, &e);
-		if (ret)
-			return ret;
-		a->must_succeed = e == 1;
-	}
-	return 0;
+	e = 0;
+	ret = yp_key_choice(p, map, path, "expect", expects, &e);
+	a->must_succeed = e == 1;
+	return ret;
 }
 
 static void print_attempts(FILE *f, const struct try_args *a,

@@ -41,23 +41,6 @@
 #define PROC_PREFIX	"proc:"
 #define WORKER_SECONDS_MAX	3600
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static void *zalloc_args(struct yparse *p, const char *path, size_t size)
-{
-	void *args = calloc(1, size);
-
-	if (!args)
-		yp_error(p, NULL, path, "out of memory");
-	return args;
-}
-
 static int declare_proc(struct yparse *p, yaml_node_t *at, const char *path,
 			const char *name)
 {
@@ -106,42 +89,6 @@ static int parse_proc(struct yparse *p, yaml_node_t *map, const char *path,
 				*out, hint);
 	return yp_error(p, v, sub, "no earlier step spawns a process \"%s\"",
 			*out);
-}
-
-static int parse_fraction(struct yparse *p, yaml_node_t *map,
-			  const char *path, const char *key, double *out)
-{
-	char sub[YP_PATH_MAX];
-	yaml_node_t *v = yp_get(p, map, key, NULL);
-
-	if (!v)
-		return 0;
-	yp_path_key(sub, sizeof(sub), path, key);
-	return yp_fraction(p, v, sub, out);
-}
-
-static int parse_bool(struct yparse *p, yaml_node_t *map, const char *path,
-		      const char *key, bool *out)
-{
-	char sub[YP_PATH_MAX];
-	yaml_node_t *v = yp_get(p, map, key, NULL);
-
-	if (!v)
-		return 0;
-	yp_path_key(sub, sizeof(sub), path, key);
-	return yp_bool(p, v, sub, out);
-}
-
-static int parse_choice(struct yparse *p, yaml_node_t *map, const char *path,
-			const char *key, const char *const *choices, int *out)
-{
-	char sub[YP_PATH_MAX];
-	yaml_node_t *v = yp_get(p, map, key, NULL);
-
-	if (!v)
-		return 0;
-	yp_path_key(sub, sizeof(sub), path, key);
-	return yp_choice(p, v, sub, choices, out);
 }
 
 static int parse_pages_size(struct yparse *p, yaml_node_t *map,
@@ -225,15 +172,11 @@ static int spawn_parse(struct yparse *p, yaml_node_t *node, const char *path,
 	long long n;
 	int ret;
 
-	ret = yp_mapping(p, node, path, &map);
-	if (!ret)
-		ret = yp_check_keys(p, map, path, keys);
+	ret = step_parse_start(p, node, path, keys, &map, out,
+			       sizeof(*a));
 	if (ret)
 		return ret;
-	a = zalloc_args(p, path, sizeof(*a));
-	if (!a)
-		return -ENOMEM;
-	*out = a;
+	a = *out;
 	sp = &a->sp;
 	sp->threads = 1;
 	sp->pattern = WL_RANDOM;
@@ -254,14 +197,11 @@ static int spawn_parse(struct yparse *p, yaml_node_t *node, const char *path,
 		ret = parse_pages_size(p, map, path, "file", &sp->file);
 	if (ret)
 		return ret;
-	v = yp_get(p, map, "file_path", NULL);
-	if (v) {
-		yp_path_key(sub, sizeof(sub), path, "file_path");
-		ret = yp_string(p, v, sub, "a path to a regular file", &a->file_path);
-		if (ret)
-			return ret;
-		sp->file_path = a->file_path;
-	}
+	ret = yp_key_string(p, map, path, "file_path",
+			    "a path to a regular file", &a->file_path);
+	if (ret)
+		return ret;
+	sp->file_path = a->file_path;
 	sp->has_file = sp->file || sp->file_path;
 	v = yp_get(p, map, "file_from", NULL);
 	if (v) {
@@ -297,18 +237,15 @@ static int spawn_parse(struct yparse *p, yaml_node_t *node, const char *path,
 		if (ret)
 			return ret;
 	}
-	v = yp_get(p, map, "threads", NULL);
-	if (v) {
-		yp_path_key(sub, sizeof(sub), path, "threads");
-		ret = yp_int(p, v, sub, 0, WL_MAX_THREADS, &n);
-		if (ret)
-			return ret;
-		sp->threads = (unsigned int)n;
-	}
-	ret = parse_choice(p, map, path, "pattern", wl_pattern_names,
+	n = sp->threads;
+	ret = yp_key_int(p, map, path, "threads", 0, WL_MAX_THREADS, &n);
+	if (ret)
+		return ret;
+	sp->threads = (unsigned int)n;
+	ret = yp_key_choice(p, map, path, "pattern", wl_pattern_names,
 			   &sp->pattern);
 	if (!ret)
-		ret = parse_fraction(p, map, path, "writes", &sp->writes);
+		ret = yp_key_fraction(p, map, path, "writes", &sp->writes);
 	if (!ret)
 		ret = spawn_parse_cpus(p, map, path, sp);
 	return ret;
@@ -375,25 +312,21 @@ static int touch_parse(struct yparse *p, yaml_node_t *node, const char *path,
 	yaml_node_t *map;
 	int ret;
 
-	ret = yp_mapping(p, node, path, &map);
-	if (!ret)
-		ret = yp_check_keys(p, map, path, keys);
+	ret = step_parse_start(p, node, path, keys, &map, out,
+			       sizeof(*a));
 	if (ret)
 		return ret;
-	a = zalloc_args(p, path, sizeof(*a));
-	if (!a)
-		return -ENOMEM;
-	*out = a;
+	a = *out;
 	a->fraction = 1.0;
 	a->write = true;
 	ret = parse_proc(p, map, path, "process", &a->process);
 	if (!ret)
-		ret = parse_choice(p, map, path, "pattern", touch_patterns,
+		ret = yp_key_choice(p, map, path, "pattern", touch_patterns,
 				   &a->pattern);
 	if (!ret)
-		ret = parse_fraction(p, map, path, "fraction", &a->fraction);
+		ret = yp_key_fraction(p, map, path, "fraction", &a->fraction);
 	if (!ret)
-		ret = parse_bool(p, map, path, "write", &a->write);
+		ret = yp_key_bool(p, map, path, "write", &a->write);
 	return ret;
 }
 
@@ -500,17 +433,17 @@ int proc_free_parse(struct yparse *p, yaml_node_t *map, const char *path,
 	ret = yp_check_keys(p, map, path, keys);
 	if (ret)
 		return ret;
-	a = zalloc_args(p, path, sizeof(*a));
+	a = step_args_new(p, path, sizeof(*a));
 	if (!a)
 		return -ENOMEM;
 	*out = a;
 	a->fraction = 0.5;
 	ret = parse_proc(p, map, path, "process", &a->process);
 	if (!ret)
-		ret = parse_choice(p, map, path, "pattern", free_patterns,
+		ret = yp_key_choice(p, map, path, "pattern", free_patterns,
 				   &a->pattern);
 	if (!ret)
-		ret = parse_choice(p, map, path, "mapping", free_mappings,
+		ret = yp_key_choice(p, map, path, "mapping", free_mappings,
 				   &a->mapping);
 	if (ret)
 		return ret;
@@ -519,7 +452,7 @@ int proc_free_parse(struct yparse *p, yaml_node_t *map, const char *path,
 		yp_path_key(sub, sizeof(sub), path, "fraction");
 		return yp_error(p, v, sub, "only applies to pattern: random or range");
 	}
-	ret = parse_fraction(p, map, path, "fraction", &a->fraction);
+	ret = yp_key_fraction(p, map, path, "fraction", &a->fraction);
 	if (ret)
 		return ret;
 	v = yp_get(p, map, "from", NULL);
@@ -527,7 +460,7 @@ int proc_free_parse(struct yparse *p, yaml_node_t *map, const char *path,
 		yp_path_key(sub, sizeof(sub), path, "from");
 		return yp_error(p, v, sub, "only applies to pattern: range");
 	}
-	return parse_fraction(p, map, path, "from", &a->from);
+	return yp_key_fraction(p, map, path, "from", &a->from);
 }
 
 int proc_free_run(struct scenario_run *run, const struct step *step,
@@ -574,15 +507,11 @@ static int pin_parse(struct yparse *p, yaml_node_t *node, const char *path,
 	long long n;
 	int ret;
 
-	ret = yp_mapping(p, node, path, &map);
-	if (!ret)
-		ret = yp_check_keys(p, map, path, keys);
+	ret = step_parse_start(p, node, path, keys, &map, out,
+			       sizeof(*a));
 	if (ret)
 		return ret;
-	a = zalloc_args(p, path, sizeof(*a));
-	if (!a)
-		return -ENOMEM;
-	*out = a;
+	a = *out;
 	ret = parse_proc(p, map, path, "process", &a->process);
 	if (!ret)
 		ret = yp_require(p, map, path, "pages", "an integer 1..16777216", &v);
@@ -631,15 +560,11 @@ static int exit_parse(struct yparse *p, yaml_node_t *node, const char *path,
 	yaml_node_t *map;
 	int ret;
 
-	ret = yp_mapping(p, node, path, &map);
-	if (!ret)
-		ret = yp_check_keys(p, map, path, keys);
+	ret = step_parse_start(p, node, path, keys, &map, out,
+			       sizeof(*a));
 	if (ret)
 		return ret;
-	a = zalloc_args(p, path, sizeof(*a));
-	if (!a)
-		return -ENOMEM;
-	*out = a;
+	a = *out;
 	return parse_proc(p, map, path, "process", &a->process);
 }
 
@@ -688,15 +613,11 @@ static int workers_parse_common(struct yparse *p, yaml_node_t *node,
 	long long ms;
 	int ret;
 
-	ret = yp_mapping(p, node, path, &map);
-	if (!ret)
-		ret = yp_check_keys(p, map, path, is_stop ? stop_keys : keys);
+	ret = step_parse_start(p, node, path, is_stop ? stop_keys : keys,
+			       &map, out, sizeof(*a));
 	if (ret)
 		return ret;
-	a = zalloc_args(p, path, sizeof(*a));
-	if (!a)
-		return -ENOMEM;
-	*out = a;
+	a = *out;
 	if (map && yp_get(p, map, "process", NULL)) {
 		ret = parse_proc(p, map, path, "process", &a->process);
 		if (ret)
@@ -767,8 +688,8 @@ static int workers_run(struct scenario_run *run, const struct step *step,
 			  strerror(-ret));
 		goto out;
 	}
-	t0 = now();
-	while ((t = now() - t0) < a->seconds) {
+	t0 = step_now();
+	while ((t = step_now() - t0) < a->seconds) {
 		step_progress(run, step, (unsigned long)(t * 1000),
 			      (unsigned long)(a->seconds * 1000));
 		ts.tv_sec = 0;

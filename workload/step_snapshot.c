@@ -42,15 +42,10 @@ static int snapshot_parse(struct yparse *p, yaml_node_t *node,
 	yaml_node_t *map, *v;
 	int ret;
 
-	ret = yp_mapping(p, node, path, &map);
-	if (!ret)
-		ret = yp_check_keys(p, map, path, keys);
+	ret = step_parse_start(p, node, path, keys, &map, out, sizeof(*a));
 	if (ret)
 		return ret;
-	a = calloc(1, sizeof(*a));
-	if (!a)
-		return yp_error(p, NULL, path, "out of memory");
-	*out = a;
+	a = *out;
 	ret = yp_require(p, map, path, "kpageflags", "a file name", &v);
 	if (ret)
 		return ret;

@@ -91,14 +91,6 @@ static struct zdev *zdev_find(const struct scenario_run *run, const char *name)
 	return NULL;
 }
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static uint64_t mix(uint64_t x)
 {
 	x += 0x9e3779b97f4a7c15ULL;
@@ -252,30 +244,6 @@ static int parse_device(struct yparse *p, yaml_node_t *map, const char *path,
 	return yp_check_declared(p, v, sub, *out, "zram-create of");
 }
 
-static int start_map(struct yparse *p, yaml_node_t *node, const char *path,
-		     const char *const *keys, yaml_node_t **map, void **out,
-		     size_t size)
-{
-	int ret;
-
-	if (!node || yp_is_null(node)) {
-		*map = NULL;
-	} else {
-		ret = yp_mapping(p, node, path, map);
-		if (!ret)
-			ret = yp_check_keys(p, *map, path, keys);
-		if (ret)
-			return ret;
-	}
-	*out = calloc(1, size);
-	return *out ? 0 : yp_error(p, NULL, path, "out of memory");
-}
-
-static yaml_node_t *get(struct yparse *p, yaml_node_t *map, const char *key)
-{
-	return map ? yp_get(p, map, key, NULL) : NULL;
-}
-
 static struct zdev *run_dev(struct scenario_run *run, const char *name,
 			    struct step_result *res)
 {
@@ -295,15 +263,6 @@ static void print_mm_stat(FILE *f, const struct zdev *d)
 		return;
 	fprintf(f, "%s mm_stat: orig_data_size compr_data_size mem_used_total mem_limit mem_used_max same_pages pages_compacted huge_pages huge_pages_since\n%s mm_stat: %s",
 		d->name, d->name, line);
-}
-
-/* Close @f (an open_memstream() onto *@text) and print what it holds. */
-static int say(struct scenario_run *run, struct step_result *res,
-	       const char *name, FILE *f, char **text)
-{
-	if (fclose(f))
-		return -ENOMEM;
-	return step_say(run, res, name, *text);
 }
 
 /* ---- zram-create ---- */
@@ -336,7 +295,7 @@ static int create_parse(struct yparse *p, yaml_node_t *node, const char *path,
 	yaml_node_t *map, *v;
 	int ret, c = 0;
 
-	ret = start_map(p, node, path, keys, &map, out, sizeof(*a));
+	ret = step_parse_start(p, node, path, keys, &map, out, sizeof(*a));
 	if (ret)
 		return ret;
 	a = *out;
@@ -353,17 +312,14 @@ static int create_parse(struct yparse *p, yaml_node_t *node, const char *path,
 		ret = yp_error(p, v, sub, "must be a positive multiple of 4096 bytes");
 	if (ret)
 		return ret;
-	v = get(p, map, "compressor");
-	yp_path_key(sub, sizeof(sub), path, "compressor");
-	if (v && (ret = yp_choice(p, v, sub, comps, &c)))
+	ret = yp_key_choice(p, map, path, "compressor", comps, &c);
+	if (ret)
 		return ret;
-	if (!(a->comp = strdup(comps[c])))
+	if (!(a->comp = strdup(comps[c]))) {
+		yp_path_key(sub, sizeof(sub), path, "compressor");
 		return yp_error(p, NULL, sub, "out of memory");
-	v = get(p, map, "mem_limit");
-	yp_path_key(sub, sizeof(sub), path, "mem_limit");
-	if (v && (ret = yp_size(p, v, sub, &a->mem_limit)))
-		return ret;
-	return 0;
+	}
+	return yp_key_size(p, map, path, "mem_limit", &a->mem_limit);
 }
 
 static int create_run(struct scenario_run *run, const struct step *step,
@@ -416,7 +372,7 @@ static int create_run(struct scenario_run *run, const struct step *step,
 	if (a->mem_limit)
 		fprintf(f, "mem_limit %.1f MiB\n", a->mem_limit / 1048576.0);
 	step_figure(res, "sectors", d->nr);
-	return say(run, res, "zram-create", f, &text);
+	return step_say_stream(run, res, "zram-create", f, &text);
 }
 
 const struct step_type step_zram_create = {
@@ -461,7 +417,7 @@ static int write_parse(struct yparse *p, yaml_node_t *node, const char *path,
 	long long n;
 	int ret;
 
-	ret = start_map(p, node, path, keys, &map, out, sizeof(*a));
+	ret = step_parse_start(p, node, path, keys, &map, out, sizeof(*a));
 	if (ret)
 		return ret;
 	a = *out;
@@ -469,40 +425,36 @@ static int write_parse(struct yparse *p, yaml_node_t *node, const char *path,
 	ret = parse_device(p, map, path, &a->device, false);
 	if (ret)
 		return ret;
-	if ((v = get(p, map, "size"))) {
+	if ((v = yp_get(p, map, "size", NULL))) {
 		yp_path_key(sub, sizeof(sub), path, "size");
 		if ((ret = yp_size(p, v, sub, &a->size)))
 			return ret;
 		if (!a->size || a->size % PAGE)
 			return yp_error(p, v, sub, "must be a positive multiple of 4096 bytes");
-		if (get(p, map, "pages"))
+		if (yp_get(p, map, "pages", NULL))
 			return yp_error(p, v, sub, "give size or pages, not both");
 	}
-	if ((v = get(p, map, "pages"))) {
-		yp_path_key(sub, sizeof(sub), path, "pages");
-		if ((ret = yp_int(p, v, sub, 1, 1LL << 32, &n)))
-			return ret;
-		a->pages = (unsigned long)n;
-	}
-	if ((v = get(p, map, "start"))) {
-		yp_path_key(sub, sizeof(sub), path, "start");
-		if ((ret = yp_int(p, v, sub, 0, 1LL << 32, &n)))
-			return ret;
-		a->start = (unsigned long)n;
-	}
-	if ((v = get(p, map, "file"))) {
+	n = 0;
+	if ((ret = yp_key_int(p, map, path, "pages", 1, 1LL << 32, &n)))
+		return ret;
+	a->pages = (unsigned long)n;
+	n = 0;
+	if ((ret = yp_key_int(p, map, path, "start", 0, 1LL << 32, &n)))
+		return ret;
+	a->start = (unsigned long)n;
+	if ((v = yp_get(p, map, "file", NULL))) {
 		yp_path_key(sub, sizeof(sub), path, "file");
 		if ((ret = yp_string(p, v, sub, "a file path", &a->file)))
 			return ret;
-		if (get(p, map, "compressibility") || get(p, map, "same") ||
-		    get(p, map, "incompressible"))
+		if (yp_get(p, map, "compressibility", NULL) || yp_get(p, map, "same", NULL) ||
+		    yp_get(p, map, "incompressible", NULL))
 			return yp_error(p, v, sub, "file: takes the file's bytes; drop compressibility, same and incompressible");
 		if (access(a->file, R_OK))
 			return yp_error(p, v, sub, "cannot read \"%s\": %s", a->file,
 					strerror(errno));
 		return 0;
 	}
-	if ((v = get(p, map, "compressibility"))) {
+	if ((v = yp_get(p, map, "compressibility", NULL))) {
 		char *end;
 		const char *s = v->type == YAML_SCALAR_NODE ?
 				(const char *)v->data.scalar.value : "";
@@ -512,16 +464,12 @@ static int write_parse(struct yparse *p, yaml_node_t *node, const char *path,
 		if (!*s || *end || !(a->ratio >= 1.0 && a->ratio <= 20.0))
 			return yp_expected(p, v, sub, "a compression ratio 1.0..20 like 2.7");
 	}
-	if ((v = get(p, map, "same"))) {
-		yp_path_key(sub, sizeof(sub), path, "same");
-		if ((ret = yp_fraction(p, v, sub, &a->same)))
-			return ret;
-	}
-	if ((v = get(p, map, "incompressible"))) {
-		yp_path_key(sub, sizeof(sub), path, "incompressible");
-		if ((ret = yp_fraction(p, v, sub, &a->incompressible)))
-			return ret;
-	}
+	ret = yp_key_fraction(p, map, path, "same", &a->same);
+	if (!ret)
+		ret = yp_key_fraction(p, map, path, "incompressible",
+				      &a->incompressible);
+	if (ret)
+		return ret;
 	if (a->same + a->incompressible > 1.0)
 		return yp_error(p, map, path, "same + incompressible is more than 1");
 	return 0;
@@ -586,7 +534,7 @@ static int write_run(struct scenario_run *run, const struct step *step,
 		w->psrc = calibrate(a->ratio);
 
 	pagemig_zram_stats(d->id, &b);
-	t0 = now();
+	t0 = step_now();
 	for (s = a->start; s < a->start + n; s++) {
 		ret = sector_bytes(d, s, r, page);
 		if (ret) {
@@ -608,7 +556,7 @@ static int write_run(struct scenario_run *run, const struct step *step,
 		if (!(written & 4095))
 			step_progress(run, step, s - a->start, n);
 	}
-	secs = now() - t0;
+	secs = step_now() - t0;
 	pagemig_zram_stats(d->id, &e);
 	ratio = e.compr_data_size > b.compr_data_size ?
 		(double)(e.orig_data_size - b.orig_data_size -
@@ -633,7 +581,7 @@ static int write_run(struct scenario_run *run, const struct step *step,
 	step_figure(res, "refused", refused);
 	step_figure_real(res, "ratio", ratio);
 	step_figure(res, "mem_used_total", e.mem_used_total);
-	return say(run, res, "zram-write", f, &text);
+	return step_say_stream(run, res, "zram-write", f, &text);
 }
 
 const struct step_type step_zram_write = {
@@ -677,39 +625,32 @@ static int discard_parse(struct yparse *p, yaml_node_t *node, const char *path,
 	long long n;
 	int ret;
 
-	ret = start_map(p, node, path, keys, &map, out, sizeof(*a));
+	ret = step_parse_start(p, node, path, keys, &map, out, sizeof(*a));
 	if (ret)
 		return ret;
 	a = *out;
 	a->fraction = 0.5;
 	if ((ret = parse_device(p, map, path, &a->device, false)))
 		return ret;
-	if ((v = get(p, map, "pattern"))) {
-		yp_path_key(sub, sizeof(sub), path, "pattern");
-		if ((ret = yp_choice(p, v, sub, pats, &a->pattern)))
-			return ret;
-	}
-	if ((v = get(p, map, "fraction"))) {
+	if ((ret = yp_key_choice(p, map, path, "pattern", pats, &a->pattern)))
+		return ret;
+	if ((v = yp_get(p, map, "fraction", NULL))) {
 		yp_path_key(sub, sizeof(sub), path, "fraction");
 		if (a->pattern != PAT_RANDOM)
 			return yp_error(p, v, sub, "only applies with pattern: random");
 		if ((ret = yp_fraction(p, v, sub, &a->fraction)))
 			return ret;
 	}
-	if ((v = get(p, map, "start"))) {
-		yp_path_key(sub, sizeof(sub), path, "start");
-		if ((ret = yp_int(p, v, sub, 0, 1LL << 32, &n)))
-			return ret;
-		a->start = (unsigned long)n;
-	}
-	if ((v = get(p, map, "count"))) {
-		yp_path_key(sub, sizeof(sub), path, "count");
-		if ((ret = yp_int(p, v, sub, 1, 1LL << 32, &n)))
-			return ret;
-		a->count = (unsigned long)n;
-	} else if (a->pattern == PAT_RANGE) {
+	n = 0;
+	if ((ret = yp_key_int(p, map, path, "start", 0, 1LL << 32, &n)))
+		return ret;
+	a->start = (unsigned long)n;
+	n = 0;
+	if ((ret = yp_key_int(p, map, path, "count", 1, 1LL << 32, &n)))
+		return ret;
+	a->count = (unsigned long)n;
+	if (!a->count && a->pattern == PAT_RANGE)
 		return yp_error(p, map, path, "pattern: range needs count");
-	}
 	return 0;
 }
 
@@ -762,7 +703,7 @@ static int discard_run(struct scenario_run *run, const struct step *step,
 		b.orig_data_size / 1048576.0, e.orig_data_size / 1048576.0,
 		b.mem_used_total / 1048576.0, e.mem_used_total / 1048576.0);
 	step_figure(res, "discarded", n);
-	return say(run, res, "zram-discard", f, &text);
+	return step_say_stream(run, res, "zram-discard", f, &text);
 }
 
 const struct step_type step_zram_discard = {
@@ -786,7 +727,7 @@ static int dev_parse(struct yparse *p, yaml_node_t *node, const char *path,
 	yaml_node_t *map;
 	int ret;
 
-	ret = start_map(p, node, path, keys, &map, out, sizeof(struct discard_args));
+	ret = step_parse_start(p, node, path, keys, &map, out, sizeof(struct discard_args));
 	if (ret)
 		return ret;
 	return parse_device(p, map, path, &((struct dev_args *)*out)->device, false);
@@ -815,9 +756,9 @@ static int compact_run(struct scenario_run *run, const struct step *step,
 	if (!d)
 		return 0;
 	pagemig_zram_stats(d->id, &b);
-	t0 = now();
+	t0 = step_now();
 	freed = pagemig_zram_compact(d->id);
-	secs = now() - t0;
+	secs = step_now() - t0;
 	pagemig_zram_stats(d->id, &e);
 	f = open_memstream(&text, &size);
 	if (!f)
@@ -831,7 +772,7 @@ static int compact_run(struct scenario_run *run, const struct step *step,
 	step_figure(res, "mem_used_before", b.mem_used_total);
 	step_figure(res, "mem_used_after", e.mem_used_total);
 	step_figure(res, "pages_compacted", e.pages_compacted);
-	return say(run, res, "zram-compact", f, &text);
+	return step_say_stream(run, res, "zram-compact", f, &text);
 }
 
 const struct step_type step_zram_compact = {
@@ -885,7 +826,7 @@ static int verify_run(struct scenario_run *run, const struct step *step,
 	if (bad)
 		step_fail(res, "%lu of %lu sectors of %s differ (first: sector %lu)",
 			  bad, checked, d->name, first);
-	return say(run, res, "zram-verify", f, &text);
+	return step_say_stream(run, res, "zram-verify", f, &text);
 }
 
 const struct step_type step_zram_verify = {
@@ -971,12 +912,11 @@ static int readers_parse(struct yparse *p, yaml_node_t *node, const char *path,
 	static const char *const keys[] = { "device", "threads", "while", NULL };
 	static const char *const whats[] = { "compact", "zs-compact", "both", NULL };
 	struct readers_args *a;
-	char sub[YP_PATH_MAX];
-	yaml_node_t *map, *v;
+	yaml_node_t *map;
 	long long n;
 	int ret;
 
-	ret = start_map(p, node, path, keys, &map, out, sizeof(*a));
+	ret = step_parse_start(p, node, path, keys, &map, out, sizeof(*a));
 	if (ret)
 		return ret;
 	a = *out;
@@ -984,18 +924,11 @@ static int readers_parse(struct yparse *p, yaml_node_t *node, const char *path,
 	a->what = WHILE_BOTH;
 	if ((ret = parse_device(p, map, path, &a->device, false)))
 		return ret;
-	if ((v = get(p, map, "threads"))) {
-		yp_path_key(sub, sizeof(sub), path, "threads");
-		if ((ret = yp_int(p, v, sub, 1, MAX_READERS, &n)))
-			return ret;
-		a->threads = (unsigned int)n;
-	}
-	if ((v = get(p, map, "while"))) {
-		yp_path_key(sub, sizeof(sub), path, "while");
-		if ((ret = yp_choice(p, v, sub, whats, &a->what)))
-			return ret;
-	}
-	return 0;
+	n = a->threads;
+	if ((ret = yp_key_int(p, map, path, "threads", 1, MAX_READERS, &n)))
+		return ret;
+	a->threads = (unsigned int)n;
+	return yp_key_choice(p, map, path, "while", whats, &a->what);
 }
 
 static int readers_run(struct scenario_run *run, const struct step *step,
@@ -1032,14 +965,14 @@ static int readers_run(struct scenario_run *run, const struct step *step,
 	/* Let the readers get going, then move memory under them. */
 	usleep(2000);
 	if (a->what != WHILE_COMPACT) {
-		t0 = now();
+		t0 = step_now();
 		freed = pagemig_zram_compact(d->id);
-		t_zs = now() - t0;
+		t_zs = step_now() - t0;
 	}
 	if (a->what != WHILE_ZS_COMPACT) {
-		t0 = now();
+		t0 = step_now();
 		ret = pagemig_compact(-1);
-		t_full = now() - t0;
+		t_full = step_now() - t0;
 	}
 	__atomic_store_n(&stop, 1, __ATOMIC_RELEASE);
 	for (i = 0; i < started; i++) {
@@ -1074,7 +1007,7 @@ static int readers_run(struct scenario_run *run, const struct step *step,
 		step_fail(res, "readers saw %lu corrupted sectors", bad);
 	if (ret)
 		step_fail(res, "pagemig_compact(-1): %s", strerror(-ret));
-	return say(run, res, "zram-readers", f, &text);
+	return step_say_stream(run, res, "zram-readers", f, &text);
 }
 
 const struct step_type step_zram_readers = {

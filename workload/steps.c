@@ -102,15 +102,6 @@ const char *scenario_step_name(const struct step *step)
 	return step->type->name;
 }
 
-static void *zalloc_args(struct yparse *p, const char *path, size_t size)
-{
-	void *args = calloc(1, size);
-
-	if (!args)
-		yp_error(p, NULL, path, "out of memory");
-	return args;
-}
-
 /* ---- alloc ---- */
 
 struct alloc_args {
@@ -147,15 +138,10 @@ static int alloc_parse(struct yparse *p, yaml_node_t *node, const char *path,
 	long long n;
 	int ret, e;
 
-	ret = yp_mapping(p, node, path, &map);
-	if (!ret)
-		ret = yp_check_keys(p, map, path, keys);
+	ret = step_parse_start(p, node, path, keys, &map, out, sizeof(*a));
 	if (ret)
 		return ret;
-	a = zalloc_args(p, path, sizeof(*a));
-	if (!a)
-		return -ENOMEM;
-	*out = a;
+	a = *out;
 	a->fill = true;
 
 	ret = yp_require(p, map, path, "count", "an integer 1..16777216", &v);
@@ -166,14 +152,11 @@ static int alloc_parse(struct yparse *p, yaml_node_t *node, const char *path,
 		return ret;
 	a->count = n;
 
-	v = yp_get(p, map, "order", NULL);
-	if (v) {
-		yp_path_key(sub, sizeof(sub), path, "order");
-		ret = yp_int(p, v, sub, 0, PAGEMIG_MAX_ORDER, &n);
-		if (ret)
-			return ret;
-		a->order = n;
-	}
+	n = 0;
+	ret = yp_key_int(p, map, path, "order", 0, PAGEMIG_MAX_ORDER, &n);
+	if (ret)
+		return ret;
+	a->order = n;
 
 	v = yp_get(p, map, "gfp", NULL);
 	yp_path_key(sub, sizeof(sub), path, "gfp");
@@ -195,23 +178,12 @@ static int alloc_parse(struct yparse *p, yaml_node_t *node, const char *path,
 	if (ret)
 		return ret;
 
-	v = yp_get(p, map, "fill", NULL);
-	if (v) {
-		yp_path_key(sub, sizeof(sub), path, "fill");
-		ret = yp_bool(p, v, sub, &a->fill);
-		if (ret)
-			return ret;
-	}
-
-	v = yp_get(p, map, "expect", NULL);
-	if (v) {
-		yp_path_key(sub, sizeof(sub), path, "expect");
-		ret = yp_choice(p, v, sub, expects, &e);
-		if (ret)
-			return ret;
-		a->must_succeed = e == 1;
-	}
-	return 0;
+	e = 0;
+	ret = yp_key_bool(p, map, path, "fill", &a->fill);
+	if (!ret)
+		ret = yp_key_choice(p, map, path, "expect", expects, &e);
+	a->must_succeed = e == 1;
+	return ret;
 }
 
 static int alloc_run(struct scenario_run *run, const struct step *step,
@@ -300,7 +272,7 @@ static int free_parse(struct yparse *p, yaml_node_t *node, const char *path,
 
 	ret = yp_mapping(p, node, path, &map);
 	if (!ret && map && yp_get(p, map, "process", NULL)) {
-		a = zalloc_args(p, path, sizeof(*a));
+		a = step_args_new(p, path, sizeof(*a));
 		if (!a)
 			return -ENOMEM;
 		*out = a;
@@ -310,7 +282,7 @@ static int free_parse(struct yparse *p, yaml_node_t *node, const char *path,
 		ret = yp_check_keys(p, map, path, keys);
 	if (ret)
 		return ret;
-	a = zalloc_args(p, path, sizeof(*a));
+	a = step_args_new(p, path, sizeof(*a));
 	if (!a)
 		return -ENOMEM;
 	*out = a;
@@ -326,13 +298,9 @@ static int free_parse(struct yparse *p, yaml_node_t *node, const char *path,
 	if (ret)
 		return ret;
 
-	v = yp_get(p, map, "pattern", NULL);
-	if (v) {
-		yp_path_key(sub, sizeof(sub), path, "pattern");
-		ret = yp_choice(p, v, sub, patterns, &a->pattern);
-		if (ret)
-			return ret;
-	}
+	ret = yp_key_choice(p, map, path, "pattern", patterns, &a->pattern);
+	if (ret)
+		return ret;
 
 	fraction = yp_get(p, map, "fraction", NULL);
 	count = yp_get(p, map, "count", NULL);
@@ -354,12 +322,8 @@ static int free_parse(struct yparse *p, yaml_node_t *node, const char *path,
 		a->count = n;
 	}
 
-	v = yp_get(p, map, "migratetype", NULL);
-	if (v) {
-		yp_path_key(sub, sizeof(sub), path, "migratetype");
-		ret = yp_choice(p, v, sub, step_migratetype_names, &a->mt);
-	}
-	return ret;
+	return yp_key_choice(p, map, path, "migratetype",
+			     step_migratetype_names, &a->mt);
 }
 
 static int free_run(struct scenario_run *run, const struct step *step,
@@ -449,7 +413,7 @@ static int report_parse(struct yparse *p, yaml_node_t *node, const char *path,
 	yaml_node_item_t *item;
 	int ret = 0;
 
-	a = zalloc_args(p, path, sizeof(*a));
+	a = step_args_new(p, path, sizeof(*a));
 	if (!a)
 		return -ENOMEM;
 	*out = a;
@@ -544,7 +508,7 @@ static int note_parse(struct yparse *p, yaml_node_t *node, const char *path,
 
 	if (node && node->type != YAML_SCALAR_NODE)
 		return yp_expected(p, node, path, "one line of text");
-	a = zalloc_args(p, path, sizeof(*a));
+	a = step_args_new(p, path, sizeof(*a));
 	if (!a)
 		return -ENOMEM;
 	*out = a;
@@ -599,15 +563,10 @@ static int verify_parse(struct yparse *p, yaml_node_t *node, const char *path,
 	yaml_node_t *map, *v;
 	int ret;
 
-	ret = yp_mapping(p, node, path, &map);
-	if (!ret)
-		ret = yp_check_keys(p, map, path, keys);
+	ret = step_parse_start(p, node, path, keys, &map, out, sizeof(*a));
 	if (ret)
 		return ret;
-	a = zalloc_args(p, path, sizeof(*a));
-	if (!a)
-		return -ENOMEM;
-	*out = a;
+	a = *out;
 	v = yp_get(p, map, "tag", NULL);
 	if (!v)
 		return 0;
@@ -661,20 +620,6 @@ const struct step_type step_verify = {
 
 /* ---- validate ---- */
 
-static int validate_parse(struct yparse *p, yaml_node_t *node,
-			  const char *path, void **out)
-{
-	static const char *const keys[] = { NULL };
-	yaml_node_t *map;
-	int ret;
-
-	ret = yp_mapping(p, node, path, &map);
-	if (!ret)
-		ret = yp_check_keys(p, map, path, keys);
-	*out = NULL;
-	return ret;
-}
-
 static int validate_run(struct scenario_run *run, const struct step *step,
 			struct step_result *res)
 {
@@ -708,7 +653,7 @@ static int validate_run(struct scenario_run *run, const struct step *step,
 const struct step_type step_validate = {
 	.name = "validate",
 	.help = "walk every zone with the expensive validator (free lists, pageblocks, counts)",
-	.parse = validate_parse,
+	.parse = step_parse_none,
 	.run = validate_run,
 	.release = free,
 };
@@ -842,7 +787,7 @@ static int expect_parse(struct yparse *p, yaml_node_t *node, const char *path,
 		return yp_error(p, map, path, "expected at least one of %s",
 				list);
 	}
-	a = zalloc_args(p, path, sizeof(*a));
+	a = step_args_new(p, path, sizeof(*a));
 	if (!a)
 		return -ENOMEM;
 	*out = a;
