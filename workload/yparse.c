@@ -784,123 +784,39 @@ static yaml_node_t *key_value(struct yparse *p, yaml_node_t *map,
 	return v;
 }
 
-/**
- * yp_key_int() - An optional integer key of a mapping.
+/*
+ * yp_key_int(), yp_key_size(), yp_key_bool(), yp_key_fraction(),
+ * yp_key_string() and yp_key_choice() - An optional key of a mapping.
  * @p: the parser.
  * @map: the mapping, or NULL (no keys given).
  * @path: the mapping's path.
  * @key: the key.
- * @min: smallest value accepted.
- * @max: largest value accepted.
- * @out: set to the value; untouched when @key is absent.
+ * ...: what yp_int(), yp_size(), ... take after the path; the output is
+ *	left untouched when @key is absent.
  *
- * Return: 0 (also when @key is absent), or -EINVAL as yp_int().
+ * Generated, as page-flags.h generates its accessors, so that every
+ * optional key is read the same way: "@path.@key" in the message.
+ *
+ * Return: 0 (also when @key is absent), or -EINVAL as the typed helper.
  */
-int yp_key_int(struct yparse *p, yaml_node_t *map, const char *path,
-	       const char *key, long long min, long long max, long long *out)
-{
-	char sub[YP_PATH_MAX];
-	yaml_node_t *v = key_value(p, map, path, key, sub);
-
-	return v ? yp_int(p, v, sub, min, max, out) : 0;
+#define YP_UNPAREN(...)	__VA_ARGS__
+#define YP_KEY_OPS(type, params, args)					\
+int yp_key_##type(struct yparse *p, yaml_node_t *map, const char *path,	\
+		  const char *key, YP_UNPAREN params)			\
+{									\
+	char sub[YP_PATH_MAX];						\
+	yaml_node_t *v = key_value(p, map, path, key, sub);		\
+									\
+	return v ? yp_##type(p, v, sub, YP_UNPAREN args) : 0;		\
 }
 
-/**
- * yp_key_size() - An optional size key ("64M") of a mapping.
- * @p: the parser.
- * @map: the mapping, or NULL (no keys given).
- * @path: the mapping's path.
- * @key: the key.
- * @out: set to the size in bytes; untouched when @key is absent.
- *
- * Return: 0 (also when @key is absent), or -EINVAL as yp_size().
- */
-int yp_key_size(struct yparse *p, yaml_node_t *map, const char *path,
-		const char *key, uint64_t *out)
-{
-	char sub[YP_PATH_MAX];
-	yaml_node_t *v = key_value(p, map, path, key, sub);
-
-	return v ? yp_size(p, v, sub, out) : 0;
-}
-
-/**
- * yp_key_bool() - An optional true/false key of a mapping.
- * @p: the parser.
- * @map: the mapping, or NULL (no keys given).
- * @path: the mapping's path.
- * @key: the key.
- * @out: set to the value; untouched when @key is absent.
- *
- * Return: 0 (also when @key is absent), or -EINVAL as yp_bool().
- */
-int yp_key_bool(struct yparse *p, yaml_node_t *map, const char *path,
-		const char *key, bool *out)
-{
-	char sub[YP_PATH_MAX];
-	yaml_node_t *v = key_value(p, map, path, key, sub);
-
-	return v ? yp_bool(p, v, sub, out) : 0;
-}
-
-/**
- * yp_key_fraction() - An optional 0..1 key of a mapping.
- * @p: the parser.
- * @map: the mapping, or NULL (no keys given).
- * @path: the mapping's path.
- * @key: the key.
- * @out: set to the value; untouched when @key is absent.
- *
- * Return: 0 (also when @key is absent), or -EINVAL as yp_fraction().
- */
-int yp_key_fraction(struct yparse *p, yaml_node_t *map, const char *path,
-		    const char *key, double *out)
-{
-	char sub[YP_PATH_MAX];
-	yaml_node_t *v = key_value(p, map, path, key, sub);
-
-	return v ? yp_fraction(p, v, sub, out) : 0;
-}
-
-/**
- * yp_key_string() - An optional string key of a mapping.
- * @p: the parser.
- * @map: the mapping, or NULL (no keys given).
- * @path: the mapping's path.
- * @key: the key.
- * @what: what the value should be, for the message.
- * @out: set to a malloc()ed copy; untouched when @key is absent.
- *
- * Return: 0 (also when @key is absent), or -EINVAL as yp_string().
- */
-int yp_key_string(struct yparse *p, yaml_node_t *map, const char *path,
-		  const char *key, const char *what, char **out)
-{
-	char sub[YP_PATH_MAX];
-	yaml_node_t *v = key_value(p, map, path, key, sub);
-
-	return v ? yp_string(p, v, sub, what, out) : 0;
-}
-
-/**
- * yp_key_choice() - An optional key whose value is one of a list.
- * @p: the parser.
- * @map: the mapping, or NULL (no keys given).
- * @path: the mapping's path.
- * @key: the key.
- * @choices: NULL-terminated list of the accepted values.
- * @out: set to the index of the value; untouched when @key is absent.
- *
- * Return: 0 (also when @key is absent), or -EINVAL as yp_choice().
- */
-int yp_key_choice(struct yparse *p, yaml_node_t *map, const char *path,
-		  const char *key, const char *const *choices, int *out)
-{
-	char sub[YP_PATH_MAX];
-	yaml_node_t *v = key_value(p, map, path, key, sub);
-
-	return v ? yp_choice(p, v, sub, choices, out) : 0;
-}
+YP_KEY_OPS(int, (long long min, long long max, long long *out),
+	   (min, max, out))
+YP_KEY_OPS(size, (uint64_t *out), (out))
+YP_KEY_OPS(bool, (bool *out), (out))
+YP_KEY_OPS(fraction, (double *out), (out))
+YP_KEY_OPS(string, (const char *what, char **out), (what, out))
+YP_KEY_OPS(choice, (const char *const *choices, int *out), (choices, out))
 
 /**
  * yp_declare() - Remember a name (an allocation tag) for later steps.
