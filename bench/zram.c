@@ -37,6 +37,8 @@
 
 #include <pagemig/pagemig.h>
 
+#include "workload/zram_data.h"
+
 #include "common.h"
 
 #define MEMORY		(6ULL << 30)
@@ -45,46 +47,6 @@
 #define PAGE		4096UL
 #define TP_PAGES	65536UL		/* 256 MiB for the throughput figures */
 #define RATIO		2.7
-
-static uint64_t mix(uint64_t x)
-{
-	x += 0x9e3779b97f4a7c15ULL;
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-	return x ^ (x >> 31);
-}
-
-/* As workload/step_zram.c: random chunks (share @psrc) among vocabulary copies. */
-static void gen_mixed(unsigned char *p, uint64_t seed, double psrc)
-{
-	unsigned char vocab[192];
-	uint32_t cut = (uint32_t)(psrc * 4294967295.0);
-	uint64_t x = mix(seed);
-	size_t pos, i;
-
-	for (i = 0; i < sizeof(vocab); i += 8) {
-		x = mix(x);
-		memcpy(vocab + i, &x, 8);
-	}
-	for (pos = 0; pos < PAGE;) {
-		size_t n;
-
-		x = mix(x);
-		n = 8 + (x & 31);
-		if (n > PAGE - pos)
-			n = PAGE - pos;
-		if ((uint32_t)(x >> 32) < cut) {
-			for (i = 0; i < n; i++) {
-				if (!(i & 7))
-					x = mix(x);
-				p[pos + i] = (unsigned char)(x >> (8 * (i & 7)));
-			}
-		} else {
-			memcpy(p + pos, vocab + (x >> 8) % (sizeof(vocab) - n + 1), n);
-		}
-		pos += n;
-	}
-}
 
 static double calibrate(double ratio)
 {
@@ -98,7 +60,7 @@ static double calibrate(double ratio)
 		unsigned long total = 0;
 
 		for (i = 0; i < 64; i++) {
-			gen_mixed(page, 0xbe7c4ULL + (uint64_t)i, mid);
+			zram_data_page(page, 0xbe7c4ULL + (uint64_t)i, mid);
 			total += (unsigned long)LZ4_compress_default((const char *)page, out,
 								     (int)PAGE, (int)sizeof(out));
 		}
@@ -141,7 +103,7 @@ static int discard_run(const struct bench_ctx *ctx, unsigned int r, double psrc,
 		return id;
 	}
 	for (s = 0; s < nr; s++) {
-		gen_mixed(page, ctx->seed * 1000003 + r * nr + s, psrc);
+		zram_data_page(page, ctx->seed * 1000003 + r * nr + s, psrc);
 		ret = pagemig_zram_write(id, s, page);
 		if (ret) {
 			fprintf(stderr, "pagemig bench: zram: write %lu: %s\n", s, strerror(-ret));
@@ -281,7 +243,7 @@ static int bench_zram(const struct bench_ctx *ctx)
 		return -ENOMEM;
 	}
 	for (i = 0; i < TP_PAGES; i++)
-		gen_mixed(pages + i * PAGE, ctx->seed * 7 + i, psrc);
+		zram_data_page(pages + i * PAGE, ctx->seed * 7 + i, psrc);
 	/* Fault the output buffers in now, not inside the raw lz4 timing. */
 	memset(comp, 0, TP_PAGES * LZ4_COMPRESSBOUND(PAGE));
 	memset(clen, 0, TP_PAGES * sizeof(*clen));
