@@ -20,22 +20,23 @@ struct list_head {
 #define LIST_HEAD(name) struct list_head name = LIST_HEAD_INIT(name)
 
 /*
- * ->next is always written with WRITE_ONCE(): list_empty() peeks at it
- * locklessly (watermark checks), and in struct page the word doubles as
- * compound_head, which PFN scanners read without any lock.
+ * Both pointers are always written with WRITE_ONCE(): list_empty() peeks
+ * at ->next locklessly (watermark checks), and in struct page these words
+ * double as compound_head and other fields that PFN scanners and
+ * dump_page() read without any lock.
  */
 static inline void INIT_LIST_HEAD(struct list_head *list)
 {
 	WRITE_ONCE(list->next, list);
-	list->prev = list;
+	WRITE_ONCE(list->prev, list);
 }
 
 static inline void __list_add(struct list_head *new, struct list_head *prev,
 			      struct list_head *next)
 {
-	next->prev = new;
+	WRITE_ONCE(next->prev, new);
 	WRITE_ONCE(new->next, next);
-	new->prev = prev;
+	WRITE_ONCE(new->prev, prev);
 	WRITE_ONCE(prev->next, new);
 }
 
@@ -51,7 +52,7 @@ static inline void list_add_tail(struct list_head *new, struct list_head *head)
 
 static inline void __list_del(struct list_head *prev, struct list_head *next)
 {
-	next->prev = prev;
+	WRITE_ONCE(next->prev, prev);
 	WRITE_ONCE(prev->next, next);
 }
 
@@ -64,7 +65,7 @@ static inline void list_del(struct list_head *entry)
 {
 	__list_del_entry(entry);
 	WRITE_ONCE(entry->next, LIST_POISON1);
-	entry->prev = LIST_POISON2;
+	WRITE_ONCE(entry->prev, LIST_POISON2);
 }
 
 static inline void list_del_init(struct list_head *entry)
@@ -100,10 +101,10 @@ static inline void __list_splice(const struct list_head *list,
 {
 	struct list_head *first = list->next, *last = list->prev;
 
-	first->prev = prev;
+	WRITE_ONCE(first->prev, prev);
 	WRITE_ONCE(prev->next, first);
 	WRITE_ONCE(last->next, next);
-	next->prev = last;
+	WRITE_ONCE(next->prev, last);
 }
 
 static inline void list_splice(const struct list_head *list,
@@ -142,11 +143,11 @@ static inline void list_cut_before(struct list_head *list,
 		return;
 	}
 	list->next = head->next;
-	list->next->prev = list;
-	list->prev = entry->prev;
+	WRITE_ONCE(list->next->prev, list);
+	WRITE_ONCE(list->prev, entry->prev);
 	WRITE_ONCE(list->prev->next, list);
 	WRITE_ONCE(head->next, entry);
-	entry->prev = head;
+	WRITE_ONCE(entry->prev, head);
 }
 
 static inline void list_splice_tail_init(struct list_head *list,
