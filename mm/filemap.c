@@ -60,6 +60,13 @@ void folio_unlock(struct folio *folio)
 #include <urcu-bp.h>
 #include <urcu/rculfhash.h>
 
+/*
+ * A bound on the table's growth: tearing a table down costs liburcu time
+ * in proportion to its buckets (10 s for 300k cached pages unbounded), and
+ * chains a few nodes long cost lookups little.
+ */
+#define PAGECACHE_MAX_BUCKETS	(1UL << 16)
+
 struct pagecache_node {
 	struct cds_lfht_node node;
 	pgoff_t index;
@@ -100,7 +107,7 @@ static struct pagecache_node *pagecache_lookup_node(struct address_space *mappin
 int mapping_init(struct address_space *mapping, struct file *host)
 {
 	mapping->host = host;
-	mapping->i_pages = cds_lfht_new(64, 64, 0, CDS_LFHT_AUTO_RESIZE, NULL);
+	mapping->i_pages = cds_lfht_new(64, 64, PAGECACHE_MAX_BUCKETS, CDS_LFHT_AUTO_RESIZE, NULL);
 	if (!mapping->i_pages)
 		return -ENOMEM;
 	spin_lock_init_named(&mapping->i_pages_lock, "mapping->i_pages_lock", LOCK_RANK_LRU);
