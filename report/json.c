@@ -15,6 +15,8 @@
  * describes every field.
  */
 #include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 
 #include <json-c/json.h>
@@ -29,6 +31,71 @@ static struct json_object *u64(uint64_t v)
 {
 	return json_object_new_uint64(v);
 }
+
+/*
+ * A counter member of a stats struct and its JSON key, for the tables
+ * below: the key order of a table is the order of the JSON object.
+ */
+struct json_field {
+	const char *key;
+	size_t off;
+	bool is_u64;		/* a uint64_t member, else unsigned long */
+};
+
+#define JSON_FIELD(type, member, key, is_u64)	\
+	{ key, offsetof(type, member), is_u64 }
+
+/* Add @n counter members of @base to @o as @fields name them. */
+static void add_fields(struct json_object *o, const void *base,
+		       const struct json_field *fields, size_t n)
+{
+	const char *p;
+	uint64_t v;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		p = (const char *)base + fields[i].off;
+		if (fields[i].is_u64)
+			v = *(const uint64_t *)p;
+		else
+			v = *(const unsigned long *)p;
+		json_object_object_add(o, fields[i].key, u64(v));
+	}
+}
+
+#define BALLOON_FIELD(m, key)	\
+	JSON_FIELD(struct pagemig_balloon_stats, m, key, false)
+
+static const struct json_field balloon_fields[] = {
+	BALLOON_FIELD(size, "size"),
+	BALLOON_FIELD(target, "target"),
+	BALLOON_FIELD(isolated, "isolated"),
+	BALLOON_FIELD(host_owned, "host_held"),
+	BALLOON_FIELD(inflated, "inflated"),
+	BALLOON_FIELD(deflated, "deflated"),
+	BALLOON_FIELD(inflate_msgs, "inflate_msgs"),
+	BALLOON_FIELD(deflate_msgs, "deflate_msgs"),
+	BALLOON_FIELD(refused, "refused"),
+	BALLOON_FIELD(discarded, "discarded"),
+};
+
+#define ZRAM_FIELD(m)	JSON_FIELD(struct pagemig_zram_stats, m, #m, true)
+
+/* The mm_stat columns, by the kernel's names. */
+static const struct json_field zram_fields[] = {
+	ZRAM_FIELD(disksize),
+	ZRAM_FIELD(orig_data_size),
+	ZRAM_FIELD(compr_data_size),
+	ZRAM_FIELD(mem_used_total),
+	ZRAM_FIELD(mem_limit),
+	ZRAM_FIELD(mem_used_max),
+	ZRAM_FIELD(same_pages),
+	ZRAM_FIELD(pages_compacted),
+	ZRAM_FIELD(huge_pages),
+	ZRAM_FIELD(huge_pages_since),
+};
+
+#define ARRAY_LEN(a)	(sizeof(a) / sizeof((a)[0]))
 
 static struct json_object *ulong_array(const unsigned long *v, int n)
 {
@@ -163,16 +230,7 @@ static struct json_object *json_balloons(const struct scenario_run *run)
 			continue;
 		b = json_object_new_object();
 		json_object_object_add(b, "name", json_object_new_string(st.name));
-		json_object_object_add(b, "size", u64(st.size));
-		json_object_object_add(b, "target", u64(st.target));
-		json_object_object_add(b, "isolated", u64(st.isolated));
-		json_object_object_add(b, "host_held", u64(st.host_owned));
-		json_object_object_add(b, "inflated", u64(st.inflated));
-		json_object_object_add(b, "deflated", u64(st.deflated));
-		json_object_object_add(b, "inflate_msgs", u64(st.inflate_msgs));
-		json_object_object_add(b, "deflate_msgs", u64(st.deflate_msgs));
-		json_object_object_add(b, "refused", u64(st.refused));
-		json_object_object_add(b, "discarded", u64(st.discarded));
+		add_fields(b, &st, balloon_fields, ARRAY_LEN(balloon_fields));
 		json_object_array_add(a, b);
 	}
 	json_object_object_add(o, "drivers", a);
@@ -204,16 +262,7 @@ static struct json_object *json_zram(void)
 		o = json_object_new_object();
 		json_object_object_add(o, "device", json_object_new_string(st.name));
 		json_object_object_add(o, "compressor", json_object_new_string(st.compressor));
-		json_object_object_add(o, "disksize", u64(st.disksize));
-		json_object_object_add(o, "orig_data_size", u64(st.orig_data_size));
-		json_object_object_add(o, "compr_data_size", u64(st.compr_data_size));
-		json_object_object_add(o, "mem_used_total", u64(st.mem_used_total));
-		json_object_object_add(o, "mem_limit", u64(st.mem_limit));
-		json_object_object_add(o, "mem_used_max", u64(st.mem_used_max));
-		json_object_object_add(o, "same_pages", u64(st.same_pages));
-		json_object_object_add(o, "pages_compacted", u64(st.pages_compacted));
-		json_object_object_add(o, "huge_pages", u64(st.huge_pages));
-		json_object_object_add(o, "huge_pages_since", u64(st.huge_pages_since));
+		add_fields(o, &st, zram_fields, ARRAY_LEN(zram_fields));
 		json_object_object_add(o, "nr_zspages", u64(zspages));
 		json_object_array_add(arr, o);
 	}
