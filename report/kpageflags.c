@@ -27,12 +27,28 @@
 /* A pageblock held by at most this many unmovable pages is an "offender". */
 #define OFFENDER_MAX_PAGES	16
 
+/**
+ * kpf_kind_unmovable() - Does a page of this kind keep its pageblock busy?
+ * @kind: a PAGEMIG_KIND_*.
+ *
+ * Slab, page-table, other unmovable and reserved pages never migrate, so
+ * a pageblock holding one never becomes a free 2 MiB block.
+ *
+ * Return: true for those kinds.
+ */
 bool kpf_kind_unmovable(int kind)
 {
 	return kind == PAGEMIG_KIND_SLAB || kind == PAGEMIG_KIND_PGTABLE ||
 	       kind == PAGEMIG_KIND_UNMOVABLE || kind == PAGEMIG_KIND_RESERVED;
 }
 
+/**
+ * kpf_kind_pinned() - Is a page of this kind one pagemig cannot migrate?
+ * @kind: a PAGEMIG_KIND_*.
+ *
+ * Return: true for zsmalloc-looking pages (imported: they belong to no
+ * pool); false for every other kind.
+ */
 bool kpf_kind_pinned(int kind)
 {
 	/*
@@ -328,6 +344,16 @@ static const char *const pt_names[64] = {
 	[PT_MMAP_EXCLUSIVE]		= "1:mmap_exclusive",
 };
 
+/**
+ * kpf_page_flag_name() - The symbolic flags of one kpageflags word.
+ * @flags: the word.
+ * @buf: where the name goes, at least 65 bytes ("___U_l__...").
+ * @no_uncached: leave out the "c:uncached" column, as page-types before
+ *	6.13 does (-K; see struct kpf_page_types_opts).
+ *
+ * The letters are page-types.c's page_flag_names[], so the names match
+ * the kernel tool's output.
+ */
 void kpf_page_flag_name(uint64_t flags, char *buf, bool no_uncached)
 {
 	size_t i, j;

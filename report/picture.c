@@ -344,6 +344,12 @@ void pagemig_picture_set_dir(const char *dir)
 	picture_dir = dir ? strdup(dir) : NULL;
 }
 
+/**
+ * pagemig_picture_dir() - Where the hook writes pictures.
+ *
+ * Return: the directory pagemig_picture_set_dir() gave, or NULL when
+ * pictures are off.
+ */
 const char *pagemig_picture_dir(void)
 {
 	return picture_dir;
