@@ -442,6 +442,12 @@ void wl_workers_stop(struct scenario_run *run, struct wl_proc *p)
 	p->running = false;
 }
 
+/**
+ * wl_workers_running() - Are any process's worker threads running?
+ * @run: the run.
+ *
+ * Return: true if at least one spawned process has running workers.
+ */
 bool wl_workers_running(struct scenario_run *run)
 {
 	struct wl_procs *ps = run->procs;
@@ -1028,6 +1034,14 @@ void wl_release(struct scenario_run *run)
 
 /* ---- report ---- */
 
+/**
+ * wl_nr_procs() - How many processes the run has spawned.
+ * @run: the run.
+ *
+ * Exited processes count too: reports list them with their last figures.
+ *
+ * Return: the number, 0 before the first spawn step.
+ */
 unsigned int wl_nr_procs(const struct scenario_run *run)
 {
 	return run->procs ? run->procs->nr : 0;

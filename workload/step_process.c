@@ -463,6 +463,18 @@ int proc_free_parse(struct yparse *p, yaml_node_t *map, const char *path,
 	return yp_key_fraction(p, map, path, "from", &a->from);
 }
 
+/**
+ * proc_free_run() - Run a free: {process: ...} step, for free_run().
+ * @run: the run.
+ * @step: the free step.
+ * @res: its result.
+ * @args: what proc_free_parse() made.
+ *
+ * MADV_DONTNEED over the share of the process's mappings @args selects;
+ * failed calls fail the step.
+ *
+ * Return: 0 (a process that is not live fails the step instead).
+ */
 int proc_free_run(struct scenario_run *run, const struct step *step,
 		  struct step_result *res, void *args)
 {
@@ -485,6 +497,10 @@ int proc_free_run(struct scenario_run *run, const struct step *step,
 	return 0;
 }
 
+/**
+ * proc_free_release() - Free what proc_free_parse() made.
+ * @args: the args, or NULL.
+ */
 void proc_free_release(void *args)
 {
 	proc_args_release(args);
