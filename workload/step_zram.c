@@ -431,28 +431,20 @@ static int write_parse(struct yparse *p, yaml_node_t *node, const char *path,
 	return 0;
 }
 
-static int write_run(struct scenario_run *run, const struct step *step,
-		     struct step_result *res)
+/*
+ * How many sectors a zram-write writes: pages, size, the file's length
+ * or the rest of the disk.  False, with the step failed, if they do not
+ * fit on @d or the file cannot be read.
+ */
+static bool write_count(const struct write_args *a, const struct zdev *d,
+			struct step_result *res, unsigned long *count)
 {
-	const struct write_args *a = step->args;
-	struct pagemig_zram_stats b, e;
-	unsigned long n, s, written = 0, refused = 0;
-	static unsigned char page[PAGE];
-	struct zdev *d = run_dev(run, a->device, res);
-	struct zwrite *w, *recs;
-	double t0, secs, ratio;
-	char *text;
-	size_t size;
-	uint32_t r;
-	FILE *f;
-	int ret;
+	unsigned long n;
 
-	if (!d)
-		return 0;
 	if (a->start >= d->nr) {
 		step_fail(res, "start %lu is past the end of %s (%lu sectors)", a->start,
 			  d->name, d->nr);
-		return 0;
+		return false;
 	}
 	n = a->pages ? a->pages : a->size ? a->size / PAGE : d->nr - a->start;
 	if (a->file && !a->pages && !a->size) {
@@ -463,23 +455,37 @@ static int write_run(struct scenario_run *run, const struct step *step,
 			close(fd);
 		if (fsz < 0) {
 			step_fail(res, "%s: %s", a->file, strerror(errno));
-			return 0;
+			return false;
 		}
 		n = (unsigned long)((fsz + PAGE - 1) / PAGE);
 	}
 	if (n > d->nr - a->start) {
 		step_fail(res, "%lu sectors from %lu run past the end of %s (%lu sectors)",
 			  n, a->start, d->name, d->nr);
-		return 0;
+		return false;
 	}
+	*count = n;
+	return true;
+}
+
+/*
+ * A new write record for this step: what sector_bytes() regenerates the
+ * sectors it writes from.  Record 0 stays "reads as zeroes".
+ */
+static int write_record(const struct scenario_run *run,
+			const struct step *step, const struct write_args *a,
+			uint32_t *rec)
+{
+	struct zwrite *w, *recs;
+
 	recs = realloc(zs.recs, (zs.nr_recs + 2) * sizeof(*recs));
 	if (!recs)
 		return -ENOMEM;
 	zs.recs = recs;
 	if (!zs.nr_recs)
 		zs.nr_recs = 1;
-	r = zs.nr_recs++;
-	w = &zs.recs[r];
+	*rec = zs.nr_recs++;
+	w = &zs.recs[*rec];
 	memset(w, 0, sizeof(*w));
 	w->file = a->file;
 	w->start = a->start;
@@ -488,6 +494,29 @@ static int write_run(struct scenario_run *run, const struct step *step,
 	w->seed = run->cfg.seed * 0x100000001b3ULL + step->index;
 	if (!a->file)
 		w->psrc = calibrate(a->ratio);
+	return 0;
+}
+
+static int write_run(struct scenario_run *run, const struct step *step,
+		     struct step_result *res)
+{
+	const struct write_args *a = step->args;
+	struct pagemig_zram_stats b, e;
+	unsigned long n, s, written = 0, refused = 0;
+	static unsigned char page[PAGE];
+	struct zdev *d = run_dev(run, a->device, res);
+	double t0, secs, ratio;
+	char *text;
+	size_t size;
+	uint32_t r;
+	FILE *f;
+	int ret;
+
+	if (!d || !write_count(a, d, res, &n))
+		return 0;
+	ret = write_record(run, step, a, &r);
+	if (ret)
+		return ret;
 
 	pagemig_zram_stats(d->id, &b);
 	t0 = step_now();
