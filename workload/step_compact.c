@@ -239,12 +239,11 @@ static int try_parse(struct yparse *p, yaml_node_t *node, const char *path,
 	static const char *const keys[] = {
 		"order", "gfp", "count", "keep", "tag", "expect", NULL
 	};
-	static const char *const expects[] = { "any", "success", NULL };
 	yaml_node_t *map, *v, *tag;
 	char sub[YP_PATH_MAX];
 	struct try_args *a;
 	long long n;
-	int ret, e;
+	int ret;
 
 	ret = step_parse_start(p, node, path, keys, &map, out, sizeof(*a));
 	if (ret)
@@ -260,13 +259,7 @@ static int try_parse(struct yparse *p, yaml_node_t *node, const char *path,
 		return ret;
 	a->order = n;
 
-	v = yp_get(p, map, "gfp", NULL);
-	yp_path_key(sub, sizeof(sub), path, "gfp");
-	if (v)
-		ret = yp_gfp(p, v, sub, &a->gfp, &a->gfp_spec);
-	else if (pagemig_parse_gfp("GFP_KERNEL", &a->gfp) ||
-		 !(a->gfp_spec = strdup("GFP_KERNEL")))
-		ret = yp_error(p, NULL, sub, "the library does not know GFP_KERNEL");
+	ret = step_parse_gfp(p, map, path, &a->gfp, &a->gfp_spec, true);
 	if (ret)
 		return ret;
 
@@ -282,18 +275,10 @@ static int try_parse(struct yparse *p, yaml_node_t *node, const char *path,
 	yp_path_key(sub, sizeof(sub), path, "tag");
 	if (tag && !a->keep)
 		return yp_error(p, tag, sub, "only applies with keep: true");
-	if (tag)
-		ret = yp_string(p, tag, sub, "a group name", &a->tag);
-	else if (a->keep && !(a->tag = strdup("try-alloc")))
-		ret = yp_error(p, NULL, sub, "out of memory");
-	if (!ret && a->tag && yp_declare(p, a->tag))
-		ret = yp_error(p, NULL, sub, "out of memory");
-	if (ret)
-		return ret;
-
-	e = 0;
-	ret = yp_key_choice(p, map, path, "expect", expects, &e);
-	a->must_succeed = e == 1;
+	ret = step_parse_tag(p, map, path, a->keep ? "try-alloc" : NULL,
+			     &a->tag);
+	if (!ret)
+		ret = step_parse_expect(p, map, path, &a->must_succeed);
 	return ret;
 }
 

@@ -2,8 +2,9 @@
 /*
  * Helpers every step file shares: the start of a step's parse (check the
  * mapping's keys, allocate the args struct), the parse of a step that
- * takes no keys, a monotonic clock, and the end of a step's report text
- * (close the memstream, print it, keep it in the result).
+ * takes no keys, the keys several steps take (gfp, tag, expect), a
+ * monotonic clock, and the end of a step's report text (close the
+ * memstream, print it, keep it in the result).
  *
  * Key-by-key parsing is in yparse.c (yp_key_*()); the run-time helpers
  * that touch the machine (tag groups, figures, step_fail()) are in run.c.
@@ -11,7 +12,10 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
+
+#include <pagemig/pagemig.h>
 
 #include "scenario.h"
 #include "steps.h"
@@ -115,4 +119,83 @@ int step_say_stream(struct scenario_run *run, struct step_result *res,
 	if (fclose(f))
 		return -ENOMEM;
 	return step_say(run, res, name, *text);
+}
+
+/**
+ * step_parse_gfp() - The optional gfp: key of a step that allocates.
+ * @p: the parser.
+ * @map: the step's mapping, or NULL.
+ * @path: the step's path.
+ * @gfp: set to the mask; GFP_KERNEL when the key is absent.
+ * @spec: set to the mask as written, normalised (yp_gfp()); when the key
+ *	is absent, to a copy of "GFP_KERNEL" if @spec_default, else left
+ *	alone.
+ * @spec_default: whether an absent key still gets a @spec.
+ *
+ * Return: 0, or -EINVAL with the message written.
+ */
+int step_parse_gfp(struct yparse *p, yaml_node_t *map, const char *path,
+		   unsigned int *gfp, char **spec, bool spec_default)
+{
+	yaml_node_t *v = yp_get(p, map, "gfp", NULL);
+	char sub[YP_PATH_MAX];
+
+	yp_path_key(sub, sizeof(sub), path, "gfp");
+	if (v)
+		return yp_gfp(p, v, sub, gfp, spec);
+	if (pagemig_parse_gfp("GFP_KERNEL", gfp) ||
+	    (spec_default && !(*spec = strdup("GFP_KERNEL"))))
+		return yp_error(p, NULL, sub, "the library does not know GFP_KERNEL");
+	return 0;
+}
+
+/**
+ * step_parse_tag() - The optional tag: key of a step that fills a group.
+ * @p: the parser.
+ * @map: the step's mapping, or NULL.
+ * @path: the step's path.
+ * @dflt: the group name when the key is absent, or NULL for none.
+ * @tag: set to a malloc()ed copy of the name, or left NULL.
+ *
+ * The name is declared (yp_declare()), so later steps that name the
+ * group pass yp_check_declared().
+ *
+ * Return: 0, or -EINVAL with the message written.
+ */
+int step_parse_tag(struct yparse *p, yaml_node_t *map, const char *path,
+		   const char *dflt, char **tag)
+{
+	yaml_node_t *v = yp_get(p, map, "tag", NULL);
+	char sub[YP_PATH_MAX];
+	int ret = 0;
+
+	yp_path_key(sub, sizeof(sub), path, "tag");
+	if (v)
+		ret = yp_string(p, v, sub, "a group name", tag);
+	else if (dflt && !(*tag = strdup(dflt)))
+		ret = yp_error(p, NULL, sub, "out of memory");
+	if (!ret && *tag && yp_declare(p, *tag))
+		ret = yp_error(p, NULL, sub, "out of memory");
+	return ret;
+}
+
+/**
+ * step_parse_expect() - The optional "expect: any | success" key.
+ * @p: the parser.
+ * @map: the step's mapping, or NULL.
+ * @path: the step's path.
+ * @must_succeed: set to true for success, false for any or no key.
+ *
+ * Return: 0, or -EINVAL with the message written.
+ */
+int step_parse_expect(struct yparse *p, yaml_node_t *map, const char *path,
+		      bool *must_succeed)
+{
+	static const char *const expects[] = { "any", "success", NULL };
+	int e = 0;
+	int ret;
+
+	ret = yp_key_choice(p, map, path, "expect", expects, &e);
+	*must_succeed = e == 1;
+	return ret;
 }

@@ -131,12 +131,11 @@ static int alloc_parse(struct yparse *p, yaml_node_t *node, const char *path,
 	static const char *const keys[] = {
 		"count", "order", "gfp", "tag", "fill", "expect", NULL
 	};
-	static const char *const expects[] = { "any", "success", NULL };
 	char sub[YP_PATH_MAX];
 	struct alloc_args *a;
 	yaml_node_t *map, *v;
 	long long n;
-	int ret, e;
+	int ret;
 
 	ret = step_parse_start(p, node, path, keys, &map, out, sizeof(*a));
 	if (ret)
@@ -158,31 +157,13 @@ static int alloc_parse(struct yparse *p, yaml_node_t *node, const char *path,
 		return ret;
 	a->order = n;
 
-	v = yp_get(p, map, "gfp", NULL);
-	yp_path_key(sub, sizeof(sub), path, "gfp");
-	if (v)
-		ret = yp_gfp(p, v, sub, &a->gfp, &a->gfp_spec);
-	else if (pagemig_parse_gfp("GFP_KERNEL", &a->gfp))
-		ret = yp_error(p, NULL, sub, "the library does not know GFP_KERNEL");
-	if (ret)
-		return ret;
-
-	v = yp_get(p, map, "tag", NULL);
-	yp_path_key(sub, sizeof(sub), path, "tag");
-	if (v)
-		ret = yp_string(p, v, sub, "a group name", &a->tag);
-	else if (!(a->tag = strdup("alloc")))
-		ret = yp_error(p, NULL, sub, "out of memory");
-	if (!ret && yp_declare(p, a->tag))
-		ret = yp_error(p, NULL, sub, "out of memory");
-	if (ret)
-		return ret;
-
-	e = 0;
-	ret = yp_key_bool(p, map, path, "fill", &a->fill);
+	ret = step_parse_gfp(p, map, path, &a->gfp, &a->gfp_spec, false);
 	if (!ret)
-		ret = yp_key_choice(p, map, path, "expect", expects, &e);
-	a->must_succeed = e == 1;
+		ret = step_parse_tag(p, map, path, "alloc", &a->tag);
+	if (!ret)
+		ret = yp_key_bool(p, map, path, "fill", &a->fill);
+	if (!ret)
+		ret = step_parse_expect(p, map, path, &a->must_succeed);
 	return ret;
 }
 

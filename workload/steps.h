@@ -124,6 +124,12 @@ int step_parse_start(struct yparse *p, yaml_node_t *node, const char *path,
 		     size_t size);
 int step_parse_none(struct yparse *p, yaml_node_t *node, const char *path,
 		    void **out);
+int step_parse_gfp(struct yparse *p, yaml_node_t *map, const char *path,
+		   unsigned int *gfp, char **spec, bool spec_default);
+int step_parse_tag(struct yparse *p, yaml_node_t *map, const char *path,
+		   const char *dflt, char **tag);
+int step_parse_expect(struct yparse *p, yaml_node_t *map, const char *path,
+		      bool *must_succeed);
 double step_now(void);
 int step_say_stream(struct scenario_run *run, struct step_result *res,
 		    const char *name, FILE *f, char **text);
