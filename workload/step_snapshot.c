@@ -53,11 +53,8 @@ static int snapshot_parse(struct yparse *p, yaml_node_t *node,
 	ret = yp_string(p, v, sub, "a file name", &a->kpageflags);
 	if (ret)
 		return ret;
-	v = yp_get(p, map, "kpagecount", NULL);
-	if (!v)
-		return 0;
-	yp_path_key(sub, sizeof(sub), path, "kpagecount");
-	return yp_string(p, v, sub, "a file name", &a->kpagecount);
+	return yp_key_string(p, map, path, "kpagecount", "a file name",
+			     &a->kpagecount);
 }
 
 static int snapshot_run(struct scenario_run *run, const struct step *step,
