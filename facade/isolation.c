@@ -9,7 +9,11 @@
 #include <pagemig/pagemig.h>
 #include <pagemig/mm.h>
 #include <pagemig/page-isolation.h>
+#include <pagemig/pgtable.h>
 #include "../mm/internal.h"
+
+/* facade/process.c */
+struct mm_struct *process_mm(int pid);
 
 static int check_range(unsigned long pfn, unsigned long nr)
 {
@@ -65,4 +69,71 @@ int pagemig_soft_offline(unsigned long pfn)
 	if (!machine_ready)
 		return -ENODEV;
 	return soft_offline_page(pfn);
+}
+
+/*
+ * The frame mapped at @addr, read from the page tables as mm/gup.c's
+ * follow_page() does: a PMD-mapped THP gives the subpage's PFN.  false
+ * when nothing is mapped there (not faulted in, or a migration entry).
+ */
+static bool follow_pfn(struct mm_struct *mm, unsigned long addr,
+		       unsigned long *pfn)
+{
+	uint64_t *pmd, *pte, e;
+	bool found = false;
+
+	spin_lock(&mm->page_table_lock);
+	pmd = walk_to_entry(mm, addr, true);
+	e = pmd ? ptep_get(pmd) : 0;
+	if (pmd_trans_huge(e)) {
+		*pfn = pte_pfn(e) + ((addr >> PAGE_SHIFT) & (HPAGE_PMD_NR - 1));
+		found = true;
+	} else {
+		pte = walk_to_entry(mm, addr, false);
+		e = pte ? ptep_get(pte) : 0;
+		if (pte_present(e)) {
+			*pfn = pte_pfn(e);
+			found = true;
+		}
+	}
+	spin_unlock(&mm->page_table_lock);
+	return found;
+}
+
+/* Tries at faulting the page in before giving up: it keeps migrating. */
+#define SOFT_OFFLINE_ADDR_TRIES	16
+
+int pagemig_soft_offline_addr(int pid, unsigned long addr, unsigned long *pfn)
+{
+	struct mm_struct *mm = process_mm(pid);
+	unsigned long found;
+	int tries, ret;
+	char byte;
+
+	if (!mm)
+		return machine_ready ? -ESRCH : -ENODEV;
+	/*
+	 * madvise(MADV_SOFT_OFFLINE) faults the page in with
+	 * get_user_pages_fast() and passes its PFN on.  A read faults it
+	 * in here; a page under migration between the fault and the walk
+	 * shows a migration entry, so fault again.
+	 */
+	for (tries = 0; tries < SOFT_OFFLINE_ADDR_TRIES; tries++) {
+		ret = access_process_vm(mm, addr, &byte, 1, false);
+		if (ret)
+			return ret;
+		if (follow_pfn(mm, addr, &found))
+			break;
+	}
+	if (tries == SOFT_OFFLINE_ADDR_TRIES)
+		return -EAGAIN;
+	if (pfn)
+		*pfn = found;
+	/*
+	 * The kernel keeps the GUP reference across the call
+	 * (MF_COUNT_INCREASED); soft_offline_page() here takes its own, so
+	 * a migration in between means it acts on whatever the frame
+	 * holds by then, which is still a valid soft offline of @found.
+	 */
+	return soft_offline_page(found);
 }

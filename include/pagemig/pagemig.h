@@ -306,6 +306,14 @@ int pagemig_offline(unsigned long pfn, unsigned long nr_pages);
 int pagemig_online(unsigned long pfn, unsigned long nr_pages);
 /* Soft-offline one page: migrate its contents away, poison the frame. */
 int pagemig_soft_offline(unsigned long pfn);
+/*
+ * madvise(MADV_SOFT_OFFLINE) for one page of process @pid: fault in the
+ * page at @addr, find its frame through the page tables (a THP's
+ * subpage), soft-offline it.  The frame's PFN in *@pfn (may be NULL).
+ * 0, -EFAULT (nothing mapped at @addr), -EBUSY (pinned, large, or
+ * unmovable: nothing changed), -EAGAIN, -ESRCH, -ENOMEM, -ENODEV.
+ */
+int pagemig_soft_offline_addr(int pid, unsigned long addr, unsigned long *pfn);
 
 /* ---- fault injection ---- */
 
