@@ -181,11 +181,12 @@ static const struct step_type *find_step_type(const char *name)
 static int unknown_step(struct yparse *p, yaml_node_t *key, const char *path,
 			const char *name)
 {
-	const char *names[32], *hint;
-	char list[256];
+	/* Room for twice today's 29 step types and their names. */
+	const char *names[64], *hint;
+	char list[512];
 	unsigned int i;
 
-	for (i = 0; step_types[i] && i < 31; i++)
+	for (i = 0; step_types[i] && i < 63; i++)
 		names[i] = step_types[i]->name;
 	names[i] = NULL;
 	yp_join(list, sizeof(list), names);
