@@ -238,7 +238,6 @@ static int churn_parse(struct yparse *p, yaml_node_t *node, const char *path,
 	char sub[YP_PATH_MAX];
 	struct churn_args *a;
 	yaml_node_t *map, *v;
-	long long n;
 	int ret;
 
 	ret = step_parse_start(p, node, path, keys, &map, out, sizeof(*a));
@@ -250,18 +249,13 @@ static int churn_parse(struct yparse *p, yaml_node_t *node, const char *path,
 	a->keep = 0.5;
 	a->fill = true;
 
-	n = a->rounds;
-	if ((ret = yp_key_int(p, map, path, "rounds", 1, ROUNDS_MAX, &n)))
-		return ret;
-	a->rounds = n;
-	if ((ret = yp_key_choice(p, map, path, "pattern", patterns,
-				 &a->pattern)))
-		return ret;
-	n = a->batch;
-	if ((ret = yp_key_int(p, map, path, "batch", 1, BATCH_MAX, &n)))
-		return ret;
-	a->batch = n;
-	if ((ret = yp_key_fraction(p, map, path, "keep", &a->keep)) ||
+	if ((ret = yp_key_ulong(p, map, path, "rounds", 1, ROUNDS_MAX,
+				&a->rounds)) ||
+	    (ret = yp_key_choice(p, map, path, "pattern", patterns,
+				 &a->pattern)) ||
+	    (ret = yp_key_ulong(p, map, path, "batch", 1, BATCH_MAX,
+				&a->batch)) ||
+	    (ret = yp_key_fraction(p, map, path, "keep", &a->keep)) ||
 	    (ret = yp_key_bool(p, map, path, "fill", &a->fill)))
 		return ret;
 

@@ -263,13 +263,11 @@ static int try_parse(struct yparse *p, yaml_node_t *node, const char *path,
 	if (ret)
 		return ret;
 
-	n = a->count;
-	ret = yp_key_int(p, map, path, "count", 1, TRY_COUNT_MAX, &n);
+	ret = yp_key_ulong(p, map, path, "count", 1, TRY_COUNT_MAX, &a->count);
 	if (!ret)
 		ret = yp_key_bool(p, map, path, "keep", &a->keep);
 	if (ret)
 		return ret;
-	a->count = n;
 
 	tag = yp_get(p, map, "tag", NULL);
 	yp_path_key(sub, sizeof(sub), path, "tag");

@@ -370,7 +370,6 @@ static int write_parse(struct yparse *p, yaml_node_t *node, const char *path,
 	struct write_args *a;
 	char sub[YP_PATH_MAX];
 	yaml_node_t *map, *v;
-	long long n;
 	int ret;
 
 	ret = step_parse_start(p, node, path, keys, &map, out, sizeof(*a));
@@ -390,14 +389,11 @@ static int write_parse(struct yparse *p, yaml_node_t *node, const char *path,
 		if (yp_get(p, map, "pages", NULL))
 			return yp_error(p, v, sub, "give size or pages, not both");
 	}
-	n = 0;
-	if ((ret = yp_key_int(p, map, path, "pages", 1, 1LL << 32, &n)))
+	if ((ret = yp_key_ulong(p, map, path, "pages", 1, 1LL << 32,
+				&a->pages)) ||
+	    (ret = yp_key_ulong(p, map, path, "start", 0, 1LL << 32,
+				&a->start)))
 		return ret;
-	a->pages = (unsigned long)n;
-	n = 0;
-	if ((ret = yp_key_int(p, map, path, "start", 0, 1LL << 32, &n)))
-		return ret;
-	a->start = (unsigned long)n;
 	if ((v = yp_get(p, map, "file", NULL))) {
 		yp_path_key(sub, sizeof(sub), path, "file");
 		if ((ret = yp_string(p, v, sub, "a file path", &a->file)))
@@ -607,7 +603,6 @@ static int discard_parse(struct yparse *p, yaml_node_t *node, const char *path,
 	struct discard_args *a;
 	char sub[YP_PATH_MAX];
 	yaml_node_t *map, *v;
-	long long n;
 	int ret;
 
 	ret = step_parse_start(p, node, path, keys, &map, out, sizeof(*a));
@@ -626,14 +621,11 @@ static int discard_parse(struct yparse *p, yaml_node_t *node, const char *path,
 		if ((ret = yp_fraction(p, v, sub, &a->fraction)))
 			return ret;
 	}
-	n = 0;
-	if ((ret = yp_key_int(p, map, path, "start", 0, 1LL << 32, &n)))
+	if ((ret = yp_key_ulong(p, map, path, "start", 0, 1LL << 32,
+				&a->start)) ||
+	    (ret = yp_key_ulong(p, map, path, "count", 1, 1LL << 32,
+				&a->count)))
 		return ret;
-	a->start = (unsigned long)n;
-	n = 0;
-	if ((ret = yp_key_int(p, map, path, "count", 1, 1LL << 32, &n)))
-		return ret;
-	a->count = (unsigned long)n;
 	if (!a->count && a->pattern == PAT_RANGE)
 		return yp_error(p, map, path, "pattern: range needs count");
 	return 0;

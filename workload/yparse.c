@@ -819,6 +819,35 @@ YP_KEY_OPS(string, (const char *what, char **out), (what, out))
 YP_KEY_OPS(choice, (const char *const *choices, int *out), (choices, out))
 
 /**
+ * yp_key_ulong() - An optional integer key read into an unsigned long.
+ * @p: the parser.
+ * @map: the mapping, or NULL (no keys given).
+ * @path: the mapping's path.
+ * @key: the key.
+ * @min: smallest value accepted, 0 or more.
+ * @max: largest value accepted.
+ * @out: set to the value; untouched when @key is absent.
+ *
+ * Return: 0 (also when @key is absent), or -EINVAL as yp_int().
+ */
+int yp_key_ulong(struct yparse *p, yaml_node_t *map, const char *path,
+		 const char *key, long long min, long long max,
+		 unsigned long *out)
+{
+	char sub[YP_PATH_MAX];
+	yaml_node_t *v = key_value(p, map, path, key, sub);
+	long long n;
+	int ret;
+
+	if (!v)
+		return 0;
+	ret = yp_int(p, v, sub, min, max, &n);
+	if (!ret)
+		*out = (unsigned long)n;
+	return ret;
+}
+
+/**
  * yp_declare() - Remember a name (an allocation tag) for later steps.
  * @p: the parser.
  * @name: the name; copied.

@@ -90,6 +90,9 @@ int yp_gfp(struct yparse *p, yaml_node_t *node, const char *path,
  */
 int yp_key_int(struct yparse *p, yaml_node_t *map, const char *path,
 	       const char *key, long long min, long long max, long long *out);
+int yp_key_ulong(struct yparse *p, yaml_node_t *map, const char *path,
+		 const char *key, long long min, long long max,
+		 unsigned long *out);
 int yp_key_size(struct yparse *p, yaml_node_t *map, const char *path,
 		const char *key, uint64_t *out);
 int yp_key_bool(struct yparse *p, yaml_node_t *map, const char *path,
