@@ -562,6 +562,29 @@ struct wl_proc *wl_find(struct scenario_run *run, const char *name)
 	return NULL;
 }
 
+/**
+ * wl_first_map() - Where a process's first mapping is: its anonymous
+ * memory, or its file mapping when it has no anonymous memory.
+ * @p: the process.
+ * @pid: set to its pid in the facade.
+ * @addr: set to the mapping's address.
+ * @pages: set to the mapping's size in pages.
+ *
+ * Return: false if the process has exited (nothing is mapped).
+ */
+bool wl_first_map(const struct wl_proc *p, int *pid, unsigned long *addr,
+		  unsigned long *pages)
+{
+	const struct wl_map *m = p->maps[0].r ? &p->maps[0] : &p->maps[1];
+
+	if (p->exited || !m->r)
+		return false;
+	*pid = p->pid;
+	*addr = m->addr;
+	*pages = m->r->nr_pages;
+	return true;
+}
+
 static int procs_get(struct scenario_run *run)
 {
 	struct wl_procs *ps;

@@ -76,6 +76,8 @@ struct wl_proc;
 int wl_spawn(struct scenario_run *run, const struct wl_spawn *sp,
 	     char *err, size_t errlen);
 struct wl_proc *wl_find(struct scenario_run *run, const char *name);
+bool wl_first_map(const struct wl_proc *p, int *pid, unsigned long *addr,
+		  unsigned long *pages);
 
 /* Start or stop the workers of @p, or of every process when @p is NULL. */
 int wl_workers_start(struct scenario_run *run, struct wl_proc *p);

@@ -58,8 +58,8 @@ static int declare_proc(struct yparse *p, yaml_node_t *at, const char *path,
 }
 
 /* The process a step names must have been spawned by an earlier step. */
-static int parse_proc(struct yparse *p, yaml_node_t *map, const char *path,
-		      const char *key, char **out)
+int step_parse_proc(struct yparse *p, yaml_node_t *map, const char *path,
+		    const char *key, char **out)
 {
 	const char *names[64], *hint;
 	char sub[YP_PATH_MAX];
@@ -208,7 +208,7 @@ static int spawn_parse(struct yparse *p, yaml_node_t *node, const char *path,
 		yp_path_key(sub, sizeof(sub), path, "file_from");
 		if (sp->has_file)
 			return yp_error(p, v, sub, "give either file/file_path or file_from, not both");
-		ret = parse_proc(p, map, path, "file_from", &a->file_from);
+		ret = step_parse_proc(p, map, path, "file_from", &a->file_from);
 		if (ret)
 			return ret;
 		sp->file_from = a->file_from;
@@ -319,7 +319,7 @@ static int touch_parse(struct yparse *p, yaml_node_t *node, const char *path,
 	a = *out;
 	a->fraction = 1.0;
 	a->write = true;
-	ret = parse_proc(p, map, path, "process", &a->process);
+	ret = step_parse_proc(p, map, path, "process", &a->process);
 	if (!ret)
 		ret = yp_key_choice(p, map, path, "pattern", touch_patterns,
 				   &a->pattern);
@@ -438,7 +438,7 @@ int proc_free_parse(struct yparse *p, yaml_node_t *map, const char *path,
 		return -ENOMEM;
 	*out = a;
 	a->fraction = 0.5;
-	ret = parse_proc(p, map, path, "process", &a->process);
+	ret = step_parse_proc(p, map, path, "process", &a->process);
 	if (!ret)
 		ret = yp_key_choice(p, map, path, "pattern", free_patterns,
 				   &a->pattern);
@@ -528,7 +528,7 @@ static int pin_parse(struct yparse *p, yaml_node_t *node, const char *path,
 	if (ret)
 		return ret;
 	a = *out;
-	ret = parse_proc(p, map, path, "process", &a->process);
+	ret = step_parse_proc(p, map, path, "process", &a->process);
 	if (!ret)
 		ret = yp_require(p, map, path, "pages", "an integer 1..16777216", &v);
 	yp_path_key(sub, sizeof(sub), path, "pages");
@@ -581,7 +581,7 @@ static int exit_parse(struct yparse *p, yaml_node_t *node, const char *path,
 	if (ret)
 		return ret;
 	a = *out;
-	return parse_proc(p, map, path, "process", &a->process);
+	return step_parse_proc(p, map, path, "process", &a->process);
 }
 
 static int exit_run(struct scenario_run *run, const struct step *step,
@@ -635,7 +635,7 @@ static int workers_parse_common(struct yparse *p, yaml_node_t *node,
 		return ret;
 	a = *out;
 	if (map && yp_get(p, map, "process", NULL)) {
-		ret = parse_proc(p, map, path, "process", &a->process);
+		ret = step_parse_proc(p, map, path, "process", &a->process);
 		if (ret)
 			return ret;
 	}

@@ -59,8 +59,13 @@ int proc_free_parse(struct yparse *p, yaml_node_t *map, const char *path,
 int proc_free_run(struct scenario_run *run, const struct step *step,
 		  struct step_result *res, void *args);
 void proc_free_release(void *args);
+/* @key names a process an earlier spawn step declared (step_process.c). */
+int step_parse_proc(struct yparse *p, yaml_node_t *map, const char *path,
+		    const char *key, char **out);
 extern const struct step_type step_zram_create, step_zram_write,
 	step_zram_discard, step_zram_compact, step_zram_verify, step_zram_readers;
+extern const struct step_type step_alloc_contig, step_offline, step_online,
+	step_soft_offline;
 
 /* Migratetypes as the kernel numbers them (enum migratetype). */
 enum {

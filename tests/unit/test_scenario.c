@@ -871,3 +871,130 @@ TEST(run_processes_builtins)
 		scenario_free(sc);
 	}
 }
+
+/* ---- isolation: alloc-contig, offline, online, soft-offline ---- */
+
+BAD(offline_start, "bad-offline-start.yaml",
+    "5: steps[0].offline.start: expected an offset into memory aligned to 4 MiB, got \"3M\"")
+BAD(soft_offline_both, "bad-soft-offline.yaml",
+    "5: steps[1].soft-offline.process: give either pfn or process and address, not both")
+
+TEST(bad_isolation_steps_inline)
+{
+	static const struct {
+		const char *text, *msg;
+	} bad[] = {
+		{ "steps:\n  - offline: {size: 4M}\n",
+		  "t.yaml:2: steps[0].offline: missing required key \"start\" (a 4 MiB-aligned offset such as 256M) or \"pfn\"" },
+		{ "steps:\n  - offline: {start: 4M, pfn: 1024, size: 4M}\n",
+		  "t.yaml:2: steps[0].offline.pfn: give either start or pfn, not both" },
+		{ "steps:\n  - offline: {pfn: 1000, size: 4M}\n",
+		  "t.yaml:2: steps[0].offline.pfn: expected a PFN that is a multiple of 1024 (4 MiB), got \"1000\"" },
+		{ "steps:\n  - offline: {start: 4M, size: 4M, expect: maybe}\n",
+		  "t.yaml:2: steps[0].offline.expect: expected one of success, any, got \"maybe\"" },
+		{ "steps:\n  - alloc-contig: {start: 4M, size: 6M}\n",
+		  "t.yaml:2: steps[0].alloc-contig.size: expected a non-zero multiple of 4 MiB, got \"6M\"" },
+		{ "steps:\n  - alloc-contig: {start: 4M}\n",
+		  "t.yaml:2: steps[0].alloc-contig: missing required key \"size\" (a size, a multiple of 4 MiB)" },
+		{ "steps:\n  - alloc-contig: {start: 4M, size: 4M, tag: cma}\n",
+		  "t.yaml:2: steps[0].alloc-contig.tag: only applies with keep: true" },
+		{ "steps:\n  - alloc-contig: {start: 4M, size: 4M, keep: sometimes}\n",
+		  "t.yaml:2: steps[0].alloc-contig.keep: expected true or false" },
+		{ "steps:\n  - online: {start: 4M, size: 4M, expect: any}\n",
+		  "t.yaml:2: steps[0].online.expect: unknown key, expected one of start, pfn, size" },
+		{ "steps:\n  - soft-offline: {}\n",
+		  "t.yaml:2: steps[0].soft-offline: missing required key \"pfn\" (an integer) or \"process\" (with address)" },
+		{ "steps:\n  - soft-offline: {pfn: -1}\n",
+		  "t.yaml:2: steps[0].soft-offline.pfn: expected an integer 0..1099511627776, got \"-1\"" },
+		{ "steps:\n  - soft-offline: {pfn: 1, address: 0}\n",
+		  "t.yaml:2: steps[0].soft-offline.address: give either pfn or process and address, not both" },
+		{ "steps:\n  - soft-offline: {process: nobody, address: 0}\n",
+		  "t.yaml:2: steps[0].soft-offline.process: no earlier step spawns a process \"nobody\"" },
+		{ "steps:\n  - spawn: {name: a, anon: 4M}\n  - soft-offline: {process: a}\n",
+		  "t.yaml:3: steps[1].soft-offline: missing required key \"address\" (an offset into the process's first mapping, such as 1M)" },
+	};
+	char err[SCENARIO_ERR_LEN];
+	struct scenario *sc;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err[0] = '\0';
+		EXPECT_EQ(-EINVAL, scenario_load_string(bad[i].text,
+				strlen(bad[i].text), "t.yaml", &sc, err,
+				sizeof(err)));
+		EXPECT_EQ(0, strncmp(bad[i].msg, err, strlen(bad[i].msg)));
+		if (strncmp(bad[i].msg, err, strlen(bad[i].msg)))
+			TH_LOG("case %u got: %s", i, err);
+	}
+}
+
+/*
+ * Every isolation step next to a running process: offline takes 8 MiB
+ * out of the zone and online gives it back, a process page and a free
+ * page are soft-offlined, alloc-contig migrates balloon pages out, a
+ * kept range blocks an offline (-EBUSY with its reason, expect: any),
+ * and the kept pages verify.
+ */
+TEST(run_good_isolation)
+{
+	struct scenario_run_opts opts = { 0 };
+	char path[PATH_MAX], err[SCENARIO_ERR_LEN] = "", buf[4096];
+	struct scenario_run run;
+	struct scenario *sc;
+	FILE *log = tmpfile();
+	unsigned int i;
+	size_t n;
+
+	ASSERT_NOT_NULL(log);
+	fixture_path(path, sizeof(path), "good-isolation.yaml");
+	ASSERT_EQ(0, scenario_load_file(path, &sc, err, sizeof(err)));
+	ASSERT_EQ(14, sc->nr_steps);
+	EXPECT_STREQ("offline", scenario_step_name(&sc->steps[3]));
+	EXPECT_STREQ("soft-offline", scenario_step_name(&sc->steps[4]));
+	EXPECT_STREQ("online", scenario_step_name(&sc->steps[6]));
+	EXPECT_STREQ("alloc-contig", scenario_step_name(&sc->steps[7]));
+	ASSERT_EQ(0, scenario_run_start(&run, sc, &opts, err, sizeof(err)));
+	/* The failed offline dumps the page that stopped it, as the kernel does. */
+	pagemig_set_log(log);
+	EXPECT_EQ(0, scenario_run_steps(&run));
+	pagemig_set_log(stderr);
+	for (i = 0; i < run.steps_run; i++) {
+		EXPECT_FALSE(run.results[i].failed);
+		if (run.results[i].failed)
+			TH_LOG("step %u: %s", i + 1, run.results[i].message);
+	}
+	/* offline 8M: 2048 pages leave the zone; online brings them back. */
+	EXPECT_EQ(1, fig(&run.results[3], "ok"));
+	EXPECT_EQ(2048, fig(&run.results[3], "managed_before") -
+			fig(&run.results[3], "managed_after"));
+	EXPECT_EQ(1, fig(&run.results[6], "ok"));
+	EXPECT_EQ(fig(&run.results[3], "managed_before"),
+		  fig(&run.results[6], "managed_after"));
+	/* The process page moved; the free page just left the allocator. */
+	EXPECT_EQ(1, fig(&run.results[4], "ok"));
+	EXPECT_EQ(1, fig(&run.results[4], "migrated"));
+	EXPECT_EQ(1, fig(&run.results[5], "ok"));
+	EXPECT_EQ(0, fig(&run.results[5], "migrated"));
+	/* alloc-contig over the balloon: its pages migrate out. */
+	EXPECT_EQ(1, fig(&run.results[7], "ok"));
+	EXPECT_GT(fig(&run.results[7], "balloon_migrate"), 0);
+	EXPECT_EQ(1, fig(&run.results[8], "ok"));
+	/* The kept range blocks the offline, which says why. */
+	EXPECT_EQ(0, fig(&run.results[9], "ok"));
+	EXPECT_EQ(EBUSY, fig(&run.results[9], "error"));
+	ASSERT_EQ(1, run.results[9].nr_outputs);
+	EXPECT_NOT_NULL(strstr(run.results[9].outputs[0].text,
+			       "why: 1024 pages that cannot move (unmovable 1024)"));
+	EXPECT_EQ(1, fig(&run.results[11], "ok"));
+	EXPECT_EQ(0, run.verify_corrupted);
+	EXPECT_EQ(2048 + 4096, run.verify_checked);
+	EXPECT_EQ(0, pagemig_validate(NULL));
+	scenario_run_finish(&run);
+	scenario_free(sc);
+
+	rewind(log);
+	n = fread(buf, 1, sizeof(buf) - 1, log);
+	buf[n] = '\0';
+	EXPECT_NOT_NULL(strstr(buf, "page dumped because: unmovable page"));
+	fclose(log);
+}
