@@ -998,3 +998,52 @@ TEST(run_good_isolation)
 	EXPECT_NOT_NULL(strstr(buf, "page dumped because: unmovable page"));
 	fclose(log);
 }
+
+/* The offline built-in: 64 MiB leaves a busy zone and comes back. */
+TEST(run_offline_builtin)
+{
+	struct scenario_run_opts opts = { 0 };
+	char err[SCENARIO_ERR_LEN];
+	const struct step_figure *b, *a;
+	struct scenario_run run;
+	struct scenario *sc;
+	unsigned int i, seen = 0;
+
+	ASSERT_EQ(0, scenario_load_builtin("offline", &sc, err, sizeof(err)));
+	ASSERT_EQ(0, scenario_run_start(&run, sc, &opts, err, sizeof(err)));
+	EXPECT_EQ(0, scenario_run_steps(&run));
+	for (i = 0; i < run.steps_run; i++) {
+		const struct step_result *res = &run.results[i];
+		const char *name = scenario_step_name(&sc->steps[i]);
+
+		EXPECT_FALSE(res->failed);
+		if (res->failed)
+			TH_LOG("step %u: %s", i + 1, res->message);
+		if (!strcmp(name, "offline")) {
+			seen |= 1;
+			EXPECT_EQ(16384, fig(res, "managed_before") -
+					 fig(res, "managed_after"));
+			EXPECT_GT(fig(res, "migrated"), 1000);
+			b = figure(res, "rss_before_mib");
+			a = figure(res, "rss_after_mib");
+			ASSERT_NOT_NULL(b);
+			ASSERT_NOT_NULL(a);
+			EXPECT_LT(a->real, b->real);
+		} else if (!strcmp(name, "soft-offline")) {
+			seen |= 2;
+			EXPECT_EQ(1, fig(res, "migrated"));
+		} else if (!strcmp(name, "online")) {
+			seen |= 4;
+			EXPECT_EQ(16384, fig(res, "managed_after") -
+					 fig(res, "managed_before"));
+		} else if (!strcmp(name, "alloc-contig")) {
+			seen |= 8;
+			EXPECT_EQ(1, fig(res, "ok"));
+		}
+	}
+	EXPECT_EQ(15, seen);
+	EXPECT_EQ(0, run.verify_corrupted);
+	EXPECT_GT(run.verify_checked, 10000);
+	scenario_run_finish(&run);
+	scenario_free(sc);
+}
