@@ -594,3 +594,31 @@ const char *__tsan_default_suppressions(void)
 	       "called_from_lib:liburcu-common.so.8\n";
 }
 #endif
+
+/**
+ * stress_seconds - how long a stress test should run
+ * @dflt: seconds when neither STRESS_SECONDS nor -l says otherwise
+ *
+ * Return: $STRESS_SECONDS if set and positive, else 20 with -l, else @dflt.
+ */
+double stress_seconds(double dflt)
+{
+	const char *env = getenv("STRESS_SECONDS");
+
+	if (env && atof(env) > 0)
+		return atof(env);
+	return test_long() ? 20 : dflt;
+}
+
+/**
+ * stress_now_ns - CLOCK_MONOTONIC in nanoseconds
+ *
+ * Return: the time.
+ */
+unsigned long long stress_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (unsigned long long)ts.tv_sec * 1000000000ULL + (unsigned long long)ts.tv_nsec;
+}

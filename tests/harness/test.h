@@ -100,6 +100,12 @@ uint64_t test_seed(void);
 struct pagemig_rng *test_rng(void);
 /* -l was given: stress and loop tests run longer. */
 bool test_long(void);
+/*
+ * Stress tests' time budget: $STRESS_SECONDS if set, else 20 s with -l,
+ * else @dflt; and a monotonic clock in nanoseconds to measure it by.
+ */
+double stress_seconds(double dflt);
+unsigned long long stress_now_ns(void);
 /* -v was given. */
 bool test_verbose(void);
 /*

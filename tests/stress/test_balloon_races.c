@@ -22,20 +22,7 @@
 
 static unsigned long long budget_ns(void)
 {
-	const char *env = getenv("STRESS_SECONDS");
-	double secs = test_long() ? 20 : 2;
-
-	if (env && atof(env) > 0)
-		secs = atof(env);
-	return (unsigned long long)(secs * 1e9 / NR_TESTS);
-}
-
-static unsigned long long now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (unsigned long long)ts.tv_sec * 1000000000ULL + (unsigned long long)ts.tv_nsec;
+	return (unsigned long long)(stress_seconds(2) * 1e9 / NR_TESTS);
 }
 
 static unsigned long vm(const char *name)
@@ -105,11 +92,11 @@ TEST_F(br, deflate_races_compaction)
 	static const int drvs[] = { BALLOON_VIRTIO, BALLOON_VMW, BALLOON_CMM };
 	struct race r = { .seed = test_seed() };
 	struct pagemig_rng *rng = test_rng();
-	unsigned long long end = now_ns() + budget_ns();
+	unsigned long long end = stress_now_ns() + budget_ns();
 	unsigned long rounds = 0, m0 = vm("balloon_migrate");
 	pthread_t th;
 
-	while (now_ns() < end) {
+	while (stress_now_ns() < end) {
 		int drv = drvs[rounds % 3];
 		struct pagemig_balloon_stats st;
 
@@ -146,14 +133,14 @@ TEST_F(br, compaction_races_inflate_with_mutex)
 {
 	static unsigned long pfns[4096];
 	struct race r = { .seed = test_seed() + 1000 };
-	unsigned long long end = now_ns() + budget_ns();
+	unsigned long long end = stress_now_ns() + budget_ns();
 	unsigned long rounds = 0, m0 = vm("balloon_migrate");
 	struct pagemig_rng *rng = test_rng();
 	pthread_t th;
 
 	fragment(_metadata, pfns, ARRAY_SIZE(pfns), BALLOON_VIRTIO);
 	ASSERT_EQ(0, pthread_create(&th, NULL, compactor, &r));
-	while (now_ns() < end) {
+	while (stress_now_ns() < end) {
 		unsigned long size = vb_size(&vb_dev->host);
 
 		/* Hold the mutex the way an inflation does, for a moment. */

@@ -30,20 +30,7 @@ struct race {
 
 static unsigned long long budget_ns(void)
 {
-	const char *env = getenv("STRESS_SECONDS");
-	double secs = test_long() ? 20 : 2;
-
-	if (env && atof(env) > 0)
-		secs = atof(env);
-	return (unsigned long long)(secs * 1e9);
-}
-
-static unsigned long long now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (unsigned long long)ts.tv_sec * 1000000000ULL + (unsigned long long)ts.tv_nsec;
+	return (unsigned long long)(stress_seconds(2) * 1e9);
 }
 
 static void fill(uint64_t *buf, unsigned long addr, unsigned char gen)
@@ -141,7 +128,7 @@ TEST_F(cr, two_compactions_same_zone)
 	ASSERT_EQ(0, pthread_create(&th[0], NULL, compactor, &args[0]));
 	ASSERT_EQ(0, pthread_create(&th[1], NULL, compactor, &args[1]));
 	ASSERT_EQ(0, pthread_create(&th[2], NULL, mutator, &r));
-	for (unsigned long long end = now_ns() + budget_ns(); now_ns() < end;)
+	for (unsigned long long end = stress_now_ns() + budget_ns(); stress_now_ns() < end;)
 		msleep(20);
 	__atomic_store_n(&r.stop, 1, __ATOMIC_RELEASE);
 	for (i = 0; i < 3; i++)

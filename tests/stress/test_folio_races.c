@@ -24,12 +24,7 @@
 
 static unsigned long long budget_ns(void)
 {
-	const char *env = getenv("STRESS_SECONDS");
-	double secs = test_long() ? 20 : 3;
-
-	if (env && atof(env) > 0)
-		secs = atof(env);
-	return (unsigned long long)(secs * 1e9);
+	return (unsigned long long)(stress_seconds(3) * 1e9);
 }
 
 /*

@@ -23,12 +23,7 @@
 
 static unsigned long long budget_ns(void)
 {
-	const char *env = getenv("STRESS_SECONDS");
-	double secs = test_long() ? 20 : 2;
-
-	if (env && atof(env) > 0)
-		secs = atof(env);
-	return (unsigned long long)(secs * 1e9);
+	return (unsigned long long)(stress_seconds(2) * 1e9);
 }
 
 static unsigned long vm(const char *name)

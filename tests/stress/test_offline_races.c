@@ -22,20 +22,7 @@
 
 static unsigned long long budget_ns(void)
 {
-	const char *env = getenv("STRESS_SECONDS");
-	double secs = test_long() ? 20 : 2;
-
-	if (env && atof(env) > 0)
-		secs = atof(env);
-	return (unsigned long long)(secs * 1e9);
-}
-
-static unsigned long long now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (unsigned long long)ts.tv_sec * 1000000000ULL + (unsigned long long)ts.tv_nsec;
+	return (unsigned long long)(stress_seconds(2) * 1e9);
 }
 
 struct race {
@@ -114,8 +101,8 @@ TEST(offline_against_process_and_balloon)
 
 	ASSERT_EQ(0, pthread_create(&th[0], NULL, user, &r));
 	ASSERT_EQ(0, pthread_create(&th[1], NULL, ballooner, &r));
-	end = now_ns() + budget_ns();
-	while (now_ns() < end) {
+	end = stress_now_ns() + budget_ns();
+	while (stress_now_ns() < end) {
 		int ret;
 
 		s = first + pagemig_rng_below(&rng, (last - first) / ISO_RANGE + 1) * ISO_RANGE;
