@@ -1039,11 +1039,16 @@ static void migrate_zspage(struct zs_pool *pool, struct zspage *src_zspage,
 	}
 }
 
-static struct zspage *isolate_src_zspage(struct size_class *class)
+/*
+ * Take the first zspage off the in-use fullness lists, scanning from
+ * group @from towards @to: sparsest first for a source, fullest first
+ * for a destination.  Empty and full zspages are never picked.
+ */
+static struct zspage *isolate_zspage(struct size_class *class, int from, int to)
 {
-	int fg;
+	int step = from <= to ? 1 : -1, fg;
 
-	for (fg = ZS_INUSE_RATIO_10; fg <= ZS_INUSE_RATIO_99; fg++) {
+	for (fg = from; fg != to + step; fg += step) {
 		struct zspage *zspage = list_first_entry_or_null(&class->fullness_list[fg],
 								 struct zspage, list);
 		if (zspage) {
@@ -1054,19 +1059,14 @@ static struct zspage *isolate_src_zspage(struct size_class *class)
 	return NULL;
 }
 
+static struct zspage *isolate_src_zspage(struct size_class *class)
+{
+	return isolate_zspage(class, ZS_INUSE_RATIO_10, ZS_INUSE_RATIO_99);
+}
+
 static struct zspage *isolate_dst_zspage(struct size_class *class)
 {
-	int fg;
-
-	for (fg = ZS_INUSE_RATIO_99; fg >= ZS_INUSE_RATIO_10; fg--) {
-		struct zspage *zspage = list_first_entry_or_null(&class->fullness_list[fg],
-								 struct zspage, list);
-		if (zspage) {
-			remove_zspage(class, zspage);
-			return zspage;
-		}
-	}
-	return NULL;
+	return isolate_zspage(class, ZS_INUSE_RATIO_99, ZS_INUSE_RATIO_10);
 }
 
 static int putback_zspage(struct size_class *class, struct zspage *zspage)
