@@ -439,12 +439,10 @@ static void free_zpdesc(struct zpdesc *zpdesc)
 	__free_page(zpdesc_page(zpdesc));
 }
 
-static struct zspage *alloc_zspage(struct zs_pool *pool, struct size_class *class,
-				   gfp_t gfp)
+/* A zspage descriptor of @class with no pages yet. */
+static struct zspage *zspage_new(struct zs_pool *pool, struct size_class *class)
 {
-	struct zpdesc *zpdescs[ZS_MAX_PAGES_PER_ZSPAGE];
 	struct zspage *zspage;
-	int i;
 
 	if (should_fail(FAULT_KMALLOC))
 		return NULL;
@@ -456,6 +454,19 @@ static struct zspage *alloc_zspage(struct zs_pool *pool, struct size_class *clas
 	zspage->class = class->index;
 	INIT_LIST_HEAD(&zspage->list);
 	zspage_lock_init(zspage);
+	return zspage;
+}
+
+static struct zspage *alloc_zspage(struct zs_pool *pool, struct size_class *class,
+				   gfp_t gfp)
+{
+	struct zpdesc *zpdescs[ZS_MAX_PAGES_PER_ZSPAGE];
+	struct zspage *zspage;
+	int i;
+
+	zspage = zspage_new(pool, class);
+	if (!zspage)
+		return NULL;
 
 	for (i = 0; i < class->pages_per_zspage; i++) {
 		struct zpdesc *zpdesc = alloc_zpdesc(gfp);
@@ -725,6 +736,23 @@ static void obj_free(int class_size, unsigned long obj)
 	zspage->inuse--;
 }
 
+/*
+ * The first object of a zspage nobody has seen yet: account the zspage to
+ * the pool and its class, put it on its fullness list and let compaction
+ * see its pages.  Under class->lock.
+ */
+static void obj_malloc_new_zspage(struct zs_pool *pool, struct size_class *class,
+				  struct zspage *zspage, unsigned long handle)
+{
+	lockdep_assert_held(&class->lock);
+	obj_malloc(pool, zspage, handle);
+	insert_zspage(class, zspage, get_fullness_group(class, zspage));
+	atomic_long_add(class->pages_per_zspage, &pool->pages_allocated);
+	class_stat_add(class, ZS_OBJS_ALLOCATED, (unsigned long)class->objs_per_zspage);
+	class_stat_add(class, ZS_OBJS_INUSE, 1);
+	SetZsPageMovable(zspage);
+}
+
 /* The fullest zspage that still has room (99% down to empty). */
 static struct zspage *find_get_zspage(struct size_class *class)
 {
@@ -767,7 +795,6 @@ unsigned long zs_malloc(struct zs_pool *pool, size_t size, gfp_t gfp, int nid)
 	struct size_class *class;
 	struct zspage *zspage;
 	unsigned long handle;
-	int newfg;
 
 	if (unlikely(!size))
 		return (unsigned long)-EINVAL;
@@ -798,14 +825,60 @@ unsigned long zs_malloc(struct zs_pool *pool, size_t size, gfp_t gfp, int nid)
 	}
 
 	spin_lock(&class->lock);
-	obj_malloc(pool, zspage, handle);
-	newfg = get_fullness_group(class, zspage);
-	insert_zspage(class, zspage, newfg);
-	atomic_long_add(class->pages_per_zspage, &pool->pages_allocated);
-	class_stat_add(class, ZS_OBJS_ALLOCATED, (unsigned long)class->objs_per_zspage);
-	class_stat_add(class, ZS_OBJS_INUSE, 1);
-	SetZsPageMovable(zspage);
+	obj_malloc_new_zspage(pool, class, zspage, handle);
 out:
+	spin_unlock(&class->lock);
+	return handle;
+}
+
+/**
+ * zs_malloc_adopt - allocate an object in a new zspage made of @page
+ * @pool: the pool
+ * @size: bytes wanted, as for zs_malloc(); its class must use one page
+ *	per zspage (the huge class, or a size that divides a page well)
+ * @page: an allocated order-0 page, one reference, no type, not on any
+ *	list; it becomes the zspage's only page
+ *
+ * kpageflags imports (facade/kpageflags.c) recreate zsmalloc pages at
+ * the PFNs a snapshot names, and zs_malloc() cannot be asked for a PFN.
+ * The zspage is built as alloc_zspage() builds one, then gets its first
+ * object as in zs_malloc().  On failure @page is left as it came.
+ * kernel: no equivalent.
+ *
+ * Return: a handle, or (unsigned long)-EINVAL / -ENOSPC for a size
+ * zs_malloc() refuses or whose class spans pages, or -ENOMEM.  Test
+ * with zs_handle_error().
+ */
+unsigned long zs_malloc_adopt(struct zs_pool *pool, size_t size, struct page *page)
+{
+	struct zpdesc *zpdesc = page_zpdesc(page);
+	struct size_class *class;
+	struct zspage *zspage;
+	unsigned long handle;
+
+	if (unlikely(!size))
+		return (unsigned long)-EINVAL;
+	if (unlikely(size > ZS_MAX_ALLOC_SIZE))
+		return (unsigned long)-ENOSPC;
+	class = pool->size_class[get_size_class_index(size + ZS_HANDLE_SIZE)];
+	if (class->pages_per_zspage != 1)
+		return (unsigned long)-EINVAL;
+	VM_BUG_ON_PAGE(page_count(page) != 1 || page_has_type(page), page);
+	handle = cache_alloc_handle();
+	if (!handle)
+		return (unsigned long)-ENOMEM;
+	zspage = zspage_new(pool, class);
+	if (!zspage) {
+		cache_free_handle(handle);
+		return (unsigned long)-ENOMEM;
+	}
+	__zpdesc_set_zsmalloc(zpdesc);
+	inc_zone_page_state(page, NR_ZSPAGES);
+	create_page_chain(class, zspage, &zpdesc);
+	init_zspage(class, zspage);
+
+	spin_lock(&class->lock);
+	obj_malloc_new_zspage(pool, class, zspage, handle);
 	spin_unlock(&class->lock);
 	return handle;
 }

@@ -15,6 +15,7 @@
 #include "gfp.h"
 
 struct zs_pool;
+struct page;
 
 struct zs_pool_stats {
 	/* Pages freed by zs_compact() (and by the shrinker). */
@@ -27,6 +28,8 @@ void zs_destroy_pool(struct zs_pool *pool);
 /* Returns a handle, or a negative errno cast to unsigned long. */
 unsigned long zs_malloc(struct zs_pool *pool, size_t size, gfp_t flags, int nid);
 void zs_free(struct zs_pool *pool, unsigned long handle);
+/* pagemig: kpageflags imports; see mm/zsmalloc.c */
+unsigned long zs_malloc_adopt(struct zs_pool *pool, size_t size, struct page *page);
 
 static inline bool zs_handle_error(unsigned long handle)
 {

@@ -8,11 +8,12 @@
  * fullness group on the way up and down, the deferred free when a page
  * lock is busy, PageZsmalloc + PG_movable_ops on every zspage page with
  * mapping NULL and the sticky type, fault injection on zspage, handle and
- * metadata allocation, bad sizes, and the spec 12.3 cases run one step
- * at a time: zs_free() of a zspage's last object while one of its pages
- * is isolated (the core's refcount-1 shortcut, and the callback's fake
- * success with an extra reference), and migration of a zspage a reader
- * holds (-EINVAL, putback, later success).
+ * metadata allocation, bad sizes, a caller's page adopted as a zspage
+ * (zs_malloc_adopt(), for kpageflags imports), and the spec 12.3 cases
+ * run one step at a time: zs_free() of a zspage's last object while one
+ * of its pages is isolated (the core's refcount-1 shortcut, and the
+ * callback's fake success with an extra reference), and migration of a
+ * zspage a reader holds (-EINVAL, putback, later success).
  *
  * Every test runs on a fresh machine with one pool (so zsmalloc's ops are
  * registered for PGTY_zsmalloc only in this binary) and ends with the
@@ -801,6 +802,85 @@ TEST_F(zs, zspage_alloc_fault_loop)
 		ASSERT_EQ(0, _metadata->failed);
 	}
 	EXPECT_EQ(f0, free_now());
+}
+
+/*
+ * zs_malloc_adopt(): the caller's page becomes a one-page zspage, typed
+ * and movable like any other, whose objects read back, migrate and free
+ * as usual; sizes whose class spans pages, and failed handle or zspage
+ * allocations, leave the page as it came.
+ */
+TEST_F(zs, adopted_page_is_an_ordinary_zspage)
+{
+	struct page *page = alloc_page(GFP_HIGHUSER_MOVABLE), *pages[4];
+	unsigned long f0, pfn, h, s0 = vm("pgmigrate_success");
+	unsigned int succ = 0;
+	struct obj big, half, more;
+	struct zs_class_info ci;
+	LIST_HEAD(list);
+
+	ASSERT_NOT_NULL(page);
+	f0 = free_now();
+	pfn = page_to_pfn(page);
+	/* 3000 bytes: a class of several pages per zspage. */
+	payload_class(self->pool, 3000, &ci);
+	ASSERT_LT(1, ci.pages_per_zspage);
+	EXPECT_EQ((unsigned long)-EINVAL, zs_malloc_adopt(self->pool, 3000, page));
+	EXPECT_EQ((unsigned long)-EINVAL, zs_malloc_adopt(self->pool, 0, page));
+	EXPECT_EQ((unsigned long)-ENOSPC,
+		  zs_malloc_adopt(self->pool, PAGE_SIZE + 1, page));
+	ASSERT_EQ(0, pagemig_fault_arm("zs_handle_alloc", 1, 1));
+	EXPECT_EQ((unsigned long)-ENOMEM, zs_malloc_adopt(self->pool, PAGE_SIZE, page));
+	ASSERT_EQ(0, pagemig_fault_arm("kmalloc", 1, 1));
+	EXPECT_EQ((unsigned long)-ENOMEM, zs_malloc_adopt(self->pool, PAGE_SIZE, page));
+	pagemig_fault_disarm_all();
+	EXPECT_FALSE(page_has_type(page));
+	EXPECT_EQ(1, page_ref_count(page));
+	EXPECT_EQ(0, vm("nr_zspages"));
+
+	/* A huge object on the adopted page. */
+	h = zs_malloc_adopt(self->pool, PAGE_SIZE, page);
+	ASSERT_FALSE(zs_handle_error(h));
+	big = (struct obj){ .handle = h, .size = PAGE_SIZE, .seed = 5 };
+	pattern(wbuf, PAGE_SIZE, 5);
+	zs_obj_write(self->pool, h, wbuf, PAGE_SIZE);
+	EXPECT_EQ(pfn, obj_pfn(&big));
+	EXPECT_TRUE(PageZsmalloc(page));
+	EXPECT_TRUE(PageMovableOps(page));
+	EXPECT_NULL(page->mapping);
+	EXPECT_EQ(1, zs_get_total_pages(self->pool));
+	EXPECT_EQ(f0, free_now());
+	CHECK_POOL(self->pool);
+	EXPECT_TRUE(obj_ok(self->pool, &big));
+
+	/* It migrates like any zspage page, and the bytes come along. */
+	ASSERT_EQ(1, zspage_pages(pages, 4));
+	ASSERT_TRUE(isolate_movable_ops_page(page, 0));
+	list_add_tail(&page->lru, &list);
+	EXPECT_EQ(0, migrate_pages(&list, alloc_dst, NULL, 0, MIGRATE_SYNC,
+				   MR_COMPACTION, &succ));
+	EXPECT_EQ(1, succ);
+	EXPECT_EQ(s0 + 1, vm("pgmigrate_success"));
+	EXPECT_NE(pfn, obj_pfn(&big));
+	EXPECT_TRUE(obj_ok(self->pool, &big));
+	CHECK_POOL(self->pool);
+	obj_del(self->pool, &big);
+
+	/* Half-page objects: the adopted zspage takes the next one too. */
+	page = alloc_page(GFP_HIGHUSER_MOVABLE);
+	ASSERT_NOT_NULL(page);
+	h = zs_malloc_adopt(self->pool, 2000, page);
+	ASSERT_FALSE(zs_handle_error(h));
+	half = (struct obj){ .handle = h, .size = 2000, .seed = 6 };
+	pattern(wbuf, 2000, 6);
+	zs_obj_write(self->pool, h, wbuf, 2000);
+	ASSERT_EQ(0, obj_new(self->pool, &more, 2000, 7));
+	EXPECT_EQ(page_to_pfn(page), obj_pfn(&more));
+	EXPECT_TRUE(obj_ok(self->pool, &half));
+	EXPECT_TRUE(obj_ok(self->pool, &more));
+	CHECK_POOL(self->pool);
+	obj_del(self->pool, &half);
+	obj_del(self->pool, &more);
 }
 
 TEST_F(zs, handle_and_metadata_alloc_faults)
