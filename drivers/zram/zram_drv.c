@@ -119,6 +119,24 @@ out:
 	zram_set_obj_size(zram, index, 0);
 }
 
+/* Point slot @index at a written object and count it. */
+static void zram_store(struct zram *zram, unsigned long index,
+		       unsigned long handle, size_t comp_len, bool huge)
+{
+	zram_slot_lock(zram, index);
+	zram_free_page(zram, index);
+	WRITE_ONCE(zram->table[index].handle, handle);
+	zram_set_obj_size(zram, index, comp_len);
+	if (huge) {
+		zram_set_flag(zram, index, ZRAM_HUGE);
+		atomic_long_inc(&zram->stats.huge_pages);
+		atomic_long_inc(&zram->stats.huge_pages_since);
+	}
+	atomic_long_add((long)comp_len, &zram->stats.compr_data_size);
+	atomic_long_inc(&zram->stats.pages_stored);
+	zram_slot_unlock(zram, index);
+}
+
 /**
  * zram_write_page - store one page at @index
  * @zram: the device
@@ -176,19 +194,43 @@ int zram_write_page(struct zram *zram, unsigned long index, const void *src)
 	}
 	zs_obj_write(zram->mem_pool, handle, huge ? src : zstrm->buffer, comp_len);
 	zcomp_stream_put(zstrm);
+	zram_store(zram, index, handle, comp_len, huge);
+	return 0;
+}
 
-	zram_slot_lock(zram, index);
-	zram_free_page(zram, index);
-	WRITE_ONCE(zram->table[index].handle, handle);
-	zram_set_obj_size(zram, index, comp_len);
-	if (huge) {
-		zram_set_flag(zram, index, ZRAM_HUGE);
-		atomic_long_inc(&zram->stats.huge_pages);
-		atomic_long_inc(&zram->stats.huge_pages_since);
+/**
+ * zram_adopt_page - store a page in @index on a frame the caller names
+ * @zram: the device
+ * @index: the sector (page) index
+ * @src: PAGE_SIZE bytes
+ * @page: an allocated order-0 page, one reference, no type: it becomes
+ *	a one-page zspage of the device's pool holding @src
+ *
+ * kpageflags imports (facade/kpageflags.c) put zsmalloc pages at the PFNs
+ * a snapshot names.  The bytes are stored uncompressed, as a huge page:
+ * one object per page, whatever @src would compress to, because the
+ * snapshot tells how many zsmalloc pages there were and not how objects
+ * were packed into them.  kernel: no equivalent.
+ *
+ * Return: 0, -EINVAL for an index past the disk, -ENOMEM (@page is left
+ * as it came).
+ */
+int zram_adopt_page(struct zram *zram, unsigned long index, const void *src,
+		    struct page *page)
+{
+	unsigned long handle;
+
+	if (index >= zram->nr_pages)
+		return -EINVAL;
+	atomic_long_inc(&zram->stats.num_writes);
+	handle = zs_malloc_adopt(zram->mem_pool, PAGE_SIZE, page);
+	if (zs_handle_error(handle)) {
+		atomic_long_inc(&zram->stats.failed_writes);
+		return -ENOMEM;
 	}
-	atomic_long_add((long)comp_len, &zram->stats.compr_data_size);
-	atomic_long_inc(&zram->stats.pages_stored);
-	zram_slot_unlock(zram, index);
+	update_used_max(zram, zs_get_total_pages(zram->mem_pool));
+	zs_obj_write(zram->mem_pool, handle, src, PAGE_SIZE);
+	zram_store(zram, index, handle, PAGE_SIZE, true);
 	return 0;
 }
 

@@ -59,6 +59,8 @@ struct zram *zram_add(const char *name, const char *compressor,
 		      int *err);
 void zram_remove(struct zram *zram);
 int zram_write_page(struct zram *zram, unsigned long index, const void *src);
+int zram_adopt_page(struct zram *zram, unsigned long index, const void *src,
+		    struct page *page);
 int zram_read_page(struct zram *zram, unsigned long index, void *dst);
 int zram_discard(struct zram *zram, unsigned long index, unsigned long n);
 unsigned long zram_compact(struct zram *zram);
