@@ -257,6 +257,10 @@ extern int watermark_scale_factor;
 /* The facade (facade/machine.c): true while a machine exists. */
 extern bool machine_ready;
 
+/* Content tags (mm/pagemig.c): page @i of a pattern unique per @tag. */
+void tag_fill(uint64_t *p, uint64_t tag, unsigned long i);
+bool tag_check(const uint64_t *p, uint64_t tag, unsigned long i);
+
 /* ---- debug (mm/debug.c) ---- */
 
 unsigned long validate_zones(FILE *f);

@@ -77,35 +77,45 @@ static inline uint64_t tag_base(uint64_t tag, unsigned long i)
 	return pagemig_splitmix64(&x);
 }
 
+/* Page @i of @tag's pattern into the PAGE_SIZE bytes at @p. */
+void tag_fill(uint64_t *p, uint64_t tag, unsigned long i)
+{
+	uint64_t base = tag_base(tag, i);
+	unsigned long w;
+
+	for (w = 0; w < PAGE_SIZE / 8; w++)
+		p[w] = base + w * 0x9e3779b97f4a7c15ULL;
+}
+
+/* Do the PAGE_SIZE bytes at @p hold page @i of @tag's pattern? */
+bool tag_check(const uint64_t *p, uint64_t tag, unsigned long i)
+{
+	uint64_t base = tag_base(tag, i), diff = 0;
+	unsigned long w;
+
+	for (w = 0; w < PAGE_SIZE / 8; w++)
+		diff |= p[w] ^ (base + w * 0x9e3779b97f4a7c15ULL);
+	return !diff;
+}
+
 void pagemig_fill_tag(unsigned long pfn, unsigned long nr, uint64_t tag)
 {
-	unsigned long i, w;
+	unsigned long i;
 
 	if (!machine_ready || pfn >= max_pfn || nr > max_pfn - pfn)
 		return;
-	for (i = 0; i < nr; i++) {
-		uint64_t *p = page_address(pfn_to_page(pfn + i));
-		uint64_t base = tag_base(tag, i);
-
-		for (w = 0; w < PAGE_SIZE / 8; w++)
-			p[w] = base + w * 0x9e3779b97f4a7c15ULL;
-	}
+	for (i = 0; i < nr; i++)
+		tag_fill(page_address(pfn_to_page(pfn + i)), tag, i);
 }
 
 unsigned long pagemig_check_tag(unsigned long pfn, unsigned long nr, uint64_t tag)
 {
-	unsigned long i, w, bad = 0;
+	unsigned long i, bad = 0;
 
 	if (!machine_ready || pfn >= max_pfn || nr > max_pfn - pfn)
 		return nr;
-	for (i = 0; i < nr; i++) {
-		const uint64_t *p = page_address(pfn_to_page(pfn + i));
-		uint64_t base = tag_base(tag, i), diff = 0;
-
-		for (w = 0; w < PAGE_SIZE / 8; w++)
-			diff |= p[w] ^ (base + w * 0x9e3779b97f4a7c15ULL);
-		bad += diff != 0;
-	}
+	for (i = 0; i < nr; i++)
+		bad += !tag_check(page_address(pfn_to_page(pfn + i)), tag, i);
 	return bad;
 }
 
