@@ -12,8 +12,7 @@
 #include <pagemig/vmstat.h>
 #include "../mm/internal.h"
 #include "../drivers/balloon_host.h"
-
-unsigned long balloon_validate(FILE *f);
+#include "internal.h"
 
 int pagemig_balloon_lookup(const char *name)
 {

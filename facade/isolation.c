@@ -11,9 +11,7 @@
 #include <pagemig/page-isolation.h>
 #include <pagemig/pgtable.h>
 #include "../mm/internal.h"
-
-/* facade/process.c */
-struct mm_struct *process_mm(int pid);
+#include "internal.h"
 
 static int check_range(unsigned long pfn, unsigned long nr)
 {

@@ -36,6 +36,8 @@
 #include <pagemig/pgtable.h>
 #include "../mm/internal.h"
 #include "../drivers/balloon_host.h"
+#include "../drivers/zram/zram_drv.h"
+#include "internal.h"
 
 #define KPF(name)	(1ULL << PAGEMIG_KPF_##name)
 
@@ -61,11 +63,17 @@ static const char *const kind_names[PAGEMIG_NR_KINDS] = {
 static unsigned long imported_file_mapping[8] __attribute__((aligned(64)));
 
 /* What the last pagemig_import_apply() made of the plan's folios. */
-static struct pagemig_import_result import_result = { .pid = -1, .fid = -1 };
+static struct pagemig_import_result import_result = {
+	.pid = -1, .fid = -1, .zram_id = -1
+};
 
-/* facade/process.c: the mm and file behind a facade number. */
-struct mm_struct *process_mm(int pid);
-struct file *process_file(int fid);
+void import_forget(void)
+{
+	memset(&import_result, 0, sizeof(import_result));
+	import_result.pid = -1;
+	import_result.fid = -1;
+	import_result.zram_id = -1;
+}
 
 const char *pagemig_kind_name(int kind)
 {
@@ -408,6 +416,7 @@ static int check_plan(const struct pagemig_import_page *plan, unsigned long nr,
 			return -EINVAL;
 		}
 		if (order && (p->kind == PAGEMIG_KIND_BALLOON ||
+			      p->kind == PAGEMIG_KIND_ZSMALLOC ||
 			      p->kind == PAGEMIG_KIND_RESERVED)) {
 			snprintf(err, errlen, "pfn %#lx: %s pages must be order 0",
 				 pfn, kind_names[p->kind]);
@@ -492,11 +501,7 @@ static void setup_block(struct page *page, const struct pagemig_import_page *p,
 		__SetPageTable(page);
 		break;
 	case PAGEMIG_KIND_ZSMALLOC:
-		/*
-		 * Typed, but without PG_movable_ops: nothing here can migrate
-		 * it, so compaction must not try until it belongs to a pool.
-		 */
-		__SetPageZsmalloc(page);
+		/* Left a plain allocated page: import_zram() adopts it. */
 		break;
 	case PAGEMIG_KIND_RESERVED:
 		__SetPageReserved(page);
@@ -870,6 +875,71 @@ static void import_folios(struct import_build *b,
 		up_read(&b->mm->mmap_lock);
 }
 
+/* The pattern of sector @index of the import's zram device. */
+#define IMPORT_ZRAM_TAG	0x7a72616d2d696d70ULL
+
+/*
+ * The plan's zsmalloc pages, @pfns (plain allocated pages), become the
+ * pool of a new zram device: the i-th adopted page holds sector i, one
+ * incompressible
+ * page each (zram_adopt_page() says why), filled with a tag pattern that
+ * pagemig_import_verify() checks.  What cannot be adopted keeps the
+ * zsmalloc type without PG_movable_ops: a stand-in that stays put.
+ */
+static void import_zram(const unsigned long *pfns, unsigned long n)
+{
+	struct zram *zram = NULL;
+	uint64_t *buf = NULL;
+	unsigned long i;
+	int id;
+
+	id = pagemig_zram_create(NULL, (uint64_t)n * PAGE_SIZE, 0);
+	if (id >= 0) {
+		zram = zram_device(id);
+		buf = malloc(PAGE_SIZE);
+	}
+	import_result.zram_id = zram && buf ? id : -1;
+	for (i = 0; i < n; i++) {
+		struct page *page = pfn_to_page(pfns[i]);
+
+		if (zram && buf) {
+			unsigned long sector = import_result.zram_pages;
+
+			tag_fill(buf, IMPORT_ZRAM_TAG, sector);
+			if (!zram_adopt_page(zram, sector, buf, page)) {
+				import_result.zram_pages++;
+				continue;
+			}
+		}
+		__SetPageZsmalloc(page);
+		import_result.zram_stand_ins++;
+	}
+	free(buf);
+}
+
+int pagemig_import_verify(unsigned long *checked)
+{
+	struct zram *zram = zram_device(import_result.zram_id);
+	unsigned long i, bad = 0;
+	uint64_t *buf;
+
+	*checked = 0;
+	if (!machine_ready)
+		return -ENODEV;
+	if (!zram)
+		return 0;
+	buf = malloc(PAGE_SIZE);
+	if (!buf)
+		return -ENOMEM;
+	for (i = 0; i < import_result.zram_pages; i++) {
+		bad += zram_read_page(zram, i, buf) ||
+		       !tag_check(buf, IMPORT_ZRAM_TAG, i);
+		(*checked)++;
+	}
+	free(buf);
+	return (int)min(bad, (unsigned long)INT_MAX);
+}
+
 int pagemig_import_result(struct pagemig_import_result *r)
 {
 	if (!machine_ready)
@@ -878,17 +948,33 @@ int pagemig_import_result(struct pagemig_import_result *r)
 	return 0;
 }
 
+/* Append @pfn to a growing array.  0 or -ENOMEM (the array unchanged). */
+static int pfn_list_add(unsigned long **list, unsigned long *nr,
+			unsigned long *cap, unsigned long pfn)
+{
+	if (*nr == *cap) {
+		unsigned long c = *cap ? *cap * 2 : 1024, *l;
+
+		l = realloc(*list, c * sizeof(*l));
+		if (!l)
+			return -ENOMEM;
+		*list = l;
+		*cap = c;
+	}
+	(*list)[(*nr)++] = pfn;
+	return 0;
+}
+
 int pagemig_import_apply(const struct pagemig_import_page *plan,
 			 unsigned long nr, char *err, size_t errlen)
 {
 	unsigned long pfn, *balloon = NULL, nr_balloon = 0, cap = 0;
+	unsigned long *zs = NULL, nr_zs = 0, zs_cap = 0;
 	struct import_build b = { .r = &import_result };
 	struct import_layout l;
 	int ret;
 
-	memset(&import_result, 0, sizeof(import_result));
-	import_result.pid = -1;
-	import_result.fid = -1;
+	import_forget();
 	if (!machine_ready) {
 		snprintf(err, errlen, "no machine");
 		return -ENODEV;
@@ -930,29 +1016,25 @@ int pagemig_import_apply(const struct pagemig_import_page *plan,
 		setup_block(page, p, p->order);
 		if (p->kind == PAGEMIG_KIND_PGTABLE && !p->order)
 			b.nr_pool++;
-		if (p->kind == PAGEMIG_KIND_BALLOON) {
-			if (nr_balloon == cap) {
-				unsigned long *bl;
-
-				cap = cap ? cap * 2 : 1024;
-				bl = realloc(balloon, cap * sizeof(*bl));
-				if (!bl) {
-					ret = -ENOMEM;
-					break;
-				}
-				balloon = bl;
-			}
-			balloon[nr_balloon++] = pfn;
-		}
+		if (p->kind == PAGEMIG_KIND_BALLOON)
+			ret = pfn_list_add(&balloon, &nr_balloon, &cap, pfn);
+		else if (p->kind == PAGEMIG_KIND_ZSMALLOC)
+			ret = pfn_list_add(&zs, &nr_zs, &zs_cap, pfn);
+		if (ret)
+			break;
 	}
 	if (!ret && nr_balloon)
 		ret = virtio_balloon_adopt(balloon, nr_balloon);
 	free(balloon);
 	if (ret) {
+		free(zs);
 		snprintf(err, errlen, "cannot put %lu pages into the virtio balloon: %s",
 			 nr_balloon, strerror(-ret));
 		return ret;
 	}
+	if (nr_zs)
+		import_zram(zs, nr_zs);
+	free(zs);
 
 	import_layout(plan, nr, &l);
 	if (l.thps + l.small_anon + l.file_pages) {

@@ -21,13 +21,11 @@
 #include "../sim/fault.h"
 #include "../sim/printk.h"
 #include "../drivers/balloon_host.h"
+#include "internal.h"
 
 #define SZ_2M	(2ULL << 20)
 #define SZ_4G	(4ULL << 30)
 
-unsigned long balloon_validate(FILE *f);
-void zram_destroy_all(void);
-void processes_destroy_all(void);
 
 /* Boot order (kernel: initcall levels); torn down in reverse. */
 static const struct machine_initcall {
@@ -41,6 +39,7 @@ static const struct machine_initcall {
 	{ "virtio_balloon",	virtio_balloon_probe,	virtio_balloon_remove },
 	{ "vmw_balloon",	vmballoon_probe,	vmballoon_remove },
 	{ "cmm",		cmm_probe,		cmm_remove },
+	{ "import",		NULL,			import_forget },
 	{ "zram",		NULL,			zram_destroy_all },
 	{ "processes",		NULL,			processes_destroy_all },
 	/* Last, so it stops first: nothing compacts while drivers go away. */

@@ -15,6 +15,7 @@
 #include <pagemig/pagemig.h>
 #include <pagemig/mm.h>
 #include "../mm/internal.h"
+#include "internal.h"
 
 struct pin_set {
 	unsigned long nr;
@@ -256,13 +257,11 @@ int pagemig_process_stats(int pid, struct pagemig_process_stats *st)
  * For facade/kpageflags.c, which builds an imported machine's folios
  * into a process and a file it creates through this facade.
  */
-struct mm_struct *process_mm(int pid);
 struct mm_struct *process_mm(int pid)
 {
 	return proc_get(pid);
 }
 
-struct file *process_file(int fid);
 struct file *process_file(int fid)
 {
 	if (!machine_ready || fid < 0 || fid >= PAGEMIG_MAX_FILES)
@@ -271,7 +270,6 @@ struct file *process_file(int fid)
 }
 
 /* Machine teardown: processes, then files. */
-void processes_destroy_all(void);
 void processes_destroy_all(void)
 {
 	int i;

@@ -12,6 +12,7 @@
 #include <pagemig/vmstat.h>
 #include "../mm/internal.h"
 #include "../drivers/zram/zram_drv.h"
+#include "internal.h"
 
 static struct zram *zram_devices[PAGEMIG_MAX_ZRAM];
 static DEFINE_MUTEX_STATIC(zram_index_mutex, LOCK_RANK_DRIVER);
@@ -21,6 +22,11 @@ static struct zram *zram_get(int id)
 	if (!machine_ready || id < 0 || id >= PAGEMIG_MAX_ZRAM)
 		return NULL;
 	return READ_ONCE(zram_devices[id]);
+}
+
+struct zram *zram_device(int id)
+{
+	return zram_get(id);
 }
 
 int pagemig_zram_create(const char *compressor, uint64_t disksize, uint64_t mem_limit)
@@ -60,7 +66,6 @@ int pagemig_zram_destroy(int id)
 }
 
 /* Machine teardown: every device goes before the memory does. */
-void zram_destroy_all(void);
 void zram_destroy_all(void)
 {
 	int id;

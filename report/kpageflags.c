@@ -42,23 +42,6 @@ bool kpf_kind_unmovable(int kind)
 	       kind == PAGEMIG_KIND_UNMOVABLE || kind == PAGEMIG_KIND_RESERVED;
 }
 
-/**
- * kpf_kind_pinned() - Is a page of this kind one pagemig cannot migrate?
- * @kind: a PAGEMIG_KIND_*.
- *
- * Return: true for zsmalloc-looking pages (imported: they belong to no
- * pool); false for every other kind.
- */
-bool kpf_kind_pinned(int kind)
-{
-	/*
-	 * Imported anon and file pages are LRU folios and migrate (unless
-	 * stand-ins: kpf_print_build() counts those); imported zsmalloc-
-	 * looking pages belong to no pool.
-	 */
-	return kind == PAGEMIG_KIND_ZSMALLOC;
-}
-
 static void add_offender(struct kpf_analysis *a, const struct kpf_offender *o)
 {
 	unsigned int i, worst = 0;
@@ -92,7 +75,7 @@ static void analyse_blocks(struct kpf_analysis *a, const uint8_t *kinds)
 	int k;
 
 	for (pfn = 0; pfn + PAGEBLOCK <= a->nr_pages; pfn += PAGEBLOCK) {
-		unsigned long per[PAGEMIG_NR_KINDS] = { 0 }, unmov = 0, pinned = 0;
+		unsigned long per[PAGEMIG_NR_KINDS] = { 0 }, unmov = 0;
 		int top = PAGEMIG_KIND_UNMOVABLE;
 
 		for (i = pfn; i < pfn + PAGEBLOCK; i++)
@@ -100,8 +83,6 @@ static void analyse_blocks(struct kpf_analysis *a, const uint8_t *kinds)
 		for (k = 0; k < PAGEMIG_NR_KINDS; k++) {
 			if (kpf_kind_unmovable(k))
 				unmov += per[k];
-			if (kpf_kind_pinned(k))
-				pinned += per[k];
 			if (per[k] && kpf_kind_unmovable(k)) {
 				a->blocks_by_kind[k]++;
 				gig_kinds[k] = 1;
@@ -117,8 +98,6 @@ static void analyse_blocks(struct kpf_analysis *a, const uint8_t *kinds)
 			gig_blocked = true;
 			if (unmov == 1)
 				a->blocks_by_one++;
-		} else if (pinned) {
-			a->blocks_pinned++;
 		}
 		/* Runs of blocks each held by only a few unmovable pages. */
 		if (unmov && unmov <= OFFENDER_MAX_PAGES) {
@@ -224,8 +203,6 @@ void kpf_print_analysis(FILE *f, const char *title, const struct kpf_analysis *a
 	fprintf(f, "pageblocks (2 MiB) holding an unmovable page: %lu of %lu (%.1f%%), %lu of them by a single page\n",
 		a->blocks_blocked, a->blocks, pct(a->blocks_blocked, a->blocks),
 		a->blocks_by_one);
-	fprintf(f, "pageblocks held only by pages pagemig cannot migrate (zsmalloc-looking pages of no pool): %lu\n",
-		a->blocks_pinned);
 	fprintf(f, "1 GiB ranges holding an unmovable page: %lu of %lu\n",
 		a->gigs_blocked, a->gigs);
 	fprintf(f, "blockers by kind (pageblocks, 1 GiB ranges):");
@@ -260,9 +237,9 @@ void kpf_json_analysis(FILE *f, const struct kpf_analysis *a)
 		a->free);
 	for (o = 0; o < PAGEMIG_NR_ORDERS; o++)
 		fprintf(f, "%s%lu", o ? ", " : "", a->nr_free[o]);
-	fprintf(f, "], \"free_in_2m\": %lu, \"free_in_1g\": %lu, \"pageblocks\": %lu, \"pageblocks_blocked\": %lu, \"pageblocks_blocked_by_one\": %lu, \"pageblocks_pinned\": %lu, \"gigs\": %lu, \"gigs_blocked\": %lu, \"kinds\": {",
+	fprintf(f, "], \"free_in_2m\": %lu, \"free_in_1g\": %lu, \"pageblocks\": %lu, \"pageblocks_blocked\": %lu, \"pageblocks_blocked_by_one\": %lu, \"gigs\": %lu, \"gigs_blocked\": %lu, \"kinds\": {",
 		a->free_in_2m, a->free_in_1g, a->blocks, a->blocks_blocked,
-		a->blocks_by_one, a->blocks_pinned, a->gigs, a->gigs_blocked);
+		a->blocks_by_one, a->gigs, a->gigs_blocked);
 	for (k = 0; k < PAGEMIG_NR_KINDS; k++)
 		fprintf(f, "%s\"%s\": %lu", k ? ", " : "", pagemig_kind_name(k),
 			a->kinds[k]);

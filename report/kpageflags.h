@@ -32,7 +32,6 @@ struct kpf_analysis {
 	unsigned long free_in_1g;	/* free pages in wholly free 1 GiB ranges */
 	unsigned long blocks, gigs;	/* pageblocks, 1 GiB ranges (whole ones) */
 	unsigned long blocks_blocked, gigs_blocked;	/* by an unmovable page */
-	unsigned long blocks_pinned;	/* only by anon/file/zsmalloc pages */
 	unsigned long blocks_by_kind[PAGEMIG_NR_KINDS];
 	unsigned long gigs_by_kind[PAGEMIG_NR_KINDS];
 	unsigned long blocks_by_one;	/* blocked by a single page */
@@ -42,8 +41,6 @@ struct kpf_analysis {
 
 /* Kinds that keep a pageblock from ever becoming free: slab, pgtable, ... */
 bool kpf_kind_unmovable(int kind);
-/* Kinds pagemig cannot migrate: zsmalloc-looking pages (imported, no pool). */
-bool kpf_kind_pinned(int kind);
 
 int kpf_analyse(struct kpf_analysis *a);
 void kpf_print_analysis(FILE *f, const char *title, const struct kpf_analysis *a);

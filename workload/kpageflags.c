@@ -63,7 +63,7 @@ static const char *const amb_text[KPF_NR_AMBIGUITIES] = {
 	[KPF_AMB_ORPHAN_TAIL] = "COMPOUND_TAIL pages without a head before them -> single pages of their kind",
 	[KPF_AMB_ODD_COMPOUND] = "compound pages that are not an aligned power of two of at most 4 MiB (e.g. 1 GiB hugetlb) -> split into aligned blocks",
 	[KPF_AMB_HUGETLB] = "hugetlb pages (KPF_HUGE) -> unmovable (pagemig has no hugetlb pool)",
-	[KPF_AMB_ZSMALLOC] = "pages with KPF_UPTODATE and nothing else, unmapped (6.17 movable_ops look) -> zsmalloc, not migratable here",
+	[KPF_AMB_ZSMALLOC] = "pages with KPF_UPTODATE and nothing else, unmapped (6.17 movable_ops look) -> zsmalloc pages of a zram device (page cache off the LRU would look the same)",
 	[KPF_AMB_OFFLINE] = "KPF_OFFLINE pages without KPF_UPTODATE (older kernel, or virtio-mem/offline memory) -> balloon",
 	[KPF_AMB_ISOLATED] = "balloon pages isolated for migration at the time (OFFLINE|UPTODATE|RECLAIM) -> balloon, not isolated",
 	[KPF_AMB_FLAGLESS] = "allocated pages with no flags at all (kernel allocations, or pages on per-CPU free lists) -> unmovable",
@@ -812,9 +812,15 @@ void kpf_print_build(FILE *f, const struct pagemig_import_result *r)
 	if (r->anon_pages || r->file_pages)
 		fprintf(f, "page tables of process %d: %lu on the snapshot's page-table pages, %lu from free memory\n",
 			r->pid, r->tables_reused, r->tables_allocated);
+	if (r->zram_pages)
+		fprintf(f, "zsmalloc: %lu pages -> the pool of zram%d, one incompressible 4 KiB sector stored whole on each (how objects were packed is not in a snapshot)\n",
+			r->zram_pages, r->zram_id);
 	if (r->stand_in_pages)
 		fprintf(f, "stand-ins: %lu anon/file pages could not be made folios (no memory for page tables) and stay put\n",
 			r->stand_in_pages);
+	if (r->zram_stand_ins)
+		fprintf(f, "stand-ins: %lu zsmalloc pages could not join a pool (no memory) and stay put\n",
+			r->zram_stand_ins);
 }
 
 /**

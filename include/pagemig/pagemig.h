@@ -458,10 +458,19 @@ struct pagemig_import_result {
 	unsigned long stand_in_pages;
 	unsigned long tables_reused;	/* on the snapshot's page-table pages */
 	unsigned long tables_allocated;	/* beyond those, from free memory */
+	int zram_id;			/* zsmalloc pages' device; -1: none */
+	unsigned long zram_pages;	/* zsmalloc pages in its pool */
+	unsigned long zram_stand_ins;	/* typed, in no pool: they stay put */
 };
 
 /* 0, or -ENODEV without a machine. */
 int pagemig_import_result(struct pagemig_import_result *r);
+/*
+ * Read back every sector the import stored on its zsmalloc pages and
+ * check its pattern: the number that differ (or cannot be read), the
+ * number checked in *@checked; -ENODEV, -ENOMEM.
+ */
+int pagemig_import_verify(unsigned long *checked);
 
 /*
  * Pictures (report/picture.c): a PNG of physical memory.  The compact

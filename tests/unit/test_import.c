@@ -80,16 +80,28 @@ TEST(shipped_snapshot_imports_with_sane_counts)
 	kpf_snapshot_free(&s);
 }
 
+/* A page that compresses about 2:1: random words, then zeroes. */
+static void half_random_page(uint64_t *p, uint64_t seed)
+{
+	unsigned int i;
+
+	memset(p, 0, PAGEMIG_PAGE_SIZE);
+	for (i = 0; i < PAGEMIG_PAGE_SIZE / 16; i++)
+		p[i] = pagemig_splitmix64(&seed);
+}
+
 /*
- * A machine with a process (anon pages, THPs, a mapped file) and a
- * virtio balloon, fragmented: most anon pages dropped again, the
- * balloon filling holes, a few kernel pages scattered in between.
+ * A machine with a process (anon pages, THPs, a mapped file), a zram
+ * device and a virtio balloon, fragmented: most anon pages dropped
+ * again, every other zram sector discarded, the balloon filling holes,
+ * a few kernel pages scattered in between.
  */
 static void build_process_machine(struct __test_metadata *_metadata)
 {
 	uint64_t sz = 64ULL << 20, len = 40ULL << 20, buf = 0;
-	unsigned long anon, thp, map, pfn, off;
-	int pid, fid, bd;
+	uint64_t page[PAGEMIG_PAGE_SIZE / 8];
+	unsigned long anon, thp, map, pfn, off, sector = 0;
+	int pid, fid, bd, zid;
 
 	mm_machine_up(sz, sz, 0, 2);
 	pid = pagemig_process_create();
@@ -100,12 +112,21 @@ static void build_process_machine(struct __test_metadata *_metadata)
 	fid = pagemig_file_create("data", 4 * SZ_1M, test_seed(), NULL);
 	ASSERT_TRUE(fid >= 0);
 	ASSERT_EQ(0, pagemig_mmap_file(pid, fid, 4 * SZ_1M, 0, 0, &map));
+	zid = pagemig_zram_create(NULL, 4 * SZ_1M, 0);
+	ASSERT_TRUE(zid >= 0);
 	for (off = 0; off < len; off += PAGEMIG_PAGE_SIZE) {
 		ASSERT_EQ(0, pagemig_access(pid, anon + off, &off, sizeof(off), true));
 		/* Kernel pages in between, one every 256 user pages. */
 		if (off % (256 * PAGEMIG_PAGE_SIZE) == 0)
 			ASSERT_EQ(0, pagemig_alloc_pages(0, 0, &pfn));
+		/* zsmalloc pages too, as zram grows now and then. */
+		if (off % (16 * PAGEMIG_PAGE_SIZE) == 0) {
+			half_random_page(page, sector);
+			ASSERT_EQ(0, pagemig_zram_write(zid, sector++, page));
+		}
 	}
+	for (off = 0; off < sector; off += 2)
+		ASSERT_EQ(0, pagemig_zram_discard(zid, off, 1));
 	for (off = 0; off < 8 * SZ_2M; off += SZ_2M)
 		ASSERT_EQ(0, pagemig_access(pid, thp + off, &off, sizeof(off), true));
 	for (off = 0; off < 4 * SZ_1M; off += 2 * PAGEMIG_PAGE_SIZE)
@@ -123,12 +144,13 @@ TEST(process_and_balloon_export_import_compact)
 {
 	char kpf[] = "/tmp/pagemig-kpf-XXXXXX", kpc[] = "/tmp/pagemig-kpc-XXXXXX";
 	unsigned long kinds_out[PAGEMIG_NR_KINDS] = { 0 }, n, pfn, before;
+	unsigned long zspages = 0, checked = 0, moved;
 	struct pagemig_import_result r;
 	struct kpf_analysis a, b;
 	struct kpf_snapshot s = { 0 };
 	struct kpf_inference inf;
 	char err[KPF_ERR_LEN] = "";
-	uint8_t *kinds;
+	uint8_t *kinds, *after;
 	int k, fd;
 
 	pagemig_set_log(mm_log_stream());
@@ -142,7 +164,8 @@ TEST(process_and_balloon_export_import_compact)
 	ASSERT_EQ(0, pagemig_kpageflags_export(kpf, kpc));
 	n = pagemig_total_pages();
 	kinds = malloc(n);
-	ASSERT_TRUE(kinds != NULL);
+	after = malloc(n);
+	ASSERT_TRUE(kinds != NULL && after != NULL);
 	ASSERT_EQ(0, pagemig_page_kinds(0, n, kinds));
 	for (pfn = 0; pfn < n; pfn++)
 		kinds_out[kinds[pfn]]++;
@@ -172,6 +195,7 @@ TEST(process_and_balloon_export_import_compact)
 	EXPECT_TRUE(kinds_out[PAGEMIG_KIND_ANON] > 1000);
 	EXPECT_TRUE(kinds_out[PAGEMIG_KIND_FILE] > 100);
 	EXPECT_TRUE(kinds_out[PAGEMIG_KIND_BALLOON] == 512);
+	EXPECT_TRUE(kinds_out[PAGEMIG_KIND_ZSMALLOC] > 50);
 
 	/* Anon and file pages became real folios, none a stand-in. */
 	ASSERT_EQ(0, pagemig_import_result(&r));
@@ -182,16 +206,33 @@ TEST(process_and_balloon_export_import_compact)
 	EXPECT_EQ(8, r.anon_thps);
 	EXPECT_EQ(0, r.stand_in_pages);
 	EXPECT_EQ(0, r.tables_allocated);
+	/* zsmalloc pages are a zram device's pool, one sector each. */
+	EXPECT_TRUE(r.zram_id >= 0);
+	EXPECT_EQ(kinds_out[PAGEMIG_KIND_ZSMALLOC], r.zram_pages);
+	EXPECT_EQ(0, r.zram_stand_ins);
+	pagemig_vmstat_get("nr_zspages", &zspages);
+	EXPECT_EQ(r.zram_pages, zspages);
+	EXPECT_EQ(0, pagemig_import_verify(&checked));
+	EXPECT_EQ(r.zram_pages, checked);
 
 	ASSERT_EQ(0, kpf_analyse(&b));
 	pagemig_vmstat_get("pgmigrate_success", &before);
 	EXPECT_EQ(0, pagemig_compact(-1));
 	pagemig_vmstat_get("pgmigrate_success", &n);
 	EXPECT_TRUE(n > before);
+	/* Some zsmalloc pages moved, and every sector reads back intact. */
+	ASSERT_EQ(0, pagemig_page_kinds(0, pagemig_total_pages(), after));
+	for (pfn = 0, moved = 0; pfn < pagemig_total_pages(); pfn++)
+		moved += kinds[pfn] == PAGEMIG_KIND_ZSMALLOC &&
+			 after[pfn] != PAGEMIG_KIND_ZSMALLOC;
+	EXPECT_TRUE(moved > 0);
+	EXPECT_EQ(0, pagemig_import_verify(&checked));
+	EXPECT_EQ(r.zram_pages, checked);
 	ASSERT_EQ(0, kpf_analyse(&a));
-	TH_LOG("anon %lu pages (%lu THPs), file %lu (%lu mapped), tables %lu+%lu; migrated %lu; free in 2 MiB blocks %lu/%lu -> %lu/%lu",
+	TH_LOG("anon %lu pages (%lu THPs), file %lu (%lu mapped), zsmalloc %lu (%lu moved), tables %lu+%lu; migrated %lu; free in 2 MiB blocks %lu/%lu -> %lu/%lu",
 	       r.anon_pages, r.anon_thps, r.file_pages, r.file_mapped_pages,
-	       r.tables_reused, r.tables_allocated, n - before, b.free_in_2m,
+	       r.zram_pages, moved, r.tables_reused, r.tables_allocated,
+	       n - before, b.free_in_2m,
 	       b.free, a.free_in_2m, a.free);
 	EXPECT_TRUE(a.free_in_2m * b.free > b.free_in_2m * a.free);
 	EXPECT_EQ(0, pagemig_validate(stderr));
@@ -201,6 +242,92 @@ TEST(process_and_balloon_export_import_compact)
 			EXPECT_EQ(b.kinds[k], a.kinds[k]);
 	pagemig_machine_exit();
 	free(kinds);
+	free(after);
+	kpf_inference_free(&inf);
+	kpf_snapshot_free(&s);
+}
+
+/* build_process_machine(), exported, torn down, read back and inferred. */
+static void process_machine_inferred(struct __test_metadata *_metadata,
+				     struct kpf_snapshot *s,
+				     struct kpf_inference *inf)
+{
+	char kpf[] = "/tmp/pagemig-kpf-XXXXXX";
+	char err[KPF_ERR_LEN] = "";
+	int fd;
+
+	build_process_machine(_metadata);
+	fd = mkstemp(kpf);
+	ASSERT_TRUE(fd >= 0);
+	close(fd);
+	ASSERT_EQ(0, pagemig_kpageflags_export(kpf, NULL));
+	pagemig_machine_exit();
+	ASSERT_EQ(0, kpf_load_file(kpf, &s->flags, &s->nr, err, sizeof(err)));
+	unlink(kpf);
+	ASSERT_EQ(0, kpf_infer(s, s->nr, inf, err, sizeof(err)));
+}
+
+/*
+ * zsmalloc pages that cannot join the zram pool -- a handle allocation
+ * fails for some, or the device itself cannot be made -- keep their
+ * kind as typed stand-ins, never move, and lose nothing; the rest of
+ * the pool still reads back intact after a compaction.
+ */
+TEST(zsmalloc_pages_without_a_pool_stay_put)
+{
+	struct pagemig_import_result r;
+	struct kpf_snapshot s = { 0 };
+	struct kpf_inference inf;
+	char err[KPF_ERR_LEN] = "";
+	unsigned long n, pfn, checked, zs, moved;
+	uint8_t *before, *after;
+	int round;
+
+	pagemig_set_log(mm_log_stream());
+	process_machine_inferred(_metadata, &s, &inf);
+	n = inf.machine_pages;
+	zs = inf.kinds[PAGEMIG_KIND_ZSMALLOC];
+	ASSERT_TRUE(zs > 50);
+	before = malloc(n);
+	after = malloc(n);
+	ASSERT_TRUE(before && after);
+	for (round = 0; round < 2; round++) {
+		/* Round 0: five handles fail.  Round 1: no pool at all. */
+		ASSERT_EQ(0, round ? pagemig_fault_arm("kmalloc", 1, 1) :
+			      pagemig_fault_arm("zs_handle_alloc", 1, 5));
+		ASSERT_EQ(0, kpf_build(&inf, test_seed(), err, sizeof(err)));
+		pagemig_fault_disarm_all();
+		ASSERT_EQ(0, pagemig_import_result(&r));
+		if (round) {
+			EXPECT_EQ(-1, r.zram_id);
+			EXPECT_EQ(0, r.zram_pages);
+			EXPECT_EQ(zs, r.zram_stand_ins);
+		} else {
+			EXPECT_TRUE(r.zram_id >= 0);
+			EXPECT_EQ(zs - 5, r.zram_pages);
+			EXPECT_EQ(5, r.zram_stand_ins);
+		}
+		EXPECT_EQ(0, pagemig_validate(stderr));
+		ASSERT_EQ(0, pagemig_page_kinds(0, n, before));
+		EXPECT_EQ(0, pagemig_compact(-1));
+		EXPECT_EQ(0, pagemig_validate(stderr));
+		ASSERT_EQ(0, pagemig_page_kinds(0, n, after));
+		for (pfn = 0, moved = 0; pfn < n; pfn++)
+			moved += before[pfn] == PAGEMIG_KIND_ZSMALLOC &&
+				 after[pfn] != PAGEMIG_KIND_ZSMALLOC;
+		/* Only pool pages can move; stand-ins stay where they were. */
+		EXPECT_TRUE(moved <= r.zram_pages);
+		if (round)
+			EXPECT_EQ(0, moved);
+		for (pfn = 0, checked = 0; pfn < n; pfn++)
+			checked += after[pfn] == PAGEMIG_KIND_ZSMALLOC;
+		EXPECT_EQ(zs, checked);
+		EXPECT_EQ(0, pagemig_import_verify(&checked));
+		EXPECT_EQ(r.zram_pages, checked);
+		pagemig_machine_exit();
+	}
+	free(before);
+	free(after);
 	kpf_inference_free(&inf);
 	kpf_snapshot_free(&s);
 }

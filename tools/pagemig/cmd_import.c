@@ -201,7 +201,7 @@ static unsigned long vmstat(const char *name)
 static void print_json(const struct kpf_inference *inf,
 		       const struct kpf_analysis *before,
 		       const struct kpf_analysis *after, unsigned long migrated,
-		       double seconds)
+		       double seconds, unsigned long checked, int corrupted)
 {
 	struct pagemig_import_result r;
 	unsigned int k, a, n = 0;
@@ -220,10 +220,11 @@ static void print_json(const struct kpf_inference *inf,
 			printf("%s{\"pages\": %lu, \"first_pfn\": %lu, \"resolution\": \"%s\"}",
 			       n++ ? ", " : "", inf->amb[a], inf->amb_pfn[a],
 			       kpf_ambiguity_text(a));
-	printf("]}, \"built\": {\"pid\": %d, \"fid\": %d, \"anon_folios\": %lu, \"anon_thps\": %lu, \"anon_split_pages\": %lu, \"file_folios\": %lu, \"file_mapped_pages\": %lu, \"stand_in_pages\": %lu, \"tables_reused\": %lu, \"tables_allocated\": %lu}, \"before\": ",
+	printf("]}, \"built\": {\"pid\": %d, \"fid\": %d, \"anon_folios\": %lu, \"anon_thps\": %lu, \"anon_split_pages\": %lu, \"file_folios\": %lu, \"file_mapped_pages\": %lu, \"stand_in_pages\": %lu, \"tables_reused\": %lu, \"tables_allocated\": %lu, \"zram_id\": %d, \"zram_pages\": %lu, \"zram_stand_ins\": %lu}, \"before\": ",
 	       r.pid, r.fid, r.anon_folios, r.anon_thps, r.anon_split_pages,
 	       r.file_folios, r.file_mapped_pages, r.stand_in_pages,
-	       r.tables_reused, r.tables_allocated);
+	       r.tables_reused, r.tables_allocated, r.zram_id, r.zram_pages,
+	       r.zram_stand_ins);
 	kpf_json_analysis(stdout, before);
 	if (after) {
 		printf(", \"after\": ");
@@ -231,7 +232,8 @@ static void print_json(const struct kpf_inference *inf,
 		printf(", \"pgmigrate_success\": %lu, \"compact_seconds\": %.3f, \"pages_per_second\": %.0f",
 		       migrated, seconds, seconds > 0 ? migrated / seconds : 0.0);
 	}
-	printf("}\n");
+	printf(", \"verify\": {\"checked\": %lu, \"corrupted\": %d}}\n",
+	       checked, corrupted);
 }
 
 /**
@@ -249,10 +251,10 @@ int cmd_import(int argc, char **argv)
 	struct kpf_snapshot s = { 0 };
 	struct kpf_inference inf;
 	struct kpf_analysis before, after;
-	unsigned long pages, migrated = 0;
+	unsigned long pages, migrated = 0, checked = 0;
 	char err[KPF_ERR_LEN];
 	double t0, secs = 0;
-	int ret;
+	int ret, corrupted;
 
 	ret = parse_args(&o, argc, argv);
 	if (ret)
@@ -316,8 +318,16 @@ int cmd_import(int argc, char **argv)
 		}
 	}
 	progress_clear(&o.progress);
+	/* The data the import stored (on its zsmalloc pages), read back. */
+	corrupted = pagemig_import_verify(&checked);
+	if (corrupted < 0) {
+		fprintf(stderr, "pagemig import: verify: %s\n", strerror(-corrupted));
+		ret = CLI_FAILED;
+		goto out_machine;
+	}
 	if (o.json) {
-		print_json(&inf, &before, o.compact ? &after : NULL, migrated, secs);
+		print_json(&inf, &before, o.compact ? &after : NULL, migrated, secs,
+			   checked, corrupted);
 	} else if (!o.quiet) {
 		printf("\n");
 		kpf_print_analysis(stdout, o.compact ? "before compaction" :
@@ -331,7 +341,10 @@ int cmd_import(int argc, char **argv)
 			pagemig_show_buddyinfo(stdout);
 		}
 	}
-	ret = CLI_OK;
+	if (!o.json)
+		printf("%sverify: %lu pages checked, %d corrupted\n",
+		       o.quiet ? "" : "\n", checked, corrupted);
+	ret = corrupted ? CLI_FAILED : CLI_OK;
 out_machine:
 	pagemig_machine_exit();
 out_inf:
@@ -354,17 +367,23 @@ const char help_import[] =
 "zsmalloc, pgtable, slab, unmovable, reserved) and every ambiguity resolved --\n"
 "then the analysis: free blocks per order, the share of free memory usable as\n"
 "2 MiB and 1 GiB blocks, and the pageblocks and 1 GiB ranges held by\n"
-"unmovable pages, by kind, with the worst offenders by PFN range.\n"
+"unmovable pages, by kind, with the worst offenders by PFN range.  It ends\n"
+"with \"verify: N pages checked, M corrupted\": the data stored on the\n"
+"imported zsmalloc pages, read back after everything moved.\n"
 "\n"
 "  --kpagecount FILE  the matching /proc/kpagecount (same length)\n"
 "  --memory SIZE      machine size (at least the snapshot); more is free memory\n"
 "  --compact          run a full compaction and analyse again\n"
 "  --picture DIR      before.png, after.png and before-after.png\n"
 "  --json             one JSON object instead of text\n"
+"  --seed N           the machine's seed (default 1)\n"
+"  -q, --quiet        print only the verify: line\n"
 "\n"
 "Anon folios become folios of a synthetic process, file folios page-cache\n"
-"folios of a synthetic file, balloon pages the virtio balloon's: all migrate.\n"
-"See Documentation/kpageflags.md.\n"
-"Exit: 0, 1 when the machine cannot be built, 2 for bad usage or a file that\n"
-"is not a snapshot (size not a multiple of 8, kpagecount of another length,\n"
-"bits no kernel sets, contradicting flags) or an impossible memory size.\n";
+"folios of a synthetic file, balloon pages the virtio balloon's, zsmalloc\n"
+"pages the pool of a zram device (one sector each, with a pattern to check):\n"
+"all migrate.  See Documentation/kpageflags.md.\n"
+"Exit: 0, 1 when the machine cannot be built or data came back corrupted,\n"
+"2 for bad usage, a file that is not a snapshot (size not a multiple of 8,\n"
+"kpagecount of another length, bits no kernel sets, contradicting flags) or\n"
+"an impossible memory size.\n";
