@@ -6,8 +6,9 @@
  * The snapshot is synthetic and seeded: 6,291,456 PFNs in runs of a few
  * shapes a busy guest shows -- free buddy runs, anon and file THPs and
  * small folios, slab, page tables, flagless kernel pages, and balloon
- * pages (one in 64) and free holes (one in 8) scattered through the file
- * runs, so that compaction has file folios and movable_ops pages to move
+ * pages and zsmalloc pages (one in 64 each) and free holes (seven in 64)
+ * scattered through the file runs, so that compaction has file folios
+ * and movable_ops pages of both owners to move
  * and holes in Movable pageblocks to move them into -- without the
  * holes every Movable pageblock is wholly used or wholly free, and the
  * free scanner finds no target at all.  Generating it is not timed.
@@ -19,6 +20,8 @@
  *	import.compact_time	pagemig_compact(-1) on the imported machine
  *	import.pages_migrated	pgmigrate_success of that compaction
  *	import.migrate_rate	pages migrated per second of compaction
+ *	import.content_errors	zsmalloc sectors that did not read back
+ *				intact after it (must be 0)
  */
 #include <errno.h>
 #include <stdio.h>
@@ -48,12 +51,15 @@ static void fill_run(uint64_t *w, unsigned long pfn, unsigned long n,
 			w[i] = B(LRU) | B(ANON) | B(SWAPBACKED) | B(MMAP) | B(THP) |
 			       ((i & 511) ? B(COMPOUND_TAIL) : B(COMPOUND_HEAD));
 			break;
-		case 2:	/* file folios, balloon pages and free holes among them */
+		case 2:	/* file folios; balloon, zsmalloc and free pages among them */
 			switch (pagemig_rng_below(rng, 64)) {
 			case 0:
 				w[i] = B(OFFLINE) | B(UPTODATE);
 				break;
-			case 1 ... 8:
+			case 1:
+				w[i] = B(UPTODATE);	/* zsmalloc */
+				break;
+			case 2 ... 8:
 				w[i] = B(BUDDY);
 				break;
 			default:
@@ -107,7 +113,7 @@ static unsigned long vmstat(const char *name)
 
 static int bench_import(const struct bench_ctx *ctx)
 {
-	double v[7][BENCH_MAX_RUNS];
+	double v[8][BENCH_MAX_RUNS];
 	struct kpf_snapshot s = { .nr = NR_PFNS };
 	char err[KPF_ERR_LEN];
 	unsigned int r;
@@ -121,7 +127,8 @@ static int bench_import(const struct bench_ctx *ctx)
 		struct kpf_inference inf;
 		struct kpf_analysis a;
 		double t0, t1, t2, t3, t4;
-		unsigned long m0;
+		unsigned long m0, checked;
+		int bad;
 
 		t0 = bench_now_ns();
 		if (kpf_check(&s, err, sizeof(err)) ||
@@ -150,6 +157,8 @@ static int bench_import(const struct bench_ctx *ctx)
 		v[4][r] = (t4 - t3) / 1e6;
 		v[5][r] = (double)(vmstat("pgmigrate_success") - m0) / 1e3;
 		v[6][r] = v[5][r] * 1e3 / ((t4 - t3) / 1e9) / 1e6;
+		bad = pagemig_import_verify(&checked);
+		v[7][r] = bad < 0 ? (double)NR_PFNS : bad;
 		pagemig_machine_exit();
 		kpf_inference_free(&inf);
 	}
@@ -161,6 +170,7 @@ static int bench_import(const struct bench_ctx *ctx)
 	bench_report(ctx, "import", "compact_time", v[4], ctx->runs, "ms");
 	bench_report(ctx, "import", "pages_migrated", v[5], ctx->runs, "kpages");
 	bench_report(ctx, "import", "migrate_rate", v[6], ctx->runs, "Mpages/s");
+	bench_report(ctx, "import", "content_errors", v[7], ctx->runs, "pages");
 	return 0;
 }
 
