@@ -28,6 +28,11 @@ int pagemig_compaction_proactiveness_get(void)
 	return (int)READ_ONCE(sysctl_compaction_proactiveness);
 }
 
+unsigned long pagemig_compact_pinned_skipped(void)
+{
+	return machine_ready ? compaction_pinned_skipped() : 0;
+}
+
 int pagemig_fragmentation_score(int zone)
 {
 	struct pglist_data *pgdat = NODE_DATA(0);

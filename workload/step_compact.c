@@ -102,6 +102,7 @@ static const char *const counter_names[NR_C] = {
 struct compact_snap {
 	unsigned long v[NR_C];
 	unsigned long order9, order10;	/* free blocks, every zone */
+	unsigned long pinned;		/* pagemig_compact_pinned_skipped() */
 };
 
 static void snapshot(struct compact_snap *s)
@@ -119,6 +120,7 @@ static void snapshot(struct compact_snap *s)
 		s->order9 += zs.nr_free[9];
 		s->order10 += zs.nr_free[10];
 	}
+	s->pinned = pagemig_compact_pinned_skipped();
 }
 
 /* Share of free memory in free blocks of pageblock size or more, %. */
@@ -168,6 +170,9 @@ static int compact_run(struct scenario_run *run, const struct step *step,
 		d[C_SUCCESS], d[C_SUCCESS], d[C_BALLOON], d[C_FAIL]);
 	fprintf(f, "compact_migrate_scanned +%lu  compact_free_scanned +%lu  compact_isolated +%lu\n",
 		d[C_MSCAN], d[C_FSCAN], d[C_ISOLATED]);
+	if (e.pinned - b.pinned)
+		fprintf(f, "pinned: +%lu pages of long-term pinned anon folios left in place (not isolated, so not in pgmigrate_fail)\n",
+			e.pinned - b.pinned);
 	if (d[C_STALL] || d[C_CFAIL] || d[C_CSUCCESS])
 		fprintf(f, "compact_stall +%lu  compact_fail +%lu  compact_success +%lu\n",
 			d[C_STALL], d[C_CFAIL], d[C_CSUCCESS]);
@@ -188,6 +193,7 @@ static int compact_run(struct scenario_run *run, const struct step *step,
 	step_figure(res, "migrate_scanned", d[C_MSCAN]);
 	step_figure(res, "free_scanned", d[C_FSCAN]);
 	step_figure(res, "isolated", d[C_ISOLATED]);
+	step_figure(res, "pinned_skipped", e.pinned - b.pinned);
 	step_figure(res, "order9_before", b.order9);
 	step_figure(res, "order9_after", e.order9);
 	step_figure(res, "order10_before", b.order10);

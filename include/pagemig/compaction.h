@@ -65,6 +65,7 @@ unsigned int fragmentation_score_zone(struct zone *zone);
 unsigned int fragmentation_score_node(struct pglist_data *pgdat);
 unsigned int fragmentation_score_wmark(bool low);
 int compaction_proactiveness_set(unsigned int value);
+unsigned long compaction_pinned_skipped(void);
 
 extern const char * const compact_result_names[];
 

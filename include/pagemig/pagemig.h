@@ -172,6 +172,14 @@ int pagemig_balloon_stats(int drv, struct pagemig_balloon_stats *st);
  * of that order exists (what kcompactd does).  0, -EINVAL, -ENODEV.
  */
 int pagemig_compact(int order);
+/*
+ * Pages of long-term pinned anonymous folios that compaction left where
+ * they were (counted each time a migrate scanner meets one) since the
+ * machine booted: they cannot migrate, so the kernel does not even
+ * isolate them and they never show in pgmigrate_fail.  pagemig's own
+ * figure; pinned file folios fail in migration and count there.
+ */
+unsigned long pagemig_compact_pinned_skipped(void);
 
 /*
  * kcompactd and proactive compaction (facade/compaction.c;

@@ -70,6 +70,7 @@ TEST_F(gup, longterm_pin_leaves_movable_zone_and_never_migrates)
 TEST_F(gup, pinned_file_and_thp_folios_stay_put_through_compaction)
 {
 	unsigned long a, f, h, pa, pf, ph, f0 = pm_vm("pgmigrate_fail");
+	unsigned long s0 = pagemig_compact_pinned_skipped(), skipped;
 	int pid = pagemig_process_create(), fid, i;
 	struct folio *thp;
 
@@ -107,6 +108,16 @@ TEST_F(gup, pinned_file_and_thp_folios_stay_put_through_compaction)
 	EXPECT_EQ(ph, folio_pfn(pm_folio(pid, h)));
 	/* The pinned file folio is isolated, tried and counted as a failure. */
 	EXPECT_LT(0, pm_vm("pgmigrate_fail") - f0);
+	/*
+	 * The pinned anon folio is not even isolated; compaction counts its
+	 * page each time it passes it.  A pageblock-sized THP is passed over
+	 * before that as not worth moving (skip_isolation_on_order()), so
+	 * at most 1 + 512 pages a compaction.
+	 */
+	skipped = pagemig_compact_pinned_skipped() - s0;
+	TH_LOG("pinned pages skipped over 3 compactions: %lu", skipped);
+	EXPECT_LT(0, skipped);
+	EXPECT_GE(3 * (1 + folio_nr_pages(thp)), skipped);
 	EXPECT_EQ(0, pm_nr_isolated());
 	for (i = 0; i < 64; i += 2)
 		EXPECT_TRUE(pm_check_tag(pid, a + i * PAGE_SIZE, i));
