@@ -14,6 +14,13 @@
  *				running as CPUs 0 and 1 at once, and the ratio
  *	alloc.memcpy_4k_rate	this machine's 4 KiB memcpy rate, the baseline
  *				every "pages per second" is read against
+ *	alloc.metadata_per_page	bytes of memory the machine's own metadata
+ *				(mem_map, pageblock bits, per-CPU lists, zone
+ *				and node structures) takes per 4 KiB page of a
+ *				4 GiB machine, measured as the process's
+ *				anonymous RSS growth over pagemig_machine_init()
+ *				minus the arena frames it touched; the kernel's
+ *				struct page alone is 64 bytes
  *
  * The alloc + free of one page is the hot path of the per-CPU lists: the
  * page freed goes to the head of the list the next allocation takes from.
@@ -32,6 +39,7 @@
 #define CPUS		2
 #define ORDER0_ITERS	2000000UL
 #define ORDER9_ITERS	100000UL
+#define META_MEMORY	(4ULL << 30)
 
 /* ns per pair through the facade; -errno on failure. */
 static double facade_loop(unsigned int gfp, unsigned int order,
@@ -112,11 +120,52 @@ static double two_cpu_rate(unsigned int gfp)
 	return ret ? ret : CPUS * ORDER0_ITERS / ((t1 - t0) / 1e9);
 }
 
+/* The process's anonymous resident memory in bytes (RssAnon), or -1. */
+static double rss_anon_bytes(void)
+{
+	char line[256];
+	double kib = -1;
+	FILE *f = fopen("/proc/self/status", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "RssAnon: %lf kB", &kib) == 1)
+			break;
+	fclose(f);
+	return kib < 0 ? -1 : kib * 1024;
+}
+
+/*
+ * Bytes of metadata per page: the RssAnon a fresh machine adds, less the
+ * arena frames it made resident (those hold data, not metadata).
+ * -errno on failure.
+ */
+static double metadata_per_page(const struct bench_ctx *ctx)
+{
+	double before = rss_anon_bytes(), after;
+	unsigned long pages, frames;
+	int ret;
+
+	if (before < 0)
+		return -ENOENT;
+	ret = bench_machine(ctx, META_MEMORY, CPUS);
+	if (ret)
+		return ret;
+	after = rss_anon_bytes();
+	pages = pagemig_total_pages();
+	frames = pagemig_resident_pages();
+	pagemig_machine_exit();
+	if (after < 0 || !pages)
+		return -ENOENT;
+	return (after - before - (double)frames * PAGEMIG_PAGE_SIZE) / pages;
+}
+
 static int bench_alloc(const struct bench_ctx *ctx)
 {
 	double o0[BENCH_MAX_RUNS], o0r[BENCH_MAX_RUNS], o9[BENCH_MAX_RUNS];
 	double o9r[BENCH_MAX_RUNS], r1[BENCH_MAX_RUNS], r2[BENCH_MAX_RUNS];
-	double sc[BENCH_MAX_RUNS], mc[BENCH_MAX_RUNS];
+	double sc[BENCH_MAX_RUNS], mc[BENCH_MAX_RUNS], md[BENCH_MAX_RUNS];
 	unsigned int gfp, r;
 	int ret;
 
@@ -152,6 +201,14 @@ static int bench_alloc(const struct bench_ctx *ctx)
 	pagemig_machine_exit();
 	for (r = 0; r < ctx->runs; r++)
 		mc[r] = bench_memcpy_4k_rate() / 1e6;
+	for (r = 0; r < ctx->runs; r++) {
+		md[r] = metadata_per_page(ctx);
+		if (md[r] < 0) {
+			fprintf(stderr, "pagemig bench: alloc: cannot measure metadata: %s\n",
+				strerror((int)-md[r]));
+			return (int)md[r];
+		}
+	}
 
 	bench_report(ctx, "alloc", "order0_pair", o0, ctx->runs, "ns");
 	bench_report(ctx, "alloc", "order0_pair_raw", o0r, ctx->runs, "ns");
@@ -161,6 +218,7 @@ static int bench_alloc(const struct bench_ctx *ctx)
 	bench_report(ctx, "alloc", "order0_2cpu_rate", r2, ctx->runs, "Mpairs/s");
 	bench_report(ctx, "alloc", "order0_2cpu_scaling", sc, ctx->runs, "x");
 	bench_report(ctx, "alloc", "memcpy_4k_rate", mc, ctx->runs, "Mpages/s");
+	bench_report(ctx, "alloc", "metadata_per_page", md, ctx->runs, "B");
 	return 0;
 }
 
