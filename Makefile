@@ -23,7 +23,7 @@ PREFIX		?= /usr/local
 CC		?= cc
 override O	:= $(patsubst %/,%,$(O))
 
-PKGS		:= yaml-0.1 json-c liblz4 libzstd libpng zlib liburcu-bp liburcu-cds
+PKGS		:= yaml-0.1 json-c liblz4 libzstd libpng zlib liburcu-bp liburcu-cds libxxhash
 VERSION		:= $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
 CFLAGS_BASE	:= -std=gnu11 -g -O2 -Wall -Wextra -Wno-unused-parameter \

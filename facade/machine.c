@@ -35,6 +35,8 @@ static const struct machine_initcall {
 } initcalls[] = {
 	{ "page_alloc",		page_alloc_init_late,	NULL },
 	{ "compaction",		compaction_init,	NULL },
+	/* Before the processes, so it goes after every mm has. */
+	{ "ksm",		ksm_init,		ksm_exit_machine },
 	{ "balloon_compaction",	balloon_init,		balloon_exit },
 	{ "virtio_balloon",	virtio_balloon_probe,	virtio_balloon_remove },
 	{ "vmw_balloon",	vmballoon_probe,	vmballoon_remove },

@@ -6,8 +6,9 @@
  * CPU (a workload thread) reads a PTE without locks and accesses the frame
  * it names; a missing entry is a page fault, handled under the mmap_lock
  * for reading: anonymous memory gets a zeroed folio (a PMD-sized one where
- * the VMA allows THP), file memory the page-cache folio, and a write to a
- * private file mapping a private copy.  A migration entry makes the CPU
+ * the VMA allows THP), file memory the page-cache folio, a write to a
+ * private file mapping a private copy, and a write to a page KSM merged
+ * a private copy too.  A migration entry makes the CPU
  * wait for the folio lock (the migration) and retry.
  *
  * The TLB: a CPU that has looked up a translation may still be copying to
@@ -262,6 +263,67 @@ static void migration_entry_wait(struct mm_struct *mm, uint64_t *entryp, uint64_
 				&mm->page_table_lock);
 }
 
+/*
+ * A write to a present, read-only page of an anonymous VMA: KSM made it
+ * read-only (kernel: do_wp_page()).  A KSM folio is shared, so the writer
+ * gets a private copy (cow_ksm); any other anonymous folio is this
+ * mapping's alone (pagemig has no fork) and is made writable again --
+ * under its lock, which KSM holds while it decides to merge the folio.
+ * Return: 0 (retry the access) or -ENOMEM.
+ */
+static int do_anon_wp_page(struct vm_area_struct *vma, unsigned long addr,
+			   uint64_t *pte, uint64_t old)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	struct folio *folio, *copy;
+
+	spin_lock(&mm->page_table_lock);
+	if (ptep_get(pte) != old) {
+		spin_unlock(&mm->page_table_lock);
+		return 0;
+	}
+	folio = pfn_folio(pte_pfn(old));
+	folio_get(folio);
+	spin_unlock(&mm->page_table_lock);
+
+	if (!folio_test_ksm(folio)) {
+		folio_lock(folio);
+		spin_lock(&mm->page_table_lock);
+		/* Still ours, and KSM did not make it shared meanwhile: reuse. */
+		if (ptep_get(pte) == old && !folio_test_ksm(folio))
+			ptep_get_and_set(pte, old | _PAGE_RW | _PAGE_DIRTY);
+		spin_unlock(&mm->page_table_lock);
+		folio_unlock(folio);
+		folio_put(folio);
+		return 0;
+	}
+
+	/* The KSM folio is read-only everywhere: its contents hold still. */
+	copy = alloc_anon_folio(folio);
+	if (!copy) {
+		folio_put(folio);
+		return -ENOMEM;
+	}
+	spin_lock(&mm->page_table_lock);
+	if (ptep_get(pte) != old) {
+		spin_unlock(&mm->page_table_lock);
+		folio_put(copy);
+		folio_put(folio);
+		return 0;
+	}
+	folio_add_new_anon_rmap(copy, vma, addr);
+	set_folio_anon_lru(copy);
+	ptep_get_and_set(pte, pfn_pte(folio_pfn(copy), true) | _PAGE_DIRTY);
+	folio_remove_rmap(folio);
+	spin_unlock(&mm->page_table_lock);
+	/* Readers of the shared frame through the old entry finish first. */
+	flush_tlb_folio(folio);
+	count_vm_event(COW_KSM);
+	folio_put(folio);	/* the old mapping's reference */
+	folio_put(folio);	/* ours */
+	return 0;
+}
+
 /**
  * handle_mm_fault - make @addr accessible in @vma
  * @vma: the VMA containing @addr
@@ -320,6 +382,8 @@ int handle_mm_fault(struct vm_area_struct *vma, unsigned long addr, bool write)
 	}
 	if (pte_present(old) && (!write || pte_write(old)))
 		return 0;	/* someone else fixed it */
+	if (pte_present(old) && !vma->vm_file)
+		return do_anon_wp_page(vma, addr, pte, old);
 
 	anon = !vma->vm_file;
 	pgoff = vma->vm_pgoff + ((addr - vma->vm_start) >> PAGE_SHIFT);

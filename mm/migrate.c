@@ -432,6 +432,8 @@ static int migrate_folio(struct address_space *mapping, struct folio *dst,
 	if (rc)
 		return rc;
 	folio_migrate_flags(dst, src);
+	if (folio_test_ksm(src))
+		folio_migrate_ksm(dst, src);
 	return 0;
 }
 

@@ -307,6 +307,8 @@ void mmput(struct mm_struct *mm)
 
 	if (!atomic_dec_and_test(&mm->refcount))
 		return;
+	/* Before the VMAs go: no KSM rmap walk may reach this mm after. */
+	ksm_exit(mm);
 	down_write(&mm->mmap_lock);
 	list_for_each_entry_safe(vma, next, &mm->mmap, vm_list)
 		remove_vma(mm, vma);

@@ -10,6 +10,9 @@
  * address where the folio could be mapped and lets a callback look at the
  * entry there.
  *
+ * A KSM folio's mapping is its stable node instead (FOLIO_MAPPING_KSM),
+ * and mm/ksm.c walks the node's (mm, address) items.
+ *
  * Migration uses two walks: try_to_migrate() replaces every mapping of a
  * folio by a migration entry (so a CPU touching it waits for the move),
  * and remove_migration_ptes() replaces those entries by mappings of the
@@ -178,7 +181,9 @@ void rmap_walk(struct folio *folio,
 	pgoff_t pgoff = READ_ONCE(folio->index);
 	struct vm_area_struct *vma;
 
-	if (folio_test_anon(folio)) {
+	if (folio_test_ksm(folio)) {
+		rmap_walk_ksm(folio, rmap_one, arg);
+	} else if (folio_test_anon(folio)) {
 		struct anon_vma *anon_vma = folio_anon_vma(folio);
 		unsigned long address = pgoff << PAGE_SHIFT;
 

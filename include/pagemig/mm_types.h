@@ -164,6 +164,7 @@ _Static_assert(sizeof(struct folio) == 3 * sizeof(struct page),
 
 struct mm_struct;
 struct file;
+struct ksm_mm_slot;
 
 /*
  * An anon_vma ties anonymous folios to the VMAs that may map them
@@ -200,6 +201,7 @@ struct file {
 #define VM_WRITE	0x00000002UL
 #define VM_SHARED	0x00000008UL
 #define VM_HUGEPAGE	0x20000000UL	/* madvise(MADV_HUGEPAGE): THP allowed */
+#define VM_MERGEABLE	0x80000000UL	/* madvise(MADV_MERGEABLE): KSM may merge */
 
 struct vm_area_struct {
 	unsigned long vm_start, vm_end;	/* [start, end) */
@@ -222,6 +224,7 @@ struct mm_struct {
 	atomic_long_t rss_anon, rss_file, nr_ptes;
 	atomic_t refcount;
 	int id;
+	struct ksm_mm_slot *ksm_slot;	/* registered with KSM: ksm_mutex */
 };
 
 /* Folio mapping tag bits (patch 26 names; spec 3.3). */

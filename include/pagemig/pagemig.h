@@ -294,6 +294,42 @@ struct pagemig_process_stats {
 
 int pagemig_process_stats(int pid, struct pagemig_process_stats *st);
 
+/*
+ * KSM (facade/ksm.c; Documentation/ksm.md): anonymous pages with the same
+ * contents in mergeable mappings come to share one read-only page; a
+ * write gets a private copy again.
+ *
+ * madvise(MADV_MERGEABLE) on the anonymous mapping that starts at @addr:
+ * 0, -EINVAL (no anonymous mapping starts there), -ESRCH, -ENOMEM.
+ */
+int pagemig_madvise_mergeable(int pid, unsigned long addr);
+/* Scan up to @pages pages as ksmd does: the pages looked at, or -ENODEV. */
+long pagemig_ksm_scan(unsigned long pages);
+/*
+ * Scan until @n more full scans are done (a pair of equal pages merges in
+ * the second scan that sees both unchanged): the pages looked at, or
+ * -ENOENT (nothing mergeable), -EINVAL, -ENODEV.
+ */
+long pagemig_ksm_full_scans(unsigned int n);
+/*
+ * /sys/kernel/mm/ksm/run: 1 starts ksmd (scanning @pages_to_scan pages
+ * every @sleep_ms ms; 0 keeps the current value, at first 100 and 20),
+ * 0 stops it.  0, -EINVAL, -ENOMEM, -ENODEV.
+ */
+int pagemig_ksm_run(int run, unsigned int pages_to_scan, unsigned int sleep_ms);
+
+struct pagemig_ksm_stats {
+	unsigned long pages_shared;	/* KSM pages in use */
+	unsigned long pages_sharing;	/* mappings of them beyond the first */
+	unsigned long pages_unshared;	/* candidates in the unstable table */
+	unsigned long full_scans, pages_scanned;
+	unsigned long stable_nodes;	/* KSM pages known, live or not yet pruned */
+	unsigned long merge_failures;	/* merges a busy page refused */
+	bool run;			/* ksmd running */
+};
+
+int pagemig_ksm_stats(struct pagemig_ksm_stats *st);
+
 /* ---- contiguous ranges, offlining, soft offline (facade/isolation.c) ---- */
 
 /*

@@ -24,12 +24,14 @@ enum lock_rank {
 	LOCK_RANK_NONE = 0,		/* not order-checked */
 	LOCK_RANK_DRIVER,		/* balloon driver mutexes, zram device table */
 	LOCK_RANK_SUBSYS,		/* registries: zsmalloc pools */
+	LOCK_RANK_KSM,			/* ksm_mutex: KSM's scan and tables */
 	LOCK_RANK_MMAP,			/* mm->mmap_lock */
 	LOCK_RANK_RECLAIM,		/* shrinkers: direct reclaim runs in page faults */
 	LOCK_RANK_ZS_MIGRATE,		/* zs_pool->lock (migrate rwlock) */
 	LOCK_RANK_ZS_CLASS,		/* size_class->lock */
 	LOCK_RANK_ZSPAGE,		/* zspage->lock */
 	LOCK_RANK_BALLOON_PAGES,	/* balloon_dev_info->pages_lock */
+	LOCK_RANK_KSM_RMAP,		/* ksm_rmap_lock: stable nodes' rmap items */
 	LOCK_RANK_ANON_VMA,		/* anon_vma / i_mmap */
 	LOCK_RANK_PTL,			/* page-table lock */
 	LOCK_RANK_LRU,			/* lruvec->lru_lock */
