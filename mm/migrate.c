@@ -652,6 +652,13 @@ static int migrate_pages_batch(struct list_head *from, new_folio_t get_new_folio
 			switch (rc) {
 			case -ENOMEM:
 				/*
+				 * The folio failed, whatever happens next: a
+				 * split THP counts as one failure, and the
+				 * pieces get one quick pass of their own.
+				 */
+				nr_failed++;
+				stats->nr_thp_failed += is_thp;
+				/*
 				 * No room for a THP: split it and migrate the
 				 * pieces later, one page at a time.
 				 */
@@ -662,7 +669,7 @@ static int migrate_pages_batch(struct list_head *from, new_folio_t get_new_folio
 
 					folio_unlock(head);
 					if (!ret) {
-						stats->nr_thp_split++;
+						stats->nr_thp_split += is_thp;
 						stats->nr_split++;
 						break;
 					}
@@ -671,7 +678,6 @@ static int migrate_pages_batch(struct list_head *from, new_folio_t get_new_folio
 				 * Memory is short: don't start on more pages,
 				 * move what is already unmapped and stop.
 				 */
-				nr_failed++;
 				stats->nr_failed_pages += nr_pages + nr_retry_pages;
 				rc_saved = rc;
 				if (list_empty(&unmap_folios))
@@ -775,14 +781,22 @@ static int migrate_pages_sync(struct list_head *from, new_folio_t get_new_folio,
 				 MIGRATE_ASYNC, reason, &folios, split_folios,
 				 &astats, NR_MAX_MIGRATE_ASYNC_RETRY);
 	stats->nr_succeeded += astats.nr_succeeded;
+	stats->nr_thp_succeeded += astats.nr_thp_succeeded;
 	stats->nr_thp_split += astats.nr_thp_split;
 	stats->nr_split += astats.nr_split;
 	if (rc < 0) {
 		stats->nr_failed_pages += astats.nr_failed_pages;
+		stats->nr_thp_failed += astats.nr_thp_failed;
 		list_splice_tail(&folios, ret_folios);
 		return rc;
 	}
-	/* Everything that failed async is retried below: don't count it. */
+	/*
+	 * Everything that failed async is retried below, so it does not
+	 * count -- except the large folios split meanwhile, each one
+	 * failure whatever becomes of its pieces.
+	 */
+	stats->nr_thp_failed += astats.nr_thp_split;
+	nr_failed += astats.nr_split;
 	list_splice_tail_init(&folios, from);
 	while (!list_empty(from)) {
 		list_move(from->next, &folios);
@@ -873,6 +887,8 @@ out:
 	list_splice(&ret_folios, from);
 	if (list_empty(from))
 		rc_gather = 0;
+	/* The ret-list contract: anything left means a non-zero return. */
+	VM_WARN_ON_ONCE(!rc_gather && !list_empty(from));
 
 	count_vm_events(PGMIGRATE_SUCCESS, stats.nr_succeeded);
 	count_vm_events(PGMIGRATE_FAIL, stats.nr_failed_pages);

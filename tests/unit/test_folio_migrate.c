@@ -211,6 +211,7 @@ TEST_F(fm, shared_file_folio_both_processes_see_new_frame)
 TEST_F(fm, thp_moves_whole)
 {
 	unsigned long h, old_pfn, thp0, s0 = pm_vm("pgmigrate_success");
+	unsigned long t0 = pm_vm("thp_migration_success");
 	struct folio *old, *now;
 	unsigned int succ = 0;
 	LIST_HEAD(list);
@@ -231,6 +232,7 @@ TEST_F(fm, thp_moves_whole)
 	EXPECT_EQ(0, migrate_list(&list, ZONE_NORMAL, variant->mode, &succ));
 	EXPECT_EQ(HPAGE_PMD_NR, succ);
 	EXPECT_EQ(HPAGE_PMD_NR, pm_vm("pgmigrate_success") - s0);
+	EXPECT_EQ(1, pm_vm("thp_migration_success") - t0);
 	EXPECT_EQ(0, pm_nr_isolated());
 	EXPECT_TRUE(pmd_trans_huge(pm_entry(self->pid, h + 300 * PAGE_SIZE, &huge)));
 	EXPECT_TRUE(huge);
@@ -281,6 +283,68 @@ TEST_F(fm, extra_reference_fails_with_data_intact)
 	EXPECT_TRUE(pm_check_tag(self->pid, addr, 31));
 	/* Every destination allocated was given back (the invariants check). */
 	EXPECT_LE(1, pm_nr_dst_allocs);
+}
+
+/*
+ * Destinations for thp_split_pieces_that_fail_stay_on_the_list: none of
+ * THP size (so the THP splits), and every 64th piece gets an extra
+ * reference before its destination comes, so its move fails.
+ */
+static struct folio *held[HPAGE_PMD_NR];
+static unsigned int nr_held, nr_pieces;
+
+static struct folio *alloc_no_thp_hold_some(struct folio *src, unsigned long zone)
+{
+	if (folio_test_large(src))
+		return NULL;
+	if (nr_pieces++ % 64 == 0) {
+		folio_get(src);
+		held[nr_held++] = src;
+	}
+	return pm_alloc_in_zone(src, zone);
+}
+
+/*
+ * The ret-list contract when a THP splits: no destination of THP size,
+ * the THP splits and its pieces get one pass; pieces that cannot move
+ * stay on the list, and then the return value is not 0 -- callers put
+ * back only when it is not (kernel: the THP counts as one failure
+ * before the split is tried).
+ */
+TEST_F(fm, thp_split_pieces_that_fail_stay_on_the_list)
+{
+	unsigned long h, f0 = pm_vm("thp_migration_fail");
+	unsigned long sp0 = pm_vm("thp_migration_split");
+	unsigned int succ = 0, i;
+	LIST_HEAD(list);
+	int ret;
+
+	ASSERT_EQ(0, pagemig_mmap_anon(self->pid, SZ_2M, PAGEMIG_MAP_WRITE | PAGEMIG_MAP_THP, &h));
+	for (i = 0; i < HPAGE_PMD_NR; i += 32)
+		ASSERT_EQ(0, pm_write_tag(self->pid, h + i * PAGE_SIZE, 2000 + i));
+	ASSERT_EQ(HPAGE_PMD_ORDER, folio_order(pm_folio(self->pid, h)));
+	ASSERT_NOT_NULL(pm_isolate(self->pid, h, &list));
+	nr_held = nr_pieces = 0;
+
+	ret = migrate_pages(&list, alloc_no_thp_hold_some, NULL, ZONE_NORMAL,
+			    variant->mode, MR_COMPACTION, &succ);
+	EXPECT_EQ(1, pm_vm("thp_migration_split") - sp0);
+	EXPECT_EQ(1, pm_vm("thp_migration_fail") - f0);
+	EXPECT_LT(0, nr_held);
+	EXPECT_EQ(HPAGE_PMD_NR - nr_held, succ);
+	/* Pieces are left: the return value must say so. */
+	EXPECT_FALSE(list_empty(&list));
+	EXPECT_LT(0, ret);
+	if (ret)
+		putback_movable_pages(&list);
+	EXPECT_TRUE(list_empty(&list));
+	EXPECT_EQ(0, pm_nr_isolated());
+	for (i = 0; i < nr_held; i++)
+		folio_put(held[i]);
+	for (i = 0; i < HPAGE_PMD_NR; i += 32)
+		EXPECT_TRUE(pm_check_tag(self->pid, h + i * PAGE_SIZE, 2000 + i));
+	for (i = 0; i < HPAGE_PMD_NR; i += 17)
+		EXPECT_SETTLED(self->pid, h + i * PAGE_SIZE);
 }
 
 /*
