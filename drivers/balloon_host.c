@@ -270,6 +270,32 @@ out_free:
 }
 
 /**
+ * balloon_host_drain - deflate the whole balloon, for a driver's remove
+ * @host: a stopped host
+ *
+ * Pages an isolator holds (compaction, alloc_contig_range, offlining)
+ * cannot be dequeued until it migrates them or puts them back, so a
+ * deflate that gets nothing is retried after a short sleep instead of
+ * ending the loop: the device must not go while an isolated page still
+ * names it (kernel: remove_common() loops until the balloon is empty).
+ * Gives up with a warning after about ten seconds without progress.
+ */
+void balloon_host_drain(struct balloon_host *host)
+{
+	unsigned int idle = 0;
+
+	while (host->ops->size(host)) {
+		if (host->ops->deflate(host, host->ops->size(host))) {
+			idle = 0;
+			continue;
+		}
+		if (WARN_ON_ONCE(++idle > 10000))
+			break;
+		msleep(1);
+	}
+}
+
+/**
  * balloon_host_stop - stop the guest's worker
  * @host: the host
  *

@@ -63,6 +63,7 @@ int balloon_host_init(struct balloon_host *host, const char *name,
 		      struct balloon_dev_info *b_dev_info,
 		      const struct balloon_guest_ops *ops, int cpu);
 void balloon_host_stop(struct balloon_host *host);
+void balloon_host_drain(struct balloon_host *host);
 void balloon_host_exit(struct balloon_host *host);
 
 /*

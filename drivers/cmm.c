@@ -155,9 +155,7 @@ void cmm_remove(void)
 		return;
 	balloon_hosts[BALLOON_CMM] = NULL;
 	balloon_host_stop(&cmm->host);
-	while (atomic_long_read(&cmm->loaned_pages) &&
-	       cmm_free_pages(&cmm->host, (unsigned long)atomic_long_read(&cmm->loaned_pages)))
-		;
+	balloon_host_drain(&cmm->host);
 	balloon_host_exit(&cmm->host);
 	free(cmm);
 	cmm_dev = NULL;

@@ -260,8 +260,7 @@ void virtio_balloon_remove(void)
 		return;
 	balloon_hosts[BALLOON_VIRTIO] = NULL;
 	balloon_host_stop(&vb->host);
-	while (vb->num_pages && leak_balloon(&vb->host, vb->num_pages))
-		;
+	balloon_host_drain(&vb->host);
 	balloon_host_exit(&vb->host);
 	mutex_destroy(&vb->balloon_lock);
 	free(vb);

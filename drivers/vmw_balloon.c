@@ -225,9 +225,7 @@ void vmballoon_remove(void)
 		return;
 	balloon_hosts[BALLOON_VMW] = NULL;
 	balloon_host_stop(&b->host);
-	while (atomic_long_read(&b->size) &&
-	       vmballoon_deflate(&b->host, (unsigned long)atomic_long_read(&b->size)))
-		;
+	balloon_host_drain(&b->host);
 	balloon_host_exit(&b->host);
 	free(b);
 	vmw_dev = NULL;
