@@ -246,6 +246,24 @@ static struct json_object *json_balloons(const struct scenario_run *run)
 }
 
 /* Every zram device's mm_stat columns, by the kernel's names; NULL if none. */
+/* KSM's figures, or NULL when nothing was scanned. */
+static struct json_object *json_ksm(void)
+{
+	struct pagemig_ksm_stats st;
+	struct json_object *o;
+
+	if (pagemig_ksm_stats(&st) || !st.pages_scanned)
+		return NULL;
+	o = json_object_new_object();
+	json_object_object_add(o, "pages_shared", u64(st.pages_shared));
+	json_object_object_add(o, "pages_sharing", u64(st.pages_sharing));
+	json_object_object_add(o, "pages_unshared", u64(st.pages_unshared));
+	json_object_object_add(o, "full_scans", u64(st.full_scans));
+	json_object_object_add(o, "pages_scanned", u64(st.pages_scanned));
+	json_object_object_add(o, "run", json_object_new_boolean(st.run));
+	return o;
+}
+
 static struct json_object *json_zram(void)
 {
 	struct json_object *arr = NULL, *o;
@@ -345,6 +363,8 @@ int report_json(FILE *f, const struct scenario_run *run)
 		json_object_object_add(root, "balloons", json_balloons(run));
 	if ((zr = json_zram()))
 		json_object_object_add(root, "zram", zr);
+	if ((zr = json_ksm()))
+		json_object_object_add(root, "ksm", zr);
 	if ((zr = json_processes(run)))
 		json_object_object_add(root, "processes", zr);
 

@@ -218,6 +218,23 @@ static void print_zram(FILE *f)
 }
 
 /*
+ * KSM, when anything was scanned: /sys/kernel/mm/ksm's figures, and the
+ * memory the sharing saves (pages_sharing pages).
+ */
+static void print_ksm(FILE *f)
+{
+	struct pagemig_ksm_stats st;
+
+	if (pagemig_ksm_stats(&st) || !st.pages_scanned)
+		return;
+	fprintf(f, "\n--- ksm (end of run) ---\n");
+	fprintf(f, "pages_shared %lu  pages_sharing %lu  pages_unshared %lu  full_scans %lu  pages_scanned %lu  run %d\n",
+		st.pages_shared, st.pages_sharing, st.pages_unshared,
+		st.full_scans, st.pages_scanned, st.run);
+	fprintf(f, "saved: %.1f MiB (pages_sharing)\n", report_mib(st.pages_sharing));
+}
+
+/*
  * Every process a spawn step created: its mappings, what the facade says
  * it holds (the kernel's RssAnon/RssFile, page-table pages, pinned
  * pages) and what its worker threads and touch steps did.
@@ -284,6 +301,7 @@ int report_text(FILE *f, const struct scenario_run *run)
 	if (run->balloon_used)
 		print_balloons(f, run);
 	print_zram(f);
+	print_ksm(f);
 	print_processes(f, run);
 
 	fprintf(f, "\n--- buddyinfo (end of run) ---\n");

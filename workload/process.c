@@ -54,6 +54,7 @@ struct wl_region {
 	unsigned long base;	/* the owner's address: in the tag */
 	unsigned long nr_pages;
 	bool file, shared, thp;
+	unsigned int dup;	/* contents repeat every dup pages, in any process */
 	int fid;
 	char *owner_name;
 	struct wl_page *pages;
@@ -116,6 +117,14 @@ static uint64_t page_seed(const struct wl_region *r, unsigned long i,
 {
 	uint64_t x = ((uint64_t)r->owner_pid << 56) ^ ((uint64_t)gen << 48) ^
 		     (r->base + i * PAGE);
+
+	/*
+	 * duplicates: N -- the tag is (page index mod N, generation) only,
+	 * so equal pages repeat within the region and across processes
+	 * (what KSM merges) until a write moves one to a new generation.
+	 */
+	if (r->dup)
+		x = 0x6b736d0000000000ULL ^ ((uint64_t)gen << 48) ^ (i % r->dup);
 
 	return pagemig_splitmix64(&x) | 1;
 }
@@ -725,7 +734,16 @@ int wl_spawn(struct scenario_run *run, const struct wl_spawn *sp,
 		if (!p->maps[0].r)
 			return -ENOMEM;
 		p->maps[0].r->thp = sp->thp;
+		p->maps[0].r->dup = sp->duplicates;
 		p->maps[0].addr = addr;
+		if (sp->ksm) {
+			ret = pagemig_madvise_mergeable(p->pid, addr);
+			if (ret) {
+				snprintf(err, errlen, "pagemig_madvise_mergeable(): %s",
+					 strerror(-ret));
+				return ret;
+			}
+		}
 	}
 	if (sp->has_file || sp->file_from) {
 		ret = spawn_file(run, p, sp, err, errlen);

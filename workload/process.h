@@ -49,6 +49,8 @@ struct wl_spawn {
 	const char *file_from;	/* map this process's file, shared */
 	bool has_file;		/* file: or file_path: given */
 	bool shared, thp;
+	bool ksm;		/* anon: madvise(MADV_MERGEABLE) */
+	unsigned int duplicates;	/* anon: contents repeat every N pages; 0: unique */
 	unsigned int threads;
 	int pattern;
 	double writes;		/* share of worker accesses that write */

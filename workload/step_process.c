@@ -163,7 +163,8 @@ static int spawn_parse(struct yparse *p, yaml_node_t *node, const char *path,
 {
 	static const char *const keys[] = {
 		"name", "anon", "file", "file_path", "file_from", "shared",
-		"thp", "threads", "pattern", "cpus", "writes", NULL
+		"thp", "threads", "pattern", "cpus", "writes", "ksm",
+		"duplicates", NULL
 	};
 	yaml_node_t *map, *v, *shared;
 	char sub[YP_PATH_MAX];
@@ -236,6 +237,25 @@ static int spawn_parse(struct yparse *p, yaml_node_t *node, const char *path,
 		ret = yp_bool(p, v, sub, &sp->thp);
 		if (ret)
 			return ret;
+	}
+	v = yp_get(p, map, "ksm", NULL);
+	if (v) {
+		yp_path_key(sub, sizeof(sub), path, "ksm");
+		if (!sp->anon)
+			return yp_error(p, v, sub, "only applies with anon");
+		ret = yp_bool(p, v, sub, &sp->ksm);
+		if (ret)
+			return ret;
+	}
+	v = yp_get(p, map, "duplicates", NULL);
+	if (v) {
+		yp_path_key(sub, sizeof(sub), path, "duplicates");
+		if (!sp->anon)
+			return yp_error(p, v, sub, "only applies with anon");
+		ret = yp_int(p, v, sub, 1, 1 << 30, &n);
+		if (ret)
+			return ret;
+		sp->duplicates = (unsigned int)n;
 	}
 	n = sp->threads;
 	ret = yp_key_int(p, map, path, "threads", 0, WL_MAX_THREADS, &n);

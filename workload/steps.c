@@ -44,6 +44,7 @@ const struct step_type *const step_types[] = {
 	&step_snapshot,
 	&step_zram_create, &step_zram_write, &step_zram_discard, &step_zram_compact, &step_zram_verify, &step_zram_readers,
 	&step_spawn, &step_touch, &step_pin, &step_exit, &step_workers, &step_stop,
+	&step_ksm,
 	&step_alloc_contig, &step_offline, &step_online, &step_soft_offline,
 	NULL,
 };

@@ -66,6 +66,7 @@ extern const struct step_type step_zram_create, step_zram_write,
 	step_zram_discard, step_zram_compact, step_zram_verify, step_zram_readers;
 extern const struct step_type step_alloc_contig, step_offline, step_online,
 	step_soft_offline;
+extern const struct step_type step_ksm;
 
 /* Migratetypes as the kernel numbers them (enum migratetype). */
 enum {

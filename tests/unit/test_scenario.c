@@ -783,6 +783,16 @@ TEST(bad_process_steps_inline)
 		  "t.yaml:2: steps[0].stop.run: unknown key, expected one of process" },
 		{ "steps:\n  - exit: {process: nobody}\n",
 		  "t.yaml:2: steps[0].exit.process: no earlier step spawns a process \"nobody\"" },
+		{ "steps:\n  - spawn: {name: a, file: 4M, ksm: true}\n",
+		  "t.yaml:2: steps[0].spawn.ksm: only applies with anon" },
+		{ "steps:\n  - spawn: {name: a, anon: 4M, duplicates: 0}\n",
+		  "t.yaml:2: steps[0].spawn.duplicates: expected an integer 1..1073741824, got \"0\"" },
+		{ "steps:\n  - ksm: {scans: many}\n",
+		  "t.yaml:2: steps[0].ksm.scans: expected an integer 0..1000, got \"many\"" },
+		{ "steps:\n  - ksm: {run: maybe}\n",
+		  "t.yaml:2: steps[0].ksm.run: expected true or false, got \"maybe\"" },
+		{ "steps:\n  - ksm: {sleep: 5}\n",
+		  "t.yaml:2: steps[0].ksm.sleep: unknown key, expected one of scans, run, pages_to_scan, sleep_ms (did you mean \"sleep_ms\"?)" },
 	};
 	char err[SCENARIO_ERR_LEN];
 	struct scenario *sc;

@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The ksm step: KSM's scanner over every mergeable mapping (spawn with
+ * ksm: true), as full scans run here or as ksmd in the background.
+ *
+ *   - ksm                       two full scans (what merges a pair)
+ *   - ksm: {scans: 3}           that many full scans
+ *   - ksm: {run: true, pages_to_scan: 200, sleep_ms: 10}
+ *                               start ksmd (run: false stops it)
+ *
+ * It prints /sys/kernel/mm/ksm's figures after, and how many free pages
+ * the merging gave back.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <pagemig/pagemig.h>
+
+#include "scenario.h"
+#include "steps.h"
+#include "yparse.h"
+
+struct ksm_args {
+	long long scans;	/* full scans to run here */
+	int run;		/* -1: leave ksmd alone; 0 stop; 1 start */
+	long long pages_to_scan, sleep_ms;	/* 0: keep */
+};
+
+static int ksm_parse(struct yparse *p, yaml_node_t *node, const char *path,
+		     void **out)
+{
+	static const char *const keys[] = {
+		"scans", "run", "pages_to_scan", "sleep_ms", NULL
+	};
+	struct ksm_args *a;
+	yaml_node_t *map;
+	bool run = false;
+	int ret;
+
+	ret = step_parse_start(p, node, path, keys, &map, out, sizeof(*a));
+	if (ret)
+		return ret;
+	a = *out;
+	a->run = -1;
+	a->scans = yp_get(p, map, "run", NULL) ? 0 : 2;
+	ret = yp_key_int(p, map, path, "scans", 0, 1000, &a->scans);
+	if (!ret && yp_get(p, map, "run", NULL)) {
+		ret = yp_key_bool(p, map, path, "run", &run);
+		if (!ret)
+			a->run = run;
+	}
+	if (!ret)
+		ret = yp_key_int(p, map, path, "pages_to_scan", 1, 1000000,
+				 &a->pages_to_scan);
+	if (!ret)
+		ret = yp_key_int(p, map, path, "sleep_ms", 1, 60000, &a->sleep_ms);
+	return ret;
+}
+
+static int ksm_run(struct scenario_run *run, const struct step *step,
+		   struct step_result *res)
+{
+	const struct ksm_args *a = step->args;
+	struct pagemig_ksm_stats b, e;
+	unsigned long free0, free1;
+	long scanned = 0;
+	double t0, secs;
+	char *text;
+	size_t size;
+	FILE *f;
+	int ret = 0;
+
+	pagemig_ksm_stats(&b);
+	free0 = pagemig_free_pages_count();
+	t0 = step_now();
+	if (a->run >= 0)
+		ret = pagemig_ksm_run(a->run, (unsigned int)a->pages_to_scan,
+				      (unsigned int)a->sleep_ms);
+	if (!ret && a->scans)
+		scanned = pagemig_ksm_full_scans((unsigned int)a->scans);
+	secs = step_now() - t0;
+	pagemig_ksm_stats(&e);
+	free1 = pagemig_free_pages_count();
+
+	f = open_memstream(&text, &size);
+	if (!f)
+		return -ENOMEM;
+	fprintf(f, "--- ksm:");
+	if (a->scans)
+		fprintf(f, " %lld full scan%s", a->scans, a->scans == 1 ? "" : "s");
+	if (a->run >= 0)
+		fprintf(f, "%s ksmd %s", a->scans ? "," : "",
+			a->run ? "started" : "stopped");
+	fprintf(f, ": %.3f s ---\n", secs);
+	fprintf(f, "pages_shared %lu  pages_sharing %lu  pages_unshared %lu  full_scans %lu  pages_scanned %lu\n",
+		e.pages_shared, e.pages_sharing, e.pages_unshared,
+		e.full_scans, e.pages_scanned);
+	if (a->scans)
+		fprintf(f, "free pages %+ld (%.1f MiB) while it scanned\n",
+			(long)(free1 - free0), ((double)(long)(free1 - free0)) / 256.0);
+	if (scanned == -ENOENT)
+		fprintf(f, "nothing to scan: no process has a mapping spawned with ksm: true\n");
+	step_figure(res, "pages_shared", e.pages_shared);
+	step_figure(res, "pages_sharing", e.pages_sharing);
+	step_figure(res, "pages_unshared", e.pages_unshared);
+	step_figure(res, "full_scans", e.full_scans - b.full_scans);
+	step_figure(res, "pages_scanned", e.pages_scanned - b.pages_scanned);
+	step_figure(res, "merge_failures", e.merge_failures - b.merge_failures);
+	if (ret)
+		step_fail(res, "pagemig_ksm_run(%d): %s", a->run, strerror(-ret));
+	else if (scanned < 0 && scanned != -ENOENT)
+		step_fail(res, "pagemig_ksm_full_scans(%lld): %s", a->scans,
+			  strerror((int)-scanned));
+	return step_say_stream(run, res, "ksm", f, &text);
+}
+
+const struct step_type step_ksm = {
+	.name = "ksm",
+	.help = "run KSM's scanner over mergeable mappings (scans: N full scans; run: start/stop ksmd)",
+	.parse = ksm_parse,
+	.run = ksm_run,
+	.release = free,
+};
