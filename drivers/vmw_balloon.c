@@ -169,6 +169,12 @@ static int vmballoon_migratepage(struct balloon_dev_info *b_dev_info,
 		balloon_page_insert(&b->b_dev_info, newpage);
 		__count_vm_event(BALLOON_MIGRATE);
 	} else {
+		/*
+		 * The old page was deflated in effect.  6.17 and 6.18 do not
+		 * count it; the 2026 balloon cleanups ("vmw_balloon: adjust
+		 * BALLOON_DEFLATE when deflating while migrating") do, and
+		 * so do we, so that inflate - deflate stays the balloon size.
+		 */
 		__count_vm_event(BALLOON_DEFLATE);
 	}
 	/* Either way the old page is no longer isolated in the balloon. */

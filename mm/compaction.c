@@ -596,7 +596,8 @@ enum isolate_migrate_t {
 
 static enum isolate_migrate_t isolate_migratepages(struct compact_control *cc)
 {
-	isolate_mode_t isolate_mode = cc->mode == MIGRATE_ASYNC ? ISOLATE_ASYNC_MIGRATE : 0;
+	/* kernel: every mode but full SYNC counts as async for the owners. */
+	isolate_mode_t isolate_mode = cc->mode != MIGRATE_SYNC ? ISOLATE_ASYNC_MIGRATE : 0;
 	unsigned long block_start_pfn, block_end_pfn, low_pfn;
 
 	low_pfn = cc->migrate_pfn;
