@@ -8,7 +8,9 @@
  * and the block they are handed (head page, compound order, refcount),
  * which is what a library user pays and what `alloc.order0_pair` times.
  * The loop below leaves those checks out, so comparing the two separates
- * the allocator's own cost from the facade's.
+ * the allocator's own cost from the facade's.  pagemig_bench_migrate_addr()
+ * times the migration of one chosen folio, which compaction only does
+ * when the folio happens to be in its way.
  */
 #include <errno.h>
 #include <time.h>
@@ -17,7 +19,10 @@
 #include <pagemig/gfp.h>
 #include <pagemig/mm.h>
 #include <pagemig/smp.h>
+#include <pagemig/migrate.h>
+#include <pagemig/pgtable.h>
 #include "../mm/internal.h"
+#include "internal.h"
 
 int pagemig_thread_set_cpu(int cpu)
 {
@@ -58,4 +63,50 @@ int pagemig_bench_alloc_loop(unsigned int order, unsigned long iterations,
 	}
 	*ns = clock_ns() - t0;
 	return 0;
+}
+
+/* A new page for pagemig_bench_migrate_addr(): anywhere. */
+static struct folio *bench_new_folio(struct folio *src, unsigned long private)
+{
+	return folio_alloc(GFP_HIGHUSER_MOVABLE | __GFP_NOWARN, folio_order(src));
+}
+
+int pagemig_bench_migrate_addr(int pid, unsigned long addr, uint64_t *ns,
+			       unsigned long *mappings)
+{
+	struct mm_struct *mm = process_mm(pid);
+	struct folio *folio = NULL;
+	unsigned int succeeded = 0;
+	uint64_t *pte, e, t0;
+	LIST_HEAD(list);
+	bool isolated;
+	int ret;
+
+	if (!machine_ready)
+		return -ENODEV;
+	if (!mm)
+		return -ESRCH;
+	spin_lock(&mm->page_table_lock);
+	pte = walk_to_entry(mm, addr, false);
+	e = pte ? ptep_get(pte) : 0;
+	if (pte_present(e) && !(e & _PAGE_PSE)) {
+		folio = pfn_folio(pte_pfn(e));
+		folio_get(folio);
+	}
+	spin_unlock(&mm->page_table_lock);
+	if (!folio)
+		return -EFAULT;
+	if (mappings)
+		*mappings = (unsigned long)folio_mapcount(folio);
+	t0 = clock_ns();
+	isolated = isolate_folio_to_list(folio, &list);
+	folio_put(folio);
+	if (!isolated)
+		return -EBUSY;
+	ret = migrate_pages(&list, bench_new_folio, NULL, 0, MIGRATE_SYNC,
+			    MR_COMPACTION, &succeeded);
+	*ns = clock_ns() - t0;
+	if (ret)
+		putback_movable_pages(&list);
+	return succeeded ? 0 : -EBUSY;
 }

@@ -549,6 +549,16 @@ int pagemig_thread_set_cpu(int cpu);
 int pagemig_bench_alloc_loop(unsigned int order, unsigned long iterations,
 			     uint64_t *ns);
 
+/*
+ * Migrate the folio process @pid maps at @addr to a new page (isolate,
+ * migrate_pages() in MIGRATE_SYNC, as compaction would), timed in *@ns;
+ * its mapcount before the move in *@mappings (may be NULL).  0; -EFAULT
+ * (nothing mapped there); -EBUSY (could not isolate or move it);
+ * -ESRCH; -ENODEV.
+ */
+int pagemig_bench_migrate_addr(int pid, unsigned long addr, uint64_t *ns,
+			       unsigned long *mappings);
+
 /* ---- version ---- */
 const char *pagemig_version(void);
 
