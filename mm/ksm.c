@@ -90,6 +90,7 @@ static struct {
 	struct ksm_mm_slot *slot;
 	unsigned long address;
 	struct list_head *item;		/* the first item not yet passed */
+	bool lap_started;		/* a page was seen since the last lap end */
 } ksm_scan;
 
 static unsigned long ksm_full_scans, ksm_pages_scanned, ksm_pages_unshared;
@@ -640,6 +641,7 @@ static void end_full_scan(void)
 	ksm_pages_unshared = 0;
 	prune_stable_nodes();
 	ksm_full_scans++;
+	ksm_scan.lap_started = false;
 }
 
 /* Move the cursor to the start of the mm after the current one. */
@@ -718,7 +720,8 @@ out:
  */
 static unsigned long __ksm_scan(unsigned long pages, unsigned long until)
 {
-	unsigned long done = 0, lap_done = 0, lap = ksm_full_scans;
+	/* No lap boundary seen yet: the first lap may have started midway. */
+	unsigned long done = 0, lap_done = 0, lap = ULONG_MAX;
 
 	lockdep_assert_held(&ksm_mutex);
 	if (!ksm_scan.slot)
@@ -730,9 +733,12 @@ static unsigned long __ksm_scan(unsigned long pages, unsigned long until)
 
 		folio = scan_next_page(&addr);
 		if (!folio) {
+			unsigned long scans = ksm_full_scans;
+
 			next_slot();
-			if (ksm_full_scans != lap) {
-				if (done == lap_done)
+			if (ksm_full_scans != scans) {
+				/* A whole lap, boundary to boundary, found nothing. */
+				if (lap != ULONG_MAX && done == lap_done)
 					break;
 				lap = ksm_full_scans;
 				lap_done = done;
@@ -741,6 +747,7 @@ static unsigned long __ksm_scan(unsigned long pages, unsigned long until)
 		}
 		done++;
 		ksm_pages_scanned++;
+		ksm_scan.lap_started = true;
 		item = get_next_rmap_item(ksm_scan.slot, addr);
 		if (item)
 			cmp_and_merge_page(folio, item);
@@ -768,9 +775,12 @@ unsigned long ksm_do_scan(unsigned long pages)
 }
 
 /**
- * ksm_full_scan - scan until @n more full scans have completed
+ * ksm_full_scan - scan @n whole laps over every mergeable page
  * @n: how many (a merge needs two: one to see a page's checksum settle,
  *	one to pair it)
+ *
+ * A lap that earlier scan batches left half done is finished first and
+ * does not count, so each of the @n laps sees every page.
  *
  * Return: the pages looked at, or -ENOENT when no mm has mergeable
  * memory.
@@ -783,6 +793,13 @@ long ksm_full_scan(unsigned int n)
 	if (!ksm_ready || list_empty(&ksm_mm_list)) {
 		mutex_unlock(&ksm_mutex);
 		return -ENOENT;
+	}
+	/* Finish a lap that scan batches left half done: it does not count. */
+	if (ksm_scan.lap_started) {
+		target = ksm_full_scans + 1;
+		while (ksm_full_scans < target)
+			if (!__ksm_scan(ULONG_MAX, target) && ksm_full_scans < target)
+				next_slot();
 	}
 	target = ksm_full_scans + n;
 	while (ksm_full_scans < target) {

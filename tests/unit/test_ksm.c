@@ -285,3 +285,32 @@ TEST_F(ksm, ksmd_merges_in_the_background)
 	EXPECT_TRUE(all_tags_ok(pid, addr, 70));
 	ASSERT_EQ(0, pagemig_process_exit(pid));
 }
+
+/*
+ * A full scan asked for when the cursor stands past the last mapped page
+ * of the only mm (a partial lap is all that is left of the current full
+ * scan) still scans a whole lap: stopping at the first lap boundary with
+ * nothing seen would report an empty machine.  Found by the TSan stress
+ * test, where scan batches left the cursor anywhere.
+ */
+TEST_F(ksm, full_scan_from_the_middle_of_a_lap)
+{
+	unsigned long addr;
+	int pid, i;
+
+	pid = pagemig_process_create();
+	ASSERT_LE(0, pid);
+	/* Twice the pages, only the first half ever touched. */
+	ASSERT_EQ(0, pagemig_mmap_anon(pid, 2 * NPAGES * PAGE_SIZE, PAGEMIG_MAP_WRITE, &addr));
+	for (i = 0; i < NPAGES; i++)
+		ASSERT_EQ(0, pm_write_tag(pid, addr + i * PAGE_SIZE, 80 + i % NTAGS));
+	ASSERT_EQ(0, pagemig_madvise_mergeable(pid, addr));
+	/* The cursor ends just past the last mapped page. */
+	EXPECT_EQ(NPAGES, pagemig_ksm_scan(NPAGES));
+	EXPECT_EQ(0, ksm_stats().full_scans);
+	EXPECT_EQ(NPAGES, pagemig_ksm_full_scans(1));
+	EXPECT_EQ(2 * NPAGES, pagemig_ksm_full_scans(2));
+	EXPECT_EQ(NTAGS, ksm_stats().pages_shared);
+	EXPECT_TRUE(all_tags_ok(pid, addr, 80));
+	ASSERT_EQ(0, pagemig_process_exit(pid));
+}
