@@ -33,6 +33,7 @@
  *	      zspage->lock (readers may sleep; writers only trylock)
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -326,24 +327,28 @@ static int fix_fullness_group(struct size_class *class, struct zspage *zspage)
 /* Building and destroying zspages */
 
 /*
- * The chain length (1..8 pages) that wastes the smallest share of the
- * zspage at the end; power-of-two sizes get one page.
+ * How many pages a zspage of @class_size objects chains (6.3+ rule):
+ * one for a power of two, which packs a page exactly; otherwise the
+ * length in 1..ZS_MAX_PAGES_PER_ZSPAGE that leaves the fewest bytes
+ * unused after the last whole object, the shortest one on a tie.
+ * Before 6.3 it was the best whole percentage of the chain used, which
+ * often picked a shorter chain with more waste.
  */
-static int get_pages_per_zspage(int class_size)
+static int calculate_zspage_chain_size(int class_size)
 {
-	int i, max_usedpc = 0, max_usedpc_order = 1;
+	int i, min_waste = INT_MAX, chain_size = 1;
 
+	if (!(class_size & (class_size - 1)))
+		return 1;
 	for (i = 1; i <= ZS_MAX_PAGES_PER_ZSPAGE; i++) {
-		int zspage_size = i * (int)PAGE_SIZE;
-		int waste = zspage_size % class_size;
-		int usedpc = (zspage_size - waste) * 100 / zspage_size;
+		int waste = i * (int)PAGE_SIZE % class_size;
 
-		if (usedpc > max_usedpc) {
-			max_usedpc = usedpc;
-			max_usedpc_order = i;
+		if (waste < min_waste) {
+			min_waste = waste;
+			chain_size = i;
 		}
 	}
-	return max_usedpc_order;
+	return chain_size;
 }
 
 static unsigned int get_size_class_index(size_t size)
@@ -1426,7 +1431,7 @@ struct zs_pool *zs_create_pool(const char *name)
 
 		if (size > (int)ZS_MAX_ALLOC_SIZE)
 			size = (int)ZS_MAX_ALLOC_SIZE;
-		pages_per_zspage = get_pages_per_zspage(size);
+		pages_per_zspage = calculate_zspage_chain_size(size);
 		objs_per_zspage = pages_per_zspage * (int)PAGE_SIZE / size;
 
 		/*

@@ -178,17 +178,24 @@ FIXTURE_TEARDOWN(zs)
 
 /* ---- size classes --------------------------------------------------------- */
 
-/* The kernel's rule, computed here on its own: best used share, 1..8. */
+/*
+ * The 6.3+ chain length, worked out here without the library's code:
+ * count the bytes left over after the whole objects that fit in k pages
+ * and keep the k with the fewest (a later k must do strictly better).
+ * A power of two always gets one page.
+ */
 static int ref_pages_per_zspage(int size)
 {
-	int k, best = 1, best_pc = 0;
+	int k, best = 1, least = 4096;
 
+	if (__builtin_popcount((unsigned int)size) == 1)
+		return 1;
 	for (k = 1; k <= 8; k++) {
-		int bytes = k * 4096, used = bytes / size * size;
-		int pc = used * 100 / bytes;
+		int bytes = k * 4096;
+		int left = bytes - bytes / size * size;
 
-		if (pc > best_pc) {
-			best_pc = pc;
+		if (left < least) {
+			least = left;
 			best = k;
 		}
 	}
@@ -233,16 +240,32 @@ TEST_F(zs, class_sizing)
 		above = ci;
 	}
 	TH_LOG("%u distinct classes, %u huge", distinct, huge);
-	EXPECT_LT(100, distinct);
+	EXPECT_EQ(119, distinct);	/* 123 under the pre-6.3 rule */
 	EXPECT_EQ(1, huge);	/* every (1 page, 1 object) size merges into one */
 
-	/* Worked examples: 48 B fills 3 pages exactly; 32 B is 128 a page. */
+	/*
+	 * Worked examples.  48 B fills 3 pages exactly (6 would too: the
+	 * shorter chain wins the tie); 32 B is 128 a page.  The pre-6.3
+	 * rule gave 144 B 3 pages, 208 B 2 and 352 B 5.
+	 */
 	zs_class_info(self->pool, 1, &ci);
 	EXPECT_EQ(48, ci.size);
 	EXPECT_EQ(3, ci.pages_per_zspage);
 	EXPECT_EQ(256, ci.objs_per_zspage);
 	zs_class_info(self->pool, 0, &ci);
 	EXPECT_EQ(128, ci.objs_per_zspage);
+	zs_class_info(self->pool, (144 - 32) / 16, &ci);	/* 16 B left over */
+	EXPECT_EQ(144, ci.size);
+	EXPECT_EQ(7, ci.pages_per_zspage);
+	EXPECT_EQ(199, ci.objs_per_zspage);
+	zs_class_info(self->pool, (208 - 32) / 16, &ci);	/* 16 B left over */
+	EXPECT_EQ(208, ci.size);
+	EXPECT_EQ(3, ci.pages_per_zspage);
+	EXPECT_EQ(59, ci.objs_per_zspage);
+	zs_class_info(self->pool, (352 - 32) / 16, &ci);	/* 32 B left over */
+	EXPECT_EQ(352, ci.size);
+	EXPECT_EQ(8, ci.pages_per_zspage);
+	EXPECT_EQ(93, ci.objs_per_zspage);
 
 	/* Lookups add the 8-byte handle header and round up to a class. */
 	for (i = 1; i <= 4096; i++) {
