@@ -16,6 +16,7 @@
 #include <pagemig/balloon.h>
 #include <pagemig/compaction.h>
 #include <pagemig/vmstat.h>
+#include <pagemig/zsmalloc.h>
 #include "../mm/internal.h"
 #include "../sim/arena.h"
 #include "../sim/fault.h"
@@ -38,6 +39,8 @@ static const struct machine_initcall {
 	/* Before the processes, so it goes after every mm has. */
 	{ "ksm",		ksm_init,		ksm_exit_machine },
 	{ "balloon_compaction",	balloon_init,		balloon_exit },
+	/* Registers with the first pool; goes after every pool has. */
+	{ "zsmalloc",		NULL,			zs_exit },
 	{ "virtio_balloon",	virtio_balloon_probe,	virtio_balloon_remove },
 	{ "vmw_balloon",	vmballoon_probe,	vmballoon_remove },
 	{ "cmm",		cmm_probe,		cmm_remove },

@@ -20,11 +20,12 @@
  * zsmalloc pages are movable_ops pages: each is PageZsmalloc (set when the
  * zspage is built, sticky until the page is freed) and PG_movable_ops (set
  * once the zspage is complete), and their callbacks are registered for
- * PGTY_zsmalloc.  page->mapping is never used.  A zspage may be destroyed
- * while one of its pages is isolated (the page lock is dropped between
- * isolation and migration); the page then has no zspage, isolate refuses
- * it, migrate reports success without doing anything, putback does
- * nothing.
+ * PGTY_zsmalloc from the first pool until the machine is torn down
+ * (zs_exit()).  page->mapping is never used.  A zspage -- even its whole
+ * pool -- may be destroyed while one of its pages is isolated (the page
+ * lock is dropped between isolation and migration); the page then has
+ * no zspage, isolate refuses it, migrate reports success without doing
+ * anything, putback does nothing.
  *
  * Lock order:
  *	page lock (taken by the migration core, or trylocked by free_zspage())
@@ -143,8 +144,9 @@ struct zs_pool {
 
 static struct lock_class_key zspage_lock_key = { "zspage->lock", LOCK_RANK_ZSPAGE };
 static const struct movable_operations zsmalloc_mops;
-static int nr_pools;		/* the ops stay registered while pools exist */
-static DEFINE_MUTEX_STATIC(pools_mutex, LOCK_RANK_SUBSYS);
+/* zsmalloc_mops hold the PGTY_zsmalloc slot; see zs_register_mops(). */
+static bool mops_registered;
+static DEFINE_MUTEX_STATIC(mops_mutex, LOCK_RANK_SUBSYS);
 
 /* ------------------------------------------------------------------ */
 /* Small helpers */
@@ -1364,6 +1366,48 @@ static const struct movable_operations zsmalloc_mops = {
 };
 
 /* ------------------------------------------------------------------ */
+/* Registration */
+
+/*
+ * kernel: zs_init() registers zsmalloc_mops at module init and zs_exit()
+ * unregisters them at module exit, so the callbacks outlive every pool.
+ * Here the first pool of a machine registers -- so a test's stand-in owner may hold the slot on a
+ * machine that never makes a pool -- and the registration lasts until
+ * the machine is torn down: a page of a destroyed zspage, or of a
+ * destroyed pool, may still sit on an isolator's list, and putback or
+ * migration of it needs the callbacks.
+ */
+static int zs_register_mops(void)
+{
+	int ret = 0;
+
+	if (!IS_ENABLED(CONFIG_COMPACTION))
+		return 0;
+	mutex_lock(&mops_mutex);
+	if (!mops_registered) {
+		ret = set_movable_ops(&zsmalloc_mops, PGTY_zsmalloc);
+		mops_registered = !ret;
+	}
+	mutex_unlock(&mops_mutex);
+	return ret;
+}
+
+/**
+ * zs_exit - unregister zsmalloc's movable_ops at machine teardown
+ *
+ * Runs after every pool is gone and nothing isolates or migrates any
+ * more (kernel: module exit).  Does nothing if no pool registered them.
+ */
+void zs_exit(void)
+{
+	mutex_lock(&mops_mutex);
+	if (mops_registered)
+		set_movable_ops(NULL, PGTY_zsmalloc);
+	mops_registered = false;
+	mutex_unlock(&mops_mutex);
+}
+
+/* ------------------------------------------------------------------ */
 /* Pools */
 
 static void zs_shrinker_scan(void *data)
@@ -1402,8 +1446,8 @@ static void destroy_classes(struct zs_pool *pool)
  * zs_create_pool - create a pool
  * @name: for reports
  *
- * The first pool registers zsmalloc's movable_ops for PGTY_zsmalloc
- * (kernel: module init); the last pool destroyed unregisters them.
+ * The first pool of a machine registers zsmalloc's movable_ops for
+ * PGTY_zsmalloc; they stay registered until zs_exit().
  *
  * Return: the pool, or NULL (out of memory, or the movable_ops slot is
  * taken by someone else).
@@ -1414,6 +1458,8 @@ struct zs_pool *zs_create_pool(const char *name)
 	struct zs_pool *pool;
 	int i;
 
+	if (zs_register_mops())
+		return NULL;
 	if (should_fail(FAULT_KMALLOC))
 		return NULL;
 	pool = calloc(1, sizeof(*pool));
@@ -1466,17 +1512,6 @@ struct zs_pool *zs_create_pool(const char *name)
 	if (!pool->free_worker)
 		goto err;
 
-	mutex_lock(&pools_mutex);
-	if (!nr_pools && IS_ENABLED(CONFIG_COMPACTION) &&
-	    set_movable_ops(&zsmalloc_mops, PGTY_zsmalloc)) {
-		mutex_unlock(&pools_mutex);
-		WRITE_ONCE(pool->stopping, true);
-		wake_up(&pool->free_wq);
-		kthread_stop(pool->free_worker);
-		goto err;
-	}
-	nr_pools++;
-	mutex_unlock(&pools_mutex);
 	register_shrinker(zs_shrinker_count, zs_shrinker_scan, pool);
 	return pool;
 
@@ -1491,7 +1526,9 @@ err:
  * zs_destroy_pool - destroy a pool; every object must have been freed
  * @pool: the pool
  *
- * Objects still allocated are reported and their pages leaked.
+ * Objects still allocated are reported and their pages leaked.  The
+ * movable_ops stay registered (see zs_register_mops()): one of the
+ * pool's pages may still be isolated.
  */
 void zs_destroy_pool(struct zs_pool *pool)
 {
@@ -1516,11 +1553,6 @@ void zs_destroy_pool(struct zs_pool *pool)
 	}
 	destroy_classes(pool);
 	destroy_waitqueue_head(&pool->free_wq);
-
-	mutex_lock(&pools_mutex);
-	if (!--nr_pools && IS_ENABLED(CONFIG_COMPACTION))
-		set_movable_ops(NULL, PGTY_zsmalloc);
-	mutex_unlock(&pools_mutex);
 	free(pool);
 }
 

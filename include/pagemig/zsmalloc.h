@@ -24,6 +24,8 @@ struct zs_pool_stats {
 
 struct zs_pool *zs_create_pool(const char *name);
 void zs_destroy_pool(struct zs_pool *pool);
+/* Machine teardown (kernel: module exit): drop the movable_ops registration. */
+void zs_exit(void);
 
 /* Returns a handle, or a negative errno cast to unsigned long. */
 unsigned long zs_malloc(struct zs_pool *pool, size_t size, gfp_t flags, int nid);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * A test-only movable_ops owner, registered with set_movable_ops() for
- * PGTY_zsmalloc while zsmalloc does not exist (its slot is free).
+ * PGTY_zsmalloc on a machine where no zsmalloc pool was created (the
+ * first pool takes the slot until the machine is torn down).
  *
  * Its pages are order-0 GFP_HIGHUSER_MOVABLE pages marked the way
  * zsmalloc marks its own: __SetPageZsmalloc() + SetPageMovableOps(),

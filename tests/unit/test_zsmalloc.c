@@ -15,9 +15,10 @@
  * callback's fake success with an extra reference), and migration of a
  * zspage a reader holds (-EINVAL, putback, later success).
  *
- * Every test runs on a fresh machine with one pool (so zsmalloc's ops are
- * registered for PGTY_zsmalloc only in this binary) and ends with the
- * mm fixture's invariants plus: the pool is empty, nr_zspages is 0.
+ * Every test runs on a fresh machine with one pool (its creation
+ * registers zsmalloc's ops for PGTY_zsmalloc; the machine's teardown
+ * unregisters them) and ends with the mm fixture's invariants plus: the
+ * pool is empty, nr_zspages is 0.
  */
 #include <pthread.h>
 #include <unistd.h>
@@ -1224,13 +1225,22 @@ TEST_F(zs, shrinker_count_matches_what_compaction_frees)
 	}
 }
 
-/* A second pool shares the ops registration; the last one out unregisters. */
+/*
+ * Pools share one registration: the first pool of the machine makes it,
+ * and it stays until machine teardown (zs_exit()) -- also with no pool
+ * left, as a page of a destroyed pool may still be isolated somewhere
+ * (tests/regression/test_zs_destroy_pool_isolated_page.c).  After
+ * zs_exit() the next pool registers again, or fails if someone else
+ * took the slot meanwhile.
+ */
 TEST_F(zs, pools_share_the_movable_ops_registration)
 {
+	static const struct movable_operations other = { 0 };
 	struct zs_pool *second = zs_create_pool("second");
 	struct obj o;
 
 	ASSERT_NOT_NULL(second);
+	EXPECT_TRUE(mops_registered);
 	ASSERT_EQ(0, obj_new(second, &o, 500, 1));
 	EXPECT_TRUE(obj_ok(second, &o));
 	obj_del(second, &o);
@@ -1246,4 +1256,25 @@ TEST_F(zs, pools_share_the_movable_ops_registration)
 		putback_movable_pages(&list);
 	}
 	obj_del(self->pool, &o);
+
+	/* No pool left: the slot is still zsmalloc's. */
+	zs_flush_deferred(self->pool);
+	zs_destroy_pool(self->pool);
+	self->pool = NULL;
+	EXPECT_TRUE(mops_registered);
+	EXPECT_EQ(-EBUSY, set_movable_ops(&other, PGTY_zsmalloc));
+
+	/* Teardown frees it, once; a pool cannot take a slot in use. */
+	zs_exit();
+	EXPECT_FALSE(mops_registered);
+	zs_exit();
+	EXPECT_EQ(0, set_movable_ops(&other, PGTY_zsmalloc));
+	EXPECT_NULL(zs_create_pool("refused"));
+	EXPECT_EQ(0, set_movable_ops(NULL, PGTY_zsmalloc));
+
+	/* The next pool registers again. */
+	self->pool = zs_create_pool("again");
+	ASSERT_NOT_NULL(self->pool);
+	EXPECT_TRUE(mops_registered);
+	EXPECT_EQ(-EBUSY, set_movable_ops(&other, PGTY_zsmalloc));
 }
