@@ -1590,15 +1590,18 @@ void zs_pool_stats(struct zs_pool *pool, struct zs_pool_stats *stats)
 }
 
 /**
- * zs_lookup_class_index - which class an object of @size lands in
+ * zs_lookup_class_index - the class whose objects are @size bytes, rounded up
  * @pool: the pool
- * @size: the object size, before the handle header is added
+ * @size: an object size as stored, header included: zs_malloc() adds
+ *	ZS_HANDLE_SIZE to its caller's size before it picks a class, and
+ *	this does not (as in the kernel, where zram passes compressed
+ *	lengths to compare classes)
  *
- * Return: the class index.
+ * Return: the class index (of the larger class a merged size shares).
  */
 unsigned int zs_lookup_class_index(struct zs_pool *pool, unsigned int size)
 {
-	return pool->size_class[get_size_class_index(size + ZS_HANDLE_SIZE)]->index;
+	return pool->size_class[get_size_class_index(size)]->index;
 }
 
 /**

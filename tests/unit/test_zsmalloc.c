@@ -119,10 +119,19 @@ static struct size_class *obj_class(struct zs_pool *pool, const struct obj *o)
 	return zspage_class(pool, obj_zspage(o));
 }
 
+/*
+ * The class zs_malloc() picks for @size payload bytes: the lookup takes
+ * the stored size, so add the handle header zs_malloc() prepends.
+ */
+static unsigned int payload_index(struct zs_pool *pool, size_t size)
+{
+	return zs_lookup_class_index(pool, (unsigned int)(size + ZS_HANDLE_SIZE));
+}
+
 /* The class (shape) an object of @size payload bytes lands in. */
 static void payload_class(struct zs_pool *pool, size_t size, struct zs_class_info *ci)
 {
-	zs_class_info(pool, zs_lookup_class_index(pool, (unsigned int)size), ci);
+	zs_class_info(pool, payload_index(pool, size), ci);
 }
 
 /* Every page of the machine that belongs to a live zspage. */
@@ -205,6 +214,8 @@ static int ref_pages_per_zspage(int size)
 
 TEST_F(zs, class_sizing)
 {
+	/* Payloads whose stored size (+8) is at or just past a class edge. */
+	static const unsigned int payloads[] = { 1, 24, 25, 40, 41, 2000, 4088, 4089 };
 	struct zs_class_info ci, above = { 0 };
 	unsigned int i, distinct = 0, huge = 0;
 	size_t hs;
@@ -268,25 +279,40 @@ TEST_F(zs, class_sizing)
 	EXPECT_EQ(8, ci.pages_per_zspage);
 	EXPECT_EQ(93, ci.objs_per_zspage);
 
-	/* Lookups add the 8-byte handle header and round up to a class. */
+	/*
+	 * Lookups take the stored size as it is (no handle header added,
+	 * as in the kernel) and round up to a class.
+	 */
+	EXPECT_EQ(0, zs_lookup_class_index(self->pool, 32));
+	zs_class_info(self->pool, zs_lookup_class_index(self->pool, 33), &ci);
+	EXPECT_EQ(48, ci.size);
 	for (i = 1; i <= 4096; i++) {
-		size_t need = min(i + 8, 4096U);
 		unsigned int idx = zs_lookup_class_index(self->pool, i);
+		unsigned int raw = i <= 32 ? 0 : (i - 32 + 15) / 16;
 		struct zs_class_info below;
-
-		unsigned int raw = need <= 32 ? 0 : (unsigned int)(need - 32 + 15) / 16;
 
 		zs_class_info(self->pool, idx, &ci);
 		EXPECT_FALSE(ci.merged);
-		EXPECT_LE(need, ci.size);
+		EXPECT_LE(i, ci.size);
 		/* The smallest nominal size that fits, or the class it merged into. */
-		EXPECT_LE(need, 32 + 16 * raw);
+		EXPECT_LE(i, 32 + 16 * raw);
 		if (raw)
-			EXPECT_GT(need, 32 + 16 * (raw - 1));
+			EXPECT_GT(i, 32 + 16 * (raw - 1));
 		zs_class_info(self->pool, raw, &below);
 		EXPECT_EQ(ci.size, below.size);
 		if (_metadata->failed)
 			break;
+	}
+	/* zs_malloc() puts a payload in the class of payload + header. */
+	for (i = 0; i < ARRAY_SIZE(payloads); i++) {
+		struct obj o;
+
+		ASSERT_EQ(0, obj_new(self->pool, &o, payloads[i], i));
+		EXPECT_EQ(payload_index(self->pool, payloads[i]),
+			  obj_class(self->pool, &o)->index);
+		EXPECT_EQ(zs_lookup_class_index(self->pool, payloads[i] + 8),
+			  obj_class(self->pool, &o)->index);
+		obj_del(self->pool, &o);
 	}
 
 	/* zs_huge_class_size(): the first payload size that lands in a huge class. */
@@ -593,7 +619,7 @@ static void expect_one_zspage_in(struct __test_metadata *_metadata,
 TEST_F(zs, every_fullness_transition)
 {
 	static struct obj objs[128];
-	unsigned int idx = zs_lookup_class_index(self->pool, 24), inuse;
+	unsigned int idx = payload_index(self->pool, 24), inuse;
 	bool seen[12] = { false };
 	struct zs_class_info ci;
 	int g;
@@ -636,7 +662,7 @@ TEST_F(zs, every_fullness_transition)
 TEST_F(zs, allocation_prefers_the_fullest_zspage)
 {
 	static struct obj objs[3 * 128];
-	unsigned int idx = zs_lookup_class_index(self->pool, 24), i;
+	unsigned int idx = payload_index(self->pool, 24), i;
 	struct zs_class_info ci;
 	struct obj extra;
 
@@ -686,7 +712,7 @@ TEST_F(zs, deferred_free_when_a_page_lock_is_busy)
 	/* The zspage stays, waiting for the worker. */
 	EXPECT_EQ(n, zs_get_total_pages(self->pool));
 	EXPECT_EQ(n, vm("nr_zspages"));
-	zs_class_info(self->pool, zs_lookup_class_index(self->pool, 3000), &ci);
+	zs_class_info(self->pool, payload_index(self->pool, 3000), &ci);
 	EXPECT_EQ(1, ci.fullness[0]);
 	for (k = 0; k < n; k++) {
 		EXPECT_TRUE(PageZsmalloc(pfn_to_page(pfns[k])));
@@ -696,7 +722,7 @@ TEST_F(zs, deferred_free_when_a_page_lock_is_busy)
 	zs_flush_deferred(self->pool);
 	EXPECT_EQ(0, zs_get_total_pages(self->pool));
 	EXPECT_EQ(0, vm("nr_zspages"));
-	zs_class_info(self->pool, zs_lookup_class_index(self->pool, 3000), &ci);
+	zs_class_info(self->pool, payload_index(self->pool, 3000), &ci);
 	EXPECT_EQ(0, ci.fullness[0]);
 	EXPECT_EQ(0, ci.objs_allocated);
 	for (k = 0; k < n; k++) {
