@@ -17,6 +17,7 @@
 #include <zstd.h>
 #include <zlib.h>
 
+#include <pagemig/fault-inject.h>
 #include <pagemig/mm.h>
 #include <pagemig/smp.h>
 #include "zcomp.h"
@@ -325,11 +326,14 @@ void zcomp_stream_put(struct zcomp_strm *zstrm)
  * @src: PAGE_SIZE bytes
  * @dst_len: the compressed length
  *
- * Return: 0 or -EINVAL.
+ * Return: 0 or -EINVAL (the backend failed; the buffer holds nothing
+ * useful).
  */
 int zcomp_compress(struct zcomp *comp, struct zcomp_strm *zstrm,
 		   const void *src, size_t *dst_len)
 {
+	if (should_fail(FAULT_ZCOMP_COMPRESS))
+		return -EINVAL;
 	return comp->ops->compress(zstrm->ctx, src, PAGE_SIZE, zstrm->buffer,
 				   2 * PAGE_SIZE, dst_len);
 }

@@ -20,6 +20,7 @@
 
 #include <pagemig/mm.h>
 #include <pagemig/gfp.h>
+#include <pagemig/printk.h>
 #include "zram_drv.h"
 
 static void zram_slot_lock(struct zram *zram, unsigned long index)
@@ -143,8 +144,9 @@ static void zram_store(struct zram *zram, unsigned long index,
  * @index: the sector (page) index
  * @src: PAGE_SIZE bytes
  *
- * Return: 0, -EINVAL for an index past the disk, -ENOMEM when the pool
- * cannot grow or mem_limit would be exceeded.
+ * Return: 0, -EINVAL for an index past the disk or when the compressor
+ * fails, -ENOMEM when the pool cannot grow or mem_limit would be
+ * exceeded.  On failure the sector keeps its old contents.
  */
 int zram_write_page(struct zram *zram, unsigned long index, const void *src)
 {
@@ -171,7 +173,14 @@ int zram_write_page(struct zram *zram, unsigned long index, const void *src)
 
 	zstrm = zcomp_stream_get(zram->comp);
 	ret = zcomp_compress(zram->comp, zstrm, src, &comp_len);
-	if (ret || comp_len >= zram->huge_class_size) {
+	if (unlikely(ret)) {
+		/* A backend error is not "incompressible": fail the write. */
+		zcomp_stream_put(zstrm);
+		pr_err("zram: %s: compression failed: %d\n", zram->name, ret);
+		atomic_long_inc(&zram->stats.failed_writes);
+		return ret;
+	}
+	if (comp_len >= zram->huge_class_size) {
 		/* Does not compress well enough: keep the page as it is. */
 		comp_len = PAGE_SIZE;
 		huge = true;

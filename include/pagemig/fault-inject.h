@@ -26,6 +26,7 @@
 	X(FAULT_MIGRATE_UNMAP, "migrate_unmap", "folio unmap step fails") \
 	X(FAULT_MIGRATE_MOVE, "migrate_move", "folio move step returns -EAGAIN") \
 	X(FAULT_KSM_MERGE, "ksm_merge", "KSM finds a page busy and does not merge it") \
+	X(FAULT_ZCOMP_COMPRESS, "zcomp_compress", "a zram compression backend reports an error") \
 	X(FAULT_KMALLOC, "kmalloc", "metadata allocation fails")
 
 enum fault_point {

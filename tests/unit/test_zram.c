@@ -2,8 +2,8 @@
 /*
  * drivers/zram through the facade: write, read and discard with every
  * compressor; same-filled pages (no object, same_pages); incompressible
- * pages (huge_pages, stored whole); mem_limit refusals that corrupt
- * nothing; the mm_stat line column by column against an independent
+ * pages (huge_pages, stored whole); mem_limit refusals and compressor
+ * errors (fault point zcomp_compress) that corrupt nothing; the mm_stat line column by column against an independent
  * computation (lz4 sizes recomputed with liblz4 itself); every byte
  * written reads back identical, also after zs_compact() and a full
  * compaction that migrates zsmalloc pages; bad indices and devices.
@@ -466,6 +466,59 @@ TEST_F(zr, refused_overwrite_keeps_the_old_page)
 	/* Same-filled pages need no memory: still accepted. */
 	gen_page(page, 16, 8, K_SAME);
 	EXPECT_EQ(0, pagemig_zram_write(self->id, 16, page));
+}
+
+/*
+ * A compressor error fails the write (6.17: the error is returned and
+ * counted in failed_writes); it is not an incompressible page, so nothing
+ * is stored huge and the sector keeps what it had.
+ */
+TEST_F(zr, compression_error_fails_the_write)
+{
+	struct pagemig_zram_stats st;
+	unsigned long used;
+
+	self->id = pagemig_zram_create("lz4", 64 * PAGE_SIZE, 0);
+	ASSERT_LE(0, self->id);
+	gen_page(page, 1, 9, K_TEXT);
+	ASSERT_EQ(0, pagemig_zram_write(self->id, 1, page));
+	ASSERT_EQ(0, pagemig_zram_stats(self->id, &st));
+	used = st.mem_used_total;
+
+	/* An overwrite and a write to an empty sector, both refused. */
+	ASSERT_EQ(0, pagemig_fault_arm("zcomp_compress", 1, 2));
+	gen_page(back, 2, 9, K_TEXT);
+	EXPECT_EQ(-EINVAL, pagemig_zram_write(self->id, 1, back));
+	EXPECT_EQ(-EINVAL, pagemig_zram_write(self->id, 2, back));
+	EXPECT_EQ(2, pagemig_fault_hits("zcomp_compress"));
+	pagemig_fault_disarm_all();
+	ASSERT_EQ(0, pagemig_zram_stats(self->id, &st));
+	EXPECT_EQ(2, st.failed_writes);
+	EXPECT_EQ(0, st.huge_pages);
+	EXPECT_EQ(0, st.huge_pages_since);
+	EXPECT_EQ(PAGE_SIZE, st.orig_data_size);
+	EXPECT_EQ(used, st.mem_used_total);
+	ASSERT_EQ(0, pagemig_zram_read(self->id, 1, back));
+	EXPECT_EQ(0, memcmp(page, back, PAGE_SIZE));
+	memset(page, 0, PAGE_SIZE);
+	ASSERT_EQ(0, pagemig_zram_read(self->id, 2, back));
+	EXPECT_EQ(0, memcmp(page, back, PAGE_SIZE));
+
+	/* Same-filled pages never reach the compressor. */
+	ASSERT_EQ(0, pagemig_fault_arm("zcomp_compress", 1, 1));
+	gen_page(page, 3, 9, K_SAME);
+	EXPECT_EQ(0, pagemig_zram_write(self->id, 3, page));
+	EXPECT_EQ(0, pagemig_fault_hits("zcomp_compress"));
+	pagemig_fault_disarm_all();
+
+	/* The next write compresses as usual. */
+	gen_page(page, 2, 9, K_TEXT);
+	EXPECT_EQ(0, pagemig_zram_write(self->id, 2, page));
+	ASSERT_EQ(0, pagemig_zram_read(self->id, 2, back));
+	EXPECT_EQ(0, memcmp(page, back, PAGE_SIZE));
+	ASSERT_EQ(0, pagemig_zram_stats(self->id, &st));
+	EXPECT_EQ(2, st.failed_writes);
+	EXPECT_EQ(0, st.huge_pages);
 }
 
 /* ---- errors ------------------------------------------------------------------ */
