@@ -1202,10 +1202,16 @@ static unsigned long __zs_compact(struct zs_pool *pool, struct size_class *class
 		}
 		src_zspage = NULL;
 
-		if (get_fullness_group(class, dst_zspage) == ZS_INUSE_RATIO_100) {
+		/*
+		 * A full destination ends a round; so does anyone waiting for
+		 * the pool lock (a reader, zs_free(), migration), who would
+		 * otherwise wait for the whole class.  The next round picks
+		 * the fullest destination again.
+		 */
+		if (get_fullness_group(class, dst_zspage) == ZS_INUSE_RATIO_100 ||
+		    rwlock_is_contended(&pool->lock)) {
 			putback_zspage(class, dst_zspage);
 			dst_zspage = NULL;
-			/* Let others in between destinations. */
 			spin_unlock(&class->lock);
 			write_unlock(&pool->lock);
 			cond_resched();

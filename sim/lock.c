@@ -460,11 +460,15 @@ void up_write(struct rw_semaphore *sem)
  *
  * kernel: a spinning lock; here a pthread rwlock, since holders may be
  * preempted and spinning on two cores would only burn the other one.
+ * A thread that has to block on it is counted in nr_waiting while it
+ * waits, for rwlock_is_contended(); an uncontended acquisition costs a
+ * trylock and nothing more.
  */
 void rwlock_init_named(rwlock_t *lock, const char *name, enum lock_rank rank)
 {
 	pthread_rwlock_init(&lock->rw, NULL);
 	key_init(&lock->key, name, rank);
+	lock->nr_waiting = 0;
 }
 
 /**
@@ -474,7 +478,11 @@ void rwlock_init_named(rwlock_t *lock, const char *name, enum lock_rank rank)
 void read_lock(rwlock_t *lock)
 {
 	lockdep_acquire(lock, &lock->key, false);
+	if (!pthread_rwlock_tryrdlock(&lock->rw))
+		return;
+	__atomic_fetch_add(&lock->nr_waiting, 1, __ATOMIC_RELAXED);
 	WARN_ON(pthread_rwlock_rdlock(&lock->rw));
+	__atomic_fetch_sub(&lock->nr_waiting, 1, __ATOMIC_RELAXED);
 }
 
 /**
@@ -494,7 +502,11 @@ void read_unlock(rwlock_t *lock)
 void write_lock(rwlock_t *lock)
 {
 	lockdep_acquire(lock, &lock->key, false);
+	if (!pthread_rwlock_trywrlock(&lock->rw))
+		return;
+	__atomic_fetch_add(&lock->nr_waiting, 1, __ATOMIC_RELAXED);
 	WARN_ON(pthread_rwlock_wrlock(&lock->rw));
+	__atomic_fetch_sub(&lock->nr_waiting, 1, __ATOMIC_RELAXED);
 }
 
 /**

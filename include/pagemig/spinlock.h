@@ -65,6 +65,7 @@ struct rw_semaphore {
 typedef struct {
 	pthread_rwlock_t rw;
 	struct lock_class_key key;
+	int nr_waiting;			/* threads blocked in read_lock/write_lock */
 } rwlock_t;
 
 void spin_lock_init_named(spinlock_t *lock, const char *name, enum lock_rank rank);
@@ -104,6 +105,16 @@ void read_unlock(rwlock_t *lock);
 void write_lock(rwlock_t *lock);
 void write_unlock(rwlock_t *lock);
 #define rwlock_init(lock, rank) rwlock_init_named(lock, #lock, rank)
+
+/*
+ * Is a thread waiting for @lock?  A hint for a long holder to let it in
+ * (kernel: rwlock_is_contended(), true while the queued rwlock has
+ * waiters); may be stale by the time the caller acts on it.
+ */
+static inline bool rwlock_is_contended(rwlock_t *lock)
+{
+	return __atomic_load_n(&lock->nr_waiting, __ATOMIC_RELAXED) != 0;
+}
 
 /* Lock-order checker (sim/lock.c); all no-ops unless CONFIG_DEBUG_VM. */
 void lockdep_acquire(const void *lock, const struct lock_class_key *key, bool trylock);

@@ -288,6 +288,82 @@ TEST(locks_exclude_other_threads)
 	mutex_destroy(&c.mutex);
 }
 
+struct contend_ctx {
+	rwlock_t rw;
+	bool write;
+	int state;	/* 1 about to lock, 2 got it */
+};
+
+static void *rw_waiter(void *arg)
+{
+	struct contend_ctx *c = arg;
+
+	__atomic_store_n(&c->state, 1, __ATOMIC_RELEASE);
+	if (c->write) {
+		write_lock(&c->rw);
+		__atomic_store_n(&c->state, 2, __ATOMIC_RELEASE);
+		write_unlock(&c->rw);
+	} else {
+		read_lock(&c->rw);
+		__atomic_store_n(&c->state, 2, __ATOMIC_RELEASE);
+		read_unlock(&c->rw);
+	}
+	return NULL;
+}
+
+/* Spin until @c's waiter shows up as contention, at most about 5 s. */
+static bool wait_contended(struct contend_ctx *c)
+{
+	for (int i = 0; i < 50000; i++) {
+		if (rwlock_is_contended(&c->rw))
+			return true;
+		usleep(100);
+	}
+	return false;
+}
+
+/* rwlock_is_contended(): true exactly while someone is blocked on the lock. */
+TEST(rwlock_is_contended_counts_blocked_threads)
+{
+	struct contend_ctx c = { 0 };
+	pthread_t th;
+
+	rwlock_init(&c.rw, LOCK_RANK_ZS_MIGRATE);
+	EXPECT_FALSE(rwlock_is_contended(&c.rw));
+	/* Held, nobody waiting; readers that get in at once do not count. */
+	write_lock(&c.rw);
+	EXPECT_FALSE(rwlock_is_contended(&c.rw));
+	write_unlock(&c.rw);
+	read_lock(&c.rw);
+	ASSERT_EQ(0, pthread_create(&th, NULL, rw_waiter, &c));
+	pthread_join(th, NULL);
+	EXPECT_EQ(2, c.state);
+	EXPECT_FALSE(rwlock_is_contended(&c.rw));
+
+	/* A writer waits for our read hold. */
+	c.write = true;
+	c.state = 0;
+	ASSERT_EQ(0, pthread_create(&th, NULL, rw_waiter, &c));
+	EXPECT_TRUE(wait_contended(&c));
+	EXPECT_NE(2, __atomic_load_n(&c.state, __ATOMIC_ACQUIRE));
+	read_unlock(&c.rw);
+	pthread_join(th, NULL);
+	EXPECT_EQ(2, c.state);
+	EXPECT_FALSE(rwlock_is_contended(&c.rw));
+
+	/* A reader waits for our write hold. */
+	c.write = false;
+	c.state = 0;
+	write_lock(&c.rw);
+	ASSERT_EQ(0, pthread_create(&th, NULL, rw_waiter, &c));
+	EXPECT_TRUE(wait_contended(&c));
+	EXPECT_NE(2, __atomic_load_n(&c.state, __ATOMIC_ACQUIRE));
+	write_unlock(&c.rw);
+	pthread_join(th, NULL);
+	EXPECT_EQ(2, c.state);
+	EXPECT_FALSE(rwlock_is_contended(&c.rw));
+}
+
 struct count_ctx {
 	spinlock_t lock;
 	struct mutex mutex;
