@@ -71,9 +71,35 @@ static int take_free_page_off_buddy(struct page *page)
 	return -EBUSY;
 }
 
+/*
+ * @page is part of the large folio @folio, which is isolated on @list:
+ * split it, as the kernel's try_to_split_thp_page() does, and leave only
+ * @page's own small folio on @list, isolated; the other pieces go back
+ * to the LRU.  Only anonymous THPs split here.  Return: 0, or -EBUSY
+ * with @folio still whole on @list (a pin, a file or odd-sized folio).
+ */
+static int split_off_subpage(struct folio *folio, struct page *page,
+			     struct list_head *list)
+{
+	struct folio *small = (struct folio *)page;
+	LIST_HEAD(pieces);
+	int ret;
+
+	folio_lock(folio);
+	ret = split_folio_to_list(folio, &pieces);
+	folio_unlock(folio);
+	if (ret)
+		return -EBUSY;
+	list_move(&small->lru, list);
+	putback_movable_pages(&pieces);
+	return 0;
+}
+
 /**
  * soft_offline_page - move a page's contents away and retire its frame
  * @pfn: the page
+ *
+ * A page of an anonymous THP is split off its THP first.
  *
  * Return: 0 (the frame is poisoned and out of use), -EINVAL, -EBUSY
  * (pinned, unmovable or busy; nothing changed).
@@ -91,20 +117,31 @@ int soft_offline_page(unsigned long pfn)
 	page = pfn_to_page(pfn);
 	if (PageHWPoison(page))
 		return 0;
-	if (PageBuddy(page) || !page_ref_count(page)) {
+	/* Free: a buddy block's head, or a page inside one (not a tail). */
+	if (PageBuddy(page) || (!PageTail(page) && !page_ref_count(page))) {
 		drain_all_pages(page_zone(page));
 		return take_free_page_off_buddy(page);
 	}
 
-	folio = folio_get_nontail_page(page);
-	if (!folio)
+	folio = page_folio(page);
+	if (!folio_try_get(folio))
 		return -EBUSY;
-	if (folio_test_large(folio) || !HWPoisonHandlable(page) ||
-	    !isolate_folio_to_list(folio, &list)) {
+	if (page_folio(page) != folio || !HWPoisonHandlable(&folio->page)) {
+		folio_put(folio);
+		return -EBUSY;
+	}
+	if (!isolate_folio_to_list(folio, &list)) {
 		folio_put(folio);
 		return -EBUSY;
 	}
 	folio_put(folio);	/* the isolation reference holds it */
+	if (folio_test_large(folio)) {
+		if (split_off_subpage(folio, page, &list)) {
+			putback_movable_pages(&list);
+			return -EBUSY;
+		}
+		folio = (struct folio *)page;	/* its own small folio now */
+	}
 	ret = migrate_pages(&list, alloc_soft_offline_target, NULL, 0, MIGRATE_SYNC,
 			    MR_MEMORY_FAILURE, &nr_succeeded);
 	if (ret) {

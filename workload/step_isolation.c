@@ -692,7 +692,7 @@ static int soft_run(struct scenario_run *run, const struct step *step,
 		fprintf(f, "pfn 0x%lx is hwpoisoned: out of the allocator for good\n",
 			pfn);
 	else if (ret == -EBUSY)
-		fprintf(f, "result: -EBUSY: the page is pinned, part of a large folio, or unmovable; nothing changed\n");
+		fprintf(f, "result: -EBUSY: the page is pinned, part of a large file folio, or unmovable; nothing changed\n");
 	else
 		fprintf(f, "result: %d (%s)\n", ret, strerror(-ret));
 	err = step_say_stream(run, res, "soft-offline", f, &text);

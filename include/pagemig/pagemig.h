@@ -348,14 +348,18 @@ int pagemig_free_contig(unsigned long pfn, unsigned long nr_pages);
  */
 int pagemig_offline(unsigned long pfn, unsigned long nr_pages);
 int pagemig_online(unsigned long pfn, unsigned long nr_pages);
-/* Soft-offline one page: migrate its contents away, poison the frame. */
+/*
+ * Soft-offline one page: migrate its contents away (a page of an
+ * anonymous THP is split off first), poison the frame.
+ */
 int pagemig_soft_offline(unsigned long pfn);
 /*
  * madvise(MADV_SOFT_OFFLINE) for one page of process @pid: fault in the
  * page at @addr, find its frame through the page tables (a THP's
- * subpage), soft-offline it.  The frame's PFN in *@pfn (may be NULL).
- * 0, -EFAULT (nothing mapped at @addr), -EBUSY (pinned, large, or
- * unmovable: nothing changed), -EAGAIN, -ESRCH, -ENOMEM, -ENODEV.
+ * subpage, which is split off its THP), soft-offline it.  The frame's
+ * PFN in *@pfn (may be NULL).  0, -EFAULT (nothing mapped at @addr),
+ * -EBUSY (pinned, a large file folio, or unmovable: nothing changed),
+ * -EAGAIN, -ESRCH, -ENOMEM, -ENODEV.
  */
 int pagemig_soft_offline_addr(int pid, unsigned long addr, unsigned long *pfn);
 

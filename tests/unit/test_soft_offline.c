@@ -4,8 +4,9 @@
  * buddy lists, PG_hwpoison, never handed out again), a mapped anonymous
  * page (contents move, the process reads the same data at a new frame,
  * the old frame is poisoned), a balloon page (a movable_ops page since
- * the series: HWPoisonHandlable()), a pinned page (-EBUSY, nothing
- * changed), and a page poisoned already (0).  Each poisoned frame stays
+ * the series: HWPoisonHandlable()), a page of a THP (split first), a
+ * pinned page or THP (-EBUSY, nothing changed), and a page poisoned
+ * already (0).  Each poisoned frame stays
  * out of the allocator for good and counts as used: announced with
  * mm_expect_leak().
  */
@@ -80,6 +81,70 @@ TEST_F(soft, mapped_anon_page_moves)
 	EXPECT_EQ(0, iso_proc_check(pid, addr, 16, 1));
 	EXPECT_EQ(0, pagemig_validate(stderr));
 	EXPECT_FALSE(handed_out(old));
+	EXPECT_EQ(0, pagemig_process_exit(pid));
+}
+
+/*
+ * A page of an anonymous THP: the THP splits (kernel:
+ * try_to_split_thp_page()), that page alone moves and its frame is
+ * poisoned; the other 511 stay where they were, as small folios, with
+ * their data.
+ */
+TEST_F(soft, thp_subpage_splits_then_moves)
+{
+	unsigned long addr, head, old, new, split0 = iso_vm("thp_split_page");
+	unsigned long ok0 = iso_vm("pgmigrate_success"), i;
+	int pid = iso_spawn_anon(HPAGE_PMD_NR, true, &addr);
+
+	ASSERT_GE(pid, 0);
+	head = iso_proc_pfn(pid, addr);
+	ASSERT_NE(ULONG_MAX, head);
+	ASSERT_TRUE(folio_test_large(pfn_folio(head)));
+	old = iso_proc_pfn(pid, addr + 77 * PAGE_SIZE);
+	ASSERT_EQ(head + 77, old);
+
+	ASSERT_EQ(0, pagemig_soft_offline(old));
+	mm_expect_leak(1);
+	EXPECT_EQ(split0 + 1, iso_vm("thp_split_page"));
+	EXPECT_EQ(ok0 + 1, iso_vm("pgmigrate_success"));
+	new = iso_proc_pfn(pid, addr + 77 * PAGE_SIZE);
+	EXPECT_NE(old, new);
+	EXPECT_NE(ULONG_MAX, new);
+	EXPECT_TRUE(PageHWPoison(pfn_to_page(old)));
+	/* The rest stayed on their frames, now small folios on the LRU. */
+	for (i = 0; i < HPAGE_PMD_NR; i++) {
+		struct folio *f;
+
+		if (i == 77)
+			continue;
+		EXPECT_EQ(head + i, iso_proc_pfn(pid, addr + i * PAGE_SIZE));
+		f = pfn_folio(head + i);
+		EXPECT_FALSE(folio_test_large(f));
+		EXPECT_TRUE(folio_test_lru(f));
+	}
+	EXPECT_EQ(0, iso_proc_check(pid, addr, HPAGE_PMD_NR, 0));
+	EXPECT_EQ(0, iso_proc_write(pid, addr, HPAGE_PMD_NR, 1));
+	EXPECT_EQ(0, iso_proc_check(pid, addr, HPAGE_PMD_NR, 1));
+	EXPECT_EQ(0, pagemig_validate(stderr));
+	EXPECT_EQ(0, pagemig_process_exit(pid));
+}
+
+/* A pinned THP cannot split: -EBUSY, and it stays whole. */
+TEST_F(soft, pinned_thp_is_busy)
+{
+	unsigned long addr, head;
+	int pid = iso_spawn_anon(HPAGE_PMD_NR, true, &addr);
+
+	ASSERT_GE(pid, 0);
+	ASSERT_EQ(0, pagemig_pin(pid, addr, 1, false));
+	head = iso_proc_pfn(pid, addr);
+	ASSERT_TRUE(folio_test_large(pfn_folio(head)));
+	EXPECT_EQ(-EBUSY, pagemig_soft_offline(head + 5));
+	EXPECT_FALSE(PageHWPoison(pfn_to_page(head + 5)));
+	EXPECT_TRUE(folio_test_large(pfn_folio(head)));
+	EXPECT_TRUE(folio_test_lru(pfn_folio(head)));
+	EXPECT_EQ(head + 5, iso_proc_pfn(pid, addr + 5 * PAGE_SIZE));
+	EXPECT_EQ(0, iso_proc_check(pid, addr, HPAGE_PMD_NR, 0));
 	EXPECT_EQ(0, pagemig_process_exit(pid));
 }
 
