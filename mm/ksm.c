@@ -847,6 +847,23 @@ out:
 	return ret;
 }
 
+/* Forget @slot, its items and its mm's link to it.  ksm_mutex held. */
+static void free_slot(struct ksm_mm_slot *slot)
+{
+	lockdep_assert_held(&ksm_mutex);
+	while (!list_empty(&slot->items)) {
+		struct ksm_rmap_item *item = list_first_entry(&slot->items,
+					     struct ksm_rmap_item, link);
+
+		remove_rmap_item_from_tree(item);
+		list_del(&item->link);
+		free(item);
+	}
+	list_del(&slot->link);
+	slot->mm->ksm_slot = NULL;
+	free(slot);
+}
+
 /**
  * ksm_exit - @mm goes away: forget everything KSM knows about it
  * @mm: the mm, no longer used by anyone
@@ -871,17 +888,7 @@ void ksm_exit(struct mm_struct *mm)
 			ksm_scan.item = NULL;
 		}
 	}
-	while (!list_empty(&slot->items)) {
-		struct ksm_rmap_item *item = list_first_entry(&slot->items,
-					     struct ksm_rmap_item, link);
-
-		remove_rmap_item_from_tree(item);
-		list_del(&item->link);
-		free(item);
-	}
-	list_del(&slot->link);
-	free(slot);
-	mm->ksm_slot = NULL;
+	free_slot(slot);
 out:
 	mutex_unlock(&ksm_mutex);
 }
@@ -1013,17 +1020,7 @@ void ksm_exit_machine(void)
 	ksm_ready = false;
 	list_for_each_entry_safe(slot, next, &ksm_mm_list, link) {
 		WARN_ON_ONCE(1);	/* an mm that never exited */
-		slot->mm->ksm_slot = NULL;
-		while (!list_empty(&slot->items)) {
-			struct ksm_rmap_item *item = list_first_entry(&slot->items,
-						     struct ksm_rmap_item, link);
-
-			remove_rmap_item_from_tree(item);
-			list_del(&item->link);
-			free(item);
-		}
-		list_del(&slot->link);
-		free(slot);
+		free_slot(slot);
 	}
 	for (b = 0; b < KSM_HASH_SIZE; b++)
 		while (!list_empty(&stable_hash[b]))

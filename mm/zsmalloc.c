@@ -786,6 +786,12 @@ static void cache_free_handle(unsigned long handle)
 	free((void *)handle);
 }
 
+/* The error handle for a size zs_malloc() does not serve. */
+static unsigned long zs_size_error(size_t size)
+{
+	return size ? (unsigned long)-ENOSPC : (unsigned long)-EINVAL;
+}
+
 /**
  * zs_malloc - allocate an object from the pool
  * @pool: the pool
@@ -803,10 +809,8 @@ unsigned long zs_malloc(struct zs_pool *pool, size_t size, gfp_t gfp, int nid)
 	struct zspage *zspage;
 	unsigned long handle;
 
-	if (unlikely(!size))
-		return (unsigned long)-EINVAL;
-	if (unlikely(size > ZS_MAX_ALLOC_SIZE))
-		return (unsigned long)-ENOSPC;
+	if (unlikely(!size || size > ZS_MAX_ALLOC_SIZE))
+		return zs_size_error(size);
 	handle = cache_alloc_handle();
 	if (!handle)
 		return (unsigned long)-ENOMEM;
@@ -863,10 +867,8 @@ unsigned long zs_malloc_adopt(struct zs_pool *pool, size_t size, struct page *pa
 	struct zspage *zspage;
 	unsigned long handle;
 
-	if (unlikely(!size))
-		return (unsigned long)-EINVAL;
-	if (unlikely(size > ZS_MAX_ALLOC_SIZE))
-		return (unsigned long)-ENOSPC;
+	if (unlikely(!size || size > ZS_MAX_ALLOC_SIZE))
+		return zs_size_error(size);
 	class = pool->size_class[get_size_class_index(size + ZS_HANDLE_SIZE)];
 	if (class->pages_per_zspage != 1)
 		return (unsigned long)-EINVAL;
