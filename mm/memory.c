@@ -122,16 +122,36 @@ uint64_t *walk_to_entry(struct mm_struct *mm, unsigned long addr, bool pmd_level
 
 /* ---- the TLB stand-in ---- */
 
-#define MAX_ACCESSORS	128
+/*
+ * One announcement slot per live thread (sim's thread_slot(): a thread
+ * that exits gives its slot back, so two live threads never share one);
+ * nr_accessors is one past the highest slot ever used, what the flush
+ * scans.
+ */
+#define MAX_ACCESSORS	THREAD_SLOTS
 static unsigned long accessor_pfn[MAX_ACCESSORS];	/* pfn + 1 while accessing; 0 idle */
 static int nr_accessors;
 static __thread int accessor_slot = -1;
 
+static void accessor_release(int slot)
+{
+	__atomic_store_n(&accessor_pfn[slot], 0, __ATOMIC_SEQ_CST);
+}
+
 static unsigned long *my_slot(void)
 {
-	if (accessor_slot < 0)
-		accessor_slot = __atomic_fetch_add(&nr_accessors, 1, __ATOMIC_RELAXED) %
-				MAX_ACCESSORS;
+	if (accessor_slot < 0) {
+		int slot = thread_slot(accessor_release);
+		int n = __atomic_load_n(&nr_accessors, __ATOMIC_RELAXED);
+
+		/* More live accessors than slots cannot be modelled. */
+		BUG_ON(slot < 0);
+		while (n <= slot &&
+		       !__atomic_compare_exchange_n(&nr_accessors, &n, slot + 1, false,
+						    __ATOMIC_SEQ_CST, __ATOMIC_RELAXED))
+			;
+		accessor_slot = slot;
+	}
 	return &accessor_pfn[accessor_slot];
 }
 
@@ -266,9 +286,11 @@ static void migration_entry_wait(struct mm_struct *mm, uint64_t *entryp, uint64_
 /*
  * A write to a present, read-only page of an anonymous VMA: KSM made it
  * read-only (kernel: do_wp_page()).  A KSM folio is shared, so the writer
- * gets a private copy (cow_ksm); any other anonymous folio is this
- * mapping's alone (pagemig has no fork) and is made writable again --
- * under its lock, which KSM holds while it decides to merge the folio.
+ * gets a private copy (cow_ksm).  Any other anonymous folio is this
+ * mapping's alone (pagemig has no fork) and is made writable again if
+ * its lock can be had -- KSM holds it while it decides to merge the
+ * folio -- and copied otherwise (kernel: wp_can_reuse_anon_folio() only
+ * trylocks too: we hold mmap_lock, and the folio lock comes after it).
  * Return: 0 (retry the access) or -ENOMEM.
  */
 static int do_anon_wp_page(struct vm_area_struct *vma, unsigned long addr,
@@ -286,8 +308,7 @@ static int do_anon_wp_page(struct vm_area_struct *vma, unsigned long addr,
 	folio_get(folio);
 	spin_unlock(&mm->page_table_lock);
 
-	if (!folio_test_ksm(folio)) {
-		folio_lock(folio);
+	if (!folio_test_ksm(folio) && folio_trylock(folio)) {
 		spin_lock(&mm->page_table_lock);
 		/* Still ours, and KSM did not make it shared meanwhile: reuse. */
 		if (ptep_get(pte) == old && !folio_test_ksm(folio))
@@ -298,7 +319,7 @@ static int do_anon_wp_page(struct vm_area_struct *vma, unsigned long addr,
 		return 0;
 	}
 
-	/* The KSM folio is read-only everywhere: its contents hold still. */
+	/* Read-only everywhere (or write-protected): its contents hold still. */
 	copy = alloc_anon_folio(folio);
 	if (!copy) {
 		folio_put(folio);
@@ -318,7 +339,8 @@ static int do_anon_wp_page(struct vm_area_struct *vma, unsigned long addr,
 	spin_unlock(&mm->page_table_lock);
 	/* Readers of the shared frame through the old entry finish first. */
 	flush_tlb_folio(folio);
-	count_vm_event(COW_KSM);
+	if (folio_test_ksm(folio))
+		count_vm_event(COW_KSM);
 	folio_put(folio);	/* the old mapping's reference */
 	folio_put(folio);	/* ours */
 	return 0;

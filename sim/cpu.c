@@ -177,3 +177,70 @@ void msleep(unsigned int ms)
 	while (nanosleep(&ts, &ts) && errno == EINTR)
 		;
 }
+
+/* ---- thread slots ---- */
+
+#define THREAD_SLOT_WORDS	(THREAD_SLOTS / 64)
+
+static unsigned long slot_used[THREAD_SLOT_WORDS];
+static pthread_key_t slot_key;
+static pthread_once_t slot_once = PTHREAD_ONCE_INIT;
+static __thread int my_thread_slot = -1;
+static void (*slot_release_hook)(int slot);
+
+static void thread_slot_release(void *value)
+{
+	int slot = (int)(long)value - 1;
+
+	if (slot_release_hook)
+		slot_release_hook(slot);
+	__atomic_fetch_and(&slot_used[slot / 64], ~(1UL << (slot % 64)),
+			   __ATOMIC_RELEASE);
+}
+
+static void thread_slot_key_create(void)
+{
+	if (pthread_key_create(&slot_key, thread_slot_release))
+		BUG();
+}
+
+/**
+ * thread_slot - a small number unique among the live threads
+ * @release: called with the slot when the thread exits (may be NULL;
+ *	the first caller's hook is kept)
+ *
+ * For per-thread state that others scan (the TLB stand-in in
+ * mm/memory.c): the number is the calling thread's for life and goes
+ * back to the pool when it exits, so a run that starts and stops
+ * thousands of worker threads never has two live ones sharing a slot.
+ *
+ * Return: 0..THREAD_SLOTS-1, or -1 when THREAD_SLOTS threads are alive.
+ */
+int thread_slot(void (*release)(int slot))
+{
+	unsigned int w;
+
+	if (my_thread_slot >= 0)
+		return my_thread_slot;
+	pthread_once(&slot_once, thread_slot_key_create);
+	if (release && !__atomic_load_n(&slot_release_hook, __ATOMIC_ACQUIRE))
+		__atomic_store_n(&slot_release_hook, release, __ATOMIC_RELEASE);
+	for (w = 0; w < THREAD_SLOT_WORDS; w++) {
+		unsigned long used = __atomic_load_n(&slot_used[w], __ATOMIC_RELAXED);
+
+		while (~used) {
+			unsigned int bit = (unsigned int)__builtin_ctzl(~used);
+
+			if (__atomic_compare_exchange_n(&slot_used[w], &used,
+							used | (1UL << bit), false,
+							__ATOMIC_ACQUIRE,
+							__ATOMIC_RELAXED)) {
+				my_thread_slot = (int)(w * 64 + bit);
+				pthread_setspecific(slot_key,
+						    (void *)(long)(my_thread_slot + 1));
+				return my_thread_slot;
+			}
+		}
+	}
+	return -1;
+}

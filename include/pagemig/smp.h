@@ -42,6 +42,10 @@ bool kthread_should_stop(void);
 /* A scheduling point for long loops; yields now and then. */
 void cond_resched(void);
 
+/* Live threads that can hold a thread_slot() at once. */
+#define THREAD_SLOTS	2048
+int thread_slot(void (*release)(int slot));
+
 /* Monotonic nanoseconds, for timeouts and rate limits (not for figures). */
 unsigned long long ktime_get_ns(void);
 void msleep(unsigned int ms);

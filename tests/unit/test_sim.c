@@ -515,12 +515,13 @@ TEST(lockdep_is_held_per_thread)
 	pthread_t th;
 	void *ret;
 
+	mutex_init(&m, LOCK_RANK_DRIVER);
 	if (!IS_ENABLED(CONFIG_DEBUG_VM)) {
 		/* As the kernel without lockdep: assertions never fire. */
 		EXPECT_TRUE(lockdep_is_held(&m));
+		mutex_destroy(&m);
 		SKIP("per-thread tracking needs DEBUG_VM=1");
 	}
-	mutex_init(&m, LOCK_RANK_DRIVER);
 	EXPECT_FALSE(lockdep_is_held(&m));
 	mutex_lock(&m);
 	EXPECT_TRUE(lockdep_is_held(&m));
@@ -877,4 +878,78 @@ TEST(ratelimit_bursts_then_suppresses)
 	for (int i = 0; i < 100; i++)
 		ASSERT_TRUE(__ratelimit(&off));	/* interval 0: no limit */
 	capture_end(&c);
+}
+
+/* ---- thread slots ---- */
+
+static void *slot_thread(void *arg)
+{
+	*(int *)arg = thread_slot(NULL);
+	return NULL;
+}
+
+struct slot_wait {
+	pthread_barrier_t *bar;
+	int *out;
+};
+
+static void *slot_thread_wait(void *arg)
+{
+	struct slot_wait *w = arg;
+
+	*w->out = thread_slot(NULL);
+	pthread_barrier_wait(w->bar);
+	return NULL;
+}
+
+static int released_slot = -1;
+
+static void note_release(int slot)
+{
+	released_slot = slot;
+}
+
+/*
+ * A slot is the thread's for life, unique among live threads, and goes
+ * back to the pool when the thread exits: a run that starts thousands
+ * of threads one after another never runs out, and no two live threads
+ * share one (mm/memory.c's TLB stand-in relies on that).
+ */
+TEST(thread_slots_are_unique_and_recycled)
+{
+	int mine = thread_slot(note_release), a = -1, i;
+	pthread_t th;
+
+	ASSERT_LE(0, mine);
+	EXPECT_EQ(mine, thread_slot(NULL));
+	for (i = 0; i < 3 * THREAD_SLOTS; i++) {
+		ASSERT_EQ(0, pthread_create(&th, NULL, slot_thread, &a));
+		ASSERT_EQ(0, pthread_join(th, NULL));
+		ASSERT_LE(0, a);
+		ASSERT_NE(mine, a);
+	}
+	/* The release hook saw the last exit. */
+	EXPECT_EQ(a, released_slot);
+	/* Two live at once: different slots. */
+	ASSERT_EQ(0, pthread_create(&th, NULL, slot_thread, &a));
+	ASSERT_EQ(0, pthread_join(th, NULL));
+	{
+		pthread_t t1, t2;
+		int x = -1, y = -1;
+		pthread_barrier_t bar;
+
+		ASSERT_EQ(0, pthread_barrier_init(&bar, NULL, 2));
+		/* Keep both alive until both have their slots. */
+		struct slot_wait args[2] = { { &bar, &x }, { &bar, &y } };
+		ASSERT_EQ(0, pthread_create(&t1, NULL, slot_thread_wait, &args[0]));
+		ASSERT_EQ(0, pthread_create(&t2, NULL, slot_thread_wait, &args[1]));
+		pthread_join(t1, NULL);
+		pthread_join(t2, NULL);
+		pthread_barrier_destroy(&bar);
+		EXPECT_LE(0, x);
+		EXPECT_LE(0, y);
+		EXPECT_NE(x, y);
+		EXPECT_NE(mine, x);
+		EXPECT_NE(mine, y);
+	}
 }
