@@ -64,8 +64,19 @@ void unpin_folio(struct folio *folio)
 	folio_put(folio);
 }
 
-/* The folio mapped at @addr, with a reference; NULL if not mapped. */
-static struct folio *follow_page(struct mm_struct *mm, unsigned long addr)
+/*
+ * The folio mapped at @addr, with a reference; NULL if not mapped, or
+ * (*@unshare set) if it is an anonymous page mapped read-only in a
+ * writable mapping -- a KSM page, or one KSM is write-protecting -- which
+ * a pin must not take: the pinned page would be shared, or replaced by
+ * KSM behind the pin.  kernel: gup_must_unshare(), FOLL_PIN of a page
+ * that is not exclusive; the caller breaks the sharing with a write
+ * fault and looks again.  The check and the reference are under the
+ * page-table lock, which KSM also holds when it checks the reference
+ * count and write-protects, so one of the two sees the other.
+ */
+static struct folio *follow_page(struct mm_struct *mm, unsigned long addr,
+				 bool writable_vma, bool *unshare)
 {
 	struct folio *folio = NULL;
 	uint64_t *pmd, *pte, e;
@@ -80,6 +91,10 @@ static struct folio *follow_page(struct mm_struct *mm, unsigned long addr)
 		e = pte ? ptep_get(pte) : 0;
 		if (pte_present(e))
 			folio = pfn_folio(pte_pfn(e));
+		if (folio && writable_vma && !pte_write(e) && folio_test_anon(folio)) {
+			*unshare = true;
+			folio = NULL;
+		}
 	}
 	if (folio)
 		folio_get(folio);
@@ -140,21 +155,25 @@ long pin_user_pages(struct mm_struct *mm, unsigned long addr, unsigned long nr_p
 		int tries = 0;
 		struct folio *folio;
 
+		bool unshare = false;
+
 		for (;;) {
 			struct vm_area_struct *vma;
+			bool writable_vma;
 			char byte = 0;
 
 			/* Fault it in (and break COW) as a user access would. */
 			ret = access_process_vm(mm, a, &byte, 1, false);
-			if (!ret && write) {
-				down_read(&mm->mmap_lock);
-				vma = find_vma(mm, a);
+			down_read(&mm->mmap_lock);
+			vma = find_vma(mm, a);
+			writable_vma = vma && (vma->vm_flags & VM_WRITE);
+			if (!ret && (write || unshare))
 				ret = vma ? handle_mm_fault(vma, a, true) : -EFAULT;
-				up_read(&mm->mmap_lock);
-			}
+			up_read(&mm->mmap_lock);
 			if (ret)
 				goto undo;
-			folio = follow_page(mm, a);
+			unshare = false;
+			folio = follow_page(mm, a, writable_vma, &unshare);
 			if (!folio)
 				continue;
 			if (folio_zonenum_movable(folio) && ++tries < 10) {

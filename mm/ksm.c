@@ -142,7 +142,8 @@ static struct folio *ksm_get_folio(struct ksm_stable_node *node)
 	struct folio *folio;
 
 again:
-	kpfn = READ_ONCE(node->kpfn);
+	/* Pairs with folio_migrate_ksm(): the new folio's contents first. */
+	kpfn = smp_load_acquire(&node->kpfn);
 	folio = pfn_folio(kpfn);
 	if (folio_try_get(folio)) {
 		if (folio_stable_node(folio) == node && !folio_test_large(folio))
@@ -271,7 +272,8 @@ void folio_migrate_ksm(struct folio *dst, struct folio *src)
 
 	if (!node)
 		return;
-	WRITE_ONCE(node->kpfn, folio_pfn(dst));
+	/* The copy is complete: publish it before anyone can look it up. */
+	smp_store_release(&node->kpfn, folio_pfn(dst));
 	folio_set_stable_node(src, NULL);
 }
 
@@ -353,29 +355,34 @@ static bool mergeable_addr(struct mm_struct *mm, unsigned long addr)
 }
 
 /*
- * Merge the page @folio that @item maps into @kfolio: write-protect it,
- * compare, and map @kfolio instead.  @kfolio is locked here unless the
- * caller holds its lock (@kfolio_locked).  With @kfolio NULL, just make
- * @folio a KSM folio without a node yet (the first of two unstable
- * pages): a write now copies it instead of writing into it; it stays
- * locked on success, for the caller to finish the pair.
+ * Merge the page @folio that @item maps into @kfolio, the KSM folio of
+ * @node (NULL while a pair is being made): write-protect @folio, compare,
+ * and map @kfolio instead.  With @kfolio NULL, just make @folio a KSM
+ * folio without a node yet (the first of two unstable pages): a write
+ * now copies it instead of writing into it.  mmap_lock is taken before
+ * the folio locks, as everywhere else, and both are only trylocked.
  * kernel: try_to_merge_with_ksm_page().  Return: 0 or -errno.
  */
 static int try_to_merge_with_ksm_page(struct ksm_rmap_item *item,
 				      struct folio *folio, struct folio *kfolio,
-				      bool kfolio_locked)
+				      struct ksm_stable_node *node)
 {
 	struct mm_struct *mm = item->slot->mm;
 	uint64_t orig;
 	int ret = -EBUSY;
 
-	if (!folio_trylock(folio))
-		return -EBUSY;
-	if (kfolio && !kfolio_locked && !folio_trylock(kfolio)) {
-		folio_unlock(folio);
-		return -EBUSY;
-	}
 	down_read(&mm->mmap_lock);
+	if (!folio_trylock(folio))
+		goto out_mmap;
+	if (kfolio && !folio_trylock(kfolio))
+		goto out_folio;
+	/*
+	 * Still the node's folio?  A migration that finished after we took
+	 * our reference left the old folio the KSM tag without the node;
+	 * mapping it would map a folio nobody can find again.
+	 */
+	if (kfolio && (!folio_test_ksm(kfolio) || folio_stable_node(kfolio) != node))
+		goto out;
 	if (!mergeable_addr(mm, item->address) || !folio_test_anon(folio) ||
 	    folio_test_ksm(folio) || !folio_test_lru(folio)) {
 		ret = -EFAULT;
@@ -388,17 +395,18 @@ static int try_to_merge_with_ksm_page(struct ksm_rmap_item *item,
 		goto out;
 	if (!kfolio) {
 		folio_set_stable_node(folio, NULL);
-		up_read(&mm->mmap_lock);
-		return 0;
+		goto out;
 	}
 	ret = -EAGAIN;
 	if (pages_identical(folio, kfolio))
 		ret = replace_page(mm, item->address, folio, kfolio, orig);
 out:
-	up_read(&mm->mmap_lock);
-	if (kfolio && !kfolio_locked)
+	if (kfolio)
 		folio_unlock(kfolio);
+out_folio:
 	folio_unlock(folio);
+out_mmap:
+	up_read(&mm->mmap_lock);
 	return ret;
 }
 
@@ -475,14 +483,19 @@ static int merge_two_pages(struct ksm_rmap_item *item, struct folio *folio,
 		return -ENOMEM;
 	}
 	anon = READ_ONCE(folio->mapping);
-	ret = try_to_merge_with_ksm_page(item, folio, NULL, false);
+	ret = try_to_merge_with_ksm_page(item, folio, NULL, NULL);
 	if (ret) {
 		free(node);
 		return ret;
 	}
-	/* @folio is locked, write-protected and tagged KSM. */
-	ret = try_to_merge_with_ksm_page(tree_item, tree_folio, folio, true);
+	/*
+	 * @folio is write-protected and tagged KSM without a node: a write
+	 * copies it, and migration cannot unmap it (no node to walk), while
+	 * the other page is merged into it.
+	 */
+	ret = try_to_merge_with_ksm_page(tree_item, tree_folio, folio, NULL);
 	*tree_busy = ret != 0;
+	folio_lock(folio);
 	if (ret) {
 		/* Back to a plain anonymous folio; the next write reuses it. */
 		WRITE_ONCE(folio->mapping, anon);
@@ -530,7 +543,7 @@ static void cmp_and_merge_page(struct folio *folio, struct ksm_rmap_item *item)
 	sum = page_checksum(folio);
 	kfolio = stable_tree_search(folio, sum, &node);
 	if (kfolio) {
-		if (!try_to_merge_with_ksm_page(item, folio, kfolio, false))
+		if (!try_to_merge_with_ksm_page(item, folio, kfolio, node))
 			stable_node_add_item(node, item);
 		else
 			ksm_merge_failures++;
@@ -596,11 +609,11 @@ static void free_rmap_item(struct ksm_rmap_item *item)
 
 /*
  * The rmap item for @addr, the scan's next address in its mm: items
- * before it are for addresses no longer mapped and go.  kernel:
- * get_next_rmap_item().  NULL if no memory.
+ * before it are for addresses no longer mapped and go.  Without one, a
+ * new item when @create.  kernel: get_next_rmap_item().  NULL if none.
  */
 static struct ksm_rmap_item *get_next_rmap_item(struct ksm_mm_slot *slot,
-						unsigned long addr)
+						unsigned long addr, bool create)
 {
 	struct ksm_rmap_item *item;
 
@@ -614,7 +627,7 @@ static struct ksm_rmap_item *get_next_rmap_item(struct ksm_mm_slot *slot,
 		}
 		free_rmap_item(item);
 	}
-	if (should_fail(FAULT_KMALLOC))
+	if (!create || should_fail(FAULT_KMALLOC))
 		return NULL;
 	item = calloc(1, sizeof(*item));
 	if (!item)
@@ -669,9 +682,11 @@ static void next_slot(void)
 /*
  * The next order-0 anonymous page at or after the cursor in the current
  * mm's mergeable VMAs, with a reference, and the cursor just past it;
- * NULL when the mm has no more.  kernel: scan_get_next_rmap_item().
+ * NULL when the mm has no more -- or, with *@busy set, when the next
+ * mapped address holds a migration entry (*@addrp says which).
+ * kernel: scan_get_next_rmap_item().
  */
-static struct folio *scan_next_page(unsigned long *addrp)
+static struct folio *scan_next_page(unsigned long *addrp, bool *busy)
 {
 	struct mm_struct *mm = ksm_scan.slot->mm;
 	struct vm_area_struct *vma;
@@ -701,6 +716,17 @@ static struct folio *scan_next_page(unsigned long *addrp)
 					folio = NULL;
 			}
 			spin_unlock(&mm->page_table_lock);
+			/*
+			 * Under migration: still mapped, just in transit.  Its
+			 * item must stay (the migration walks it to map the new
+			 * folio); passing it over would drop it as unmapped.
+			 */
+			if (is_migration_entry(e)) {
+				*busy = true;
+				*addrp = addr;
+				ksm_scan.address = addr + PAGE_SIZE;
+				goto out;
+			}
 			if (folio) {
 				*addrp = addr;
 				ksm_scan.address = addr + PAGE_SIZE;
@@ -730,8 +756,14 @@ static unsigned long __ksm_scan(unsigned long pages, unsigned long until)
 		struct ksm_rmap_item *item;
 		struct folio *folio;
 		unsigned long addr;
+		bool busy = false;
 
-		folio = scan_next_page(&addr);
+		folio = scan_next_page(&addr, &busy);
+		if (busy) {
+			/* Keep its item (and drop those before it). */
+			get_next_rmap_item(ksm_scan.slot, addr, false);
+			continue;
+		}
 		if (!folio) {
 			unsigned long scans = ksm_full_scans;
 
@@ -748,7 +780,7 @@ static unsigned long __ksm_scan(unsigned long pages, unsigned long until)
 		done++;
 		ksm_pages_scanned++;
 		ksm_scan.lap_started = true;
-		item = get_next_rmap_item(ksm_scan.slot, addr);
+		item = get_next_rmap_item(ksm_scan.slot, addr, true);
 		if (item)
 			cmp_and_merge_page(folio, item);
 		folio_put(folio);

@@ -5,7 +5,8 @@
  *  - a CPU reading and writing pages whose contents repeat (so KSM keeps
  *    merging them, and every write to a merged page copies it) while the
  *    other CPU runs KSM scans, full compactions and explicit migrations
- *    of the same pages, KSM folios included: every read sees the
+ *    of the same pages, KSM folios included, and ksmd scans at the same
+ *    time (scans overlapping migrations): every read sees the
  *    generation last written, no write is lost;
  *  - ksmd scanning while processes with mergeable memory come and go
  *    (munmap and exit racing the scanner and its rmap items): nothing
@@ -110,6 +111,7 @@ TEST_F(kr, accessors_vs_ksm_scans_and_migration)
 	ASSERT_LT(0, pagemig_ksm_full_scans(2));
 
 	ASSERT_EQ(0, pthread_create(&th, NULL, accessor, &a));
+	ASSERT_EQ(0, pagemig_ksm_run(1, 64, 1));
 	while (ktime_get_ns() < end && !__atomic_load_n(&a.bad, __ATOMIC_RELAXED)) {
 		unsigned int what = (unsigned int)pagemig_rng_below(rng, 16);
 
@@ -134,6 +136,7 @@ TEST_F(kr, accessors_vs_ksm_scans_and_migration)
 	}
 	__atomic_store_n(&a.stop, 1, __ATOMIC_RELEASE);
 	pthread_join(th, NULL);
+	ASSERT_EQ(0, pagemig_ksm_run(0, 0, 0));
 	ASSERT_EQ(0, pagemig_ksm_stats(&st));
 	TH_LOG("%lu reads, %lu writes (%lu copies of KSM pages), %lu scan batches, %lu compactions, %lu moves (%lu of KSM folios); %lu shared, %lu sharing",
 	       a.reads, a.writes, pm_vm("cow_ksm") - cow0, scans, compactions,

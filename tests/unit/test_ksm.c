@@ -314,3 +314,62 @@ TEST_F(ksm, full_scan_from_the_middle_of_a_lap)
 	EXPECT_TRUE(all_tags_ok(pid, addr, 80));
 	ASSERT_EQ(0, pagemig_process_exit(pid));
 }
+
+/*
+ * A scan while a KSM folio is unmapped for migration must keep the
+ * folio's rmap items: their PTEs hold migration entries, not nothing,
+ * and remove_migration_ptes() walks those items to map the folio back.
+ * Found by review: the scanner took the entries for unmapped addresses
+ * and dropped the items, leaving every entry pointing at a freed frame.
+ */
+TEST_F(ksm, scan_during_migration_keeps_the_items)
+{
+	unsigned long addr;
+	struct folio *k;
+	int pid, i;
+
+	pid = mergeable_process(_metadata, &addr, 90);
+	ASSERT_LT(0, pagemig_ksm_full_scans(2));
+	k = pm_folio(pid, addr);
+	ASSERT_TRUE(folio_test_ksm(k));
+	folio_get(k);
+	folio_lock(k);
+	try_to_migrate(k);
+	EXPECT_FALSE(folio_mapped(k));
+	/* Every page of the mm goes by: k's mappings are migration entries. */
+	EXPECT_EQ(NPAGES, pagemig_ksm_scan(NPAGES));
+	remove_migration_ptes(k, k);
+	folio_unlock(k);
+	EXPECT_EQ(NPAGES / NTAGS, folio_mapcount(k));
+	for (i = 0; i < NPAGES; i += NTAGS)
+		EXPECT_EQ(k, pm_folio(pid, addr + i * PAGE_SIZE));
+	folio_put(k);
+	EXPECT_TRUE(all_tags_ok(pid, addr, 90));
+	ASSERT_EQ(0, pagemig_process_exit(pid));
+}
+
+/*
+ * A pin of a merged page (even a read pin) gets a private copy, as
+ * FOLL_PIN unshares a page that is not exclusive: a device must not see
+ * or write a page other processes share.  Found by review.
+ */
+TEST_F(ksm, pinning_a_merged_page_unshares_it)
+{
+	unsigned long addr;
+	struct folio *pinned;
+	int pid, i;
+
+	pid = mergeable_process(_metadata, &addr, 95);
+	ASSERT_LT(0, pagemig_ksm_full_scans(2));
+	ASSERT_TRUE(folio_test_ksm(pm_folio(pid, addr)));
+	ASSERT_EQ(0, pagemig_pin(pid, addr, 1, false));
+	pinned = pm_folio(pid, addr);
+	EXPECT_FALSE(folio_test_ksm(pinned));
+	EXPECT_TRUE(folio_maybe_dma_pinned(pinned));
+	for (i = NTAGS; i < NPAGES; i += NTAGS)
+		EXPECT_TRUE(folio_test_ksm(pm_folio(pid, addr + i * PAGE_SIZE)));
+	EXPECT_FALSE(folio_maybe_dma_pinned(pm_folio(pid, addr + NTAGS * PAGE_SIZE)));
+	EXPECT_TRUE(all_tags_ok(pid, addr, 95));
+	ASSERT_EQ(0, pagemig_unpin_all(pid));
+	ASSERT_EQ(0, pagemig_process_exit(pid));
+}
