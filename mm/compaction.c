@@ -580,7 +580,8 @@ static bool suitable_migration_source(struct compact_control *cc,
 {
 	int block_mt;
 
-	if (!cc->direct_compaction)
+	/* Only async direct compaction keeps to blocks of its own type. */
+	if (cc->mode != MIGRATE_ASYNC || !cc->direct_compaction)
 		return true;
 	block_mt = get_pageblock_migratetype(page);
 	if (cc->migratetype == MIGRATE_MOVABLE)

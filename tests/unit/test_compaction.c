@@ -187,6 +187,47 @@ TEST_F(cz, direct_compaction_succeeds)
 	ASSERT_EQ(0, pagemig_balloon_set_target(BALLOON_VIRTIO, 0, TIMEOUT_MS));
 }
 
+/*
+ * Regression: direct compaction for an unmovable request kept to
+ * unmovable blocks at every priority, so GFP_KERNEL order-9 found nothing
+ * to migrate in a movable zone.  Only async direct compaction is limited
+ * to blocks of the request's type; sync-light and sync take any block.
+ */
+TEST_F(cz, sync_direct_compaction_takes_any_block)
+{
+	unsigned long m0, pfn;
+	enum compact_result res;
+
+	fragment(_metadata, GFP_HIGHUSER_MOVABLE, 8, BALLOON_VIRTIO, false, NULL);
+	ASSERT_EQ(0, big_blocks());
+	/* Async: every block is movable, none suits an unmovable request. */
+	m0 = vm("balloon_migrate");
+	res = compact_zone_order(normal(), 9, GFP_KERNEL, COMPACT_PRIO_ASYNC,
+				 ALLOC_WMARK_MIN, ZONE_NORMAL);
+	EXPECT_NE(COMPACT_SUCCESS, res);
+	EXPECT_EQ(m0, vm("balloon_migrate"));
+	/* Sync-light: movable blocks are sources too. */
+	res = compact_zone_order(normal(), 9, GFP_KERNEL, COMPACT_PRIO_SYNC_LIGHT,
+				 ALLOC_WMARK_MIN, ZONE_NORMAL);
+	EXPECT_EQ(COMPACT_SUCCESS, res);
+	EXPECT_GT(vm("balloon_migrate"), m0);
+	ASSERT_EQ(0, pagemig_compact(-1));
+	ASSERT_EQ(0, pagemig_balloon_set_target(BALLOON_VIRTIO, 0, TIMEOUT_MS));
+
+	/* And through the allocator's slow path. */
+	fragment(_metadata, GFP_HIGHUSER_MOVABLE, 8, BALLOON_VIRTIO, false, NULL);
+	ASSERT_EQ(0, big_blocks());
+	normal()->compact_defer_shift = 0;
+	normal()->compact_considered = 0;
+	normal()->compact_order_failed = MAX_PAGE_ORDER + 1;
+	m0 = vm("balloon_migrate");
+	ASSERT_EQ(0, pagemig_alloc_pages(GFP_KERNEL | __GFP_NOWARN, 9, &pfn));
+	EXPECT_GT(vm("balloon_migrate"), m0);
+	EXPECT_EQ(0, pagemig_free_pages(pfn, 9));
+	mm_check_invariants(false);
+	ASSERT_EQ(0, pagemig_balloon_set_target(BALLOON_VIRTIO, 0, TIMEOUT_MS));
+}
+
 TEST_F(cz, direct_compaction_fails_cleanly)
 {
 	unsigned long f0, st0, n = 0, pfn, used;
