@@ -1493,16 +1493,19 @@ int __isolate_free_page(struct page *page, unsigned int order)
 	del_page_from_free_list(page, zone, order, mt);
 	account_used_pages(1L << order);
 
-	/* A big block taken from a non-movable block turns it movable. */
+	/*
+	 * At least half a pageblock taken: its blocks turn movable.  Only
+	 * the mergeable types change, and the free pages left in a block go
+	 * to the movable lists with it, never stay behind on the old ones.
+	 */
 	if (order >= pageblock_order - 1) {
 		struct page *endpage = page + (1UL << order) - 1;
 
 		for (; page < endpage; page += pageblock_nr_pages) {
 			int bmt = get_pageblock_migratetype(page);
 
-			if (bmt != MIGRATE_ISOLATE && bmt != MIGRATE_HIGHATOMIC &&
-			    bmt != MIGRATE_MOVABLE)
-				set_pageblock_migratetype(page, MIGRATE_MOVABLE);
+			if (migratetype_is_mergeable(bmt) && bmt != MIGRATE_MOVABLE)
+				move_freepages_block(zone, page, bmt, MIGRATE_MOVABLE);
 		}
 	}
 	return 1 << order;
