@@ -165,6 +165,31 @@ static void __reset_isolation_suitable(struct zone *zone)
 	WRITE_ONCE(zone->compact_blockskip_flush, false);
 }
 
+/**
+ * reset_isolation_suitable - forget the skip hints of a node's zones
+ * @pgdat: the node
+ *
+ * Only zones where a direct compaction ran its scanners to the end since
+ * the last reset (compact_blockskip_flush) are reset: the hints have done
+ * their work there, and memory has likely changed since.
+ *
+ * kernel: kswapd calls it when it goes to sleep; here kcompactd does,
+ * after a round of work (there is no kswapd).
+ */
+void reset_isolation_suitable(struct pglist_data *pgdat)
+{
+	int z;
+
+	for (z = 0; z < MAX_NR_ZONES; z++) {
+		struct zone *zone = &pgdat->node_zones[z];
+
+		if (!populated_zone(zone))
+			continue;
+		if (READ_ONCE(zone->compact_blockskip_flush))
+			__reset_isolation_suitable(zone);
+	}
+}
+
 static bool isolation_suitable(struct compact_control *cc, struct page *page)
 {
 	if (cc->ignore_skip_hint)
@@ -1390,6 +1415,9 @@ static int kcompactd(void *data)
 			break;
 		if (requested && !READ_ONCE(pgdat->proactive_compact_trigger)) {
 			kcompactd_do_work(pgdat);
+			/* Going back to sleep: let the next round start afresh. */
+			if (!kcompactd_work_requested(pgdat))
+				reset_isolation_suitable(pgdat);
 			/* The zones changed: a proactive back-off is stale. */
 			timeout = HPAGE_FRAG_CHECK_INTERVAL_MSEC;
 			continue;

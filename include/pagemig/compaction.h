@@ -56,6 +56,7 @@ struct pglist_data;
 
 extern unsigned int sysctl_compaction_proactiveness;
 void wakeup_kcompactd(struct pglist_data *pgdat, int order, int highest_zoneidx);
+void reset_isolation_suitable(struct pglist_data *pgdat);
 int kcompactd_run(int nid);
 void kcompactd_stop(int nid);
 int kcompactd_init(void);

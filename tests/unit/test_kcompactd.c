@@ -482,3 +482,71 @@ TEST_F(kc, kcompactd_skips_deferred_zone_then_resets)
 	/* kcompactd's reset is not an allocation: the shift stays. */
 	EXPECT_EQ(1, READ_ONCE(normal()->compact_defer_shift));
 }
+
+/* ---- skip hints ------------------------------------------------------------- */
+
+static unsigned long skip_blocks(struct zone *zone)
+{
+	unsigned long pfn, n = 0;
+
+	for (pfn = zone->zone_start_pfn; pfn < zone_end_pfn(zone);
+	     pfn += pageblock_nr_pages)
+		n += get_pageblock_skip(pfn_to_page(pfn));
+	return n;
+}
+
+static void set_skip_blocks(struct zone *zone)
+{
+	unsigned long pfn;
+
+	for (pfn = zone->zone_start_pfn; pfn < zone_end_pfn(zone);
+	     pfn += pageblock_nr_pages)
+		set_pageblock_skip(pfn_to_page(pfn));
+}
+
+/*
+ * Regression: compact_blockskip_flush was set when direct compaction's
+ * scanners met but never read, so skip bits stayed until a compaction
+ * restarted after the deepest deferral.  kcompactd, our kswapd, resets
+ * the zones that ask for it when it goes back to sleep, and only those.
+ */
+TEST_F(kc, kcompactd_resets_flagged_skip_hints_before_sleeping)
+{
+	unsigned long w0;
+
+	fragment(_metadata, GFP_HIGHUSER_MOVABLE, 8, true, &self->kept);
+	set_skip_blocks(normal());
+	set_skip_blocks(dma32());
+	WRITE_ONCE(normal()->compact_blockskip_flush, true);
+	ASSERT_EQ(0, pagemig_compaction_proactiveness_set(0));
+	ASSERT_EQ(0, kcompactd_run(0));
+	w0 = vm("compact_daemon_wake");
+
+	ASSERT_EQ(0, pagemig_kcompactd_wake(9));
+	ASSERT_TRUE(wait_until(vm("compact_daemon_wake") > w0));
+	EXPECT_TRUE(wait_until(skip_blocks(normal()) == 0));
+	EXPECT_FALSE(READ_ONCE(normal()->compact_blockskip_flush));
+	kcompactd_stop(0);
+	/* Not flagged: its hints stay. */
+	EXPECT_EQ((zone_end_pfn(dma32()) - dma32()->zone_start_pfn) / pageblock_nr_pages,
+		  skip_blocks(dma32()));
+}
+
+/* No flag, no reset: hints a compaction left outlive kcompactd's round. */
+TEST_F(kc, kcompactd_keeps_skip_hints_without_the_flag)
+{
+	unsigned long w0, nr;
+
+	fragment(_metadata, GFP_HIGHUSER_MOVABLE, 8, true, &self->kept);
+	set_skip_blocks(normal());
+	nr = skip_blocks(normal());
+	ASSERT_GT(nr, 0);
+	ASSERT_EQ(0, pagemig_compaction_proactiveness_set(0));
+	ASSERT_EQ(0, kcompactd_run(0));
+	w0 = vm("compact_daemon_wake");
+	ASSERT_EQ(0, pagemig_kcompactd_wake(9));
+	ASSERT_TRUE(wait_until(vm("compact_daemon_wake") > w0));
+	ASSERT_TRUE(wait_until(READ_ONCE(NODE_DATA(0)->kcompactd_max_order) == 0));
+	kcompactd_stop(0);
+	EXPECT_EQ(nr, skip_blocks(normal()));
+}
