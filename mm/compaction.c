@@ -702,8 +702,9 @@ int fragmentation_index(struct zone *zone, unsigned int order)
  * @highest_zoneidx: the highest zone the allocation may use
  *
  * Compaction needs free pages to migrate into (the watermark plus twice
- * the request), and for costly orders the failure must be due to
- * fragmentation rather than lack of memory.
+ * the request; for costly orders also the gap between the low and min
+ * watermarks, since 6.15), and for costly orders the failure must be due
+ * to fragmentation rather than lack of memory.
  *
  * Return: true if compaction may help.
  */
@@ -711,6 +712,9 @@ bool compaction_suitable(struct zone *zone, int order, unsigned long watermark,
 			 int highest_zoneidx)
 {
 	watermark += 2UL << order;	/* compact_gap() */
+	/* Costly orders get a better chance: the low watermark's headroom too. */
+	if (order > PAGE_ALLOC_COSTLY_ORDER)
+		watermark += low_wmark_pages(zone) - min_wmark_pages(zone);
 	if (!zone_watermark_ok(zone, 0, watermark, highest_zoneidx, ALLOC_CMA))
 		return false;
 	if (order > PAGE_ALLOC_COSTLY_ORDER) {

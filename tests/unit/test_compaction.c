@@ -334,7 +334,7 @@ static unsigned long suitable_limit(struct zone *z, int order)
 TEST_F(cz, compaction_suitable_boundaries)
 {
 	struct zone *z = normal();
-	unsigned long w2, w3, w9;
+	unsigned long w2, w3, w4, w9, headroom;
 
 	drain_all_pages(NULL);
 	ASSERT_TRUE(compaction_suitable(z, 2, 0, ZONE_NORMAL));
@@ -346,9 +346,16 @@ TEST_F(cz, compaction_suitable_boundaries)
 	EXPECT_EQ((2UL << 3) - (2UL << 2), w2 - w3);
 	EXPECT_TRUE(zone_watermark_ok(z, 0, w2 + (2UL << 2), ZONE_NORMAL, ALLOC_CMA));
 	EXPECT_FALSE(zone_watermark_ok(z, 0, w2 + (2UL << 2) + 1, ZONE_NORMAL, ALLOC_CMA));
-	/* Costly order on a fresh zone: fragindex -1000, so suitable. */
+	/*
+	 * Costly orders on a fresh zone (fragindex -1000, so suitable) also
+	 * keep the headroom between the low and min watermarks (6.15+).
+	 */
+	headroom = low_wmark_pages(z) - min_wmark_pages(z);
+	ASSERT_GT(headroom, 0);
+	w4 = suitable_limit(z, 4);
+	EXPECT_EQ(w2 + (2UL << 2) - (2UL << 4) - headroom, w4);
 	w9 = suitable_limit(z, 9);
-	EXPECT_EQ(w2 + (2UL << 2) - (2UL << 9), w9);
+	EXPECT_EQ(w2 + (2UL << 2) - (2UL << 9) - headroom, w9);
 }
 
 /* The costly-order check: lack of memory, not fragmentation: unsuitable. */
