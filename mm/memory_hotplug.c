@@ -103,8 +103,12 @@ int offline_pages(unsigned long start_pfn, unsigned long nr_pages)
 	if (ret)
 		goto failed;
 
-	/* Everything is free: take it out of the buddy allocator for good. */
-	ret = take_free_range(start_pfn, end_pfn);
+	/*
+	 * Everything is free, or poisoned, or offline already: take the free
+	 * pages out of the buddy allocator for good.  The others are counted
+	 * as used already, so the whole range leaves the used count below.
+	 */
+	ret = __offline_isolated_pages(start_pfn, end_pfn);
 	if (ret)
 		goto failed;
 	for (pfn = start_pfn; pfn < end_pfn; pfn++) {
@@ -159,8 +163,22 @@ int online_pages(unsigned long start_pfn, unsigned long nr_pages)
 		/* PageOffline goes in the free path, with the flags. */
 	}
 	undo_isolate_page_range(start_pfn, end_pfn);
-	for (pfn = start_pfn; pfn < end_pfn; pfn++)
-		__free_page(pfn_to_page(pfn));
+	for (pfn = start_pfn; pfn < end_pfn; pfn++) {
+		struct page *page = pfn_to_page(pfn);
+
+		/*
+		 * Pages offlining stepped over stay out, used: a poisoned
+		 * one loses only the type offlining gave it, a driver's
+		 * offline page (no reference) stays its driver's.
+		 */
+		if (PageHWPoison(page)) {
+			__ClearPageOffline(page);
+			continue;
+		}
+		if (!page_ref_count(page))
+			continue;
+		__free_page(page);
+	}
 	setup_per_zone_wmarks();
 	return 0;
 }

@@ -25,6 +25,7 @@
  *
  * Lock order: pcp->lock, then zone->lock.
  */
+#include <errno.h>
 #include <string.h>
 
 #include <pagemig/mm.h>
@@ -1541,6 +1542,68 @@ void split_free_frozen_pages(struct page *page, unsigned int order)
 
 	for (i = 0; i < (1UL << order); i++)
 		set_page_private(page + i, 0);
+}
+
+/*
+ * Pages offlining leaves where they are: hwpoisoned ones, and logically
+ * offline ones a driver let go of (PageOffline, no reference).  Neither
+ * is free, neither may ever reach the allocator again.
+ */
+bool offline_skips_page(struct page *page)
+{
+	return PageHWPoison(page) || (PageOffline(page) && !page_ref_count(page));
+}
+
+/**
+ * __offline_isolated_pages - take an isolated, emptied range off the buddy
+ * @start_pfn: first PFN
+ * @end_pfn: end PFN; test_pages_isolated(MEMORY_OFFLINE) passed for it
+ *
+ * Like take_free_range(), but steps over the pages offline_skips_page()
+ * names, which test_pages_isolated() let through.  Taken pages come back
+ * prepared, order-0, refcount 1; skipped ones are not touched.
+ *
+ * Return: 0, or -EBUSY if some other page is not free (what was taken
+ * is given back).
+ */
+int __offline_isolated_pages(unsigned long start_pfn, unsigned long end_pfn)
+{
+	unsigned long pfn = start_pfn, i;
+
+	while (pfn < end_pfn) {
+		struct page *page = pfn_to_page(pfn);
+		struct zone *zone = page_zone(page);
+		unsigned int order;
+
+		spin_lock(&zone->lock);
+		if (offline_skips_page(page)) {
+			spin_unlock(&zone->lock);
+			pfn++;
+			continue;
+		}
+		if (!PageBuddy(page)) {
+			spin_unlock(&zone->lock);
+			goto undo;
+		}
+		order = buddy_order(page);
+		if (!__isolate_free_page(page, order)) {
+			spin_unlock(&zone->lock);
+			goto undo;
+		}
+		spin_unlock(&zone->lock);
+		for (i = 0; i < (1UL << order); i++)
+			post_alloc_hook(page + i, 0, 0);
+		pfn += 1UL << order;
+	}
+	return 0;
+undo:
+	while (pfn > start_pfn) {
+		struct page *page = pfn_to_page(--pfn);
+
+		if (!offline_skips_page(page))
+			__free_page(page);
+	}
+	return -EBUSY;
 }
 
 /**

@@ -164,6 +164,80 @@ TEST_F(off, offline_ebusy_on_referenced_pageoffline_page)
 	iso_world_down(&w);
 }
 
+/*
+ * Regression: offlining took every page of the range off the buddy and
+ * failed with -EBUSY at the first that was not free, so a hwpoisoned
+ * page (or a driver's unreferenced PageOffline page), which isolation
+ * lets through, made every offline fail.  They are stepped over, leave
+ * with the range, and onlining does not free them.
+ */
+static void offline_with_page_left_out(struct __test_metadata *_metadata,
+				       unsigned long start, unsigned long pfn)
+{
+	struct zone *zone = mm_zone(ZONE_NORMAL);
+	struct page *page = pfn_to_page(pfn);
+	struct counts c0, c1, c2;
+
+	counts(&c0, zone);
+	ASSERT_EQ(0, pagemig_offline(start, ISO_RANGE));
+	counts(&c1, zone);
+	EXPECT_EQ(c0.managed - ISO_RANGE, c1.managed);
+	EXPECT_EQ(c0.present - ISO_RANGE, c1.present);
+	/* The page left out was not free to begin with. */
+	EXPECT_EQ(c0.free - (ISO_RANGE - 1), c1.free);
+	EXPECT_TRUE(PageReserved(page) && PageOffline(page));
+	EXPECT_EQ(0, pagemig_validate(stderr));
+
+	ASSERT_EQ(0, pagemig_online(start, ISO_RANGE));
+	counts(&c2, zone);
+	EXPECT_EQ(c0.managed, c2.managed);
+	EXPECT_EQ(c0.present, c2.present);
+	EXPECT_EQ(c0.free, c2.free);
+	EXPECT_FALSE(PageBuddy(page));
+	EXPECT_FALSE(PageReserved(page));
+	EXPECT_EQ(0, page_ref_count(page));
+	EXPECT_EQ(0, pagemig_validate(stderr));
+}
+
+TEST_F(off, offline_steps_over_hwpoisoned_page)
+{
+	unsigned long start = iso_free_range(mm_zone(ZONE_NORMAL));
+
+	ASSERT_NE(ULONG_MAX, start);
+	ASSERT_EQ(0, pagemig_soft_offline(start + 77));
+	mm_expect_leak(1);
+	ASSERT_TRUE(PageHWPoison(pfn_to_page(start + 77)));
+	offline_with_page_left_out(_metadata, start, start + 77);
+	/* Still poisoned, still out of use; the rest is usable again. */
+	EXPECT_TRUE(PageHWPoison(pfn_to_page(start + 77)));
+	EXPECT_FALSE(PageOffline(pfn_to_page(start + 77)));
+	EXPECT_TRUE(iso_range_in_service(start, ISO_RANGE));
+}
+
+TEST_F(off, offline_steps_over_unreferenced_pageoffline_page)
+{
+	unsigned long start = iso_free_range(mm_zone(ZONE_NORMAL)), pfn, hole;
+	struct page *page;
+
+	ASSERT_NE(ULONG_MAX, start);
+	ASSERT_EQ(0, alloc_contig_range(start, start + ISO_RANGE));
+	hole = start + 700;
+	for (pfn = start; pfn < start + ISO_RANGE; pfn++)
+		if (pfn != hole)
+			__free_page(pfn_to_page(pfn));
+	/* A driver's logically offline page, its reference dropped. */
+	page = pfn_to_page(hole);
+	__SetPageOffline(page);
+	set_page_count(page, 0);
+	offline_with_page_left_out(_metadata, start, hole);
+	/* Still the driver's; it gives the page back. */
+	EXPECT_TRUE(PageOffline(page));
+	set_page_count(page, 1);
+	__ClearPageOffline(page);
+	__free_page(page);
+	EXPECT_TRUE(iso_range_in_service(start, ISO_RANGE));
+}
+
 /* An unmovable allocation fails isolation up front. */
 TEST_F(off, offline_ebusy_on_unmovable_page)
 {
