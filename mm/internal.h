@@ -249,6 +249,7 @@ int split_folio_to_list(struct folio *folio, struct list_head *list);
 /* Contiguous ranges (mm/compaction.c) */
 int migrate_range_away(unsigned long start, unsigned long end, int reason);
 int take_free_range(unsigned long start, unsigned long end);
+bool split_large_buddy(struct zone *zone, unsigned long pfn);
 bool offline_skips_page(struct page *page);
 int __offline_isolated_pages(unsigned long start_pfn, unsigned long end_pfn);
 void remove_migration_ptes(struct folio *src, struct folio *dst);

@@ -1544,6 +1544,55 @@ void split_free_frozen_pages(struct page *page, unsigned int order)
 		set_page_private(page + i, 0);
 }
 
+/**
+ * split_large_buddy - break up a free block larger than @pfn's pageblock
+ * @zone: the zone
+ * @pfn: any PFN of the pageblock
+ *
+ * A free block above pageblock_order spans pageblocks whose types can
+ * differ, one isolated and the next not, yet sits on one list.  If such a
+ * block covers @pfn's pageblock, put it back as pageblock-sized blocks,
+ * each on its own pageblock's list.  They are not merged again here: the
+ * caller decides what to free further (isolation moves, unisolation
+ * frees).
+ *
+ * Caller must hold zone->lock.
+ * Return: true if a block was split.
+ */
+bool split_large_buddy(struct zone *zone, unsigned long pfn)
+{
+	unsigned long start = pageblock_start_pfn(pfn);
+	unsigned int order;
+
+	lockdep_assert_held(&zone->lock);
+	for (order = pageblock_order + 1; order < NR_PAGE_ORDERS; order++) {
+		unsigned long head_pfn = start & ~((1UL << order) - 1), i;
+		struct page *head;
+		unsigned int border;
+
+		if (head_pfn < zone->zone_start_pfn)
+			break;
+		head = pfn_to_page(head_pfn);
+		if (!PageBuddy(head))
+			continue;
+		border = buddy_order(head);
+		if (border <= pageblock_order || head_pfn + (1UL << border) <= start)
+			continue;
+		del_page_from_free_list(head, zone, border,
+					get_pfnblock_migratetype(head, head_pfn));
+		for (i = 0; i < (1UL << border); i += pageblock_nr_pages) {
+			struct page *p = head + i;
+
+			set_buddy_order(p, pageblock_order);
+			__add_to_free_list(p, zone, pageblock_order,
+					   get_pfnblock_migratetype(p, head_pfn + i), false);
+		}
+		account_freepages(zone, 1L << border);
+		return true;
+	}
+	return false;
+}
+
 /*
  * Pages offlining leaves where they are: hwpoisoned ones, and logically
  * offline ones a driver let go of (PageOffline, no reference).  Neither

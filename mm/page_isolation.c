@@ -93,6 +93,8 @@ static int set_migratetype_isolate(struct page *page, int flags)
 			dump_page(unmovable, "unmovable page");
 		return -EBUSY;
 	}
+	/* A free block reaching past this pageblock must not go with it. */
+	split_large_buddy(zone, start);
 	mt = get_pageblock_migratetype(page);
 	set_pageblock_isolate(page);
 	move_freepages_block(zone, page, mt, MIGRATE_ISOLATE);
@@ -111,6 +113,12 @@ static void unset_migratetype_isolate(struct page *page)
 		spin_unlock(&zone->lock);
 		return;
 	}
+	/*
+	 * Isolated neighbours merge free pages across pageblocks: split such
+	 * a block first, so the part in a still isolated neighbour stays
+	 * isolated and ours is freed with our own type.
+	 */
+	split_large_buddy(zone, start);
 	clear_pageblock_isolate(page);
 	mt = get_pageblock_migratetype(page);
 	/*

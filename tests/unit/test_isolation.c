@@ -232,6 +232,99 @@ TEST_F(iso, freed_into_isolated_block_stays_and_merges_back)
 		EXPECT_EQ(before[o], after[o]);
 }
 
+/* Free pages of blocks at least a pageblock in size, over the usable lists. */
+static unsigned long listed_free_blocks(struct zone *zone)
+{
+	unsigned long sum = 0;
+	struct page *p;
+	int o, mt;
+
+	spin_lock(&zone->lock);
+	for (o = pageblock_order; o < NR_PAGE_ORDERS; o++)
+		for (mt = 0; mt < MIGRATE_ISOLATE; mt++)
+			list_for_each_entry(p, &zone->free_area[o].free_list[mt], buddy_list)
+				sum += 1UL << o;
+	spin_unlock(&zone->lock);
+	return sum;
+}
+
+/*
+ * Isolate [start, start + ISO_RANGE) while its pages are in use, then
+ * free them all into it: they merge across its pageblocks into one
+ * MAX_PAGE_ORDER block on the isolate list.
+ */
+static void isolate_then_free_into(struct __test_metadata *_metadata,
+				   unsigned long start)
+{
+	struct page *head = pfn_to_page(start);
+
+	ASSERT_EQ(0, alloc_contig_range(start, start + ISO_RANGE));
+	for (unsigned long pfn = start; pfn < start + ISO_RANGE; pfn++)
+		__SetPageOffline(pfn_to_page(pfn));
+	ASSERT_EQ(0, start_isolate_page_range(start, start + ISO_RANGE, MEMORY_OFFLINE));
+	for (unsigned long pfn = start; pfn < start + ISO_RANGE; pfn++)
+		put_page(pfn_to_page(pfn));
+	ASSERT_TRUE(PageBuddy(head) && buddy_order(head) == MAX_PAGE_ORDER);
+}
+
+/*
+ * Regression: pages freed into two isolated pageblocks merge into one
+ * order-10 block on the isolate list.  Unisolating the first freed all
+ * of it with the first block's type, so the second block's free half
+ * sat on the Movable list while still isolated (and was counted in
+ * nr_free_pages_blocks); with the second block's own type differing,
+ * undo left an order-10 block on the first block's list.  Blocks larger
+ * than a pageblock are now split, each piece on its own block's list.
+ */
+TEST_F(iso, undo_splits_block_spanning_isolated_pageblocks)
+{
+	struct zone *zone = normal();
+	unsigned long start = iso_free_range(zone);
+	struct page *head, *second;
+
+	ASSERT_NE(ULONG_MAX, start);
+	head = pfn_to_page(start);
+	second = pfn_to_page(start + pageblock_nr_pages);
+	isolate_then_free_into(_metadata, start);
+
+	/* The first step of undo_isolate_page_range(), alone. */
+	unset_migratetype_isolate(head);
+	EXPECT_EQ(0, pagemig_validate(stderr));
+	EXPECT_TRUE(PageBuddy(head) && buddy_order(head) == pageblock_order);
+	EXPECT_TRUE(PageBuddy(second) && buddy_order(second) == pageblock_order);
+	EXPECT_TRUE(get_pageblock_isolate(second));
+	EXPECT_EQ(listed_free_blocks(zone), zone_page_state(zone, NR_FREE_PAGES_BLOCKS));
+	/* An order-9 allocation now may only come from the first block. */
+	{
+		struct page *page = alloc_pages(GFP_HIGHUSER_MOVABLE | __GFP_NOWARN,
+						pageblock_order);
+
+		ASSERT_NOT_NULL(page);
+		EXPECT_NE(second, page);
+		__free_pages(page, pageblock_order);
+	}
+	undo_isolate_page_range(start, start + ISO_RANGE);
+	EXPECT_EQ(0, pagemig_validate(stderr));
+	EXPECT_TRUE(PageBuddy(head) && buddy_order(head) == MAX_PAGE_ORDER);
+	EXPECT_EQ(listed_free_blocks(zone), zone_page_state(zone, NR_FREE_PAGES_BLOCKS));
+	EXPECT_TRUE(iso_range_in_service(start, ISO_RANGE));
+}
+
+TEST_F(iso, undo_frees_each_pageblock_with_its_own_type)
+{
+	struct zone *zone = normal();
+	unsigned long start = iso_free_range(zone);
+
+	ASSERT_NE(ULONG_MAX, start);
+	isolate_then_free_into(_metadata, start);
+	/* The second block's own type, under the isolate bit, is Unmovable. */
+	set_pageblock_migratetype(pfn_to_page(start + pageblock_nr_pages),
+				  MIGRATE_UNMOVABLE);
+	undo_isolate_page_range(start, start + ISO_RANGE);
+	EXPECT_EQ(0, pagemig_validate(stderr));
+	EXPECT_EQ(listed_free_blocks(zone), zone_page_state(zone, NR_FREE_PAGES_BLOCKS));
+}
+
 TEST_F(iso, isolate_rejects_bad_ranges)
 {
 	unsigned long dma_end = zone_end_pfn(mm_zone(ZONE_DMA32));
