@@ -25,6 +25,9 @@
 
 #define OFFLINE_RETRIES	100
 
+/* One hotplug operation at a time (kernel: mem_hotplug_begin()). */
+static DEFINE_MUTEX_STATIC(mem_hotplug_lock, LOCK_RANK_DRIVER);
+
 /*
  * The first PFN in [start, end) holding a movable page, in *movable_pfn.
  * Return: 0, -ENOENT if there is none, -EBUSY for a page that pins the
@@ -73,7 +76,7 @@ static void do_migrate_range(unsigned long start, unsigned long end)
  * Return: 0, -EINVAL, -EBUSY (unmovable pages, or pages that would not
  * migrate; the range is back in service then).
  */
-int offline_pages(unsigned long start_pfn, unsigned long nr_pages)
+static int __offline_pages(unsigned long start_pfn, unsigned long nr_pages)
 {
 	unsigned long end_pfn = start_pfn + nr_pages, pfn;
 	struct zone *zone;
@@ -121,6 +124,8 @@ int offline_pages(unsigned long start_pfn, unsigned long nr_pages)
 	atomic_long_sub((long)nr_pages, &zone->managed_pages);
 	atomic_long_sub((long)nr_pages, &_totalram_pages);
 	WRITE_ONCE(zone->present_pages, zone->present_pages - nr_pages);
+	WRITE_ONCE(zone->zone_pgdat->node_present_pages,
+		   zone->zone_pgdat->node_present_pages - nr_pages);
 	arena_discard(start_pfn, nr_pages);
 	setup_per_zone_wmarks();
 	/* The isolation bits stay: nothing may allocate from here. */
@@ -131,14 +136,27 @@ failed:
 	return -EBUSY;
 }
 
+int offline_pages(unsigned long start_pfn, unsigned long nr_pages)
+{
+	int ret;
+
+	mutex_lock(&mem_hotplug_lock);
+	ret = __offline_pages(start_pfn, nr_pages);
+	mutex_unlock(&mem_hotplug_lock);
+	return ret;
+}
+
 /**
  * online_pages - give an offlined range back to the machine
  * @start_pfn: as passed to offline_pages()
  * @nr_pages: as passed to offline_pages()
  *
+ * Serialised with offline_pages() by mem_hotplug_lock, so two onlinings
+ * of one range cannot both pass the check and free its pages twice.
+ *
  * Return: 0, or -EINVAL if the range is not offline.
  */
-int online_pages(unsigned long start_pfn, unsigned long nr_pages)
+static int __online_pages(unsigned long start_pfn, unsigned long nr_pages)
 {
 	unsigned long end_pfn = start_pfn + nr_pages, pfn;
 	struct zone *zone;
@@ -153,6 +171,8 @@ int online_pages(unsigned long start_pfn, unsigned long nr_pages)
 	}
 	zone = page_zone(pfn_to_page(start_pfn));
 	WRITE_ONCE(zone->present_pages, zone->present_pages + nr_pages);
+	WRITE_ONCE(zone->zone_pgdat->node_present_pages,
+		   zone->zone_pgdat->node_present_pages + nr_pages);
 	atomic_long_add((long)nr_pages, &zone->managed_pages);
 	atomic_long_add((long)nr_pages, &_totalram_pages);
 	account_used_pages((long)nr_pages);
@@ -181,4 +201,14 @@ int online_pages(unsigned long start_pfn, unsigned long nr_pages)
 	}
 	setup_per_zone_wmarks();
 	return 0;
+}
+
+int online_pages(unsigned long start_pfn, unsigned long nr_pages)
+{
+	int ret;
+
+	mutex_lock(&mem_hotplug_lock);
+	ret = __online_pages(start_pfn, nr_pages);
+	mutex_unlock(&mem_hotplug_lock);
+	return ret;
 }

@@ -9,6 +9,8 @@
  * online_pages() restores every count; fault injection during
  * offlining fails cleanly.
  */
+#include <pthread.h>
+
 #include "../../mm/memory_hotplug.c"
 #include "harness/mm_fixture.h"
 #include "harness/iso_helpers.h"
@@ -116,6 +118,55 @@ static void offline_over(struct __test_metadata *_metadata, int kind)
 	ASSERT_EQ(0, pagemig_online(start, ISO_RANGE));
 	EXPECT_EQ(0, iso_world_check(&w));
 	iso_world_down(&w);
+}
+
+struct online_race {
+	unsigned long start;
+	pthread_barrier_t *go;
+	int ret;
+};
+
+static void *online_racer(void *arg)
+{
+	struct online_race *r = arg;
+
+	set_cpu_id(1);
+	pthread_barrier_wait(r->go);
+	r->ret = pagemig_online(r->start, ISO_RANGE);
+	return NULL;
+}
+
+/*
+ * Two onlinings of one range at once: exactly one succeeds, the pages
+ * are freed once (mem_hotplug_lock serialises them; without it both
+ * passed the "is it offline" check and freed every page twice).  The
+ * node's present pages follow the zone's.  Found by review.
+ */
+TEST_F(off, concurrent_online_frees_once)
+{
+	struct zone *zone = mm_zone(ZONE_NORMAL);
+	unsigned long start = iso_free_range(zone);
+	unsigned long node0 = NODE_DATA(0)->node_present_pages;
+	struct online_race r[2];
+	pthread_barrier_t go;
+	pthread_t th[2];
+	int i;
+
+	ASSERT_NE(ULONG_MAX, start);
+	ASSERT_EQ(0, pagemig_offline(start, ISO_RANGE));
+	EXPECT_EQ(node0 - ISO_RANGE, NODE_DATA(0)->node_present_pages);
+	ASSERT_EQ(0, pthread_barrier_init(&go, NULL, 2));
+	for (i = 0; i < 2; i++) {
+		r[i] = (struct online_race){ .start = start, .go = &go };
+		ASSERT_EQ(0, pthread_create(&th[i], NULL, online_racer, &r[i]));
+	}
+	for (i = 0; i < 2; i++)
+		pthread_join(th[i], NULL);
+	pthread_barrier_destroy(&go);
+	EXPECT_EQ(-EINVAL, r[0].ret + r[1].ret);
+	EXPECT_EQ(node0, NODE_DATA(0)->node_present_pages);
+	EXPECT_TRUE(iso_range_in_service(start, ISO_RANGE));
+	EXPECT_EQ(0, pagemig_validate(stderr));
 }
 
 TEST_F(off, offline_migrates_anon) { offline_over(_metadata, ISO_ANON); }
