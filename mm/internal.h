@@ -246,7 +246,7 @@ void rmap_walk_ksm(struct folio *folio,
 void folio_migrate_ksm(struct folio *dst, struct folio *src);
 int split_folio_to_list(struct folio *folio, struct list_head *list);
 
-/* Contiguous ranges (mm/compaction.c) */
+/* Contiguous ranges (mm/compaction.c, mm/page_alloc.c) */
 int migrate_range_away(unsigned long start, unsigned long end, int reason);
 int take_free_range(unsigned long start, unsigned long end);
 bool split_large_buddy(struct zone *zone, unsigned long pfn);

@@ -410,18 +410,18 @@ out_mmap:
 	return ret;
 }
 
-/* The folio @item's address maps now, with a reference, or NULL. */
-static struct folio *get_mergeable_page(struct ksm_rmap_item *item)
+/*
+ * The order-0 anonymous folio @mm maps at @addr, with a reference, or
+ * NULL; the entry found in *@entry either way.  mmap_lock held.
+ */
+static struct folio *follow_mergeable(struct mm_struct *mm, unsigned long addr,
+				      uint64_t *entry)
 {
-	struct mm_struct *mm = item->slot->mm;
 	struct folio *folio = NULL;
 	uint64_t *pte, e;
 
-	down_read(&mm->mmap_lock);
-	if (!mergeable_addr(mm, item->address))
-		goto out;
 	spin_lock(&mm->page_table_lock);
-	pte = walk_to_entry(mm, item->address, false);
+	pte = walk_to_entry(mm, addr, false);
 	e = pte ? ptep_get(pte) : 0;
 	if (pte_present(e) && !(e & _PAGE_PSE)) {
 		folio = pfn_folio(pte_pfn(e));
@@ -431,7 +431,20 @@ static struct folio *get_mergeable_page(struct ksm_rmap_item *item)
 			folio = NULL;
 	}
 	spin_unlock(&mm->page_table_lock);
-out:
+	*entry = e;
+	return folio;
+}
+
+/* The folio @item's address maps now, with a reference, or NULL. */
+static struct folio *get_mergeable_page(struct ksm_rmap_item *item)
+{
+	struct mm_struct *mm = item->slot->mm;
+	struct folio *folio = NULL;
+	uint64_t e;
+
+	down_read(&mm->mmap_lock);
+	if (mergeable_addr(mm, item->address))
+		folio = follow_mergeable(mm, item->address, &e);
 	up_read(&mm->mmap_lock);
 	return folio;
 }
@@ -703,19 +716,9 @@ static struct folio *scan_next_page(unsigned long *addrp, bool *busy)
 			continue;
 		for (addr = max(vma->vm_start, ksm_scan.address);
 		     addr < vma->vm_end; addr += PAGE_SIZE) {
-			uint64_t *pte, e;
+			uint64_t e;
 
-			spin_lock(&mm->page_table_lock);
-			pte = walk_to_entry(mm, addr, false);
-			e = pte ? ptep_get(pte) : 0;
-			if (pte_present(e) && !(e & _PAGE_PSE)) {
-				folio = pfn_folio(pte_pfn(e));
-				if (folio_test_anon(folio) && !folio_test_large(folio))
-					folio_get(folio);
-				else
-					folio = NULL;
-			}
-			spin_unlock(&mm->page_table_lock);
+			folio = follow_mergeable(mm, addr, &e);
 			/*
 			 * Under migration: still mapped, just in transit.  Its
 			 * item must stay (the migration walks it to map the new

@@ -1603,19 +1603,15 @@ bool offline_skips_page(struct page *page)
 	return PageHWPoison(page) || (PageOffline(page) && !page_ref_count(page));
 }
 
-/**
- * __offline_isolated_pages - take an isolated, emptied range off the buddy
- * @start_pfn: first PFN
- * @end_pfn: end PFN; test_pages_isolated(MEMORY_OFFLINE) passed for it
- *
- * Like take_free_range(), but steps over the pages offline_skips_page()
- * names, which test_pages_isolated() let through.  Taken pages come back
- * prepared, order-0, refcount 1; skipped ones are not touched.
- *
- * Return: 0, or -EBUSY if some other page is not free (what was taken
- * is given back).
+/*
+ * Take every free block of [start_pfn, end_pfn) off the buddy lists,
+ * stepping over the pages @skip names (if any).  Taken pages come back
+ * prepared, order-0, refcount 1; skipped ones are not touched.  Return:
+ * 0, or -EBUSY if some other page is not free (what was taken is given
+ * back).
  */
-int __offline_isolated_pages(unsigned long start_pfn, unsigned long end_pfn)
+static int take_range(unsigned long start_pfn, unsigned long end_pfn,
+		      bool (*skip)(struct page *page))
 {
 	unsigned long pfn = start_pfn, i;
 
@@ -1625,7 +1621,7 @@ int __offline_isolated_pages(unsigned long start_pfn, unsigned long end_pfn)
 		unsigned int order;
 
 		spin_lock(&zone->lock);
-		if (offline_skips_page(page)) {
+		if (skip && skip(page)) {
 			spin_unlock(&zone->lock);
 			pfn++;
 			continue;
@@ -1649,10 +1645,40 @@ undo:
 	while (pfn > start_pfn) {
 		struct page *page = pfn_to_page(--pfn);
 
-		if (!offline_skips_page(page))
+		if (!skip || !skip(page))
 			__free_page(page);
 	}
 	return -EBUSY;
+}
+
+/**
+ * take_free_range - take every free page of [start, end) off the buddy
+ * @start: first PFN
+ * @end: end PFN; all of it must be free (isolated and migrated first)
+ *
+ * The pages come back prepared, as order-0 pages with refcount 1 each.
+ *
+ * Return: 0, or -EBUSY if a page in the range is not free (what was
+ * taken is given back).
+ */
+int take_free_range(unsigned long start, unsigned long end)
+{
+	return take_range(start, end, NULL);
+}
+
+/**
+ * __offline_isolated_pages - take an isolated, emptied range off the buddy
+ * @start_pfn: first PFN
+ * @end_pfn: end PFN; test_pages_isolated(MEMORY_OFFLINE) passed for it
+ *
+ * Like take_free_range(), but steps over the pages offline_skips_page()
+ * names, which test_pages_isolated() let through.
+ *
+ * Return: 0, or -EBUSY (what was taken is given back).
+ */
+int __offline_isolated_pages(unsigned long start_pfn, unsigned long end_pfn)
+{
+	return take_range(start_pfn, end_pfn, offline_skips_page);
 }
 
 /**
