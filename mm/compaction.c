@@ -458,16 +458,32 @@ static unsigned long isolate_migratepages_block(struct compact_control *cc,
 						unsigned long end_pfn,
 						isolate_mode_t mode)
 {
-	unsigned long nr_scanned = 0, nr_isolated = 0;
+	unsigned long nr_scanned = 0, nr_isolated = 0, next_skip_pfn = 0;
 	unsigned long start_pfn = low_pfn;
+	unsigned long chunk = cc->order > 0 ? 1UL << cc->order : 1;
 	bool skip_on_failure = false;
 
-	/* Async direct compaction gives up on a block at the first failure. */
+	/*
+	 * Async direct compaction works in chunks of the order it wants: a
+	 * page that cannot be isolated spoils its chunk (the free block
+	 * could not form there), so the scanner drops what it took of the
+	 * chunk and goes on at the next one; a chunk taken whole is
+	 * migrated at once.  kernel: next_skip_pfn.
+	 */
 	if (cc->direct_compaction && cc->mode == MIGRATE_ASYNC &&
-	    !cc->finish_pageblock)
+	    !cc->finish_pageblock) {
 		skip_on_failure = true;
+		next_skip_pfn = ALIGN(low_pfn + 1, chunk);
+	}
 
 	for (; low_pfn < end_pfn; low_pfn++) {
+		if (skip_on_failure && low_pfn >= next_skip_pfn) {
+			/* The last chunk came whole: migrate it now. */
+			if (nr_isolated)
+				break;
+			/* It failed, or held nothing: the next ends here. */
+			next_skip_pfn = ALIGN(low_pfn + 1, chunk);
+		}
 		struct page *page = pfn_to_page(low_pfn);
 
 		nr_scanned++;
@@ -575,17 +591,20 @@ isolate_success:
 isolate_fail:
 		if (!skip_on_failure)
 			continue;
-		/* Give back what we took from this block and move on. */
+		/* Give back what we took of this chunk and go to the next. */
 		if (nr_isolated) {
 			putback_movable_pages(&cc->migratepages);
 			cc->nr_migratepages = 0;
 			nr_isolated = 0;
 		}
-		if (low_pfn < end_pfn - 1) {
-			low_pfn = end_pfn - 1;
-			break;
+		if (low_pfn < next_skip_pfn) {
+			low_pfn = next_skip_pfn - 1;
+			next_skip_pfn += chunk;
 		}
 	}
+	/* A free block or a folio may have carried us past the end. */
+	if (low_pfn > end_pfn)
+		low_pfn = end_pfn;
 
 	/* Scanned a whole block and found nothing: remember to skip it. */
 	if (low_pfn == end_pfn && !nr_isolated &&

@@ -13,6 +13,8 @@
  */
 #include "../../mm/compaction.c"
 #include "harness/mm_fixture.h"
+#include "harness/dummy_mops.h"
+#include <pagemig/page-isolation.h>
 #include "../../drivers/balloon_host.h"
 
 #define TIMEOUT_MS	10000
@@ -226,6 +228,71 @@ TEST_F(cz, sync_direct_compaction_takes_any_block)
 	EXPECT_EQ(0, pagemig_free_pages(pfn, 9));
 	mm_check_invariants(false);
 	ASSERT_EQ(0, pagemig_balloon_set_target(BALLOON_VIRTIO, 0, TIMEOUT_MS));
+}
+
+/* Make the allocated page @page one of the dummy owner's movable pages. */
+static void dummy_adopt(struct page *page)
+{
+	lock_page(page);
+	__SetPageZsmalloc(page);
+	SetPageMovableOps(page);
+	set_page_private(page, (unsigned long)&dummy);
+	spin_lock(&dummy.lock);
+	list_add_tail(&page->lru, &dummy.pages);
+	dummy.nr_pages++;
+	spin_unlock(&dummy.lock);
+	unlock_page(page);
+}
+
+/*
+ * Async direct compaction for order 2 meets an unmovable page at the
+ * start of a block: only that order-2 chunk is spoiled, and the scanner
+ * goes on to isolate the next chunk, whose four pages are movable, and
+ * stops there to migrate them (kernel: next_skip_pfn).  Found by review:
+ * the first failure gave up the whole pageblock.
+ */
+TEST_F(cz, async_direct_skips_a_chunk_not_the_block)
+{
+	struct zone *zone = normal();
+	struct compact_control cc = {
+		.zone = zone, .order = 2, .mode = MIGRATE_ASYNC,
+		.direct_compaction = true, .migratetype = MIGRATE_MOVABLE,
+		.gfp_mask = GFP_HIGHUSER_MOVABLE,
+	};
+	unsigned long start = ULONG_MAX, pfn, low;
+	unsigned int o;
+
+	if (dummy_register())
+		SKIP("the PGTY_zsmalloc slot is taken");
+	for (pfn = ALIGN(zone->zone_start_pfn, MAX_ORDER_NR_PAGES);
+	     pfn + MAX_ORDER_NR_PAGES <= zone_end_pfn(zone); pfn += MAX_ORDER_NR_PAGES)
+		if (!alloc_contig_range(pfn, pfn + MAX_ORDER_NR_PAGES)) {
+			start = pfn;
+			break;
+		}
+	ASSERT_NE(ULONG_MAX, start);
+	/* Page 0 stays a plain allocation; 4..7 become movable; rest free. */
+	for (pfn = start + 4; pfn < start + 8; pfn++)
+		dummy_adopt(pfn_to_page(pfn));
+	for (pfn = start + 1; pfn < start + MAX_ORDER_NR_PAGES; pfn++)
+		if (pfn < start + 4 || pfn >= start + 8)
+			__free_page(pfn_to_page(pfn));
+	INIT_LIST_HEAD(&cc.migratepages);
+	for (o = 0; o < NR_PAGE_ORDERS; o++)
+		INIT_LIST_HEAD(&cc.freepages[o]);
+
+	low = isolate_migratepages_block(&cc, start, start + pageblock_nr_pages,
+					 ISOLATE_ASYNC_MIGRATE);
+	EXPECT_EQ(4, cc.nr_migratepages);
+	EXPECT_EQ(start + 8, low);
+	EXPECT_EQ(4, dummy.nr_isolated);
+	putback_movable_pages(&cc.migratepages);
+	EXPECT_EQ(0, dummy.nr_isolated);
+	__free_page(pfn_to_page(start));
+	/* Returns the pages still isolated: none. */
+	EXPECT_EQ(0, dummy_free_all());
+	EXPECT_EQ(0, dummy.nr_pages);
+	set_movable_ops(NULL, PGTY_zsmalloc);
 }
 
 TEST_F(cz, direct_compaction_fails_cleanly)
