@@ -548,6 +548,9 @@ int scenario_run_start(struct scenario_run *run, const struct scenario *sc,
 			 why[0] ? why : strerror(-ret));
 		goto out_free;
 	}
+	/* /proc/sys/vm/compaction_proactiveness, when the scenario sets it. */
+	if (sc->proactiveness >= 0)
+		pagemig_compaction_proactiveness_set(sc->proactiveness);
 	return 0;
 out_free:
 	free(run->results);

@@ -111,7 +111,7 @@ static int parse_machine(struct yparse *p, yaml_node_t *node,
 			 yaml_node_t *key, struct scenario *sc)
 {
 	static const char *const keys[] = {
-		"memory", "zones", "cpus", "seed", NULL
+		"memory", "zones", "cpus", "seed", "compaction_proactiveness", NULL
 	};
 	struct pagemig_config *cfg = &sc->cfg;
 	char why[256] = "", what[64];
@@ -158,6 +158,12 @@ static int parse_machine(struct yparse *p, yaml_node_t *node,
 		if (ret)
 			return ret;
 		sc->seed_given = true;
+	}
+	if ((v = yp_get(p, map, "compaction_proactiveness", NULL))) {
+		ret = yp_int(p, v, "machine.compaction_proactiveness", 0, 100, &n);
+		if (ret)
+			return ret;
+		sc->proactiveness = (int)n;
 	}
 
 	/* What only the library knows: zones that do not fit, and so on. */
@@ -357,6 +363,7 @@ int scenario_load_string(const char *text, size_t size, const char *file,
 	sc = calloc(1, sizeof(*sc));
 	if (!sc)
 		return -ENOMEM;
+	sc->proactiveness = -1;
 	sc->file = strdup(file);
 	sc->text = strndup(text, size);
 	if (!sc->file || !sc->text) {

@@ -787,6 +787,8 @@ TEST(bad_process_steps_inline)
 		  "t.yaml:2: steps[0].spawn.ksm: only applies with anon" },
 		{ "steps:\n  - spawn: {name: a, anon: 4M, duplicates: 0}\n",
 		  "t.yaml:2: steps[0].spawn.duplicates: expected an integer 1..1073741824, got \"0\"" },
+		{ "machine: {compaction_proactiveness: 101}\nsteps:\n  - note: x\n",
+		  "t.yaml:1: machine.compaction_proactiveness: expected an integer 0..100, got \"101\"" },
 		{ "steps:\n  - ksm: {scans: many}\n",
 		  "t.yaml:2: steps[0].ksm.scans: expected an integer 0..1000, got \"many\"" },
 		{ "steps:\n  - ksm: {run: maybe}\n",
