@@ -1597,8 +1597,9 @@ static struct folio *alloc_migration_target(struct folio *src, unsigned long pri
  * @reason: MR_CONTIG_RANGE or MR_MEMORY_HOTPLUG
  *
  * Isolates LRU folios (large ones too) and movable_ops pages block by
- * block and migrates them synchronously, retrying a few times on
- * transient failures (kernel: __alloc_contig_migrate_range()).
+ * block and migrates them synchronously; pages that fail are tried again
+ * with the same list, up to five times, before the range is given up
+ * (kernel: __alloc_contig_migrate_range()).
  *
  * Return: 0 when a pass found nothing left to move, -EBUSY if pages
  * would not move, -ENOMEM.
@@ -1628,20 +1629,23 @@ int migrate_range_away(unsigned long start, unsigned long end, int reason)
 			pfn = isolate_migratepages_block(&cc, pfn,
 							 min(pageblock_end_pfn(pfn), end),
 							 ISOLATE_UNEVICTABLE);
-			continue;
+			tries = 0;
+			if (list_empty(&cc.migratepages))
+				continue;
+		} else if (++tries == 5) {
+			/* What failed five times over stays: give it back. */
+			ret = -EBUSY;
+			break;
 		}
+		/* Pages that failed stay on the list, isolated, for the next try. */
 		ret = migrate_pages(&cc.migratepages, alloc_migration_target, NULL,
 				    (unsigned long)(GFP_HIGHUSER_MOVABLE),
 				    MIGRATE_SYNC, reason, &nr_succeeded);
-		if (ret) {
-			putback_movable_pages(&cc.migratepages);
-			if (ret == -ENOMEM)
-				return ret;
-			if (++tries == 5)
-				return -EBUSY;
-		}
-		cc.nr_migratepages = 0;
+		if (ret == -ENOMEM)
+			break;
 	}
-	return 0;
+	if (ret < 0)
+		putback_movable_pages(&cc.migratepages);
+	return ret < 0 ? ret : 0;
 }
 

@@ -123,6 +123,20 @@ static inline int dummy_register(void)
 	return set_movable_ops(&dummy_mops, PGTY_zsmalloc);
 }
 
+/* Make @page, allocated and not yet anyone's, one of the owner's pages. */
+static inline void dummy_adopt(struct page *page)
+{
+	lock_page(page);
+	__SetPageZsmalloc(page);
+	SetPageMovableOps(page);
+	set_page_private(page, (unsigned long)&dummy);
+	spin_lock(&dummy.lock);
+	list_add_tail(&page->lru, &dummy.pages);
+	dummy.nr_pages++;
+	spin_unlock(&dummy.lock);
+	unlock_page(page);
+}
+
 /* A new owned page, marked as zsmalloc marks its pages, filled with @tag. */
 static inline struct page *dummy_alloc_gfp(gfp_t gfp)
 {

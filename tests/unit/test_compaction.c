@@ -230,20 +230,6 @@ TEST_F(cz, sync_direct_compaction_takes_any_block)
 	ASSERT_EQ(0, pagemig_balloon_set_target(BALLOON_VIRTIO, 0, TIMEOUT_MS));
 }
 
-/* Make the allocated page @page one of the dummy owner's movable pages. */
-static void dummy_adopt(struct page *page)
-{
-	lock_page(page);
-	__SetPageZsmalloc(page);
-	SetPageMovableOps(page);
-	set_page_private(page, (unsigned long)&dummy);
-	spin_lock(&dummy.lock);
-	list_add_tail(&page->lru, &dummy.pages);
-	dummy.nr_pages++;
-	spin_unlock(&dummy.lock);
-	unlock_page(page);
-}
-
 /*
  * Async direct compaction for order 2 meets an unmovable page at the
  * start of a block: only that order-2 chunk is spoiled, and the scanner

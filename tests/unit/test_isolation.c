@@ -17,6 +17,7 @@
 #include "../../mm/page_isolation.c"
 #include "harness/mm_fixture.h"
 #include "harness/iso_helpers.h"
+#include "harness/dummy_mops.h"
 
 MM_FIXTURE(iso, 64 * SZ_1M, 8 * SZ_1M, 0, 2)
 
@@ -387,6 +388,37 @@ TEST_F(iso, contig_migrates_file) { contig_over(_metadata, ISO_FILE); }
 TEST_F(iso, contig_migrates_thp) { contig_over(_metadata, ISO_THP); }
 TEST_F(iso, contig_migrates_balloon) { contig_over(_metadata, ISO_BALLOON); }
 TEST_F(iso, contig_migrates_zsmalloc) { contig_over(_metadata, ISO_ZSMALLOC); }
+
+/*
+ * A page that keeps failing for a while (its owner says -EAGAIN more
+ * times than one migrate_pages() call retries) is tried again with the
+ * same list, as the kernel's __alloc_contig_migrate_range() does, and
+ * the range is taken in the end.  Found by review: it was put back at
+ * once and the range given up with -EBUSY.
+ */
+TEST_F(iso, contig_retries_pages_that_failed)
+{
+	unsigned long start = iso_free_range(mm_zone(ZONE_NORMAL)), pfn;
+
+	if (dummy_register())
+		SKIP("the PGTY_zsmalloc slot is taken");
+	ASSERT_NE(ULONG_MAX, start);
+	/* One owned page in the middle of an otherwise free range. */
+	ASSERT_EQ(0, pagemig_alloc_contig(start, ISO_RANGE));
+	dummy_adopt(pfn_to_page(start + 300));
+	for (pfn = start; pfn < start + ISO_RANGE; pfn++)
+		if (pfn != start + 300)
+			__free_page(pfn_to_page(pfn));
+	/* One call tries a page ten times (3 async + 7 sync); five calls, 50. */
+	dummy.eagain_left = 15;
+	EXPECT_EQ(0, pagemig_alloc_contig(start, ISO_RANGE));
+	EXPECT_EQ(0, dummy.eagain_left);
+	EXPECT_EQ(1, dummy.migrated);
+	EXPECT_TRUE(iso_range_taken(start, ISO_RANGE));
+	ASSERT_EQ(0, pagemig_free_contig(start, ISO_RANGE));
+	EXPECT_EQ(0, dummy_free_all());
+	set_movable_ops(NULL, PGTY_zsmalloc);
+}
 
 /* Every 4 MiB range of Normal in turn, with everything in memory. */
 TEST_F(iso, contig_every_range)
