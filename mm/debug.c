@@ -353,8 +353,14 @@ static unsigned long check_free_block(FILE *f, struct zone *zone,
 	return bad;
 }
 
+/*
+ * One zone.  Reports through @pcp_pages and @iso_pages the pages on its
+ * pcp lists and on its MIGRATE_ISOLATE free lists, which NR_FREE_PAGES
+ * leaves out.
+ */
 static unsigned long validate_zone(FILE *f, struct zone *zone,
-				   unsigned long *pcp_pages)
+				   unsigned long *pcp_pages,
+				   unsigned long *iso_pages)
 {
 	unsigned long bad = 0, free_pages = 0, walked = 0, pfn;
 	unsigned int order;
@@ -393,6 +399,7 @@ static unsigned long validate_zone(FILE *f, struct zone *zone,
 		spin_unlock(&pcp->lock);
 	}
 
+	*iso_pages = 0;
 	spin_lock(&zone->lock);
 	for (order = 0; order < NR_PAGE_ORDERS; order++) {
 		unsigned long nr = 0;
@@ -404,6 +411,8 @@ static unsigned long validate_zone(FILE *f, struct zone *zone,
 					    buddy_list) {
 				bad += check_free_block(f, zone, page, order, mt);
 				nr++;
+				if (is_migrate_isolate(mt))
+					*iso_pages += 1UL << order;
 			}
 		}
 		if (nr != zone->free_area[order].nr_free) {
@@ -413,9 +422,11 @@ static unsigned long validate_zone(FILE *f, struct zone *zone,
 		}
 		free_pages += nr << order;
 	}
-	if (free_pages != zone_page_state(zone, NR_FREE_PAGES)) {
-		problem(f, "%s NR_FREE_PAGES %lu, free lists hold %lu pages",
-			zone->name, zone_page_state(zone, NR_FREE_PAGES), free_pages);
+	/* Isolated free pages are on the lists but not in NR_FREE_PAGES. */
+	if (free_pages - *iso_pages != zone_page_state(zone, NR_FREE_PAGES)) {
+		problem(f, "%s NR_FREE_PAGES %lu, free lists hold %lu pages (%lu isolated)",
+			zone->name, zone_page_state(zone, NR_FREE_PAGES), free_pages,
+			*iso_pages);
 		bad++;
 	}
 
@@ -461,34 +472,36 @@ static unsigned long validate_zone(FILE *f, struct zone *zone,
  * @f: where to describe problems (NULL: count only)
  *
  * Checks every free list (types, orders, alignment, PageBuddy, pageblock
- * migratetypes), nr_free and NR_FREE_PAGES against the lists, pcp counts,
- * a PFN walk against the lists, pageblock bits, and that free + pcp +
- * allocated pages add up to the machine's pages (allocated: every page
- * handed out of the free lists and not yet back, bad pages included).  Then runs registered subsystem
- * checks.
+ * migratetypes), nr_free and NR_FREE_PAGES against the lists (the latter
+ * without the isolate lists), pcp counts, a PFN walk against the lists,
+ * pageblock bits, and that free + isolated free + pcp + allocated pages
+ * add up to the machine's pages (allocated: every page handed out of the
+ * free lists and not yet back, bad pages included).  Then runs registered
+ * subsystem checks.
  *
  * Return: the number of problems found.
  */
 unsigned long validate_zones(FILE *f)
 {
-	unsigned long bad = 0, free = 0, pcp = 0, allocated, present = 0;
+	unsigned long bad = 0, free = 0, iso = 0, pcp = 0, allocated, present = 0;
 	struct zone *zone;
 	int i;
 
 	if (!mem_map)
 		return 0;
 	for_each_populated_zone(zone) {
-		unsigned long zone_pcp;
+		unsigned long zone_pcp, zone_iso;
 
-		bad += validate_zone(f, zone, &zone_pcp);
+		bad += validate_zone(f, zone, &zone_pcp, &zone_iso);
 		free += zone_page_state(zone, NR_FREE_PAGES);
+		iso += zone_iso;
 		pcp += zone_pcp;
 		present += zone->present_pages;
 	}
 	allocated = nr_used_pages();
-	if (free + pcp + allocated != present) {
-		problem(f, "accounting: free %lu + pcp %lu + allocated %lu != present %lu",
-			free, pcp, allocated, present);
+	if (free + iso + pcp + allocated != present) {
+		problem(f, "accounting: free %lu + isolated %lu + pcp %lu + allocated %lu != present %lu",
+			free, iso, pcp, allocated, present);
 		bad++;
 	}
 	for (i = 0; i < MAX_VALIDATORS && validators[i]; i++)

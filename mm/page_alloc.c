@@ -196,8 +196,20 @@ PAGEBLOCK_BIT_OPS(isolate, PB_migrate_isolate)
 /* ------------------------------------------------------------------ */
 /* Free lists */
 
-static inline void account_freepages(struct zone *zone, long nr_pages)
+/*
+ * NR_FREE_PAGES counts the free pages an allocation could be given, so
+ * pages on the MIGRATE_ISOLATE lists are left out (as in Linux since
+ * 6.10): watermark checks and compaction_suitable() must not see memory
+ * an isolation holds.  A free block moving onto the isolate lists leaves
+ * the count, and enters it again when it moves off.  free_area[].nr_free
+ * still counts the blocks on every list, isolate lists included.
+ */
+static inline void account_freepages(struct zone *zone, long nr_pages,
+				     int migratetype)
 {
+	lockdep_assert_held(&zone->lock);
+	if (is_migrate_isolate(migratetype))
+		return;
 	mod_zone_page_state(zone, NR_FREE_PAGES, nr_pages);
 }
 
@@ -246,6 +258,8 @@ static void move_to_free_list(struct page *page, struct zone *zone,
 	list_move_tail(&page->buddy_list, &area->free_list[new_mt]);
 	account_free_blocks(zone, order, old_mt, -1);
 	account_free_blocks(zone, order, new_mt, 1);
+	account_freepages(zone, -(1L << order), old_mt);
+	account_freepages(zone, 1L << order, new_mt);
 }
 
 static void __del_page_from_free_list(struct page *page, struct zone *zone,
@@ -272,7 +286,7 @@ void del_page_from_free_list(struct page *page, struct zone *zone,
 			     unsigned int order, int migratetype)
 {
 	__del_page_from_free_list(page, zone, order, migratetype);
-	account_freepages(zone, -(1L << order));
+	account_freepages(zone, -(1L << order), migratetype);
 }
 
 static struct page *get_page_from_free_area(struct free_area *area, int mt)
@@ -340,7 +354,7 @@ void __free_one_page(struct page *page, unsigned long pfn, struct zone *zone,
 	VM_BUG_ON_PAGE(READ_ONCE(page->flags) & PAGE_FLAGS_CHECK_AT_PREP, page);
 	VM_BUG_ON_PAGE(pfn & ((1UL << order) - 1), page);
 
-	account_freepages(zone, 1L << order);
+	account_freepages(zone, 1L << order, migratetype);
 
 	while (order < MAX_PAGE_ORDER) {
 		int buddy_mt = migratetype;
@@ -419,7 +433,7 @@ static void page_del_and_expand(struct zone *zone, struct page *page,
 
 	__del_page_from_free_list(page, zone, (unsigned int)high, migratetype);
 	nr_pages -= expand(zone, page, low, high, migratetype);
-	account_freepages(zone, -(long)nr_pages);
+	account_freepages(zone, -(long)nr_pages, migratetype);
 }
 
 static struct page *__rmqueue_smallest(struct zone *zone, unsigned int order,
@@ -602,7 +616,7 @@ static struct page *try_to_claim_block(struct zone *zone, struct page *page,
 		change_pageblock_range(page, current_order, start_type);
 		nr_added = expand(zone, page, (int)order, (int)current_order,
 				  start_type);
-		account_freepages(zone, nr_added);
+		account_freepages(zone, nr_added, start_type);
 		return page;
 	}
 
@@ -1582,12 +1596,13 @@ bool split_large_buddy(struct zone *zone, unsigned long pfn)
 					get_pfnblock_migratetype(head, head_pfn));
 		for (i = 0; i < (1UL << border); i += pageblock_nr_pages) {
 			struct page *p = head + i;
+			int mt = get_pfnblock_migratetype(p, head_pfn + i);
 
 			set_buddy_order(p, pageblock_order);
-			__add_to_free_list(p, zone, pageblock_order,
-					   get_pfnblock_migratetype(p, head_pfn + i), false);
+			__add_to_free_list(p, zone, pageblock_order, mt, false);
+			/* Each piece is counted by the list it lands on. */
+			account_freepages(zone, (long)pageblock_nr_pages, mt);
 		}
-		account_freepages(zone, 1L << border);
 		return true;
 	}
 	return false;

@@ -128,6 +128,7 @@ int pagemig_show_zoneinfo(FILE *f);
 /* Frames of the arena resident in host memory (for RSS figures). */
 unsigned long pagemig_resident_pages(void);
 unsigned long pagemig_total_pages(void);
+/* NR_FREE_PAGES of every zone: free pages of isolated blocks not included. */
 unsigned long pagemig_free_pages_count(void);
 
 /*

@@ -9,8 +9,9 @@
  * validator and checks that free + pcp + used pages add up to the
  * machine, that no warning fired that the test did not announce
  * (mm_expect_warnings()), and that every page the test allocated came
- * back (after a drain, NR_FREE_PAGES equals the managed pages, minus
- * pages the test announced as leaked by a bad-page report).  Then the
+ * back (after a drain, NR_FREE_PAGES plus the free pages on isolate
+ * lists equals the managed pages, minus pages the test announced as
+ * leaked by a bad-page report).  Then the
  * machine is torn down, so every test starts from a fresh one.
  *
  * Include after the mm/ file under test (or after internal.h).
@@ -92,10 +93,29 @@ static inline struct zone *mm_zone(int z)
 	mm_warnings_base = pagemig_warnings();				\
 } while (0)
 
-/* Free + pcp + used over every zone; must equal the machine's pages. */
+/*
+ * Free pages on the MIGRATE_ISOLATE lists of every zone: free, but not
+ * in NR_FREE_PAGES (Linux 6.10+), since nothing may allocate them.
+ */
+static inline unsigned long mm_isolated_free_pages(void)
+{
+	unsigned long sum = 0;
+	struct zone *zone;
+	unsigned int o;
+
+	for_each_populated_zone(zone)
+		for (o = 0; o < NR_PAGE_ORDERS; o++)
+			sum += zone_nr_free_mt(zone, o, MIGRATE_ISOLATE) << o;
+	return sum;
+}
+
+/*
+ * Free (counted and isolated) + pcp + used over every zone; must equal
+ * the machine's pages.
+ */
 static inline unsigned long mm_accounted_pages(void)
 {
-	unsigned long sum = nr_used_pages();
+	unsigned long sum = nr_used_pages() + mm_isolated_free_pages();
 	struct zone *zone;
 
 	for_each_populated_zone(zone)
@@ -130,7 +150,8 @@ static inline unsigned long mm_managed_pages(void)
 	if (all_back) {							\
 		drain_all_pages(NULL);					\
 		EXPECT_EQ(mm_managed_pages() - mm_leaked_pages,		\
-			  pagemig_free_pages_count());			\
+			  pagemig_free_pages_count() +			\
+			  mm_isolated_free_pages());			\
 		EXPECT_EQ(mm_leaked_pages, nr_used_pages());		\
 		EXPECT_EQ(0, pagemig_validate(stderr));			\
 	}								\

@@ -326,6 +326,66 @@ TEST_F(iso, undo_frees_each_pageblock_with_its_own_type)
 	EXPECT_EQ(listed_free_blocks(zone), zone_page_state(zone, NR_FREE_PAGES_BLOCKS));
 }
 
+/*
+ * Isolated free pages are not in NR_FREE_PAGES (Linux 6.10+): isolating
+ * a range holding N free pages takes N from the counter, pages freed into
+ * it while isolated do not add to it, and undo gives them all back.  A
+ * watermark check while isolated sees only what can be allocated.
+ */
+TEST_F(iso, isolated_free_pages_leave_nr_free_pages)
+{
+	const unsigned long used = 3 * pageblock_nr_pages / 2;	/* straddles a block */
+	const unsigned long nr = ISO_RANGE - used;	/* N: free in the range */
+	struct zone *zone = normal();
+	unsigned long start = iso_free_range(zone), pfn;
+	unsigned long free0, vm0, mark;
+	int zidx = zone_idx(zone);
+
+	ASSERT_NE(ULONG_MAX, start);
+	/* Own the range; keep @used pages in use (PageOffline), free the rest. */
+	ASSERT_EQ(0, alloc_contig_range(start, start + ISO_RANGE));
+	for (pfn = start; pfn < start + ISO_RANGE; pfn++) {
+		if (pfn < start + used)
+			__SetPageOffline(pfn_to_page(pfn));
+		else
+			put_page(pfn_to_page(pfn));
+	}
+	drain_all_pages(NULL);
+	free0 = zone_page_state(zone, NR_FREE_PAGES);
+	vm0 = iso_vm("nr_free_pages");
+	/*
+	 * Between what is counted while isolated and what was before;
+	 * ALLOC_HIGHATOMIC keeps the highatomic reserve in the sum and the
+	 * min watermark whole.
+	 */
+	mark = free0 - nr / 2;
+	EXPECT_TRUE(zone_watermark_ok(zone, 0, mark, zidx, ALLOC_HIGHATOMIC));
+
+	ASSERT_EQ(0, start_isolate_page_range(start, start + ISO_RANGE, MEMORY_OFFLINE));
+	EXPECT_EQ(free0 - nr, zone_page_state(zone, NR_FREE_PAGES));
+	EXPECT_EQ(vm0 - nr, iso_vm("nr_free_pages"));
+	EXPECT_EQ(nr, mm_isolated_free_pages());
+	/* nr_free still counts the blocks on the isolate lists. */
+	EXPECT_EQ(0, pagemig_validate(stderr));
+	EXPECT_FALSE(zone_watermark_ok(zone, 0, mark, zidx, ALLOC_HIGHATOMIC));
+
+	/* Freed into the isolated range: free, but still not counted. */
+	for (pfn = start; pfn < start + used; pfn++)
+		put_page(pfn_to_page(pfn));
+	drain_all_pages(NULL);
+	EXPECT_EQ(free0 - nr, zone_page_state(zone, NR_FREE_PAGES));
+	EXPECT_EQ(ISO_RANGE, mm_isolated_free_pages());
+	EXPECT_EQ(0, pagemig_validate(stderr));
+
+	undo_isolate_page_range(start, start + ISO_RANGE);
+	EXPECT_EQ(free0 + used, zone_page_state(zone, NR_FREE_PAGES));
+	EXPECT_EQ(vm0 + used, iso_vm("nr_free_pages"));
+	EXPECT_EQ(0, mm_isolated_free_pages());
+	EXPECT_EQ(0, pagemig_validate(stderr));
+	EXPECT_TRUE(zone_watermark_ok(zone, 0, mark, zidx, ALLOC_HIGHATOMIC));
+	EXPECT_TRUE(iso_range_in_service(start, ISO_RANGE));
+}
+
 TEST_F(iso, isolate_rejects_bad_ranges)
 {
 	unsigned long dma_end = zone_end_pfn(mm_zone(ZONE_DMA32));
