@@ -13,19 +13,27 @@
 #include "../mm/internal.h"
 #include "internal.h"
 
-static int check_range(unsigned long pfn, unsigned long nr)
+/* A range of whole @granule-page units inside the machine. */
+static int check_range_granule(unsigned long pfn, unsigned long nr,
+			       unsigned long granule)
 {
 	if (!machine_ready)
 		return -ENODEV;
 	if (!nr || pfn >= max_pfn || nr > max_pfn - pfn ||
-	    !IS_ALIGNED(pfn, MAX_ORDER_NR_PAGES) || !IS_ALIGNED(nr, MAX_ORDER_NR_PAGES))
+	    !IS_ALIGNED(pfn, granule) || !IS_ALIGNED(nr, granule))
 		return -EINVAL;
 	return 0;
 }
 
+/* Offlining works on 4 MiB units (kernel: memory blocks, 128 MiB on x86). */
+static int check_range(unsigned long pfn, unsigned long nr)
+{
+	return check_range_granule(pfn, nr, MAX_ORDER_NR_PAGES);
+}
+
 int pagemig_alloc_contig(unsigned long pfn, unsigned long nr_pages)
 {
-	int ret = check_range(pfn, nr_pages);
+	int ret = check_range_granule(pfn, nr_pages, pageblock_nr_pages);
 
 	return ret ? ret : alloc_contig_range(pfn, pfn + nr_pages);
 }

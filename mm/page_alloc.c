@@ -1714,8 +1714,8 @@ void adjust_managed_page_count(struct page *page, long count)
 
 /**
  * alloc_contig_range - allocate exactly the pages [start, end)
- * @start_pfn: first PFN, MAX_ORDER_NR_PAGES-aligned
- * @end_pfn: end PFN, MAX_ORDER_NR_PAGES-aligned, same zone
+ * @start_pfn: first PFN, pageblock-aligned
+ * @end_pfn: end PFN, pageblock-aligned, same zone
  *
  * Isolates the range, migrates every movable page out of it (LRU folios
  * and movable_ops pages, MR_CONTIG_RANGE), checks that all of it is free,

@@ -11,8 +11,10 @@
  * for the latter, since a page becomes movable_ops some time after its
  * allocation (kernel commit text, patch 16/17 of the series).
  *
- * kernel: ranges need not be aligned; here they are aligned to
- * MAX_ORDER_NR_PAGES so no free block straddles a range boundary.
+ * kernel: ranges need not be aligned; here they are whole pageblocks.
+ * A free block larger than a pageblock that reaches across a range edge
+ * is split at the edge when its pageblock is isolated (and again when it
+ * is given back), so no free block straddles a range boundary.
  */
 #include <errno.h>
 
@@ -143,8 +145,8 @@ static void unset_migratetype_isolate(struct page *page)
 
 /**
  * start_isolate_page_range - isolate every pageblock of [start, end)
- * @start_pfn: first PFN, MAX_ORDER_NR_PAGES-aligned
- * @end_pfn: end PFN, MAX_ORDER_NR_PAGES-aligned, in the same zone
+ * @start_pfn: first PFN, pageblock-aligned
+ * @end_pfn: end PFN, pageblock-aligned, in the same zone
  * @flags: MEMORY_OFFLINE, REPORT_FAILURE
  *
  * After isolation nothing in the range is handed out; pages freed into
@@ -159,8 +161,8 @@ int start_isolate_page_range(unsigned long start_pfn, unsigned long end_pfn, int
 {
 	unsigned long pfn;
 
-	if (!IS_ALIGNED(start_pfn, MAX_ORDER_NR_PAGES) ||
-	    !IS_ALIGNED(end_pfn, MAX_ORDER_NR_PAGES) || start_pfn >= end_pfn ||
+	if (!IS_ALIGNED(start_pfn, pageblock_nr_pages) ||
+	    !IS_ALIGNED(end_pfn, pageblock_nr_pages) || start_pfn >= end_pfn ||
 	    end_pfn > max_pfn ||
 	    page_zone(pfn_to_page(start_pfn)) != page_zone(pfn_to_page(end_pfn - 1)))
 		return -EINVAL;

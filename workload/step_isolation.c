@@ -15,8 +15,9 @@
  *                has at an address (madvise(MADV_SOFT_OFFLINE)): the
  *                contents move to another frame, the frame is poisoned
  *
- * Ranges are multiples of 4 MiB (1024 pages, MAX_ORDER_NR_PAGES),
- * aligned to 4 MiB and inside one zone, as the facade asks.  The parse
+ * Ranges are multiples of 4 MiB (1024 pages, MAX_ORDER_NR_PAGES) for
+ * offline/online and of 2 MiB (a pageblock) for alloc-contig, aligned to
+ * that size and inside one zone, as the facade asks.  The parse
  * checks the alignment; the machine (zones, memory size) is only known
  * when the step runs, which checks the rest.
  *
@@ -39,9 +40,12 @@
 #include "steps.h"
 #include "yparse.h"
 
-/* MAX_ORDER_NR_PAGES: the facade's unit of a range. */
+/*
+ * The facade's units of a range: 4 MiB (MAX_ORDER_NR_PAGES) for
+ * offlining, 2 MiB (a pageblock) for alloc-contig.
+ */
 #define RANGE_PAGES	(1UL << PAGEMIG_MAX_ORDER)
-#define RANGE_BYTES	(RANGE_PAGES * PAGEMIG_PAGE_SIZE)
+#define CONTIG_PAGES	PAGEMIG_PAGEBLOCK_PAGES
 /* Largest PFN a scenario may name: 2^40 pages, 4 PiB. */
 #define PFN_MAX		(1LL << 40)
 
@@ -66,13 +70,14 @@ static void range_release(void *data)
 	free(a);
 }
 
-/* start: SIZE (4 MiB-aligned) or pfn: N (a multiple of 1024), not both. */
+/* start: SIZE (@unit-aligned) or pfn: N (a multiple of @unit), not both. */
 static int parse_where(struct yparse *p, yaml_node_t *map, const char *path,
-		       unsigned long *pfn)
+		       unsigned long *pfn, unsigned long unit)
 {
 	yaml_node_t *start = yp_get(p, map, "start", NULL);
 	yaml_node_t *pn = yp_get(p, map, "pfn", NULL);
-	char sub[YP_PATH_MAX];
+	unsigned long mib = unit / 256;
+	char sub[YP_PATH_MAX], what[96];
 	uint64_t bytes;
 	long long n;
 	int ret;
@@ -83,15 +88,17 @@ static int parse_where(struct yparse *p, yaml_node_t *map, const char *path,
 	}
 	if (!start && !pn)
 		return yp_error(p, NULL, path,
-				"missing required key \"start\" (a 4 MiB-aligned offset such as 256M) or \"pfn\"");
+				"missing required key \"start\" (a %lu MiB-aligned offset such as 256M) or \"pfn\"",
+				mib);
 	if (pn) {
 		yp_path_key(sub, sizeof(sub), path, "pfn");
 		ret = yp_int(p, pn, sub, 0, PFN_MAX, &n);
 		if (ret)
 			return ret;
-		if (n % RANGE_PAGES)
-			return yp_expected(p, pn, sub,
-					   "a PFN that is a multiple of 1024 (4 MiB)");
+		snprintf(what, sizeof(what), "a PFN that is a multiple of %lu (%lu MiB)",
+			 unit, mib);
+		if ((unsigned long)n % unit)
+			return yp_expected(p, pn, sub, what);
 		*pfn = n;
 		return 0;
 	}
@@ -99,34 +106,37 @@ static int parse_where(struct yparse *p, yaml_node_t *map, const char *path,
 	ret = yp_size(p, start, sub, &bytes);
 	if (ret)
 		return ret;
-	if (bytes % RANGE_BYTES || bytes / PAGEMIG_PAGE_SIZE > (uint64_t)PFN_MAX)
-		return yp_expected(p, start, sub,
-				   "an offset into memory aligned to 4 MiB");
+	snprintf(what, sizeof(what), "an offset into memory aligned to %lu MiB", mib);
+	if (bytes % (unit * PAGEMIG_PAGE_SIZE) ||
+	    bytes / PAGEMIG_PAGE_SIZE > (uint64_t)PFN_MAX)
+		return yp_expected(p, start, sub, what);
 	*pfn = bytes / PAGEMIG_PAGE_SIZE;
 	return 0;
 }
 
 /* The keys every range step shares: start/pfn, size, and expect. */
 static int parse_range(struct yparse *p, yaml_node_t *map, const char *path,
-		       struct range_args *a, bool with_expect)
+		       struct range_args *a, bool with_expect, unsigned long unit)
 {
-	char sub[YP_PATH_MAX];
+	char sub[YP_PATH_MAX], what[64];
 	yaml_node_t *v;
 	uint64_t bytes;
 	int ret, e = 0;
 
-	ret = parse_where(p, map, path, &a->pfn);
+	ret = parse_where(p, map, path, &a->pfn, unit);
 	if (ret)
 		return ret;
-	ret = yp_require(p, map, path, "size", "a size, a multiple of 4 MiB", &v);
+	snprintf(what, sizeof(what), "a size, a multiple of %lu MiB", unit / 256);
+	ret = yp_require(p, map, path, "size", what, &v);
 	yp_path_key(sub, sizeof(sub), path, "size");
 	if (!ret)
 		ret = yp_size(p, v, sub, &bytes);
 	if (ret)
 		return ret;
-	if (!bytes || bytes % RANGE_BYTES ||
+	snprintf(what, sizeof(what), "a non-zero multiple of %lu MiB", unit / 256);
+	if (!bytes || bytes % (unit * PAGEMIG_PAGE_SIZE) ||
 	    bytes / PAGEMIG_PAGE_SIZE > (uint64_t)PFN_MAX)
-		return yp_expected(p, v, sub, "a non-zero multiple of 4 MiB");
+		return yp_expected(p, v, sub, what);
 	a->nr = bytes / PAGEMIG_PAGE_SIZE;
 	if (with_expect)
 		ret = yp_key_choice(p, map, path, "expect", expects, &e);
@@ -149,7 +159,7 @@ static int contig_parse(struct yparse *p, yaml_node_t *node, const char *path,
 	if (ret)
 		return ret;
 	a = *out;
-	ret = parse_range(p, map, path, a, true);
+	ret = parse_range(p, map, path, a, true, CONTIG_PAGES);
 	if (!ret)
 		ret = yp_key_bool(p, map, path, "keep", &a->keep);
 	if (ret)
@@ -173,7 +183,7 @@ static int offline_parse(struct yparse *p, yaml_node_t *node, const char *path,
 
 	ret = step_parse_start(p, node, path, keys, &map, out,
 			       sizeof(struct range_args));
-	return ret ? ret : parse_range(p, map, path, *out, true);
+	return ret ? ret : parse_range(p, map, path, *out, true, RANGE_PAGES);
 }
 
 static int online_parse(struct yparse *p, yaml_node_t *node, const char *path,
@@ -186,7 +196,7 @@ static int online_parse(struct yparse *p, yaml_node_t *node, const char *path,
 	ret = step_parse_start(p, node, path, keys, &map, out,
 			       sizeof(struct range_args));
 	if (!ret)
-		ret = parse_range(p, map, path, *out, false);
+		ret = parse_range(p, map, path, *out, false, RANGE_PAGES);
 	/* Online has no "any": a range that would not come back is a bug. */
 	if (!ret)
 		((struct range_args *)*out)->must_succeed = true;
@@ -465,7 +475,7 @@ static int contig_run(struct scenario_run *run, const struct step *step,
 
 const struct step_type step_alloc_contig = {
 	.name = "alloc-contig",
-	.help = "alloc_contig_range() on a 4 MiB-aligned range: migrate it empty and take it (CMA)",
+	.help = "alloc_contig_range() on a 2 MiB-aligned range: migrate it empty and take it (CMA)",
 	.parse = contig_parse,
 	.run = contig_run,
 	.release = range_release,

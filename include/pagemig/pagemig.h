@@ -335,8 +335,8 @@ int pagemig_ksm_stats(struct pagemig_ksm_stats *st);
 
 /*
  * Allocate exactly PFNs [pfn, pfn + nr_pages): isolate, migrate everything
- * movable out, take the range.  @pfn and @nr_pages are multiples of 1024
- * (4 MiB) inside one zone.  0 (each page then has refcount 1; give them
+ * movable out, take the range.  @pfn and @nr_pages are multiples of 512
+ * (2 MiB, a pageblock) inside one zone.  0 (each page then has refcount 1; give them
  * back with pagemig_free_contig()), -EINVAL, -EBUSY (unmovable or
  * unmigratable pages in the range), -ENOMEM.
  */
@@ -345,7 +345,8 @@ int pagemig_free_contig(unsigned long pfn, unsigned long nr_pages);
 /*
  * Offline [pfn, pfn + nr_pages) as memory hot-unplug does: migrate its
  * pages away and remove it from the zone; the frames go back to the host.
- * Same alignment as above.  0, -EINVAL, -EBUSY (range back in service).
+ * @pfn and @nr_pages are multiples of 1024 (4 MiB) inside one zone.
+ * 0, -EINVAL, -EBUSY (range back in service).
  */
 int pagemig_offline(unsigned long pfn, unsigned long nr_pages);
 int pagemig_online(unsigned long pfn, unsigned long nr_pages);

@@ -391,14 +391,50 @@ TEST_F(iso, isolate_rejects_bad_ranges)
 	unsigned long dma_end = zone_end_pfn(mm_zone(ZONE_DMA32));
 
 	EXPECT_EQ(-EINVAL, start_isolate_page_range(1, ISO_RANGE, 0));
-	EXPECT_EQ(-EINVAL, start_isolate_page_range(0, ISO_RANGE + 512, 0));
+	EXPECT_EQ(-EINVAL, start_isolate_page_range(0, ISO_RANGE + 256, 0));
 	EXPECT_EQ(-EINVAL, start_isolate_page_range(ISO_RANGE, ISO_RANGE, 0));
 	EXPECT_EQ(-EINVAL, start_isolate_page_range(max_pfn, max_pfn + ISO_RANGE, 0));
 	/* Across the DMA32/Normal boundary. */
 	ASSERT_TRUE(IS_ALIGNED(dma_end, ISO_RANGE));
 	EXPECT_EQ(-EINVAL, start_isolate_page_range(dma_end - ISO_RANGE, dma_end + ISO_RANGE, 0));
-	EXPECT_EQ(-EINVAL, pagemig_alloc_contig(512, ISO_RANGE));
+	EXPECT_EQ(-EINVAL, pagemig_alloc_contig(256, ISO_RANGE));
+	EXPECT_EQ(-EINVAL, pagemig_alloc_contig(ISO_RANGE, 256));
 	EXPECT_EQ(-EINVAL, pagemig_offline(0, 512));
+	EXPECT_EQ(-EINVAL, pagemig_offline(512, ISO_RANGE));
+}
+
+/*
+ * alloc_contig_range() takes whole pageblocks: a 2 MiB range whose free
+ * order-10 block reaches into the next pageblock gets exactly its half;
+ * the other half stays free in the zone, and everything merges back.
+ */
+TEST_F(iso, contig_takes_one_pageblock_of_a_free_order10)
+{
+	struct zone *zone = mm_zone(ZONE_NORMAL);
+	unsigned long start = iso_free_range(zone), free0, used0;
+
+	ASSERT_NE(ULONG_MAX, start);
+	drain_all_pages(NULL);
+	ASSERT_TRUE(PageBuddy(pfn_to_page(start)));
+	ASSERT_EQ(MAX_PAGE_ORDER, buddy_order(pfn_to_page(start)));
+	free0 = pagemig_free_pages_count();
+	used0 = nr_used_pages();
+	/* The upper half of the order-10 block. */
+	ASSERT_EQ(0, pagemig_alloc_contig(start + 512, 512));
+	EXPECT_EQ(free0 - 512, pagemig_free_pages_count());
+	EXPECT_EQ(used0 + 512, nr_used_pages());
+	EXPECT_TRUE(iso_range_taken(start + 512, 512));
+	/* The lower half is free and allocatable as a 2 MiB block. */
+	EXPECT_TRUE(PageBuddy(pfn_to_page(start)));
+	EXPECT_EQ(pageblock_order, buddy_order(pfn_to_page(start)));
+	EXPECT_FALSE(get_pageblock_isolate(pfn_to_page(start)));
+	EXPECT_EQ(0, pagemig_validate(stderr));
+	ASSERT_EQ(0, pagemig_free_contig(start + 512, 512));
+	drain_all_pages(NULL);
+	EXPECT_TRUE(PageBuddy(pfn_to_page(start)));
+	EXPECT_EQ(MAX_PAGE_ORDER, buddy_order(pfn_to_page(start)));
+	EXPECT_EQ(free0, pagemig_free_pages_count());
+	EXPECT_EQ(0, pagemig_validate(stderr));
 }
 
 /* ---- alloc_contig_range() ---------------------------------------------- */
