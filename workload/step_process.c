@@ -202,6 +202,15 @@ static int spawn_parse(struct yparse *p, yaml_node_t *node, const char *path,
 			    "a path to a regular file", &a->file_path);
 	if (ret)
 		return ret;
+	if (a->file_path) {
+		/* Relative to the scenario's directory. */
+		char *resolved = yp_resolve_path(p, a->file_path);
+
+		if (!resolved)
+			return yp_error(p, map, path, "out of memory");
+		free(a->file_path);
+		a->file_path = resolved;
+	}
 	sp->file_path = a->file_path;
 	sp->has_file = sp->file || sp->file_path;
 	v = yp_get(p, map, "file_from", NULL);

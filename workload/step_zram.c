@@ -398,6 +398,15 @@ static int write_parse(struct yparse *p, yaml_node_t *node, const char *path,
 		yp_path_key(sub, sizeof(sub), path, "file");
 		if ((ret = yp_string(p, v, sub, "a file path", &a->file)))
 			return ret;
+		/* Relative to the scenario's directory. */
+		{
+			char *resolved = yp_resolve_path(p, a->file);
+
+			if (!resolved)
+				return yp_error(p, v, sub, "out of memory");
+			free(a->file);
+			a->file = resolved;
+		}
 		if (yp_get(p, map, "compressibility", NULL) || yp_get(p, map, "same", NULL) ||
 		    yp_get(p, map, "incompressible", NULL))
 			return yp_error(p, v, sub, "file: takes the file's bytes; drop compressibility, same and incompressible");

@@ -901,3 +901,27 @@ int yp_check_declared(struct yparse *p, yaml_node_t *node, const char *path,
 	return yp_error(p, node, path, "no earlier step %s \"%s\"", what,
 			name);
 }
+
+/**
+ * yp_resolve_path() - A path a scenario names, made usable from here.
+ * @p: the parser; p->file is the scenario as the user named it.
+ * @path: as written in the scenario.
+ *
+ * A relative path is relative to the scenario file's directory, as a
+ * reader of the file expects, not to wherever pagemig was started from.
+ * Built-ins (and files named without a directory) keep the current
+ * directory.
+ *
+ * Return: a new string (the caller frees it), or NULL without memory.
+ */
+char *yp_resolve_path(const struct yparse *p, const char *path)
+{
+	const char *slash = p->file ? strrchr(p->file, '/') : NULL;
+	char *out;
+
+	if (path[0] == '/' || !slash)
+		return strdup(path);
+	if (asprintf(&out, "%.*s/%s", (int)(slash - p->file), p->file, path) < 0)
+		return NULL;
+	return out;
+}

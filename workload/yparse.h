@@ -104,6 +104,7 @@ int yp_key_string(struct yparse *p, yaml_node_t *map, const char *path,
 int yp_key_choice(struct yparse *p, yaml_node_t *map, const char *path,
 		  const char *key, const char *const *choices, int *out);
 
+char *yp_resolve_path(const struct yparse *p, const char *path);
 int yp_declare(struct yparse *p, const char *name);
 int yp_check_declared(struct yparse *p, yaml_node_t *node, const char *path,
 		      const char *name, const char *what);

@@ -1059,3 +1059,45 @@ TEST(run_offline_builtin)
 	scenario_run_finish(&run);
 	scenario_free(sc);
 }
+
+/*
+ * A relative file: or file_path: in a scenario names a file next to the
+ * scenario, wherever pagemig runs from (they used to resolve against the
+ * current directory, so a scenario that worked from its own directory
+ * failed to load from any other).
+ */
+TEST(relative_paths_resolve_against_the_scenario)
+{
+	char dir[] = "/tmp/pagemig-scn-XXXXXX", yaml[PATH_MAX], data[PATH_MAX];
+	char cwd[PATH_MAX], err[SCENARIO_ERR_LEN];
+	const char *text =
+		"machine: {memory: 64M}\n"
+		"steps:\n"
+		"  - zram-create: {device: zram0, disksize: 4M}\n"
+		"  - zram-write: {device: zram0, file: data.bin}\n"
+		"  - spawn: {name: a, file_path: data.bin, threads: 0}\n";
+	struct scenario *sc = NULL;
+	FILE *f;
+
+	ASSERT_NOT_NULL(mkdtemp(dir));
+	snprintf(yaml, sizeof(yaml), "%s/s.yaml", dir);
+	snprintf(data, sizeof(data), "%s/data.bin", dir);
+	f = fopen(data, "w");
+	ASSERT_NOT_NULL(f);
+	fputs("some bytes for zram and a file mapping\n", f);
+	fclose(f);
+	f = fopen(yaml, "w");
+	ASSERT_NOT_NULL(f);
+	fputs(text, f);
+	fclose(f);
+	ASSERT_NOT_NULL(getcwd(cwd, sizeof(cwd)));
+	ASSERT_EQ(0, chdir("/"));
+	EXPECT_EQ(0, scenario_load_file(yaml, &sc, err, sizeof(err)));
+	if (!sc)
+		TH_LOG("%s", err);
+	ASSERT_EQ(0, chdir(cwd));
+	scenario_free(sc);
+	unlink(yaml);
+	unlink(data);
+	rmdir(dir);
+}
