@@ -51,16 +51,11 @@ struct page *balloon_page_alloc(void)
 			  __GFP_NORETRY | __GFP_NOWARN);
 }
 
+/* Under pages_lock and the page lock. */
 static void balloon_page_enqueue_one(struct balloon_dev_info *b_dev_info,
 				     struct page *page)
 {
-	/*
-	 * The page is ours alone: nobody can hold its lock.  A failure here
-	 * means someone else has a reference to a page we just allocated.
-	 */
-	BUG_ON(!trylock_page(page));
 	balloon_page_insert(b_dev_info, page);
-	unlock_page(page);
 	count_vm_event(BALLOON_INFLATE);
 	inc_node_page_state(page, NR_BALLOON_PAGES);
 }
@@ -81,13 +76,24 @@ size_t balloon_page_list_enqueue(struct balloon_dev_info *b_dev_info,
 	unsigned long flags;
 	size_t n_pages = 0;
 
-	spin_lock_irqsave(&b_dev_info->pages_lock, flags);
 	list_for_each_entry_safe(page, tmp, pages, lru) {
+		/*
+		 * A freshly allocated page is ours alone, but one a refused
+		 * deflate puts back (vmw_balloon) still looks movable: an
+		 * isolator may hold its lock for a moment before the isolate
+		 * callback refuses it.  Wait for it, outside pages_lock,
+		 * which that callback takes.  kernel 6.17: BUG_ON(!trylock),
+		 * a latent race the 2026 balloon cleanups removed along with
+		 * the page lock.
+		 */
+		lock_page(page);
 		list_del(&page->lru);
+		spin_lock_irqsave(&b_dev_info->pages_lock, flags);
 		balloon_page_enqueue_one(b_dev_info, page);
+		spin_unlock_irqrestore(&b_dev_info->pages_lock, flags);
+		unlock_page(page);
 		n_pages++;
 	}
-	spin_unlock_irqrestore(&b_dev_info->pages_lock, flags);
 	return n_pages;
 }
 
@@ -139,9 +145,12 @@ void balloon_page_enqueue(struct balloon_dev_info *b_dev_info, struct page *page
 {
 	unsigned long flags;
 
+	/* The page is ours alone: nobody else can hold its lock. */
+	BUG_ON(!trylock_page(page));
 	spin_lock_irqsave(&b_dev_info->pages_lock, flags);
 	balloon_page_enqueue_one(b_dev_info, page);
 	spin_unlock_irqrestore(&b_dev_info->pages_lock, flags);
+	unlock_page(page);
 }
 
 /**

@@ -16,6 +16,8 @@
  * (idle) drivers' balloons again for the validator.
  */
 #include "../../mm/balloon_compaction.c"
+#include <pthread.h>
+
 #include "harness/mm_fixture.h"
 
 MM_FIXTURE(bal, 16 * SZ_1M, 2 * SZ_1M, 0, 2)
@@ -202,6 +204,47 @@ TEST_F(bal, isolation_takes_pages_off_the_list)
 	EXPECT_EQ(3, nr_listed(&b));
 	for (i = 0; i < 3; i++)
 		EXPECT_INFLATED(&b, pages[i]);
+	drain_balloon(_metadata, &b);
+}
+
+static void *hold_lock_briefly(void *arg)
+{
+	struct page *page = arg;
+
+	/* An isolator that took the lock and is about to be refused. */
+	msleep(50);
+	unlock_page(page);
+	return NULL;
+}
+
+/*
+ * Pages a refused deflate puts back (vmw_balloon) are still movable_ops
+ * pages: an isolator may hold one's lock for a moment.  Putting them
+ * back waits for it instead of hitting BUG_ON(!trylock) -- a latent
+ * race in 6.17 that a stress run with host refusals could hit.  Found
+ * by review.
+ */
+TEST_F(bal, list_enqueue_waits_for_an_isolators_lock)
+{
+	struct balloon_dev_info b;
+	struct page *pages[2];
+	LIST_HEAD(list);
+	pthread_t th;
+
+	balloon_devinfo_init(&b);
+	fill(_metadata, &b, pages, 2);
+	ASSERT_EQ(2, balloon_page_list_dequeue(&b, &list, 2));
+	EXPECT_EQ(0, page_private(pages[0]));
+	/* Someone holds the lock of one of them... */
+	ASSERT_TRUE(trylock_page(pages[1]));
+	ASSERT_EQ(0, pthread_create(&th, NULL, hold_lock_briefly, pages[1]));
+	/* ...and lets go while the put-back waits for it. */
+	EXPECT_EQ(2, balloon_page_list_enqueue(&b, &list));
+	pthread_join(th, NULL);
+	EXPECT_TRUE(on_list(&b, pages[0]));
+	EXPECT_TRUE(on_list(&b, pages[1]));
+	EXPECT_EQ((unsigned long)&b, page_private(pages[1]));
+	EXPECT_FALSE(PageLocked(pages[1]));
 	drain_balloon(_metadata, &b);
 }
 
