@@ -43,3 +43,8 @@ int pagemig_import_apply(const struct pagemig_import_page *plan,
 {
 	return -EINVAL;
 }
+
+int pagemig_compaction_proactiveness_set(int value)
+{
+	return -ENODEV;
+}
