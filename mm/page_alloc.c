@@ -369,6 +369,17 @@ void __free_one_page(struct page *page, unsigned long pfn, struct zone *zone,
 			    (!migratetype_is_mergeable(migratetype) ||
 			     !migratetype_is_mergeable(buddy_mt)))
 				break;
+			/*
+			 * pagemig: isolated pageblocks never merge with each
+			 * other either.  Ranges are whole pageblocks, and two
+			 * isolated by different callers side by side (two
+			 * alloc_contig_range()s) must not share a free block,
+			 * or one would take the other's pages.  The kernel
+			 * merges them and frees back what lies outside its
+			 * range (outer_start/outer_end in alloc_contig_range()).
+			 */
+			if (is_migrate_isolate(migratetype))
+				break;
 		}
 
 		__del_page_from_free_list(buddy, zone, order, buddy_mt);

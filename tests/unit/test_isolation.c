@@ -265,17 +265,21 @@ static void isolate_then_free_into(struct __test_metadata *_metadata,
 	ASSERT_EQ(0, start_isolate_page_range(start, start + ISO_RANGE, MEMORY_OFFLINE));
 	for (unsigned long pfn = start; pfn < start + ISO_RANGE; pfn++)
 		put_page(pfn_to_page(pfn));
-	ASSERT_TRUE(PageBuddy(head) && buddy_order(head) == MAX_PAGE_ORDER);
+	/* Isolated pageblocks do not merge with each other: two halves. */
+	ASSERT_TRUE(PageBuddy(head) && buddy_order(head) == pageblock_order);
+	ASSERT_TRUE(PageBuddy(head + pageblock_nr_pages) &&
+		    buddy_order(head + pageblock_nr_pages) == pageblock_order);
 }
 
 /*
- * Regression: pages freed into two isolated pageblocks merge into one
+ * Regression: pages freed into two isolated pageblocks merged into one
  * order-10 block on the isolate list.  Unisolating the first freed all
  * of it with the first block's type, so the second block's free half
  * sat on the Movable list while still isolated (and was counted in
  * nr_free_pages_blocks); with the second block's own type differing,
- * undo left an order-10 block on the first block's list.  Blocks larger
- * than a pageblock are now split, each piece on its own block's list.
+ * undo left an order-10 block on the first block's list.  Isolated
+ * pageblocks now never merge with each other (and a larger free block
+ * met at isolation is split), so undo takes each block on its own.
  */
 TEST_F(iso, undo_splits_block_spanning_isolated_pageblocks)
 {
@@ -434,6 +438,48 @@ TEST_F(iso, contig_takes_one_pageblock_of_a_free_order10)
 	EXPECT_TRUE(PageBuddy(pfn_to_page(start)));
 	EXPECT_EQ(MAX_PAGE_ORDER, buddy_order(pfn_to_page(start)));
 	EXPECT_EQ(free0, pagemig_free_pages_count());
+	EXPECT_EQ(0, pagemig_validate(stderr));
+}
+
+/*
+ * Two alloc_contig_range()s on the two halves of one 4 MiB region, as
+ * their steps interleave: B isolates its free half, A isolates its used
+ * half, A's pages are freed (migrated away) into it, A takes its range.
+ * A must take exactly its own 512 pages and B's half must stay free and
+ * isolated for B.  Found by review: the freed pages merged with B's into
+ * an order-10 isolated block and A took all 1024, leaking B's half.
+ */
+TEST_F(iso, adjacent_contig_ranges_keep_their_own_pages)
+{
+	struct zone *zone = normal();
+	unsigned long start = iso_free_range(zone), pfn, used0;
+	unsigned long a = 0, b = 0;
+
+	ASSERT_NE(ULONG_MAX, start);
+	a = start;
+	b = start + pageblock_nr_pages;
+	/* A's half in use, B's free. */
+	ASSERT_EQ(0, alloc_contig_range(a, a + pageblock_nr_pages));
+	used0 = nr_used_pages();
+	ASSERT_EQ(0, start_isolate_page_range(b, b + pageblock_nr_pages, 0));
+	for (pfn = a; pfn < a + pageblock_nr_pages; pfn++)
+		__SetPageOffline(pfn_to_page(pfn));
+	ASSERT_EQ(0, start_isolate_page_range(a, a + pageblock_nr_pages, MEMORY_OFFLINE));
+	for (pfn = a; pfn < a + pageblock_nr_pages; pfn++)
+		put_page(pfn_to_page(pfn));
+	EXPECT_EQ(0, test_pages_isolated(a, a + pageblock_nr_pages, 0));
+	EXPECT_EQ(0, take_free_range(a, a + pageblock_nr_pages));
+	EXPECT_EQ(used0, nr_used_pages());
+	/* B's half is still free and isolated, for B to take. */
+	EXPECT_EQ(0, test_pages_isolated(b, b + pageblock_nr_pages, 0));
+	EXPECT_EQ(0, take_free_range(b, b + pageblock_nr_pages));
+	EXPECT_EQ(used0 + pageblock_nr_pages, nr_used_pages());
+	undo_isolate_page_range(a, a + pageblock_nr_pages);
+	undo_isolate_page_range(b, b + pageblock_nr_pages);
+	free_contig_range(a, pageblock_nr_pages);
+	free_contig_range(b, pageblock_nr_pages);
+	drain_all_pages(NULL);
+	EXPECT_TRUE(PageBuddy(pfn_to_page(a)) && buddy_order(pfn_to_page(a)) == MAX_PAGE_ORDER);
 	EXPECT_EQ(0, pagemig_validate(stderr));
 }
 
