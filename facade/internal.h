@@ -24,6 +24,7 @@ void zram_destroy_all(void);
 
 /* facade/kpageflags.c: the last import's result goes with its machine. */
 void import_forget(void);
+void import_zram_gone(int id);
 
 /* facade/balloon.c: spec 12.2's balloon invariants, for the validator. */
 unsigned long balloon_validate(FILE *f);

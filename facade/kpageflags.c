@@ -67,6 +67,13 @@ static struct pagemig_import_result import_result = {
 	.pid = -1, .fid = -1, .zram_id = -1
 };
 
+/* facade/zram.c: device @id is going away. */
+void import_zram_gone(int id)
+{
+	if (import_result.zram_id == id)
+		import_result.zram_id = -1;
+}
+
 void import_forget(void)
 {
 	memset(&import_result, 0, sizeof(import_result));
@@ -897,12 +904,16 @@ static void import_zram(const unsigned long *pfns, unsigned long n)
 	if (id >= 0) {
 		zram = zram_device(id);
 		buf = malloc(PAGE_SIZE);
+		if (!buf) {
+			pagemig_zram_destroy(id);
+			zram = NULL;
+		}
 	}
-	import_result.zram_id = zram && buf ? id : -1;
+	import_result.zram_id = zram ? id : -1;
 	for (i = 0; i < n; i++) {
 		struct page *page = pfn_to_page(pfns[i]);
 
-		if (zram && buf) {
+		if (zram) {
 			unsigned long sector = import_result.zram_pages;
 
 			tag_fill(buf, IMPORT_ZRAM_TAG, sector);
@@ -1023,7 +1034,13 @@ int pagemig_import_apply(const struct pagemig_import_page *plan,
 		if (ret)
 			break;
 	}
-	if (!ret && nr_balloon)
+	if (ret) {
+		free(balloon);
+		free(zs);
+		snprintf(err, errlen, "no memory for the list of balloon and zsmalloc pages");
+		return ret;
+	}
+	if (nr_balloon)
 		ret = virtio_balloon_adopt(balloon, nr_balloon);
 	free(balloon);
 	if (ret) {

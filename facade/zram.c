@@ -61,6 +61,7 @@ int pagemig_zram_destroy(int id)
 	mutex_unlock(&zram_index_mutex);
 	if (!zram)
 		return -ENODEV;
+	import_zram_gone(id);
 	zram_remove(zram);
 	return 0;
 }

@@ -133,9 +133,11 @@ static unsigned long accessor_pfn[MAX_ACCESSORS];	/* pfn + 1 while accessing; 0 
 static int nr_accessors;
 static __thread int accessor_slot = -1;
 
+/* Runs on the exiting thread (sim's TLS destructor): forget the slot. */
 static void accessor_release(int slot)
 {
 	__atomic_store_n(&accessor_pfn[slot], 0, __ATOMIC_SEQ_CST);
+	accessor_slot = -1;
 }
 
 static unsigned long *my_slot(void)

@@ -194,6 +194,8 @@ static void thread_slot_release(void *value)
 
 	if (slot_release_hook)
 		slot_release_hook(slot);
+	/* A later destructor of this thread must not use the slot again. */
+	my_thread_slot = -1;
 	__atomic_fetch_and(&slot_used[slot / 64], ~(1UL << (slot % 64)),
 			   __ATOMIC_RELEASE);
 }
