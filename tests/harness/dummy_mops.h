@@ -145,15 +145,7 @@ static inline struct page *dummy_alloc_gfp(gfp_t gfp)
 	if (!page)
 		return NULL;
 	pagemig_fill_tag(page_to_pfn(page), 1, 0xd00d0000UL + page_to_pfn(page));
-	lock_page(page);
-	__SetPageZsmalloc(page);
-	SetPageMovableOps(page);
-	set_page_private(page, (unsigned long)&dummy);
-	spin_lock(&dummy.lock);
-	list_add_tail(&page->lru, &dummy.pages);
-	dummy.nr_pages++;
-	spin_unlock(&dummy.lock);
-	unlock_page(page);
+	dummy_adopt(page);
 	return page;
 }
 
