@@ -1101,3 +1101,36 @@ TEST(relative_paths_resolve_against_the_scenario)
 	unlink(data);
 	rmdir(dir);
 }
+
+/*
+ * machine.compaction_proactiveness reaches the machine's knob
+ * (/proc/sys/vm/compaction_proactiveness); without it the machine keeps
+ * the kernel's default, 20.
+ */
+TEST(run_sets_compaction_proactiveness)
+{
+	static const char with[] =
+		"machine: {memory: 16M, cpus: 1, compaction_proactiveness: 37}\n"
+		"steps:\n  - note: x\n";
+	static const char without[] =
+		"machine: {memory: 16M, cpus: 1}\nsteps:\n  - note: x\n";
+	struct scenario_run_opts opts = { 0 };
+	char err[SCENARIO_ERR_LEN];
+	struct scenario_run run;
+	struct scenario *sc;
+
+	ASSERT_EQ(0, scenario_load_string(with, sizeof(with) - 1, "p.yaml",
+					  &sc, err, sizeof(err)));
+	ASSERT_EQ(0, scenario_run_start(&run, sc, &opts, err, sizeof(err)));
+	EXPECT_EQ(37, pagemig_compaction_proactiveness_get());
+	EXPECT_EQ(0, scenario_run_steps(&run));
+	scenario_run_finish(&run);
+	scenario_free(sc);
+
+	ASSERT_EQ(0, scenario_load_string(without, sizeof(without) - 1, "p.yaml",
+					  &sc, err, sizeof(err)));
+	ASSERT_EQ(0, scenario_run_start(&run, sc, &opts, err, sizeof(err)));
+	EXPECT_EQ(20, pagemig_compaction_proactiveness_get());
+	scenario_run_finish(&run);
+	scenario_free(sc);
+}
