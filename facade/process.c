@@ -14,6 +14,7 @@
 
 #include <pagemig/pagemig.h>
 #include <pagemig/mm.h>
+#include <pagemig/pgtable.h>
 #include "../mm/internal.h"
 #include "internal.h"
 
@@ -172,6 +173,17 @@ int pagemig_munmap(int pid, unsigned long addr)
 	struct mm_struct *mm = proc_get(pid);
 
 	return mm ? do_munmap(mm, addr) : -ESRCH;
+}
+
+int pagemig_munmap_range(int pid, unsigned long addr, uint64_t len)
+{
+	struct mm_struct *mm = proc_get(pid);
+
+	if (!mm)
+		return -ESRCH;
+	if (len > TASK_SIZE)
+		return -EINVAL;
+	return do_munmap_range(mm, addr, (unsigned long)len);
 }
 
 int pagemig_madvise_dontneed(int pid, unsigned long addr, uint64_t len)

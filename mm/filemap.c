@@ -112,7 +112,7 @@ int mapping_init(struct address_space *mapping, struct file *host)
 	if (!mapping->i_pages)
 		return -ENOMEM;
 	spin_lock_init_named(&mapping->i_pages_lock, "mapping->i_pages_lock", LOCK_RANK_LRU);
-	init_rwsem_named(&mapping->i_mmap_rwsem, "mapping->i_mmap_rwsem", LOCK_RANK_ANON_VMA);
+	init_rwsem_named(&mapping->i_mmap_rwsem, "mapping->i_mmap_rwsem", LOCK_RANK_I_MMAP);
 	INIT_LIST_HEAD(&mapping->i_mmap);
 	atomic_long_set(&mapping->nrpages, 0);
 	return 0;

@@ -194,6 +194,7 @@ void mmput(struct mm_struct *mm);
 int do_mmap(struct mm_struct *mm, unsigned long len, unsigned long vm_flags,
 	    struct file *file, pgoff_t pgoff, unsigned long *addrp);
 int do_munmap(struct mm_struct *mm, unsigned long addr);
+int do_munmap_range(struct mm_struct *mm, unsigned long start, unsigned long len);
 struct vm_area_struct *find_vma(struct mm_struct *mm, unsigned long addr);
 void get_anon_vma(struct anon_vma *anon_vma);
 void put_anon_vma(struct anon_vma *anon_vma);

@@ -4,8 +4,9 @@
  * anon_vmas, and files with their page caches.
  *
  * kernel: a maple tree of VMAs, fork with anon_vma chains, splitting and
- * merging VMAs; pagemig keeps a sorted list, no fork, and maps and unmaps
- * whole VMAs only.
+ * merging VMAs; pagemig keeps a sorted list, has no fork, never merges
+ * VMAs, and splits one only to unmap part of it (do_munmap_range(); a
+ * THP-eligible mapping at 2 MiB boundaries only).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -289,6 +290,110 @@ int do_munmap(struct mm_struct *mm, unsigned long addr)
 		remove_vma(mm, vma);
 		ret = 0;
 	}
+	up_write(&mm->mmap_lock);
+	return ret;
+}
+
+/*
+ * Can @vma be split at @addr?  A THP-eligible mapping only at a PMD
+ * boundary: pagemig maps THPs by PMD only and does not split a PMD
+ * mapping (the kernel would, __split_huge_pmd()).
+ */
+static bool can_split_at(struct vm_area_struct *vma, unsigned long addr)
+{
+	return !(vma->vm_flags & VM_HUGEPAGE) || IS_ALIGNED(addr, PMD_SIZE);
+}
+
+/*
+ * Split @vma at @addr, inside it: @vma keeps [vm_start, addr) and a new
+ * VMA takes [addr, vm_end), in every list @vma is on.  rmap walkers read
+ * the bounds under anon_vma->rwsem or i_mmap_rwsem, so both change under
+ * those; everything else reads them under mmap_lock, held for writing.
+ * kernel: __split_vma().  Return: 0 or -ENOMEM.
+ */
+static int split_vma(struct mm_struct *mm, struct vm_area_struct *vma,
+		     unsigned long addr)
+{
+	struct file *file = vma->vm_file;
+	struct vm_area_struct *new;
+
+	if (should_fail(FAULT_KMALLOC))
+		return -ENOMEM;
+	new = calloc(1, sizeof(*new));
+	if (!new)
+		return -ENOMEM;
+	new->vm_start = addr;
+	new->vm_end = vma->vm_end;
+	new->vm_flags = vma->vm_flags;
+	new->vm_pgoff = file ? vma->vm_pgoff + ((addr - vma->vm_start) >> PAGE_SHIFT) :
+			addr >> PAGE_SHIFT;
+	new->vm_mm = mm;
+	new->vm_file = file;
+	new->anon_vma = vma->anon_vma;
+	INIT_LIST_HEAD(&new->shared);
+
+	/* i_mmap_rwsem before anon_vma->rwsem, as the kernel's vma_prepare(). */
+	if (file)
+		down_write(&file->mapping.i_mmap_rwsem);
+	down_write(&mm->anon_vma->rwsem);
+	vma->vm_end = addr;
+	list_add(&new->anon_vma_node, &vma->anon_vma_node);
+	if (file) {
+		atomic_inc(&file->refcount);
+		list_add(&new->shared, &vma->shared);
+	}
+	up_write(&mm->anon_vma->rwsem);
+	if (file)
+		up_write(&file->mapping.i_mmap_rwsem);
+	list_add(&new->vm_list, &vma->vm_list);
+	return 0;
+}
+
+/**
+ * do_munmap_range - unmap [@start, @start + @len), whatever VMAs it covers
+ * @mm: the mm
+ * @start: page-aligned
+ * @len: page-aligned, non-zero
+ *
+ * VMAs that reach over an end are split there first (not inside a
+ * PMD-mapped THP: a THP-eligible VMA splits at PMD boundaries only);
+ * holes in the range are fine, as for munmap(2).
+ *
+ * Return: 0, -EINVAL (bad range, or a split inside a THP mapping),
+ * -ENOMEM (a split could not be made; nothing was unmapped).
+ */
+int do_munmap_range(struct mm_struct *mm, unsigned long start, unsigned long len)
+{
+	unsigned long end = start + len;
+	struct vm_area_struct *vma, *next;
+	int ret = 0;
+
+	if (!len || (start | len) & ~PAGE_MASK || end > TASK_SIZE || end < start)
+		return -EINVAL;
+	down_write(&mm->mmap_lock);
+	/* Check both ends before changing anything. */
+	vma = find_vma(mm, start);
+	next = find_vma(mm, end - 1);
+	if ((vma && vma->vm_start < start && !can_split_at(vma, start)) ||
+	    (next && next->vm_end > end && !can_split_at(next, end))) {
+		ret = -EINVAL;
+		goto out;
+	}
+	if (vma && vma->vm_start < start) {
+		ret = split_vma(mm, vma, start);
+		if (ret)
+			goto out;
+	}
+	next = find_vma(mm, end - 1);
+	if (next && next->vm_end > end) {
+		ret = split_vma(mm, next, end);
+		if (ret)
+			goto out;
+	}
+	list_for_each_entry_safe(vma, next, &mm->mmap, vm_list)
+		if (vma->vm_start >= start && vma->vm_end <= end)
+			remove_vma(mm, vma);
+out:
 	up_write(&mm->mmap_lock);
 	return ret;
 }

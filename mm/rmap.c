@@ -18,7 +18,7 @@
  * and remove_migration_ptes() replaces those entries by mappings of the
  * new folio -- or of the old one again when migration failed.
  *
- * Lock order: mmap_lock, then anon_vma->rwsem / i_mmap_rwsem, then
+ * Lock order: mmap_lock, then i_mmap_rwsem, then anon_vma->rwsem, then
  * mm->page_table_lock.
  */
 #include <errno.h>

@@ -274,6 +274,12 @@ int pagemig_mmap_file(int pid, int fid, uint64_t len, uint64_t offset,
 /* Unmap the mapping that starts at @addr.  0, -EINVAL, -ESRCH. */
 int pagemig_munmap(int pid, unsigned long addr);
 /*
+ * munmap(2): unmap [addr, addr + len) (page multiples) whatever mappings
+ * it covers, splitting those it cuts -- a THP mapping only at 2 MiB
+ * boundaries.  0, -EINVAL, -ENOMEM, -ESRCH.
+ */
+int pagemig_munmap_range(int pid, unsigned long addr, uint64_t len);
+/*
  * madvise(MADV_DONTNEED): drop the pages of [addr, addr + len) inside one
  * mapping; the next access faults in zeroes (anon) or the file's page.
  * A THP partly in the range is dropped whole.  0, -EINVAL, -ESRCH.

@@ -32,7 +32,8 @@ enum lock_rank {
 	LOCK_RANK_ZSPAGE,		/* zspage->lock */
 	LOCK_RANK_BALLOON_PAGES,	/* balloon_dev_info->pages_lock */
 	LOCK_RANK_KSM_RMAP,		/* ksm_rmap_lock: stable nodes' rmap items */
-	LOCK_RANK_ANON_VMA,		/* anon_vma / i_mmap */
+	LOCK_RANK_I_MMAP,		/* mapping->i_mmap_rwsem (before anon_vma, as the kernel) */
+	LOCK_RANK_ANON_VMA,		/* anon_vma->rwsem */
 	LOCK_RANK_PTL,			/* page-table lock */
 	LOCK_RANK_LRU,			/* lruvec->lru_lock */
 	LOCK_RANK_PCP,			/* per_cpu_pages->lock */

@@ -294,3 +294,85 @@ TEST_F(rmap, expected_ref_count_file_unmapped_and_typed)
 	ASSERT_EQ(0, pagemig_process_exit(pid));
 	pm_files_drop();
 }
+
+/* Migrate the folio mapped at @addr to another page; true if it moved. */
+static bool move_folio_at(int pid, unsigned long addr)
+{
+	struct folio *before = pm_folio(pid, addr);
+	unsigned int succ = 0;
+	LIST_HEAD(list);
+
+	if (!pm_isolate(pid, addr, &list))
+		return false;
+	if (migrate_pages(&list, pm_alloc_in_zone, NULL,
+			  page_zonenum(&before->page) == ZONE_NORMAL ? ZONE_MOVABLE : ZONE_NORMAL,
+			  MIGRATE_SYNC, MR_COMPACTION, &succ))
+		putback_movable_pages(&list);
+	return succ && pm_folio(pid, addr) != before;
+}
+
+/*
+ * munmap(2) of a part of mappings (pagemig_munmap_range()): an anon and
+ * a file mapping are cut in the middle and at an edge; what is left
+ * keeps its data, stays where rmap finds it (its folios migrate and are
+ * mapped back at the right addresses -- the file part at the right file
+ * offset), the unmapped part faults as unmapped, and a THP mapping is
+ * refused a cut inside a 2 MiB block.
+ */
+TEST_F(rmap, munmap_range_splits_mappings)
+{
+	unsigned long a, f, h, i;
+	struct pagemig_process_stats st;
+	int pid = pagemig_process_create(), fid;
+	char byte;
+
+	ASSERT_LE(0, pid);
+	fid = pagemig_file_create("cut", 16 * PAGE_SIZE, 7, NULL);
+	ASSERT_LE(0, fid);
+	ASSERT_EQ(0, pagemig_mmap_anon(pid, 16 * PAGE_SIZE, PAGEMIG_MAP_WRITE, &a));
+	ASSERT_EQ(0, pagemig_mmap_file(pid, fid, 16 * PAGE_SIZE, 0,
+				       PAGEMIG_MAP_SHARED | PAGEMIG_MAP_WRITE, &f));
+	ASSERT_EQ(0, pagemig_mmap_anon(pid, 2 * SZ_2M, PAGEMIG_MAP_WRITE | PAGEMIG_MAP_THP, &h));
+	for (i = 0; i < 16; i++) {
+		ASSERT_EQ(0, pm_write_tag(pid, a + i * PAGE_SIZE, 100 + i));
+		ASSERT_EQ(0, pm_write_tag(pid, f + i * PAGE_SIZE, 200 + i));
+	}
+	ASSERT_EQ(0, pm_write_tag(pid, h, 300));
+	ASSERT_EQ(0, pm_write_tag(pid, h + SZ_2M, 301));
+
+	/* Anon: pages 4..7 go; file: the last 4 pages go. */
+	ASSERT_EQ(0, pagemig_munmap_range(pid, a + 4 * PAGE_SIZE, 4 * PAGE_SIZE));
+	ASSERT_EQ(0, pagemig_munmap_range(pid, f + 12 * PAGE_SIZE, 4 * PAGE_SIZE));
+	ASSERT_EQ(0, pagemig_process_stats(pid, &st));
+	EXPECT_EQ(4, st.nr_vmas);	/* anon x2, file, THP */
+	for (i = 0; i < 16; i++) {
+		int ret = pagemig_access(pid, a + i * PAGE_SIZE, &byte, 1, false);
+
+		EXPECT_EQ(i >= 4 && i < 8 ? -EFAULT : 0, ret);
+		ret = pagemig_access(pid, f + i * PAGE_SIZE, &byte, 1, false);
+		EXPECT_EQ(i >= 12 ? -EFAULT : 0, ret);
+	}
+	/* What is left migrates and is found at the right place again. */
+	for (i = 0; i < 16; i++) {
+		if (i < 4 || i >= 8) {
+			EXPECT_TRUE(move_folio_at(pid, a + i * PAGE_SIZE));
+			EXPECT_TRUE(pm_check_tag(pid, a + i * PAGE_SIZE, 100 + i));
+		}
+		if (i < 12) {
+			EXPECT_TRUE(move_folio_at(pid, f + i * PAGE_SIZE));
+			EXPECT_TRUE(pm_check_tag(pid, f + i * PAGE_SIZE, 200 + i));
+		}
+	}
+	/* THP mapping: not inside a 2 MiB block, but at its boundary. */
+	EXPECT_EQ(-EINVAL, pagemig_munmap_range(pid, h + PAGE_SIZE, PAGE_SIZE));
+	EXPECT_TRUE(pm_check_tag(pid, h, 300));
+	EXPECT_EQ(0, pagemig_munmap_range(pid, h + SZ_2M, SZ_2M));
+	EXPECT_TRUE(pm_check_tag(pid, h, 300));
+	EXPECT_EQ(-EFAULT, pagemig_access(pid, h + SZ_2M, &byte, 1, false));
+	/* Bad ranges. */
+	EXPECT_EQ(-EINVAL, pagemig_munmap_range(pid, a + 1, PAGE_SIZE));
+	EXPECT_EQ(-EINVAL, pagemig_munmap_range(pid, a, 0));
+	EXPECT_EQ(-ESRCH, pagemig_munmap_range(PAGEMIG_MAX_PROCS - 1, a, PAGE_SIZE));
+	ASSERT_EQ(0, pagemig_process_exit(pid));
+	pm_files_drop();
+}
