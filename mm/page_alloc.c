@@ -1577,9 +1577,8 @@ void split_free_frozen_pages(struct page *page, unsigned int order)
  * A free block above pageblock_order spans pageblocks whose types can
  * differ, one isolated and the next not, yet sits on one list.  If such a
  * block covers @pfn's pageblock, put it back as pageblock-sized blocks,
- * each on its own pageblock's list.  They are not merged again here: the
- * caller decides what to free further (isolation moves, unisolation
- * frees).
+ * each on its own pageblock's list, before isolation moves its
+ * pageblock's free pages.  They are not merged again here.
  *
  * Caller must hold zone->lock.
  * Return: true if a block was split.

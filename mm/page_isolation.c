@@ -13,8 +13,9 @@
  *
  * kernel: ranges need not be aligned; here they are whole pageblocks.
  * A free block larger than a pageblock that reaches across a range edge
- * is split at the edge when its pageblock is isolated (and again when it
- * is given back), so no free block straddles a range boundary.
+ * is split at the edge when its pageblock is isolated, and isolated
+ * pageblocks never merge with each other, so no free block straddles a
+ * range boundary.
  */
 #include <errno.h>
 
@@ -116,11 +117,10 @@ static void unset_migratetype_isolate(struct page *page)
 		return;
 	}
 	/*
-	 * Isolated neighbours merge free pages across pageblocks: split such
-	 * a block first, so the part in a still isolated neighbour stays
-	 * isolated and ours is freed with our own type.
+	 * No free block here is larger than the pageblock: isolation split
+	 * any at the edge, and isolated pageblocks never merge with each
+	 * other (__free_one_page()).
 	 */
-	split_large_buddy(zone, start);
 	clear_pageblock_isolate(page);
 	mt = get_pageblock_migratetype(page);
 	/*
