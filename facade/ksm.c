@@ -5,7 +5,6 @@
  * /sys/kernel/mm/ksm figures.  The work is in mm/ksm.c.
  */
 #include <errno.h>
-#include <string.h>
 
 #include <pagemig/pagemig.h>
 #include <pagemig/mm.h>
@@ -60,19 +59,8 @@ int pagemig_ksm_run(int run, unsigned int pages_to_scan, unsigned int sleep_ms)
 
 int pagemig_ksm_stats(struct pagemig_ksm_stats *st)
 {
-	struct ksm_stats k;
-
 	if (!machine_ready)
 		return -ENODEV;
-	ksm_get_stats(&k);
-	memset(st, 0, sizeof(*st));
-	st->pages_shared = k.pages_shared;
-	st->pages_sharing = k.pages_sharing;
-	st->pages_unshared = k.pages_unshared;
-	st->full_scans = k.full_scans;
-	st->pages_scanned = k.pages_scanned;
-	st->stable_nodes = k.stable_nodes;
-	st->merge_failures = k.merge_failures;
-	st->run = k.run;
+	ksm_get_stats(st);
 	return 0;
 }

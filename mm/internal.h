@@ -225,12 +225,7 @@ void try_to_migrate(struct folio *folio);
 
 /* ---- KSM (mm/ksm.c) ---- */
 
-struct ksm_stats {
-	unsigned long pages_shared, pages_sharing, pages_unshared;
-	unsigned long full_scans, pages_scanned, stable_nodes;
-	unsigned long merge_failures;	/* pagemig: merges a busy page refused */
-	bool run;
-};
+struct pagemig_ksm_stats;
 
 int ksm_init(void);
 void ksm_exit_machine(void);
@@ -239,7 +234,7 @@ void ksm_exit(struct mm_struct *mm);
 unsigned long ksm_do_scan(unsigned long pages);
 long ksm_full_scan(unsigned int n);
 int ksm_run_set(int run, unsigned int pages_to_scan, unsigned int sleep_ms);
-void ksm_get_stats(struct ksm_stats *st);
+void ksm_get_stats(struct pagemig_ksm_stats *st);
 void rmap_walk_ksm(struct folio *folio,
 		   bool (*rmap_one)(struct folio *folio, struct vm_area_struct *vma,
 				    unsigned long address, void *arg),
