@@ -17,16 +17,11 @@
 static struct zram *zram_devices[PAGEMIG_MAX_ZRAM];
 static DEFINE_MUTEX_STATIC(zram_index_mutex, LOCK_RANK_DRIVER);
 
-static struct zram *zram_get(int id)
+struct zram *zram_device(int id)
 {
 	if (!machine_ready || id < 0 || id >= PAGEMIG_MAX_ZRAM)
 		return NULL;
 	return READ_ONCE(zram_devices[id]);
-}
-
-struct zram *zram_device(int id)
-{
-	return zram_get(id);
 }
 
 int pagemig_zram_create(const char *compressor, uint64_t disksize, uint64_t mem_limit)
@@ -55,7 +50,7 @@ int pagemig_zram_destroy(int id)
 	struct zram *zram;
 
 	mutex_lock(&zram_index_mutex);
-	zram = zram_get(id);
+	zram = zram_device(id);
 	if (zram)
 		zram_devices[id] = NULL;
 	mutex_unlock(&zram_index_mutex);
@@ -82,42 +77,42 @@ void zram_destroy_all(void)
 
 int pagemig_zram_write(int id, unsigned long index, const void *buf)
 {
-	struct zram *zram = zram_get(id);
+	struct zram *zram = zram_device(id);
 
 	return zram ? zram_write_page(zram, index, buf) : -ENODEV;
 }
 
 int pagemig_zram_read(int id, unsigned long index, void *buf)
 {
-	struct zram *zram = zram_get(id);
+	struct zram *zram = zram_device(id);
 
 	return zram ? zram_read_page(zram, index, buf) : -ENODEV;
 }
 
 int pagemig_zram_discard(int id, unsigned long index, unsigned long n)
 {
-	struct zram *zram = zram_get(id);
+	struct zram *zram = zram_device(id);
 
 	return zram ? zram_discard(zram, index, n) : -ENODEV;
 }
 
 long pagemig_zram_compact(int id)
 {
-	struct zram *zram = zram_get(id);
+	struct zram *zram = zram_device(id);
 
 	return zram ? (long)zram_compact(zram) : -ENODEV;
 }
 
 int pagemig_zram_mm_stat(int id, char *buf, size_t len)
 {
-	struct zram *zram = zram_get(id);
+	struct zram *zram = zram_device(id);
 
 	return zram ? zram_mm_stat(zram, buf, len) : -ENODEV;
 }
 
 int pagemig_zram_stats(int id, struct pagemig_zram_stats *st)
 {
-	struct zram *zram = zram_get(id);
+	struct zram *zram = zram_device(id);
 	struct zs_pool_stats pool_stats;
 
 	if (!zram)
