@@ -191,6 +191,24 @@ static inline struct folio *pm_isolate(int pid, unsigned long addr, struct list_
 	return ok ? folio : NULL;
 }
 
+/*
+ * Isolate the folio mapped at @addr and migrate it to zone @zone
+ * (MIGRATE_SYNC, as compaction's last pass); true if it moved.  What did
+ * not move is put back.
+ */
+static inline bool pm_migrate_to(int pid, unsigned long addr, unsigned long zone)
+{
+	unsigned int succ = 0;
+	LIST_HEAD(list);
+
+	if (!pm_isolate(pid, addr, &list))
+		return false;
+	if (migrate_pages(&list, pm_alloc_in_zone, NULL, zone, MIGRATE_SYNC,
+			  MR_COMPACTION, &succ))
+		putback_movable_pages(&list);
+	return succ > 0;
+}
+
 static inline unsigned long pm_nr_isolated(void)
 {
 	return global_node_page_state(NR_ISOLATED_ANON) +

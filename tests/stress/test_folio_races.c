@@ -35,22 +35,6 @@ static unsigned long long budget_ns(void)
  */
 MM_FIXTURE(fr, 32 * SZ_1M, 8 * SZ_1M, 8 * SZ_1M, 2)
 
-/* Migrate the folio at @addr to @zone; true if it moved. */
-static bool migrate_one(int pid, unsigned long addr, unsigned long zone)
-{
-	unsigned int succ = 0;
-	LIST_HEAD(list);
-	int ret;
-
-	if (!pm_isolate(pid, addr, &list))
-		return false;
-	ret = migrate_pages(&list, pm_alloc_in_zone, NULL, zone, MIGRATE_SYNC,
-			    MR_COMPACTION, &succ);
-	if (ret)
-		putback_movable_pages(&list);
-	return succ > 0;
-}
-
 /* ---- accessors against compaction and migration ---- */
 
 #define NA	256
@@ -141,7 +125,7 @@ TEST_F(fr, accessors_vs_compaction_and_migration)
 		} else {
 			unsigned int j = (unsigned int)pagemig_rng_below(rng, NA + NF);
 
-			moved += migrate_one(a.pid, acc_addr(&a, j),
+			moved += pm_migrate_to(a.pid, acc_addr(&a, j),
 					     pagemig_rng_below(rng, 2) ? ZONE_NORMAL : ZONE_DMA32);
 		}
 	}

@@ -75,20 +75,6 @@ static void *accessor(void *arg)
 	return NULL;
 }
 
-/* Migrate the folio at @addr to @zone; true if it moved. */
-static bool migrate_one(int pid, unsigned long addr, unsigned long zone)
-{
-	unsigned int succ = 0;
-	LIST_HEAD(list);
-
-	if (!pm_isolate(pid, addr, &list))
-		return false;
-	if (migrate_pages(&list, pm_alloc_in_zone, NULL, zone, MIGRATE_SYNC,
-			  MR_COMPACTION, &succ))
-		putback_movable_pages(&list);
-	return succ > 0;
-}
-
 TEST_F(kr, accessors_vs_ksm_scans_and_migration)
 {
 	static struct acc a;
@@ -127,7 +113,7 @@ TEST_F(kr, accessors_vs_ksm_scans_and_migration)
 			struct folio *folio = pm_folio(a.pid, addr);
 			bool ksm = folio && folio_test_ksm(folio);
 
-			if (migrate_one(a.pid, addr, pagemig_rng_below(rng, 2) ?
+			if (pm_migrate_to(a.pid, addr, pagemig_rng_below(rng, 2) ?
 					ZONE_NORMAL : ZONE_DMA32)) {
 				moved++;
 				ksm_moved += ksm;

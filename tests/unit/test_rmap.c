@@ -295,20 +295,14 @@ TEST_F(rmap, expected_ref_count_file_unmapped_and_typed)
 	pm_files_drop();
 }
 
-/* Migrate the folio mapped at @addr to another page; true if it moved. */
+/* Migrate the folio mapped at @addr to the other zone; true if it moved. */
 static bool move_folio_at(int pid, unsigned long addr)
 {
 	struct folio *before = pm_folio(pid, addr);
-	unsigned int succ = 0;
-	LIST_HEAD(list);
 
-	if (!pm_isolate(pid, addr, &list))
-		return false;
-	if (migrate_pages(&list, pm_alloc_in_zone, NULL,
-			  page_zonenum(&before->page) == ZONE_NORMAL ? ZONE_MOVABLE : ZONE_NORMAL,
-			  MIGRATE_SYNC, MR_COMPACTION, &succ))
-		putback_movable_pages(&list);
-	return succ && pm_folio(pid, addr) != before;
+	return pm_migrate_to(pid, addr, page_zonenum(&before->page) == ZONE_NORMAL ?
+			     ZONE_MOVABLE : ZONE_NORMAL) &&
+	       pm_folio(pid, addr) != before;
 }
 
 /*
