@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <pagemig/smp.h>
 #include "../lib/bug.h"
@@ -39,6 +40,10 @@ __thread int __pm_cpu_id;
 
 /* The kthread this thread runs as, or NULL for ordinary threads. */
 static __thread struct task_struct *current_task;
+
+/* An ordinary thread's name (set_current_comm()); "" until it sets one. */
+static __thread char current_name[16];
+static __thread int current_tid;
 
 /**
  * set_cpu_id - make the calling thread run as a given CPU
@@ -97,6 +102,47 @@ struct task_struct *kthread_run_on_cpu(int (*fn)(void *data), void *data,
 	if (task->comm[0])
 		pthread_setname_np(task->thread, task->comm);
 	return task;
+}
+
+/**
+ * set_current_comm - name the calling thread, as trace lines show it
+ * @name: the name; truncated to 15 characters
+ *
+ * For threads not started with kthread_run_on_cpu(), whose name is
+ * given there.  kernel: __set_task_comm(current, ...).
+ */
+void set_current_comm(const char *name)
+{
+	strncpy(current_name, name, sizeof(current_name) - 1);
+	current_name[sizeof(current_name) - 1] = '\0';
+}
+
+/**
+ * current_comm - the calling thread's name
+ *
+ * Return: a kthread's name, else what set_current_comm() set, else
+ * "pagemig" (the main thread and unnamed workload threads).
+ */
+const char *current_comm(void)
+{
+	if (current_task && current_task->comm[0])
+		return current_task->comm;
+	return current_name[0] ? current_name : "pagemig";
+}
+
+/**
+ * current_pid - the calling thread's id
+ *
+ * kernel: task_pid_nr(current).  Here the host's thread id, so a trace
+ * line can be matched with ps, top or perf on the host.
+ *
+ * Return: the id, > 0.
+ */
+int current_pid(void)
+{
+	if (!current_tid)
+		current_tid = (int)gettid();
+	return current_tid;
 }
 
 /**

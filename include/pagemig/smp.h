@@ -39,6 +39,11 @@ struct task_struct *kthread_run_on_cpu(int (*fn)(void *data), void *data,
 int kthread_stop(struct task_struct *task);
 bool kthread_should_stop(void);
 
+/* The calling thread's name (a kthread's, or "pagemig") and host id. */
+void set_current_comm(const char *name);
+const char *current_comm(void);
+int current_pid(void);
+
 /* A scheduling point for long loops; yields now and then. */
 void cond_resched(void);
 

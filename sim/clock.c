@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The machine's clock.
+ *
+ * Everything the machine stamps with a time -- today the trace events --
+ * reads it through sim_clock_ns() and nowhere else, so that one change
+ * here can make it a simulated clock (advanced by the simulation rather
+ * than by the host) without touching its users.
+ *
+ * kernel: trace_clock_local(), nanoseconds since boot.  Here: the host's
+ * CLOCK_MONOTONIC, whose epoch is the host's boot, so a pagemig trace
+ * reads on the same scale as a trace taken on the host.
+ */
+#include <time.h>
+
+#include "clock.h"
+
+/**
+ * sim_clock_ns - the machine's current time
+ *
+ * Context: any thread; takes no lock.
+ * Return: nanoseconds since an epoch fixed for the process's life;
+ * never goes backwards.
+ */
+unsigned long long sim_clock_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (unsigned long long)ts.tv_sec * 1000000000ULL +
+	       (unsigned long long)ts.tv_nsec;
+}
