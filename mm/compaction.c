@@ -23,6 +23,10 @@
  * (fast_isolate_freepages, fast_find_migrateblock), page capture, and
  * lock-contention back-off; pagemig scans linearly and takes the zone lock
  * only around each free block it isolates.
+ *
+ * The compaction:* trace events fire where the kernel fires them, with
+ * its arguments (<pagemig/trace/events/compaction.h>); with no fast
+ * scanner, mm_compaction_fast_isolate_freepages never does.
  */
 #include <errno.h>
 #include <string.h>
@@ -31,6 +35,7 @@
 #include <pagemig/compaction.h>
 #include <pagemig/migrate.h>
 #include <pagemig/vmstat.h>
+#include <pagemig/trace/events/compaction.h>
 #include "internal.h"
 
 const char * const compact_result_names[] = {
@@ -94,6 +99,7 @@ void defer_compaction(struct zone *zone, int order)
 		WRITE_ONCE(zone->compact_defer_shift, shift + 1);
 	if (order < READ_ONCE(zone->compact_order_failed))
 		WRITE_ONCE(zone->compact_order_failed, order);
+	trace_mm_compaction_defer_compaction(zone, order);
 }
 
 /**
@@ -116,6 +122,7 @@ bool compaction_deferred(struct zone *zone, int order)
 		return false;
 	}
 	WRITE_ONCE(zone->compact_considered, considered);
+	trace_mm_compaction_deferred(zone, order);
 	return true;
 }
 
@@ -133,6 +140,7 @@ void compaction_defer_reset(struct zone *zone, int order, bool alloc_success)
 	}
 	if (order >= READ_ONCE(zone->compact_order_failed))
 		WRITE_ONCE(zone->compact_order_failed, order + 1);
+	trace_mm_compaction_defer_reset(zone, order);
 }
 
 static bool compaction_restarting(struct zone *zone, int order)
@@ -286,6 +294,8 @@ static unsigned long isolate_freepages_block(struct compact_control *cc,
 		}
 		blockpfn += (unsigned long)isolated - 1;
 	}
+	trace_mm_compaction_isolate_freepages(*start_pfn, min(blockpfn, end_pfn),
+					      nr_scanned, total_isolated);
 	*start_pfn = blockpfn;
 	cc->total_free_scanned += nr_scanned;
 	count_vm_events(COMPACTFREE_SCANNED, (long)nr_scanned);
@@ -611,6 +621,8 @@ isolate_fail:
 	    pageblock_aligned(start_pfn) && end_pfn - start_pfn == pageblock_nr_pages)
 		update_pageblock_skip(cc, pfn_to_page(start_pfn), start_pfn);
 
+	trace_mm_compaction_isolate_migratepages(start_pfn, low_pfn, nr_scanned,
+						 nr_isolated);
 	cc->total_migrate_scanned += nr_scanned;
 	count_vm_events(COMPACTMIGRATE_SCANNED, (long)nr_scanned);
 	if (nr_isolated)
@@ -730,19 +742,23 @@ int fragmentation_index(struct zone *zone, unsigned int order)
 bool compaction_suitable(struct zone *zone, int order, unsigned long watermark,
 			 int highest_zoneidx)
 {
+	enum compact_result result = COMPACT_CONTINUE;
+
 	watermark += 2UL << order;	/* compact_gap() */
 	/* Costly orders get a better chance: the low watermark's headroom too. */
 	if (order > PAGE_ALLOC_COSTLY_ORDER)
 		watermark += low_wmark_pages(zone) - min_wmark_pages(zone);
-	if (!zone_watermark_ok(zone, 0, watermark, highest_zoneidx, ALLOC_CMA))
-		return false;
-	if (order > PAGE_ALLOC_COSTLY_ORDER) {
+	if (!zone_watermark_ok(zone, 0, watermark, highest_zoneidx, ALLOC_CMA)) {
+		result = COMPACT_SKIPPED;
+	} else if (order > PAGE_ALLOC_COSTLY_ORDER) {
 		int fragindex = fragmentation_index(zone, (unsigned int)order);
 
 		if (fragindex >= 0 && fragindex <= sysctl_extfrag_threshold)
-			return false;
+			result = COMPACT_NOT_SUITABLE_ZONE;
 	}
-	return true;
+	/* The trace tells the two refusals apart: memory, or fragmentation. */
+	trace_mm_compaction_suitable(zone, order, result);
+	return result == COMPACT_CONTINUE;
 }
 
 static enum compact_result compaction_suit_allocation_order(struct zone *zone,
@@ -759,7 +775,7 @@ static enum compact_result compaction_suit_allocation_order(struct zone *zone,
 
 static enum compact_result proactive_compact_finished(struct compact_control *cc);
 
-static enum compact_result compact_finished(struct compact_control *cc)
+static enum compact_result __compact_finished(struct compact_control *cc)
 {
 	unsigned int order;
 
@@ -789,7 +805,22 @@ static enum compact_result compact_finished(struct compact_control *cc)
 		if (find_suitable_fallback(area, order, cc->migratetype, true) >= 0)
 			return COMPACT_SUCCESS;
 	}
-	return COMPACT_CONTINUE;
+	return COMPACT_NO_SUITABLE_PAGE;
+}
+
+/*
+ * __compact_finished()'s answer, traced.  "No suitable page" tells the
+ * trace that a pageblock boundary was checked in vain; to the caller it
+ * means go on, as "continue" does.
+ */
+static enum compact_result compact_finished(struct compact_control *cc)
+{
+	enum compact_result ret = __compact_finished(cc);
+
+	trace_mm_compaction_finished(cc->zone, cc->order, ret);
+	if (ret == COMPACT_NO_SUITABLE_PAGE)
+		ret = COMPACT_CONTINUE;
+	return ret;
 }
 
 /* ------------------------------------------------------------------ */
@@ -846,9 +877,11 @@ static enum compact_result compact_zone(struct compact_control *cc)
 		READ_ONCE(cc->zone->compact_cached_migrate_pfn[0]) ==
 		READ_ONCE(cc->zone->compact_cached_migrate_pfn[1]);
 
+	trace_mm_compaction_begin(start_pfn, cc->migrate_pfn, cc->free_pfn,
+				  end_pfn, sync);
 	while ((ret = compact_finished(cc)) == COMPACT_CONTINUE) {
 		unsigned long iteration_start_pfn = cc->migrate_pfn;
-		unsigned int nr_succeeded = 0;
+		unsigned int nr_succeeded = 0, nr_migratepages;
 		int err;
 
 		/*
@@ -877,9 +910,12 @@ static enum compact_result compact_zone(struct compact_control *cc)
 						pageblock_start_pfn(cc->migrate_pfn - 1));
 		}
 
+		/* compaction_alloc() and _free() change the count as they go. */
+		nr_migratepages = cc->nr_migratepages;
 		err = migrate_pages(&cc->migratepages, compaction_alloc,
 				    compaction_free, (unsigned long)cc, cc->mode,
 				    MR_COMPACTION, &nr_succeeded);
+		trace_mm_compaction_migratepages(nr_migratepages, nr_succeeded);
 		/* Migrated or about to be put back. */
 		cc->nr_migratepages = 0;
 		if (err) {
@@ -918,6 +954,8 @@ out:
 	 * buddy lists (and buddyinfo) show what compaction achieved.
 	 */
 	drain_zone_pages(cc->zone, smp_processor_id() % (int)nr_cpu_ids);
+	trace_mm_compaction_end(start_pfn, cc->migrate_pfn, cc->free_pfn,
+				end_pfn, sync, ret);
 	return ret;
 }
 
@@ -999,6 +1037,7 @@ static enum compact_result try_to_compact_pages(gfp_t gfp_mask, unsigned int ord
 	enum compact_result rc = COMPACT_SKIPPED;
 	int z;
 
+	trace_mm_compaction_try_to_compact_pages((int)order, gfp_mask, (int)prio);
 	for (z = (int)ac->highest_zoneidx; z >= 0; z--) {
 		struct zone *zone = &NODE_DATA(0)->node_zones[z];
 		enum compact_result status;
@@ -1335,6 +1374,8 @@ static void kcompactd_do_work(struct pglist_data *pgdat)
 	int highest_zoneidx = READ_ONCE(pgdat->kcompactd_highest_zoneidx);
 	int z;
 
+	trace_mm_compaction_kcompactd_wake(pgdat->node_id, order,
+					   (enum zone_type)highest_zoneidx);
 	count_vm_event(KCOMPACTD_WAKE);
 	for (z = 0; z <= highest_zoneidx && z < MAX_NR_ZONES; z++) {
 		struct zone *zone = &pgdat->node_zones[z];
@@ -1417,6 +1458,8 @@ void wakeup_kcompactd(struct pglist_data *pgdat, int order, int highest_zoneidx)
 		return;
 	if (!kcompactd_node_suitable(pgdat))
 		return;
+	trace_mm_compaction_wakeup_kcompactd(pgdat->node_id, order,
+					     (enum zone_type)highest_zoneidx);
 	wake_up(&pgdat->kcompactd_wait);
 }
 
@@ -1431,6 +1474,7 @@ static int kcompactd(void *data)
 
 		if (!READ_ONCE(sysctl_compaction_proactiveness))
 			timeout = KCOMPACTD_IDLE_MSEC;
+		trace_mm_compaction_kcompactd_sleep(pgdat->node_id);
 		requested = wait_event_timeout(pgdat->kcompactd_wait,
 					       kcompactd_work_requested(pgdat),
 					       timeout);
@@ -1540,6 +1584,9 @@ int compaction_proactiveness_set(unsigned int value)
 	if (value && READ_ONCE(pgdat->kcompactd) &&
 	    !READ_ONCE(pgdat->proactive_compact_trigger)) {
 		WRITE_ONCE(pgdat->proactive_compact_trigger, true);
+		/* Order -1: a proactive check, not a request for a block. */
+		trace_mm_compaction_wakeup_kcompactd(pgdat->node_id, -1,
+						     (enum zone_type)(pgdat->nr_zones - 1));
 		wake_up(&pgdat->kcompactd_wait);
 	}
 	return 0;

@@ -117,44 +117,57 @@ void dump_page(const struct page *page, const char *reason)
 }
 
 /* ------------------------------------------------------------------ */
-/* gfp names: composite masks first, so formatting picks the big names. */
+/*
+ * gfp names, in the order of the kernel's show_gfp_flags() (and %pGg):
+ * composite masks first, so formatting picks the big names, then the
+ * single bits.  Trace lines and warnings then name a mask as the kernel
+ * does.  The last two are bits the kernel names and pagemig never sets.
+ */
+#define GFP_NAME_ZEROTAGS	((gfp_t)0x800000u)
+#define GFP_NAME_NO_OBJ_EXT	((gfp_t)0x1000000u)
 
 static const struct {
 	gfp_t mask;
 	const char *name;
 } gfp_names[] = {
-	{ GFP_TRANSHUGE,	"GFP_TRANSHUGE" },
-	{ GFP_TRANSHUGE_LIGHT,	"GFP_TRANSHUGE_LIGHT" },
-	{ GFP_HIGHUSER_MOVABLE,	"GFP_HIGHUSER_MOVABLE" },
-	{ GFP_HIGHUSER,		"GFP_HIGHUSER" },
-	{ GFP_USER,		"GFP_USER" },
-	{ GFP_KERNEL,		"GFP_KERNEL" },
-	{ GFP_NOIO,		"GFP_NOIO" },
-	{ GFP_ATOMIC,		"GFP_ATOMIC" },
-	{ GFP_NOWAIT,		"GFP_NOWAIT" },
-	{ GFP_DMA32,		"GFP_DMA32" },
-	{ __GFP_HIGHMEM,	"__GFP_HIGHMEM" },
-	{ __GFP_DMA32,		"__GFP_DMA32" },
-	{ __GFP_MOVABLE,	"__GFP_MOVABLE" },
-	{ __GFP_RECLAIMABLE,	"__GFP_RECLAIMABLE" },
-	{ __GFP_HIGH,		"__GFP_HIGH" },
-	{ __GFP_IO,		"__GFP_IO" },
-	{ __GFP_FS,		"__GFP_FS" },
-	{ __GFP_ZERO,		"__GFP_ZERO" },
-	{ __GFP_RECLAIM,	"__GFP_RECLAIM" },
-	{ __GFP_DIRECT_RECLAIM,	"__GFP_DIRECT_RECLAIM" },
-	{ __GFP_KSWAPD_RECLAIM,	"__GFP_KSWAPD_RECLAIM" },
-	{ __GFP_WRITE,		"__GFP_WRITE" },
-	{ __GFP_NOWARN,		"__GFP_NOWARN" },
-	{ __GFP_RETRY_MAYFAIL,	"__GFP_RETRY_MAYFAIL" },
-	{ __GFP_NOFAIL,		"__GFP_NOFAIL" },
-	{ __GFP_NORETRY,	"__GFP_NORETRY" },
-	{ __GFP_MEMALLOC,	"__GFP_MEMALLOC" },
-	{ __GFP_COMP,		"__GFP_COMP" },
-	{ __GFP_NOMEMALLOC,	"__GFP_NOMEMALLOC" },
-	{ __GFP_HARDWALL,	"__GFP_HARDWALL" },
-	{ __GFP_THISNODE,	"__GFP_THISNODE" },
-	{ __GFP_ACCOUNT,	"__GFP_ACCOUNT" },
+	{ GFP_TRANSHUGE,		"GFP_TRANSHUGE" },
+	{ GFP_TRANSHUGE_LIGHT,		"GFP_TRANSHUGE_LIGHT" },
+	{ GFP_HIGHUSER_MOVABLE,		"GFP_HIGHUSER_MOVABLE" },
+	{ GFP_HIGHUSER,			"GFP_HIGHUSER" },
+	{ GFP_USER,			"GFP_USER" },
+	{ GFP_KERNEL | __GFP_ACCOUNT,	"GFP_KERNEL_ACCOUNT" },
+	{ GFP_KERNEL,			"GFP_KERNEL" },
+	{ __GFP_RECLAIM | __GFP_IO,	"GFP_NOFS" },
+	{ GFP_ATOMIC,			"GFP_ATOMIC" },
+	{ GFP_NOIO,			"GFP_NOIO" },
+	{ GFP_NOWAIT,			"GFP_NOWAIT" },
+	{ (gfp_t)___GFP_DMA,		"GFP_DMA" },
+	{ GFP_DMA32,			"GFP_DMA32" },
+	{ __GFP_RECLAIM,		"__GFP_RECLAIM" },
+	{ (gfp_t)___GFP_DMA,		"__GFP_DMA" },
+	{ __GFP_HIGHMEM,		"__GFP_HIGHMEM" },
+	{ __GFP_DMA32,			"__GFP_DMA32" },
+	{ __GFP_MOVABLE,		"__GFP_MOVABLE" },
+	{ __GFP_RECLAIMABLE,		"__GFP_RECLAIMABLE" },
+	{ __GFP_HIGH,			"__GFP_HIGH" },
+	{ __GFP_IO,			"__GFP_IO" },
+	{ __GFP_FS,			"__GFP_FS" },
+	{ __GFP_ZERO,			"__GFP_ZERO" },
+	{ __GFP_DIRECT_RECLAIM,		"__GFP_DIRECT_RECLAIM" },
+	{ __GFP_KSWAPD_RECLAIM,		"__GFP_KSWAPD_RECLAIM" },
+	{ __GFP_WRITE,			"__GFP_WRITE" },
+	{ __GFP_NOWARN,			"__GFP_NOWARN" },
+	{ __GFP_RETRY_MAYFAIL,		"__GFP_RETRY_MAYFAIL" },
+	{ __GFP_NOFAIL,			"__GFP_NOFAIL" },
+	{ __GFP_NORETRY,		"__GFP_NORETRY" },
+	{ __GFP_MEMALLOC,		"__GFP_MEMALLOC" },
+	{ __GFP_COMP,			"__GFP_COMP" },
+	{ __GFP_NOMEMALLOC,		"__GFP_NOMEMALLOC" },
+	{ __GFP_HARDWALL,		"__GFP_HARDWALL" },
+	{ __GFP_THISNODE,		"__GFP_THISNODE" },
+	{ __GFP_ACCOUNT,		"__GFP_ACCOUNT" },
+	{ GFP_NAME_ZEROTAGS,		"__GFP_ZEROTAGS" },
+	{ GFP_NAME_NO_OBJ_EXT,		"__GFP_NO_OBJ_EXT" },
 };
 
 /**

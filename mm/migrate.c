@@ -39,6 +39,7 @@
 #include <pagemig/mm.h>
 #include <pagemig/migrate.h>
 #include <pagemig/vmstat.h>
+#include <pagemig/trace/events/migrate.h>
 #include "internal.h"
 
 /* Internal result of migrate_folio_unmap(): src locked, dst ready. */
@@ -842,6 +843,7 @@ int migrate_pages(struct list_head *from, new_folio_t get_new_folio,
 	LIST_HEAD(split_folios);
 	int rc, rc_gather = 0, nr_pages;
 
+	trace_mm_migrate_pages_start(mode, reason);
 	memset(&stats, 0, sizeof(stats));
 again:
 	nr_pages = 0;
@@ -895,6 +897,12 @@ out:
 	count_vm_events(THP_MIGRATION_SUCCESS, stats.nr_thp_succeeded);
 	count_vm_events(THP_MIGRATION_FAIL, stats.nr_thp_failed);
 	count_vm_events(THP_MIGRATION_SPLIT, stats.nr_thp_split);
+	trace_mm_migrate_pages((unsigned long)stats.nr_succeeded,
+			       (unsigned long)stats.nr_failed_pages,
+			       (unsigned long)stats.nr_thp_succeeded,
+			       (unsigned long)stats.nr_thp_failed,
+			       (unsigned long)stats.nr_thp_split,
+			       (unsigned long)stats.nr_split, mode, reason);
 	if (ret_succeeded)
 		*ret_succeeded = (unsigned int)stats.nr_succeeded;
 	return rc_gather;

@@ -574,6 +574,18 @@ int pagemig_bench_migrate_addr(int pid, unsigned long addr, uint64_t *ns,
 /* ---- version ---- */
 const char *pagemig_version(void);
 
+/*
+ * ---- trace events (facade/trace.c) ----
+ * Write the kernel's compaction:* and migrate:mm_migrate_pages* events,
+ * as tracefs prints them, to @path (created or truncated) until
+ * pagemig_trace_close().  Independent of the machine: open before
+ * pagemig_machine_init() to see its start.  0; -EINVAL; -EBUSY (one is
+ * open); -errno of creating the file.  Close: 0, or -EIO if a write
+ * failed (the file is incomplete); 0 when none was open.
+ */
+int pagemig_trace_open(const char *path);
+int pagemig_trace_close(void);
+
 #pragma GCC visibility pop
 
 #ifdef __cplusplus

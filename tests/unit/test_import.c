@@ -12,31 +12,12 @@
 #include <unistd.h>
 
 #include <pagemig/pagemig.h>
+#include "harness/data.h"
 #include "harness/mm_fixture.h"
 #include "report/kpageflags.h"
 #include "workload/kpageflags.h"
 
 #define B(n)	(1ULL << PAGEMIG_KPF_##n)
-
-static const char *data_path(const char *name)
-{
-	static char path[PATH_MAX];
-	const char *env = getenv("PAGEMIG_TEST_DATA_DIR");
-	char dir[PATH_MAX / 2];
-	char *slash;
-
-	if (env) {
-		snprintf(path, sizeof(path), "%s/%s", env, name);
-		return path;
-	}
-	/* __FILE__ is tests/unit/test_import.c from the top. */
-	snprintf(dir, sizeof(dir), "%s", __FILE__);
-	slash = strrchr(dir, '/');
-	if (slash)
-		*slash = '\0';
-	snprintf(path, sizeof(path), "%s/../data/%s", dir, name);
-	return path;
-}
 
 TEST(shipped_snapshot_imports_with_sane_counts)
 {
@@ -46,9 +27,9 @@ TEST(shipped_snapshot_imports_with_sane_counts)
 	char err[KPF_ERR_LEN] = "";
 	unsigned long n;
 
-	ASSERT_EQ(0, kpf_load_file(data_path("kpageflags-host.zst"), &s.flags,
+	ASSERT_EQ(0, kpf_load_file(test_data_path("kpageflags-host.zst"), &s.flags,
 				   &s.nr, err, sizeof(err)));
-	ASSERT_EQ(0, kpf_load_file(data_path("kpagecount-host.zst"), &s.counts,
+	ASSERT_EQ(0, kpf_load_file(test_data_path("kpagecount-host.zst"), &s.counts,
 				   &n, err, sizeof(err)));
 	ASSERT_EQ(65536, s.nr);
 	ASSERT_EQ(s.nr, n);
