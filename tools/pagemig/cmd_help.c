@@ -83,6 +83,8 @@ const char help_run[] =
 "    -j, --json      print the report as one JSON object instead of text\n"
 "    -q, --quiet     print only the verify: line (and failures, on stderr)\n"
 "    -c, --check     load and check the scenario, build nothing, exit\n"
+"    --trace FILE    write the kernel's compaction and migration trace\n"
+"                    events to FILE, as tracefs prints them\n"
 "    -h, --help      show this page\n"
 "\n"
 "EXIT STATUS\n"

@@ -19,7 +19,7 @@
 #include "workload/kpageflags.h"
 
 struct import_cli {
-	const char *flags_path, *count_path, *picture;
+	const char *flags_path, *count_path, *picture, *trace;
 	uint64_t memory, seed;
 	bool compact, json, quiet;
 	struct progress progress;
@@ -27,7 +27,7 @@ struct import_cli {
 
 static const char *const import_longs[] = {
 	"kpagecount", "memory", "compact", "picture", "json", "seed", "quiet",
-	"help", NULL
+	"help", "trace", NULL
 };
 
 /* "24G", "256M", "4096K", bytes; Return: 0 or -1. */
@@ -68,13 +68,14 @@ static int parse_args(struct import_cli *o, int argc, char **argv)
 		{ "seed", required_argument, NULL, 's' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "trace", required_argument, NULL, 'T' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
 	opterr = 0;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, ":c:m:Cp:js:qh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":c:m:Cp:js:qhT:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			o->count_path = optarg;
@@ -100,6 +101,9 @@ static int parse_args(struct import_cli *o, int argc, char **argv)
 			break;
 		case 'q':
 			o->quiet = true;
+			break;
+		case 'T':
+			o->trace = optarg;
 			break;
 		case 'h':
 			cli_print_help("import", stdout);
@@ -259,6 +263,10 @@ int cmd_import(int argc, char **argv)
 	ret = parse_args(&o, argc, argv);
 	if (ret)
 		return ret < 0 ? CLI_OK : ret;
+	if (o.trace && (ret = pagemig_trace_open(o.trace))) {
+		fprintf(stderr, "pagemig import: %s: %s\n", o.trace, strerror(-ret));
+		return CLI_USAGE;
+	}
 	progress_init(&o.progress, o.quiet || o.json, o.compact ? 5 : 4);
 	progress_update(&o.progress, "read", 1, 0, 1);
 	ret = load(&o, &s);
@@ -352,12 +360,17 @@ out_inf:
 out_snap:
 	progress_clear(&o.progress);
 	kpf_snapshot_free(&s);
+	if (o.trace && pagemig_trace_close() && !ret) {
+		fprintf(stderr, "pagemig import: %s: write failed\n", o.trace);
+		ret = CLI_FAILED;
+	}
 	return ret;
 }
 
 const char help_import[] =
 "usage: pagemig import KPAGEFLAGS [--kpagecount FILE] [--memory SIZE]\n"
 "                      [--compact] [--picture DIR] [--json] [--seed N] [--quiet]\n"
+"                      [--trace FILE]\n"
 "\n"
 "Build a machine from a /proc/kpageflags snapshot (as root: cp /proc/kpageflags\n"
 "kpf; cp /proc/kpagecount kpc) and analyse it.  Files may be gzip or zstd.\n"
@@ -378,6 +391,7 @@ const char help_import[] =
 "  --json             one JSON object instead of text\n"
 "  --seed N           the machine's seed (default 1)\n"
 "  -q, --quiet        print only the verify: line\n"
+"  --trace FILE       the compaction's trace events, as tracefs prints them\n"
 "\n"
 "Anon folios become folios of a synthetic process, file folios page-cache\n"
 "folios of a synthetic file, balloon pages the virtio balloon's, zsmalloc\n"

@@ -24,11 +24,12 @@ struct run_cli {
 	bool quiet;
 	bool check;
 	const char *kpageflags, *kpagecount, *picture;
+	const char *trace;
 	struct progress progress;
 };
 
 static const char *const run_longs[] = {
-	"seed", "json", "quiet", "check", "kpageflags", "kpagecount", "picture", "help", NULL
+	"seed", "json", "quiet", "check", "kpageflags", "kpagecount", "picture", "help", "trace", NULL
 };
 
 static int parse_args(struct run_cli *o, int argc, char **argv)
@@ -42,13 +43,14 @@ static int parse_args(struct run_cli *o, int argc, char **argv)
 		{ "kpagecount", required_argument, NULL, 'N' },
 		{ "picture", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "trace", required_argument, NULL, 'T' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
 	opterr = 0;
 	optind = 0;	/* glibc: full re-initialisation */
-	while ((c = getopt_long(argc, argv, ":s:jqchK:N:P:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":s:jqchK:N:P:T:", opts, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			if (cli_parse_u64(optarg, &o->seed))
@@ -73,6 +75,9 @@ static int parse_args(struct run_cli *o, int argc, char **argv)
 			break;
 		case 'c':
 			o->check = true;
+			break;
+		case 'T':
+			o->trace = optarg;
 			break;
 		case 'h':
 			cli_print_help("run", stdout);
@@ -225,10 +230,16 @@ int cmd_run(int argc, char **argv)
 	opts.progress_data = &o;
 	progress_init(&o.progress, o.quiet, sc->nr_steps);
 
+	if (o.trace && (ret = pagemig_trace_open(o.trace))) {
+		fprintf(stderr, "pagemig run: %s: %s\n", o.trace, strerror(-ret));
+		scenario_free(sc);
+		return CLI_USAGE;
+	}
 	ret = scenario_run_start(&run, sc, &opts, err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, "pagemig run: %s\n", err);
 		scenario_free(sc);
+		pagemig_trace_close();
 		return CLI_FAILED;
 	}
 	if (opts.out) {
@@ -255,5 +266,9 @@ int cmd_run(int argc, char **argv)
 	fflush(stdout);
 	scenario_run_finish(&run);
 	scenario_free(sc);
+	if (o.trace && pagemig_trace_close()) {
+		fprintf(stderr, "pagemig run: %s: write failed\n", o.trace);
+		ret = -EIO;
+	}
 	return ret ? CLI_FAILED : CLI_OK;
 }
