@@ -38,7 +38,8 @@ int cmd_bench(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_page_types(int argc, char **argv);
-extern const char help_import[], help_page_types[];
+int cmd_capture(int argc, char **argv);
+extern const char help_import[], help_page_types[], help_capture[];
 
 int cli_usage(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

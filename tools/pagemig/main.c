@@ -28,6 +28,8 @@ const struct command commands[] = {
 	  cmd_import, help_import },
 	{ "page-types", "the page-types summary of a kpageflags file or a scenario",
 	  cmd_page_types, help_page_types },
+	{ "capture", "write this machine's memory state, before and after compact_memory",
+	  cmd_capture, help_capture },
 	{ "help", "show the manual page of pagemig or of one command",
 	  cmd_help, help_help },
 	{ NULL },
