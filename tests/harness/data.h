@@ -2,7 +2,8 @@
 /*
  * Files the tests read from tests/data/: $PAGEMIG_TEST_DATA_DIR/NAME when
  * that is set, else tests/data/NAME next to this header (the tests run
- * from the top of the tree, as `make check` runs them).
+ * from the top of the tree, as `make check` runs them), and a facade
+ * rendering read into a string.
  */
 #ifndef _PAGEMIG_TEST_DATA_H
 #define _PAGEMIG_TEST_DATA_H
@@ -31,6 +32,23 @@ static inline const char *test_data_path(const char *name)
 		*slash = '\0';
 	snprintf(path, sizeof(path), "%s/../data/%s", dir, name);
 	return path;
+}
+
+/* What @show prints (pagemig_show_buddyinfo() and the like), malloc()ed. */
+static inline char *test_render(int (*show)(FILE *f), size_t *len)
+{
+	char *buf = NULL;
+	FILE *f = open_memstream(&buf, len);
+
+	if (!f)
+		return NULL;
+	if (show(f)) {
+		fclose(f);
+		free(buf);
+		return NULL;
+	}
+	fclose(f);
+	return buf;
 }
 
 #endif /* _PAGEMIG_TEST_DATA_H */

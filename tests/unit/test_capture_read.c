@@ -16,7 +16,7 @@
 #include <pagemig/pagemig.h>
 
 #include "harness/mm_fixture.h"
-#include "harness/test_data.h"
+#include "harness/data.h"
 #include "workload/capture.h"
 
 static char *sample_text(const char *file, size_t *len)

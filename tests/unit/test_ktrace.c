@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "harness/test.h"
-#include "harness/test_data.h"
+#include "harness/data.h"
 #include "workload/capture.h"
 #include "workload/ktrace.h"
 

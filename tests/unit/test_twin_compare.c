@@ -17,7 +17,7 @@
 #include <json-c/json.h>
 
 #include "harness/test.h"
-#include "harness/test_data.h"
+#include "harness/data.h"
 #include "report/twin.h"
 #include "workload/capture.h"
 #include "workload/ktrace.h"
