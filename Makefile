@@ -47,7 +47,7 @@ CPPFLAGS_ALL	:= -I$(O) -Iinclude -I. -DPAGEMIG_VERSION='"$(VERSION)"' $(PKG_CFLA
 CFLAGS_ALL	:= $(CFLAGS_BASE) $(CPPFLAGS_ALL) -MMD -MP $(CFLAGS)
 LIBS		:= $(PKG_LIBS) -lm -pthread $(LDFLAGS_SAN)
 
-LIB_SRCS	:= $(sort $(wildcard sim/*.c mm/*.c drivers/*.c drivers/*/*.c facade/*.c \
+LIB_SRCS	:= $(sort $(wildcard sim/*.c mm/*.c fs/proc/*.c drivers/*.c drivers/*/*.c facade/*.c \
 			workload/*.c report/*.c))
 CLI_SRCS	:= $(sort $(wildcard tools/pagemig/*.c))
 UNIT_SRCS	:= $(sort $(wildcard tests/unit/test_*.c tests/regression/test_*.c))

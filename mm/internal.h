@@ -13,6 +13,7 @@
 #include <pagemig/vmstat.h>
 #include <pagemig/printk.h>
 #include <pagemig/fault-inject.h>
+#include "facade.h"
 
 /* ---- buddy helpers ---- */
 
@@ -96,7 +97,6 @@ extern struct page *(*alloc_direct_compact_hook)(gfp_t gfp, unsigned int order,
 bool zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark,
 		       int highest_zoneidx, unsigned int alloc_flags);
 bool pcp_allowed_order(unsigned int order);
-void drain_all_pages(struct zone *zone);
 void drain_zone_pages(struct zone *zone, int cpu);
 unsigned long zone_pcp_count(struct zone *zone);
 
@@ -125,7 +125,6 @@ void split_free_frozen_pages(struct page *page, unsigned int order);
  * free scanner, or leaked as bad.  Per-CPU, summed when read.
  */
 void account_used_pages(long nr);
-unsigned long nr_used_pages(void);
 int register_mm_validator(unsigned long (*fn)(FILE *f));
 
 /* Pages leaked by bad-page reports (never returned to a free list). */
@@ -275,13 +274,6 @@ void setup_per_zone_wmarks(void);
 void zone_pcp_init(struct zone *zone);
 extern int min_free_kbytes;
 extern int watermark_scale_factor;
-
-/* The facade (facade/machine.c): true while a machine exists. */
-extern bool machine_ready;
-
-/* Content tags (mm/pagemig.c): page @i of a pattern unique per @tag. */
-void tag_fill(uint64_t *p, uint64_t tag, unsigned long i);
-bool tag_check(const uint64_t *p, uint64_t tag, unsigned long i);
 
 /* ---- debug (mm/debug.c) ---- */
 

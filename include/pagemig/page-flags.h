@@ -390,4 +390,16 @@ static __always_inline bool page_has_movable_ops(const struct page *page)
 	       (PageOffline(page) || PageZsmalloc(page));
 }
 
+/*
+ * /proc/kpageflags and /proc/kpagecount (fs/proc/page.c).  kernel: this
+ * header declares stable_page_flags(); here it stays static and the
+ * range readers are what other files call.
+ */
+int kpageflags_read(unsigned long pfn, unsigned long nr, uint64_t *flags,
+		    uint64_t *counts);
+int kpage_walk(unsigned long pfn, unsigned long nr,
+	       void (*actor)(struct page *page, unsigned long i, bool free,
+			     void *data),
+	       void *data);
+
 #endif /* _PAGEMIG_PAGE_FLAGS_H */

@@ -388,7 +388,10 @@ void pagemig_fault_disarm_all(void);
 unsigned long pagemig_fault_hits(const char *name);
 
 /* ---- kpageflags: /proc/kpageflags and /proc/kpagecount, in and out ---- */
-/* (facade/kpageflags.c; Documentation/kpageflags.md) */
+/*
+ * (facade/kpageflags.c over fs/proc/page.c and mm/mm_import.c;
+ * Documentation/kpageflags.md)
+ */
 
 /* KPF_* bits, Documentation/admin-guide/mm/pagemap.rst (6.17). */
 #define PAGEMIG_KPF_LOCKED		0
@@ -448,6 +451,11 @@ enum pagemig_page_kind {
 
 /* "free", "anon", ... "reserved"; NULL out of range. */
 const char *pagemig_kind_name(int kind);
+/*
+ * Does a page of this kind keep its pageblock from ever becoming free?
+ * True for slab, pgtable, unmovable and reserved: they never migrate.
+ */
+bool pagemig_kind_unmovable(int kind);
 
 /*
  * stable_page_flags() and /proc/kpagecount of 6.17 fs/proc/page.c for

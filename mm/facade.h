@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What mm/ offers the facade (the files in facade/), and nothing more.
+ *
+ * mm/internal.h is mm's own; the facade may include this header instead,
+ * as the kernel's tools/testing/vma harness reaches mm/vma.c through one
+ * header of exactly what it needs.  mm/internal.h includes this file, so
+ * each declaration exists once and mm's own files see it too.
+ *
+ * What belongs here: the mm entry points a pagemig_* call stands on --
+ * the machine's life cycle, allocation and freeing, the processes and
+ * files behind the facade's numbers, the counters, the validators, the
+ * snapshot importer -- with the types they take.  What does not: helpers
+ * only mm/ files call among themselves (free-list surgery, scanner
+ * internals, lock-held variants), which stay in mm/internal.h.  A new
+ * facade call that needs more of mm adds the one declaration it needs
+ * here, moved out of mm/internal.h.
+ */
+#ifndef _PAGEMIG_MM_FACADE_H
+#define _PAGEMIG_MM_FACADE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <pagemig/mm.h>
+
+struct zone;
+
+/* ---- the machine ---- */
+
+/* facade/machine.c: true while a machine exists. */
+extern bool machine_ready;
+
+/* ---- the page allocator (mm/page_alloc.c) ---- */
+
+void drain_all_pages(struct zone *zone);
+/* Pages allocated, isolated by a free scanner, or leaked as bad. */
+unsigned long nr_used_pages(void);
+
+/* Content tags (mm/pagemig.c): page @i of a pattern unique per @tag. */
+void tag_fill(uint64_t *p, uint64_t tag, unsigned long i);
+bool tag_check(const uint64_t *p, uint64_t tag, unsigned long i);
+
+/* ---- building memory from a snapshot (mm/mm_import.c) ---- */
+
+/*
+ * What a page is, as a snapshot's inference names it.  The facade
+ * publishes the same numbers as PAGEMIG_KIND_* (and checks that they
+ * agree at build time).
+ */
+enum import_kind {
+	IMPORT_KIND_FREE,
+	IMPORT_KIND_ANON,
+	IMPORT_KIND_FILE,
+	IMPORT_KIND_BALLOON,
+	IMPORT_KIND_ZSMALLOC,
+	IMPORT_KIND_PGTABLE,
+	IMPORT_KIND_SLAB,
+	IMPORT_KIND_UNMOVABLE,
+	IMPORT_KIND_ISOLATED,	/* read from a live machine; never in a plan */
+	IMPORT_KIND_RESERVED,
+	NR_IMPORT_KINDS
+};
+
+/* One PFN of an import plan. */
+struct import_page {
+	uint8_t kind;		/* enum import_kind */
+	uint8_t order;		/* head of a block: its order; IMPORT_TAIL inside */
+	uint16_t flags;		/* IMPORT_FL_* */
+	uint32_t mapcount;	/* kpagecount, for anon and file pages */
+};
+
+#define IMPORT_TAIL		0xff
+#define IMPORT_FL_THP		0x0001	/* large folio: set large_rmappable */
+#define IMPORT_FL_KSM		0x0002
+#define IMPORT_FL_DIRTY		0x0004
+#define IMPORT_FL_REF		0x0008
+#define IMPORT_FL_UPTODATE	0x0010
+#define IMPORT_FL_HOLE		0x0020	/* KPF_NOPAGE or past the file's end */
+
+/* What memmap_import_folios() made of the plan's anon and file pages. */
+struct import_stats {
+	unsigned long anon_folios, anon_pages, anon_thps;
+	unsigned long anon_split_pages;	/* in large folios not PMD-sized */
+	unsigned long anon_ksm_pages;	/* plain anonymous folios here */
+	unsigned long anon_mapcount_differs;	/* kpagecount was not 1 */
+	unsigned long file_folios, file_pages, file_large_folios;
+	unsigned long file_mapped_pages;
+	unsigned long stand_in_pages;	/* anon/file pages left unmovable */
+	unsigned long tables_reused;	/* on the snapshot's page-table pages */
+	unsigned long tables_allocated;	/* beyond those, from free memory */
+};
+
+/* Where the plan's folios go: sizes of the owner's VMAs and file. */
+struct import_layout {
+	unsigned long thps, small_anon;		/* anon folios by mapping size */
+	unsigned long small_file;		/* order-0 file folios */
+	unsigned long file_pages;		/* index span of the file */
+};
+
+/*
+ * One import, from memmap_import_pages() to memmap_import_finish()
+ * (mm/mm_import.c's header comment has the sequence).
+ *
+ * The synthetic owner of the imported folios: one process holds every
+ * anon folio in one VMA -- PMD-sized folios first, each PMD-mapped, then
+ * the order-0 ones, mapped by PTEs in PFN order -- and one file holds
+ * every file folio: order-0 folios at indices 0.., mapped in a second VMA
+ * when kpagecount says they were mapped, then the large ones at aligned
+ * indices, in the page cache only (pagemig maps large folios by PMD only,
+ * and only anonymous ones).  The caller creates the process, file and
+ * VMAs (they are the facade's objects) and fills in the owner fields.
+ */
+struct memmap_import {
+	const struct import_page *plan;	/* max_pfn entries */
+	unsigned long nr;
+	/* Set by memmap_import_pages(): pages the drivers adopt, by PFN. */
+	unsigned long *balloon, nr_balloon;
+	unsigned long *zsmalloc, nr_zsmalloc;
+	struct import_layout layout;	/* what the owner must hold */
+	/* The owner (memmap_import_set_owner()); NULL fields: none. */
+	struct mm_struct *mm;
+	struct vm_area_struct *anon_vma, *file_vma;
+	struct file *file;
+	unsigned long thp_addr, small_addr;	/* next anon addresses */
+	pgoff_t index, large_index;		/* next file indices */
+	/* The snapshot's order-0 page-table pages, for the owner's tables. */
+	unsigned long *pool, nr_pool, pool_next;
+	struct import_stats stats;
+};
+
+const char *import_kind_name(int kind);
+bool import_kind_unmovable(int kind);
+int memmap_import_check(const struct import_page *plan, unsigned long nr,
+			char *err, size_t errlen);
+int memmap_import_pages(struct memmap_import *imp);
+void memmap_import_set_owner(struct memmap_import *imp, struct mm_struct *mm,
+			     unsigned long anon_addr, struct file *file,
+			     unsigned long file_addr);
+void memmap_import_folios(struct memmap_import *imp);
+void memmap_import_finish(struct memmap_import *imp);
+
+#endif /* _PAGEMIG_MM_FACADE_H */
