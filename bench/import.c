@@ -15,7 +15,7 @@
  *
  *	import.check_infer	kpf_check() + kpf_infer()
  *	import.build		the machine + pagemig_import_apply()
- *	import.analyse		kpf_analyse()
+ *	import.analyse		pagemig_analyse()
  *	import.total		the three: the issue asks for <= 2 s
  *	import.compact_time	pagemig_compact(-1) on the imported machine
  *	import.pages_migrated	pgmigrate_success of that compaction
@@ -31,8 +31,6 @@
 #include <pagemig/pagemig.h>
 
 #include "common.h"
-#include "report/kpageflags.h"
-#include "workload/kpageflags.h"
 
 #define NR_PFNS		(6UL << 20)	/* 24 GiB */
 #define B(n)		(1ULL << PAGEMIG_KPF_##n)
@@ -103,66 +101,49 @@ static uint64_t *make_snapshot(uint64_t seed)
 	return w;
 }
 
-static unsigned long vmstat(const char *name)
-{
-	unsigned long v = 0;
-
-	pagemig_vmstat_get(name, &v);
-	return v;
-}
-
 static int bench_import(const struct bench_ctx *ctx)
 {
 	double v[8][BENCH_MAX_RUNS];
-	struct kpf_snapshot s = { .nr = NR_PFNS };
-	char err[KPF_ERR_LEN];
+	struct pagemig_snapshot s = { .nr = NR_PFNS };
+	struct pagemig_import_opts opts = {
+		.snapshot = &s, .seed = ctx->seed, .compact = true,
+	};
+	struct pagemig_import_report *rep;
 	unsigned int r;
+	int ret = 0;
 
 	bench_config(ctx, "import", "synthetic %lu-PFN (24 GiB) snapshot, 2 CPUs",
 		     NR_PFNS);
 	s.flags = make_snapshot(ctx->seed);
-	if (!s.flags)
+	rep = malloc(sizeof(*rep));
+	if (!s.flags || !rep) {
+		free(s.flags);
+		free(rep);
 		return -ENOMEM;
+	}
 	for (r = 0; r < ctx->runs; r++) {
-		struct kpf_inference inf;
-		struct kpf_analysis a;
-		double t0, t1, t2, t3, t4;
-		unsigned long m0, checked;
-		int bad;
+		const uint64_t *ns = rep->ns;
 
-		t0 = bench_now_ns();
-		if (kpf_check(&s, err, sizeof(err)) ||
-		    kpf_infer(&s, NR_PFNS, &inf, err, sizeof(err))) {
-			fprintf(stderr, "bench import: %s\n", err);
-			free(s.flags);
-			return -EINVAL;
+		ret = pagemig_import(&opts, rep);
+		if (ret) {
+			fprintf(stderr, "bench import: %s\n", rep->err);
+			ret = rep->stage <= PAGEMIG_STAGE_INFER ? -EINVAL : -EIO;
+			break;
 		}
-		t1 = bench_now_ns();
-		if (kpf_build(&inf, ctx->seed, err, sizeof(err))) {
-			fprintf(stderr, "bench import: %s\n", err);
-			kpf_inference_free(&inf);
-			free(s.flags);
-			return -EIO;
-		}
-		t2 = bench_now_ns();
-		kpf_analyse(&a);
-		t3 = bench_now_ns();
-		m0 = vmstat("pgmigrate_success");
-		pagemig_compact(-1);
-		t4 = bench_now_ns();
-		v[0][r] = (t1 - t0) / 1e6;
-		v[1][r] = (t2 - t1) / 1e6;
-		v[2][r] = (t3 - t2) / 1e6;
-		v[3][r] = (t3 - t0) / 1e6;
-		v[4][r] = (t4 - t3) / 1e6;
-		v[5][r] = (double)(vmstat("pgmigrate_success") - m0) / 1e3;
-		v[6][r] = v[5][r] * 1e3 / ((t4 - t3) / 1e9) / 1e6;
-		bad = pagemig_import_verify(&checked);
-		v[7][r] = bad < 0 ? (double)NR_PFNS : bad;
+		v[0][r] = (ns[PAGEMIG_STAGE_READ] + ns[PAGEMIG_STAGE_INFER]) / 1e6;
+		v[1][r] = ns[PAGEMIG_STAGE_BUILD] / 1e6;
+		v[2][r] = ns[PAGEMIG_STAGE_ANALYSE] / 1e6;
+		v[3][r] = v[0][r] + v[1][r] + v[2][r];
+		v[4][r] = ns[PAGEMIG_STAGE_COMPACT] / 1e6;
+		v[5][r] = (double)rep->migrated / 1e3;
+		v[6][r] = v[5][r] * 1e3 / (ns[PAGEMIG_STAGE_COMPACT] / 1e9) / 1e6;
+		v[7][r] = (double)rep->corrupted;
 		pagemig_machine_exit();
-		kpf_inference_free(&inf);
 	}
 	free(s.flags);
+	free(rep);
+	if (ret)
+		return ret;
 	bench_report(ctx, "import", "check_infer", v[0], ctx->runs, "ms");
 	bench_report(ctx, "import", "build", v[1], ctx->runs, "ms");
 	bench_report(ctx, "import", "analyse", v[2], ctx->runs, "ms");

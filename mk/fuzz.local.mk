@@ -25,7 +25,7 @@ fuzz-import:
 		{ printf '\000'; cat; } > $(FUZZ_DIR)/corpus/host-head
 	@cp tests/data/kpageflags-host.zst $(FUZZ_DIR)/corpus/host-zst 2>/dev/null || true
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -DPAGEMIG_FUZZ -o $(FUZZ_DIR)/fuzz_import \
-		tests/fuzz/fuzz_import.c workload/kpageflags.c tests/fuzz/stubs.c \
+		tests/fuzz/fuzz_import.c facade/snapshot.c \
 		$$(pkg-config --cflags --libs libzstd zlib)
 	cd $(FUZZ_DIR) && ./fuzz_import -max_total_time=$(FUZZ_SECONDS) \
 		-max_len=1048576 -artifact_prefix=crashes/ corpus

@@ -2,12 +2,12 @@
 /*
  * Reports over a machine's pages.
  *
- * The analysis answers "what would compaction recover, and what stands
- * in its way" for a live machine (typically an imported snapshot): free
- * memory per order as /proc/buddyinfo shows it, the share of free memory
- * usable as 2 MiB and 1 GiB blocks, and the blockers -- pageblocks and
- * 1 GiB ranges holding at least one page that can never move, by kind --
- * with the cheapest ones to fix listed by PFN range.
+ * The import's figures as text and JSON: what the inference made of a
+ * snapshot and what the build made of its folios, and the analysis of
+ * facade/import.c -- free memory per order as /proc/buddyinfo shows it,
+ * the share of free memory usable as 2 MiB and 1 GiB blocks, and the
+ * blockers (pageblocks and 1 GiB ranges holding at least one page that
+ * can never move, by kind) with the cheapest ones to fix by PFN range.
  *
  * The page-types table follows tools/mm/page-types.c of Linux 6.17 byte
  * for byte: the same flag letters and names, the same "well known" flag
@@ -23,155 +23,68 @@
 
 #include "kpageflags.h"
 
-#define PAGEBLOCK	PAGEMIG_PAGEBLOCK_PAGES
-/* A pageblock held by at most this many unmovable pages is an "offender". */
-#define OFFENDER_MAX_PAGES	16
-
 /**
- * kpf_kind_unmovable() - Does a page of this kind keep its pageblock busy?
- * @kind: a PAGEMIG_KIND_*.
- *
- * Slab, page-table, other unmovable and reserved pages never migrate, so
- * a pageblock holding one never becomes a free 2 MiB block.
- *
- * Return: true for those kinds.
+ * kpf_print_inference() - What was inferred, and every guess made.
+ * @f: where.
+ * @inf: the inference.
  */
-bool kpf_kind_unmovable(int kind)
+void kpf_print_inference(FILE *f, const struct pagemig_inference *inf)
 {
-	return kind == PAGEMIG_KIND_SLAB || kind == PAGEMIG_KIND_PGTABLE ||
-	       kind == PAGEMIG_KIND_UNMOVABLE || kind == PAGEMIG_KIND_RESERVED;
-}
+	unsigned int a, k, o;
 
-static void add_offender(struct kpf_analysis *a, const struct kpf_offender *o)
-{
-	unsigned int i, worst = 0;
-
-	if (a->nr_offenders < KPF_NR_OFFENDERS) {
-		a->offenders[a->nr_offenders++] = *o;
-		return;
-	}
-	for (i = 1; i < a->nr_offenders; i++)
-		if (a->offenders[i].blocks < a->offenders[worst].blocks)
-			worst = i;
-	if (o->blocks > a->offenders[worst].blocks)
-		a->offenders[worst] = *o;
-}
-
-static int cmp_offender(const void *x, const void *y)
-{
-	const struct kpf_offender *a = x, *b = y;
-
-	if (a->blocks != b->blocks)
-		return a->blocks < b->blocks ? 1 : -1;
-	return a->start_pfn < b->start_pfn ? -1 : a->start_pfn > b->start_pfn;
-}
-
-/* Walk the pageblocks of kinds[]: blockers, offenders, 1 GiB ranges. */
-static void analyse_blocks(struct kpf_analysis *a, const uint8_t *kinds)
-{
-	unsigned long pfn, i, gig_kinds[PAGEMIG_NR_KINDS] = { 0 };
-	struct kpf_offender run = { 0 };
-	bool gig_blocked = false, gig_free = true;
-	int k;
-
-	for (pfn = 0; pfn + PAGEBLOCK <= a->nr_pages; pfn += PAGEBLOCK) {
-		unsigned long per[PAGEMIG_NR_KINDS] = { 0 }, unmov = 0;
-		int top = PAGEMIG_KIND_UNMOVABLE;
-
-		for (i = pfn; i < pfn + PAGEBLOCK; i++)
-			per[kinds[i]]++;
-		for (k = 0; k < PAGEMIG_NR_KINDS; k++) {
-			if (kpf_kind_unmovable(k))
-				unmov += per[k];
-			if (per[k] && kpf_kind_unmovable(k)) {
-				a->blocks_by_kind[k]++;
-				gig_kinds[k] = 1;
-				if (per[k] > per[top] || !kpf_kind_unmovable(top))
-					top = k;
-			}
-		}
-		a->blocks++;
-		if (per[PAGEMIG_KIND_FREE] != PAGEBLOCK)
-			gig_free = false;
-		if (unmov) {
-			a->blocks_blocked++;
-			gig_blocked = true;
-			if (unmov == 1)
-				a->blocks_by_one++;
-		}
-		/* Runs of blocks each held by only a few unmovable pages. */
-		if (unmov && unmov <= OFFENDER_MAX_PAGES) {
-			if (!run.blocks) {
-				run.start_pfn = pfn;
-				run.kind = top;
-			}
-			run.blocks++;
-			run.pages += unmov;
-			run.end_pfn = pfn + PAGEBLOCK;
-		} else if (run.blocks) {
-			add_offender(a, &run);
-			memset(&run, 0, sizeof(run));
-		}
-		if ((pfn + PAGEBLOCK) % KPF_GIG_PAGES == 0) {
-			a->gigs++;
-			if (gig_blocked)
-				a->gigs_blocked++;
-			if (gig_free)
-				a->free_in_1g += KPF_GIG_PAGES;
-			for (k = 0; k < PAGEMIG_NR_KINDS; k++) {
-				a->gigs_by_kind[k] += gig_kinds[k];
-				gig_kinds[k] = 0;
-			}
-			gig_blocked = false;
-			gig_free = true;
-		}
-	}
-	if (run.blocks)
-		add_offender(a, &run);
-	qsort(a->offenders, a->nr_offenders, sizeof(a->offenders[0]),
-	      cmp_offender);
-}
-
-/**
- * kpf_analyse() - Analyse the live machine.
- * @a: the result.
- *
- * Return: 0, -ENODEV without a machine, -ENOMEM.
- */
-int kpf_analyse(struct kpf_analysis *a)
-{
-	struct pagemig_zone_stats zs;
-	uint8_t *kinds;
-	unsigned long i;
-	int z, o, ret;
-
-	memset(a, 0, sizeof(*a));
-	if (!pagemig_machine_ready())
-		return -ENODEV;
-	a->nr_pages = pagemig_total_pages();
-	kinds = malloc(a->nr_pages);
-	if (!kinds)
-		return -ENOMEM;
-	ret = pagemig_page_kinds(0, a->nr_pages, kinds);
-	if (ret) {
-		free(kinds);
-		return ret;
-	}
-	for (i = 0; i < a->nr_pages; i++)
-		a->kinds[kinds[i]]++;
-	for (z = 0; z < PAGEMIG_NR_ZONES; z++) {
-		if (pagemig_zone_stats(z, &zs) || !zs.populated)
+	fprintf(f, "inferred machine: %lu PFNs in the snapshot, %lu pages (%lu MiB) built\n",
+		inf->file_pages, inf->machine_pages, inf->machine_pages >> 8);
+	fprintf(f, "free-page convention: %s\n", inf->buddy_all_pages ?
+		"every page of a free block is BUDDY (6.x is_free_buddy_page())" :
+		"BUDDY on the first page of a free block only (older kernels)");
+	fprintf(f, "pages by kind:\n");
+	for (k = 0; k < PAGEMIG_NR_KINDS; k++) {
+		if (k == PAGEMIG_KIND_ISOLATED)
 			continue;
-		for (o = 0; o < PAGEMIG_NR_ORDERS; o++) {
-			a->nr_free[o] += zs.nr_free[o];
-			if (o >= 9)
-				a->free_in_2m += zs.nr_free[o] << o;
-		}
+		fprintf(f, "  %-10s %10lu  (%lu MiB)\n", pagemig_kind_name(k),
+			inf->kinds[k], inf->kinds[k] >> 8);
 	}
-	a->free = a->kinds[PAGEMIG_KIND_FREE];
-	analyse_blocks(a, kinds);
-	free(kinds);
-	return 0;
+	fprintf(f, "free blocks by order:");
+	for (o = 0; o < PAGEMIG_NR_ORDERS; o++)
+		fprintf(f, " %lu", inf->free_blocks[o]);
+	fprintf(f, "\nlarge folios: %lu (THP: %lu)\n", inf->large_folios, inf->thps);
+	for (a = 0, k = 0; a < PAGEMIG_NR_AMBIGUITIES; a++)
+		k += inf->amb[a] != 0;
+	fprintf(f, "ambiguities resolved:%s\n", k ? "" : " none");
+	for (a = 0; a < PAGEMIG_NR_AMBIGUITIES; a++)
+		if (inf->amb[a])
+			fprintf(f, "  %lu pages (first pfn %#lx): %s\n",
+				inf->amb[a], inf->amb_pfn[a], pagemig_ambiguity_text(a));
+}
+
+/**
+ * kpf_print_build() - What the anon and file pages became on the machine.
+ * @f: where.
+ * @r: pagemig_import_result() after the build.
+ */
+void kpf_print_build(FILE *f, const struct pagemig_import_result *r)
+{
+	if (r->anon_pages)
+		fprintf(f, "anon: %lu pages -> %lu anonymous folios of process %d (%lu PMD-mapped THPs); %lu pages of large folios not PMD-sized split to order 0; %lu KSM pages as plain anon; %lu pages whose kpagecount was not 1 mapped once\n",
+			r->anon_pages, r->anon_folios, r->pid, r->anon_thps,
+			r->anon_split_pages, r->anon_ksm_pages,
+			r->anon_mapcount_differs);
+	if (r->file_pages)
+		fprintf(f, "file: %lu pages -> %lu page-cache folios of file %d (%lu large, unmapped); %lu order-0 pages kpagecount saw mapped are mapped in process %d\n",
+			r->file_pages, r->file_folios, r->fid,
+			r->file_large_folios, r->file_mapped_pages, r->pid);
+	if (r->anon_pages || r->file_pages)
+		fprintf(f, "page tables of process %d: %lu on the snapshot's page-table pages, %lu from free memory\n",
+			r->pid, r->tables_reused, r->tables_allocated);
+	if (r->zram_pages)
+		fprintf(f, "zsmalloc: %lu pages -> the pool of zram%d, one incompressible 4 KiB sector stored whole on each (how objects were packed is not in a snapshot)\n",
+			r->zram_pages, r->zram_id);
+	if (r->stand_in_pages)
+		fprintf(f, "stand-ins: %lu anon/file pages could not be made folios (no memory for page tables) and stay put\n",
+			r->stand_in_pages);
+	if (r->zram_stand_ins)
+		fprintf(f, "stand-ins: %lu zsmalloc pages could not join a pool (no memory) and stay put\n",
+			r->zram_stand_ins);
 }
 
 static double pct(unsigned long part, unsigned long whole)
@@ -185,7 +98,7 @@ static double pct(unsigned long part, unsigned long whole)
  * @title: "before compaction", "after compaction", "analysis".
  * @a: the analysis.
  */
-void kpf_print_analysis(FILE *f, const char *title, const struct kpf_analysis *a)
+void kpf_print_analysis(FILE *f, const char *title, const struct pagemig_analysis *a)
 {
 	unsigned int i;
 	int k, o;
@@ -207,15 +120,15 @@ void kpf_print_analysis(FILE *f, const char *title, const struct kpf_analysis *a
 		a->gigs_blocked, a->gigs);
 	fprintf(f, "blockers by kind (pageblocks, 1 GiB ranges):");
 	for (k = 0; k < PAGEMIG_NR_KINDS; k++)
-		if (kpf_kind_unmovable(k))
+		if (pagemig_kind_unmovable(k))
 			fprintf(f, " %s %lu/%lu", pagemig_kind_name(k),
 				a->blocks_by_kind[k], a->gigs_by_kind[k]);
 	fprintf(f, "\n");
 	if (a->nr_offenders)
 		fprintf(f, "worst offenders (runs of pageblocks each held by <= %d unmovable pages):\n",
-			OFFENDER_MAX_PAGES);
+			PAGEMIG_OFFENDER_MAX_PAGES);
 	for (i = 0; i < a->nr_offenders; i++) {
-		const struct kpf_offender *of = &a->offenders[i];
+		const struct pagemig_offender *of = &a->offenders[i];
 
 		fprintf(f, "  pfn %#010lx-%#010lx  %4lu pageblocks (%lu MiB) held by %lu pages, mostly %s\n",
 			of->start_pfn, of->end_pfn - 1, of->blocks,
@@ -228,7 +141,7 @@ void kpf_print_analysis(FILE *f, const char *title, const struct kpf_analysis *a
  * @f: where.
  * @a: the analysis.
  */
-void kpf_json_analysis(FILE *f, const struct kpf_analysis *a)
+void kpf_json_analysis(FILE *f, const struct pagemig_analysis *a)
 {
 	unsigned int i;
 	int k, o;
@@ -245,7 +158,7 @@ void kpf_json_analysis(FILE *f, const struct kpf_analysis *a)
 			a->kinds[k]);
 	fprintf(f, "}, \"blockers\": {");
 	for (k = 0, i = 0; k < PAGEMIG_NR_KINDS; k++)
-		if (kpf_kind_unmovable(k))
+		if (pagemig_kind_unmovable(k))
 			fprintf(f, "%s\"%s\": {\"pageblocks\": %lu, \"gigs\": %lu}",
 				i++ ? ", " : "", pagemig_kind_name(k),
 				a->blocks_by_kind[k], a->gigs_by_kind[k]);

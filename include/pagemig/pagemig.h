@@ -473,7 +473,7 @@ int pagemig_page_kinds(unsigned long pfn, unsigned long n, uint8_t *kinds);
  */
 int pagemig_kpageflags_export(const char *flags_path, const char *count_path);
 
-/* One PFN of an import plan (built by workload/kpageflags.c). */
+/* One PFN of an import plan (inferred by facade/snapshot.c). */
 struct pagemig_import_page {
 	uint8_t kind;		/* PAGEMIG_KIND_* (never ISOLATED) */
 	uint8_t order;		/* head of a block: its order; PAGEMIG_IMPORT_TAIL inside */
@@ -535,6 +535,150 @@ int pagemig_import_result(struct pagemig_import_result *r);
  * number checked in *@checked; -ENODEV, -ENOMEM.
  */
 int pagemig_import_verify(unsigned long *checked);
+
+/*
+ * ---- the import pipeline (facade/snapshot.c, facade/import.c) ----
+ *
+ * pagemig_import() does what `pagemig import` does: read a snapshot,
+ * infer a plan, build a machine of it, analyse it, optionally compact
+ * and analyse again, and read back the data it stored; the report holds
+ * every figure.  The stages can also be had one by one:
+ * pagemig_snapshot_load(), then pagemig_import() with the snapshot in
+ * memory; pagemig_analyse() on any live machine.
+ */
+
+#define PAGEMIG_ERR_LEN		512	/* room for any message the import writes */
+
+/* A /proc/kpageflags (+ /proc/kpagecount) snapshot in memory. */
+struct pagemig_snapshot {
+	uint64_t *flags;	/* one word per PFN, host byte order */
+	uint64_t *counts;	/* NULL without a kpagecount */
+	unsigned long nr;	/* PFNs */
+};
+
+/*
+ * Read @flags_path (and @count_path, which may be NULL) -- plain, gzip or
+ * zstd -- and check that they are a snapshot: 0; or -errno with a
+ * one-line reason naming the file in @err (-EINVAL: not a snapshot, or a
+ * kpagecount of another length).  Free with pagemig_snapshot_free().
+ */
+int pagemig_snapshot_load(struct pagemig_snapshot *s, const char *flags_path,
+			  const char *count_path, char *err, size_t errlen);
+void pagemig_snapshot_free(struct pagemig_snapshot *s);
+
+/* Each kind of guess the inference makes (Documentation/kpageflags.md). */
+enum pagemig_ambiguity {
+	PAGEMIG_AMB_HOLE,		/* KPF_NOPAGE */
+	PAGEMIG_AMB_PADDING,		/* past the file's end, to a 2 MiB multiple */
+	PAGEMIG_AMB_EXTRA,		/* memory larger than the file: free */
+	PAGEMIG_AMB_BUDDY_TAIL,		/* head-only convention: flagless pages after a head */
+	PAGEMIG_AMB_BUDDY_SPLIT,	/* a free run split into aligned blocks */
+	PAGEMIG_AMB_ORPHAN_TAIL,	/* COMPOUND_TAIL with no head before it */
+	PAGEMIG_AMB_ODD_COMPOUND,	/* not an aligned power of two <= 4 MiB */
+	PAGEMIG_AMB_HUGETLB,		/* KPF_HUGE: no hugetlb here */
+	PAGEMIG_AMB_ZSMALLOC,		/* UPTODATE and nothing else */
+	PAGEMIG_AMB_OFFLINE,		/* OFFLINE without UPTODATE: maybe not a balloon */
+	PAGEMIG_AMB_ISOLATED,		/* OFFLINE|RECLAIM: isolated at the time */
+	PAGEMIG_AMB_FLAGLESS,		/* no flags, not free: kernel allocation or pcp */
+	PAGEMIG_AMB_CONTRADICTION,	/* tolerated contradictions (racy read) */
+	PAGEMIG_AMB_SPLIT_KIND,		/* balloon/reserved compound split to pages */
+	PAGEMIG_NR_AMBIGUITIES
+};
+
+/* How an ambiguity was resolved, one line; NULL out of range. */
+const char *pagemig_ambiguity_text(int amb);
+
+/* What the inference made of a snapshot. */
+struct pagemig_inference {
+	struct pagemig_import_page *plan;	/* machine_pages entries (NULL in a report) */
+	unsigned long machine_pages;		/* the machine: 2 MiB multiple */
+	unsigned long file_pages;		/* PFNs in the snapshot */
+	unsigned long kinds[PAGEMIG_NR_KINDS];	/* pages, by kind */
+	unsigned long free_blocks[PAGEMIG_NR_ORDERS];
+	unsigned long large_folios, thps;
+	bool buddy_all_pages;			/* 6.x: every free page is BUDDY */
+	unsigned long amb[PAGEMIG_NR_AMBIGUITIES];	/* pages, by guess */
+	unsigned long amb_pfn[PAGEMIG_NR_AMBIGUITIES];	/* first PFN of each */
+};
+
+#define PAGEMIG_NR_OFFENDERS		10
+/* A pageblock held by at most this many unmovable pages is an "offender". */
+#define PAGEMIG_OFFENDER_MAX_PAGES	16
+
+/* A run of pageblocks each blocked by a few unmovable pages. */
+struct pagemig_offender {
+	unsigned long start_pfn, end_pfn;
+	unsigned long blocks;		/* blocked pageblocks in the run */
+	unsigned long pages;		/* unmovable pages in them */
+	int kind;			/* the most common blocking kind */
+};
+
+/* What compaction could recover on a live machine, and what blocks it. */
+struct pagemig_analysis {
+	unsigned long nr_pages, free;
+	unsigned long nr_free[PAGEMIG_NR_ORDERS];	/* blocks per order */
+	unsigned long kinds[PAGEMIG_NR_KINDS];
+	unsigned long free_in_2m;	/* free pages in blocks of >= 2 MiB */
+	unsigned long free_in_1g;	/* free pages in wholly free 1 GiB ranges */
+	unsigned long blocks, gigs;	/* pageblocks, 1 GiB ranges (whole ones) */
+	unsigned long blocks_blocked, gigs_blocked;	/* by an unmovable page */
+	unsigned long blocks_by_kind[PAGEMIG_NR_KINDS];
+	unsigned long gigs_by_kind[PAGEMIG_NR_KINDS];
+	unsigned long blocks_by_one;	/* blocked by a single page */
+	unsigned int nr_offenders;	/* the worst, most blocks first */
+	struct pagemig_offender offenders[PAGEMIG_NR_OFFENDERS];
+};
+
+/* Analyse the live machine: 0, -ENODEV (no machine), -ENOMEM. */
+int pagemig_analyse(struct pagemig_analysis *a);
+
+/* The stages of pagemig_import(), in order. */
+enum pagemig_import_stage {
+	PAGEMIG_STAGE_READ,	/* load (or take) the snapshot and check it */
+	PAGEMIG_STAGE_INFER,	/* the plan */
+	PAGEMIG_STAGE_BUILD,	/* the machine, then pagemig_import_apply() */
+	PAGEMIG_STAGE_ANALYSE,	/* pagemig_analyse(): report->before */
+	PAGEMIG_STAGE_COMPACT,	/* pagemig_compact(-1), then ->after */
+	PAGEMIG_STAGE_VERIFY,	/* pagemig_import_verify() */
+	PAGEMIG_NR_STAGES
+};
+
+struct pagemig_import_opts {
+	/* The snapshot: files (count_path may be NULL), or one in memory. */
+	const char *flags_path, *count_path;
+	const struct pagemig_snapshot *snapshot;	/* used when flags_path is NULL */
+	uint64_t memory;	/* bytes, a 2 MiB multiple; 0: the snapshot's size */
+	uint64_t seed;		/* the machine's */
+	bool compact;		/* run the COMPACT stage */
+	/*
+	 * Called before each stage that runs (may be NULL), with the
+	 * machine up from ANALYSE on: progress, pictures.  A non-zero
+	 * return stops the import and pagemig_import() returns it.
+	 */
+	int (*stage)(enum pagemig_import_stage stage, void *arg);
+	void *arg;
+};
+
+struct pagemig_import_report {
+	enum pagemig_import_stage stage;	/* the last stage begun */
+	char err[PAGEMIG_ERR_LEN];		/* on failure: why */
+	struct pagemig_inference inferred;	/* .plan is NULL */
+	struct pagemig_import_result built;
+	struct pagemig_analysis before, after;	/* after: with compact only */
+	unsigned long migrated;			/* pgmigrate_success of the compaction */
+	uint64_t ns[PAGEMIG_NR_STAGES];		/* time in each stage; COMPACT: the compaction alone */
+	unsigned long checked, corrupted;	/* sectors read back; of them, wrong */
+};
+
+/*
+ * Run the import.  Return: 0 with the machine left up (the caller ends it
+ * with pagemig_machine_exit()); a stage callback's non-zero value; or
+ * -errno with report->stage the stage that failed, report->err the reason
+ * (-EINVAL in READ or BUILD: bad input or an impossible memory size) and
+ * no machine.
+ */
+int pagemig_import(const struct pagemig_import_opts *opts,
+		   struct pagemig_import_report *report);
 
 /*
  * Pictures (report/picture.c): a PNG of physical memory.  The compact

@@ -13,15 +13,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "workload/kpageflags.h"
+#include "facade/import.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct kpf_snapshot s = { 0 };
-	struct kpf_inference inf;
-	char err[KPF_ERR_LEN];
+	struct pagemig_snapshot s = { 0 };
+	struct pagemig_inference inf;
+	char err[PAGEMIG_ERR_LEN];
 	unsigned long nr_counts = 0;
 	size_t half;
 
@@ -35,7 +35,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    kpf_load_buffer(data + 1 + half, size - 1 - half, "fuzz-count",
 			    &s.counts, &nr_counts, err, sizeof(err)) == 0 &&
 	    nr_counts != s.nr) {
-		kpf_snapshot_free(&s);
+		pagemig_snapshot_free(&s);
 		return 0;
 	}
 	if (!kpf_check(&s, err, sizeof(err)) &&
@@ -44,6 +44,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		kpf_inference_free(&inf);
 	}
-	kpf_snapshot_free(&s);
+	pagemig_snapshot_free(&s);
 	return 0;
 }

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * workload/kpageflags.c and report/kpageflags.c: the shipped real
- * snapshot (256 MiB of a Linux 6.18 host, tests/data/) imports cleanly
- * with sane counts; each kind of bad input is refused with its message;
+ * facade/snapshot.c, facade/import.c and report/kpageflags.c: the shipped
+ * real snapshot (256 MiB of a Linux 6.18 host, tests/data/) imports
+ * cleanly with sane counts, stage by stage and through pagemig_import();
+ * each kind of bad input is refused with its message;
  * inference keeps its plan invariants on seeded random snapshots; the
  * page-types table has the kernel tool's exact format.
  */
@@ -15,16 +16,16 @@
 #include "harness/data.h"
 #include "harness/mm_fixture.h"
 #include "report/kpageflags.h"
-#include "workload/kpageflags.h"
+#include "facade/import.h"
 
 #define B(n)	(1ULL << PAGEMIG_KPF_##n)
 
 TEST(shipped_snapshot_imports_with_sane_counts)
 {
-	struct kpf_snapshot s = { 0 };
-	struct kpf_inference inf;
-	struct kpf_analysis a;
-	char err[KPF_ERR_LEN] = "";
+	struct pagemig_snapshot s = { 0 };
+	struct pagemig_inference inf;
+	struct pagemig_analysis a;
+	char err[PAGEMIG_ERR_LEN] = "";
 	unsigned long n;
 
 	ASSERT_EQ(0, kpf_load_file(test_data_path("kpageflags-host.zst"), &s.flags,
@@ -44,13 +45,13 @@ TEST(shipped_snapshot_imports_with_sane_counts)
 	EXPECT_TRUE(inf.kinds[PAGEMIG_KIND_SLAB] > 1000);
 	EXPECT_TRUE(inf.kinds[PAGEMIG_KIND_PGTABLE] > 100);
 	EXPECT_TRUE(inf.thps > 100);
-	EXPECT_EQ(0, inf.amb[KPF_AMB_CONTRADICTION]);
+	EXPECT_EQ(0, inf.amb[PAGEMIG_AMB_CONTRADICTION]);
 
 	pagemig_set_log(mm_log_stream());
 	ASSERT_EQ(0, kpf_build(&inf, test_seed(), err, sizeof(err)));
 	EXPECT_EQ(0, pagemig_validate(stderr));
 	EXPECT_EQ(inf.kinds[PAGEMIG_KIND_FREE], pagemig_free_pages_count());
-	ASSERT_EQ(0, kpf_analyse(&a));
+	ASSERT_EQ(0, pagemig_analyse(&a));
 	EXPECT_EQ(inf.kinds[PAGEMIG_KIND_FREE], a.free);
 	EXPECT_EQ(128, a.blocks);
 	EXPECT_TRUE(a.blocks_blocked > 0 && a.blocks_blocked <= 128);
@@ -58,7 +59,133 @@ TEST(shipped_snapshot_imports_with_sane_counts)
 	EXPECT_EQ(0, pagemig_validate(stderr));
 	pagemig_machine_exit();
 	kpf_inference_free(&inf);
-	kpf_snapshot_free(&s);
+	pagemig_snapshot_free(&s);
+}
+
+struct stage_log {
+	unsigned int nr;
+	enum pagemig_import_stage seen[2 * PAGEMIG_NR_STAGES];
+	enum pagemig_import_stage stop_at;	/* PAGEMIG_NR_STAGES: never */
+	bool machine_at[PAGEMIG_NR_STAGES];
+};
+
+static int log_stage(enum pagemig_import_stage stage, void *arg)
+{
+	struct stage_log *l = arg;
+
+	l->machine_at[stage] = pagemig_machine_ready();
+	if (l->nr < 2 * PAGEMIG_NR_STAGES)
+		l->seen[l->nr++] = stage;
+	return stage == l->stop_at ? 42 : 0;
+}
+
+/*
+ * The pipeline gives what the stages give one by one, calls back before
+ * each stage in order, and leaves the machine up; the analysis after a
+ * compaction has at least as much free memory in 2 MiB blocks.
+ */
+TEST(pipeline_matches_the_stages)
+{
+	struct pagemig_import_opts o = {
+		.seed = test_seed(), .compact = true, .stage = log_stage,
+	};
+	char kpf[PATH_MAX], kpc[PATH_MAX];
+	struct stage_log l = { .stop_at = PAGEMIG_NR_STAGES };
+	struct pagemig_import_report *r = calloc(1, sizeof(*r));
+	struct pagemig_snapshot s;
+	struct pagemig_inference inf;
+	char err[PAGEMIG_ERR_LEN] = "";
+	unsigned int i;
+
+	ASSERT_TRUE(r != NULL);
+	/* test_data_path() returns one static buffer. */
+	snprintf(kpf, sizeof(kpf), "%s", test_data_path("kpageflags-host.zst"));
+	snprintf(kpc, sizeof(kpc), "%s", test_data_path("kpagecount-host.zst"));
+	o.flags_path = kpf;
+	o.count_path = kpc;
+	o.arg = &l;
+	pagemig_set_log(mm_log_stream());
+	ASSERT_EQ(0, pagemig_import(&o, r));
+	EXPECT_TRUE(pagemig_machine_ready());
+	ASSERT_EQ(PAGEMIG_NR_STAGES, l.nr);
+	for (i = 0; i < l.nr; i++)
+		EXPECT_EQ(i, l.seen[i]);
+	EXPECT_FALSE(l.machine_at[PAGEMIG_STAGE_BUILD]);
+	EXPECT_TRUE(l.machine_at[PAGEMIG_STAGE_ANALYSE]);
+	EXPECT_EQ(PAGEMIG_STAGE_VERIFY, r->stage);
+	EXPECT_TRUE(r->inferred.plan == NULL);
+	EXPECT_EQ(65536, r->inferred.machine_pages);
+	EXPECT_TRUE(r->inferred.kinds[PAGEMIG_KIND_FREE] > 10000);
+	EXPECT_EQ(r->inferred.kinds[PAGEMIG_KIND_FREE], r->before.free);
+	EXPECT_TRUE(r->migrated > 0);
+	EXPECT_TRUE(r->after.free_in_2m >= r->before.free_in_2m);
+	EXPECT_EQ(0, r->corrupted);
+	EXPECT_EQ(0, pagemig_validate(stderr));
+	pagemig_machine_exit();
+
+	/* The same inference, stage by stage. */
+	ASSERT_EQ(0, pagemig_snapshot_load(&s, o.flags_path, o.count_path,
+					   err, sizeof(err)));
+	ASSERT_EQ(0, kpf_infer(&s, s.nr, &inf, err, sizeof(err)));
+	EXPECT_EQ(0, memcmp(inf.kinds, r->inferred.kinds, sizeof(inf.kinds)));
+	EXPECT_EQ(0, memcmp(inf.amb, r->inferred.amb, sizeof(inf.amb)));
+	EXPECT_EQ(inf.thps, r->inferred.thps);
+	kpf_inference_free(&inf);
+	pagemig_snapshot_free(&s);
+
+	/* Without --compact: no COMPACT stage, no after. */
+	l.nr = 0;
+	o.compact = false;
+	ASSERT_EQ(0, pagemig_import(&o, r));
+	EXPECT_EQ(PAGEMIG_NR_STAGES - 1, l.nr);
+	EXPECT_EQ(0, r->after.nr_pages);
+	EXPECT_EQ(0, r->migrated);
+	pagemig_machine_exit();
+	free(r);
+}
+
+/* Each way the pipeline fails says where and why, and leaves no machine. */
+TEST(pipeline_failures)
+{
+	uint64_t w[512] = { 0 };
+	struct pagemig_snapshot s = { .flags = w, .nr = 512 };
+	struct pagemig_import_opts o = { .seed = 1, .stage = log_stage };
+	struct stage_log l = { .stop_at = PAGEMIG_STAGE_ANALYSE };
+	struct pagemig_import_report *r = calloc(1, sizeof(*r));
+
+	ASSERT_TRUE(r != NULL);
+	o.arg = &l;
+	pagemig_set_log(mm_log_stream());
+	/* No snapshot at all. */
+	EXPECT_EQ(-EINVAL, pagemig_import(&o, r));
+	EXPECT_EQ(PAGEMIG_STAGE_READ, r->stage);
+	/* A file that is not there, named in the message. */
+	o.flags_path = "/nonexistent/kpf";
+	EXPECT_EQ(-ENOENT, pagemig_import(&o, r));
+	EXPECT_EQ(PAGEMIG_STAGE_READ, r->stage);
+	EXPECT_TRUE(strstr(r->err, "/nonexistent/kpf") != NULL);
+	/* A snapshot in memory with a bit no kernel sets. */
+	o.flags_path = NULL;
+	o.snapshot = &s;
+	w[3] = 1ULL << 30;
+	EXPECT_EQ(-EINVAL, pagemig_import(&o, r));
+	EXPECT_EQ(PAGEMIG_STAGE_READ, r->stage);
+	EXPECT_TRUE(strstr(r->err, "bit 30") != NULL);
+	w[3] = 0;
+	/* Memory smaller than the snapshot, or not a 2 MiB multiple. */
+	o.memory = 1 << 20;
+	EXPECT_EQ(-EINVAL, pagemig_import(&o, r));
+	EXPECT_TRUE(strstr(r->err, "impossible memory size") != NULL);
+	o.memory = 3 << 20;
+	EXPECT_EQ(-EINVAL, pagemig_import(&o, r));
+	EXPECT_EQ(PAGEMIG_STAGE_READ, r->stage);
+	/* A callback that says stop: its value back, the machine gone. */
+	o.memory = 0;
+	EXPECT_EQ(42, pagemig_import(&o, r));
+	EXPECT_EQ(PAGEMIG_STAGE_ANALYSE, r->stage);
+	EXPECT_TRUE(l.machine_at[PAGEMIG_STAGE_ANALYSE]);
+	EXPECT_FALSE(pagemig_machine_ready());
+	free(r);
 }
 
 /* A page that compresses about 2:1: random words, then zeroes. */
@@ -127,10 +254,10 @@ TEST(process_and_balloon_export_import_compact)
 	unsigned long kinds_out[PAGEMIG_NR_KINDS] = { 0 }, n, pfn, before;
 	unsigned long zspages = 0, checked = 0, moved;
 	struct pagemig_import_result r;
-	struct kpf_analysis a, b;
-	struct kpf_snapshot s = { 0 };
-	struct kpf_inference inf;
-	char err[KPF_ERR_LEN] = "";
+	struct pagemig_analysis a, b;
+	struct pagemig_snapshot s = { 0 };
+	struct pagemig_inference inf;
+	char err[PAGEMIG_ERR_LEN] = "";
 	uint8_t *kinds, *after;
 	int k, fd;
 
@@ -196,7 +323,7 @@ TEST(process_and_balloon_export_import_compact)
 	EXPECT_EQ(0, pagemig_import_verify(&checked));
 	EXPECT_EQ(r.zram_pages, checked);
 
-	ASSERT_EQ(0, kpf_analyse(&b));
+	ASSERT_EQ(0, pagemig_analyse(&b));
 	pagemig_vmstat_get("pgmigrate_success", &before);
 	EXPECT_EQ(0, pagemig_compact(-1));
 	pagemig_vmstat_get("pgmigrate_success", &n);
@@ -209,7 +336,7 @@ TEST(process_and_balloon_export_import_compact)
 	EXPECT_TRUE(moved > 0);
 	EXPECT_EQ(0, pagemig_import_verify(&checked));
 	EXPECT_EQ(r.zram_pages, checked);
-	ASSERT_EQ(0, kpf_analyse(&a));
+	ASSERT_EQ(0, pagemig_analyse(&a));
 	TH_LOG("anon %lu pages (%lu THPs), file %lu (%lu mapped), zsmalloc %lu (%lu moved), tables %lu+%lu; migrated %lu; free in 2 MiB blocks %lu/%lu -> %lu/%lu",
 	       r.anon_pages, r.anon_thps, r.file_pages, r.file_mapped_pages,
 	       r.zram_pages, moved, r.tables_reused, r.tables_allocated,
@@ -225,16 +352,16 @@ TEST(process_and_balloon_export_import_compact)
 	free(kinds);
 	free(after);
 	kpf_inference_free(&inf);
-	kpf_snapshot_free(&s);
+	pagemig_snapshot_free(&s);
 }
 
 /* build_process_machine(), exported, torn down, read back and inferred. */
 static void process_machine_inferred(struct __test_metadata *_metadata,
-				     struct kpf_snapshot *s,
-				     struct kpf_inference *inf)
+				     struct pagemig_snapshot *s,
+				     struct pagemig_inference *inf)
 {
 	char kpf[] = "/tmp/pagemig-kpf-XXXXXX";
-	char err[KPF_ERR_LEN] = "";
+	char err[PAGEMIG_ERR_LEN] = "";
 	int fd;
 
 	build_process_machine(_metadata);
@@ -257,9 +384,9 @@ static void process_machine_inferred(struct __test_metadata *_metadata,
 TEST(zsmalloc_pages_without_a_pool_stay_put)
 {
 	struct pagemig_import_result r;
-	struct kpf_snapshot s = { 0 };
-	struct kpf_inference inf;
-	char err[KPF_ERR_LEN] = "";
+	struct pagemig_snapshot s = { 0 };
+	struct pagemig_inference inf;
+	char err[PAGEMIG_ERR_LEN] = "";
 	unsigned long n, pfn, checked, zs, moved;
 	uint8_t *before, *after;
 	int round;
@@ -310,26 +437,26 @@ TEST(zsmalloc_pages_without_a_pool_stay_put)
 	free(before);
 	free(after);
 	kpf_inference_free(&inf);
-	kpf_snapshot_free(&s);
+	pagemig_snapshot_free(&s);
 }
 
 /* Load @size bytes and check them: 0 or -EINVAL with @want in the message. */
 static int try_bytes(const void *buf, size_t size, char *err, size_t errlen)
 {
-	struct kpf_snapshot s = { 0 };
+	struct pagemig_snapshot s = { 0 };
 	int ret;
 
 	ret = kpf_load_buffer(buf, size, "input", &s.flags, &s.nr, err, errlen);
 	if (!ret)
 		ret = kpf_check(&s, err, errlen);
-	kpf_snapshot_free(&s);
+	pagemig_snapshot_free(&s);
 	return ret;
 }
 
 TEST(bad_input_is_refused_with_one_message)
 {
 	uint64_t w[4096];
-	char err[KPF_ERR_LEN];
+	char err[PAGEMIG_ERR_LEN];
 	struct pagemig_rng rng;
 	unsigned int i;
 
@@ -370,10 +497,10 @@ TEST(bad_input_is_refused_with_one_message)
 
 TEST(impossible_memory_size)
 {
-	struct kpf_inference inf;
-	char err[KPF_ERR_LEN] = "";
+	struct pagemig_inference inf;
+	char err[PAGEMIG_ERR_LEN] = "";
 	uint64_t w[512] = { 0 };
-	struct kpf_snapshot s = { .flags = w, .nr = 512 };
+	struct pagemig_snapshot s = { .flags = w, .nr = 512 };
 
 	/* Smaller than the snapshot, or not 2 MiB: refused by kpf_infer. */
 	EXPECT_EQ(-EINVAL, kpf_infer(&s, 256, &inf, err, sizeof(err)));
@@ -397,14 +524,14 @@ TEST(inference_keeps_plan_invariants_on_random_snapshots)
 		B(COMPOUND_HEAD) | B(SLAB), B(OFFLINE) | B(COMPOUND_HEAD),
 	};
 	struct pagemig_rng rng;
-	char err[KPF_ERR_LEN] = "";
+	char err[PAGEMIG_ERR_LEN] = "";
 	unsigned int round;
 
 	pagemig_rng_seed(&rng, test_seed());
 	for (round = 0; round < 200; round++) {
 		unsigned long nr = 1 + pagemig_rng_next(&rng) % 5000, i;
-		struct kpf_snapshot s = { .nr = nr };
-		struct kpf_inference inf;
+		struct pagemig_snapshot s = { .nr = nr };
+		struct pagemig_inference inf;
 
 		s.flags = malloc(nr * sizeof(*s.flags));
 		ASSERT_TRUE(s.flags != NULL);

@@ -11,7 +11,7 @@
 #include <pagemig/pagemig.h>
 #include <pagemig/migrate.h>
 #include "harness/mm_fixture.h"
-#include "workload/kpageflags.h"
+#include "facade/import.h"
 
 #define TIMEOUT_MS	10000
 #define B(n)		(1ULL << PAGEMIG_KPF_##n)
@@ -199,9 +199,9 @@ TEST(export_import_round_trip)
 	char fpath[] = "/tmp/pagemig-kpf-XXXXXX", cpath[] = "/tmp/pagemig-kpc-XXXXXX";
 	unsigned long before[PAGEMIG_NR_KINDS], after[PAGEMIG_NR_KINDS];
 	unsigned long pfns[64], n, i, nr;
-	struct kpf_snapshot s = { 0 };
-	struct kpf_inference inf;
-	char err[KPF_ERR_LEN] = "";
+	struct pagemig_snapshot s = { 0 };
+	struct pagemig_inference inf;
+	char err[PAGEMIG_ERR_LEN] = "";
 	uint64_t *again;
 	int d, k;
 
@@ -256,7 +256,7 @@ TEST(export_import_round_trip)
 	free(again);
 	pagemig_machine_exit();
 	kpf_inference_free(&inf);
-	kpf_snapshot_free(&s);
+	pagemig_snapshot_free(&s);
 	unlink(fpath);
 	unlink(cpath);
 }

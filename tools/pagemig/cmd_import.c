@@ -2,7 +2,9 @@
 /*
  * pagemig import: build a machine from a /proc/kpageflags snapshot (and
  * /proc/kpagecount), print what was inferred, analyse its fragmentation
- * and, with --compact, what a full compaction recovers.
+ * and, with --compact, what a full compaction recovers.  The library's
+ * pagemig_import() does the work; this file parses the options, shows
+ * progress, writes the pictures and prints the report.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -10,13 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 
 #include <pagemig/pagemig.h>
 
 #include "cli.h"
 #include "report/kpageflags.h"
-#include "workload/kpageflags.h"
 
 struct import_cli {
 	const char *flags_path, *count_path, *picture, *trace;
@@ -119,65 +119,10 @@ static int parse_args(struct import_cli *o, int argc, char **argv)
 	if (optind < argc)
 		return cli_usage("import", "expected one kpageflags file, got a second argument '%s'",
 				 argv[optind]);
-	return 0;
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static int load(struct import_cli *o, struct kpf_snapshot *s)
-{
-	char err[KPF_ERR_LEN];
-	unsigned long nr_counts;
-
-	if (kpf_load_file(o->flags_path, &s->flags, &s->nr, err, sizeof(err))) {
-		fprintf(stderr, "pagemig import: %s\n", err);
-		return CLI_USAGE;
-	}
-	if (o->count_path) {
-		if (kpf_load_file(o->count_path, &s->counts, &nr_counts, err,
-				  sizeof(err))) {
-			fprintf(stderr, "pagemig import: %s\n", err);
-			return CLI_USAGE;
-		}
-		if (nr_counts != s->nr) {
-			fprintf(stderr, "pagemig import: %s has %lu entries but %s has %lu; a kpagecount must come from the same snapshot\n",
-				o->count_path, nr_counts, o->flags_path, s->nr);
-			return CLI_USAGE;
-		}
-	}
-	if (kpf_check(s, err, sizeof(err))) {
-		fprintf(stderr, "pagemig import: %s: %s\n", o->flags_path, err);
-		return CLI_USAGE;
-	}
-	return 0;
-}
-
-static unsigned long machine_pages(struct import_cli *o,
-				   const struct kpf_snapshot *s, int *ret)
-{
-	unsigned long pages = (s->nr + 511) & ~511UL;
-
-	*ret = 0;
-	if (!o->memory)
-		return pages;
-	if (o->memory % (2ULL << 20)) {
-		*ret = cli_usage("import", "--memory: %llu bytes is not a multiple of 2M (a pageblock)",
+	if (o->memory % (2ULL << 20))
+		return cli_usage("import", "--memory: %llu bytes is not a multiple of 2M (a pageblock)",
 				 (unsigned long long)o->memory);
-		return 0;
-	}
-	if (o->memory / PAGEMIG_PAGE_SIZE < s->nr) {
-		fprintf(stderr, "pagemig import: impossible memory size: --memory %llu MiB is smaller than the snapshot (%lu PFNs, %lu MiB)\n",
-			(unsigned long long)(o->memory >> 20), s->nr, s->nr >> 8);
-		*ret = CLI_USAGE;
-		return 0;
-	}
-	return (unsigned long)(o->memory / PAGEMIG_PAGE_SIZE);
+	return 0;
 }
 
 static void picture(const struct import_cli *o, const char *name,
@@ -194,24 +139,54 @@ static void picture(const struct import_cli *o, const char *name,
 		fprintf(stderr, "pagemig import: %s: %s\n", path, strerror(-ret));
 }
 
-static unsigned long vmstat(const char *name)
+/* Progress, the picture directory and the pictures, between stages. */
+static int import_stage(enum pagemig_import_stage stage, void *arg)
 {
-	unsigned long v = 0;
+	static const char *const names[] = {
+		[PAGEMIG_STAGE_READ] = "read",
+		[PAGEMIG_STAGE_INFER] = "infer",
+		[PAGEMIG_STAGE_BUILD] = "build",
+		[PAGEMIG_STAGE_ANALYSE] = "analyse",
+		[PAGEMIG_STAGE_COMPACT] = "compact",
+	};
+	struct import_cli *o = arg;
 
-	pagemig_vmstat_get(name, &v);
-	return v;
+	if (stage == PAGEMIG_STAGE_ANALYSE && o->picture &&
+	    mkdir(o->picture, 0777) && errno != EEXIST) {
+		progress_clear(&o->progress);
+		fprintf(stderr, "pagemig import: %s: %s\n", o->picture, strerror(errno));
+		return CLI_FAILED;
+	}
+	if (stage == PAGEMIG_STAGE_COMPACT)
+		picture(o, "before.png", "before compaction");
+	if (stage == PAGEMIG_STAGE_VERIFY) {
+		progress_clear(&o->progress);
+		if (!o->compact) {
+			picture(o, "before.png", "before compaction");
+		} else {
+			picture(o, "after.png", "after compaction");
+			if (o->picture) {
+				char l[4096], r[4096], b[4096];
+
+				snprintf(l, sizeof(l), "%s/before.png", o->picture);
+				snprintf(r, sizeof(r), "%s/after.png", o->picture);
+				snprintf(b, sizeof(b), "%s/before-after.png", o->picture);
+				pagemig_picture_side_by_side(b, l, r);
+			}
+		}
+		return 0;
+	}
+	progress_update(&o->progress, names[stage], stage + 1, 0, 1);
+	return 0;
 }
 
-static void print_json(const struct kpf_inference *inf,
-		       const struct kpf_analysis *before,
-		       const struct kpf_analysis *after, unsigned long migrated,
-		       double seconds, unsigned long checked, int corrupted)
+static void print_json(const struct pagemig_import_report *rep, bool compact)
 {
-	struct pagemig_import_result r;
+	const struct pagemig_inference *inf = &rep->inferred;
+	const struct pagemig_import_result *r = &rep->built;
+	double seconds = rep->ns[PAGEMIG_STAGE_COMPACT] / 1e9;
 	unsigned int k, a, n = 0;
 
-	if (pagemig_import_result(&r))
-		memset(&r, 0, sizeof(r));
 	printf("{\"inferred\": {\"file_pages\": %lu, \"machine_pages\": %lu, \"buddy_all_pages\": %s, \"kinds\": {",
 	       inf->file_pages, inf->machine_pages,
 	       inf->buddy_all_pages ? "true" : "false");
@@ -219,25 +194,45 @@ static void print_json(const struct kpf_inference *inf,
 		printf("%s\"%s\": %lu", k ? ", " : "", pagemig_kind_name(k),
 		       inf->kinds[k]);
 	printf("}, \"ambiguities\": [");
-	for (a = 0; a < KPF_NR_AMBIGUITIES; a++)
+	for (a = 0; a < PAGEMIG_NR_AMBIGUITIES; a++)
 		if (inf->amb[a])
 			printf("%s{\"pages\": %lu, \"first_pfn\": %lu, \"resolution\": \"%s\"}",
 			       n++ ? ", " : "", inf->amb[a], inf->amb_pfn[a],
-			       kpf_ambiguity_text(a));
+			       pagemig_ambiguity_text(a));
 	printf("]}, \"built\": {\"pid\": %d, \"fid\": %d, \"anon_folios\": %lu, \"anon_thps\": %lu, \"anon_split_pages\": %lu, \"file_folios\": %lu, \"file_mapped_pages\": %lu, \"stand_in_pages\": %lu, \"tables_reused\": %lu, \"tables_allocated\": %lu, \"zram_id\": %d, \"zram_pages\": %lu, \"zram_stand_ins\": %lu}, \"before\": ",
-	       r.pid, r.fid, r.anon_folios, r.anon_thps, r.anon_split_pages,
-	       r.file_folios, r.file_mapped_pages, r.stand_in_pages,
-	       r.tables_reused, r.tables_allocated, r.zram_id, r.zram_pages,
-	       r.zram_stand_ins);
-	kpf_json_analysis(stdout, before);
-	if (after) {
+	       r->pid, r->fid, r->anon_folios, r->anon_thps, r->anon_split_pages,
+	       r->file_folios, r->file_mapped_pages, r->stand_in_pages,
+	       r->tables_reused, r->tables_allocated, r->zram_id, r->zram_pages,
+	       r->zram_stand_ins);
+	kpf_json_analysis(stdout, &rep->before);
+	if (compact) {
 		printf(", \"after\": ");
-		kpf_json_analysis(stdout, after);
+		kpf_json_analysis(stdout, &rep->after);
 		printf(", \"pgmigrate_success\": %lu, \"compact_seconds\": %.3f, \"pages_per_second\": %.0f",
-		       migrated, seconds, seconds > 0 ? migrated / seconds : 0.0);
+		       rep->migrated, seconds,
+		       seconds > 0 ? rep->migrated / seconds : 0.0);
 	}
-	printf(", \"verify\": {\"checked\": %lu, \"corrupted\": %d}}\n",
-	       checked, corrupted);
+	printf(", \"verify\": {\"checked\": %lu, \"corrupted\": %lu}}\n",
+	       rep->checked, rep->corrupted);
+}
+
+static void print_text(const struct pagemig_import_report *rep, bool compact)
+{
+	double secs = rep->ns[PAGEMIG_STAGE_COMPACT] / 1e9;
+
+	kpf_print_inference(stdout, &rep->inferred);
+	kpf_print_build(stdout, &rep->built);
+	printf("\n");
+	kpf_print_analysis(stdout, compact ? "before compaction" : "analysis",
+			   &rep->before);
+	if (compact) {
+		printf("\n");
+		kpf_print_analysis(stdout, "after compaction", &rep->after);
+		printf("\ncompaction: %lu pages migrated in %.3f s (%.0f pages/s)\n",
+		       rep->migrated, secs, secs > 0 ? rep->migrated / secs : 0.0);
+		printf("\n");
+		pagemig_show_buddyinfo(stdout);
+	}
 }
 
 /**
@@ -247,18 +242,14 @@ static void print_json(const struct kpf_inference *inf,
  *
  * Return: CLI_OK; CLI_USAGE for bad usage or input that is not a
  * snapshot (or a machine size that cannot be); CLI_FAILED when the
- * machine could not be built.
+ * machine could not be built or the data came back corrupted.
  */
 int cmd_import(int argc, char **argv)
 {
 	struct import_cli o = { .seed = 1 };
-	struct kpf_snapshot s = { 0 };
-	struct kpf_inference inf;
-	struct kpf_analysis before, after;
-	unsigned long pages, migrated = 0, checked = 0;
-	char err[KPF_ERR_LEN];
-	double t0, secs = 0;
-	int ret, corrupted;
+	struct pagemig_import_opts opts = { 0 };
+	struct pagemig_import_report *rep;
+	int ret;
 
 	ret = parse_args(&o, argc, argv);
 	if (ret)
@@ -267,99 +258,42 @@ int cmd_import(int argc, char **argv)
 		fprintf(stderr, "pagemig import: %s: %s\n", o.trace, strerror(-ret));
 		return CLI_USAGE;
 	}
+	rep = malloc(sizeof(*rep));
+	if (!rep) {
+		fprintf(stderr, "pagemig import: out of memory\n");
+		ret = CLI_FAILED;
+		goto out;
+	}
+	opts.flags_path = o.flags_path;
+	opts.count_path = o.count_path;
+	opts.memory = o.memory;
+	opts.seed = o.seed;
+	opts.compact = o.compact;
+	opts.stage = import_stage;
+	opts.arg = &o;
 	progress_init(&o.progress, o.quiet || o.json, o.compact ? 5 : 4);
-	progress_update(&o.progress, "read", 1, 0, 1);
-	ret = load(&o, &s);
-	if (ret)
-		goto out_snap;
-	pages = machine_pages(&o, &s, &ret);
-	if (ret)
-		goto out_snap;
-	progress_update(&o.progress, "infer", 2, 0, 1);
-	if (kpf_infer(&s, pages, &inf, err, sizeof(err))) {
-		progress_clear(&o.progress);
-		fprintf(stderr, "pagemig import: %s\n", err);
-		ret = CLI_FAILED;
-		goto out_snap;
-	}
-	kpf_snapshot_free(&s);
-	progress_update(&o.progress, "build", 3, 0, 1);
-	ret = kpf_build(&inf, o.seed, err, sizeof(err));
+	ret = pagemig_import(&opts, rep);
 	progress_clear(&o.progress);
+	if (ret > 0)
+		goto out;	/* import_stage() said why */
 	if (ret) {
-		fprintf(stderr, "pagemig import: %s%s\n",
-			ret == -EINVAL ? "impossible memory size: " : "", err);
-		ret = ret == -EINVAL ? CLI_USAGE : CLI_FAILED;
-		goto out_inf;
+		fprintf(stderr, "pagemig import: %s\n", rep->err);
+		ret = rep->stage == PAGEMIG_STAGE_READ ||
+		      (rep->stage == PAGEMIG_STAGE_BUILD && ret == -EINVAL) ?
+		      CLI_USAGE : CLI_FAILED;
+		goto out;
 	}
-	if (o.picture && mkdir(o.picture, 0777) && errno != EEXIST) {
-		fprintf(stderr, "pagemig import: %s: %s\n", o.picture, strerror(errno));
-		ret = CLI_FAILED;
-		goto out_machine;
-	}
-	if (!o.json && !o.quiet) {
-		struct pagemig_import_result r;
-
-		kpf_print_inference(stdout, &inf);
-		if (!pagemig_import_result(&r))
-			kpf_print_build(stdout, &r);
-	}
-	progress_update(&o.progress, "analyse", 4, 0, 1);
-	kpf_analyse(&before);
-	picture(&o, "before.png", "before compaction");
-	if (o.compact) {
-		progress_update(&o.progress, "compact", 5, 0, 1);
-		migrated = vmstat("pgmigrate_success");
-		t0 = now();
-		pagemig_compact(-1);
-		secs = now() - t0;
-		migrated = vmstat("pgmigrate_success") - migrated;
-		kpf_analyse(&after);
-		picture(&o, "after.png", "after compaction");
-		if (o.picture) {
-			char l[4096], r[4096], b[4096];
-
-			snprintf(l, sizeof(l), "%s/before.png", o.picture);
-			snprintf(r, sizeof(r), "%s/after.png", o.picture);
-			snprintf(b, sizeof(b), "%s/before-after.png", o.picture);
-			pagemig_picture_side_by_side(b, l, r);
-		}
-	}
-	progress_clear(&o.progress);
-	/* The data the import stored (on its zsmalloc pages), read back. */
-	corrupted = pagemig_import_verify(&checked);
-	if (corrupted < 0) {
-		fprintf(stderr, "pagemig import: verify: %s\n", strerror(-corrupted));
-		ret = CLI_FAILED;
-		goto out_machine;
-	}
-	if (o.json) {
-		print_json(&inf, &before, o.compact ? &after : NULL, migrated, secs,
-			   checked, corrupted);
-	} else if (!o.quiet) {
-		printf("\n");
-		kpf_print_analysis(stdout, o.compact ? "before compaction" :
-			"analysis", &before);
-		if (o.compact) {
-			printf("\n");
-			kpf_print_analysis(stdout, "after compaction", &after);
-			printf("\ncompaction: %lu pages migrated in %.3f s (%.0f pages/s)\n",
-			       migrated, secs, secs > 0 ? migrated / secs : 0.0);
-			printf("\n");
-			pagemig_show_buddyinfo(stdout);
-		}
-	}
+	if (o.json)
+		print_json(rep, o.compact);
+	else if (!o.quiet)
+		print_text(rep, o.compact);
 	if (!o.json)
-		printf("%sverify: %lu pages checked, %d corrupted\n",
-		       o.quiet ? "" : "\n", checked, corrupted);
-	ret = corrupted ? CLI_FAILED : CLI_OK;
-out_machine:
+		printf("%sverify: %lu pages checked, %lu corrupted\n",
+		       o.quiet ? "" : "\n", rep->checked, rep->corrupted);
+	ret = rep->corrupted ? CLI_FAILED : CLI_OK;
 	pagemig_machine_exit();
-out_inf:
-	kpf_inference_free(&inf);
-out_snap:
-	progress_clear(&o.progress);
-	kpf_snapshot_free(&s);
+out:
+	free(rep);
 	if (o.trace && pagemig_trace_close() && !ret) {
 		fprintf(stderr, "pagemig import: %s: write failed\n", o.trace);
 		ret = CLI_FAILED;

@@ -13,7 +13,6 @@
 
 #include "cli.h"
 #include "report/kpageflags.h"
-#include "workload/kpageflags.h"
 #include "workload/scenario.h"
 
 static const char *const pt_longs[] = {
@@ -80,8 +79,8 @@ int cmd_page_types(int argc, char **argv)
 	};
 	struct kpf_page_types_opts o = { 0 };
 	const char *scenario = NULL, *file = NULL;
-	struct kpf_snapshot s = { 0 };
-	char err[KPF_ERR_LEN];
+	struct pagemig_snapshot s = { 0 };
+	char err[PAGEMIG_ERR_LEN];
 	uint64_t seed = 0;
 	bool seed_given = false;
 	int c, ret;
@@ -126,16 +125,13 @@ int cmd_page_types(int argc, char **argv)
 		if (ret)
 			return ret;
 	} else {
-		if (kpf_load_file(file, &s.flags, &s.nr, err, sizeof(err)) ||
-		    kpf_check(&s, err, sizeof(err))) {
-			fprintf(stderr, "pagemig page-types: %s%s%s\n",
-				s.flags ? file : "", s.flags ? ": " : "", err);
-			kpf_snapshot_free(&s);
+		if (pagemig_snapshot_load(&s, file, NULL, err, sizeof(err))) {
+			fprintf(stderr, "pagemig page-types: %s\n", err);
 			return CLI_USAGE;
 		}
 	}
 	ret = kpf_page_types(stdout, s.flags, s.nr, &o);
-	kpf_snapshot_free(&s);
+	pagemig_snapshot_free(&s);
 	if (ret) {
 		fprintf(stderr, "pagemig page-types: %s\n",
 			ret == -E2BIG ? "more than 8191 distinct flag words (the kernel tool's hash table is full too)" :

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Importing a real machine from /proc/kpageflags (and /proc/kpagecount).
+ * Reading a real machine's /proc/kpageflags (and /proc/kpagecount), and
+ * inferring from it the plan pagemig_import_apply() builds: the READ and
+ * INFER stages of the import pipeline (facade/import.c).
  *
  * A snapshot says, for each PFN, the KPF_* bits of stable_page_flags()
  * and the page's precise mapcount.  From those this file infers a plan:
@@ -8,7 +10,7 @@
  * slab, unmovable, reserved) and, for the first page of a free block or a
  * compound page, the block's order.  The rules, and every guess they
  * involve, are in Documentation/kpageflags.md; each guess is counted in
- * kpf_inference.amb[] so that the report can say what was resolved how.
+ * pagemig_inference.amb[] so that the report can say what was resolved how.
  *
  * The input is untrusted: a truncated file, a file of random bytes, a
  * kpagecount of another machine.  kpf_check() rejects what is not a
@@ -28,7 +30,7 @@
 
 #include <pagemig/pagemig.h>
 
-#include "kpageflags.h"
+#include "import.h"
 
 #define KPF(name)	(1ULL << PAGEMIG_KPF_##name)
 
@@ -44,7 +46,6 @@
 
 #define MAX_ORDER_PAGES	(1UL << PAGEMIG_MAX_ORDER)
 #define SZ_2M_PAGES	512UL
-#define SZ_4G_PAGES	(1UL << 20)
 
 static inline unsigned long max_ul(unsigned long a, unsigned long b)
 {
@@ -54,26 +55,26 @@ static inline unsigned long max_ul(unsigned long a, unsigned long b)
 /* Largest PFN count we take a file for: 16 TiB of memory. */
 #define KPF_MAX_PFNS	(1UL << 32)
 
-static const char *const amb_text[KPF_NR_AMBIGUITIES] = {
-	[KPF_AMB_HOLE] = "KPF_NOPAGE holes (no struct page) -> reserved pages",
-	[KPF_AMB_PADDING] = "PFNs past the end of the file (machine rounded up to 2 MiB) -> reserved holes",
-	[KPF_AMB_EXTRA] = "PFNs added by --memory beyond the file -> free",
-	[KPF_AMB_BUDDY_TAIL] = "flagless pages after a BUDDY head (head-only convention) -> free, in the largest aligned block that fits",
-	[KPF_AMB_BUDDY_SPLIT] = "free pages whose block order is not recorded -> largest aligned blocks (<= order 10) covering the run",
-	[KPF_AMB_ORPHAN_TAIL] = "COMPOUND_TAIL pages without a head before them -> single pages of their kind",
-	[KPF_AMB_ODD_COMPOUND] = "compound pages that are not an aligned power of two of at most 4 MiB (e.g. 1 GiB hugetlb) -> split into aligned blocks",
-	[KPF_AMB_HUGETLB] = "hugetlb pages (KPF_HUGE) -> unmovable (pagemig has no hugetlb pool)",
-	[KPF_AMB_ZSMALLOC] = "pages with KPF_UPTODATE and nothing else, unmapped (6.17 movable_ops look) -> zsmalloc pages of a zram device (page cache off the LRU would look the same)",
-	[KPF_AMB_OFFLINE] = "KPF_OFFLINE pages without KPF_UPTODATE (older kernel, or virtio-mem/offline memory) -> balloon",
-	[KPF_AMB_ISOLATED] = "balloon pages isolated for migration at the time (OFFLINE|UPTODATE|RECLAIM) -> balloon, not isolated",
-	[KPF_AMB_FLAGLESS] = "allocated pages with no flags at all (kernel allocations, or pages on per-CPU free lists) -> unmovable",
-	[KPF_AMB_CONTRADICTION] = "words with contradicting flags (read while the page changed) -> unmovable",
-	[KPF_AMB_SPLIT_KIND] = "compound balloon or reserved pages -> order-0 pages",
+static const char *const amb_text[PAGEMIG_NR_AMBIGUITIES] = {
+	[PAGEMIG_AMB_HOLE] = "KPF_NOPAGE holes (no struct page) -> reserved pages",
+	[PAGEMIG_AMB_PADDING] = "PFNs past the end of the file (machine rounded up to 2 MiB) -> reserved holes",
+	[PAGEMIG_AMB_EXTRA] = "PFNs added by --memory beyond the file -> free",
+	[PAGEMIG_AMB_BUDDY_TAIL] = "flagless pages after a BUDDY head (head-only convention) -> free, in the largest aligned block that fits",
+	[PAGEMIG_AMB_BUDDY_SPLIT] = "free pages whose block order is not recorded -> largest aligned blocks (<= order 10) covering the run",
+	[PAGEMIG_AMB_ORPHAN_TAIL] = "COMPOUND_TAIL pages without a head before them -> single pages of their kind",
+	[PAGEMIG_AMB_ODD_COMPOUND] = "compound pages that are not an aligned power of two of at most 4 MiB (e.g. 1 GiB hugetlb) -> split into aligned blocks",
+	[PAGEMIG_AMB_HUGETLB] = "hugetlb pages (KPF_HUGE) -> unmovable (pagemig has no hugetlb pool)",
+	[PAGEMIG_AMB_ZSMALLOC] = "pages with KPF_UPTODATE and nothing else, unmapped (6.17 movable_ops look) -> zsmalloc pages of a zram device (page cache off the LRU would look the same)",
+	[PAGEMIG_AMB_OFFLINE] = "KPF_OFFLINE pages without KPF_UPTODATE (older kernel, or virtio-mem/offline memory) -> balloon",
+	[PAGEMIG_AMB_ISOLATED] = "balloon pages isolated for migration at the time (OFFLINE|UPTODATE|RECLAIM) -> balloon, not isolated",
+	[PAGEMIG_AMB_FLAGLESS] = "allocated pages with no flags at all (kernel allocations, or pages on per-CPU free lists) -> unmovable",
+	[PAGEMIG_AMB_CONTRADICTION] = "words with contradicting flags (read while the page changed) -> unmovable",
+	[PAGEMIG_AMB_SPLIT_KIND] = "compound balloon or reserved pages -> order-0 pages",
 };
 
-const char *kpf_ambiguity_text(enum kpf_ambiguity a)
+const char *pagemig_ambiguity_text(int amb)
 {
-	return a < KPF_NR_AMBIGUITIES ? amb_text[a] : NULL;
+	return amb >= 0 && amb < PAGEMIG_NR_AMBIGUITIES ? amb_text[amb] : NULL;
 }
 
 /* ------------------------------------------------------------------ */
@@ -322,11 +323,39 @@ int kpf_load_file(const char *path, uint64_t **words, unsigned long *nr,
 	return ret;
 }
 
-void kpf_snapshot_free(struct kpf_snapshot *s)
+void pagemig_snapshot_free(struct pagemig_snapshot *s)
 {
 	free(s->flags);
 	free(s->counts);
 	memset(s, 0, sizeof(*s));
+}
+
+int pagemig_snapshot_load(struct pagemig_snapshot *s, const char *flags_path,
+			  const char *count_path, char *err, size_t errlen)
+{
+	char why[PAGEMIG_ERR_LEN];
+	unsigned long nr_counts;
+	int ret;
+
+	memset(s, 0, sizeof(*s));
+	ret = kpf_load_file(flags_path, &s->flags, &s->nr, err, errlen);
+	if (!ret && count_path) {
+		ret = kpf_load_file(count_path, &s->counts, &nr_counts, err,
+				    errlen);
+		if (!ret && nr_counts != s->nr) {
+			snprintf(err, errlen, "%s has %lu entries but %s has %lu; a kpagecount must come from the same snapshot",
+				 count_path, nr_counts, flags_path, s->nr);
+			ret = -EINVAL;
+		}
+	}
+	if (!ret) {
+		ret = kpf_check(s, why, sizeof(why));
+		if (ret)
+			snprintf(err, errlen, "%s: %s", flags_path, why);
+	}
+	if (ret)
+		pagemig_snapshot_free(s);
+	return ret;
 }
 
 /* ------------------------------------------------------------------ */
@@ -392,7 +421,7 @@ static int bad_bit(uint64_t f)
  *
  * Return: 0, or -EINVAL with the reason and the first offending PFN.
  */
-int kpf_check(const struct kpf_snapshot *s, char *err, size_t errlen)
+int kpf_check(const struct pagemig_snapshot *s, char *err, size_t errlen)
 {
 	unsigned long i, nr_contra = 0, first = 0;
 	const char *why = NULL;
@@ -443,7 +472,7 @@ int kpf_check(const struct kpf_snapshot *s, char *err, size_t errlen)
 /* ------------------------------------------------------------------ */
 /* Inference */
 
-static void amb(struct kpf_inference *inf, enum kpf_ambiguity a,
+static void amb(struct pagemig_inference *inf, enum pagemig_ambiguity a,
 		unsigned long pfn, unsigned long n)
 {
 	if (!inf->amb[a])
@@ -451,7 +480,7 @@ static void amb(struct kpf_inference *inf, enum kpf_ambiguity a,
 	inf->amb[a] += n;
 }
 
-static void set_block(struct kpf_inference *inf, unsigned long pfn,
+static void set_block(struct pagemig_inference *inf, unsigned long pfn,
 		      unsigned int order, int kind, uint16_t flags,
 		      const uint64_t *counts)
 {
@@ -488,7 +517,7 @@ static unsigned int fit_order(unsigned long pfn, unsigned long end,
 	return order;
 }
 
-static int classify(struct kpf_inference *inf, unsigned long pfn, uint64_t f,
+static int classify(struct pagemig_inference *inf, unsigned long pfn, uint64_t f,
 		    uint64_t count, uint16_t *flags)
 {
 	*flags = 0;
@@ -500,9 +529,9 @@ static int classify(struct kpf_inference *inf, unsigned long pfn, uint64_t f,
 		*flags |= PAGEMIG_IMPORT_THP;
 	if (f & KPF(OFFLINE)) {
 		if (!(f & KPF(UPTODATE)))
-			amb(inf, KPF_AMB_OFFLINE, pfn, 1);
+			amb(inf, PAGEMIG_AMB_OFFLINE, pfn, 1);
 		else if (f & KPF(RECLAIM))
-			amb(inf, KPF_AMB_ISOLATED, pfn, 1);
+			amb(inf, PAGEMIG_AMB_ISOLATED, pfn, 1);
 		return PAGEMIG_KIND_BALLOON;
 	}
 	if (f & KPF(SLAB))
@@ -510,7 +539,7 @@ static int classify(struct kpf_inference *inf, unsigned long pfn, uint64_t f,
 	if (f & KPF(PGTABLE))
 		return PAGEMIG_KIND_PGTABLE;
 	if (f & KPF(HUGE)) {
-		amb(inf, KPF_AMB_HUGETLB, pfn, 1);
+		amb(inf, PAGEMIG_AMB_HUGETLB, pfn, 1);
 		return PAGEMIG_KIND_UNMOVABLE;
 	}
 	if (f & KPF(ANON)) {
@@ -531,11 +560,11 @@ static int classify(struct kpf_inference *inf, unsigned long pfn, uint64_t f,
 	if ((f & ~(KPF(UPTODATE) | KPF(RECLAIM) | KPF(LOCKED) | KPF(PRIVATE) |
 		   KPF(IDLE) | KPF(COMPOUND_HEAD) | KPF(COMPOUND_TAIL))) == 0 &&
 	    (f & KPF(UPTODATE)) && !count) {
-		amb(inf, KPF_AMB_ZSMALLOC, pfn, 1);
+		amb(inf, PAGEMIG_AMB_ZSMALLOC, pfn, 1);
 		return PAGEMIG_KIND_ZSMALLOC;
 	}
 	if (!(f & ~(KPF(COMPOUND_HEAD) | KPF(COMPOUND_TAIL))))
-		amb(inf, KPF_AMB_FLAGLESS, pfn, 1);
+		amb(inf, PAGEMIG_AMB_FLAGLESS, pfn, 1);
 	return PAGEMIG_KIND_UNMOVABLE;
 }
 
@@ -545,7 +574,7 @@ static int classify(struct kpf_inference *inf, unsigned long pfn, uint64_t f,
  * only the head was, and the rest read as flagless.  Count both shapes
  * and take the likelier.
  */
-static bool buddy_all_pages(const struct kpf_snapshot *s)
+static bool buddy_all_pages(const struct pagemig_snapshot *s)
 {
 	unsigned long i, after_buddy = 0, flagless_after = 0;
 
@@ -560,15 +589,15 @@ static bool buddy_all_pages(const struct kpf_snapshot *s)
 	return after_buddy >= flagless_after;
 }
 
-static bool is_flagless_free(const struct kpf_snapshot *s, unsigned long i)
+static bool is_flagless_free(const struct pagemig_snapshot *s, unsigned long i)
 {
 	return !s->flags[i] && (!s->counts || !s->counts[i]);
 }
 
 
 /* A run of free pages starting at @i; returns where it ends. */
-static unsigned long infer_free(const struct kpf_snapshot *s,
-				struct kpf_inference *inf, unsigned long i)
+static unsigned long infer_free(const struct pagemig_snapshot *s,
+				struct pagemig_inference *inf, unsigned long i)
 {
 	unsigned long end = i + 1, pfn;
 	unsigned int order;
@@ -596,13 +625,13 @@ static unsigned long infer_free(const struct kpf_snapshot *s,
 	order = fit_order(i, end, PAGEMIG_MAX_ORDER);
 	set_block(inf, i, order, PAGEMIG_KIND_FREE, 0, NULL);
 	if (order)
-		amb(inf, KPF_AMB_BUDDY_TAIL, i + 1, (1UL << order) - 1);
+		amb(inf, PAGEMIG_AMB_BUDDY_TAIL, i + 1, (1UL << order) - 1);
 	return i + (1UL << order);
 }
 
 /* A compound page whose head is at @i; returns where it ends. */
-static unsigned long infer_compound(const struct kpf_snapshot *s,
-				    struct kpf_inference *inf, unsigned long i)
+static unsigned long infer_compound(const struct pagemig_snapshot *s,
+				    struct pagemig_inference *inf, unsigned long i)
 {
 	unsigned long end = i + 1, pfn, n;
 	unsigned int order;
@@ -618,13 +647,13 @@ static unsigned long infer_compound(const struct kpf_snapshot *s,
 			&flags);
 	if (kind == PAGEMIG_KIND_BALLOON || kind == PAGEMIG_KIND_RESERVED) {
 		if (n > 1)
-			amb(inf, KPF_AMB_SPLIT_KIND, i, n);
+			amb(inf, PAGEMIG_AMB_SPLIT_KIND, i, n);
 		for (pfn = i; pfn < end; pfn++)
 			set_block(inf, pfn, 0, kind, flags, s->counts);
 		return end;
 	}
 	if ((n & (n - 1)) || (i & (n - 1)) || n > MAX_ORDER_PAGES)
-		amb(inf, KPF_AMB_ODD_COMPOUND, i, n);
+		amb(inf, PAGEMIG_AMB_ODD_COMPOUND, i, n);
 	for (pfn = i; pfn < end; pfn += 1UL << order) {
 		order = fit_order(pfn, end, PAGEMIG_MAX_ORDER);
 		set_block(inf, pfn, order, kind, flags, s->counts);
@@ -642,8 +671,8 @@ static unsigned long infer_compound(const struct kpf_snapshot *s,
  *
  * Return: 0, -EINVAL for a machine too small, -ENOMEM.
  */
-int kpf_infer(const struct kpf_snapshot *s, unsigned long machine_pages,
-	      struct kpf_inference *inf, char *err, size_t errlen)
+int kpf_infer(const struct pagemig_snapshot *s, unsigned long machine_pages,
+	      struct pagemig_inference *inf, char *err, size_t errlen)
 {
 	unsigned long i, pfn;
 	unsigned int order;
@@ -671,10 +700,10 @@ int kpf_infer(const struct kpf_snapshot *s, unsigned long machine_pages,
 		int kind;
 
 		if (contradiction(f)) {
-			amb(inf, KPF_AMB_CONTRADICTION, i, 1);
+			amb(inf, PAGEMIG_AMB_CONTRADICTION, i, 1);
 			set_block(inf, i++, 0, PAGEMIG_KIND_UNMOVABLE, 0, NULL);
 		} else if (f & KPF(NOPAGE)) {
-			amb(inf, KPF_AMB_HOLE, i, 1);
+			amb(inf, PAGEMIG_AMB_HOLE, i, 1);
 			set_block(inf, i, 0, PAGEMIG_KIND_RESERVED,
 				  PAGEMIG_IMPORT_HOLE, NULL);
 			i++;
@@ -684,7 +713,7 @@ int kpf_infer(const struct kpf_snapshot *s, unsigned long machine_pages,
 			i = infer_compound(s, inf, i);
 		} else {
 			if (f & KPF(COMPOUND_TAIL))
-				amb(inf, KPF_AMB_ORPHAN_TAIL, i, 1);
+				amb(inf, PAGEMIG_AMB_ORPHAN_TAIL, i, 1);
 			kind = classify(inf, i, f, s->counts ? s->counts[i] : 0,
 					&flags);
 			set_block(inf, i, 0, kind, flags & ~PAGEMIG_IMPORT_THP,
@@ -695,19 +724,19 @@ int kpf_infer(const struct kpf_snapshot *s, unsigned long machine_pages,
 	/* Up to the next 2 MiB: holes.  Beyond (--memory): free memory. */
 	pfn = s->nr;
 	for (; pfn < machine_pages && pfn % SZ_2M_PAGES; pfn++) {
-		amb(inf, KPF_AMB_PADDING, pfn, 1);
+		amb(inf, PAGEMIG_AMB_PADDING, pfn, 1);
 		set_block(inf, pfn, 0, PAGEMIG_KIND_RESERVED,
 			  PAGEMIG_IMPORT_HOLE, NULL);
 	}
 	for (; pfn < machine_pages; pfn += 1UL << order) {
 		order = fit_order(pfn, machine_pages, PAGEMIG_MAX_ORDER);
-		amb(inf, KPF_AMB_EXTRA, pfn, 1UL << order);
+		amb(inf, PAGEMIG_AMB_EXTRA, pfn, 1UL << order);
 		set_block(inf, pfn, order, PAGEMIG_KIND_FREE, 0, NULL);
 	}
 	return 0;
 }
 
-void kpf_inference_free(struct kpf_inference *inf)
+void kpf_inference_free(struct pagemig_inference *inf)
 {
 	free(inf->plan);
 	memset(inf, 0, sizeof(*inf));
@@ -723,7 +752,7 @@ void kpf_inference_free(struct kpf_inference *inf)
  * are aligned, and zones are 4 GiB-aligned), plus the counts adding up.
  * Return: 0 or -EINVAL.
  */
-int kpf_check_plan(const struct kpf_inference *inf, char *err, size_t errlen)
+int kpf_check_plan(const struct pagemig_inference *inf, char *err, size_t errlen)
 {
 	unsigned long pfn, i, n, sum = 0;
 	int k;
@@ -755,112 +784,6 @@ int kpf_check_plan(const struct kpf_inference *inf, char *err, size_t errlen)
 		snprintf(err, errlen, "kinds add up to %lu, not %lu", sum,
 			 inf->machine_pages);
 		return -EINVAL;
-	}
-	return 0;
-}
-
-/**
- * kpf_print_inference() - What was inferred, and every guess made.
- * @f: where.
- * @inf: the inference.
- */
-void kpf_print_inference(FILE *f, const struct kpf_inference *inf)
-{
-	unsigned int a, k, o;
-
-	fprintf(f, "inferred machine: %lu PFNs in the snapshot, %lu pages (%lu MiB) built\n",
-		inf->file_pages, inf->machine_pages, inf->machine_pages >> 8);
-	fprintf(f, "free-page convention: %s\n", inf->buddy_all_pages ?
-		"every page of a free block is BUDDY (6.x is_free_buddy_page())" :
-		"BUDDY on the first page of a free block only (older kernels)");
-	fprintf(f, "pages by kind:\n");
-	for (k = 0; k < PAGEMIG_NR_KINDS; k++) {
-		if (k == PAGEMIG_KIND_ISOLATED)
-			continue;
-		fprintf(f, "  %-10s %10lu  (%lu MiB)\n", pagemig_kind_name(k),
-			inf->kinds[k], inf->kinds[k] >> 8);
-	}
-	fprintf(f, "free blocks by order:");
-	for (o = 0; o < PAGEMIG_NR_ORDERS; o++)
-		fprintf(f, " %lu", inf->free_blocks[o]);
-	fprintf(f, "\nlarge folios: %lu (THP: %lu)\n", inf->large_folios, inf->thps);
-	for (a = 0, k = 0; a < KPF_NR_AMBIGUITIES; a++)
-		k += inf->amb[a] != 0;
-	fprintf(f, "ambiguities resolved:%s\n", k ? "" : " none");
-	for (a = 0; a < KPF_NR_AMBIGUITIES; a++)
-		if (inf->amb[a])
-			fprintf(f, "  %lu pages (first pfn %#lx): %s\n",
-				inf->amb[a], inf->amb_pfn[a], amb_text[a]);
-}
-
-/**
- * kpf_print_build() - What the anon and file pages became on the machine.
- * @f: where.
- * @r: pagemig_import_result() after kpf_build().
- */
-void kpf_print_build(FILE *f, const struct pagemig_import_result *r)
-{
-	if (r->anon_pages)
-		fprintf(f, "anon: %lu pages -> %lu anonymous folios of process %d (%lu PMD-mapped THPs); %lu pages of large folios not PMD-sized split to order 0; %lu KSM pages as plain anon; %lu pages whose kpagecount was not 1 mapped once\n",
-			r->anon_pages, r->anon_folios, r->pid, r->anon_thps,
-			r->anon_split_pages, r->anon_ksm_pages,
-			r->anon_mapcount_differs);
-	if (r->file_pages)
-		fprintf(f, "file: %lu pages -> %lu page-cache folios of file %d (%lu large, unmapped); %lu order-0 pages kpagecount saw mapped are mapped in process %d\n",
-			r->file_pages, r->file_folios, r->fid,
-			r->file_large_folios, r->file_mapped_pages, r->pid);
-	if (r->anon_pages || r->file_pages)
-		fprintf(f, "page tables of process %d: %lu on the snapshot's page-table pages, %lu from free memory\n",
-			r->pid, r->tables_reused, r->tables_allocated);
-	if (r->zram_pages)
-		fprintf(f, "zsmalloc: %lu pages -> the pool of zram%d, one incompressible 4 KiB sector stored whole on each (how objects were packed is not in a snapshot)\n",
-			r->zram_pages, r->zram_id);
-	if (r->stand_in_pages)
-		fprintf(f, "stand-ins: %lu anon/file pages could not be made folios (no memory for page tables) and stay put\n",
-			r->stand_in_pages);
-	if (r->zram_stand_ins)
-		fprintf(f, "stand-ins: %lu zsmalloc pages could not join a pool (no memory) and stay put\n",
-			r->zram_stand_ins);
-}
-
-/**
- * kpf_build() - Build the machine of @inf.
- * @inf: the inference.
- * @seed: the machine's seed.
- * @err: why not.
- * @errlen: its size.
- *
- * Return: 0; -EINVAL (message in @err) for a size this host cannot
- * model -- bad input; -EIO if building or applying failed.
- */
-int kpf_build(const struct kpf_inference *inf, uint64_t seed, char *err,
-	      size_t errlen)
-{
-	struct pagemig_config cfg;
-	uint64_t bytes = (uint64_t)inf->machine_pages * PAGEMIG_PAGE_SIZE;
-	int ret;
-
-	pagemig_config_default(&cfg);
-	cfg.memory = bytes;
-	cfg.dma32 = bytes < ((uint64_t)SZ_4G_PAGES << 12) ? bytes :
-		    (uint64_t)SZ_4G_PAGES << 12;
-	cfg.seed = seed;
-	cfg.sparse = true;
-	if (pagemig_config_check(&cfg, err, errlen))
-		return -EINVAL;		/* impossible here: bad input */
-	ret = pagemig_machine_init(&cfg, err, errlen);
-	if (ret)
-		return -EIO;
-	/*
-	 * The snapshot is analysed as it was taken: no proactive compaction
-	 * behind the analysis' back (kernel: vm.compaction_proactiveness=0).
-	 * --compact compacts explicitly.
-	 */
-	pagemig_compaction_proactiveness_set(0);
-	ret = pagemig_import_apply(inf->plan, inf->machine_pages, err, errlen);
-	if (ret) {
-		pagemig_machine_exit();
-		return -EIO;
 	}
 	return 0;
 }

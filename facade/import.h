@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The import pipeline's stages, one by one, for facade/import.c, the
+ * tests and the fuzzer (tests/fuzz/fuzz_import.c); everyone else calls
+ * pagemig_import() or pagemig_snapshot_load() of pagemig.h.
+ * Documentation/kpageflags.md has the rules.
+ *
+ *	kpf_load_file()		read (plain, gzip or zstd), 8 bytes a PFN
+ *	kpf_check()		"is this a snapshot?": exact reasons if not
+ *	kpf_infer()		one plan entry per PFN + counts + ambiguities
+ *	kpf_build()		machine_init + pagemig_import_apply()
+ *
+ * The first four live in facade/snapshot.c, which needs nothing of a
+ * machine; kpf_build() in facade/import.c.
+ */
+#ifndef _PAGEMIG_FACADE_IMPORT_H
+#define _PAGEMIG_FACADE_IMPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <pagemig/pagemig.h>
+
+int kpf_load_file(const char *path, uint64_t **words, unsigned long *nr,
+		  char *err, size_t errlen);
+int kpf_load_buffer(const void *buf, size_t size, const char *name,
+		    uint64_t **words, unsigned long *nr, char *err, size_t errlen);
+int kpf_check(const struct pagemig_snapshot *s, char *err, size_t errlen);
+int kpf_infer(const struct pagemig_snapshot *s, unsigned long machine_pages,
+	      struct pagemig_inference *inf, char *err, size_t errlen);
+void kpf_inference_free(struct pagemig_inference *inf);
+int kpf_check_plan(const struct pagemig_inference *inf, char *err, size_t errlen);
+
+/*
+ * A machine for @inf: memory = machine_pages, DMA32 up to 4 GiB, Normal
+ * above, sparse (the arena is barely touched).  -EINVAL/-ENOMEM with a
+ * message for an impossible size; other errors mean the build failed.
+ */
+int kpf_build(const struct pagemig_inference *inf, uint64_t seed, char *err,
+	      size_t errlen);
+
+#endif /* _PAGEMIG_FACADE_IMPORT_H */
