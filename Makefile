@@ -24,7 +24,11 @@ CC		?= cc
 override O	:= $(patsubst %/,%,$(O))
 
 PKGS		:= yaml-0.1 json-c liblz4 libzstd libpng zlib liburcu-bp liburcu-cds libxxhash
-VERSION		:= $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+# The library's version (pagemig.h's PAGEMIG_VERSION_*), and which tree a
+# build came from.
+VERSION		:= $(shell sed -n 's/^\#define PAGEMIG_VERSION_\(MAJOR\|MINOR\|PATCH\)[[:space:]]*//p' \
+			   include/pagemig/pagemig.h | paste -sd.)
+BUILD_ID	:= $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
 CFLAGS_BASE	:= -std=gnu11 -g -O2 -Wall -Wextra -Wno-unused-parameter \
 		   -Wstrict-prototypes -Wmissing-prototypes -Wshadow \
@@ -43,7 +47,7 @@ endif
 PKG_CFLAGS	:= $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS	:= $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
-CPPFLAGS_ALL	:= -I$(O) -Iinclude -I. -DPAGEMIG_VERSION='"$(VERSION)"' $(PKG_CFLAGS)
+CPPFLAGS_ALL	:= -I$(O) -Iinclude -I. -DPAGEMIG_BUILD_ID='"$(BUILD_ID)"' $(PKG_CFLAGS)
 CFLAGS_ALL	:= $(CFLAGS_BASE) $(CPPFLAGS_ALL) -MMD -MP $(CFLAGS)
 LIBS		:= $(PKG_LIBS) -lm -pthread $(LDFLAGS_SAN)
 

@@ -31,7 +31,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <pagemig/pagemig.h>
+#include <pagemig/pagemig_testing.h>
 
 #include "common.h"
 

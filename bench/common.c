@@ -42,9 +42,9 @@ void bench_config(const struct bench_ctx *ctx, const char *name,
 	va_start(ap, fmt);
 	vfprintf(ctx->out, fmt, ap);
 	va_end(ap);
-	fprintf(ctx->out, "; seed %llu; pagemig %s; gcc %s; %s\n",
-		(unsigned long long)ctx->seed, pagemig_version(), __VERSION__,
-		build_kind());
+	fprintf(ctx->out, "; seed %llu; pagemig %s (%s); gcc %s; %s\n",
+		(unsigned long long)ctx->seed, pagemig_version(),
+		pagemig_build_id(), __VERSION__, build_kind());
 	fflush(ctx->out);
 }
 

@@ -29,7 +29,7 @@
 
 #include <xxhash.h>
 
-#include <pagemig/pagemig.h>
+#include <pagemig/pagemig_testing.h>
 #include <pagemig/prandom.h>
 
 #include "common.h"

@@ -10,7 +10,7 @@
 #include <pagemig/pagemig.h>
 #include <pagemig/balloon.h>
 #include <pagemig/vmstat.h>
-#include "../mm/internal.h"
+#include "../mm/facade.h"
 #include "../drivers/balloon_host.h"
 #include "internal.h"
 

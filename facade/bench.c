@@ -15,13 +15,13 @@
 #include <errno.h>
 #include <time.h>
 
-#include <pagemig/pagemig.h>
+#include <pagemig/pagemig_testing.h>
 #include <pagemig/gfp.h>
 #include <pagemig/mm.h>
 #include <pagemig/smp.h>
 #include <pagemig/migrate.h>
 #include <pagemig/pgtable.h>
-#include "../mm/internal.h"
+#include "../mm/facade.h"
 #include "internal.h"
 
 int pagemig_thread_set_cpu(int cpu)

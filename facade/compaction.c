@@ -10,7 +10,8 @@
 #include <pagemig/pagemig.h>
 #include <pagemig/mm.h>
 #include <pagemig/compaction.h>
-#include "../mm/internal.h"
+#include "../mm/facade.h"
+#include "internal.h"
 
 int pagemig_compaction_proactiveness_set(int value)
 {

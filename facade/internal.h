@@ -7,7 +7,16 @@
 #ifndef _PAGEMIG_FACADE_INTERNAL_H
 #define _PAGEMIG_FACADE_INTERNAL_H
 
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
+
+/* facade/machine.c: true while a machine exists. */
+extern bool machine_ready;
+
+/* facade/memory.c: page @i of a content pattern unique per @tag. */
+void tag_fill(uint64_t *p, uint64_t tag, unsigned long i);
+bool tag_check(const uint64_t *p, uint64_t tag, unsigned long i);
 
 struct mm_struct;
 struct file;

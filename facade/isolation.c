@@ -10,7 +10,7 @@
 #include <pagemig/mm.h>
 #include <pagemig/page-isolation.h>
 #include <pagemig/pgtable.h>
-#include "../mm/internal.h"
+#include "../mm/facade.h"
 #include "internal.h"
 
 /* A range of whole @granule-page units inside the machine. */

@@ -8,7 +8,7 @@
 
 #include <pagemig/pagemig.h>
 #include <pagemig/mm.h>
-#include "../mm/internal.h"
+#include "../mm/facade.h"
 #include "internal.h"
 
 int pagemig_madvise_mergeable(int pid, unsigned long addr)
@@ -59,8 +59,18 @@ int pagemig_ksm_run(int run, unsigned int pages_to_scan, unsigned int sleep_ms)
 
 int pagemig_ksm_stats(struct pagemig_ksm_stats *st)
 {
+	struct ksm_stats k;
+
 	if (!machine_ready)
 		return -ENODEV;
-	ksm_get_stats(st);
+	ksm_get_stats(&k);
+	st->pages_shared = k.pages_shared;
+	st->pages_sharing = k.pages_sharing;
+	st->pages_unshared = k.pages_unshared;
+	st->full_scans = k.full_scans;
+	st->pages_scanned = k.pages_scanned;
+	st->stable_nodes = k.stable_nodes;
+	st->merge_failures = k.merge_failures;
+	st->run = k.run;
 	return 0;
 }

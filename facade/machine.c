@@ -17,7 +17,7 @@
 #include <pagemig/compaction.h>
 #include <pagemig/vmstat.h>
 #include <pagemig/zsmalloc.h>
-#include "../mm/internal.h"
+#include "../mm/facade.h"
 #include "../sim/arena.h"
 #include "../sim/fault.h"
 #include "../sim/printk.h"
@@ -26,6 +26,9 @@
 
 #define SZ_2M	(2ULL << 20)
 #define SZ_4G	(4ULL << 30)
+
+/* True while a machine exists: between init and exit. */
+bool machine_ready;
 
 
 /* Boot order (kernel: initcall levels); torn down in reverse. */
@@ -213,6 +216,40 @@ void pagemig_machine_exit(void)
 bool pagemig_machine_ready(void)
 {
 	return machine_ready;
+}
+
+void pagemig_set_log(FILE *f)
+{
+	printk_set_output(f);
+}
+
+unsigned long pagemig_warnings(void)
+{
+	return printk_warnings();
+}
+
+unsigned long pagemig_lock_inversions(void)
+{
+	return lockdep_inversions();
+}
+
+#define __stringify_1(x)	#x
+#define __stringify(x)		__stringify_1(x)
+
+const char *pagemig_version(void)
+{
+	return __stringify(PAGEMIG_VERSION_MAJOR) "."
+	       __stringify(PAGEMIG_VERSION_MINOR) "."
+	       __stringify(PAGEMIG_VERSION_PATCH);
+}
+
+const char *pagemig_build_id(void)
+{
+#ifdef PAGEMIG_BUILD_ID
+	return PAGEMIG_BUILD_ID;
+#else
+	return "unknown";
+#endif
 }
 
 int pagemig_compact(int order)

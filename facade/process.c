@@ -15,7 +15,7 @@
 #include <pagemig/pagemig.h>
 #include <pagemig/mm.h>
 #include <pagemig/pgtable.h>
-#include "../mm/internal.h"
+#include "../mm/facade.h"
 #include "internal.h"
 
 struct pin_set {

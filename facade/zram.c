@@ -10,7 +10,7 @@
 
 #include <pagemig/pagemig.h>
 #include <pagemig/vmstat.h>
-#include "../mm/internal.h"
+#include "../mm/facade.h"
 #include "../drivers/zram/zram_drv.h"
 #include "internal.h"
 

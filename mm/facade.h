@@ -23,24 +23,77 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <stdio.h>
+
 #include <pagemig/mm.h>
+#include <pagemig/gfp.h>
 
 struct zone;
+struct folio;
 
-/* ---- the machine ---- */
+/* ---- the machine (mm/mm_init.c, mm/page_alloc.c, mm/debug.c) ---- */
 
-/* facade/machine.c: true while a machine exists. */
-extern bool machine_ready;
+struct machine_layout {
+	unsigned long nr_pages;
+	unsigned long zone_pages[MAX_NR_ZONES];	/* low to high, pageblock-aligned */
+	unsigned int nr_cpus;
+};
+
+int mm_init_machine(const struct machine_layout *layout);
+int page_alloc_init_late(void);
+void mm_exit_machine(void);
+/* An extra full-machine check for validate_zones() to run. */
+int register_mm_validator(unsigned long (*fn)(FILE *f));
+unsigned long validate_zones(FILE *f);
 
 /* ---- the page allocator (mm/page_alloc.c) ---- */
 
 void drain_all_pages(struct zone *zone);
 /* Pages allocated, isolated by a free scanner, or leaked as bad. */
 unsigned long nr_used_pages(void);
+unsigned long zone_nr_free_mt(struct zone *zone, unsigned int order, int mt);
+int parse_gfp_string(const char *s, gfp_t *gfp);
+int format_gfp_string(gfp_t gfp, char *buf, size_t len);
 
-/* Content tags (mm/pagemig.c): page @i of a pattern unique per @tag. */
-void tag_fill(uint64_t *p, uint64_t tag, unsigned long i);
-bool tag_check(const uint64_t *p, uint64_t tag, unsigned long i);
+/* ---- processes and files (mm/mmap.c, mm/memory.c, mm/gup.c, mm/filemap.c) ---- */
+
+struct mm_struct *mm_alloc(void);
+void mmput(struct mm_struct *mm);
+int do_mmap(struct mm_struct *mm, unsigned long len, unsigned long vm_flags,
+	    struct file *file, pgoff_t pgoff, unsigned long *addrp);
+int do_munmap(struct mm_struct *mm, unsigned long addr);
+int do_munmap_range(struct mm_struct *mm, unsigned long start, unsigned long len);
+struct vm_area_struct *find_vma(struct mm_struct *mm, unsigned long addr);
+struct file *file_create(const char *name, unsigned long nr_pages, uint64_t seed, int fd);
+void file_put(struct file *file);
+uint64_t *walk_to_entry(struct mm_struct *mm, unsigned long addr, bool pmd_level);
+int access_process_vm(struct mm_struct *mm, unsigned long addr, void *buf,
+		      size_t len, bool write);
+void zap_page_range(struct mm_struct *mm, unsigned long start, unsigned long end);
+long pin_user_pages(struct mm_struct *mm, unsigned long addr, unsigned long nr_pages,
+		    bool write, struct folio **folios);
+void unpin_folio(struct folio *folio);
+
+/* ---- KSM (mm/ksm.c) ---- */
+
+/* /sys/kernel/mm/ksm's figures. */
+struct ksm_stats {
+	unsigned long pages_shared;	/* KSM pages in use */
+	unsigned long pages_sharing;	/* mappings of them beyond the first */
+	unsigned long pages_unshared;	/* candidates in the unstable table */
+	unsigned long full_scans, pages_scanned;
+	unsigned long stable_nodes;	/* KSM pages known, live or not yet pruned */
+	unsigned long merge_failures;	/* merges a busy page refused */
+	bool run;			/* ksmd running */
+};
+
+int ksm_init(void);
+void ksm_exit_machine(void);
+int ksm_enter(struct mm_struct *mm);
+unsigned long ksm_do_scan(unsigned long pages);
+long ksm_full_scan(unsigned int n);
+int ksm_run_set(int run, unsigned int pages_to_scan, unsigned int sleep_ms);
+void ksm_get_stats(struct ksm_stats *st);
 
 /* ---- building memory from a snapshot (mm/mm_import.c) ---- */
 

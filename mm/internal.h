@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * mm/-private declarations.  Never included outside mm/ (a test that
- * includes one of mm's C files gets it through that file).
+ * includes one of mm's C files gets it through that file).  What the
+ * facade may use of mm is in facade.h, included below: each declaration
+ * lives in one of the two.
  */
 #ifndef _PAGEMIG_MM_INTERNAL_H
 #define _PAGEMIG_MM_INTERNAL_H
@@ -125,7 +127,6 @@ void split_free_frozen_pages(struct page *page, unsigned int order);
  * free scanner, or leaked as bad.  Per-CPU, summed when read.
  */
 void account_used_pages(long nr);
-int register_mm_validator(unsigned long (*fn)(FILE *f));
 
 /* Pages leaked by bad-page reports (never returned to a free list). */
 extern atomic_long_t nr_bad_pages;
@@ -188,25 +189,12 @@ void filemap_remove_folio(struct address_space *mapping, struct folio *folio);
 
 /* ---- processes (mm/mmap.c, mm/memory.c, mm/rmap.c, mm/gup.c) ---- */
 
-struct mm_struct *mm_alloc(void);
-void mmput(struct mm_struct *mm);
-int do_mmap(struct mm_struct *mm, unsigned long len, unsigned long vm_flags,
-	    struct file *file, pgoff_t pgoff, unsigned long *addrp);
-int do_munmap(struct mm_struct *mm, unsigned long addr);
-int do_munmap_range(struct mm_struct *mm, unsigned long start, unsigned long len);
-struct vm_area_struct *find_vma(struct mm_struct *mm, unsigned long addr);
 void get_anon_vma(struct anon_vma *anon_vma);
 void put_anon_vma(struct anon_vma *anon_vma);
-struct file *file_create(const char *name, unsigned long nr_pages, uint64_t seed, int fd);
-void file_put(struct file *file);
 void file_read_page(struct file *file, pgoff_t pgoff, void *buf);
 
 int pgd_alloc(struct mm_struct *mm);
-uint64_t *walk_to_entry(struct mm_struct *mm, unsigned long addr, bool pmd_level);
 int handle_mm_fault(struct vm_area_struct *vma, unsigned long addr, bool write);
-int access_process_vm(struct mm_struct *mm, unsigned long addr, void *buf,
-		      size_t len, bool write);
-void zap_page_range(struct mm_struct *mm, unsigned long start, unsigned long end);
 void free_pgtables(struct mm_struct *mm);
 void flush_tlb_folio(struct folio *folio);
 
@@ -224,16 +212,7 @@ void try_to_migrate(struct folio *folio);
 
 /* ---- KSM (mm/ksm.c) ---- */
 
-struct pagemig_ksm_stats;
-
-int ksm_init(void);
-void ksm_exit_machine(void);
-int ksm_enter(struct mm_struct *mm);
 void ksm_exit(struct mm_struct *mm);
-unsigned long ksm_do_scan(unsigned long pages);
-long ksm_full_scan(unsigned int n);
-int ksm_run_set(int run, unsigned int pages_to_scan, unsigned int sleep_ms);
-void ksm_get_stats(struct pagemig_ksm_stats *st);
 void rmap_walk_ksm(struct folio *folio,
 		   bool (*rmap_one)(struct folio *folio, struct vm_area_struct *vma,
 				    unsigned long address, void *arg),
@@ -250,9 +229,6 @@ int __offline_isolated_pages(unsigned long start_pfn, unsigned long end_pfn);
 void remove_migration_ptes(struct folio *src, struct folio *dst);
 
 bool folio_maybe_dma_pinned(const struct folio *folio);
-void unpin_folio(struct folio *folio);
-long pin_user_pages(struct mm_struct *mm, unsigned long addr, unsigned long nr_pages,
-		    bool write, struct folio **folios);
 
 static inline bool folio_zonenum_movable(const struct folio *folio)
 {
@@ -261,15 +237,6 @@ static inline bool folio_zonenum_movable(const struct folio *folio)
 
 /* ---- machine set-up (mm/mm_init.c) ---- */
 
-struct machine_layout {
-	unsigned long nr_pages;
-	unsigned long zone_pages[MAX_NR_ZONES];	/* low to high, pageblock-aligned */
-	unsigned int nr_cpus;
-};
-
-int mm_init_machine(const struct machine_layout *layout);
-int page_alloc_init_late(void);
-void mm_exit_machine(void);
 void setup_per_zone_wmarks(void);
 void zone_pcp_init(struct zone *zone);
 extern int min_free_kbytes;
@@ -277,13 +244,7 @@ extern int watermark_scale_factor;
 
 /* ---- debug (mm/debug.c) ---- */
 
-unsigned long validate_zones(FILE *f);
-int parse_gfp_string(const char *s, gfp_t *gfp);
-int format_gfp_string(gfp_t gfp, char *buf, size_t len);
 const char *page_flag_name(int bit);
 
-/* ---- vmstat (mm/vmstat.c) ---- */
-
-unsigned long zone_nr_free_mt(struct zone *zone, unsigned int order, int mt);
 
 #endif /* _PAGEMIG_MM_INTERNAL_H */

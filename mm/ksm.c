@@ -43,7 +43,6 @@
 #include <xxhash.h>
 
 #include <pagemig/mm.h>
-#include <pagemig/pagemig.h>
 #include <pagemig/completion.h>
 #include <pagemig/pgtable.h>
 #include <pagemig/smp.h>
@@ -939,7 +938,7 @@ out:
  * beyond the first of each (stale items count until the scanner passes
  * them, as in the kernel); pages_unshared: pages in the unstable table.
  */
-void ksm_get_stats(struct pagemig_ksm_stats *st)
+void ksm_get_stats(struct ksm_stats *st)
 {
 	struct ksm_stable_node *node;
 	unsigned int b;

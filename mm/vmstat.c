@@ -108,7 +108,7 @@ static unsigned long node_stat_shown(struct pglist_data *pgdat,
 	return v;
 }
 
-/* ---- /proc/vmstat as a flat array, for the facade ---- */
+/* ---- /proc/vmstat as a flat array ---- */
 
 enum {
 	VMSTAT_ZONE_BASE = 0,
@@ -120,7 +120,18 @@ enum {
 	VMSTAT_NR = VMSTAT_EVENT_BASE + NR_VM_EVENT_ITEMS,
 };
 
-static const char *vmstat_name(unsigned int i)
+_Static_assert(VMSTAT_NR == NR_VMSTAT_ITEMS, "NR_VMSTAT_ITEMS in vmstat.h");
+
+/**
+ * vmstat_item_name() - The /proc/vmstat name of item @i.
+ * @i: 0 .. NR_VMSTAT_ITEMS - 1, in the file's order.
+ *
+ * kernel: vmstat_text[], which vmstat_show() walks.
+ *
+ * Return: the name ("nr_free_pages", "pgmigrate_success"), or NULL past
+ * the end.
+ */
+const char *vmstat_item_name(unsigned int i)
 {
 	if (i < VMSTAT_NUMA_BASE)
 		return zone_stat_text[i - VMSTAT_ZONE_BASE];
@@ -150,7 +161,15 @@ static unsigned long dirty_threshold(bool background)
 	return avail * (background ? 10 : 20) / 100;
 }
 
-static unsigned long vmstat_value(unsigned int i)
+/**
+ * vmstat_item_value() - The value /proc/vmstat shows for item @i.
+ * @i: 0 .. NR_VMSTAT_ITEMS - 1.
+ *
+ * Caller must make sure the machine exists (mem_map is set).
+ *
+ * Return: the value, summed over CPUs where the counter is per-CPU.
+ */
+unsigned long vmstat_item_value(unsigned int i)
 {
 	if (i < VMSTAT_NUMA_BASE)
 		return global_zone_page_state((enum zone_stat_item)(i - VMSTAT_ZONE_BASE));
@@ -186,7 +205,7 @@ int vmstat_show(FILE *f)
 	unsigned int i;
 
 	for (i = 0; i < VMSTAT_NR; i++)
-		fprintf(f, "%s %lu\n", vmstat_name(i), vmstat_value(i));
+		fprintf(f, "%s %lu\n", vmstat_item_name(i), vmstat_item_value(i));
 	fputs(VMSTAT_TRAILER, f);
 	return ferror(f) ? -EIO : 0;
 }
@@ -380,56 +399,4 @@ int zoneinfo_show(FILE *f)
 			first = false;
 	}
 	return ferror(f) ? -EIO : 0;
-}
-
-/* ---- facade ---- */
-
-unsigned int pagemig_vmstat_count(void)
-{
-	return VMSTAT_NR;
-}
-
-const char *pagemig_vmstat_name(unsigned int i)
-{
-	return vmstat_name(i);
-}
-
-unsigned long pagemig_vmstat_value(unsigned int i)
-{
-	if (i >= VMSTAT_NR || !mem_map)
-		return 0;
-	return vmstat_value(i);
-}
-
-int pagemig_vmstat_get(const char *name, unsigned long *value)
-{
-	unsigned int i;
-
-	for (i = 0; i < VMSTAT_NR; i++) {
-		if (!strcmp(vmstat_name(i), name)) {
-			*value = pagemig_vmstat_value(i);
-			return 0;
-		}
-	}
-	return -ENOENT;
-}
-
-int pagemig_show_vmstat(FILE *f)
-{
-	return mem_map ? vmstat_show(f) : -ENODEV;
-}
-
-int pagemig_show_buddyinfo(FILE *f)
-{
-	return mem_map ? buddyinfo_show(f) : -ENODEV;
-}
-
-int pagemig_show_pagetypeinfo(FILE *f)
-{
-	return mem_map ? pagetypeinfo_show(f) : -ENODEV;
-}
-
-int pagemig_show_zoneinfo(FILE *f)
-{
-	return mem_map ? zoneinfo_show(f) : -ENODEV;
 }

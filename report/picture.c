@@ -10,8 +10,9 @@
  * free.  A title line and a legend of colour swatches are drawn with a
  * tiny built-in 5x7 font, so no font library is needed.
  *
- * The compact step calls pagemig_picture_hook() before and after each
+ * The compact step calls picture_hook() before and after each
  * compaction; it draws only when `--picture DIR` set a directory.
+ * Everything here draws through the public facade (pagemig.h).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -20,6 +21,8 @@
 #include <png.h>
 
 #include <pagemig/pagemig.h>
+
+#include "picture.h"
 
 #define PER_PAGE_MAX	(4UL << 20)	/* pages: above, one square per block */
 #define BLOCK		PAGEMIG_PAGEBLOCK_PAGES
@@ -179,13 +182,13 @@ static int block_kind(const uint8_t *kinds, unsigned long n)
 }
 
 /**
- * pagemig_picture_write() - Write a PNG of the live machine's memory.
+ * picture_write() - Write a PNG of the live machine's memory.
  * @path: the file.
  * @title: a line above the picture (lower case reads best).
  *
  * Return: 0, -ENODEV without a machine, -ENOMEM, -EIO.
  */
-int pagemig_picture_write(const char *path, const char *title)
+int picture_write(const char *path, const char *title)
 {
 	unsigned long nr = pagemig_total_pages(), i, rows;
 	unsigned int map_w, map_h, legend_y, x, y, scale;
@@ -288,14 +291,14 @@ static int read_png(const char *path, struct canvas *c)
 }
 
 /**
- * pagemig_picture_side_by_side() - Two PNGs next to each other.
+ * picture_side_by_side() - Two PNGs next to each other.
  * @path: the result.
  * @left: the first picture (before).
  * @right: the second (after).
  *
  * Return: 0, -EIO (a file unreadable or unwritable), -ENOMEM.
  */
-int pagemig_picture_side_by_side(const char *path, const char *left,
+int picture_side_by_side(const char *path, const char *left,
 				 const char *right)
 {
 	struct canvas l, r, c;
@@ -332,31 +335,31 @@ out:
 	return ret;
 }
 
-static char *picture_dir;
+static char *hook_dir;
 
 /**
- * pagemig_picture_set_dir() - Where the hook writes pictures.
+ * picture_set_dir() - Where the hook writes pictures.
  * @dir: a directory, or NULL to turn pictures off.
  */
-void pagemig_picture_set_dir(const char *dir)
+void picture_set_dir(const char *dir)
 {
-	free(picture_dir);
-	picture_dir = dir ? strdup(dir) : NULL;
+	free(hook_dir);
+	hook_dir = dir ? strdup(dir) : NULL;
 }
 
 /**
- * pagemig_picture_dir() - Where the hook writes pictures.
+ * picture_dir() - Where the hook writes pictures.
  *
- * Return: the directory pagemig_picture_set_dir() gave, or NULL when
+ * Return: the directory picture_set_dir() gave, or NULL when
  * pictures are off.
  */
-const char *pagemig_picture_dir(void)
+const char *picture_dir(void)
 {
-	return picture_dir;
+	return hook_dir;
 }
 
 /**
- * pagemig_picture_hook() - Called by the compact step around compaction.
+ * picture_hook() - Called by the compact step around compaction.
  * @when: "before" or "after".
  * @step: the step's 1-based number, for the file names.
  *
@@ -365,19 +368,19 @@ const char *pagemig_picture_dir(void)
  *
  * Return: 0 or -errno of the first write that failed.
  */
-int pagemig_picture_hook(const char *when, unsigned int step)
+int picture_hook(const char *when, unsigned int step)
 {
 	char path[4096], left[4096], both[4096], title[64];
 	int ret;
 
-	if (!picture_dir || !when)
+	if (!hook_dir || !when)
 		return 0;
-	snprintf(path, sizeof(path), "%s/step%u-%s.png", picture_dir, step, when);
+	snprintf(path, sizeof(path), "%s/step%u-%s.png", hook_dir, step, when);
 	snprintf(title, sizeof(title), "step %u, %s compaction", step, when);
-	ret = pagemig_picture_write(path, title);
+	ret = picture_write(path, title);
 	if (ret || strcmp(when, "after"))
 		return ret;
-	snprintf(left, sizeof(left), "%s/step%u-before.png", picture_dir, step);
-	snprintf(both, sizeof(both), "%s/step%u.png", picture_dir, step);
-	return pagemig_picture_side_by_side(both, left, path);
+	snprintf(left, sizeof(left), "%s/step%u-before.png", hook_dir, step);
+	snprintf(both, sizeof(both), "%s/step%u.png", hook_dir, step);
+	return picture_side_by_side(both, left, path);
 }

@@ -4,9 +4,10 @@
  *
  * kernel: fail_page_alloc and friends, configured through debugfs
  * (interval, times, probability).  Here each point of
- * PAGEMIG_FAULT_POINTS() has the same three knobs, set through the
- * facade: fail the Nth hit from now and the TIMES - 1 after it, or fail
- * each hit with a probability drawn from a seeded PRNG.
+ * PAGEMIG_FAULT_POINTS() has the same three knobs, set by name (for
+ * tests, through the facade's pagemig_fault_*() calls): fail the Nth hit
+ * from now and the TIMES - 1 after it, or fail each hit with a
+ * probability drawn from a seeded PRNG.
  *
  * should_fail() costs one relaxed load while nothing is armed.  Once a
  * point is armed every hit takes a ticket from its atomic hit counter;
@@ -19,7 +20,6 @@
 #include <string.h>
 
 #include <pagemig/fault-inject.h>
-#include <pagemig/pagemig.h>
 #include <pagemig/prandom.h>
 #include "fault.h"
 
@@ -143,39 +143,39 @@ static void fault_arm(struct fault_attr *fa, int mode, unsigned long nth,
 }
 
 /**
- * pagemig_fault_count - number of fault-injection points
+ * fault_point_count - number of fault-injection points
  *
- * Return: how many points pagemig_fault_name() can index.
+ * Return: how many points fault_point_name() can index.
  */
-unsigned int pagemig_fault_count(void)
+unsigned int fault_point_count(void)
 {
 	return NR_FAULT_POINTS;
 }
 
 /**
- * pagemig_fault_name - name of a fault point
- * @i: index, below pagemig_fault_count()
+ * fault_point_name - name of a fault point
+ * @i: index, below fault_point_count()
  *
  * Return: the name (as "alloc_pages"), or NULL if @i is out of range.
  */
-const char *pagemig_fault_name(unsigned int i)
+const char *fault_point_name(unsigned int i)
 {
 	return i < NR_FAULT_POINTS ? fault_attrs[i].name : NULL;
 }
 
 /**
- * pagemig_fault_desc - what fails at a fault point
- * @i: index, below pagemig_fault_count()
+ * fault_point_desc - what fails at a fault point
+ * @i: index, below fault_point_count()
  *
  * Return: a one-line description, or NULL if @i is out of range.
  */
-const char *pagemig_fault_desc(unsigned int i)
+const char *fault_point_desc(unsigned int i)
 {
 	return i < NR_FAULT_POINTS ? fault_attrs[i].desc : NULL;
 }
 
 /**
- * pagemig_fault_arm - fail a point's hits from the Nth on
+ * fault_point_arm - fail a point's hits from the Nth on
  * @name: the point's name
  * @nth: 1 fails the next hit, 2 the one after, ...
  * @times: how many consecutive hits fail; ULONG_MAX for all of them
@@ -184,7 +184,7 @@ const char *pagemig_fault_desc(unsigned int i)
  *
  * Return: 0; -ENOENT for an unknown @name; -EINVAL if @nth or @times is 0.
  */
-int pagemig_fault_arm(const char *name, unsigned long nth, unsigned long times)
+int fault_point_arm(const char *name, unsigned long nth, unsigned long times)
 {
 	struct fault_attr *fa = fault_lookup(name);
 
@@ -197,7 +197,7 @@ int pagemig_fault_arm(const char *name, unsigned long nth, unsigned long times)
 }
 
 /**
- * pagemig_fault_arm_random - fail a point's hits at random
+ * fault_point_arm_random - fail a point's hits at random
  * @name: the point's name
  * @permille: chance of failure per hit, in thousandths (0..1000)
  *
@@ -206,7 +206,7 @@ int pagemig_fault_arm(const char *name, unsigned long nth, unsigned long times)
  *
  * Return: 0; -ENOENT for an unknown @name; -EINVAL if @permille > 1000.
  */
-int pagemig_fault_arm_random(const char *name, unsigned int permille)
+int fault_point_arm_random(const char *name, unsigned int permille)
 {
 	struct fault_attr *fa = fault_lookup(name);
 
@@ -219,12 +219,12 @@ int pagemig_fault_arm_random(const char *name, unsigned int permille)
 }
 
 /**
- * pagemig_fault_disarm_all - stop injecting faults everywhere
+ * fault_disarm_all - stop injecting faults everywhere
  *
- * Failure counts stay readable through pagemig_fault_hits() until the
+ * Failure counts stay readable through fault_point_failures() until the
  * point is armed again.
  */
-void pagemig_fault_disarm_all(void)
+void fault_disarm_all(void)
 {
 	unsigned int i;
 
@@ -235,12 +235,12 @@ void pagemig_fault_disarm_all(void)
 }
 
 /**
- * pagemig_fault_hits - failures a point injected since it was armed
+ * fault_point_failures - failures a point injected since it was armed
  * @name: the point's name
  *
  * Return: the count; 0 for an unknown @name or a point never armed.
  */
-unsigned long pagemig_fault_hits(const char *name)
+unsigned long fault_point_failures(const char *name)
 {
 	struct fault_attr *fa = fault_lookup(name);
 

@@ -16,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include <pagemig/pagemig.h>
 #include <pagemig/printk.h>
 #include <pagemig/smp.h>
 #include <pagemig/spinlock.h>
@@ -151,12 +150,12 @@ void __noreturn_bug(const char *file, int line, const char *func,
 }
 
 /**
- * pagemig_set_log - choose where the library's messages go
+ * printk_set_output - choose where the library's messages go
  * @f: an open stream, or NULL for stderr
  *
  * The stream must stay open until the log is redirected again.
  */
-void pagemig_set_log(FILE *f)
+void printk_set_output(FILE *f)
 {
 	pthread_mutex_lock(&log_lock);
 	log_file = f;
@@ -164,25 +163,14 @@ void pagemig_set_log(FILE *f)
 }
 
 /**
- * pagemig_warnings - warnings raised since the machine began
+ * printk_warnings - warnings raised since the counters were reset
  *
  * Return: WARN/VM_WARN/bad-page reports counted since the last
  * printk_reset_counters().
  */
-unsigned long pagemig_warnings(void)
+unsigned long printk_warnings(void)
 {
 	return __atomic_load_n(&nr_warnings, __ATOMIC_RELAXED);
-}
-
-/**
- * pagemig_lock_inversions - lock-order inversions seen
- *
- * Return: what lockdep_inversions() counts; 0 unless the library was
- * built with CONFIG_DEBUG_VM.
- */
-unsigned long pagemig_lock_inversions(void)
-{
-	return lockdep_inversions();
 }
 
 /**

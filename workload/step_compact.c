@@ -32,6 +32,7 @@
 
 #include <pagemig/pagemig.h>
 
+#include "../report/picture.h"
 #include "scenario.h"
 #include "steps.h"
 #include "yparse.h"
@@ -147,14 +148,14 @@ static int compact_run(struct scenario_run *run, const struct step *step,
 	 * outside the timed region, and a picture that cannot be written
 	 * is reported without failing the step.
 	 */
-	pic = pagemig_picture_hook("before", step->index + 1);
+	pic = picture_hook("before", step->index + 1);
 	snapshot(&b);
 	t0 = step_now();
 	ret = pagemig_compact(a->order);
 	secs = step_now() - t0;
 	snapshot(&e);
 	if (!pic)
-		pic = pagemig_picture_hook("after", step->index + 1);
+		pic = picture_hook("after", step->index + 1);
 	for (i = 0; i < NR_C; i++)
 		d[i] = e.v[i] - b.v[i];
 
@@ -182,7 +183,7 @@ static int compact_run(struct scenario_run *run, const struct step *step,
 	fprintf(f, "free memory in free blocks >= 2 MiB: %.1f%% -> %.1f%% (nr_free_pages_blocks / nr_free_pages)\n",
 		share_2m(&b), share_2m(&e));
 	if (pic)
-		fprintf(f, "picture: %s: %s\n", pagemig_picture_dir(), strerror(-pic));
+		fprintf(f, "picture: %s: %s\n", picture_dir(), strerror(-pic));
 	if (fclose(f))
 		return -ENOMEM;
 	step_say(run, res, "compact", text);

@@ -27,7 +27,7 @@
 
 /*
  * The order a free block's head keeps in page->private.  kernel:
- * buddy_order_unsafe() of mm/internal.h, which fs/ does not include; the
+ * buddy_order_unsafe() in mm's private header, which fs/ does not use; the
  * value may be stale, so every caller range-checks it.
  */
 static inline unsigned int buddy_order_unsafe(const struct page *page)

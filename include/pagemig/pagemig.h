@@ -2,8 +2,9 @@
 /*
  * pagemig: Linux's page-migration subsystem as a user-space library.
  *
- * This is the public facade: the only header the CLI, workloads and
- * benchmarks need.  The library models one machine per process (as the
+ * This is the public facade: the only header the CLI and workloads
+ * need.  Hooks for tests and benchmarks (fault injection, timed loops)
+ * are in pagemig_testing.h.  The library models one machine per process (as the
  * kernel has one): create it with pagemig_machine_init(), tear it down
  * with pagemig_machine_exit() before creating another.
  *
@@ -27,6 +28,14 @@ extern "C" {
 
 /* The library is built with hidden visibility; this header's API is not. */
 #pragma GCC visibility push(default)
+
+/*
+ * The API's version.  The shared library's SONAME, libpagemig.so.MAJOR,
+ * changes when MAJOR does; MINOR grows with additions, PATCH with fixes.
+ */
+#define PAGEMIG_VERSION_MAJOR	0
+#define PAGEMIG_VERSION_MINOR	3
+#define PAGEMIG_VERSION_PATCH	0
 
 #define PAGEMIG_PAGE_SIZE	4096UL
 #define PAGEMIG_PAGEBLOCK_PAGES	512UL
@@ -71,6 +80,15 @@ void pagemig_set_log(FILE *f);
 unsigned long pagemig_warnings(void);
 /* Lock-order inversions the checker saw (debug builds; 0 otherwise). */
 unsigned long pagemig_lock_inversions(void);
+
+/*
+ * Run the calling thread as CPU @cpu, with that CPU's per-CPU page
+ * lists; threads start as CPU 0.  A program that runs the machine from
+ * several threads (the workload's processes, zram writers) gives each
+ * its CPU.  0; -EINVAL unless 0 <= @cpu < the machine's CPUs; -ENODEV
+ * without a machine.
+ */
+int pagemig_thread_set_cpu(int cpu);
 
 /* ---- allocation, by gfp mask ---- */
 
@@ -371,22 +389,6 @@ int pagemig_soft_offline(unsigned long pfn);
  */
 int pagemig_soft_offline_addr(int pid, unsigned long addr, unsigned long *pfn);
 
-/* ---- fault injection ---- */
-
-unsigned int pagemig_fault_count(void);
-const char *pagemig_fault_name(unsigned int i);
-const char *pagemig_fault_desc(unsigned int i);
-/*
- * Arm point @name to fail on its @nth hit from now (1 = the next) and on
- * the @times - 1 hits after it.  -ENOENT for an unknown name.
- */
-int pagemig_fault_arm(const char *name, unsigned long nth, unsigned long times);
-/* Fail each hit with probability @permille/1000 (seeded). */
-int pagemig_fault_arm_random(const char *name, unsigned int permille);
-void pagemig_fault_disarm_all(void);
-/* How many times @name has failed an operation since armed. */
-unsigned long pagemig_fault_hits(const char *name);
-
 /* ---- kpageflags: /proc/kpageflags and /proc/kpagecount, in and out ---- */
 /*
  * (facade/kpageflags.c over fs/proc/page.c and mm/mm_import.c;
@@ -680,51 +682,12 @@ struct pagemig_import_report {
 int pagemig_import(const struct pagemig_import_opts *opts,
 		   struct pagemig_import_report *report);
 
-/*
- * Pictures (report/picture.c): a PNG of physical memory.  The compact
- * step calls pagemig_picture_hook("before"/"after", step) around each
- * compaction; it writes pictures only when a directory was set.
- */
-int pagemig_picture_write(const char *path, const char *title);
-int pagemig_picture_side_by_side(const char *path, const char *left,
-				 const char *right);
-void pagemig_picture_set_dir(const char *dir);
-const char *pagemig_picture_dir(void);
-int pagemig_picture_hook(const char *when, unsigned int step);
-
-/*
- * ---- benchmarks (facade/bench.c) ----
- * For `pagemig bench`; workloads have no need of them.
- */
-
-/*
- * Run the calling thread as CPU @cpu, with that CPU's per-CPU page
- * lists; threads start as CPU 0.  0; -EINVAL unless 0 <= @cpu < the
- * machine's CPUs; -ENODEV without a machine.
- */
-int pagemig_thread_set_cpu(int cpu);
-
-/*
- * Time @iterations allocation + free pairs of 2^@order GFP_KERNEL pages
- * through alloc_pages() and __free_pages() directly, without the checks
- * pagemig_alloc_pages()/pagemig_free_pages() make; the total time in
- * *@ns.  0; -EINVAL; -ENODEV; -ENOMEM if an allocation failed.
- */
-int pagemig_bench_alloc_loop(unsigned int order, unsigned long iterations,
-			     uint64_t *ns);
-
-/*
- * Migrate the folio process @pid maps at @addr to a new page (isolate,
- * migrate_pages() in MIGRATE_SYNC, as compaction would), timed in *@ns;
- * its mapcount before the move in *@mappings (may be NULL).  0; -EFAULT
- * (nothing mapped there); -EBUSY (could not isolate or move it);
- * -ESRCH; -ENODEV.
- */
-int pagemig_bench_migrate_addr(int pid, unsigned long addr, uint64_t *ns,
-			       unsigned long *mappings);
-
 /* ---- version ---- */
+
+/* The library's version as "MAJOR.MINOR.PATCH", the macros' values. */
 const char *pagemig_version(void);
+/* Which build: `git describe` of the tree it was built from, or "unknown". */
+const char *pagemig_build_id(void);
 
 /*
  * ---- trace events (facade/trace.c) ----

@@ -67,6 +67,13 @@ unsigned long global_zone_page_state(enum zone_stat_item item);
 unsigned long node_page_state(struct pglist_data *pgdat, enum node_stat_item item);
 #define global_node_page_state(item) node_page_state(NODE_DATA(0), item)
 
+/* /proc/vmstat as (name, value) items, in the kernel's order. */
+#define NR_VMSTAT_ITEMS	(NR_VM_ZONE_STAT_ITEMS + NR_VM_NUMA_EVENT_ITEMS + \
+			 NR_VM_NODE_STAT_ITEMS + NR_VM_WRITEBACK_STAT_ITEMS + \
+			 NR_VM_STAT_ITEMS + NR_VM_EVENT_ITEMS)
+const char *vmstat_item_name(unsigned int i);
+unsigned long vmstat_item_value(unsigned int i);
+
 /* Renderers in the kernel's layouts; each returns 0 or -errno. */
 int vmstat_show(FILE *f);
 int buddyinfo_show(FILE *f);

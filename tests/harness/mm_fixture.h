@@ -23,7 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include <pagemig/pagemig.h>
+#include <pagemig/pagemig_testing.h>
 #include <pagemig/compaction.h>
 #include "../../mm/internal.h"
 #include "test.h"

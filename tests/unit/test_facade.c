@@ -157,6 +157,18 @@ TEST(calls_without_a_machine)
 	EXPECT_EQ(-ENODEV, pagemig_show_buddyinfo(stdout));
 }
 
+/* The version string is the macros' values; the build id is set. */
+TEST(version_matches_the_macros)
+{
+	char want[32];
+
+	snprintf(want, sizeof(want), "%d.%d.%d", PAGEMIG_VERSION_MAJOR,
+		 PAGEMIG_VERSION_MINOR, PAGEMIG_VERSION_PATCH);
+	EXPECT_STREQ(want, pagemig_version());
+	ASSERT_TRUE(pagemig_build_id() != NULL);
+	EXPECT_TRUE(pagemig_build_id()[0] != '\0');
+}
+
 TEST(gfp_strings_round_trip)
 {
 	static const char * const names[] = {

@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include <pagemig/fault-inject.h>
-#include <pagemig/pagemig.h>
+#include <pagemig/pagemig_testing.h>
 #include <pagemig/printk.h>
 #include <pagemig/smp.h>
 #include <pagemig/spinlock.h>

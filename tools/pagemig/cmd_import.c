@@ -17,6 +17,7 @@
 
 #include "cli.h"
 #include "report/kpageflags.h"
+#include "report/picture.h"
 
 struct import_cli {
 	const char *flags_path, *count_path, *picture, *trace;
@@ -134,7 +135,7 @@ static void picture(const struct import_cli *o, const char *name,
 	if (!o->picture)
 		return;
 	snprintf(path, sizeof(path), "%s/%s", o->picture, name);
-	ret = pagemig_picture_write(path, title);
+	ret = picture_write(path, title);
 	if (ret)
 		fprintf(stderr, "pagemig import: %s: %s\n", path, strerror(-ret));
 }
@@ -171,7 +172,7 @@ static int import_stage(enum pagemig_import_stage stage, void *arg)
 				snprintf(l, sizeof(l), "%s/before.png", o->picture);
 				snprintf(r, sizeof(r), "%s/after.png", o->picture);
 				snprintf(b, sizeof(b), "%s/before-after.png", o->picture);
-				pagemig_picture_side_by_side(b, l, r);
+				picture_side_by_side(b, l, r);
 			}
 		}
 		return 0;

@@ -13,6 +13,7 @@
 #include <pagemig/pagemig.h>
 
 #include "cli.h"
+#include "report/picture.h"
 #include "report/report.h"
 #include "workload/scenario.h"
 
@@ -183,11 +184,11 @@ static int run_outputs(const struct run_cli *o)
 	}
 	if (o->picture) {
 		snprintf(path, sizeof(path), "%s/end.png", o->picture);
-		if (pagemig_picture_write(path, "end of run")) {
+		if (picture_write(path, "end of run")) {
 			fprintf(stderr, "pagemig run: cannot write %s\n", path);
 			ret = -1;
 		}
-		pagemig_picture_set_dir(NULL);
+		picture_set_dir(NULL);
 	}
 	return ret ? -1 : 0;
 }
@@ -248,7 +249,7 @@ int cmd_run(int argc, char **argv)
 	}
 	if (o.picture) {
 		mkdir(o.picture, 0777);
-		pagemig_picture_set_dir(o.picture);
+		picture_set_dir(o.picture);
 	}
 	ret = scenario_run_steps(&run);
 	if (run_outputs(&o))

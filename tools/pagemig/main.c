@@ -151,7 +151,7 @@ int main(int argc, char **argv)
 		return CLI_OK;
 	}
 	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
-		printf("pagemig %s\n", pagemig_version());
+		printf("pagemig %s (%s)\n", pagemig_version(), pagemig_build_id());
 		return CLI_OK;
 	}
 	if (argv[1][0] == '-')

@@ -2,9 +2,9 @@
 /*
  * The memory part of the public facade (include/pagemig/pagemig.h):
  * allocation by gfp mask for workloads, content tags, and figures.  The
- * machine's life cycle is in facade/machine.c.  Everything here checks its arguments, because its callers are
- * the CLI and scenario files: bad input gets -EINVAL and a message, never
- * a crash or a corrupted machine.
+ * machine's life cycle is in facade/machine.c.  Everything here checks
+ * its arguments, because its callers are the CLI and scenario files: bad
+ * input gets -EINVAL, never a crash or a corrupted machine.
  */
 #include <errno.h>
 #include <string.h>
@@ -13,11 +13,9 @@
 #include <pagemig/mm.h>
 #include <pagemig/gfp.h>
 #include <pagemig/vmstat.h>
+#include "../mm/facade.h"
 #include "../sim/arena.h"
 #include "internal.h"
-
-/* Set by facade/machine.c while a machine exists. */
-bool machine_ready;
 
 int pagemig_parse_gfp(const char *s, unsigned int *gfp)
 {
@@ -187,13 +185,4 @@ unsigned long pagemig_free_pages_count(void)
 unsigned long pagemig_validate(FILE *f)
 {
 	return machine_ready ? validate_zones(f) : 0;
-}
-
-const char *pagemig_version(void)
-{
-#ifdef PAGEMIG_VERSION
-	return PAGEMIG_VERSION;
-#else
-	return "unknown";
-#endif
 }
