@@ -23,6 +23,7 @@
 #include <time.h>
 
 #include <pagemig/pagemig.h>
+#include <pagemig/vmstat.h>
 
 #include "import.h"
 
@@ -212,12 +213,12 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
-static unsigned long vmstat(const char *name)
+/* @ret < 0: "@what: reason" in r->err.  Return: @ret. */
+static int failed(struct pagemig_import_report *r, const char *what, int ret)
 {
-	unsigned long v = 0;
-
-	pagemig_vmstat_get(name, &v);
-	return v;
+	if (ret < 0)
+		snprintf(r->err, sizeof(r->err), "%s: %s", what, strerror(-ret));
+	return ret;
 }
 
 /*
@@ -309,12 +310,10 @@ static int import_measure(const struct pagemig_import_opts *o,
 	t = now_ns();
 	ret = pagemig_analyse(&r->before);
 	r->ns[PAGEMIG_STAGE_ANALYSE] = now_ns() - t;
-	if (ret) {
-		snprintf(r->err, sizeof(r->err), "analyse: %s", strerror(-ret));
-		return ret;
-	}
+	if (ret)
+		return failed(r, "analyse", ret);
 	if (o->compact) {
-		unsigned long migrated = vmstat("pgmigrate_success");
+		unsigned long migrated = sum_vm_event(PGMIGRATE_SUCCESS);
 
 		ret = begin(o, r, PAGEMIG_STAGE_COMPACT);
 		if (ret)
@@ -322,12 +321,10 @@ static int import_measure(const struct pagemig_import_opts *o,
 		t = now_ns();
 		pagemig_compact(-1);
 		r->ns[PAGEMIG_STAGE_COMPACT] = now_ns() - t;
-		r->migrated = vmstat("pgmigrate_success") - migrated;
+		r->migrated = sum_vm_event(PGMIGRATE_SUCCESS) - migrated;
 		ret = pagemig_analyse(&r->after);
-		if (ret) {
-			snprintf(r->err, sizeof(r->err), "analyse: %s", strerror(-ret));
-			return ret;
-		}
+		if (ret)
+			return failed(r, "analyse", ret);
 	}
 	ret = begin(o, r, PAGEMIG_STAGE_VERIFY);
 	if (ret)
@@ -335,10 +332,8 @@ static int import_measure(const struct pagemig_import_opts *o,
 	t = now_ns();
 	ret = pagemig_import_verify(&r->checked);
 	r->ns[PAGEMIG_STAGE_VERIFY] = now_ns() - t;
-	if (ret < 0) {
-		snprintf(r->err, sizeof(r->err), "verify: %s", strerror(-ret));
-		return ret;
-	}
+	if (ret < 0)
+		return failed(r, "verify", ret);
 	r->corrupted = (unsigned long)ret;
 	return 0;
 }

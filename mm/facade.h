@@ -14,7 +14,9 @@
  * only mm/ files call among themselves (free-list surgery, scanner
  * internals, lock-held variants), which stay in mm/internal.h.  A new
  * facade call that needs more of mm adds the one declaration it needs
- * here, moved out of mm/internal.h.
+ * here, moved out of mm/internal.h.  Besides this header the facade uses
+ * the shared headers of include/pagemig/ (mm.h, compaction.h, migrate.h,
+ * vmstat.h, ...), as any kernel code uses include/linux/.
  */
 #ifndef _PAGEMIG_MM_FACADE_H
 #define _PAGEMIG_MM_FACADE_H
@@ -22,7 +24,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-
 #include <stdio.h>
 
 #include <pagemig/mm.h>
