@@ -29,6 +29,8 @@ PKGS		:= yaml-0.1 json-c liblz4 libzstd libpng zlib liburcu-bp liburcu-cds libxx
 VERSION		:= $(shell sed -n 's/^\#define PAGEMIG_VERSION_\(MAJOR\|MINOR\|PATCH\)[[:space:]]*//p' \
 			   include/pagemig/pagemig.h | paste -sd.)
 BUILD_ID	:= $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+SONAME		:= libpagemig.so.$(firstword $(subst ., ,$(VERSION)))
+SOFILE		:= libpagemig.so.$(VERSION)
 
 CFLAGS_BASE	:= -std=gnu11 -g -O2 -Wall -Wextra -Wno-unused-parameter \
 		   -Wstrict-prototypes -Wmissing-prototypes -Wshadow \
@@ -118,8 +120,14 @@ $(O)/libpagemig.a: $(LIB_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(O)/libpagemig.so: $(PIC_OBJS)
-	$(CC) -shared -o $@ $^ $(LIBS)
+# The shared library: the real file libpagemig.so.$(VERSION), its SONAME
+# libpagemig.so.MAJOR and the development name libpagemig.so as links.
+$(O)/$(SOFILE): $(PIC_OBJS)
+	$(CC) -shared -Wl,-soname,$(SONAME) -o $@ $^ $(LIBS)
+
+$(O)/libpagemig.so: $(O)/$(SOFILE)
+	ln -sf $(SOFILE) $(O)/$(SONAME)
+	ln -sf $(SONAME) $@
 
 # Benchmarks register from constructors: linked as objects, not archived.
 $(O)/pagemig: $(CLI_OBJS) $(BENCH_OBJS) $(O)/libpagemig.a
