@@ -67,107 +67,57 @@ static uint64_t host_ram(void)
 	return pages > 0 && size > 0 ? (uint64_t)pages * size : UINT64_MAX;
 }
 
-/* A zone or memory size: whole pageblocks, since zones hold pageblocks. */
-static int parse_blocks(struct yparse *p, yaml_node_t *v, const char *path,
-			bool allow_zero, uint64_t *out)
-{
-	int ret = yp_size(p, v, path, out);
+/* Zones hold whole pageblocks: sizes are multiples of 2 MiB. */
+static const struct yp_key zone_keys[] = {
+	{ "dma32", YP_SIZE, 0, YP_FIELD(struct scenario, cfg.dma32),
+	  .align = SZ_2M, .what = "a multiple of 2 MiB (one pageblock)" },
+	{ "movable", YP_SIZE, 0, YP_FIELD(struct scenario, cfg.movable),
+	  .align = SZ_2M, .what = "a multiple of 2 MiB (one pageblock)" },
+	{ NULL }
+};
 
-	if (ret)
-		return ret;
-	if (*out % SZ_2M || (!allow_zero && !*out))
-		return yp_expected(p, v, path, allow_zero ?
-				   "a multiple of 2 MiB (one pageblock)" :
-				   "a non-zero multiple of 2 MiB (one pageblock)");
-	return 0;
-}
-
-static int parse_zones(struct yparse *p, yaml_node_t *node, const char *path,
-		       struct pagemig_config *cfg)
-{
-	static const char *const keys[] = { "dma32", "movable", NULL };
-	char sub[YP_PATH_MAX];
-	yaml_node_t *map, *v;
-	int ret;
-
-	ret = yp_mapping(p, node, path, &map);
-	if (!ret)
-		ret = yp_check_keys(p, map, path, keys);
-	if (ret)
-		return ret;
-	if ((v = yp_get(p, map, "dma32", NULL))) {
-		yp_path_key(sub, sizeof(sub), path, "dma32");
-		if ((ret = parse_blocks(p, v, sub, true, &cfg->dma32)))
-			return ret;
-	}
-	if ((v = yp_get(p, map, "movable", NULL))) {
-		yp_path_key(sub, sizeof(sub), path, "movable");
-		ret = parse_blocks(p, v, sub, true, &cfg->movable);
-	}
-	return ret;
-}
+/* Absent keys keep pagemig_config_default()'s values. */
+static const struct yp_key machine_keys[] = {
+	{ "memory", YP_SIZE, YP_NONZERO, YP_FIELD(struct scenario, cfg.memory),
+	  .align = SZ_2M,
+	  .what = "a non-zero multiple of 2 MiB (one pageblock)" },
+	{ "zones", YP_MAP, .sub = zone_keys },
+	{ "cpus", YP_INT, 0, YP_FIELD(struct scenario, cfg.nr_cpus),
+	  .min = 1, .max = PAGEMIG_MAX_CPUS },
+	{ "seed", YP_U64, YP_SEEN, YP_FIELD(struct scenario, cfg.seed),
+	  .seen = offsetof(struct scenario, seed_given) },
+	{ "compaction_proactiveness", YP_INT, 0,
+	  YP_FIELD(struct scenario, proactiveness), .max = 100 },
+	{ NULL }
+};
 
 static int parse_machine(struct yparse *p, yaml_node_t *node,
 			 yaml_node_t *key, struct scenario *sc)
 {
-	static const char *const keys[] = {
-		"memory", "zones", "cpus", "seed", "compaction_proactiveness", NULL
-	};
-	struct pagemig_config *cfg = &sc->cfg;
 	char why[256] = "", what[64];
-	yaml_node_t *map, *v;
+	yaml_node_t *v;
 	uint64_t ram;
-	long long n;
 	int ret;
 
 	sc->machine_line = key ? yp_line(key) : 1;
-	ret = yp_mapping(p, node, "machine", &map);
-	if (!ret)
-		ret = yp_check_keys(p, map, "machine", keys);
+	ret = yp_walk(p, node, "machine", machine_keys, sc);
 	if (ret)
 		return ret;
-
-	if ((v = yp_get(p, map, "memory", NULL))) {
-		ret = parse_blocks(p, v, "machine.memory", false,
-				   &cfg->memory);
-		if (ret)
-			return ret;
-		/*
-		 * The arena is MAP_NORESERVE, so the mmap itself would succeed;
-		 * it is the steps touching the pages that would get the run
-		 * OOM-killed half-way.  Refuse up front instead.
-		 */
-		ram = host_ram();
-		if (cfg->memory > ram) {
-			snprintf(what, sizeof(what), "at most this host's RAM (%llu MiB)",
-				 (unsigned long long)(ram >> 20));
-			return yp_expected(p, v, "machine.memory", what);
-		}
-	}
-	if ((v = yp_get(p, map, "zones", NULL)) &&
-	    (ret = parse_zones(p, v, "machine.zones", cfg)))
-		return ret;
-	if ((v = yp_get(p, map, "cpus", NULL))) {
-		ret = yp_int(p, v, "machine.cpus", 1, PAGEMIG_MAX_CPUS, &n);
-		if (ret)
-			return ret;
-		cfg->nr_cpus = n;
-	}
-	if ((v = yp_get(p, map, "seed", NULL))) {
-		ret = yp_u64(p, v, "machine.seed", &cfg->seed);
-		if (ret)
-			return ret;
-		sc->seed_given = true;
-	}
-	if ((v = yp_get(p, map, "compaction_proactiveness", NULL))) {
-		ret = yp_int(p, v, "machine.compaction_proactiveness", 0, 100, &n);
-		if (ret)
-			return ret;
-		sc->proactiveness = (int)n;
+	/*
+	 * The arena is MAP_NORESERVE, so the mmap itself would succeed; it
+	 * is the steps touching the pages that would get the run OOM-killed
+	 * half-way.  Refuse up front instead.
+	 */
+	ram = host_ram();
+	v = yp_is_mapping(node) ? yp_get(p, node, "memory", NULL) : NULL;
+	if (v && sc->cfg.memory > ram) {
+		snprintf(what, sizeof(what), "at most this host's RAM (%llu MiB)",
+			 (unsigned long long)(ram >> 20));
+		return yp_expected(p, v, "machine.memory", what);
 	}
 
 	/* What only the library knows: zones that do not fit, and so on. */
-	ret = pagemig_config_check(cfg, why, sizeof(why));
+	ret = pagemig_config_check(&sc->cfg, why, sizeof(why));
 	if (ret)
 		return yp_error(p, key, "machine", "%s",
 				why[0] ? why : strerror(-ret));
@@ -247,10 +197,13 @@ static int parse_step(struct yparse *p, yaml_node_t *item, unsigned int i,
 	step->type = find_step_type(name);
 	if (!step->type)
 		return unknown_step(p, key, sub, name);
+	if (step->type->alt && yp_is_mapping(value) &&
+	    yp_get(p, value, step->type->alt_key, NULL))
+		step->type = step->type->alt;
 	step->index = i;
 	step->line = yp_line(key);
 	p->here = key;
-	return step->type->parse(p, value, sub, &step->args);
+	return step_parse(p, step->type, value, sub, &step->args);
 }
 
 static int parse_steps(struct yparse *p, yaml_node_t *node, yaml_node_t *key,
@@ -481,8 +434,8 @@ void scenario_free(struct scenario *sc)
 	if (!sc)
 		return;
 	for (i = 0; i < sc->nr_steps; i++)
-		if (sc->steps[i].type && sc->steps[i].type->release)
-			sc->steps[i].type->release(sc->steps[i].args);
+		if (sc->steps[i].type)
+			step_release(sc->steps[i].type, sc->steps[i].args);
 	free(sc->steps);
 	free(sc->name);
 	free(sc->description);

@@ -35,6 +35,7 @@
 static const char *const drivers[] = { "virtio", "vmw", "cmm", NULL };
 
 struct balloon_args {
+	int driver;		/* in drivers[] */
 	int drv;		/* pagemig_balloon_lookup() */
 	unsigned long pages;	/* the target */
 	unsigned int timeout_ms;
@@ -46,8 +47,9 @@ struct balloon_args {
  * ("64M"); a size must be whole pages.
  */
 static int parse_target(struct yparse *p, yaml_node_t *v, const char *path,
-			unsigned long *pages)
+			const struct yp_key *k, void *args)
 {
+	unsigned long *pages = yp_field(k, args);
 	static const char what[] = "a page count or a size such as 64M";
 	const char *s = yp_is_null(v) || v->type != YAML_SCALAR_NODE ? NULL :
 			(const char *)v->data.scalar.value;
@@ -73,55 +75,36 @@ static int parse_target(struct yparse *p, yaml_node_t *v, const char *path,
 	return 0;
 }
 
-static int balloon_parse(struct yparse *p, yaml_node_t *node,
-			 const char *path, void **out)
+static const char *const expects[] = { "reached", "any", NULL };
+
+static const struct yp_key balloon_keys[] = {
+	{ "driver", YP_CHOICE, YP_REQUIRED,
+	  YP_FIELD(struct balloon_args, driver), .choices = drivers,
+	  .what = "virtio, vmw or cmm" },
+	{ "target", YP_CUSTOM, YP_REQUIRED,
+	  YP_FIELD(struct balloon_args, pages), .parse = parse_target,
+	  .what = "a page count or a size such as 64M" },
+	{ "timeout", YP_INT, 0, YP_FIELD(struct balloon_args, timeout_ms),
+	  .min = 1, .max = BALLOON_TIMEOUT_MAX,
+	  .def = BALLOON_TIMEOUT_DEFAULT },
+	{ "expect", YP_CHOICE, YP_NOT,
+	  YP_FIELD(struct balloon_args, must_reach), .choices = expects },
+	{ NULL }
+};
+
+/* The driver must be one this library has. */
+static int balloon_check(struct yparse *p, yaml_node_t *map,
+			 const char *path, void *args)
 {
-	static const char *const keys[] = {
-		"driver", "target", "timeout", "expect", NULL
-	};
-	static const char *const expects[] = { "reached", "any", NULL };
+	struct balloon_args *a = args;
 	char sub[YP_PATH_MAX];
-	struct balloon_args *a;
-	yaml_node_t *map, *v;
-	long long n;
-	int ret, i;
 
-	ret = step_parse_start(p, node, path, keys, &map, out, sizeof(*a));
-	if (ret)
-		return ret;
-	a = *out;
-	a->timeout_ms = BALLOON_TIMEOUT_DEFAULT;
-	a->must_reach = true;
-
-	ret = yp_require(p, map, path, "driver", "virtio, vmw or cmm", &v);
+	a->drv = pagemig_balloon_lookup(drivers[a->driver]);
+	if (a->drv >= 0)
+		return 0;
 	yp_path_key(sub, sizeof(sub), path, "driver");
-	if (!ret)
-		ret = yp_choice(p, v, sub, drivers, &i);
-	if (ret)
-		return ret;
-	a->drv = pagemig_balloon_lookup(drivers[i]);
-	if (a->drv < 0)
-		return yp_error(p, v, sub, "the library has no %s balloon",
-				drivers[i]);
-
-	ret = yp_require(p, map, path, "target",
-			 "a page count or a size such as 64M", &v);
-	yp_path_key(sub, sizeof(sub), path, "target");
-	if (!ret)
-		ret = parse_target(p, v, sub, &a->pages);
-	if (ret)
-		return ret;
-
-	n = a->timeout_ms;
-	ret = yp_key_int(p, map, path, "timeout", 1, BALLOON_TIMEOUT_MAX, &n);
-	if (ret)
-		return ret;
-	a->timeout_ms = n;
-
-	i = 0;
-	ret = yp_key_choice(p, map, path, "expect", expects, &i);
-	a->must_reach = i == 0;
-	return ret;
+	return yp_error(p, yp_get(p, map, "driver", NULL), sub,
+			"the library has no %s balloon", drivers[a->driver]);
 }
 
 /* What pagemig_balloon_set_target() returned, in words. */
@@ -208,9 +191,10 @@ static int balloon_run(struct scenario_run *run, const struct step *step,
 const struct step_type step_balloon = {
 	.name = "balloon",
 	.help = "as the hypervisor, set a balloon driver's target size (virtio, vmw, cmm)",
-	.parse = balloon_parse,
+	.keys = balloon_keys,
+	.args_size = sizeof(struct balloon_args),
+	.check = balloon_check,
 	.run = balloon_run,
-	.release = free,
 };
 
 /* ---- rss ---- */
@@ -234,7 +218,5 @@ static int rss_run(struct scenario_run *run, const struct step *step,
 const struct step_type step_rss = {
 	.name = "rss",
 	.help = "print the arena's resident set (host memory it really uses)",
-	.parse = step_parse_none,
 	.run = rss_run,
-	.release = free,
 };

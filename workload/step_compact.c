@@ -47,38 +47,33 @@ struct compact_args {
 	int order;	/* -1: full */
 };
 
-static int compact_parse(struct yparse *p, yaml_node_t *node,
-			 const char *path, void **out)
+/* order: 0..10, or full (what a missing key means too) */
+static int compact_order(struct yparse *p, yaml_node_t *v, const char *path,
+			 const struct yp_key *k, void *args)
 {
-	static const char *const keys[] = { "order", NULL };
-	char sub[YP_PATH_MAX];
-	struct compact_args *a;
-	yaml_node_t *map, *v;
+	struct compact_args *a = args;
 	long long n;
 	int ret;
 
-	ret = step_parse_start(p, node, path, keys, &map, out, sizeof(*a));
-	if (ret)
-		return ret;
-	a = *out;
 	a->order = -1;
-	v = yp_get(p, map, "order", NULL);
-	if (!v)
-		return 0;
-	yp_path_key(sub, sizeof(sub), path, "order");
 	if (v->type == YAML_SCALAR_NODE &&
 	    !strcmp((const char *)v->data.scalar.value, "full"))
 		return 0;
 	if (yp_is_null(v) || v->type != YAML_SCALAR_NODE ||
 	    !strchr("0123456789", v->data.scalar.value[0]) ||
 	    !v->data.scalar.value[0])
-		return yp_expected(p, v, sub, "an order 0..10 or full");
-	ret = yp_int(p, v, sub, 0, PAGEMIG_MAX_ORDER, &n);
-	if (ret)
-		return ret;
-	a->order = n;
-	return 0;
+		return yp_expected(p, v, path, "an order 0..10 or full");
+	ret = yp_int(p, v, path, 0, PAGEMIG_MAX_ORDER, &n);
+	if (!ret)
+		a->order = n;
+	return ret;
 }
+
+static const struct yp_key compact_keys[] = {
+	{ "order", YP_CUSTOM, 0, YP_FIELD(struct compact_args, order),
+	  .def = -1, .parse = compact_order },
+	{ NULL }
+};
 
 /* Counters a compact step reports the change of. */
 enum {
@@ -212,9 +207,9 @@ static int compact_run(struct scenario_run *run, const struct step *step,
 const struct step_type step_compact = {
 	.name = "compact",
 	.help = "compact every zone: fully, or until a free block of an order exists",
-	.parse = compact_parse,
+	.keys = compact_keys,
+	.args_size = sizeof(struct compact_args),
 	.run = compact_run,
-	.release = free,
 };
 
 /* ---- try-alloc ---- */
@@ -229,63 +224,21 @@ struct try_args {
 	bool must_succeed;
 };
 
-static void try_release(void *data)
-{
-	struct try_args *a = data;
-
-	if (!a)
-		return;
-	free(a->gfp_spec);
-	free(a->tag);
-	free(a);
-}
-
-static int try_parse(struct yparse *p, yaml_node_t *node, const char *path,
-		     void **out)
-{
-	static const char *const keys[] = {
-		"order", "gfp", "count", "keep", "tag", "expect", NULL
-	};
-	yaml_node_t *map, *v, *tag;
-	char sub[YP_PATH_MAX];
-	struct try_args *a;
-	long long n;
-	int ret;
-
-	ret = step_parse_start(p, node, path, keys, &map, out, sizeof(*a));
-	if (ret)
-		return ret;
-	a = *out;
-	a->count = 1;
-
-	ret = yp_require(p, map, path, "order", "an integer 0..10", &v);
-	yp_path_key(sub, sizeof(sub), path, "order");
-	if (!ret)
-		ret = yp_int(p, v, sub, 0, PAGEMIG_MAX_ORDER, &n);
-	if (ret)
-		return ret;
-	a->order = n;
-
-	ret = step_parse_gfp(p, map, path, &a->gfp, &a->gfp_spec, true);
-	if (ret)
-		return ret;
-
-	ret = yp_key_ulong(p, map, path, "count", 1, TRY_COUNT_MAX, &a->count);
-	if (!ret)
-		ret = yp_key_bool(p, map, path, "keep", &a->keep);
-	if (ret)
-		return ret;
-
-	tag = yp_get(p, map, "tag", NULL);
-	yp_path_key(sub, sizeof(sub), path, "tag");
-	if (tag && !a->keep)
-		return yp_error(p, tag, sub, "only applies with keep: true");
-	ret = step_parse_tag(p, map, path, a->keep ? "try-alloc" : NULL,
-			     &a->tag);
-	if (!ret)
-		ret = step_parse_expect(p, map, path, &a->must_succeed);
-	return ret;
-}
+static const struct yp_key try_keys[] = {
+	{ "order", YP_INT, YP_REQUIRED, YP_FIELD(struct try_args, order),
+	  .max = PAGEMIG_MAX_ORDER },
+	{ "gfp", YP_GFP, 0, YP_FIELD(struct try_args, gfp),
+	  .off2 = offsetof(struct try_args, gfp_spec) },
+	{ "count", YP_INT, 0, YP_FIELD(struct try_args, count),
+	  .min = 1, .max = TRY_COUNT_MAX, .def = 1 },
+	{ "keep", YP_BOOL, 0, YP_FIELD(struct try_args, keep) },
+	{ "tag", YP_NAME, YP_DECLARE, YP_FIELD(struct try_args, tag),
+	  .names = &tag_names, .def_str = "try-alloc",
+	  .only_with = "keep", .only_if = 1 << true },
+	{ "expect", YP_CHOICE, 0, YP_FIELD(struct try_args, must_succeed),
+	  .choices = expect_any_success },
+	{ NULL }
+};
 
 static void print_attempts(FILE *f, const struct try_args *a,
 			   const unsigned long *pfns, unsigned long n)
@@ -381,7 +334,7 @@ static int try_run(struct scenario_run *run, const struct step *step,
 const struct step_type step_try_alloc = {
 	.name = "try-alloc",
 	.help = "attempt COUNT allocations of 2^ORDER pages and report each success or failure",
-	.parse = try_parse,
+	.keys = try_keys,
+	.args_size = sizeof(struct try_args),
 	.run = try_run,
-	.release = try_release,
 };

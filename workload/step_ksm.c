@@ -28,35 +28,26 @@ struct ksm_args {
 	long long pages_to_scan, sleep_ms;	/* 0: keep */
 };
 
-static int ksm_parse(struct yparse *p, yaml_node_t *node, const char *path,
-		     void **out)
-{
-	static const char *const keys[] = {
-		"scans", "run", "pages_to_scan", "sleep_ms", NULL
-	};
-	struct ksm_args *a;
-	yaml_node_t *map;
-	bool run = false;
-	int ret;
+static const struct yp_key ksm_keys[] = {
+	{ "scans", YP_INT, 0, YP_FIELD(struct ksm_args, scans),
+	  .max = 1000, .def = 2 },
+	{ "run", YP_BOOL, 0, YP_FIELD(struct ksm_args, run), .def = -1 },
+	{ "pages_to_scan", YP_INT, 0, YP_FIELD(struct ksm_args, pages_to_scan),
+	  .min = 1, .max = 1000000 },
+	{ "sleep_ms", YP_INT, 0, YP_FIELD(struct ksm_args, sleep_ms),
+	  .min = 1, .max = 60000 },
+	{ NULL }
+};
 
-	ret = step_parse_start(p, node, path, keys, &map, out, sizeof(*a));
-	if (ret)
-		return ret;
-	a = *out;
-	a->run = -1;
-	a->scans = yp_get(p, map, "run", NULL) ? 0 : 2;
-	ret = yp_key_int(p, map, path, "scans", 0, 1000, &a->scans);
-	if (!ret && yp_get(p, map, "run", NULL)) {
-		ret = yp_key_bool(p, map, path, "run", &run);
-		if (!ret)
-			a->run = run;
-	}
-	if (!ret)
-		ret = yp_key_int(p, map, path, "pages_to_scan", 1, 1000000,
-				 &a->pages_to_scan);
-	if (!ret)
-		ret = yp_key_int(p, map, path, "sleep_ms", 1, 60000, &a->sleep_ms);
-	return ret;
+/* Starting or stopping ksmd scans nothing here, unless scans: says so. */
+static int ksm_check(struct yparse *p, yaml_node_t *map, const char *path,
+		     void *args)
+{
+	struct ksm_args *a = args;
+
+	if (a->run >= 0 && !yp_get(p, map, "scans", NULL))
+		a->scans = 0;
+	return 0;
 }
 
 static int ksm_run(struct scenario_run *run, const struct step *step,
@@ -119,7 +110,8 @@ static int ksm_run(struct scenario_run *run, const struct step *step,
 const struct step_type step_ksm = {
 	.name = "ksm",
 	.help = "run KSM's scanner over mergeable mappings (scans: N full scans; run: start/stop ksmd)",
-	.parse = ksm_parse,
+	.keys = ksm_keys,
+	.args_size = sizeof(struct ksm_args),
+	.check = ksm_check,
 	.run = ksm_run,
-	.release = free,
 };

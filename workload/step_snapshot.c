@@ -22,40 +22,13 @@ struct snapshot_args {
 	char *kpagecount;	/* NULL: not written */
 };
 
-static void snapshot_release(void *data)
-{
-	struct snapshot_args *a = data;
-
-	if (a) {
-		free(a->kpageflags);
-		free(a->kpagecount);
-	}
-	free(a);
-}
-
-static int snapshot_parse(struct yparse *p, yaml_node_t *node,
-			  const char *path, void **out)
-{
-	static const char *const keys[] = { "kpageflags", "kpagecount", NULL };
-	char sub[YP_PATH_MAX];
-	struct snapshot_args *a;
-	yaml_node_t *map, *v;
-	int ret;
-
-	ret = step_parse_start(p, node, path, keys, &map, out, sizeof(*a));
-	if (ret)
-		return ret;
-	a = *out;
-	ret = yp_require(p, map, path, "kpageflags", "a file name", &v);
-	if (ret)
-		return ret;
-	yp_path_key(sub, sizeof(sub), path, "kpageflags");
-	ret = yp_string(p, v, sub, "a file name", &a->kpageflags);
-	if (ret)
-		return ret;
-	return yp_key_string(p, map, path, "kpagecount", "a file name",
-			     &a->kpagecount);
-}
+static const struct yp_key snapshot_keys[] = {
+	{ "kpageflags", YP_STRING, YP_REQUIRED,
+	  YP_FIELD(struct snapshot_args, kpageflags), .what = "a file name" },
+	{ "kpagecount", YP_STRING, 0,
+	  YP_FIELD(struct snapshot_args, kpagecount), .what = "a file name" },
+	{ NULL }
+};
 
 static int snapshot_run(struct scenario_run *run, const struct step *step,
 			struct step_result *res)
@@ -77,7 +50,7 @@ static int snapshot_run(struct scenario_run *run, const struct step *step,
 const struct step_type step_snapshot = {
 	.name = "snapshot",
 	.help = "write /proc/kpageflags and /proc/kpagecount images of the machine",
-	.parse = snapshot_parse,
+	.keys = snapshot_keys,
+	.args_size = sizeof(struct snapshot_args),
 	.run = snapshot_run,
-	.release = snapshot_release,
 };

@@ -57,6 +57,65 @@ const char *const step_migratetype_names[] = {
 /* Most blocks one alloc step asks for: enough for a 64 GiB machine. */
 #define ALLOC_COUNT_MAX	(1LL << 24)
 
+/* "expect: any | success" of the steps that allocate. */
+const char *const expect_any_success[] = { "any", "success", NULL };
+
+/* Tag groups: alloc, churn and the steps that keep what they take. */
+const struct yp_names tag_names = {
+	.prefix = "",
+	.what = "a group name",
+	.ref = "the tag of an earlier alloc or churn",
+	.verb = "allocates with tag",
+};
+
+/**
+ * step_parse() - Read a step's value into its args, as its type says.
+ * @p: the parser.
+ * @type: the step type.
+ * @node: the step's value; NULL for "- NAME".
+ * @path: "steps[N].NAME", for messages.
+ * @args: set to the args struct (NULL if the type has none); the caller
+ *	releases it with step_release(), on error too.
+ *
+ * Return: 0, or -EINVAL with the message written.
+ */
+int step_parse(struct yparse *p, const struct step_type *type,
+	       yaml_node_t *node, const char *path, void **args)
+{
+	int ret;
+
+	*args = NULL;
+	if (type->parse)
+		return type->parse(p, node, path, args);
+	if (type->args_size && !(*args = calloc(1, type->args_size)))
+		return yp_error(p, NULL, path, "out of memory");
+	ret = yp_walk(p, node, path, type->keys, *args);
+	if (!ret && type->check)
+		ret = type->check(p, yp_is_mapping(node) ? node : NULL, path,
+				  *args);
+	return ret;
+}
+
+/**
+ * step_release() - Free a step's args.
+ * @type: the step type.
+ * @args: what step_parse() made, or NULL.
+ */
+void step_release(const struct step_type *type, void *args)
+{
+	if (type->parse) {
+		if (type->release)
+			type->release(args);
+		return;
+	}
+	if (!args)
+		return;
+	if (type->release)
+		type->release(args);
+	yp_release(type->keys, args);
+	free(args);
+}
+
 /**
  * scenario_step_type_count() - How many step types exist.
  *
@@ -116,58 +175,20 @@ struct alloc_args {
 	bool must_succeed;
 };
 
-static void alloc_release(void *data)
-{
-	struct alloc_args *a = data;
-
-	if (!a)
-		return;
-	free(a->gfp_spec);
-	free(a->tag);
-	free(a);
-}
-
-static int alloc_parse(struct yparse *p, yaml_node_t *node, const char *path,
-		       void **out)
-{
-	static const char *const keys[] = {
-		"count", "order", "gfp", "tag", "fill", "expect", NULL
-	};
-	char sub[YP_PATH_MAX];
-	struct alloc_args *a;
-	yaml_node_t *map, *v;
-	long long n;
-	int ret;
-
-	ret = step_parse_start(p, node, path, keys, &map, out, sizeof(*a));
-	if (ret)
-		return ret;
-	a = *out;
-	a->fill = true;
-
-	ret = yp_require(p, map, path, "count", "an integer 1..16777216", &v);
-	yp_path_key(sub, sizeof(sub), path, "count");
-	if (!ret)
-		ret = yp_int(p, v, sub, 1, ALLOC_COUNT_MAX, &n);
-	if (ret)
-		return ret;
-	a->count = n;
-
-	n = 0;
-	ret = yp_key_int(p, map, path, "order", 0, PAGEMIG_MAX_ORDER, &n);
-	if (ret)
-		return ret;
-	a->order = n;
-
-	ret = step_parse_gfp(p, map, path, &a->gfp, &a->gfp_spec, false);
-	if (!ret)
-		ret = step_parse_tag(p, map, path, "alloc", &a->tag);
-	if (!ret)
-		ret = yp_key_bool(p, map, path, "fill", &a->fill);
-	if (!ret)
-		ret = step_parse_expect(p, map, path, &a->must_succeed);
-	return ret;
-}
+static const struct yp_key alloc_keys[] = {
+	{ "count", YP_INT, YP_REQUIRED, YP_FIELD(struct alloc_args, count),
+	  .min = 1, .max = ALLOC_COUNT_MAX },
+	{ "order", YP_INT, 0, YP_FIELD(struct alloc_args, order),
+	  .max = PAGEMIG_MAX_ORDER },
+	{ "gfp", YP_GFP, 0, YP_FIELD(struct alloc_args, gfp),
+	  .off2 = offsetof(struct alloc_args, gfp_spec) },
+	{ "tag", YP_NAME, YP_DECLARE, YP_FIELD(struct alloc_args, tag),
+	  .names = &tag_names, .def_str = "alloc" },
+	{ "fill", YP_BOOL, 0, YP_FIELD(struct alloc_args, fill), .def = true },
+	{ "expect", YP_CHOICE, 0, YP_FIELD(struct alloc_args, must_succeed),
+	  .choices = expect_any_success },
+	{ NULL }
+};
 
 static int alloc_run(struct scenario_run *run, const struct step *step,
 		     struct step_result *res)
@@ -209,9 +230,9 @@ static int alloc_run(struct scenario_run *run, const struct step *step,
 const struct step_type step_alloc = {
 	.name = "alloc",
 	.help = "allocate COUNT blocks of 2^ORDER pages with a gfp mask into a tag group",
-	.parse = alloc_parse,
+	.keys = alloc_keys,
+	.args_size = sizeof(struct alloc_args),
 	.run = alloc_run,
-	.release = alloc_release,
 };
 
 /* ---- free ---- */
@@ -388,18 +409,15 @@ struct report_args {
 	int files[STEP_MAX_OUTPUTS];
 };
 
-static int report_parse(struct yparse *p, yaml_node_t *node, const char *path,
-			void **out)
+/* report: [FILE, ...], one FILE, or nothing: buddyinfo and pagetypeinfo. */
+static int report_files(struct yparse *p, yaml_node_t *node, const char *path,
+			const struct yp_key *k, void *args)
 {
+	struct report_args *a = args;
 	char sub[YP_PATH_MAX];
-	struct report_args *a;
 	yaml_node_item_t *item;
 	int ret = 0;
 
-	a = step_args_new(p, path, sizeof(*a));
-	if (!a)
-		return -ENOMEM;
-	*out = a;
 	if (yp_is_null(node)) {
 		/* The two files that show fragmentation. */
 		a->files[a->nr++] = SHOW_BUDDYINFO;
@@ -425,6 +443,11 @@ static int report_parse(struct yparse *p, yaml_node_t *node, const char *path,
 	}
 	return 0;
 }
+
+static const struct yp_key report_keys[] = {
+	{ "", YP_CUSTOM, .parse = report_files },
+	{ NULL }
+};
 
 static int report_run(struct scenario_run *run, const struct step *step,
 		      struct step_result *res)
@@ -464,9 +487,9 @@ static int report_run(struct scenario_run *run, const struct step *step,
 const struct step_type step_report = {
 	.name = "report",
 	.help = "print buddyinfo, pagetypeinfo, vmstat or zoneinfo as the kernel does",
-	.parse = report_parse,
+	.keys = report_keys,
+	.args_size = sizeof(struct report_args),
 	.run = report_run,
-	.release = free,
 };
 
 /* ---- note ---- */
@@ -475,32 +498,11 @@ struct note_args {
 	char *text;
 };
 
-static void note_release(void *data)
-{
-	struct note_args *a = data;
-
-	if (a)
-		free(a->text);
-	free(a);
-}
-
-static int note_parse(struct yparse *p, yaml_node_t *node, const char *path,
-		      void **out)
-{
-	struct note_args *a;
-
-	if (node && node->type != YAML_SCALAR_NODE)
-		return yp_expected(p, node, path, "one line of text");
-	a = step_args_new(p, path, sizeof(*a));
-	if (!a)
-		return -ENOMEM;
-	*out = a;
-	if (yp_string(p, node, path, "one line of text", &a->text))
-		return -EINVAL;
-	if (strchr(a->text, '\n'))
-		return yp_expected(p, node, path, "one line of text");
-	return 0;
-}
+static const struct yp_key note_keys[] = {
+	{ "", YP_STRING, YP_ONE_LINE, YP_FIELD(struct note_args, text),
+	  .what = "one line of text" },
+	{ NULL }
+};
 
 static int note_run(struct scenario_run *run, const struct step *step,
 		    struct step_result *res)
@@ -517,9 +519,9 @@ static int note_run(struct scenario_run *run, const struct step *step,
 const struct step_type step_note = {
 	.name = "note",
 	.help = "print a heading saying what the next steps show",
-	.parse = note_parse,
+	.keys = note_keys,
+	.args_size = sizeof(struct note_args),
 	.run = note_run,
-	.release = note_release,
 };
 
 /* ---- verify ---- */
@@ -528,37 +530,11 @@ struct verify_args {
 	char *tag;	/* NULL: every group */
 };
 
-static void verify_release(void *data)
-{
-	struct verify_args *a = data;
-
-	if (a)
-		free(a->tag);
-	free(a);
-}
-
-static int verify_parse(struct yparse *p, yaml_node_t *node, const char *path,
-			void **out)
-{
-	static const char *const keys[] = { "tag", NULL };
-	char sub[YP_PATH_MAX];
-	struct verify_args *a;
-	yaml_node_t *map, *v;
-	int ret;
-
-	ret = step_parse_start(p, node, path, keys, &map, out, sizeof(*a));
-	if (ret)
-		return ret;
-	a = *out;
-	v = yp_get(p, map, "tag", NULL);
-	if (!v)
-		return 0;
-	yp_path_key(sub, sizeof(sub), path, "tag");
-	ret = yp_string(p, v, sub, "a group name", &a->tag);
-	if (!ret)
-		ret = yp_check_declared(p, v, sub, a->tag, "allocates with tag");
-	return ret;
-}
+static const struct yp_key verify_keys[] = {
+	{ "tag", YP_NAME, 0, YP_FIELD(struct verify_args, tag),
+	  .names = &tag_names },
+	{ NULL }
+};
 
 static int verify_run(struct scenario_run *run, const struct step *step,
 		      struct step_result *res)
@@ -596,9 +572,9 @@ out:
 const struct step_type step_verify = {
 	.name = "verify",
 	.help = "check the content tag of every page of every live block (or one tag group)",
-	.parse = verify_parse,
+	.keys = verify_keys,
+	.args_size = sizeof(struct verify_args),
 	.run = verify_run,
-	.release = verify_release,
 };
 
 /* ---- validate ---- */
@@ -636,9 +612,7 @@ static int validate_run(struct scenario_run *run, const struct step *step,
 const struct step_type step_validate = {
 	.name = "validate",
 	.help = "walk every zone with the expensive validator (free lists, pageblocks, counts)",
-	.parse = step_parse_none,
 	.run = validate_run,
-	.release = free,
 };
 
 /* ---- expect ---- */
@@ -663,11 +637,8 @@ static void expect_release(void *data)
 	struct expect_args *a = data;
 	unsigned int i;
 
-	if (!a)
-		return;
 	for (i = 0; i < a->nr_vmstat; i++)
 		free(a->vmstat[i].name);
-	free(a);
 }
 
 static const char *vmstat_suggest(const char *name)
@@ -686,9 +657,8 @@ static const char *vmstat_suggest(const char *name)
 	return hint;
 }
 
-static int parse_vmstat_bounds(struct yparse *p, yaml_node_t *node,
-			       const char *path, struct expect_args *a,
-			       bool is_max)
+static int vmstat_bounds(struct yparse *p, yaml_node_t *node,
+			 const char *path, struct expect_args *a, bool is_max)
 {
 	struct vmstat_bound *b;
 	yaml_node_pair_t *pair;
@@ -733,67 +703,42 @@ static int parse_vmstat_bounds(struct yparse *p, yaml_node_t *node,
 	return 0;
 }
 
-static int expect_parse(struct yparse *p, yaml_node_t *node, const char *path,
-			void **out)
+static int vmstat_min(struct yparse *p, yaml_node_t *v, const char *path,
+		      const struct yp_key *k, void *args)
+{
+	return vmstat_bounds(p, v, path, args, false);
+}
+
+static int vmstat_max(struct yparse *p, yaml_node_t *v, const char *path,
+		      const struct yp_key *k, void *args)
+{
+	return vmstat_bounds(p, v, path, args, true);
+}
+
+#define EXPECT_BOUND(key, has, val)					\
+	{ key, YP_INT, YP_SEEN, YP_FIELD(struct expect_args, val),	\
+	  .seen = offsetof(struct expect_args, has), .max = LLONG_MAX }
+
+static const struct yp_key expect_keys[] = {
+	EXPECT_BOUND("free_pages_min", has_free_min, free_min),
+	EXPECT_BOUND("free_pages_max", has_free_max, free_max),
+	EXPECT_BOUND("alloc_failures_max", has_fail_max, fail_max),
+	EXPECT_BOUND("warnings_max", has_warn_max, warn_max),
+	{ "vmstat_min", YP_CUSTOM, .parse = vmstat_min },
+	{ "vmstat_max", YP_CUSTOM, .parse = vmstat_max },
+	{ NULL }
+};
+
+/* An expect step checks something: at least one key. */
+static int expect_check(struct yparse *p, yaml_node_t *map, const char *path,
+			void *args)
 {
 	static const char *const keys[] = {
 		"free_pages_min", "free_pages_max", "alloc_failures_max",
 		"warnings_max", "vmstat_min", "vmstat_max", NULL
 	};
-	static const struct {
-		const char *key;
-		size_t has, val;
-	} ints[] = {
-		{ "free_pages_min", offsetof(struct expect_args, has_free_min),
-		  offsetof(struct expect_args, free_min) },
-		{ "free_pages_max", offsetof(struct expect_args, has_free_max),
-		  offsetof(struct expect_args, free_max) },
-		{ "alloc_failures_max", offsetof(struct expect_args, has_fail_max),
-		  offsetof(struct expect_args, fail_max) },
-		{ "warnings_max", offsetof(struct expect_args, has_warn_max),
-		  offsetof(struct expect_args, warn_max) },
-	};
-	char sub[YP_PATH_MAX], list[256];
-	struct expect_args *a;
-	yaml_node_t *map, *v;
-	unsigned int i;
-	long long n;
-	int ret;
 
-	ret = yp_mapping(p, node, path, &map);
-	if (!ret)
-		ret = yp_check_keys(p, map, path, keys);
-	if (ret)
-		return ret;
-	if (!map || map->data.mapping.pairs.top == map->data.mapping.pairs.start) {
-		yp_join(list, sizeof(list), keys);
-		return yp_error(p, map, path, "expected at least one of %s",
-				list);
-	}
-	a = step_args_new(p, path, sizeof(*a));
-	if (!a)
-		return -ENOMEM;
-	*out = a;
-	for (i = 0; i < sizeof(ints) / sizeof(ints[0]); i++) {
-		v = yp_get(p, map, ints[i].key, NULL);
-		if (!v)
-			continue;
-		yp_path_key(sub, sizeof(sub), path, ints[i].key);
-		ret = yp_int(p, v, sub, 0, LLONG_MAX, &n);
-		if (ret)
-			return ret;
-		*(bool *)((char *)a + ints[i].has) = true;
-		*(unsigned long *)((char *)a + ints[i].val) = n;
-	}
-	v = yp_get(p, map, "vmstat_min", NULL);
-	yp_path_key(sub, sizeof(sub), path, "vmstat_min");
-	if (v && (ret = parse_vmstat_bounds(p, v, sub, a, false)))
-		return ret;
-	v = yp_get(p, map, "vmstat_max", NULL);
-	yp_path_key(sub, sizeof(sub), path, "vmstat_max");
-	if (v && (ret = parse_vmstat_bounds(p, v, sub, a, true)))
-		return ret;
-	return 0;
+	return yp_need_one(p, map, path, keys);
 }
 
 static void check_min(struct step_result *res, unsigned int *failed,
@@ -853,7 +798,9 @@ static int expect_run(struct scenario_run *run, const struct step *step,
 const struct step_type step_expect = {
 	.name = "expect",
 	.help = "assert on free pages, allocation failures, warnings and vmstat counters",
-	.parse = expect_parse,
+	.keys = expect_keys,
+	.args_size = sizeof(struct expect_args),
+	.check = expect_check,
 	.run = expect_run,
 	.release = expect_release,
 };

@@ -2,12 +2,13 @@
 /*
  * Step types and the run-time helpers they share.  Private to workload/.
  *
- * A step type is one entry of step_types[] in steps.c: a name (the YAML
- * key), a one-line help, a parser that validates the step's keys into an
- * args struct, a runner and a release for the args.  Adding a step
- * (balloon, compact, zram, spawn, offline) is one new file with one
- * `const struct step_type` and one line in step_types[]; nothing in the
- * scenario loader, the CLI or the reports changes.
+ * A step type is one `const struct step_type` in the file that runs it:
+ * its name (the YAML key), a one-line help, a table of its keys (type,
+ * bounds, default, where each goes in its args struct: see struct yp_key)
+ * that the generic walker reads and checks, the hooks that run it, and
+ * the per-run state it owns, if any.  Adding a step is one file and one
+ * line in step_types[] (steps.c); nothing in the scenario loader, the run
+ * loop, the CLI or the reports changes.
  */
 #ifndef _PAGEMIG_WORKLOAD_STEPS_H
 #define _PAGEMIG_WORKLOAD_STEPS_H
@@ -22,16 +23,38 @@
 #include "scenario.h"
 #include "yparse.h"
 
+/*
+ * State a family of step types keeps for one run (the zram devices, the
+ * processes).  The run creates it before the first step, stops and
+ * checks it after the last one (the final verify), and destroys it at
+ * the end.  Every step type of the family points at the same ops; the
+ * steps find the state with run_state().
+ */
+struct step_state {
+	void *(*create)(struct scenario_run *run);	/* NULL: no memory */
+	/* Quiesce (stop threads) before anything is verified; may be NULL. */
+	void (*stop)(struct scenario_run *run, void *state);
+	/* The final verify: add pages (or sectors) checked and corrupted. */
+	void (*verify)(struct scenario_run *run, void *state,
+		       unsigned long *checked, unsigned long *corrupted);
+	void (*destroy)(struct scenario_run *run, void *state);
+};
+
 struct step_type {
 	const char *name;
 	const char *help;	/* one line, for `pagemig scenarios steps` */
+	const struct yp_key *keys;	/* NULL: the step takes no keys */
+	size_t args_size;	/* the struct @keys describe; 0: none */
 	/*
-	 * Validate the step's value (@node may be NULL: "- verify") into a
-	 * malloc()ed args struct.  Return 0 or -EINVAL with the message
-	 * written through yp_error(); @path is "steps[N].NAME".
+	 * Rules across keys that the table cannot say, after every key is
+	 * read; may be NULL.  @map is NULL when no keys were given.  Return
+	 * 0 or -EINVAL with the message written through yp_error().
 	 */
-	int (*parse)(struct yparse *p, yaml_node_t *node, const char *path,
-		     void **args);
+	int (*check)(struct yparse *p, yaml_node_t *map, const char *path,
+		     void *args);
+	/* With key @alt_key given, the step is @alt ("free: {process: x}"). */
+	const char *alt_key;
+	const struct step_type *alt;
 	/*
 	 * Run the step on the live machine.  A step that finds something
 	 * wrong (corruption, a failed expectation) calls step_fail() and
@@ -40,7 +63,12 @@ struct step_type {
 	 */
 	int (*run)(struct scenario_run *run, const struct step *step,
 		   struct step_result *res);
+	/* Free what @check added to the args; the walk's own are freed. */
 	void (*release)(void *args);
+	const struct step_state *state;	/* per-run state it uses, or NULL */
+	/* Not converted to a key table yet: parse and free it all itself. */
+	int (*parse)(struct yparse *p, yaml_node_t *node, const char *path,
+		     void **args);
 };
 
 /* The table, NULL-terminated. */
@@ -122,6 +150,13 @@ void run_verify(struct scenario_run *run, const struct tag_group *only,
 void zram_run_verify(const struct scenario_run *run, unsigned long *checked,
 		     unsigned long *corrupted);
 void zram_run_release(const struct scenario_run *run);
+
+int step_parse(struct yparse *p, const struct step_type *type,
+	       yaml_node_t *node, const char *path, void **args);
+void step_release(const struct step_type *type, void *args);
+void *run_state(const struct scenario_run *run, const struct step_state *ops);
+extern const struct yp_names tag_names;
+extern const char *const expect_any_success[];
 
 /* step_util.c: the parts of parse and run every step file shares. */
 void *step_args_new(struct yparse *p, const char *path, size_t size);

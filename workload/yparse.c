@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include <pagemig/pagemig.h>
 
@@ -924,4 +925,449 @@ char *yp_resolve_path(const struct yparse *p, const char *path)
 	if (asprintf(&out, "%.*s/%s", (int)(slash - p->file), p->file, path) < 0)
 		return NULL;
 	return out;
+}
+
+/* ---- key tables ---- */
+
+/* Most keys one mapping takes: room for the list of their names. */
+#define YP_MAX_KEYS	24
+
+/**
+ * yp_field() - Where a key's value goes in an args struct.
+ * @k: the key.
+ * @args: the struct its table describes.
+ *
+ * Return: a pointer to the field.
+ */
+void *yp_field(const struct yp_key *k, void *args)
+{
+	return (char *)args + k->off;
+}
+
+/* Integers go into fields of any width: the table gives the width. */
+static void store(void *f, size_t size, unsigned long long v)
+{
+	switch (size) {
+	case 1:
+		*(uint8_t *)f = (uint8_t)v;
+		break;
+	case 2:
+		*(uint16_t *)f = (uint16_t)v;
+		break;
+	case 4:
+		*(uint32_t *)f = (uint32_t)v;
+		break;
+	default:
+		*(uint64_t *)f = v;
+		break;
+	}
+}
+
+static unsigned long long load(const void *f, size_t size)
+{
+	switch (size) {
+	case 1:
+		return *(const uint8_t *)f;
+	case 2:
+		return *(const uint16_t *)f;
+	case 4:
+		return *(const uint32_t *)f;
+	default:
+		return *(const uint64_t *)f;
+	}
+}
+
+static const char *const bool_words[] = { "false", "true", NULL };
+
+/* What a key's value should be, for "missing required key" messages. */
+static const char *key_what(const struct yp_key *k, char *buf, size_t len)
+{
+	char list[256];
+
+	if (k->what)
+		return k->what;
+	switch (k->kind) {
+	case YP_INT:
+		int_what(buf, len, k->min, k->max);
+		return buf;
+	case YP_BOOL:
+		return "true or false";
+	case YP_CHOICE:
+		yp_join(list, sizeof(list), k->choices);
+		snprintf(buf, len, "one of %s", list);
+		return buf;
+	case YP_NAME:
+		return k->flags & YP_DECLARE ? k->names->what : k->names->ref;
+	case YP_FRACTION:
+		return "a fraction 0..1 (or 0%..100%)";
+	default:
+		return "a value";
+	}
+}
+
+/* The name @names keeps @name under in yparse.names. */
+static void name_key(char *buf, size_t len, const struct yp_names *names,
+		     const char *name)
+{
+	snprintf(buf, len, "%s%s", names->prefix, name);
+}
+
+static int declare(struct yparse *p, const yaml_node_t *at, const char *path,
+		   const struct yp_names *names, const char *name)
+{
+	char key[YP_PATH_MAX];
+	unsigned int i;
+
+	name_key(key, sizeof(key), names, name);
+	for (i = 0; i < p->nr_names; i++)
+		if (!strcmp(p->names[i], key))
+			return names->again ?
+			       yp_error(p, at, path, names->again, name) : 0;
+	if (yp_declare(p, key))
+		return yp_error(p, at, path, "out of memory");
+	return 0;
+}
+
+/* @name must have been declared by an earlier step, with a suggestion. */
+static int look_up(struct yparse *p, const yaml_node_t *at, const char *path,
+		   const struct yp_names *names, const char *name)
+{
+	const char *known[64], *hint;
+	size_t len = strlen(names->prefix);
+	unsigned int i, n = 0;
+
+	for (i = 0; i < p->nr_names; i++) {
+		if (strncmp(p->names[i], names->prefix, len))
+			continue;
+		if (!strcmp(p->names[i] + len, name))
+			return 0;
+		if (n < 63)
+			known[n++] = p->names[i] + len;
+	}
+	known[n] = NULL;
+	hint = n ? yp_suggest(name, known) : NULL;
+	if (hint)
+		return yp_error(p, at, path, "no earlier step %s \"%s\" (did you mean \"%s\"?)",
+				names->verb, name, hint);
+	return yp_error(p, at, path, "no earlier step %s \"%s\"", names->verb,
+			name);
+}
+
+/* A string read (or defaulted) for a YP_STRING, YP_PATH or YP_NAME key. */
+static int check_string(struct yparse *p, const struct yp_key *k,
+			const yaml_node_t *v, const char *path, char **s)
+{
+	char *resolved;
+
+	switch (k->kind) {
+	case YP_STRING:
+		if ((k->flags & YP_ONE_LINE) && strchr(*s, '\n'))
+			return yp_expected(p, v, path, k->what);
+		return 0;
+	case YP_PATH:
+		resolved = yp_resolve_path(p, *s);
+		if (!resolved)
+			return yp_error(p, v, path, "out of memory");
+		free(*s);
+		*s = resolved;
+		if ((k->flags & YP_READABLE) && access(*s, R_OK))
+			return yp_error(p, v, path, "cannot read \"%s\": %s", *s,
+					strerror(errno));
+		return 0;
+	default:
+		if (k->flags & YP_DECLARE)
+			return declare(p, v, path, k->names, *s);
+		return look_up(p, v, path, k->names, *s);
+	}
+}
+
+/* A decimal number in [k->min, k->max]. */
+static int real(struct yparse *p, const struct yp_key *k, yaml_node_t *v,
+		const char *path, double *out)
+{
+	const char *s = scalar(v);
+	char *end;
+	double d;
+
+	d = s ? strtod(s, &end) : 0;
+	if (!s || end == s || *end || !(d >= k->min && d <= k->max))
+		return yp_expected(p, v, path, k->what);
+	*out = d;
+	return 0;
+}
+
+/* The value of key @k, given: type, bounds, then what @k->flags ask. */
+static int parse_value(struct yparse *p, const struct yp_key *k,
+		       yaml_node_t *v, const char *path, void *args)
+{
+	void *f = yp_field(k, args);
+	char what[64];
+	uint64_t u;
+	long long n;
+	bool b;
+	int i, ret;
+
+	switch (k->kind) {
+	case YP_INT:
+		ret = yp_int(p, v, path, k->min, k->max, &n);
+		if (!ret && k->align && n % k->align)
+			return yp_expected(p, v, path, k->what);
+		if (!ret)
+			store(f, k->size, n);
+		return ret;
+	case YP_U64:
+		ret = yp_u64(p, v, path, &u);
+		if (!ret)
+			store(f, k->size, u);
+		return ret;
+	case YP_SIZE:
+		ret = yp_size(p, v, path, &u);
+		if (ret)
+			return ret;
+		if (((k->flags & YP_NONZERO) && !u) ||
+		    (k->align && u % k->align) ||
+		    (k->max && u > (uint64_t)k->max))
+			return yp_expected(p, v, path, k->what);
+		store(f, k->size, k->scale ? u / k->scale : u);
+		return 0;
+	case YP_REAL:
+		return real(p, k, v, path, f);
+	case YP_FRACTION:
+		return yp_fraction(p, v, path, f);
+	case YP_BOOL:
+		ret = yp_bool(p, v, path, &b);
+		if (!ret)
+			store(f, k->size, b);
+		return ret;
+	case YP_CHOICE:
+		ret = yp_choice(p, v, path, k->choices, &i);
+		if (!ret)
+			store(f, k->size, k->flags & YP_NOT ? !i : i);
+		return ret;
+	case YP_GFP:
+		return yp_gfp(p, v, path, f, (char **)((char *)args + k->off2));
+	case YP_MAP:
+		return yp_walk(p, v, path, k->sub, args);
+	case YP_CUSTOM:
+		return k->parse(p, v, path, k, args);
+	default:
+		ret = yp_string(p, v, path, key_what(k, what, sizeof(what)), f);
+		return ret ? ret : check_string(p, k, v, path, f);
+	}
+}
+
+/* Key @k is absent: its default, if it has one (0 leaves the field be). */
+static int set_default(struct yparse *p, const struct yp_key *k,
+		       const char *path, void *args)
+{
+	void *f = yp_field(k, args);
+
+	switch (k->kind) {
+	case YP_REAL:
+	case YP_FRACTION:
+		if (k->def_real)
+			*(double *)f = k->def_real;
+		return 0;
+	case YP_CHOICE:
+		store(f, k->size, k->flags & YP_NOT ? !k->def : k->def);
+		return 0;
+	case YP_GFP:
+		if (pagemig_parse_gfp("GFP_KERNEL", f) ||
+		    !(*(char **)((char *)args + k->off2) = strdup("GFP_KERNEL")))
+			return yp_error(p, NULL, path, "the library does not know GFP_KERNEL");
+		return 0;
+	case YP_MAP:
+		return yp_walk(p, NULL, path, k->sub, args);
+	case YP_STRING:
+	case YP_PATH:
+	case YP_NAME:
+		if (!k->def_str)
+			return 0;
+		*(char **)f = strdup(k->def_str);
+		if (!*(char **)f)
+			return yp_error(p, NULL, path, "out of memory");
+		return check_string(p, k, NULL, path, f);
+	default:
+		if (k->def && k->size)
+			store(f, k->size, k->def);
+		return 0;
+	}
+}
+
+static const struct yp_key *find_key(const struct yp_key *keys,
+				     const char *name)
+{
+	for (; keys->name; keys++)
+		if (!strcmp(keys->name, name))
+			return keys;
+	return NULL;
+}
+
+/*
+ * Whether @k may be given: its only_with key is given, or holds one of
+ * the values in @k->only_if.  "only applies with pattern: random" in
+ * @why when it may not.
+ */
+static bool applies(const struct yparse *p, const struct yp_key *keys,
+		    const struct yp_key *k, const yaml_node_t *map,
+		    void *args, char *why, size_t len)
+{
+	const struct yp_key *c = find_key(keys, k->only_with);
+	const char *const *words = c->choices ? c->choices : bool_words;
+	unsigned long long v;
+	const char *sep = ": ";
+	size_t n;
+	int i;
+
+	n = snprintf(why, len, "only applies with %s", k->only_with);
+	if (!k->only_if)
+		return yp_get(p, map, k->only_with, NULL);
+	for (i = 0; words[i] && n < len; i++) {
+		if (!(k->only_if & (1U << i)))
+			continue;
+		n += snprintf(why + n, len - n, "%s%s", sep, words[i]);
+		sep = " or ";
+	}
+	v = load(yp_field(c, args), c->size);
+	return v < 32 && (k->only_if & (1U << v));
+}
+
+/* The key that may stand in for a required @k (it excludes @k). */
+static const struct yp_key *alternative(const struct yp_key *keys,
+					const struct yp_key *k)
+{
+	for (; keys->name; keys++)
+		if (keys->excludes && !strcmp(keys->excludes, k->name))
+			return keys;
+	return NULL;
+}
+
+static int walk_key(struct yparse *p, const struct yp_key *keys,
+		    const struct yp_key *k, yaml_node_t *map,
+		    const char *path, void *args)
+{
+	yaml_node_t *v = yp_get(p, map, k->name, NULL);
+	const struct yp_key *alt;
+	char sub[YP_PATH_MAX], buf[300];
+	int ret;
+
+	yp_path_key(sub, sizeof(sub), path, k->name);
+	if (k->only_with && !applies(p, keys, k, map, args, buf, sizeof(buf)))
+		return v ? yp_error(p, v, sub, "%s", buf) : 0;
+	if (v && k->excludes && yp_get(p, map, k->excludes, NULL))
+		return yp_error(p, v, sub, "give either %s or %s, not both",
+				k->excludes, k->name);
+	if (!v) {
+		if (!(k->flags & YP_REQUIRED))
+			return set_default(p, k, sub, args);
+		alt = alternative(keys, k);
+		if (!alt)
+			return yp_error(p, map, path, "missing required key \"%s\" (%s)",
+					k->name, key_what(k, buf, sizeof(buf)));
+		if (yp_get(p, map, alt->name, NULL))
+			return 0;
+		return yp_error(p, map, path, "missing required key \"%s\" (%s) or \"%s\"",
+				k->name, key_what(k, buf, sizeof(buf)), alt->name);
+	}
+	ret = parse_value(p, k, v, sub, args);
+	if (!ret && (k->flags & YP_SEEN))
+		*(bool *)((char *)args + k->seen) = true;
+	return ret;
+}
+
+/**
+ * yp_walk() - Read a mapping into a struct, as its key table says.
+ * @p: the parser.
+ * @node: the mapping; NULL or null means no keys were given.  For a
+ *	table that reads the value itself (one key named ""), any value.
+ * @path: its key path.
+ * @keys: the table; NULL for a mapping that takes no keys.
+ * @args: the struct the table's offsets point into.
+ *
+ * Every key is checked first (unknown and repeated keys are errors),
+ * then each key of the table is read in order: its value if given, else
+ * its default; required keys must be given.  Strings the walk stores
+ * belong to @args from then on, even on error: yp_release() frees them.
+ *
+ * Return: 0, or -EINVAL with the message written.
+ */
+int yp_walk(struct yparse *p, yaml_node_t *node, const char *path,
+	    const struct yp_key *keys, void *args)
+{
+	static const struct yp_key none[] = { { NULL } };
+	const char *names[YP_MAX_KEYS + 1];
+	const struct yp_key *k;
+	yaml_node_t *map;
+	unsigned int n = 0;
+	int ret;
+
+	if (!keys)
+		keys = none;
+	if (keys->name && !keys->name[0])
+		return parse_value(p, keys, node, path, args);
+	for (k = keys; k->name && n < YP_MAX_KEYS; k++)
+		names[n++] = k->name;
+	names[n] = NULL;
+	ret = yp_mapping(p, node, path, &map);
+	if (!ret)
+		ret = yp_check_keys(p, map, path, names);
+	for (k = keys; !ret && k->name; k++)
+		ret = walk_key(p, keys, k, map, path, args);
+	return ret;
+}
+
+/**
+ * yp_need_one() - Insist that a mapping has at least one of some keys.
+ * @p: the parser.
+ * @map: the mapping, or NULL (no keys given).
+ * @path: its key path.
+ * @keys: NULL-terminated list of the keys.
+ *
+ * Return: 0, or -EINVAL listing @keys.
+ */
+int yp_need_one(struct yparse *p, yaml_node_t *map, const char *path,
+		const char *const *keys)
+{
+	const char *const *k;
+	char list[256];
+
+	for (k = keys; *k; k++)
+		if (yp_get(p, map, *k, NULL))
+			return 0;
+	yp_join(list, sizeof(list), keys);
+	return yp_error(p, map, path, "expected at least one of %s", list);
+}
+
+/**
+ * yp_release() - Free what yp_walk() stored in a struct.
+ * @keys: the table it was read with.
+ * @args: the struct, or NULL; itself not freed.
+ */
+void yp_release(const struct yp_key *keys, void *args)
+{
+	const struct yp_key *k;
+
+	if (!args || !keys)
+		return;
+	for (k = keys; k->name; k++) {
+		switch (k->kind) {
+		case YP_STRING:
+		case YP_PATH:
+		case YP_NAME:
+			free(*(char **)yp_field(k, args));
+			break;
+		case YP_GFP:
+			free(*(char **)((char *)args + k->off2));
+			break;
+		case YP_MAP:
+			yp_release(k->sub, args);
+			break;
+		case YP_CUSTOM:
+			if (k->release)
+				k->release(k, args);
+			break;
+		default:
+			break;
+		}
+	}
 }

@@ -109,4 +109,89 @@ int yp_declare(struct yparse *p, const char *name);
 int yp_check_declared(struct yparse *p, yaml_node_t *node, const char *path,
 		      const char *name, const char *what);
 
+/* ---- key tables: a mapping's keys declared once, read by yp_walk() ---- */
+
+/* How a key's value is read, and what the field it is stored in holds. */
+enum yp_kind {
+	YP_INT,		/* an integer in [min, max]: any unsigned field */
+	YP_U64,		/* any 64-bit unsigned integer (seeds): uint64_t */
+	YP_SIZE,	/* bytes ("64M"), stored divided by @scale */
+	YP_REAL,	/* a decimal number in [min, max]: double */
+	YP_FRACTION,	/* 0..1 or 0%..100%: double */
+	YP_BOOL,	/* bool, or an int (a default of -1: not given) */
+	YP_CHOICE,	/* one of @choices: its index */
+	YP_GFP,		/* unsigned int mask, and its spelling at @off2 */
+	YP_STRING,	/* a non-empty scalar: char * */
+	YP_PATH,	/* a file, relative to the scenario's directory */
+	YP_NAME,	/* a name of @names, declared or looked up: char * */
+	YP_MAP,		/* a mapping of its own: @sub, over the same struct */
+	YP_CUSTOM,	/* read by @parse */
+};
+
+/* yp_key.flags */
+#define YP_REQUIRED	0x01	/* must be given (when @only_with holds) */
+#define YP_NONZERO	0x02	/* YP_SIZE: 0 is refused with @what */
+#define YP_SEEN		0x04	/* set the bool at @seen when given */
+#define YP_DECLARE	0x08	/* YP_NAME: declare it, for later steps */
+#define YP_NOT		0x10	/* YP_CHOICE: store !index (the first is true) */
+#define YP_ONE_LINE	0x20	/* YP_STRING: no newline in it */
+#define YP_READABLE	0x40	/* YP_PATH: the file must be readable now */
+
+/*
+ * A kind of name steps declare and later steps refer to (allocation
+ * tags, processes, zram devices).  Each kind has its own namespace.
+ */
+struct yp_names {
+	const char *prefix;	/* keeps the kinds apart in yparse.names */
+	const char *what;	/* a name being declared: "a process name" */
+	const char *ref;	/* one referred to: "the name of a spawned process" */
+	const char *verb;	/* "no earlier step VERB \"NAME\"" */
+	const char *again;	/* declaring it twice: a format with one %s, or NULL */
+};
+
+struct yp_key;
+
+typedef int yp_parse_fn(struct yparse *p, yaml_node_t *v, const char *path,
+			const struct yp_key *k, void *args);
+
+/*
+ * One key of a mapping, and where its value goes in the args struct.
+ * A table ends with an entry whose name is NULL; a table whose only
+ * entry is named "" reads the value itself (a step such as "- note: x").
+ * Keys are read in table order, so @only_with names an earlier key.
+ */
+struct yp_key {
+	const char *name;
+	enum yp_kind kind;
+	unsigned int flags;
+	size_t off, size;	/* the field: YP_FIELD() */
+	size_t off2;		/* YP_GFP: the char * that keeps its spelling */
+	size_t seen;		/* YP_SEEN: a bool set when the key is given */
+	long long min, max;	/* YP_INT, YP_REAL bounds; YP_SIZE: max bytes */
+	long long align;	/* YP_INT, YP_SIZE: a multiple of this */
+	long long scale;	/* YP_SIZE: stored as bytes / scale */
+	long long def;		/* when absent: integers, bool, choice index */
+	double def_real;	/* when absent: YP_REAL, YP_FRACTION */
+	const char *def_str;	/* when absent: strings and names */
+	const char *what;	/* what the value should be, for messages */
+	const char *const *choices;	/* YP_CHOICE */
+	const struct yp_names *names;	/* YP_NAME */
+	const struct yp_key *sub;	/* YP_MAP */
+	const char *only_with;	/* given only with this key ... */
+	unsigned int only_if;	/* ... holding one of these indexes (bits) */
+	const char *excludes;	/* never with this (earlier) key */
+	yp_parse_fn *parse;	/* YP_CUSTOM */
+	void (*release)(const struct yp_key *k, void *args);	/* YP_CUSTOM */
+};
+
+#define YP_FIELD(type, member)					\
+	.off = offsetof(type, member), .size = sizeof(((type *)0)->member)
+
+int yp_walk(struct yparse *p, yaml_node_t *node, const char *path,
+	    const struct yp_key *keys, void *args);
+void yp_release(const struct yp_key *keys, void *args);
+int yp_need_one(struct yparse *p, yaml_node_t *map, const char *path,
+		const char *const *keys);
+void *yp_field(const struct yp_key *k, void *args);
+
 #endif /* _PAGEMIG_WORKLOAD_YPARSE_H */
