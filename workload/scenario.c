@@ -73,7 +73,7 @@ static const struct yp_key zone_keys[] = {
 	  .align = SZ_2M, .what = "a multiple of 2 MiB (one pageblock)" },
 	{ "movable", YP_SIZE, 0, YP_FIELD(struct scenario, cfg.movable),
 	  .align = SZ_2M, .what = "a multiple of 2 MiB (one pageblock)" },
-	{ NULL }
+	YP_END(struct scenario)
 };
 
 /* Absent keys keep pagemig_config_default()'s values. */
@@ -88,7 +88,7 @@ static const struct yp_key machine_keys[] = {
 	  .seen = offsetof(struct scenario, seed_given) },
 	{ "compaction_proactiveness", YP_INT, 0,
 	  YP_FIELD(struct scenario, proactiveness), .max = 100 },
-	{ NULL }
+	YP_END(struct scenario)
 };
 
 static int parse_machine(struct yparse *p, yaml_node_t *node,
@@ -137,8 +137,8 @@ static const struct step_type *find_step_type(const char *name)
 static int unknown_step(struct yparse *p, yaml_node_t *key, const char *path,
 			const char *name)
 {
-	/* Room for twice today's 29 step types and their names. */
-	const char *names[64], *hint;
+	/* Room for twice today's 30 step types and their names. */
+	const char *names[64];
 	char list[512];
 	unsigned int i;
 
@@ -146,12 +146,8 @@ static int unknown_step(struct yparse *p, yaml_node_t *key, const char *path,
 		names[i] = step_types[i]->name;
 	names[i] = NULL;
 	yp_join(list, sizeof(list), names);
-	hint = yp_suggest(name, names);
-	if (hint)
-		return yp_error(p, key, path, "unknown step, expected one of %s (did you mean \"%s\"?)",
-				list, hint);
-	return yp_error(p, key, path, "unknown step, expected one of %s",
-			list);
+	return yp_error_hint(p, key, path, name, names, "unknown step, expected one of %s",
+			     list);
 }
 
 /*

@@ -77,21 +77,6 @@ static int parse_target(struct yparse *p, yaml_node_t *v, const char *path,
 
 static const char *const expects[] = { "reached", "any", NULL };
 
-static const struct yp_key balloon_keys[] = {
-	{ "driver", YP_CHOICE, YP_REQUIRED,
-	  YP_FIELD(struct balloon_args, driver), .choices = drivers,
-	  .what = "virtio, vmw or cmm" },
-	{ "target", YP_CUSTOM, YP_REQUIRED,
-	  YP_FIELD(struct balloon_args, pages), .parse = parse_target,
-	  .what = "a page count or a size such as 64M" },
-	{ "timeout", YP_INT, 0, YP_FIELD(struct balloon_args, timeout_ms),
-	  .min = 1, .max = BALLOON_TIMEOUT_MAX,
-	  .def = BALLOON_TIMEOUT_DEFAULT },
-	{ "expect", YP_CHOICE, YP_NOT,
-	  YP_FIELD(struct balloon_args, must_reach), .choices = expects },
-	{ NULL }
-};
-
 /* The driver must be one this library has. */
 static int balloon_check(struct yparse *p, yaml_node_t *map,
 			 const char *path, void *args)
@@ -106,6 +91,21 @@ static int balloon_check(struct yparse *p, yaml_node_t *map,
 	return yp_error(p, yp_get(p, map, "driver", NULL), sub,
 			"the library has no %s balloon", drivers[a->driver]);
 }
+
+static const struct yp_key balloon_keys[] = {
+	{ "driver", YP_CHOICE, YP_REQUIRED,
+	  YP_FIELD(struct balloon_args, driver), .choices = drivers,
+	  .what = "virtio, vmw or cmm" },
+	{ "target", YP_CUSTOM, YP_REQUIRED,
+	  YP_FIELD(struct balloon_args, pages), .parse = parse_target,
+	  .what = "a page count or a size such as 64M" },
+	{ "timeout", YP_INT, 0, YP_FIELD(struct balloon_args, timeout_ms),
+	  .min = 1, .max = BALLOON_TIMEOUT_MAX,
+	  .def = BALLOON_TIMEOUT_DEFAULT },
+	{ "expect", YP_CHOICE, YP_NOT,
+	  YP_FIELD(struct balloon_args, must_reach), .choices = expects },
+	YP_END_CHECK(struct balloon_args, balloon_check)
+};
 
 /* What pagemig_balloon_set_target() returned, in words. */
 static const char *target_result(int ret)
@@ -188,14 +188,8 @@ static int balloon_run(struct scenario_run *run, const struct step *step,
 	return 0;
 }
 
-const struct step_type step_balloon = {
-	.name = "balloon",
-	.help = "as the hypervisor, set a balloon driver's target size (virtio, vmw, cmm)",
-	.keys = balloon_keys,
-	.args_size = sizeof(struct balloon_args),
-	.check = balloon_check,
-	.run = balloon_run,
-};
+DEFINE_STEP_TYPE(step_balloon, "balloon", balloon_keys, balloon_run,
+		 "as the hypervisor, set a balloon driver's target size (virtio, vmw, cmm)");
 
 /* ---- rss ---- */
 
@@ -215,8 +209,5 @@ static int rss_run(struct scenario_run *run, const struct step *step,
 	return 0;
 }
 
-const struct step_type step_rss = {
-	.name = "rss",
-	.help = "print the arena's resident set (host memory it really uses)",
-	.run = rss_run,
-};
+DEFINE_STEP_TYPE(step_rss, "rss", NULL, rss_run,
+		 "print the arena's resident set (host memory it really uses)");

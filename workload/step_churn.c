@@ -71,18 +71,15 @@ struct churn_args {
 	unsigned int cycle_len;
 };
 
-static void churn_release(void *data)
+/* The gfp mix: its spellings, and the cycle made from it. */
+static void gfp_mix_release(const struct yp_key *k, void *args)
 {
-	struct churn_args *a = data;
+	struct churn_args *a = args;
 	unsigned int i;
 
-	if (!a)
-		return;
 	for (i = 0; i < a->gfp.nr; i++)
 		free(a->gfp.e[i].spec);
 	free(a->cycle);
-	free(a->tag);
-	free(a);
 }
 
 static int mix_add(struct yparse *p, struct mix *m, yaml_node_t *at,
@@ -119,13 +116,16 @@ static int mix_value(struct yparse *p, yaml_node_t *node, const char *path,
  * value to weight: "gfp: {GFP_KERNEL: 1, GFP_HIGHUSER_MOVABLE: 4}".
  */
 static int parse_mix(struct yparse *p, yaml_node_t *node, const char *path,
-		     bool is_gfp, struct mix *m)
+		     const struct yp_key *k, void *args)
 {
+	struct churn_args *a = args;
+	struct mix *m = yp_field(k, args);
+	bool is_gfp = m == &a->gfp;
 	char sub[YP_PATH_MAX];
 	yaml_node_item_t *item;
 	yaml_node_pair_t *pair;
 	unsigned int value;
-	yaml_node_t *k;
+	yaml_node_t *key;
 	long long w;
 	char *spec;
 	int ret;
@@ -155,17 +155,17 @@ static int parse_mix(struct yparse *p, yaml_node_t *node, const char *path,
 	default:
 		for (pair = node->data.mapping.pairs.start;
 		     pair < node->data.mapping.pairs.top; pair++) {
-			k = yp_node(p, pair->key);
+			key = yp_node(p, pair->key);
 			yp_path_key(sub, sizeof(sub), path,
-				    k && k->type == YAML_SCALAR_NODE ?
-				    (const char *)k->data.scalar.value : "?");
-			ret = mix_value(p, k, sub, is_gfp, &value, &spec);
+				    key && key->type == YAML_SCALAR_NODE ?
+				    (const char *)key->data.scalar.value : "?");
+			ret = mix_value(p, key, sub, is_gfp, &value, &spec);
 			if (ret)
 				return ret;
 			ret = yp_int(p, yp_node(p, pair->value), sub, 1,
 				     WEIGHT_MAX, &w);
 			if (!ret)
-				ret = mix_add(p, m, k, sub, value, w, spec);
+				ret = mix_add(p, m, key, sub, value, w, spec);
 			else
 				free(spec);
 			if (ret)
@@ -225,66 +225,47 @@ static int build_cycle(struct churn_args *a)
 	return 0;
 }
 
-static int churn_parse(struct yparse *p, yaml_node_t *node, const char *path,
-		       void **out)
+static const char *const patterns[] = {
+	"random", "interleaved", "by-migratetype", NULL
+};
+
+/* The mixes' defaults, and the order interleaved cycles through. */
+static int churn_check(struct yparse *p, yaml_node_t *map, const char *path,
+		       void *args)
 {
-	static const char *const keys[] = {
-		"rounds", "pattern", "batch", "keep", "gfp", "orders", "tag",
-		"fill", NULL
-	};
-	static const char *const patterns[] = {
-		"random", "interleaved", "by-migratetype", NULL
-	};
+	struct churn_args *a = args;
 	char sub[YP_PATH_MAX];
-	struct churn_args *a;
-	yaml_node_t *map, *v;
-	int ret;
-
-	ret = step_parse_start(p, node, path, keys, &map, out, sizeof(*a));
-	if (ret)
-		return ret;
-	a = *out;
-	a->rounds = 10;
-	a->batch = 256;
-	a->keep = 0.5;
-	a->fill = true;
-
-	if ((ret = yp_key_ulong(p, map, path, "rounds", 1, ROUNDS_MAX,
-				&a->rounds)) ||
-	    (ret = yp_key_choice(p, map, path, "pattern", patterns,
-				 &a->pattern)) ||
-	    (ret = yp_key_ulong(p, map, path, "batch", 1, BATCH_MAX,
-				&a->batch)) ||
-	    (ret = yp_key_fraction(p, map, path, "keep", &a->keep)) ||
-	    (ret = yp_key_bool(p, map, path, "fill", &a->fill)))
-		return ret;
+	int ret = 0;
 
 	yp_path_key(sub, sizeof(sub), path, "gfp");
-	v = yp_get(p, map, "gfp", NULL);
-	ret = v ? parse_mix(p, v, sub, true, &a->gfp) :
-		  default_gfp_mix(p, sub, &a->gfp);
-	if (ret)
-		return ret;
-
+	if (!a->gfp.nr)
+		ret = default_gfp_mix(p, sub, &a->gfp);
 	yp_path_key(sub, sizeof(sub), path, "orders");
-	v = yp_get(p, map, "orders", NULL);
-	ret = v ? parse_mix(p, v, sub, false, &a->orders) :
-		  mix_add(p, &a->orders, NULL, sub, 0, 1, NULL);
-	if (ret)
-		return ret;
-
-	yp_path_key(sub, sizeof(sub), path, "tag");
-	v = yp_get(p, map, "tag", NULL);
-	if (v)
-		ret = yp_string(p, v, sub, "a group name", &a->tag);
-	else if (!(a->tag = strdup("churn")))
-		ret = yp_error(p, NULL, sub, "out of memory");
-	if (!ret && yp_declare(p, a->tag))
-		ret = yp_error(p, NULL, sub, "out of memory");
+	if (!ret && !a->orders.nr)
+		ret = mix_add(p, &a->orders, NULL, sub, 0, 1, NULL);
 	if (!ret && build_cycle(a))
 		ret = yp_error(p, NULL, path, "out of memory");
 	return ret;
 }
+
+static const struct yp_key churn_keys[] = {
+	{ "rounds", YP_INT, 0, YP_FIELD(struct churn_args, rounds),
+	  .min = 1, .max = ROUNDS_MAX, .def = 10 },
+	{ "pattern", YP_CHOICE, 0, YP_FIELD(struct churn_args, pattern),
+	  .choices = patterns },
+	{ "batch", YP_INT, 0, YP_FIELD(struct churn_args, batch),
+	  .min = 1, .max = BATCH_MAX, .def = 256 },
+	{ "keep", YP_FRACTION, 0, YP_FIELD(struct churn_args, keep),
+	  .def_real = 0.5 },
+	{ "gfp", YP_CUSTOM, 0, YP_FIELD(struct churn_args, gfp),
+	  .parse = parse_mix, .release = gfp_mix_release },
+	{ "orders", YP_CUSTOM, 0, YP_FIELD(struct churn_args, orders),
+	  .parse = parse_mix },
+	{ "tag", YP_NAME, YP_DECLARE, YP_FIELD(struct churn_args, tag),
+	  .names = &tag_names, .def_str = "churn" },
+	{ "fill", YP_BOOL, 0, YP_FIELD(struct churn_args, fill), .def = true },
+	YP_END_CHECK(struct churn_args, churn_check)
+};
 
 static unsigned int mix_pick(const struct mix *m, struct pagemig_rng *rng)
 {
@@ -431,10 +412,5 @@ static int churn_run(struct scenario_run *run, const struct step *step,
 	return ret;
 }
 
-const struct step_type step_churn = {
-	.name = "churn",
-	.help = "rounds of mixed-migratetype allocations and frees that fragment memory",
-	.parse = churn_parse,
-	.run = churn_run,
-	.release = churn_release,
-};
+DEFINE_STEP_TYPE(step_churn, "churn", churn_keys, churn_run,
+		 "rounds of mixed-migratetype allocations and frees that fragment memory");

@@ -72,7 +72,7 @@ static int compact_order(struct yparse *p, yaml_node_t *v, const char *path,
 static const struct yp_key compact_keys[] = {
 	{ "order", YP_CUSTOM, 0, YP_FIELD(struct compact_args, order),
 	  .def = -1, .parse = compact_order },
-	{ NULL }
+	YP_END(struct compact_args)
 };
 
 /* Counters a compact step reports the change of. */
@@ -204,13 +204,8 @@ static int compact_run(struct scenario_run *run, const struct step *step,
 	return 0;
 }
 
-const struct step_type step_compact = {
-	.name = "compact",
-	.help = "compact every zone: fully, or until a free block of an order exists",
-	.keys = compact_keys,
-	.args_size = sizeof(struct compact_args),
-	.run = compact_run,
-};
+DEFINE_STEP_TYPE(step_compact, "compact", compact_keys, compact_run,
+		 "compact every zone: fully, or until a free block of an order exists");
 
 /* ---- try-alloc ---- */
 
@@ -235,9 +230,8 @@ static const struct yp_key try_keys[] = {
 	{ "tag", YP_NAME, YP_DECLARE, YP_FIELD(struct try_args, tag),
 	  .names = &tag_names, .def_str = "try-alloc",
 	  .only_with = "keep", .only_if = 1 << true },
-	{ "expect", YP_CHOICE, 0, YP_FIELD(struct try_args, must_succeed),
-	  .choices = expect_any_success },
-	{ NULL }
+	EXPECT_KEY(struct try_args, must_succeed),
+	YP_END(struct try_args)
 };
 
 static void print_attempts(FILE *f, const struct try_args *a,
@@ -331,10 +325,5 @@ static int try_run(struct scenario_run *run, const struct step *step,
 	return err;
 }
 
-const struct step_type step_try_alloc = {
-	.name = "try-alloc",
-	.help = "attempt COUNT allocations of 2^ORDER pages and report each success or failure",
-	.keys = try_keys,
-	.args_size = sizeof(struct try_args),
-	.run = try_run,
-};
+DEFINE_STEP_TYPE(step_try_alloc, "try-alloc", try_keys, try_run,
+		 "attempt COUNT allocations of 2^ORDER pages and report each success or failure");

@@ -60,148 +60,56 @@ struct range_args {
 	bool must_succeed;
 };
 
-static void range_release(void *data)
+/*
+ * start: SIZE or pfn: N, aligned to @unit pages (@pfns, @mib: the same
+ * in words), and size:, a multiple of it.
+ */
+#define RANGE_KEYS(unit, pfns, mib)					\
+	{ "start", YP_SIZE, YP_REQUIRED, YP_FIELD(struct range_args, pfn),	\
+	  .align = (unit) * PAGEMIG_PAGE_SIZE,				\
+	  .max = PFN_MAX * PAGEMIG_PAGE_SIZE, .scale = PAGEMIG_PAGE_SIZE,	\
+	  .what = "a " mib " MiB-aligned offset such as 256M" },		\
+	{ "pfn", YP_INT, 0, YP_FIELD(struct range_args, pfn),		\
+	  .max = PFN_MAX, .align = (unit), .excludes = "start",		\
+	  .what = "a PFN that is a multiple of " pfns " (" mib " MiB)" },	\
+	{ "size", YP_SIZE, YP_REQUIRED | YP_NONZERO,			\
+	  YP_FIELD(struct range_args, nr),				\
+	  .align = (unit) * PAGEMIG_PAGE_SIZE,				\
+	  .max = PFN_MAX * PAGEMIG_PAGE_SIZE, .scale = PAGEMIG_PAGE_SIZE,	\
+	  .what = "a non-zero multiple of " mib " MiB" }
+
+#define RANGE_EXPECT							\
+	{ "expect", YP_CHOICE, YP_NOT,					\
+	  YP_FIELD(struct range_args, must_succeed), .choices = expects }
+
+static const struct yp_key contig_keys[] = {
+	RANGE_KEYS(CONTIG_PAGES, "512", "2"),
+	{ "keep", YP_BOOL, 0, YP_FIELD(struct range_args, keep) },
+	{ "tag", YP_NAME, YP_DECLARE, YP_FIELD(struct range_args, tag),
+	  .names = &tag_names, .def_str = "contig",
+	  .only_with = "keep", .only_if = 1 << true },
+	RANGE_EXPECT,
+	YP_END(struct range_args)
+};
+
+static const struct yp_key offline_keys[] = {
+	RANGE_KEYS(RANGE_PAGES, "1024", "4"),
+	RANGE_EXPECT,
+	YP_END(struct range_args)
+};
+
+/* Online has no "any": a range that would not come back is a bug. */
+static int online_check(struct yparse *p, yaml_node_t *map,
+			const char *path, void *args)
 {
-	struct range_args *a = data;
-
-	if (!a)
-		return;
-	free(a->tag);
-	free(a);
-}
-
-/* start: SIZE (@unit-aligned) or pfn: N (a multiple of @unit), not both. */
-static int parse_where(struct yparse *p, yaml_node_t *map, const char *path,
-		       unsigned long *pfn, unsigned long unit)
-{
-	yaml_node_t *start = yp_get(p, map, "start", NULL);
-	yaml_node_t *pn = yp_get(p, map, "pfn", NULL);
-	unsigned long mib = unit / 256;
-	char sub[YP_PATH_MAX], what[96];
-	uint64_t bytes;
-	long long n;
-	int ret;
-
-	if (start && pn) {
-		yp_path_key(sub, sizeof(sub), path, "pfn");
-		return yp_error(p, pn, sub, "give either start or pfn, not both");
-	}
-	if (!start && !pn)
-		return yp_error(p, NULL, path,
-				"missing required key \"start\" (a %lu MiB-aligned offset such as 256M) or \"pfn\"",
-				mib);
-	if (pn) {
-		yp_path_key(sub, sizeof(sub), path, "pfn");
-		ret = yp_int(p, pn, sub, 0, PFN_MAX, &n);
-		if (ret)
-			return ret;
-		snprintf(what, sizeof(what), "a PFN that is a multiple of %lu (%lu MiB)",
-			 unit, mib);
-		if ((unsigned long)n % unit)
-			return yp_expected(p, pn, sub, what);
-		*pfn = n;
-		return 0;
-	}
-	yp_path_key(sub, sizeof(sub), path, "start");
-	ret = yp_size(p, start, sub, &bytes);
-	if (ret)
-		return ret;
-	snprintf(what, sizeof(what), "an offset into memory aligned to %lu MiB", mib);
-	if (bytes % (unit * PAGEMIG_PAGE_SIZE) ||
-	    bytes / PAGEMIG_PAGE_SIZE > (uint64_t)PFN_MAX)
-		return yp_expected(p, start, sub, what);
-	*pfn = bytes / PAGEMIG_PAGE_SIZE;
+	((struct range_args *)args)->must_succeed = true;
 	return 0;
 }
 
-/* The keys every range step shares: start/pfn, size, and expect. */
-static int parse_range(struct yparse *p, yaml_node_t *map, const char *path,
-		       struct range_args *a, bool with_expect, unsigned long unit)
-{
-	char sub[YP_PATH_MAX], what[64];
-	yaml_node_t *v;
-	uint64_t bytes;
-	int ret, e = 0;
-
-	ret = parse_where(p, map, path, &a->pfn, unit);
-	if (ret)
-		return ret;
-	snprintf(what, sizeof(what), "a size, a multiple of %lu MiB", unit / 256);
-	ret = yp_require(p, map, path, "size", what, &v);
-	yp_path_key(sub, sizeof(sub), path, "size");
-	if (!ret)
-		ret = yp_size(p, v, sub, &bytes);
-	if (ret)
-		return ret;
-	snprintf(what, sizeof(what), "a non-zero multiple of %lu MiB", unit / 256);
-	if (!bytes || bytes % (unit * PAGEMIG_PAGE_SIZE) ||
-	    bytes / PAGEMIG_PAGE_SIZE > (uint64_t)PFN_MAX)
-		return yp_expected(p, v, sub, what);
-	a->nr = bytes / PAGEMIG_PAGE_SIZE;
-	if (with_expect)
-		ret = yp_key_choice(p, map, path, "expect", expects, &e);
-	a->must_succeed = e == 0;
-	return ret;
-}
-
-static int contig_parse(struct yparse *p, yaml_node_t *node, const char *path,
-			void **out)
-{
-	static const char *const keys[] = {
-		"start", "pfn", "size", "keep", "tag", "expect", NULL
-	};
-	struct range_args *a;
-	char sub[YP_PATH_MAX];
-	yaml_node_t *map, *tag;
-	int ret;
-
-	ret = step_parse_start(p, node, path, keys, &map, out, sizeof(*a));
-	if (ret)
-		return ret;
-	a = *out;
-	ret = parse_range(p, map, path, a, true, CONTIG_PAGES);
-	if (!ret)
-		ret = yp_key_bool(p, map, path, "keep", &a->keep);
-	if (ret)
-		return ret;
-
-	tag = yp_get(p, map, "tag", NULL);
-	yp_path_key(sub, sizeof(sub), path, "tag");
-	if (tag && !a->keep)
-		return yp_error(p, tag, sub, "only applies with keep: true");
-	return step_parse_tag(p, map, path, a->keep ? "contig" : NULL, &a->tag);
-}
-
-static int offline_parse(struct yparse *p, yaml_node_t *node, const char *path,
-			 void **out)
-{
-	static const char *const keys[] = {
-		"start", "pfn", "size", "expect", NULL
-	};
-	yaml_node_t *map;
-	int ret;
-
-	ret = step_parse_start(p, node, path, keys, &map, out,
-			       sizeof(struct range_args));
-	return ret ? ret : parse_range(p, map, path, *out, true, RANGE_PAGES);
-}
-
-static int online_parse(struct yparse *p, yaml_node_t *node, const char *path,
-			void **out)
-{
-	static const char *const keys[] = { "start", "pfn", "size", NULL };
-	yaml_node_t *map;
-	int ret;
-
-	ret = step_parse_start(p, node, path, keys, &map, out,
-			       sizeof(struct range_args));
-	if (!ret)
-		ret = parse_range(p, map, path, *out, false, RANGE_PAGES);
-	/* Online has no "any": a range that would not come back is a bug. */
-	if (!ret)
-		((struct range_args *)*out)->must_succeed = true;
-	return ret;
-}
+static const struct yp_key online_keys[] = {
+	RANGE_KEYS(RANGE_PAGES, "1024", "4"),
+	YP_END_CHECK(struct range_args, online_check)
+};
 
 /* ---- run-time helpers ---- */
 
@@ -473,13 +381,8 @@ static int contig_run(struct scenario_run *run, const struct step *step,
 	return err;
 }
 
-const struct step_type step_alloc_contig = {
-	.name = "alloc-contig",
-	.help = "alloc_contig_range() on a 2 MiB-aligned range: migrate it empty and take it (CMA)",
-	.parse = contig_parse,
-	.run = contig_run,
-	.release = range_release,
-};
+DEFINE_STEP_TYPE(step_alloc_contig, "alloc-contig", contig_keys, contig_run,
+		 "alloc_contig_range() on a 2 MiB-aligned range: migrate it empty and take it (CMA)");
 
 /* ---- offline, online ---- */
 
@@ -560,21 +463,11 @@ static int online_run(struct scenario_run *run, const struct step *step,
 	return hotplug_run(run, step, res, true);
 }
 
-const struct step_type step_offline = {
-	.name = "offline",
-	.help = "offline a 4 MiB-aligned range (memory hot-unplug): migrate it empty, give its frames to the host",
-	.parse = offline_parse,
-	.run = offline_run,
-	.release = range_release,
-};
+DEFINE_STEP_TYPE(step_offline, "offline", offline_keys, offline_run,
+		 "offline a 4 MiB-aligned range (memory hot-unplug): migrate it empty, give its frames to the host");
 
-const struct step_type step_online = {
-	.name = "online",
-	.help = "online a range an offline step took: its pages go back to the zone",
-	.parse = online_parse,
-	.run = online_run,
-	.release = range_release,
-};
+DEFINE_STEP_TYPE(step_online, "online", online_keys, online_run,
+		 "online a range an offline step took: its pages go back to the zone");
 
 /* ---- soft-offline ---- */
 
@@ -585,62 +478,18 @@ struct soft_args {
 	bool must_succeed;
 };
 
-static void soft_release(void *data)
-{
-	struct soft_args *a = data;
-
-	if (!a)
-		return;
-	free(a->process);
-	free(a);
-}
-
-static int soft_parse(struct yparse *p, yaml_node_t *node, const char *path,
-		      void **out)
-{
-	static const char *const keys[] = {
-		"pfn", "process", "address", "expect", NULL
-	};
-	yaml_node_t *map, *pn, *proc, *addr;
-	char sub[YP_PATH_MAX];
-	struct soft_args *a;
-	long long n;
-	int ret, e = 0;
-
-	ret = step_parse_start(p, node, path, keys, &map, out, sizeof(*a));
-	if (ret)
-		return ret;
-	a = *out;
-	pn = yp_get(p, map, "pfn", NULL);
-	proc = yp_get(p, map, "process", NULL);
-	addr = yp_get(p, map, "address", NULL);
-	if (pn && (proc || addr)) {
-		yp_path_key(sub, sizeof(sub), path, proc ? "process" : "address");
-		return yp_error(p, proc ? proc : addr, sub,
-				"give either pfn or process and address, not both");
-	}
-	if (!pn && !proc)
-		return yp_error(p, NULL, path,
-				"missing required key \"pfn\" (an integer) or \"process\" (with address)");
-	if (pn) {
-		yp_path_key(sub, sizeof(sub), path, "pfn");
-		ret = yp_int(p, pn, sub, 0, PFN_MAX, &n);
-		a->pfn = n;
-	} else {
-		ret = step_parse_proc(p, map, path, "process", &a->process);
-		if (!ret)
-			ret = yp_require(p, map, path, "address",
-					 "an offset into the process's first mapping, such as 1M",
-					 &addr);
-		yp_path_key(sub, sizeof(sub), path, "address");
-		if (!ret)
-			ret = yp_size(p, addr, sub, &a->offset);
-	}
-	if (!ret)
-		ret = yp_key_choice(p, map, path, "expect", expects, &e);
-	a->must_succeed = e == 0;
-	return ret;
-}
+static const struct yp_key soft_keys[] = {
+	{ "pfn", YP_INT, YP_REQUIRED, YP_FIELD(struct soft_args, pfn),
+	  .max = PFN_MAX },
+	{ "process", YP_NAME, 0, YP_FIELD(struct soft_args, process),
+	  .names = &proc_names, .excludes = "pfn" },
+	{ "address", YP_SIZE, YP_REQUIRED, YP_FIELD(struct soft_args, offset),
+	  .what = "an offset into the process's first mapping, such as 1M",
+	  .only_with = "process" },
+	{ "expect", YP_CHOICE, YP_NOT,
+	  YP_FIELD(struct soft_args, must_succeed), .choices = expects },
+	YP_END(struct soft_args)
+};
 
 static int soft_run(struct scenario_run *run, const struct step *step,
 		    struct step_result *res)
@@ -716,10 +565,5 @@ static int soft_run(struct scenario_run *run, const struct step *step,
 	return err;
 }
 
-const struct step_type step_soft_offline = {
-	.name = "soft-offline",
-	.help = "soft-offline a page by PFN or a process's page by address: move it, poison the frame",
-	.parse = soft_parse,
-	.run = soft_run,
-	.release = soft_release,
-};
+DEFINE_STEP_TYPE(step_soft_offline, "soft-offline", soft_keys, soft_run,
+		 "soft-offline a page by PFN or a process's page by address: move it, poison the frame");

@@ -28,17 +28,6 @@ struct ksm_args {
 	long long pages_to_scan, sleep_ms;	/* 0: keep */
 };
 
-static const struct yp_key ksm_keys[] = {
-	{ "scans", YP_INT, 0, YP_FIELD(struct ksm_args, scans),
-	  .max = 1000, .def = 2 },
-	{ "run", YP_BOOL, 0, YP_FIELD(struct ksm_args, run), .def = -1 },
-	{ "pages_to_scan", YP_INT, 0, YP_FIELD(struct ksm_args, pages_to_scan),
-	  .min = 1, .max = 1000000 },
-	{ "sleep_ms", YP_INT, 0, YP_FIELD(struct ksm_args, sleep_ms),
-	  .min = 1, .max = 60000 },
-	{ NULL }
-};
-
 /* Starting or stopping ksmd scans nothing here, unless scans: says so. */
 static int ksm_check(struct yparse *p, yaml_node_t *map, const char *path,
 		     void *args)
@@ -49,6 +38,17 @@ static int ksm_check(struct yparse *p, yaml_node_t *map, const char *path,
 		a->scans = 0;
 	return 0;
 }
+
+static const struct yp_key ksm_keys[] = {
+	{ "scans", YP_INT, 0, YP_FIELD(struct ksm_args, scans),
+	  .max = 1000, .def = 2 },
+	{ "run", YP_BOOL, 0, YP_FIELD(struct ksm_args, run), .def = -1 },
+	{ "pages_to_scan", YP_INT, 0, YP_FIELD(struct ksm_args, pages_to_scan),
+	  .min = 1, .max = 1000000 },
+	{ "sleep_ms", YP_INT, 0, YP_FIELD(struct ksm_args, sleep_ms),
+	  .min = 1, .max = 60000 },
+	YP_END_CHECK(struct ksm_args, ksm_check)
+};
 
 static int ksm_run(struct scenario_run *run, const struct step *step,
 		   struct step_result *res)
@@ -107,11 +107,5 @@ static int ksm_run(struct scenario_run *run, const struct step *step,
 	return step_say_stream(run, res, "ksm", f, &text);
 }
 
-const struct step_type step_ksm = {
-	.name = "ksm",
-	.help = "run KSM's scanner over mergeable mappings (scans: N full scans; run: start/stop ksmd)",
-	.keys = ksm_keys,
-	.args_size = sizeof(struct ksm_args),
-	.check = ksm_check,
-	.run = ksm_run,
-};
+DEFINE_STEP_TYPE(step_ksm, "ksm", ksm_keys, ksm_run,
+		 "run KSM's scanner over mergeable mappings (scans: N full scans; run: start/stop ksmd)");

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Process steps: spawn, touch, pin, exit, workers and stop, and the
- * process form of free (free: {process: ...}, called from steps.c).
+ * process form of free (free: {process: ...}, which steps.c's free
+ * becomes when it names a process).
  *
  *  spawn    create a process with anonymous and/or file memory and start
  *           its worker threads, which read and write that memory through
@@ -25,7 +26,6 @@
  * See workload/process.c for the content tags and the locking.
  */
 #include <errno.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,76 +38,20 @@
 #include "steps.h"
 #include "yparse.h"
 
-#define PROC_PREFIX	"proc:"
 #define WORKER_SECONDS_MAX	3600
 
-static int declare_proc(struct yparse *p, yaml_node_t *at, const char *path,
-			const char *name)
-{
-	char key[YP_PATH_MAX];
-	unsigned int i;
+/* Processes: spawn declares them, the other steps name them. */
+const struct yp_names proc_names = {
+	.prefix = "proc:",
+	.what = "a process name",
+	.ref = "the name of a spawned process",
+	.verb = "spawns a process",
+	.again = "a process \"%s\" was already spawned",
+};
 
-	snprintf(key, sizeof(key), PROC_PREFIX "%s", name);
-	for (i = 0; i < p->nr_names; i++)
-		if (!strcmp(p->names[i], key))
-			return yp_error(p, at, path, "a process \"%s\" was already spawned",
-					name);
-	if (yp_declare(p, key))
-		return yp_error(p, at, path, "out of memory");
-	return 0;
-}
-
-/* The process a step names must have been spawned by an earlier step. */
-int step_parse_proc(struct yparse *p, yaml_node_t *map, const char *path,
-		    const char *key, char **out)
-{
-	const char *names[64], *hint;
-	char sub[YP_PATH_MAX];
-	unsigned int i, n = 0;
-	size_t len = strlen(PROC_PREFIX);
-	yaml_node_t *v;
-	int ret;
-
-	ret = yp_require(p, map, path, key, "the name of a spawned process", &v);
-	yp_path_key(sub, sizeof(sub), path, key);
-	if (!ret)
-		ret = yp_string(p, v, sub, "a process name", out);
-	if (ret)
-		return ret;
-	for (i = 0; i < p->nr_names; i++) {
-		if (strncmp(p->names[i], PROC_PREFIX, len))
-			continue;
-		if (!strcmp(p->names[i] + len, *out))
-			return 0;
-		if (n < 63)
-			names[n++] = p->names[i] + len;
-	}
-	names[n] = NULL;
-	hint = n ? yp_suggest(*out, names) : NULL;
-	if (hint)
-		return yp_error(p, v, sub, "no earlier step spawns a process \"%s\" (did you mean \"%s\"?)",
-				*out, hint);
-	return yp_error(p, v, sub, "no earlier step spawns a process \"%s\"",
-			*out);
-}
-
-static int parse_pages_size(struct yparse *p, yaml_node_t *map,
-			    const char *path, const char *key, uint64_t *out)
-{
-	char sub[YP_PATH_MAX];
-	yaml_node_t *v = yp_get(p, map, key, NULL);
-	int ret;
-
-	if (!v)
-		return 0;
-	yp_path_key(sub, sizeof(sub), path, key);
-	ret = yp_size(p, v, sub, out);
-	if (ret)
-		return ret;
-	if (!*out || *out % PAGEMIG_PAGE_SIZE)
-		return yp_expected(p, v, sub, "a non-zero size in whole 4 KiB pages");
-	return 0;
-}
+#define PROC_KEY(type, flags)						\
+	{ "process", YP_NAME, flags, YP_FIELD(type, process),		\
+	  .names = &proc_names }
 
 /* ---- spawn ---- */
 
@@ -116,36 +60,21 @@ struct spawn_args {
 	char *name, *file_path, *file_from;
 };
 
-static void spawn_release(void *data)
+static int spawn_cpus(struct yparse *p, yaml_node_t *v, const char *path,
+		      const struct yp_key *k, void *args)
 {
-	struct spawn_args *a = data;
-
-	if (!a)
-		return;
-	free(a->name);
-	free(a->file_path);
-	free(a->file_from);
-	free(a);
-}
-
-static int spawn_parse_cpus(struct yparse *p, yaml_node_t *map,
-			    const char *path, struct wl_spawn *sp)
-{
-	char sub[YP_PATH_MAX], item[YP_PATH_MAX];
-	yaml_node_t *v = yp_get(p, map, "cpus", NULL);
+	struct wl_spawn *sp = &((struct spawn_args *)args)->sp;
+	char item[YP_PATH_MAX];
 	yaml_node_item_t *it;
 	long long n;
 	int ret;
 
-	if (!v)
-		return 0;
-	yp_path_key(sub, sizeof(sub), path, "cpus");
 	if (v->type != YAML_SEQUENCE_NODE ||
 	    v->data.sequence.items.top == v->data.sequence.items.start)
-		return yp_expected(p, v, sub, "a list of CPU numbers such as [0, 1]");
+		return yp_expected(p, v, path, "a list of CPU numbers such as [0, 1]");
 	for (it = v->data.sequence.items.start; it < v->data.sequence.items.top;
 	     it++) {
-		yp_path_index(item, sizeof(item), sub,
+		yp_path_index(item, sizeof(item), path,
 			      it - v->data.sequence.items.start);
 		if (sp->nr_cpus == WL_MAX_CPUS)
 			return yp_error(p, yp_node(p, *it), item, "expected at most %d CPUs",
@@ -158,127 +87,69 @@ static int spawn_parse_cpus(struct yparse *p, yaml_node_t *map,
 	return 0;
 }
 
-static int spawn_parse(struct yparse *p, yaml_node_t *node, const char *path,
-		       void **out)
+#define SPAWN_PAGES(key, member)					\
+	{ key, YP_SIZE, YP_NONZERO, YP_FIELD(struct spawn_args, member),	\
+	  .align = PAGEMIG_PAGE_SIZE,					\
+	  .what = "a non-zero size in whole 4 KiB pages" }
+
+/* Which memory: anon, a file, or another process's file (shared). */
+static int spawn_check(struct yparse *p, yaml_node_t *map, const char *path,
+		       void *args)
 {
-	static const char *const keys[] = {
-		"name", "anon", "file", "file_path", "file_from", "shared",
-		"thp", "threads", "pattern", "cpus", "writes", "ksm",
-		"duplicates", NULL
+	static const char *const memory[] = {
+		"anon", "file", "file_path", "file_from", NULL
 	};
-	yaml_node_t *map, *v, *shared;
+	struct spawn_args *a = args;
+	struct wl_spawn *sp = &a->sp;
+	yaml_node_t *shared = yp_get(p, map, "shared", NULL);
 	char sub[YP_PATH_MAX];
-	struct spawn_args *a;
-	struct wl_spawn *sp;
-	long long n;
-	int ret;
 
-	ret = step_parse_start(p, node, path, keys, &map, out,
-			       sizeof(*a));
-	if (ret)
-		return ret;
-	a = *out;
-	sp = &a->sp;
-	sp->threads = 1;
-	sp->pattern = WL_RANDOM;
-	sp->writes = 0.5;
-
-	ret = yp_require(p, map, path, "name", "a process name", &v);
-	yp_path_key(sub, sizeof(sub), path, "name");
-	if (!ret)
-		ret = yp_string(p, v, sub, "a process name", &a->name);
-	if (!ret)
-		ret = declare_proc(p, v, sub, a->name);
-	if (ret)
-		return ret;
 	sp->name = a->name;
-
-	ret = parse_pages_size(p, map, path, "anon", &sp->anon);
-	if (!ret)
-		ret = parse_pages_size(p, map, path, "file", &sp->file);
-	if (ret)
-		return ret;
-	ret = yp_key_string(p, map, path, "file_path",
-			    "a path to a regular file", &a->file_path);
-	if (ret)
-		return ret;
-	if (a->file_path) {
-		/* Relative to the scenario's directory. */
-		char *resolved = yp_resolve_path(p, a->file_path);
-
-		if (!resolved)
-			return yp_error(p, map, path, "out of memory");
-		free(a->file_path);
-		a->file_path = resolved;
-	}
 	sp->file_path = a->file_path;
+	sp->file_from = a->file_from;
 	sp->has_file = sp->file || sp->file_path;
-	v = yp_get(p, map, "file_from", NULL);
-	if (v) {
+	if (sp->file_from && sp->has_file) {
 		yp_path_key(sub, sizeof(sub), path, "file_from");
-		if (sp->has_file)
-			return yp_error(p, v, sub, "give either file/file_path or file_from, not both");
-		ret = step_parse_proc(p, map, path, "file_from", &a->file_from);
-		if (ret)
-			return ret;
-		sp->file_from = a->file_from;
+		return yp_error(p, yp_get(p, map, "file_from", NULL), sub,
+				"give either file/file_path or file_from, not both");
+	}
+	if (yp_need_one(p, map, path, memory))
+		return -EINVAL;
+	yp_path_key(sub, sizeof(sub), path, "shared");
+	if (shared && !sp->has_file && !sp->file_from)
+		return yp_error(p, shared, sub, "only applies with file or file_path");
+	if (shared && sp->file_from && !sp->shared)
+		return yp_error(p, shared, sub, "file_from maps another process's file shared");
+	if (sp->file_from)
 		sp->shared = true;
-	}
-	if (!sp->anon && !sp->has_file && !sp->file_from)
-		return yp_error(p, map, path, "expected at least one of anon, file, file_path, file_from");
-
-	shared = yp_get(p, map, "shared", NULL);
-	if (shared) {
-		yp_path_key(sub, sizeof(sub), path, "shared");
-		if (!sp->has_file && !sp->file_from)
-			return yp_error(p, shared, sub, "only applies with file or file_path");
-		ret = yp_bool(p, shared, sub, &sp->shared);
-		if (ret)
-			return ret;
-		if (sp->file_from && !sp->shared)
-			return yp_error(p, shared, sub, "file_from maps another process's file shared");
-	}
-	v = yp_get(p, map, "thp", NULL);
-	if (v) {
-		yp_path_key(sub, sizeof(sub), path, "thp");
-		if (!sp->anon)
-			return yp_error(p, v, sub, "only applies with anon");
-		ret = yp_bool(p, v, sub, &sp->thp);
-		if (ret)
-			return ret;
-	}
-	v = yp_get(p, map, "ksm", NULL);
-	if (v) {
-		yp_path_key(sub, sizeof(sub), path, "ksm");
-		if (!sp->anon)
-			return yp_error(p, v, sub, "only applies with anon");
-		ret = yp_bool(p, v, sub, &sp->ksm);
-		if (ret)
-			return ret;
-	}
-	v = yp_get(p, map, "duplicates", NULL);
-	if (v) {
-		yp_path_key(sub, sizeof(sub), path, "duplicates");
-		if (!sp->anon)
-			return yp_error(p, v, sub, "only applies with anon");
-		ret = yp_int(p, v, sub, 1, 1 << 30, &n);
-		if (ret)
-			return ret;
-		sp->duplicates = (unsigned int)n;
-	}
-	n = sp->threads;
-	ret = yp_key_int(p, map, path, "threads", 0, WL_MAX_THREADS, &n);
-	if (ret)
-		return ret;
-	sp->threads = (unsigned int)n;
-	ret = yp_key_choice(p, map, path, "pattern", wl_pattern_names,
-			   &sp->pattern);
-	if (!ret)
-		ret = yp_key_fraction(p, map, path, "writes", &sp->writes);
-	if (!ret)
-		ret = spawn_parse_cpus(p, map, path, sp);
-	return ret;
+	return 0;
 }
+
+static const struct yp_key spawn_keys[] = {
+	{ "name", YP_NAME, YP_REQUIRED | YP_DECLARE,
+	  YP_FIELD(struct spawn_args, name), .names = &proc_names },
+	SPAWN_PAGES("anon", sp.anon),
+	SPAWN_PAGES("file", sp.file),
+	{ "file_path", YP_PATH, 0, YP_FIELD(struct spawn_args, file_path),
+	  .what = "a path to a regular file" },
+	{ "file_from", YP_NAME, 0, YP_FIELD(struct spawn_args, file_from),
+	  .names = &proc_names },
+	{ "shared", YP_BOOL, 0, YP_FIELD(struct spawn_args, sp.shared) },
+	{ "thp", YP_BOOL, 0, YP_FIELD(struct spawn_args, sp.thp),
+	  .only_with = "anon" },
+	{ "threads", YP_INT, 0, YP_FIELD(struct spawn_args, sp.threads),
+	  .max = WL_MAX_THREADS, .def = 1 },
+	{ "pattern", YP_CHOICE, 0, YP_FIELD(struct spawn_args, sp.pattern),
+	  .choices = wl_pattern_names, .def = WL_RANDOM },
+	{ "cpus", YP_CUSTOM, .parse = spawn_cpus },
+	{ "writes", YP_FRACTION, 0, YP_FIELD(struct spawn_args, sp.writes),
+	  .def_real = 0.5 },
+	{ "ksm", YP_BOOL, 0, YP_FIELD(struct spawn_args, sp.ksm),
+	  .only_with = "anon" },
+	{ "duplicates", YP_INT, 0, YP_FIELD(struct spawn_args, sp.duplicates),
+	  .min = 1, .max = 1 << 30, .only_with = "anon" },
+	YP_END_CHECK(struct spawn_args, spawn_check)
+};
 
 static int spawn_run(struct scenario_run *run, const struct step *step,
 		     struct step_result *res)
@@ -301,13 +172,8 @@ static int spawn_run(struct scenario_run *run, const struct step *step,
 	return 0;
 }
 
-const struct step_type step_spawn = {
-	.name = "spawn",
-	.help = "create a process with anon and/or file memory and start its worker threads",
-	.parse = spawn_parse,
-	.run = spawn_run,
-	.release = spawn_release,
-};
+DEFINE_STEP_TYPE(step_spawn, "spawn", spawn_keys, spawn_run,
+		 "create a process with anon and/or file memory and start its worker threads");
 
 /* ---- touch ---- */
 
@@ -322,42 +188,15 @@ struct touch_args {
 	bool write;
 };
 
-static void proc_args_release(void *data)
-{
-	struct touch_args *a = data;	/* every args struct starts so */
-
-	if (a)
-		free(a->process);
-	free(a);
-}
-
-static int touch_parse(struct yparse *p, yaml_node_t *node, const char *path,
-		       void **out)
-{
-	static const char *const keys[] = {
-		"process", "pattern", "fraction", "write", NULL
-	};
-	struct touch_args *a;
-	yaml_node_t *map;
-	int ret;
-
-	ret = step_parse_start(p, node, path, keys, &map, out,
-			       sizeof(*a));
-	if (ret)
-		return ret;
-	a = *out;
-	a->fraction = 1.0;
-	a->write = true;
-	ret = step_parse_proc(p, map, path, "process", &a->process);
-	if (!ret)
-		ret = yp_key_choice(p, map, path, "pattern", touch_patterns,
-				   &a->pattern);
-	if (!ret)
-		ret = yp_key_fraction(p, map, path, "fraction", &a->fraction);
-	if (!ret)
-		ret = yp_key_bool(p, map, path, "write", &a->write);
-	return ret;
-}
+static const struct yp_key touch_keys[] = {
+	PROC_KEY(struct touch_args, YP_REQUIRED),
+	{ "pattern", YP_CHOICE, 0, YP_FIELD(struct touch_args, pattern),
+	  .choices = touch_patterns },
+	{ "fraction", YP_FRACTION, 0, YP_FIELD(struct touch_args, fraction),
+	  .def_real = 1.0 },
+	{ "write", YP_BOOL, 0, YP_FIELD(struct touch_args, write), .def = true },
+	YP_END(struct touch_args)
+};
 
 struct touch_progress {
 	struct scenario_run *run;
@@ -417,13 +256,8 @@ static int touch_run(struct scenario_run *run, const struct step *step,
 	return 0;
 }
 
-const struct step_type step_touch = {
-	.name = "touch",
-	.help = "read or write a share of a process's pages now, faulting them in",
-	.parse = touch_parse,
-	.run = touch_run,
-	.release = proc_args_release,
-};
+DEFINE_STEP_TYPE(step_touch, "touch", touch_keys, touch_run,
+		 "read or write a share of a process's pages now, faulting them in");
 
 /* ---- free: {process: ...} ---- */
 
@@ -439,75 +273,29 @@ struct proc_free_args {
 	double fraction, from;
 };
 
-/**
- * proc_free_parse() - free: with a process: key (steps.c hands it over).
- * @p: the parser.
- * @map: the step's mapping.
- * @path: "steps[N].free".
- * @out: the args, for proc_free_run() and proc_args_release().
- *
- * Return: 0 or -EINVAL.
- */
-int proc_free_parse(struct yparse *p, yaml_node_t *map, const char *path,
-		    void **out)
-{
-	static const char *const keys[] = {
-		"process", "pattern", "fraction", "from", "mapping", NULL
-	};
-	struct proc_free_args *a;
-	char sub[YP_PATH_MAX];
-	yaml_node_t *v;
-	int ret;
+static const struct yp_key proc_free_keys[] = {
+	PROC_KEY(struct proc_free_args, YP_REQUIRED),
+	{ "pattern", YP_CHOICE, 0, YP_FIELD(struct proc_free_args, pattern),
+	  .choices = free_patterns },
+	{ "fraction", YP_FRACTION, 0, YP_FIELD(struct proc_free_args, fraction),
+	  .def_real = 0.5, .only_with = "pattern",
+	  .only_if = 1 << WL_FREE_RANDOM | 1 << WL_FREE_RANGE },
+	{ "from", YP_FRACTION, 0, YP_FIELD(struct proc_free_args, from),
+	  .only_with = "pattern", .only_if = 1 << WL_FREE_RANGE },
+	{ "mapping", YP_CHOICE, 0, YP_FIELD(struct proc_free_args, mapping),
+	  .choices = free_mappings },
+	YP_END(struct proc_free_args)
+};
 
-	ret = yp_check_keys(p, map, path, keys);
-	if (ret)
-		return ret;
-	a = step_args_new(p, path, sizeof(*a));
-	if (!a)
-		return -ENOMEM;
-	*out = a;
-	a->fraction = 0.5;
-	ret = step_parse_proc(p, map, path, "process", &a->process);
-	if (!ret)
-		ret = yp_key_choice(p, map, path, "pattern", free_patterns,
-				   &a->pattern);
-	if (!ret)
-		ret = yp_key_choice(p, map, path, "mapping", free_mappings,
-				   &a->mapping);
-	if (ret)
-		return ret;
-	v = yp_get(p, map, "fraction", NULL);
-	if (v && a->pattern == WL_FREE_EVERY_OTHER) {
-		yp_path_key(sub, sizeof(sub), path, "fraction");
-		return yp_error(p, v, sub, "only applies to pattern: random or range");
-	}
-	ret = yp_key_fraction(p, map, path, "fraction", &a->fraction);
-	if (ret)
-		return ret;
-	v = yp_get(p, map, "from", NULL);
-	if (v && a->pattern != WL_FREE_RANGE) {
-		yp_path_key(sub, sizeof(sub), path, "from");
-		return yp_error(p, v, sub, "only applies to pattern: range");
-	}
-	return yp_key_fraction(p, map, path, "from", &a->from);
-}
-
-/**
- * proc_free_run() - Run a free: {process: ...} step, for free_run().
- * @run: the run.
- * @step: the free step.
- * @res: its result.
- * @args: what proc_free_parse() made.
- *
- * MADV_DONTNEED over the share of the process's mappings @args selects;
- * failed calls fail the step.
- *
- * Return: 0 (a process that is not live fails the step instead).
+/*
+ * free: {process: P, ...}: MADV_DONTNEED over the share of the process's
+ * mappings the keys select; failed calls fail the step.  A process that
+ * is not live fails it too.
  */
-int proc_free_run(struct scenario_run *run, const struct step *step,
-		  struct step_result *res, void *args)
+static int proc_free_run(struct scenario_run *run, const struct step *step,
+			 struct step_result *res)
 {
-	const struct proc_free_args *a = args;
+	const struct proc_free_args *a = step->args;
 	struct pagemig_rng rng;
 	struct wl_op_stats st;
 	struct wl_proc *p;
@@ -526,14 +314,9 @@ int proc_free_run(struct scenario_run *run, const struct step *step,
 	return 0;
 }
 
-/**
- * proc_free_release() - Free what proc_free_parse() made.
- * @args: the args, or NULL.
- */
-void proc_free_release(void *args)
-{
-	proc_args_release(args);
-}
+/* The process form of free: steps.c's free turns into it (alt_key). */
+DEFINE_STEP_TYPE(step_free_process, "free", proc_free_keys, proc_free_run,
+		 "free (MADV_DONTNEED) every other, a random share or a range of a process's pages");
 
 /* ---- pin ---- */
 
@@ -542,31 +325,12 @@ struct pin_args {
 	unsigned long pages;
 };
 
-static int pin_parse(struct yparse *p, yaml_node_t *node, const char *path,
-		     void **out)
-{
-	static const char *const keys[] = { "process", "pages", NULL };
-	char sub[YP_PATH_MAX];
-	struct pin_args *a;
-	yaml_node_t *map, *v;
-	long long n;
-	int ret;
-
-	ret = step_parse_start(p, node, path, keys, &map, out,
-			       sizeof(*a));
-	if (ret)
-		return ret;
-	a = *out;
-	ret = step_parse_proc(p, map, path, "process", &a->process);
-	if (!ret)
-		ret = yp_require(p, map, path, "pages", "an integer 1..16777216", &v);
-	yp_path_key(sub, sizeof(sub), path, "pages");
-	if (!ret)
-		ret = yp_int(p, v, sub, 1, 1 << 24, &n);
-	if (!ret)
-		a->pages = (unsigned long)n;
-	return ret;
-}
+static const struct yp_key pin_keys[] = {
+	PROC_KEY(struct pin_args, YP_REQUIRED),
+	{ "pages", YP_INT, YP_REQUIRED, YP_FIELD(struct pin_args, pages),
+	  .min = 1, .max = 1 << 24 },
+	YP_END(struct pin_args)
+};
 
 static int pin_run(struct scenario_run *run, const struct step *step,
 		   struct step_result *res)
@@ -587,31 +351,15 @@ static int pin_run(struct scenario_run *run, const struct step *step,
 	return 0;
 }
 
-const struct step_type step_pin = {
-	.name = "pin",
-	.help = "long-term pin N pages spread over a process's memory (they never migrate)",
-	.parse = pin_parse,
-	.run = pin_run,
-	.release = proc_args_release,
-};
+DEFINE_STEP_TYPE(step_pin, "pin", pin_keys, pin_run,
+		 "long-term pin N pages spread over a process's memory (they never migrate)");
 
 /* ---- exit ---- */
 
-static int exit_parse(struct yparse *p, yaml_node_t *node, const char *path,
-		      void **out)
-{
-	static const char *const keys[] = { "process", NULL };
-	struct touch_args *a;
-	yaml_node_t *map;
-	int ret;
-
-	ret = step_parse_start(p, node, path, keys, &map, out,
-			       sizeof(*a));
-	if (ret)
-		return ret;
-	a = *out;
-	return step_parse_proc(p, map, path, "process", &a->process);
-}
+static const struct yp_key exit_keys[] = {
+	PROC_KEY(struct touch_args, YP_REQUIRED),
+	YP_END(struct touch_args)
+};
 
 static int exit_run(struct scenario_run *run, const struct step *step,
 		    struct step_result *res)
@@ -631,13 +379,8 @@ static int exit_run(struct scenario_run *run, const struct step *step,
 	return 0;
 }
 
-const struct step_type step_exit = {
-	.name = "exit",
-	.help = "stop a process's workers and exit it: its memory is freed",
-	.parse = exit_parse,
-	.run = exit_run,
-	.release = proc_args_release,
-};
+DEFINE_STEP_TYPE(step_exit, "exit", exit_keys, exit_run,
+		 "stop a process's workers and exit it: its memory is freed");
 
 /* ---- workers and stop ---- */
 
@@ -647,68 +390,19 @@ struct workers_args {
 	double seconds;
 };
 
-static int workers_parse_common(struct yparse *p, yaml_node_t *node,
-				const char *path, void **out, bool is_stop)
-{
-	static const char *const keys[] = { "run", "process", "seconds", NULL };
-	static const char *const stop_keys[] = { "process", NULL };
-	struct workers_args *a;
-	char sub[YP_PATH_MAX];
-	yaml_node_t *map, *v;
-	long long ms;
-	int ret;
+static const struct yp_key workers_keys[] = {
+	{ "run", YP_BOOL, YP_REQUIRED, YP_FIELD(struct workers_args, run) },
+	PROC_KEY(struct workers_args, 0),
+	{ "seconds", YP_REAL, 0, YP_FIELD(struct workers_args, seconds),
+	  .max = WORKER_SECONDS_MAX, .what = "a number of seconds 0..3600",
+	  .only_with = "run", .only_if = 1 << true },
+	YP_END(struct workers_args)
+};
 
-	ret = step_parse_start(p, node, path, is_stop ? stop_keys : keys,
-			       &map, out, sizeof(*a));
-	if (ret)
-		return ret;
-	a = *out;
-	if (map && yp_get(p, map, "process", NULL)) {
-		ret = step_parse_proc(p, map, path, "process", &a->process);
-		if (ret)
-			return ret;
-	}
-	if (is_stop)
-		return 0;
-	ret = yp_require(p, map, path, "run", "true or false", &v);
-	yp_path_key(sub, sizeof(sub), path, "run");
-	if (!ret)
-		ret = yp_bool(p, v, sub, &a->run);
-	if (ret)
-		return ret;
-	v = yp_get(p, map, "seconds", NULL);
-	if (!v)
-		return 0;
-	yp_path_key(sub, sizeof(sub), path, "seconds");
-	if (!a->run)
-		return yp_error(p, v, sub, "only applies with run: true");
-	/* Milliseconds through yp_int: "0.5" is not an integer, so by hand. */
-	if (v->type != YAML_SCALAR_NODE)
-		return yp_expected(p, v, sub, "a number of seconds 0..3600");
-	{
-		const char *s = (const char *)v->data.scalar.value;
-		char *end;
-		double d = strtod(s, &end);
-
-		if (!*s || *end || !(d >= 0) || d > WORKER_SECONDS_MAX)
-			return yp_expected(p, v, sub, "a number of seconds 0..3600");
-		ms = llround(d * 1000);
-		a->seconds = ms / 1000.0;
-	}
-	return 0;
-}
-
-static int workers_parse(struct yparse *p, yaml_node_t *node,
-			 const char *path, void **out)
-{
-	return workers_parse_common(p, node, path, out, false);
-}
-
-static int stop_parse(struct yparse *p, yaml_node_t *node, const char *path,
-		      void **out)
-{
-	return workers_parse_common(p, node, path, out, true);
-}
+static const struct yp_key stop_keys[] = {
+	PROC_KEY(struct workers_args, 0),
+	YP_END(struct workers_args)
+};
 
 static int workers_run(struct scenario_run *run, const struct step *step,
 		       struct step_result *res)
@@ -747,18 +441,8 @@ out:
 	return 0;
 }
 
-const struct step_type step_workers = {
-	.name = "workers",
-	.help = "start (run: true, optionally for some seconds) or stop process worker threads",
-	.parse = workers_parse,
-	.run = workers_run,
-	.release = proc_args_release,
-};
+DEFINE_STEP_TYPE(step_workers, "workers", workers_keys, workers_run,
+		 "start (run: true, optionally for some seconds) or stop process worker threads");
 
-const struct step_type step_stop = {
-	.name = "stop",
-	.help = "stop the worker threads of every process (or of one)",
-	.parse = stop_parse,
-	.run = workers_run,
-	.release = proc_args_release,
-};
+DEFINE_STEP_TYPE(step_stop, "stop", stop_keys, workers_run,
+		 "stop the worker threads of every process (or of one)");

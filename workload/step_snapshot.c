@@ -27,7 +27,7 @@ static const struct yp_key snapshot_keys[] = {
 	  YP_FIELD(struct snapshot_args, kpageflags), .what = "a file name" },
 	{ "kpagecount", YP_STRING, 0,
 	  YP_FIELD(struct snapshot_args, kpagecount), .what = "a file name" },
-	{ NULL }
+	YP_END(struct snapshot_args)
 };
 
 static int snapshot_run(struct scenario_run *run, const struct step *step,
@@ -47,10 +47,5 @@ static int snapshot_run(struct scenario_run *run, const struct step *step,
 	return 0;
 }
 
-const struct step_type step_snapshot = {
-	.name = "snapshot",
-	.help = "write /proc/kpageflags and /proc/kpagecount images of the machine",
-	.keys = snapshot_keys,
-	.args_size = sizeof(struct snapshot_args),
-	.run = snapshot_run,
-};
+DEFINE_STEP_TYPE(step_snapshot, "snapshot", snapshot_keys, snapshot_run,
+		 "write /proc/kpageflags and /proc/kpagecount images of the machine");

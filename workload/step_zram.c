@@ -181,24 +181,22 @@ static int sector_bytes(const struct zdev *d, unsigned long s, uint32_t r,
 
 /* ---- shared parsing ---- */
 
-static int parse_device(struct yparse *p, yaml_node_t *map, const char *path,
-			char **out, bool declare)
-{
-	char sub[YP_PATH_MAX];
-	yaml_node_t *v = yp_get(p, map, "device", NULL);
-	int ret;
+/* Devices: zram-create declares them, the other steps name them. */
+static const struct yp_names zram_names = {
+	.prefix = "zram:",
+	.what = "a device name",
+	.verb = "zram-create of",
+};
 
-	yp_path_key(sub, sizeof(sub), path, "device");
-	if (v)
-		ret = yp_string(p, v, sub, "a device name", out);
-	else
-		ret = (*out = strdup("zram0")) ? 0 : yp_error(p, NULL, sub, "out of memory");
-	if (ret)
-		return ret;
-	if (declare)
-		return yp_declare(p, *out) ? yp_error(p, NULL, sub, "out of memory") : 0;
-	return yp_check_declared(p, v, sub, *out, "zram-create of");
-}
+/* device: a zram-create's, "zram0" when not given. */
+#define DEVICE_KEY(type, flags)						\
+	{ "device", YP_NAME, flags, YP_FIELD(type, device),		\
+	  .names = &zram_names, .def_str = "zram0" }
+
+/* Sizes of a zram device: whole sectors. */
+#define SECTORS_KEY(key, flags, type, member)				\
+	{ key, YP_SIZE, YP_NONZERO | (flags), YP_FIELD(type, member),	\
+	  .align = PAGE, .what = "a positive multiple of 4096 bytes" }
 
 static struct zdev *run_dev(struct scenario_run *run, const char *name,
 			    struct step_result *res)
@@ -223,60 +221,32 @@ static void print_mm_stat(FILE *f, const struct zdev *d)
 
 /* ---- zram-create ---- */
 
+static const char *const comps[] = { "lz4", "lz4hc", "zstd", "deflate", NULL };
+
 struct create_args {
-	char *device, *comp;
+	char *device;
+	int compressor;		/* in comps[] */
+	const char *comp;
 	uint64_t disksize, mem_limit;
 };
 
-static void create_release(void *data)
+static int create_check(struct yparse *p, yaml_node_t *map, const char *path,
+			void *args)
 {
-	struct create_args *a = data;
+	struct create_args *a = args;
 
-	if (a) {
-		free(a->device);
-		free(a->comp);
-	}
-	free(a);
+	a->comp = comps[a->compressor];
+	return 0;
 }
 
-static int create_parse(struct yparse *p, yaml_node_t *node, const char *path,
-			void **out)
-{
-	static const char *const keys[] = {
-		"device", "disksize", "compressor", "mem_limit", NULL
-	};
-	static const char *const comps[] = { "lz4", "lz4hc", "zstd", "deflate", NULL };
-	struct create_args *a;
-	char sub[YP_PATH_MAX];
-	yaml_node_t *map, *v;
-	int ret, c = 0;
-
-	ret = step_parse_start(p, node, path, keys, &map, out, sizeof(*a));
-	if (ret)
-		return ret;
-	a = *out;
-	if (!map)
-		return yp_error(p, node, path, "needs at least disksize: SIZE");
-	ret = parse_device(p, map, path, &a->device, true);
-	if (ret)
-		return ret;
-	ret = yp_require(p, map, path, "disksize", "a size like 64M", &v);
-	yp_path_key(sub, sizeof(sub), path, "disksize");
-	if (!ret)
-		ret = yp_size(p, v, sub, &a->disksize);
-	if (!ret && (!a->disksize || a->disksize % PAGE))
-		ret = yp_error(p, v, sub, "must be a positive multiple of 4096 bytes");
-	if (ret)
-		return ret;
-	ret = yp_key_choice(p, map, path, "compressor", comps, &c);
-	if (ret)
-		return ret;
-	if (!(a->comp = strdup(comps[c]))) {
-		yp_path_key(sub, sizeof(sub), path, "compressor");
-		return yp_error(p, NULL, sub, "out of memory");
-	}
-	return yp_key_size(p, map, path, "mem_limit", &a->mem_limit);
-}
+static const struct yp_key create_keys[] = {
+	DEVICE_KEY(struct create_args, YP_DECLARE),
+	SECTORS_KEY("disksize", YP_REQUIRED, struct create_args, disksize),
+	{ "compressor", YP_CHOICE, 0, YP_FIELD(struct create_args, compressor),
+	  .choices = comps },
+	{ "mem_limit", YP_SIZE, 0, YP_FIELD(struct create_args, mem_limit) },
+	YP_END_CHECK(struct create_args, create_check)
+};
 
 static int create_run(struct scenario_run *run, const struct step *step,
 		      struct step_result *res)
@@ -331,13 +301,8 @@ static int create_run(struct scenario_run *run, const struct step *step,
 	return step_say_stream(run, res, "zram-create", f, &text);
 }
 
-const struct step_type step_zram_create = {
-	.name = "zram-create",
-	.help = "create a zram device: disksize, compressor (lz4, lz4hc, zstd, deflate), mem_limit",
-	.parse = create_parse,
-	.run = create_run,
-	.release = create_release,
-};
+DEFINE_STEP_TYPE(step_zram_create, "zram-create", create_keys, create_run,
+		 "create a zram device: disksize, compressor (lz4, lz4hc, zstd, deflate), mem_limit");
 
 /* ---- zram-write ---- */
 
@@ -349,92 +314,41 @@ struct write_args {
 	double ratio, same, incompressible;
 };
 
-static void write_release(void *data)
+/* Generated data or a file's bytes, not both. */
+static int write_check(struct yparse *p, yaml_node_t *map, const char *path,
+		       void *args)
 {
-	struct write_args *a = data;
-
-	if (a) {
-		free(a->device);
-		free(a->file);
-	}
-	free(a);
-}
-
-static int write_parse(struct yparse *p, yaml_node_t *node, const char *path,
-		       void **out)
-{
-	static const char *const keys[] = {
-		"device", "size", "pages", "start", "compressibility", "same",
-		"incompressible", "file", NULL
-	};
-	struct write_args *a;
+	struct write_args *a = args;
 	char sub[YP_PATH_MAX];
-	yaml_node_t *map, *v;
-	int ret;
 
-	ret = step_parse_start(p, node, path, keys, &map, out, sizeof(*a));
-	if (ret)
-		return ret;
-	a = *out;
-	a->ratio = 2.7;
-	ret = parse_device(p, map, path, &a->device, false);
-	if (ret)
-		return ret;
-	if ((v = yp_get(p, map, "size", NULL))) {
-		yp_path_key(sub, sizeof(sub), path, "size");
-		if ((ret = yp_size(p, v, sub, &a->size)))
-			return ret;
-		if (!a->size || a->size % PAGE)
-			return yp_error(p, v, sub, "must be a positive multiple of 4096 bytes");
-		if (yp_get(p, map, "pages", NULL))
-			return yp_error(p, v, sub, "give size or pages, not both");
-	}
-	if ((ret = yp_key_ulong(p, map, path, "pages", 1, 1LL << 32,
-				&a->pages)) ||
-	    (ret = yp_key_ulong(p, map, path, "start", 0, 1LL << 32,
-				&a->start)))
-		return ret;
-	if ((v = yp_get(p, map, "file", NULL))) {
-		yp_path_key(sub, sizeof(sub), path, "file");
-		if ((ret = yp_string(p, v, sub, "a file path", &a->file)))
-			return ret;
-		/* Relative to the scenario's directory. */
-		{
-			char *resolved = yp_resolve_path(p, a->file);
-
-			if (!resolved)
-				return yp_error(p, v, sub, "out of memory");
-			free(a->file);
-			a->file = resolved;
-		}
-		if (yp_get(p, map, "compressibility", NULL) || yp_get(p, map, "same", NULL) ||
-		    yp_get(p, map, "incompressible", NULL))
-			return yp_error(p, v, sub, "file: takes the file's bytes; drop compressibility, same and incompressible");
-		if (access(a->file, R_OK))
-			return yp_error(p, v, sub, "cannot read \"%s\": %s", a->file,
-					strerror(errno));
-		return 0;
-	}
-	if ((v = yp_get(p, map, "compressibility", NULL))) {
-		char *end;
-		const char *s = v->type == YAML_SCALAR_NODE ?
-				(const char *)v->data.scalar.value : "";
-
-		yp_path_key(sub, sizeof(sub), path, "compressibility");
-		a->ratio = strtod(s, &end);
-		if (!*s || *end || !(a->ratio >= 1.0 && a->ratio <= 20.0))
-			return yp_expected(p, v, sub, "a compression ratio 1.0..20 like 2.7");
-	}
-	ret = yp_key_fraction(p, map, path, "same", &a->same);
-	if (!ret)
-		ret = yp_key_fraction(p, map, path, "incompressible",
-				      &a->incompressible);
-	if (ret)
-		return ret;
+	yp_path_key(sub, sizeof(sub), path, "file");
+	if (a->file && (yp_get(p, map, "compressibility", NULL) ||
+			yp_get(p, map, "same", NULL) ||
+			yp_get(p, map, "incompressible", NULL)))
+		return yp_error(p, yp_get(p, map, "file", NULL), sub,
+				"file: takes the file's bytes; drop compressibility, same and incompressible");
 	if (a->same + a->incompressible > 1.0)
 		return yp_error(p, map, path, "same + incompressible is more than 1");
 	return 0;
 }
+
+static const struct yp_key write_keys[] = {
+	DEVICE_KEY(struct write_args, 0),
+	SECTORS_KEY("size", 0, struct write_args, size),
+	{ "pages", YP_INT, 0, YP_FIELD(struct write_args, pages),
+	  .min = 1, .max = 1LL << 32, .excludes = "size" },
+	{ "start", YP_INT, 0, YP_FIELD(struct write_args, start),
+	  .max = 1LL << 32 },
+	{ "compressibility", YP_REAL, 0, YP_FIELD(struct write_args, ratio),
+	  .min = 1, .max = 20, .def_real = 2.7,
+	  .what = "a compression ratio 1.0..20 like 2.7" },
+	{ "same", YP_FRACTION, 0, YP_FIELD(struct write_args, same) },
+	{ "incompressible", YP_FRACTION, 0,
+	  YP_FIELD(struct write_args, incompressible) },
+	{ "file", YP_PATH, YP_READABLE, YP_FIELD(struct write_args, file),
+	  .what = "a file path" },
+	YP_END_CHECK(struct write_args, write_check)
+};
 
 /*
  * How many sectors a zram-write writes: pages, size, the file's length
@@ -574,13 +488,8 @@ static int write_run(struct scenario_run *run, const struct step *step,
 	return step_say_stream(run, res, "zram-write", f, &text);
 }
 
-const struct step_type step_zram_write = {
-	.name = "zram-write",
-	.help = "write sectors of generated data (compressibility, same, incompressible) or of a file",
-	.parse = write_parse,
-	.run = write_run,
-	.release = write_release,
-};
+DEFINE_STEP_TYPE(step_zram_write, "zram-write", write_keys, write_run,
+		 "write sectors of generated data (compressibility, same, incompressible) or of a file");
 
 /* ---- zram-discard ---- */
 
@@ -588,57 +497,35 @@ enum { PAT_EVERY_OTHER, PAT_RANDOM, PAT_RANGE };
 
 struct discard_args {
 	char *device;
+	unsigned long start, count;	/* count 0: to the end */
 	int pattern;
 	double fraction;
-	unsigned long start, count;	/* count 0: to the end */
 };
 
-static void dev_release(void *data)
+static const char *const pats[] = { "every-other", "random", "range", NULL };
+
+static int discard_check(struct yparse *p, yaml_node_t *map,
+			 const char *path, void *args)
 {
-	struct discard_args *a = data;	/* every args struct starts with device */
+	struct discard_args *a = args;
 
-	if (a)
-		free(a->device);
-	free(a);
-}
-
-static int discard_parse(struct yparse *p, yaml_node_t *node, const char *path,
-			 void **out)
-{
-	static const char *const keys[] = {
-		"device", "pattern", "fraction", "start", "count", NULL
-	};
-	static const char *const pats[] = { "every-other", "random", "range", NULL };
-	struct discard_args *a;
-	char sub[YP_PATH_MAX];
-	yaml_node_t *map, *v;
-	int ret;
-
-	ret = step_parse_start(p, node, path, keys, &map, out, sizeof(*a));
-	if (ret)
-		return ret;
-	a = *out;
-	a->fraction = 0.5;
-	if ((ret = parse_device(p, map, path, &a->device, false)))
-		return ret;
-	if ((ret = yp_key_choice(p, map, path, "pattern", pats, &a->pattern)))
-		return ret;
-	if ((v = yp_get(p, map, "fraction", NULL))) {
-		yp_path_key(sub, sizeof(sub), path, "fraction");
-		if (a->pattern != PAT_RANDOM)
-			return yp_error(p, v, sub, "only applies with pattern: random");
-		if ((ret = yp_fraction(p, v, sub, &a->fraction)))
-			return ret;
-	}
-	if ((ret = yp_key_ulong(p, map, path, "start", 0, 1LL << 32,
-				&a->start)) ||
-	    (ret = yp_key_ulong(p, map, path, "count", 1, 1LL << 32,
-				&a->count)))
-		return ret;
 	if (!a->count && a->pattern == PAT_RANGE)
 		return yp_error(p, map, path, "pattern: range needs count");
 	return 0;
 }
+
+static const struct yp_key discard_keys[] = {
+	DEVICE_KEY(struct discard_args, 0),
+	{ "pattern", YP_CHOICE, 0, YP_FIELD(struct discard_args, pattern),
+	  .choices = pats },
+	{ "fraction", YP_FRACTION, 0, YP_FIELD(struct discard_args, fraction),
+	  .def_real = 0.5, .only_with = "pattern", .only_if = 1 << PAT_RANDOM },
+	{ "start", YP_INT, 0, YP_FIELD(struct discard_args, start),
+	  .max = 1LL << 32 },
+	{ "count", YP_INT, 0, YP_FIELD(struct discard_args, count),
+	  .min = 1, .max = 1LL << 32 },
+	YP_END_CHECK(struct discard_args, discard_check)
+};
 
 static int discard_run(struct scenario_run *run, const struct step *step,
 		       struct step_result *res)
@@ -692,13 +579,8 @@ static int discard_run(struct scenario_run *run, const struct step *step,
 	return step_say_stream(run, res, "zram-discard", f, &text);
 }
 
-const struct step_type step_zram_discard = {
-	.name = "zram-discard",
-	.help = "discard sectors: every-other, random (fraction) or a range (start, count)",
-	.parse = discard_parse,
-	.run = discard_run,
-	.release = dev_release,
-};
+DEFINE_STEP_TYPE(step_zram_discard, "zram-discard", discard_keys, discard_run,
+		 "discard sectors: every-other, random (fraction) or a range (start, count)");
 
 /* ---- zram-compact ---- */
 
@@ -706,18 +588,10 @@ struct dev_args {
 	char *device;
 };
 
-static int dev_parse(struct yparse *p, yaml_node_t *node, const char *path,
-		     void **out)
-{
-	static const char *const keys[] = { "device", NULL };
-	yaml_node_t *map;
-	int ret;
-
-	ret = step_parse_start(p, node, path, keys, &map, out, sizeof(struct discard_args));
-	if (ret)
-		return ret;
-	return parse_device(p, map, path, &((struct dev_args *)*out)->device, false);
-}
+static const struct yp_key dev_keys[] = {
+	DEVICE_KEY(struct dev_args, 0),
+	YP_END(struct dev_args)
+};
 
 static unsigned long vmstat(const char *name)
 {
@@ -761,13 +635,8 @@ static int compact_run(struct scenario_run *run, const struct step *step,
 	return step_say_stream(run, res, "zram-compact", f, &text);
 }
 
-const struct step_type step_zram_compact = {
-	.name = "zram-compact",
-	.help = "compact a zram device's zsmalloc pool (zs_compact, the sysfs compact trigger)",
-	.parse = dev_parse,
-	.run = compact_run,
-	.release = dev_release,
-};
+DEFINE_STEP_TYPE(step_zram_compact, "zram-compact", dev_keys, compact_run,
+		 "compact a zram device's zsmalloc pool (zs_compact, the sysfs compact trigger)");
 
 /* ---- verification ---- */
 
@@ -815,13 +684,8 @@ static int verify_run(struct scenario_run *run, const struct step *step,
 	return step_say_stream(run, res, "zram-verify", f, &text);
 }
 
-const struct step_type step_zram_verify = {
-	.name = "zram-verify",
-	.help = "read every sector of a zram device back and compare it byte for byte",
-	.parse = dev_parse,
-	.run = verify_run,
-	.release = dev_release,
-};
+DEFINE_STEP_TYPE(step_zram_verify, "zram-verify", dev_keys, verify_run,
+		 "read every sector of a zram device back and compare it byte for byte");
 
 /**
  * zram_run_verify() - Every sector of every zram device, for the final verify.
@@ -892,30 +756,16 @@ static void *reader_fn(void *arg)
 	return NULL;
 }
 
-static int readers_parse(struct yparse *p, yaml_node_t *node, const char *path,
-			 void **out)
-{
-	static const char *const keys[] = { "device", "threads", "while", NULL };
-	static const char *const whats[] = { "compact", "zs-compact", "both", NULL };
-	struct readers_args *a;
-	yaml_node_t *map;
-	long long n;
-	int ret;
+static const char *const whats[] = { "compact", "zs-compact", "both", NULL };
 
-	ret = step_parse_start(p, node, path, keys, &map, out, sizeof(*a));
-	if (ret)
-		return ret;
-	a = *out;
-	a->threads = 2;
-	a->what = WHILE_BOTH;
-	if ((ret = parse_device(p, map, path, &a->device, false)))
-		return ret;
-	n = a->threads;
-	if ((ret = yp_key_int(p, map, path, "threads", 1, MAX_READERS, &n)))
-		return ret;
-	a->threads = (unsigned int)n;
-	return yp_key_choice(p, map, path, "while", whats, &a->what);
-}
+static const struct yp_key readers_keys[] = {
+	DEVICE_KEY(struct readers_args, 0),
+	{ "threads", YP_INT, 0, YP_FIELD(struct readers_args, threads),
+	  .min = 1, .max = MAX_READERS, .def = 2 },
+	{ "while", YP_CHOICE, 0, YP_FIELD(struct readers_args, what),
+	  .choices = whats, .def = WHILE_BOTH },
+	YP_END(struct readers_args)
+};
 
 static int readers_run(struct scenario_run *run, const struct step *step,
 		       struct step_result *res)
@@ -996,10 +846,5 @@ static int readers_run(struct scenario_run *run, const struct step *step,
 	return step_say_stream(run, res, "zram-readers", f, &text);
 }
 
-const struct step_type step_zram_readers = {
-	.name = "zram-readers",
-	.help = "reader threads verify zram sectors while zs_compact and/or a full compaction run",
-	.parse = readers_parse,
-	.run = readers_run,
-	.release = dev_release,
-};
+DEFINE_STEP_TYPE(step_zram_readers, "zram-readers", readers_keys, readers_run,
+		 "reader threads verify zram sectors while zs_compact and/or a full compaction run");

@@ -62,7 +62,7 @@ const char *const expect_any_success[] = { "any", "success", NULL };
 
 /* Tag groups: alloc, churn and the steps that keep what they take. */
 const struct yp_names tag_names = {
-	.prefix = "",
+	.prefix = "tag:",
 	.what = "a group name",
 	.ref = "the tag of an earlier alloc or churn",
 	.verb = "allocates with tag",
@@ -82,18 +82,12 @@ const struct yp_names tag_names = {
 int step_parse(struct yparse *p, const struct step_type *type,
 	       yaml_node_t *node, const char *path, void **args)
 {
-	int ret;
+	size_t size = yp_struct_size(type->keys);
 
 	*args = NULL;
-	if (type->parse)
-		return type->parse(p, node, path, args);
-	if (type->args_size && !(*args = calloc(1, type->args_size)))
+	if (size && !(*args = calloc(1, size)))
 		return yp_error(p, NULL, path, "out of memory");
-	ret = yp_walk(p, node, path, type->keys, *args);
-	if (!ret && type->check)
-		ret = type->check(p, yp_is_mapping(node) ? node : NULL, path,
-				  *args);
-	return ret;
+	return yp_walk(p, node, path, type->keys, *args);
 }
 
 /**
@@ -103,15 +97,6 @@ int step_parse(struct yparse *p, const struct step_type *type,
  */
 void step_release(const struct step_type *type, void *args)
 {
-	if (type->parse) {
-		if (type->release)
-			type->release(args);
-		return;
-	}
-	if (!args)
-		return;
-	if (type->release)
-		type->release(args);
 	yp_release(type->keys, args);
 	free(args);
 }
@@ -185,9 +170,8 @@ static const struct yp_key alloc_keys[] = {
 	{ "tag", YP_NAME, YP_DECLARE, YP_FIELD(struct alloc_args, tag),
 	  .names = &tag_names, .def_str = "alloc" },
 	{ "fill", YP_BOOL, 0, YP_FIELD(struct alloc_args, fill), .def = true },
-	{ "expect", YP_CHOICE, 0, YP_FIELD(struct alloc_args, must_succeed),
-	  .choices = expect_any_success },
-	{ NULL }
+	EXPECT_KEY(struct alloc_args, must_succeed),
+	YP_END(struct alloc_args)
 };
 
 static int alloc_run(struct scenario_run *run, const struct step *step,
@@ -227,20 +211,14 @@ static int alloc_run(struct scenario_run *run, const struct step *step,
 	return 0;
 }
 
-const struct step_type step_alloc = {
-	.name = "alloc",
-	.help = "allocate COUNT blocks of 2^ORDER pages with a gfp mask into a tag group",
-	.keys = alloc_keys,
-	.args_size = sizeof(struct alloc_args),
-	.run = alloc_run,
-};
+DEFINE_STEP_TYPE(step_alloc, "alloc", alloc_keys, alloc_run,
+		 "allocate COUNT blocks of 2^ORDER pages with a gfp mask into a tag group");
 
 /* ---- free ---- */
 
 enum { FREE_ALL, FREE_EVERY_OTHER, FREE_RANDOM };
 
 struct free_args {
-	void *proc;		/* free: {process: ...}: proc_free_parse()'s */
 	char *tag;
 	int pattern;
 	double fraction;
@@ -248,87 +226,23 @@ struct free_args {
 	int mt;			/* -1: any */
 };
 
-static void free_release(void *data)
-{
-	struct free_args *a = data;
+static const char *const free_patterns[] = {
+	"all", "every-other", "random", NULL
+};
 
-	if (!a)
-		return;
-	proc_free_release(a->proc);
-	free(a->tag);
-	free(a);
-}
-
-static int free_parse(struct yparse *p, yaml_node_t *node, const char *path,
-		      void **out)
-{
-	static const char *const keys[] = {
-		"tag", "pattern", "fraction", "count", "migratetype", NULL
-	};
-	static const char *const patterns[] = {
-		"all", "every-other", "random", NULL
-	};
-	yaml_node_t *map, *v, *fraction, *count;
-	char sub[YP_PATH_MAX];
-	struct free_args *a;
-	long long n;
-	int ret;
-
-	ret = yp_mapping(p, node, path, &map);
-	if (!ret && map && yp_get(p, map, "process", NULL)) {
-		a = step_args_new(p, path, sizeof(*a));
-		if (!a)
-			return -ENOMEM;
-		*out = a;
-		return proc_free_parse(p, map, path, &a->proc);
-	}
-	if (!ret)
-		ret = yp_check_keys(p, map, path, keys);
-	if (ret)
-		return ret;
-	a = step_args_new(p, path, sizeof(*a));
-	if (!a)
-		return -ENOMEM;
-	*out = a;
-	a->fraction = 0.5;
-	a->mt = -1;
-
-	ret = yp_require(p, map, path, "tag", "the tag of an earlier alloc or churn", &v);
-	yp_path_key(sub, sizeof(sub), path, "tag");
-	if (!ret)
-		ret = yp_string(p, v, sub, "a group name", &a->tag);
-	if (!ret)
-		ret = yp_check_declared(p, v, sub, a->tag, "allocates with tag");
-	if (ret)
-		return ret;
-
-	ret = yp_key_choice(p, map, path, "pattern", patterns, &a->pattern);
-	if (ret)
-		return ret;
-
-	fraction = yp_get(p, map, "fraction", NULL);
-	count = yp_get(p, map, "count", NULL);
-	if (fraction) {
-		yp_path_key(sub, sizeof(sub), path, "fraction");
-		if (a->pattern != FREE_RANDOM)
-			return yp_error(p, fraction, sub, "only applies to pattern: random");
-		if (count)
-			return yp_error(p, fraction, sub, "give either fraction or count, not both");
-		ret = yp_fraction(p, fraction, sub, &a->fraction);
-		if (ret)
-			return ret;
-	}
-	if (count) {
-		yp_path_key(sub, sizeof(sub), path, "count");
-		ret = yp_int(p, count, sub, 1, ALLOC_COUNT_MAX, &n);
-		if (ret)
-			return ret;
-		a->count = n;
-	}
-
-	return yp_key_choice(p, map, path, "migratetype",
-			     step_migratetype_names, &a->mt);
-}
+static const struct yp_key free_keys[] = {
+	{ "tag", YP_NAME, YP_REQUIRED, YP_FIELD(struct free_args, tag),
+	  .names = &tag_names },
+	{ "pattern", YP_CHOICE, 0, YP_FIELD(struct free_args, pattern),
+	  .choices = free_patterns },
+	{ "fraction", YP_FRACTION, 0, YP_FIELD(struct free_args, fraction),
+	  .def_real = 0.5, .only_with = "pattern", .only_if = 1 << FREE_RANDOM },
+	{ "count", YP_INT, 0, YP_FIELD(struct free_args, count),
+	  .min = 1, .max = ALLOC_COUNT_MAX, .excludes = "fraction" },
+	{ "migratetype", YP_CHOICE, 0, YP_FIELD(struct free_args, mt),
+	  .choices = step_migratetype_names, .def = -1 },
+	YP_END(struct free_args)
+};
 
 static int free_run(struct scenario_run *run, const struct step *step,
 		    struct step_result *res)
@@ -342,8 +256,6 @@ static int free_run(struct scenario_run *run, const struct step *step,
 	unsigned long pages;
 	int ret = 0;
 
-	if (a->proc)
-		return proc_free_run(run, step, res, a->proc);
 	g = run_find_group(run, a->tag);
 	if (!g || !g->nr)
 		goto out;
@@ -383,13 +295,9 @@ out:
 	return 0;
 }
 
-const struct step_type step_free = {
-	.name = "free",
-	.help = "free all, every other or a random share of a tag group's blocks",
-	.parse = free_parse,
-	.run = free_run,
-	.release = free_release,
-};
+DEFINE_STEP_TYPE(step_free, "free", free_keys, free_run,
+		 "free all, every other or a random share of a tag group's blocks",
+		 .alt_key = "process", .alt = &step_free_process);
 
 /* ---- report ---- */
 
@@ -446,7 +354,7 @@ static int report_files(struct yparse *p, yaml_node_t *node, const char *path,
 
 static const struct yp_key report_keys[] = {
 	{ "", YP_CUSTOM, .parse = report_files },
-	{ NULL }
+	YP_END(struct report_args)
 };
 
 static int report_run(struct scenario_run *run, const struct step *step,
@@ -484,13 +392,8 @@ static int report_run(struct scenario_run *run, const struct step *step,
 	return 0;
 }
 
-const struct step_type step_report = {
-	.name = "report",
-	.help = "print buddyinfo, pagetypeinfo, vmstat or zoneinfo as the kernel does",
-	.keys = report_keys,
-	.args_size = sizeof(struct report_args),
-	.run = report_run,
-};
+DEFINE_STEP_TYPE(step_report, "report", report_keys, report_run,
+		 "print buddyinfo, pagetypeinfo, vmstat or zoneinfo as the kernel does");
 
 /* ---- note ---- */
 
@@ -501,7 +404,7 @@ struct note_args {
 static const struct yp_key note_keys[] = {
 	{ "", YP_STRING, YP_ONE_LINE, YP_FIELD(struct note_args, text),
 	  .what = "one line of text" },
-	{ NULL }
+	YP_END(struct note_args)
 };
 
 static int note_run(struct scenario_run *run, const struct step *step,
@@ -516,13 +419,8 @@ static int note_run(struct scenario_run *run, const struct step *step,
 	return 0;
 }
 
-const struct step_type step_note = {
-	.name = "note",
-	.help = "print a heading saying what the next steps show",
-	.keys = note_keys,
-	.args_size = sizeof(struct note_args),
-	.run = note_run,
-};
+DEFINE_STEP_TYPE(step_note, "note", note_keys, note_run,
+		 "print a heading saying what the next steps show");
 
 /* ---- verify ---- */
 
@@ -533,7 +431,7 @@ struct verify_args {
 static const struct yp_key verify_keys[] = {
 	{ "tag", YP_NAME, 0, YP_FIELD(struct verify_args, tag),
 	  .names = &tag_names },
-	{ NULL }
+	YP_END(struct verify_args)
 };
 
 static int verify_run(struct scenario_run *run, const struct step *step,
@@ -569,13 +467,8 @@ out:
 	return 0;
 }
 
-const struct step_type step_verify = {
-	.name = "verify",
-	.help = "check the content tag of every page of every live block (or one tag group)",
-	.keys = verify_keys,
-	.args_size = sizeof(struct verify_args),
-	.run = verify_run,
-};
+DEFINE_STEP_TYPE(step_verify, "verify", verify_keys, verify_run,
+		 "check the content tag of every page of every live block (or one tag group)");
 
 /* ---- validate ---- */
 
@@ -609,11 +502,8 @@ static int validate_run(struct scenario_run *run, const struct step *step,
 	return 0;
 }
 
-const struct step_type step_validate = {
-	.name = "validate",
-	.help = "walk every zone with the expensive validator (free lists, pageblocks, counts)",
-	.run = validate_run,
-};
+DEFINE_STEP_TYPE(step_validate, "validate", NULL, validate_run,
+		 "walk every zone with the expensive validator (free lists, pageblocks, counts)");
 
 /* ---- expect ---- */
 
@@ -632,29 +522,30 @@ struct expect_args {
 	struct vmstat_bound vmstat[EXPECT_MAX_VMSTAT];
 };
 
-static void expect_release(void *data)
+/* Both vmstat keys fill one array: the first release frees it all. */
+static void vmstat_release(const struct yp_key *k, void *args)
 {
-	struct expect_args *a = data;
+	struct expect_args *a = args;
 	unsigned int i;
 
 	for (i = 0; i < a->nr_vmstat; i++)
 		free(a->vmstat[i].name);
+	a->nr_vmstat = 0;
 }
 
-static const char *vmstat_suggest(const char *name)
+static int unknown_vmstat(struct yparse *p, yaml_node_t *k,
+			  const char *path, const char *name)
 {
 	unsigned int i, n = pagemig_vmstat_count();
-	const char **names;
-	const char *hint;
+	const char **names = calloc(n + 1, sizeof(*names));
+	int ret;
 
-	names = calloc(n + 1, sizeof(*names));
-	if (!names)
-		return NULL;
-	for (i = 0; i < n; i++)
+	for (i = 0; names && i < n; i++)
 		names[i] = pagemig_vmstat_name(i);
-	hint = yp_suggest(name, names);
+	ret = yp_error_hint(p, k, path, names ? name : NULL, names,
+			    "unknown /proc/vmstat counter");
 	free(names);
-	return hint;
+	return ret;
 }
 
 static int vmstat_bounds(struct yparse *p, yaml_node_t *node,
@@ -663,7 +554,7 @@ static int vmstat_bounds(struct yparse *p, yaml_node_t *node,
 	struct vmstat_bound *b;
 	yaml_node_pair_t *pair;
 	char sub[YP_PATH_MAX];
-	const char *name, *hint;
+	const char *name;
 	yaml_node_t *k;
 	unsigned long dummy;
 	long long n;
@@ -674,18 +565,11 @@ static int vmstat_bounds(struct yparse *p, yaml_node_t *node,
 				   "a mapping of /proc/vmstat names to counts");
 	for (pair = node->data.mapping.pairs.start;
 	     pair < node->data.mapping.pairs.top; pair++) {
-		k = yp_node(p, pair->key);
-		if (!k || k->type != YAML_SCALAR_NODE)
-			return yp_expected(p, k, path, "a /proc/vmstat name");
-		name = (const char *)k->data.scalar.value;
-		yp_path_key(sub, sizeof(sub), path, name);
-		if (pagemig_vmstat_get(name, &dummy) == -ENOENT) {
-			hint = vmstat_suggest(name);
-			if (hint)
-				return yp_error(p, k, sub, "unknown /proc/vmstat counter (did you mean \"%s\"?)",
-						hint);
-			return yp_error(p, k, sub, "unknown /proc/vmstat counter");
-		}
+		name = yp_key_name(p, pair, path, "a /proc/vmstat name", sub, &k);
+		if (!name)
+			return -EINVAL;
+		if (pagemig_vmstat_get(name, &dummy) == -ENOENT)
+			return unknown_vmstat(p, k, sub, name);
 		if (a->nr_vmstat == EXPECT_MAX_VMSTAT)
 			return yp_error(p, k, sub, "expected at most %d vmstat bounds per expect step",
 					EXPECT_MAX_VMSTAT);
@@ -719,16 +603,6 @@ static int vmstat_max(struct yparse *p, yaml_node_t *v, const char *path,
 	{ key, YP_INT, YP_SEEN, YP_FIELD(struct expect_args, val),	\
 	  .seen = offsetof(struct expect_args, has), .max = LLONG_MAX }
 
-static const struct yp_key expect_keys[] = {
-	EXPECT_BOUND("free_pages_min", has_free_min, free_min),
-	EXPECT_BOUND("free_pages_max", has_free_max, free_max),
-	EXPECT_BOUND("alloc_failures_max", has_fail_max, fail_max),
-	EXPECT_BOUND("warnings_max", has_warn_max, warn_max),
-	{ "vmstat_min", YP_CUSTOM, .parse = vmstat_min },
-	{ "vmstat_max", YP_CUSTOM, .parse = vmstat_max },
-	{ NULL }
-};
-
 /* An expect step checks something: at least one key. */
 static int expect_check(struct yparse *p, yaml_node_t *map, const char *path,
 			void *args)
@@ -740,6 +614,18 @@ static int expect_check(struct yparse *p, yaml_node_t *map, const char *path,
 
 	return yp_need_one(p, map, path, keys);
 }
+
+static const struct yp_key expect_keys[] = {
+	EXPECT_BOUND("free_pages_min", has_free_min, free_min),
+	EXPECT_BOUND("free_pages_max", has_free_max, free_max),
+	EXPECT_BOUND("alloc_failures_max", has_fail_max, fail_max),
+	EXPECT_BOUND("warnings_max", has_warn_max, warn_max),
+	{ "vmstat_min", YP_CUSTOM, .parse = vmstat_min,
+	  .release = vmstat_release },
+	{ "vmstat_max", YP_CUSTOM, .parse = vmstat_max,
+	  .release = vmstat_release },
+	YP_END_CHECK(struct expect_args, expect_check)
+};
 
 static void check_min(struct step_result *res, unsigned int *failed,
 		      const char *what, unsigned long have, unsigned long min)
@@ -795,12 +681,5 @@ static int expect_run(struct scenario_run *run, const struct step *step,
 	return 0;
 }
 
-const struct step_type step_expect = {
-	.name = "expect",
-	.help = "assert on free pages, allocation failures, warnings and vmstat counters",
-	.keys = expect_keys,
-	.args_size = sizeof(struct expect_args),
-	.check = expect_check,
-	.run = expect_run,
-	.release = expect_release,
-};
+DEFINE_STEP_TYPE(step_expect, "expect", expect_keys, expect_run,
+		 "assert on free pages, allocation failures, warnings and vmstat counters");

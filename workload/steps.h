@@ -44,14 +44,6 @@ struct step_type {
 	const char *name;
 	const char *help;	/* one line, for `pagemig scenarios steps` */
 	const struct yp_key *keys;	/* NULL: the step takes no keys */
-	size_t args_size;	/* the struct @keys describe; 0: none */
-	/*
-	 * Rules across keys that the table cannot say, after every key is
-	 * read; may be NULL.  @map is NULL when no keys were given.  Return
-	 * 0 or -EINVAL with the message written through yp_error().
-	 */
-	int (*check)(struct yparse *p, yaml_node_t *map, const char *path,
-		     void *args);
 	/* With key @alt_key given, the step is @alt ("free: {process: x}"). */
 	const char *alt_key;
 	const struct step_type *alt;
@@ -63,13 +55,19 @@ struct step_type {
 	 */
 	int (*run)(struct scenario_run *run, const struct step *step,
 		   struct step_result *res);
-	/* Free what @check added to the args; the walk's own are freed. */
-	void (*release)(void *args);
-	const struct step_state *state;	/* per-run state it uses, or NULL */
-	/* Not converted to a key table yet: parse and free it all itself. */
-	int (*parse)(struct yparse *p, yaml_node_t *node, const char *path,
-		     void **args);
+	const struct step_state *state;	/* per-run state it owns, or NULL */
 };
+
+/*
+ * Define step type @sym: its YAML @name, its key table (NULL: no keys)
+ * and run hook, its one-line @help, then any other members (.state,
+ * .alt) as designated initializers.
+ */
+#define DEFINE_STEP_TYPE(sym, name_, keys_, run_, help_, ...)		\
+	const struct step_type sym = {					\
+		.name = name_, .keys = keys_, .run = run_, .help = help_,	\
+		__VA_ARGS__						\
+	}
 
 /* The table, NULL-terminated. */
 extern const struct step_type *const step_types[];
@@ -81,15 +79,8 @@ extern const struct step_type step_snapshot;
 extern const struct step_type step_spawn, step_touch, step_pin, step_exit,
 	step_workers, step_stop;
 
-/* free: {process: ...} is the process form of free (step_process.c). */
-int proc_free_parse(struct yparse *p, yaml_node_t *map, const char *path,
-		    void **args);
-int proc_free_run(struct scenario_run *run, const struct step *step,
-		  struct step_result *res, void *args);
-void proc_free_release(void *args);
-/* @key names a process an earlier spawn step declared (step_process.c). */
-int step_parse_proc(struct yparse *p, yaml_node_t *map, const char *path,
-		    const char *key, char **out);
+/* free: {process: ...}, the process form of free (step_process.c). */
+extern const struct step_type step_free_process;
 extern const struct step_type step_zram_create, step_zram_write,
 	step_zram_discard, step_zram_compact, step_zram_verify, step_zram_readers;
 extern const struct step_type step_alloc_contig, step_offline, step_online,
@@ -155,22 +146,15 @@ int step_parse(struct yparse *p, const struct step_type *type,
 	       yaml_node_t *node, const char *path, void **args);
 void step_release(const struct step_type *type, void *args);
 void *run_state(const struct scenario_run *run, const struct step_state *ops);
-extern const struct yp_names tag_names;
+/* Names steps declare and later steps name: allocation tags, processes. */
+extern const struct yp_names tag_names, proc_names;
 extern const char *const expect_any_success[];
+/* expect: any | success, into a bool that is true for success. */
+#define EXPECT_KEY(type, member)					\
+	{ "expect", YP_CHOICE, 0, YP_FIELD(type, member),		\
+	  .choices = expect_any_success }
 
 /* step_util.c: the parts of parse and run every step file shares. */
-void *step_args_new(struct yparse *p, const char *path, size_t size);
-int step_parse_start(struct yparse *p, yaml_node_t *node, const char *path,
-		     const char *const *keys, yaml_node_t **map, void **out,
-		     size_t size);
-int step_parse_none(struct yparse *p, yaml_node_t *node, const char *path,
-		    void **out);
-int step_parse_gfp(struct yparse *p, yaml_node_t *map, const char *path,
-		   unsigned int *gfp, char **spec, bool spec_default);
-int step_parse_tag(struct yparse *p, yaml_node_t *map, const char *path,
-		   const char *dflt, char **tag);
-int step_parse_expect(struct yparse *p, yaml_node_t *map, const char *path,
-		      bool *must_succeed);
 double step_now(void);
 int step_say_stream(struct scenario_run *run, struct step_result *res,
 		    const char *name, FILE *f, char **text);

@@ -122,6 +122,27 @@ const char *yp_describe(const yaml_node_t *node, char *buf, size_t len)
 	return buf;
 }
 
+/* The message, unless one is written already; its length, or errlen. */
+static size_t verror(struct yparse *p, const yaml_node_t *at,
+		     const char *path, const char *fmt, va_list ap)
+{
+	int n;
+
+	if (!p->errlen || p->err[0])
+		return p->errlen;
+	if (!at)
+		at = p->here;
+	if (path && *path)
+		n = snprintf(p->err, p->errlen, "%s:%d: %s: ", p->file,
+			     yp_line(at), path);
+	else
+		n = snprintf(p->err, p->errlen, "%s:%d: ", p->file,
+			     yp_line(at));
+	if (n >= 0 && (size_t)n < p->errlen)
+		vsnprintf(p->err + n, p->errlen - n, fmt, ap);
+	return strlen(p->err);
+}
+
 /**
  * yp_error() - Write the parse error message: FILE:LINE: PATH: text.
  * @p: the parser.
@@ -139,23 +160,41 @@ int yp_error(struct yparse *p, const yaml_node_t *at, const char *path,
 	     const char *fmt, ...)
 {
 	va_list ap;
-	int n;
 
-	if (!p->errlen || p->err[0])
-		return -EINVAL;
-	if (!at)
-		at = p->here;
-	if (path && *path)
-		n = snprintf(p->err, p->errlen, "%s:%d: %s: ", p->file,
-			     yp_line(at), path);
-	else
-		n = snprintf(p->err, p->errlen, "%s:%d: ", p->file,
-			     yp_line(at));
-	if (n >= 0 && (size_t)n < p->errlen) {
-		va_start(ap, fmt);
-		vsnprintf(p->err + n, p->errlen - n, fmt, ap);
-		va_end(ap);
-	}
+	va_start(ap, fmt);
+	verror(p, at, path, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+/**
+ * yp_error_hint() - yp_error(), and the choice the user probably meant.
+ * @p: the parser.
+ * @at: the node the message points at.
+ * @path: the key path.
+ * @word: what the user wrote, or NULL.
+ * @choices: NULL-terminated candidates for yp_suggest().
+ * @fmt: printf format for the text before the hint.
+ *
+ * The message ends with ' (did you mean "CHOICE"?)' when a choice is
+ * close to @word.
+ *
+ * Return: -EINVAL.
+ */
+int yp_error_hint(struct yparse *p, const yaml_node_t *at, const char *path,
+		  const char *word, const char *const *choices,
+		  const char *fmt, ...)
+{
+	const char *hint = word ? yp_suggest(word, choices) : NULL;
+	size_t n;
+	va_list ap;
+
+	va_start(ap, fmt);
+	n = verror(p, at, path, fmt, ap);
+	va_end(ap);
+	if (hint && n < p->errlen)
+		snprintf(p->err + n, p->errlen - n, " (did you mean \"%s\"?)",
+			 hint);
 	return -EINVAL;
 }
 
@@ -307,6 +346,35 @@ int yp_mapping(struct yparse *p, yaml_node_t *node, const char *path,
 }
 
 /**
+ * yp_key_name() - The name of a key of a mapping, and its key path.
+ * @p: the parser.
+ * @pair: the key and value.
+ * @path: the mapping's path.
+ * @what: what a key should be, for the message ("a key name").
+ * @sub: set to "PATH.NAME"; YP_PATH_MAX bytes.
+ * @key: set to the key's node.
+ *
+ * Return: the name, or NULL with the message written if the key is not
+ * a scalar.
+ */
+const char *yp_key_name(struct yparse *p, const yaml_node_pair_t *pair,
+			const char *path, const char *what, char *sub,
+			yaml_node_t **key)
+{
+	yaml_node_t *k = yp_node(p, pair->key);
+	const char *name;
+
+	*key = k;
+	if (!k || k->type != YAML_SCALAR_NODE) {
+		yp_expected(p, k, path, what);
+		return NULL;
+	}
+	name = (const char *)k->data.scalar.value;
+	yp_path_key(sub, YP_PATH_MAX, path, name);
+	return name;
+}
+
+/**
  * yp_check_keys() - Reject unknown and repeated keys in a mapping.
  * @p: the parser.
  * @map: the mapping, or NULL (nothing to check).
@@ -324,29 +392,23 @@ int yp_check_keys(struct yparse *p, yaml_node_t *map, const char *path,
 	yaml_node_pair_t *pair, *other;
 	char sub[YP_PATH_MAX], list[256];
 	yaml_node_t *k, *ok;
-	const char *name, *hint;
+	const char *name;
 	const char *const *kp;
 
 	if (!map)
 		return 0;
 	for (pair = map->data.mapping.pairs.start;
 	     pair < map->data.mapping.pairs.top; pair++) {
-		k = yp_node(p, pair->key);
-		if (!k || k->type != YAML_SCALAR_NODE)
-			return yp_expected(p, k, path, "a key name");
-		name = (const char *)k->data.scalar.value;
-		yp_path_key(sub, sizeof(sub), path, name);
+		name = yp_key_name(p, pair, path, "a key name", sub, &k);
+		if (!name)
+			return -EINVAL;
 		for (kp = keys; *kp; kp++)
 			if (!strcmp(*kp, name))
 				break;
 		if (!*kp) {
 			yp_join(list, sizeof(list), keys);
-			hint = yp_suggest(name, keys);
-			if (hint)
-				return yp_error(p, k, sub, "unknown key, expected one of %s (did you mean \"%s\"?)",
-						list, hint);
-			return yp_error(p, k, sub, "unknown key, expected one of %s",
-					list);
+			return yp_error_hint(p, k, sub, name, keys, "unknown key, expected one of %s",
+					     list);
 		}
 		for (other = map->data.mapping.pairs.start; other < pair;
 		     other++) {
@@ -392,30 +454,6 @@ yaml_node_t *yp_get(const struct yparse *p, const yaml_node_t *map,
 		}
 	}
 	return NULL;
-}
-
-/**
- * yp_require() - Find a key that must be present.
- * @p: the parser.
- * @map: the mapping, or NULL if none was given (then the message points
- *	at @p->here).
- * @path: the mapping's path.
- * @key: the required key.
- * @what: what its value should be, for the message.
- * @value: set to the value node.
- *
- * Return: 0, or -EINVAL if the key is missing.
- */
-int yp_require(struct yparse *p, yaml_node_t *map, const char *path,
-	       const char *key, const char *what, yaml_node_t **value)
-{
-	yaml_node_t *k;
-
-	*value = yp_get(p, map, key, &k);
-	if (k)
-		return 0;
-	return yp_error(p, map, path, "missing required key \"%s\" (%s)",
-			key, what);
 }
 
 static const char *scalar(const yaml_node_t *node)
@@ -653,8 +691,8 @@ int yp_string(struct yparse *p, yaml_node_t *node, const char *path,
 int yp_choice(struct yparse *p, yaml_node_t *node, const char *path,
 	      const char *const *choices, int *out)
 {
-	const char *s = scalar(node), *hint;
-	char list[256], what[300];
+	const char *s = scalar(node);
+	char list[256], got[YP_SHOW_MAX + 8];
 	int i;
 
 	for (i = 0; s && choices[i]; i++) {
@@ -664,16 +702,8 @@ int yp_choice(struct yparse *p, yaml_node_t *node, const char *path,
 		}
 	}
 	yp_join(list, sizeof(list), choices);
-	snprintf(what, sizeof(what), "one of %s", list);
-	hint = s ? yp_suggest(s, choices) : NULL;
-	if (hint) {
-		char got[YP_SHOW_MAX + 8];
-
-		return yp_error(p, node, path, "expected %s, got %s (did you mean \"%s\"?)",
-				what, yp_describe(node, got, sizeof(got)),
-				hint);
-	}
-	return yp_expected(p, node, path, what);
+	return yp_error_hint(p, node, path, s, choices, "expected one of %s, got %s",
+			     list, yp_describe(node, got, sizeof(got)));
 }
 
 /*
@@ -693,7 +723,8 @@ static const char *const gfp_names[] = {
 	"__GFP_HARDWALL", "__GFP_THISNODE", "__GFP_ACCOUNT", NULL
 };
 
-static const char *gfp_suggest(const char *word)
+static int unknown_gfp(struct yparse *p, yaml_node_t *node, const char *path,
+		       const char *flag)
 {
 	const char *known[sizeof(gfp_names) / sizeof(gfp_names[0])];
 	unsigned int i, n = 0, gfp;
@@ -702,7 +733,8 @@ static const char *gfp_suggest(const char *word)
 		if (!pagemig_parse_gfp(gfp_names[i], &gfp))
 			known[n++] = gfp_names[i];
 	known[n] = NULL;
-	return yp_suggest(word, known);
+	return yp_error_hint(p, node, path, flag, known, "unknown gfp flag \"%s\", expected GFP_* and __GFP_* names joined by |",
+			     flag);
 }
 
 /**
@@ -722,7 +754,7 @@ static const char *gfp_suggest(const char *word)
 int yp_gfp(struct yparse *p, yaml_node_t *node, const char *path,
 	   unsigned int *gfp, char **spec)
 {
-	const char *s = scalar(node), *hint;
+	const char *s = scalar(node);
 	char *norm, *tok, *save, *copy;
 	unsigned int one;
 	size_t i, j;
@@ -746,13 +778,7 @@ int yp_gfp(struct yparse *p, yaml_node_t *node, const char *path,
 	     tok = strtok_r(NULL, "|", &save)) {
 		if (!pagemig_parse_gfp(tok, &one))
 			continue;
-		hint = gfp_suggest(tok);
-		if (hint)
-			ret = yp_error(p, node, path, "unknown gfp flag \"%s\", expected GFP_* and __GFP_* names joined by | (did you mean \"%s\"?)",
-				       tok, hint);
-		else
-			ret = yp_error(p, node, path, "unknown gfp flag \"%s\", expected GFP_* and __GFP_* names joined by |",
-				       tok);
+		ret = unknown_gfp(p, node, path, tok);
 		goto out;
 	}
 	if (!*norm || strstr(norm, "||") || norm[0] == '|' ||
@@ -771,91 +797,8 @@ out:
 	return ret;
 }
 
-/*
- * The value of an optional @key of @map, with its path "@path.@key" in
- * @sub; NULL (and @sub untouched) when the key is absent.
- */
-static yaml_node_t *key_value(struct yparse *p, yaml_node_t *map,
-			      const char *path, const char *key, char *sub)
-{
-	yaml_node_t *v = yp_get(p, map, key, NULL);
-
-	if (v)
-		yp_path_key(sub, YP_PATH_MAX, path, key);
-	return v;
-}
-
-/*
- * yp_key_int(), yp_key_size(), yp_key_bool(), yp_key_fraction(),
- * yp_key_string() and yp_key_choice() - An optional key of a mapping.
- * @p: the parser.
- * @map: the mapping, or NULL (no keys given).
- * @path: the mapping's path.
- * @key: the key.
- * ...: what yp_int(), yp_size(), ... take after the path; the output is
- *	left untouched when @key is absent.
- *
- * Generated, as page-flags.h generates its accessors, so that every
- * optional key is read the same way: "@path.@key" in the message.
- *
- * Return: 0 (also when @key is absent), or -EINVAL as the typed helper.
- */
-#define YP_UNPAREN(...)	__VA_ARGS__
-#define YP_KEY_OPS(type, params, args)					\
-int yp_key_##type(struct yparse *p, yaml_node_t *map, const char *path,	\
-		  const char *key, YP_UNPAREN params)			\
-{									\
-	char sub[YP_PATH_MAX];						\
-	yaml_node_t *v = key_value(p, map, path, key, sub);		\
-									\
-	return v ? yp_##type(p, v, sub, YP_UNPAREN args) : 0;		\
-}
-
-YP_KEY_OPS(int, (long long min, long long max, long long *out),
-	   (min, max, out))
-YP_KEY_OPS(size, (uint64_t *out), (out))
-YP_KEY_OPS(bool, (bool *out), (out))
-YP_KEY_OPS(fraction, (double *out), (out))
-YP_KEY_OPS(string, (const char *what, char **out), (what, out))
-YP_KEY_OPS(choice, (const char *const *choices, int *out), (choices, out))
-
-/**
- * yp_key_ulong() - An optional integer key read into an unsigned long.
- * @p: the parser.
- * @map: the mapping, or NULL (no keys given).
- * @path: the mapping's path.
- * @key: the key.
- * @min: smallest value accepted, 0 or more.
- * @max: largest value accepted.
- * @out: set to the value; untouched when @key is absent.
- *
- * Return: 0 (also when @key is absent), or -EINVAL as yp_int().
- */
-int yp_key_ulong(struct yparse *p, yaml_node_t *map, const char *path,
-		 const char *key, long long min, long long max,
-		 unsigned long *out)
-{
-	char sub[YP_PATH_MAX];
-	yaml_node_t *v = key_value(p, map, path, key, sub);
-	long long n;
-	int ret;
-
-	if (!v)
-		return 0;
-	ret = yp_int(p, v, sub, min, max, &n);
-	if (!ret)
-		*out = (unsigned long)n;
-	return ret;
-}
-
-/**
- * yp_declare() - Remember a name (an allocation tag) for later steps.
- * @p: the parser.
- * @name: the name; copied.
- *
- * Return: 0 or -ENOMEM.
- */
-int yp_declare(struct yparse *p, const char *name)
+/* Remember @name (with its kind's prefix) for later steps: 0 or -ENOMEM. */
+static int add_name(struct yparse *p, const char *name)
 {
 	char **names;
 	unsigned int i;
@@ -873,34 +816,6 @@ int yp_declare(struct yparse *p, const char *name)
 		return -ENOMEM;
 	names[++p->nr_names] = NULL;
 	return 0;
-}
-
-/**
- * yp_check_declared() - Insist an earlier step declared @name.
- * @p: the parser.
- * @node: the value that names it.
- * @path: its key path.
- * @name: the name.
- * @what: what declares names, for the message ("allocates with tag").
- *
- * Return: 0, or -EINVAL with a suggestion among the declared names.
- */
-int yp_check_declared(struct yparse *p, yaml_node_t *node, const char *path,
-		      const char *name, const char *what)
-{
-	const char *hint;
-	unsigned int i;
-
-	for (i = 0; i < p->nr_names; i++)
-		if (!strcmp(p->names[i], name))
-			return 0;
-	hint = p->nr_names ? yp_suggest(name, (const char *const *)p->names) :
-			     NULL;
-	if (hint)
-		return yp_error(p, node, path, "no earlier step %s \"%s\" (did you mean \"%s\"?)",
-				what, name, hint);
-	return yp_error(p, node, path, "no earlier step %s \"%s\"", what,
-			name);
 }
 
 /**
@@ -997,7 +912,9 @@ static const char *key_what(const struct yp_key *k, char *buf, size_t len)
 		snprintf(buf, len, "one of %s", list);
 		return buf;
 	case YP_NAME:
-		return k->flags & YP_DECLARE ? k->names->what : k->names->ref;
+		if ((k->flags & YP_DECLARE) || !k->names->ref)
+			return k->names->what;
+		return k->names->ref;
 	case YP_FRACTION:
 		return "a fraction 0..1 (or 0%..100%)";
 	default:
@@ -1023,7 +940,7 @@ static int declare(struct yparse *p, const yaml_node_t *at, const char *path,
 		if (!strcmp(p->names[i], key))
 			return names->again ?
 			       yp_error(p, at, path, names->again, name) : 0;
-	if (yp_declare(p, key))
+	if (add_name(p, key))
 		return yp_error(p, at, path, "out of memory");
 	return 0;
 }
@@ -1032,7 +949,7 @@ static int declare(struct yparse *p, const yaml_node_t *at, const char *path,
 static int look_up(struct yparse *p, const yaml_node_t *at, const char *path,
 		   const struct yp_names *names, const char *name)
 {
-	const char *known[64], *hint;
+	const char *known[64];
 	size_t len = strlen(names->prefix);
 	unsigned int i, n = 0;
 
@@ -1045,12 +962,8 @@ static int look_up(struct yparse *p, const yaml_node_t *at, const char *path,
 			known[n++] = p->names[i] + len;
 	}
 	known[n] = NULL;
-	hint = n ? yp_suggest(name, known) : NULL;
-	if (hint)
-		return yp_error(p, at, path, "no earlier step %s \"%s\" (did you mean \"%s\"?)",
-				names->verb, name, hint);
-	return yp_error(p, at, path, "no earlier step %s \"%s\"", names->verb,
-			name);
+	return yp_error_hint(p, at, path, name, known, "no earlier step %s \"%s\"",
+			     names->verb, name);
 }
 
 /* A string read (or defaulted) for a YP_STRING, YP_PATH or YP_NAME key. */
@@ -1096,63 +1009,77 @@ static int real(struct yparse *p, const struct yp_key *k, yaml_node_t *v,
 	return 0;
 }
 
+/*
+ * The value of an integer-valued key (YP_INT, YP_U64, YP_SIZE, YP_BOOL,
+ * YP_CHOICE), in range and aligned, as its field stores it.
+ */
+static int read_number(struct yparse *p, const struct yp_key *k,
+		       yaml_node_t *v, const char *path, uint64_t *out)
+{
+	char what[300];
+	long long n = 0;
+	uint64_t u = 0;
+	bool b = false;
+	int i = 0, ret;
+
+	switch (k->kind) {
+	case YP_INT:
+		ret = yp_int(p, v, path, k->min, k->max, &n);
+		u = n;
+		break;
+	case YP_U64:
+		ret = yp_u64(p, v, path, &u);
+		break;
+	case YP_SIZE:
+		ret = yp_size(p, v, path, &u);
+		break;
+	case YP_BOOL:
+		ret = yp_bool(p, v, path, &b);
+		u = b;
+		break;
+	default:
+		ret = yp_choice(p, v, path, k->choices, &i);
+		u = k->flags & YP_NOT ? !i : i;
+		break;
+	}
+	if (!ret && (((k->flags & YP_NONZERO) && !u) ||
+		     (k->align && u % k->align) ||
+		     (k->max && u > (uint64_t)k->max)))
+		return yp_expected(p, v, path, key_what(k, what, sizeof(what)));
+	*out = k->scale ? u / k->scale : u;
+	return ret;
+}
+
 /* The value of key @k, given: type, bounds, then what @k->flags ask. */
 static int parse_value(struct yparse *p, const struct yp_key *k,
 		       yaml_node_t *v, const char *path, void *args)
 {
 	void *f = yp_field(k, args);
 	char what[64];
-	uint64_t u;
-	long long n;
-	bool b;
-	int i, ret;
+	uint64_t u = 0;
+	int ret;
 
 	switch (k->kind) {
-	case YP_INT:
-		ret = yp_int(p, v, path, k->min, k->max, &n);
-		if (!ret && k->align && n % k->align)
-			return yp_expected(p, v, path, k->what);
-		if (!ret)
-			store(f, k->size, n);
-		return ret;
-	case YP_U64:
-		ret = yp_u64(p, v, path, &u);
-		if (!ret)
-			store(f, k->size, u);
-		return ret;
-	case YP_SIZE:
-		ret = yp_size(p, v, path, &u);
-		if (ret)
-			return ret;
-		if (((k->flags & YP_NONZERO) && !u) ||
-		    (k->align && u % k->align) ||
-		    (k->max && u > (uint64_t)k->max))
-			return yp_expected(p, v, path, k->what);
-		store(f, k->size, k->scale ? u / k->scale : u);
-		return 0;
 	case YP_REAL:
 		return real(p, k, v, path, f);
 	case YP_FRACTION:
 		return yp_fraction(p, v, path, f);
-	case YP_BOOL:
-		ret = yp_bool(p, v, path, &b);
-		if (!ret)
-			store(f, k->size, b);
-		return ret;
-	case YP_CHOICE:
-		ret = yp_choice(p, v, path, k->choices, &i);
-		if (!ret)
-			store(f, k->size, k->flags & YP_NOT ? !i : i);
-		return ret;
 	case YP_GFP:
 		return yp_gfp(p, v, path, f, (char **)((char *)args + k->off2));
 	case YP_MAP:
 		return yp_walk(p, v, path, k->sub, args);
 	case YP_CUSTOM:
 		return k->parse(p, v, path, k, args);
-	default:
+	case YP_STRING:
+	case YP_PATH:
+	case YP_NAME:
 		ret = yp_string(p, v, path, key_what(k, what, sizeof(what)), f);
 		return ret ? ret : check_string(p, k, v, path, f);
+	default:
+		ret = read_number(p, k, v, path, &u);
+		if (!ret)
+			store(f, k->size, u);
+		return ret;
 	}
 }
 
@@ -1313,7 +1240,22 @@ int yp_walk(struct yparse *p, yaml_node_t *node, const char *path,
 		ret = yp_check_keys(p, map, path, names);
 	for (k = keys; !ret && k->name; k++)
 		ret = walk_key(p, keys, k, map, path, args);
+	if (!ret && k->check)
+		ret = k->check(p, map, path, args);
 	return ret;
+}
+
+/**
+ * yp_struct_size() - The size of the struct a key table fills.
+ * @keys: the table, or NULL.
+ *
+ * Return: what its YP_END() says, 0 for no table.
+ */
+size_t yp_struct_size(const struct yp_key *keys)
+{
+	while (keys && keys->name)
+		keys++;
+	return keys ? keys->size : 0;
 }
 
 /**

@@ -50,6 +50,9 @@ const char *yp_describe(const yaml_node_t *node, char *buf, size_t len);
 
 int yp_error(struct yparse *p, const yaml_node_t *at, const char *path,
 	     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+int yp_error_hint(struct yparse *p, const yaml_node_t *at, const char *path,
+		  const char *word, const char *const *choices,
+		  const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 int yp_expected(struct yparse *p, const yaml_node_t *node, const char *path,
 		const char *what);
 
@@ -61,13 +64,13 @@ void yp_join(char *buf, size_t len, const char *const *choices);
 
 int yp_mapping(struct yparse *p, yaml_node_t *node, const char *path,
 	       yaml_node_t **map);
+const char *yp_key_name(struct yparse *p, const yaml_node_pair_t *pair,
+			const char *path, const char *what, char *sub,
+			yaml_node_t **key);
 int yp_check_keys(struct yparse *p, yaml_node_t *map, const char *path,
 		  const char *const *keys);
 yaml_node_t *yp_get(const struct yparse *p, const yaml_node_t *map,
 		    const char *key, yaml_node_t **keynode);
-int yp_require(struct yparse *p, yaml_node_t *map, const char *path,
-	       const char *key, const char *what, yaml_node_t **value);
-
 int yp_int(struct yparse *p, yaml_node_t *node, const char *path,
 	   long long min, long long max, long long *out);
 int yp_u64(struct yparse *p, yaml_node_t *node, const char *path,
@@ -84,30 +87,7 @@ int yp_choice(struct yparse *p, yaml_node_t *node, const char *path,
 int yp_gfp(struct yparse *p, yaml_node_t *node, const char *path,
 	   unsigned int *gfp, char **spec);
 
-/*
- * Optional keys of a mapping: 0 with *out untouched when @key is absent,
- * else the typed helper's result for the value at "PATH.KEY".
- */
-int yp_key_int(struct yparse *p, yaml_node_t *map, const char *path,
-	       const char *key, long long min, long long max, long long *out);
-int yp_key_ulong(struct yparse *p, yaml_node_t *map, const char *path,
-		 const char *key, long long min, long long max,
-		 unsigned long *out);
-int yp_key_size(struct yparse *p, yaml_node_t *map, const char *path,
-		const char *key, uint64_t *out);
-int yp_key_bool(struct yparse *p, yaml_node_t *map, const char *path,
-		const char *key, bool *out);
-int yp_key_fraction(struct yparse *p, yaml_node_t *map, const char *path,
-		    const char *key, double *out);
-int yp_key_string(struct yparse *p, yaml_node_t *map, const char *path,
-		  const char *key, const char *what, char **out);
-int yp_key_choice(struct yparse *p, yaml_node_t *map, const char *path,
-		  const char *key, const char *const *choices, int *out);
-
 char *yp_resolve_path(const struct yparse *p, const char *path);
-int yp_declare(struct yparse *p, const char *name);
-int yp_check_declared(struct yparse *p, yaml_node_t *node, const char *path,
-		      const char *name, const char *what);
 
 /* ---- key tables: a mapping's keys declared once, read by yp_walk() ---- */
 
@@ -144,7 +124,7 @@ enum yp_kind {
 struct yp_names {
 	const char *prefix;	/* keeps the kinds apart in yparse.names */
 	const char *what;	/* a name being declared: "a process name" */
-	const char *ref;	/* one referred to: "the name of a spawned process" */
+	const char *ref;	/* one referred to, if not @what: "the name of ..." */
 	const char *verb;	/* "no earlier step VERB \"NAME\"" */
 	const char *again;	/* declaring it twice: a format with one %s, or NULL */
 };
@@ -153,11 +133,15 @@ struct yp_key;
 
 typedef int yp_parse_fn(struct yparse *p, yaml_node_t *v, const char *path,
 			const struct yp_key *k, void *args);
+/* Rules across the keys of a mapping; @map is NULL when none was given. */
+typedef int yp_check_fn(struct yparse *p, yaml_node_t *map, const char *path,
+			void *args);
 
 /*
  * One key of a mapping, and where its value goes in the args struct.
- * A table ends with an entry whose name is NULL; a table whose only
- * entry is named "" reads the value itself (a step such as "- note: x").
+ * A table ends with YP_END(): the struct it fills, and a check of the
+ * rules across keys that the entries cannot say.  A table whose only
+ * key is named "" reads the value itself (a step such as "- note: x").
  * Keys are read in table order, so @only_with names an earlier key.
  */
 struct yp_key {
@@ -182,10 +166,14 @@ struct yp_key {
 	const char *excludes;	/* never with this (earlier) key */
 	yp_parse_fn *parse;	/* YP_CUSTOM */
 	void (*release)(const struct yp_key *k, void *args);	/* YP_CUSTOM */
+	yp_check_fn *check;	/* YP_END: after every key is read */
 };
 
 #define YP_FIELD(type, member)					\
 	.off = offsetof(type, member), .size = sizeof(((type *)0)->member)
+/* The end of a table: the struct it fills, and what checks it after. */
+#define YP_END(type)			{ .size = sizeof(type) }
+#define YP_END_CHECK(type, fn)		{ .size = sizeof(type), .check = (fn) }
 
 int yp_walk(struct yparse *p, yaml_node_t *node, const char *path,
 	    const struct yp_key *keys, void *args);
@@ -193,5 +181,6 @@ void yp_release(const struct yp_key *keys, void *args);
 int yp_need_one(struct yparse *p, yaml_node_t *map, const char *path,
 		const char *const *keys);
 void *yp_field(const struct yp_key *k, void *args);
+size_t yp_struct_size(const struct yp_key *keys);
 
 #endif /* _PAGEMIG_WORKLOAD_YPARSE_H */

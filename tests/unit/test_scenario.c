@@ -183,7 +183,7 @@ BAD(unknown_tag, "unknown-tag.yaml",
 BAD(duplicate_key, "duplicate-key.yaml",
     "4: machine.cpus: duplicate key, first given on line 3")
 BAD(fraction_not_random, "fraction-not-random.yaml",
-    "5: steps[1].free.fraction: only applies to pattern: random")
+    "5: steps[1].free.fraction: only applies with pattern: random")
 BAD(two_documents, "two-documents.yaml",
     "3: expected one scenario per file, got a second YAML document")
 BAD(top_level_list, "top-level-list.yaml",
@@ -648,7 +648,7 @@ BAD(zram_device, "bad-zram-device.yaml",
 BAD(zram_compressor, "bad-zram-compressor.yaml",
     "4: steps[0].zram-create.compressor: expected one of lz4, lz4hc, zstd, deflate, got \"lzo\" (did you mean \"lz4\"?)")
 BAD(zram_disksize, "bad-zram-disksize.yaml",
-    "5: steps[0].zram-create.disksize: must be a positive multiple of 4096 bytes")
+    "5: steps[0].zram-create.disksize: expected a positive multiple of 4096 bytes, got \"6000\"")
 BAD(zram_write, "bad-zram-write.yaml",
     "5: steps[1].zram-write.compressibility: expected a compression ratio 1.0..20 like 2.7, got \"0.5\"")
 BAD(zram_discard, "bad-zram-discard.yaml",
@@ -738,7 +738,7 @@ BAD(spawn_pattern, "bad-spawn-pattern.yaml",
 BAD(process_name, "bad-process-name.yaml",
     "5: steps[1].touch.process: no earlier step spawns a process \"webs\" (did you mean \"web\"?)")
 BAD(free_process_fraction, "bad-free-process.yaml",
-    "5: steps[1].free.fraction: only applies to pattern: random or range")
+    "5: steps[1].free.fraction: only applies with pattern: random or range")
 
 TEST(bad_process_steps_inline)
 {
@@ -770,7 +770,7 @@ TEST(bad_process_steps_inline)
 		{ "steps:\n  - spawn: {name: a, anon: 4M}\n  - pin: {process: a}\n",
 		  "t.yaml:3: steps[1].pin: missing required key \"pages\" (an integer 1..16777216)" },
 		{ "steps:\n  - spawn: {name: a, anon: 4M}\n  - free: {process: a, pattern: random, from: 0.5}\n",
-		  "t.yaml:3: steps[1].free.from: only applies to pattern: range" },
+		  "t.yaml:3: steps[1].free.from: only applies with pattern: range" },
 		{ "steps:\n  - spawn: {name: a, anon: 4M}\n  - free: {process: a, tag: x}\n",
 		  "t.yaml:3: steps[1].free.tag: unknown key, expected one of process, pattern, fraction, from, mapping" },
 		{ "steps:\n  - workers: {}\n",
@@ -887,9 +887,9 @@ TEST(run_processes_builtins)
 /* ---- isolation: alloc-contig, offline, online, soft-offline ---- */
 
 BAD(offline_start, "bad-offline-start.yaml",
-    "5: steps[0].offline.start: expected an offset into memory aligned to 4 MiB, got \"3M\"")
+    "5: steps[0].offline.start: expected a 4 MiB-aligned offset such as 256M, got \"3M\"")
 BAD(soft_offline_both, "bad-soft-offline.yaml",
-    "5: steps[1].soft-offline.process: give either pfn or process and address, not both")
+    "5: steps[1].soft-offline.process: give either pfn or process, not both")
 
 TEST(bad_isolation_steps_inline)
 {
@@ -907,7 +907,7 @@ TEST(bad_isolation_steps_inline)
 		{ "steps:\n  - alloc-contig: {start: 4M, size: 3M}\n",
 		  "t.yaml:2: steps[0].alloc-contig.size: expected a non-zero multiple of 2 MiB, got \"3M\"" },
 		{ "steps:\n  - alloc-contig: {start: 4M}\n",
-		  "t.yaml:2: steps[0].alloc-contig: missing required key \"size\" (a size, a multiple of 2 MiB)" },
+		  "t.yaml:2: steps[0].alloc-contig: missing required key \"size\" (a non-zero multiple of 2 MiB)" },
 		{ "steps:\n  - alloc-contig: {start: 4M, size: 4M, tag: cma}\n",
 		  "t.yaml:2: steps[0].alloc-contig.tag: only applies with keep: true" },
 		{ "steps:\n  - alloc-contig: {start: 4M, size: 4M, keep: sometimes}\n",
@@ -915,11 +915,11 @@ TEST(bad_isolation_steps_inline)
 		{ "steps:\n  - online: {start: 4M, size: 4M, expect: any}\n",
 		  "t.yaml:2: steps[0].online.expect: unknown key, expected one of start, pfn, size" },
 		{ "steps:\n  - soft-offline: {}\n",
-		  "t.yaml:2: steps[0].soft-offline: missing required key \"pfn\" (an integer) or \"process\" (with address)" },
+		  "t.yaml:2: steps[0].soft-offline: missing required key \"pfn\" (an integer 0..1099511627776) or \"process\"" },
 		{ "steps:\n  - soft-offline: {pfn: -1}\n",
 		  "t.yaml:2: steps[0].soft-offline.pfn: expected an integer 0..1099511627776, got \"-1\"" },
 		{ "steps:\n  - soft-offline: {pfn: 1, address: 0}\n",
-		  "t.yaml:2: steps[0].soft-offline.address: give either pfn or process and address, not both" },
+		  "t.yaml:2: steps[0].soft-offline.address: only applies with process" },
 		{ "steps:\n  - soft-offline: {process: nobody, address: 0}\n",
 		  "t.yaml:2: steps[0].soft-offline.process: no earlier step spawns a process \"nobody\"" },
 		{ "steps:\n  - spawn: {name: a, anon: 4M}\n  - soft-offline: {process: a}\n",
@@ -1058,6 +1058,182 @@ TEST(run_offline_builtin)
 	EXPECT_GT(run.verify_checked, 10000);
 	scenario_run_finish(&run);
 	scenario_free(sc);
+}
+
+/* ---- the key-table walker ---- */
+
+/*
+ * Messages the walker writes from a step's table: exclusions, keys that
+ * only apply with another, required keys, and names of one kind that do
+ * not stand for names of another (a zram device is not a tag group).
+ */
+TEST(bad_keys_from_tables_inline)
+{
+	static const struct {
+		const char *text, *msg;
+	} bad[] = {
+		{ "steps:\n  - alloc: {count: 1, tag: a}\n  - free: {tag: a, pattern: random, fraction: 0.5, count: 2}\n",
+		  "t.yaml:3: steps[1].free.count: give either fraction or count, not both" },
+		{ "steps:\n  - zram-create: {disksize: 4M}\n  - zram-write: {size: 4K, pages: 1}\n",
+		  "t.yaml:3: steps[1].zram-write.pages: give either size or pages, not both" },
+		{ "steps:\n  - zram-create: {}\n",
+		  "t.yaml:2: steps[0].zram-create: missing required key \"disksize\" (a positive multiple of 4096 bytes)" },
+		{ "steps:\n  - zram-create: {device: dev, disksize: 4M}\n  - free: {tag: dev}\n",
+		  "t.yaml:3: steps[1].free.tag: no earlier step allocates with tag \"dev\"" },
+		{ "steps:\n  - alloc: {count: 1, tag: zram0}\n  - zram-compact\n",
+		  "t.yaml:3: steps[1].zram-compact.device: no earlier step zram-create of \"zram0\"" },
+		{ "steps:\n  - zram-create: {disksize: 4M}\n  - zram-discard: {pattern: range}\n",
+		  "t.yaml:3: steps[1].zram-discard: pattern: range needs count" },
+		{ "steps:\n  - zram-create: {disksize: 4M}\n  - zram-write: {same: 0.6, incompressible: 0.6}\n",
+		  "t.yaml:3: steps[1].zram-write: same + incompressible is more than 1" },
+		{ "steps:\n  - expect: {}\n",
+		  "t.yaml:2: steps[0].expect: expected at least one of free_pages_min, free_pages_max, alloc_failures_max, warnings_max, vmstat_min, vmstat_max" },
+		{ "steps:\n  - expect: {vmstat_min: {pgmigrate_sucess: 1}}\n",
+		  "t.yaml:2: steps[0].expect.vmstat_min.pgmigrate_sucess: unknown /proc/vmstat counter (did you mean \"pgmigrate_success\"?)" },
+		{ "steps:\n  - churn: {orders: []}\n",
+		  "t.yaml:2: steps[0].churn.orders: expected at least one entry, got a list" },
+		{ "steps:\n  - note:\n",
+		  "t.yaml:2: steps[0].note: expected one line of text, got nothing" },
+		{ "steps:\n  - report: [buddyinfo, slabinfo]\n",
+		  "t.yaml:2: steps[0].report[1]: expected one of buddyinfo, pagetypeinfo, vmstat, zoneinfo, got \"slabinfo\"" },
+		{ "machine: {zones: {dma32: 3M}}\nsteps: []\n",
+		  "t.yaml:1: machine.zones.dma32: expected a multiple of 2 MiB (one pageblock), got \"3M\"" },
+		{ "machine: {zones: {normal: 2M}}\nsteps: []\n",
+		  "t.yaml:1: machine.zones.normal: unknown key, expected one of dma32, movable" },
+	};
+	char err[SCENARIO_ERR_LEN];
+	struct scenario *sc;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err[0] = '\0';
+		EXPECT_EQ(-EINVAL, scenario_load_string(bad[i].text,
+				strlen(bad[i].text), "t.yaml", &sc, err,
+				sizeof(err)));
+		EXPECT_STREQ(bad[i].msg, err);
+	}
+}
+
+/* A table of every kind, read into a struct of fields of every width. */
+struct walk_args {
+	unsigned char order;
+	unsigned long count;
+	long long big;
+	int mode;		/* -1: not given */
+	bool fill, must, seen_big;
+	double share;
+	uint64_t bytes;
+	unsigned long pages;
+	char *name, *only;
+};
+
+static const char *const walk_modes[] = { "off", "on", "auto", NULL };
+
+static const struct yp_key walk_keys[] = {
+	{ "order", YP_INT, 0, YP_FIELD(struct walk_args, order),
+	  .max = 10, .def = 3 },
+	{ "count", YP_INT, YP_REQUIRED, YP_FIELD(struct walk_args, count),
+	  .min = 1, .max = 100 },
+	{ "big", YP_INT, YP_SEEN, YP_FIELD(struct walk_args, big),
+	  .max = 1LL << 40, .align = 4, .what = "a multiple of 4",
+	  .seen = offsetof(struct walk_args, seen_big) },
+	{ "mode", YP_CHOICE, 0, YP_FIELD(struct walk_args, mode),
+	  .choices = walk_modes, .def = -1 },
+	{ "fill", YP_BOOL, 0, YP_FIELD(struct walk_args, fill), .def = true },
+	{ "must", YP_CHOICE, YP_NOT, YP_FIELD(struct walk_args, must),
+	  .choices = walk_modes },
+	{ "share", YP_FRACTION, 0, YP_FIELD(struct walk_args, share),
+	  .def_real = 0.25, .only_with = "mode", .only_if = 1 << 1 | 1 << 2 },
+	{ "bytes", YP_SIZE, 0, YP_FIELD(struct walk_args, bytes) },
+	{ "pages", YP_SIZE, YP_NONZERO, YP_FIELD(struct walk_args, pages),
+	  .align = 4096, .scale = 4096, .excludes = "bytes",
+	  .what = "whole pages" },
+	{ "name", YP_STRING, 0, YP_FIELD(struct walk_args, name),
+	  .def_str = "none", .what = "a name" },
+	{ "only", YP_STRING, 0, YP_FIELD(struct walk_args, only),
+	  .only_with = "name", .what = "a word" },
+	YP_END(struct walk_args)
+};
+
+static int walk(const char *text, struct walk_args *a, char *err,
+		size_t errlen)
+{
+	struct yparse p = { .file = "w.yaml", .err = err, .errlen = errlen };
+	yaml_parser_t parser;
+	yaml_document_t doc;
+	int ret;
+
+	memset(a, 0, sizeof(*a));
+	err[0] = '\0';
+	yaml_parser_initialize(&parser);
+	yaml_parser_set_input_string(&parser, (const unsigned char *)text,
+				     strlen(text));
+	if (!yaml_parser_load(&parser, &doc)) {
+		yaml_parser_delete(&parser);
+		return -EIO;
+	}
+	p.doc = &doc;
+	ret = yp_walk(&p, yaml_document_get_root_node(&doc), "w", walk_keys, a);
+	yaml_document_delete(&doc);
+	yaml_parser_delete(&parser);
+	return ret;
+}
+
+TEST(walker_reads_every_kind)
+{
+	char err[SCENARIO_ERR_LEN];
+	struct walk_args a;
+
+	/* Defaults: only where the table gives one, and only if it applies. */
+	ASSERT_EQ(0, walk("{count: 7}", &a, err, sizeof(err)));
+	EXPECT_EQ(3, a.order);
+	EXPECT_EQ(7, a.count);
+	EXPECT_EQ(-1, a.mode);
+	EXPECT_TRUE(a.fill);
+	EXPECT_TRUE(a.must);		/* index 0, stored negated */
+	EXPECT_EQ(0.0, a.share);	/* mode not on or auto */
+	EXPECT_FALSE(a.seen_big);
+	EXPECT_STREQ("none", a.name);
+	EXPECT_NULL(a.only);
+	yp_release(walk_keys, &a);
+
+	ASSERT_EQ(0, walk("{count: 1, order: 10, big: 0x10000000000, mode: auto, fill: off, must: on, pages: 8K, name: x, only: y}",
+			  &a, err, sizeof(err)));
+	EXPECT_EQ(10, a.order);
+	EXPECT_EQ(1LL << 40, a.big);
+	EXPECT_TRUE(a.seen_big);
+	EXPECT_EQ(2, a.mode);
+	EXPECT_FALSE(a.fill);
+	EXPECT_FALSE(a.must);
+	EXPECT_EQ(0.25, a.share);
+	EXPECT_EQ(2, a.pages);
+	EXPECT_STREQ("x", a.name);
+	EXPECT_STREQ("y", a.only);
+	yp_release(walk_keys, &a);
+
+	EXPECT_EQ(-EINVAL, walk("{order: 1}", &a, err, sizeof(err)));
+	EXPECT_STREQ("w.yaml:1: w: missing required key \"count\" (an integer 1..100)", err);
+	yp_release(walk_keys, &a);
+	EXPECT_EQ(-EINVAL, walk("{count: 1, big: 6}", &a, err, sizeof(err)));
+	EXPECT_STREQ("w.yaml:1: w.big: expected a multiple of 4, got \"6\"", err);
+	yp_release(walk_keys, &a);
+	EXPECT_EQ(-EINVAL, walk("{count: 1, share: 0.5}", &a, err, sizeof(err)));
+	EXPECT_STREQ("w.yaml:1: w.share: only applies with mode: on or auto", err);
+	yp_release(walk_keys, &a);
+	EXPECT_EQ(-EINVAL, walk("{count: 1, bytes: 4K, pages: 4K}", &a, err, sizeof(err)));
+	EXPECT_STREQ("w.yaml:1: w.pages: give either bytes or pages, not both", err);
+	yp_release(walk_keys, &a);
+	EXPECT_EQ(-EINVAL, walk("{count: 1, pages: 0}", &a, err, sizeof(err)));
+	EXPECT_STREQ("w.yaml:1: w.pages: expected whole pages, got \"0\"", err);
+	yp_release(walk_keys, &a);
+	EXPECT_EQ(-EINVAL, walk("{count: 1, only: y}", &a, err, sizeof(err)));
+	EXPECT_STREQ("w.yaml:1: w.only: only applies with name", err);
+	yp_release(walk_keys, &a);
+	/* A string stored before a later key fails still gets released. */
+	EXPECT_EQ(-EINVAL, walk("{count: 1, name: x, only: [y]}", &a, err, sizeof(err)));
+	EXPECT_STREQ("w.yaml:1: w.only: expected a word, got a list", err);
+	EXPECT_STREQ("x", a.name);
+	yp_release(walk_keys, &a);
 }
 
 /*
