@@ -29,6 +29,7 @@
 
 #include "process.h"
 #include "scenario.h"
+#include "steps.h"
 
 #define PAGE		PAGEMIG_PAGE_SIZE
 #define WORDS		(PAGE / sizeof(uint64_t))
@@ -105,6 +106,12 @@ struct wl_procs {
 	pthread_mutex_t first_lock;
 	char first[256];		/* the first corruption, described */
 };
+
+/* The process steps' state in a run: the run's slot of spawn. */
+static struct wl_procs *procs_of(const struct scenario_run *run)
+{
+	return run_state(run, &wl_state_ops);
+}
 
 const char *const wl_pattern_names[] = {
 	"sequential", "random", "hot-cold", NULL
@@ -219,7 +226,7 @@ static void note_corruption(struct scenario_run *run, const struct wl_proc *p,
 			    const struct wl_region *r, unsigned long i,
 			    const uint64_t *w)
 {
-	struct wl_procs *ps = run->procs;
+	struct wl_procs *ps = procs_of(run);
 	const struct wl_page *pg = &r->pages[i];
 
 	pthread_mutex_lock(&ps->first_lock);
@@ -369,7 +376,7 @@ idle:
  */
 int wl_workers_start(struct scenario_run *run, struct wl_proc *p)
 {
-	struct wl_procs *ps = run->procs;
+	struct wl_procs *ps = procs_of(run);
 	struct wl_worker *w;
 	unsigned int k, i;
 	int ret;
@@ -431,7 +438,7 @@ static void add_counters(struct wl_counters *to, struct wl_counters *from)
  */
 void wl_workers_stop(struct scenario_run *run, struct wl_proc *p)
 {
-	struct wl_procs *ps = run->procs;
+	struct wl_procs *ps = procs_of(run);
 	unsigned int k;
 
 	if (!p) {
@@ -459,7 +466,7 @@ void wl_workers_stop(struct scenario_run *run, struct wl_proc *p)
  */
 bool wl_workers_running(struct scenario_run *run)
 {
-	struct wl_procs *ps = run->procs;
+	struct wl_procs *ps = procs_of(run);
 	unsigned int i;
 
 	for (i = 0; ps && i < ps->nr; i++)
@@ -498,7 +505,7 @@ static void proc_counts(const struct wl_proc *p, unsigned long *reads,
  */
 unsigned long wl_accesses(struct scenario_run *run)
 {
-	struct wl_procs *ps = run->procs;
+	struct wl_procs *ps = procs_of(run);
 	unsigned long r, w, e, c, sum = 0;
 	unsigned int i;
 
@@ -562,7 +569,7 @@ static void proc_free(struct wl_proc *p)
  */
 struct wl_proc *wl_find(struct scenario_run *run, const char *name)
 {
-	struct wl_procs *ps = run->procs;
+	struct wl_procs *ps = procs_of(run);
 	unsigned int i;
 
 	for (i = 0; ps && i < ps->nr; i++)
@@ -592,20 +599,6 @@ bool wl_first_map(const struct wl_proc *p, int *pid, unsigned long *addr,
 	*addr = m->addr;
 	*pages = m->r->nr_pages;
 	return true;
-}
-
-static int procs_get(struct scenario_run *run)
-{
-	struct wl_procs *ps;
-
-	if (run->procs)
-		return 0;
-	ps = calloc(1, sizeof(*ps));
-	if (!ps)
-		return -ENOMEM;
-	pthread_mutex_init(&ps->first_lock, NULL);
-	run->procs = ps;
-	return 0;
 }
 
 static int spawn_file(struct scenario_run *run, struct wl_proc *p,
@@ -692,9 +685,7 @@ int wl_spawn(struct scenario_run *run, const struct wl_spawn *sp,
 	unsigned long addr;
 	int ret;
 
-	if (procs_get(run))
-		return -ENOMEM;
-	ps = run->procs;
+	ps = procs_of(run);
 	p = calloc(1, sizeof(*p));
 	if (!p || !(p->name = strdup(sp->name))) {
 		free(p);
@@ -1004,7 +995,7 @@ static struct wl_proc *live_mapper(struct wl_procs *ps, struct wl_region *r,
 void wl_verify(struct scenario_run *run, unsigned long *checked,
 	       unsigned long *corrupted, char *what, size_t len)
 {
-	struct wl_procs *ps = run->procs;
+	struct wl_procs *ps = procs_of(run);
 	unsigned long i, rd, wr, er, co;
 	const struct wl_map *m;
 	struct wl_counters c = { 0 };
@@ -1051,17 +1042,35 @@ void wl_verify(struct scenario_run *run, unsigned long *checked,
 	}
 }
 
-/**
- * wl_release() - Stop every worker, exit every process, free it all.
- * @run: the run.
- */
-void wl_release(struct scenario_run *run)
+/* ---- the run's processes ---- */
+
+static void *wl_state_create(struct scenario_run *run)
 {
-	struct wl_procs *ps = run->procs;
+	struct wl_procs *ps = calloc(1, sizeof(*ps));
+
+	if (ps)
+		pthread_mutex_init(&ps->first_lock, NULL);
+	return ps;
+}
+
+/* Before the final verify: no worker runs, so every page holds still. */
+static void wl_state_stop(struct scenario_run *run, void *state)
+{
+	wl_workers_stop(run, NULL);
+}
+
+static void wl_state_verify(struct scenario_run *run, void *state,
+			    unsigned long *checked, unsigned long *corrupted)
+{
+	wl_verify(run, checked, corrupted, NULL, 0);
+}
+
+/* Stop every worker, exit every process, free it all. */
+static void wl_state_destroy(struct scenario_run *run, void *state)
+{
+	struct wl_procs *ps = state;
 	unsigned int i;
 
-	if (!ps)
-		return;
 	wl_workers_stop(run, NULL);
 	for (i = 0; i < ps->nr; i++) {
 		wl_exit(run, ps->procs[i]);
@@ -1070,8 +1079,14 @@ void wl_release(struct scenario_run *run)
 	free(ps->procs);
 	pthread_mutex_destroy(&ps->first_lock);
 	free(ps);
-	run->procs = NULL;
 }
+
+const struct step_state wl_state_ops = {
+	.create = wl_state_create,
+	.stop = wl_state_stop,
+	.verify = wl_state_verify,
+	.destroy = wl_state_destroy,
+};
 
 /* ---- report ---- */
 
@@ -1085,7 +1100,9 @@ void wl_release(struct scenario_run *run)
  */
 unsigned int wl_nr_procs(const struct scenario_run *run)
 {
-	return run->procs ? run->procs->nr : 0;
+	const struct wl_procs *ps = procs_of(run);
+
+	return ps ? ps->nr : 0;
 }
 
 /**
@@ -1097,7 +1114,7 @@ unsigned int wl_nr_procs(const struct scenario_run *run)
 void wl_proc_report(const struct scenario_run *run, unsigned int i,
 		    struct wl_proc_report *out)
 {
-	const struct wl_proc *p = run->procs->procs[i];
+	const struct wl_proc *p = procs_of(run)->procs[i];
 
 	memset(out, 0, sizeof(*out));
 	out->name = p->name;

@@ -74,6 +74,7 @@ struct wl_proc_report {
 };
 
 struct wl_proc;
+struct step_state;
 
 int wl_spawn(struct scenario_run *run, const struct wl_spawn *sp,
 	     char *err, size_t errlen);
@@ -119,8 +120,8 @@ int wl_exit(struct scenario_run *run, struct wl_proc *p);
 void wl_verify(struct scenario_run *run, unsigned long *checked,
 	       unsigned long *corrupted, char *what, size_t len);
 
-/* Stop every worker, exit every process, free everything (teardown). */
-void wl_release(struct scenario_run *run);
+/* The processes of a run: the state spawn owns, for the run loop. */
+extern const struct step_state wl_state_ops;
 
 unsigned int wl_nr_procs(const struct scenario_run *run);
 void wl_proc_report(const struct scenario_run *run, unsigned int i,

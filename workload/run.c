@@ -26,7 +26,6 @@
 
 #include <pagemig/pagemig.h>
 
-#include "process.h"
 #include "scenario.h"
 #include "steps.h"
 
@@ -502,6 +501,59 @@ void step_progress(struct scenario_run *run, const struct step *step,
 }
 
 /**
+ * run_state() - The state a step type owns in a run.
+ * @run: the run.
+ * @ops: the state's ops, as the owning type's .state names them.
+ *
+ * Return: the state, or NULL outside scenario_run_start() ..
+ * scenario_run_finish().
+ */
+void *run_state(const struct scenario_run *run, const struct step_state *ops)
+{
+	unsigned int i;
+
+	for (i = 0; run->states && step_types[i]; i++)
+		if (step_types[i]->state == ops)
+			return run->states[i];
+	return NULL;
+}
+
+/* Every state a step type owns, for the run loop's hooks. */
+#define for_each_state(run, i, ops)					\
+	for (i = 0; step_types[i]; i++)					\
+		if (!(ops = step_types[i]->state) || !run->states[i]) {} else
+
+static int states_create(struct scenario_run *run)
+{
+	const struct step_state *ops;
+	unsigned int i;
+
+	run->states = calloc(scenario_step_type_count(),
+			     sizeof(*run->states));
+	if (!run->states)
+		return -ENOMEM;
+	for (i = 0; step_types[i]; i++) {
+		ops = step_types[i]->state;
+		if (ops && !(run->states[i] = ops->create(run)))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static void states_destroy(struct scenario_run *run)
+{
+	const struct step_state *ops;
+	unsigned int i;
+
+	if (!run->states)
+		return;
+	for_each_state(run, i, ops)
+		ops->destroy(run, run->states[i]);
+	free(run->states);
+	run->states = NULL;
+}
+
+/**
  * scenario_run_start() - Build the machine a scenario describes.
  * @run: the run to set up; zeroed here.
  * @sc: the loaded scenario; must outlive @run.
@@ -548,6 +600,13 @@ int scenario_run_start(struct scenario_run *run, const struct scenario *sc,
 			 why[0] ? why : strerror(-ret));
 		goto out_free;
 	}
+	ret = states_create(run);
+	if (ret) {
+		snprintf(err, errlen, "out of memory");
+		states_destroy(run);
+		pagemig_machine_exit();
+		goto out_free;
+	}
 	/* /proc/sys/vm/compaction_proactiveness, when the scenario sets it. */
 	if (sc->proactiveness >= 0)
 		pagemig_compaction_proactiveness_set(sc->proactiveness);
@@ -573,6 +632,7 @@ out_free:
 int scenario_run_steps(struct scenario_run *run)
 {
 	const struct scenario *sc = run->sc;
+	const struct step_state *ops;
 	struct step_result *res;
 	struct verify_stats vs;
 	const struct step *step;
@@ -599,12 +659,17 @@ int scenario_run_steps(struct scenario_run *run)
 	}
 	run->seconds = step_now() - t0;
 
-	wl_workers_stop(run, NULL);	/* then every process page is checked */
+	/* Quiesce every state (worker threads), then check all of it. */
+	for_each_state(run, i, ops)
+		if (ops->stop)
+			ops->stop(run, run->states[i]);
 	run_verify(run, NULL, &vs);
 	run->verify_checked = vs.checked;
 	run->verify_corrupted = vs.corrupted;
-	zram_run_verify(run, &run->verify_checked, &run->verify_corrupted);
-	wl_verify(run, &run->verify_checked, &run->verify_corrupted, NULL, 0);
+	for_each_state(run, i, ops)
+		if (ops->verify)
+			ops->verify(run, run->states[i], &run->verify_checked,
+				    &run->verify_corrupted);
 	if (run->verify_corrupted)
 		run->failed = true;
 	if (ret < 0)
@@ -636,8 +701,7 @@ void scenario_run_finish(struct scenario_run *run)
 	free(run->groups);
 	run->groups = NULL;
 	run->nr_groups = 0;
-	zram_run_release(run);
-	wl_release(run);
+	states_destroy(run);
 	if (pagemig_machine_ready())
 		pagemig_machine_exit();
 	if (run->results) {

@@ -170,8 +170,11 @@ struct scenario_run {
 	bool failed;			/* a step failed or pages corrupted */
 	/* gfp bits that pick the migratetype, from pagemig_parse_gfp() */
 	unsigned int gfp_movable, gfp_reclaimable;
-	/* Processes and their worker threads (workload/process.c). */
-	struct wl_procs *procs;
+	/*
+	 * Per step type, the state it owns in this run (step_type.state:
+	 * the processes, the zram devices); run_state() finds it.
+	 */
+	void **states;
 };
 
 int scenario_run_start(struct scenario_run *run, const struct scenario *sc,

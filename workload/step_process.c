@@ -173,7 +173,8 @@ static int spawn_run(struct scenario_run *run, const struct step *step,
 }
 
 DEFINE_STEP_TYPE(step_spawn, "spawn", spawn_keys, spawn_run,
-		 "create a process with anon and/or file memory and start its worker threads");
+		 "create a process with anon and/or file memory and start its worker threads",
+		 .state = &wl_state_ops);
 
 /* ---- touch ---- */
 

@@ -19,8 +19,9 @@
  * pagemig_compact(), zs_compact, or both): zsmalloc pages migrate under
  * readers that hold them mapped.
  *
- * At the end of the run every sector of every device counts in the
- * final verify line (zram_run_verify(), called by run.c).
+ * The devices and the write records are the run's state of the zram
+ * steps (struct zram_state, in zram-create's slot): at the end of the
+ * run every sector of every device counts in the final verify line.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -55,41 +56,31 @@ struct zwrite {			/* one zram-write step's settings */
 };
 
 struct zdev {
+	const struct zram_state *zs;	/* its run's: the write records */
 	char *name;
 	int id;
 	unsigned long nr;
 	uint32_t *rec;		/* per sector: write record, 0 = zeroes */
 };
 
-static struct {
-	const struct scenario_run *run;
+/* The zram steps' state in a run (the run's slot of zram-create). */
+struct zram_state {
 	struct zdev devs[PAGEMIG_MAX_ZRAM];
 	unsigned int nr_devs;
 	struct zwrite *recs;	/* recs[0] unused */
 	unsigned int nr_recs;
-} zs;
+};
 
-static void zs_reset(void)
-{
-	unsigned int i;
-
-	for (i = 0; i < zs.nr_devs; i++) {
-		free(zs.devs[i].name);
-		free(zs.devs[i].rec);
-	}
-	free(zs.recs);
-	memset(&zs, 0, sizeof(zs));
-}
+static const struct step_state zram_state_ops;
 
 static struct zdev *zdev_find(const struct scenario_run *run, const char *name)
 {
+	struct zram_state *zs = run_state(run, &zram_state_ops);
 	unsigned int i;
 
-	if (zs.run != run)
-		return NULL;
-	for (i = 0; i < zs.nr_devs; i++)
-		if (!strcmp(zs.devs[i].name, name))
-			return &zs.devs[i];
+	for (i = 0; i < zs->nr_devs; i++)
+		if (!strcmp(zs->devs[i].name, name))
+			return &zs->devs[i];
 	return NULL;
 }
 
@@ -148,7 +139,7 @@ static int sector_bytes(const struct zdev *d, unsigned long s, uint32_t r,
 		memset(p, 0, PAGE);
 		return 0;
 	}
-	w = &zs.recs[r];
+	w = &d->zs->recs[r];
 	if (w->file) {
 		int fd = open(w->file, O_RDONLY);
 		off_t size;
@@ -252,21 +243,18 @@ static int create_run(struct scenario_run *run, const struct step *step,
 		      struct step_result *res)
 {
 	const struct create_args *a = step->args;
+	struct zram_state *zs = run_state(run, &zram_state_ops);
 	struct zdev *d;
 	char *text;
 	size_t size;
 	FILE *f;
 	int id;
 
-	if (zs.run != run) {
-		zs_reset();
-		zs.run = run;
-	}
 	if (zdev_find(run, a->device)) {
 		step_fail(res, "zram device \"%s\" exists already", a->device);
 		return 0;
 	}
-	if (zs.nr_devs == PAGEMIG_MAX_ZRAM) {
+	if (zs->nr_devs == PAGEMIG_MAX_ZRAM) {
 		step_fail(res, "at most %d zram devices", PAGEMIG_MAX_ZRAM);
 		return 0;
 	}
@@ -277,7 +265,8 @@ static int create_run(struct scenario_run *run, const struct step *step,
 			  (unsigned long long)a->mem_limit, strerror(-id));
 		return id == -ENOMEM ? id : 0;
 	}
-	d = &zs.devs[zs.nr_devs];
+	d = &zs->devs[zs->nr_devs];
+	d->zs = zs;
 	d->nr = a->disksize / PAGE;
 	d->rec = calloc(d->nr, sizeof(*d->rec));
 	d->name = strdup(a->device);
@@ -288,7 +277,7 @@ static int create_run(struct scenario_run *run, const struct step *step,
 		pagemig_zram_destroy(id);
 		return -ENOMEM;
 	}
-	zs.nr_devs++;
+	zs->nr_devs++;
 	f = open_memstream(&text, &size);
 	if (!f)
 		return -ENOMEM;
@@ -302,7 +291,8 @@ static int create_run(struct scenario_run *run, const struct step *step,
 }
 
 DEFINE_STEP_TYPE(step_zram_create, "zram-create", create_keys, create_run,
-		 "create a zram device: disksize, compressor (lz4, lz4hc, zstd, deflate), mem_limit");
+		 "create a zram device: disksize, compressor (lz4, lz4hc, zstd, deflate), mem_limit",
+		 .state = &zram_state_ops);
 
 /* ---- zram-write ---- */
 
@@ -395,16 +385,17 @@ static int write_record(const struct scenario_run *run,
 			const struct step *step, const struct write_args *a,
 			uint32_t *rec)
 {
+	struct zram_state *zs = run_state(run, &zram_state_ops);
 	struct zwrite *w, *recs;
 
-	recs = realloc(zs.recs, (zs.nr_recs + 2) * sizeof(*recs));
+	recs = realloc(zs->recs, (zs->nr_recs + 2) * sizeof(*recs));
 	if (!recs)
 		return -ENOMEM;
-	zs.recs = recs;
-	if (!zs.nr_recs)
-		zs.nr_recs = 1;
-	*rec = zs.nr_recs++;
-	w = &zs.recs[*rec];
+	zs->recs = recs;
+	if (!zs->nr_recs)
+		zs->nr_recs = 1;
+	*rec = zs->nr_recs++;
+	w = &zs->recs[*rec];
 	memset(w, 0, sizeof(*w));
 	w->file = a->file;
 	w->start = a->start;
@@ -687,32 +678,43 @@ static int verify_run(struct scenario_run *run, const struct step *step,
 DEFINE_STEP_TYPE(step_zram_verify, "zram-verify", dev_keys, verify_run,
 		 "read every sector of a zram device back and compare it byte for byte");
 
-/**
- * zram_run_verify() - Every sector of every zram device, for the final verify.
- * @run: the run.
- * @checked: sectors checked are added here.
- * @corrupted: sectors that differ are added here.
- */
-void zram_run_verify(const struct scenario_run *run, unsigned long *checked,
-		     unsigned long *corrupted)
+/* ---- the run's devices ---- */
+
+static void *zram_state_create(struct scenario_run *run)
 {
+	return calloc(1, sizeof(struct zram_state));
+}
+
+/* The final verify: every sector of every device. */
+static void zram_state_verify(struct scenario_run *run, void *state,
+			      unsigned long *checked, unsigned long *corrupted)
+{
+	struct zram_state *zs = state;
 	unsigned int i;
 
-	if (zs.run != run)
-		return;
-	for (i = 0; i < zs.nr_devs; i++)
-		verify_dev(&zs.devs[i], checked, corrupted, NULL);
+	for (i = 0; i < zs->nr_devs; i++)
+		verify_dev(&zs->devs[i], checked, corrupted, NULL);
 }
 
-/**
- * zram_run_release() - Forget the run's devices (the machine destroys them).
- * @run: the run.
- */
-void zram_run_release(const struct scenario_run *run)
+/* Forget the devices: the machine destroys them. */
+static void zram_state_destroy(struct scenario_run *run, void *state)
 {
-	if (zs.run == run)
-		zs_reset();
+	struct zram_state *zs = state;
+	unsigned int i;
+
+	for (i = 0; i < zs->nr_devs; i++) {
+		free(zs->devs[i].name);
+		free(zs->devs[i].rec);
+	}
+	free(zs->recs);
+	free(zs);
 }
+
+static const struct step_state zram_state_ops = {
+	.create = zram_state_create,
+	.verify = zram_state_verify,
+	.destroy = zram_state_destroy,
+};
 
 /* ---- zram-readers ---- */
 

@@ -25,10 +25,10 @@
 
 /*
  * State a family of step types keeps for one run (the zram devices, the
- * processes).  The run creates it before the first step, stops and
+ * processes).  One step type of the family owns it (.state): the run
+ * creates it in that type's slot before the first step, stops and
  * checks it after the last one (the final verify), and destroys it at
- * the end.  Every step type of the family points at the same ops; the
- * steps find the state with run_state().
+ * the end.  Every step of the family finds it with run_state().
  */
 struct step_state {
 	void *(*create)(struct scenario_run *run);	/* NULL: no memory */
@@ -137,10 +137,6 @@ struct verify_stats {
 void run_verify(struct scenario_run *run, const struct tag_group *only,
 		struct verify_stats *vs);
 
-/* step_zram.c: every zram sector for the final verify; forget the devices. */
-void zram_run_verify(const struct scenario_run *run, unsigned long *checked,
-		     unsigned long *corrupted);
-void zram_run_release(const struct scenario_run *run);
 
 int step_parse(struct yparse *p, const struct step_type *type,
 	       yaml_node_t *node, const char *path, void **args);
