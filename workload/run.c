@@ -121,6 +121,22 @@ int run_gfp_migratetype(const struct scenario_run *run, unsigned int gfp)
 	return MT_UNMOVABLE;
 }
 
+/* Room for one more block in @g: 0 or -ENOMEM. */
+static int group_room(struct tag_group *g)
+{
+	size_t cap = g->cap ? 2 * g->cap : 256;
+	struct tag_block *b;
+
+	if (g->nr < g->cap)
+		return 0;
+	b = realloc(g->blocks, cap * sizeof(*b));
+	if (!b)
+		return -ENOMEM;
+	g->blocks = b;
+	g->cap = cap;
+	return 0;
+}
+
 /**
  * group_add() - Record a block allocated elsewhere in a group.
  * @run: the run.
@@ -138,15 +154,8 @@ int group_add(struct scenario_run *run, struct tag_group *g,
 {
 	struct tag_block *b;
 
-	if (g->nr == g->cap) {
-		size_t cap = g->cap ? 2 * g->cap : 256;
-
-		b = realloc(g->blocks, cap * sizeof(*b));
-		if (!b)
-			return -ENOMEM;
-		g->blocks = b;
-		g->cap = cap;
-	}
+	if (group_room(g))
+		return -ENOMEM;
 	b = &g->blocks[g->nr++];
 	b->pfn = pfn;
 	b->index = g->next_index++;
@@ -179,15 +188,8 @@ int group_alloc(struct scenario_run *run, struct tag_group *g,
 	int ret;
 
 	/* Room first, so a block is never allocated and then dropped. */
-	if (g->nr == g->cap) {
-		size_t cap = g->cap ? 2 * g->cap : 256;
-		struct tag_block *b = realloc(g->blocks, cap * sizeof(*b));
-
-		if (!b)
-			return -ENOMEM;
-		g->blocks = b;
-		g->cap = cap;
-	}
+	if (group_room(g))
+		return -ENOMEM;
 	ret = pagemig_alloc_pages(gfp, order, &pfn);
 	if (ret == -ENOMEM) {
 		run->alloc_failures++;

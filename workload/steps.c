@@ -5,10 +5,11 @@
  * step_churn.c; balloon and rss in step_balloon.c; compact and try-alloc
  * in step_compact.c.
  *
- * Each step is a parse function that turns the YAML value into an args
- * struct (checking every key: see yparse.c for the message rules) and a
- * run function that applies it through the public facade only, so a
- * scenario exercises exactly what a library user gets.
+ * Each step is a table of its keys, which step_parse() hands to the
+ * walker (yp_walk(): every key checked, see yparse.c for the message
+ * rules) to fill an args struct, and a run function that applies it
+ * through the public facade only, so a scenario exercises exactly what a
+ * library user gets.
  */
 #include <errno.h>
 #include <limits.h>

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Typed, path-aware accessors over a libyaml document tree.
+ * Typed, path-aware accessors over a libyaml document tree, and the
+ * walker that reads a mapping against a key table.
  *
- * scenario.c and the step parsers in steps.c never look at a yaml_node_t
- * directly: they ask for "an integer 0..10 at steps[2].alloc.order" and
- * either get it or get -EINVAL with the one error message already
- * written.  Keeping every message in this file keeps their wording
- * uniform, which matters because tests (and users' scripts) match on it.
+ * Step types and the machine: block never look at a yaml_node_t key by
+ * key: their tables say "order: an integer 0..10, at this offset", and
+ * yp_walk() either fills the struct or returns -EINVAL with the one
+ * error message already written.  Keeping every message in this file
+ * keeps their wording uniform, which matters because tests (and users'
+ * scripts) match on it.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -82,19 +84,11 @@ bool yp_is_mapping(const yaml_node_t *node)
 	return node && node->type == YAML_MAPPING_NODE;
 }
 
-/**
- * yp_describe() - Say what a node is, for the "got ..." part of a message.
- * @node: the node, or NULL.
- * @buf: where to write.
- * @len: size of @buf.
- *
- * Scalars are quoted (and cut after a few dozen characters); collections
- * are named by kind, since printing them whole would break the one-line
- * rule.
- *
- * Return: @buf.
+/*
+ * What a node is, for the "got ..." of a message: quoted scalars (cut
+ * after YP_SHOW_MAX characters: a message is one line), or its kind.
  */
-const char *yp_describe(const yaml_node_t *node, char *buf, size_t len)
+static const char *describe(const yaml_node_t *node, char *buf, size_t len)
 {
 	const char *v;
 	size_t n;
@@ -213,7 +207,7 @@ int yp_expected(struct yparse *p, const yaml_node_t *node, const char *path,
 	char got[YP_SHOW_MAX + 8];
 
 	return yp_error(p, node, path, "expected %s, got %s", what,
-			yp_describe(node, got, sizeof(got)));
+			describe(node, got, sizeof(got)));
 }
 
 /**
@@ -324,16 +318,8 @@ void yp_join(char *buf, size_t len, const char *const *choices)
 	}
 }
 
-/**
- * yp_mapping() - Accept a mapping or null (an empty mapping).
- * @p: the parser.
- * @node: the value; NULL or null means "no keys given".
- * @path: its key path.
- * @map: set to the mapping, or to NULL when there are no keys.
- *
- * Return: 0, or -EINVAL if @node is a scalar or a list.
- */
-int yp_mapping(struct yparse *p, yaml_node_t *node, const char *path,
+/* A mapping, or null for "no keys given" (*@map is then NULL). */
+static int as_mapping(struct yparse *p, yaml_node_t *node, const char *path,
 	       yaml_node_t **map)
 {
 	*map = NULL;
@@ -523,16 +509,8 @@ int yp_int(struct yparse *p, yaml_node_t *node, const char *path,
 	return 0;
 }
 
-/**
- * yp_u64() - Read any unsigned 64-bit integer (seeds).
- * @p: the parser.
- * @node: the value.
- * @path: its key path.
- * @out: the value.
- *
- * Return: 0, or -EINVAL.
- */
-int yp_u64(struct yparse *p, yaml_node_t *node, const char *path,
+/* Any unsigned 64-bit integer (seeds). */
+static int read_u64(struct yparse *p, yaml_node_t *node, const char *path,
 	   uint64_t *out)
 {
 	unsigned long long v;
@@ -595,16 +573,8 @@ bad:
 			   "a size in bytes or with a K, M, G or T suffix");
 }
 
-/**
- * yp_bool() - Read true/false (also yes/no, on/off as YAML 1.1 has them).
- * @p: the parser.
- * @node: the value.
- * @path: its key path.
- * @out: the value.
- *
- * Return: 0, or -EINVAL.
- */
-int yp_bool(struct yparse *p, yaml_node_t *node, const char *path, bool *out)
+/* true/false, and yes/no and on/off as YAML 1.1 has them. */
+static int read_bool(struct yparse *p, yaml_node_t *node, const char *path, bool *out)
 {
 	static const char *const yes[] = { "true", "yes", "on", NULL };
 	static const char *const no[] = { "false", "no", "off", NULL };
@@ -624,16 +594,8 @@ int yp_bool(struct yparse *p, yaml_node_t *node, const char *path, bool *out)
 	return yp_expected(p, node, path, "true or false");
 }
 
-/**
- * yp_fraction() - Read a fraction in [0, 1]: "0.25" or "25%".
- * @p: the parser.
- * @node: the value.
- * @path: its key path.
- * @out: the value.
- *
- * Return: 0, or -EINVAL.
- */
-int yp_fraction(struct yparse *p, yaml_node_t *node, const char *path,
+/* A fraction in [0, 1]: "0.25" or "25%". */
+static int read_fraction(struct yparse *p, yaml_node_t *node, const char *path,
 		double *out)
 {
 	const char *s = scalar(node);
@@ -703,7 +665,7 @@ int yp_choice(struct yparse *p, yaml_node_t *node, const char *path,
 	}
 	yp_join(list, sizeof(list), choices);
 	return yp_error_hint(p, node, path, s, choices, "expected one of %s, got %s",
-			     list, yp_describe(node, got, sizeof(got)));
+			     list, describe(node, got, sizeof(got)));
 }
 
 /*
@@ -818,19 +780,13 @@ static int add_name(struct yparse *p, const char *name)
 	return 0;
 }
 
-/**
- * yp_resolve_path() - A path a scenario names, made usable from here.
- * @p: the parser; p->file is the scenario as the user named it.
- * @path: as written in the scenario.
- *
- * A relative path is relative to the scenario file's directory, as a
- * reader of the file expects, not to wherever pagemig was started from.
- * Built-ins (and files named without a directory) keep the current
- * directory.
- *
- * Return: a new string (the caller frees it), or NULL without memory.
+/*
+ * A path as the scenario names it, relative to the scenario file's
+ * directory, as its reader expects (not to where pagemig was started).
+ * Built-ins and files named without a directory keep the current
+ * directory.  NULL without memory.
  */
-char *yp_resolve_path(const struct yparse *p, const char *path)
+static char *resolve_path(const struct yparse *p, const char *path)
 {
 	const char *slash = p->file ? strrchr(p->file, '/') : NULL;
 	char *out;
@@ -978,7 +934,7 @@ static int check_string(struct yparse *p, const struct yp_key *k,
 			return yp_expected(p, v, path, k->what);
 		return 0;
 	case YP_PATH:
-		resolved = yp_resolve_path(p, *s);
+		resolved = resolve_path(p, *s);
 		if (!resolved)
 			return yp_error(p, v, path, "out of memory");
 		free(*s);
@@ -1028,13 +984,13 @@ static int read_number(struct yparse *p, const struct yp_key *k,
 		u = n;
 		break;
 	case YP_U64:
-		ret = yp_u64(p, v, path, &u);
+		ret = read_u64(p, v, path, &u);
 		break;
 	case YP_SIZE:
 		ret = yp_size(p, v, path, &u);
 		break;
 	case YP_BOOL:
-		ret = yp_bool(p, v, path, &b);
+		ret = read_bool(p, v, path, &b);
 		u = b;
 		break;
 	default:
@@ -1063,7 +1019,7 @@ static int parse_value(struct yparse *p, const struct yp_key *k,
 	case YP_REAL:
 		return real(p, k, v, path, f);
 	case YP_FRACTION:
-		return yp_fraction(p, v, path, f);
+		return read_fraction(p, v, path, f);
 	case YP_GFP:
 		return yp_gfp(p, v, path, f, (char **)((char *)args + k->off2));
 	case YP_MAP:
@@ -1235,7 +1191,7 @@ int yp_walk(struct yparse *p, yaml_node_t *node, const char *path,
 	for (k = keys; k->name && n < YP_MAX_KEYS; k++)
 		names[n++] = k->name;
 	names[n] = NULL;
-	ret = yp_mapping(p, node, path, &map);
+	ret = as_mapping(p, node, path, &map);
 	if (!ret)
 		ret = yp_check_keys(p, map, path, names);
 	for (k = keys; !ret && k->name; k++)

@@ -9,6 +9,10 @@
  * (steps[2].alloc.order).  Every helper returns 0 or -EINVAL, and on
  * -EINVAL has written that message to the parser's error buffer; callers
  * just pass the -EINVAL up.  Private to workload/ (and its tests).
+ *
+ * Mappings are not read key by key: a table of struct yp_key says what
+ * each key takes and where it goes, and yp_walk() reads and checks the
+ * mapping against it (the machine: block, every step's keys).
  */
 #ifndef _PAGEMIG_WORKLOAD_YPARSE_H
 #define _PAGEMIG_WORKLOAD_YPARSE_H
@@ -28,9 +32,10 @@ struct yparse {
 	char *err;		/* the one message, NUL-terminated */
 	size_t errlen;
 	/*
-	 * Names declared by earlier steps (allocation tags), so that a later
-	 * step naming a group nobody allocates into is caught at parse time,
-	 * with a suggestion, instead of silently freeing nothing.
+	 * Names declared by earlier steps (allocation tags, processes, zram
+	 * devices; each kind under its yp_names prefix), so that a later
+	 * step naming one nobody declared is caught at parse time, with a
+	 * suggestion, instead of silently doing nothing.
 	 */
 	char **names;
 	unsigned int nr_names;
@@ -46,7 +51,6 @@ yaml_node_t *yp_node(const struct yparse *p, int id);
 int yp_line(const yaml_node_t *node);
 bool yp_is_null(const yaml_node_t *node);
 bool yp_is_mapping(const yaml_node_t *node);
-const char *yp_describe(const yaml_node_t *node, char *buf, size_t len);
 
 int yp_error(struct yparse *p, const yaml_node_t *at, const char *path,
 	     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
@@ -62,8 +66,6 @@ void yp_path_index(char *buf, size_t len, const char *path, unsigned int i);
 const char *yp_suggest(const char *word, const char *const *choices);
 void yp_join(char *buf, size_t len, const char *const *choices);
 
-int yp_mapping(struct yparse *p, yaml_node_t *node, const char *path,
-	       yaml_node_t **map);
 const char *yp_key_name(struct yparse *p, const yaml_node_pair_t *pair,
 			const char *path, const char *what, char *sub,
 			yaml_node_t **key);
@@ -73,13 +75,8 @@ yaml_node_t *yp_get(const struct yparse *p, const yaml_node_t *map,
 		    const char *key, yaml_node_t **keynode);
 int yp_int(struct yparse *p, yaml_node_t *node, const char *path,
 	   long long min, long long max, long long *out);
-int yp_u64(struct yparse *p, yaml_node_t *node, const char *path,
-	   uint64_t *out);
 int yp_size(struct yparse *p, yaml_node_t *node, const char *path,
 	    uint64_t *out);
-int yp_bool(struct yparse *p, yaml_node_t *node, const char *path, bool *out);
-int yp_fraction(struct yparse *p, yaml_node_t *node, const char *path,
-		double *out);
 int yp_string(struct yparse *p, yaml_node_t *node, const char *path,
 	      const char *what, char **out);
 int yp_choice(struct yparse *p, yaml_node_t *node, const char *path,
@@ -87,7 +84,6 @@ int yp_choice(struct yparse *p, yaml_node_t *node, const char *path,
 int yp_gfp(struct yparse *p, yaml_node_t *node, const char *path,
 	   unsigned int *gfp, char **spec);
 
-char *yp_resolve_path(const struct yparse *p, const char *path);
 
 /* ---- key tables: a mapping's keys declared once, read by yp_walk() ---- */
 

@@ -137,6 +137,35 @@ static void expect_bad(struct __test_metadata *_metadata, const char *name,
 	EXPECT_STREQ(want, line);
 }
 
+struct bad_case {
+	const char *text, *msg;
+};
+
+/*
+ * Each text, loaded as "t.yaml", fails with a message that starts with
+ * its msg (or, @exact, is its msg).
+ */
+static void expect_bad_inline(struct __test_metadata *_metadata,
+			      const struct bad_case *bad, size_t n, bool exact)
+{
+	char err[SCENARIO_ERR_LEN];
+	struct scenario *sc;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		err[0] = '\0';
+		EXPECT_EQ(-EINVAL, scenario_load_string(bad[i].text,
+				strlen(bad[i].text), "t.yaml", &sc, err,
+				sizeof(err)));
+		if (exact)
+			EXPECT_STREQ(bad[i].msg, err);
+		else
+			EXPECT_EQ(0, strncmp(bad[i].msg, err, strlen(bad[i].msg)));
+		if (strncmp(bad[i].msg, err, strlen(bad[i].msg)))
+			TH_LOG("case %zu got: %s", i, err);
+	}
+}
+
 #define BAD(test, file, msg)				\
 	TEST(bad_##test)				\
 	{						\
@@ -217,9 +246,7 @@ BAD(note, "bad-note.yaml",
 /* A size that is not whole pages, and a page count past any machine. */
 TEST(bad_balloon_targets_inline)
 {
-	static const struct {
-		const char *text, *msg;
-	} bad[] = {
+	static const struct bad_case bad[] = {
 		{ "steps:\n  - balloon: {driver: cmm, target: 6K}\n",
 		  "t.yaml:2: steps[0].balloon.target: expected a size in whole 4 KiB pages, got \"6K\"" },
 		{ "steps:\n  - balloon: {driver: cmm, target: 64M, expect: maybe}\n",
@@ -235,19 +262,7 @@ TEST(bad_balloon_targets_inline)
 		{ "steps:\n  - rss: {all: true}\n",
 		  "t.yaml:2: steps[0].rss.all: unknown key, expected one of " },
 	};
-	char err[SCENARIO_ERR_LEN];
-	struct scenario *sc;
-	unsigned int i;
-
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		err[0] = '\0';
-		EXPECT_EQ(-EINVAL, scenario_load_string(bad[i].text,
-				strlen(bad[i].text), "t.yaml", &sc, err,
-				sizeof(err)));
-		EXPECT_EQ(0, strncmp(bad[i].msg, err, strlen(bad[i].msg)));
-		if (strncmp(bad[i].msg, err, strlen(bad[i].msg)))
-			TH_LOG("got: %s", err);
-	}
+	expect_bad_inline(_metadata, bad, sizeof(bad) / sizeof(bad[0]), false);
 }
 
 TEST(bad_memory_larger_than_host)
@@ -742,9 +757,7 @@ BAD(free_process_fraction, "bad-free-process.yaml",
 
 TEST(bad_process_steps_inline)
 {
-	static const struct {
-		const char *text, *msg;
-	} bad[] = {
+	static const struct bad_case bad[] = {
 		{ "steps:\n  - spawn: {anon: 4M}\n",
 		  "t.yaml:2: steps[0].spawn: missing required key \"name\" (a process name)" },
 		{ "steps:\n  - spawn: {name: a}\n",
@@ -796,19 +809,7 @@ TEST(bad_process_steps_inline)
 		{ "steps:\n  - ksm: {sleep: 5}\n",
 		  "t.yaml:2: steps[0].ksm.sleep: unknown key, expected one of scans, run, pages_to_scan, sleep_ms (did you mean \"sleep_ms\"?)" },
 	};
-	char err[SCENARIO_ERR_LEN];
-	struct scenario *sc;
-	unsigned int i;
-
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		err[0] = '\0';
-		EXPECT_EQ(-EINVAL, scenario_load_string(bad[i].text,
-				strlen(bad[i].text), "t.yaml", &sc, err,
-				sizeof(err)));
-		EXPECT_EQ(0, strncmp(bad[i].msg, err, strlen(bad[i].msg)));
-		if (strncmp(bad[i].msg, err, strlen(bad[i].msg)))
-			TH_LOG("case %u got: %s", i, err);
-	}
+	expect_bad_inline(_metadata, bad, sizeof(bad) / sizeof(bad[0]), false);
 }
 
 /* Every process step runs; workers access; nothing is corrupted. */
@@ -893,9 +894,7 @@ BAD(soft_offline_both, "bad-soft-offline.yaml",
 
 TEST(bad_isolation_steps_inline)
 {
-	static const struct {
-		const char *text, *msg;
-	} bad[] = {
+	static const struct bad_case bad[] = {
 		{ "steps:\n  - offline: {size: 4M}\n",
 		  "t.yaml:2: steps[0].offline: missing required key \"start\" (a 4 MiB-aligned offset such as 256M) or \"pfn\"" },
 		{ "steps:\n  - offline: {start: 4M, pfn: 1024, size: 4M}\n",
@@ -925,19 +924,7 @@ TEST(bad_isolation_steps_inline)
 		{ "steps:\n  - spawn: {name: a, anon: 4M}\n  - soft-offline: {process: a}\n",
 		  "t.yaml:3: steps[1].soft-offline: missing required key \"address\" (an offset into the process's first mapping, such as 1M)" },
 	};
-	char err[SCENARIO_ERR_LEN];
-	struct scenario *sc;
-	unsigned int i;
-
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		err[0] = '\0';
-		EXPECT_EQ(-EINVAL, scenario_load_string(bad[i].text,
-				strlen(bad[i].text), "t.yaml", &sc, err,
-				sizeof(err)));
-		EXPECT_EQ(0, strncmp(bad[i].msg, err, strlen(bad[i].msg)));
-		if (strncmp(bad[i].msg, err, strlen(bad[i].msg)))
-			TH_LOG("case %u got: %s", i, err);
-	}
+	expect_bad_inline(_metadata, bad, sizeof(bad) / sizeof(bad[0]), false);
 }
 
 /*
@@ -1069,9 +1056,7 @@ TEST(run_offline_builtin)
  */
 TEST(bad_keys_from_tables_inline)
 {
-	static const struct {
-		const char *text, *msg;
-	} bad[] = {
+	static const struct bad_case bad[] = {
 		{ "steps:\n  - alloc: {count: 1, tag: a}\n  - free: {tag: a, pattern: random, fraction: 0.5, count: 2}\n",
 		  "t.yaml:3: steps[1].free.count: give either fraction or count, not both" },
 		{ "steps:\n  - zram-create: {disksize: 4M}\n  - zram-write: {size: 4K, pages: 1}\n",
@@ -1101,17 +1086,7 @@ TEST(bad_keys_from_tables_inline)
 		{ "machine: {zones: {normal: 2M}}\nsteps: []\n",
 		  "t.yaml:1: machine.zones.normal: unknown key, expected one of dma32, movable" },
 	};
-	char err[SCENARIO_ERR_LEN];
-	struct scenario *sc;
-	unsigned int i;
-
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		err[0] = '\0';
-		EXPECT_EQ(-EINVAL, scenario_load_string(bad[i].text,
-				strlen(bad[i].text), "t.yaml", &sc, err,
-				sizeof(err)));
-		EXPECT_STREQ(bad[i].msg, err);
-	}
+	expect_bad_inline(_metadata, bad, sizeof(bad) / sizeof(bad[0]), true);
 }
 
 /* A table of every kind, read into a struct of fields of every width. */
@@ -1181,8 +1156,23 @@ static int walk(const char *text, struct walk_args *a, char *err,
 
 TEST(walker_reads_every_kind)
 {
+	static const struct bad_case bad[] = {
+		{ "{order: 1}",
+		  "w.yaml:1: w: missing required key \"count\" (an integer 1..100)" },
+		{ "{count: 1, big: 6}",
+		  "w.yaml:1: w.big: expected a multiple of 4, got \"6\"" },
+		{ "{count: 1, share: 0.5}",
+		  "w.yaml:1: w.share: only applies with mode: on or auto" },
+		{ "{count: 1, bytes: 4K, pages: 4K}",
+		  "w.yaml:1: w.pages: give either bytes or pages, not both" },
+		{ "{count: 1, pages: 0}",
+		  "w.yaml:1: w.pages: expected whole pages, got \"0\"" },
+		{ "{count: 1, only: y}",
+		  "w.yaml:1: w.only: only applies with name" },
+	};
 	char err[SCENARIO_ERR_LEN];
 	struct walk_args a;
+	unsigned int i;
 
 	/* Defaults: only where the table gives one, and only if it applies. */
 	ASSERT_EQ(0, walk("{count: 7}", &a, err, sizeof(err)));
@@ -1211,24 +1201,11 @@ TEST(walker_reads_every_kind)
 	EXPECT_STREQ("y", a.only);
 	yp_release(walk_keys, &a);
 
-	EXPECT_EQ(-EINVAL, walk("{order: 1}", &a, err, sizeof(err)));
-	EXPECT_STREQ("w.yaml:1: w: missing required key \"count\" (an integer 1..100)", err);
-	yp_release(walk_keys, &a);
-	EXPECT_EQ(-EINVAL, walk("{count: 1, big: 6}", &a, err, sizeof(err)));
-	EXPECT_STREQ("w.yaml:1: w.big: expected a multiple of 4, got \"6\"", err);
-	yp_release(walk_keys, &a);
-	EXPECT_EQ(-EINVAL, walk("{count: 1, share: 0.5}", &a, err, sizeof(err)));
-	EXPECT_STREQ("w.yaml:1: w.share: only applies with mode: on or auto", err);
-	yp_release(walk_keys, &a);
-	EXPECT_EQ(-EINVAL, walk("{count: 1, bytes: 4K, pages: 4K}", &a, err, sizeof(err)));
-	EXPECT_STREQ("w.yaml:1: w.pages: give either bytes or pages, not both", err);
-	yp_release(walk_keys, &a);
-	EXPECT_EQ(-EINVAL, walk("{count: 1, pages: 0}", &a, err, sizeof(err)));
-	EXPECT_STREQ("w.yaml:1: w.pages: expected whole pages, got \"0\"", err);
-	yp_release(walk_keys, &a);
-	EXPECT_EQ(-EINVAL, walk("{count: 1, only: y}", &a, err, sizeof(err)));
-	EXPECT_STREQ("w.yaml:1: w.only: only applies with name", err);
-	yp_release(walk_keys, &a);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		EXPECT_EQ(-EINVAL, walk(bad[i].text, &a, err, sizeof(err)));
+		EXPECT_STREQ(bad[i].msg, err);
+		yp_release(walk_keys, &a);
+	}
 	/* A string stored before a later key fails still gets released. */
 	EXPECT_EQ(-EINVAL, walk("{count: 1, name: x, only: [y]}", &a, err, sizeof(err)));
 	EXPECT_STREQ("w.yaml:1: w.only: expected a word, got a list", err);
