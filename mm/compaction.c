@@ -336,6 +336,18 @@ static void isolate_freepages(struct compact_control *cc)
 	unsigned long block_start_pfn, block_end_pfn, isolate_start_pfn;
 	unsigned long low_pfn;
 
+	/*
+	 * kernel 6.18: isolate_freepages: no scan while free pages are still isolated.
+	 * The kernel tries its fast free-list search first and returns as soon
+	 * as cc->freepages holds anything (pagemig has no fast search, which
+	 * is a no-op for order -1 anyway).  compaction_alloc() only gets here
+	 * for a source larger than every isolated block, so such a large
+	 * folio gets no target: migrate_pages() returns -ENOMEM for it, or
+	 * splits it, rather than the scanner hunting for a block its size.
+	 */
+	if (cc->nr_freepages)
+		return;
+
 	isolate_start_pfn = cc->free_pfn;
 	block_start_pfn = pageblock_start_pfn(isolate_start_pfn);
 	block_end_pfn = min(block_start_pfn + pageblock_nr_pages, zone_end_pfn(zone));

@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mm/compaction.c held to the rules of Linux 6.18's compaction, one test
+ * per rule (each rule is named in the code as "kernel 6.18: FUNCTION:
+ * RULE").  Each test builds a small machine state that exercises the rule
+ * -- a zone of order-0 holes, a large page-cache folio, a THP-sized
+ * compound page -- and checks what the kernel does with it: what the
+ * scanners take and count, where they stop, how compact_zone() ends.
+ */
+#include "../../mm/compaction.c"
+#include "harness/mm_fixture.h"
+#include "harness/proc_helpers.h"
+
+#define MAX_PFNS	(32 * 256)
+
+static unsigned long pfns[MAX_PFNS];
+static unsigned long nr_pfns;
+
+static struct zone *normal(void) { return mm_zone(ZONE_NORMAL); }
+
+/*
+ * Allocate every free page as order-0 movable pages, then free every
+ * @every-th: the zone's free memory becomes order-0 holes.
+ */
+static void holes(struct __test_metadata *_metadata, unsigned long every)
+{
+	unsigned long pfn, i;
+
+	nr_pfns = 0;
+	while (nr_pfns < MAX_PFNS &&
+	       !pagemig_alloc_pages(GFP_HIGHUSER_MOVABLE | __GFP_NOWARN, 0, &pfn))
+		pfns[nr_pfns++] = pfn;
+	ASSERT_LT(nr_pfns, MAX_PFNS);
+	for (i = 0; i < nr_pfns; i += every) {
+		ASSERT_EQ(0, pagemig_free_pages(pfns[i], 0));
+		pfns[i] = ULONG_MAX;
+	}
+	drain_all_pages(NULL);
+}
+
+static void unholes(struct __test_metadata *_metadata)
+{
+	for (unsigned long i = 0; i < nr_pfns; i++)
+		if (pfns[i] != ULONG_MAX)
+			ASSERT_EQ(0, pagemig_free_pages(pfns[i], 0));
+	nr_pfns = 0;
+}
+
+/* A compact_control as compact_memory() sets it up, scanners at the ends. */
+static void cc_init(struct compact_control *cc, struct zone *zone, enum migrate_mode mode)
+{
+	unsigned int order;
+
+	memset(cc, 0, sizeof(*cc));
+	for (order = 0; order < NR_PAGE_ORDERS; order++)
+		INIT_LIST_HEAD(&cc->freepages[order]);
+	INIT_LIST_HEAD(&cc->migratepages);
+	cc->zone = zone;
+	cc->order = -1;
+	cc->mode = mode;
+	cc->gfp_mask = GFP_KERNEL;
+	cc->ignore_skip_hint = true;
+	cc->whole_zone = true;
+	cc->migrate_pfn = zone->zone_start_pfn;
+	cc->free_pfn = pageblock_start_pfn(zone_end_pfn(zone) - 1);
+}
+
+MM_FIXTURE(kc, 32 * SZ_1M, 2 * SZ_1M, 0, 2)
+
+/*
+ * kernel 6.18: isolate_freepages: no scan while free pages are still
+ * isolated.  A large source that no isolated block fits gets no target
+ * (compaction_alloc() returns NULL), and the free scanner stays put.
+ */
+TEST_F(kc, free_scanner_idle_while_targets_remain)
+{
+	struct compact_control cc;
+	unsigned long free_pfn, scanned;
+	struct page *src;
+
+	holes(_metadata, 8);
+	cc_init(&cc, normal(), MIGRATE_SYNC);
+	/* One order-0 source: the scanner takes one hole. */
+	cc.nr_migratepages = 1;
+	isolate_freepages(&cc);
+	ASSERT_EQ(1, cc.nr_freepages);
+	free_pfn = cc.free_pfn;
+	scanned = cc.total_free_scanned;
+
+	/* An order-2 source now: only the order-0 hole is isolated. */
+	src = alloc_pages(GFP_HIGHUSER_MOVABLE | __GFP_COMP, 2);
+	ASSERT_NOT_NULL(src);
+	cc.nr_migratepages = 4;
+	EXPECT_NULL(compaction_alloc(page_folio(src), (unsigned long)&cc));
+	EXPECT_EQ(1, cc.nr_freepages);
+	EXPECT_EQ(free_pfn, cc.free_pfn);
+	EXPECT_EQ(scanned, cc.total_free_scanned);
+
+	/* With nothing isolated the scanner runs again. */
+	release_free_list(cc.freepages);
+	cc.nr_freepages = 0;
+	cc.nr_migratepages = 1;
+	isolate_freepages(&cc);
+	EXPECT_EQ(1, cc.nr_freepages);
+	EXPECT_GT(cc.total_free_scanned, scanned);
+	release_free_list(cc.freepages);
+
+	__free_pages(src, 2);
+	unholes(_metadata);
+}
