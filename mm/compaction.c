@@ -592,6 +592,10 @@ static unsigned long isolate_migratepages_block(struct compact_control *cc,
 			list_add(&folio->lru, &cc->migratepages);
 			cc->nr_migratepages += (unsigned int)nr;
 			nr_isolated += (unsigned long)nr;
+			/*
+			 * kernel 6.18: isolate_migratepages_block: an isolated folio's pages all count as scanned.
+			 */
+			nr_scanned += (unsigned long)nr - 1;
 			low_pfn += (unsigned long)nr - 1;
 			if (cc->nr_migratepages >= COMPACT_CLUSTER_MAX && !cc->finish_pageblock) {
 				low_pfn++;

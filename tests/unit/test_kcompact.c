@@ -108,3 +108,55 @@ TEST_F(kc, free_scanner_idle_while_targets_remain)
 	__free_pages(src, 2);
 	unholes(_metadata);
 }
+
+/*
+ * A large page-cache folio of @order, on the LRU, in the file @fid at
+ * @index; unmapped, as the importer makes large file folios.  The page
+ * cache holds it: the caller drops nothing.
+ */
+static struct folio *cache_folio(struct __test_metadata *_metadata, int fid,
+				 unsigned int order, pgoff_t index)
+{
+	struct page *page = alloc_pages(GFP_HIGHUSER_MOVABLE | __GFP_COMP, order);
+	struct folio *folio;
+
+	if (!page)
+		return NULL;
+	folio = page_folio(page);
+	folio_mark_uptodate(folio);
+	if (filemap_add_folio(&pm_file(fid)->mapping, folio, index)) {
+		__free_pages(page, order);
+		return NULL;
+	}
+	folio_add_lru(folio);
+	folio_put(folio);
+	return folio;
+}
+
+/*
+ * kernel 6.18: isolate_migratepages_block: an isolated folio's pages all
+ * count as scanned (compact_migrate_scanned, the trace's nr_scanned).
+ */
+TEST_F(kc, large_folio_scanned_whole)
+{
+	struct compact_control cc;
+	struct folio *folio;
+	unsigned long pfn, end;
+	int fid;
+
+	fid = pagemig_file_create("large", 64 * PAGE_SIZE, 1, NULL);
+	ASSERT_LE(0, fid);
+	folio = cache_folio(_metadata, fid, 2, 0);
+	ASSERT_NOT_NULL(folio);
+	pfn = folio_pfn(folio);
+	cc_init(&cc, page_zone(&folio->page), MIGRATE_SYNC);
+	cc.finish_pageblock = true;
+	end = isolate_migratepages_block(&cc, pfn, pfn + 4, 0);
+	EXPECT_EQ(pfn + 4, end);
+	EXPECT_EQ(4, cc.nr_migratepages);
+	EXPECT_EQ(4, cc.total_migrate_scanned);
+	EXPECT_FALSE(list_empty(&cc.migratepages));
+	putback_movable_pages(&cc.migratepages);
+	pm_files_drop();
+}
+
