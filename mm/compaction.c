@@ -646,12 +646,29 @@ isolate_fail:
 	return low_pfn;
 }
 
+/*
+ * A compound page of pageblock order or more fills its block: nothing
+ * there can be migrated by compaction or be free until it is released.
+ */
+static bool pageblock_skip_persistent(struct page *page)
+{
+	if (!PageCompound(page))
+		return false;
+	return compound_order(compound_head(page)) >= pageblock_order;
+}
+
 /* May the migrate scanner take pages from this block? */
 static bool suitable_migration_source(struct compact_control *cc,
 				      struct page *page)
 {
 	int block_mt;
 
+	/*
+	 * kernel 6.18: suitable_migration_source: a block held by a THP is passed over unscanned.
+	 * No trace event and no compact_migrate_scanned for it.
+	 */
+	if (pageblock_skip_persistent(page))
+		return false;
 	/* Only async direct compaction keeps to blocks of its own type. */
 	if (cc->mode != MIGRATE_ASYNC || !cc->direct_compaction)
 		return true;

@@ -160,3 +160,25 @@ TEST_F(kc, large_folio_scanned_whole)
 	pm_files_drop();
 }
 
+/*
+ * kernel 6.18: suitable_migration_source: a block whose first page is
+ * part of a compound page of pageblock order or more is passed over
+ * without a scan, by every kind of compaction.
+ */
+TEST_F(kc, thp_block_passed_over_unscanned)
+{
+	struct compact_control cc;
+	struct page *thp;
+	unsigned long pfn;
+
+	thp = alloc_pages(GFP_HIGHUSER_MOVABLE | __GFP_COMP, pageblock_order);
+	ASSERT_NOT_NULL(thp);
+	pfn = page_to_pfn(thp);
+	cc_init(&cc, page_zone(thp), MIGRATE_SYNC);
+	cc.migrate_pfn = pfn;
+	cc.free_pfn = pfn + pageblock_nr_pages;
+	EXPECT_EQ(ISOLATE_NONE, isolate_migratepages(&cc));
+	EXPECT_EQ(pfn + pageblock_nr_pages, cc.migrate_pfn);
+	EXPECT_EQ(0, cc.total_migrate_scanned);
+	__free_pages(thp, pageblock_order);
+}
