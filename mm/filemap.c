@@ -232,6 +232,80 @@ int filemap_replace_folio(struct address_space *mapping, struct folio *src,
 }
 
 /**
+ * filemap_split_folio - the page cache's part in splitting a large folio
+ * @mapping: the page cache @folio is in
+ * @folio: a large cached folio, locked, unmapped, its refcount @expected
+ * @expected: the references @folio has: the cache's, one per page, plus
+ *	the caller's one
+ * @split: takes the folio, frozen at refcount zero, apart into order-0
+ *	folios, each with the caller's one reference, onto the list it gets
+ * @pieces: that list; the pieces are on it when this returns 0
+ *
+ * Under the cache lock: freezes @folio's refcount, calls @split, and
+ * gives each piece its own slot at its index and the cache's reference.
+ * A lookup that races sees the frozen count, or the slot still naming
+ * the (now small) first piece, and retries or gets that piece.
+ *
+ * Return: 0; -EAGAIN if someone else holds a reference; -ENOMEM if the
+ * slots could not be had (nothing changed on either error).
+ */
+int filemap_split_folio(struct address_space *mapping, struct folio *folio,
+			int expected, void (*split)(struct folio *, struct list_head *),
+			struct list_head *pieces)
+{
+	long i, nr = folio_nr_pages(folio);
+	pgoff_t index = READ_ONCE(folio->index);
+	struct pagecache_node **pcn;
+	struct folio *piece;
+
+	pcn = calloc((size_t)nr, sizeof(*pcn));
+	if (!pcn)
+		return -ENOMEM;
+	for (i = 1; i < nr; i++) {
+		pcn[i] = calloc(1, sizeof(**pcn));
+		if (!pcn[i])
+			goto nomem;
+	}
+	spin_lock(&mapping->i_pages_lock);
+	if (atomic_cmpxchg(&folio->_refcount, expected, 0) != expected) {
+		spin_unlock(&mapping->i_pages_lock);
+		for (i = 1; i < nr; i++)
+			free(pcn[i]);
+		free(pcn);
+		return -EAGAIN;
+	}
+	split(folio, pieces);
+	list_for_each_entry(piece, pieces, lru) {
+		struct cds_lfht_node *ret;
+
+		/* The caller's reference, and now the cache's. */
+		folio_get(piece);
+		i = (long)(READ_ONCE(piece->index) - index);
+		if (!i)
+			continue;	/* keeps the large folio's slot */
+		pcn[i]->index = index + (pgoff_t)i;
+		pcn[i]->folio = piece;
+		cds_lfht_node_init(&pcn[i]->node);
+		rcu_read_lock();
+		ret = cds_lfht_add_unique(mapping->i_pages, index_hash(pcn[i]->index),
+					  index_match, &pcn[i]->index, &pcn[i]->node);
+		rcu_read_unlock();
+		/* The large folio covered these indexes: nobody else can. */
+		VM_WARN_ON_ONCE(ret != &pcn[i]->node);
+		pcn[i] = NULL;
+	}
+	spin_unlock(&mapping->i_pages_lock);
+	free(pcn);
+	return 0;
+
+nomem:
+	while (--i > 0)
+		free(pcn[i]);
+	free(pcn);
+	return -ENOMEM;
+}
+
+/**
  * filemap_remove_folio - take a folio out of the page cache
  * @mapping: the page cache
  * @folio: a cached folio; nothing may map it

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Splitting a PMD-mapped anonymous THP into order-0 folios -- migration's
- * fallback when no destination of the THP's size can be had
- * (kernel: split_huge_page_to_list_to_order()).
+ * Splitting a large folio into order-0 folios -- migration's fallback when
+ * no destination of the folio's size can be had
+ * (kernel: split_huge_page_to_list_to_order()).  Two kinds can be split:
+ * a PMD-mapped anonymous THP, described below, and an unmapped page-cache
+ * folio of any order, which needs only its cache slots handed out
+ * (filemap_split_folio()).
  *
  * The THP is isolated and locked.  Its PMD mapping becomes a table of
  * 512 PTE migration entries, one per subpage; with no mapping left, its
@@ -72,7 +75,8 @@ static bool split_pmd_to_migration_ptes(struct folio *folio, struct vm_area_stru
 
 /*
  * Take the compound page apart.  @folio's refcount is frozen at zero;
- * each resulting folio gets refcount 1 (its isolation reference).
+ * each resulting folio gets refcount 1 (its isolation reference) and
+ * the large folio's mapping, with consecutive indexes.
  */
 static void __split_folio(struct folio *folio, struct list_head *list)
 {
@@ -82,9 +86,9 @@ static void __split_folio(struct folio *folio, struct list_head *list)
 	struct page *head = &folio->page;
 	unsigned long keep = BIT(PG_locked) | BIT(PG_uptodate) | BIT(PG_dirty) |
 			     BIT(PG_swapbacked) | BIT(PG_referenced) | BIT(PG_active);
-	unsigned int i;
+	unsigned long i, nr = folio_nr_pages(folio);
 
-	for (i = HPAGE_PMD_NR - 1; i > 0; i--) {
+	for (i = nr - 1; i > 0; i--) {
 		struct page *page = head + i;
 
 		WRITE_ONCE(page->compound_head, 0);
@@ -110,22 +114,8 @@ static void __split_folio(struct folio *folio, struct list_head *list)
 	list_add(&head->lru, list);
 }
 
-/**
- * split_folio_to_list - split an isolated, locked anon THP into small folios
- * @folio: a PMD-mapped (or unmapped) anonymous order-9 folio, isolated
- *	(its isolation reference held by the caller) and locked
- * @list: where the 512 resulting folios go, each isolated and unlocked
- *
- * On success @folio itself is the first of them (no longer large).  The
- * NR_ISOLATED accounting is unchanged: the same pages stay isolated.
- *
- * @folio is unlinked from whatever list it was on.
- *
- * Return: 0; -EBUSY if someone else holds a reference (a pin) or it is not
- * an anonymous THP; -ENOMEM if no page table could be had (nothing
- * changed in either case).
- */
-int split_folio_to_list(struct folio *folio, struct list_head *list)
+/* An anonymous PMD-mapped THP (pagemig maps large anon folios by PMD only). */
+static int split_anon_thp(struct folio *folio, struct list_head *list)
 {
 	struct split_arg arg = { .ok = true };
 	int mapped_refs = folio_test_large(folio) ?
@@ -134,9 +124,7 @@ int split_folio_to_list(struct folio *folio, struct list_head *list)
 	LIST_HEAD(pieces);
 	struct page *page, *next;
 
-	VM_BUG_ON_FOLIO(!folio_test_locked(folio), folio);
-	if (!folio_test_large(folio) || folio_order(folio) != HPAGE_PMD_ORDER ||
-	    !folio_test_anon(folio))
+	if (folio_order(folio) != HPAGE_PMD_ORDER)
 		return -EBUSY;
 	/* Only the mappings and our isolation reference: no pins. */
 	if (folio_ref_count(folio) != mapped_refs + 1)
@@ -179,4 +167,73 @@ int split_folio_to_list(struct folio *folio, struct list_head *list)
 	}
 	put_anon_vma(anon_vma);
 	return 0;
+}
+
+/*
+ * An unmapped page-cache folio: only the cache's references (one a page)
+ * and the caller's may be held.  Each piece but the first is unlocked
+ * and goes on @list after the first.
+ */
+static int split_cache_folio(struct folio *folio, struct list_head *list)
+{
+	struct address_space *mapping = folio_mapping(folio);
+	int nr = (int)folio_nr_pages(folio);
+	bool thp = folio_order(folio) == HPAGE_PMD_ORDER;
+	struct list_head *prev = folio->lru.prev;
+	LIST_HEAD(pieces);
+	struct page *page, *next;
+	int ret;
+
+	if (!mapping || folio_mapped(folio))
+		return -EBUSY;
+	/* The split reuses lru: off the caller's list, back where it was on failure. */
+	list_del(&folio->lru);
+	ret = filemap_split_folio(mapping, folio, nr + 1, __split_folio, &pieces);
+	if (ret) {
+		list_add(&folio->lru, prev);
+		return ret;
+	}
+	if (thp)
+		count_vm_event(THP_SPLIT_PAGE);
+	list_for_each_entry_safe(page, next, &pieces, lru) {
+		struct folio *small = (struct folio *)page;
+
+		if (small != folio)
+			folio_unlock(small);
+		list_move_tail(&page->lru, list);
+	}
+	return 0;
+}
+
+/**
+ * split_folio_to_list - split an isolated, locked large folio into small ones
+ * @folio: isolated (its isolation reference held by the caller) and
+ *	locked: a PMD-mapped (or unmapped) anonymous THP, or an unmapped
+ *	page-cache folio of any order
+ * @list: where the resulting order-0 folios go, each isolated and
+ *	unlocked but for the first
+ *
+ * On success @folio itself is the first of them (no longer large), still
+ * locked.  The NR_ISOLATED accounting is unchanged: the same pages stay
+ * isolated.  Each piece of a page-cache folio keeps its slot in the cache
+ * at its own index.
+ *
+ * @folio is unlinked from whatever list it was on.
+ *
+ * kernel: split_huge_page_to_list_to_order() with new_order 0, which also
+ * splits PTE-mapped and mapped file folios; pagemig has neither kind.
+ *
+ * Return: 0; -EBUSY if it cannot be split (not large, an anonymous folio
+ * that is not a PMD-order THP, mapped page cache, a pinned THP); -EAGAIN
+ * if someone else holds a reference to a page-cache folio; -ENOMEM if no
+ * page table or cache slot could be had (nothing changed on any error).
+ */
+int split_folio_to_list(struct folio *folio, struct list_head *list)
+{
+	VM_BUG_ON_FOLIO(!folio_test_locked(folio), folio);
+	if (!folio_test_large(folio))
+		return -EBUSY;
+	if (!folio_test_anon(folio))
+		return split_cache_folio(folio, list);
+	return split_anon_thp(folio, list);
 }

@@ -185,6 +185,9 @@ struct folio *filemap_get_folio(struct address_space *mapping, pgoff_t index);
 int filemap_add_folio(struct address_space *mapping, struct folio *folio, pgoff_t index);
 int filemap_replace_folio(struct address_space *mapping, struct folio *src,
 			  struct folio *dst, int expected);
+int filemap_split_folio(struct address_space *mapping, struct folio *folio,
+			int expected, void (*split)(struct folio *, struct list_head *),
+			struct list_head *pieces);
 void filemap_remove_folio(struct address_space *mapping, struct folio *folio);
 
 /* ---- processes (mm/mmap.c, mm/memory.c, mm/rmap.c, mm/gup.c) ---- */

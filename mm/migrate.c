@@ -615,6 +615,27 @@ out:
 }
 
 /*
+ * Split a large folio that could not be migrated whole onto @split_folios.
+ * Async migration must not sleep on the folio lock; the other modes may.
+ */
+static int try_split_folio(struct folio *folio, struct list_head *split_folios,
+			   enum migrate_mode mode)
+{
+	struct folio *head = folio;
+	int rc;
+
+	if (mode == MIGRATE_ASYNC) {
+		if (!folio_trylock(folio))
+			return -EAGAIN;
+	} else {
+		folio_lock(folio);
+	}
+	rc = split_folio_to_list(folio, split_folios);
+	folio_unlock(head);
+	return rc;
+}
+
+/*
  * Migrate the folios on @from in batch: unmap them all, then move them
  * all, each phase for up to @nr_pass passes while some want a retry.
  * Permanent failures go to @ret_folios; pages still wanting a retry when
@@ -660,20 +681,14 @@ static int migrate_pages_batch(struct list_head *from, new_folio_t get_new_folio
 				nr_failed++;
 				stats->nr_thp_failed += is_thp;
 				/*
-				 * No room for a THP: split it and migrate the
-				 * pieces later, one page at a time.
+				 * kernel 6.18: migrate_pages_batch: a large folio with no target is split, its pieces migrated later.
+				 * Any large folio, not only a THP (try_split_folio()).
 				 */
 				if (folio_test_large(folio) && split_folios &&
-				    folio_trylock(folio)) {
-					struct folio *head = folio;
-					int ret = split_folio_to_list(folio, split_folios);
-
-					folio_unlock(head);
-					if (!ret) {
-						stats->nr_thp_split += is_thp;
-						stats->nr_split++;
-						break;
-					}
+				    !try_split_folio(folio, split_folios, mode)) {
+					stats->nr_thp_split += is_thp;
+					stats->nr_split++;
+					break;
 				}
 				/*
 				 * Memory is short: don't start on more pages,

@@ -15,6 +15,9 @@
 
 static unsigned long pfns[MAX_PFNS];
 static unsigned long nr_pfns;
+/* Free blocks of order >= 1 that the allocator's watermark left: held too. */
+static struct page *held[64];
+static unsigned int held_order[64], nr_held;
 
 static struct zone *normal(void) { return mm_zone(ZONE_NORMAL); }
 
@@ -31,6 +34,22 @@ static void holes(struct __test_metadata *_metadata, unsigned long every)
 	       !pagemig_alloc_pages(GFP_HIGHUSER_MOVABLE | __GFP_NOWARN, 0, &pfn))
 		pfns[nr_pfns++] = pfn;
 	ASSERT_LT(nr_pfns, MAX_PFNS);
+	drain_all_pages(NULL);
+	nr_held = 0;
+	for (unsigned int o = 1; o < NR_PAGE_ORDERS; o++) {
+		struct zone *zone;
+
+		for_each_populated_zone(zone) {
+			while (zone->free_area[o].nr_free) {
+				ASSERT_LT(nr_held, ARRAY_SIZE(held));
+				held[nr_held] = alloc_pages(GFP_HIGHUSER_MOVABLE | __GFP_NOWARN |
+							    __GFP_MEMALLOC, o);
+				ASSERT_NOT_NULL(held[nr_held]);
+				held_order[nr_held++] = o;
+				drain_all_pages(NULL);
+			}
+		}
+	}
 	for (i = 0; i < nr_pfns; i += every) {
 		ASSERT_EQ(0, pagemig_free_pages(pfns[i], 0));
 		pfns[i] = ULONG_MAX;
@@ -44,6 +63,9 @@ static void unholes(struct __test_metadata *_metadata)
 		if (pfns[i] != ULONG_MAX)
 			ASSERT_EQ(0, pagemig_free_pages(pfns[i], 0));
 	nr_pfns = 0;
+	while (nr_held--)
+		__free_pages(held[nr_held], held_order[nr_held]);
+	nr_held = 0;
 }
 
 /* A compact_control as compact_memory() sets it up, scanners at the ends. */
@@ -78,6 +100,8 @@ TEST_F(kc, free_scanner_idle_while_targets_remain)
 	unsigned long free_pfn, scanned;
 	struct page *src;
 
+	src = alloc_pages(GFP_HIGHUSER_MOVABLE | __GFP_COMP, 2);
+	ASSERT_NOT_NULL(src);
 	holes(_metadata, 8);
 	cc_init(&cc, normal(), MIGRATE_SYNC);
 	/* One order-0 source: the scanner takes one hole. */
@@ -88,8 +112,6 @@ TEST_F(kc, free_scanner_idle_while_targets_remain)
 	scanned = cc.total_free_scanned;
 
 	/* An order-2 source now: only the order-0 hole is isolated. */
-	src = alloc_pages(GFP_HIGHUSER_MOVABLE | __GFP_COMP, 2);
-	ASSERT_NOT_NULL(src);
 	cc.nr_migratepages = 4;
 	EXPECT_NULL(compaction_alloc(page_folio(src), (unsigned long)&cc));
 	EXPECT_EQ(1, cc.nr_freepages);
@@ -181,4 +203,55 @@ TEST_F(kc, thp_block_passed_over_unscanned)
 	EXPECT_EQ(pfn + pageblock_nr_pages, cc.migrate_pfn);
 	EXPECT_EQ(0, cc.total_migrate_scanned);
 	__free_pages(thp, pageblock_order);
+}
+
+/*
+ * kernel 6.18: migrate_pages_batch: a large folio with no target is
+ * split and its pieces migrated.  An order-2 page-cache folio in a zone
+ * whose free memory is all order-0 holes: compaction_alloc() has no
+ * order-2 target, the folio is split, its four pages move one by one,
+ * and the zone's compaction runs on to the scanners' meeting instead of
+ * ending "contended".
+ */
+TEST_F(kc, large_folio_without_target_split_and_migrated)
+{
+	unsigned long pfn, s0, split0, i;
+	struct address_space *mapping;
+	enum compact_result res;
+	struct folio *folio;
+	int fid;
+
+	fid = pagemig_file_create("large", 64 * PAGE_SIZE, 1, NULL);
+	ASSERT_LE(0, fid);
+	mapping = &pm_file(fid)->mapping;
+	folio = cache_folio(_metadata, fid, 2, 8);
+	ASSERT_NOT_NULL(folio);
+	pfn = folio_pfn(folio);
+	TH_LOG("order-2 folio at %#lx, zone %s [%#lx, %#lx)", pfn,
+	       page_zone(&folio->page)->name, page_zone(&folio->page)->zone_start_pfn,
+	       zone_end_pfn(page_zone(&folio->page)));
+	ASSERT_LT(pageblock_end_pfn(pfn), pageblock_start_pfn(zone_end_pfn(page_zone(&folio->page)) - 1));
+	holes(_metadata, 8);
+	ASSERT_EQ(0, page_zone(&folio->page)->free_area[2].nr_free +
+		     page_zone(&folio->page)->free_area[3].nr_free);
+
+	s0 = pm_vm("pgmigrate_success");
+	split0 = pm_vm("thp_migration_split");
+	res = compact_zone_for_order(page_zone(&folio->page), -1, MIGRATE_SYNC);
+	EXPECT_EQ(COMPACT_COMPLETE, res);
+	EXPECT_EQ(4, pm_vm("pgmigrate_success") - s0);
+	/* Not a THP: no THP split counted. */
+	EXPECT_EQ(split0, pm_vm("thp_migration_split"));
+	for (i = 0; i < 4; i++) {
+		struct folio *now = filemap_get_folio(mapping, 8 + i);
+
+		ASSERT_NOT_NULL(now);
+		EXPECT_FALSE(folio_test_large(now));
+		EXPECT_NE(pfn + i, folio_pfn(now));
+		EXPECT_EQ(8 + i, now->index);
+		EXPECT_TRUE(folio_test_lru(now));
+		folio_put(now);
+	}
+	pm_files_drop();
+	unholes(_metadata);
 }
