@@ -246,20 +246,23 @@ static struct page *pageblock_pfn_to_page(unsigned long start_pfn,
 
 /*
  * Take free blocks in [*start_pfn, end_pfn) off the buddy lists onto
- * @freelist.  Unless @strict, stop once there are as many free pages as
- * pages to migrate.  Returns the number of pages isolated.
+ * @freelist, looking at every @stride-th PFN (1 when @strict).  Unless
+ * @strict, stop once there are as many free pages as pages to migrate.
+ * Returns the number of pages isolated.
  */
 static unsigned long isolate_freepages_block(struct compact_control *cc,
 					     unsigned long *start_pfn,
 					     unsigned long end_pfn,
 					     struct list_head *freelist,
-					     bool strict)
+					     unsigned int stride, bool strict)
 {
 	unsigned long nr_scanned = 0, total_isolated = 0;
 	unsigned long blockpfn = *start_pfn;
 	struct zone *zone = cc->zone;
 
-	for (; blockpfn < end_pfn; blockpfn++) {
+	if (strict)
+		stride = 1;
+	for (; blockpfn < end_pfn; blockpfn += stride) {
 		struct page *page = pfn_to_page(blockpfn);
 		unsigned int order;
 		int isolated;
@@ -294,7 +297,10 @@ static unsigned long isolate_freepages_block(struct compact_control *cc,
 		}
 		blockpfn += (unsigned long)isolated - 1;
 	}
-	trace_mm_compaction_isolate_freepages(*start_pfn, min(blockpfn, end_pfn),
+	/* A stride or a free block may have carried us past the end. */
+	if (blockpfn > end_pfn)
+		blockpfn = end_pfn;
+	trace_mm_compaction_isolate_freepages(*start_pfn, blockpfn,
 					      nr_scanned, total_isolated);
 	*start_pfn = blockpfn;
 	cc->total_free_scanned += nr_scanned;
@@ -335,6 +341,7 @@ static void isolate_freepages(struct compact_control *cc)
 	struct zone *zone = cc->zone;
 	unsigned long block_start_pfn, block_end_pfn, isolate_start_pfn;
 	unsigned long low_pfn;
+	unsigned int stride;
 
 	/*
 	 * kernel 6.18: isolate_freepages: no scan while free pages are still isolated.
@@ -352,6 +359,12 @@ static void isolate_freepages(struct compact_control *cc)
 	block_start_pfn = pageblock_start_pfn(isolate_start_pfn);
 	block_end_pfn = min(block_start_pfn + pageblock_nr_pages, zone_end_pfn(zone));
 	low_pfn = pageblock_end_pfn(cc->migrate_pfn);
+	/*
+	 * kernel 6.18: isolate_freepages: async samples every 32nd PFN, doubling to 32 after a block yields nothing, 1 after one yields.
+	 * Async compaction wants to be quick, not thorough; the other modes look
+	 * at every PFN.
+	 */
+	stride = cc->mode == MIGRATE_ASYNC ? COMPACT_CLUSTER_MAX : 1;
 
 	for (; block_start_pfn >= low_pfn;
 	     block_end_pfn = block_start_pfn,
@@ -371,9 +384,14 @@ static void isolate_freepages(struct compact_control *cc)
 
 		nr_isolated = isolate_freepages_block(cc, &isolate_start_pfn,
 						      block_end_pfn, cc->freepages,
-						      false);
-		if (isolate_start_pfn == block_end_pfn && !nr_isolated)
-			update_pageblock_skip(cc, page, block_start_pfn);
+						      stride, false);
+		/*
+		 * kernel 6.18: isolate_freepages: a block scanned to its end gets its skip bit, and the cached free PFN goes below it.
+		 * Whether or not it yielded pages: what it had is taken now.
+		 */
+		if (isolate_start_pfn == block_end_pfn)
+			update_pageblock_skip(cc, page,
+					      block_start_pfn - pageblock_nr_pages);
 
 		if (cc->nr_freepages >= cc->nr_migratepages) {
 			/* Done with this block? Next time start below it. */
@@ -384,6 +402,11 @@ static void isolate_freepages(struct compact_control *cc)
 			/* Stopped early (watermark): no point going on. */
 			break;
 		}
+		if (nr_isolated) {
+			stride = 1;
+			continue;
+		}
+		stride = min_t(unsigned int, COMPACT_CLUSTER_MAX, stride << 1);
 	}
 	/*
 	 * Where the next free scan starts; below the migrate scanner when

@@ -255,3 +255,70 @@ TEST_F(kc, large_folio_without_target_split_and_migrated)
 	pm_files_drop();
 	unholes(_metadata);
 }
+
+/* Free order-0 pages among every @stride-th PFN of [start, end). */
+static unsigned long free_at_stride(unsigned long start, unsigned long end,
+				    unsigned int stride)
+{
+	unsigned long pfn, n = 0;
+
+	for (pfn = start; pfn < end; pfn += stride)
+		n += PageBuddy(pfn_to_page(pfn));
+	return n;
+}
+
+/*
+ * kernel 6.18: isolate_freepages: async compaction looks at every 32nd
+ * PFN of a block; after a block that yields pages, at every PFN of the
+ * next one; after one that yields nothing, at twice the stride (up to 32).
+ * Sync compaction looks at every PFN.  A block scanned to its end gets
+ * its skip bit and moves the cached free PFN below it.
+ */
+TEST_F(kc, free_scanner_stride)
+{
+	unsigned long top, b1, b2, want1, want2, want_scan;
+	struct compact_control cc;
+
+	holes(_metadata, 8);
+	top = pageblock_start_pfn(zone_end_pfn(normal()) - 1);
+	b1 = top - pageblock_nr_pages;
+	b2 = b1 - pageblock_nr_pages;
+	clear_pageblock_skip(pfn_to_page(b1));
+	clear_pageblock_skip(pfn_to_page(b2));
+
+	/* Async: blocks b1 then b2 (the migrate scanner sits just below). */
+	cc_init(&cc, normal(), MIGRATE_ASYNC);
+	cc.free_pfn = b1;
+	cc.migrate_pfn = b2 - pageblock_nr_pages;
+	cc.nr_migratepages = 4 * pageblock_nr_pages;
+	want1 = free_at_stride(b1, b1 + pageblock_nr_pages, COMPACT_CLUSTER_MAX);
+	want2 = free_at_stride(b2, b2 + pageblock_nr_pages, want1 ? 1 : COMPACT_CLUSTER_MAX);
+	want_scan = pageblock_nr_pages / COMPACT_CLUSTER_MAX +
+		    (want1 ? pageblock_nr_pages : pageblock_nr_pages / COMPACT_CLUSTER_MAX);
+	TH_LOG("async: %lu then %lu free pages expected", want1, want2);
+	ASSERT_GT(want1 + want2, 0);
+	isolate_freepages(&cc);
+	EXPECT_EQ(want1 + want2, cc.nr_freepages);
+	EXPECT_EQ(want_scan, cc.total_free_scanned);
+	/* Both blocks scanned to their end: skip bits, cached PFN below b2. */
+	EXPECT_TRUE(get_pageblock_skip(pfn_to_page(b1)));
+	EXPECT_TRUE(get_pageblock_skip(pfn_to_page(b2)));
+	EXPECT_EQ(b2 - pageblock_nr_pages, normal()->compact_cached_free_pfn);
+	release_free_list(cc.freepages);
+
+	/* Sync: every PFN of both blocks. */
+	drain_all_pages(NULL);
+	cc_init(&cc, normal(), MIGRATE_SYNC);
+	cc.free_pfn = b1;
+	cc.migrate_pfn = b2 - pageblock_nr_pages;
+	cc.nr_migratepages = 4 * pageblock_nr_pages;
+	want1 = free_at_stride(b1, b1 + pageblock_nr_pages, 1);
+	want2 = free_at_stride(b2, b2 + pageblock_nr_pages, 1);
+	isolate_freepages(&cc);
+	EXPECT_EQ(want1 + want2, cc.nr_freepages);
+	EXPECT_EQ(2 * pageblock_nr_pages, cc.total_free_scanned);
+	release_free_list(cc.freepages);
+	clear_pageblock_skip(pfn_to_page(b1));
+	clear_pageblock_skip(pfn_to_page(b2));
+	unholes(_metadata);
+}
