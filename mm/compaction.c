@@ -19,14 +19,14 @@
  * failed an order recently defers further attempts for a while
  * (defer_compaction()).
  *
- * kernel: also has fast scanners that pick blocks from the free lists
- * (fast_isolate_freepages, fast_find_migrateblock), page capture, and
- * lock-contention back-off; pagemig scans linearly and takes the zone lock
- * only around each free block it isolates.
+ * For a targeted order, fast searches of the buddy free lists pick the
+ * free pages (fast_isolate_freepages()) before any linear scan.
+ *
+ * kernel: also has page capture and lock-contention back-off; pagemig
+ * takes the zone lock only around each free block it isolates.
  *
  * The compaction:* trace events fire where the kernel fires them, with
- * its arguments (<pagemig/trace/events/compaction.h>); with no fast
- * scanner, mm_compaction_fast_isolate_freepages never does.
+ * its arguments (<pagemig/trace/events/compaction.h>).
  */
 #include <errno.h>
 #include <string.h>
@@ -69,6 +69,9 @@ struct compact_control {
 	bool finish_pageblock;		/* scan the rest of the block even after isolating */
 	bool proactive_compaction;	/* kcompactd: stop at the low score watermark */
 	bool alloc_contig;		/* isolating a range for alloc_contig_range() */
+	unsigned int fast_search_fail;	/* fast free-list searches in a row that failed */
+	int search_order;		/* order the fast free search starts at */
+	unsigned long fast_start_pfn;	/* fast migrate search: lowest PFN found */
 };
 
 /* Pages of pinned folios the migrate scanners left alone (pagemig). */
@@ -170,6 +173,12 @@ static void __reset_isolation_suitable(struct zone *zone)
 	     pfn += pageblock_nr_pages)
 		clear_pageblock_skip(pfn_to_page(pfn));
 	reset_cached_positions(zone);
+	/*
+	 * The next fast free search starts a pass.  kernel: the highest block
+	 * with free pages found by a walk; here the zone's top block.
+	 */
+	WRITE_ONCE(zone->compact_init_free_pfn,
+		   READ_ONCE(zone->compact_cached_free_pfn));
 	WRITE_ONCE(zone->compact_blockskip_flush, false);
 }
 
@@ -333,6 +342,227 @@ static bool compact_scanners_met(struct compact_control *cc)
 }
 
 /*
+ * How many free-list entries a fast search may look at: COMPACT_CLUSTER_MAX
+ * plus one, halved for each search in a row that found nothing.
+ */
+static unsigned int freelist_scan_limit(struct compact_control *cc)
+{
+	unsigned int shift = min_t(unsigned int, BITS_PER_LONG - 1,
+				   cc->fast_search_fail);
+
+	return (COMPACT_CLUSTER_MAX >> shift) + 1;
+}
+
+/*
+ * The free search walks a list from its tail: bring the entries in front
+ * of @freepage (the ones it did not reach) to the tail, so the next search
+ * looks at them first.
+ */
+static void move_freelist_head(struct list_head *freelist, struct page *freepage)
+{
+	LIST_HEAD(sublist);
+
+	if (freelist->next == &freepage->buddy_list)
+		return;
+	list_cut_before(&sublist, freelist, &freepage->buddy_list);
+	list_splice_tail(&sublist, freelist);
+}
+
+/*
+ * Having taken a page from the free lists, fill up from the rest of its
+ * pageblock with a full scan (not for async direct compaction, which
+ * wants to be quick).
+ */
+static void fast_isolate_around(struct compact_control *cc, unsigned long pfn)
+{
+	unsigned long start_pfn, end_pfn;
+	struct page *page;
+
+	if (cc->nr_freepages >= cc->nr_migratepages)
+		return;
+	if (cc->direct_compaction && cc->mode == MIGRATE_ASYNC)
+		return;
+	start_pfn = max(pageblock_start_pfn(pfn), cc->zone->zone_start_pfn);
+	end_pfn = min(pageblock_end_pfn(pfn), zone_end_pfn(cc->zone));
+	page = pageblock_pfn_to_page(start_pfn, end_pfn, cc->zone);
+	if (!page)
+		return;
+	isolate_freepages_block(cc, &start_pfn, end_pfn, cc->freepages, 1, false);
+	/* Full, or nearly: the linear scanner need not look here again. */
+	if (start_pfn == end_pfn && !cc->no_set_skip_hint)
+		set_pageblock_skip(page);
+}
+
+/*
+ * The order the fast free search looks at next: one lower, wrapping from
+ * 0 to cc->order - 1.  Back at the order it started from, the search is
+ * over (-1), and the next search starts one order lower.
+ */
+static int next_search_order(struct compact_control *cc, int order)
+{
+	if (--order < 0)
+		order = cc->order - 1;
+	if (order == cc->search_order) {
+		if (--cc->search_order < 0)
+			cc->search_order = cc->order - 1;
+		return -1;
+	}
+	return order;
+}
+
+/*
+ * kernel 6.18: fast_isolate_freepages: for order > 0, take a free page from the MOVABLE free lists of the orders below cc->order before any linear scan.
+ *
+ * The search starts at cc->search_order (where the last one succeeded)
+ * and goes down, wrapping once.  Each list is read from its tail, at most
+ * freelist_scan_limit() / 2 entries in all (half a pageblock's worth when
+ * the free scanner is at its starting point), fewer once a candidate is
+ * seen.  A page in the top quarter of the space between the scanners
+ * (pfn >= low_pfn) is taken at once; otherwise the highest one seen in
+ * the top half.  The list is rotated so the next search starts with the
+ * entries this one did not reach.  A failed search counts in
+ * cc->fast_search_fail (which shrinks the next window) and, at the
+ * scanner's start, moves cc->free_pfn to the highest block seen.  The
+ * cached free PFN never stays above the highest block seen.
+ * (Linux 6.12's text, unchanged as far as the 6.13-6.18 changes read.)
+ */
+static void fast_isolate_freepages(struct compact_control *cc)
+{
+	unsigned int limit = max(1U, freelist_scan_limit(cc) >> 1);
+	unsigned long nr_scanned = 0, total_isolated = 0;
+	unsigned long low_pfn, min_pfn, highest = 0, distance;
+	struct zone *zone = cc->zone;
+	struct page *page = NULL;
+	bool scan_start = false;
+	int order;
+
+	if (cc->order <= 0)
+		return;
+
+	/* The first search of a pass looks deeper, and settles for less. */
+	if (cc->free_pfn >= READ_ONCE(zone->compact_init_free_pfn)) {
+		limit = pageblock_nr_pages >> 1;
+		scan_start = true;
+	}
+
+	distance = cc->free_pfn - cc->migrate_pfn;
+	low_pfn = pageblock_start_pfn(cc->free_pfn - (distance >> 2));
+	min_pfn = pageblock_start_pfn(cc->free_pfn - (distance >> 1));
+	if (WARN_ON_ONCE(min_pfn > low_pfn))
+		low_pfn = min_pfn;
+
+	cc->search_order = min_t(int, cc->order - 1, cc->search_order);
+
+	for (order = cc->search_order; !page && order >= 0;
+	     order = next_search_order(cc, order)) {
+		struct free_area *area = &zone->free_area[order];
+		struct list_head *freelist, *pos;
+		struct page *freepage = NULL;
+		unsigned int order_scanned = 0;
+		unsigned long high_pfn = 0;
+
+		if (!READ_ONCE(area->nr_free))
+			continue;
+
+		spin_lock(&zone->lock);
+		freelist = &area->free_list[MIGRATE_MOVABLE];
+		for (pos = freelist->prev; pos != freelist; pos = pos->prev) {
+			unsigned long pfn;
+
+			freepage = list_entry(pos, struct page, buddy_list);
+			order_scanned++;
+			nr_scanned++;
+			pfn = page_to_pfn(freepage);
+			if (pfn >= highest)
+				highest = max(pageblock_start_pfn(pfn),
+					      zone->zone_start_pfn);
+			if (pfn >= low_pfn) {
+				cc->fast_search_fail = 0;
+				cc->search_order = order;
+				page = freepage;
+				break;
+			}
+			if (pfn >= min_pfn && pfn > high_pfn) {
+				high_pfn = pfn;
+				/* A candidate: look less far for a better one. */
+				limit >>= 1;
+			}
+			if (order_scanned >= limit)
+				break;
+		}
+		/* The walk saw every entry: nothing to rotate. */
+		if (pos == freelist)
+			freepage = NULL;
+
+		if (!page && high_pfn) {
+			page = pfn_to_page(high_pfn);
+			freepage = page;
+		}
+		if (freepage)
+			move_freelist_head(freelist, freepage);
+
+		if (page) {
+			if (__isolate_free_page(page, (unsigned int)order)) {
+				unsigned long nr = 1UL << order;
+
+				set_page_private(page, (unsigned long)order);
+				nr_scanned += nr - 1;
+				total_isolated += nr;
+				cc->nr_freepages += (unsigned int)nr;
+				list_add_tail(&page->lru, &cc->freepages[order]);
+				count_vm_events(COMPACTISOLATED, (long)nr);
+			} else {
+				/* The watermark refused it: end the search. */
+				order = cc->search_order + 1;
+				page = NULL;
+			}
+		}
+		spin_unlock(&zone->lock);
+
+		if (cc->nr_freepages >= cc->nr_migratepages)
+			break;
+		/* Keep the whole search near freelist_scan_limit(). */
+		if (order_scanned >= limit)
+			limit = max(1U, limit >> 1);
+	}
+
+	trace_mm_compaction_fast_isolate_freepages(min_pfn, cc->free_pfn,
+						   nr_scanned, total_isolated);
+
+	if (!page) {
+		cc->fast_search_fail++;
+		if (scan_start) {
+			/*
+			 * Start the linear scan at the highest block seen;
+			 * with none, direct compaction starts at min_pfn.
+			 */
+			if (highest >= min_pfn) {
+				page = pfn_to_page(highest);
+				cc->free_pfn = highest;
+			} else if (cc->direct_compaction && pfn_valid(min_pfn)) {
+				page = pageblock_pfn_to_page(min_pfn,
+					min(pageblock_end_pfn(min_pfn), zone_end_pfn(zone)),
+					zone);
+				if (page && !suitable_migration_target(cc, page))
+					page = NULL;
+				cc->free_pfn = min_pfn;
+			}
+		}
+	}
+
+	if (highest && highest >= READ_ONCE(zone->compact_cached_free_pfn)) {
+		highest -= pageblock_nr_pages;
+		WRITE_ONCE(zone->compact_cached_free_pfn, highest);
+	}
+
+	cc->total_free_scanned += nr_scanned;
+	count_vm_events(COMPACTFREE_SCANNED, (long)nr_scanned);
+	if (!page)
+		return;
+	fast_isolate_around(cc, page_to_pfn(page));
+}
+
+/*
  * Fill cc->freepages from the top of the zone down, block by block,
  * until there are enough targets or the scanners meet.
  */
@@ -345,13 +575,14 @@ static void isolate_freepages(struct compact_control *cc)
 
 	/*
 	 * kernel 6.18: isolate_freepages: no scan while free pages are still isolated.
-	 * The kernel tries its fast free-list search first and returns as soon
-	 * as cc->freepages holds anything (pagemig has no fast search, which
-	 * is a no-op for order -1 anyway).  compaction_alloc() only gets here
+	 * The fast free-list search runs first (a no-op for order -1), and
+	 * the linear scan is skipped as soon as cc->freepages holds anything,
+	 * from that search or from before.  compaction_alloc() only gets here
 	 * for a source larger than every isolated block, so such a large
 	 * folio gets no target: migrate_pages() returns -ENOMEM for it, or
 	 * splits it, rather than the scanner hunting for a block its size.
 	 */
+	fast_isolate_freepages(cc);
 	if (cc->nr_freepages)
 		return;
 
@@ -1034,6 +1265,7 @@ enum compact_result compact_zone_for_order(struct zone *zone, int order,
 	memset(&cc, 0, sizeof(cc));
 	cc.zone = zone;
 	cc.order = order;
+	cc.search_order = order;
 	cc.mode = mode;
 	cc.gfp_mask = GFP_KERNEL;
 	cc.highest_zoneidx = zone_idx(zone);
@@ -1073,6 +1305,7 @@ static enum compact_result compact_zone_order(struct zone *zone, int order,
 
 	memset(&cc, 0, sizeof(cc));
 	cc.order = order;
+	cc.search_order = order;
 	cc.gfp_mask = gfp_mask;
 	cc.zone = zone;
 	cc.mode = prio == COMPACT_PRIO_ASYNC ? MIGRATE_ASYNC :
@@ -1186,6 +1419,11 @@ int compaction_init(void)
 	for_each_populated_zone(zone) {
 		reset_cached_positions(zone);
 		zone->compact_init_migrate_pfn = zone->zone_start_pfn;
+		/*
+		 * kernel: 0 until the first reset of the skip hints, so every
+		 * fast free search before one is a pass's first.
+		 */
+		zone->compact_init_free_pfn = 0;
 	}
 	atomic_long_set(&pinned_skipped, 0);
 	if (IS_ENABLED(CONFIG_COMPACTION))
@@ -1452,6 +1690,7 @@ static void kcompactd_do_work(struct pglist_data *pgdat)
 		memset(&cc, 0, sizeof(cc));
 		cc.zone = zone;
 		cc.order = order;
+		cc.search_order = order;
 		cc.mode = MIGRATE_SYNC_LIGHT;
 		cc.gfp_mask = GFP_KERNEL;
 		cc.alloc_flags = ALLOC_WMARK_MIN;

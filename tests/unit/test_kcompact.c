@@ -322,3 +322,202 @@ TEST_F(kc, free_scanner_stride)
 	clear_pageblock_skip(pfn_to_page(b2));
 	unholes(_metadata);
 }
+
+/* ---- trace lines ------------------------------------------------------------ */
+
+static char ktrace_path[64];
+
+static int ktrace_start(void)
+{
+	int fd;
+
+	snprintf(ktrace_path, sizeof(ktrace_path), "/tmp/pagemig-kc-XXXXXX");
+	fd = mkstemp(ktrace_path);
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	return pagemig_trace_open(ktrace_path);
+}
+
+/* Close the trace and return its text (free() it), or NULL. */
+static char *ktrace_stop(void)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	if (pagemig_trace_close())
+		return NULL;
+	f = fopen(ktrace_path, "r");
+	if (f) {
+		text = calloc(1, 1 << 20);
+		if (text)
+			len = fread(text, 1, (1 << 20) - 1, f);
+		fclose(f);
+		if (text)
+			text[len] = '\0';
+	}
+	unlink(ktrace_path);
+	return text;
+}
+
+/* The fields of the first @event line in @text, or NULL. */
+static const char *ktrace_find(const char *text, const char *event)
+{
+	char key[96];
+	const char *p;
+
+	snprintf(key, sizeof(key), " %s: ", event);
+	p = strstr(text, key);
+	return p ? p + strlen(key) : NULL;
+}
+
+static unsigned int ktrace_count(const char *text, const char *event)
+{
+	unsigned int n = 0;
+	const char *p = text;
+
+	while ((p = ktrace_find(p, event)))
+		n++;
+	return n;
+}
+
+/* ---- fast free-list search ------------------------------------------------ */
+
+static struct list_head *movable_list(struct zone *zone, unsigned int order)
+{
+	return &zone->free_area[order].free_list[MIGRATE_MOVABLE];
+}
+
+static unsigned long list_pfn(struct list_head *pos)
+{
+	return page_to_pfn(list_entry(pos, struct page, buddy_list));
+}
+
+/* A targeted pass (kcompactd's) with its scanners at the zone's ends. */
+static void cc_init_order(struct compact_control *cc, struct zone *zone, int order)
+{
+	cc_init(cc, zone, MIGRATE_SYNC_LIGHT);
+	cc->order = order;
+	cc->search_order = order;
+	cc->ignore_skip_hint = false;
+	cc->whole_zone = false;
+	cc->alloc_flags = ALLOC_WMARK_MIN;
+}
+
+/*
+ * kernel 6.18: fast_isolate_freepages: at a pass's start (no reset of the
+ * skip hints yet), a targeted pass reads the order-0 MOVABLE list from its
+ * tail and takes the first page in the top quarter between the scanners;
+ * the list turns so the entries in front of it come next; nothing is
+ * scanned linearly; the cached free PFN goes below the highest block seen.
+ */
+TEST_F(kc, fast_free_search_takes_preferred_page)
+{
+	unsigned long low_pfn, min_pfn, distance, highest = 0, n = 0, want_pfn = 0;
+	struct list_head *list, *pos, *before = NULL;
+	struct compact_control cc;
+	struct zone *zone = normal();
+	char want[128], *text;
+	const char *line;
+
+	holes(_metadata, 8);
+	cc_init_order(&cc, zone, 4);
+	cc.nr_migratepages = 1;
+	zone->compact_init_free_pfn = 0;
+	zone->compact_cached_free_pfn = cc.free_pfn;
+	distance = cc.free_pfn - cc.migrate_pfn;
+	low_pfn = pageblock_start_pfn(cc.free_pfn - (distance >> 2));
+	min_pfn = pageblock_start_pfn(cc.free_pfn - (distance >> 1));
+
+	/* The kernel's pick: from the tail, the first page at or above low_pfn. */
+	list = movable_list(zone, 0);
+	for (pos = list->prev; pos != list; pos = pos->prev) {
+		n++;
+		highest = max(highest, pageblock_start_pfn(list_pfn(pos)));
+		if (list_pfn(pos) >= low_pfn) {
+			want_pfn = list_pfn(pos);
+			before = pos->prev;
+			break;
+		}
+	}
+	ASSERT_NE(0, want_pfn);
+	ASSERT_NE(list, before);
+	ASSERT_LE(n, pageblock_nr_pages / 2);
+
+	ASSERT_EQ(0, ktrace_start());
+	isolate_freepages(&cc);
+	text = ktrace_stop();
+	ASSERT_NOT_NULL(text);
+
+	ASSERT_EQ(1, cc.nr_freepages);
+	EXPECT_EQ(want_pfn, page_to_pfn(list_first_entry(&cc.freepages[0],
+							 struct page, lru)));
+	EXPECT_EQ(0, cc.fast_search_fail);
+	EXPECT_EQ(0, cc.search_order);
+	/* What the search did not reach now comes first from the tail. */
+	EXPECT_EQ(before, list->prev);
+	EXPECT_EQ(highest - pageblock_nr_pages, zone->compact_cached_free_pfn);
+
+	snprintf(want, sizeof(want), "range=(0x%lx ~ 0x%lx) nr_scanned=%lu nr_taken=1",
+		 min_pfn, cc.free_pfn, n);
+	line = ktrace_find(text, "mm_compaction_fast_isolate_freepages");
+	ASSERT_NOT_NULL(line);
+	EXPECT_EQ(0, strncmp(line, want, strlen(want)));
+	EXPECT_EQ(0, ktrace_count(text, "mm_compaction_isolate_freepages"));
+	free(text);
+	release_free_list(cc.freepages);
+	unholes(_metadata);
+}
+
+/*
+ * kernel 6.18: fast_isolate_freepages: each failed search halves the next
+ * one's window (freelist_scan_limit()): after three, a search that is not
+ * a pass's first reads two entries, takes nothing, counts a fourth
+ * failure and turns the list so the unread entries come next.
+ */
+TEST_F(kc, fast_free_search_window_shrinks)
+{
+	unsigned long min_pfn, distance;
+	struct list_head *list, *pos, *next, *old_second, *old_third;
+	struct compact_control cc;
+	struct zone *zone = normal();
+	char *text;
+	const char *line;
+
+	holes(_metadata, 8);
+	cc_init_order(&cc, zone, 1);
+	cc.nr_migratepages = 1;
+	cc.fast_search_fail = 3;
+	zone->compact_init_free_pfn = zone_end_pfn(zone);
+	distance = cc.free_pfn - cc.migrate_pfn;
+	min_pfn = pageblock_start_pfn(cc.free_pfn - (distance >> 1));
+
+	/* Every page the search would want goes to the list's head. */
+	list = movable_list(zone, 0);
+	spin_lock(&zone->lock);
+	for (pos = list->next, next = pos->next; pos != list;
+	     pos = next, next = pos->next)
+		if (list_pfn(pos) >= min_pfn)
+			list_move(pos, list);
+	spin_unlock(&zone->lock);
+	old_second = list->prev->prev;
+	old_third = old_second->prev;
+	ASSERT_LT(list_pfn(list->prev), min_pfn);
+	ASSERT_LT(list_pfn(old_second), min_pfn);
+
+	ASSERT_EQ(0, ktrace_start());
+	fast_isolate_freepages(&cc);
+	text = ktrace_stop();
+	ASSERT_NOT_NULL(text);
+
+	EXPECT_EQ(0, cc.nr_freepages);
+	EXPECT_EQ(4, cc.fast_search_fail);
+	EXPECT_EQ(old_second, list->next);
+	EXPECT_EQ(old_third, list->prev);
+	line = ktrace_find(text, "mm_compaction_fast_isolate_freepages");
+	ASSERT_NOT_NULL(line);
+	EXPECT_NOT_NULL(strstr(line, "nr_scanned=2 nr_taken=0"));
+	free(text);
+	unholes(_metadata);
+}
