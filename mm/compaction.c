@@ -932,6 +932,124 @@ static bool suitable_migration_source(struct compact_control *cc,
 	return block_mt == cc->migratetype;
 }
 
+/*
+ * The migrate search walks a list from its head: bring @freepage and the
+ * entries in front of it to the tail, so the next search starts after it.
+ */
+static void move_freelist_tail(struct list_head *freelist, struct page *freepage)
+{
+	LIST_HEAD(sublist);
+
+	if (list_is_last(&freepage->buddy_list, freelist))
+		return;
+	list_cut_before(&sublist, freelist, freepage->buddy_list.next);
+	list_splice_tail(&sublist, freelist);
+}
+
+/* Remember the lowest block the fast migrate search picked this pass. */
+static void update_fast_start_pfn(struct compact_control *cc, unsigned long pfn)
+{
+	if (cc->fast_start_pfn == ULONG_MAX)
+		return;
+	if (!cc->fast_start_pfn || pfn < cc->fast_start_pfn)
+		cc->fast_start_pfn = pfn;
+}
+
+/*
+ * The fast search failed: go on linearly from the lowest block an earlier
+ * search found (once a pass), else from where the scanner is.
+ */
+static unsigned long reinit_migrate_pfn(struct compact_control *cc)
+{
+	if (!cc->fast_start_pfn || cc->fast_start_pfn == ULONG_MAX)
+		return cc->migrate_pfn;
+	cc->migrate_pfn = cc->fast_start_pfn;
+	cc->fast_start_pfn = ULONG_MAX;
+	return cc->migrate_pfn;
+}
+
+/*
+ * kernel 6.18: fast_find_migrateblock: for order > PAGE_ALLOC_COSTLY_ORDER, start at a block that already holds a free page of order cc->order - 1 .. 3.
+ *
+ * Only at a block's start, never with ignore_skip_hint (proactive and full
+ * compaction, the last direct priority), never when the block must be
+ * finished, and for direct compaction only for a MOVABLE request.  The
+ * MOVABLE lists are read from their head, freelist_scan_limit() entries
+ * in all; a page below high_pfn (the first half of the space between the
+ * scanners at the zone's start, the first eighth later) whose block is
+ * not marked skip wins, and it and the entries before it go to the tail.
+ * A miss counts in cc->fast_search_fail and falls back to the lowest block
+ * found earlier in the pass (reinit_migrate_pfn()).  The entries read
+ * count as migrate-scanned.  (Linux 6.12's text, unchanged as far as the
+ * 6.13-6.18 changes read.)
+ */
+static unsigned long fast_find_migrateblock(struct compact_control *cc)
+{
+	unsigned int limit = freelist_scan_limit(cc);
+	unsigned int nr_scanned = 0;
+	unsigned long pfn = cc->migrate_pfn, high_pfn, distance;
+	struct zone *zone = cc->zone;
+	bool found_block = false;
+	int order;
+
+	if (cc->ignore_skip_hint || cc->finish_pageblock)
+		return pfn;
+	/* In the middle of a block: a COMPACT_CLUSTER_MAX round goes on. */
+	if (pfn != zone->zone_start_pfn && pfn != pageblock_start_pfn(pfn))
+		return pfn;
+	if (cc->order <= PAGE_ALLOC_COSTLY_ORDER)
+		return pfn;
+	if (cc->direct_compaction && cc->migratetype != MIGRATE_MOVABLE)
+		return pfn;
+
+	distance = (cc->free_pfn - cc->migrate_pfn) >> 1;
+	if (cc->migrate_pfn != zone->zone_start_pfn)
+		distance >>= 2;
+	high_pfn = pageblock_start_pfn(cc->migrate_pfn + distance);
+
+	for (order = cc->order - 1;
+	     order >= PAGE_ALLOC_COSTLY_ORDER && !found_block && nr_scanned < limit;
+	     order--) {
+		struct free_area *area = &zone->free_area[order];
+		struct list_head *freelist, *pos;
+
+		if (!READ_ONCE(area->nr_free))
+			continue;
+		spin_lock(&zone->lock);
+		freelist = &area->free_list[MIGRATE_MOVABLE];
+		for (pos = freelist->next; pos != freelist; pos = pos->next) {
+			struct page *freepage = list_entry(pos, struct page, buddy_list);
+			unsigned long free_pfn;
+
+			if (nr_scanned++ >= limit) {
+				move_freelist_tail(freelist, freepage);
+				break;
+			}
+			free_pfn = page_to_pfn(freepage);
+			if (free_pfn >= high_pfn)
+				continue;
+			/* Tried recently: leave it where it is. */
+			if (get_pageblock_skip(freepage))
+				continue;
+			move_freelist_tail(freelist, freepage);
+			update_fast_start_pfn(cc, free_pfn);
+			pfn = max(pageblock_start_pfn(free_pfn), zone->zone_start_pfn);
+			cc->fast_search_fail = 0;
+			found_block = true;
+			break;
+		}
+		spin_unlock(&zone->lock);
+	}
+
+	cc->total_migrate_scanned += nr_scanned;
+	count_vm_events(COMPACTMIGRATE_SCANNED, (long)nr_scanned);
+	if (!found_block) {
+		cc->fast_search_fail++;
+		pfn = reinit_migrate_pfn(cc);
+	}
+	return pfn;
+}
+
 enum isolate_migrate_t {
 	ISOLATE_ABORT,
 	ISOLATE_NONE,
@@ -943,12 +1061,16 @@ static enum isolate_migrate_t isolate_migratepages(struct compact_control *cc)
 	/* kernel: every mode but full SYNC counts as async for the owners. */
 	isolate_mode_t isolate_mode = cc->mode != MIGRATE_SYNC ? ISOLATE_ASYNC_MIGRATE : 0;
 	unsigned long block_start_pfn, block_end_pfn, low_pfn;
+	bool fast_find_block;
 
-	low_pfn = cc->migrate_pfn;
+	low_pfn = fast_find_migrateblock(cc);
 	block_start_pfn = max(pageblock_start_pfn(low_pfn), cc->zone->zone_start_pfn);
 	block_end_pfn = pageblock_end_pfn(low_pfn);
+	/* A block the fast search found was checked for its skip bit. */
+	fast_find_block = low_pfn != cc->migrate_pfn && !cc->fast_search_fail;
 
 	for (; block_end_pfn <= cc->free_pfn;
+	     fast_find_block = false,
 	     low_pfn = block_end_pfn,
 	     block_start_pfn = block_end_pfn,
 	     block_end_pfn += pageblock_nr_pages) {
@@ -962,7 +1084,7 @@ static enum isolate_migrate_t isolate_migratepages(struct compact_control *cc)
 		}
 		/* Skip blocks marked skip, unless we must finish this one. */
 		if ((pageblock_aligned(low_pfn) || low_pfn == cc->zone->zone_start_pfn) &&
-		    !isolation_suitable(cc, page)) {
+		    !fast_find_block && !isolation_suitable(cc, page)) {
 			update_cached_migrate(cc, block_end_pfn);
 			continue;
 		}
@@ -1127,6 +1249,7 @@ static enum compact_result compact_zone(struct compact_control *cc)
 		INIT_LIST_HEAD(&cc->freepages[order]);
 	INIT_LIST_HEAD(&cc->migratepages);
 	cc->migratetype = gfp_migratetype(cc->gfp_mask);
+	cc->fast_start_pfn = 0;
 
 	if (!is_via_compact_memory(cc->order)) {
 		ret = compaction_suit_allocation_order(cc->zone, (unsigned int)cc->order,

@@ -138,7 +138,12 @@ TEST_F(cz, skip_bits_honoured_unless_full)
 	res = compact_zone_for_order(normal(), 9, MIGRATE_SYNC_LIGHT);
 	EXPECT_NE(COMPACT_SUCCESS, res);
 	EXPECT_EQ(m0, vm("balloon_migrate"));
-	EXPECT_EQ(s0, vm("compact_migrate_scanned"));
+	/*
+	 * No block is scanned; only the free-list entries the fast migrate
+	 * search read count (kernel 6.18: fast_find_migrateblock), at most
+	 * freelist_scan_limit() of them.
+	 */
+	EXPECT_LE(vm("compact_migrate_scanned") - s0, COMPACT_CLUSTER_MAX + 1);
 
 	res = compact_zone_for_order(normal(), -1, MIGRATE_SYNC);
 	EXPECT_EQ(COMPACT_COMPLETE, res);

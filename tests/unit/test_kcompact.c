@@ -521,3 +521,104 @@ TEST_F(kc, fast_free_search_window_shrinks)
 	free(text);
 	unholes(_metadata);
 }
+
+/* ---- fast migrate-block search -------------------------------------------- */
+
+static bool own_pfn(unsigned long pfn)
+{
+	for (unsigned long i = 0; i < nr_pfns; i++)
+		if (pfns[i] == pfn)
+			return true;
+	return false;
+}
+
+/*
+ * Free the aligned order-@order block at the first PFN >= @from made of
+ * pages we hold: it merges into one free block.  Returns its PFN.
+ */
+static unsigned long free_block_at(struct __test_metadata *_metadata,
+				   unsigned long from, unsigned int order)
+{
+	unsigned long nr = 1UL << order, pfn, i;
+
+	for (pfn = ALIGN(from, nr); pfn + nr <= zone_end_pfn(normal()); pfn += nr) {
+		for (i = 0; i < nr && own_pfn(pfn + i); i++)
+			;
+		if (i < nr)
+			continue;
+		for (i = 0; i < nr_pfns; i++) {
+			if (pfns[i] >= pfn && pfns[i] < pfn + nr && pfns[i] != ULONG_MAX) {
+				EXPECT_EQ(0, pagemig_free_pages(pfns[i], 0));
+				pfns[i] = ULONG_MAX;
+			}
+		}
+		drain_all_pages(NULL);
+		EXPECT_TRUE(PageBuddy(pfn_to_page(pfn)));
+		EXPECT_EQ(order, buddy_order(pfn_to_page(pfn)));
+		return pfn;
+	}
+	return 0;
+}
+
+/*
+ * kernel 6.18: fast_find_migrateblock: a kcompactd-style pass for order 9
+ * at the zone's start begins in the block of a free order-3 page that lies
+ * in the first half between the scanners; one beyond it is not taken (a
+ * miss, counted, the linear scan starting where it stood); and a pass that
+ * ignores the skip hints never searches.
+ */
+TEST_F(kc, fast_migrate_search_picks_block)
+{
+	unsigned long b, free3, high_pfn;
+	struct compact_control cc;
+	struct zone *zone = normal();
+	char want[64], *text;
+	const char *line;
+
+	holes(_metadata, MAX_PFNS);
+	cc_init_order(&cc, zone, 9);
+	high_pfn = pageblock_start_pfn(cc.migrate_pfn + ((cc.free_pfn - cc.migrate_pfn) >> 1));
+	b = zone->zone_start_pfn + 3 * pageblock_nr_pages;
+	ASSERT_LT(b + pageblock_nr_pages, high_pfn);
+	free3 = free_block_at(_metadata, b + 64, 3);
+	ASSERT_NE(0, free3);
+	ASSERT_LT(free3, b + pageblock_nr_pages);
+	clear_pageblock_skip(pfn_to_page(b));
+
+	ASSERT_EQ(0, ktrace_start());
+	/* Our pages are not on an LRU: the block is scanned, nothing taken. */
+	EXPECT_EQ(ISOLATE_NONE, isolate_migratepages(&cc));
+	text = ktrace_stop();
+	ASSERT_NOT_NULL(text);
+	EXPECT_EQ(0, cc.fast_search_fail);
+	EXPECT_EQ(free3, cc.fast_start_pfn);
+	EXPECT_EQ(b + pageblock_nr_pages, cc.migrate_pfn);
+	snprintf(want, sizeof(want), "range=(0x%lx ~ 0x%lx)", b, b + pageblock_nr_pages);
+	line = ktrace_find(text, "mm_compaction_isolate_migratepages");
+	ASSERT_NOT_NULL(line);
+	EXPECT_EQ(0, strncmp(line, want, strlen(want)));
+	EXPECT_EQ(1, ktrace_count(text, "mm_compaction_isolate_migratepages"));
+	free(text);
+	clear_pageblock_skip(pfn_to_page(b));
+
+	/* Only a block beyond high_pfn has a free order-3 page: a miss. */
+	drain_all_pages(NULL);
+	cc_init_order(&cc, zone, 9);
+	cc.free_pfn = pageblock_start_pfn(free3) + pageblock_nr_pages;
+	cc.migrate_pfn = zone->zone_start_pfn;
+	cc.fast_search_fail = 2;
+	/* high_pfn now lies below free3's block. */
+	ASSERT_LT(pageblock_start_pfn(cc.migrate_pfn + ((cc.free_pfn - cc.migrate_pfn) >> 1)),
+		  pageblock_start_pfn(free3));
+	EXPECT_EQ(zone->zone_start_pfn, fast_find_migrateblock(&cc));
+	EXPECT_EQ(3, cc.fast_search_fail);
+	EXPECT_EQ(1, cc.total_migrate_scanned);
+
+	/* Skip hints ignored: no search at all. */
+	cc_init_order(&cc, zone, 9);
+	cc.ignore_skip_hint = true;
+	EXPECT_EQ(zone->zone_start_pfn, fast_find_migrateblock(&cc));
+	EXPECT_EQ(0, cc.fast_search_fail);
+	EXPECT_EQ(0, cc.total_migrate_scanned);
+	unholes(_metadata);
+}
