@@ -72,6 +72,7 @@ struct compact_control {
 	unsigned int fast_search_fail;	/* fast free-list searches in a row that failed */
 	int search_order;		/* order the fast free search starts at */
 	unsigned long fast_start_pfn;	/* fast migrate search: lowest PFN found */
+	int isolate_ret;		/* isolate_migratepages_block(): 0 or -EAGAIN */
 };
 
 /* Pages of pinned folios the migrate scanners left alone (pagemig). */
@@ -726,6 +727,57 @@ static unsigned long release_free_list(struct list_head *freepages)
 /* The migrate scanner */
 
 /*
+ * Where compaction waits for isolated LRU pages to go back.  kernel:
+ * pgdat->reclaim_wait[VMSCAN_THROTTLE_ISOLATED], shared with reclaim
+ * (mm/vmscan.c); one node here, and no reclaim.
+ */
+static struct wait_queue_head isolated_wait;
+static bool isolated_wait_ready;
+
+/* kernel: reclaim_throttle()'s timeout for VMSCAN_THROTTLE_ISOLATED, HZ / 50. */
+#define ISOLATED_THROTTLE_MSEC	20
+
+/*
+ * Sleep until a compactor sees the isolated count fall, or at most
+ * ISOLATED_THROTTLE_MSEC (kernel: reclaim_throttle()).
+ */
+static void reclaim_throttle_isolated(void)
+{
+	unsigned long seq = __wq_prepare(&isolated_wait);
+
+	__wq_sleep(&isolated_wait, seq, ISOLATED_THROTTLE_MSEC);
+}
+
+/*
+ * kernel 6.18: too_many_isolated: more LRU pages isolated than half the node's LRU pages (an eighth for __GFP_FS callers) holds the migrate scanner back.
+ *
+ * A caller without __GFP_FS gets the larger limit, so it can get past
+ * compactors that wait on filesystem locks it holds.  Saying "not too
+ * many" wakes whoever waits in reclaim_throttle_isolated().
+ */
+static bool too_many_isolated(struct compact_control *cc)
+{
+	struct pglist_data *pgdat = cc->zone->zone_pgdat;
+	unsigned long active, inactive, isolated;
+	bool too_many;
+
+	inactive = node_page_state(pgdat, NR_INACTIVE_FILE) +
+		   node_page_state(pgdat, NR_INACTIVE_ANON);
+	active = node_page_state(pgdat, NR_ACTIVE_FILE) +
+		 node_page_state(pgdat, NR_ACTIVE_ANON);
+	isolated = node_page_state(pgdat, NR_ISOLATED_FILE) +
+		   node_page_state(pgdat, NR_ISOLATED_ANON);
+	if (cc->gfp_mask & __GFP_FS) {
+		inactive >>= 3;
+		active >>= 3;
+	}
+	too_many = isolated > (inactive + active) / 2;
+	if (!too_many)
+		wake_up(&isolated_wait);
+	return too_many;
+}
+
+/*
  * Isolate movable pages of [low_pfn, end_pfn) onto cc->migratepages.
  * Returns the PFN where scanning stopped.
  */
@@ -738,6 +790,20 @@ static unsigned long isolate_migratepages_block(struct compact_control *cc,
 	unsigned long start_pfn = low_pfn;
 	unsigned long chunk = cc->order > 0 ? 1UL << cc->order : 1;
 	bool skip_on_failure = false;
+
+	/*
+	 * kernel 6.18: isolate_migratepages_block: while too_many_isolated(), a caller holding isolated pages or an async one returns -EAGAIN at once; a sync one sleeps in reclaim_throttle() and checks again.
+	 * Nothing is scanned or traced before that.  kernel: a fatal signal
+	 * also ends the wait (-EINTR); pagemig threads get none.
+	 */
+	cc->isolate_ret = 0;
+	while (too_many_isolated(cc)) {
+		if (cc->nr_migratepages || cc->mode == MIGRATE_ASYNC) {
+			cc->isolate_ret = -EAGAIN;
+			return low_pfn;
+		}
+		reclaim_throttle_isolated();
+	}
 
 	/*
 	 * Async direct compaction works in chunks of the order it wants: a
@@ -1095,6 +1161,11 @@ static enum isolate_migrate_t isolate_migratepages(struct compact_control *cc)
 
 		low_pfn = isolate_migratepages_block(cc, low_pfn, block_end_pfn,
 						     isolate_mode);
+		/* Too many isolated: compact_zone() ends "contended". */
+		if (cc->isolate_ret) {
+			cc->migrate_pfn = low_pfn;
+			return ISOLATE_ABORT;
+		}
 		update_cached_migrate(cc, low_pfn);
 		/* Anything isolated: migrate it before scanning on. */
 		break;
@@ -1548,6 +1619,10 @@ int compaction_init(void)
 		 */
 		zone->compact_init_free_pfn = 0;
 	}
+	if (isolated_wait_ready)
+		destroy_waitqueue_head(&isolated_wait);
+	init_waitqueue_head(&isolated_wait);
+	isolated_wait_ready = true;
 	atomic_long_set(&pinned_skipped, 0);
 	if (IS_ENABLED(CONFIG_COMPACTION))
 		alloc_direct_compact_hook = alloc_pages_direct_compact;
