@@ -13,19 +13,23 @@
  * free pages per migratetype and pageblocks per migratetype, keyed by
  * the kernel's migratetype names ("Unmovable").  Documentation/cli.md
  * describes every field.
+ *
+ * Everything comes from the report structure (report.h), as the text
+ * does: a step's "results" are its summary figures, its "reports" the
+ * text of its blocks (report_text_block()).  Nothing here reads the
+ * machine.
  */
 #include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include <json-c/json.h>
 
 #include <pagemig/pagemig.h>
 
 #include "report.h"
-#include "workload/process.h"
-#include "workload/scenario.h"
 
 static struct json_object *u64(uint64_t v)
 {
@@ -64,7 +68,7 @@ static void add_fields(struct json_object *o, const void *base,
 }
 
 #define BALLOON_FIELD(m, key)	\
-	JSON_FIELD(struct pagemig_balloon_stats, m, key, false)
+	JSON_FIELD(struct report_balloon, m, key, false)
 
 static const struct json_field balloon_fields[] = {
 	BALLOON_FIELD(size, "size"),
@@ -79,7 +83,7 @@ static const struct json_field balloon_fields[] = {
 	BALLOON_FIELD(discarded, "discarded"),
 };
 
-#define ZRAM_FIELD(m)	JSON_FIELD(struct pagemig_zram_stats, m, #m, true)
+#define ZRAM_FIELD(m)	JSON_FIELD(struct report_zram, m, #m, true)
 
 /* The mm_stat columns, by the kernel's names. */
 static const struct json_field zram_fields[] = {
@@ -95,6 +99,16 @@ static const struct json_field zram_fields[] = {
 	ZRAM_FIELD(huge_pages_since),
 };
 
+#define KSM_FIELD(m)	JSON_FIELD(struct report_ksm, m, #m, false)
+
+static const struct json_field ksm_fields[] = {
+	KSM_FIELD(pages_shared),
+	KSM_FIELD(pages_sharing),
+	KSM_FIELD(pages_unshared),
+	KSM_FIELD(full_scans),
+	KSM_FIELD(pages_scanned),
+};
+
 #define ARRAY_LEN(a)	(sizeof(a) / sizeof((a)[0]))
 
 static struct json_object *ulong_array(const unsigned long *v, int n)
@@ -107,74 +121,103 @@ static struct json_object *ulong_array(const unsigned long *v, int n)
 	return a;
 }
 
-static struct json_object *json_scenario(const struct scenario *sc)
+static struct json_object *json_scenario(const struct report *r)
 {
 	struct json_object *o = json_object_new_object();
 
-	json_object_object_add(o, "name", json_object_new_string(sc->name));
-	json_object_object_add(o, "file", json_object_new_string(sc->file));
+	json_object_object_add(o, "name", json_object_new_string(r->name));
+	json_object_object_add(o, "file", json_object_new_string(r->file));
 	json_object_object_add(o, "description",
-			       json_object_new_string(sc->description));
-	json_object_object_add(o, "steps", u64(sc->nr_steps));
+			       json_object_new_string(r->description));
+	json_object_object_add(o, "steps", u64(r->nr_steps));
 	return o;
 }
 
-static struct json_object *json_machine(const struct pagemig_config *cfg)
+static struct json_object *json_machine(const struct report *r)
 {
 	struct json_object *o = json_object_new_object();
 
-	json_object_object_add(o, "memory", u64(cfg->memory));
+	json_object_object_add(o, "memory", u64(r->memory));
 	/* UINT64_MAX means "the library's default"; JSON says null. */
-	json_object_object_add(o, "dma32", cfg->dma32 == UINT64_MAX ? NULL :
-			       u64(cfg->dma32));
-	json_object_object_add(o, "movable", u64(cfg->movable));
-	json_object_object_add(o, "cpus", u64(cfg->nr_cpus));
-	json_object_object_add(o, "pages", u64(pagemig_total_pages()));
-	json_object_object_add(o, "free_pages",
-			       u64(pagemig_free_pages_count()));
+	json_object_object_add(o, "dma32", r->dma32 == UINT64_MAX ? NULL :
+			       u64(r->dma32));
+	json_object_object_add(o, "movable", u64(r->movable));
+	json_object_object_add(o, "cpus", u64(r->cpus));
+	json_object_object_add(o, "pages", u64(r->end.pages));
+	json_object_object_add(o, "free_pages", u64(r->end.free_pages));
 	json_object_object_add(o, "resident_pages",
-			       u64(pagemig_resident_pages()));
+			       u64(r->end.resident_pages));
 	return o;
 }
 
-static struct json_object *json_step(const struct scenario_run *run,
-				     unsigned int i)
+static struct json_object *json_figure(const struct report_figure *fig)
 {
-	const struct step *step = &run->sc->steps[i];
-	const struct step_result *res = &run->results[i];
+	switch (fig->type) {
+	case REPORT_REAL:
+		return json_object_new_double(fig->real);
+	case REPORT_INT:
+		return json_object_new_int64(fig->sval);
+	case REPORT_STRING:
+		return json_object_new_string(fig->str);
+	default:
+		return u64(fig->count);
+	}
+}
+
+/* The text of a block, as report_text_block() prints it. */
+static struct json_object *json_block(const struct step_result *s,
+				      const struct report_block *b)
+{
+	struct json_object *o;
+	size_t size;
+	char *text;
+	FILE *f;
+
+	f = open_memstream(&text, &size);
+	if (!f)
+		return NULL;
+	report_text_block(f, s, b);
+	if (fclose(f))
+		return NULL;
+	o = json_object_new_string(text);
+	free(text);
+	return o;
+}
+
+static struct json_object *json_step(const struct step_result *s)
+{
 	struct json_object *o = json_object_new_object(), *r, *out;
 	unsigned int j;
 
-	json_object_object_add(o, "index", u64(i + 1));
-	json_object_object_add(o, "type",
-			       json_object_new_string(scenario_step_name(step)));
-	json_object_object_add(o, "line", json_object_new_int(step->line));
-	json_object_object_add(o, "ran", json_object_new_boolean(res->ran));
+	json_object_object_add(o, "index", u64(s->index + 1));
+	json_object_object_add(o, "type", json_object_new_string(s->type));
+	json_object_object_add(o, "line", json_object_new_int(s->line));
+	json_object_object_add(o, "ran", json_object_new_boolean(s->ran));
 	json_object_object_add(o, "status", json_object_new_string(
-		!res->ran ? "not run" : res->failed ? "failed" : "ok"));
-	if (res->message)
+		!s->ran ? "not run" : s->failed ? "failed" : "ok"));
+	if (s->message)
 		json_object_object_add(o, "message",
-				       json_object_new_string(res->message));
+				       json_object_new_string(s->message));
 	json_object_object_add(o, "seconds",
-			       json_object_new_double(res->seconds));
+			       json_object_new_double(s->seconds));
 	r = json_object_new_object();
-	for (j = 0; j < res->nr_figures; j++)
-		json_object_object_add(r, res->figures[j].name,
-			res->figures[j].is_real ?
-			json_object_new_double(res->figures[j].real) :
-			u64(res->figures[j].value));
+	for (j = 0; j < s->nr_figures; j++)
+		if (s->figures[j].summary)
+			json_object_object_add(r, s->figures[j].name,
+					       json_figure(&s->figures[j]));
 	json_object_object_add(o, "results", r);
-	if (res->nr_outputs) {
+	if (s->nr_blocks) {
 		out = json_object_new_object();
-		for (j = 0; j < res->nr_outputs; j++)
-			json_object_object_add(out, res->outputs[j].name,
-				json_object_new_string(res->outputs[j].text));
+		for (j = 0; j < s->nr_blocks; j++)
+			json_object_object_add(out, s->blocks[j].name,
+				json_block(s, &s->blocks[j]));
 		json_object_object_add(o, "reports", out);
 	}
 	return o;
 }
 
-static struct json_object *json_zone(const struct pagemig_zone_stats *zs)
+static struct json_object *json_zone(const struct report_zones *z,
+				     const struct report_zone *rz)
 {
 	struct json_object *o = json_object_new_object();
 	struct json_object *blocks, *fpages, *free_blocks;
@@ -182,33 +225,33 @@ static struct json_object *json_zone(const struct pagemig_zone_stats *zs)
 	const char *mtname;
 	int mt, order;
 
-	json_object_object_add(o, "name", json_object_new_string(zs->name));
+	json_object_object_add(o, "name", json_object_new_string(rz->name));
 	json_object_object_add(o, "populated",
-			       json_object_new_boolean(zs->populated));
-	json_object_object_add(o, "start_pfn", u64(zs->start_pfn));
-	json_object_object_add(o, "spanned", u64(zs->spanned));
-	json_object_object_add(o, "present", u64(zs->present));
-	json_object_object_add(o, "managed", u64(zs->managed));
-	json_object_object_add(o, "free", u64(zs->free));
-	json_object_object_add(o, "min", u64(zs->min));
-	json_object_object_add(o, "low", u64(zs->low));
-	json_object_object_add(o, "high", u64(zs->high));
+			       json_object_new_boolean(rz->populated));
+	json_object_object_add(o, "start_pfn", u64(rz->start_pfn));
+	json_object_object_add(o, "spanned", u64(rz->spanned));
+	json_object_object_add(o, "present", u64(rz->present));
+	json_object_object_add(o, "managed", u64(rz->managed));
+	json_object_object_add(o, "free", u64(rz->free));
+	json_object_object_add(o, "min", u64(rz->min));
+	json_object_object_add(o, "low", u64(rz->low));
+	json_object_object_add(o, "high", u64(rz->high));
 	json_object_object_add(o, "nr_free",
-			       ulong_array(zs->nr_free, PAGEMIG_NR_ORDERS));
+			       ulong_array(rz->nr_free, PAGEMIG_NR_ORDERS));
 
 	free_blocks = json_object_new_object();
 	fpages = json_object_new_object();
 	blocks = json_object_new_object();
 	for (mt = 0; mt < PAGEMIG_NR_MIGRATETYPES; mt++) {
-		mtname = pagemig_migratetype_name(mt);
+		mtname = z->mt_names[mt];
 		pages = 0;
 		for (order = 0; order < PAGEMIG_NR_ORDERS; order++)
-			pages += zs->nr_free_mt[mt][order] << order;
+			pages += rz->nr_free_mt[mt][order] << order;
 		json_object_object_add(free_blocks, mtname,
-			ulong_array(zs->nr_free_mt[mt], PAGEMIG_NR_ORDERS));
+			ulong_array(rz->nr_free_mt[mt], PAGEMIG_NR_ORDERS));
 		json_object_object_add(fpages, mtname, u64(pages));
 		json_object_object_add(blocks, mtname,
-				       u64(zs->nr_blocks_mt[mt]));
+				       u64(rz->nr_blocks_mt[mt]));
 	}
 	json_object_object_add(o, "free_blocks", free_blocks);
 	json_object_object_add(o, "free_pages", fpages);
@@ -217,171 +260,161 @@ static struct json_object *json_zone(const struct pagemig_zone_stats *zs)
 }
 
 /* Every balloon as the hypervisor sees it, and the arena's RSS. */
-static struct json_object *json_balloons(const struct scenario_run *run)
+static struct json_object *json_balloons(const struct report_machine *m)
 {
 	struct json_object *o = json_object_new_object(), *a, *b, *rss;
-	struct pagemig_balloon_stats st;
-	unsigned long now = pagemig_resident_pages();
-	int drv;
+	unsigned int i;
 
 	a = json_object_new_array();
-	for (drv = 0; drv < PAGEMIG_NR_BALLOONS; drv++) {
-		if (pagemig_balloon_stats(drv, &st))
-			continue;
+	for (i = 0; i < m->nr_balloons; i++) {
 		b = json_object_new_object();
-		json_object_object_add(b, "name", json_object_new_string(st.name));
-		add_fields(b, &st, balloon_fields, ARRAY_LEN(balloon_fields));
+		json_object_object_add(b, "name",
+				json_object_new_string(m->balloons[i].name));
+		add_fields(b, &m->balloons[i], balloon_fields,
+			   ARRAY_LEN(balloon_fields));
 		json_object_array_add(a, b);
 	}
 	json_object_object_add(o, "drivers", a);
 	rss = json_object_new_object();
-	json_object_object_add(rss, "before_pages", u64(run->rss_before_balloon));
-	json_object_object_add(rss, "after_pages", u64(now));
+	json_object_object_add(rss, "before_pages", u64(m->rss_before_balloon));
+	json_object_object_add(rss, "after_pages", u64(m->resident_pages));
 	json_object_object_add(rss, "before_mib", json_object_new_double(
-		report_mib(run->rss_before_balloon)));
-	json_object_object_add(rss, "after_mib",
-			       json_object_new_double(report_mib(now)));
+		report_mib(m->rss_before_balloon)));
+	json_object_object_add(rss, "after_mib", json_object_new_double(
+		report_mib(m->resident_pages)));
 	json_object_object_add(o, "rss", rss);
 	return o;
 }
 
-/* Every zram device's mm_stat columns, by the kernel's names; NULL if none. */
 /* KSM's figures, or NULL when nothing was scanned. */
-static struct json_object *json_ksm(void)
+static struct json_object *json_ksm(const struct report_machine *m)
 {
-	struct pagemig_ksm_stats st;
 	struct json_object *o;
 
-	if (pagemig_ksm_stats(&st) || !st.pages_scanned)
+	if (!m->ksm_shown)
 		return NULL;
 	o = json_object_new_object();
-	json_object_object_add(o, "pages_shared", u64(st.pages_shared));
-	json_object_object_add(o, "pages_sharing", u64(st.pages_sharing));
-	json_object_object_add(o, "pages_unshared", u64(st.pages_unshared));
-	json_object_object_add(o, "full_scans", u64(st.full_scans));
-	json_object_object_add(o, "pages_scanned", u64(st.pages_scanned));
-	json_object_object_add(o, "run", json_object_new_boolean(st.run));
+	add_fields(o, &m->ksm, ksm_fields, ARRAY_LEN(ksm_fields));
+	json_object_object_add(o, "run", json_object_new_boolean(m->ksm.run));
 	return o;
 }
 
-static struct json_object *json_zram(void)
+/* Every zram device's mm_stat columns, by the kernel's names; NULL if none. */
+static struct json_object *json_zram(const struct report_machine *m)
 {
-	struct json_object *arr = NULL, *o;
-	struct pagemig_zram_stats st;
-	unsigned long zspages = 0;
-	int id;
+	struct json_object *arr, *o;
+	unsigned int i;
 
-	pagemig_vmstat_get("nr_zspages", &zspages);
-	for (id = 0; id < PAGEMIG_MAX_ZRAM; id++) {
-		if (pagemig_zram_stats(id, &st))
-			continue;
-		if (!arr)
-			arr = json_object_new_array();
+	if (!m->nr_zram)
+		return NULL;
+	arr = json_object_new_array();
+	for (i = 0; i < m->nr_zram; i++) {
 		o = json_object_new_object();
-		json_object_object_add(o, "device", json_object_new_string(st.name));
-		json_object_object_add(o, "compressor", json_object_new_string(st.compressor));
-		add_fields(o, &st, zram_fields, ARRAY_LEN(zram_fields));
-		json_object_object_add(o, "nr_zspages", u64(zspages));
+		json_object_object_add(o, "device",
+				json_object_new_string(m->zram[i].name));
+		json_object_object_add(o, "compressor",
+				json_object_new_string(m->zram[i].compressor));
+		add_fields(o, &m->zram[i], zram_fields, ARRAY_LEN(zram_fields));
+		json_object_object_add(o, "nr_zspages", u64(m->nr_zspages));
 		json_object_array_add(arr, o);
 	}
 	return arr;
 }
 
 /* Every spawned process; NULL if none. */
-static struct json_object *json_processes(const struct scenario_run *run)
+static struct json_object *json_processes(const struct report_machine *m)
 {
-	unsigned int i, n = wl_nr_procs(run);
+	const struct report_process *p;
 	struct json_object *a, *o;
-	struct wl_proc_report r;
+	unsigned int i;
 
-	if (!n)
+	if (!m->nr_procs)
 		return NULL;
 	a = json_object_new_array();
-	for (i = 0; i < n; i++) {
-		wl_proc_report(run, i, &r);
+	for (i = 0; i < m->nr_procs; i++) {
+		p = &m->procs[i];
 		o = json_object_new_object();
-		json_object_object_add(o, "name", json_object_new_string(r.name));
-		json_object_object_add(o, "pid", json_object_new_int(r.pid));
-		json_object_object_add(o, "exited", json_object_new_boolean(r.exited));
-		json_object_object_add(o, "pattern", json_object_new_string(r.pattern));
-		json_object_object_add(o, "threads", u64(r.threads));
-		json_object_object_add(o, "anon_pages", u64(r.anon_pages));
-		json_object_object_add(o, "file_pages", u64(r.file_pages));
-		json_object_object_add(o, "rss_anon", u64(r.st.rss_anon));
-		json_object_object_add(o, "rss_file", u64(r.st.rss_file));
-		json_object_object_add(o, "page_tables", u64(r.st.nr_ptes));
-		json_object_object_add(o, "vmas", u64(r.st.nr_vmas));
-		json_object_object_add(o, "pinned", u64(r.st.nr_pinned));
-		json_object_object_add(o, "reads", u64(r.reads));
-		json_object_object_add(o, "writes", u64(r.writes));
-		json_object_object_add(o, "accesses", u64(r.reads + r.writes));
-		json_object_object_add(o, "errors", u64(r.errors));
-		json_object_object_add(o, "corrupted", u64(r.corrupted));
+		json_object_object_add(o, "name", json_object_new_string(p->name));
+		json_object_object_add(o, "pid", json_object_new_int(p->pid));
+		json_object_object_add(o, "exited", json_object_new_boolean(p->exited));
+		json_object_object_add(o, "pattern", json_object_new_string(p->pattern));
+		json_object_object_add(o, "threads", u64(p->threads));
+		json_object_object_add(o, "anon_pages", u64(p->anon_pages));
+		json_object_object_add(o, "file_pages", u64(p->file_pages));
+		json_object_object_add(o, "rss_anon", u64(p->rss_anon));
+		json_object_object_add(o, "rss_file", u64(p->rss_file));
+		json_object_object_add(o, "page_tables", u64(p->page_tables));
+		json_object_object_add(o, "vmas", u64(p->vmas));
+		json_object_object_add(o, "pinned", u64(p->pinned));
+		json_object_object_add(o, "reads", u64(p->reads));
+		json_object_object_add(o, "writes", u64(p->writes));
+		json_object_object_add(o, "accesses", u64(p->reads + p->writes));
+		json_object_object_add(o, "errors", u64(p->errors));
+		json_object_object_add(o, "corrupted", u64(p->corrupted));
 		json_object_array_add(a, o);
 	}
 	return a;
 }
 
 /**
- * report_json() - Print the run's report as one JSON object.
+ * report_json() - Print a run's report as one JSON object.
  * @f: where to print.
- * @run: a run after scenario_run_steps(), machine still up.
+ * @r: the report of a finished run.
  *
  * Return: 0, -ENOMEM, or -EIO if @f could not be written.
  */
-int report_json(FILE *f, const struct scenario_run *run)
+int report_json(FILE *f, const struct report *r)
 {
-	struct json_object *root, *steps, *zones, *vm, *verify, *zr;
-	struct pagemig_zone_stats zs;
-	unsigned int i, n;
-	int z, ret = 0;
+	struct json_object *root, *steps, *zones, *vm, *verify, *o;
+	const struct report_machine *m = &r->end;
+	unsigned int i;
+	int ret = 0;
 
 	root = json_object_new_object();
 	if (!root)
 		return -ENOMEM;
 	json_object_object_add(root, "pagemig",
-			       json_object_new_string(pagemig_version()));
-	json_object_object_add(root, "scenario", json_scenario(run->sc));
-	json_object_object_add(root, "machine", json_machine(&run->cfg));
-	json_object_object_add(root, "seed", u64(run->cfg.seed));
+			       json_object_new_string(r->version));
+	json_object_object_add(root, "scenario", json_scenario(r));
+	json_object_object_add(root, "machine", json_machine(r));
+	json_object_object_add(root, "seed", u64(r->seed));
 	json_object_object_add(root, "seconds",
-			       json_object_new_double(run->seconds));
+			       json_object_new_double(r->seconds));
 	json_object_object_add(root, "status", json_object_new_string(
-		run->failed ? "failed" : "ok"));
+		r->failed ? "failed" : "ok"));
 
 	steps = json_object_new_array();
-	for (i = 0; i < run->sc->nr_steps; i++)
-		json_object_array_add(steps, json_step(run, i));
+	for (i = 0; i < r->nr_steps; i++)
+		json_object_array_add(steps, json_step(&r->steps[i]));
 	json_object_object_add(root, "steps", steps);
 
 	zones = json_object_new_array();
-	for (z = 0; z < PAGEMIG_NR_ZONES; z++)
-		if (!pagemig_zone_stats(z, &zs))
-			json_object_array_add(zones, json_zone(&zs));
+	for (i = 0; i < m->zones.nr; i++)
+		json_object_array_add(zones, json_zone(&m->zones,
+						       &m->zones.zone[i]));
 	json_object_object_add(root, "zones", zones);
-	if (run->balloon_used)
-		json_object_object_add(root, "balloons", json_balloons(run));
-	if ((zr = json_zram()))
-		json_object_object_add(root, "zram", zr);
-	if ((zr = json_ksm()))
-		json_object_object_add(root, "ksm", zr);
-	if ((zr = json_processes(run)))
-		json_object_object_add(root, "processes", zr);
+	if (m->balloons_shown)
+		json_object_object_add(root, "balloons", json_balloons(m));
+	if ((o = json_zram(m)))
+		json_object_object_add(root, "zram", o);
+	if ((o = json_ksm(m)))
+		json_object_object_add(root, "ksm", o);
+	if ((o = json_processes(m)))
+		json_object_object_add(root, "processes", o);
 
 	vm = json_object_new_object();
-	n = pagemig_vmstat_count();
-	for (i = 0; i < n; i++)
-		json_object_object_add(vm, pagemig_vmstat_name(i),
-				       u64(pagemig_vmstat_value(i)));
+	for (i = 0; i < m->vmstat.nr; i++)
+		json_object_object_add(vm, m->vmstat.c[i].name,
+				       u64(m->vmstat.c[i].value));
 	json_object_object_add(root, "vmstat", vm);
 
 	json_object_object_add(root, "allocation_failures",
-			       u64(run->alloc_failures));
-	json_object_object_add(root, "warnings", u64(pagemig_warnings()));
+			       u64(r->alloc_failures));
+	json_object_object_add(root, "warnings", u64(m->warnings));
 	verify = json_object_new_object();
-	json_object_object_add(verify, "checked", u64(run->verify_checked));
+	json_object_object_add(verify, "checked", u64(r->verify_checked));
 	json_object_object_add(verify, "corrupted",
-			       u64(run->verify_corrupted));
+			       u64(r->verify_corrupted));
 	json_object_object_add(root, "verify", verify);
 
 	if (fprintf(f, "%s\n", json_object_to_json_string_ext(root,

@@ -1,15 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The text report of a scenario run.
+ * The text report of a run, from its report structure (report.h): the
+ * header, the summary of every step, and the machine at the end.
+ * report/step_text.c prints the blocks steps show as they run.
  *
  * It is meant to be read by someone who knows the kernel's /proc files
  * and to be diffed against a real machine: buddyinfo, pagetypeinfo and
- * vmstat come verbatim from the library's pagemig_show_*() renderers;
+ * vmstat are printed from their tables in the kernel's exact layout;
  * only the summary around them is ours.  The last line is always
  *
  *	verify: N pages checked, M corrupted
  *
  * so scripts can tail it (`pagemig run --quiet` prints only that line).
+ * Nothing here reads the machine.
  */
 #include <stdio.h>
 #include <string.h>
@@ -17,8 +20,6 @@
 #include <pagemig/pagemig.h>
 
 #include "report.h"
-#include "workload/process.h"
-#include "workload/scenario.h"
 
 /* Prefixes of the counters the summary shows when they are non-zero. */
 static const char *const vmstat_prefixes[] = {
@@ -77,21 +78,23 @@ void report_format_size(char *buf, size_t len, uint64_t bytes)
 		snprintf(buf, len, "%llu %s", (unsigned long long)v, units[u]);
 }
 
-static void print_zones(FILE *f)
+static void print_zones(FILE *f, const struct report_zones *z)
 {
-	struct pagemig_zone_stats zs;
+	const struct report_zone *rz;
 	char size[32];
-	int z, n = 0;
+	unsigned int i;
+	int n = 0;
 
 	fprintf(f, "zones:    ");
-	for (z = 0; z < PAGEMIG_NR_ZONES; z++) {
-		if (pagemig_zone_stats(z, &zs) || !zs.populated)
+	for (i = 0; i < z->nr; i++) {
+		rz = &z->zone[i];
+		if (!rz->populated)
 			continue;
 		report_format_size(size, sizeof(size),
-				   (uint64_t)zs.present * PAGEMIG_PAGE_SIZE);
+				   (uint64_t)rz->present * PAGEMIG_PAGE_SIZE);
 		fprintf(f, "%s%s %s (pfn 0x%lx-0x%lx)", n++ ? ", " : "",
-			zs.name, size, zs.start_pfn,
-			zs.start_pfn + zs.spanned - 1);
+			rz->name, size, rz->start_pfn,
+			rz->start_pfn + rz->spanned - 1);
 	}
 	fprintf(f, "\n");
 }
@@ -110,85 +113,182 @@ double report_mib(unsigned long pages)
 /**
  * report_text_header() - What is about to run: scenario, machine, seed.
  * @f: where to print.
- * @run: a run whose machine is up.
+ * @r: a report whose header is filled.
  *
- * Printed before the steps so that report steps' output has context, and
- * so the seed is on screen even if the run never finishes.
+ * Printed before the steps so that their blocks have context, and so the
+ * seed is on screen even if the run never finishes.
  */
-void report_text_header(FILE *f, const struct scenario_run *run)
+void report_text_header(FILE *f, const struct report *r)
 {
-	const struct scenario *sc = run->sc;
 	char mem[32];
 
-	report_format_size(mem, sizeof(mem), run->cfg.memory);
-	fprintf(f, "scenario: %s (%s)\n", sc->name, sc->file);
-	if (sc->description[0])
-		fprintf(f, "          %s\n", sc->description);
-	fprintf(f, "machine:  %s, %u CPU%s\n", mem, run->cfg.nr_cpus,
-		run->cfg.nr_cpus == 1 ? "" : "s");
-	print_zones(f);
-	fprintf(f, "seed:     %llu\n", (unsigned long long)run->cfg.seed);
-	fprintf(f, "pagemig:  %s\n", pagemig_version());
+	report_format_size(mem, sizeof(mem), r->memory);
+	fprintf(f, "scenario: %s (%s)\n", r->name, r->file);
+	if (r->description[0])
+		fprintf(f, "          %s\n", r->description);
+	fprintf(f, "machine:  %s, %u CPU%s\n", mem, r->cpus,
+		r->cpus == 1 ? "" : "s");
+	print_zones(f, &r->start);
+	fprintf(f, "seed:     %llu\n", (unsigned long long)r->seed);
+	fprintf(f, "pagemig:  %s\n", r->version);
+}
+
+/**
+ * report_text_buddyinfo() - /proc/buddyinfo from a zones table.
+ * @f: where to print.
+ * @z: the zones.
+ *
+ * Byte for byte what the kernel prints: free blocks per order, one line
+ * per populated zone.
+ */
+void report_text_buddyinfo(FILE *f, const struct report_zones *z)
+{
+	const struct report_zone *rz;
+	unsigned int i, order;
+
+	for (i = 0; i < z->nr; i++) {
+		rz = &z->zone[i];
+		if (!rz->populated)
+			continue;
+		fprintf(f, "Node %d, zone %8s ", 0, rz->name);
+		for (order = 0; order < PAGEMIG_NR_ORDERS; order++)
+			fprintf(f, "%6lu ", rz->nr_free[order]);
+		fputc('\n', f);
+	}
+}
+
+/**
+ * report_text_pagetypeinfo() - /proc/pagetypeinfo from a zones table.
+ * @f: where to print.
+ * @z: the zones.
+ *
+ * Free blocks per migratetype and order, then pageblocks per
+ * migratetype; like the kernel, a count above 100000 shows as >100000.
+ */
+void report_text_pagetypeinfo(FILE *f, const struct report_zones *z)
+{
+	const struct report_zone *rz;
+	unsigned int i, order;
+	unsigned long n;
+	int mt;
+
+	fprintf(f, "Page block order: %d\n",
+		__builtin_ctzl(PAGEMIG_PAGEBLOCK_PAGES));
+	fprintf(f, "Pages per block:  %lu\n", PAGEMIG_PAGEBLOCK_PAGES);
+	fputc('\n', f);
+
+	fprintf(f, "%-43s ", "Free pages count per migrate type at order");
+	for (order = 0; order < PAGEMIG_NR_ORDERS; order++)
+		fprintf(f, "%6u ", order);
+	fputc('\n', f);
+	for (i = 0; i < z->nr; i++) {
+		rz = &z->zone[i];
+		if (!rz->populated)
+			continue;
+		for (mt = 0; mt < PAGEMIG_NR_MIGRATETYPES; mt++) {
+			fprintf(f, "Node %4d, zone %8s, type %12s ", 0,
+				rz->name, z->mt_names[mt]);
+			for (order = 0; order < PAGEMIG_NR_ORDERS; order++) {
+				n = rz->nr_free_mt[mt][order];
+				fprintf(f, "%s%6lu ", n > 100000 ? ">" : "",
+					n > 100000 ? 100000UL : n);
+			}
+			fputc('\n', f);
+		}
+	}
+
+	fprintf(f, "\n%-23s", "Number of blocks type ");
+	for (mt = 0; mt < PAGEMIG_NR_MIGRATETYPES; mt++)
+		fprintf(f, "%12s ", z->mt_names[mt]);
+	fputc('\n', f);
+	for (i = 0; i < z->nr; i++) {
+		rz = &z->zone[i];
+		if (!rz->populated)
+			continue;
+		fprintf(f, "Node %d, zone %8s ", 0, rz->name);
+		for (mt = 0; mt < PAGEMIG_NR_MIGRATETYPES; mt++)
+			fprintf(f, "%12lu ", rz->nr_blocks_mt[mt]);
+		fputc('\n', f);
+	}
+}
+
+/**
+ * report_text_mm_stat() - A zram device's mm_stat line, as sysfs prints it.
+ * @f: where to print.
+ * @z: the device's figures.
+ */
+void report_text_mm_stat(FILE *f, const struct report_zram *z)
+{
+	fprintf(f, "%8llu %8llu %8llu %8llu %8llu %8llu %8llu %8llu %8llu\n",
+		(unsigned long long)z->orig_data_size,
+		(unsigned long long)z->compr_data_size,
+		(unsigned long long)z->mem_used_total,
+		(unsigned long long)z->mem_limit,
+		(unsigned long long)z->mem_used_max,
+		(unsigned long long)z->same_pages,
+		(unsigned long long)z->pages_compacted,
+		(unsigned long long)z->huge_pages,
+		(unsigned long long)z->huge_pages_since);
 }
 
 /* Summary lines wrap here; continuation lines line up under the figures. */
 #define SUMMARY_WIDTH	100
 #define SUMMARY_INDENT	37
 
-static void print_step(FILE *f, const struct scenario_run *run,
-		       unsigned int i)
+static void print_step(FILE *f, const struct step_result *s)
 {
-	const struct step *step = &run->sc->steps[i];
-	const struct step_result *res = &run->results[i];
-	const struct step_figure *fig;
+	const struct report_figure *fig;
 	char item[96];
 	unsigned int j;
 	int col, n;
 
-	col = fprintf(f, "  %3u  %-9s line %-4d %8.3f s", i + 1,
-		      scenario_step_name(step), step->line, res->seconds);
-	for (j = 0; j < res->nr_figures; j++) {
-		fig = &res->figures[j];
-		if (fig->is_real)
+	col = fprintf(f, "  %3u  %-9s line %-4d %8.3f s", s->index + 1,
+		      s->type, s->line, s->seconds);
+	for (j = 0; j < s->nr_figures; j++) {
+		fig = &s->figures[j];
+		if (!fig->summary)
+			continue;
+		if (fig->type == REPORT_REAL)
 			n = snprintf(item, sizeof(item), "%s=%.1f", fig->name,
 				     fig->real);
 		else
-			n = snprintf(item, sizeof(item), "%s=%lu", fig->name,
-				     fig->value);
+			n = snprintf(item, sizeof(item), "%s=%llu", fig->name,
+				     (unsigned long long)fig->count);
 		if (col + 2 + n > SUMMARY_WIDTH && col > SUMMARY_INDENT)
 			col = fprintf(f, "\n%*s", SUMMARY_INDENT, "") - 1;
 		col += fprintf(f, "  %s", item);
 	}
-	if (res->failed)
-		fprintf(f, "  FAILED: %s", res->message ? res->message : "");
+	if (s->failed)
+		fprintf(f, "  FAILED: %s", s->message ? s->message : "");
 	fprintf(f, "\n");
 }
 
 /*
  * Every balloon's figures, as the hypervisor sees them, and the arena's
- * resident set before the first balloon step and now: what ballooning
- * gave back to the host.
+ * resident set before the first balloon step and at the end: what
+ * ballooning gave back to the host.
  */
-static void print_balloons(FILE *f, const struct scenario_run *run)
+static void print_balloons(FILE *f, const struct report_machine *m)
 {
-	struct pagemig_balloon_stats st;
-	unsigned long rss = pagemig_resident_pages(), held = 0;
-	int drv;
+	const struct report_balloon *b;
+	unsigned long held = 0;
+	unsigned int i;
 
 	fprintf(f, "\n--- balloons (end of run) ---\n");
 	fprintf(f, "%-16s %9s %9s %9s %9s %9s %9s\n", "driver", "size",
 		"target", "isolated", "host-held", "inflated", "deflated");
-	for (drv = 0; drv < PAGEMIG_NR_BALLOONS; drv++) {
-		if (pagemig_balloon_stats(drv, &st))
-			continue;
-		held += st.host_owned;
-		fprintf(f, "%-16s %9lu %9lu %9lu %9lu %9lu %9lu\n", st.name,
-			st.size, st.target, st.isolated, st.host_owned,
-			st.inflated, st.deflated);
+	for (i = 0; i < m->nr_balloons; i++) {
+		b = &m->balloons[i];
+		held += b->host_owned;
+		fprintf(f, "%-16s %9lu %9lu %9lu %9lu %9lu %9lu\n", b->name,
+			b->size, b->target, b->isolated, b->host_owned,
+			b->inflated, b->deflated);
 	}
 	fprintf(f, "RSS: %.1f MiB before the first balloon step, %.1f MiB now (%+.1f MiB); the host holds %.1f MiB\n",
-		report_mib(run->rss_before_balloon), report_mib(rss),
-		report_mib(rss) - report_mib(run->rss_before_balloon),
+		report_mib(m->rss_before_balloon),
+		report_mib(m->resident_pages),
+		report_mib(m->resident_pages) -
+		report_mib(m->rss_before_balloon),
 		report_mib(held));
 }
 
@@ -196,42 +296,36 @@ static void print_balloons(FILE *f, const struct scenario_run *run)
  * Every zram device: its mm_stat line under the kernel's column names,
  * and the zsmalloc pages all of them hold (nr_zspages).
  */
-static void print_zram(FILE *f)
+static void print_zram(FILE *f, const struct report_machine *m)
 {
-	struct pagemig_zram_stats st;
-	unsigned long zspages = 0;
-	char line[256];
-	int id, n = 0;
+	unsigned int i;
 
-	for (id = 0; id < PAGEMIG_MAX_ZRAM; id++) {
-		if (pagemig_zram_stats(id, &st) ||
-		    pagemig_zram_mm_stat(id, line, sizeof(line)) < 0)
-			continue;
-		if (!n++)
-			fprintf(f, "\n--- zram (end of run) ---\nmm_stat: orig_data_size compr_data_size mem_used_total mem_limit mem_used_max same_pages pages_compacted huge_pages huge_pages_since\n");
-		fprintf(f, "%-8s %s", st.name, line);
-	}
-	if (!n)
+	if (!m->nr_zram)
 		return;
-	pagemig_vmstat_get("nr_zspages", &zspages);
-	fprintf(f, "nr_zspages %lu\n", zspages);
+	fprintf(f, "\n--- zram (end of run) ---\nmm_stat: orig_data_size compr_data_size mem_used_total mem_limit mem_used_max same_pages pages_compacted huge_pages huge_pages_since\n");
+	for (i = 0; i < m->nr_zram; i++) {
+		fprintf(f, "%-8s ", m->zram[i].name);
+		report_text_mm_stat(f, &m->zram[i]);
+	}
+	fprintf(f, "nr_zspages %lu\n", m->nr_zspages);
 }
 
 /*
  * KSM, when anything was scanned: /sys/kernel/mm/ksm's figures, and the
  * memory the sharing saves (pages_sharing pages).
  */
-static void print_ksm(FILE *f)
+static void print_ksm(FILE *f, const struct report_machine *m)
 {
-	struct pagemig_ksm_stats st;
+	const struct report_ksm *k = &m->ksm;
 
-	if (pagemig_ksm_stats(&st) || !st.pages_scanned)
+	if (!m->ksm_shown)
 		return;
 	fprintf(f, "\n--- ksm (end of run) ---\n");
 	fprintf(f, "pages_shared %lu  pages_sharing %lu  pages_unshared %lu  full_scans %lu  pages_scanned %lu  run %d\n",
-		st.pages_shared, st.pages_sharing, st.pages_unshared,
-		st.full_scans, st.pages_scanned, st.run);
-	fprintf(f, "saved: %.1f MiB (pages_sharing)\n", report_mib(st.pages_sharing));
+		k->pages_shared, k->pages_sharing, k->pages_unshared,
+		k->full_scans, k->pages_scanned, k->run);
+	fprintf(f, "saved: %.1f MiB (pages_sharing)\n",
+		report_mib(k->pages_sharing));
 }
 
 /*
@@ -239,85 +333,78 @@ static void print_ksm(FILE *f)
  * it holds (the kernel's RssAnon/RssFile, page-table pages, pinned
  * pages) and what its worker threads and touch steps did.
  */
-static void print_processes(FILE *f, const struct scenario_run *run)
+static void print_processes(FILE *f, const struct report_machine *m)
 {
-	struct wl_proc_report r;
-	unsigned int i, n = wl_nr_procs(run);
+	const struct report_process *p;
+	unsigned int i;
 
-	if (!n)
+	if (!m->nr_procs)
 		return;
 	fprintf(f, "\n--- processes (end of run; figures of exited ones as they exited) ---\n");
 	fprintf(f, "%-10s %3s %-7s %-10s %3s %8s %8s %8s %8s %6s %6s %10s %10s %6s %9s\n",
 		"name", "pid", "state", "pattern", "thr", "anon_MiB", "file_MiB",
 		"RssAnon", "RssFile", "ptes", "pinned", "reads", "writes",
 		"errors", "corrupted");
-	for (i = 0; i < n; i++) {
-		wl_proc_report(run, i, &r);
+	for (i = 0; i < m->nr_procs; i++) {
+		p = &m->procs[i];
 		fprintf(f, "%-10s %3d %-7s %-10s %3u %8.1f %8.1f %7.1fM %7.1fM %6lu %6lu %10lu %10lu %6lu %9lu\n",
-			r.name, r.pid, r.exited ? "exited" : "live", r.pattern,
-			r.threads, report_mib(r.anon_pages),
-			report_mib(r.file_pages), report_mib(r.st.rss_anon),
-			report_mib(r.st.rss_file), r.st.nr_ptes, r.st.nr_pinned,
-			r.reads, r.writes, r.errors, r.corrupted);
+			p->name, p->pid, p->exited ? "exited" : "live",
+			p->pattern, p->threads, report_mib(p->anon_pages),
+			report_mib(p->file_pages), report_mib(p->rss_anon),
+			report_mib(p->rss_file), p->page_tables, p->pinned,
+			p->reads, p->writes, p->errors, p->corrupted);
 	}
 }
 
 /**
  * report_text_verify() - The last line of every report.
  * @f: where to print.
- * @run: a finished run.
+ * @r: the report of a finished run.
  */
-void report_text_verify(FILE *f, const struct scenario_run *run)
+void report_text_verify(FILE *f, const struct report *r)
 {
 	fprintf(f, "verify: %lu pages checked, %lu corrupted\n",
-		run->verify_checked, run->verify_corrupted);
+		r->verify_checked, r->verify_corrupted);
 }
 
 /**
  * report_text() - The end-of-run report.
  * @f: where to print.
- * @run: a run after scenario_run_steps(), machine still up.
- *
- * Return: 0, or the first error a pagemig_show_*() renderer returned
- * (the report is still printed to the end).
+ * @r: the report of a finished run.
  */
-int report_text(FILE *f, const struct scenario_run *run)
+void report_text(FILE *f, const struct report *r)
 {
-	unsigned int i, n = pagemig_vmstat_count();
-	unsigned long warnings = pagemig_warnings();
-	const char *name;
-	int ret, err = 0;
+	const struct report_machine *m = &r->end;
+	const struct report_counter *c;
+	unsigned int i;
 
 	fprintf(f, "\n--- summary ---\n");
-	fprintf(f, "steps:    %u of %u run in %.3f s\n", run->steps_run,
-		run->sc->nr_steps, run->seconds);
-	for (i = 0; i < run->steps_run; i++)
-		print_step(f, run, i);
-	fprintf(f, "allocation failures: %lu\n", run->alloc_failures);
-	if (warnings)
+	fprintf(f, "steps:    %u of %u run in %.3f s\n", r->steps_run,
+		r->nr_steps, r->seconds);
+	for (i = 0; i < r->steps_run; i++)
+		print_step(f, &r->steps[i]);
+	fprintf(f, "allocation failures: %lu\n", r->alloc_failures);
+	if (m->warnings)
 		fprintf(f, "library warnings: %lu (see the log above)\n",
-			warnings);
+			m->warnings);
 
-	if (run->balloon_used)
-		print_balloons(f, run);
-	print_zram(f);
-	print_ksm(f);
-	print_processes(f, run);
+	if (m->balloons_shown)
+		print_balloons(f, m);
+	print_zram(f, m);
+	print_ksm(f, m);
+	print_processes(f, m);
 
 	fprintf(f, "\n--- buddyinfo (end of run) ---\n");
-	ret = pagemig_show_buddyinfo(f);
-	err = err ? err : ret;
+	report_text_buddyinfo(f, &m->zones);
 	fprintf(f, "\n--- pagetypeinfo (end of run) ---\n");
-	ret = pagemig_show_pagetypeinfo(f);
-	err = err ? err : ret;
+	report_text_pagetypeinfo(f, &m->zones);
 
 	fprintf(f, "\n--- vmstat (selected; pagemig run --json has all) ---\n");
-	for (i = 0; i < n; i++) {
-		name = pagemig_vmstat_name(i);
-		if (report_vmstat_selected(name, pagemig_vmstat_value(i)))
-			fprintf(f, "%s %lu\n", name, pagemig_vmstat_value(i));
+	for (i = 0; i < m->vmstat.nr; i++) {
+		c = &m->vmstat.c[i];
+		if (report_vmstat_selected(c->name, c->value))
+			fprintf(f, "%s %lu\n", c->name, c->value);
 	}
 	fprintf(f, "\n");
-	report_text_verify(f, run);
-	return err;
+	report_text_verify(f, r);
 }

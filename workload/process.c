@@ -1081,10 +1081,48 @@ static void wl_state_destroy(struct scenario_run *run, void *state)
 	free(ps);
 }
 
+/* The report's processes section: every process, exited ones too. */
+static int wl_state_report(struct scenario_run *run, void *state,
+			   struct report *r)
+{
+	struct report_machine *m = &r->end;
+	unsigned int i, n = wl_nr_procs(run);
+	struct report_process *p;
+	struct wl_proc_report w;
+
+	if (!n)
+		return 0;
+	m->procs = calloc(n, sizeof(*m->procs));
+	if (!m->procs)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		wl_proc_report(run, i, &w);
+		p = &m->procs[m->nr_procs++];
+		snprintf(p->name, sizeof(p->name), "%s", w.name);
+		snprintf(p->pattern, sizeof(p->pattern), "%s", w.pattern);
+		p->pid = w.pid;
+		p->exited = w.exited;
+		p->threads = w.threads;
+		p->anon_pages = w.anon_pages;
+		p->file_pages = w.file_pages;
+		p->rss_anon = w.st.rss_anon;
+		p->rss_file = w.st.rss_file;
+		p->page_tables = w.st.nr_ptes;
+		p->vmas = w.st.nr_vmas;
+		p->pinned = w.st.nr_pinned;
+		p->reads = w.reads;
+		p->writes = w.writes;
+		p->errors = w.errors;
+		p->corrupted = w.corrupted;
+	}
+	return 0;
+}
+
 const struct step_state wl_state_ops = {
 	.create = wl_state_create,
 	.stop = wl_state_stop,
 	.verify = wl_state_verify,
+	.report = wl_state_report,
 	.destroy = wl_state_destroy,
 };
 

@@ -393,51 +393,100 @@ void step_rng(const struct scenario_run *run, const struct step *step,
 }
 
 /**
- * step_figure() - Record a counter a step reports.
+ * step_figure() - Record a counter a step reports in its summary.
  * @res: the step's result.
  * @name: the counter's name; a string literal (it is not copied).
  * @value: its value.
+ *
+ * Shown as "name=value" in the summary line and under "results" in JSON,
+ * and there for the step's blocks to print.  A figure the host has no
+ * memory for is dropped.
  */
 void step_figure(struct step_result *res, const char *name,
 		 unsigned long value)
 {
-	if (res->nr_figures < STEP_MAX_FIGURES)
-		res->figures[res->nr_figures++] =
-			(struct step_figure){ .name = name, .value = value };
+	report_add_count(res, name, value, NULL, true);
 }
 
 /**
- * step_figure_real() - Record a real-valued figure (MiB, a percentage).
+ * step_figure_real() - Record a real-valued summary figure (MiB, a percentage).
  * @res: the step's result.
  * @name: its name, unit included ("rss_after_mib"); a string literal.
- * @value: its value; reports print one decimal.
+ * @value: its value; the summary prints one decimal.
  */
 void step_figure_real(struct step_result *res, const char *name,
 		      double value)
 {
-	if (res->nr_figures < STEP_MAX_FIGURES)
-		res->figures[res->nr_figures++] = (struct step_figure){
-			.name = name, .real = value, .is_real = true,
-		};
+	report_add_real(res, name, value, NULL, true);
 }
 
 /**
- * step_say() - Print a step's own block of output and keep it for JSON.
- * @run: the run (where output goes, if anywhere).
- * @res: the step's result; owns @text from now on.
- * @name: the block's name in JSON ("balloon"); a string literal.
- * @text: malloc()ed text, header line included.
- *
- * Return: 0, or -ENOSPC (see step_output()).
+ * step_value() - Record a figure only the step's blocks show.
+ * @res: the step's result.
+ * @name: its name; a string literal.
+ * @value: its value.
+ * @unit: "pages", "bytes", "sectors"; NULL for a plain count.
  */
-int step_say(struct scenario_run *run, struct step_result *res,
-	     const char *name, char *text)
+void step_value(struct step_result *res, const char *name,
+		unsigned long value, const char *unit)
 {
-	if (run->opts.out) {
-		fputs(text, run->opts.out);
-		fflush(run->opts.out);
-	}
-	return step_output(res, name, text);
+	report_add_count(res, name, value, unit, false);
+}
+
+/**
+ * step_value_int() - Record a signed figure (an errno, a delta) for blocks.
+ * @res: the step's result.
+ * @name: its name; a string literal.
+ * @value: its value.
+ * @unit: its unit, or NULL.
+ */
+void step_value_int(struct step_result *res, const char *name, long value,
+		    const char *unit)
+{
+	report_add_int(res, name, value, unit);
+}
+
+/**
+ * step_value_real() - Record a real figure (seconds, a ratio) for blocks.
+ * @res: the step's result.
+ * @name: its name; a string literal.
+ * @value: its value.
+ * @unit: its unit ("s", "MiB"), or NULL.
+ */
+void step_value_real(struct step_result *res, const char *name,
+		     double value, const char *unit)
+{
+	report_add_real(res, name, value, unit, false);
+}
+
+/**
+ * step_value_str() - Record a string figure (a device, a zone) for blocks.
+ * @res: the step's result.
+ * @name: its name; a string literal.
+ * @value: the string; copied.
+ */
+void step_value_str(struct step_result *res, const char *name,
+		    const char *value)
+{
+	report_add_string(res, name, value);
+}
+
+/**
+ * step_block() - Add a block the step shows as it ends.
+ * @res: the step's result.
+ * @name: its key in JSON "reports" ("compact"); a string literal.
+ * @kind: which lines report/step_text.c prints for it, from the step's
+ *	figures and the table the caller may attach to the block.
+ *
+ * The run loop prints the step's blocks when the step returns.
+ *
+ * Return: the block, or NULL if the host is out of memory (the step
+ * returns -ENOMEM).
+ */
+struct report_block *step_block(struct step_result *res, const char *name,
+				enum report_block_kind kind)
+{
+	return report_add_block(res, name, kind);
 }
 
 /**
@@ -470,25 +519,6 @@ void step_fail(struct step_result *res, const char *fmt, ...)
 }
 
 /**
- * step_output() - Keep a file a step printed, for the JSON report.
- * @res: the step's result.
- * @name: the file's name; a string literal.
- * @text: malloc()ed text; owned by @res from now on.
- *
- * Return: 0, or -ENOSPC if the step already printed as many files as a
- * result holds (@text is freed).
- */
-int step_output(struct step_result *res, const char *name, char *text)
-{
-	if (res->nr_outputs == STEP_MAX_OUTPUTS) {
-		free(text);
-		return -ENOSPC;
-	}
-	res->outputs[res->nr_outputs++] = (struct step_output){ name, text };
-	return 0;
-}
-
-/**
  * step_progress() - Tell the caller how far a long step has got.
  * @run: the run.
  * @step: the step.
@@ -500,6 +530,36 @@ void step_progress(struct scenario_run *run, const struct step *step,
 {
 	if (run->opts.progress)
 		run->opts.progress(run->opts.progress_data, step, done, total);
+}
+
+/*
+ * The report's header and every step's identity, before the machine is
+ * built (the zones as built come after).  Return: 0 or -ENOMEM.
+ */
+static int report_start(struct scenario_run *run)
+{
+	const struct scenario *sc = run->sc;
+	struct report *r = &run->report;
+	unsigned int i;
+
+	if (report_init(r, sc->nr_steps))
+		return -ENOMEM;
+	r->name = strdup(sc->name);
+	r->file = strdup(sc->file);
+	r->description = strdup(sc->description);
+	if (!r->name || !r->file || !r->description)
+		return -ENOMEM;
+	r->memory = run->cfg.memory;
+	r->dma32 = run->cfg.dma32;
+	r->movable = run->cfg.movable;
+	r->cpus = run->cfg.nr_cpus;
+	r->seed = run->cfg.seed;
+	snprintf(r->version, sizeof(r->version), "%s", pagemig_version());
+	for (i = 0; i < sc->nr_steps; i++) {
+		r->steps[i].type = scenario_step_name(&sc->steps[i]);
+		r->steps[i].line = sc->steps[i].line;
+	}
+	return 0;
 }
 
 /**
@@ -555,6 +615,36 @@ static void states_destroy(struct scenario_run *run)
 	run->states = NULL;
 }
 
+/*
+ * The end of the run into the report: totals, the final verify, the
+ * machine as the steps left it, and what each step type's state adds
+ * (the processes).  Return: 0 or -ENOMEM.
+ */
+static int report_end(struct scenario_run *run)
+{
+	struct report *r = &run->report;
+	const struct step_state *ops;
+	unsigned int i;
+	int ret;
+
+	r->steps_run = run->steps_run;
+	r->seconds = run->seconds;
+	r->failed = run->failed;
+	r->alloc_failures = run->alloc_failures;
+	r->verify_checked = run->verify_checked;
+	r->verify_corrupted = run->verify_corrupted;
+	r->end.balloons_shown = run->balloon_used;
+	r->end.rss_before_balloon = run->rss_before_balloon;
+	for_each_state(run, i, ops) {
+		if (ops->report) {
+			ret = ops->report(run, run->states[i], r);
+			if (ret)
+				return ret;
+		}
+	}
+	return report_snapshot_machine(&r->end);
+}
+
 /**
  * scenario_run_start() - Build the machine a scenario describes.
  * @run: the run to set up; zeroed here.
@@ -584,10 +674,9 @@ int scenario_run_start(struct scenario_run *run, const struct scenario *sc,
 		snprintf(err, errlen, "a machine is already running in this process");
 		return -EBUSY;
 	}
-	run->results = calloc(sc->nr_steps ? sc->nr_steps : 1,
-			      sizeof(*run->results));
-	if (!run->results) {
+	if (report_start(run)) {
 		snprintf(err, errlen, "out of memory");
+		report_release(&run->report);
 		return -ENOMEM;
 	}
 	if (pagemig_parse_gfp("__GFP_MOVABLE", &run->gfp_movable) ||
@@ -612,10 +701,10 @@ int scenario_run_start(struct scenario_run *run, const struct scenario *sc,
 	/* /proc/sys/vm/compaction_proactiveness, when the scenario sets it. */
 	if (sc->proactiveness >= 0)
 		pagemig_compaction_proactiveness_set(sc->proactiveness);
+	report_snapshot_zones(&run->report.start);
 	return 0;
 out_free:
-	free(run->results);
-	run->results = NULL;
+	report_release(&run->report);
 	return ret;
 }
 
@@ -627,9 +716,12 @@ out_free:
  * run: later steps and the report still show what happened.  A step
  * that cannot go on because the host failed (-ENOMEM) does.
  *
+ * Each step's blocks go to run->opts.out as the step ends; the run's
+ * report is complete when this returns.
+ *
  * Return: 0 when every step succeeded and no page was corrupted, 1 when
- * something failed (see run->results), or a negative errno from a step
- * that stopped the run.
+ * something failed (see run->report.steps), or a negative errno from a
+ * step that stopped the run (or from the host, filling the report).
  */
 int scenario_run_steps(struct scenario_run *run)
 {
@@ -644,12 +736,16 @@ int scenario_run_steps(struct scenario_run *run)
 
 	for (i = 0; i < sc->nr_steps; i++) {
 		step = &sc->steps[i];
-		res = &run->results[i];
+		res = &run->report.steps[i];
 		t = step_now();
 		ret = step->type->run(run, step, res);
 		res->seconds = step_now() - t;
 		res->ran = true;
 		step_progress(run, step, 0, 0);
+		if (run->opts.out) {
+			report_text_step(run->opts.out, res);
+			fflush(run->opts.out);
+		}
 		run->steps_run++;
 		if (ret < 0) {
 			step_fail(res, "stopped: %s", strerror(-ret));
@@ -674,6 +770,8 @@ int scenario_run_steps(struct scenario_run *run)
 				    &run->verify_corrupted);
 	if (run->verify_corrupted)
 		run->failed = true;
+	if (report_end(run) && ret >= 0)
+		ret = -ENOMEM;
 	if (ret < 0)
 		return ret;
 	return run->failed ? 1 : 0;
@@ -684,7 +782,8 @@ int scenario_run_steps(struct scenario_run *run)
  * @run: the run.
  *
  * Blocks are freed one by one rather than dropped with the arena, so the
- * library's free-path checks see every page the scenario used.
+ * library's free-path checks see every page the scenario used.  The
+ * report is freed too, unless the caller took it with report_move().
  */
 void scenario_run_finish(struct scenario_run *run)
 {
@@ -706,15 +805,5 @@ void scenario_run_finish(struct scenario_run *run)
 	states_destroy(run);
 	if (pagemig_machine_ready())
 		pagemig_machine_exit();
-	if (run->results) {
-		for (i = 0; i < run->sc->nr_steps; i++) {
-			struct step_result *res = &run->results[i];
-
-			free(res->message);
-			for (j = 0; j < res->nr_outputs; j++)
-				free(res->outputs[j].text);
-		}
-		free(run->results);
-		run->results = NULL;
-	}
+	report_release(&run->report);
 }

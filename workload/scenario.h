@@ -5,15 +5,19 @@
  * against a fresh machine.
  *
  * Loading and running are separate so that a scenario can be checked
- * without building a machine (the tests do), and so that the report can
- * be printed from the live machine after the last step and before
- * teardown:
+ * without building a machine (the tests do).  The run fills its report
+ * (report/report.h) as it goes; the report is printed from that
+ * structure, before or after teardown:
  *
  *	scenario_load_file()	parse + validate; errors are one message
- *	scenario_run_start()	pagemig_machine_init() from the scenario
- *	scenario_run_steps()	every step, in order; then the final verify
- *	report_text() / report_json()
+ *	scenario_run_start()	pagemig_machine_init() from the scenario;
+ *				the report's header
+ *	scenario_run_steps()	every step, in order, each filling its
+ *				entry; then the final verify and the
+ *				machine's end-of-run sections
+ *	report_move()		optional: keep the report past the run
  *	scenario_run_finish()	free what steps allocated; machine_exit
+ *	report_text() / report_json()
  *
  * Documentation/scenarios.md is the user's reference for the YAML.
  */
@@ -26,6 +30,8 @@
 #include <stdio.h>
 
 #include <pagemig/pagemig.h>
+
+#include "report/report.h"
 
 /* Room for any message scenario_load_*() writes. */
 #define SCENARIO_ERR_LEN	512
@@ -103,42 +109,16 @@ struct tag_group {
 	unsigned long next_index;
 };
 
-/*
- * A figure a step reports, as "allocated=123" and in JSON.  A real-valued
- * figure (is_real: MiB, percentages) prints with one decimal; its unit is
- * in its name ("rss_after_mib", "free_2m_pct").
- */
-struct step_figure {
-	const char *name;
-	unsigned long value;
-	double real;
-	bool is_real;
-};
-
-/* A /proc-style file a report step printed. */
-struct step_output {
-	const char *name;	/* "buddyinfo" */
-	char *text;		/* with its --- header line */
-};
-
-#define STEP_MAX_FIGURES	16
+/* Files one report step may list (the parse's limit). */
 #define STEP_MAX_OUTPUTS	8
-
-struct step_result {
-	bool ran;
-	bool failed;		/* makes the run exit 1 */
-	char *message;		/* why it failed; NULL if it did not */
-	double seconds;
-	unsigned int nr_figures;
-	struct step_figure figures[STEP_MAX_FIGURES];
-	unsigned int nr_outputs;
-	struct step_output outputs[STEP_MAX_OUTPUTS];
-};
 
 struct scenario_run_opts {
 	uint64_t seed;
 	bool seed_given;	/* --seed: overrides machine.seed */
-	/* Where report steps print as they run; NULL: only kept in results. */
+	/*
+	 * Where each step's blocks are printed as it ends (report_text_step());
+	 * NULL: they are only kept in the report.
+	 */
 	FILE *out;
 	/*
 	 * Called now and then by long steps, and with @total == 0 when a
@@ -153,7 +133,12 @@ struct scenario_run {
 	const struct scenario *sc;
 	struct scenario_run_opts opts;
 	struct pagemig_config cfg;	/* as built, seed included */
-	struct step_result *results;	/* one per step */
+	/*
+	 * What the run reports, filled as it goes: the header at start, each
+	 * step's entry (report.steps[i], the step's result) as it runs, the
+	 * machine at the end of scenario_run_steps().
+	 */
+	struct report report;
 	unsigned int steps_run;
 	double seconds;			/* all steps, not set-up */
 	struct tag_group *groups;

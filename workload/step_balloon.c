@@ -130,9 +130,6 @@ static int balloon_run(struct scenario_run *run, const struct step *step,
 	const struct balloon_args *a = step->args;
 	struct pagemig_balloon_stats st, before;
 	unsigned long rss0, rss1;
-	size_t size;
-	char *text;
-	FILE *f;
 	int ret;
 
 	if (pagemig_balloon_stats(a->drv, &before)) {
@@ -155,24 +152,14 @@ static int balloon_run(struct scenario_run *run, const struct step *step,
 	if (pagemig_balloon_stats(a->drv, &st))
 		memset(&st, 0, sizeof(st));
 
-	f = open_memstream(&text, &size);
-	if (!f)
+	if (!step_block(res, "balloon", REPORT_BALLOON))
 		return -ENOMEM;
-	fprintf(f, "--- balloon %s: target %lu pages (%.1f MiB), was %lu: %s",
-		st.name, a->pages, pages_mib(a->pages), before.size,
-		target_result(ret));
+	step_value_str(res, "driver", st.name);
+	step_value(res, "was", before.size, "pages");
+	step_value_str(res, "outcome", target_result(ret));
 	if (ret && ret != -ENOMEM && ret != -EAGAIN && ret != -ETIMEDOUT)
-		fprintf(f, " (%s)", strerror(-ret));
-	fprintf(f, " ---\n");
-	fprintf(f, "size %lu  target %lu  isolated %lu  host-held %lu  inflated %lu  deflated %lu\n",
-		st.size, st.target, st.isolated, st.host_owned, st.inflated,
-		st.deflated);
-	fprintf(f, "RSS %.1f MiB -> %.1f MiB\n", pages_mib(rss0),
-		pages_mib(rss1));
-	if (fclose(f))
-		return -ENOMEM;
-	step_say(run, res, "balloon", text);
-
+		step_value_str(res, "error", strerror(-ret));
+	step_value(res, "driver_target", st.target, "pages");
 	step_figure(res, "target", a->pages);
 	step_figure(res, "size", st.size);
 	step_figure(res, "isolated", st.isolated);
@@ -197,13 +184,10 @@ static int rss_run(struct scenario_run *run, const struct step *step,
 		   struct step_result *res)
 {
 	unsigned long rss = pagemig_resident_pages();
-	unsigned long total = pagemig_total_pages();
-	char *text;
 
-	if (asprintf(&text, "--- rss: %.1f MiB of the arena's %.1f MiB resident (%lu of %lu pages) ---\n",
-		     pages_mib(rss), pages_mib(total), rss, total) < 0)
+	if (!step_block(res, "rss", REPORT_RSS))
 		return -ENOMEM;
-	step_say(run, res, "rss", text);
+	step_value(res, "total", pagemig_total_pages(), "pages");
 	step_figure(res, "resident", rss);
 	step_figure_real(res, "resident_mib", pages_mib(rss));
 	return 0;

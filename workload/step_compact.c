@@ -38,8 +38,6 @@
 #include "yparse.h"
 
 #define TRY_COUNT_MAX	65536
-/* Up to this many attempts get a line each; more get a map of outcomes. */
-#define TRY_LINES_MAX	8
 
 /* ---- compact ---- */
 
@@ -131,10 +129,7 @@ static int compact_run(struct scenario_run *run, const struct step *step,
 	const struct compact_args *a = step->args;
 	struct compact_snap b, e;
 	unsigned long d[NR_C];
-	char what[32], *text;
 	double t0, secs;
-	size_t size;
-	FILE *f;
 	int ret, pic, i;
 
 	/*
@@ -154,35 +149,17 @@ static int compact_run(struct scenario_run *run, const struct step *step,
 	for (i = 0; i < NR_C; i++)
 		d[i] = e.v[i] - b.v[i];
 
-	if (a->order < 0)
-		snprintf(what, sizeof(what), "full");
-	else
-		snprintf(what, sizeof(what), "order %d", a->order);
-	f = open_memstream(&text, &size);
-	if (!f)
+	if (!step_block(res, "compact", REPORT_COMPACT))
 		return -ENOMEM;
-	fprintf(f, "--- compact %s: %.3f s ---\n", what, secs);
-	fprintf(f, "migrated %lu pages (pgmigrate_success +%lu, balloon_migrate +%lu, pgmigrate_fail +%lu)\n",
-		d[C_SUCCESS], d[C_SUCCESS], d[C_BALLOON], d[C_FAIL]);
-	fprintf(f, "compact_migrate_scanned +%lu  compact_free_scanned +%lu  compact_isolated +%lu\n",
-		d[C_MSCAN], d[C_FSCAN], d[C_ISOLATED]);
-	if (e.pinned - b.pinned)
-		fprintf(f, "pinned: +%lu pages of long-term pinned anon folios left in place (not isolated, so not in pgmigrate_fail)\n",
-			e.pinned - b.pinned);
-	if (d[C_STALL] || d[C_CFAIL] || d[C_CSUCCESS])
-		fprintf(f, "compact_stall +%lu  compact_fail +%lu  compact_success +%lu\n",
-			d[C_STALL], d[C_CFAIL], d[C_CSUCCESS]);
-	fprintf(f, "free order-9 blocks %lu -> %lu, order-10 blocks %lu -> %lu: %lu -> %lu free 2 MiB blocks\n",
-		b.order9, e.order9, b.order10, e.order10,
-		b.order9 + 2 * b.order10, e.order9 + 2 * e.order10);
-	fprintf(f, "free memory in free blocks >= 2 MiB: %.1f%% -> %.1f%% (nr_free_pages_blocks / nr_free_pages)\n",
-		share_2m(&b), share_2m(&e));
-	if (pic)
-		fprintf(f, "picture: %s: %s\n", picture_dir(), strerror(-pic));
-	if (fclose(f))
-		return -ENOMEM;
-	step_say(run, res, "compact", text);
-
+	step_value_int(res, "order", a->order, NULL);
+	step_value_real(res, "seconds", secs, "s");
+	step_value(res, "compact_stall", d[C_STALL], NULL);
+	step_value(res, "compact_fail", d[C_CFAIL], NULL);
+	step_value(res, "compact_success", d[C_CSUCCESS], NULL);
+	if (pic) {
+		step_value_str(res, "picture_dir", picture_dir());
+		step_value_int(res, "picture_error", pic, NULL);
+	}
 	step_figure(res, "migrated", d[C_SUCCESS]);
 	step_figure(res, "balloon_migrate", d[C_BALLOON]);
 	step_figure(res, "migrate_fail", d[C_FAIL]);
@@ -234,42 +211,14 @@ static const struct yp_key try_keys[] = {
 	YP_END(struct try_args)
 };
 
-static void print_attempts(FILE *f, const struct try_args *a,
-			   const unsigned long *pfns, unsigned long n)
-{
-	unsigned long i;
-
-	if (n <= TRY_LINES_MAX) {
-		for (i = 0; i < n; i++) {
-			if (pfns[i] != ULONG_MAX)
-				fprintf(f, "attempt %lu: ok, pfn 0x%lx\n", i + 1,
-					pfns[i]);
-			else
-				fprintf(f, "attempt %lu: failed\n", i + 1);
-		}
-		return;
-	}
-	fprintf(f, "attempts (+ ok, - failed):");
-	for (i = 0; i < n; i++) {
-		if (!(i % 64))
-			fprintf(f, "\n ");
-		if (!(i % 8))
-			fputc(' ', f);
-		fputc(pfns[i] != ULONG_MAX ? '+' : '-', f);
-	}
-	fputc('\n', f);
-}
-
 static int try_run(struct scenario_run *run, const struct step *step,
 		   struct step_result *res)
 {
 	const struct try_args *a = step->args;
 	unsigned long i, n, ok = 0, failed = 0, *pfns;
 	struct tag_group *g = NULL;
+	struct report_block *b;
 	int ret = 0, err = 0;
-	char *text;
-	size_t size;
-	FILE *f;
 
 	pfns = calloc(a->count, sizeof(*pfns));
 	if (!pfns)
@@ -303,19 +252,16 @@ static int try_run(struct scenario_run *run, const struct step *step,
 		pagemig_free_pages(pfns[i], a->order);
 	}
 
-	f = open_memstream(&text, &size);
-	if (!f) {
+	b = step_block(res, "try-alloc", REPORT_TRY_ALLOC);
+	if (!b) {
 		free(pfns);
 		return -ENOMEM;
 	}
-	fprintf(f, "--- try-alloc: %lu x order %u (%s): %lu succeeded, %lu failed; %s ---\n",
-		n, a->order, a->gfp_spec, ok, failed,
-		a->keep ? "kept" : "freed again");
-	print_attempts(f, a, pfns, n);
-	free(pfns);
-	if (fclose(f))
-		return -ENOMEM;
-	step_say(run, res, "try-alloc", text);
+	b->pfns = pfns;		/* the block's table from now on */
+	b->nr_pfns = n;
+	step_value(res, "order", a->order, NULL);
+	step_value_str(res, "gfp", a->gfp_spec);
+	step_value(res, "kept", a->keep, NULL);
 	step_figure(res, "attempts", n);
 	step_figure(res, "succeeded", ok);
 	step_figure(res, "failed", failed);

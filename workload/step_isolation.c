@@ -167,72 +167,35 @@ static int range_zone(unsigned long pfn, unsigned long nr, char *why,
 	return -1;
 }
 
-/* "16 MiB at 128 MiB (pfn 0x8000-0x8fff, Normal)" */
-static void print_range(FILE *f, unsigned long pfn, unsigned long nr,
-			const char *zone)
-{
-	fprintf(f, "%.0f MiB at %.0f MiB (pfn 0x%lx-0x%lx%s%s)", pages_mib(nr),
-		pages_mib(pfn), pfn, pfn + nr - 1, zone ? ", " : "",
-		zone ? zone : "");
-}
-
-static const char *result_name(int ret)
-{
-	switch (ret) {
-	case 0:
-		return "ok";
-	case -EBUSY:
-		return "-EBUSY";
-	case -ENOMEM:
-		return "-ENOMEM";
-	case -EINVAL:
-		return "-EINVAL";
-	case -EFAULT:
-		return "-EFAULT";
-	case -EAGAIN:
-		return "-EAGAIN";
-	default:
-		return "failed";
-	}
-}
-
-static void print_migrated(FILE *f, const struct iso_snap *b,
-			   const struct iso_snap *e)
-{
-	unsigned long n = e->success - b->success;
-
-	fprintf(f, "migrated %lu page%s (pgmigrate_success +%lu, balloon_migrate +%lu, pgmigrate_fail +%lu)\n",
-		n, n == 1 ? "" : "s", n, e->balloon - b->balloon,
-		e->fail - b->fail);
-}
-
 /* An offlined frame: PageReserved + PageOffline (offline_pages()). */
 #define OFFLINED	((1ULL << PAGEMIG_KPF_OFFLINE) | (1ULL << PAGEMIG_KPF_RESERVED))
 
 /*
  * Why a range gave -EBUSY: what it holds right after the attempt that
  * cannot move (has_unmovable_pages()'s kinds, and poisoned frames), and
- * the pages migration gave up on (pinned, or busy).  The range is back
- * in service by then, so this is a reading taken after the fact.
+ * the pages migration gave up on (pinned, or busy: the migrate_fail
+ * figure).  The range is back in service by then, so this is a reading
+ * taken after the fact.  Figures: "unreadable", or "offlined" and
+ * "poisoned", and the block's counters: pages of each kind that cannot
+ * move.  Return: 0 or -ENOMEM.
  */
-static void print_blockers(FILE *f, unsigned long pfn, unsigned long nr,
-			   unsigned long migrate_fail)
+static int read_blockers(struct step_result *res, struct report_block *blk,
+			 unsigned long pfn, unsigned long nr)
 {
 	static const int stuck[] = {
 		PAGEMIG_KIND_UNMOVABLE, PAGEMIG_KIND_PGTABLE,
 		PAGEMIG_KIND_SLAB, PAGEMIG_KIND_RESERVED,
 	};
 	unsigned long count[PAGEMIG_NR_KINDS] = { 0 }, poisoned = 0, i;
-	unsigned long unmovable = 0, offlined = 0;
+	unsigned long offlined = 0;
 	uint64_t *flags = malloc(nr * sizeof(*flags));
 	uint8_t *kinds = malloc(nr);
-	bool first = true;
 	unsigned int k;
+	int ret = 0;
 
-	fprintf(f, "why: ");
 	if (!kinds || !flags || pagemig_page_kinds(pfn, nr, kinds) ||
 	    pagemig_kpageflags_read(pfn, nr, flags, NULL)) {
-		fprintf(f, "the range could not be read\n");
+		step_value(res, "unreadable", 1, NULL);
 		goto out;
 	}
 	for (i = 0; i < nr; i++) {
@@ -243,40 +206,16 @@ static void print_blockers(FILE *f, unsigned long pfn, unsigned long nr,
 		else
 			count[kinds[i]]++;
 	}
-	if (offlined) {
-		fprintf(f, "%lu page%s of the range %s offline: online %s first\n",
-			offlined, offlined == 1 ? "" : "s",
-			offlined == 1 ? "is" : "are",
-			offlined == 1 ? "it" : "them");
-		goto out;
-	}
-	for (k = 0; k < sizeof(stuck) / sizeof(stuck[0]); k++)
-		unmovable += count[stuck[k]];
-	if (unmovable) {
-		fprintf(f, "%lu page%s that cannot move (", unmovable,
-			unmovable == 1 ? "" : "s");
-		for (k = 0; k < sizeof(stuck) / sizeof(stuck[0]); k++) {
-			if (!count[stuck[k]])
-				continue;
-			fprintf(f, "%s%s %lu", first ? "" : ", ",
-				pagemig_kind_name(stuck[k]), count[stuck[k]]);
-			first = false;
-		}
-		fprintf(f, ")");
-	}
-	if (poisoned)
-		fprintf(f, "%s%lu hwpoisoned frame%s", unmovable ? "; " : "",
-			poisoned, poisoned == 1 ? "" : "s");
-	if (migrate_fail)
-		fprintf(f, "%s%lu page%s would not migrate (pinned or busy)",
-			unmovable || poisoned ? "; " : "", migrate_fail,
-			migrate_fail == 1 ? "" : "s");
-	if (!unmovable && !poisoned && !migrate_fail)
-		fprintf(f, "pages were allocated in the range while it was being emptied");
-	fprintf(f, "\n");
+	step_value(res, "offlined", offlined, "pages");
+	step_value(res, "poisoned", poisoned, "pages");
+	for (k = 0; k < sizeof(stuck) / sizeof(stuck[0]) && !ret; k++)
+		ret = report_counters_add(&blk->counters,
+					  pagemig_kind_name(stuck[k]),
+					  count[stuck[k]]);
 out:
 	free(kinds);
 	free(flags);
+	return ret;
 }
 
 /* The common figures of a range step. */
@@ -298,13 +237,13 @@ static int range_bad(struct scenario_run *run, struct step_result *res,
 		     const char *name, const struct range_args *a,
 		     const char *why)
 {
-	char *text;
-
-	if (asprintf(&text, "--- %s %.0f MiB at %.0f MiB: not run: %s ---\n",
-		     name, pages_mib(a->nr), pages_mib(a->pfn), why) < 0)
-		return -ENOMEM;
 	step_fail(res, "%s: %s", name, why);
-	return step_say(run, res, name, text);
+	if (!step_block(res, name, REPORT_RANGE_BAD))
+		return -ENOMEM;
+	step_value(res, "range_pfn", a->pfn, NULL);
+	step_value(res, "range_pages", a->nr, "pages");
+	step_value_str(res, "why", why);
+	return 0;
 }
 
 /* ---- alloc-contig ---- */
@@ -333,12 +272,11 @@ static int contig_run(struct scenario_run *run, const struct step *step,
 {
 	const struct range_args *a = step->args;
 	const char *zname = NULL;
+	struct report_block *blk;
 	struct iso_snap b, e;
-	char why[128], *text;
 	double t0, secs;
 	int zone, ret, err = 0;
-	size_t size;
-	FILE *f;
+	char why[128];
 
 	zone = range_zone(a->pfn, a->nr, why, sizeof(why), &zname);
 	if (zone < 0)
@@ -353,32 +291,23 @@ static int contig_run(struct scenario_run *run, const struct step *step,
 	else if (!ret)
 		pagemig_free_contig(a->pfn, a->nr);
 
-	f = open_memstream(&text, &size);
-	if (!f)
+	blk = step_block(res, "alloc-contig", REPORT_CONTIG);
+	if (!blk)
 		return -ENOMEM;
-	fprintf(f, "--- alloc-contig ");
-	print_range(f, a->pfn, a->nr, zname);
-	fprintf(f, ": %s, %.3f s", result_name(ret), secs);
-	if (!ret)
-		fprintf(f, "; %s", a->keep ? "kept" : "freed again");
-	fprintf(f, " ---\n");
-	print_migrated(f, &b, &e);
-	if (!ret && a->keep)
-		fprintf(f, "%lu pages held in tag group \"%s\"; %s free %lu -> %lu pages\n",
-			a->nr, a->tag, zname, b.free, e.free);
-	if (ret) {
-		fprintf(f, "result: %d (%s); the range is back in service\n",
-			ret, strerror(-ret));
-		if (ret == -EBUSY)
-			print_blockers(f, a->pfn, a->nr, e.fail - b.fail);
-	}
+	step_value_str(res, "zone", zname);
+	step_value_int(res, "result", ret, NULL);
+	step_value_real(res, "seconds", secs, "s");
+	step_value(res, "kept", a->keep, NULL);
+	if (a->keep)
+		step_value_str(res, "tag", a->tag);
+	if (ret == -EBUSY && read_blockers(res, blk, a->pfn, a->nr))
+		return -ENOMEM;
 	ret = ret ? ret : err;
-	err = step_say_stream(run, res, "alloc-contig", f, &text);
 	range_figures(res, a, ret, &b, &e);
 	if (ret && a->must_succeed)
 		step_fail(res, "alloc-contig at pfn 0x%lx: %d (%s)", a->pfn,
 			  ret, strerror(-ret));
-	return err;
+	return 0;
 }
 
 DEFINE_STEP_TYPE(step_alloc_contig, "alloc-contig", contig_keys, contig_run,
@@ -392,12 +321,11 @@ static int hotplug_run(struct scenario_run *run, const struct step *step,
 	const char *name = online ? "online" : "offline";
 	const struct range_args *a = step->args;
 	const char *zname = NULL;
+	struct report_block *blk;
 	struct iso_snap b, e;
-	char why[128], *text;
 	double t0, secs;
-	size_t size;
-	int zone, ret, err;
-	FILE *f;
+	char why[128];
+	int zone, ret;
 
 	zone = range_zone(a->pfn, a->nr, why, sizeof(why), &zname);
 	if (zone < 0)
@@ -409,35 +337,15 @@ static int hotplug_run(struct scenario_run *run, const struct step *step,
 	secs = step_now() - t0;
 	snapshot(zone, &e);
 
-	f = open_memstream(&text, &size);
-	if (!f)
+	blk = step_block(res, name, REPORT_HOTPLUG);
+	if (!blk)
 		return -ENOMEM;
-	fprintf(f, "--- %s ", name);
-	print_range(f, a->pfn, a->nr, zname);
-	fprintf(f, ": %s, %.3f s ---\n", result_name(ret), secs);
-	if (!online)
-		print_migrated(f, &b, &e);
-	fprintf(f, "%s managed %lu -> %lu pages (%+.1f MiB), free %lu -> %lu pages\n",
-		zname, b.managed, e.managed,
-		pages_mib(e.managed) - pages_mib(b.managed), b.free, e.free);
-	fprintf(f, "RSS %.1f MiB -> %.1f MiB", pages_mib(b.rss),
-		pages_mib(e.rss));
-	/*
-	 * Net of two moves: the range's resident frames go back to the
-	 * host, and what migrated out may fill frames that were not.
-	 */
-	fprintf(f, " (%+.1f MiB", pages_mib(e.rss) - pages_mib(b.rss));
-	if (!online && !ret && e.success != b.success)
-		fprintf(f, ": the range's frames went back to the host, the %.1f MiB that moved out now fill frames elsewhere",
-			pages_mib(e.success - b.success));
-	fprintf(f, ")\n");
-	if (ret) {
-		fprintf(f, "result: %d (%s)%s\n", ret, strerror(-ret),
-			online ? "" : "; the range is back in service");
-		if (ret == -EBUSY && !online)
-			print_blockers(f, a->pfn, a->nr, e.fail - b.fail);
-	}
-	err = step_say_stream(run, res, name, f, &text);
+	step_value_str(res, "zone", zname);
+	step_value_int(res, "result", ret, NULL);
+	step_value_real(res, "seconds", secs, "s");
+	if (ret == -EBUSY && !online &&
+	    read_blockers(res, blk, a->pfn, a->nr))
+		return -ENOMEM;
 	range_figures(res, a, ret, &b, &e);
 	step_figure(res, "managed_before", b.managed);
 	step_figure(res, "managed_after", e.managed);
@@ -448,7 +356,7 @@ static int hotplug_run(struct scenario_run *run, const struct step *step,
 	if (ret && a->must_succeed)
 		step_fail(res, "%s at pfn 0x%lx: %d (%s)", name, a->pfn, ret,
 			  strerror(-ret));
-	return err;
+	return 0;
 }
 
 static int offline_run(struct scenario_run *run, const struct step *step,
@@ -499,11 +407,8 @@ static int soft_run(struct scenario_run *run, const struct step *step,
 	struct iso_snap b, e;
 	const char *kind = NULL;
 	struct wl_proc *proc;
-	char *text;
 	uint8_t k;
-	size_t size;
-	int pid, ret, err;
-	FILE *f;
+	int pid, ret;
 
 	if (a->process) {
 		proc = wl_find(run, a->process);
@@ -534,27 +439,17 @@ static int soft_run(struct scenario_run *run, const struct step *step,
 	}
 	snapshot(-1, &e);
 
-	f = open_memstream(&text, &size);
-	if (!f)
+	if (!step_block(res, "soft-offline", REPORT_SOFT_OFFLINE))
 		return -ENOMEM;
-	fprintf(f, "--- soft-offline ");
-	if (a->process)
-		fprintf(f, "%s's page at +0x%llx", a->process,
-			(unsigned long long)a->offset);
-	if (pfn != ULONG_MAX)
-		fprintf(f, "%spfn 0x%lx", a->process ? ", " : "", pfn);
+	if (a->process) {
+		step_value_str(res, "process", a->process);
+		step_value(res, "offset", a->offset, "bytes");
+	}
 	if (kind)
-		fprintf(f, " (%s)", kind);
-	fprintf(f, ": %s ---\n", result_name(ret));
-	print_migrated(f, &b, &e);
-	if (!ret)
-		fprintf(f, "pfn 0x%lx is hwpoisoned: out of the allocator for good\n",
-			pfn);
-	else if (ret == -EBUSY)
-		fprintf(f, "result: -EBUSY: the page is pinned, part of a large file folio, or unmovable; nothing changed\n");
-	else
-		fprintf(f, "result: %d (%s)\n", ret, strerror(-ret));
-	err = step_say_stream(run, res, "soft-offline", f, &text);
+		step_value_str(res, "kind", kind);
+	step_value_int(res, "result", ret, NULL);
+	step_value(res, "balloon_migrate", e.balloon - b.balloon, "pages");
+	step_value(res, "migrate_fail", e.fail - b.fail, "pages");
 	step_figure(res, "pfn", pfn);
 	step_figure(res, "ok", ret == 0);
 	step_figure(res, "error", ret < 0 ? -ret : 0);
@@ -562,7 +457,7 @@ static int soft_run(struct scenario_run *run, const struct step *step,
 	if (ret && a->must_succeed)
 		step_fail(res, "soft-offline of pfn 0x%lx: %d (%s)", pfn, ret,
 			  strerror(-ret));
-	return err;
+	return 0;
 }
 
 DEFINE_STEP_TYPE(step_soft_offline, "soft-offline", soft_keys, soft_run,

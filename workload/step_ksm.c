@@ -58,9 +58,6 @@ static int ksm_run(struct scenario_run *run, const struct step *step,
 	unsigned long free0, free1;
 	long scanned = 0;
 	double t0, secs;
-	char *text;
-	size_t size;
-	FILE *f;
 	int ret = 0;
 
 	pagemig_ksm_stats(&b);
@@ -75,24 +72,16 @@ static int ksm_run(struct scenario_run *run, const struct step *step,
 	pagemig_ksm_stats(&e);
 	free1 = pagemig_free_pages_count();
 
-	f = open_memstream(&text, &size);
-	if (!f)
+	if (!step_block(res, "ksm", REPORT_KSM))
 		return -ENOMEM;
-	fprintf(f, "--- ksm:");
-	if (a->scans)
-		fprintf(f, " %lld full scan%s", a->scans, a->scans == 1 ? "" : "s");
-	if (a->run >= 0)
-		fprintf(f, "%s ksmd %s", a->scans ? "," : "",
-			a->run ? "started" : "stopped");
-	fprintf(f, ": %.3f s ---\n", secs);
-	fprintf(f, "pages_shared %lu  pages_sharing %lu  pages_unshared %lu  full_scans %lu  pages_scanned %lu\n",
-		e.pages_shared, e.pages_sharing, e.pages_unshared,
-		e.full_scans, e.pages_scanned);
-	if (a->scans)
-		fprintf(f, "free pages %+ld (%.1f MiB) while it scanned\n",
-			(long)(free1 - free0), ((double)(long)(free1 - free0)) / 256.0);
+	step_value(res, "scans", a->scans, NULL);
+	step_value_int(res, "run", a->run, NULL);
+	step_value_real(res, "seconds", secs, "s");
+	step_value(res, "total_full_scans", e.full_scans, NULL);
+	step_value(res, "total_pages_scanned", e.pages_scanned, "pages");
+	step_value_int(res, "free_delta", (long)(free1 - free0), "pages");
 	if (scanned == -ENOENT)
-		fprintf(f, "nothing to scan: no process has a mapping spawned with ksm: true\n");
+		step_value(res, "nothing_to_scan", 1, NULL);
 	step_figure(res, "pages_shared", e.pages_shared);
 	step_figure(res, "pages_sharing", e.pages_sharing);
 	step_figure(res, "pages_unshared", e.pages_unshared);
@@ -104,7 +93,7 @@ static int ksm_run(struct scenario_run *run, const struct step *step,
 	else if (scanned < 0 && scanned != -ENOENT)
 		step_fail(res, "pagemig_ksm_full_scans(%lld): %s", a->scans,
 			  strerror((int)-scanned));
-	return step_say_stream(run, res, "ksm", f, &text);
+	return 0;
 }
 
 DEFINE_STEP_TYPE(step_ksm, "ksm", ksm_keys, ksm_run,

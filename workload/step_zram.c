@@ -200,14 +200,28 @@ static struct zdev *run_dev(struct scenario_run *run, const char *name,
 }
 
 /* The mm_stat header and line, as zram's sysfs file would show them. */
-static void print_mm_stat(FILE *f, const struct zdev *d)
+/*
+ * A block whose lines end with @d's mm_stat row, read now.  Return: the
+ * block, or NULL if the host is out of memory.
+ */
+static struct report_block *mm_stat_block(struct step_result *res,
+					  const char *name,
+					  enum report_block_kind kind,
+					  const struct zdev *d)
 {
-	char line[256];
+	struct report_block *b = step_block(res, name, kind);
 
-	if (pagemig_zram_mm_stat(d->id, line, sizeof(line)) < 0)
-		return;
-	fprintf(f, "%s mm_stat: orig_data_size compr_data_size mem_used_total mem_limit mem_used_max same_pages pages_compacted huge_pages huge_pages_since\n%s mm_stat: %s",
-		d->name, d->name, line);
+	if (!b)
+		return NULL;
+	step_value_str(res, "device", d->name);
+	b->zram = malloc(sizeof(*b->zram));
+	if (!b->zram)
+		return NULL;
+	if (report_snapshot_zram(d->id, b->zram)) {
+		free(b->zram);
+		b->zram = NULL;
+	}
+	return b;
 }
 
 /* ---- zram-create ---- */
@@ -245,9 +259,6 @@ static int create_run(struct scenario_run *run, const struct step *step,
 	const struct create_args *a = step->args;
 	struct zram_state *zs = run_state(run, &zram_state_ops);
 	struct zdev *d;
-	char *text;
-	size_t size;
-	FILE *f;
 	int id;
 
 	if (zdev_find(run, a->device)) {
@@ -278,16 +289,15 @@ static int create_run(struct scenario_run *run, const struct step *step,
 		return -ENOMEM;
 	}
 	zs->nr_devs++;
-	f = open_memstream(&text, &size);
-	if (!f)
+	if (!step_block(res, "zram-create", REPORT_ZRAM_CREATE))
 		return -ENOMEM;
-	fprintf(f, "--- zram-create %s (zram%d): %llu MiB disk, %s, mem_limit %s ---\n",
-		d->name, id, (unsigned long long)(a->disksize >> 20), a->comp,
-		a->mem_limit ? "set" : "none");
-	if (a->mem_limit)
-		fprintf(f, "mem_limit %.1f MiB\n", a->mem_limit / 1048576.0);
+	step_value_str(res, "device", d->name);
+	step_value_int(res, "id", id, NULL);
+	step_value(res, "disksize", a->disksize, "bytes");
+	step_value_str(res, "compressor", a->comp);
+	step_value(res, "mem_limit", a->mem_limit, "bytes");
 	step_figure(res, "sectors", d->nr);
-	return step_say_stream(run, res, "zram-create", f, &text);
+	return 0;
 }
 
 DEFINE_STEP_TYPE(step_zram_create, "zram-create", create_keys, create_run,
@@ -416,10 +426,7 @@ static int write_run(struct scenario_run *run, const struct step *step,
 	static unsigned char page[PAGE];
 	struct zdev *d = run_dev(run, a->device, res);
 	double t0, secs, ratio;
-	char *text;
-	size_t size;
 	uint32_t r;
-	FILE *f;
 	int ret;
 
 	if (!d || !write_count(a, d, res, &n))
@@ -458,25 +465,23 @@ static int write_run(struct scenario_run *run, const struct step *step,
 			 (e.same_pages - b.same_pages) * PAGE) /
 		(double)(e.compr_data_size - b.compr_data_size) : 0;
 
-	f = open_memstream(&text, &size);
-	if (!f)
+	if (!mm_stat_block(res, "zram-write", REPORT_ZRAM_WRITE, d))
 		return -ENOMEM;
-	if (a->file)
-		fprintf(f, "--- zram-write %s: %lu sectors from %lu, the bytes of %s ---\n",
-			d->name, n, a->start, a->file);
-	else
-		fprintf(f, "--- zram-write %s: %lu sectors from %lu, compressibility %.2f, same %.0f%%, incompressible %.0f%% ---\n",
-			d->name, n, a->start, a->ratio, a->same * 100,
-			a->incompressible * 100);
-	fprintf(f, "written %lu, refused %lu (mem_limit or no memory) in %.3f s (%.0f MiB/s); compressed %.2f:1 (stored objects)\n",
-		written, refused, secs, secs > 0 ? written * 4096.0 / 1048576 / secs : 0,
-		ratio);
-	print_mm_stat(f, d);
+	step_value(res, "sectors", n, "sectors");
+	step_value(res, "start", a->start, NULL);
+	if (a->file) {
+		step_value_str(res, "file", a->file);
+	} else {
+		step_value_real(res, "compressibility", a->ratio, NULL);
+		step_value_real(res, "same", a->same, NULL);
+		step_value_real(res, "incompressible", a->incompressible, NULL);
+	}
+	step_value_real(res, "seconds", secs, "s");
 	step_figure(res, "written", written);
 	step_figure(res, "refused", refused);
 	step_figure_real(res, "ratio", ratio);
 	step_figure(res, "mem_used_total", e.mem_used_total);
-	return step_say_stream(run, res, "zram-write", f, &text);
+	return 0;
 }
 
 DEFINE_STEP_TYPE(step_zram_write, "zram-write", write_keys, write_run,
@@ -526,9 +531,6 @@ static int discard_run(struct scenario_run *run, const struct step *step,
 	struct pagemig_zram_stats b, e;
 	unsigned long s, end, n = 0;
 	struct pagemig_rng rng;
-	char *text;
-	size_t size;
-	FILE *f;
 	int ret;
 
 	if (!d)
@@ -557,17 +559,20 @@ static int discard_run(struct scenario_run *run, const struct step *step,
 		n++;
 	}
 	pagemig_zram_stats(d->id, &e);
-	f = open_memstream(&text, &size);
-	if (!f)
+	if (!step_block(res, "zram-discard", REPORT_ZRAM_DISCARD))
 		return -ENOMEM;
-	fprintf(f, "--- zram-discard %s: %lu sectors of %lu..%lu (%s) ---\n", d->name,
-		n, a->start, end - 1, a->pattern == PAT_EVERY_OTHER ? "every other" :
-		a->pattern == PAT_RANDOM ? "random" : "range");
-	fprintf(f, "orig_data_size %.1f -> %.1f MiB; mem_used_total %.1f -> %.1f MiB (zsmalloc keeps the holes until compaction)\n",
-		b.orig_data_size / 1048576.0, e.orig_data_size / 1048576.0,
-		b.mem_used_total / 1048576.0, e.mem_used_total / 1048576.0);
+	step_value_str(res, "device", d->name);
+	step_value(res, "start", a->start, NULL);
+	step_value(res, "last", end - 1, NULL);
+	step_value_str(res, "pattern", a->pattern == PAT_EVERY_OTHER ?
+		       "every other" : a->pattern == PAT_RANDOM ? "random" :
+		       "range");
+	step_value(res, "orig_before", b.orig_data_size, "bytes");
+	step_value(res, "orig_after", e.orig_data_size, "bytes");
+	step_value(res, "mem_used_before", b.mem_used_total, "bytes");
+	step_value(res, "mem_used_after", e.mem_used_total, "bytes");
 	step_figure(res, "discarded", n);
-	return step_say_stream(run, res, "zram-discard", f, &text);
+	return 0;
 }
 
 DEFINE_STEP_TYPE(step_zram_discard, "zram-discard", discard_keys, discard_run,
@@ -600,9 +605,6 @@ static int compact_run(struct scenario_run *run, const struct step *step,
 	struct pagemig_zram_stats b, e;
 	double t0, secs;
 	long freed;
-	char *text;
-	size_t size;
-	FILE *f;
 
 	if (!d)
 		return 0;
@@ -611,19 +613,16 @@ static int compact_run(struct scenario_run *run, const struct step *step,
 	freed = pagemig_zram_compact(d->id);
 	secs = step_now() - t0;
 	pagemig_zram_stats(d->id, &e);
-	f = open_memstream(&text, &size);
-	if (!f)
+	if (!mm_stat_block(res, "zram-compact", REPORT_ZRAM_COMPACT, d))
 		return -ENOMEM;
-	fprintf(f, "--- zram-compact %s: %.3f s ---\n", d->name, secs);
-	fprintf(f, "zs_compact freed %ld pages; mem_used_total %.1f -> %.1f MiB; pages_compacted %llu; nr_zspages %lu\n",
-		freed, b.mem_used_total / 1048576.0, e.mem_used_total / 1048576.0,
-		(unsigned long long)e.pages_compacted, vmstat("nr_zspages"));
-	print_mm_stat(f, d);
+	step_value_real(res, "seconds", secs, "s");
+	step_value_int(res, "freed", freed, "pages");
+	step_value(res, "nr_zspages", vmstat("nr_zspages"), "pages");
 	step_figure(res, "pages_freed", freed > 0 ? (unsigned long)freed : 0);
 	step_figure(res, "mem_used_before", b.mem_used_total);
 	step_figure(res, "mem_used_after", e.mem_used_total);
 	step_figure(res, "pages_compacted", e.pages_compacted);
-	return step_say_stream(run, res, "zram-compact", f, &text);
+	return 0;
 }
 
 DEFINE_STEP_TYPE(step_zram_compact, "zram-compact", dev_keys, compact_run,
@@ -655,24 +654,19 @@ static int verify_run(struct scenario_run *run, const struct step *step,
 	const struct dev_args *a = step->args;
 	struct zdev *d = run_dev(run, a->device, res);
 	unsigned long checked = 0, bad = 0, first = 0;
-	char *text;
-	size_t size;
-	FILE *f;
 
 	if (!d)
 		return 0;
 	verify_dev(d, &checked, &bad, &first);
-	f = open_memstream(&text, &size);
-	if (!f)
+	if (!step_block(res, "zram-verify", REPORT_ZRAM_VERIFY))
 		return -ENOMEM;
-	fprintf(f, "--- zram-verify %s: %lu sectors checked, %lu corrupted ---\n",
-		d->name, checked, bad);
+	step_value_str(res, "device", d->name);
 	step_figure(res, "checked", checked);
 	step_figure(res, "corrupted", bad);
 	if (bad)
 		step_fail(res, "%lu of %lu sectors of %s differ (first: sector %lu)",
 			  bad, checked, d->name, first);
-	return step_say_stream(run, res, "zram-verify", f, &text);
+	return 0;
 }
 
 DEFINE_STEP_TYPE(step_zram_verify, "zram-verify", dev_keys, verify_run,
@@ -781,9 +775,6 @@ static int readers_run(struct scenario_run *run, const struct step *step,
 	double t0, t_zs = 0, t_full = 0;
 	unsigned int i, started = 0;
 	int stop = 0, ret = 0;
-	char *text;
-	size_t size;
-	FILE *f;
 
 	if (!d)
 		return 0;
@@ -820,21 +811,18 @@ static int readers_run(struct scenario_run *run, const struct step *step,
 	}
 	pagemig_zram_stats(d->id, &e);
 
-	f = open_memstream(&text, &size);
-	if (!f)
+	if (!mm_stat_block(res, "zram-readers", REPORT_ZRAM_READERS, d))
 		return -ENOMEM;
-	fprintf(f, "--- zram-readers %s: %u readers while %s ---\n", d->name, started,
-		a->what == WHILE_COMPACT ? "a full compaction" :
-		a->what == WHILE_ZS_COMPACT ? "zs_compact" : "zs_compact, then a full compaction");
-	if (a->what != WHILE_COMPACT)
-		fprintf(f, "zs_compact: %ld pages freed in %.3f s; mem_used_total %.1f -> %.1f MiB\n",
-			freed, t_zs, b.mem_used_total / 1048576.0, e.mem_used_total / 1048576.0);
-	if (a->what != WHILE_ZS_COMPACT)
-		fprintf(f, "full compaction: %.3f s, pgmigrate_success +%lu, pgmigrate_fail +%lu\n",
-			t_full, vmstat("pgmigrate_success") - s0, vmstat("pgmigrate_fail") - f0);
-	fprintf(f, "readers: %lu sectors read and compared, %lu corrupted; nr_zspages %lu\n",
-		reads, bad, vmstat("nr_zspages"));
-	print_mm_stat(f, d);
+	step_value(res, "readers", started, NULL);
+	step_value(res, "zs_compact", a->what != WHILE_COMPACT, NULL);
+	step_value(res, "compaction", a->what != WHILE_ZS_COMPACT, NULL);
+	step_value_int(res, "freed", freed, "pages");
+	step_value_real(res, "zs_seconds", t_zs, "s");
+	step_value(res, "mem_used_before", b.mem_used_total, "bytes");
+	step_value(res, "mem_used_after", e.mem_used_total, "bytes");
+	step_value_real(res, "full_seconds", t_full, "s");
+	step_value(res, "migrate_fail", vmstat("pgmigrate_fail") - f0, "pages");
+	step_value(res, "nr_zspages", vmstat("nr_zspages"), "pages");
 	step_figure(res, "reads", reads);
 	step_figure(res, "corrupted", bad);
 	step_figure(res, "migrated", vmstat("pgmigrate_success") - s0);
@@ -845,7 +833,7 @@ static int readers_run(struct scenario_run *run, const struct step *step,
 		step_fail(res, "readers saw %lu corrupted sectors", bad);
 	if (ret)
 		step_fail(res, "pagemig_compact(-1): %s", strerror(-ret));
-	return step_say_stream(run, res, "zram-readers", f, &text);
+	return 0;
 }
 
 DEFINE_STEP_TYPE(step_zram_readers, "zram-readers", readers_keys, readers_run,

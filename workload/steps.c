@@ -308,11 +308,6 @@ static const char *const show_names[] = {
 	"buddyinfo", "pagetypeinfo", "vmstat", "zoneinfo", NULL
 };
 
-static int (*const show_fns[])(FILE *f) = {
-	pagemig_show_buddyinfo, pagemig_show_pagetypeinfo,
-	pagemig_show_vmstat, pagemig_show_zoneinfo,
-};
-
 struct report_args {
 	unsigned int nr;
 	int files[STEP_MAX_OUTPUTS];
@@ -358,37 +353,54 @@ static const struct yp_key report_keys[] = {
 	YP_END(struct report_args)
 };
 
+static const enum report_block_kind show_kinds[] = {
+	[SHOW_BUDDYINFO] = REPORT_BUDDYINFO,
+	[SHOW_PAGETYPEINFO] = REPORT_PAGETYPEINFO,
+	[SHOW_VMSTAT] = REPORT_VMSTAT,
+	[SHOW_ZONEINFO] = REPORT_ZONEINFO,
+};
+
+/* One file's table, read now. */
+static int report_file(struct report_block *b)
+{
+	switch (b->kind) {
+	case REPORT_BUDDYINFO:
+	case REPORT_PAGETYPEINFO:
+		b->zones = malloc(sizeof(*b->zones));
+		if (!b->zones)
+			return -ENOMEM;
+		report_snapshot_zones(b->zones);
+		return 0;
+	case REPORT_VMSTAT:
+		return report_snapshot_vmstat(&b->counters);
+	default:
+		b->text = report_snapshot_zoneinfo();
+		return b->text ? 0 : -ENOMEM;
+	}
+}
+
 static int report_run(struct scenario_run *run, const struct step *step,
 		      struct step_result *res)
 {
 	const struct report_args *a = step->args;
 	const struct step *prev;
+	struct report_block *b;
 	unsigned int i;
-	size_t size;
-	char *text;
-	FILE *f;
+	int ret;
 
+	if (step->index) {
+		prev = &run->sc->steps[step->index - 1];
+		step_value(res, "after_step", prev->index + 1, NULL);
+		step_value_str(res, "after_type", prev->type->name);
+	}
 	for (i = 0; i < a->nr; i++) {
-		f = open_memstream(&text, &size);
-		if (!f)
+		b = step_block(res, show_names[a->files[i]],
+			       show_kinds[a->files[i]]);
+		if (!b)
 			return -ENOMEM;
-		if (step->index) {
-			prev = &run->sc->steps[step->index - 1];
-			fprintf(f, "--- %s (after step %u: %s) ---\n",
-				show_names[a->files[i]], prev->index + 1,
-				prev->type->name);
-		} else {
-			fprintf(f, "--- %s (at start) ---\n",
-				show_names[a->files[i]]);
-		}
-		show_fns[a->files[i]](f);
-		if (fclose(f))
-			return -ENOMEM;
-		if (run->opts.out) {
-			fputs(text, run->opts.out);
-			fflush(run->opts.out);
-		}
-		step_output(res, show_names[a->files[i]], text);
+		ret = report_file(b);
+		if (ret)
+			return ret;
 	}
 	return 0;
 }
@@ -412,11 +424,10 @@ static int note_run(struct scenario_run *run, const struct step *step,
 		    struct step_result *res)
 {
 	const struct note_args *a = step->args;
-	char *text;
 
-	if (asprintf(&text, "\n== %s ==\n", a->text) < 0)
+	if (!step_block(res, "note", REPORT_NOTE))
 		return -ENOMEM;
-	step_say(run, res, "note", text);
+	step_value_str(res, "text", a->text);
 	return 0;
 }
 
@@ -476,28 +487,20 @@ DEFINE_STEP_TYPE(step_verify, "verify", verify_keys, verify_run,
 static int validate_run(struct scenario_run *run, const struct step *step,
 			struct step_result *res)
 {
+	struct report_block *b;
 	unsigned long problems;
-	size_t size;
 	char *text;
-	FILE *f;
 
-	f = open_memstream(&text, &size);
-	if (!f)
-		return -ENOMEM;
-	problems = pagemig_validate(f);
-	if (fclose(f))
-		return -ENOMEM;
+	problems = report_snapshot_validate(&text);
 	step_figure(res, "problems", problems);
-	if (!problems) {
-		free(text);
+	if (!problems)
 		return 0;
+	b = step_block(res, "validate", REPORT_VALIDATE);
+	if (!b) {
+		free(text);
+		return -ENOMEM;
 	}
-	if (run->opts.out) {
-		fprintf(run->opts.out, "--- validate (step %u) ---\n%s",
-			step->index + 1, text);
-		fflush(run->opts.out);
-	}
-	step_output(res, "validate", text);
+	b->text = text;
 	step_fail(res, "pagemig_validate() found %lu problem%s", problems,
 		  problems == 1 ? "" : "s");
 	return 0;

@@ -37,6 +37,12 @@ struct step_state {
 	/* The final verify: add pages (or sectors) checked and corrupted. */
 	void (*verify)(struct scenario_run *run, void *state,
 		       unsigned long *checked, unsigned long *corrupted);
+	/*
+	 * The end of the run, after the final verify: add what the state
+	 * holds to the report's end-of-run sections (the processes).  0 or
+	 * -ENOMEM; may be NULL.
+	 */
+	int (*report)(struct scenario_run *run, void *state, struct report *r);
 	void (*destroy)(struct scenario_run *run, void *state);
 };
 
@@ -152,8 +158,6 @@ extern const char *const expect_any_success[];
 
 /* step_util.c: the parts of parse and run every step file shares. */
 double step_now(void);
-int step_say_stream(struct scenario_run *run, struct step_result *res,
-		    const char *name, FILE *f, char **text);
 
 void step_rng(const struct scenario_run *run, const struct step *step,
 	      struct pagemig_rng *rng);
@@ -161,12 +165,20 @@ void step_figure(struct step_result *res, const char *name,
 		 unsigned long value);
 void step_figure_real(struct step_result *res, const char *name,
 		      double value);
-int step_say(struct scenario_run *run, struct step_result *res,
-	     const char *name, char *text);
+/* Figures only the step's blocks show (report/step_text.c prints them). */
+void step_value(struct step_result *res, const char *name,
+		unsigned long value, const char *unit);
+void step_value_int(struct step_result *res, const char *name, long value,
+		    const char *unit);
+void step_value_real(struct step_result *res, const char *name,
+		     double value, const char *unit);
+void step_value_str(struct step_result *res, const char *name,
+		    const char *value);
+struct report_block *step_block(struct step_result *res, const char *name,
+				enum report_block_kind kind);
 double pages_mib(unsigned long pages);
 void step_fail(struct step_result *res, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-int step_output(struct step_result *res, const char *name, char *text);
 void step_progress(struct scenario_run *run, const struct step *step,
 		   unsigned long done, unsigned long total);
 

@@ -368,22 +368,34 @@ TEST(good_balloon_scenario_parses)
 	scenario_free(sc);
 }
 
-static const struct step_figure *figure(const struct step_result *res,
-					const char *name)
+/* A summary figure of a step: what the summary line and JSON show. */
+static const struct report_figure *figure(const struct step_result *res,
+					  const char *name)
 {
-	unsigned int i;
+	const struct report_figure *f = report_find(res, name);
 
-	for (i = 0; i < res->nr_figures; i++)
-		if (!strcmp(res->figures[i].name, name))
-			return &res->figures[i];
-	return NULL;
+	return f && f->summary ? f : NULL;
 }
 
 static unsigned long fig(const struct step_result *res, const char *name)
 {
-	const struct step_figure *f = figure(res, name);
+	const struct report_figure *f = figure(res, name);
 
-	return f ? f->value : ULONG_MAX;
+	return f ? f->count : ULONG_MAX;
+}
+
+/* The text of a step's block @i, as the run prints it; static buffer. */
+static const char *block_text(const struct step_result *res, unsigned int i)
+{
+	static char buf[8192];
+	FILE *f = fmemopen(buf, sizeof(buf), "w");
+
+	buf[0] = '\0';
+	if (f && i < res->nr_blocks) {
+		report_text_block(f, res, &res->blocks[i]);
+		fclose(f);
+	}
+	return buf;
 }
 
 /*
@@ -406,29 +418,29 @@ TEST(run_balloon_scenario)
 	ASSERT_EQ(0, scenario_run_start(&run, sc, &opts, err, sizeof(err)));
 	EXPECT_EQ(0, scenario_run_steps(&run));
 	for (unsigned int i = 0; i < sc->nr_steps; i++)
-		if (run.results[i].failed)
-			TH_LOG("step %u: %s", i + 1, run.results[i].message);
+		if (run.report.steps[i].failed)
+			TH_LOG("step %u: %s", i + 1, run.report.steps[i].message);
 
 	/* virtio and vmw reach 640 pages; the balloons' frames left RSS. */
-	r = &run.results[3];
+	r = &run.report.steps[3];
 	EXPECT_EQ(640, fig(r, "size"));
 	EXPECT_EQ(640, fig(r, "host_held"));
 	EXPECT_EQ(1, fig(r, "reached"));
 	ASSERT_NOT_NULL(figure(r, "rss_after_mib"));
-	EXPECT_TRUE(figure(r, "rss_after_mib")->is_real);
+	EXPECT_EQ(REPORT_REAL, figure(r, "rss_after_mib")->type);
 	EXPECT_TRUE(figure(r, "rss_before_mib")->real -
 		    figure(r, "rss_after_mib")->real > 2.4);
-	EXPECT_EQ(640, fig(&run.results[4], "size"));
-	EXPECT_EQ(1, run.results[3].nr_outputs);
+	EXPECT_EQ(640, fig(&run.report.steps[4], "size"));
+	EXPECT_EQ(1, run.report.steps[3].nr_blocks);
 	EXPECT_TRUE(run.balloon_used);
 
 	/* Before compaction: balloon pages pin most pageblocks. */
-	r = &run.results[8];
+	r = &run.report.steps[8];
 	EXPECT_EQ(4, fig(r, "attempts"));
 	EXPECT_LE(fig(r, "succeeded"), 2);
 
 	/* The full compaction moved balloon pages and freed 2 MiB blocks. */
-	r = &run.results[9];
+	r = &run.report.steps[9];
 	EXPECT_GT(fig(r, "balloon_migrate"), 0);
 	EXPECT_GE(fig(r, "migrated"), fig(r, "balloon_migrate"));
 	EXPECT_GT(fig(r, "blocks_2m_after"), fig(r, "blocks_2m_before"));
@@ -438,15 +450,15 @@ TEST(run_balloon_scenario)
 	EXPECT_GT(v, 0);
 
 	/* After: every attempt succeeds, and the kept blocks verify. */
-	r = &run.results[12];
+	r = &run.report.steps[12];
 	EXPECT_EQ(4, fig(r, "succeeded"));
-	EXPECT_EQ(4 * 512, fig(&run.results[14], "checked"));
-	EXPECT_EQ(0, fig(&run.results[14], "corrupted"));
+	EXPECT_EQ(4 * 512, fig(&run.report.steps[14], "checked"));
+	EXPECT_EQ(0, fig(&run.report.steps[14], "corrupted"));
 	EXPECT_EQ(4 * 512, run.verify_checked);
 	EXPECT_EQ(0, run.verify_corrupted);
 
 	/* Deflating to 0 gives every frame back. */
-	EXPECT_EQ(0, fig(&run.results[15], "size"));
+	EXPECT_EQ(0, fig(&run.report.steps[15], "size"));
 	EXPECT_EQ(0, pagemig_validate(NULL));
 	scenario_run_finish(&run);
 	scenario_free(sc);
@@ -470,14 +482,14 @@ TEST(run_balloon_target_too_big)
 					  &sc, err, sizeof(err)));
 	ASSERT_EQ(0, scenario_run_start(&run, sc, &opts, err, sizeof(err)));
 	EXPECT_EQ(1, scenario_run_steps(&run));
-	EXPECT_TRUE(run.results[0].failed);
-	EXPECT_NOT_NULL(strstr(run.results[0].message, "more than the machine"));
+	EXPECT_TRUE(run.report.steps[0].failed);
+	EXPECT_NOT_NULL(strstr(run.report.steps[0].message, "more than the machine"));
 	/* 16M is all memory: the guest runs short, and says so. */
-	EXPECT_FALSE(run.results[1].failed);
-	EXPECT_EQ(0, fig(&run.results[1], "reached"));
-	EXPECT_LT(fig(&run.results[1], "size"), 4096);
-	EXPECT_FALSE(run.results[2].failed);
-	EXPECT_EQ(0, fig(&run.results[2], "size"));
+	EXPECT_FALSE(run.report.steps[1].failed);
+	EXPECT_EQ(0, fig(&run.report.steps[1], "reached"));
+	EXPECT_LT(fig(&run.report.steps[1], "size"), 4096);
+	EXPECT_FALSE(run.report.steps[2].failed);
+	EXPECT_EQ(0, fig(&run.report.steps[2], "size"));
 	EXPECT_EQ(0, pagemig_validate(NULL));
 	scenario_run_finish(&run);
 	scenario_free(sc);
@@ -600,8 +612,8 @@ TEST(run_small_scenario)
 	EXPECT_EQ(sc->nr_steps, run.steps_run);
 	EXPECT_TRUE(run.failed);
 	for (i = 0; i < sc->nr_steps; i++)
-		EXPECT_EQ(i == 5, run.results[i].failed);
-	EXPECT_NOT_NULL(run.results[5].message);
+		EXPECT_EQ(i == 5, run.report.steps[i].failed);
+	EXPECT_NOT_NULL(run.report.steps[5].message);
 
 	/* interleaved with keep 0 frees every movable block it made. */
 	for (i = 0; i < run.nr_groups; i++) {
@@ -614,8 +626,8 @@ TEST(run_small_scenario)
 	}
 	EXPECT_EQ(a_pages + b_pages + churn_pages, run.verify_checked);
 	EXPECT_EQ(0, run.verify_corrupted);
-	EXPECT_EQ(1, run.results[6].nr_outputs);
-	EXPECT_EQ(0, strncmp(run.results[6].outputs[0].text,
+	EXPECT_EQ(1, run.report.steps[6].nr_blocks);
+	EXPECT_EQ(0, strncmp(block_text(&run.report.steps[6], 0),
 			     "--- buddyinfo (after step 6: expect) ---\n", 41));
 	EXPECT_EQ(0, pagemig_validate(NULL));
 	scenario_run_finish(&run);
@@ -691,29 +703,29 @@ TEST(run_zram_scenario)
 	ASSERT_EQ(0, scenario_run_start(&run, sc, &opts, err, sizeof(err)));
 	EXPECT_EQ(0, scenario_run_steps(&run));
 	for (unsigned int i = 0; i < sc->nr_steps; i++)
-		if (run.results[i].failed)
-			TH_LOG("step %u: %s", i + 1, run.results[i].message);
+		if (run.report.steps[i].failed)
+			TH_LOG("step %u: %s", i + 1, run.report.steps[i].message);
 
-	EXPECT_EQ(2048, fig(&run.results[0], "sectors"));
-	r = &run.results[2];
+	EXPECT_EQ(2048, fig(&run.report.steps[0], "sectors"));
+	r = &run.report.steps[2];
 	EXPECT_EQ(1024, fig(r, "written"));
 	EXPECT_EQ(0, fig(r, "refused"));
 	/* Generated at 2.7:1 with 10% same-filled and 5% incompressible. */
 	EXPECT_GT(figure(r, "ratio")->real, 1.8);
 	EXPECT_LT(figure(r, "ratio")->real, 3.2);
 	/* 64K of mem_limit: 16 huge pages fit, the rest is refused. */
-	r = &run.results[5];
+	r = &run.report.steps[5];
 	EXPECT_GT(fig(r, "refused"), 200);
 	EXPECT_GE(65536, fig(r, "mem_used_total"));
-	EXPECT_EQ(512, fig(&run.results[6], "discarded"));
-	EXPECT_EQ(10, fig(&run.results[8], "discarded"));
-	EXPECT_GT(fig(&run.results[9], "pages_freed"), 0);
-	EXPECT_GT(fig(&run.results[10], "reads"), 0);
-	EXPECT_EQ(0, fig(&run.results[10], "corrupted"));
-	EXPECT_EQ(0, fig(&run.results[11], "corrupted"));
-	EXPECT_EQ(2048, fig(&run.results[12], "checked"));
-	EXPECT_EQ(0, fig(&run.results[12], "corrupted"));
-	EXPECT_EQ(256, fig(&run.results[13], "checked"));
+	EXPECT_EQ(512, fig(&run.report.steps[6], "discarded"));
+	EXPECT_EQ(10, fig(&run.report.steps[8], "discarded"));
+	EXPECT_GT(fig(&run.report.steps[9], "pages_freed"), 0);
+	EXPECT_GT(fig(&run.report.steps[10], "reads"), 0);
+	EXPECT_EQ(0, fig(&run.report.steps[10], "corrupted"));
+	EXPECT_EQ(0, fig(&run.report.steps[11], "corrupted"));
+	EXPECT_EQ(2048, fig(&run.report.steps[12], "checked"));
+	EXPECT_EQ(0, fig(&run.report.steps[12], "corrupted"));
+	EXPECT_EQ(256, fig(&run.report.steps[13], "checked"));
 	/* The final verify: every sector of both devices, no tagged pages. */
 	EXPECT_EQ(2048 + 256, run.verify_checked);
 	EXPECT_EQ(0, run.verify_corrupted);
@@ -831,12 +843,12 @@ TEST(run_good_processes)
 	ASSERT_EQ(0, scenario_run_start(&run, sc, &opts, err, sizeof(err)));
 	EXPECT_EQ(0, scenario_run_steps(&run));
 	for (i = 0; i < run.steps_run; i++)
-		if (run.results[i].failed)
-			TH_LOG("step %u: %s", i + 1, run.results[i].message);
+		if (run.report.steps[i].failed)
+			TH_LOG("step %u: %s", i + 1, run.report.steps[i].message);
 	/* a: 8M of THP; its upper half goes as two 2 MiB blocks. */
-	EXPECT_EQ(1024, fig(&run.results[7], "pages"));
-	EXPECT_EQ(16, fig(&run.results[9], "pinned"));
-	EXPECT_GT(fig(&run.results[11], "accesses"), 0);
+	EXPECT_EQ(1024, fig(&run.report.steps[7], "pages"));
+	EXPECT_EQ(16, fig(&run.report.steps[9], "pinned"));
+	EXPECT_GT(fig(&run.report.steps[11], "accesses"), 0);
 	EXPECT_EQ(0, run.verify_corrupted);
 	EXPECT_GT(run.verify_checked, 0);
 	ASSERT_EQ(3, wl_nr_procs(&run));
@@ -873,9 +885,9 @@ TEST(run_processes_builtins)
 		ASSERT_EQ(0, scenario_run_start(&run, sc, &opts, err, sizeof(err)));
 		EXPECT_EQ(0, scenario_run_steps(&run));
 		for (s = 0; s < run.steps_run; s++)
-			if (run.results[s].failed)
+			if (run.report.steps[s].failed)
 				TH_LOG("%s step %u: %s", names[i], s + 1,
-				       run.results[s].message);
+				       run.report.steps[s].message);
 		EXPECT_EQ(0, run.verify_corrupted);
 		EXPECT_GT(run.verify_checked, 10000);
 		EXPECT_EQ(0, pagemig_vmstat_get("pgmigrate_success", &v));
@@ -958,33 +970,33 @@ TEST(run_good_isolation)
 	EXPECT_EQ(0, scenario_run_steps(&run));
 	pagemig_set_log(stderr);
 	for (i = 0; i < run.steps_run; i++) {
-		EXPECT_FALSE(run.results[i].failed);
-		if (run.results[i].failed)
-			TH_LOG("step %u: %s", i + 1, run.results[i].message);
+		EXPECT_FALSE(run.report.steps[i].failed);
+		if (run.report.steps[i].failed)
+			TH_LOG("step %u: %s", i + 1, run.report.steps[i].message);
 	}
 	/* offline 8M: 2048 pages leave the zone; online brings them back. */
-	EXPECT_EQ(1, fig(&run.results[3], "ok"));
-	EXPECT_EQ(2048, fig(&run.results[3], "managed_before") -
-			fig(&run.results[3], "managed_after"));
-	EXPECT_EQ(1, fig(&run.results[6], "ok"));
-	EXPECT_EQ(fig(&run.results[3], "managed_before"),
-		  fig(&run.results[6], "managed_after"));
+	EXPECT_EQ(1, fig(&run.report.steps[3], "ok"));
+	EXPECT_EQ(2048, fig(&run.report.steps[3], "managed_before") -
+			fig(&run.report.steps[3], "managed_after"));
+	EXPECT_EQ(1, fig(&run.report.steps[6], "ok"));
+	EXPECT_EQ(fig(&run.report.steps[3], "managed_before"),
+		  fig(&run.report.steps[6], "managed_after"));
 	/* The process page moved; the free page just left the allocator. */
-	EXPECT_EQ(1, fig(&run.results[4], "ok"));
-	EXPECT_EQ(1, fig(&run.results[4], "migrated"));
-	EXPECT_EQ(1, fig(&run.results[5], "ok"));
-	EXPECT_EQ(0, fig(&run.results[5], "migrated"));
+	EXPECT_EQ(1, fig(&run.report.steps[4], "ok"));
+	EXPECT_EQ(1, fig(&run.report.steps[4], "migrated"));
+	EXPECT_EQ(1, fig(&run.report.steps[5], "ok"));
+	EXPECT_EQ(0, fig(&run.report.steps[5], "migrated"));
 	/* alloc-contig over the balloon: its pages migrate out. */
-	EXPECT_EQ(1, fig(&run.results[7], "ok"));
-	EXPECT_GT(fig(&run.results[7], "balloon_migrate"), 0);
-	EXPECT_EQ(1, fig(&run.results[8], "ok"));
+	EXPECT_EQ(1, fig(&run.report.steps[7], "ok"));
+	EXPECT_GT(fig(&run.report.steps[7], "balloon_migrate"), 0);
+	EXPECT_EQ(1, fig(&run.report.steps[8], "ok"));
 	/* The kept range blocks the offline, which says why. */
-	EXPECT_EQ(0, fig(&run.results[9], "ok"));
-	EXPECT_EQ(EBUSY, fig(&run.results[9], "error"));
-	ASSERT_EQ(1, run.results[9].nr_outputs);
-	EXPECT_NOT_NULL(strstr(run.results[9].outputs[0].text,
+	EXPECT_EQ(0, fig(&run.report.steps[9], "ok"));
+	EXPECT_EQ(EBUSY, fig(&run.report.steps[9], "error"));
+	ASSERT_EQ(1, run.report.steps[9].nr_blocks);
+	EXPECT_NOT_NULL(strstr(block_text(&run.report.steps[9], 0),
 			       "why: 1024 pages that cannot move (unmovable 1024)"));
-	EXPECT_EQ(1, fig(&run.results[11], "ok"));
+	EXPECT_EQ(1, fig(&run.report.steps[11], "ok"));
 	EXPECT_EQ(0, run.verify_corrupted);
 	EXPECT_EQ(2048 + 4096, run.verify_checked);
 	EXPECT_EQ(0, pagemig_validate(NULL));
@@ -1003,7 +1015,7 @@ TEST(run_offline_builtin)
 {
 	struct scenario_run_opts opts = { 0 };
 	char err[SCENARIO_ERR_LEN];
-	const struct step_figure *b, *a;
+	const struct report_figure *b, *a;
 	struct scenario_run run;
 	struct scenario *sc;
 	unsigned int i, seen = 0;
@@ -1012,7 +1024,7 @@ TEST(run_offline_builtin)
 	ASSERT_EQ(0, scenario_run_start(&run, sc, &opts, err, sizeof(err)));
 	EXPECT_EQ(0, scenario_run_steps(&run));
 	for (i = 0; i < run.steps_run; i++) {
-		const struct step_result *res = &run.results[i];
+		const struct step_result *res = &run.report.steps[i];
 		const char *name = scenario_step_name(&sc->steps[i]);
 
 		EXPECT_FALSE(res->failed);

@@ -147,19 +147,17 @@ static void on_progress(void *data, const struct step *step,
 }
 
 /* In --json and --quiet the summary is not printed: say what failed. */
-static void print_failures(const struct scenario_run *run)
+static void print_failures(const struct report *r)
 {
-	const struct step_result *res;
-	const struct step *step;
+	const struct step_result *s;
 	unsigned int i;
 
-	for (i = 0; i < run->steps_run; i++) {
-		res = &run->results[i];
-		step = &run->sc->steps[i];
-		if (res->failed)
+	for (i = 0; i < r->steps_run; i++) {
+		s = &r->steps[i];
+		if (s->failed)
 			fprintf(stderr, "pagemig run: %s: step %u (%s, line %d) failed: %s\n",
-				run->sc->file, i + 1, scenario_step_name(step),
-				step->line, res->message ? res->message : "");
+				r->file, i + 1, s->type, s->line,
+				s->message ? s->message : "");
 	}
 }
 
@@ -206,6 +204,7 @@ int cmd_run(int argc, char **argv)
 	struct scenario_run_opts opts = { 0 };
 	struct run_cli o = { .what = "default" };
 	struct scenario_run run;
+	struct report rep;
 	char err[SCENARIO_ERR_LEN];
 	struct scenario *sc;
 	int ret;
@@ -244,7 +243,7 @@ int cmd_run(int argc, char **argv)
 		return CLI_FAILED;
 	}
 	if (opts.out) {
-		report_text_header(stdout, &run);
+		report_text_header(stdout, &run.report);
 		fflush(stdout);
 	}
 	if (o.picture) {
@@ -255,17 +254,20 @@ int cmd_run(int argc, char **argv)
 	if (run_outputs(&o))
 		ret = -EIO;
 	progress_clear(&o.progress);
+	/* The report needs no machine: print it once the machine is gone. */
+	report_move(&rep, &run.report);
+	scenario_run_finish(&run);
 	if (o.json) {
-		report_json(stdout, &run);
-		print_failures(&run);
+		report_json(stdout, &rep);
+		print_failures(&rep);
 	} else if (o.quiet) {
-		report_text_verify(stdout, &run);
-		print_failures(&run);
+		report_text_verify(stdout, &rep);
+		print_failures(&rep);
 	} else {
-		report_text(stdout, &run);
+		report_text(stdout, &rep);
 	}
 	fflush(stdout);
-	scenario_run_finish(&run);
+	report_release(&rep);
 	scenario_free(sc);
 	if (o.trace && pagemig_trace_close()) {
 		fprintf(stderr, "pagemig run: %s: write failed\n", o.trace);
