@@ -10,8 +10,9 @@
  * free.  A title line and a legend of colour swatches are drawn with a
  * tiny built-in 5x7 font, so no font library is needed.
  *
- * The compact step calls picture_hook() before and after each
- * compaction; it draws only when `--picture DIR` set a directory.
+ * A run draws stepN-before.png and stepN-after.png around each compact
+ * step when its options name a directory (`--picture DIR`; step_picture()
+ * in workload/run.c).
  * Everything here draws through the public facade (pagemig.h).
  */
 #include <errno.h>
@@ -333,54 +334,4 @@ out:
 	free(l.rgb);
 	free(r.rgb);
 	return ret;
-}
-
-static char *hook_dir;
-
-/**
- * picture_set_dir() - Where the hook writes pictures.
- * @dir: a directory, or NULL to turn pictures off.
- */
-void picture_set_dir(const char *dir)
-{
-	free(hook_dir);
-	hook_dir = dir ? strdup(dir) : NULL;
-}
-
-/**
- * picture_dir() - Where the hook writes pictures.
- *
- * Return: the directory picture_set_dir() gave, or NULL when
- * pictures are off.
- */
-const char *picture_dir(void)
-{
-	return hook_dir;
-}
-
-/**
- * picture_hook() - Called by the compact step around compaction.
- * @when: "before" or "after".
- * @step: the step's 1-based number, for the file names.
- *
- * Writes DIR/stepN-before.png, DIR/stepN-after.png and, after, the two
- * side by side as DIR/stepN.png.  Does nothing without a directory.
- *
- * Return: 0 or -errno of the first write that failed.
- */
-int picture_hook(const char *when, unsigned int step)
-{
-	char path[4096], left[4096], both[4096], title[64];
-	int ret;
-
-	if (!hook_dir || !when)
-		return 0;
-	snprintf(path, sizeof(path), "%s/step%u-%s.png", hook_dir, step, when);
-	snprintf(title, sizeof(title), "step %u, %s compaction", step, when);
-	ret = picture_write(path, title);
-	if (ret || strcmp(when, "after"))
-		return ret;
-	snprintf(left, sizeof(left), "%s/step%u-before.png", hook_dir, step);
-	snprintf(both, sizeof(both), "%s/step%u.png", hook_dir, step);
-	return picture_side_by_side(both, left, path);
 }

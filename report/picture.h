@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Pictures of physical memory (report/picture.c): a PNG of the live
- * machine, two PNGs side by side, and the hook the compact step calls
- * around each compaction, which draws only once a directory is set.
+ * machine, and two PNGs side by side.  A run draws them around its
+ * compact steps when its options name a directory (step_picture()).
  */
 #ifndef _PAGEMIG_REPORT_PICTURE_H
 #define _PAGEMIG_REPORT_PICTURE_H
@@ -10,8 +10,5 @@
 int picture_write(const char *path, const char *title);
 int picture_side_by_side(const char *path, const char *left,
 			 const char *right);
-void picture_set_dir(const char *dir);
-const char *picture_dir(void);
-int picture_hook(const char *when, unsigned int step);
 
 #endif /* _PAGEMIG_REPORT_PICTURE_H */

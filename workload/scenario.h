@@ -121,6 +121,11 @@ struct scenario_run_opts {
 	 */
 	FILE *out;
 	/*
+	 * A directory for pictures of memory: compact steps draw
+	 * stepN-before.png, stepN-after.png and stepN.png there.  NULL: none.
+	 */
+	const char *picture;
+	/*
 	 * Called now and then by long steps, and with @total == 0 when a
 	 * step ends (so a progress line can be cleared); may be NULL.
 	 */

@@ -32,7 +32,6 @@
 
 #include <pagemig/pagemig.h>
 
-#include "../report/picture.h"
 #include "scenario.h"
 #include "steps.h"
 #include "yparse.h"
@@ -134,18 +133,18 @@ static int compact_run(struct scenario_run *run, const struct step *step,
 
 	/*
 	 * --picture: stepN-before.png, stepN-after.png and the side-by-side
-	 * stepN.png (report/picture.c); nothing without a directory.  Drawn
+	 * stepN.png (step_picture()); nothing without a directory.  Drawn
 	 * outside the timed region, and a picture that cannot be written
 	 * is reported without failing the step.
 	 */
-	pic = picture_hook("before", step->index + 1);
+	pic = step_picture(run, step, "before");
 	snapshot(&b);
 	t0 = step_now();
 	ret = pagemig_compact(a->order);
 	secs = step_now() - t0;
 	snapshot(&e);
 	if (!pic)
-		pic = picture_hook("after", step->index + 1);
+		pic = step_picture(run, step, "after");
 	for (i = 0; i < NR_C; i++)
 		d[i] = e.v[i] - b.v[i];
 
@@ -157,7 +156,7 @@ static int compact_run(struct scenario_run *run, const struct step *step,
 	step_value(res, "compact_fail", d[C_CFAIL], NULL);
 	step_value(res, "compact_success", d[C_CSUCCESS], NULL);
 	if (pic) {
-		step_value_str(res, "picture_dir", picture_dir());
+		step_value_str(res, "picture_dir", run->opts.picture);
 		step_value_int(res, "picture_error", pic, NULL);
 	}
 	step_figure(res, "migrated", d[C_SUCCESS]);

@@ -176,6 +176,8 @@ void step_value_str(struct step_result *res, const char *name,
 		    const char *value);
 struct report_block *step_block(struct step_result *res, const char *name,
 				enum report_block_kind kind);
+int step_picture(const struct scenario_run *run, const struct step *step,
+		 const char *when);
 double pages_mib(unsigned long pages);
 void step_fail(struct step_result *res, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

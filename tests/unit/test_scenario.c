@@ -1299,3 +1299,51 @@ TEST(run_sets_compaction_proactiveness)
 	scenario_run_finish(&run);
 	scenario_free(sc);
 }
+
+/*
+ * Pictures are an option of the run: with a directory each compact step
+ * draws before, after and both side by side; a directory that cannot be
+ * written shows as the step's picture: line, and the step goes on.
+ */
+TEST(run_draws_pictures_when_asked)
+{
+	static const char text[] =
+		"machine: {memory: 16M, cpus: 1}\n"
+		"steps:\n  - note: x\n  - compact\n";
+	static const char *const files[] = {
+		"step2-before.png", "step2-after.png", "step2.png"
+	};
+	char dir[] = "/tmp/pagemig-pic-XXXXXX", path[PATH_MAX];
+	char err[SCENARIO_ERR_LEN], *out;
+	struct scenario_run_opts opts = { 0 };
+	struct scenario_run run;
+	struct scenario *sc;
+	unsigned int i;
+	size_t size;
+
+	ASSERT_NOT_NULL(mkdtemp(dir));
+	ASSERT_EQ(0, scenario_load_string(text, sizeof(text) - 1, "p.yaml",
+					  &sc, err, sizeof(err)));
+	opts.picture = dir;
+	ASSERT_EQ(0, scenario_run_start(&run, sc, &opts, err, sizeof(err)));
+	EXPECT_EQ(0, scenario_run_steps(&run));
+	scenario_run_finish(&run);
+	for (i = 0; i < 3; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+		EXPECT_EQ(0, access(path, R_OK));
+		unlink(path);
+	}
+	rmdir(dir);
+
+	/* The directory is gone now: the step says so and succeeds. */
+	opts.out = open_memstream(&out, &size);
+	ASSERT_NOT_NULL(opts.out);
+	ASSERT_EQ(0, scenario_run_start(&run, sc, &opts, err, sizeof(err)));
+	EXPECT_EQ(0, scenario_run_steps(&run));
+	scenario_run_finish(&run);
+	fclose(opts.out);
+	snprintf(path, sizeof(path), "\npicture: %s: ", dir);
+	EXPECT_NOT_NULL(strstr(out, path));
+	free(out);
+	scenario_free(sc);
+}

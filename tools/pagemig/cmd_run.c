@@ -186,7 +186,6 @@ static int run_outputs(const struct run_cli *o)
 			fprintf(stderr, "pagemig run: cannot write %s\n", path);
 			ret = -1;
 		}
-		picture_set_dir(NULL);
 	}
 	return ret ? -1 : 0;
 }
@@ -228,6 +227,7 @@ int cmd_run(int argc, char **argv)
 	opts.out = o.json || o.quiet ? NULL : stdout;
 	opts.progress = on_progress;
 	opts.progress_data = &o;
+	opts.picture = o.picture;
 	progress_init(&o.progress, o.quiet, sc->nr_steps);
 
 	if (o.trace && (ret = pagemig_trace_open(o.trace))) {
@@ -246,10 +246,9 @@ int cmd_run(int argc, char **argv)
 		report_text_header(stdout, &run.report);
 		fflush(stdout);
 	}
-	if (o.picture) {
+	/* If it cannot be made, each compact step says why it drew nothing. */
+	if (o.picture)
 		mkdir(o.picture, 0777);
-		picture_set_dir(o.picture);
-	}
 	ret = scenario_run_steps(&run);
 	if (run_outputs(&o))
 		ret = -EIO;
