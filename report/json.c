@@ -68,7 +68,7 @@ static void add_fields(struct json_object *o, const void *base,
 }
 
 #define BALLOON_FIELD(m, key)	\
-	JSON_FIELD(struct report_balloon, m, key, false)
+	JSON_FIELD(struct report_balloon, st.m, key, false)
 
 static const struct json_field balloon_fields[] = {
 	BALLOON_FIELD(size, "size"),
@@ -83,7 +83,7 @@ static const struct json_field balloon_fields[] = {
 	BALLOON_FIELD(discarded, "discarded"),
 };
 
-#define ZRAM_FIELD(m)	JSON_FIELD(struct report_zram, m, #m, true)
+#define ZRAM_FIELD(m)	JSON_FIELD(struct report_zram, st.m, #m, true)
 
 /* The mm_stat columns, by the kernel's names. */
 static const struct json_field zram_fields[] = {
@@ -99,7 +99,7 @@ static const struct json_field zram_fields[] = {
 	ZRAM_FIELD(huge_pages_since),
 };
 
-#define KSM_FIELD(m)	JSON_FIELD(struct report_ksm, m, #m, false)
+#define KSM_FIELD(m)	JSON_FIELD(struct pagemig_ksm_stats, m, #m, false)
 
 static const struct json_field ksm_fields[] = {
 	KSM_FIELD(pages_shared),
@@ -227,17 +227,17 @@ static struct json_object *json_zone(const struct report_zones *z,
 
 	json_object_object_add(o, "name", json_object_new_string(rz->name));
 	json_object_object_add(o, "populated",
-			       json_object_new_boolean(rz->populated));
-	json_object_object_add(o, "start_pfn", u64(rz->start_pfn));
-	json_object_object_add(o, "spanned", u64(rz->spanned));
-	json_object_object_add(o, "present", u64(rz->present));
-	json_object_object_add(o, "managed", u64(rz->managed));
-	json_object_object_add(o, "free", u64(rz->free));
-	json_object_object_add(o, "min", u64(rz->min));
-	json_object_object_add(o, "low", u64(rz->low));
-	json_object_object_add(o, "high", u64(rz->high));
+			       json_object_new_boolean(rz->st.populated));
+	json_object_object_add(o, "start_pfn", u64(rz->st.start_pfn));
+	json_object_object_add(o, "spanned", u64(rz->st.spanned));
+	json_object_object_add(o, "present", u64(rz->st.present));
+	json_object_object_add(o, "managed", u64(rz->st.managed));
+	json_object_object_add(o, "free", u64(rz->st.free));
+	json_object_object_add(o, "min", u64(rz->st.min));
+	json_object_object_add(o, "low", u64(rz->st.low));
+	json_object_object_add(o, "high", u64(rz->st.high));
 	json_object_object_add(o, "nr_free",
-			       ulong_array(rz->nr_free, PAGEMIG_NR_ORDERS));
+			       ulong_array(rz->st.nr_free, PAGEMIG_NR_ORDERS));
 
 	free_blocks = json_object_new_object();
 	fpages = json_object_new_object();
@@ -246,12 +246,12 @@ static struct json_object *json_zone(const struct report_zones *z,
 		mtname = z->mt_names[mt];
 		pages = 0;
 		for (order = 0; order < PAGEMIG_NR_ORDERS; order++)
-			pages += rz->nr_free_mt[mt][order] << order;
+			pages += rz->st.nr_free_mt[mt][order] << order;
 		json_object_object_add(free_blocks, mtname,
-			ulong_array(rz->nr_free_mt[mt], PAGEMIG_NR_ORDERS));
+			ulong_array(rz->st.nr_free_mt[mt], PAGEMIG_NR_ORDERS));
 		json_object_object_add(fpages, mtname, u64(pages));
 		json_object_object_add(blocks, mtname,
-				       u64(rz->nr_blocks_mt[mt]));
+				       u64(rz->st.nr_blocks_mt[mt]));
 	}
 	json_object_object_add(o, "free_blocks", free_blocks);
 	json_object_object_add(o, "free_pages", fpages);
@@ -341,11 +341,11 @@ static struct json_object *json_processes(const struct report_machine *m)
 		json_object_object_add(o, "threads", u64(p->threads));
 		json_object_object_add(o, "anon_pages", u64(p->anon_pages));
 		json_object_object_add(o, "file_pages", u64(p->file_pages));
-		json_object_object_add(o, "rss_anon", u64(p->rss_anon));
-		json_object_object_add(o, "rss_file", u64(p->rss_file));
-		json_object_object_add(o, "page_tables", u64(p->page_tables));
-		json_object_object_add(o, "vmas", u64(p->vmas));
-		json_object_object_add(o, "pinned", u64(p->pinned));
+		json_object_object_add(o, "rss_anon", u64(p->st.rss_anon));
+		json_object_object_add(o, "rss_file", u64(p->st.rss_file));
+		json_object_object_add(o, "page_tables", u64(p->st.nr_ptes));
+		json_object_object_add(o, "vmas", u64(p->st.nr_vmas));
+		json_object_object_add(o, "pinned", u64(p->st.nr_pinned));
 		json_object_object_add(o, "reads", u64(p->reads));
 		json_object_object_add(o, "writes", u64(p->writes));
 		json_object_object_add(o, "accesses", u64(p->reads + p->writes));

@@ -60,17 +60,16 @@ struct report_figure {
 	};
 };
 
-/* Every zone of node 0 (populated or not), as buddyinfo and pagetypeinfo show them. */
+/*
+ * A zone as buddyinfo and pagetypeinfo show it: the facade's figures,
+ * with the name copied (st.name is NULL).
+ */
 struct report_zone {
 	char name[16];
-	bool populated;
-	unsigned long start_pfn, spanned, present, managed;
-	unsigned long free, min, low, high;
-	unsigned long nr_free[PAGEMIG_NR_ORDERS];
-	unsigned long nr_free_mt[PAGEMIG_NR_MIGRATETYPES][PAGEMIG_NR_ORDERS];
-	unsigned long nr_blocks_mt[PAGEMIG_NR_MIGRATETYPES];
+	struct pagemig_zone_stats st;
 };
 
+/* Every zone of node 0, populated or not. */
 struct report_zones {
 	unsigned int nr;
 	struct report_zone zone[PAGEMIG_NR_ZONES];
@@ -88,13 +87,13 @@ struct report_counters {
 	struct report_counter *c;	/* owned */
 };
 
-/* A zram device's figures: its mm_stat columns under the kernel's names. */
+/*
+ * A zram device: the facade's figures (its mm_stat columns under the
+ * kernel's names), with the names copied (st.name, st.compressor NULL).
+ */
 struct report_zram {
 	char name[32], compressor[16];
-	uint64_t disksize;
-	uint64_t orig_data_size, compr_data_size, mem_used_total, mem_limit;
-	uint64_t mem_used_max, same_pages, pages_compacted, huge_pages;
-	uint64_t huge_pages_since;
+	struct pagemig_zram_stats st;
 };
 
 /* What kind of block, that is which lines the text formatter prints. */
@@ -157,26 +156,20 @@ struct step_result {
 	struct report_block *blocks;
 };
 
+/* A balloon as the hypervisor sees it; the name copied (st.name NULL). */
 struct report_balloon {
 	char name[32];
-	unsigned long size, target, isolated, host_owned;
-	unsigned long inflate_msgs, deflate_msgs;
-	unsigned long inflated, deflated, refused, discarded;
+	struct pagemig_balloon_stats st;
 };
 
-struct report_ksm {
-	unsigned long pages_shared, pages_sharing, pages_unshared;
-	unsigned long full_scans, pages_scanned;
-	bool run;
-};
-
+/* A process a spawn step created, live or as it exited. */
 struct report_process {
 	char name[32], pattern[16];
 	int pid;
 	bool exited;
 	unsigned int threads;
 	unsigned long anon_pages, file_pages;	/* mapped */
-	unsigned long rss_anon, rss_file, page_tables, vmas, pinned;
+	struct pagemig_process_stats st;	/* RssAnon, RssFile, ... */
 	unsigned long reads, writes, errors, corrupted;
 };
 
@@ -195,7 +188,7 @@ struct report_machine {
 	struct report_zram zram[PAGEMIG_MAX_ZRAM];
 	unsigned long nr_zspages;
 	bool ksm_shown;			/* KSM scanned something */
-	struct report_ksm ksm;
+	struct pagemig_ksm_stats ksm;
 	unsigned int nr_procs;
 	struct report_process *procs;	/* owned */
 };

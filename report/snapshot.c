@@ -24,7 +24,6 @@
  */
 int report_snapshot_zones(struct report_zones *z)
 {
-	struct pagemig_zone_stats zs;
 	struct report_zone *rz;
 	int i, mt;
 
@@ -32,23 +31,12 @@ int report_snapshot_zones(struct report_zones *z)
 	for (mt = 0; mt < PAGEMIG_NR_MIGRATETYPES; mt++)
 		z->mt_names[mt] = pagemig_migratetype_name(mt);
 	for (i = 0; i < PAGEMIG_NR_ZONES; i++) {
-		if (pagemig_zone_stats(i, &zs))
+		rz = &z->zone[z->nr];
+		if (pagemig_zone_stats(i, &rz->st))
 			continue;
-		rz = &z->zone[z->nr++];
-		snprintf(rz->name, sizeof(rz->name), "%s", zs.name);
-		rz->populated = zs.populated;
-		rz->start_pfn = zs.start_pfn;
-		rz->spanned = zs.spanned;
-		rz->present = zs.present;
-		rz->managed = zs.managed;
-		rz->free = zs.free;
-		rz->min = zs.min;
-		rz->low = zs.low;
-		rz->high = zs.high;
-		memcpy(rz->nr_free, zs.nr_free, sizeof(rz->nr_free));
-		memcpy(rz->nr_free_mt, zs.nr_free_mt, sizeof(rz->nr_free_mt));
-		memcpy(rz->nr_blocks_mt, zs.nr_blocks_mt,
-		       sizeof(rz->nr_blocks_mt));
+		snprintf(rz->name, sizeof(rz->name), "%s", rz->st.name);
+		rz->st.name = NULL;
+		z->nr++;
 	}
 	return z->nr ? 0 : -ENODEV;
 }
@@ -82,23 +70,12 @@ int report_snapshot_vmstat(struct report_counters *c)
  */
 int report_snapshot_zram(int id, struct report_zram *z)
 {
-	struct pagemig_zram_stats st;
-
 	memset(z, 0, sizeof(*z));
-	if (pagemig_zram_stats(id, &st))
+	if (pagemig_zram_stats(id, &z->st))
 		return -ENODEV;
-	snprintf(z->name, sizeof(z->name), "%s", st.name);
-	snprintf(z->compressor, sizeof(z->compressor), "%s", st.compressor);
-	z->disksize = st.disksize;
-	z->orig_data_size = st.orig_data_size;
-	z->compr_data_size = st.compr_data_size;
-	z->mem_used_total = st.mem_used_total;
-	z->mem_limit = st.mem_limit;
-	z->mem_used_max = st.mem_used_max;
-	z->same_pages = st.same_pages;
-	z->pages_compacted = st.pages_compacted;
-	z->huge_pages = st.huge_pages;
-	z->huge_pages_since = st.huge_pages_since;
+	snprintf(z->name, sizeof(z->name), "%s", z->st.name);
+	snprintf(z->compressor, sizeof(z->compressor), "%s", z->st.compressor);
+	z->st.name = z->st.compressor = NULL;
 	return 0;
 }
 
@@ -154,41 +131,17 @@ unsigned long report_snapshot_validate(char **text)
 
 static void snapshot_balloons(struct report_machine *m)
 {
-	struct pagemig_balloon_stats st;
 	struct report_balloon *b;
 	int drv;
 
 	for (drv = 0; drv < PAGEMIG_NR_BALLOONS; drv++) {
-		if (pagemig_balloon_stats(drv, &st))
+		b = &m->balloons[m->nr_balloons];
+		if (pagemig_balloon_stats(drv, &b->st))
 			continue;
-		b = &m->balloons[m->nr_balloons++];
-		snprintf(b->name, sizeof(b->name), "%s", st.name);
-		b->size = st.size;
-		b->target = st.target;
-		b->isolated = st.isolated;
-		b->host_owned = st.host_owned;
-		b->inflate_msgs = st.inflate_msgs;
-		b->deflate_msgs = st.deflate_msgs;
-		b->inflated = st.inflated;
-		b->deflated = st.deflated;
-		b->refused = st.refused;
-		b->discarded = st.discarded;
+		snprintf(b->name, sizeof(b->name), "%s", b->st.name);
+		b->st.name = NULL;
+		m->nr_balloons++;
 	}
-}
-
-static void snapshot_ksm(struct report_machine *m)
-{
-	struct pagemig_ksm_stats st;
-
-	if (pagemig_ksm_stats(&st) || !st.pages_scanned)
-		return;
-	m->ksm_shown = true;
-	m->ksm.pages_shared = st.pages_shared;
-	m->ksm.pages_sharing = st.pages_sharing;
-	m->ksm.pages_unshared = st.pages_unshared;
-	m->ksm.full_scans = st.full_scans;
-	m->ksm.pages_scanned = st.pages_scanned;
-	m->ksm.run = st.run;
 }
 
 /**
@@ -213,6 +166,6 @@ int report_snapshot_machine(struct report_machine *m)
 			m->nr_zram++;
 	if (pagemig_vmstat_get("nr_zspages", &m->nr_zspages))
 		m->nr_zspages = 0;
-	snapshot_ksm(m);
+	m->ksm_shown = !pagemig_ksm_stats(&m->ksm) && m->ksm.pages_scanned;
 	return report_snapshot_vmstat(&m->vmstat);
 }

@@ -88,13 +88,13 @@ static void print_zones(FILE *f, const struct report_zones *z)
 	fprintf(f, "zones:    ");
 	for (i = 0; i < z->nr; i++) {
 		rz = &z->zone[i];
-		if (!rz->populated)
+		if (!rz->st.populated)
 			continue;
 		report_format_size(size, sizeof(size),
-				   (uint64_t)rz->present * PAGEMIG_PAGE_SIZE);
+				   (uint64_t)rz->st.present * PAGEMIG_PAGE_SIZE);
 		fprintf(f, "%s%s %s (pfn 0x%lx-0x%lx)", n++ ? ", " : "",
-			rz->name, size, rz->start_pfn,
-			rz->start_pfn + rz->spanned - 1);
+			rz->name, size, rz->st.start_pfn,
+			rz->st.start_pfn + rz->st.spanned - 1);
 	}
 	fprintf(f, "\n");
 }
@@ -148,11 +148,11 @@ void report_text_buddyinfo(FILE *f, const struct report_zones *z)
 
 	for (i = 0; i < z->nr; i++) {
 		rz = &z->zone[i];
-		if (!rz->populated)
+		if (!rz->st.populated)
 			continue;
 		fprintf(f, "Node %d, zone %8s ", 0, rz->name);
 		for (order = 0; order < PAGEMIG_NR_ORDERS; order++)
-			fprintf(f, "%6lu ", rz->nr_free[order]);
+			fprintf(f, "%6lu ", rz->st.nr_free[order]);
 		fputc('\n', f);
 	}
 }
@@ -183,13 +183,13 @@ void report_text_pagetypeinfo(FILE *f, const struct report_zones *z)
 	fputc('\n', f);
 	for (i = 0; i < z->nr; i++) {
 		rz = &z->zone[i];
-		if (!rz->populated)
+		if (!rz->st.populated)
 			continue;
 		for (mt = 0; mt < PAGEMIG_NR_MIGRATETYPES; mt++) {
 			fprintf(f, "Node %4d, zone %8s, type %12s ", 0,
 				rz->name, z->mt_names[mt]);
 			for (order = 0; order < PAGEMIG_NR_ORDERS; order++) {
-				n = rz->nr_free_mt[mt][order];
+				n = rz->st.nr_free_mt[mt][order];
 				fprintf(f, "%s%6lu ", n > 100000 ? ">" : "",
 					n > 100000 ? 100000UL : n);
 			}
@@ -203,11 +203,11 @@ void report_text_pagetypeinfo(FILE *f, const struct report_zones *z)
 	fputc('\n', f);
 	for (i = 0; i < z->nr; i++) {
 		rz = &z->zone[i];
-		if (!rz->populated)
+		if (!rz->st.populated)
 			continue;
 		fprintf(f, "Node %d, zone %8s ", 0, rz->name);
 		for (mt = 0; mt < PAGEMIG_NR_MIGRATETYPES; mt++)
-			fprintf(f, "%12lu ", rz->nr_blocks_mt[mt]);
+			fprintf(f, "%12lu ", rz->st.nr_blocks_mt[mt]);
 		fputc('\n', f);
 	}
 }
@@ -220,15 +220,15 @@ void report_text_pagetypeinfo(FILE *f, const struct report_zones *z)
 void report_text_mm_stat(FILE *f, const struct report_zram *z)
 {
 	fprintf(f, "%8llu %8llu %8llu %8llu %8llu %8llu %8llu %8llu %8llu\n",
-		(unsigned long long)z->orig_data_size,
-		(unsigned long long)z->compr_data_size,
-		(unsigned long long)z->mem_used_total,
-		(unsigned long long)z->mem_limit,
-		(unsigned long long)z->mem_used_max,
-		(unsigned long long)z->same_pages,
-		(unsigned long long)z->pages_compacted,
-		(unsigned long long)z->huge_pages,
-		(unsigned long long)z->huge_pages_since);
+		(unsigned long long)z->st.orig_data_size,
+		(unsigned long long)z->st.compr_data_size,
+		(unsigned long long)z->st.mem_used_total,
+		(unsigned long long)z->st.mem_limit,
+		(unsigned long long)z->st.mem_used_max,
+		(unsigned long long)z->st.same_pages,
+		(unsigned long long)z->st.pages_compacted,
+		(unsigned long long)z->st.huge_pages,
+		(unsigned long long)z->st.huge_pages_since);
 }
 
 /* Summary lines wrap here; continuation lines line up under the figures. */
@@ -279,10 +279,10 @@ static void print_balloons(FILE *f, const struct report_machine *m)
 		"target", "isolated", "host-held", "inflated", "deflated");
 	for (i = 0; i < m->nr_balloons; i++) {
 		b = &m->balloons[i];
-		held += b->host_owned;
+		held += b->st.host_owned;
 		fprintf(f, "%-16s %9lu %9lu %9lu %9lu %9lu %9lu\n", b->name,
-			b->size, b->target, b->isolated, b->host_owned,
-			b->inflated, b->deflated);
+			b->st.size, b->st.target, b->st.isolated,
+			b->st.host_owned, b->st.inflated, b->st.deflated);
 	}
 	fprintf(f, "RSS: %.1f MiB before the first balloon step, %.1f MiB now (%+.1f MiB); the host holds %.1f MiB\n",
 		report_mib(m->rss_before_balloon),
@@ -316,7 +316,7 @@ static void print_zram(FILE *f, const struct report_machine *m)
  */
 static void print_ksm(FILE *f, const struct report_machine *m)
 {
-	const struct report_ksm *k = &m->ksm;
+	const struct pagemig_ksm_stats *k = &m->ksm;
 
 	if (!m->ksm_shown)
 		return;
@@ -350,8 +350,9 @@ static void print_processes(FILE *f, const struct report_machine *m)
 		fprintf(f, "%-10s %3d %-7s %-10s %3u %8.1f %8.1f %7.1fM %7.1fM %6lu %6lu %10lu %10lu %6lu %9lu\n",
 			p->name, p->pid, p->exited ? "exited" : "live",
 			p->pattern, p->threads, report_mib(p->anon_pages),
-			report_mib(p->file_pages), report_mib(p->rss_anon),
-			report_mib(p->rss_file), p->page_tables, p->pinned,
+			report_mib(p->file_pages), report_mib(p->st.rss_anon),
+			report_mib(p->st.rss_file), p->st.nr_ptes,
+			p->st.nr_pinned,
 			p->reads, p->writes, p->errors, p->corrupted);
 	}
 }

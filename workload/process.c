@@ -1105,11 +1105,7 @@ static int wl_state_report(struct scenario_run *run, void *state,
 		p->threads = w.threads;
 		p->anon_pages = w.anon_pages;
 		p->file_pages = w.file_pages;
-		p->rss_anon = w.st.rss_anon;
-		p->rss_file = w.st.rss_file;
-		p->page_tables = w.st.nr_ptes;
-		p->vmas = w.st.nr_vmas;
-		p->pinned = w.st.nr_pinned;
+		p->st = w.st;
 		p->reads = w.reads;
 		p->writes = w.writes;
 		p->errors = w.errors;

@@ -55,23 +55,23 @@ static void fill_zones(struct report_zones *z)
 	z->nr = 3;
 	rz = &z->zone[0];
 	snprintf(rz->name, sizeof(rz->name), "DMA32");
-	rz->populated = true;
-	rz->spanned = rz->present = rz->managed = 8192;
+	rz->st.populated = true;
+	rz->st.spanned = rz->st.present = rz->st.managed = 8192;
 	for (o = 0; o < PAGEMIG_NR_ORDERS; o++) {
-		rz->nr_free[o] = o;
-		rz->nr_free_mt[1][o] = o;
+		rz->st.nr_free[o] = o;
+		rz->st.nr_free_mt[1][o] = o;
 	}
-	rz->nr_free_mt[0][0] = 123456;	/* shows as >100000 */
-	rz->nr_blocks_mt[1] = 16;
+	rz->st.nr_free_mt[0][0] = 123456;	/* shows as >100000 */
+	rz->st.nr_blocks_mt[1] = 16;
 	rz = &z->zone[1];
 	snprintf(rz->name, sizeof(rz->name), "Normal");
-	rz->populated = true;
-	rz->start_pfn = 8192;
-	rz->spanned = rz->present = 24576;
-	rz->nr_free[10] = 7;
-	rz->nr_free_mt[1][10] = 7;
-	rz->nr_blocks_mt[0] = 2;
-	rz->nr_blocks_mt[1] = 46;
+	rz->st.populated = true;
+	rz->st.start_pfn = 8192;
+	rz->st.spanned = rz->st.present = 24576;
+	rz->st.nr_free[10] = 7;
+	rz->st.nr_free_mt[1][10] = 7;
+	rz->st.nr_blocks_mt[0] = 2;
+	rz->st.nr_blocks_mt[1] = 46;
 	rz = &z->zone[2];
 	snprintf(rz->name, sizeof(rz->name), "Movable");
 }
@@ -333,13 +333,13 @@ static void fill_report(struct __test_metadata *_metadata,
 	m->rss_before_balloon = 1024;
 	m->nr_balloons = 1;
 	snprintf(m->balloons[0].name, sizeof(m->balloons[0].name), "virtio_balloon");
-	m->balloons[0].size = m->balloons[0].host_owned = 256;
-	m->balloons[0].inflate_msgs = 2;
+	m->balloons[0].st.size = m->balloons[0].st.host_owned = 256;
+	m->balloons[0].st.inflate_msgs = 2;
 	m->nr_zram = 1;
 	snprintf(m->zram[0].name, sizeof(m->zram[0].name), "zram0");
 	snprintf(m->zram[0].compressor, sizeof(m->zram[0].compressor), "lz4");
-	m->zram[0].orig_data_size = 4096;
-	m->zram[0].mem_used_max = 8192;
+	m->zram[0].st.orig_data_size = 4096;
+	m->zram[0].st.mem_used_max = 8192;
 	m->nr_zspages = 9;
 	m->ksm_shown = true;
 	m->ksm.pages_sharing = 256;
