@@ -74,6 +74,9 @@ void report_release(struct report *r)
 	free(r->file);
 	free(r->description);
 	free(r->end.vmstat.c);
+	if (r->end.procs)
+		for (i = 0; i < r->end.nr_procs; i++)
+			free(r->end.procs[i].name);
 	free(r->end.procs);
 	memset(r, 0, sizeof(*r));
 }

@@ -164,7 +164,8 @@ struct report_balloon {
 
 /* A process a spawn step created, live or as it exited. */
 struct report_process {
-	char name[32], pattern[16];
+	char *name;		/* owned */
+	const char *pattern;	/* a constant name: "random" */
 	int pid;
 	bool exited;
 	unsigned int threads;

@@ -1097,9 +1097,12 @@ static int wl_state_report(struct scenario_run *run, void *state,
 		return -ENOMEM;
 	for (i = 0; i < n; i++) {
 		wl_proc_report(run, i, &w);
-		p = &m->procs[m->nr_procs++];
-		snprintf(p->name, sizeof(p->name), "%s", w.name);
-		snprintf(p->pattern, sizeof(p->pattern), "%s", w.pattern);
+		p = &m->procs[i];
+		p->name = strdup(w.name);
+		if (!p->name)
+			return -ENOMEM;	/* the rows before this one stay */
+		m->nr_procs++;
+		p->pattern = w.pattern;
 		p->pid = w.pid;
 		p->exited = w.exited;
 		p->threads = w.threads;

@@ -348,8 +348,8 @@ static void fill_report(struct __test_metadata *_metadata,
 	m->procs = calloc(1, sizeof(*m->procs));
 	ASSERT_NOT_NULL(m->procs);
 	m->nr_procs = 1;
-	snprintf(m->procs[0].name, sizeof(m->procs[0].name), "db");
-	snprintf(m->procs[0].pattern, sizeof(m->procs[0].pattern), "random");
+	m->procs[0].name = strdup("db");
+	m->procs[0].pattern = "random";
 	m->procs[0].pid = 1;
 	m->procs[0].reads = 10;
 	m->procs[0].writes = 5;
