@@ -1374,6 +1374,7 @@ static enum compact_result compact_zone(struct compact_control *cc)
 			pageblock_start_pfn(last_migrated_pfn) ==
 			pageblock_start_pfn(iteration_start_pfn);
 
+rescan:
 		switch (isolate_migratepages(cc)) {
 		case ISOLATE_ABORT:
 			ret = COMPACT_CONTENDED;
@@ -1405,6 +1406,22 @@ static enum compact_result compact_zone(struct compact_control *cc)
 			if (err == -ENOMEM && !compact_scanners_met(cc)) {
 				ret = COMPACT_CONTENDED;
 				goto out;
+			}
+			/*
+			 * kernel 6.18: compact_zone: an async or sync-light round that fails inside a block rescans the rest of it with finish_pageblock.
+			 * Not with ignore_skip_hint and not when finishing the
+			 * block already; the rest of the block is taken in one
+			 * round, not revisited round after round.  For a PMD-order
+			 * request the drain is dropped (last_migrated_pfn 0):
+			 * with a page left behind the block cannot be free.
+			 */
+			if (!pageblock_aligned(cc->migrate_pfn) &&
+			    !cc->ignore_skip_hint && !cc->finish_pageblock &&
+			    cc->mode < MIGRATE_SYNC) {
+				cc->finish_pageblock = true;
+				if (cc->order == HPAGE_PMD_ORDER)
+					last_migrated_pfn = 0;
+				goto rescan;
 			}
 		}
 check_drain:

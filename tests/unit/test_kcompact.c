@@ -707,3 +707,83 @@ TEST_F(kc, too_many_isolated_waits_or_aborts)
 	mod_node_page_state(pgdat, NR_ISOLATED_ANON, -iso_bump);
 	mod_node_page_state(pgdat, NR_INACTIVE_ANON, -lru_bump);
 }
+
+/* ---- compact_zone(): rescan after a failed round ---------------------------- */
+
+/* The first line after @from that holds a compaction:* event, or NULL. */
+static const char *next_compaction_line(const char *from)
+{
+	const char *nl = strchr(from, '\n');
+
+	while (nl) {
+		const char *line = nl + 1, *end = strchr(line, '\n');
+		const char *ev = strstr(line, " mm_compaction_");
+
+		if (ev && (!end || ev < end))
+			return ev + 1;
+		nl = end;
+	}
+	return NULL;
+}
+
+/*
+ * kernel 6.18: compact_zone: a sync-light round in which a page fails to
+ * migrate, with the scanner inside a block, goes straight back to the
+ * migrate scanner (no compact_finished() check) and takes the rest of the
+ * block to its end, past COMPACT_CLUSTER_MAX.  A page-cache folio with an
+ * extra reference cannot migrate.
+ */
+TEST_F(kc, failed_round_rescans_rest_of_block)
+{
+	struct compact_control cc;
+	struct folio *folios[160], *pinned;
+	unsigned long pfn, end, taken, scanned;
+	const char *line, *after;
+	char *text;
+	int fid, i, n;
+
+	fid = pagemig_file_create("rescan", 160 * PAGE_SIZE, 1, NULL);
+	ASSERT_LE(0, fid);
+	for (i = 0; i < 160; i++) {
+		folios[i] = cache_folio(_metadata, fid, 0, (pgoff_t)i);
+		ASSERT_NOT_NULL(folios[i]);
+	}
+	pinned = folios[3];
+	folio_get(pinned);
+	/* Order-0 targets all over the zone. */
+	holes(_metadata, 2);
+
+	cc_init(&cc, page_zone(&pinned->page), MIGRATE_SYNC_LIGHT);
+	cc.ignore_skip_hint = false;
+	ASSERT_EQ(0, ktrace_start());
+	compact_zone(&cc);
+	text = ktrace_stop();
+	ASSERT_NOT_NULL(text);
+
+	/* The round that failed, and what came right after it. */
+	line = text;
+	while ((line = ktrace_find(line, "mm_compaction_migratepages"))) {
+		unsigned long migrated, failed;
+
+		ASSERT_EQ(2, sscanf(line, "nr_migrated=%lu nr_failed=%lu", &migrated, &failed));
+		if (failed)
+			break;
+	}
+	ASSERT_NOT_NULL(line);
+	after = next_compaction_line(line);
+	ASSERT_NOT_NULL(after);
+	TH_LOG("after the failed round: %.120s", after ? after : "");
+	ASSERT_EQ(0, strncmp(after, "mm_compaction_isolate_migratepages: ", 36));
+	n = sscanf(after + 36, "range=(0x%lx ~ 0x%lx) nr_scanned=%lu nr_taken=%lu",
+		   &pfn, &end, &scanned, &taken);
+	ASSERT_EQ(4, n);
+	EXPECT_FALSE(pageblock_aligned(pfn));
+	EXPECT_EQ(pageblock_end_pfn(pfn), end);
+	EXPECT_EQ(end - pfn, scanned);
+	EXPECT_GT(taken, COMPACT_CLUSTER_MAX);
+	free(text);
+
+	folio_put(pinned);
+	pm_files_drop();
+	unholes(_metadata);
+}
