@@ -902,6 +902,15 @@ static unsigned long isolate_migratepages_block(struct compact_control *cc,
 				folio_put(folio);
 				goto isolate_fail;
 			}
+			/*
+			 * kernel 6.18: isolate_migratepages_block: a caller without __GFP_FS (GFP_NOFS, GFP_NOIO) takes only anonymous folios.
+			 * Moving a file folio may need locks of the file system
+			 * the caller is inside.
+			 */
+			if (!(cc->gfp_mask & __GFP_FS) && folio_mapping(folio)) {
+				folio_put(folio);
+				goto isolate_fail;
+			}
 			if (!__folio_isolate_lru_ref(folio)) {
 				folio_put(folio);
 				goto isolate_fail;

@@ -787,3 +787,50 @@ TEST_F(kc, failed_round_rescans_rest_of_block)
 	pm_files_drop();
 	unholes(_metadata);
 }
+
+/*
+ * kernel 6.18: isolate_migratepages_block: a GFP_NOFS or GFP_NOIO caller
+ * scans page-cache folios but takes none; a GFP_KERNEL one takes them.
+ */
+TEST_F(kc, nofs_takes_only_anonymous)
+{
+	/* GFP_NOFS, GFP_NOIO */
+	static const gfp_t masks[] = { __GFP_RECLAIM | __GFP_IO, GFP_NOIO };
+	struct compact_control cc;
+	struct folio *first;
+	unsigned long pfn, end;
+	unsigned int i;
+	int fid;
+
+	fid = pagemig_file_create("nofs", 8 * PAGE_SIZE, 1, NULL);
+	ASSERT_LE(0, fid);
+	first = cache_folio(_metadata, fid, 0, 0);
+	ASSERT_NOT_NULL(first);
+	for (i = 1; i < 8; i++)
+		ASSERT_NOT_NULL(cache_folio(_metadata, fid, 0, (pgoff_t)i));
+	pfn = folio_pfn(first);
+	end = pfn + 4;
+	/* The first four are contiguous (the allocator hands them out in order). */
+	for (i = 0; i < 4; i++) {
+		struct folio *f = filemap_get_folio(&pm_file(fid)->mapping, i);
+
+		ASSERT_NOT_NULL(f);
+		ASSERT_EQ(pfn + i, folio_pfn(f));
+		folio_put(f);
+	}
+
+	for (i = 0; i < ARRAY_SIZE(masks); i++) {
+		cc_init(&cc, page_zone(&first->page), MIGRATE_SYNC);
+		cc.gfp_mask = masks[i];
+		EXPECT_EQ(end, isolate_migratepages_block(&cc, pfn, end, 0));
+		EXPECT_EQ(4, cc.total_migrate_scanned);
+		EXPECT_EQ(0, cc.nr_migratepages);
+		putback_movable_pages(&cc.migratepages);
+	}
+
+	cc_init(&cc, page_zone(&first->page), MIGRATE_SYNC);
+	EXPECT_EQ(end, isolate_migratepages_block(&cc, pfn, end, 0));
+	EXPECT_EQ(4, cc.nr_migratepages);
+	putback_movable_pages(&cc.migratepages);
+	pm_files_drop();
+}
