@@ -1528,8 +1528,11 @@ static enum compact_result compact_zone_order(struct zone *zone, int order,
 	cc.search_order = order;
 	cc.gfp_mask = gfp_mask;
 	cc.zone = zone;
-	cc.mode = prio == COMPACT_PRIO_ASYNC ? MIGRATE_ASYNC :
-		  prio == COMPACT_PRIO_SYNC_LIGHT ? MIGRATE_SYNC_LIGHT : MIGRATE_SYNC;
+	/*
+	 * kernel 6.18: compact_zone_order: every priority but COMPACT_PRIO_ASYNC migrates in MIGRATE_SYNC_LIGHT, the last (COMPACT_PRIO_SYNC_FULL) included.
+	 * That one differs only in the whole zone and the ignored hints.
+	 */
+	cc.mode = prio == COMPACT_PRIO_ASYNC ? MIGRATE_ASYNC : MIGRATE_SYNC_LIGHT;
 	cc.alloc_flags = alloc_flags;
 	cc.highest_zoneidx = highest_zoneidx;
 	cc.direct_compaction = true;

@@ -834,3 +834,43 @@ TEST_F(kc, nofs_takes_only_anonymous)
 	putback_movable_pages(&cc.migratepages);
 	pm_files_drop();
 }
+
+/*
+ * kernel 6.18: compact_zone_order: the last direct-compaction priority
+ * (COMPACT_PRIO_SYNC_FULL) migrates in MIGRATE_SYNC_LIGHT, as every
+ * priority but the async one does; it differs only in ignoring the skip
+ * hints and scanning the whole zone.
+ */
+TEST_F(kc, last_direct_priority_is_sync_light)
+{
+	unsigned int light = 0, full = 0;
+	const char *line;
+	char *text;
+	int fid, i;
+
+	fid = pagemig_file_create("prio", 64 * PAGE_SIZE, 1, NULL);
+	ASSERT_LE(0, fid);
+	for (i = 0; i < 64; i++)
+		ASSERT_NOT_NULL(cache_folio(_metadata, fid, 0, (pgoff_t)i));
+	holes(_metadata, 2);
+
+	ASSERT_EQ(0, ktrace_start());
+	compact_zone_order(normal(), 2, GFP_HIGHUSER_MOVABLE, MIN_COMPACT_PRIORITY,
+			   ALLOC_WMARK_MIN, ZONE_NORMAL);
+	text = ktrace_stop();
+	ASSERT_NOT_NULL(text);
+	for (line = text; (line = ktrace_find(line, "mm_migrate_pages")); ) {
+		const char *mode = strstr(line, "mode=");
+
+		if (!mode)
+			break;
+		light += !strncmp(mode, "mode=MIGRATE_SYNC_LIGHT ", 24);
+		full += !strncmp(mode, "mode=MIGRATE_SYNC ", 18);
+	}
+	free(text);
+	EXPECT_GT(light, 0);
+	EXPECT_EQ(0, full);
+
+	pm_files_drop();
+	unholes(_metadata);
+}
