@@ -7,6 +7,7 @@
 #   SAN=address,undefined | thread   sanitizer build
 #   YIELD=1            debug_yield() hooks at race windows (stress builds)
 #   WERROR=1           warnings are errors (make check sets it)
+#   V=1                print whole commands, not "  CC      mm/compaction.o"
 #
 # Targets: all (default), run, check, stress, bench, install, clean.
 # `make run` and `make check` install missing Debian packages first
@@ -77,6 +78,7 @@ CONFIG_STAMP	:= $(O)/generated/config-$(DEBUG_VM)$(DEBUG_VM_EXPENSIVE)$(YIELD)
 
 all: $(O)/libpagemig.a $(O)/libpagemig.so $(O)/pagemig
 
+include mk/quiet.mk
 include mk/deps.mk
 include mk/check.mk
 include mk/install.mk
@@ -108,41 +110,61 @@ $(AUTOCONF): $(CONFIG_STAMP) Makefile
 
 # ---- objects ---------------------------------------------------------------
 
+quiet_cmd_cc_o_c = CC      $(@:$(O)/%=%)
+      cmd_cc_o_c = $(CC) $(CFLAGS_ALL) -fvisibility=hidden -c -o $@ $<
+
+quiet_cmd_cc_pic_o_c = CC      $(@:$(O)/%=%)
+      cmd_cc_pic_o_c = $(CC) $(CFLAGS_ALL) -fvisibility=hidden -fPIC -c -o $@ $<
+
+quiet_cmd_ar = AR      $@
+      cmd_ar = rm -f $@; ar rcs $@ $^
+
+quiet_cmd_ld_so = LD      $@
+      cmd_ld_so = $(CC) -shared -Wl,-soname,$(SONAME) -o $@ $^ $(LIBS)
+
+quiet_cmd_ld = LD      $@
+      cmd_ld = $(CC) -o $@ $(filter %.o %.a,$^) $(LIBS)
+
 $(O)/%.o: %.c $(AUTOCONF)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -fvisibility=hidden -c -o $@ $<
+	$(call cmd,cc_o_c)
 
 $(O)/pic/%.o: %.c $(AUTOCONF)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -fvisibility=hidden -fPIC -c -o $@ $<
+	$(call cmd,cc_pic_o_c)
 
 $(O)/libpagemig.a: $(LIB_OBJS)
-	@rm -f $@
-	ar rcs $@ $^
+	$(call cmd,ar)
 
 # The shared library: the real file libpagemig.so.$(VERSION), its SONAME
 # libpagemig.so.MAJOR and the development name libpagemig.so as links.
 $(O)/$(SOFILE): $(PIC_OBJS)
-	$(CC) -shared -Wl,-soname,$(SONAME) -o $@ $^ $(LIBS)
+	$(call cmd,ld_so)
 
 $(O)/libpagemig.so: $(O)/$(SOFILE)
-	ln -sf $(SOFILE) $(O)/$(SONAME)
-	ln -sf $(SONAME) $@
+	$(Q)ln -sf $(SOFILE) $(O)/$(SONAME)
+	$(Q)ln -sf $(SONAME) $@
 
 # Benchmarks register from constructors: linked as objects, not archived.
 $(O)/pagemig: $(CLI_OBJS) $(BENCH_OBJS) $(O)/libpagemig.a
-	$(CC) -o $@ $(CLI_OBJS) $(BENCH_OBJS) $(O)/libpagemig.a $(LIBS)
+	$(call cmd,ld)
 
 # Each test file is its own binary; it may #include an mm/*.c file to reach
 # static functions, so it links against the library objects minus that file.
+quiet_cmd_ccld_test = CCLD    $@
+      cmd_ccld_test = $(CC) $(CFLAGS_ALL) -Itests -o $@ $< $(HARNESS_OBJS) \
+		-Wl,--allow-multiple-definition $(O)/libpagemig.a $(LIBS)
+
+quiet_cmd_cc_test_o_c = CC      $(@:$(O)/%=%)
+      cmd_cc_test_o_c = $(CC) $(CFLAGS_ALL) -Itests -c -o $@ $<
+
 $(O)/tests/%: tests/%.c $(HARNESS_OBJS) $(O)/libpagemig.a $(AUTOCONF)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -Itests -o $@ $< $(HARNESS_OBJS) \
-		-Wl,--allow-multiple-definition $(O)/libpagemig.a $(LIBS)
+	$(call cmd,ccld_test)
 
 $(O)/tests/harness/%.o: tests/harness/%.c $(AUTOCONF)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -Itests -c -o $@ $<
+	$(call cmd,cc_test_o_c)
 
 tests: $(UNIT_BINS) $(STRESS_BINS)
 

@@ -14,6 +14,11 @@ FUZZ_CFLAGS	:= -std=gnu11 -g -O1 -D_GNU_SOURCE -Iinclude -I. \
 
 .PHONY: fuzz-import
 
+quiet_cmd_fuzz_ccld = CCLD    $(FUZZ_DIR)/fuzz_import
+      cmd_fuzz_ccld = $(FUZZ_CC) $(FUZZ_CFLAGS) -DPAGEMIG_FUZZ \
+		-o $(FUZZ_DIR)/fuzz_import tests/fuzz/fuzz_import.c \
+		facade/snapshot.c $$(pkg-config --cflags --libs libzstd zlib)
+
 fuzz-import:
 	@command -v $(FUZZ_CC) >/dev/null || { \
 		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && \
@@ -24,9 +29,7 @@ fuzz-import:
 	@zstd -dc tests/data/kpageflags-host.zst 2>/dev/null | head -c 65536 | \
 		{ printf '\000'; cat; } > $(FUZZ_DIR)/corpus/host-head
 	@cp tests/data/kpageflags-host.zst $(FUZZ_DIR)/corpus/host-zst 2>/dev/null || true
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -DPAGEMIG_FUZZ -o $(FUZZ_DIR)/fuzz_import \
-		tests/fuzz/fuzz_import.c facade/snapshot.c \
-		$$(pkg-config --cflags --libs libzstd zlib)
+	$(call cmd,fuzz_ccld)
 	cd $(FUZZ_DIR) && ./fuzz_import -max_total_time=$(FUZZ_SECONDS) \
 		-max_len=1048576 -artifact_prefix=crashes/ corpus
 	@n=$$(ls $(FUZZ_DIR)/crashes | wc -l); echo "fuzz-import: $$n crashing inputs in $(FUZZ_DIR)/crashes"; test "$$n" = 0

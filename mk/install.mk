@@ -20,7 +20,10 @@ INSTALL_HDRS	:= include/pagemig/pagemig.h include/pagemig/prandom.h
 
 $(O)/pagemig.pc: pagemig.pc.in Makefile mk/install.mk include/pagemig/pagemig.h
 	@mkdir -p $(dir $@)
-	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
+	$(call cmd,gen_pc)
+
+quiet_cmd_gen_pc = GEN     $@
+      cmd_gen_pc = sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
 	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' -e 's|@VERSION@|$(VERSION)|g' \
 	    -e 's|@REQUIRES@|$(PKGS)|g' $< > $@
 

@@ -39,10 +39,14 @@ page-types-interop: deps
 # (hwpoison), which this check never uses: a stub stands in.
 $(INTEROP_DIR)/page-types:
 	@mkdir -p $(INTEROP_DIR)/src/api/fs
-	tar -xf $(KSRC_TAR) -C $(INTEROP_DIR)/src --strip-components=1 \
+	@echo '  TAR     $(notdir $(KSRC_TAR)): tools/mm/page-types.c'
+	$(Q)tar -xf $(KSRC_TAR) -C $(INTEROP_DIR)/src --strip-components=1 \
 		--wildcards '*/tools/mm/page-types.c' \
 		'*/include/uapi/linux/magic.h' '*/include/uapi/linux/kernel-page-flags.h'
 	@printf 'const char *debugfs__mount(void);\n' > $(INTEROP_DIR)/src/api/fs/fs.h
 	@printf 'const char *debugfs__mount(void) { return 0; }\n' > $(INTEROP_DIR)/src/stub.c
-	$(CC) -O2 -I$(INTEROP_DIR)/src -o $@ $(INTEROP_DIR)/src/tools/mm/page-types.c \
-		$(INTEROP_DIR)/src/stub.c
+	$(call cmd,ccld_page_types)
+
+quiet_cmd_ccld_page_types = CCLD    $@
+      cmd_ccld_page_types = $(CC) -O2 -I$(INTEROP_DIR)/src -o $@ \
+		$(INTEROP_DIR)/src/tools/mm/page-types.c $(INTEROP_DIR)/src/stub.c

@@ -46,8 +46,8 @@ $(SCENARIOS_C): $(SCENARIO_YAMLS) $(SCENARIOS_LIST) mk/scenarios.local.mk
 	} > $@.tmp && mv $@.tmp $@
 
 $(O)/generated/scenarios.o: $(SCENARIOS_C) $(AUTOCONF)
-	$(CC) $(CFLAGS_ALL) -fvisibility=hidden -c -o $@ $<
+	$(call cmd,cc_o_c)
 
 $(O)/pic/generated/scenarios.o: $(SCENARIOS_C) $(AUTOCONF)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -fvisibility=hidden -fPIC -c -o $@ $<
+	$(call cmd,cc_pic_o_c)

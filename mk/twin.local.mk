@@ -5,8 +5,11 @@
 
 all: $(O)/twinload
 
+quiet_cmd_ccld_twinload = CCLD    $@
+      cmd_ccld_twinload = $(CC) $(CFLAGS_ALL) -o $@ $< $(LDFLAGS_SAN)
+
 $(O)/twinload: tools/twinload/twinload.c $(AUTOCONF)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -o $@ $< $(LDFLAGS_SAN)
+	$(call cmd,ccld_twinload)
 
 $(O)/tests/unit/test_capture: $(O)/pagemig $(O)/twinload
