@@ -69,6 +69,7 @@ HARNESS_OBJS	:= $(HARNESS_SRCS:%.c=$(O)/%.o)
 UNIT_BINS	:= $(UNIT_SRCS:%.c=$(O)/%)
 STRESS_BINS	:= $(STRESS_SRCS:%.c=$(O)/%)
 BENCH_OBJS	:= $(BENCH_SRCS:%.c=$(O)/%.o)
+TEST_OBJS	:= $(UNIT_SRCS:%.c=$(O)/%.o) $(STRESS_SRCS:%.c=$(O)/%.o)
 
 AUTOCONF	:= $(O)/generated/autoconf.h
 CONFIG_STAMP	:= $(O)/generated/config-$(DEBUG_VM)$(DEBUG_VM_EXPENSIVE)$(YIELD)
@@ -149,22 +150,32 @@ $(O)/libpagemig.so: $(O)/$(SOFILE)
 $(O)/pagemig: $(CLI_OBJS) $(BENCH_OBJS) $(O)/libpagemig.a
 	$(call cmd,ld)
 
-# Each test file is its own binary; it may #include an mm/*.c file to reach
-# static functions, so it links against the library objects minus that file.
-quiet_cmd_ccld_test = CCLD    $@
-      cmd_ccld_test = $(CC) $(CFLAGS_ALL) -Itests -o $@ $< $(HARNESS_OBJS) \
-		-Wl,--allow-multiple-definition $(O)/libpagemig.a $(LIBS)
+# ---- tests -------------------------------------------------------------------
+# Each test file is its own binary.  A test may #include a library file
+# ("../../mm/compaction.c") to reach its static functions, as the kernel's
+# tools/testing/vma includes mm/vma.c; it then links against the library
+# objects minus the ones it includes.  Which those are, through a harness
+# header too, the compiler wrote into the test's .d: test_included reads
+# it when the link runs, after the compile has refreshed it.
+test_included	= $(patsubst $(CURDIR)/%.c,$(O)/%.o, \
+		  $(filter $(CURDIR)/%.c,$(abspath $(filter %.c,$(file <$(1:.o=.d))))))
 
 quiet_cmd_cc_test_o_c = CC      $(@:$(O)/%=%)
       cmd_cc_test_o_c = $(CC) $(CFLAGS_ALL) -Itests -c -o $@ $<
 
-$(O)/tests/%: tests/%.c $(HARNESS_OBJS) $(O)/libpagemig.a $(AUTOCONF)
-	@mkdir -p $(dir $@)
-	$(call cmd,ccld_test)
+quiet_cmd_ld_test = LD      $@
+      cmd_ld_test = $(CC) -o $@ $< $(HARNESS_OBJS) \
+		$(filter-out $(call test_included,$<),$(LIB_OBJS)) $(LIBS)
 
-$(O)/tests/harness/%.o: tests/harness/%.c $(AUTOCONF)
+$(O)/tests/%.o: tests/%.c $(AUTOCONF)
 	@mkdir -p $(dir $@)
 	$(call cmd,cc_test_o_c)
+
+$(O)/tests/%: $(O)/tests/%.o $(HARNESS_OBJS) $(LIB_OBJS)
+	$(call cmd,ld_test)
+
+# Objects between a test's source and its binary: keep them.
+.SECONDARY: $(TEST_OBJS) $(HARNESS_OBJS)
 
 tests: $(UNIT_BINS) $(STRESS_BINS)
 
