@@ -46,7 +46,7 @@ static double facade_loop(unsigned int gfp, unsigned int order,
 			  unsigned long n)
 {
 	unsigned long i, pfn;
-	double t0 = bench_now_ns();
+	double t0 = ktime_get_ns();
 	int ret;
 
 	for (i = 0; i < n; i++) {
@@ -56,7 +56,7 @@ static double facade_loop(unsigned int gfp, unsigned int order,
 		if (ret)
 			return ret;
 	}
-	return (bench_now_ns() - t0) / n;
+	return (ktime_get_ns() - t0) / n;
 }
 
 static double raw_loop(unsigned int order, unsigned long n)
@@ -86,9 +86,9 @@ static void *worker_fn(void *arg)
 		;
 	if (__atomic_load_n(w->go, __ATOMIC_ACQUIRE) < 0)
 		return NULL;
-	w->t0 = bench_now_ns();
+	w->t0 = ktime_get_ns();
 	ns = w->ret ? 0 : facade_loop(w->gfp, 0, ORDER0_ITERS);
-	w->t1 = bench_now_ns();
+	w->t1 = ktime_get_ns();
 	if (!w->ret && ns < 0)
 		w->ret = (int)ns;
 	return NULL;

@@ -111,9 +111,9 @@ static int one_run(const struct bench_ctx *ctx, unsigned int r,
 	free_blocks_mib(&out->o9[0], &out->o10[0]);
 	m0 = vmstat("pgmigrate_success");
 	b0 = vmstat("balloon_migrate");
-	t0 = bench_now_ns();
+	t0 = ktime_get_ns();
 	ret = pagemig_compact(-1);
-	t = bench_now_ns() - t0;
+	t = ktime_get_ns() - t0;
 	free_blocks_mib(&out->o9[1], &out->o10[1]);
 	out->migrated = vmstat("pgmigrate_success") - m0;
 	fp = vmstat("nr_free_pages");

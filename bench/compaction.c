@@ -89,11 +89,11 @@ static double scattered_memcpy_rate(uint64_t bytes, unsigned long n,
 		src[i] = pagemig_rng_below(&rng, half);
 		dst[i] = half + pagemig_rng_below(&rng, half);
 	}
-	t0 = bench_now_ns();
+	t0 = ktime_get_ns();
 	for (i = 0; i < n; i++)
 		memcpy(buf + dst[i] * PAGE, buf + src[i] * PAGE, PAGE);
 	__asm__ volatile("" : : "r"(buf) : "memory");
-	t = bench_now_ns() - t0;
+	t = ktime_get_ns() - t0;
 	munmap(buf, bytes);
 	free(src);
 	free(dst);
@@ -134,9 +134,9 @@ static int one_run(const struct bench_ctx *ctx, unsigned int r, double gib,
 	}
 
 	m0 = vmstat("pgmigrate_success");
-	t0 = bench_now_ns();
+	t0 = ktime_get_ns();
 	ret = pagemig_compact(-1);
-	t = bench_now_ns() - t0;
+	t = ktime_get_ns() - t0;
 	out->migrated = vmstat("pgmigrate_success") - m0;
 	fp = vmstat("nr_free_pages");
 	fpb = vmstat("nr_free_pages_blocks");

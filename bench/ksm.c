@@ -77,10 +77,10 @@ static double xxh64_rate(void)
 		return -ENOMEM;
 	for (i = 0; i < n; i++)
 		fill((uint64_t *)(buf + i * PAGE), i);
-	t0 = bench_now_ns();
+	t0 = ktime_get_ns();
 	for (i = 0; i < n; i++)
 		sum += XXH64(buf + i * PAGE, PAGE, 0);
-	secs = (bench_now_ns() - t0) / 1e9;
+	secs = (ktime_get_ns() - t0) / 1e9;
 	free(buf);
 	/* Keep the loop: the sum must be used. */
 	return secs > 0 && sum != 1 ? n / secs : 0;
@@ -115,13 +115,13 @@ static int one_run(const struct bench_ctx *ctx, struct ksm_run *out)
 	if (ret)
 		goto out;
 
-	t0 = bench_now_ns();
+	t0 = ktime_get_ns();
 	if (pagemig_ksm_full_scans(2) < 0)
 		ret = -EIO;
-	t1 = bench_now_ns();
+	t1 = ktime_get_ns();
 	if (!ret && pagemig_ksm_full_scans(1) < 0)
 		ret = -EIO;
-	t2 = bench_now_ns();
+	t2 = ktime_get_ns();
 	if (ret)
 		goto out;
 	pagemig_ksm_stats(&st);

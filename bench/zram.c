@@ -116,18 +116,18 @@ static int discard_run(const struct bench_ctx *ctx, unsigned int r, double psrc,
 		pagemig_zram_discard(id, s, 1);
 	pagemig_zram_stats(id, &st);
 	out->used[0] = st.mem_used_total / 1e6;
-	t0 = bench_now_ns();
+	t0 = ktime_get_ns();
 	freed = pagemig_zram_compact(id);
-	t = bench_now_ns() - t0;
+	t = ktime_get_ns() - t0;
 	pagemig_zram_stats(id, &st);
 	out->used[1] = st.mem_used_total / 1e6;
 	out->compacted = freed / 1e3;
 	out->zs_ms = t / 1e6;
 
 	m0 = vmstat("pgmigrate_success");
-	t0 = bench_now_ns();
+	t0 = ktime_get_ns();
 	pagemig_compact(-1);
-	t = bench_now_ns() - t0;
+	t = ktime_get_ns() - t0;
 	out->migrated = (double)(vmstat("pgmigrate_success") - m0);
 	out->migrate_rate = out->migrated / (t / 1e9);
 	if (ctx->verbose)
@@ -161,34 +161,34 @@ static int throughput_run(const struct bench_ctx *ctx, unsigned char *pages,
 		pagemig_machine_exit();
 		return id;
 	}
-	t0 = bench_now_ns();
+	t0 = ktime_get_ns();
 	for (i = 0; i < TP_PAGES && !ret; i++)
 		ret = pagemig_zram_write(id, i, pages + i * PAGE);
-	t = bench_now_ns() - t0;
+	t = ktime_get_ns() - t0;
 	out->w = TP_PAGES * PAGE / (t / 1e9) / 1e6;
 
-	t0 = bench_now_ns();
+	t0 = ktime_get_ns();
 	for (i = 0; i < TP_PAGES; i++)
 		clen[i] = LZ4_compress_default((const char *)pages + i * PAGE,
 					       comp + i * LZ4_COMPRESSBOUND(PAGE), (int)PAGE,
 					       LZ4_COMPRESSBOUND(PAGE));
-	t = bench_now_ns() - t0;
+	t = ktime_get_ns() - t0;
 	out->c = TP_PAGES * PAGE / (t / 1e9) / 1e6;
 
-	t0 = bench_now_ns();
+	t0 = ktime_get_ns();
 	for (i = 0; i < TP_PAGES && !ret; i++)
 		ret = pagemig_zram_read(id, i, back);
-	t = bench_now_ns() - t0;
+	t = ktime_get_ns() - t0;
 	out->rd = TP_PAGES * PAGE / (t / 1e9) / 1e6;
 	if (!ret && memcmp(back, pages + (TP_PAGES - 1) * PAGE, PAGE))
 		ret = -EIO;
 
-	t0 = bench_now_ns();
+	t0 = ktime_get_ns();
 	for (i = 0; i < TP_PAGES; i++)
 		if (LZ4_decompress_safe(comp + i * LZ4_COMPRESSBOUND(PAGE), (char *)back,
 					clen[i], (int)PAGE) != (int)PAGE)
 			ret = -EIO;
-	t = bench_now_ns() - t0;
+	t = ktime_get_ns() - t0;
 	out->d = TP_PAGES * PAGE / (t / 1e9) / 1e6;
 
 	pagemig_zram_destroy(id);

@@ -11,8 +11,7 @@
  * CLOCK_MONOTONIC, whose epoch is the host's boot, so a pagemig trace
  * reads on the same scale as a trace taken on the host.
  */
-#include <time.h>
-
+#include "../lib/ktime.h"
 #include "clock.h"
 
 /**
@@ -24,9 +23,5 @@
  */
 unsigned long long sim_clock_ns(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (unsigned long long)ts.tv_sec * 1000000000ULL +
-	       (unsigned long long)ts.tv_nsec;
+	return ktime_get_ns();
 }

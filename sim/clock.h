@@ -2,7 +2,7 @@
 /*
  * sim/clock.c: the machine's clock, for what the machine reports about
  * time (trace timestamps).  Timeouts and rate limits keep ktime_get_ns()
- * in <pagemig/smp.h>.
+ * (lib/ktime.h, through <pagemig/smp.h>).
  */
 #ifndef _PAGEMIG_SIM_CLOCK_H
 #define _PAGEMIG_SIM_CLOCK_H

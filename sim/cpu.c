@@ -195,21 +195,6 @@ void cond_resched(void)
 }
 
 /**
- * ktime_get_ns - monotonic time
- *
- * For timeouts and rate limits only; figures come from bench/.
- *
- * Return: nanoseconds on CLOCK_MONOTONIC.
- */
-unsigned long long ktime_get_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (unsigned long long)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
-
-/**
  * msleep - sleep for at least @ms milliseconds
  * @ms: milliseconds
  */

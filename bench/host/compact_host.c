@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The host-kernel half of bench/kernel-compare.sh (not part of the
- * pagemig build: bench/*.c is, this directory is not).
+ * pagemig build: the files in bench/ are, this directory is not).
  *
  * Map N GiB of anonymous memory in 4 KiB pages (MADV_NOHUGEPAGE), write
  * every page, free every other page with madvise(MADV_DONTNEED), then
@@ -23,8 +23,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <time.h>
 #include <unistd.h>
+
+#include "../../lib/ktime.h"
 
 #define PAGE	4096UL
 #define MAX_STATS	256
@@ -45,14 +46,6 @@ static int read_vmstat(struct stat_line *s)
 		n++;
 	fclose(f);
 	return n;
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 static int wanted(const char *name)
@@ -98,12 +91,12 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	na = read_vmstat(a);
-	t0 = now();
+	t0 = ktime_get_ns();
 	if (write(fd, "1", 1) != 1) {
 		perror("write /proc/sys/vm/compact_memory");
 		return 1;
 	}
-	t = now() - t0;
+	t = (ktime_get_ns() - t0) / NSEC_PER_SEC;
 	nb = read_vmstat(b);
 	close(fd);
 	for (i = 0; i < pages; i += 2) {

@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include "../../lib/compiler.h"
+#include "../../lib/ktime.h"
 
 #define NR_CPUS 64
 
@@ -51,8 +52,7 @@ void cond_resched(void);
 #define THREAD_SLOTS	2048
 int thread_slot(void (*release)(int slot));
 
-/* Monotonic nanoseconds, for timeouts and rate limits (not for figures). */
-unsigned long long ktime_get_ns(void);
+/* ktime_get_ns() is in lib/ktime.h. */
 void msleep(unsigned int ms);
 
 #endif /* _PAGEMIG_SMP_H */

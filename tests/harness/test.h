@@ -43,6 +43,7 @@
 #include <string.h>
 
 #include <pagemig/prandom.h>
+#include "lib/ktime.h"
 
 struct __test_metadata;
 struct __fixture_variant_metadata;
@@ -102,10 +103,9 @@ struct pagemig_rng *test_rng(void);
 bool test_long(void);
 /*
  * Stress tests' time budget: $STRESS_SECONDS if set, else 20 s with -l,
- * else @dflt; and a monotonic clock in nanoseconds to measure it by.
+ * else @dflt; measure it with ktime_get_ns().
  */
 double stress_seconds(double dflt);
-unsigned long long stress_now_ns(void);
 /* -v was given. */
 bool test_verbose(void);
 /*

@@ -92,11 +92,11 @@ TEST_F(br, deflate_races_compaction)
 	static const int drvs[] = { BALLOON_VIRTIO, BALLOON_VMW, BALLOON_CMM };
 	struct race r = { .seed = test_seed() };
 	struct pagemig_rng *rng = test_rng();
-	unsigned long long end = stress_now_ns() + budget_ns();
+	unsigned long long end = ktime_get_ns() + budget_ns();
 	unsigned long rounds = 0, m0 = vm("balloon_migrate");
 	pthread_t th;
 
-	while (stress_now_ns() < end) {
+	while (ktime_get_ns() < end) {
 		int drv = drvs[rounds % 3];
 		struct pagemig_balloon_stats st;
 
@@ -133,14 +133,14 @@ TEST_F(br, compaction_races_inflate_with_mutex)
 {
 	static unsigned long pfns[4096];
 	struct race r = { .seed = test_seed() + 1000 };
-	unsigned long long end = stress_now_ns() + budget_ns();
+	unsigned long long end = ktime_get_ns() + budget_ns();
 	unsigned long rounds = 0, m0 = vm("balloon_migrate");
 	struct pagemig_rng *rng = test_rng();
 	pthread_t th;
 
 	fragment(_metadata, pfns, ARRAY_SIZE(pfns), BALLOON_VIRTIO);
 	ASSERT_EQ(0, pthread_create(&th, NULL, compactor, &r));
-	while (stress_now_ns() < end) {
+	while (ktime_get_ns() < end) {
 		unsigned long size = vb_size(&vb_dev->host);
 
 		/* Hold the mutex the way an inflation does, for a moment. */

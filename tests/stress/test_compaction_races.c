@@ -128,7 +128,7 @@ TEST_F(cr, two_compactions_same_zone)
 	ASSERT_EQ(0, pthread_create(&th[0], NULL, compactor, &args[0]));
 	ASSERT_EQ(0, pthread_create(&th[1], NULL, compactor, &args[1]));
 	ASSERT_EQ(0, pthread_create(&th[2], NULL, mutator, &r));
-	for (unsigned long long end = stress_now_ns() + budget_ns(); stress_now_ns() < end;)
+	for (unsigned long long end = ktime_get_ns() + budget_ns(); ktime_get_ns() < end;)
 		msleep(20);
 	__atomic_store_n(&r.stop, 1, __ATOMIC_RELEASE);
 	for (i = 0; i < 3; i++)

@@ -101,8 +101,8 @@ TEST(offline_against_process_and_balloon)
 
 	ASSERT_EQ(0, pthread_create(&th[0], NULL, user, &r));
 	ASSERT_EQ(0, pthread_create(&th[1], NULL, ballooner, &r));
-	end = stress_now_ns() + budget_ns();
-	while (stress_now_ns() < end) {
+	end = ktime_get_ns() + budget_ns();
+	while (ktime_get_ns() < end) {
 		int ret;
 
 		s = first + pagemig_rng_below(&rng, (last - first) / ISO_RANGE + 1) * ISO_RANGE;

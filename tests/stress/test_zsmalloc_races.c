@@ -274,8 +274,8 @@ TEST_F(zsr, readers_while_zsmalloc_pages_migrate)
 
 	disk_setup(_metadata, &d, 4096);
 	ASSERT_EQ(0, pthread_create(&th, NULL, reader, &d));
-	end = stress_now_ns() + budget_ns();
-	while (stress_now_ns() < end) {
+	end = ktime_get_ns() + budget_ns();
+	while (ktime_get_ns() < end) {
 		unsigned long from = pagemig_rng_below(rng, max_pfn);
 
 		switch (pagemig_rng_below(rng, 4)) {
@@ -355,8 +355,8 @@ TEST_F(zsr, zs_free_while_pages_are_isolated)
 	f.pool = zs_create_pool("races");
 	ASSERT_NOT_NULL(f.pool);
 	ASSERT_EQ(0, pthread_create(&th, NULL, freer_fn, &f));
-	end = stress_now_ns() + budget_ns();
-	while (stress_now_ns() < end) {
+	end = ktime_get_ns() + budget_ns();
+	while (ktime_get_ns() < end) {
 		/* Extra reference on every other round: the callback's fake success. */
 		moved += migrate_zs_range(0, max_pfn, pagemig_rng_below(rng, 2), NULL);
 		if (pagemig_rng_below(rng, 8) == 0)
@@ -403,8 +403,8 @@ TEST_F(zsr, zs_compact_races_compaction_and_writes)
 	disk_setup(_metadata, &d, 4096);
 	ASSERT_EQ(0, pthread_create(&rd, NULL, reader, &d));
 	ASSERT_EQ(0, pthread_create(&zc, NULL, zs_compactor, &d));
-	end = stress_now_ns() + budget_ns();
-	while (stress_now_ns() < end) {
+	end = ktime_get_ns() + budget_ns();
+	while (ktime_get_ns() < end) {
 		unsigned long i, k, n = 1 + pagemig_rng_below(rng, 64);
 
 		for (k = 0; k < n; k++) {

@@ -32,6 +32,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "lib/ktime.h"
+
 #define BENCH_DEFAULT_RUNS	5
 #define BENCH_MAX_RUNS		1000
 
@@ -58,7 +60,6 @@ void bench_register(struct bench *b);
 void bench_report(const struct bench_ctx *ctx, const char *bench,
 		  const char *metric, const double *values, unsigned int n,
 		  const char *unit);
-double bench_now_ns(void);
 
 #define BENCH_REGISTER(b)						\
 	static void __attribute__((constructor)) bench_register_##b(void) \

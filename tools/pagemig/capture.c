@@ -33,7 +33,6 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
-#include <time.h>
 #include <unistd.h>
 #include <zstd.h>
 
@@ -137,19 +136,6 @@ void capture_err(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
-}
-
-/**
- * capture_now() - Monotonic seconds.
- *
- * Return: seconds since an arbitrary point.
- */
-double capture_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 /**
@@ -928,9 +914,9 @@ static int compact(struct capture_ctx *c)
 	if (ret)
 		return ret;
 	capture_say(c->o, "compact_memory");
-	t0 = capture_now();
+	t0 = ktime_get_ns() / 1e9;
 	ret = capture_write_sysfs(path, "1");
-	c->compact_seconds = capture_now() - t0;
+	c->compact_seconds = ktime_get_ns() / 1e9 - t0;
 	tracer_on(&c->tr, false);
 	if (ret) {
 		capture_err("%s: %s", path, strerror(-ret));
@@ -981,7 +967,7 @@ static int capture_state(struct capture_ctx *c)
 
 static int write_all(struct capture_ctx *c)
 {
-	double t0 = capture_now();
+	double t0 = ktime_get_ns() / 1e9;
 	int ret;
 
 	capture_say(c->o, "writing %s (zstd -%d)", c->o->dir, c->o->level);
@@ -991,7 +977,7 @@ static int write_all(struct capture_ctx *c)
 		ret = ret ?: snapshot_write(c, &c->after, "after");
 	if (!ret)
 		capture_say(c->o, "wrote %s in %.1f s", c->o->dir,
-			    capture_now() - t0);
+			    ktime_get_ns() / 1e9 - t0);
 	return ret ? CLI_FAILED : 0;
 }
 

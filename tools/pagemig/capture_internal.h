@@ -12,6 +12,7 @@
 #include <sys/types.h>
 
 #include "capture.h"
+#include "lib/ktime.h"
 
 /* A buffer that grows, or (fixed) one allocated and touched in advance. */
 struct blob {
@@ -39,7 +40,6 @@ int zwriter_close(struct zwriter *w, bool ok);
 void capture_say(const struct capture_opts *o, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void capture_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-double capture_now(void);
 char *root_path(const struct capture_opts *o, char *buf, size_t size,
 		const char *path);
 char *capture_path(char *buf, size_t size, const char *fmt, ...)

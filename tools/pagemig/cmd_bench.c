@@ -15,7 +15,6 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <pagemig/pagemig.h>
 
@@ -41,19 +40,6 @@ void bench_register(struct bench *b)
 		pp = &(*pp)->next;
 	b->next = *pp;
 	*pp = b;
-}
-
-/**
- * bench_now_ns() - A monotonic clock for timing runs.
- *
- * Return: nanoseconds since an arbitrary start.
- */
-double bench_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e9 + ts.tv_nsec;
 }
 
 static int cmp_double(const void *a, const void *b)

@@ -5,21 +5,13 @@
  * carriage returns, so anything else gets nothing.
  */
 #include <stdio.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "lib/ktime.h"
 
 /* Redraw at most this often: a terminal is slower than the allocator. */
 #define PROGRESS_INTERVAL	0.1
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 /**
  * progress_init() - Decide whether to show progress at all.
@@ -50,7 +42,7 @@ void progress_update(struct progress *p, const char *what, unsigned int step,
 
 	if (!p->enabled || !total)
 		return;
-	t = now();
+	t = (double)ktime_get_ns() / NSEC_PER_SEC;
 	if (t - p->last < PROGRESS_INTERVAL && done < total)
 		return;
 	p->last = t;
