@@ -54,14 +54,6 @@ static void free_blocks_mib(double *o9, double *o10)
 	}
 }
 
-static unsigned long vmstat(const char *name)
-{
-	unsigned long v = 0;
-
-	pagemig_vmstat_get(name, &v);
-	return v;
-}
-
 static int one_run(const struct bench_ctx *ctx, unsigned int r,
 		   struct balloon_run *out, unsigned long *ballooned)
 {
@@ -109,22 +101,22 @@ static int one_run(const struct bench_ctx *ctx, unsigned int r,
 	}
 
 	free_blocks_mib(&out->o9[0], &out->o10[0]);
-	m0 = vmstat("pgmigrate_success");
-	b0 = vmstat("balloon_migrate");
+	m0 = pagemig_vmstat("pgmigrate_success");
+	b0 = pagemig_vmstat("balloon_migrate");
 	t0 = ktime_get_ns();
 	ret = pagemig_compact(-1);
 	t = ktime_get_ns() - t0;
 	free_blocks_mib(&out->o9[1], &out->o10[1]);
-	out->migrated = vmstat("pgmigrate_success") - m0;
-	fp = vmstat("nr_free_pages");
-	fpb = vmstat("nr_free_pages_blocks");
+	out->migrated = pagemig_vmstat("pgmigrate_success") - m0;
+	fp = pagemig_vmstat("nr_free_pages");
+	fpb = pagemig_vmstat("nr_free_pages_blocks");
 	out->share_after = fp ? 100.0 * fpb / fp : 0;
 	out->ms = t / 1e6;
 	out->rate = out->migrated / (t / 1e9);
 	if (ctx->verbose)
 		fprintf(ctx->out, "# run %u: %lu filled, %lu ballooned, %lu migrated (%lu balloon_migrate)\n",
 			r + 1, n, *ballooned, (unsigned long)out->migrated,
-			vmstat("balloon_migrate") - b0);
+			pagemig_vmstat("balloon_migrate") - b0);
 	/* Give the balloon back before teardown, as a guest would. */
 	pagemig_balloon_set_target(pagemig_balloon_lookup("virtio"), 0, 60000);
 	pagemig_machine_exit();

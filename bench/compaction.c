@@ -41,14 +41,6 @@ struct compaction_run {
 	double migrated, rate, ms, share_after, memcpy_rate, errors;
 };
 
-static unsigned long vmstat(const char *name)
-{
-	unsigned long v = 0;
-
-	pagemig_vmstat_get(name, &v);
-	return v;
-}
-
 static double gib_from_env(void)
 {
 	const char *s = getenv("PAGEMIG_BENCH_GIB");
@@ -133,13 +125,13 @@ static int one_run(const struct bench_ctx *ctx, unsigned int r, double gib,
 		goto out;
 	}
 
-	m0 = vmstat("pgmigrate_success");
+	m0 = pagemig_vmstat("pgmigrate_success");
 	t0 = ktime_get_ns();
 	ret = pagemig_compact(-1);
 	t = ktime_get_ns() - t0;
-	out->migrated = vmstat("pgmigrate_success") - m0;
-	fp = vmstat("nr_free_pages");
-	fpb = vmstat("nr_free_pages_blocks");
+	out->migrated = pagemig_vmstat("pgmigrate_success") - m0;
+	fp = pagemig_vmstat("nr_free_pages");
+	fpb = pagemig_vmstat("nr_free_pages_blocks");
 	out->share_after = fp ? 100.0 * fpb / fp : 0;
 	out->ms = t / 1e6;
 	out->rate = out->migrated / (t / 1e9);

@@ -72,14 +72,6 @@ static double calibrate(double ratio)
 	return (lo + hi) / 2;
 }
 
-static unsigned long vmstat(const char *name)
-{
-	unsigned long v = 0;
-
-	pagemig_vmstat_get(name, &v);
-	return v;
-}
-
 struct zr {
 	double used[2], compacted, zs_ms, migrate_rate, migrated, ratio;
 };
@@ -124,11 +116,11 @@ static int discard_run(const struct bench_ctx *ctx, unsigned int r, double psrc,
 	out->compacted = freed / 1e3;
 	out->zs_ms = t / 1e6;
 
-	m0 = vmstat("pgmigrate_success");
+	m0 = pagemig_vmstat("pgmigrate_success");
 	t0 = ktime_get_ns();
 	pagemig_compact(-1);
 	t = ktime_get_ns() - t0;
-	out->migrated = (double)(vmstat("pgmigrate_success") - m0);
+	out->migrated = (double)(pagemig_vmstat("pgmigrate_success") - m0);
 	out->migrate_rate = out->migrated / (t / 1e9);
 	if (ctx->verbose)
 		fprintf(ctx->out, "# run %u: ratio %.2f, %.1f -> %.1f MB, %ld pages freed in %.1f ms; compaction migrated %.0f pages in %.1f ms; RSS %.0f MiB\n",

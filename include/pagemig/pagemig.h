@@ -137,6 +137,18 @@ unsigned long pagemig_vmstat_value(unsigned int i);
 /* One counter by its /proc/vmstat name; -ENOENT if unknown. */
 int pagemig_vmstat_get(const char *name, unsigned long *value);
 
+/*
+ * The same as a value, for deltas and sums: 0 for a name /proc/vmstat
+ * does not have (pagemig_vmstat_get() tells the two apart).
+ */
+static inline unsigned long pagemig_vmstat(const char *name)
+{
+	unsigned long v = 0;
+
+	pagemig_vmstat_get(name, &v);
+	return v;
+}
+
 /* The kernel's /proc files, byte-compatible in layout. */
 int pagemig_show_vmstat(FILE *f);
 int pagemig_show_buddyinfo(FILE *f);

@@ -27,15 +27,6 @@
 
 struct mm_struct *process_mm(int pid);
 
-static inline unsigned long iso_vm(const char *name)
-{
-	unsigned long v = 0;
-
-	if (pagemig_vmstat_get(name, &v))
-		abort();
-	return v;
-}
-
 /* The PFN mapped at @addr in process @pid, or ULONG_MAX. */
 static inline unsigned long iso_proc_pfn(int pid, unsigned long addr)
 {

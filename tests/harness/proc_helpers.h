@@ -15,15 +15,6 @@
 #include <pagemig/migrate.h>
 #include <pagemig/pgtable.h>
 
-static inline unsigned long pm_vm(const char *name)
-{
-	unsigned long v = 0;
-
-	if (pagemig_vmstat_get(name, &v))
-		abort();
-	return v;
-}
-
 static inline struct mm_struct *pm_mm(int pid)
 {
 	return proc_get(pid);

@@ -25,14 +25,6 @@ static unsigned long long budget_ns(void)
 	return (unsigned long long)(stress_seconds(2) * 1e9 / NR_TESTS);
 }
 
-static unsigned long vm(const char *name)
-{
-	unsigned long v = 0;
-
-	pagemig_vmstat_get(name, &v);
-	return v;
-}
-
 struct race {
 	int stop;
 	unsigned long compactions;
@@ -93,7 +85,7 @@ TEST_F(br, deflate_races_compaction)
 	struct race r = { .seed = test_seed() };
 	struct pagemig_rng *rng = test_rng();
 	unsigned long long end = ktime_get_ns() + budget_ns();
-	unsigned long rounds = 0, m0 = vm("balloon_migrate");
+	unsigned long rounds = 0, m0 = pagemig_vmstat("balloon_migrate");
 	pthread_t th;
 
 	while (ktime_get_ns() < end) {
@@ -124,7 +116,7 @@ TEST_F(br, deflate_races_compaction)
 		rounds++;
 	}
 	TH_LOG("%lu rounds, %lu compactions, %lu balloon pages migrated",
-	       rounds, r.compactions, vm("balloon_migrate") - m0);
+	       rounds, r.compactions, pagemig_vmstat("balloon_migrate") - m0);
 	EXPECT_GT(rounds, 0);
 }
 
@@ -134,7 +126,7 @@ TEST_F(br, compaction_races_inflate_with_mutex)
 	static unsigned long pfns[4096];
 	struct race r = { .seed = test_seed() + 1000 };
 	unsigned long long end = ktime_get_ns() + budget_ns();
-	unsigned long rounds = 0, m0 = vm("balloon_migrate");
+	unsigned long rounds = 0, m0 = pagemig_vmstat("balloon_migrate");
 	struct pagemig_rng *rng = test_rng();
 	pthread_t th;
 
@@ -158,8 +150,8 @@ TEST_F(br, compaction_races_inflate_with_mutex)
 	__atomic_store_n(&r.stop, 1, __ATOMIC_RELEASE);
 	pthread_join(th, NULL);
 	TH_LOG("%lu rounds, %lu compactions, %lu balloon pages migrated",
-	       rounds, r.compactions, vm("balloon_migrate") - m0);
-	EXPECT_GT(vm("balloon_migrate"), m0);
+	       rounds, r.compactions, pagemig_vmstat("balloon_migrate") - m0);
+	EXPECT_GT(pagemig_vmstat("balloon_migrate"), m0);
 	mm_check_invariants(false);
 	finish(_metadata, BALLOON_VIRTIO);
 }

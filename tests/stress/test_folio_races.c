@@ -94,7 +94,7 @@ TEST_F(fr, accessors_vs_compaction_and_migration)
 	static struct acc a;
 	struct pagemig_rng *rng = test_rng();
 	unsigned long long end = ktime_get_ns() + budget_ns();
-	unsigned long s0 = pm_vm("pgmigrate_success"), moved = 0, compactions = 0;
+	unsigned long s0 = pagemig_vmstat("pgmigrate_success"), moved = 0, compactions = 0;
 	unsigned int i;
 	pthread_t th;
 	int fid;
@@ -132,7 +132,7 @@ TEST_F(fr, accessors_vs_compaction_and_migration)
 	__atomic_store_n(&a.stop, 1, __ATOMIC_RELEASE);
 	pthread_join(th, NULL);
 	TH_LOG("%lu reads, %lu writes, %lu compactions, %lu explicit moves, %lu migrated",
-	       a.reads, a.writes, compactions, moved, pm_vm("pgmigrate_success") - s0);
+	       a.reads, a.writes, compactions, moved, pagemig_vmstat("pgmigrate_success") - s0);
 	EXPECT_EQ(0, a.bad);
 	EXPECT_LT(0, moved);
 	EXPECT_LT(0, a.writes);

@@ -26,14 +26,6 @@ static unsigned long long budget_ns(void)
 	return (unsigned long long)(stress_seconds(2) * 1e9);
 }
 
-static unsigned long vm(const char *name)
-{
-	unsigned long v = 0;
-
-	pagemig_vmstat_get(name, &v);
-	return v;
-}
-
 struct race {
 	int stop;
 	uint64_t seed;
@@ -88,9 +80,9 @@ TEST_F(kr, kcompactd_races_direct_compaction_and_deflate)
 	struct race r = { .seed = test_seed() };
 	struct pagemig_rng *rng = test_rng();
 	unsigned long long end = ktime_get_ns() + budget_ns();
-	unsigned long rounds = 0, w0 = vm("compact_daemon_wake");
-	unsigned long ks0 = vm("compact_daemon_migrate_scanned");
-	unsigned long m0 = vm("balloon_migrate");
+	unsigned long rounds = 0, w0 = pagemig_vmstat("compact_daemon_wake");
+	unsigned long ks0 = pagemig_vmstat("compact_daemon_migrate_scanned");
+	unsigned long m0 = pagemig_vmstat("balloon_migrate");
 	pthread_t th;
 
 	while (ktime_get_ns() < end) {
@@ -127,7 +119,8 @@ TEST_F(kr, kcompactd_races_direct_compaction_and_deflate)
 		rounds++;
 	}
 	TH_LOG("%lu rounds, %lu allocations, %lu wakes; kcompactd: %lu wake-ups, %lu scanned; %lu balloon pages migrated",
-	       rounds, r.allocs, r.wakes, vm("compact_daemon_wake") - w0,
-	       vm("compact_daemon_migrate_scanned") - ks0, vm("balloon_migrate") - m0);
+	       rounds, r.allocs, r.wakes, pagemig_vmstat("compact_daemon_wake") - w0,
+	       pagemig_vmstat("compact_daemon_migrate_scanned") - ks0,
+	       pagemig_vmstat("balloon_migrate") - m0);
 	EXPECT_GT(rounds, 0);
 }

@@ -80,7 +80,7 @@ TEST_F(kr, accessors_vs_ksm_scans_and_migration)
 	static struct acc a;
 	struct pagemig_rng *rng = test_rng();
 	unsigned long long end = ktime_get_ns() + budget_ns();
-	unsigned long cow0 = pm_vm("cow_ksm"), moved = 0, ksm_moved = 0;
+	unsigned long cow0 = pagemig_vmstat("cow_ksm"), moved = 0, ksm_moved = 0;
 	unsigned long scans = 0, compactions = 0;
 	struct pagemig_ksm_stats st;
 	unsigned int i;
@@ -125,11 +125,11 @@ TEST_F(kr, accessors_vs_ksm_scans_and_migration)
 	ASSERT_EQ(0, pagemig_ksm_run(0, 0, 0));
 	ASSERT_EQ(0, pagemig_ksm_stats(&st));
 	TH_LOG("%lu reads, %lu writes (%lu copies of KSM pages), %lu scan batches, %lu compactions, %lu moves (%lu of KSM folios); %lu shared, %lu sharing",
-	       a.reads, a.writes, pm_vm("cow_ksm") - cow0, scans, compactions,
+	       a.reads, a.writes, pagemig_vmstat("cow_ksm") - cow0, scans, compactions,
 	       moved, ksm_moved, st.pages_shared, st.pages_sharing);
 	EXPECT_EQ(0, a.bad);
 	EXPECT_LT(0, a.writes);
-	EXPECT_LT(0, pm_vm("cow_ksm") - cow0);
+	EXPECT_LT(0, pagemig_vmstat("cow_ksm") - cow0);
 	for (i = 0; i < NA; i++)
 		if (!pm_check_tag(a.pid, a.anon + i * PAGE_SIZE, content_tag(i, a.gen[i])))
 			FAIL("page %u lost generation %u", i, a.gen[i]);

@@ -41,14 +41,6 @@ static unsigned long long budget_ns(void)
 	return (unsigned long long)(secs * 1e9);
 }
 
-static unsigned long vm(const char *name)
-{
-	unsigned long v = 0;
-
-	pagemig_vmstat_get(name, &v);
-	return v;
-}
-
 static uint64_t mix(uint64_t x)
 {
 	x += 0x9e3779b97f4a7c15ULL;
@@ -211,10 +203,10 @@ static void disk_teardown(struct __test_metadata *_metadata, struct disk *d)
 	struct zram *z = zram_devices[d->id];
 
 	zs_flush_deferred(z->mem_pool);
-	EXPECT_EQ(zs_get_total_pages(z->mem_pool), vm("nr_zspages"));
+	EXPECT_EQ(zs_get_total_pages(z->mem_pool), pagemig_vmstat("nr_zspages"));
 	EXPECT_EQ(0, disk_verify(d));
 	EXPECT_EQ(0, pagemig_zram_destroy(d->id));
-	EXPECT_EQ(0, vm("nr_zspages"));
+	EXPECT_EQ(0, pagemig_vmstat("nr_zspages"));
 	free(d->seq);
 	free(d->disc);
 }
@@ -268,7 +260,7 @@ TEST_F(zsr, readers_while_zsmalloc_pages_migrate)
 {
 	struct disk d;
 	unsigned long long end;
-	unsigned long rounds = 0, moved = 0, fails = 0, s0 = vm("pgmigrate_success");
+	unsigned long rounds = 0, moved = 0, fails = 0, s0 = pagemig_vmstat("pgmigrate_success");
 	struct pagemig_rng *rng = test_rng();
 	pthread_t th;
 
@@ -294,7 +286,7 @@ TEST_F(zsr, readers_while_zsmalloc_pages_migrate)
 	__atomic_store_n(&d.stop, 1, __ATOMIC_RELEASE);
 	pthread_join(th, NULL);
 	TH_LOG("%lu rounds, %lu pages moved by hand, %lu refused; pgmigrate_success +%lu; %lu reads, %lu checked",
-	       rounds, moved, fails, vm("pgmigrate_success") - s0, d.reads, d.checked);
+	       rounds, moved, fails, pagemig_vmstat("pgmigrate_success") - s0, d.reads, d.checked);
 	EXPECT_EQ(0, d.corrupted);
 	EXPECT_LT(0, d.checked);
 	EXPECT_LT(0, moved);
@@ -348,7 +340,7 @@ TEST_F(zsr, zs_free_while_pages_are_isolated)
 {
 	struct freer f = { .seed = test_seed() + 7 };
 	unsigned long long end;
-	unsigned long s0 = vm("pgmigrate_success"), rounds = 0, moved = 0;
+	unsigned long s0 = pagemig_vmstat("pgmigrate_success"), rounds = 0, moved = 0;
 	struct pagemig_rng *rng = test_rng();
 	pthread_t th;
 
@@ -367,11 +359,11 @@ TEST_F(zsr, zs_free_while_pages_are_isolated)
 	pthread_join(th, NULL);
 	zs_flush_deferred(f.pool);
 	TH_LOG("%lu rounds, %lu allocs, %lu frees, %lu migrated (pgmigrate_success +%lu)",
-	       rounds, f.allocs, f.frees, moved, vm("pgmigrate_success") - s0);
+	       rounds, f.allocs, f.frees, moved, pagemig_vmstat("pgmigrate_success") - s0);
 	EXPECT_EQ(f.allocs, f.frees);
 	EXPECT_LT(0, moved);
 	EXPECT_EQ(0, zs_get_total_pages(f.pool));
-	EXPECT_EQ(0, vm("nr_zspages"));
+	EXPECT_EQ(0, pagemig_vmstat("nr_zspages"));
 	zs_destroy_pool(f.pool);
 }
 
@@ -396,7 +388,7 @@ TEST_F(zsr, zs_compact_races_compaction_and_writes)
 	static unsigned char buf[PAGE_SIZE];
 	struct disk d;
 	unsigned long long end;
-	unsigned long rounds = 0, s0 = vm("pgmigrate_success");
+	unsigned long rounds = 0, s0 = pagemig_vmstat("pgmigrate_success");
 	struct pagemig_rng *rng = test_rng();
 	pthread_t rd, zc;
 
@@ -423,7 +415,7 @@ TEST_F(zsr, zs_compact_races_compaction_and_writes)
 	pthread_join(zc, NULL);
 	TH_LOG("%lu rounds: %lu writes, %lu discards, %lu zs_compact (%lu pages), pgmigrate_success +%lu; %lu checked",
 	       rounds, d.writes, d.discards, d.compacts, d.zs_freed,
-	       vm("pgmigrate_success") - s0, d.checked);
+	       pagemig_vmstat("pgmigrate_success") - s0, d.checked);
 	EXPECT_EQ(0, d.corrupted);
 	EXPECT_LT(0, d.checked);
 	disk_teardown(_metadata, &d);

@@ -22,15 +22,6 @@
 
 MM_FIXTURE(bal, 16 * SZ_1M, 2 * SZ_1M, 0, 2)
 
-static unsigned long vm(const char *name)
-{
-	unsigned long v = 0;
-
-	if (pagemig_vmstat_get(name, &v))
-		abort();
-	return v;
-}
-
 static unsigned long nr_listed(struct balloon_dev_info *b)
 {
 	struct page *page;
@@ -105,8 +96,9 @@ TEST_F(bal, enqueue_dequeue_and_counters)
 {
 	struct balloon_dev_info b;
 	struct page *pages[8], *page, *next;
-	unsigned long inf0 = vm("balloon_inflate"), def0 = vm("balloon_deflate");
-	unsigned long nr0 = vm("nr_balloon_pages");
+	unsigned long inf0 = pagemig_vmstat("balloon_inflate");
+	unsigned long def0 = pagemig_vmstat("balloon_deflate");
+	unsigned long nr0 = pagemig_vmstat("nr_balloon_pages");
 	LIST_HEAD(list);
 	int i, n = 0;
 
@@ -120,8 +112,8 @@ TEST_F(bal, enqueue_dequeue_and_counters)
 	fill(_metadata, &b, pages, 3);
 	for (i = 0; i < 3; i++)
 		EXPECT_INFLATED(&b, pages[i]);
-	EXPECT_EQ(inf0 + 3, vm("balloon_inflate"));
-	EXPECT_EQ(nr0 + 3, vm("nr_balloon_pages"));
+	EXPECT_EQ(inf0 + 3, pagemig_vmstat("balloon_inflate"));
+	EXPECT_EQ(nr0 + 3, pagemig_vmstat("nr_balloon_pages"));
 
 	/* A list. */
 	for (i = 3; i < 8; i++) {
@@ -132,8 +124,8 @@ TEST_F(bal, enqueue_dequeue_and_counters)
 	EXPECT_EQ(5, balloon_page_list_enqueue(&b, &list));
 	EXPECT_TRUE(list_empty(&list));
 	EXPECT_EQ(8, nr_listed(&b));
-	EXPECT_EQ(inf0 + 8, vm("balloon_inflate"));
-	EXPECT_EQ(nr0 + 8, vm("nr_balloon_pages"));
+	EXPECT_EQ(inf0 + 8, pagemig_vmstat("balloon_inflate"));
+	EXPECT_EQ(nr0 + 8, pagemig_vmstat("nr_balloon_pages"));
 	for (i = 3; i < 8; i++)
 		EXPECT_INFLATED(&b, pages[i]);
 
@@ -143,8 +135,8 @@ TEST_F(bal, enqueue_dequeue_and_counters)
 	EXPECT_FINALIZED(page);
 	EXPECT_EQ(1, page_ref_count(page));
 	EXPECT_FALSE(on_list(&b, page));
-	EXPECT_EQ(def0 + 1, vm("balloon_deflate"));
-	EXPECT_EQ(nr0 + 7, vm("nr_balloon_pages"));
+	EXPECT_EQ(def0 + 1, pagemig_vmstat("balloon_deflate"));
+	EXPECT_EQ(nr0 + 7, pagemig_vmstat("nr_balloon_pages"));
 	put_page(page);
 	EXPECT_EQ(PAGE_TYPE_NONE, page->page_type);
 	EXPECT_EQ(0, page->flags & PAGE_FLAGS_CHECK_AT_PREP);
@@ -154,8 +146,8 @@ TEST_F(bal, enqueue_dequeue_and_counters)
 	EXPECT_EQ(3, nr_listed(&b));
 	EXPECT_EQ(3, balloon_page_list_dequeue(&b, &list, 100));
 	EXPECT_EQ(0, balloon_page_list_dequeue(&b, &list, 100));
-	EXPECT_EQ(def0 + 8, vm("balloon_deflate"));
-	EXPECT_EQ(nr0, vm("nr_balloon_pages"));
+	EXPECT_EQ(def0 + 8, pagemig_vmstat("balloon_deflate"));
+	EXPECT_EQ(nr0, pagemig_vmstat("nr_balloon_pages"));
 	list_for_each_entry_safe(page, next, &list, lru) {
 		EXPECT_FINALIZED(page);
 		list_del(&page->lru);
@@ -163,7 +155,7 @@ TEST_F(bal, enqueue_dequeue_and_counters)
 		n++;
 	}
 	EXPECT_EQ(7, n);
-	EXPECT_EQ(inf0 + 8, vm("balloon_inflate"));
+	EXPECT_EQ(inf0 + 8, pagemig_vmstat("balloon_inflate"));
 }
 
 TEST_F(bal, isolation_takes_pages_off_the_list)
@@ -356,7 +348,8 @@ TEST_F(bal, migrate_through_the_core)
 {
 	struct balloon_dev_info b;
 	struct page *pages[4], *page;
-	unsigned long m0 = vm("balloon_migrate"), nr0 = vm("nr_balloon_pages");
+	unsigned long m0 = pagemig_vmstat("balloon_migrate");
+	unsigned long nr0 = pagemig_vmstat("nr_balloon_pages");
 	unsigned int succ = 0;
 	LIST_HEAD(list);
 	int i;
@@ -386,7 +379,7 @@ TEST_F(bal, migrate_through_the_core)
 	EXPECT_EQ(1, succ);
 	EXPECT_EQ(3, drv_calls);
 	EXPECT_EQ(3, b.isolated_pages);
-	EXPECT_EQ(m0 + 1, vm("balloon_migrate"));
+	EXPECT_EQ(m0 + 1, pagemig_vmstat("balloon_migrate"));
 
 	/* A permanent failure: on the list, isolated; putback re-lists. */
 	drv_err = -EBUSY;
@@ -404,9 +397,9 @@ TEST_F(bal, migrate_through_the_core)
 		EXPECT_INFLATED(&b, pages[i]);
 	list_for_each_entry(page, &b.pages, lru)
 		EXPECT_INFLATED(&b, page);
-	EXPECT_EQ(m0 + 1, vm("balloon_migrate"));
-	EXPECT_EQ(nr0 + 4, vm("nr_balloon_pages"));
+	EXPECT_EQ(m0 + 1, pagemig_vmstat("balloon_migrate"));
+	EXPECT_EQ(nr0 + 4, pagemig_vmstat("nr_balloon_pages"));
 	drv_err = 0;
 	drain_balloon(_metadata, &b);
-	EXPECT_EQ(nr0, vm("nr_balloon_pages"));
+	EXPECT_EQ(nr0, pagemig_vmstat("nr_balloon_pages"));
 }

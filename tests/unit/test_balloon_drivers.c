@@ -22,15 +22,6 @@
 
 #define TIMEOUT_MS	10000
 
-static unsigned long vm(const char *name)
-{
-	unsigned long v = 0;
-
-	if (pagemig_vmstat_get(name, &v))
-		abort();
-	return v;
-}
-
 static struct balloon_dev_info *bdev(int drv)
 {
 	return balloon_hosts[drv]->b_dev_info;
@@ -112,7 +103,8 @@ TEST_F(drv, inflate_deflate_to_targets)
 {
 	struct pagemig_balloon_stats st;
 	unsigned long managed0 = mm_managed_pages(), free0 = pagemig_free_pages_count();
-	unsigned long inf0 = vm("balloon_inflate"), def0 = vm("balloon_deflate");
+	unsigned long inf0 = pagemig_vmstat("balloon_inflate");
+	unsigned long def0 = pagemig_vmstat("balloon_deflate");
 	struct page *page;
 	int d = variant->drv;
 
@@ -122,8 +114,8 @@ TEST_F(drv, inflate_deflate_to_targets)
 	EXPECT_EQ(700, st.target);
 	EXPECT_EQ(700, st.host_owned);
 	EXPECT_EQ(0, st.isolated);
-	EXPECT_EQ(700, vm("nr_balloon_pages"));
-	EXPECT_EQ(inf0 + 700, vm("balloon_inflate"));
+	EXPECT_EQ(700, pagemig_vmstat("nr_balloon_pages"));
+	EXPECT_EQ(inf0 + 700, pagemig_vmstat("balloon_inflate"));
 	EXPECT_EQ(free0 - 700, pagemig_free_pages_count());
 	EXPECT_EQ(variant->managed ? managed0 - 700 : managed0, mm_managed_pages());
 	/* Every inflated frame went back to the host: it reads zero. */
@@ -135,8 +127,8 @@ TEST_F(drv, inflate_deflate_to_targets)
 
 	ASSERT_EQ(0, pagemig_balloon_set_target(d, 200, TIMEOUT_MS));
 	EXPECT_EQ(200, bsize(d));
-	EXPECT_EQ(200, vm("nr_balloon_pages"));
-	EXPECT_EQ(def0 + 500, vm("balloon_deflate"));
+	EXPECT_EQ(200, pagemig_vmstat("nr_balloon_pages"));
+	EXPECT_EQ(def0 + 500, pagemig_vmstat("balloon_deflate"));
 	EXPECT_EQ(variant->managed ? managed0 - 200 : managed0, mm_managed_pages());
 
 	ASSERT_EQ(0, pagemig_balloon_set_target(d, 0, TIMEOUT_MS));
@@ -145,17 +137,17 @@ TEST_F(drv, inflate_deflate_to_targets)
 	EXPECT_EQ(0, st.host_owned);
 	EXPECT_EQ(700, st.inflated);
 	EXPECT_EQ(700, st.deflated);
-	EXPECT_EQ(0, vm("nr_balloon_pages"));
+	EXPECT_EQ(0, pagemig_vmstat("nr_balloon_pages"));
 	EXPECT_EQ(managed0, mm_managed_pages());
-	EXPECT_EQ(inf0 + 700, vm("balloon_inflate"));
-	EXPECT_EQ(def0 + 700, vm("balloon_deflate"));
+	EXPECT_EQ(inf0 + 700, pagemig_vmstat("balloon_inflate"));
+	EXPECT_EQ(def0 + 700, pagemig_vmstat("balloon_deflate"));
 }
 
 /* Each driver's migratepage(): the host holds the new frame, not the old. */
 TEST_F(drv, migrate_success)
 {
 	int d = variant->drv;
-	unsigned long m0 = vm("balloon_migrate"), managed0;
+	unsigned long m0 = pagemig_vmstat("balloon_migrate"), managed0;
 	unsigned long old_pfn;
 	unsigned int succ = 0;
 	struct page *page;
@@ -168,7 +160,7 @@ TEST_F(drv, migrate_success)
 	EXPECT_EQ(1, bdev(d)->isolated_pages);
 	EXPECT_EQ(0, migrate_list(&list, MIGRATE_SYNC_LIGHT, &succ));
 	EXPECT_EQ(1, succ);
-	EXPECT_EQ(m0 + 1, vm("balloon_migrate"));
+	EXPECT_EQ(m0 + 1, pagemig_vmstat("balloon_migrate"));
 	EXPECT_EQ(0, bdev(d)->isolated_pages);
 	EXPECT_FALSE(balloon_host_owns(balloon_hosts[d], old_pfn));
 	ASSERT_NOT_NULL(last_dst);
@@ -178,7 +170,7 @@ TEST_F(drv, migrate_success)
 	EXPECT_EQ(0, page_ref_count(page));
 	EXPECT_FALSE(page_has_movable_ops(page));
 	EXPECT_EQ(64, bsize(d));
-	EXPECT_EQ(64, vm("nr_balloon_pages"));
+	EXPECT_EQ(64, pagemig_vmstat("nr_balloon_pages"));
 	EXPECT_EQ(managed0, mm_managed_pages());
 	mm_check_invariants(false);
 	ASSERT_EQ(0, pagemig_balloon_set_target(d, 0, TIMEOUT_MS));
@@ -298,7 +290,7 @@ static void *hold_mutex(void *arg)
 TEST_F(bd, virtio_migrate_eagain_while_mutex_held)
 {
 	struct holder h = { .lock = &vb_dev->balloon_lock };
-	unsigned long f0 = vm("pgmigrate_fail"), m0 = vm("balloon_migrate");
+	unsigned long f0 = pagemig_vmstat("pgmigrate_fail"), m0 = pagemig_vmstat("balloon_migrate");
 	unsigned int succ = 7;
 	struct page *page;
 	pthread_t th;
@@ -312,7 +304,7 @@ TEST_F(bd, virtio_migrate_eagain_while_mutex_held)
 	/* -EAGAIN on every pass: the page fails, stays isolated. */
 	EXPECT_EQ(1, migrate_list(&list, MIGRATE_SYNC, &succ));
 	EXPECT_EQ(0, succ);
-	EXPECT_EQ(f0 + 1, vm("pgmigrate_fail"));
+	EXPECT_EQ(f0 + 1, pagemig_vmstat("pgmigrate_fail"));
 	EXPECT_TRUE(PageMovableOpsIsolated(page));
 	EXPECT_EQ(1, bdev(BALLOON_VIRTIO)->isolated_pages);
 	EXPECT_TRUE(balloon_host_owns(&vb_dev->host, page_to_pfn(page)));
@@ -322,7 +314,7 @@ TEST_F(bd, virtio_migrate_eagain_while_mutex_held)
 	/* A later pass succeeds. */
 	EXPECT_EQ(0, migrate_list(&list, MIGRATE_SYNC, &succ));
 	EXPECT_EQ(1, succ);
-	EXPECT_EQ(m0 + 1, vm("balloon_migrate"));
+	EXPECT_EQ(m0 + 1, pagemig_vmstat("balloon_migrate"));
 	EXPECT_EQ(0, bdev(BALLOON_VIRTIO)->isolated_pages);
 	EXPECT_EQ(16, bsize(BALLOON_VIRTIO));
 	EXPECT_FALSE(page_has_movable_ops(page));
@@ -344,10 +336,10 @@ TEST_F(bd, vmw_inflate_new_fails_fixed)
 	LIST_HEAD(list);
 
 	ASSERT_EQ(0, pagemig_balloon_set_target(BALLOON_VMW, 32, TIMEOUT_MS));
-	def0 = vm("balloon_deflate");
-	m0 = vm("balloon_migrate");
-	nrb0 = vm("nr_balloon_pages");
-	s0 = vm("pgmigrate_success");
+	def0 = pagemig_vmstat("balloon_deflate");
+	m0 = pagemig_vmstat("balloon_migrate");
+	nrb0 = pagemig_vmstat("nr_balloon_pages");
+	s0 = pagemig_vmstat("pgmigrate_success");
 	page = isolate_first(_metadata, BALLOON_VMW, &list);
 	old_pfn = page_to_pfn(page);
 	/* Host call 1: deflate the old page; call 2: inflate the new one. */
@@ -355,12 +347,12 @@ TEST_F(bd, vmw_inflate_new_fails_fixed)
 	EXPECT_EQ(0, migrate_list(&list, MIGRATE_SYNC, &succ));
 	EXPECT_EQ(1, pagemig_fault_hits("balloon_host"));
 	EXPECT_EQ(1, succ);
-	EXPECT_EQ(s0 + 1, vm("pgmigrate_success"));
+	EXPECT_EQ(s0 + 1, pagemig_vmstat("pgmigrate_success"));
 	EXPECT_TRUE(list_empty(&list));
 	EXPECT_EQ(31, bsize(BALLOON_VMW));
-	EXPECT_EQ(def0 + 1, vm("balloon_deflate"));
-	EXPECT_EQ(m0, vm("balloon_migrate"));
-	EXPECT_EQ(nrb0 - 1, vm("nr_balloon_pages"));
+	EXPECT_EQ(def0 + 1, pagemig_vmstat("balloon_deflate"));
+	EXPECT_EQ(m0, pagemig_vmstat("balloon_migrate"));
+	EXPECT_EQ(nrb0 - 1, pagemig_vmstat("nr_balloon_pages"));
 	EXPECT_EQ(0, bdev(BALLOON_VMW)->isolated_pages);
 	/* Both freed: the old page and the unused new one. */
 	EXPECT_EQ(0, page_ref_count(page));

@@ -20,15 +20,6 @@
 #define TIMEOUT_MS	10000
 #define MAX_PFNS	(32 * 256)
 
-static unsigned long vm(const char *name)
-{
-	unsigned long v = 0;
-
-	if (pagemig_vmstat_get(name, &v))
-		abort();
-	return v;
-}
-
 static unsigned long big_blocks(void)
 {
 	struct pagemig_zone_stats st;
@@ -102,22 +93,23 @@ TEST_F(cz, full_compaction_moves_balloon_pages)
 	nb = fragment(_metadata, GFP_HIGHUSER_MOVABLE, 8, BALLOON_VIRTIO, false, NULL);
 	before = big_blocks();
 	TH_LOG("%lu balloon pages, %lu order-9/10 blocks before", nb, before);
-	m0 = vm("balloon_migrate");
-	ms0 = vm("compact_migrate_scanned");
-	fs0 = vm("compact_free_scanned");
-	iso0 = vm("compact_isolated");
+	m0 = pagemig_vmstat("balloon_migrate");
+	ms0 = pagemig_vmstat("compact_migrate_scanned");
+	fs0 = pagemig_vmstat("compact_free_scanned");
+	iso0 = pagemig_vmstat("compact_isolated");
 	used = nr_used_pages();
 
 	ASSERT_EQ(0, pagemig_compact(-1));
 	after = big_blocks();
-	TH_LOG("%lu after, %lu migrated", after, vm("balloon_migrate") - m0);
-	EXPECT_GT(vm("balloon_migrate"), m0);
+	TH_LOG("%lu after, %lu migrated", after, pagemig_vmstat("balloon_migrate") - m0);
+	EXPECT_GT(pagemig_vmstat("balloon_migrate"), m0);
 	EXPECT_GT(after, before);
 	EXPECT_GE(after, 4);
-	EXPECT_GT(vm("compact_migrate_scanned"), ms0);
-	EXPECT_GT(vm("compact_free_scanned"), fs0);
+	EXPECT_GT(pagemig_vmstat("compact_migrate_scanned"), ms0);
+	EXPECT_GT(pagemig_vmstat("compact_free_scanned"), fs0);
 	/* Sources and targets are both counted. */
-	EXPECT_GE(vm("compact_isolated") - iso0, 2 * (vm("balloon_migrate") - m0));
+	EXPECT_GE(pagemig_vmstat("compact_isolated") - iso0,
+		  2 * (pagemig_vmstat("balloon_migrate") - m0));
 	EXPECT_EQ(used, nr_used_pages());
 	EXPECT_EQ(nb, global_node_page_state(NR_BALLOON_PAGES));
 	mm_check_invariants(false);
@@ -133,21 +125,21 @@ TEST_F(cz, skip_bits_honoured_unless_full)
 	for (pfn = normal()->zone_start_pfn; pfn < zone_end_pfn(normal());
 	     pfn += pageblock_nr_pages)
 		set_pageblock_skip(pfn_to_page(pfn));
-	m0 = vm("balloon_migrate");
-	s0 = vm("compact_migrate_scanned");
+	m0 = pagemig_vmstat("balloon_migrate");
+	s0 = pagemig_vmstat("compact_migrate_scanned");
 	res = compact_zone_for_order(normal(), 9, MIGRATE_SYNC_LIGHT);
 	EXPECT_NE(COMPACT_SUCCESS, res);
-	EXPECT_EQ(m0, vm("balloon_migrate"));
+	EXPECT_EQ(m0, pagemig_vmstat("balloon_migrate"));
 	/*
 	 * No block is scanned; only the free-list entries the fast migrate
 	 * search read count (kernel 6.18: fast_find_migrateblock), at most
 	 * freelist_scan_limit() of them.
 	 */
-	EXPECT_LE(vm("compact_migrate_scanned") - s0, COMPACT_CLUSTER_MAX + 1);
+	EXPECT_LE(pagemig_vmstat("compact_migrate_scanned") - s0, COMPACT_CLUSTER_MAX + 1);
 
 	res = compact_zone_for_order(normal(), -1, MIGRATE_SYNC);
 	EXPECT_EQ(COMPACT_COMPLETE, res);
-	EXPECT_GT(vm("balloon_migrate"), m0);
+	EXPECT_GT(pagemig_vmstat("balloon_migrate"), m0);
 	mm_check_invariants(false);
 	ASSERT_EQ(0, pagemig_balloon_set_target(BALLOON_VIRTIO, 0, TIMEOUT_MS));
 }
@@ -159,20 +151,20 @@ TEST_F(cz, order_targeted_stops_at_success)
 
 	fragment(_metadata, GFP_HIGHUSER_MOVABLE, 8, BALLOON_VIRTIO, false, NULL);
 	ASSERT_EQ(0, normal()->free_area[9].nr_free + normal()->free_area[10].nr_free);
-	m0 = vm("balloon_migrate");
+	m0 = pagemig_vmstat("balloon_migrate");
 	res = compact_zone_for_order(normal(), 9, MIGRATE_SYNC_LIGHT);
 	EXPECT_EQ(COMPACT_SUCCESS, res);
-	m1 = vm("balloon_migrate");
+	m1 = pagemig_vmstat("balloon_migrate");
 	EXPECT_GT(m1, m0);
 	EXPECT_GE(normal()->free_area[9].nr_free + normal()->free_area[10].nr_free, 1);
 	/* A block exists now: nothing to do at all. */
-	s1 = vm("compact_migrate_scanned");
+	s1 = pagemig_vmstat("compact_migrate_scanned");
 	EXPECT_EQ(COMPACT_SUCCESS, compact_zone_for_order(normal(), 9, MIGRATE_SYNC_LIGHT));
-	EXPECT_EQ(m1, vm("balloon_migrate"));
-	EXPECT_EQ(s1, vm("compact_migrate_scanned"));
+	EXPECT_EQ(m1, pagemig_vmstat("balloon_migrate"));
+	EXPECT_EQ(s1, pagemig_vmstat("compact_migrate_scanned"));
 	/* A full compaction moves more than the targeted one did. */
 	ASSERT_EQ(0, pagemig_compact(-1));
-	EXPECT_GT(vm("balloon_migrate") - m1, 0);
+	EXPECT_GT(pagemig_vmstat("balloon_migrate") - m1, 0);
 	mm_check_invariants(false);
 	ASSERT_EQ(0, pagemig_balloon_set_target(BALLOON_VIRTIO, 0, TIMEOUT_MS));
 }
@@ -183,11 +175,11 @@ TEST_F(cz, direct_compaction_succeeds)
 
 	fragment(_metadata, GFP_HIGHUSER_MOVABLE, 8, BALLOON_VIRTIO, false, NULL);
 	ASSERT_EQ(0, big_blocks());
-	st0 = vm("compact_stall");
-	su0 = vm("compact_success");
+	st0 = pagemig_vmstat("compact_stall");
+	su0 = pagemig_vmstat("compact_success");
 	ASSERT_EQ(0, pagemig_alloc_pages(GFP_HIGHUSER_MOVABLE, 9, &pfn));
-	EXPECT_GT(vm("compact_stall"), st0);
-	EXPECT_GT(vm("compact_success"), su0);
+	EXPECT_GT(pagemig_vmstat("compact_stall"), st0);
+	EXPECT_GT(pagemig_vmstat("compact_success"), su0);
 	EXPECT_EQ(0, pfn % 512);
 	EXPECT_EQ(0, pagemig_free_pages(pfn, 9));
 	mm_check_invariants(false);
@@ -208,16 +200,16 @@ TEST_F(cz, sync_direct_compaction_takes_any_block)
 	fragment(_metadata, GFP_HIGHUSER_MOVABLE, 8, BALLOON_VIRTIO, false, NULL);
 	ASSERT_EQ(0, big_blocks());
 	/* Async: every block is movable, none suits an unmovable request. */
-	m0 = vm("balloon_migrate");
+	m0 = pagemig_vmstat("balloon_migrate");
 	res = compact_zone_order(normal(), 9, GFP_KERNEL, COMPACT_PRIO_ASYNC,
 				 ALLOC_WMARK_MIN, ZONE_NORMAL);
 	EXPECT_NE(COMPACT_SUCCESS, res);
-	EXPECT_EQ(m0, vm("balloon_migrate"));
+	EXPECT_EQ(m0, pagemig_vmstat("balloon_migrate"));
 	/* Sync-light: movable blocks are sources too. */
 	res = compact_zone_order(normal(), 9, GFP_KERNEL, COMPACT_PRIO_SYNC_LIGHT,
 				 ALLOC_WMARK_MIN, ZONE_NORMAL);
 	EXPECT_EQ(COMPACT_SUCCESS, res);
-	EXPECT_GT(vm("balloon_migrate"), m0);
+	EXPECT_GT(pagemig_vmstat("balloon_migrate"), m0);
 	ASSERT_EQ(0, pagemig_compact(-1));
 	ASSERT_EQ(0, pagemig_balloon_set_target(BALLOON_VIRTIO, 0, TIMEOUT_MS));
 
@@ -227,9 +219,9 @@ TEST_F(cz, sync_direct_compaction_takes_any_block)
 	normal()->compact_defer_shift = 0;
 	normal()->compact_considered = 0;
 	normal()->compact_order_failed = MAX_PAGE_ORDER + 1;
-	m0 = vm("balloon_migrate");
+	m0 = pagemig_vmstat("balloon_migrate");
 	ASSERT_EQ(0, pagemig_alloc_pages(GFP_KERNEL | __GFP_NOWARN, 9, &pfn));
-	EXPECT_GT(vm("balloon_migrate"), m0);
+	EXPECT_GT(pagemig_vmstat("balloon_migrate"), m0);
 	EXPECT_EQ(0, pagemig_free_pages(pfn, 9));
 	mm_check_invariants(false);
 	ASSERT_EQ(0, pagemig_balloon_set_target(BALLOON_VIRTIO, 0, TIMEOUT_MS));
@@ -294,13 +286,13 @@ TEST_F(cz, direct_compaction_fails_cleanly)
 	/* Unmovable pages with holes: nothing compaction can move. */
 	fragment(_metadata, GFP_KERNEL, 4, -1, true, &n);
 	ASSERT_EQ(0, big_blocks());
-	f0 = vm("compact_fail");
-	st0 = vm("compact_stall");
+	f0 = pagemig_vmstat("compact_fail");
+	st0 = pagemig_vmstat("compact_stall");
 	used = nr_used_pages();
 	ret = pagemig_alloc_pages(GFP_HIGHUSER_MOVABLE | __GFP_NOWARN, 9, &pfn);
 	EXPECT_EQ(-ENOMEM, ret);
-	EXPECT_GT(vm("compact_stall"), st0);
-	EXPECT_GT(vm("compact_fail"), f0);
+	EXPECT_GT(pagemig_vmstat("compact_stall"), st0);
+	EXPECT_GT(pagemig_vmstat("compact_fail"), f0);
 	EXPECT_EQ(used, nr_used_pages());
 	/* The zone backs off for this order now. */
 	EXPECT_GE(normal()->compact_defer_shift, 1);
@@ -445,7 +437,7 @@ static void fault_loop(struct __test_metadata *_metadata, const char *point)
 		mm_machine_up(8 * SZ_1M, 2 * SZ_1M, 0, 2);
 		nb = fragment(_metadata, GFP_HIGHUSER_MOVABLE, 8, BALLOON_CMM, false, NULL);
 		used = nr_used_pages();
-		m0 = vm("balloon_migrate");
+		m0 = pagemig_vmstat("balloon_migrate");
 		ASSERT_EQ(0, pagemig_fault_arm(point, nth, 1));
 		ASSERT_EQ(0, pagemig_compact(-1));
 		attempts++;
@@ -458,7 +450,7 @@ static void fault_loop(struct __test_metadata *_metadata, const char *point)
 		EXPECT_EQ(used, nr_used_pages());
 		EXPECT_EQ(nb, global_node_page_state(NR_BALLOON_PAGES));
 		if (strcmp(point, "migrate_alloc") || nth > 1)
-			EXPECT_GT(vm("balloon_migrate"), m0);
+			EXPECT_GT(pagemig_vmstat("balloon_migrate"), m0);
 		if (!pagemig_fault_hits(point))
 			break;
 		pagemig_fault_disarm_all();
@@ -491,11 +483,11 @@ TEST(fault_persistent_everything_fails)
 		mm_machine_up(8 * SZ_1M, 2 * SZ_1M, 0, 2);
 		nb = fragment(_metadata, GFP_HIGHUSER_MOVABLE, 8, BALLOON_CMM, false, NULL);
 		used = nr_used_pages();
-		m0 = vm("balloon_migrate");
+		m0 = pagemig_vmstat("balloon_migrate");
 		ASSERT_EQ(0, pagemig_fault_arm(points[i], 1, ULONG_MAX));
 		ASSERT_EQ(0, pagemig_compact(-1));
 		EXPECT_GT(pagemig_fault_hits(points[i]), 0);
-		EXPECT_EQ(m0, vm("balloon_migrate"));
+		EXPECT_EQ(m0, pagemig_vmstat("balloon_migrate"));
 		EXPECT_EQ(used, nr_used_pages());
 		EXPECT_EQ(nb, global_node_page_state(NR_BALLOON_PAGES));
 		mm_check_invariants(false);

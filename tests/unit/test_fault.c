@@ -31,7 +31,7 @@ static void stats(struct __test_metadata *_metadata, int pid,
 TEST_F(flt, anon_faults_zero_fill_count_and_free_tables)
 {
 	unsigned long pt0 = global_node_page_state(NR_PAGETABLE);
-	unsigned long f0 = pm_vm("pgfault"), addr, i;
+	unsigned long f0 = pagemig_vmstat("pgfault"), addr, i;
 	struct pagemig_process_stats st;
 	static char buf[PAGE_SIZE];
 	int pid = pagemig_process_create();
@@ -41,7 +41,7 @@ TEST_F(flt, anon_faults_zero_fill_count_and_free_tables)
 	EXPECT_EQ(1, st.nr_ptes);		/* the PGD */
 	EXPECT_EQ(pt0 + 1, global_node_page_state(NR_PAGETABLE));
 	ASSERT_EQ(0, pagemig_mmap_anon(pid, 16 * PAGE_SIZE, PAGEMIG_MAP_WRITE, &addr));
-	EXPECT_EQ(0, pm_vm("pgfault") - f0);	/* mmap faults nothing in */
+	EXPECT_EQ(0, pagemig_vmstat("pgfault") - f0);	/* mmap faults nothing in */
 	EXPECT_NULL(pm_folio(pid, addr));
 
 	/* A read fault: one zeroed folio, one fault, PUD + PMD + PTE tables. */
@@ -51,7 +51,7 @@ TEST_F(flt, anon_faults_zero_fill_count_and_free_tables)
 		if (buf[i])
 			break;
 	EXPECT_EQ(PAGE_SIZE, i);
-	EXPECT_EQ(1, pm_vm("pgfault") - f0);
+	EXPECT_EQ(1, pagemig_vmstat("pgfault") - f0);
 	stats(_metadata, pid, &st);
 	EXPECT_EQ(1, st.rss_anon);
 	EXPECT_EQ(0, st.rss_file);
@@ -70,12 +70,12 @@ TEST_F(flt, anon_faults_zero_fill_count_and_free_tables)
 	}
 	/* Read again: mapped, no new fault. */
 	ASSERT_EQ(0, pagemig_access(pid, addr + 3 * PAGE_SIZE, buf, 8, false));
-	EXPECT_EQ(1, pm_vm("pgfault") - f0);
+	EXPECT_EQ(1, pagemig_vmstat("pgfault") - f0);
 
 	/* Write faults, across a page boundary: two more pages, two faults. */
 	memset(buf, 0x5c, sizeof(buf));
 	ASSERT_EQ(0, pagemig_access(pid, addr + 5 * PAGE_SIZE + 100, buf, PAGE_SIZE, true));
-	EXPECT_EQ(3, pm_vm("pgfault") - f0);
+	EXPECT_EQ(3, pagemig_vmstat("pgfault") - f0);
 	stats(_metadata, pid, &st);
 	EXPECT_EQ(3, st.rss_anon);
 	EXPECT_EQ(4, st.nr_ptes);		/* same PTE table */
@@ -152,9 +152,9 @@ TEST_F(flt, write_to_read_only_mapping_is_efault)
 
 	ASSERT_LE(0, pid);
 	ASSERT_EQ(0, pagemig_mmap_anon(pid, 4 * PAGE_SIZE, 0, &addr));
-	f0 = pm_vm("pgfault");
+	f0 = pagemig_vmstat("pgfault");
 	EXPECT_EQ(-EFAULT, pagemig_access(pid, addr, &word, sizeof(word), true));
-	EXPECT_EQ(0, pm_vm("pgfault") - f0);	/* refused before counting */
+	EXPECT_EQ(0, pagemig_vmstat("pgfault") - f0);	/* refused before counting */
 	EXPECT_NULL(pm_folio(pid, addr));
 	/* Reads work, and the read-only page stays read-only. */
 	EXPECT_EQ(0, pagemig_access(pid, addr, &word, sizeof(word), false));
@@ -185,7 +185,8 @@ TEST_F(flt, write_to_read_only_mapping_is_efault)
 
 TEST_F(flt, thp_fault_maps_order9_folio_by_one_pmd)
 {
-	unsigned long f0 = pm_vm("thp_fault_alloc"), fb0 = pm_vm("thp_fault_fallback");
+	unsigned long f0 = pagemig_vmstat("thp_fault_alloc");
+	unsigned long fb0 = pagemig_vmstat("thp_fault_fallback");
 	unsigned long thp0 = global_node_page_state(NR_ANON_THPS), addr, i;
 	struct pagemig_process_stats st;
 	struct folio *folio;
@@ -213,8 +214,8 @@ TEST_F(flt, thp_fault_maps_order9_folio_by_one_pmd)
 	EXPECT_EQ(1, folio_ref_count(folio));
 	EXPECT_TRUE(folio_mapped(folio));
 	EXPECT_EQ(1, folio_mapcount(folio));
-	EXPECT_EQ(1, pm_vm("thp_fault_alloc") - f0);
-	EXPECT_EQ(0, pm_vm("thp_fault_fallback") - fb0);
+	EXPECT_EQ(1, pagemig_vmstat("thp_fault_alloc") - f0);
+	EXPECT_EQ(0, pagemig_vmstat("thp_fault_fallback") - fb0);
 	/* kernel /proc/vmstat shows THPs; pagemig's counter is in pages. */
 	EXPECT_EQ(thp0 + HPAGE_PMD_NR, global_node_page_state(NR_ANON_THPS));
 	stats(_metadata, pid, &st);
@@ -234,7 +235,7 @@ TEST_F(flt, thp_fault_maps_order9_folio_by_one_pmd)
 
 	/* The second 2 MiB: another THP. */
 	ASSERT_EQ(0, pm_write_tag(pid, addr + SZ_2M, 8));
-	EXPECT_EQ(2, pm_vm("thp_fault_alloc") - f0);
+	EXPECT_EQ(2, pagemig_vmstat("thp_fault_alloc") - f0);
 	EXPECT_NE(folio, pm_folio(pid, addr + SZ_2M));
 
 	/* MADV_DONTNEED of one page drops the whole THP. */
@@ -270,12 +271,12 @@ TEST_F(flt, thp_fault_falls_back_without_order9_block)
 	drain_all_pages(NULL);
 	ASSERT_EQ(0, pm_free_order9());
 
-	fb0 = pm_vm("thp_fault_fallback");
-	f0 = pm_vm("thp_fault_alloc");
+	fb0 = pagemig_vmstat("thp_fault_fallback");
+	f0 = pagemig_vmstat("thp_fault_alloc");
 	ASSERT_EQ(0, pagemig_mmap_anon(pid, SZ_2M, PAGEMIG_MAP_WRITE | PAGEMIG_MAP_THP, &addr));
 	ASSERT_EQ(0, pm_write_tag(pid, addr + 9 * PAGE_SIZE, 9));
-	EXPECT_EQ(1, pm_vm("thp_fault_fallback") - fb0);
-	EXPECT_EQ(0, pm_vm("thp_fault_alloc") - f0);
+	EXPECT_EQ(1, pagemig_vmstat("thp_fault_fallback") - fb0);
+	EXPECT_EQ(0, pagemig_vmstat("thp_fault_alloc") - f0);
 	pm_entry(pid, addr + 9 * PAGE_SIZE, &huge);
 	EXPECT_FALSE(huge);
 	folio = pm_folio(pid, addr + 9 * PAGE_SIZE);

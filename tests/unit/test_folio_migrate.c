@@ -65,7 +65,7 @@ static int migrate_list(struct list_head *list, unsigned long zone,
 
 TEST_F(fm, anon_folios_move_to_chosen_zone)
 {
-	unsigned long addr, old_pfn[NR_ANON], s0 = pm_vm("pgmigrate_success");
+	unsigned long addr, old_pfn[NR_ANON], s0 = pagemig_vmstat("pgmigrate_success");
 	unsigned long anon0;
 	struct folio *old[NR_ANON];
 	unsigned int succ = 0;
@@ -87,7 +87,7 @@ TEST_F(fm, anon_folios_move_to_chosen_zone)
 	EXPECT_TRUE(list_empty(&list));
 	EXPECT_EQ(NR_ANON, succ);
 	EXPECT_EQ(NR_ANON, pm_nr_dst_allocs);
-	EXPECT_EQ(NR_ANON, pm_vm("pgmigrate_success") - s0);
+	EXPECT_EQ(NR_ANON, pagemig_vmstat("pgmigrate_success") - s0);
 	EXPECT_EQ(0, pm_nr_isolated());
 	EXPECT_EQ(anon0, global_node_page_state(NR_ANON_MAPPED));
 
@@ -210,8 +210,8 @@ TEST_F(fm, shared_file_folio_both_processes_see_new_frame)
 
 TEST_F(fm, thp_moves_whole)
 {
-	unsigned long h, old_pfn, thp0, s0 = pm_vm("pgmigrate_success");
-	unsigned long t0 = pm_vm("thp_migration_success");
+	unsigned long h, old_pfn, thp0, s0 = pagemig_vmstat("pgmigrate_success");
+	unsigned long t0 = pagemig_vmstat("thp_migration_success");
 	struct folio *old, *now;
 	unsigned int succ = 0;
 	LIST_HEAD(list);
@@ -231,8 +231,8 @@ TEST_F(fm, thp_moves_whole)
 
 	EXPECT_EQ(0, migrate_list(&list, ZONE_NORMAL, variant->mode, &succ));
 	EXPECT_EQ(HPAGE_PMD_NR, succ);
-	EXPECT_EQ(HPAGE_PMD_NR, pm_vm("pgmigrate_success") - s0);
-	EXPECT_EQ(1, pm_vm("thp_migration_success") - t0);
+	EXPECT_EQ(HPAGE_PMD_NR, pagemig_vmstat("pgmigrate_success") - s0);
+	EXPECT_EQ(1, pagemig_vmstat("thp_migration_success") - t0);
 	EXPECT_EQ(0, pm_nr_isolated());
 	EXPECT_TRUE(pmd_trans_huge(pm_entry(self->pid, h + 300 * PAGE_SIZE, &huge)));
 	EXPECT_TRUE(huge);
@@ -251,7 +251,7 @@ TEST_F(fm, thp_moves_whole)
 
 TEST_F(fm, extra_reference_fails_with_data_intact)
 {
-	unsigned long addr, pfn, f0 = pm_vm("pgmigrate_fail");
+	unsigned long addr, pfn, f0 = pagemig_vmstat("pgmigrate_fail");
 	struct folio *folio;
 	unsigned int succ = 1;
 	LIST_HEAD(list);
@@ -267,7 +267,7 @@ TEST_F(fm, extra_reference_fails_with_data_intact)
 	EXPECT_EQ(0, succ);
 	ASSERT_FALSE(list_empty(&list));
 	EXPECT_EQ(folio, list_first_entry(&list, struct folio, lru));
-	EXPECT_EQ(1, pm_vm("pgmigrate_fail") - f0);
+	EXPECT_EQ(1, pagemig_vmstat("pgmigrate_fail") - f0);
 	/* Mapped again at the same frame, still isolated until putback. */
 	EXPECT_EQ(pfn, pte_pfn(pm_entry(self->pid, addr, &(bool){0})));
 	EXPECT_TRUE(pte_present(pm_entry(self->pid, addr, &(bool){0})));
@@ -313,8 +313,8 @@ static struct folio *alloc_no_thp_hold_some(struct folio *src, unsigned long zon
  */
 TEST_F(fm, thp_split_pieces_that_fail_stay_on_the_list)
 {
-	unsigned long h, f0 = pm_vm("thp_migration_fail");
-	unsigned long sp0 = pm_vm("thp_migration_split");
+	unsigned long h, f0 = pagemig_vmstat("thp_migration_fail");
+	unsigned long sp0 = pagemig_vmstat("thp_migration_split");
 	unsigned int succ = 0, i;
 	LIST_HEAD(list);
 	int ret;
@@ -328,8 +328,8 @@ TEST_F(fm, thp_split_pieces_that_fail_stay_on_the_list)
 
 	ret = migrate_pages(&list, alloc_no_thp_hold_some, NULL, ZONE_NORMAL,
 			    variant->mode, MR_COMPACTION, &succ);
-	EXPECT_EQ(1, pm_vm("thp_migration_split") - sp0);
-	EXPECT_EQ(1, pm_vm("thp_migration_fail") - f0);
+	EXPECT_EQ(1, pagemig_vmstat("thp_migration_split") - sp0);
+	EXPECT_EQ(1, pagemig_vmstat("thp_migration_fail") - f0);
 	EXPECT_LT(0, nr_held);
 	EXPECT_EQ(HPAGE_PMD_NR - nr_held, succ);
 	/* Pieces are left: the return value must say so. */
@@ -461,14 +461,14 @@ TEST_F(fc, compaction_after_madvise_moves_folios_and_keeps_data)
 	}
 	drain_all_pages(NULL);
 	free9_before = pm_free_order9();
-	s0 = pm_vm("pgmigrate_success");
+	s0 = pagemig_vmstat("pgmigrate_success");
 
 	ASSERT_EQ(0, pagemig_compact(-1));
 	drain_all_pages(NULL);
 	free9_after = pm_free_order9();
 	TH_LOG("order-9 blocks %lu -> %lu, %lu migrated", free9_before, free9_after,
-	       pm_vm("pgmigrate_success") - s0);
-	EXPECT_LT(0, pm_vm("pgmigrate_success") - s0);
+	       pagemig_vmstat("pgmigrate_success") - s0);
+	EXPECT_LT(0, pagemig_vmstat("pgmigrate_success") - s0);
 	EXPECT_LT(free9_before + 1, free9_after);
 	EXPECT_EQ(0, pm_nr_isolated());
 	for (i = 0; i < FC_PAGES; i += 2) {
@@ -506,10 +506,10 @@ TEST_F(fc, compaction_after_interleaved_munmap_anon_and_file)
 		ASSERT_EQ(0, pagemig_munmap(pid, addr[j]));
 	drain_all_pages(NULL);
 	free9_before = pm_free_order9();
-	s0 = pm_vm("pgmigrate_success");
+	s0 = pagemig_vmstat("pgmigrate_success");
 	ASSERT_EQ(0, pagemig_compact(-1));
 	drain_all_pages(NULL);
-	EXPECT_LT(0, pm_vm("pgmigrate_success") - s0);
+	EXPECT_LT(0, pagemig_vmstat("pgmigrate_success") - s0);
 	EXPECT_LE(free9_before, pm_free_order9());
 	for (j = 0; j < 64; j += 2)
 		for (i = 0; i < 64; i++)

@@ -16,7 +16,7 @@ MM_FIXTURE(gup, 32 * SZ_1M, 8 * SZ_1M, 8 * SZ_1M, 2)
 
 TEST_F(gup, longterm_pin_leaves_movable_zone_and_never_migrates)
 {
-	unsigned long addr, pfn, acq0 = pm_vm("nr_foll_pin_acquired");
+	unsigned long addr, pfn, acq0 = pagemig_vmstat("nr_foll_pin_acquired");
 	struct pagemig_process_stats st;
 	struct folio *folio;
 	unsigned int succ = 0;
@@ -36,7 +36,7 @@ TEST_F(gup, longterm_pin_leaves_movable_zone_and_never_migrates)
 	EXPECT_EQ(1 + 1024, folio_ref_count(folio));
 	EXPECT_TRUE(pm_check_tag(pid, addr, 1));
 	EXPECT_NE(ZONE_MOVABLE, page_zonenum(&pm_folio(pid, addr + PAGE_SIZE)->page));
-	EXPECT_EQ(2, pm_vm("nr_foll_pin_acquired") - acq0);
+	EXPECT_EQ(2, pagemig_vmstat("nr_foll_pin_acquired") - acq0);
 	ASSERT_EQ(0, pagemig_process_stats(pid, &st));
 	EXPECT_EQ(2, st.nr_pinned);
 
@@ -69,7 +69,7 @@ TEST_F(gup, longterm_pin_leaves_movable_zone_and_never_migrates)
 
 TEST_F(gup, pinned_file_and_thp_folios_stay_put_through_compaction)
 {
-	unsigned long a, f, h, pa, pf, ph, f0 = pm_vm("pgmigrate_fail");
+	unsigned long a, f, h, pa, pf, ph, f0 = pagemig_vmstat("pgmigrate_fail");
 	unsigned long s0 = pagemig_compact_pinned_skipped(), skipped;
 	int pid = pagemig_process_create(), fid, i;
 	struct folio *thp;
@@ -107,7 +107,7 @@ TEST_F(gup, pinned_file_and_thp_folios_stay_put_through_compaction)
 	EXPECT_EQ(pf, folio_pfn(pm_folio(pid, f)));
 	EXPECT_EQ(ph, folio_pfn(pm_folio(pid, h)));
 	/* The pinned file folio is isolated, tried and counted as a failure. */
-	EXPECT_LT(0, pm_vm("pgmigrate_fail") - f0);
+	EXPECT_LT(0, pagemig_vmstat("pgmigrate_fail") - f0);
 	/*
 	 * The pinned anon folio is not even isolated; compaction counts its
 	 * page each time it passes it.  A pageblock-sized THP is passed over

@@ -356,7 +356,7 @@ TEST_F(iso, isolated_free_pages_leave_nr_free_pages)
 	}
 	drain_all_pages(NULL);
 	free0 = zone_page_state(zone, NR_FREE_PAGES);
-	vm0 = iso_vm("nr_free_pages");
+	vm0 = pagemig_vmstat("nr_free_pages");
 	/*
 	 * Between what is counted while isolated and what was before;
 	 * ALLOC_HIGHATOMIC keeps the highatomic reserve in the sum and the
@@ -367,7 +367,7 @@ TEST_F(iso, isolated_free_pages_leave_nr_free_pages)
 
 	ASSERT_EQ(0, start_isolate_page_range(start, start + ISO_RANGE, MEMORY_OFFLINE));
 	EXPECT_EQ(free0 - nr, zone_page_state(zone, NR_FREE_PAGES));
-	EXPECT_EQ(vm0 - nr, iso_vm("nr_free_pages"));
+	EXPECT_EQ(vm0 - nr, pagemig_vmstat("nr_free_pages"));
 	EXPECT_EQ(nr, mm_isolated_free_pages());
 	/* nr_free still counts the blocks on the isolate lists. */
 	EXPECT_EQ(0, pagemig_validate(stderr));
@@ -383,7 +383,7 @@ TEST_F(iso, isolated_free_pages_leave_nr_free_pages)
 
 	undo_isolate_page_range(start, start + ISO_RANGE);
 	EXPECT_EQ(free0 + used, zone_page_state(zone, NR_FREE_PAGES));
-	EXPECT_EQ(vm0 + used, iso_vm("nr_free_pages"));
+	EXPECT_EQ(vm0 + used, pagemig_vmstat("nr_free_pages"));
 	EXPECT_EQ(0, mm_isolated_free_pages());
 	EXPECT_EQ(0, pagemig_validate(stderr));
 	EXPECT_TRUE(zone_watermark_ok(zone, 0, mark, zidx, ALLOC_HIGHATOMIC));
@@ -503,16 +503,16 @@ static void contig_over(struct __test_metadata *_metadata, int kind)
 	       start, nr, iso_count(start, ISO_RANGE, ISO_ANON),
 	       iso_count(start, ISO_RANGE, ISO_FILE), iso_count(start, ISO_RANGE, ISO_THP),
 	       iso_count(start, ISO_RANGE, ISO_BALLOON), iso_count(start, ISO_RANGE, ISO_ZSMALLOC));
-	ok0 = iso_vm("pgmigrate_success");
-	bal0 = iso_vm("balloon_migrate");
+	ok0 = pagemig_vmstat("pgmigrate_success");
+	bal0 = pagemig_vmstat("balloon_migrate");
 	used0 = nr_used_pages();
 
 	ASSERT_EQ(0, pagemig_alloc_contig(start, ISO_RANGE));
 	EXPECT_TRUE(iso_range_taken(start, ISO_RANGE));
 	EXPECT_TRUE(iso_range_in_service(start, ISO_RANGE));
-	EXPECT_GE(iso_vm("pgmigrate_success") - ok0, nr);
+	EXPECT_GE(pagemig_vmstat("pgmigrate_success") - ok0, nr);
 	if (kind == ISO_BALLOON)
-		EXPECT_GE(iso_vm("balloon_migrate") - bal0, nr);
+		EXPECT_GE(pagemig_vmstat("balloon_migrate") - bal0, nr);
 	for (int k = 0; k < ISO_NR_KINDS; k++)
 		EXPECT_EQ(0, iso_count(start, ISO_RANGE, k));
 	/* The range's free pages were taken too; moved pages kept their count. */
@@ -616,10 +616,10 @@ TEST_F(iso, contig_ebusy_on_unmovable_page)
 			__free_page(pfn_to_page(pfn));
 	drain_all_pages(NULL);
 	ASSERT_EQ(0, iso_world_up(&w));
-	ok0 = iso_vm("pgmigrate_success");
+	ok0 = pagemig_vmstat("pgmigrate_success");
 
 	EXPECT_EQ(-EBUSY, pagemig_alloc_contig(start, ISO_RANGE));
-	EXPECT_EQ(ok0, iso_vm("pgmigrate_success"));
+	EXPECT_EQ(ok0, pagemig_vmstat("pgmigrate_success"));
 	EXPECT_TRUE(iso_range_in_service(start, ISO_RANGE));
 	EXPECT_EQ(0, pagemig_validate(stderr));
 	EXPECT_EQ(0, iso_world_check(&w));

@@ -236,13 +236,13 @@ TEST_F(kc, large_folio_without_target_split_and_migrated)
 	ASSERT_EQ(0, page_zone(&folio->page)->free_area[2].nr_free +
 		     page_zone(&folio->page)->free_area[3].nr_free);
 
-	s0 = pm_vm("pgmigrate_success");
-	split0 = pm_vm("thp_migration_split");
+	s0 = pagemig_vmstat("pgmigrate_success");
+	split0 = pagemig_vmstat("thp_migration_split");
 	res = compact_zone_for_order(page_zone(&folio->page), -1, MIGRATE_SYNC);
 	EXPECT_EQ(COMPACT_COMPLETE, res);
-	EXPECT_EQ(4, pm_vm("pgmigrate_success") - s0);
+	EXPECT_EQ(4, pagemig_vmstat("pgmigrate_success") - s0);
 	/* Not a THP: no THP split counted. */
-	EXPECT_EQ(split0, pm_vm("thp_migration_split"));
+	EXPECT_EQ(split0, pagemig_vmstat("thp_migration_split"));
 	for (i = 0; i < 4; i++) {
 		struct folio *now = filemap_get_folio(mapping, 8 + i);
 

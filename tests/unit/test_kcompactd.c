@@ -27,15 +27,6 @@
 
 static unsigned long pfns[MAX_PFNS];
 
-static unsigned long vm(const char *name)
-{
-	unsigned long v = 0;
-
-	if (pagemig_vmstat_get(name, &v))
-		abort();
-	return v;
-}
-
 static struct zone *normal(void) { return mm_zone(ZONE_NORMAL); }
 static struct zone *dma32(void) { return mm_zone(ZONE_DMA32); }
 
@@ -136,10 +127,10 @@ TEST_F(kc, failed_high_order_allocation_wakes_kcompactd)
 	/* Only the wake-up may compact here, not the proactive timer. */
 	ASSERT_EQ(0, pagemig_compaction_proactiveness_set(0));
 	ASSERT_EQ(0, kcompactd_run(0));
-	w0 = vm("compact_daemon_wake");
-	ms0 = vm("compact_daemon_migrate_scanned");
-	fs0 = vm("compact_daemon_free_scanned");
-	m0 = vm("balloon_migrate");
+	w0 = pagemig_vmstat("compact_daemon_wake");
+	ms0 = pagemig_vmstat("compact_daemon_migrate_scanned");
+	fs0 = pagemig_vmstat("compact_daemon_free_scanned");
+	m0 = pagemig_vmstat("balloon_migrate");
 
 	/* Order 0 never wakes it. */
 	wakeup_kcompactd(NODE_DATA(0), 0, ZONE_NORMAL);
@@ -147,13 +138,13 @@ TEST_F(kc, failed_high_order_allocation_wakes_kcompactd)
 
 	/* No direct reclaim, so no direct compaction: only kcompactd acts. */
 	EXPECT_EQ(-ENOMEM, pagemig_alloc_pages(GFP_NOWAIT_MOVABLE, 9, &pfn));
-	ASSERT_TRUE(wait_until(vm("compact_daemon_wake") > w0));
+	ASSERT_TRUE(wait_until(pagemig_vmstat("compact_daemon_wake") > w0));
 	ASSERT_TRUE(wait_until(big_blocks(normal()) > 0));
 	/* Done with the request: the recorded order goes back to 0. */
 	EXPECT_TRUE(wait_until(READ_ONCE(NODE_DATA(0)->kcompactd_max_order) == 0));
-	EXPECT_GT(vm("compact_daemon_migrate_scanned"), ms0);
-	EXPECT_GT(vm("compact_daemon_free_scanned"), fs0);
-	EXPECT_GT(vm("balloon_migrate"), m0);
+	EXPECT_GT(pagemig_vmstat("compact_daemon_migrate_scanned"), ms0);
+	EXPECT_GT(pagemig_vmstat("compact_daemon_free_scanned"), fs0);
+	EXPECT_GT(pagemig_vmstat("balloon_migrate"), m0);
 	/* It succeeded: order 9 is not deferred. */
 	EXPECT_GT(READ_ONCE(normal()->compact_order_failed), 9);
 	EXPECT_FALSE(compaction_deferred(normal(), 9));
@@ -165,7 +156,7 @@ TEST_F(kc, failed_high_order_allocation_wakes_kcompactd)
 
 TEST_F(kc, facade_wake)
 {
-	unsigned long w0 = vm("compact_daemon_wake");
+	unsigned long w0 = pagemig_vmstat("compact_daemon_wake");
 
 	fragment(_metadata, GFP_HIGHUSER_MOVABLE, 8, true, &self->kept);
 	ASSERT_EQ(0, pagemig_compaction_proactiveness_set(0));
@@ -176,7 +167,7 @@ TEST_F(kc, facade_wake)
 	EXPECT_EQ(-EINVAL, pagemig_kcompactd_wake(11));
 	ASSERT_EQ(0, pagemig_kcompactd_wake(9));
 	ASSERT_TRUE(wait_until(big_blocks(normal()) > 0));
-	EXPECT_TRUE(wait_until(vm("compact_daemon_wake") == w0 + 1));
+	EXPECT_TRUE(wait_until(pagemig_vmstat("compact_daemon_wake") == w0 + 1));
 	/* Stopping returns at once, not after the 500 ms sleep. */
 	{
 		unsigned long long t0 = ktime_get_ns();
@@ -191,7 +182,7 @@ TEST_F(kc, facade_wake)
 /* A machine with a free order-9 block does not wake it at all. */
 TEST_F(kc, not_woken_when_nothing_to_do)
 {
-	unsigned long w0 = vm("compact_daemon_wake");
+	unsigned long w0 = pagemig_vmstat("compact_daemon_wake");
 
 	WRITE_ONCE(NODE_DATA(0)->kcompactd_max_order, 9);
 	EXPECT_FALSE(kcompactd_node_suitable(NODE_DATA(0)));
@@ -207,14 +198,14 @@ TEST_F(kc, not_woken_when_nothing_to_do)
 	msleep(50);
 	ASSERT_EQ(0, pagemig_kcompactd_wake(9));
 	msleep(50);
-	EXPECT_EQ(w0, vm("compact_daemon_wake"));
+	EXPECT_EQ(w0, pagemig_vmstat("compact_daemon_wake"));
 }
 
 /* ---- proactive compaction --------------------------------------------------- */
 
 TEST_F(kc, proactive_runs_on_its_own_above_the_watermark)
 {
-	unsigned long w0 = vm("compact_daemon_wake");
+	unsigned long w0 = pagemig_vmstat("compact_daemon_wake");
 	unsigned long long t0;
 
 	fragment(_metadata, GFP_HIGHUSER_MOVABLE, 8, true, &self->kept);
@@ -223,7 +214,7 @@ TEST_F(kc, proactive_runs_on_its_own_above_the_watermark)
 	ASSERT_GT(pagemig_fragmentation_score(-1), (int)fragmentation_score_wmark(false));
 	t0 = ktime_get_ns();
 	ASSERT_EQ(0, kcompactd_run(0));
-	ASSERT_TRUE(wait_until(vm("compact_daemon_migrate_scanned") > 0));
+	ASSERT_TRUE(wait_until(pagemig_vmstat("compact_daemon_migrate_scanned") > 0));
 	/* The first check comes after one interval, not before. */
 	EXPECT_GE(ktime_get_ns() - t0, (HPAGE_FRAG_CHECK_INTERVAL_MSEC - 50) * 1000000ULL);
 	/* Each zone is brought down to the low watermark, then it stops. */
@@ -232,7 +223,7 @@ TEST_F(kc, proactive_runs_on_its_own_above_the_watermark)
 	EXPECT_LE(pagemig_fragmentation_score(-1), (int)fragmentation_score_wmark(false));
 	EXPECT_GT(big_blocks(normal()), 0);
 	/* Proactive passes are not kcompactd_do_work() wake-ups. */
-	EXPECT_EQ(w0, vm("compact_daemon_wake"));
+	EXPECT_EQ(w0, pagemig_vmstat("compact_daemon_wake"));
 }
 
 TEST_F(kc, proactive_off_at_zero_and_knob_write_triggers)
@@ -248,13 +239,13 @@ TEST_F(kc, proactive_off_at_zero_and_knob_write_triggers)
 	score = pagemig_fragmentation_score(-1);
 	ASSERT_EQ(0, kcompactd_run(0));
 	msleep(HPAGE_FRAG_CHECK_INTERVAL_MSEC + 200);
-	EXPECT_EQ(0, vm("compact_daemon_migrate_scanned"));
+	EXPECT_EQ(0, pagemig_vmstat("compact_daemon_migrate_scanned"));
 	EXPECT_EQ(score, pagemig_fragmentation_score(-1));
 
 	/* Writing a non-zero value asks for a check now. */
 	t0 = ktime_get_ns();
 	ASSERT_EQ(0, pagemig_compaction_proactiveness_set(20));
-	ASSERT_TRUE(wait_until(vm("compact_daemon_migrate_scanned") > 0));
+	ASSERT_TRUE(wait_until(pagemig_vmstat("compact_daemon_migrate_scanned") > 0));
 	EXPECT_LT(ktime_get_ns() - t0, (HPAGE_FRAG_CHECK_INTERVAL_MSEC - 100) * 1000000ULL);
 	EXPECT_TRUE(wait_until(pagemig_fragmentation_score(ZONE_NORMAL) <=
 			       (int)fragmentation_score_wmark(true)));
@@ -269,13 +260,13 @@ TEST_F(kc, proactive_backs_off_without_progress)
 	ASSERT_GT(pagemig_fragmentation_score(-1), 90);
 	ASSERT_EQ(0, kcompactd_run(0));
 	ASSERT_EQ(0, pagemig_compaction_proactiveness_set(20));
-	ASSERT_TRUE(wait_until(vm("compact_daemon_migrate_scanned") > 0));
+	ASSERT_TRUE(wait_until(pagemig_vmstat("compact_daemon_migrate_scanned") > 0));
 	msleep(100);
-	ms = vm("compact_daemon_migrate_scanned");
+	ms = pagemig_vmstat("compact_daemon_migrate_scanned");
 	/* Without the back-off a second pass would start within 500 ms. */
 	msleep(2 * HPAGE_FRAG_CHECK_INTERVAL_MSEC + 100);
-	EXPECT_EQ(ms, vm("compact_daemon_migrate_scanned"));
-	EXPECT_EQ(0, vm("balloon_migrate"));
+	EXPECT_EQ(ms, pagemig_vmstat("compact_daemon_migrate_scanned"));
+	EXPECT_EQ(0, pagemig_vmstat("balloon_migrate"));
 }
 
 TEST(proactiveness_watermarks)
@@ -429,11 +420,11 @@ TEST_F(kc, kcompactd_defers_and_direct_compaction_honours_it)
 	ASSERT_EQ(0, pagemig_compaction_proactiveness_set(0));
 	ASSERT_EQ(0, kcompactd_run(0));
 	ASSERT_EQ(0, READ_ONCE(normal()->compact_defer_shift));
-	w0 = vm("compact_daemon_wake");
+	w0 = pagemig_vmstat("compact_daemon_wake");
 	ASSERT_EQ(0, pagemig_kcompactd_wake(9));
 	ASSERT_TRUE(wait_until(READ_ONCE(normal()->compact_defer_shift) == 1));
 	EXPECT_EQ(9, READ_ONCE(normal()->compact_order_failed));
-	EXPECT_EQ(w0 + 1, vm("compact_daemon_wake"));
+	EXPECT_EQ(w0 + 1, pagemig_vmstat("compact_daemon_wake"));
 	ASSERT_TRUE(wait_until(READ_ONCE(NODE_DATA(0)->kcompactd_max_order) == 0));
 	kcompactd_stop(0);
 
@@ -463,22 +454,22 @@ TEST_F(kc, kcompactd_skips_deferred_zone_then_resets)
 	ASSERT_EQ(9, normal()->compact_order_failed);
 	ASSERT_EQ(0, pagemig_compaction_proactiveness_set(0));
 	ASSERT_EQ(0, kcompactd_run(0));
-	w0 = vm("compact_daemon_wake");
-	m0 = vm("balloon_migrate");
+	w0 = pagemig_vmstat("compact_daemon_wake");
+	m0 = pagemig_vmstat("balloon_migrate");
 
 	ASSERT_EQ(0, pagemig_kcompactd_wake(9));
 	ASSERT_TRUE(wait_until(READ_ONCE(normal()->compact_considered) == 1));
 	ASSERT_TRUE(wait_until(READ_ONCE(NODE_DATA(0)->kcompactd_max_order) == 0));
-	EXPECT_EQ(w0 + 1, vm("compact_daemon_wake"));
+	EXPECT_EQ(w0 + 1, pagemig_vmstat("compact_daemon_wake"));
 	EXPECT_EQ(0, big_blocks(normal()));
-	EXPECT_EQ(m0, vm("balloon_migrate"));
+	EXPECT_EQ(m0, pagemig_vmstat("balloon_migrate"));
 
 	/* Second try is allowed: it compacts, succeeds, resets. */
 	ASSERT_EQ(0, pagemig_kcompactd_wake(9));
 	ASSERT_TRUE(wait_until(big_blocks(normal()) > 0));
 	ASSERT_TRUE(wait_until(READ_ONCE(normal()->compact_order_failed) == 10));
-	EXPECT_GT(vm("balloon_migrate"), m0);
-	EXPECT_EQ(w0 + 2, vm("compact_daemon_wake"));
+	EXPECT_GT(pagemig_vmstat("balloon_migrate"), m0);
+	EXPECT_EQ(w0 + 2, pagemig_vmstat("compact_daemon_wake"));
 	/* kcompactd's reset is not an allocation: the shift stays. */
 	EXPECT_EQ(1, READ_ONCE(normal()->compact_defer_shift));
 }
@@ -520,10 +511,10 @@ TEST_F(kc, kcompactd_resets_flagged_skip_hints_before_sleeping)
 	WRITE_ONCE(normal()->compact_blockskip_flush, true);
 	ASSERT_EQ(0, pagemig_compaction_proactiveness_set(0));
 	ASSERT_EQ(0, kcompactd_run(0));
-	w0 = vm("compact_daemon_wake");
+	w0 = pagemig_vmstat("compact_daemon_wake");
 
 	ASSERT_EQ(0, pagemig_kcompactd_wake(9));
-	ASSERT_TRUE(wait_until(vm("compact_daemon_wake") > w0));
+	ASSERT_TRUE(wait_until(pagemig_vmstat("compact_daemon_wake") > w0));
 	EXPECT_TRUE(wait_until(skip_blocks(normal()) == 0));
 	EXPECT_FALSE(READ_ONCE(normal()->compact_blockskip_flush));
 	kcompactd_stop(0);
@@ -543,9 +534,9 @@ TEST_F(kc, kcompactd_keeps_skip_hints_without_the_flag)
 	ASSERT_GT(nr, 0);
 	ASSERT_EQ(0, pagemig_compaction_proactiveness_set(0));
 	ASSERT_EQ(0, kcompactd_run(0));
-	w0 = vm("compact_daemon_wake");
+	w0 = pagemig_vmstat("compact_daemon_wake");
 	ASSERT_EQ(0, pagemig_kcompactd_wake(9));
-	ASSERT_TRUE(wait_until(vm("compact_daemon_wake") > w0));
+	ASSERT_TRUE(wait_until(pagemig_vmstat("compact_daemon_wake") > w0));
 	ASSERT_TRUE(wait_until(READ_ONCE(NODE_DATA(0)->kcompactd_max_order) == 0));
 	kcompactd_stop(0);
 	EXPECT_EQ(nr, skip_blocks(normal()));

@@ -54,7 +54,7 @@ static bool all_tags_ok(int pid, unsigned long addr, uint64_t base)
 
 TEST_F(ksm, equal_pages_merge_after_two_scans_and_cow_unshares)
 {
-	unsigned long addr, free0, mapped0, cow0 = pm_vm("cow_ksm");
+	unsigned long addr, free0, mapped0, cow0 = pagemig_vmstat("cow_ksm");
 	struct pagemig_ksm_stats st;
 	struct pagemig_process_stats ps;
 	struct folio *k0;
@@ -63,7 +63,7 @@ TEST_F(ksm, equal_pages_merge_after_two_scans_and_cow_unshares)
 
 	pid = mergeable_process(_metadata, &addr, 10);
 	free0 = pagemig_free_pages_count();
-	mapped0 = pm_vm("nr_anon_pages");
+	mapped0 = pagemig_vmstat("nr_anon_pages");
 
 	/* One scan learns the checksums; nothing merges yet. */
 	ASSERT_LT(0, pagemig_ksm_full_scans(1));
@@ -89,14 +89,14 @@ TEST_F(ksm, equal_pages_merge_after_two_scans_and_cow_unshares)
 	/* The duplicates' frames went back; RSS still counts every mapping. */
 	drain_all_pages(NULL);
 	EXPECT_EQ(free0 + NPAGES - NTAGS, pagemig_free_pages_count());
-	EXPECT_EQ(mapped0 - (NPAGES - NTAGS), pm_vm("nr_anon_pages"));
+	EXPECT_EQ(mapped0 - (NPAGES - NTAGS), pagemig_vmstat("nr_anon_pages"));
 	ASSERT_EQ(0, pagemig_process_stats(pid, &ps));
 	EXPECT_EQ(NPAGES, ps.rss_anon);
 	EXPECT_TRUE(all_tags_ok(pid, addr, 10));
 
 	/* A write copies: page 0 is private again, the others stay shared. */
 	ASSERT_EQ(0, pm_write_tag(pid, addr, 99));
-	EXPECT_EQ(cow0 + 1, pm_vm("cow_ksm"));
+	EXPECT_EQ(cow0 + 1, pagemig_vmstat("cow_ksm"));
 	EXPECT_FALSE(folio_test_ksm(pm_folio(pid, addr)));
 	EXPECT_TRUE(pte_write(pm_entry(pid, addr, &huge)));
 	EXPECT_EQ(NPAGES / NTAGS - 1, folio_mapcount(k0));
@@ -139,7 +139,7 @@ TEST_F(ksm, pages_of_two_processes_merge_and_survive_an_exit)
 
 TEST_F(ksm, ksm_folio_migrates_with_every_mapping)
 {
-	unsigned long addr, extra, s0 = pm_vm("pgmigrate_success");
+	unsigned long addr, extra, s0 = pagemig_vmstat("pgmigrate_success");
 	unsigned int succ = 0;
 	struct folio *k, *moved;
 	LIST_HEAD(list);
@@ -155,7 +155,7 @@ TEST_F(ksm, ksm_folio_migrates_with_every_mapping)
 	EXPECT_EQ(0, migrate_pages(&list, pm_alloc_in_zone, NULL, (unsigned long)zone,
 				   MIGRATE_SYNC, MR_COMPACTION, &succ));
 	EXPECT_EQ(1, succ);
-	EXPECT_EQ(s0 + 1, pm_vm("pgmigrate_success"));
+	EXPECT_EQ(s0 + 1, pagemig_vmstat("pgmigrate_success"));
 	moved = pm_folio(pid, addr);
 	EXPECT_NE(k, moved);
 	EXPECT_TRUE(folio_test_ksm(moved));

@@ -40,15 +40,6 @@ static struct folio *alloc_none(struct folio *src, unsigned long private)
 	return NULL;
 }
 
-static unsigned long vm(const char *name)
-{
-	unsigned long v = 0;
-
-	if (pagemig_vmstat_get(name, &v))
-		abort();
-	return v;
-}
-
 static unsigned long nr_isolated_all(void)
 {
 	return global_node_page_state(NR_ISOLATED_ANON) +
@@ -347,7 +338,9 @@ TEST_F(migm, success_moves_everything)
 {
 	enum { N = 8 };
 	struct page *pages[N], *dst;
-	unsigned long pfns[N], s0 = vm("pgmigrate_success"), f0 = vm("pgmigrate_fail");
+	unsigned long pfns[N];
+	unsigned long s0 = pagemig_vmstat("pgmigrate_success");
+	unsigned long f0 = pagemig_vmstat("pgmigrate_fail");
 	unsigned long iso0 = nr_isolated_all();
 	unsigned int succ = 0;
 	LIST_HEAD(list);
@@ -362,8 +355,8 @@ TEST_F(migm, success_moves_everything)
 	EXPECT_TRUE(list_empty(&list));
 	EXPECT_EQ(N, succ);
 	EXPECT_EQ(N, nr_dst_allocs);
-	EXPECT_EQ(s0 + N, vm("pgmigrate_success"));
-	EXPECT_EQ(f0, vm("pgmigrate_fail"));
+	EXPECT_EQ(s0 + N, pagemig_vmstat("pgmigrate_success"));
+	EXPECT_EQ(f0, pagemig_vmstat("pgmigrate_fail"));
 	EXPECT_EQ(iso0, nr_isolated_all());
 	EXPECT_EQ(N, dummy.migrated);
 	EXPECT_EQ(N, dummy.migrate_calls);
@@ -389,7 +382,8 @@ TEST_F(migm, success_moves_everything)
 TEST_F(migm, eagain_within_budget)
 {
 	struct page *page;
-	unsigned long s0 = vm("pgmigrate_success"), f0 = vm("pgmigrate_fail");
+	unsigned long s0 = pagemig_vmstat("pgmigrate_success");
+	unsigned long f0 = pagemig_vmstat("pgmigrate_fail");
 	unsigned int succ = 0;
 	LIST_HEAD(list);
 
@@ -400,8 +394,8 @@ TEST_F(migm, eagain_within_budget)
 				   MR_COMPACTION, &succ));
 	EXPECT_EQ(1, succ);
 	EXPECT_EQ(NR_MAX_MIGRATE_PAGES_RETRY, dummy.migrate_calls);
-	EXPECT_EQ(s0 + 1, vm("pgmigrate_success"));
-	EXPECT_EQ(f0, vm("pgmigrate_fail"));
+	EXPECT_EQ(s0 + 1, pagemig_vmstat("pgmigrate_success"));
+	EXPECT_EQ(f0, pagemig_vmstat("pgmigrate_fail"));
 	EXPECT_FREED(page);
 	EXPECT_EQ(1, dummy_listed());
 	/* One destination per batch: kept across the passes of that batch. */
@@ -411,7 +405,8 @@ TEST_F(migm, eagain_within_budget)
 TEST_F(migm, eagain_forever_fails_and_stays_isolated)
 {
 	struct page *page;
-	unsigned long s0 = vm("pgmigrate_success"), f0 = vm("pgmigrate_fail");
+	unsigned long s0 = pagemig_vmstat("pgmigrate_success");
+	unsigned long f0 = pagemig_vmstat("pgmigrate_fail");
 	unsigned long used;
 	unsigned int succ = 7;
 	LIST_HEAD(list);
@@ -423,8 +418,8 @@ TEST_F(migm, eagain_forever_fails_and_stays_isolated)
 				   MR_COMPACTION, &succ));
 	EXPECT_EQ(0, succ);
 	EXPECT_EQ(NR_MAX_MIGRATE_PAGES_RETRY, dummy.migrate_calls);
-	EXPECT_EQ(s0, vm("pgmigrate_success"));
-	EXPECT_EQ(f0 + 1, vm("pgmigrate_fail"));
+	EXPECT_EQ(s0, pagemig_vmstat("pgmigrate_success"));
+	EXPECT_EQ(f0 + 1, pagemig_vmstat("pgmigrate_fail"));
 	/* Still isolated, back on the caller's list; no destination kept. */
 	ASSERT_EQ(1, list_len(&list));
 	EXPECT_EQ(page, list_first_entry(&list, struct page, lru));
@@ -440,7 +435,8 @@ static void perm_error(struct __test_metadata *_metadata,
 		       const FIXTURE_VARIANT(migm) *variant, int err)
 {
 	struct page *pages[3];
-	unsigned long s0 = vm("pgmigrate_success"), f0 = vm("pgmigrate_fail");
+	unsigned long s0 = pagemig_vmstat("pgmigrate_success");
+	unsigned long f0 = pagemig_vmstat("pgmigrate_fail");
 	unsigned long used, iso0 = nr_isolated_all();
 	unsigned int succ = 7;
 	LIST_HEAD(list);
@@ -454,8 +450,8 @@ static void perm_error(struct __test_metadata *_metadata,
 	EXPECT_EQ(0, succ);
 	/* Sync modes retry what failed async, one by one. */
 	EXPECT_EQ(variant->mode == MIGRATE_ASYNC ? 3 : 6, dummy.migrate_calls);
-	EXPECT_EQ(s0, vm("pgmigrate_success"));
-	EXPECT_EQ(f0 + 3, vm("pgmigrate_fail"));
+	EXPECT_EQ(s0, pagemig_vmstat("pgmigrate_success"));
+	EXPECT_EQ(f0 + 3, pagemig_vmstat("pgmigrate_fail"));
 	EXPECT_EQ(used, nr_used_pages());
 	EXPECT_EQ(iso0, nr_isolated_all());
 	ASSERT_EQ(3, list_len(&list));
@@ -555,7 +551,8 @@ TEST_F(migm, enomem_stops_the_batch)
 TEST_F(migm, released_refcount_one_shortcut)
 {
 	struct page *page;
-	unsigned long s0 = vm("pgmigrate_success"), f0 = vm("pgmigrate_fail");
+	unsigned long s0 = pagemig_vmstat("pgmigrate_success");
+	unsigned long f0 = pagemig_vmstat("pgmigrate_fail");
 	unsigned int succ = 0;
 	LIST_HEAD(list);
 
@@ -567,8 +564,8 @@ TEST_F(migm, released_refcount_one_shortcut)
 	EXPECT_EQ(0, migrate_pages(&list, alloc_dst, NULL, 0, variant->mode,
 				   MR_COMPACTION, &succ));
 	EXPECT_EQ(1, succ);
-	EXPECT_EQ(s0 + 1, vm("pgmigrate_success"));
-	EXPECT_EQ(f0, vm("pgmigrate_fail"));
+	EXPECT_EQ(s0 + 1, pagemig_vmstat("pgmigrate_success"));
+	EXPECT_EQ(f0, pagemig_vmstat("pgmigrate_fail"));
 	EXPECT_EQ(0, nr_dst_allocs);
 	EXPECT_EQ(0, dummy.migrate_calls);
 	EXPECT_FREED(page);
@@ -607,7 +604,7 @@ TEST_F(migm, batches_over_512)
 {
 	enum { N = 600 };
 	static struct page *pages[N];
-	unsigned long s0 = vm("pgmigrate_success"), iso0 = nr_isolated_all();
+	unsigned long s0 = pagemig_vmstat("pgmigrate_success"), iso0 = nr_isolated_all();
 	unsigned int succ = 0;
 	LIST_HEAD(list);
 	int i, reused = 0;
@@ -616,7 +613,7 @@ TEST_F(migm, batches_over_512)
 	EXPECT_EQ(0, migrate_pages(&list, alloc_dst, NULL, 0, variant->mode,
 				   MR_COMPACTION, &succ));
 	EXPECT_EQ(N, succ);
-	EXPECT_EQ(s0 + N, vm("pgmigrate_success"));
+	EXPECT_EQ(s0 + N, pagemig_vmstat("pgmigrate_success"));
 	EXPECT_EQ(iso0, nr_isolated_all());
 	EXPECT_EQ(N, dummy.migrated);
 	EXPECT_EQ(N, dummy_listed());
@@ -757,7 +754,7 @@ TEST_F(migm, balloon_pages)
 	enum { N = 6 };
 	struct balloon_dev_info b;
 	struct page *pages[N], *page;
-	unsigned long m0 = vm("balloon_migrate"), iso0 = nr_isolated_all();
+	unsigned long m0 = pagemig_vmstat("balloon_migrate"), iso0 = nr_isolated_all();
 	unsigned long nr_b0 = global_node_page_state(NR_BALLOON_PAGES);
 	unsigned int succ = 0;
 	LIST_HEAD(list);
@@ -782,7 +779,7 @@ TEST_F(migm, balloon_pages)
 				   MR_COMPACTION, &succ));
 	EXPECT_EQ(N, succ);
 	EXPECT_EQ(0, b.isolated_pages);
-	EXPECT_EQ(m0 + N, vm("balloon_migrate"));
+	EXPECT_EQ(m0 + N, pagemig_vmstat("balloon_migrate"));
 	EXPECT_EQ(iso0, nr_isolated_all());
 	EXPECT_EQ(nr_b0 + N, global_node_page_state(NR_BALLOON_PAGES));
 	for (i = 0; i < N; i++)

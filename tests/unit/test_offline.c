@@ -95,14 +95,14 @@ static void offline_over(struct __test_metadata *_metadata, int kind)
 	ASSERT_NE(ULONG_MAX, start);
 	zone = page_zone(pfn_to_page(start));
 	nr = iso_count(start, ISO_RANGE, kind);
-	ok0 = iso_vm("pgmigrate_success");
+	ok0 = pagemig_vmstat("pgmigrate_success");
 	counts(&c0, zone);
 
 	ASSERT_EQ(0, pagemig_offline(start, ISO_RANGE));
 	counts(&c1, zone);
 	TH_LOG("range 0x%lx: %lu pages of the kind, %lu migrated", start, nr,
-	       iso_vm("pgmigrate_success") - ok0);
-	EXPECT_GE(iso_vm("pgmigrate_success") - ok0, nr);
+	       pagemig_vmstat("pgmigrate_success") - ok0);
+	EXPECT_GE(pagemig_vmstat("pgmigrate_success") - ok0, nr);
 	EXPECT_EQ(c0.managed - ISO_RANGE, c1.managed);
 	EXPECT_EQ(c0.present - ISO_RANGE, c1.present);
 	/* Its free pages left, the moved pages took as many elsewhere. */

@@ -60,7 +60,7 @@ TEST_F(soft, free_page_taken_off_buddy)
 
 TEST_F(soft, mapped_anon_page_moves)
 {
-	unsigned long addr, old, new, ok0 = iso_vm("pgmigrate_success");
+	unsigned long addr, old, new, ok0 = pagemig_vmstat("pgmigrate_success");
 	int pid = iso_spawn_anon(16, false, &addr);
 
 	ASSERT_GE(pid, 0);
@@ -71,7 +71,7 @@ TEST_F(soft, mapped_anon_page_moves)
 	new = iso_proc_pfn(pid, addr + 5 * PAGE_SIZE);
 	EXPECT_NE(old, new);
 	EXPECT_NE(ULONG_MAX, new);
-	EXPECT_EQ(ok0 + 1, iso_vm("pgmigrate_success"));
+	EXPECT_EQ(ok0 + 1, pagemig_vmstat("pgmigrate_success"));
 	EXPECT_TRUE(PageHWPoison(pfn_to_page(old)));
 	EXPECT_EQ(0, page_ref_count(pfn_to_page(old)));
 	EXPECT_FALSE(PageLRU(pfn_to_page(old)));
@@ -92,8 +92,8 @@ TEST_F(soft, mapped_anon_page_moves)
  */
 TEST_F(soft, thp_subpage_splits_then_moves)
 {
-	unsigned long addr, head, old, new, split0 = iso_vm("thp_split_page");
-	unsigned long ok0 = iso_vm("pgmigrate_success"), i;
+	unsigned long addr, head, old, new, split0 = pagemig_vmstat("thp_split_page");
+	unsigned long ok0 = pagemig_vmstat("pgmigrate_success"), i;
 	int pid = iso_spawn_anon(HPAGE_PMD_NR, true, &addr);
 
 	ASSERT_GE(pid, 0);
@@ -105,8 +105,8 @@ TEST_F(soft, thp_subpage_splits_then_moves)
 
 	ASSERT_EQ(0, pagemig_soft_offline(old));
 	mm_expect_leak(1);
-	EXPECT_EQ(split0 + 1, iso_vm("thp_split_page"));
-	EXPECT_EQ(ok0 + 1, iso_vm("pgmigrate_success"));
+	EXPECT_EQ(split0 + 1, pagemig_vmstat("thp_split_page"));
+	EXPECT_EQ(ok0 + 1, pagemig_vmstat("pgmigrate_success"));
 	new = iso_proc_pfn(pid, addr + 77 * PAGE_SIZE);
 	EXPECT_NE(old, new);
 	EXPECT_NE(ULONG_MAX, new);
@@ -157,10 +157,10 @@ TEST_F(soft, balloon_page_moves)
 		if (iso_is_kind(pfn_to_page(pfn), ISO_BALLOON))
 			bal = pfn;
 	ASSERT_NE(ULONG_MAX, bal);
-	m0 = iso_vm("balloon_migrate");
+	m0 = pagemig_vmstat("balloon_migrate");
 	ASSERT_EQ(0, pagemig_soft_offline(bal));
 	mm_expect_leak(1);
-	EXPECT_EQ(m0 + 1, iso_vm("balloon_migrate"));
+	EXPECT_EQ(m0 + 1, pagemig_vmstat("balloon_migrate"));
 	EXPECT_EQ(32, iso_balloon_size());
 	EXPECT_TRUE(PageHWPoison(pfn_to_page(bal)));
 	EXPECT_FALSE(page_has_movable_ops(pfn_to_page(bal)));
@@ -176,11 +176,11 @@ TEST_F(soft, pinned_page_is_busy)
 	ASSERT_GE(pid, 0);
 	ASSERT_EQ(0, pagemig_pin(pid, addr, 4, true));
 	pfn = iso_proc_pfn(pid, addr + PAGE_SIZE);
-	ok0 = iso_vm("pgmigrate_success");
+	ok0 = pagemig_vmstat("pgmigrate_success");
 	EXPECT_EQ(-EBUSY, pagemig_soft_offline(pfn));
 	EXPECT_FALSE(PageHWPoison(pfn_to_page(pfn)));
 	EXPECT_EQ(pfn, iso_proc_pfn(pid, addr + PAGE_SIZE));
-	EXPECT_EQ(ok0, iso_vm("pgmigrate_success"));
+	EXPECT_EQ(ok0, pagemig_vmstat("pgmigrate_success"));
 	EXPECT_TRUE(PageLRU(pfn_to_page(pfn)));
 	EXPECT_EQ(0, iso_proc_check(pid, addr, 4, 0));
 	ASSERT_EQ(0, pagemig_unpin_all(pid));

@@ -520,15 +520,6 @@ static int trace_stop(struct trace *t)
 
 /* ---- a fragmented machine (as tests/unit/test_compaction.c makes it) ------- */
 
-static unsigned long vm(const char *name)
-{
-	unsigned long v = 0;
-
-	if (pagemig_vmstat_get(name, &v))
-		abort();
-	return v;
-}
-
 static unsigned long pfns[MAX_PFNS];
 
 /*
@@ -721,13 +712,13 @@ TEST_F(tr, full_compaction_trace_adds_up)
 	struct trace t;
 
 	fragment(_metadata);
-	mig0 = vm("pgmigrate_success");
-	iso0 = vm("compact_isolated");
+	mig0 = pagemig_vmstat("pgmigrate_success");
+	iso0 = pagemig_vmstat("compact_isolated");
 	ASSERT_EQ(0, trace_start());
 	ASSERT_EQ(0, pagemig_compact(-1));
 	ASSERT_EQ(0, trace_stop(&t));
-	mig = vm("pgmigrate_success") - mig0;
-	iso = vm("compact_isolated") - iso0;
+	mig = pagemig_vmstat("pgmigrate_success") - mig0;
+	iso = pagemig_vmstat("compact_isolated") - iso0;
 	TH_LOG("%u lines, %lu migrated, %lu isolated", t.n, mig, iso);
 	EXPECT_GT(mig, 0);
 	EXPECT_TRACE_WELL_FORMED(&t);
@@ -957,15 +948,15 @@ TEST_F(tr, kcompactd_trace)
 	fragment(_metadata);
 	ASSERT_EQ(0, trace_start());
 	ASSERT_EQ(0, kcompactd_run(0));
-	wakes = vm("compact_daemon_wake");
+	wakes = pagemig_vmstat("compact_daemon_wake");
 	ASSERT_EQ(0, pagemig_kcompactd_wake(9));
 	deadline = ktime_get_ns() + TIMEOUT_MS * 1000000ULL;
 	/* Woken, and done: kcompactd_do_work() forgets the order last. */
-	while ((vm("compact_daemon_wake") == wakes ||
+	while ((pagemig_vmstat("compact_daemon_wake") == wakes ||
 		READ_ONCE(NODE_DATA(0)->kcompactd_max_order)) &&
 	       ktime_get_ns() < deadline)
 		msleep(5);
-	EXPECT_GT(vm("compact_daemon_wake"), wakes);
+	EXPECT_GT(pagemig_vmstat("compact_daemon_wake"), wakes);
 	/* Proactive compaction back on: a wake-up for no order. */
 	ASSERT_EQ(0, compaction_proactiveness_set(20));
 	kcompactd_stop(0);

@@ -16,15 +16,6 @@
 #include "../../facade/zram.c"
 #include "harness/mm_fixture.h"
 
-static unsigned long vm(const char *name)
-{
-	unsigned long v = 0;
-
-	if (pagemig_vmstat_get(name, &v))
-		abort();
-	return v;
-}
-
 /* ---- page contents ---------------------------------------------------------- */
 
 enum kind { K_TEXT, K_SAME, K_ZERO, K_RANDOM, NR_KINDS };
@@ -107,7 +98,7 @@ FIXTURE_TEARDOWN(zr)
 		return;
 	for (int id = 0; id < PAGEMIG_MAX_ZRAM; id++)
 		pagemig_zram_destroy(id);
-	EXPECT_EQ(0, vm("nr_zspages"));
+	EXPECT_EQ(0, pagemig_vmstat("nr_zspages"));
 	mm_check_invariants(true);
 	pagemig_machine_exit();
 }
@@ -142,7 +133,7 @@ FIXTURE_TEARDOWN(zr_comp)
 	if (!pagemig_machine_ready())
 		return;
 	EXPECT_EQ(0, pagemig_zram_destroy(self->id));
-	EXPECT_EQ(0, vm("nr_zspages"));
+	EXPECT_EQ(0, pagemig_vmstat("nr_zspages"));
 	mm_check_invariants(true);
 	pagemig_machine_exit();
 }
@@ -190,7 +181,7 @@ TEST_F(zr_comp, write_read_discard_every_byte)
 	EXPECT_EQ(huge, st.huge_pages);
 	EXPECT_EQ(huge, st.huge_pages_since);
 	EXPECT_EQ(compr, st.compr_data_size);
-	EXPECT_EQ(vm("nr_zspages") * PAGE_SIZE, st.mem_used_total);
+	EXPECT_EQ(pagemig_vmstat("nr_zspages") * PAGE_SIZE, st.mem_used_total);
 	EXPECT_LE(st.compr_data_size, st.mem_used_total);
 	EXPECT_LE(st.mem_used_total, st.mem_used_max);
 	TH_LOG("%s: orig %llu compr %llu used %llu", variant->comp,
@@ -255,7 +246,7 @@ TEST_F(zr, same_filled_pages_take_no_memory)
 	EXPECT_EQ(1024 * PAGE_SIZE, st.orig_data_size);
 	EXPECT_EQ(0, st.compr_data_size);
 	EXPECT_EQ(0, st.mem_used_total);
-	EXPECT_EQ(0, vm("nr_zspages"));
+	EXPECT_EQ(0, pagemig_vmstat("nr_zspages"));
 	for (i = 0; i < 1024; i++) {
 		gen_page(page, i, 3, i % 2 ? K_SAME : K_ZERO);
 		ASSERT_EQ(0, pagemig_zram_read(self->id, i, back));
@@ -370,7 +361,7 @@ TEST_F(zr, mm_stat_columns)
 			    &col[6], &col[7], &col[8], &extra));
 	EXPECT_EQ(stored * PAGE_SIZE, col[0]);		/* orig_data_size */
 	EXPECT_EQ(compr, col[1]);			/* compr_data_size */
-	EXPECT_EQ(vm("nr_zspages") * PAGE_SIZE, col[2]);	/* mem_used_total */
+	EXPECT_EQ(pagemig_vmstat("nr_zspages") * PAGE_SIZE, col[2]);	/* mem_used_total */
 	EXPECT_EQ(4 * SZ_1M, col[3]);			/* mem_limit */
 	EXPECT_LE(col[2], col[4]);			/* mem_used_max */
 	EXPECT_EQ(same, col[5]);			/* same_pages */
@@ -574,15 +565,16 @@ TEST_F(zr, data_survives_compaction_and_migration)
 	}
 	for (i = 0; i < N; i += 2)
 		ASSERT_EQ(0, pagemig_zram_discard(self->id, i, 1));
-	before = vm("nr_zspages");
+	before = pagemig_vmstat("nr_zspages");
 	freed = (unsigned long)pagemig_zram_compact(self->id);
 	zs_flush_deferred(dev(self->id)->mem_pool);
-	TH_LOG("zs_compact: %lu -> %lu pages (%lu freed)", before, vm("nr_zspages"), freed);
+	TH_LOG("zs_compact: %lu -> %lu pages (%lu freed)", before,
+	       pagemig_vmstat("nr_zspages"), freed);
 	EXPECT_LT(before / 4, freed);
-	EXPECT_EQ(before - freed, vm("nr_zspages"));
-	s0 = vm("pgmigrate_success");
+	EXPECT_EQ(before - freed, pagemig_vmstat("nr_zspages"));
+	s0 = pagemig_vmstat("pgmigrate_success");
 	EXPECT_EQ(0, pagemig_compact(-1));
-	TH_LOG("full compaction: pgmigrate_success +%lu", vm("pgmigrate_success") - s0);
+	TH_LOG("full compaction: pgmigrate_success +%lu", pagemig_vmstat("pgmigrate_success") - s0);
 	for (i = 1; i < N; i += 2) {
 		gen_page(page, i, 9, kind_of(i) == K_RANDOM ? K_TEXT : kind_of(i));
 		ASSERT_EQ(0, pagemig_zram_read(self->id, i, back));
@@ -590,5 +582,5 @@ TEST_F(zr, data_survives_compaction_and_migration)
 	}
 	ASSERT_EQ(0, pagemig_zram_stats(self->id, &st));
 	EXPECT_EQ(freed, st.pages_compacted);
-	EXPECT_EQ(vm("nr_zspages") * PAGE_SIZE, st.mem_used_total);
+	EXPECT_EQ(pagemig_vmstat("nr_zspages") * PAGE_SIZE, st.mem_used_total);
 }

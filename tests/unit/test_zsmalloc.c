@@ -29,15 +29,6 @@
 #define NOWARN	__GFP_NOWARN
 #define ZS_GFP	(GFP_NOIO | __GFP_NOWARN | __GFP_HIGHMEM | __GFP_MOVABLE)
 
-static unsigned long vm(const char *name)
-{
-	unsigned long v = 0;
-
-	if (pagemig_vmstat_get(name, &v))
-		abort();
-	return v;
-}
-
 static unsigned long nr_dst_allocs;
 
 static struct folio *alloc_dst(struct folio *src, unsigned long private)
@@ -173,7 +164,7 @@ FIXTURE_TEARDOWN(zs)
 	if (self->pool) {
 		zs_flush_deferred(self->pool);
 		EXPECT_EQ(0, zs_get_total_pages(self->pool));
-		EXPECT_EQ(0, vm("nr_zspages"));
+		EXPECT_EQ(0, pagemig_vmstat("nr_zspages"));
 		zs_destroy_pool(self->pool);
 	}
 	mm_check_invariants(true);
@@ -182,7 +173,7 @@ FIXTURE_TEARDOWN(zs)
 
 /* nr_zspages is the pool's page count (one pool); validator clean. */
 #define CHECK_POOL(pool) do {						\
-	EXPECT_EQ(zs_get_total_pages(pool), vm("nr_zspages"));		\
+	EXPECT_EQ(zs_get_total_pages(pool), pagemig_vmstat("nr_zspages"));		\
 	EXPECT_EQ(0, pagemig_validate(stderr));				\
 } while (0)
 
@@ -500,7 +491,7 @@ TEST_F(zs, handles_stable_across_migrate_pages)
 	static struct page *pages[MAXP];
 	static unsigned long old_pfns[MAXP];
 	struct pagemig_rng *rng = test_rng();
-	unsigned long i, n, s0 = vm("pgmigrate_success"), z0;
+	unsigned long i, n, s0 = pagemig_vmstat("pgmigrate_success"), z0;
 	unsigned int succ = 0;
 	LIST_HEAD(list);
 
@@ -511,7 +502,7 @@ TEST_F(zs, handles_stable_across_migrate_pages)
 	n = zspage_pages(pages, MAXP);
 	ASSERT_GE(MAXP, n);
 	ASSERT_EQ(zs_get_total_pages(self->pool), n);
-	z0 = vm("nr_zspages");
+	z0 = pagemig_vmstat("nr_zspages");
 	for (i = 0; i < n; i++) {
 		old_pfns[i] = page_to_pfn(pages[i]);
 		ASSERT_TRUE(isolate_movable_ops_page(pages[i], 0));
@@ -524,8 +515,8 @@ TEST_F(zs, handles_stable_across_migrate_pages)
 	EXPECT_TRUE(list_empty(&list));
 	EXPECT_EQ(n, succ);
 	EXPECT_EQ(n, nr_dst_allocs);
-	EXPECT_EQ(s0 + n, vm("pgmigrate_success"));
-	EXPECT_EQ(z0, vm("nr_zspages"));
+	EXPECT_EQ(s0 + n, pagemig_vmstat("pgmigrate_success"));
+	EXPECT_EQ(z0, pagemig_vmstat("nr_zspages"));
 
 	/*
 	 * The old pages were freed: type and flags wiped, no reference --
@@ -581,10 +572,10 @@ TEST_F(zs, handles_stable_across_full_compaction)
 		__free_page(plain[i]);
 	for (i = 0; i < N; i++)
 		where[i] = obj_pfn(&objs[i]);
-	s0 = vm("pgmigrate_success");
+	s0 = pagemig_vmstat("pgmigrate_success");
 	EXPECT_EQ(0, pagemig_compact(-1));
-	TH_LOG("pgmigrate_success +%lu", vm("pgmigrate_success") - s0);
-	EXPECT_LT(0, vm("pgmigrate_success") - s0);
+	TH_LOG("pgmigrate_success +%lu", pagemig_vmstat("pgmigrate_success") - s0);
+	EXPECT_LT(0, pagemig_vmstat("pgmigrate_success") - s0);
 	for (i = 0; i < N; i++) {
 		moved += where[i] != obj_pfn(&objs[i]);
 		EXPECT_TRUE(obj_ok(self->pool, &objs[i]));
@@ -655,7 +646,7 @@ TEST_F(zs, every_fullness_transition)
 		ASSERT_EQ(0, _metadata->failed);
 	}
 	EXPECT_EQ(0, zs_get_total_pages(self->pool));
-	EXPECT_EQ(0, vm("nr_zspages"));
+	EXPECT_EQ(0, pagemig_vmstat("nr_zspages"));
 }
 
 /* Allocation fills the fullest non-full zspage first. */
@@ -711,7 +702,7 @@ TEST_F(zs, deferred_free_when_a_page_lock_is_busy)
 	obj_del(self->pool, &o);
 	/* The zspage stays, waiting for the worker. */
 	EXPECT_EQ(n, zs_get_total_pages(self->pool));
-	EXPECT_EQ(n, vm("nr_zspages"));
+	EXPECT_EQ(n, pagemig_vmstat("nr_zspages"));
 	zs_class_info(self->pool, payload_index(self->pool, 3000), &ci);
 	EXPECT_EQ(1, ci.fullness[0]);
 	for (k = 0; k < n; k++) {
@@ -721,7 +712,7 @@ TEST_F(zs, deferred_free_when_a_page_lock_is_busy)
 	unlock_page(locked);
 	zs_flush_deferred(self->pool);
 	EXPECT_EQ(0, zs_get_total_pages(self->pool));
-	EXPECT_EQ(0, vm("nr_zspages"));
+	EXPECT_EQ(0, pagemig_vmstat("nr_zspages"));
 	zs_class_info(self->pool, payload_index(self->pool, 3000), &ci);
 	EXPECT_EQ(0, ci.fullness[0]);
 	EXPECT_EQ(0, ci.objs_allocated);
@@ -833,7 +824,7 @@ TEST_F(zs, zspage_alloc_fault_loop)
 			EXPECT_EQ(1, pagemig_fault_hits("zspage_alloc"));
 			/* The unwind gave every page back, typed or not. */
 			EXPECT_EQ(f0, free_now());
-			EXPECT_EQ(0, vm("nr_zspages"));
+			EXPECT_EQ(0, pagemig_vmstat("nr_zspages"));
 			EXPECT_EQ(0, zs_get_total_pages(self->pool));
 			EXPECT_EQ(0, pagemig_validate(stderr));
 			/* A page freed with PageZsmalloc comes back untyped. */
@@ -863,7 +854,7 @@ TEST_F(zs, zspage_alloc_fault_loop)
 TEST_F(zs, adopted_page_is_an_ordinary_zspage)
 {
 	struct page *page = alloc_page(GFP_HIGHUSER_MOVABLE), *pages[4];
-	unsigned long f0, pfn, h, s0 = vm("pgmigrate_success");
+	unsigned long f0, pfn, h, s0 = pagemig_vmstat("pgmigrate_success");
 	unsigned int succ = 0;
 	struct obj big, half, more;
 	struct zs_class_info ci;
@@ -886,7 +877,7 @@ TEST_F(zs, adopted_page_is_an_ordinary_zspage)
 	pagemig_fault_disarm_all();
 	EXPECT_FALSE(page_has_type(page));
 	EXPECT_EQ(1, page_ref_count(page));
-	EXPECT_EQ(0, vm("nr_zspages"));
+	EXPECT_EQ(0, pagemig_vmstat("nr_zspages"));
 
 	/* A huge object on the adopted page. */
 	h = zs_malloc_adopt(self->pool, PAGE_SIZE, page);
@@ -910,7 +901,7 @@ TEST_F(zs, adopted_page_is_an_ordinary_zspage)
 	EXPECT_EQ(0, migrate_pages(&list, alloc_dst, NULL, 0, MIGRATE_SYNC,
 				   MR_COMPACTION, &succ));
 	EXPECT_EQ(1, succ);
-	EXPECT_EQ(s0 + 1, vm("pgmigrate_success"));
+	EXPECT_EQ(s0 + 1, pagemig_vmstat("pgmigrate_success"));
 	EXPECT_NE(pfn, obj_pfn(&big));
 	EXPECT_TRUE(obj_ok(self->pool, &big));
 	CHECK_POOL(self->pool);
@@ -952,7 +943,7 @@ TEST_F(zs, handle_and_metadata_alloc_faults)
 	EXPECT_TRUE(zs_handle_error(h));
 	EXPECT_EQ(1, pagemig_fault_hits("kmalloc"));
 	EXPECT_EQ(f0, free_now());
-	EXPECT_EQ(0, vm("nr_zspages"));
+	EXPECT_EQ(0, pagemig_vmstat("nr_zspages"));
 	pagemig_fault_disarm_all();
 
 	/* With room in an existing zspage, neither page nor zspage is needed. */
@@ -1030,7 +1021,7 @@ static void free_under_isolation(struct __test_metadata *_metadata,
 
 	obj_del(pool, o);
 	EXPECT_EQ(0, zs_get_total_pages(pool));
-	EXPECT_EQ(0, vm("nr_zspages"));
+	EXPECT_EQ(0, pagemig_vmstat("nr_zspages"));
 	EXPECT_EQ(1, page_ref_count(page));	/* only the isolation reference */
 	EXPECT_NULL((void *)page_private(page));
 	/* Sticky: still typed, still movable_ops, still isolated. */
@@ -1044,7 +1035,9 @@ static void free_under_isolation(struct __test_metadata *_metadata,
 
 TEST_F(zs, free_while_isolated_refcount_one_shortcut)
 {
-	unsigned long pfns[8], s0 = vm("pgmigrate_success"), f0 = vm("pgmigrate_fail");
+	unsigned long pfns[8];
+	unsigned long s0 = pagemig_vmstat("pgmigrate_success");
+	unsigned long f0 = pagemig_vmstat("pgmigrate_fail");
 	unsigned int succ = 0;
 	struct page *page;
 	LIST_HEAD(list);
@@ -1059,8 +1052,8 @@ TEST_F(zs, free_while_isolated_refcount_one_shortcut)
 	EXPECT_TRUE(list_empty(&list));
 	EXPECT_EQ(1, succ);
 	EXPECT_EQ(0, nr_dst_allocs);
-	EXPECT_EQ(s0 + 1, vm("pgmigrate_success"));
-	EXPECT_EQ(f0, vm("pgmigrate_fail"));
+	EXPECT_EQ(s0 + 1, pagemig_vmstat("pgmigrate_success"));
+	EXPECT_EQ(f0, pagemig_vmstat("pgmigrate_fail"));
 	EXPECT_EQ(0, page_ref_count(page));
 	EXPECT_FALSE(PageZsmalloc(page));
 	EXPECT_FALSE(PageMovableOpsIsolated(page));
@@ -1068,7 +1061,7 @@ TEST_F(zs, free_while_isolated_refcount_one_shortcut)
 
 TEST_F(zs, free_while_isolated_extra_reference_fake_success)
 {
-	unsigned long pfns[8], s0 = vm("pgmigrate_success");
+	unsigned long pfns[8], s0 = pagemig_vmstat("pgmigrate_success");
 	unsigned int succ = 0;
 	struct page *page;
 	LIST_HEAD(list);
@@ -1084,7 +1077,7 @@ TEST_F(zs, free_while_isolated_extra_reference_fake_success)
 	EXPECT_TRUE(list_empty(&list));
 	EXPECT_EQ(1, succ);
 	EXPECT_EQ(1, nr_dst_allocs);	/* allocated, then dropped unused */
-	EXPECT_EQ(s0 + 1, vm("pgmigrate_success"));
+	EXPECT_EQ(s0 + 1, pagemig_vmstat("pgmigrate_success"));
 	/* zs_page_migrate() faked success: un-isolated, our reference left. */
 	EXPECT_EQ(1, page_ref_count(page));
 	EXPECT_FALSE(PageMovableOpsIsolated(page));
@@ -1120,7 +1113,7 @@ TEST_F(zs, deferred_free_of_a_zspage_with_an_isolated_page)
 	unlock_page(first);
 	zs_flush_deferred(self->pool);
 	EXPECT_EQ(0, zs_get_total_pages(self->pool));
-	EXPECT_EQ(0, vm("nr_zspages"));
+	EXPECT_EQ(0, pagemig_vmstat("nr_zspages"));
 }
 
 /* ---- spec 12.3: a reader holds the zspage ----------------------------------- */
@@ -1150,7 +1143,9 @@ static void *reader_fn(void *arg)
 
 TEST_F(zs, migrating_a_read_locked_zspage_fails_then_succeeds)
 {
-	unsigned long s0 = vm("pgmigrate_success"), f0 = vm("pgmigrate_fail"), pfn;
+	unsigned long s0 = pagemig_vmstat("pgmigrate_success");
+	unsigned long f0 = pagemig_vmstat("pgmigrate_fail");
+	unsigned long pfn;
 	struct reader r = { .pool = self->pool };
 	unsigned int succ = 0;
 	struct page *page;
@@ -1173,7 +1168,7 @@ TEST_F(zs, migrating_a_read_locked_zspage_fails_then_succeeds)
 	EXPECT_EQ(1, migrate_pages(&list, alloc_dst, NULL, 0, MIGRATE_SYNC,
 				   MR_COMPACTION, &succ));
 	EXPECT_EQ(0, succ);
-	EXPECT_EQ(f0 + 1, vm("pgmigrate_fail"));
+	EXPECT_EQ(f0 + 1, pagemig_vmstat("pgmigrate_fail"));
 	EXPECT_FALSE(list_empty(&list));
 	putback_movable_pages(&list);
 	EXPECT_FALSE(PageMovableOpsIsolated(page));
@@ -1190,7 +1185,7 @@ TEST_F(zs, migrating_a_read_locked_zspage_fails_then_succeeds)
 	EXPECT_EQ(0, migrate_pages(&list, alloc_dst, NULL, 0, MIGRATE_SYNC,
 				   MR_COMPACTION, &succ));
 	EXPECT_EQ(1, succ);
-	EXPECT_EQ(s0 + 1, vm("pgmigrate_success"));
+	EXPECT_EQ(s0 + 1, pagemig_vmstat("pgmigrate_success"));
 	EXPECT_NE(pfn, obj_pfn(&o));
 	EXPECT_TRUE(obj_ok(self->pool, &o));
 	obj_del(self->pool, &o);
