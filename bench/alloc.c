@@ -33,7 +33,7 @@
 
 #include <pagemig/pagemig_testing.h>
 
-#include "common.h"
+#include "bench.h"
 
 #define MEMORY		(1ULL << 30)
 #define CPUS		2

@@ -30,7 +30,7 @@
 
 #include <pagemig/pagemig.h>
 
-#include "common.h"
+#include "bench.h"
 
 #define MEMORY		(4ULL << 30)
 #define CPUS		2

@@ -1,52 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Helpers the benchmarks share.  See common.h.
+ * Set-up the benchmarks share: building a machine, and the 4 KiB memcpy
+ * baseline that "pages per second" figures are read against.  The output
+ * is the runner's (runner.c).
  */
-#include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <generated/autoconf.h>
 #include <pagemig/pagemig.h>
 
-#include "common.h"
-
-/* What the figures depend on besides the code: say it once per bench. */
-static const char *build_kind(void)
-{
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-	return "sanitizer build: figures are not comparable";
-#elif defined(CONFIG_DEBUG_VM)
-	return "DEBUG_VM build: figures are not comparable";
-#elif defined(__OPTIMIZE__)
-	return "optimized, no DEBUG_VM, no sanitizers";
-#else
-	return "-O0 build: figures are not comparable";
-#endif
-}
-
-/**
- * bench_config() - Print a benchmark's configuration line.
- * @ctx: the benchmark context.
- * @name: the benchmark.
- * @fmt: printf format of what it sets up.
- */
-void bench_config(const struct bench_ctx *ctx, const char *name,
-		  const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(ctx->out, "# %s: ", name);
-	va_start(ap, fmt);
-	vfprintf(ctx->out, fmt, ap);
-	va_end(ap);
-	fprintf(ctx->out, "; seed %llu; pagemig %s (%s); gcc %s; %s\n",
-		(unsigned long long)ctx->seed, pagemig_version(),
-		pagemig_build_id(), __VERSION__, build_kind());
-	fflush(ctx->out);
-}
+#include "bench.h"
 
 /**
  * bench_machine() - Build a machine of @memory bytes and @cpus CPUs.

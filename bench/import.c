@@ -30,7 +30,7 @@
 
 #include <pagemig/pagemig.h>
 
-#include "common.h"
+#include "bench.h"
 
 #define NR_PFNS		(6UL << 20)	/* 24 GiB */
 #define B(n)		(1ULL << PAGEMIG_KPF_##n)

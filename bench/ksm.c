@@ -32,7 +32,7 @@
 #include <pagemig/pagemig_testing.h>
 #include <pagemig/prandom.h>
 
-#include "common.h"
+#include "bench.h"
 
 #define CPUS		2
 #define PAGE		PAGEMIG_PAGE_SIZE

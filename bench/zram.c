@@ -39,7 +39,7 @@
 
 #include "workload/zram_data.h"
 
-#include "common.h"
+#include "bench.h"
 
 #define MEMORY		(6ULL << 30)
 #define DISK		(3ULL << 30)

@@ -1,14 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Benchmarks for `pagemig bench`.  A benchmark file (bench/<name>.c,
- * linked into the CLI) defines a struct bench and registers it:
+ * Benchmarks: `pagemig bench`.  bench/ owns the registry, the runner and
+ * the one output format (runner.c); the CLI only parses options and calls
+ * bench_run().  A benchmark (bench/<name>.c, linked into the CLI) defines
+ * a struct bench and registers it:
  *
  *	static int bench_alloc(const struct bench_ctx *ctx)
  *	{
  *		double ns[BENCH_MAX_RUNS];
  *
+ *		bench_config(ctx, "alloc", "1 GiB machine, %d CPUs", CPUS);
  *		for (unsigned int r = 0; r < ctx->runs; r++)
- *			ns[r] = ...one timed run...;
+ *			ns[r] = ...one timed run, with ktime_get_ns()...;
  *		bench_report(ctx, "alloc", "order0_pair", ns, ctx->runs, "ns");
  *		return 0;
  *	}
@@ -20,9 +23,9 @@
  *	};
  *	BENCH_REGISTER(alloc_bench);
  *
- * Registration runs from a constructor, so the dispatcher needs no list
- * of benchmarks.  The object must be linked into the binary directly:
- * an archive member nothing refers to would be dropped by the linker,
+ * Registration runs from a constructor, so the runner needs no list of
+ * benchmarks.  The object must be linked into the binary directly: an
+ * archive member nothing refers to would be dropped by the linker,
  * constructor and all.
  */
 #ifndef _PAGEMIG_BENCH_H
@@ -57,14 +60,27 @@ struct bench {
 };
 
 void bench_register(struct bench *b);
-void bench_report(const struct bench_ctx *ctx, const char *bench,
-		  const char *metric, const double *values, unsigned int n,
-		  const char *unit);
 
 #define BENCH_REGISTER(b)						\
 	static void __attribute__((constructor)) bench_register_##b(void) \
 	{								\
 		bench_register(&(b));					\
 	}
+
+/* For benchmarks: the output (runner.c) and shared set-up (common.c). */
+void bench_config(const struct bench_ctx *ctx, const char *name,
+		  const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void bench_report(const struct bench_ctx *ctx, const char *bench,
+		  const char *metric, const double *values, unsigned int n,
+		  const char *unit);
+int bench_machine(const struct bench_ctx *ctx, uint64_t memory,
+		  unsigned int cpus);
+double bench_memcpy_4k_rate(void);
+
+/* For the CLI (runner.c). */
+const struct bench *bench_find(const char *name);
+const char *bench_suggest(const char *name);
+void bench_list(FILE *f);
+int bench_run(const struct bench *b, const struct bench_ctx *ctx);
 
 #endif /* _PAGEMIG_BENCH_H */
