@@ -41,11 +41,21 @@ int cmd_page_types(int argc, char **argv);
 int cmd_capture(int argc, char **argv);
 extern const char help_import[], help_page_types[], help_capture[];
 
+struct option;
+
+/* A struct option val from here up has no short option (cli_getopt()). */
+#define CLI_LONG_ONLY	256
+
+/* cli.c */
 int cli_usage(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+int cli_getopt(const char *cmd, int argc, char **argv,
+	       const struct option *opts);
 int cli_bad_option(const char *cmd, int argc, char **argv, int c,
 		   const char *const *longs);
 int cli_parse_u64(const char *s, uint64_t *out);
+
+/* cmd_help.c */
 void cli_print_help(const char *cmd, FILE *f);
 
 /* Progress on stderr, only when it is a terminal. */

@@ -36,11 +36,7 @@ int cmd_bench(int argc, char **argv)
 		{ "seed", required_argument, NULL, 's' },
 		{ "list", no_argument, NULL, 'l' },
 		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
-	};
-	static const char *const longs[] = {
-		"runs", "seed", "list", "verbose", "help", NULL
 	};
 	struct bench_ctx ctx = {
 		.runs = BENCH_DEFAULT_RUNS, .seed = 1, .out = stdout,
@@ -50,9 +46,7 @@ int cmd_bench(int argc, char **argv)
 	uint64_t v;
 	int c;
 
-	opterr = 0;
-	optind = 0;
-	while ((c = getopt_long(argc, argv, ":r:s:lvh", opts, NULL)) != -1) {
+	while ((c = cli_getopt("bench", argc, argv, opts)) != -1) {
 		switch (c) {
 		case 'r':
 			if (cli_parse_u64(optarg, &v) || !v ||
@@ -72,11 +66,6 @@ int cmd_bench(int argc, char **argv)
 		case 'v':
 			ctx.verbose = true;
 			break;
-		case 'h':
-			cli_print_help("bench", stdout);
-			return CLI_OK;
-		default:
-			return cli_bad_option("bench", argc, argv, c, longs);
 		}
 	}
 	if (argc - optind > 1)

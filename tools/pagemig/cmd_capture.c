@@ -12,10 +12,14 @@
 #include "capture.h"
 #include "cli.h"
 
-/* Long options offered in "did you mean"; --proc-root is for tests. */
-static const char *const capture_longs[] = {
-	"compact", "no-drop-caches", "ready-timeout", "buffer-kb", "level",
-	"quiet", "help", NULL
+/* Long only, apart from -q; --proc-root is for tests. */
+enum {
+	OPT_COMPACT = CLI_LONG_ONLY,
+	OPT_NO_DROP_CACHES,
+	OPT_READY_TIMEOUT,
+	OPT_BUFFER_KB,
+	OPT_LEVEL,
+	OPT_PROC_ROOT,
 };
 
 static int parse_number(const char *opt, const char *arg, uint64_t min,
@@ -28,18 +32,17 @@ static int parse_number(const char *opt, const char *arg, uint64_t min,
 	return 0;
 }
 
-/* Return: 0, -1 after --help, or CLI_USAGE. */
+/* Return: 0 or CLI_USAGE. */
 static int parse_args(struct capture_opts *o, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "compact", no_argument, NULL, 'c' },
-		{ "no-drop-caches", no_argument, NULL, 'n' },
-		{ "ready-timeout", required_argument, NULL, 't' },
-		{ "buffer-kb", required_argument, NULL, 'b' },
-		{ "level", required_argument, NULL, 'l' },
+		{ "compact", no_argument, NULL, OPT_COMPACT },
+		{ "no-drop-caches", no_argument, NULL, OPT_NO_DROP_CACHES },
+		{ "ready-timeout", required_argument, NULL, OPT_READY_TIMEOUT },
+		{ "buffer-kb", required_argument, NULL, OPT_BUFFER_KB },
+		{ "level", required_argument, NULL, OPT_LEVEL },
 		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "proc-root", required_argument, NULL, 'R' },
+		{ "proc-root", required_argument, NULL, OPT_PROC_ROOT },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c, nopt, ret = 0;
@@ -54,39 +57,32 @@ static int parse_args(struct capture_opts *o, int argc, char **argv)
 		if (!o->cmd[0])
 			return cli_usage("capture", "expected a command after '--'");
 	}
-	opterr = 0;
-	optind = 0;
-	while (!ret && (c = getopt_long(nopt, argv, ":qh", opts, NULL)) != -1) {
+	while (!ret && (c = cli_getopt("capture", nopt, argv, opts)) != -1) {
 		switch (c) {
-		case 'c':
+		case OPT_COMPACT:
 			o->compact = true;
 			break;
-		case 'n':
+		case OPT_NO_DROP_CACHES:
 			o->drop_caches = false;
 			break;
-		case 't':
+		case OPT_READY_TIMEOUT:
 			ret = parse_number("--ready-timeout", optarg, 1, 86400, &v);
 			o->ready_timeout = v;
 			break;
-		case 'b':
+		case OPT_BUFFER_KB:
 			ret = parse_number("--buffer-kb", optarg, 64, 4UL << 20, &v);
 			o->buffer_kb = v;
 			break;
-		case 'l':
+		case OPT_LEVEL:
 			ret = parse_number("--level", optarg, 1, ZSTD_maxCLevel(), &v);
 			o->level = v;
 			break;
 		case 'q':
 			o->quiet = true;
 			break;
-		case 'R':
+		case OPT_PROC_ROOT:
 			o->root = optarg;
 			break;
-		case 'h':
-			cli_print_help("capture", stdout);
-			return -1;
-		default:
-			return cli_bad_option("capture", nopt, argv, c, capture_longs);
 		}
 	}
 	if (ret)
@@ -124,7 +120,7 @@ int cmd_capture(int argc, char **argv)
 
 	ret = parse_args(&o, argc, argv);
 	if (ret)
-		return ret < 0 ? CLI_OK : ret;
+		return ret;
 	return capture_run(&o);
 }
 

@@ -215,27 +215,34 @@ void cli_print_help(const char *cmd, FILE *f)
  */
 int cmd_help(int argc, char **argv)
 {
+	static const struct option opts[] = {
+		{ NULL, 0, NULL, 0 },
+	};
 	const char *names[16], *hint;
 	const struct command *c;
 	int i = 0;
 
-	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-		cli_print_help(argc < 2 ? NULL : "help", stdout);
+	while (cli_getopt("help", argc, argv, opts) != -1)
+		;
+	argc -= optind;
+	argv += optind;
+	if (!argc) {
+		cli_print_help(NULL, stdout);
 		return CLI_OK;
 	}
-	if (argc > 2)
+	if (argc > 1)
 		return cli_usage("help", "expected one command, got '%s' and '%s'",
-				 argv[1], argv[2]);
-	if (command_find(argv[1])) {
-		cli_print_help(argv[1], stdout);
+				 argv[0], argv[1]);
+	if (command_find(argv[0])) {
+		cli_print_help(argv[0], stdout);
 		return CLI_OK;
 	}
 	for (c = commands; c->name && i < 15; c++)
 		names[i++] = c->name;
 	names[i] = NULL;
-	hint = scenario_suggest(argv[1], names);
+	hint = scenario_suggest(argv[0], names);
 	if (hint)
 		return cli_usage(NULL, "no command '%s' (did you mean '%s'?)",
-				 argv[1], hint);
-	return cli_usage(NULL, "no command '%s'", argv[1]);
+				 argv[0], hint);
+	return cli_usage(NULL, "no command '%s'", argv[0]);
 }

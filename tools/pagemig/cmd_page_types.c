@@ -15,10 +15,6 @@
 #include "report/kpageflags.h"
 #include "workload/scenario.h"
 
-static const char *const pt_longs[] = {
-	"raw", "list", "scenario", "seed", "kernel-6.12", "help", NULL
-};
-
 /* Run @name and read the machine's kpageflags; Return: 0 or CLI_*. */
 static int from_scenario(const char *name, uint64_t seed, bool seed_given,
 			 uint64_t **flags, unsigned long *nr)
@@ -74,7 +70,6 @@ int cmd_page_types(int argc, char **argv)
 		{ "scenario", required_argument, NULL, 'S' },
 		{ "seed", required_argument, NULL, 's' },
 		{ "kernel-6.12", no_argument, NULL, 'K' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct kpf_page_types_opts o = { 0 };
@@ -85,9 +80,7 @@ int cmd_page_types(int argc, char **argv)
 	bool seed_given = false;
 	int c, ret;
 
-	opterr = 0;
-	optind = 0;
-	while ((c = getopt_long(argc, argv, ":rlS:s:Kh", opts, NULL)) != -1) {
+	while ((c = cli_getopt("page-types", argc, argv, opts)) != -1) {
 		switch (c) {
 		case 'r':
 			o.raw = true;
@@ -107,11 +100,6 @@ int cmd_page_types(int argc, char **argv)
 		case 'K':
 			o.no_uncached = true;
 			break;
-		case 'h':
-			cli_print_help("page-types", stdout);
-			return CLI_OK;
-		default:
-			return cli_bad_option("page-types", argc, argv, c, pt_longs);
 		}
 	}
 	if (optind < argc)

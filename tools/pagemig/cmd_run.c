@@ -29,10 +29,6 @@ struct run_cli {
 	struct progress progress;
 };
 
-static const char *const run_longs[] = {
-	"seed", "json", "quiet", "check", "kpageflags", "kpagecount", "picture", "help", "trace", NULL
-};
-
 static int parse_args(struct run_cli *o, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -43,15 +39,12 @@ static int parse_args(struct run_cli *o, int argc, char **argv)
 		{ "kpageflags", required_argument, NULL, 'K' },
 		{ "kpagecount", required_argument, NULL, 'N' },
 		{ "picture", required_argument, NULL, 'P' },
-		{ "help", no_argument, NULL, 'h' },
 		{ "trace", required_argument, NULL, 'T' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
-	opterr = 0;
-	optind = 0;	/* glibc: full re-initialisation */
-	while ((c = getopt_long(argc, argv, ":s:jqchK:N:P:T:", opts, NULL)) != -1) {
+	while ((c = cli_getopt("run", argc, argv, opts)) != -1) {
 		switch (c) {
 		case 's':
 			if (cli_parse_u64(optarg, &o->seed))
@@ -80,11 +73,6 @@ static int parse_args(struct run_cli *o, int argc, char **argv)
 		case 'T':
 			o->trace = optarg;
 			break;
-		case 'h':
-			cli_print_help("run", stdout);
-			return -1;
-		default:
-			return cli_bad_option("run", argc, argv, c, run_longs);
 		}
 	}
 	if (optind < argc)
@@ -210,7 +198,7 @@ int cmd_run(int argc, char **argv)
 
 	ret = parse_args(&o, argc, argv);
 	if (ret)
-		return ret < 0 ? CLI_OK : ret;
+		return ret;
 	ret = load(o.what, &sc);
 	if (ret)
 		return ret;

@@ -71,22 +71,13 @@ static int steps(void)
 int cmd_scenarios(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	static const char *const longs[] = { "help", NULL };
 	static const char *const subs[] = { "show", "steps", NULL };
 	const char *hint;
-	int c;
 
-	opterr = 0;
-	optind = 0;
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		if (c != 'h')
-			return cli_bad_option("scenarios", argc, argv, c, longs);
-		cli_print_help("scenarios", stdout);
-		return CLI_OK;
-	}
+	while (cli_getopt("scenarios", argc, argv, opts) != -1)
+		;
 	argc -= optind;
 	argv += optind;
 	if (!argc)

@@ -3,13 +3,10 @@
  * pagemig: the command-line tool.  main() handles the global options and
  * hands the rest to a command; each command parses its own options and
  * prints its own --help, so `pagemig help CMD`, `pagemig CMD --help` and
- * `man`-style reading all show the same page (cmd_help.c).
+ * `man`-style reading all show the same page (cmd_help.c).  What the
+ * commands share, option parsing first, is in cli.c.
  */
-#include <errno.h>
-#include <getopt.h>
-#include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include <pagemig/pagemig.h>
@@ -49,81 +46,6 @@ const struct command *command_find(const char *name)
 		if (!strcmp(c->name, name))
 			return c;
 	return NULL;
-}
-
-/**
- * cli_usage() - Report a usage error with a pointer to the right help.
- * @cmd: the command ("run"), or NULL for pagemig itself.
- * @fmt: printf format of the problem.
- *
- * Return: CLI_USAGE, for "return cli_usage(...)".
- */
-int cli_usage(const char *cmd, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "pagemig%s%s: ", cmd ? " " : "", cmd ? cmd : "");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\nTry 'pagemig%s%s --help' for more information.\n",
-		cmd ? " " : "", cmd ? cmd : "");
-	return CLI_USAGE;
-}
-
-/**
- * cli_bad_option() - Explain what getopt_long() did not like.
- * @cmd: the command.
- * @argc: its argc.
- * @argv: its argv.
- * @c: what getopt_long() returned: '?' (unknown) or ':' (no value).
- * @longs: NULL-terminated long option names, for "did you mean".
- *
- * Context: getopt_long() ran with opterr = 0 and a ':'-led optstring.
- * Return: CLI_USAGE.
- */
-int cli_bad_option(const char *cmd, int argc, char **argv, int c,
-		   const char *const *longs)
-{
-	const char *opt = optind > 0 && optind <= argc ? argv[optind - 1] :
-			  "?";
-	char name[64];
-	const char *hint;
-
-	if (c == ':')
-		return cli_usage(cmd, "option '%s' needs a value", opt);
-	if (optopt && !(opt[0] == '-' && opt[1] == '-'))
-		return cli_usage(cmd, "unknown option '-%c'", optopt);
-	snprintf(name, sizeof(name), "%s", opt + 2);
-	name[strcspn(name, "=")] = '\0';
-	hint = scenario_suggest(name, longs);
-	if (hint)
-		return cli_usage(cmd, "unknown option '%s' (did you mean '--%s'?)",
-				 opt, hint);
-	return cli_usage(cmd, "unknown option '%s'", opt);
-}
-
-/**
- * cli_parse_u64() - Parse a whole decimal (or 0x hex) unsigned number.
- * @s: the text.
- * @out: the value.
- *
- * Return: 0, or -1 if @s is not entirely a number in range.
- */
-int cli_parse_u64(const char *s, uint64_t *out)
-{
-	unsigned long long v;
-	char *end;
-
-	if (!s[0] || s[0] == '-' || s[0] == '+' || s[0] == ' ')
-		return -1;
-	errno = 0;
-	v = strtoull(s, &end, s[0] == '0' && (s[1] == 'x' || s[1] == 'X') ?
-		     16 : 10);
-	if (errno || *end)
-		return -1;
-	*out = v;
-	return 0;
 }
 
 static void short_usage(FILE *f)

@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What every command shares: usage errors, option parsing with one
+ * behaviour for -h/--help, unknown options and missing values, numbers,
+ * and loading the scenario a command names.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "workload/scenario.h"
+
+/* Options of one command, -h/--help included. */
+#define CLI_MAX_OPTS	32
+
+/**
+ * cli_usage() - Report a usage error with a pointer to the right help.
+ * @cmd: the command ("run"), or NULL for pagemig itself.
+ * @fmt: printf format of the problem.
+ *
+ * Return: CLI_USAGE, for "return cli_usage(...)".
+ */
+int cli_usage(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "pagemig%s%s: ", cmd ? " " : "", cmd ? cmd : "");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'pagemig%s%s --help' for more information.\n",
+		cmd ? " " : "", cmd ? cmd : "");
+	return CLI_USAGE;
+}
+
+/**
+ * cli_bad_option() - Explain what getopt_long() did not like.
+ * @cmd: the command.
+ * @argc: its argc.
+ * @argv: its argv.
+ * @c: what getopt_long() returned: '?' (unknown) or ':' (no value).
+ * @longs: NULL-terminated long option names, for "did you mean".
+ *
+ * Context: getopt_long() ran with opterr = 0 and a ':'-led optstring.
+ * cli_getopt() calls it; a command should not need to.
+ * Return: CLI_USAGE.
+ */
+int cli_bad_option(const char *cmd, int argc, char **argv, int c,
+		   const char *const *longs)
+{
+	const char *opt = optind > 0 && optind <= argc ? argv[optind - 1] :
+			  "?";
+	char name[64];
+	const char *hint;
+
+	if (c == ':')
+		return cli_usage(cmd, "option '%s' needs a value", opt);
+	if (optopt && !(opt[0] == '-' && opt[1] == '-'))
+		return cli_usage(cmd, "unknown option '-%c'", optopt);
+	snprintf(name, sizeof(name), "%s", opt + 2);
+	name[strcspn(name, "=")] = '\0';
+	hint = scenario_suggest(name, longs);
+	if (hint)
+		return cli_usage(cmd, "unknown option '%s' (did you mean '--%s'?)",
+				 opt, hint);
+	return cli_usage(cmd, "unknown option '%s'", opt);
+}
+
+/* One command's options as getopt_long() and "did you mean" take them. */
+struct cli_optset {
+	char **argv;			/* whose parse this is */
+	char shorts[2 + 3 * CLI_MAX_OPTS + 1];
+	struct option longs[CLI_MAX_OPTS + 1];
+	const char *names[CLI_MAX_OPTS + 1];
+};
+
+static void optset_build(struct cli_optset *set, char **argv,
+			 const struct option *opts)
+{
+	static const struct option help = { "help", no_argument, NULL, 'h' };
+	char *s = set->shorts;
+	unsigned int n;
+
+	set->argv = argv;
+	*s++ = ':';		/* a missing value returns ':', not '?' */
+	for (n = 0; opts[n].name && n < CLI_MAX_OPTS - 1; n++) {
+		set->longs[n] = opts[n];
+		set->names[n] = opts[n].name;
+		if (opts[n].val >= CLI_LONG_ONLY)
+			continue;
+		*s++ = opts[n].val;
+		if (opts[n].has_arg != no_argument)
+			*s++ = ':';
+		if (opts[n].has_arg == optional_argument)
+			*s++ = ':';
+	}
+	set->longs[n] = help;
+	set->names[n++] = help.name;
+	*s++ = 'h';
+	*s = '\0';
+	set->longs[n] = (struct option){ NULL, 0, NULL, 0 };
+	set->names[n] = NULL;
+}
+
+/**
+ * cli_getopt() - The next option of a command, with the shared handling.
+ * @cmd: the command ("run"), for messages and its manual page.
+ * @argc: its argc.
+ * @argv: its argv; argv[0] is the command's name.
+ * @opts: its options, ending with a NULL name.  A val below
+ *        CLI_LONG_ONLY is the short option too; -h/--help is added and
+ *        must not be listed.
+ *
+ * Every command parses with one loop:
+ *
+ *	while ((c = cli_getopt("run", argc, argv, opts)) != -1) {
+ *		switch (c) {
+ *		case 's':
+ *			...
+ *		}
+ *	}
+ *
+ * then reads its operands from argv[optind].  A first call with a new
+ * @argv starts the parse over.  -h and --help print the command's manual
+ * page and exit with CLI_OK; an unknown option, or one without its value,
+ * is named on stderr ("did you mean" included) and exits with CLI_USAGE,
+ * as git's parse_options() does.
+ *
+ * Context: option parsing comes first in a command, before it allocates
+ * anything, so exiting from here leaks nothing.
+ * Return: the option's val, or -1 after the last option.
+ */
+int cli_getopt(const char *cmd, int argc, char **argv,
+	       const struct option *opts)
+{
+	static struct cli_optset set;
+	int c;
+
+	if (set.argv != argv) {
+		optset_build(&set, argv, opts);
+		opterr = 0;
+		optind = 0;	/* glibc: full re-initialisation */
+	}
+	c = getopt_long(argc, argv, set.shorts, set.longs, NULL);
+	if (c == 'h') {
+		cli_print_help(cmd, stdout);
+		exit(CLI_OK);
+	}
+	if (c == '?' || c == ':')
+		exit(cli_bad_option(cmd, argc, argv, c, set.names));
+	return c;
+}
+
+/**
+ * cli_parse_u64() - Parse a whole decimal (or 0x hex) unsigned number.
+ * @s: the text.
+ * @out: the value.
+ *
+ * Return: 0, or -1 if @s is not entirely a number in range.
+ */
+int cli_parse_u64(const char *s, uint64_t *out)
+{
+	unsigned long long v;
+	char *end;
+
+	if (!s[0] || s[0] == '-' || s[0] == '+' || s[0] == ' ')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, s[0] == '0' && (s[1] == 'x' || s[1] == 'X') ?
+		     16 : 10);
+	if (errno || *end)
+		return -1;
+	*out = v;
+	return 0;
+}
