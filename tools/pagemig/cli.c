@@ -2,7 +2,7 @@
 /*
  * What every command shares: usage errors, option parsing with one
  * behaviour for -h/--help, unknown options and missing values, numbers,
- * and loading the scenario a command names.
+ * and loading the scenario a command names, built-in or file.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -177,4 +177,57 @@ int cli_parse_u64(const char *s, uint64_t *out)
 		return -1;
 	*out = v;
 	return 0;
+}
+
+/*
+ * A path, not a built-in name: it has a '/' or a YAML suffix, or no
+ * built-in has that name and a file does ("pagemig run mine").
+ */
+static bool names_a_file(const char *what)
+{
+	size_t n = strlen(what);
+
+	if (strchr(what, '/') ||
+	    (n > 5 && !strcmp(what + n - 5, ".yaml")) ||
+	    (n > 4 && !strcmp(what + n - 4, ".yml")))
+		return true;
+	return !scenario_builtin(what) && !access(what, F_OK);
+}
+
+/**
+ * cli_load_scenario() - Load the scenario a command names.
+ * @cmd: the command ("run"), for messages.
+ * @what: a built-in scenario's name, or a file's path.
+ * @sc: the scenario, on success; scenario_free() it.
+ *
+ * The one rule for "built-in or file?" (names_a_file()).  What is wrong
+ * is said on stderr in one line: an unknown built-in with "did you mean",
+ * a bad file as FILE:LINE: KEY: message.
+ *
+ * Return: 0, or CLI_USAGE.
+ */
+int cli_load_scenario(const char *cmd, const char *what, struct scenario **sc)
+{
+	bool file = names_a_file(what);
+	char err[SCENARIO_ERR_LEN];
+	const char *hint;
+	int ret;
+
+	if (file)
+		ret = scenario_load_file(what, sc, err, sizeof(err));
+	else
+		ret = scenario_load_builtin(what, sc, err, sizeof(err));
+	if (!ret)
+		return 0;
+	if (!file && ret == -ENOENT) {
+		hint = scenario_builtin_suggest(what);
+		if (hint)
+			return cli_usage(cmd, "no built-in scenario '%s' (did you mean '%s'?); 'pagemig scenarios' lists them, and a file needs a path such as ./%s.yaml",
+					 what, hint, what);
+		return cli_usage(cmd, "no built-in scenario '%s'; 'pagemig scenarios' lists them, and a file needs a path such as ./%s.yaml",
+				 what, what);
+	}
+	/* The message already names file, line, key and what was wrong. */
+	fprintf(stderr, "%s\n", err);
+	return CLI_USAGE;
 }

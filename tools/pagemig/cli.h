@@ -54,6 +54,8 @@ int cli_getopt(const char *cmd, int argc, char **argv,
 int cli_bad_option(const char *cmd, int argc, char **argv, int c,
 		   const char *const *longs);
 int cli_parse_u64(const char *s, uint64_t *out);
+struct scenario;
+int cli_load_scenario(const char *cmd, const char *what, struct scenario **sc);
 
 /* cmd_help.c */
 void cli_print_help(const char *cmd, FILE *f);

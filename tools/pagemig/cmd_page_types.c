@@ -25,15 +25,9 @@ static int from_scenario(const char *name, uint64_t seed, bool seed_given,
 	struct scenario *sc;
 	int ret;
 
-	if (strchr(name, '/') || strstr(name, ".yaml") || strstr(name, ".yml"))
-		ret = scenario_load_file(name, &sc, err, sizeof(err));
-	else
-		ret = scenario_load_builtin(name, &sc, err, sizeof(err));
-	if (ret) {
-		fprintf(stderr, "pagemig page-types: %s\n",
-			ret == -ENOENT ? "no such built-in scenario; 'pagemig scenarios' lists them" : err);
-		return CLI_USAGE;
-	}
+	ret = cli_load_scenario("page-types", name, &sc);
+	if (ret)
+		return ret;
 	opts.seed = seed;
 	opts.seed_given = seed_given;
 	ret = scenario_run_start(&run, sc, &opts, err, sizeof(err));

@@ -7,7 +7,6 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 #include <sys/stat.h>
 
 #include <pagemig/pagemig.h>
@@ -83,43 +82,6 @@ static int parse_args(struct run_cli *o, int argc, char **argv)
 	if (o->json && o->quiet)
 		return cli_usage("run", "--json and --quiet cannot be combined");
 	return 0;
-}
-
-static bool looks_like_file(const char *what)
-{
-	size_t n = strlen(what);
-
-	return strchr(what, '/') ||
-	       (n > 5 && !strcmp(what + n - 5, ".yaml")) ||
-	       (n > 4 && !strcmp(what + n - 4, ".yml"));
-}
-
-/* A built-in by name, else a file; Return: 0, CLI_USAGE. */
-static int load(const char *what, struct scenario **sc)
-{
-	char err[SCENARIO_ERR_LEN];
-	const char *hint;
-	int ret;
-
-	if (!looks_like_file(what) && (scenario_builtin(what) ||
-				       access(what, F_OK))) {
-		ret = scenario_load_builtin(what, sc, err, sizeof(err));
-		if (ret != -ENOENT)
-			goto out;
-		hint = scenario_builtin_suggest(what);
-		if (hint)
-			return cli_usage("run", "no built-in scenario '%s' (did you mean '%s'?); 'pagemig scenarios' lists them, and a file needs a path such as ./%s.yaml",
-					 what, hint, what);
-		return cli_usage("run", "no built-in scenario '%s'; 'pagemig scenarios' lists them, and a file needs a path such as ./%s.yaml",
-				 what, what);
-	}
-	ret = scenario_load_file(what, sc, err, sizeof(err));
-out:
-	if (!ret)
-		return 0;
-	/* The message already names file, line, key and what was wrong. */
-	fprintf(stderr, "%s\n", err);
-	return CLI_USAGE;
 }
 
 static void on_progress(void *data, const struct step *step,
@@ -199,7 +161,7 @@ int cmd_run(int argc, char **argv)
 	ret = parse_args(&o, argc, argv);
 	if (ret)
 		return ret;
-	ret = load(o.what, &sc);
+	ret = cli_load_scenario("run", o.what, &sc);
 	if (ret)
 		return ret;
 	if (o.check) {
