@@ -13,7 +13,6 @@
  * when the folio happens to be in its way.
  */
 #include <errno.h>
-#include <time.h>
 
 #include <pagemig/pagemig_testing.h>
 #include <pagemig/gfp.h>
@@ -21,6 +20,8 @@
 #include <pagemig/smp.h>
 #include <pagemig/migrate.h>
 #include <pagemig/pgtable.h>
+
+#include "lib/ktime.h"
 #include "../mm/facade.h"
 #include "internal.h"
 
@@ -32,14 +33,6 @@ int pagemig_thread_set_cpu(int cpu)
 		return -EINVAL;
 	set_cpu_id(cpu);
 	return 0;
-}
-
-static uint64_t clock_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
 int pagemig_bench_alloc_loop(unsigned int order, unsigned long iterations,
@@ -54,14 +47,14 @@ int pagemig_bench_alloc_loop(unsigned int order, unsigned long iterations,
 		return -ENODEV;
 	if (order > MAX_PAGE_ORDER || !iterations)
 		return -EINVAL;
-	t0 = clock_ns();
+	t0 = ktime_get_ns();
 	for (i = 0; i < iterations; i++) {
 		page = alloc_pages(gfp, order);
 		if (!page)
 			return -ENOMEM;
 		__free_pages(page, order);
 	}
-	*ns = clock_ns() - t0;
+	*ns = ktime_get_ns() - t0;
 	return 0;
 }
 
@@ -98,14 +91,14 @@ int pagemig_bench_migrate_addr(int pid, unsigned long addr, uint64_t *ns,
 		return -EFAULT;
 	if (mappings)
 		*mappings = (unsigned long)folio_mapcount(folio);
-	t0 = clock_ns();
+	t0 = ktime_get_ns();
 	isolated = isolate_folio_to_list(folio, &list);
 	folio_put(folio);
 	if (!isolated)
 		return -EBUSY;
 	ret = migrate_pages(&list, bench_new_folio, NULL, 0, MIGRATE_SYNC,
 			    MR_COMPACTION, &succeeded);
-	*ns = clock_ns() - t0;
+	*ns = ktime_get_ns() - t0;
 	if (ret)
 		putback_movable_pages(&list);
 	return succeeded ? 0 : -EBUSY;

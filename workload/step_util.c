@@ -11,9 +11,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <pagemig/pagemig.h>
+
+#include "lib/ktime.h"
 
 #include "scenario.h"
 #include "steps.h"
@@ -26,8 +27,5 @@
  */
 double step_now(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
+	return (double)ktime_get_ns() / NSEC_PER_SEC;
 }

@@ -589,14 +589,6 @@ static const struct yp_key dev_keys[] = {
 	YP_END(struct dev_args)
 };
 
-static unsigned long vmstat(const char *name)
-{
-	unsigned long v = 0;
-
-	pagemig_vmstat_get(name, &v);
-	return v;
-}
-
 static int compact_run(struct scenario_run *run, const struct step *step,
 		       struct step_result *res)
 {
@@ -617,7 +609,7 @@ static int compact_run(struct scenario_run *run, const struct step *step,
 		return -ENOMEM;
 	step_value_real(res, "seconds", secs, "s");
 	step_value_int(res, "freed", freed, "pages");
-	step_value(res, "nr_zspages", vmstat("nr_zspages"), "pages");
+	step_value(res, "nr_zspages", pagemig_vmstat("nr_zspages"), "pages");
 	step_figure(res, "pages_freed", freed > 0 ? (unsigned long)freed : 0);
 	step_figure(res, "mem_used_before", b.mem_used_total);
 	step_figure(res, "mem_used_after", e.mem_used_total);
@@ -779,8 +771,8 @@ static int readers_run(struct scenario_run *run, const struct step *step,
 	if (!d)
 		return 0;
 	pagemig_zram_stats(d->id, &b);
-	s0 = vmstat("pgmigrate_success");
-	f0 = vmstat("pgmigrate_fail");
+	s0 = pagemig_vmstat("pgmigrate_success");
+	f0 = pagemig_vmstat("pgmigrate_fail");
 	memset(rd, 0, sizeof(rd));
 	for (i = 0; i < a->threads; i++) {
 		rd[i].d = d;
@@ -821,11 +813,11 @@ static int readers_run(struct scenario_run *run, const struct step *step,
 	step_value(res, "mem_used_before", b.mem_used_total, "bytes");
 	step_value(res, "mem_used_after", e.mem_used_total, "bytes");
 	step_value_real(res, "full_seconds", t_full, "s");
-	step_value(res, "migrate_fail", vmstat("pgmigrate_fail") - f0, "pages");
-	step_value(res, "nr_zspages", vmstat("nr_zspages"), "pages");
+	step_value(res, "migrate_fail", pagemig_vmstat("pgmigrate_fail") - f0, "pages");
+	step_value(res, "nr_zspages", pagemig_vmstat("nr_zspages"), "pages");
 	step_figure(res, "reads", reads);
 	step_figure(res, "corrupted", bad);
-	step_figure(res, "migrated", vmstat("pgmigrate_success") - s0);
+	step_figure(res, "migrated", pagemig_vmstat("pgmigrate_success") - s0);
 	step_figure(res, "pages_freed", freed > 0 ? (unsigned long)freed : 0);
 	if (started < a->threads)
 		step_fail(res, "started only %u of %u reader threads", started, a->threads);
