@@ -9,6 +9,7 @@
  * into drivers/.
  */
 #include <errno.h>
+#include <limits.h>
 #include <string.h>
 
 #include <pagemig/pagemig.h>
@@ -87,6 +88,63 @@ static void fmt_size(uint64_t bytes, char *buf, size_t len)
 		snprintf(buf, len, "%llu bytes", (unsigned long long)bytes);
 }
 
+/* A real machine's layout: zones in order, holes sorted, all in memory. */
+static int layout_check(const struct pagemig_config *cfg, char *err,
+			size_t errlen)
+{
+	static const char *const names[] = {
+		"DMA", "DMA32", "Normal", "Movable", "Device"
+	};
+	const struct pagemig_layout *l = cfg->layout;
+	unsigned long pages = cfg->memory / PAGE_SIZE, end = 0;
+	unsigned int i;
+	int z;
+
+	for (z = 0; z < PAGEMIG_NR_ZONES; z++) {
+		const struct pagemig_zone_layout *zl = &l->zones[z];
+
+		if (!zl->spanned)
+			continue;
+		if (!zl->exists || z == PAGEMIG_ZONE_DEVICE) {
+			snprintf(err, errlen, "layout: zone %s has pages but %s",
+				 names[z], zl->exists ? "device memory is not modelled" :
+				 "does not exist");
+			return -EINVAL;
+		}
+		if (zl->start_pfn < end) {
+			snprintf(err, errlen, "layout: zone %s starts at pfn %#lx, inside the zone below it (which ends at %#lx)",
+				 names[z], zl->start_pfn, end);
+			return -EINVAL;
+		}
+		end = zl->start_pfn + zl->spanned;
+		if (zl->spanned > pages || zl->start_pfn > pages - zl->spanned) {
+			snprintf(err, errlen, "layout: zone %s ends at pfn %#lx, beyond memory (%#lx pages)",
+				 names[z], end, pages);
+			return -EINVAL;
+		}
+	}
+	if (!end) {
+		snprintf(err, errlen, "layout: no zone has pages");
+		return -EINVAL;
+	}
+	if (ALIGN(end, SZ_2M / PAGE_SIZE) != pages) {
+		snprintf(err, errlen, "layout: memory is %#lx pages, but the highest zone ends at pfn %#lx (expected memory of %#lx pages)",
+			 pages, end, (unsigned long)ALIGN(end, SZ_2M / PAGE_SIZE));
+		return -EINVAL;
+	}
+	for (i = 0, end = 0; i < l->nr_holes; i++) {
+		const struct pagemig_pfn_range *h = &l->holes[i];
+
+		if (h->start < end || h->end <= h->start || h->end > pages) {
+			snprintf(err, errlen, "layout: hole %u (pfn %#lx-%#lx) is empty, out of order or beyond memory",
+				 i, h->start, h->end);
+			return -EINVAL;
+		}
+		end = h->end;
+	}
+	return 0;
+}
+
 int pagemig_config_check(const struct pagemig_config *cfg, char *err, size_t errlen)
 {
 	uint64_t dma32 = cfg->dma32 == UINT64_MAX ? default_dma32(cfg->memory) : cfg->dma32;
@@ -118,6 +176,8 @@ int pagemig_config_check(const struct pagemig_config *cfg, char *err, size_t err
 			 cfg->nr_cpus, PAGEMIG_MAX_CPUS);
 		return -EINVAL;
 	}
+	if (cfg->layout)
+		return layout_check(cfg, err, errlen);
 	if (dma32 % SZ_2M || cfg->movable % SZ_2M) {
 		snprintf(err, errlen, "zones: %s size is not a multiple of the pageblock size (2M)",
 			 dma32 % SZ_2M ? "dma32" : "movable");
@@ -148,8 +208,44 @@ static void run_exitcalls(size_t n)
 			initcalls[n].exit();
 }
 
+/* Zones and holes of @l for mm_init_machine(); @zones has MAX_NR_ZONES. */
+static void layout_to_mm(const struct pagemig_layout *l,
+			 struct machine_layout *layout,
+			 struct machine_zone *zones)
+{
+	int z, cpu;
+
+	BUILD_BUG_ON(sizeof(struct pagemig_pfn_range) != sizeof(struct pfn_range));
+	BUILD_BUG_ON(PAGEMIG_MAX_CPUS != NR_CPUS);
+	memset(zones, 0, MAX_NR_ZONES * sizeof(*zones));
+	for (z = 0; z < MAX_NR_ZONES; z++) {
+		const struct pagemig_zone_layout *zl = &l->zones[z];
+		struct machine_zone *mz = &zones[z];
+
+		mz->exists = zl->exists;
+		mz->start_pfn = zl->start_pfn;
+		mz->spanned = zl->spanned;
+		mz->managed = zl->managed;
+		mz->wmark[WMARK_MIN] = zl->min;
+		mz->wmark[WMARK_LOW] = zl->low;
+		mz->wmark[WMARK_HIGH] = zl->high;
+		mz->wmark[WMARK_PROMO] = zl->promo;
+		mz->has_lowmem_reserve = zl->has_lowmem_reserve;
+		memcpy(mz->lowmem_reserve, zl->lowmem_reserve,
+		       sizeof(mz->lowmem_reserve));
+		for (cpu = 0; cpu < NR_CPUS; cpu++) {
+			mz->pcp_high[cpu] = (int)min(zl->pcp_high[cpu], (unsigned int)INT_MAX);
+			mz->pcp_batch[cpu] = (int)min(zl->pcp_batch[cpu], (unsigned int)INT_MAX);
+		}
+	}
+	layout->zones = zones;
+	layout->holes = (const struct pfn_range *)l->holes;
+	layout->nr_holes = l->nr_holes;
+}
+
 int pagemig_machine_init(const struct pagemig_config *cfg, char *err, size_t errlen)
 {
+	struct machine_zone zones[MAX_NR_ZONES];
 	struct machine_layout layout;
 	uint64_t dma32;
 	size_t i;
@@ -171,6 +267,8 @@ int pagemig_machine_init(const struct pagemig_config *cfg, char *err, size_t err
 	layout.zone_pages[ZONE_NORMAL] = layout.nr_pages -
 		layout.zone_pages[ZONE_DMA32] - layout.zone_pages[ZONE_MOVABLE];
 	layout.nr_cpus = cfg->nr_cpus;
+	if (cfg->layout)
+		layout_to_mm(cfg->layout, &layout, zones);
 
 	ret = arena_init(layout.nr_pages);
 	if (ret) {

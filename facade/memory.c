@@ -127,18 +127,22 @@ const char *pagemig_migratetype_name(int mt)
 int pagemig_zone_stats(int z, struct pagemig_zone_stats *out)
 {
 	struct zone *zone;
-	unsigned long pfn;
 	unsigned int order;
 	int mt;
 
 	BUILD_BUG_ON(PAGEMIG_NR_MIGRATETYPES != MIGRATE_TYPES);
 	BUILD_BUG_ON(PAGEMIG_NR_ZONES != MAX_NR_ZONES);
+	BUILD_BUG_ON((int)PAGEMIG_ZONE_DMA != (int)ZONE_DMA ||
+		     (int)PAGEMIG_ZONE_NORMAL != (int)ZONE_NORMAL ||
+		     (int)PAGEMIG_ZONE_DEVICE != (int)ZONE_DEVICE);
 	BUILD_BUG_ON(PAGEMIG_NR_ORDERS != NR_PAGE_ORDERS);
 	if (!machine_ready)
 		return -ENODEV;
 	if (z < 0 || z >= MAX_NR_ZONES)
 		return -EINVAL;
 	zone = &NODE_DATA(0)->node_zones[z];
+	if (!zone->initialized)
+		return -ENOENT;
 	memset(out, 0, sizeof(*out));
 	out->name = zone->name;
 	out->populated = populated_zone(zone);
@@ -157,13 +161,7 @@ int pagemig_zone_stats(int z, struct pagemig_zone_stats *out)
 		for (mt = 0; mt < MIGRATE_TYPES; mt++)
 			out->nr_free_mt[mt][order] = zone_nr_free_mt(zone, order, mt);
 	}
-	for (pfn = zone->zone_start_pfn; pfn < zone_end_pfn(zone);
-	     pfn += pageblock_nr_pages) {
-		int bmt = get_pfnblock_migratetype(pfn_to_page(pfn), pfn);
-
-		if (bmt < MIGRATE_TYPES)
-			out->nr_blocks_mt[bmt]++;
-	}
+	zone_count_pageblocks(zone, out->nr_blocks_mt);
 	return 0;
 }
 

@@ -34,10 +34,42 @@ struct folio;
 
 /* ---- the machine (mm/mm_init.c, mm/page_alloc.c, mm/debug.c) ---- */
 
+/* PFNs [start, end). */
+struct pfn_range {
+	unsigned long start, end;
+};
+
+/*
+ * One zone where a real machine had it (struct machine_layout.zones).
+ * Zero means "work it out as for a machine built from a size":
+ * managed, each watermark (all or none), each CPU's pcp high and batch.
+ */
+struct machine_zone {
+	bool exists;			/* listed in zoneinfo, even when empty */
+	unsigned long start_pfn, spanned;
+	unsigned long managed;		/* at most the present pages */
+	unsigned long wmark[NR_WMARK];
+	long lowmem_reserve[MAX_NR_ZONES];
+	bool has_lowmem_reserve;
+	int pcp_high[NR_CPUS], pcp_batch[NR_CPUS];
+};
+
+/*
+ * A machine from a size: zones == NULL and zone_pages[] low to high from
+ * PFN 0, each a whole number of pageblocks (DMA and Device empty and
+ * absent).  A machine as a real one was laid out: zones[MAX_NR_ZONES] in
+ * PFN order, anywhere in [0, nr_pages), and holes -- sorted, disjoint
+ * ranges with no memory (firmware ranges, absent or offline sections) --
+ * which no zone's present or managed pages count.  Pages outside every
+ * zone are holes too.
+ */
 struct machine_layout {
 	unsigned long nr_pages;
-	unsigned long zone_pages[MAX_NR_ZONES];	/* low to high, pageblock-aligned */
+	unsigned long zone_pages[MAX_NR_ZONES];
 	unsigned int nr_cpus;
+	const struct machine_zone *zones;
+	const struct pfn_range *holes;
+	unsigned int nr_holes;
 };
 
 int mm_init_machine(const struct machine_layout *layout);
@@ -53,6 +85,7 @@ void drain_all_pages(struct zone *zone);
 /* Pages allocated, isolated by a free scanner, or leaked as bad. */
 unsigned long nr_used_pages(void);
 unsigned long zone_nr_free_mt(struct zone *zone, unsigned int order, int mt);
+void zone_count_pageblocks(struct zone *zone, unsigned long *count);
 int parse_gfp_string(const char *s, gfp_t *gfp);
 int format_gfp_string(gfp_t gfp, char *buf, size_t len);
 

@@ -4,14 +4,25 @@
  * per-CPU page lists and watermarks, then handing every page to the buddy
  * allocator.
  *
- * The layout is one node with zones in PFN order DMA32, Normal, Movable,
- * each a whole number of pageblocks.  kernel: the firmware memory map and
- * memblock decide this; here the caller's struct machine_layout does.
+ * A machine built from a size has one node with zones in PFN order
+ * DMA32, Normal, Movable from PFN 0, each a whole number of pageblocks.
+ * One built as a real machine was laid out (an import of a capture) has
+ * the zones where that machine had them: ZONE_DMA from PFN 1, zones that
+ * exist but are empty, holes inside a zone's span and pages between
+ * zones, with the watermarks, lowmem_reserve and pcp sizes that machine
+ * used.  kernel: the firmware memory map and memblock decide this; here
+ * the caller's struct machine_layout does.
+ *
+ * As free_area_init() and memmap_init() leave it, every page of a hole
+ * has a struct page that is PageReserved, belongs to the zone whose span
+ * (or nearest span) it is in, and is never freed; a 128 MiB section with
+ * no memory at all is not online (pfn_to_online_page() is NULL there).
  * Every pageblock starts MIGRATE_MOVABLE, as memmap_init_zone() leaves
- * them, and all memory is then freed in the largest aligned blocks that
- * fit, as memblock_free_all() does.
+ * them, and the rest of memory is then freed in the largest aligned
+ * blocks that fit, as memblock_free_all() does.
  */
 #include <errno.h>
+#include <limits.h>
 #include <string.h>
 
 #include <pagemig/mm.h>
@@ -21,16 +32,20 @@
 
 struct page *mem_map;
 unsigned long max_pfn;
+/* One bit per section: some memory of it is present (not all holes). */
+unsigned long *section_online;
 char *__pm_phys_base;
 struct pglist_data contig_page_data;
 
 int min_free_kbytes = 1024;
 int watermark_scale_factor = 10;
 /* kernel: sysctl_lowmem_reserve_ratio; the Movable zone reserves nothing. */
-static const int lowmem_reserve_ratio[MAX_NR_ZONES] = { 256, 32, 0 };
-static const char * const zone_names[MAX_NR_ZONES] = { "DMA32", "Normal", "Movable" };
+static const int lowmem_reserve_ratio[MAX_NR_ZONES] = { 256, 256, 32, 0, 0 };
+static const char * const zone_names[MAX_NR_ZONES] = {
+	"DMA", "DMA32", "Normal", "Movable", "Device"
+};
 
-static size_t mem_map_bytes;
+static size_t mem_map_bytes, section_online_bytes;
 
 /**
  * set_page_links - record the zone and node of @page in its flags
@@ -128,6 +143,30 @@ static void setup_lowmem_reserve(void)
 	}
 }
 
+/*
+ * kernel: calculate_totalreserve_pages(), what each zone keeps back from
+ * a highest-zone allocation: its largest lowmem_reserve plus its high
+ * watermark, at most its managed pages.
+ */
+static void calculate_totalreserve_pages(void)
+{
+	struct pglist_data *pgdat = NODE_DATA(0);
+	struct zone *zone;
+
+	pgdat->totalreserve_pages = 0;
+	for_each_zone(zone) {
+		long max_res = 0;
+		int j;
+
+		for (j = zone_idx(zone); j < MAX_NR_ZONES; j++)
+			max_res = max(max_res, zone->lowmem_reserve[j]);
+		max_res += (long)high_wmark_pages(zone);
+		if ((unsigned long)max_res > zone_managed_pages(zone))
+			max_res = (long)zone_managed_pages(zone);
+		pgdat->totalreserve_pages += (unsigned long)max_res;
+	}
+}
+
 /**
  * setup_per_zone_wmarks - derive min/low/high/promo watermarks of each zone
  *
@@ -140,7 +179,6 @@ void setup_per_zone_wmarks(void)
 {
 	unsigned long pages_min = (unsigned long)min_free_kbytes >> (PAGE_SHIFT - 10);
 	unsigned long lowmem_pages = 0;
-	struct pglist_data *pgdat = NODE_DATA(0);
 	struct zone *zone;
 
 	for_each_zone(zone)
@@ -166,18 +204,7 @@ void setup_per_zone_wmarks(void)
 	}
 
 	setup_lowmem_reserve();
-	pgdat->totalreserve_pages = 0;
-	for_each_zone(zone) {
-		long max_res = 0;
-		int j;
-
-		for (j = zone_idx(zone); j < MAX_NR_ZONES; j++)
-			max_res = max(max_res, zone->lowmem_reserve[j]);
-		max_res += (long)high_wmark_pages(zone);
-		if ((unsigned long)max_res > zone_managed_pages(zone))
-			max_res = (long)zone_managed_pages(zone);
-		pgdat->totalreserve_pages += (unsigned long)max_res;
-	}
+	calculate_totalreserve_pages();
 }
 
 static void free_area_init_zone(struct zone *zone, enum zone_type idx,
@@ -206,13 +233,28 @@ static void free_area_init_zone(struct zone *zone, enum zone_type idx,
 	zone->initialized = 1;
 }
 
+/* Pageblocks of the bitmap: every block the span touches, as the kernel sizes it. */
+static unsigned long zone_nr_pageblocks(const struct zone *zone)
+{
+	unsigned long start = pageblock_start_pfn(zone->zone_start_pfn);
+
+	if (!zone->spanned_pages)
+		return 0;
+	return (ALIGN(zone_end_pfn(zone), pageblock_nr_pages) - start) >>
+	       pageblock_order;
+}
+
+static size_t zone_bitmap_bytes(const struct zone *zone)
+{
+	return BITS_TO_LONGS(zone_nr_pageblocks(zone) * NR_PAGEBLOCK_BITS) *
+	       sizeof(long);
+}
+
 static int alloc_zone_meta(struct zone *zone)
 {
-	unsigned long nr_blocks = zone->spanned_pages >> pageblock_order;
-	size_t bitmap = BITS_TO_LONGS(nr_blocks * NR_PAGEBLOCK_BITS) * sizeof(long);
 	int cpu;
 
-	zone->pageblock_flags = arena_map_meta(bitmap);
+	zone->pageblock_flags = arena_map_meta(zone_bitmap_bytes(zone));
 	zone->per_cpu_pageset = arena_map_meta(nr_cpu_ids * sizeof(struct per_cpu_pages));
 	if (!zone->pageblock_flags || !zone->per_cpu_pageset)
 		return -ENOMEM;
@@ -224,11 +266,8 @@ static int alloc_zone_meta(struct zone *zone)
 
 static void free_zone_meta(struct zone *zone)
 {
-	unsigned long nr_blocks = zone->spanned_pages >> pageblock_order;
-	size_t bitmap = BITS_TO_LONGS(nr_blocks * NR_PAGEBLOCK_BITS) * sizeof(long);
-
 	if (zone->pageblock_flags)
-		arena_unmap_meta(zone->pageblock_flags, bitmap);
+		arena_unmap_meta(zone->pageblock_flags, zone_bitmap_bytes(zone));
 	if (zone->per_cpu_pageset)
 		arena_unmap_meta(zone->per_cpu_pageset,
 				 nr_cpu_ids * sizeof(struct per_cpu_pages));
@@ -255,11 +294,197 @@ static void free_zone_range(struct zone *zone, unsigned long start,
 }
 
 /**
+ * pfn_to_online_page - the page of @pfn, if its section has memory
+ * @pfn: a PFN
+ *
+ * kernel: NULL for a PFN of a memory section that is absent or offline;
+ * a hole inside a section that has some memory has a (reserved) page.
+ * Here sections are 128 MiB, as on x86-64, and are online when any page
+ * of them is present.
+ *
+ * Return: the page, or NULL.
+ */
+struct page *pfn_to_online_page(unsigned long pfn)
+{
+	if (!pfn_valid(pfn) || !section_online)
+		return NULL;
+	if (!test_bit(pfn >> PFN_SECTION_SHIFT, section_online))
+		return NULL;
+	return pfn_to_page(pfn);
+}
+
+/* The layout of a machine built from a size, as a real machine's. */
+static void layout_from_sizes(const struct machine_layout *layout,
+			      struct machine_zone *zones)
+{
+	unsigned long pfn = 0;
+	int z;
+
+	memset(zones, 0, MAX_NR_ZONES * sizeof(*zones));
+	for (z = 0; z < MAX_NR_ZONES; z++) {
+		zones[z].exists = z != ZONE_DMA && z != ZONE_DEVICE;
+		zones[z].start_pfn = pfn;
+		zones[z].spanned = layout->zone_pages[z];
+		pfn += layout->zone_pages[z];
+	}
+}
+
+/* Does an explicit layout add up?  Return: 0 or -EINVAL. */
+static int check_layout(const struct machine_layout *layout,
+			const struct machine_zone *zones)
+{
+	unsigned long end = 0, sum = 0;
+	unsigned int i;
+	int z;
+
+	if (!layout->nr_pages || !layout->nr_cpus || layout->nr_cpus > NR_CPUS)
+		return -EINVAL;
+	if (!layout->zones) {
+		for (z = 0; z < MAX_NR_ZONES; z++) {
+			if (!pageblock_aligned(layout->zone_pages[z]))
+				return -EINVAL;
+			sum += layout->zone_pages[z];
+		}
+		return sum == layout->nr_pages ? 0 : -EINVAL;
+	}
+	for (z = 0; z < MAX_NR_ZONES; z++) {
+		const struct machine_zone *mz = &zones[z];
+
+		if (!mz->spanned)
+			continue;
+		if (!mz->exists || z == ZONE_DEVICE || mz->start_pfn < end ||
+		    mz->spanned > layout->nr_pages - mz->start_pfn)
+			return -EINVAL;
+		end = mz->start_pfn + mz->spanned;
+		sum += mz->spanned;
+	}
+	if (!sum)
+		return -EINVAL;
+	for (i = 0, end = 0; i < layout->nr_holes; i++) {
+		const struct pfn_range *h = &layout->holes[i];
+
+		if (h->start < end || h->end <= h->start || h->end > layout->nr_pages)
+			return -EINVAL;
+		end = h->end;
+	}
+	return 0;
+}
+
+/*
+ * The zone a PFN outside every span is linked to: the one whose span
+ * comes next, or the last one.  kernel: init_unavailable_range() gives
+ * such pages the zone of the range around them.
+ */
+static enum zone_type zone_for_hole(const struct machine_zone *zones,
+				    unsigned long pfn)
+{
+	int z, last = ZONE_NORMAL;
+
+	for (z = 0; z < MAX_NR_ZONES; z++) {
+		if (!zones[z].spanned)
+			continue;
+		if (pfn < zones[z].start_pfn + zones[z].spanned)
+			return (enum zone_type)z;
+		last = z;
+	}
+	return (enum zone_type)last;
+}
+
+/* A page with no memory behind it: reserved, never on a free list. */
+static void init_reserved_page(struct page *page, enum zone_type zone)
+{
+	init_single_page(page, zone);
+	__SetPageReserved(page);
+	set_page_count(page, 1);
+}
+
+/*
+ * Every page of [0, nr_pages): zone links, and PageReserved for holes and
+ * pages between zones.  Marks the sections with memory online and counts
+ * each zone's present pages.
+ */
+static void init_pages(const struct machine_layout *layout,
+		       const struct machine_zone *zones)
+{
+	struct pglist_data *pgdat = NODE_DATA(0);
+	const struct pfn_range *hole = layout->holes;
+	const struct pfn_range *hole_end = hole + layout->nr_holes;
+	unsigned long pfn;
+
+	for (pfn = 0; pfn < layout->nr_pages; pfn++) {
+		enum zone_type z = zone_for_hole(zones, pfn);
+		struct zone *zone = &pgdat->node_zones[z];
+
+		while (hole < hole_end && hole->end <= pfn)
+			hole++;
+		if ((hole < hole_end && hole->start <= pfn) ||
+		    !zone_spans_pfn(zone, pfn)) {
+			init_reserved_page(pfn_to_page(pfn), z);
+			if (zone_spans_pfn(zone, pfn))
+				zone->present_pages--;
+			continue;
+		}
+		init_single_page(pfn_to_page(pfn), z);
+		__set_bit(pfn >> PFN_SECTION_SHIFT, section_online);
+	}
+}
+
+/* The watermarks, lowmem_reserve and pcp sizes a real machine had. */
+static void apply_given_zone_figures(const struct machine_zone *zones)
+{
+	struct pglist_data *pgdat = NODE_DATA(0);
+	int z, i, cpu;
+
+	for (z = 0; z < MAX_NR_ZONES; z++) {
+		struct zone *zone = &pgdat->node_zones[z];
+		const struct machine_zone *mz = &zones[z];
+
+		if (mz->wmark[WMARK_MIN] || mz->wmark[WMARK_HIGH])
+			for (i = 0; i < NR_WMARK; i++)
+				WRITE_ONCE(zone->_watermark[i], mz->wmark[i]);
+		if (mz->has_lowmem_reserve)
+			for (i = 0; i < MAX_NR_ZONES; i++)
+				WRITE_ONCE(zone->lowmem_reserve[i],
+					   mz->lowmem_reserve[i]);
+		if (!populated_zone(zone))
+			continue;
+		for_each_possible_cpu(cpu) {
+			struct per_cpu_pages *pcp = &zone->per_cpu_pageset[cpu];
+
+			if (mz->pcp_high[cpu])
+				WRITE_ONCE(pcp->high, mz->pcp_high[cpu]);
+			if (mz->pcp_batch[cpu])
+				WRITE_ONCE(pcp->batch, mz->pcp_batch[cpu]);
+		}
+	}
+	calculate_totalreserve_pages();
+}
+
+/* Free every present page of @zone: its span less the reserved pages. */
+static void free_zone_memory(struct zone *zone)
+{
+	unsigned long pfn = zone->zone_start_pfn, end = zone_end_pfn(zone);
+
+	while (pfn < end) {
+		unsigned long run = pfn;
+
+		while (run < end && !PageReserved(pfn_to_page(run)))
+			run++;
+		free_zone_range(zone, pfn, run);
+		pfn = run;
+		while (pfn < end && PageReserved(pfn_to_page(pfn)))
+			pfn++;
+	}
+}
+
+/**
  * mm_init_machine - build the machine described by @layout
- * @layout: total pages, pages per zone (pageblock multiples), CPUs
+ * @layout: total pages, the zones (by size, or where a real machine had
+ *	them) and holes, CPUs
  *
  * The arena must already be mapped (sim/arena.c) with layout->nr_pages
- * frames.  On return every page is free and accounted in its zone.
+ * frames.  On return every present page is free and accounted in its
+ * zone; holes and pages outside the zones are reserved.
  *
  * Return: 0, -EINVAL for a layout that does not add up, -ENOMEM when
  * metadata cannot be mapped (everything mapped so far is unmapped).
@@ -267,16 +492,16 @@ static void free_zone_range(struct zone *zone, unsigned long start,
 int mm_init_machine(const struct machine_layout *layout)
 {
 	struct pglist_data *pgdat = NODE_DATA(0);
-	unsigned long pfn = 0, sum = 0;
+	struct machine_zone sized[MAX_NR_ZONES];
+	const struct machine_zone *zones = layout->zones;
+	unsigned long managed_sum = 0;
 	int z, err = -ENOMEM;
 
-	for (z = 0; z < MAX_NR_ZONES; z++) {
-		if (!pageblock_aligned(layout->zone_pages[z]))
-			return -EINVAL;
-		sum += layout->zone_pages[z];
+	if (!zones) {
+		layout_from_sizes(layout, sized);
+		zones = sized;
 	}
-	if (!sum || sum != layout->nr_pages || !layout->nr_cpus ||
-	    layout->nr_cpus > NR_CPUS)
+	if (check_layout(layout, zones))
 		return -EINVAL;
 
 	memset(pgdat, 0, sizeof(*pgdat));
@@ -286,45 +511,68 @@ int mm_init_machine(const struct machine_layout *layout)
 	max_pfn = layout->nr_pages;
 	mem_map_bytes = max_pfn * sizeof(struct page);
 	mem_map = arena_map_meta(mem_map_bytes);
-	if (!mem_map)
-		return -ENOMEM;
+	section_online_bytes = BITS_TO_LONGS(DIV_ROUND_UP(max_pfn, PAGES_PER_SECTION)) *
+			       sizeof(long);
+	section_online = arena_map_meta(section_online_bytes);
+	if (!mem_map || !section_online)
+		goto out_free;
 
+	pgdat->node_start_pfn = ULONG_MAX;
 	for (z = 0; z < MAX_NR_ZONES; z++) {
 		struct zone *zone = &pgdat->node_zones[z];
-		unsigned long nr = layout->zone_pages[z], i;
+		const struct machine_zone *mz = &zones[z];
 
-		free_area_init_zone(zone, (enum zone_type)z, pfn, nr);
-		if (!nr)
+		/* zone_idx() works on every zone, listed or not. */
+		zone->zone_pgdat = pgdat;
+		zone->name = zone_names[z];
+		if (!mz->exists)
+			continue;
+		free_area_init_zone(zone, (enum zone_type)z, mz->start_pfn,
+				    mz->spanned);
+		if (!mz->spanned)
 			continue;
 		if (alloc_zone_meta(zone))
 			goto out_free;
-		for (i = pfn; i < pfn + nr; i++)
-			init_single_page(pfn_to_page(i), (enum zone_type)z);
-		for (i = pfn; i < pfn + nr; i += pageblock_nr_pages)
-			set_pageblock_migratetype(pfn_to_page(i), MIGRATE_MOVABLE);
-		atomic_long_set(&zone->managed_pages, (long)nr);
 		pgdat->nr_zones = z + 1;
-		pfn += nr;
+		pgdat->node_start_pfn = min(pgdat->node_start_pfn, mz->start_pfn);
+		pgdat->node_spanned_pages = zone_end_pfn(zone) - pgdat->node_start_pfn;
 	}
-	pgdat->node_start_pfn = 0;
-	pgdat->node_present_pages = max_pfn;
-	pgdat->node_spanned_pages = max_pfn;
-	atomic_long_set(&_totalram_pages, (long)max_pfn);
-	atomic_long_set(&nr_bad_pages, 0);
-
-	/* kernel: calculate_min_free_kbytes(); clamped to 128 KiB .. 256 MiB. */
-	min_free_kbytes = (int)clamp(int_sqrt((max_pfn << (PAGE_SHIFT - 10)) * 16),
-				     128UL, 262144UL);
-	setup_per_zone_wmarks();
+	init_pages(layout, zones);
 
 	for (z = 0; z < MAX_NR_ZONES; z++) {
 		struct zone *zone = &pgdat->node_zones[z];
+		unsigned long pfn, managed = zones[z].managed;
 
-		if (!populated_zone(zone))
+		if (!zone->spanned_pages)
 			continue;
-		zone_pcp_init(zone);
-		free_zone_range(zone, zone->zone_start_pfn, zone_end_pfn(zone));
+		for (pfn = pageblock_start_pfn(zone->zone_start_pfn);
+		     pfn < zone_end_pfn(zone); pfn += pageblock_nr_pages)
+			set_pageblock_migratetype(pfn_to_page(max(pfn, zone->zone_start_pfn)),
+						  MIGRATE_MOVABLE);
+		if (!managed || managed > zone->present_pages)
+			managed = zone->present_pages;
+		atomic_long_set(&zone->managed_pages, (long)managed);
+		managed_sum += managed;
+		pgdat->node_present_pages += zone->present_pages;
 	}
+	if (pgdat->node_start_pfn == ULONG_MAX)
+		pgdat->node_start_pfn = 0;
+	atomic_long_set(&_totalram_pages, (long)managed_sum);
+	atomic_long_set(&nr_bad_pages, 0);
+
+	/* kernel: calculate_min_free_kbytes(); clamped to 128 KiB .. 256 MiB. */
+	min_free_kbytes = (int)clamp(int_sqrt((managed_sum << (PAGE_SHIFT - 10)) * 16),
+				     128UL, 262144UL);
+	setup_per_zone_wmarks();
+
+	for (z = 0; z < MAX_NR_ZONES; z++)
+		if (populated_zone(&pgdat->node_zones[z]))
+			zone_pcp_init(&pgdat->node_zones[z]);
+	if (layout->zones)
+		apply_given_zone_figures(zones);
+	for (z = 0; z < MAX_NR_ZONES; z++)
+		if (populated_zone(&pgdat->node_zones[z]))
+			free_zone_memory(&pgdat->node_zones[z]);
 	return 0;
 
 out_free:
@@ -345,7 +593,10 @@ void mm_exit_machine(void)
 		free_zone_meta(zone);
 	if (mem_map)
 		arena_unmap_meta(mem_map, mem_map_bytes);
+	if (section_online)
+		arena_unmap_meta(section_online, section_online_bytes);
 	mem_map = NULL;
+	section_online = NULL;
 	max_pfn = 0;
 	__pm_phys_base = NULL;
 	memset(&contig_page_data, 0, sizeof(contig_page_data));

@@ -178,8 +178,9 @@ unsigned long vmstat_item_value(unsigned int i)
 		enum numa_stat_item item = (enum numa_stat_item)(i - VMSTAT_NUMA_BASE);
 
 		if (item == NUMA_HIT || item == NUMA_LOCAL)
-			return sum_vm_event(PGALLOC_DMA32) + sum_vm_event(PGALLOC_NORMAL) +
-			       sum_vm_event(PGALLOC_MOVABLE);
+			return sum_vm_event(PGALLOC_DMA) + sum_vm_event(PGALLOC_DMA32) +
+			       sum_vm_event(PGALLOC_NORMAL) + sum_vm_event(PGALLOC_MOVABLE) +
+			       sum_vm_event(PGALLOC_DEVICE);
 		return 0;
 	}
 	if (i < VMSTAT_WB_BASE) {
@@ -254,6 +255,33 @@ unsigned long zone_nr_free_mt(struct zone *zone, unsigned int order, int mt)
 }
 
 /**
+ * zone_count_pageblocks - pageblocks of a zone per migratetype
+ * @zone: the zone
+ * @count: MIGRATE_TYPES counters, filled
+ *
+ * As /proc/pagetypeinfo counts them: one PFN a pageblock from the zone's
+ * first, skipping sections with no memory and pages of another zone.  A
+ * corrupted type is the validator's to report, not counted here.
+ */
+void zone_count_pageblocks(struct zone *zone, unsigned long *count)
+{
+	unsigned long pfn;
+
+	memset(count, 0, MIGRATE_TYPES * sizeof(*count));
+	for (pfn = zone->zone_start_pfn; pfn < zone_end_pfn(zone);
+	     pfn += pageblock_nr_pages) {
+		struct page *page = pfn_to_online_page(pfn);
+		int bmt;
+
+		if (!page || page_zone(page) != zone)
+			continue;
+		bmt = get_pfnblock_migratetype(page, pfn);
+		if (bmt < MIGRATE_TYPES)
+			count[bmt]++;
+	}
+}
+
+/**
  * pagetypeinfo_show - write /proc/pagetypeinfo
  * @f: where to
  *
@@ -296,17 +324,9 @@ int pagetypeinfo_show(FILE *f)
 		fprintf(f, "%12s ", migratetype_names[mt]);
 	fputc('\n', f);
 	for_each_populated_zone(zone) {
-		unsigned long count[MIGRATE_TYPES] = { 0 };
-		unsigned long pfn;
+		unsigned long count[MIGRATE_TYPES];
 
-		for (pfn = zone->zone_start_pfn; pfn < zone_end_pfn(zone);
-		     pfn += pageblock_nr_pages) {
-			int bmt = get_pfnblock_migratetype(pfn_to_page(pfn), pfn);
-
-			/* A corrupted type is the validator's to report. */
-			if (bmt < MIGRATE_TYPES)
-				count[bmt]++;
-		}
+		zone_count_pageblocks(zone, count);
 		fprintf(f, "Node %d, zone %8s ", zone->zone_pgdat->node_id, zone->name);
 		for (mt = 0; mt < MIGRATE_TYPES; mt++)
 			fprintf(f, "%12lu ", count[mt]);

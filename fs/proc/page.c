@@ -221,6 +221,14 @@ static void kpageflags_actor(struct page *page, unsigned long i, bool free,
 {
 	struct kpageflags_buf *b = data;
 
+	/* kernel: a PFN of a section with no memory has no page to read. */
+	if (!pfn_to_online_page(page_to_pfn(page))) {
+		if (b->flags)
+			b->flags[i] = KPF(NOPAGE);
+		if (b->counts)
+			b->counts[i] = 0;
+		return;
+	}
 	if (b->flags)
 		b->flags[i] = stable_page_flags(page, free);
 	if (b->counts)

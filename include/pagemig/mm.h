@@ -35,6 +35,9 @@ static __always_inline bool pfn_valid(unsigned long pfn)
 	return pfn < max_pfn;
 }
 
+/* NULL for a PFN of a section with no memory (mm/mm_init.c). */
+struct page *pfn_to_online_page(unsigned long pfn);
+
 static __always_inline void *page_address(const struct page *page)
 {
 	return __pm_phys_base + (page_to_pfn(page) << PAGE_SHIFT);

@@ -2,10 +2,14 @@
 /*
  * Nodes, zones, free areas and per-CPU page lists.
  *
- * One node (pglist_data) with up to three zones, low to high PFNs:
- * ZONE_DMA32, ZONE_NORMAL, ZONE_MOVABLE.  Each zone spans whole
- * pageblocks; each pageblock carries a migratetype; free pages sit on the
- * free list of their order and their pageblock's migratetype.
+ * One node (pglist_data) with the kernel's zones, low to high PFNs:
+ * ZONE_DMA, ZONE_DMA32, ZONE_NORMAL, ZONE_MOVABLE, ZONE_DEVICE.  A
+ * machine built from a size alone has DMA32, Normal and maybe Movable,
+ * each of whole pageblocks; one built from a real machine's layout has
+ * its zones where that machine had them (ZONE_DMA from PFN 1, holes,
+ * zones that exist but are empty).  Each pageblock carries a
+ * migratetype; free pages sit on the free list of their order and their
+ * pageblock's migratetype.
  *
  * Lock order: pcp->lock, then zone->lock (free_pcppages_bulk() and
  * rmqueue_bulk() take the zone lock with the pcp lock held).
@@ -31,6 +35,10 @@
 #define PAGE_ALLOC_COSTLY_ORDER	3
 #define HPAGE_PMD_ORDER		9
 #define HPAGE_PMD_NR		(1UL << HPAGE_PMD_ORDER)
+/* Memory sections (SPARSEMEM): 128 MiB on x86-64. */
+#define SECTION_SIZE_BITS	27
+#define PFN_SECTION_SHIFT	(SECTION_SIZE_BITS - PAGE_SHIFT)
+#define PAGES_PER_SECTION	(1UL << PFN_SECTION_SHIFT)
 
 enum migratetype {
 	MIGRATE_UNMOVABLE,
@@ -67,9 +75,11 @@ enum zone_watermarks {
 };
 
 enum zone_type {
+	ZONE_DMA,	/* the first 16 MiB (x86); only in a real machine's layout */
 	ZONE_DMA32,
 	ZONE_NORMAL,
 	ZONE_MOVABLE,
+	ZONE_DEVICE,	/* never populated: device memory is not modelled */
 	MAX_NR_ZONES
 };
 
@@ -107,7 +117,7 @@ struct zone {
 	unsigned long spanned_pages;
 	unsigned long present_pages;
 	const char *name;
-	int initialized;
+	int initialized;	/* part of this machine's layout (zoneinfo lists it) */
 	unsigned long nr_reserved_highatomic;
 
 	/* Free areas: zone->lock. */

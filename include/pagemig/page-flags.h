@@ -65,7 +65,7 @@ enum pageflags {
 };
 
 /* Where the zone and node ids live in page->flags. */
-#define ZONES_WIDTH	2
+#define ZONES_WIDTH	3	/* MAX_NR_ZONES is 5 */
 #define NODES_WIDTH	6
 #define ZONES_PGSHIFT	(BITS_PER_LONG - ZONES_WIDTH)
 #define NODES_PGSHIFT	(ZONES_PGSHIFT - NODES_WIDTH)

@@ -41,11 +41,52 @@ extern "C" {
 #define PAGEMIG_PAGEBLOCK_PAGES	512UL
 #define PAGEMIG_MAX_ORDER	10
 #define PAGEMIG_NR_ORDERS	(PAGEMIG_MAX_ORDER + 1)
-#define PAGEMIG_NR_ZONES	3	/* DMA32, Normal, Movable */
+#define PAGEMIG_NR_ZONES	5	/* DMA, DMA32, Normal, Movable, Device */
 #define PAGEMIG_NR_MIGRATETYPES	5	/* Unmovable ... Isolate */
 #define PAGEMIG_MAX_CPUS	64
 
 /* ---- the machine ---- */
+
+/* Zone numbers, the kernel's order (enum zone_type). */
+enum pagemig_zone {
+	PAGEMIG_ZONE_DMA,
+	PAGEMIG_ZONE_DMA32,
+	PAGEMIG_ZONE_NORMAL,
+	PAGEMIG_ZONE_MOVABLE,
+	PAGEMIG_ZONE_DEVICE,	/* exists at most empty: no device memory here */
+};
+
+/* PFNs [start, end). */
+struct pagemig_pfn_range {
+	unsigned long start, end;
+};
+
+/*
+ * One zone of a machine laid out as a real one was (pagemig_layout).
+ * Zero asks for pagemig's own figure: managed (every present page), the
+ * watermarks (all four or none), each CPU's pcp high and batch.
+ */
+struct pagemig_zone_layout {
+	bool exists;			/* the kernel lists it, even empty */
+	unsigned long start_pfn, spanned;
+	unsigned long managed;
+	unsigned long min, low, high, promo;
+	long lowmem_reserve[PAGEMIG_NR_ZONES];	/* zoneinfo's "protection:" */
+	bool has_lowmem_reserve;
+	unsigned int pcp_high[PAGEMIG_MAX_CPUS], pcp_batch[PAGEMIG_MAX_CPUS];
+};
+
+/*
+ * Zones where a real machine had them, in PFN order (ZONE_DMA from PFN 1,
+ * say), and holes: sorted, disjoint PFN ranges with no memory (firmware
+ * ranges, absent or offline sections), which no zone's present pages
+ * count.  PFNs outside every zone's span are holes too.
+ */
+struct pagemig_layout {
+	struct pagemig_zone_layout zones[PAGEMIG_NR_ZONES];
+	const struct pagemig_pfn_range *holes;
+	unsigned int nr_holes;
+};
 
 struct pagemig_config {
 	uint64_t memory;	/* bytes of "physical memory"; a multiple of 2 MiB */
@@ -58,6 +99,12 @@ struct pagemig_config {
 	 * the host-RAM check; mem_map must still fit in half of it.
 	 */
 	bool sparse;
+	/*
+	 * NULL: zones from dma32 and movable.  Else the zones and holes of
+	 * a real machine (dma32 and movable unused); memory must then be
+	 * the highest zone's end rounded up to 2 MiB.
+	 */
+	const struct pagemig_layout *layout;
 };
 
 /* Defaults: 256 MiB, default DMA32, no Movable zone, 2 CPUs, seed 1. */
@@ -127,6 +174,11 @@ struct pagemig_zone_stats {
 	unsigned long nr_blocks_mt[PAGEMIG_NR_MIGRATETYPES];
 };
 
+/*
+ * Zone @zone (enum pagemig_zone).  0; -EINVAL out of range; -ENOENT for a
+ * zone this machine does not have (DMA and Device unless its layout
+ * has them); -ENODEV without a machine.
+ */
 int pagemig_zone_stats(int zone, struct pagemig_zone_stats *out);
 const char *pagemig_migratetype_name(int mt);
 
@@ -225,7 +277,7 @@ int pagemig_compaction_proactiveness_set(int value);
 /* The knob's value, or -ENODEV. */
 int pagemig_compaction_proactiveness_get(void);
 /*
- * The fragmentation score: for @zone (0..2), the percentage of its free
+ * The fragmentation score: for @zone (enum pagemig_zone), the percentage of its free
  * memory outside free order-9 blocks; for @zone -1, the node's score
  * (each zone's weighted by its share of memory; 0..99).  The score, or
  * -EINVAL (no such zone, or not populated), -ENODEV.

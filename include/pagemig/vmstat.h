@@ -28,7 +28,7 @@ static inline void __count_vm_events(enum vm_event_item item, long delta)
 #define __count_vm_event(item)		__count_vm_events(item, 1)
 /* Events kept per zone in /proc/vmstat (pgalloc_*): DMA, DMA32, ... */
 #define __count_zid_vm_events(item, zid, delta) \
-	__count_vm_events(item##_DMA32 + (zid), delta)
+	__count_vm_events(item##_NORMAL - ZONE_NORMAL + (zid), delta)
 
 unsigned long sum_vm_event(enum vm_event_item item);
 void all_vm_events(unsigned long *ret);

@@ -793,8 +793,9 @@ TEST_F(own, pagemig_renderings_parse)
 	for (z = 0; z < bi.nr_zones; z++) {
 		const struct capture_zone *cz =
 			capture_zone_find(&zi, bi.zones[z].nid, bi.zones[z].zone);
-		int idx = !strcmp(bi.zones[z].zone, "DMA32") ? 0 :
-			  !strcmp(bi.zones[z].zone, "Normal") ? 1 : 2;
+		int idx = !strcmp(bi.zones[z].zone, "DMA32") ? PAGEMIG_ZONE_DMA32 :
+			  !strcmp(bi.zones[z].zone, "Normal") ? PAGEMIG_ZONE_NORMAL :
+			  PAGEMIG_ZONE_MOVABLE;
 
 		ASSERT_NOT_NULL(cz);
 		EXPECT_TRUE(cz->has_start_pfn);

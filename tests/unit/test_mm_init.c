@@ -81,11 +81,14 @@ TEST(default_config)
 static void check_zones(struct __test_metadata *_metadata, unsigned long dma32,
 			unsigned long normal, unsigned long movable)
 {
-	const unsigned long want[3] = { dma32, normal, movable };
+	const unsigned long want[MAX_NR_ZONES] = { 0, dma32, normal, movable, 0 };
 	unsigned long start = 0;
 	struct pagemig_zone_stats st;
 
-	for (int z = 0; z < MAX_NR_ZONES; z++) {
+	/* A machine built from a size has no DMA and no Device zone. */
+	EXPECT_EQ(-ENOENT, pagemig_zone_stats(ZONE_DMA, &st));
+	EXPECT_EQ(-ENOENT, pagemig_zone_stats(ZONE_DEVICE, &st));
+	for (int z = ZONE_DMA32; z <= ZONE_MOVABLE; z++) {
 		ASSERT_EQ(0, pagemig_zone_stats(z, &st));
 		EXPECT_EQ(want[z] != 0, st.populated);
 		EXPECT_EQ(want[z], st.spanned);
@@ -114,7 +117,7 @@ TEST(zone_layout_default)
 	check_zones(_metadata, 4096, 65536 - 4096, 0);
 	EXPECT_STREQ("DMA32", mm_zone(ZONE_DMA32)->name);
 	EXPECT_STREQ("Normal", mm_zone(ZONE_NORMAL)->name);
-	EXPECT_EQ(2, NODE_DATA(0)->nr_zones);
+	EXPECT_EQ(ZONE_NORMAL + 1, NODE_DATA(0)->nr_zones);
 	/* Every page starts free, in the largest aligned blocks. */
 	EXPECT_EQ(4, mm_zone(ZONE_DMA32)->free_area[MAX_PAGE_ORDER].nr_free);
 	EXPECT_EQ(60, mm_zone(ZONE_NORMAL)->free_area[MAX_PAGE_ORDER].nr_free);
@@ -124,7 +127,7 @@ TEST(zone_layout_with_movable)
 {
 	mm_machine_up(64 * SZ_1M, 8 * SZ_1M, 16 * SZ_1M, 2);
 	check_zones(_metadata, 2048, 16384 - 2048 - 4096, 4096);
-	EXPECT_EQ(3, NODE_DATA(0)->nr_zones);
+	EXPECT_EQ(ZONE_MOVABLE + 1, NODE_DATA(0)->nr_zones);
 	/* Zone ids are in every page's flags. */
 	EXPECT_EQ(ZONE_DMA32, page_zonenum(pfn_to_page(2047)));
 	EXPECT_EQ(ZONE_NORMAL, page_zonenum(pfn_to_page(2048)));
@@ -221,4 +224,159 @@ TEST(mm_init_machine_rejects_bad_layouts)
 	l.nr_cpus = 1;
 	EXPECT_EQ(-EINVAL, mm_init_machine(&l));
 	EXPECT_NULL(mem_map);
+}
+
+/*
+ * A machine laid out as a real one: ZONE_DMA from PFN 1 with the BIOS
+ * hole below 1 MiB, DMA32 ending in a section with no memory, Normal
+ * above, empty Movable and Device zones, and the watermarks,
+ * lowmem_reserve and pcp sizes given.  384 MiB: three 128 MiB sections.
+ */
+TEST(zone_layout_as_a_real_machine)
+{
+	static const struct pagemig_pfn_range holes[] = {
+		{ 0x9f, 0x100 }, { 0x8000, 0x10000 },
+	};
+	struct pagemig_layout l = { .holes = holes, .nr_holes = 2 };
+	struct pagemig_zone_stats st;
+	struct pagemig_config cfg;
+	char err[256] = "";
+	struct page *page;
+	int z;
+
+	l.zones[PAGEMIG_ZONE_DMA] = (struct pagemig_zone_layout){
+		.exists = true, .start_pfn = 1, .spanned = 0xfff,
+		.min = 33, .low = 41, .high = 49, .promo = 57,
+		.lowmem_reserve = { 0, 100, 200, 200, 200 },
+		.has_lowmem_reserve = true,
+	};
+	l.zones[PAGEMIG_ZONE_DMA32] = (struct pagemig_zone_layout){
+		.exists = true, .start_pfn = 0x1000, .spanned = 0xf000,
+	};
+	l.zones[PAGEMIG_ZONE_NORMAL] = (struct pagemig_zone_layout){
+		.exists = true, .start_pfn = 0x10000, .spanned = 0x8000,
+		.pcp_high = { 700, 600 }, .pcp_batch = { 31, 31 },
+	};
+	l.zones[PAGEMIG_ZONE_MOVABLE].exists = true;
+	l.zones[PAGEMIG_ZONE_DEVICE].exists = true;
+	pagemig_config_default(&cfg);
+	cfg.memory = 0x18000UL * PAGE_SIZE;
+	cfg.layout = &l;
+	cfg.sparse = true;
+	cfg.seed = test_seed();
+	pagemig_set_log(mm_log_stream());
+	ASSERT_EQ(0, pagemig_machine_init(&cfg, err, sizeof(err)));
+	kcompactd_stop(0);
+	mm_warnings_base = pagemig_warnings();
+
+	ASSERT_EQ(0, pagemig_zone_stats(PAGEMIG_ZONE_DMA, &st));
+	EXPECT_STREQ("DMA", st.name);
+	EXPECT_EQ(1, st.start_pfn);
+	EXPECT_EQ(0xfff, st.spanned);
+	EXPECT_EQ(0xfff - 0x61, st.present);
+	EXPECT_EQ(st.present, st.managed);
+	EXPECT_EQ(st.present, st.free);
+	EXPECT_EQ(33, st.min);
+	EXPECT_EQ(49, st.high);
+	/* pagetypeinfo counts from PFN 1, one PFN a pageblock: 8 blocks. */
+	EXPECT_EQ(8, st.nr_blocks_mt[MIGRATE_MOVABLE]);
+	EXPECT_EQ(200, mm_zone(ZONE_DMA)->lowmem_reserve[ZONE_NORMAL]);
+	ASSERT_EQ(0, pagemig_zone_stats(PAGEMIG_ZONE_DMA32, &st));
+	EXPECT_EQ(0xf000, st.spanned);
+	EXPECT_EQ(0x7000, st.present);
+	EXPECT_EQ(0x7000, st.free);
+	/* The section with no memory is not counted, as the kernel skips it. */
+	EXPECT_EQ(0x7000 / 512, st.nr_blocks_mt[MIGRATE_MOVABLE]);
+	ASSERT_EQ(0, pagemig_zone_stats(PAGEMIG_ZONE_NORMAL, &st));
+	EXPECT_EQ(0x10000, st.start_pfn);
+	EXPECT_EQ(700, mm_zone(ZONE_NORMAL)->per_cpu_pageset[0].high);
+	EXPECT_EQ(600, mm_zone(ZONE_NORMAL)->per_cpu_pageset[1].high);
+	EXPECT_EQ(31, mm_zone(ZONE_NORMAL)->per_cpu_pageset[1].batch);
+	for (z = PAGEMIG_ZONE_MOVABLE; z <= PAGEMIG_ZONE_DEVICE; z++) {
+		ASSERT_EQ(0, pagemig_zone_stats(z, &st));
+		EXPECT_FALSE(st.populated);
+	}
+	EXPECT_EQ(ZONE_NORMAL + 1, NODE_DATA(0)->nr_zones);
+	EXPECT_EQ(0xfff - 0x61 + 0x7000 + 0x8000, pagemig_free_pages_count());
+	EXPECT_EQ(0xfff - 0x61 + 0x7000 + 0x8000, totalram_pages());
+
+	/* Holes and PFN 0: reserved pages of the zone around them. */
+	EXPECT_TRUE(PageReserved(pfn_to_page(0)));
+	EXPECT_EQ(ZONE_DMA, page_zonenum(pfn_to_page(0)));
+	EXPECT_TRUE(PageReserved(pfn_to_page(0xa0)));
+	EXPECT_FALSE(PageBuddy(pfn_to_page(0xa0)));
+	EXPECT_TRUE(PageReserved(pfn_to_page(0x9000)));
+	EXPECT_EQ(ZONE_DMA32, page_zonenum(pfn_to_page(0x9000)));
+	EXPECT_FALSE(PageReserved(pfn_to_page(0x9e)));
+	/* Only a section with no memory at all is offline. */
+	EXPECT_NOT_NULL(pfn_to_online_page(0xa0));
+	EXPECT_NULL(pfn_to_online_page(0x8000));
+	EXPECT_NULL(pfn_to_online_page(0xffff));
+	EXPECT_NOT_NULL(pfn_to_online_page(0x10000));
+	EXPECT_NULL(pfn_to_online_page(0x18000));
+	/* /proc/kpageflags: NOPAGE for no section, RESERVED for a hole page. */
+	{
+		uint64_t f[2], c[2];
+
+		ASSERT_EQ(0, pagemig_kpageflags_read(0xa0, 1, f, c));
+		EXPECT_EQ(1ULL << PAGEMIG_KPF_RESERVED, f[0]);
+		ASSERT_EQ(0, pagemig_kpageflags_read(0x8000, 2, f, c));
+		EXPECT_EQ(1ULL << PAGEMIG_KPF_NOPAGE, f[0]);
+		EXPECT_EQ(0, c[1]);
+	}
+
+	/* It runs: allocation from each zone, a full compaction. */
+	page = alloc_pages(GFP_KERNEL, 3);
+	ASSERT_NOT_NULL(page);
+	EXPECT_EQ(ZONE_NORMAL, page_zonenum(page));
+	__free_pages(page, 3);
+	page = alloc_pages(GFP_KERNEL | __GFP_DMA32, 0);
+	ASSERT_NOT_NULL(page);
+	EXPECT_EQ(ZONE_DMA32, page_zonenum(page));
+	__free_pages(page, 0);
+	EXPECT_EQ(0, pagemig_compact(-1));
+	mm_check_invariants(true);
+	pagemig_machine_exit();
+}
+
+TEST(real_layouts_that_do_not_add_up_are_refused)
+{
+	static const struct pagemig_pfn_range bad_holes[] = {
+		{ 0x400, 0x800 }, { 0x200, 0x300 },
+	};
+	struct pagemig_layout l = { 0 };
+	struct pagemig_config cfg;
+	char err[256] = "";
+
+	pagemig_config_default(&cfg);
+	cfg.memory = 0x1000UL * PAGE_SIZE;
+	cfg.layout = &l;
+	EXPECT_EQ(-EINVAL, pagemig_config_check(&cfg, err, sizeof(err)));
+	EXPECT_NOT_NULL(strstr(err, "no zone"));
+	l.zones[ZONE_DMA32] = (struct pagemig_zone_layout){
+		.exists = true, .start_pfn = 0x100, .spanned = 0x800,
+	};
+	l.zones[ZONE_NORMAL] = (struct pagemig_zone_layout){
+		.exists = true, .start_pfn = 0x800, .spanned = 0x800,
+	};
+	EXPECT_EQ(-EINVAL, pagemig_config_check(&cfg, err, sizeof(err)));
+	EXPECT_NOT_NULL(strstr(err, "inside the zone below"));
+	l.zones[ZONE_NORMAL].start_pfn = 0x900;
+	EXPECT_EQ(-EINVAL, pagemig_config_check(&cfg, err, sizeof(err)));
+	EXPECT_NOT_NULL(strstr(err, "beyond memory"));
+	l.zones[ZONE_NORMAL].spanned = 0x400;
+	EXPECT_EQ(-EINVAL, pagemig_config_check(&cfg, err, sizeof(err)));
+	EXPECT_NOT_NULL(strstr(err, "expected memory of 0xe00 pages"));
+	l.zones[ZONE_NORMAL].spanned = 0x700;
+	EXPECT_EQ(0, pagemig_config_check(&cfg, err, sizeof(err)));
+	l.holes = bad_holes;
+	l.nr_holes = 2;
+	EXPECT_EQ(-EINVAL, pagemig_config_check(&cfg, err, sizeof(err)));
+	EXPECT_NOT_NULL(strstr(err, "hole 1"));
+	l.nr_holes = 0;
+	l.zones[ZONE_DEVICE] = (struct pagemig_zone_layout){
+		.exists = true, .start_pfn = 0xf00, .spanned = 0x100,
+	};
+	EXPECT_EQ(-EINVAL, pagemig_config_check(&cfg, err, sizeof(err)));
+	EXPECT_NOT_NULL(strstr(err, "Device"));
 }
