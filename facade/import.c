@@ -166,15 +166,19 @@ int pagemig_analyse(struct pagemig_analysis *a)
 /**
  * kpf_build() - Build the machine of @inf.
  * @inf: the inference.
+ * @layout: a real machine's zones and holes (kpf_real_finish()), or NULL
+ *	for pagemig's guess: DMA32 up to 4 GiB, Normal above.
+ * @nr_cpus: CPUs; 0: the default.
  * @seed: the machine's seed.
  * @err: why not.
  * @errlen: its size.
  *
- * Return: 0; -EINVAL (message in @err) for a size this host cannot
- * model -- bad input; -EIO if building or applying failed.
+ * Return: 0; -EINVAL (message in @err) for a size or layout this host
+ * cannot model -- bad input; -EIO if building or applying failed.
  */
-int kpf_build(const struct pagemig_inference *inf, uint64_t seed, char *err,
-	      size_t errlen)
+int kpf_build(const struct pagemig_inference *inf,
+	      const struct pagemig_layout *layout, unsigned int nr_cpus,
+	      uint64_t seed, char *err, size_t errlen)
 {
 	struct pagemig_config cfg;
 	uint64_t bytes = (uint64_t)inf->machine_pages * PAGEMIG_PAGE_SIZE;
@@ -184,6 +188,9 @@ int kpf_build(const struct pagemig_inference *inf, uint64_t seed, char *err,
 	cfg.memory = bytes;
 	cfg.dma32 = bytes < ((uint64_t)SZ_4G_PAGES << 12) ? bytes :
 		    (uint64_t)SZ_4G_PAGES << 12;
+	cfg.layout = layout;
+	if (nr_cpus)
+		cfg.nr_cpus = nr_cpus;
 	cfg.seed = seed;
 	cfg.sparse = true;
 	if (pagemig_config_check(&cfg, err, errlen))
@@ -252,14 +259,42 @@ static int begin(const struct pagemig_import_opts *o,
 	return o->stage ? o->stage(st, o->arg) : 0;
 }
 
+/*
+ * INFER for a real machine: its layout in @real, then the plan of the
+ * snapshot as that layout has it.  0 or -errno with r->err.
+ */
+static int infer_real(const struct pagemig_import_opts *o,
+		      const struct pagemig_snapshot *s,
+		      struct pagemig_import_report *r,
+		      struct pagemig_inference *inf, struct kpf_real *real)
+{
+	struct pagemig_snapshot view = { 0 };
+	int ret;
+
+	if (o->memory) {
+		snprintf(r->err, sizeof(r->err), "--memory does not go with a real machine's layout: its zones give its size");
+		return -EINVAL;
+	}
+	ret = kpf_real_layout(s, o->real, real, r->err, sizeof(r->err));
+	if (ret)
+		return ret;
+	if (kpf_real_snapshot(s, real, &view))
+		return failed(r, "infer", -ENOMEM);
+	ret = kpf_infer(&view, real->nr_pages, inf, r->err, sizeof(r->err));
+	free(view.flags);
+	if (!ret && kpf_real_finish(inf, real, &r->layout))
+		ret = failed(r, "infer", -ENOMEM);
+	return ret;
+}
+
 /* READ and INFER: the plan in @inf.  0 or -errno with r->err. */
 static int import_plan(const struct pagemig_import_opts *o,
 		       struct pagemig_import_report *r,
-		       struct pagemig_inference *inf)
+		       struct pagemig_inference *inf, struct kpf_real *real)
 {
 	struct pagemig_snapshot loaded = { 0 };
 	const struct pagemig_snapshot *s = o->snapshot;
-	unsigned long pages;
+	unsigned long pages = 0;
 	uint64_t t;
 	int ret;
 
@@ -279,10 +314,12 @@ static int import_plan(const struct pagemig_import_opts *o,
 	}
 	if (ret)
 		goto out;
-	pages = machine_pages(o, s->nr, r);
-	if (!pages) {
-		ret = -EINVAL;
-		goto out;
+	if (!o->real) {
+		pages = machine_pages(o, s->nr, r);
+		if (!pages) {
+			ret = -EINVAL;
+			goto out;
+		}
 	}
 	r->ns[PAGEMIG_STAGE_READ] = now_ns() - t;
 
@@ -290,11 +327,37 @@ static int import_plan(const struct pagemig_import_opts *o,
 	if (ret)
 		goto out;
 	t = now_ns();
-	ret = kpf_infer(s, pages, inf, r->err, sizeof(r->err));
+	if (o->real)
+		ret = infer_real(o, s, r, inf, real);
+	else
+		ret = kpf_infer(s, pages, inf, r->err, sizeof(r->err));
 	r->ns[PAGEMIG_STAGE_INFER] = now_ns() - t;
 out:
 	pagemig_snapshot_free(&loaded);
 	return ret;
+}
+
+/* The zones as built, before anything runs on them: r->layout.zones. */
+static void note_built_zones(struct pagemig_import_report *r)
+{
+	struct pagemig_zone_stats zs;
+	int z;
+
+	r->layout.nr_pages = pagemig_total_pages();
+	for (z = 0; z < PAGEMIG_NR_ZONES; z++) {
+		struct pagemig_import_zone *iz = &r->layout.zones[z];
+
+		if (pagemig_zone_stats(z, &zs))
+			continue;
+		iz->exists = true;
+		iz->start_pfn = zs.start_pfn;
+		iz->spanned = zs.spanned;
+		iz->present = zs.present;
+		if (!r->layout.real)
+			iz->managed = zs.managed;
+		memcpy(iz->blocks, zs.nr_blocks_mt, sizeof(iz->blocks));
+		memcpy(iz->nr_free, zs.nr_free, sizeof(iz->nr_free));
+	}
 }
 
 /* ANALYSE, COMPACT and VERIFY, on the built machine.  0 or -errno. */
@@ -342,12 +405,13 @@ int pagemig_import(const struct pagemig_import_opts *opts,
 		   struct pagemig_import_report *r)
 {
 	struct pagemig_inference inf = { 0 };
+	struct kpf_real real = { 0 };
 	char why[PAGEMIG_ERR_LEN - 32];
 	uint64_t t;
 	int ret;
 
 	memset(r, 0, sizeof(*r));
-	ret = import_plan(opts, r, &inf);
+	ret = import_plan(opts, r, &inf, &real);
 	if (ret)
 		goto out;
 
@@ -355,14 +419,18 @@ int pagemig_import(const struct pagemig_import_opts *opts,
 	if (ret)
 		goto out;
 	t = now_ns();
-	ret = kpf_build(&inf, opts->seed, why, sizeof(why));
+	ret = kpf_build(&inf, opts->real ? &real.layout : NULL,
+			opts->real ? opts->real->nr_cpus : 0, opts->seed, why,
+			sizeof(why));
 	r->ns[PAGEMIG_STAGE_BUILD] = now_ns() - t;
 	if (ret) {
 		snprintf(r->err, sizeof(r->err), "%s%s",
-			 ret == -EINVAL ? "impossible memory size: " : "", why);
+			 ret == -EINVAL && !opts->real ? "impossible memory size: " : "",
+			 why);
 		goto out;
 	}
 	pagemig_import_result(&r->built);
+	note_built_zones(r);
 	ret = import_measure(opts, r);
 	if (ret)
 		pagemig_machine_exit();
@@ -370,5 +438,6 @@ out:
 	r->inferred = inf;
 	r->inferred.plan = NULL;
 	kpf_inference_free(&inf);
+	kpf_real_free(&real);
 	return ret;
 }

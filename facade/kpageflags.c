@@ -52,7 +52,9 @@ _Static_assert(PAGEMIG_IMPORT_TAIL == IMPORT_TAIL &&
 	      PAGEMIG_IMPORT_DIRTY == IMPORT_FL_DIRTY &&
 	      PAGEMIG_IMPORT_REF == IMPORT_FL_REF &&
 	      PAGEMIG_IMPORT_UPTODATE == IMPORT_FL_UPTODATE &&
-	      PAGEMIG_IMPORT_HOLE == IMPORT_FL_HOLE, "plan flags");
+	      PAGEMIG_IMPORT_HOLE == IMPORT_FL_HOLE &&
+	      PAGEMIG_IMPORT_MT_SHIFT == IMPORT_FL_MT_SHIFT &&
+	      PAGEMIG_IMPORT_MT_MASK == IMPORT_FL_MT_MASK, "plan flags");
 
 /* What the last pagemig_import_apply() made of the plan's folios. */
 static struct pagemig_import_result import_result = {

@@ -542,6 +542,12 @@ static int classify(struct pagemig_inference *inf, unsigned long pfn, uint64_t f
 		amb(inf, PAGEMIG_AMB_HUGETLB, pfn, 1);
 		return PAGEMIG_KIND_UNMOVABLE;
 	}
+	/*
+	 * A reserved page the kernel maps (the vDSO, the zero page) reads
+	 * MMAP too, but is never on an LRU list and never migrates.
+	 */
+	if ((f & KPF(RESERVED)) && !(f & KPF(LRU)))
+		return PAGEMIG_KIND_RESERVED;
 	if (f & KPF(ANON)) {
 		if (f & KPF(KSM))
 			*flags |= PAGEMIG_IMPORT_KSM;

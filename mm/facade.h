@@ -165,6 +165,9 @@ struct import_page {
 #define IMPORT_FL_REF		0x0008
 #define IMPORT_FL_UPTODATE	0x0010
 #define IMPORT_FL_HOLE		0x0020	/* KPF_NOPAGE or past the file's end */
+/* First PFN of a pageblock: its migratetype + 1; 0: set_pageblock_types() decides. */
+#define IMPORT_FL_MT_SHIFT	8
+#define IMPORT_FL_MT_MASK	0x0700
 
 /* What memmap_import_folios() made of the plan's anon and file pages. */
 struct import_stats {

@@ -172,14 +172,30 @@ int memmap_import_check(const struct import_page *plan, unsigned long nr,
 }
 
 
+/*
+ * Each pageblock's migratetype: the one the plan gives on its first PFN
+ * (chosen to match a real machine's pagetypeinfo), else UNMOVABLE when it
+ * holds a page that never moves and MOVABLE otherwise.
+ */
 static void set_pageblock_types(const struct import_page *plan,
 				unsigned long nr)
 {
 	unsigned long pfn, i;
 
 	for (pfn = 0; pfn < nr; pfn += pageblock_nr_pages) {
+		unsigned int given = (plan[pfn].flags & IMPORT_FL_MT_MASK) >>
+				     IMPORT_FL_MT_SHIFT;
+		struct zone *zone = page_zone(pfn_to_page(pfn));
 		int mt = MIGRATE_MOVABLE;
 
+		/* Between zones: no zone's bitmap has this block. */
+		if (pfn + pageblock_nr_pages <= zone->zone_start_pfn ||
+		    pfn >= zone_end_pfn(zone))
+			continue;
+		if (given && given <= MIGRATE_HIGHATOMIC + 1) {
+			set_pageblock_migratetype(pfn_to_page(pfn), (int)given - 1);
+			continue;
+		}
 		for (i = pfn; i < pfn + pageblock_nr_pages && i < nr; i++)
 			if (import_kind_unmovable(plan[i].kind)) {
 				mt = MIGRATE_UNMOVABLE;
@@ -608,6 +624,9 @@ int memmap_import_pages(struct memmap_import *imp)
 		}
 		/* Folios come last, once their owner exists. */
 		if (p->kind == IMPORT_KIND_ANON || p->kind == IMPORT_KIND_FILE)
+			continue;
+		/* A hole the machine has too: its reserved page as it is. */
+		if ((p->flags & IMPORT_FL_HOLE) && PageReserved(page))
 			continue;
 		setup_block(page, p, p->order);
 		if (p->kind == IMPORT_KIND_PGTABLE && !p->order)

@@ -554,13 +554,22 @@ struct pagemig_import_page {
 #define PAGEMIG_IMPORT_REF	0x0008
 #define PAGEMIG_IMPORT_UPTODATE	0x0010
 #define PAGEMIG_IMPORT_HOLE	0x0020	/* KPF_NOPAGE or past the file's end */
+/*
+ * On the first PFN of a pageblock: the block's migratetype + 1 (0: the
+ * importer's own rule, see pagemig_import_apply()).
+ */
+#define PAGEMIG_IMPORT_MT_SHIFT	8
+#define PAGEMIG_IMPORT_MT_MASK	0x0700
+#define PAGEMIG_IMPORT_MT(mt)	((uint16_t)(((mt) + 1) << PAGEMIG_IMPORT_MT_SHIFT))
 
 /*
  * Turn a fresh machine (nothing allocated) into @plan: one entry per
  * PFN, max_pfn of them.  Free blocks go back to the buddy lists, every
  * other block stays allocated in the state its kind says, balloon pages
- * go into the virtio balloon.  Pageblocks holding an unmovable page
- * become MIGRATE_UNMOVABLE, the rest MIGRATE_MOVABLE.
+ * go into the virtio balloon; holes (PAGEMIG_IMPORT_HOLE) stay the
+ * reserved pages the machine has there.  A pageblock whose first entry
+ * carries PAGEMIG_IMPORT_MT() gets that migratetype; any other holding
+ * an unmovable page becomes MIGRATE_UNMOVABLE, the rest MIGRATE_MOVABLE.
  * Return: 0; -EINVAL with a reason in @err for a plan that does not fit
  * the machine (a block misaligned, crossing a zone, of a mixed kind).
  */
@@ -709,11 +718,69 @@ enum pagemig_import_stage {
 	PAGEMIG_NR_STAGES
 };
 
+/*
+ * What a real machine's own files say about it, beside its kpageflags
+ * (`pagemig import DIR` reads a capture into this): the import builds
+ * that machine rather than guessing one.  Documentation/twin.md,
+ * "Import rules", says what each field decides.
+ */
+struct pagemig_real_machine {
+	unsigned int nr_cpus;		/* zoneinfo's pagesets; 0: 2 */
+	/*
+	 * Zones as /proc/zoneinfo prints them: start_pfn, spanned (the
+	 * kernel's, uninitialised memory included), watermarks,
+	 * lowmem_reserve, each CPU's pcp high and batch.  managed is
+	 * ignored: the import counts its own and reports both.
+	 */
+	struct pagemig_zone_layout zones[PAGEMIG_NR_ZONES];
+	/* System RAM (/proc/iomem), sorted; nr_ram 0: all of it is RAM */
+	const struct pagemig_pfn_range *ram;
+	unsigned int nr_ram;
+	/* offline memory blocks, sorted */
+	const struct pagemig_pfn_range *offline;
+	unsigned int nr_offline;
+	/* pagetypeinfo's "Number of blocks type", per zone and migratetype */
+	bool has_blocks;
+	unsigned long blocks[PAGEMIG_NR_ZONES][PAGEMIG_NR_MIGRATETYPES];
+	/* what the zram devices' mm_stat says they hold (mem_used_total) */
+	bool has_zram;
+	unsigned long zsmalloc_pages;
+};
+
+/* What the import made of a real machine's zones (report->layout). */
+struct pagemig_import_zone {
+	bool exists;
+	unsigned long start_pfn;
+	unsigned long spanned, present, managed;	/* pagemig's machine */
+	unsigned long holes;		/* pages of its span with no memory */
+	/* memory the kernel has not initialised yet, left out: [uninit_pfn, end) */
+	unsigned long uninit_pfn, uninit_pages;
+	unsigned long blocks[PAGEMIG_NR_MIGRATETYPES];	/* as built */
+	/* blocks of a type the kernel counted that no block could take */
+	unsigned long blocks_unplaced[PAGEMIG_NR_MIGRATETYPES];
+	unsigned long nr_free[PAGEMIG_NR_ORDERS];	/* right after BUILD */
+};
+
+#define PAGEMIG_REPORT_HOLES	16
+
+struct pagemig_import_layout {
+	bool real;			/* built from a pagemig_real_machine */
+	struct pagemig_import_zone zones[PAGEMIG_NR_ZONES];
+	unsigned long nr_pages;		/* the machine: PFNs [0, nr_pages) */
+	unsigned long hole_pages;	/* in [0, nr_pages), zones' or not */
+	unsigned int nr_holes;		/* ranges; the first ones in holes[] */
+	struct pagemig_pfn_range holes[PAGEMIG_REPORT_HOLES];
+	unsigned long zsmalloc_candidates;	/* pages that look zsmalloc */
+	unsigned long zsmalloc_excess;	/* of them, beyond what zram holds */
+};
+
 struct pagemig_import_opts {
 	/* The snapshot: files (count_path may be NULL), or one in memory. */
 	const char *flags_path, *count_path;
 	const struct pagemig_snapshot *snapshot;	/* used when flags_path is NULL */
 	uint64_t memory;	/* bytes, a 2 MiB multiple; 0: the snapshot's size */
+	/* The machine the snapshot is of (NULL: zones guessed, as before). */
+	const struct pagemig_real_machine *real;
 	uint64_t seed;		/* the machine's */
 	bool compact;		/* run the COMPACT stage */
 	/*
@@ -729,6 +796,7 @@ struct pagemig_import_report {
 	enum pagemig_import_stage stage;	/* the last stage begun */
 	char err[PAGEMIG_ERR_LEN];		/* on failure: why */
 	struct pagemig_inference inferred;	/* .plan is NULL */
+	struct pagemig_import_layout layout;	/* zones, holes; .real with opts->real */
 	struct pagemig_import_result built;
 	struct pagemig_analysis before, after;	/* after: with compact only */
 	unsigned long migrated;			/* pgmigrate_success of the compaction */

@@ -48,7 +48,7 @@ TEST(shipped_snapshot_imports_with_sane_counts)
 	EXPECT_EQ(0, inf.amb[PAGEMIG_AMB_CONTRADICTION]);
 
 	pagemig_set_log(mm_log_stream());
-	ASSERT_EQ(0, kpf_build(&inf, test_seed(), err, sizeof(err)));
+	ASSERT_EQ(0, kpf_build(&inf, NULL, 0, test_seed(), err, sizeof(err)));
 	EXPECT_EQ(0, pagemig_validate(stderr));
 	EXPECT_EQ(inf.kinds[PAGEMIG_KIND_FREE], pagemig_free_pages_count());
 	ASSERT_EQ(0, pagemig_analyse(&a));
@@ -285,7 +285,7 @@ TEST(process_and_balloon_export_import_compact)
 	unlink(kpc);
 	ASSERT_EQ(0, kpf_check(&s, err, sizeof(err)));
 	ASSERT_EQ(0, kpf_infer(&s, s.nr, &inf, err, sizeof(err)));
-	ASSERT_EQ(0, kpf_build(&inf, test_seed(), err, sizeof(err)));
+	ASSERT_EQ(0, kpf_build(&inf, NULL, 0, test_seed(), err, sizeof(err)));
 	EXPECT_EQ(0, pagemig_validate(stderr));
 
 	/* Round trip: the same page counts by kind, read from live pages. */
@@ -403,7 +403,7 @@ TEST(zsmalloc_pages_without_a_pool_stay_put)
 		/* Round 0: five handles fail.  Round 1: no pool at all. */
 		ASSERT_EQ(0, round ? pagemig_fault_arm("kmalloc", 1, 1) :
 			      pagemig_fault_arm("zs_handle_alloc", 1, 5));
-		ASSERT_EQ(0, kpf_build(&inf, test_seed(), err, sizeof(err)));
+		ASSERT_EQ(0, kpf_build(&inf, NULL, 0, test_seed(), err, sizeof(err)));
 		pagemig_fault_disarm_all();
 		ASSERT_EQ(0, pagemig_import_result(&r));
 		if (round) {
@@ -508,7 +508,7 @@ TEST(impossible_memory_size)
 	/* 4 PiB: its mem_map alone cannot exist on this host. */
 	inf.machine_pages = 1UL << 40;
 	inf.plan = NULL;
-	EXPECT_EQ(-EINVAL, kpf_build(&inf, 1, err, sizeof(err)));
+	EXPECT_EQ(-EINVAL, kpf_build(&inf, NULL, 0, 1, err, sizeof(err)));
 	EXPECT_TRUE(strstr(err, "memory:") != NULL);
 	EXPECT_FALSE(pagemig_machine_ready());
 }

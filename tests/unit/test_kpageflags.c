@@ -237,7 +237,7 @@ TEST(export_import_round_trip)
 	EXPECT_TRUE(inf.buddy_all_pages);
 	for (k = 0; k < PAGEMIG_NR_KINDS; k++)
 		EXPECT_EQ(before[k], inf.kinds[k]);
-	ASSERT_EQ(0, kpf_build(&inf, test_seed(), err, sizeof(err)));
+	ASSERT_EQ(0, kpf_build(&inf, NULL, 0, test_seed(), err, sizeof(err)));
 	count_kinds(after);
 	for (k = 0; k < PAGEMIG_NR_KINDS; k++)
 		EXPECT_EQ(before[k], after[k]);

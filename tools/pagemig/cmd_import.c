@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * pagemig import: build a machine from a /proc/kpageflags snapshot (and
- * /proc/kpagecount), print what was inferred, analyse its fragmentation
- * and, with --compact, what a full compaction recovers.  The library's
- * pagemig_import() does the work; this file parses the options, shows
- * progress, writes the pictures and prints the report.
+ * pagemig import: build a machine from a capture directory (the machine
+ * as it was: zones, holes, pageblock types, what zram held) or a bare
+ * /proc/kpageflags snapshot (and /proc/kpagecount; zones guessed), print
+ * what was inferred, analyse its fragmentation and, with --compact, what
+ * a full compaction recovers.  The library's pagemig_import() does the
+ * work; this file parses the options, reads a capture (real_machine.c),
+ * shows progress, writes the pictures and prints the report.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -15,12 +17,16 @@
 
 #include <pagemig/pagemig.h>
 
+#include <json-c/json.h>
+
 #include "cli.h"
+#include "real_machine.h"
 #include "report/kpageflags.h"
 #include "report/picture.h"
 
 struct import_cli {
 	const char *flags_path, *count_path, *picture, *trace;
+	bool dir;			/* flags_path is a capture directory */
 	uint64_t memory, seed;
 	bool compact, json, quiet;
 	struct progress progress;
@@ -116,10 +122,14 @@ static int parse_args(struct import_cli *o, int argc, char **argv)
 	if (optind < argc)
 		o->flags_path = argv[optind++];
 	if (!o->flags_path)
-		return cli_usage("import", "expected a kpageflags file, such as a copy of /proc/kpageflags");
+		return cli_usage("import", "expected a capture directory or a kpageflags file, such as a copy of /proc/kpageflags");
 	if (optind < argc)
-		return cli_usage("import", "expected one kpageflags file, got a second argument '%s'",
+		return cli_usage("import", "expected one capture directory or kpageflags file, got a second argument '%s'",
 				 argv[optind]);
+	o->dir = is_capture_dir(o->flags_path);
+	if (o->dir && (o->count_path || o->memory))
+		return cli_usage("import", "%s is a capture: its kpagecount and size come with it (no --kpagecount, no --memory)",
+				 o->count_path ? "--kpagecount" : "--memory");
 	if (o->memory % (2ULL << 20))
 		return cli_usage("import", "--memory: %llu bytes is not a multiple of 2M (a pageblock)",
 				 (unsigned long long)o->memory);
@@ -181,7 +191,8 @@ static int import_stage(enum pagemig_import_stage stage, void *arg)
 	return 0;
 }
 
-static void print_json(const struct pagemig_import_report *rep, bool compact)
+static void print_json(const struct pagemig_import_report *rep, bool compact,
+		       const struct capture *cap)
 {
 	const struct pagemig_inference *inf = &rep->inferred;
 	const struct pagemig_import_result *r = &rep->built;
@@ -213,14 +224,28 @@ static void print_json(const struct pagemig_import_report *rep, bool compact)
 		       rep->migrated, seconds,
 		       seconds > 0 ? rep->migrated / seconds : 0.0);
 	}
+	if (cap) {
+		struct json_object *m = real_layout_json(cap, rep);
+
+		printf(", \"machine\": %s", json_object_to_json_string_ext(m, JSON_C_TO_STRING_PLAIN));
+		json_object_put(m);
+	}
 	printf(", \"verify\": {\"checked\": %lu, \"corrupted\": %lu}}\n",
 	       rep->checked, rep->corrupted);
 }
 
-static void print_text(const struct pagemig_import_report *rep, bool compact)
+static void print_text(const struct pagemig_import_report *rep, bool compact,
+		       const struct capture *cap)
 {
 	double secs = rep->ns[PAGEMIG_STAGE_COMPACT] / 1e9;
 
+	if (cap) {
+		printf("machine: the capture %s (Linux %s)\n", cap->dir,
+		       cap->release[0] ? cap->release : "release unknown");
+		real_layout_print(stdout, cap, rep);
+		real_buddy_print(stdout, cap, rep);
+		printf("\n");
+	}
 	kpf_print_inference(stdout, &rep->inferred);
 	kpf_print_build(stdout, &rep->built);
 	printf("\n");
@@ -236,8 +261,24 @@ static void print_text(const struct pagemig_import_report *rep, bool compact)
 	}
 }
 
+/*
+ * A bare kpageflags file: every guess that covers more than 1 % of the
+ * snapshot is a warning, on stderr, so a user knows what the figures
+ * rest on.  A capture says what the guesses would have to.
+ */
+static void warn_guesses(const struct pagemig_inference *inf)
+{
+	unsigned int a;
+
+	for (a = 0; a < PAGEMIG_NR_AMBIGUITIES; a++)
+		if (inf->amb[a] * 100 > inf->file_pages)
+			fprintf(stderr, "pagemig import: warning: %.1f%% of memory guessed: %lu pages (first pfn %#lx): %s\n",
+				100.0 * inf->amb[a] / inf->file_pages, inf->amb[a],
+				inf->amb_pfn[a], pagemig_ambiguity_text(a));
+}
+
 /**
- * cmd_import() - pagemig import KPAGEFLAGS [options]
+ * cmd_import() - pagemig import DIR | KPAGEFLAGS [options]
  * @argc: arguments after "pagemig".
  * @argv: argv[0] is "import".
  *
@@ -249,15 +290,30 @@ int cmd_import(int argc, char **argv)
 {
 	struct import_cli o = { .seed = 1 };
 	struct pagemig_import_opts opts = { 0 };
-	struct pagemig_import_report *rep;
+	struct pagemig_import_report *rep = NULL;
+	struct real_machine rm = { 0 };
+	struct capture cap = { 0 };
+	char err[CAPTURE_ERR_LEN];
 	int ret;
 
 	ret = parse_args(&o, argc, argv);
 	if (ret)
 		return ret < 0 ? CLI_OK : ret;
+	if (o.dir) {
+		if (capture_load(o.flags_path, &cap, err, sizeof(err)) ||
+		    real_machine_from_capture(&cap, &rm, err, sizeof(err))) {
+			fprintf(stderr, "pagemig import: %s\n", err);
+			capture_free(&cap);
+			return CLI_USAGE;
+		}
+		opts.real = &rm.m;
+		o.flags_path = rm.flags_path;
+		o.count_path = rm.has_counts ? rm.count_path : NULL;
+	}
 	if (o.trace && (ret = pagemig_trace_open(o.trace))) {
 		fprintf(stderr, "pagemig import: %s: %s\n", o.trace, strerror(-ret));
-		return CLI_USAGE;
+		ret = CLI_USAGE;
+		goto out_capture;
 	}
 	rep = malloc(sizeof(*rep));
 	if (!rep) {
@@ -280,14 +336,17 @@ int cmd_import(int argc, char **argv)
 	if (ret) {
 		fprintf(stderr, "pagemig import: %s\n", rep->err);
 		ret = rep->stage == PAGEMIG_STAGE_READ ||
+		      rep->stage == PAGEMIG_STAGE_INFER ||
 		      (rep->stage == PAGEMIG_STAGE_BUILD && ret == -EINVAL) ?
 		      CLI_USAGE : CLI_FAILED;
 		goto out;
 	}
+	if (!o.dir)
+		warn_guesses(&rep->inferred);
 	if (o.json)
-		print_json(rep, o.compact);
+		print_json(rep, o.compact, o.dir ? &cap : NULL);
 	else if (!o.quiet)
-		print_text(rep, o.compact);
+		print_text(rep, o.compact, o.dir ? &cap : NULL);
 	if (!o.json)
 		printf("%sverify: %lu pages checked, %lu corrupted\n",
 		       o.quiet ? "" : "\n", rep->checked, rep->corrupted);
@@ -299,17 +358,33 @@ out:
 		fprintf(stderr, "pagemig import: %s: write failed\n", o.trace);
 		ret = CLI_FAILED;
 	}
+out_capture:
+	real_machine_free(&rm);
+	capture_free(&cap);
 	return ret;
 }
 
 const char help_import[] =
-"usage: pagemig import KPAGEFLAGS [--kpagecount FILE] [--memory SIZE]\n"
-"                      [--compact] [--picture DIR] [--json] [--seed N] [--quiet]\n"
-"                      [--trace FILE]\n"
+"usage: pagemig import DIR [--compact] [--picture DIR] [--json] [--seed N]\n"
+"                      [--quiet] [--trace FILE]\n"
+"       pagemig import KPAGEFLAGS [--kpagecount FILE] [--memory SIZE] [...]\n"
 "\n"
-"Build a machine from a /proc/kpageflags snapshot (as root: cp /proc/kpageflags\n"
-"kpf; cp /proc/kpagecount kpc) and analyse it.  Files may be gzip or zstd.\n"
-"The machine's size is the file's PFN count rounded up to 2 MiB.\n"
+"Build a machine from a capture directory (what 'pagemig capture DIR'\n"
+"writes) or from a bare /proc/kpageflags snapshot (as root: cp\n"
+"/proc/kpageflags kpf; cp /proc/kpagecount kpc) and analyse it.  Files may\n"
+"be gzip or zstd.\n"
+"\n"
+"From a capture the machine is the one captured: its zones from\n"
+"zoneinfo.before (ZONE_DMA from PFN 1, empty zones, watermarks,\n"
+"lowmem_reserve, pcp sizes), holes from iomem and the memory blocks,\n"
+"memory the kernel had not initialised yet left out, pageblock types\n"
+"matching pagetypeinfo.before, zsmalloc pages only as many as zram holds.\n"
+"It prints the kernel's zones, holes and pageblock counts beside the\n"
+"machine's, marking each figure that differs with '*', and holds the free\n"
+"lists built against buddyinfo.before.  From a bare kpageflags file the\n"
+"zones are guessed (DMA32 up to 4 GiB, Normal above; the machine's size is\n"
+"the file's PFN count rounded up to 2 MiB), and each guess covering more\n"
+"than 1%% of memory is a warning on stderr.\n"
 "\n"
 "It prints what it inferred -- pages by kind (free, anon, file, balloon,\n"
 "zsmalloc, pgtable, slab, unmovable, reserved) and every ambiguity resolved --\n"
@@ -331,8 +406,9 @@ const char help_import[] =
 "Anon folios become folios of a synthetic process, file folios page-cache\n"
 "folios of a synthetic file, balloon pages the virtio balloon's, zsmalloc\n"
 "pages the pool of a zram device (one sector each, with a pattern to check):\n"
-"all migrate.  See Documentation/kpageflags.md.\n"
+"all migrate.  See Documentation/kpageflags.md and Documentation/twin.md.\n"
 "Exit: 0, 1 when the machine cannot be built or data came back corrupted,\n"
-"2 for bad usage, a file that is not a snapshot (size not a multiple of 8,\n"
-"kpagecount of another length, bits no kernel sets, contradicting flags) or\n"
-"an impossible memory size.\n";
+"2 for bad usage, a bad capture (the message names the file and line), a\n"
+"file that is not a snapshot (size not a multiple of 8, kpagecount of\n"
+"another length, bits no kernel sets, contradicting flags) or an impossible\n"
+"memory size.\n";

@@ -21,7 +21,7 @@ const struct command commands[] = {
 	  cmd_scenarios, help_scenarios },
 	{ "bench", "run the benchmarks and print one figure a line",
 	  cmd_bench, help_bench },
-	{ "import", "build a machine from a /proc/kpageflags snapshot and analyse it",
+	{ "import", "build a machine from a capture or a /proc/kpageflags snapshot, analyse it",
 	  cmd_import, help_import },
 	{ "page-types", "the page-types summary of a kpageflags file or a scenario",
 	  cmd_page_types, help_page_types },

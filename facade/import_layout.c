@@ -1,0 +1,297 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The import of a real machine: the rules that make a machine built from
+ * a kpageflags snapshot the machine the snapshot was taken of, from what
+ * that machine's own files say (struct pagemig_real_machine: zoneinfo,
+ * iomem, memory blocks, pagetypeinfo, zram).  facade/import.c calls
+ * them between READ and BUILD:
+ *
+ *	kpf_real_layout()	holes, the machine's size
+ *	kpf_real_snapshot()	the snapshot as inference must read it: holes
+ *				read KPF_NOPAGE, nothing past the machine
+ *	(kpf_infer() of facade/snapshot.c)
+ *	kpf_real_finish()	zone figures and holes from the plan, the
+ *				machine's layout
+ *
+ * Each rule says which kernel behaviour it follows; Documentation/twin.md,
+ * "Import rules", has them all with the capture file each one reads.
+ * Without a real machine none of this runs and the import guesses zones
+ * as it always did (DMA32 up to 4 GiB, Normal above).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <pagemig/pagemig.h>
+
+#include "import.h"
+
+#define KPF(name)	(1ULL << PAGEMIG_KPF_##name)
+#define BLOCK		PAGEMIG_PAGEBLOCK_PAGES
+#define BITS		(8 * sizeof(unsigned long))
+
+static inline unsigned long min_ul(unsigned long a, unsigned long b)
+{
+	return a < b ? a : b;
+}
+
+static inline unsigned long max_ul(unsigned long a, unsigned long b)
+{
+	return a > b ? a : b;
+}
+
+static void set_bits(unsigned long *map, unsigned long start, unsigned long end)
+{
+	for (; start < end; start++)
+		map[start / BITS] |= 1UL << (start % BITS);
+}
+
+static bool test_pfn(const unsigned long *map, unsigned long pfn)
+{
+	return map[pfn / BITS] & (1UL << (pfn % BITS));
+}
+
+/*
+ * Rule "holes": a PFN has no memory when it lies outside every System RAM
+ * range of /proc/iomem (only pages the range covers whole), in an offline
+ * memory block, or outside every zone's span.  kernel: such PFNs are in
+ * no zone's present_pages; those in a section that has some memory have
+ * a reserved struct page, whole sections without memory have none.
+ */
+static void mark_holes(const struct pagemig_real_machine *m,
+		       unsigned long end, unsigned long *hole)
+{
+	unsigned long pfn = 0;
+	unsigned int i;
+	int z;
+
+	if (m->nr_ram) {
+		for (i = 0; i < m->nr_ram && pfn < end; i++) {
+			set_bits(hole, pfn, min_ul(m->ram[i].start, end));
+			pfn = max_ul(pfn, m->ram[i].end);
+		}
+		set_bits(hole, min_ul(pfn, end), end);
+	}
+	for (i = 0; i < m->nr_offline; i++)
+		set_bits(hole, min_ul(m->offline[i].start, end),
+			 min_ul(m->offline[i].end, end));
+	pfn = 0;
+	for (z = 0; z < PAGEMIG_NR_ZONES; z++) {
+		const struct pagemig_zone_layout *zl = &m->zones[z];
+
+		if (!zl->spanned)
+			continue;
+		set_bits(hole, pfn, min_ul(zl->start_pfn, end));
+		pfn = zl->start_pfn + zl->spanned;
+	}
+	set_bits(hole, min_ul(pfn, end), end);
+}
+
+/*
+ * Rule "managed": a zone manages its present pages less those the kernel
+ * reserved at boot (KPF_RESERVED: firmware tables, the kernel image, the
+ * zero page), which never reach the buddy allocator -- what the kernel's
+ * managed_pages counts.  The import does not copy zoneinfo's figure; it
+ * counts its own, and the caller holds the two side by side.
+ */
+static unsigned long managed_pages(const struct pagemig_snapshot *s,
+				   const unsigned long *hole,
+				   unsigned long start, unsigned long end)
+{
+	unsigned long pfn, n = 0;
+
+	for (pfn = start; pfn < end; pfn++)
+		if (!test_pfn(hole, pfn) &&
+		    !(pfn < s->nr && (s->flags[pfn] & KPF(RESERVED))))
+			n++;
+	return n;
+}
+
+/**
+ * kpf_real_layout() - The machine a real one's files describe.
+ * @s: its snapshot (kpageflags and maybe kpagecount).
+ * @m: what its other files say.
+ * @r: the result, zeroed here; kpf_real_free() it.
+ * @err: the reason on failure.
+ * @errlen: its size.
+ *
+ * Works out the holes (mark_holes()); the machine ends with its highest
+ * zone, rounded up to 2 MiB.
+ *
+ * Return: 0; -EINVAL (reason in @err) when no zone has memory or zones
+ * overlap; -ENOMEM.
+ */
+int kpf_real_layout(const struct pagemig_snapshot *s,
+		    const struct pagemig_real_machine *m, struct kpf_real *r,
+		    char *err, size_t errlen)
+{
+	unsigned long end = 0, top = 0;
+	int z;
+
+	memset(r, 0, sizeof(*r));
+	for (z = 0; z < PAGEMIG_NR_ZONES; z++) {
+		const struct pagemig_zone_layout *zl = &m->zones[z];
+
+		if (!zl->spanned)
+			continue;
+		if (zl->start_pfn < end) {
+			snprintf(err, errlen, "zone %d starts at pfn %#lx, inside the zone below it",
+				 z, zl->start_pfn);
+			return -EINVAL;
+		}
+		end = zl->start_pfn + zl->spanned;
+	}
+	if (!end) {
+		snprintf(err, errlen, "no zone has memory");
+		return -EINVAL;
+	}
+	r->kernel_end = end;
+	r->hole = calloc((end + BITS - 1) / BITS, sizeof(*r->hole));
+	if (!r->hole) {
+		snprintf(err, errlen, "out of memory for a map of %lu PFNs", end);
+		return -ENOMEM;
+	}
+	mark_holes(m, end, r->hole);
+
+	for (z = 0; z < PAGEMIG_NR_ZONES; z++) {
+		const struct pagemig_zone_layout *zl = &m->zones[z];
+		struct pagemig_zone_layout *pz = &r->layout.zones[z];
+		unsigned long zend = zl->start_pfn + zl->spanned, init;
+
+		*pz = *zl;
+		pz->managed = 0;	/* counted from the plan */
+		if (!zl->spanned)
+			continue;
+		init = zend;
+		r->uninit_pfn[z] = init;
+		r->uninit_pages[z] = 0;
+		for (; init < zend; init++)
+			if (!test_pfn(r->hole, init))
+				r->uninit_pages[z]++;
+		pz->spanned = r->uninit_pfn[z] - zl->start_pfn;
+		r->managed[z] = managed_pages(s, r->hole, zl->start_pfn,
+					      r->uninit_pfn[z]);
+		/* What is left out is no memory of this machine's. */
+		set_bits(r->hole, r->uninit_pfn[z], zend);
+		if (pz->spanned)
+			top = r->uninit_pfn[z];
+	}
+	if (!top) {
+		snprintf(err, errlen, "no zone has initialised memory: every page of the snapshot reads 0");
+		return -EINVAL;
+	}
+	r->nr_pages = (top + BLOCK - 1) & ~(BLOCK - 1);
+	return 0;
+}
+
+/**
+ * kpf_real_snapshot() - The snapshot as inference reads it for @r.
+ * @s: the snapshot.
+ * @r: from kpf_real_layout().
+ * @out: a snapshot of at most r->nr_pages PFNs whose holes read
+ *	KPF_NOPAGE (the kernel's own word for "no page here"); its counts
+ *	are @s's.  Free its flags only.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int kpf_real_snapshot(const struct pagemig_snapshot *s, const struct kpf_real *r,
+		      struct pagemig_snapshot *out)
+{
+	unsigned long i, nr = min_ul(s->nr, r->nr_pages);
+
+	out->flags = malloc(max_ul(nr, 1) * sizeof(*out->flags));
+	if (!out->flags)
+		return -ENOMEM;
+	for (i = 0; i < nr; i++)
+		out->flags[i] = i < r->kernel_end && test_pfn(r->hole, i) ?
+				KPF(NOPAGE) : s->flags[i];
+	out->counts = s->counts;
+	out->nr = nr;
+	return 0;
+}
+
+/* The plan's holes as ranges: r->holes (all), r->report's first ones. */
+static int collect_holes(const struct pagemig_inference *inf, struct kpf_real *r)
+{
+	unsigned long pfn = 0, n = inf->machine_pages, cap = 0;
+
+	while (pfn < n) {
+		unsigned long start;
+
+		if (!(inf->plan[pfn].flags & PAGEMIG_IMPORT_HOLE)) {
+			pfn++;
+			continue;
+		}
+		for (start = pfn; pfn < n && (inf->plan[pfn].flags & PAGEMIG_IMPORT_HOLE); pfn++)
+			;
+		if (r->nr_holes == cap) {
+			struct pagemig_pfn_range *h;
+
+			cap = cap ? cap * 2 : 16;
+			h = realloc(r->holes, cap * sizeof(*h));
+			if (!h)
+				return -ENOMEM;
+			r->holes = h;
+		}
+		r->holes[r->nr_holes].start = start;
+		r->holes[r->nr_holes++].end = pfn;
+	}
+	r->layout.holes = r->holes;
+	r->layout.nr_holes = r->nr_holes;
+	return 0;
+}
+
+/**
+ * kpf_real_finish() - Zone figures and the machine's layout from the plan.
+ * @inf: the plan of kpf_real_snapshot()'s snapshot.
+ * @r: from kpf_real_layout(); r->layout becomes the machine's.
+ * @rep: the layout report to fill (zones, holes).
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int kpf_real_finish(const struct pagemig_inference *inf, struct kpf_real *r,
+		    struct pagemig_import_layout *rep)
+{
+	unsigned int i;
+	int z;
+
+	if (collect_holes(inf, r))
+		return -ENOMEM;
+	rep->real = true;
+	rep->nr_pages = inf->machine_pages;
+	for (z = 0; z < PAGEMIG_NR_ZONES; z++) {
+		struct pagemig_zone_layout *pz = &r->layout.zones[z];
+		struct pagemig_import_zone *iz = &rep->zones[z];
+		unsigned long pfn, end = pz->start_pfn + pz->spanned;
+
+		iz->exists = pz->exists;
+		iz->start_pfn = pz->start_pfn;
+		iz->spanned = pz->spanned;
+		iz->uninit_pfn = r->uninit_pfn[z];
+		iz->uninit_pages = r->uninit_pages[z];
+		for (pfn = pz->start_pfn; pfn < end; pfn++) {
+			const struct pagemig_import_page *p = &inf->plan[pfn];
+
+			if (p->flags & PAGEMIG_IMPORT_HOLE)
+				iz->holes++;
+			else
+				iz->present++;
+		}
+		iz->managed = r->managed[z];
+		pz->managed = iz->managed;
+	}
+	for (i = 0; i < r->nr_holes; i++) {
+		rep->hole_pages += r->holes[i].end - r->holes[i].start;
+		if (i < PAGEMIG_REPORT_HOLES)
+			rep->holes[i] = r->holes[i];
+	}
+	rep->nr_holes = r->nr_holes;
+	return 0;
+}
+
+void kpf_real_free(struct kpf_real *r)
+{
+	free(r->hole);
+	free(r->holes);
+	memset(r, 0, sizeof(*r));
+}

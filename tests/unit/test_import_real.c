@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * facade/import_layout.c: pagemig_import() of a real machine, given what
+ * its files say (struct pagemig_real_machine), on tests/data/capture-small
+ * -- a 512 MiB capture laid out as this VM is: ZONE_DMA from PFN 1 with
+ * the BIOS hole, a PCI hole in DMA32, a Normal zone.  The machine built
+ * has the kernel's zones, holes and managed pages, and runs.
+ */
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <pagemig/pagemig.h>
+#include "harness/data.h"
+#include "harness/mm_fixture.h"
+
+static const struct pagemig_pfn_range small_ram[] = {
+	{ 0x1, 0x9f }, { 0x100, 0x8000 }, { 0x10000, 0x20000 },
+};
+
+/* What real_machine_from_capture() reads from capture-small's files. */
+static void small_machine(struct pagemig_real_machine *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->nr_cpus = 2;
+	m->zones[PAGEMIG_ZONE_DMA] = (struct pagemig_zone_layout){
+		.exists = true, .start_pfn = 1, .spanned = 0xfff,
+		.min = 33, .low = 41, .high = 49, .promo = 57,
+	};
+	m->zones[PAGEMIG_ZONE_DMA32] = (struct pagemig_zone_layout){
+		.exists = true, .start_pfn = 0x1000, .spanned = 0xf000,
+	};
+	m->zones[PAGEMIG_ZONE_NORMAL] = (struct pagemig_zone_layout){
+		.exists = true, .start_pfn = 0x10000, .spanned = 0x10000,
+		.pcp_high = { 220, 220 }, .pcp_batch = { 31, 31 },
+	};
+	m->zones[PAGEMIG_ZONE_MOVABLE].exists = true;
+	m->zones[PAGEMIG_ZONE_DEVICE].exists = true;
+	m->ram = small_ram;
+	m->nr_ram = 3;
+}
+
+struct paths {
+	char kpf[PATH_MAX], kpc[PATH_MAX];
+};
+
+static void small_paths(struct paths *p, struct pagemig_import_opts *o)
+{
+	/* test_data_path() returns one static buffer. */
+	snprintf(p->kpf, sizeof(p->kpf), "%s",
+		 test_data_path("capture-small/kpageflags.before.zst"));
+	snprintf(p->kpc, sizeof(p->kpc), "%s",
+		 test_data_path("capture-small/kpagecount.before.zst"));
+	o->flags_path = p->kpf;
+	o->count_path = p->kpc;
+}
+
+TEST(zones_and_holes)
+{
+	struct pagemig_import_opts o = { .seed = test_seed(), .compact = true };
+	struct pagemig_import_report *r = calloc(1, sizeof(*r));
+	const struct pagemig_import_zone *z;
+	struct pagemig_real_machine m;
+	struct pagemig_zone_stats st;
+	struct paths p;
+
+	ASSERT_NOT_NULL(r);
+	small_machine(&m);
+	small_paths(&p, &o);
+	o.real = &m;
+	pagemig_set_log(mm_log_stream());
+	ASSERT_EQ(0, pagemig_import(&o, r));
+	if (r->err[0])
+		TH_LOG("%s", r->err);
+	EXPECT_TRUE(r->layout.real);
+
+	/* DMA from PFN 1; the BIOS hole 0x9f-0xff is in its span only. */
+	z = &r->layout.zones[PAGEMIG_ZONE_DMA];
+	EXPECT_EQ(1, z->start_pfn);
+	EXPECT_EQ(0xfff, z->spanned);
+	EXPECT_EQ(3998, z->present);
+	EXPECT_EQ(0x61, z->holes);
+	EXPECT_EQ(3840, z->managed);	/* less PFNs 1-0x9e, KPF_RESERVED */
+	EXPECT_EQ(0, z->uninit_pages);
+	/* DMA32 keeps its span over the PCI hole, as the kernel does. */
+	z = &r->layout.zones[PAGEMIG_ZONE_DMA32];
+	EXPECT_EQ(0xf000, z->spanned);
+	EXPECT_EQ(0x7000, z->present);
+	EXPECT_EQ(0x7000 - 0x400, z->managed);
+	z = &r->layout.zones[PAGEMIG_ZONE_NORMAL];
+	EXPECT_EQ(0x10000, z->spanned);
+	EXPECT_EQ(0x10000, z->present);
+	EXPECT_EQ(0x10000, z->managed);
+	EXPECT_EQ(0, z->uninit_pages);
+	EXPECT_TRUE(r->layout.zones[PAGEMIG_ZONE_MOVABLE].exists);
+	EXPECT_EQ(0, r->layout.zones[PAGEMIG_ZONE_MOVABLE].spanned);
+	/* The holes are PFN 0, BIOS, PCI. */
+	EXPECT_EQ(0x20000, r->layout.nr_pages);
+	EXPECT_EQ(0x20000, pagemig_total_pages());
+	ASSERT_EQ(3, r->layout.nr_holes);
+	EXPECT_EQ(0, r->layout.holes[0].start);
+	EXPECT_EQ(1, r->layout.holes[0].end);
+	EXPECT_EQ(0x9f, r->layout.holes[1].start);
+	EXPECT_EQ(0x100, r->layout.holes[1].end);
+	EXPECT_EQ(0x8000, r->layout.holes[2].start);
+	EXPECT_EQ(0x10000, r->layout.holes[2].end);
+	EXPECT_EQ(1 + 0x61 + 0x8000, r->layout.hole_pages);
+
+	/* The machine is that machine: zones, watermarks, pcp, free lists. */
+	ASSERT_EQ(0, pagemig_zone_stats(PAGEMIG_ZONE_DMA, &st));
+	EXPECT_EQ(33, st.min);
+	EXPECT_EQ(3840, st.managed);
+	ASSERT_EQ(0, pagemig_zone_stats(PAGEMIG_ZONE_NORMAL, &st));
+	EXPECT_EQ(0x10000, st.spanned);
+	EXPECT_EQ(1, r->layout.zones[PAGEMIG_ZONE_DMA].nr_free[8]);
+	EXPECT_EQ(3, r->layout.zones[PAGEMIG_ZONE_DMA].nr_free[10]);
+	EXPECT_EQ(53, r->layout.zones[PAGEMIG_ZONE_DMA32].nr_free[8]);
+	EXPECT_EQ(0, r->built.tables_allocated);
+	EXPECT_EQ(0, r->built.stand_in_pages);
+	/* ... and it compacts, and what it holds comes back intact. */
+	EXPECT_TRUE(r->migrated > 0);
+	EXPECT_EQ(0, r->corrupted);
+	EXPECT_EQ(0, pagemig_validate(stderr));
+	pagemig_machine_exit();
+	free(r);
+}
+
+TEST(a_real_machine_that_cannot_be_is_refused)
+{
+	struct pagemig_import_opts o = { .seed = test_seed() };
+	struct pagemig_import_report *r = calloc(1, sizeof(*r));
+	struct pagemig_real_machine m;
+	struct paths p;
+
+	ASSERT_NOT_NULL(r);
+	small_machine(&m);
+	small_paths(&p, &o);
+	o.real = &m;
+	pagemig_set_log(mm_log_stream());
+	m.zones[PAGEMIG_ZONE_NORMAL].start_pfn = 0x8000;	/* inside DMA32 */
+	EXPECT_EQ(-EINVAL, pagemig_import(&o, r));
+	EXPECT_EQ(PAGEMIG_STAGE_INFER, r->stage);
+	EXPECT_NOT_NULL(strstr(r->err, "inside the zone below"));
+	EXPECT_FALSE(pagemig_machine_ready());
+
+	small_machine(&m);
+	o.memory = 1ULL << 30;
+	EXPECT_EQ(-EINVAL, pagemig_import(&o, r));
+	EXPECT_NOT_NULL(strstr(r->err, "--memory"));
+	EXPECT_FALSE(pagemig_machine_ready());
+	free(r);
+}

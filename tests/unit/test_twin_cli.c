@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * `pagemig import DIR` on a capture, run as users run it: the CLI built
+ * beside this test ($(O)/pagemig) on tests/data/capture-small (a 512 MiB
+ * capture laid out as this VM is) and on the broken captures.  The checks
+ * are on the exit status, the messages and what is printed: the kernel's
+ * zones, holes and pageblock types beside the machine built, and the
+ * buddyinfo cross-check.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "harness/data.h"
+#include "harness/test.h"
+
+struct run {
+	int status;		/* exit status, or 128 + signal */
+	char out[65536], err[8192];
+};
+
+/* $(O)/NAME, from $(O)/tests/unit/test_twin_cli. */
+static const char *built(const char *name)
+{
+	static char path[PATH_MAX + 16];
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+	if (n < 0)
+		return name;
+	self[n] = '\0';
+	*strrchr(self, '/') = '\0';
+	snprintf(path, sizeof(path), "%s/../../%s", self, name);
+	return path;
+}
+
+static void slurp(int fd, char *buf, size_t size)
+{
+	ssize_t n, got = 0;
+
+	lseek(fd, 0, SEEK_SET);
+	while ((size_t)got < size - 1 && (n = read(fd, buf + got, size - 1 - got)) > 0)
+		got += n;
+	buf[got] = '\0';
+	close(fd);
+}
+
+/* Run pagemig with @args (NULL-terminated); stdout and stderr kept. */
+static void pagemig(struct run *r, const char *const *args)
+{
+	char out[] = "/tmp/test_twin_cli.XXXXXX", err[] = "/tmp/test_twin_cli.XXXXXX";
+	const char *argv[16] = { built("pagemig") };
+	int o = mkstemp(out), e = mkstemp(err), st, i;
+	pid_t pid;
+
+	unlink(out);
+	unlink(err);
+	for (i = 0; args[i] && i < 14; i++)
+		argv[i + 1] = args[i];
+	fflush(NULL);
+	pid = fork();
+	if (!pid) {
+		dup2(o, 1);
+		dup2(e, 2);
+		execv(argv[0], (char *const *)argv);
+		_exit(126);
+	}
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	r->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	slurp(o, r->out, sizeof(r->out));
+	slurp(e, r->err, sizeof(r->err));
+}
+
+/* The line of @text that starts with @prefix (after blanks), or NULL. */
+static const char *line_of(const char *text, const char *prefix)
+{
+	const char *p = text;
+
+	while (p && *p) {
+		const char *s = p + strspn(p, " ");
+
+		if (!strncmp(s, prefix, strlen(prefix)))
+			return s;
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	return NULL;
+}
+
+/* Does the line starting with @prefix hold @what before its end? */
+static bool line_has(const char *text, const char *prefix, const char *what)
+{
+	const char *l = line_of(text, prefix), *end, *hit;
+
+	if (!l)
+		return false;
+	end = strchr(l, '\n');
+	hit = strstr(l, what);
+	return hit && (!end || hit < end);
+}
+
+static char small_dir[PATH_MAX];
+
+static const char *small(void)
+{
+	snprintf(small_dir, sizeof(small_dir), "%s", test_data_path("capture-small"));
+	return small_dir;
+}
+
+TEST(import_of_a_capture_reports_the_kernels_zones_and_holes)
+{
+	const char *args[] = { "import", small(), NULL };
+	static struct run r;
+
+	pagemig(&r, args);
+	ASSERT_EQ(0, r.status);
+	if (r.err[0])
+		TH_LOG("stderr: %s", r.err);
+	/* Every zone as zoneinfo has it, nothing marked as differing. */
+	EXPECT_TRUE(line_has(r.out, "DMA ", "0x1      4095      3998      3840        4095      3998      3840 "));
+	EXPECT_TRUE(line_has(r.out, "DMA32 ", "61440     28672     27648       61440     28672     27648 "));
+	/* Its second section reads 0: kernel pages, by kpageflags alone. */
+	EXPECT_TRUE(line_has(r.out, "Normal ", "65536     65536     32768       65536     65536     65536*"));
+	EXPECT_NOT_NULL(line_of(r.out, "Movable "));
+	EXPECT_NOT_NULL(line_of(r.out, "Device "));
+	EXPECT_NOT_NULL(strstr(r.out, "holes: 32866 pages in 3 ranges: pfn 0-0, pfn 0x9f-0xff, pfn 0x8000-0xffff\n"));
+	EXPECT_NOT_NULL(strstr(r.out, "buddyinfo cross-check: the free lists built are buddyinfo.before's, every zone and order\n"));
+	/* zram held 296 pages: so many zsmalloc pages, one sector each. */
+	EXPECT_NOT_NULL(strstr(r.out, "\nverify: 300 pages checked, 0 corrupted\n"));
+	/* A capture is no guess: no warnings. */
+	EXPECT_STREQ("", r.err);
+}
+
+TEST(import_of_a_capture_as_json)
+{
+	const char *args[] = { "import", small(), "--json", NULL };
+	static struct run r;
+
+	pagemig(&r, args);
+	ASSERT_EQ(0, r.status);
+	EXPECT_NOT_NULL(strstr(r.out, "\"machine\": {\"zones\":[{\"zone\":\"DMA\",\"kernel\":{\"start_pfn\":1,\"spanned\":4095,\"present\":3998,\"managed\":3840"));
+	EXPECT_NOT_NULL(strstr(r.out, "\"uninit_pfn\":131072,\"uninit_pages\":0"));
+	EXPECT_NOT_NULL(strstr(r.out, "\"holes\":{\"pages\":32866,\"nr_ranges\":3,\"ranges\":[[0,1],[159,256],[32768,65536]]}"));
+}
+
+TEST(a_bare_kpageflags_file_warns_of_its_big_guesses)
+{
+	char kpf[PATH_MAX + 32];
+	const char *args[] = { "import", kpf, "--quiet", NULL };
+	static struct run r;
+
+	snprintf(kpf, sizeof(kpf), "%s/kpageflags.before.zst", small());
+	pagemig(&r, args);
+	ASSERT_EQ(0, r.status);
+	/* The PCI hole and the uninitialised section read as kernel pages. */
+	EXPECT_NOT_NULL(strstr(r.err, "pagemig import: warning: "));
+	EXPECT_NOT_NULL(strstr(r.err, "51.2% of memory guessed: 67072 pages (first pfn 0x8000): allocated pages with no flags at all"));
+	EXPECT_NOT_NULL(strstr(r.out, "verify: 300 pages checked, 0 corrupted\n"));
+}
+
+TEST(bad_captures_exit_2_naming_the_file)
+{
+	static const struct {
+		const char *dir, *what;
+	} cases[] = {
+		{ "capture-broken/truncated-zoneinfo", "/zoneinfo.before:150: truncated" },
+		{ "capture-broken/bad-buddyinfo", "/buddyinfo.after:3: expected" },
+		{ "capture-broken/old-script", "no kpageflags.before.zst" },
+		{ "capture-broken/not-a-capture", "not a capture directory" },
+	};
+	char dir[PATH_MAX];
+	static struct run r;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *args[] = { "import", dir, NULL };
+
+		snprintf(dir, sizeof(dir), "%s", test_data_path(cases[i].dir));
+		pagemig(&r, args);
+		EXPECT_EQ(2, r.status);
+		EXPECT_NOT_NULL(strstr(r.err, cases[i].what));
+		EXPECT_NOT_NULL(strstr(r.err, "pagemig import: "));
+		EXPECT_NULL(strchr(strchr(r.err, '\n') ? strchr(r.err, '\n') + 1 : "", '\n'));
+		EXPECT_STREQ("", r.out);
+	}
+	{
+		const char *args[] = { "import", small(), "--kpagecount", "x", NULL };
+
+		pagemig(&r, args);
+		EXPECT_EQ(2, r.status);
+		EXPECT_NOT_NULL(strstr(r.err, "--kpagecount"));
+	}
+}
