@@ -6,7 +6,8 @@
  * iomem, memory blocks, pagetypeinfo, zram).  facade/import.c calls
  * them between READ and BUILD:
  *
- *	kpf_real_layout()	holes, the machine's size
+ *	kpf_real_layout()	holes, each zone's initialised end, the
+ *				machine's size
  *	kpf_real_snapshot()	the snapshot as inference must read it: holes
  *				read KPF_NOPAGE, nothing past the machine
  *	(kpf_infer() of facade/snapshot.c)
@@ -28,6 +29,8 @@
 
 #define KPF(name)	(1ULL << PAGEMIG_KPF_##name)
 #define BLOCK		PAGEMIG_PAGEBLOCK_PAGES
+/* Memory sections: 128 MiB on x86-64 (SECTION_SIZE_BITS 27). */
+#define SECTION_PAGES	(1UL << 15)
 #define BITS		(8 * sizeof(unsigned long))
 
 static inline unsigned long min_ul(unsigned long a, unsigned long b)
@@ -49,6 +52,14 @@ static void set_bits(unsigned long *map, unsigned long start, unsigned long end)
 static bool test_pfn(const unsigned long *map, unsigned long pfn)
 {
 	return map[pfn / BITS] & (1UL << (pfn % BITS));
+}
+
+/* Does the kernel's memmap say anything about @pfn: a flag or a count? */
+static bool touched(const struct pagemig_snapshot *s, unsigned long pfn)
+{
+	if (pfn >= s->nr)
+		return false;
+	return s->flags[pfn] || (s->counts && s->counts[pfn]);
 }
 
 /*
@@ -88,6 +99,52 @@ static void mark_holes(const struct pagemig_real_machine *m,
 }
 
 /*
+ * Rule "not yet initialised": with deferred struct page init the kernel
+ * initialises a zone's memory from the bottom, a whole 128 MiB section
+ * at a time (deferred_grow_zone(), and deferred_init=lazy on this
+ * kernel's command line defers it until memory is needed); memory above
+ * pgdat->first_deferred_pfn has struct pages that were never set up, and
+ * /proc/kpageflags and /proc/kpagecount read 0 for every page there.
+ * Such memory is not in the zone yet: compaction's zone end is where the
+ * initialised memory ends, and pagetypeinfo and buddyinfo count none of
+ * it (the corpus' trace: Normal zone_end=0x350000 while zoneinfo says
+ * spanned 0x540000; start + managed = 0x350000).
+ *
+ * So, walking the zone's sections down from its top: a section with
+ * memory and not one page with a flag or a count is not initialised; the
+ * first with one ends the walk; sections with no memory at all do not
+ * decide.  Return: the PFN where the zone's initialised memory ends.
+ */
+static unsigned long initialised_end(const struct pagemig_snapshot *s,
+				     const unsigned long *hole,
+				     unsigned long start, unsigned long end)
+{
+	unsigned long init_end = end, sec;
+
+	if (start >= end)
+		return end;
+	for (sec = (end - 1) & ~(SECTION_PAGES - 1);; sec -= SECTION_PAGES) {
+		unsigned long a = max_ul(sec, start), b = min_ul(sec + SECTION_PAGES, end);
+		unsigned long pfn, ram = 0;
+		bool used = false;
+
+		for (pfn = a; pfn < b && !used; pfn++) {
+			if (test_pfn(hole, pfn))
+				continue;
+			ram++;
+			used = touched(s, pfn);
+		}
+		if (used)
+			break;
+		if (ram)
+			init_end = a;
+		if (a == start)
+			break;
+	}
+	return init_end;
+}
+
+/*
  * Rule "managed": a zone manages its present pages less those the kernel
  * reserved at boot (KPF_RESERVED: firmware tables, the kernel image, the
  * zero page), which never reach the buddy allocator -- what the kernel's
@@ -115,8 +172,9 @@ static unsigned long managed_pages(const struct pagemig_snapshot *s,
  * @err: the reason on failure.
  * @errlen: its size.
  *
- * Works out the holes (mark_holes()); the machine ends with its highest
- * zone, rounded up to 2 MiB.
+ * Works out the holes (mark_holes()) and each zone's initialised end
+ * (initialised_end()): pagemig's zones span the initialised memory only,
+ * and the machine ends with its highest zone, rounded up to 2 MiB.
  *
  * Return: 0; -EINVAL (reason in @err) when no zone has memory or zones
  * overlap; -ENOMEM.
@@ -162,7 +220,7 @@ int kpf_real_layout(const struct pagemig_snapshot *s,
 		pz->managed = 0;	/* counted from the plan */
 		if (!zl->spanned)
 			continue;
-		init = zend;
+		init = initialised_end(s, r->hole, zl->start_pfn, zend);
 		r->uninit_pfn[z] = init;
 		r->uninit_pages[z] = 0;
 		for (; init < zend; init++)

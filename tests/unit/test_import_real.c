@@ -3,8 +3,9 @@
  * facade/import_layout.c: pagemig_import() of a real machine, given what
  * its files say (struct pagemig_real_machine), on tests/data/capture-small
  * -- a 512 MiB capture laid out as this VM is: ZONE_DMA from PFN 1 with
- * the BIOS hole, a PCI hole in DMA32, a Normal zone.  The machine built
- * has the kernel's zones, holes and managed pages, and runs.
+ * the BIOS hole, a PCI hole in DMA32, a Normal zone whose second section
+ * was never initialised (deferred_init=lazy).  The machine built has the
+ * kernel's zones, holes and managed pages, and runs.
  */
 #include <limits.h>
 #include <stdlib.h>
@@ -55,7 +56,7 @@ static void small_paths(struct paths *p, struct pagemig_import_opts *o)
 	o->count_path = p->kpc;
 }
 
-TEST(zones_and_holes)
+TEST(zones_holes_and_uninitialised_memory)
 {
 	struct pagemig_import_opts o = { .seed = test_seed(), .compact = true };
 	struct pagemig_import_report *r = calloc(1, sizeof(*r));
@@ -87,16 +88,18 @@ TEST(zones_and_holes)
 	EXPECT_EQ(0xf000, z->spanned);
 	EXPECT_EQ(0x7000, z->present);
 	EXPECT_EQ(0x7000 - 0x400, z->managed);
+	/* Normal ends where initialised memory ends: one section of two. */
 	z = &r->layout.zones[PAGEMIG_ZONE_NORMAL];
-	EXPECT_EQ(0x10000, z->spanned);
-	EXPECT_EQ(0x10000, z->present);
-	EXPECT_EQ(0x10000, z->managed);
-	EXPECT_EQ(0, z->uninit_pages);
+	EXPECT_EQ(0x8000, z->spanned);
+	EXPECT_EQ(0x8000, z->present);
+	EXPECT_EQ(0x8000, z->managed);
+	EXPECT_EQ(0x18000, z->uninit_pfn);
+	EXPECT_EQ(0x8000, z->uninit_pages);
 	EXPECT_TRUE(r->layout.zones[PAGEMIG_ZONE_MOVABLE].exists);
 	EXPECT_EQ(0, r->layout.zones[PAGEMIG_ZONE_MOVABLE].spanned);
-	/* The holes are PFN 0, BIOS, PCI. */
-	EXPECT_EQ(0x20000, r->layout.nr_pages);
-	EXPECT_EQ(0x20000, pagemig_total_pages());
+	/* The machine ends there too; the holes are PFN 0, BIOS, PCI. */
+	EXPECT_EQ(0x18000, r->layout.nr_pages);
+	EXPECT_EQ(0x18000, pagemig_total_pages());
 	ASSERT_EQ(3, r->layout.nr_holes);
 	EXPECT_EQ(0, r->layout.holes[0].start);
 	EXPECT_EQ(1, r->layout.holes[0].end);
@@ -111,7 +114,7 @@ TEST(zones_and_holes)
 	EXPECT_EQ(33, st.min);
 	EXPECT_EQ(3840, st.managed);
 	ASSERT_EQ(0, pagemig_zone_stats(PAGEMIG_ZONE_NORMAL, &st));
-	EXPECT_EQ(0x10000, st.spanned);
+	EXPECT_EQ(0x8000, st.spanned);
 	EXPECT_EQ(1, r->layout.zones[PAGEMIG_ZONE_DMA].nr_free[8]);
 	EXPECT_EQ(3, r->layout.zones[PAGEMIG_ZONE_DMA].nr_free[10]);
 	EXPECT_EQ(53, r->layout.zones[PAGEMIG_ZONE_DMA32].nr_free[8]);
