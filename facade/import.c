@@ -282,7 +282,8 @@ static int infer_real(const struct pagemig_import_opts *o,
 		return failed(r, "infer", -ENOMEM);
 	ret = kpf_infer(&view, real->nr_pages, inf, r->err, sizeof(r->err));
 	free(view.flags);
-	if (!ret && kpf_real_finish(inf, real, &r->layout))
+	if (!ret && (kpf_real_finish(inf, real, &r->layout) ||
+		     kpf_real_rules(inf, o->real, real, &r->layout)))
 		ret = failed(r, "infer", -ENOMEM);
 	return ret;
 }

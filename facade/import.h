@@ -67,6 +67,9 @@ int kpf_real_snapshot(const struct pagemig_snapshot *s, const struct kpf_real *r
 		      struct pagemig_snapshot *out);
 int kpf_real_finish(const struct pagemig_inference *inf, struct kpf_real *r,
 		    struct pagemig_import_layout *rep);
+int kpf_real_rules(struct pagemig_inference *inf,
+		   const struct pagemig_real_machine *m,
+		   const struct kpf_real *r, struct pagemig_import_layout *rep);
 void kpf_real_free(struct kpf_real *r);
 
 #endif /* _PAGEMIG_FACADE_IMPORT_H */

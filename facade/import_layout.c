@@ -13,6 +13,7 @@
  *	(kpf_infer() of facade/snapshot.c)
  *	kpf_real_finish()	zone figures and holes from the plan, the
  *				machine's layout
+ *	kpf_real_rules()	pageblock types
  *
  * Each rule says which kernel behaviour it follows; Documentation/twin.md,
  * "Import rules", has them all with the capture file each one reads.
@@ -20,6 +21,7 @@
  * as it always did (DMA32 up to 4 GiB, Normal above).
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,6 +34,7 @@
 /* Memory sections: 128 MiB on x86-64 (SECTION_SIZE_BITS 27). */
 #define SECTION_PAGES	(1UL << 15)
 #define BITS		(8 * sizeof(unsigned long))
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 static inline unsigned long min_ul(unsigned long a, unsigned long b)
 {
@@ -344,6 +347,204 @@ int kpf_real_finish(const struct pagemig_inference *inf, struct kpf_real *r,
 			rep->holes[i] = r->holes[i];
 	}
 	rep->nr_holes = r->nr_holes;
+	return 0;
+}
+
+/* One pageblock of a zone, as the type rule sees it. */
+struct block_score {
+	unsigned long pfn;		/* the block's first PFN */
+	unsigned int unmov;		/* kernel pages, page tables, reserved */
+	unsigned int slab, free;
+	int mt;				/* chosen; -1: not yet */
+};
+
+static int by_unmovable(const void *a, const void *b)
+{
+	const struct block_score *x = a, *y = b;
+
+	if (x->unmov != y->unmov)
+		return x->unmov > y->unmov ? -1 : 1;
+	if (x->slab != y->slab)
+		return x->slab > y->slab ? -1 : 1;
+	return x->pfn < y->pfn ? -1 : x->pfn > y->pfn;
+}
+
+static int by_shrunk_slab(const void *a, const void *b)
+{
+	const struct block_score *x = a, *y = b;
+
+	if (!x->slab != !y->slab)
+		return x->slab ? -1 : 1;
+	if (x->free != y->free)
+		return x->free > y->free ? -1 : 1;
+	if (x->slab != y->slab)
+		return x->slab > y->slab ? -1 : 1;
+	return x->pfn < y->pfn ? -1 : x->pfn > y->pfn;
+}
+
+static int by_pfn(const void *a, const void *b)
+{
+	const struct block_score *x = a, *y = b;
+
+	return x->pfn < y->pfn ? -1 : x->pfn > y->pfn;
+}
+
+/* The first @want blocks of @b (in its order) not yet typed become @mt. */
+static unsigned long take_blocks(struct block_score *b, unsigned long n,
+				 unsigned long want, int mt)
+{
+	unsigned long i, got = 0;
+
+	for (i = 0; i < n && got < want; i++)
+		if (b[i].mt < 0) {
+			b[i].mt = mt;
+			got++;
+		}
+	return got;
+}
+
+/* Does the section of @pfn have a page of memory (is it online)? */
+static bool section_has_memory(const struct pagemig_inference *inf,
+			       unsigned long pfn)
+{
+	unsigned long sec = pfn & ~(SECTION_PAGES - 1), end;
+
+	end = min_ul(sec + SECTION_PAGES, inf->machine_pages);
+	for (; sec < end; sec++)
+		if (!(inf->plan[sec].flags & PAGEMIG_IMPORT_HOLE))
+			return true;
+	return false;
+}
+
+/*
+ * The pageblocks of zone @z as /proc/pagetypeinfo counts them -- one PFN
+ * a block from the zone's first, sections without memory skipped -- each
+ * scored from its pages.  Return: how many, or -ENOMEM.
+ */
+static long score_blocks(const struct pagemig_inference *inf,
+			 const struct pagemig_zone_layout *zl,
+			 struct block_score **out)
+{
+	unsigned long start = zl->start_pfn, end = start + zl->spanned, pfn;
+	unsigned long n = 0, i;
+	struct block_score *b;
+
+	b = calloc(zl->spanned / BLOCK + 2, sizeof(*b));
+	if (!b)
+		return -ENOMEM;
+	for (pfn = start; pfn < end; pfn += BLOCK) {
+		struct block_score *s = &b[n];
+		unsigned long bs = pfn & ~(BLOCK - 1);
+
+		if (!section_has_memory(inf, pfn))
+			continue;
+		s->pfn = bs;
+		s->mt = -1;
+		for (i = max_ul(bs, start); i < min_ul(bs + BLOCK, end); i++) {
+			const struct pagemig_import_page *p = &inf->plan[i];
+
+			if (p->flags & PAGEMIG_IMPORT_HOLE)
+				continue;
+			if (p->kind == PAGEMIG_KIND_FREE)
+				s->free++;
+			else if (p->kind == PAGEMIG_KIND_SLAB)
+				s->slab++;
+			else if (pagemig_kind_unmovable(p->kind))
+				s->unmov++;
+		}
+		n++;
+	}
+	*out = b;
+	return (long)n;
+}
+
+/*
+ * Rule "pageblock types": /proc/pagetypeinfo counts each zone's pageblocks
+ * per migratetype, and kpageflags does not say which block has which;
+ * the machine's blocks get the kernel's counts, and their pages decide
+ * which block gets which type:
+ *
+ * - Unmovable: the blocks with the most pages that are allocated
+ *   unmovable and never reclaimed -- flagless kernel pages, page tables,
+ *   reserved pages (__GFP_MOVABLE-less allocations claim a block for
+ *   their type: steal_suitable_fallback());
+ * - Reclaimable: of the rest, blocks holding slab pages, the emptiest
+ *   first: reclaimable caches (dentries, inodes) are what a shrinker or
+ *   drop_caches frees, leaving their blocks mostly free, while
+ *   unreclaimable slab stays full;
+ * - HighAtomic: as Unmovable (the reserve serves atomic, unmovable
+ *   allocations: reserve_highatomic_pageblock());
+ * - Movable: every other block.
+ *
+ * Isolate (a range being isolated at the time) and types pagemig lacks
+ * (CMA) are not made: those blocks stay Movable and are reported
+ * unplaced.  Ties go to the lower PFN.
+ */
+static int choose_block_types(struct pagemig_inference *inf,
+			      const struct pagemig_real_machine *m,
+			      const struct kpf_real *r,
+			      struct pagemig_import_layout *rep)
+{
+	static const int order[] = { 0 /* Unmovable */, 2 /* Reclaimable */,
+				     3 /* HighAtomic */ };
+	int z, mt;
+	unsigned int k;
+
+	for (z = 0; z < PAGEMIG_NR_ZONES; z++) {
+		const struct pagemig_zone_layout *zl = &r->layout.zones[z];
+		struct pagemig_import_zone *iz = &rep->zones[z];
+		struct block_score *b;
+		unsigned long i, got;
+		long n;
+
+		if (!zl->spanned)
+			continue;
+		n = score_blocks(inf, zl, &b);
+		if (n < 0)
+			return -ENOMEM;
+		for (k = 0; k < ARRAY_SIZE(order); k++) {
+			mt = order[k];
+			qsort(b, (size_t)n, sizeof(*b),
+			      mt == 2 ? by_shrunk_slab : by_unmovable);
+			got = take_blocks(b, (unsigned long)n, m->blocks[z][mt], mt);
+			iz->blocks_unplaced[mt] = m->blocks[z][mt] - got;
+		}
+		qsort(b, (size_t)n, sizeof(*b), by_pfn);
+		got = take_blocks(b, (unsigned long)n, ULONG_MAX, 1 /* Movable */);
+		if (got < m->blocks[z][1])
+			iz->blocks_unplaced[1] = m->blocks[z][1] - got;
+		for (mt = 4; mt < PAGEMIG_NR_MIGRATETYPES; mt++)
+			iz->blocks_unplaced[mt] = m->blocks[z][mt];
+		for (i = 0; i < (unsigned long)n; i++) {
+			struct pagemig_import_page *p = &inf->plan[b[i].pfn];
+
+			p->flags = (uint16_t)((p->flags & ~PAGEMIG_IMPORT_MT_MASK) |
+					      PAGEMIG_IMPORT_MT(b[i].mt));
+		}
+		free(b);
+	}
+	return 0;
+}
+
+/**
+ * kpf_real_rules() - The rules that act on the plan itself.
+ * @inf: the plan of kpf_real_snapshot()'s snapshot, after
+ *	kpf_real_finish().
+ * @m: what the real machine's files say.
+ * @r: its layout.
+ * @rep: the layout report (unplaced blocks).
+ *
+ * With pagetypeinfo's counts, each pageblock's migratetype
+ * (choose_block_types()).
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int kpf_real_rules(struct pagemig_inference *inf,
+		   const struct pagemig_real_machine *m,
+		   const struct kpf_real *r, struct pagemig_import_layout *rep)
+{
+	if (m->has_blocks)
+		return choose_block_types(inf, m, r, rep);
 	return 0;
 }
 

@@ -676,6 +676,36 @@ void memmap_import_set_owner(struct memmap_import *imp, struct mm_struct *mm,
 		imp->file_vma = find_vma(mm, file_addr);
 }
 
+/*
+ * The owner's set-up allocates from free memory (its mm, VMAs, file),
+ * and an unmovable allocation that falls back to a Movable block claims
+ * the block for its type (try_to_claim_block()).  A block the plan gave
+ * a type gets it back, with its free pages moved to that type's lists,
+ * so the machine's pageblocks are the ones the plan chose.
+ */
+static void restore_pageblock_types(const struct import_page *plan,
+				    unsigned long nr)
+{
+	unsigned long pfn;
+
+	for (pfn = 0; pfn < nr; pfn += pageblock_nr_pages) {
+		unsigned int given = (plan[pfn].flags & IMPORT_FL_MT_MASK) >>
+				     IMPORT_FL_MT_SHIFT;
+		struct page *page = pfn_to_page(pfn);
+		struct zone *zone = page_zone(page);
+		int mt;
+
+		if (!given || given > MIGRATE_HIGHATOMIC + 1)
+			continue;
+		mt = get_pfnblock_migratetype(page, pfn);
+		if (mt == (int)given - 1 || is_migrate_isolate(mt))
+			continue;
+		spin_lock(&zone->lock);
+		move_freepages_block(zone, page, mt, (int)given - 1);
+		spin_unlock(&zone->lock);
+	}
+}
+
 /**
  * memmap_import_finish() - Free the import's lists; drain per-CPU pages.
  * @imp: the import.
@@ -690,4 +720,5 @@ void memmap_import_finish(struct memmap_import *imp)
 	free(imp->pool);
 	imp->balloon = imp->zsmalloc = imp->pool = NULL;
 	drain_all_pages(NULL);
+	restore_pageblock_types(imp->plan, imp->nr);
 }

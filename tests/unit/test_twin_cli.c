@@ -94,16 +94,19 @@ static const char *line_of(const char *text, const char *prefix)
 	return NULL;
 }
 
-/* Does the line starting with @prefix hold @what before its end? */
+/* Does a line starting with @prefix hold @what (which may end in "\n")? */
 static bool line_has(const char *text, const char *prefix, const char *what)
 {
-	const char *l = line_of(text, prefix), *end, *hit;
+	const char *l = line_of(text, prefix);
 
-	if (!l)
-		return false;
-	end = strchr(l, '\n');
-	hit = strstr(l, what);
-	return hit && (!end || hit < end);
+	while (l) {
+		const char *end = strchr(l, '\n'), *hit = strstr(l, what);
+
+		if (hit && (!end || hit < end + 1))
+			return true;
+		l = end ? line_of(end + 1, prefix) : NULL;
+	}
+	return false;
 }
 
 static char small_dir[PATH_MAX];
@@ -131,6 +134,9 @@ TEST(import_of_a_capture_reports_the_kernels_zones_and_holes)
 	EXPECT_NOT_NULL(line_of(r.out, "Movable "));
 	EXPECT_NOT_NULL(line_of(r.out, "Device "));
 	EXPECT_NOT_NULL(strstr(r.out, "holes: 32866 pages in 3 ranges: pfn 0-0, pfn 0x9f-0xff, pfn 0x8000-0xffff\n"));
+	/* pagetypeinfo's counts, block for block. */
+	EXPECT_TRUE(line_has(r.out, "DMA32 ", "Unmovable 3/3  Movable 53/53  Reclaimable 0/0  HighAtomic 0/0  Isolate 0/0 \n"));
+	EXPECT_TRUE(line_has(r.out, "Normal ", "Unmovable 4/4  Movable 58/58  Reclaimable 2/2  HighAtomic 0/0  Isolate 0/0 \n"));
 	EXPECT_NOT_NULL(strstr(r.out, "buddyinfo cross-check: the free lists built are buddyinfo.before's, every zone and order\n"));
 	/* zram held 296 pages: so many zsmalloc pages, one sector each. */
 	EXPECT_NOT_NULL(strstr(r.out, "\nverify: 300 pages checked, 0 corrupted\n"));

@@ -392,6 +392,14 @@ unsigned int real_layout_print(FILE *f, const struct capture *cap,
 				iz->blocks[mt], mark(k, iz->blocks[mt]));
 		}
 		fputc('\n', f);
+		for (mt = 0; mt < PAGEMIG_NR_MIGRATETYPES; mt++)
+			if (iz->blocks_unplaced[mt])
+				fprintf(f, "  %-8s %lu %s block%s of the kernel's could not be placed (%s)\n",
+					"", iz->blocks_unplaced[mt],
+					pagemig_migratetype_name(mt),
+					iz->blocks_unplaced[mt] == 1 ? "" : "s",
+					mt == 4 ? "pagemig does not isolate blocks at import" :
+					"the zone has fewer blocks");
 	}
 	return differ;
 }
