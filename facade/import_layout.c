@@ -13,7 +13,7 @@
  *	(kpf_infer() of facade/snapshot.c)
  *	kpf_real_finish()	zone figures and holes from the plan, the
  *				machine's layout
- *	kpf_real_rules()	pageblock types
+ *	kpf_real_rules()	zsmalloc pages, pageblock types
  *
  * Each rule says which kernel behaviour it follows; Documentation/twin.md,
  * "Import rules", has them all with the capture file each one reads.
@@ -526,6 +526,39 @@ static int choose_block_types(struct pagemig_inference *inf,
 	return 0;
 }
 
+/*
+ * Rule "zsmalloc": a page of a zsmalloc pool reads UPTODATE and nothing
+ * else (PG_movable_ops aliases PG_uptodate in 6.17; no KPF bit says
+ * zsmalloc), but so can other pages off the LRU.  The zram devices'
+ * mm_stat says how much memory their pools hold (mem_used_total, i.e.
+ * zs_get_total_pages()): that many such pages, in PFN order, are
+ * zsmalloc pages; the rest are allocated pages that do not move.
+ */
+static void zsmalloc_budget(struct pagemig_inference *inf,
+			    const struct pagemig_real_machine *m,
+			    struct pagemig_import_layout *rep)
+{
+	unsigned long pfn, seen = 0;
+
+	for (pfn = 0; pfn < inf->machine_pages; pfn++) {
+		struct pagemig_import_page *p = &inf->plan[pfn];
+
+		if (p->kind != PAGEMIG_KIND_ZSMALLOC)
+			continue;
+		if (++seen <= m->zsmalloc_pages)
+			continue;
+		p->kind = PAGEMIG_KIND_UNMOVABLE;
+		inf->kinds[PAGEMIG_KIND_ZSMALLOC]--;
+		inf->kinds[PAGEMIG_KIND_UNMOVABLE]++;
+		if (!inf->amb[PAGEMIG_AMB_NOT_ZSMALLOC])
+			inf->amb_pfn[PAGEMIG_AMB_NOT_ZSMALLOC] = pfn;
+		inf->amb[PAGEMIG_AMB_NOT_ZSMALLOC]++;
+		inf->amb[PAGEMIG_AMB_ZSMALLOC]--;
+		rep->zsmalloc_excess++;
+	}
+	rep->zsmalloc_candidates = seen;
+}
+
 /**
  * kpf_real_rules() - The rules that act on the plan itself.
  * @inf: the plan of kpf_real_snapshot()'s snapshot, after
@@ -534,8 +567,9 @@ static int choose_block_types(struct pagemig_inference *inf,
  * @r: its layout.
  * @rep: the layout report (unplaced blocks).
  *
- * With pagetypeinfo's counts, each pageblock's migratetype
- * (choose_block_types()).
+ * With zram's mm_stat, no more zsmalloc pages than the pools hold
+ * (zsmalloc_budget()); with pagetypeinfo's counts, each pageblock's
+ * migratetype (choose_block_types()), from the plan that leaves.
  *
  * Return: 0 or -ENOMEM.
  */
@@ -543,6 +577,8 @@ int kpf_real_rules(struct pagemig_inference *inf,
 		   const struct pagemig_real_machine *m,
 		   const struct kpf_real *r, struct pagemig_import_layout *rep)
 {
+	if (m->has_zram)
+		zsmalloc_budget(inf, m, rep);
 	if (m->has_blocks)
 		return choose_block_types(inf, m, r, rep);
 	return 0;

@@ -70,6 +70,7 @@ static const char *const amb_text[PAGEMIG_NR_AMBIGUITIES] = {
 	[PAGEMIG_AMB_FLAGLESS] = "allocated pages with no flags at all (kernel allocations, or pages on per-CPU free lists) -> unmovable",
 	[PAGEMIG_AMB_CONTRADICTION] = "words with contradicting flags (read while the page changed) -> unmovable",
 	[PAGEMIG_AMB_SPLIT_KIND] = "compound balloon or reserved pages -> order-0 pages",
+	[PAGEMIG_AMB_NOT_ZSMALLOC] = "pages with the zsmalloc look beyond what the zram devices hold (mm_stat mem_used_total) -> unmovable",
 };
 
 const char *pagemig_ambiguity_text(int amb)

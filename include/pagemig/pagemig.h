@@ -657,6 +657,7 @@ enum pagemig_ambiguity {
 	PAGEMIG_AMB_FLAGLESS,		/* no flags, not free: kernel allocation or pcp */
 	PAGEMIG_AMB_CONTRADICTION,	/* tolerated contradictions (racy read) */
 	PAGEMIG_AMB_SPLIT_KIND,		/* balloon/reserved compound split to pages */
+	PAGEMIG_AMB_NOT_ZSMALLOC,	/* zsmalloc look, more than zram holds */
 	PAGEMIG_NR_AMBIGUITIES
 };
 

@@ -48,6 +48,9 @@ static void small_machine(struct pagemig_real_machine *m)
 	m->blocks[PAGEMIG_ZONE_NORMAL][0] = 4;
 	m->blocks[PAGEMIG_ZONE_NORMAL][1] = 58;
 	m->blocks[PAGEMIG_ZONE_NORMAL][2] = 2;
+	/* zram.before: mem_used_total of 296 pages. */
+	m->has_zram = true;
+	m->zsmalloc_pages = 296;
 }
 
 static int block_type(unsigned long pfn)
@@ -55,36 +58,46 @@ static int block_type(unsigned long pfn)
 	return get_pfnblock_migratetype(pfn_to_page(pfn), pfn);
 }
 
-struct paths {
+/* An import of capture-small, as `pagemig import` of it sets one up. */
+FIXTURE(small) {
 	char kpf[PATH_MAX], kpc[PATH_MAX];
+	struct pagemig_import_opts o;
+	struct pagemig_real_machine m;
+	struct pagemig_import_report *r;
 };
 
-static void small_paths(struct paths *p, struct pagemig_import_opts *o)
+FIXTURE_SETUP(small)
 {
 	/* test_data_path() returns one static buffer. */
-	snprintf(p->kpf, sizeof(p->kpf), "%s",
+	snprintf(self->kpf, sizeof(self->kpf), "%s",
 		 test_data_path("capture-small/kpageflags.before.zst"));
-	snprintf(p->kpc, sizeof(p->kpc), "%s",
+	snprintf(self->kpc, sizeof(self->kpc), "%s",
 		 test_data_path("capture-small/kpagecount.before.zst"));
-	o->flags_path = p->kpf;
-	o->count_path = p->kpc;
+	memset(&self->o, 0, sizeof(self->o));
+	self->o.flags_path = self->kpf;
+	self->o.count_path = self->kpc;
+	self->o.seed = test_seed();
+	small_machine(&self->m);
+	self->o.real = &self->m;
+	self->r = calloc(1, sizeof(*self->r));
+	ASSERT_NOT_NULL(self->r);
+	pagemig_set_log(mm_log_stream());
 }
 
-TEST(zones_holes_and_uninitialised_memory)
+FIXTURE_TEARDOWN(small)
 {
-	struct pagemig_import_opts o = { .seed = test_seed(), .compact = true };
-	struct pagemig_import_report *r = calloc(1, sizeof(*r));
-	const struct pagemig_import_zone *z;
-	struct pagemig_real_machine m;
-	struct pagemig_zone_stats st;
-	struct paths p;
+	free(self->r);
+}
 
-	ASSERT_NOT_NULL(r);
-	small_machine(&m);
-	small_paths(&p, &o);
-	o.real = &m;
-	pagemig_set_log(mm_log_stream());
-	ASSERT_EQ(0, pagemig_import(&o, r));
+TEST_F(small, zones_holes_and_uninitialised_memory)
+{
+	struct pagemig_import_opts *o = &self->o;
+	struct pagemig_import_report *r = self->r;
+	const struct pagemig_import_zone *z;
+	struct pagemig_zone_stats st;
+
+	o->compact = true;
+	ASSERT_EQ(0, pagemig_import(o, r));
 	if (r->err[0])
 		TH_LOG("%s", r->err);
 	EXPECT_TRUE(r->layout.real);
@@ -139,7 +152,6 @@ TEST(zones_holes_and_uninitialised_memory)
 	EXPECT_EQ(0, r->corrupted);
 	EXPECT_EQ(0, pagemig_validate(stderr));
 	pagemig_machine_exit();
-	free(r);
 }
 
 /*
@@ -147,28 +159,21 @@ TEST(zones_holes_and_uninitialised_memory)
  * has which: most kernel pages and page tables Unmovable, the emptiest
  * blocks holding slab Reclaimable, the rest Movable.
  */
-TEST(pageblock_types_match_pagetypeinfo)
+TEST_F(small, pageblock_types_match_pagetypeinfo)
 {
 	static const unsigned long unmovable[] = {
 		0x0, 0x1000, 0x1200, 0x1400, 0x10000, 0x10200, 0x10400, 0x17e00,
 	};
-	struct pagemig_import_opts o = { .seed = test_seed() };
-	struct pagemig_import_report *r = calloc(1, sizeof(*r));
-	struct pagemig_real_machine m;
+	struct pagemig_import_opts *o = &self->o;
+	struct pagemig_import_report *r = self->r;
 	unsigned long pfn;
-	struct paths p;
 	unsigned int i, n = 0;
 	int z, mt;
 
-	ASSERT_NOT_NULL(r);
-	small_machine(&m);
-	small_paths(&p, &o);
-	o.real = &m;
-	pagemig_set_log(mm_log_stream());
-	ASSERT_EQ(0, pagemig_import(&o, r));
+	ASSERT_EQ(0, pagemig_import(o, r));
 	for (z = 0; z < PAGEMIG_NR_ZONES; z++)
 		for (mt = 0; mt < PAGEMIG_NR_MIGRATETYPES; mt++) {
-			EXPECT_EQ(m.blocks[z][mt], r->layout.zones[z].blocks[mt]);
+			EXPECT_EQ(self->m.blocks[z][mt], r->layout.zones[z].blocks[mt]);
 			EXPECT_EQ(0, r->layout.zones[z].blocks_unplaced[mt]);
 		}
 	for (i = 0; i < ARRAY_SIZE(unmovable); i++)
@@ -185,39 +190,65 @@ TEST(pageblock_types_match_pagetypeinfo)
 	pagemig_machine_exit();
 
 	/* More blocks asked than a zone has: what is left over is reported. */
-	m.blocks[PAGEMIG_ZONE_DMA][0] = 2;
-	m.blocks[PAGEMIG_ZONE_DMA][4] = 1;
-	ASSERT_EQ(0, pagemig_import(&o, r));
+	self->m.blocks[PAGEMIG_ZONE_DMA][0] = 2;
+	self->m.blocks[PAGEMIG_ZONE_DMA][4] = 1;
+	ASSERT_EQ(0, pagemig_import(o, r));
 	EXPECT_EQ(2, r->layout.zones[PAGEMIG_ZONE_DMA].blocks[0]);
 	EXPECT_EQ(6, r->layout.zones[PAGEMIG_ZONE_DMA].blocks[1]);
 	EXPECT_EQ(1, r->layout.zones[PAGEMIG_ZONE_DMA].blocks_unplaced[1]);
 	EXPECT_EQ(1, r->layout.zones[PAGEMIG_ZONE_DMA].blocks_unplaced[4]);
 	pagemig_machine_exit();
-	free(r);
 }
 
-TEST(a_real_machine_that_cannot_be_is_refused)
+/*
+ * 300 pages have the zsmalloc look; zram's mm_stat says its pool holds
+ * 296: so many become the pool, the rest stay allocated and unmovable.
+ */
+TEST_F(small, zsmalloc_only_as_much_as_zram_holds)
 {
-	struct pagemig_import_opts o = { .seed = test_seed() };
-	struct pagemig_import_report *r = calloc(1, sizeof(*r));
-	struct pagemig_real_machine m;
-	struct paths p;
+	struct pagemig_import_opts *o = &self->o;
+	struct pagemig_import_report *r = self->r;
 
-	ASSERT_NOT_NULL(r);
-	small_machine(&m);
-	small_paths(&p, &o);
-	o.real = &m;
-	pagemig_set_log(mm_log_stream());
-	m.zones[PAGEMIG_ZONE_NORMAL].start_pfn = 0x8000;	/* inside DMA32 */
-	EXPECT_EQ(-EINVAL, pagemig_import(&o, r));
+	ASSERT_EQ(0, pagemig_import(o, r));
+	EXPECT_EQ(300, r->layout.zsmalloc_candidates);
+	EXPECT_EQ(4, r->layout.zsmalloc_excess);
+	EXPECT_EQ(296, r->inferred.kinds[PAGEMIG_KIND_ZSMALLOC]);
+	EXPECT_EQ(4, r->inferred.amb[PAGEMIG_AMB_NOT_ZSMALLOC]);
+	EXPECT_EQ(0x16000 + 296, r->inferred.amb_pfn[PAGEMIG_AMB_NOT_ZSMALLOC]);
+	EXPECT_EQ(296, r->built.zram_pages);
+	EXPECT_EQ(296, r->checked);
+	EXPECT_EQ(0, r->corrupted);
+	pagemig_machine_exit();
+
+	/* No zram data at all: no zsmalloc page. */
+	self->m.zsmalloc_pages = 0;
+	ASSERT_EQ(0, pagemig_import(o, r));
+	EXPECT_EQ(0, r->inferred.kinds[PAGEMIG_KIND_ZSMALLOC]);
+	EXPECT_EQ(-1, r->built.zram_id);
+	EXPECT_EQ(0, r->checked);
+	pagemig_machine_exit();
+
+	/* No zram file (an older capture): the guess of a bare file. */
+	self->m.has_zram = false;
+	ASSERT_EQ(0, pagemig_import(o, r));
+	EXPECT_EQ(300, r->inferred.kinds[PAGEMIG_KIND_ZSMALLOC]);
+	pagemig_machine_exit();
+}
+
+TEST_F(small, a_real_machine_that_cannot_be_is_refused)
+{
+	struct pagemig_import_opts *o = &self->o;
+	struct pagemig_import_report *r = self->r;
+
+	self->m.zones[PAGEMIG_ZONE_NORMAL].start_pfn = 0x8000;	/* inside DMA32 */
+	EXPECT_EQ(-EINVAL, pagemig_import(o, r));
 	EXPECT_EQ(PAGEMIG_STAGE_INFER, r->stage);
 	EXPECT_NOT_NULL(strstr(r->err, "inside the zone below"));
 	EXPECT_FALSE(pagemig_machine_ready());
 
-	small_machine(&m);
-	o.memory = 1ULL << 30;
-	EXPECT_EQ(-EINVAL, pagemig_import(&o, r));
+	small_machine(&self->m);
+	o->memory = 1ULL << 30;
+	EXPECT_EQ(-EINVAL, pagemig_import(o, r));
 	EXPECT_NOT_NULL(strstr(r->err, "--memory"));
 	EXPECT_FALSE(pagemig_machine_ready());
-	free(r);
 }

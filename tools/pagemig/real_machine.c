@@ -373,6 +373,19 @@ unsigned int real_layout_print(FILE *f, const struct capture *cap,
 		fprintf(f, "%s pfn %#lx-%#lx", i ? "," : ":", l->holes[i].start,
 			l->holes[i].end - 1);
 	fprintf(f, "%s\n", l->nr_holes > PAGEMIG_REPORT_HOLES ? ", ..." : "");
+	if (capture_has(cap, CAPTURE_BEFORE, CAPTURE_ZRAM)) {
+		const struct capture_zram_list *zl = &cap->snap[CAPTURE_BEFORE].zram;
+		unsigned long pool = 0;
+
+		for (i = 0; i < zl->nr_dev; i++)
+			if (zl->dev[i].has_mm_stat)
+				pool += (unsigned long)(zl->dev[i].mem_used_total >> PAGE_SHIFT);
+		fprintf(f, "zsmalloc: %lu pages look like zsmalloc pages, zram's pools hold %lu (mm_stat mem_used_total)",
+			l->zsmalloc_candidates, pool);
+		if (l->zsmalloc_excess)
+			fprintf(f, ": %lu left allocated, unmovable", l->zsmalloc_excess);
+		fputc('\n', f);
+	}
 
 	if (!capture_has(cap, CAPTURE_BEFORE, CAPTURE_PAGETYPEINFO))
 		return differ;
