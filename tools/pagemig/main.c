@@ -27,6 +27,8 @@ const struct command commands[] = {
 	  cmd_page_types, help_page_types },
 	{ "capture", "write this machine's memory state, before and after compact_memory",
 	  cmd_capture, help_capture },
+	{ "twin", "hold pagemig's compaction of a capture against the kernel's",
+	  cmd_twin, help_twin },
 	{ "help", "show the manual page of pagemig or of one command",
 	  cmd_help, help_help },
 	{ NULL },
