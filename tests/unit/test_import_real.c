@@ -235,6 +235,28 @@ TEST_F(small, zsmalloc_only_as_much_as_zram_holds)
 	pagemig_machine_exit();
 }
 
+/* An offline memory block is memory the zone does not have. */
+TEST_F(small, offline_memory_blocks_are_holes)
+{
+	static const struct pagemig_pfn_range offline[] = { { 0x4000, 0x6000 } };
+	struct pagemig_import_report *r = self->r;
+	const struct pagemig_import_zone *z;
+
+	self->m.offline = offline;
+	self->m.nr_offline = 1;
+	ASSERT_EQ(0, pagemig_import(&self->o, r));
+	z = &r->layout.zones[PAGEMIG_ZONE_DMA32];
+	EXPECT_EQ(0xf000, z->spanned);
+	EXPECT_EQ(0x5000, z->present);
+	EXPECT_EQ(0x5000 - 0x400, z->managed);
+	EXPECT_EQ(0xa000, z->holes);
+	ASSERT_EQ(4, r->layout.nr_holes);
+	EXPECT_EQ(0x4000, r->layout.holes[2].start);
+	EXPECT_EQ(0x6000, r->layout.holes[2].end);
+	EXPECT_EQ(0, pagemig_validate(stderr));
+	pagemig_machine_exit();
+}
+
 TEST_F(small, a_real_machine_that_cannot_be_is_refused)
 {
 	struct pagemig_import_opts *o = &self->o;
