@@ -584,6 +584,11 @@ int kpf_real_rules(struct pagemig_inference *inf,
 	return 0;
 }
 
+/**
+ * kpf_real_free() - Free what kpf_real_layout() and kpf_real_finish()
+ * allocated.
+ * @r: zeroed on return.
+ */
 void kpf_real_free(struct kpf_real *r)
 {
 	free(r->hole);

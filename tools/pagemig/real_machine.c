@@ -251,6 +251,10 @@ int real_machine_from_capture(const struct capture *cap,
 	return 0;
 }
 
+/**
+ * real_machine_free() - Free what real_machine_from_capture() allocated.
+ * @rm: zeroed on return.
+ */
 void real_machine_free(struct real_machine *rm)
 {
 	free(rm->ram);
