@@ -32,11 +32,6 @@ struct import_cli {
 	struct progress progress;
 };
 
-static const char *const import_longs[] = {
-	"kpagecount", "memory", "compact", "picture", "json", "seed", "quiet",
-	"help", "trace", NULL
-};
-
 /* "24G", "256M", "4096K", bytes; Return: 0 or -1. */
 static int parse_size(const char *s, uint64_t *out)
 {
@@ -64,6 +59,7 @@ static int parse_size(const char *s, uint64_t *out)
 	return 0;
 }
 
+/* Return: 0 or CLI_USAGE. */
 static int parse_args(struct import_cli *o, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -74,15 +70,12 @@ static int parse_args(struct import_cli *o, int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "seed", required_argument, NULL, 's' },
 		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
 		{ "trace", required_argument, NULL, 'T' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
-	opterr = 0;
-	optind = 0;
-	while ((c = getopt_long(argc, argv, ":c:m:Cp:js:qhT:", opts, NULL)) != -1) {
+	while ((c = cli_getopt("import", argc, argv, opts)) != -1) {
 		switch (c) {
 		case 'c':
 			o->count_path = optarg;
@@ -112,11 +105,6 @@ static int parse_args(struct import_cli *o, int argc, char **argv)
 		case 'T':
 			o->trace = optarg;
 			break;
-		case 'h':
-			cli_print_help("import", stdout);
-			return -1;
-		default:
-			return cli_bad_option("import", argc, argv, c, import_longs);
 		}
 	}
 	if (optind < argc)
@@ -298,7 +286,7 @@ int cmd_import(int argc, char **argv)
 
 	ret = parse_args(&o, argc, argv);
 	if (ret)
-		return ret < 0 ? CLI_OK : ret;
+		return ret;
 	if (o.dir) {
 		if (capture_load(o.flags_path, &cap, err, sizeof(err)) ||
 		    real_machine_from_capture(&cap, &rm, err, sizeof(err))) {

@@ -34,10 +34,7 @@ struct twin_cli {
 	struct progress progress;
 };
 
-static const char *const twin_longs[] = {
-	"trace", "json", "seed", "quiet", "help", NULL
-};
-
+/* Return: 0 or CLI_USAGE. */
 static int parse_args(struct twin_cli *o, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -45,14 +42,11 @@ static int parse_args(struct twin_cli *o, int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "seed", required_argument, NULL, 's' },
 		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
-	opterr = 0;
-	optind = 0;
-	while ((c = getopt_long(argc, argv, ":T:js:qh", opts, NULL)) != -1) {
+	while ((c = cli_getopt("twin", argc, argv, opts)) != -1) {
 		switch (c) {
 		case 'T':
 			o->trace = optarg;
@@ -68,11 +62,6 @@ static int parse_args(struct twin_cli *o, int argc, char **argv)
 		case 'q':
 			o->quiet = true;
 			break;
-		case 'h':
-			cli_print_help("twin", stdout);
-			return -1;
-		default:
-			return cli_bad_option("twin", argc, argv, c, twin_longs);
 		}
 	}
 	if (optind < argc)
@@ -275,7 +264,7 @@ int cmd_twin(int argc, char **argv)
 
 	ret = parse_args(&o, argc, argv);
 	if (ret)
-		return ret < 0 ? CLI_OK : ret;
+		return ret;
 	if (capture_load(o.dir, &cap, err, sizeof(err)) ||
 	    real_machine_from_capture(&cap, &rm, err, sizeof(err))) {
 		fprintf(stderr, "pagemig twin: %s\n", err);
