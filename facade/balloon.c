@@ -86,7 +86,7 @@ int pagemig_balloon_stats(int drv, struct pagemig_balloon_stats *st)
 }
 
 /*
- * Balloon invariants (spec 12.2): every page on a balloon list is an
+ * Balloon invariants: every page on a balloon list is an
  * un-isolated movable_ops page of that balloon (PageOffline,
  * PG_movable_ops, private = the device, mapping NULL) that the host
  * holds; list + isolated = the driver's size = what the host holds; and

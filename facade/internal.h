@@ -35,7 +35,7 @@ void zram_destroy_all(void);
 void import_forget(void);
 void import_zram_gone(int id);
 
-/* facade/balloon.c: spec 12.2's balloon invariants, for the validator. */
+/* facade/balloon.c: balloon invariants, for the validator. */
 unsigned long balloon_validate(FILE *f);
 
 #endif /* _PAGEMIG_FACADE_INTERNAL_H */

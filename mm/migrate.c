@@ -502,7 +502,7 @@ static int migrate_folio_unmap(new_folio_t get_new_folio,
 		 * SYNC_LIGHT waits for transient locks only, judged by
 		 * "uptodate".  movable_ops pages test uptodate through the
 		 * PG_movable_ops alias, so they are waited for -- a side
-		 * effect of the series that we keep (spec 3.4).
+		 * effect of the series that we keep.
 		 */
 		if (mode == MIGRATE_SYNC_LIGHT && !folio_test_uptodate(src))
 			goto out;

@@ -21,7 +21,7 @@
  * whatever type the page still carries, then runs the bad-page checks,
  * then wipes every flag -- PG_movable_ops and PG_movable_ops_isolated
  * included.  That is what lets movable_ops owners keep their type
- * "sticky until freed" (spec 4.3).
+ * "sticky until freed".
  *
  * Lock order: pcp->lock, then zone->lock.
  */
@@ -981,7 +981,7 @@ static bool free_tail_page_bad(struct page *head, struct page *page)
  *
  * In order: tail pages are unhooked; an anon folio's mapping is dropped;
  * any page type still set on the first page is reset (the sticky-type
- * rule, spec 4.3: movable_ops owners never clear PageOffline or
+ * rule: movable_ops owners never clear PageOffline or
  * PageZsmalloc themselves); then the bad-page checks; then every flag is
  * wiped, including PG_movable_ops and PG_movable_ops_isolated.
  *

@@ -227,7 +227,7 @@ struct mm_struct {
 	struct ksm_mm_slot *ksm_slot;	/* registered with KSM: ksm_mutex */
 };
 
-/* Folio mapping tag bits (patch 26 names; spec 3.3). */
+/* Folio mapping tag bits (patch 26 names). */
 #define FOLIO_MAPPING_ANON	0x1
 #define FOLIO_MAPPING_ANON_KSM	0x2
 #define FOLIO_MAPPING_KSM	(FOLIO_MAPPING_ANON | FOLIO_MAPPING_ANON_KSM)

@@ -7,7 +7,7 @@
  * CONFIG_MIGRATION, CONFIG_MEMORY_FAILURE and the page-idle bits.  Aliases
  * share a bit and are meaningful only for the kind of page named beside
  * them; PG_movable_ops and PG_movable_ops_isolated count only together
- * with a movable_ops page type (page_has_movable_ops(), spec 3.2).
+ * with a movable_ops page type (page_has_movable_ops()).
  *
  * Types: the top byte of page->page_type, which overlays _mapcount.
  * A type is "sticky until freed" for movable_ops owners: the page

@@ -7,7 +7,7 @@
  * Its pages are order-0 GFP_HIGHUSER_MOVABLE pages marked the way
  * zsmalloc marks its own: __SetPageZsmalloc() + SetPageMovableOps(),
  * page->private = the owner, kept on the owner's list through lru, one
- * owner reference each.  The callbacks follow spec 5.1/6.6:
+ * owner reference each.  The callbacks follow the movable_ops contract:
  *   isolate: off the list (refused if released or refuse_isolate);
  *   migrate: copy the frame, mark dst, move the owner's reference, or
  *            -EAGAIN (eagain_left times) / perm_errno; a released page

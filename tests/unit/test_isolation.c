@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * mm/page_isolation.c and alloc_contig_range(): has_unmovable_pages() as
- * the movable_ops series left it (spec 9.2) page kind by page kind;
+ * the movable_ops series left it page kind by page kind;
  * isolating a range moves its free pages to the MIGRATE_ISOLATE lists,
  * nothing is allocated from it, pages freed into it stay there (never
  * through pcp) and undoing merges them back; alloc_contig_range() over

@@ -104,7 +104,7 @@ TEST_F(kpf, balloon_page_is_offline_uptodate_and_reclaim_when_isolated)
 	pfn = find_kind(PAGEMIG_KIND_BALLOON);
 	ASSERT_TRUE(pfn != ULONG_MAX);
 	f = flags_of(pfn, &c);
-	/* PG_movable_ops is PG_uptodate: spec 3.4. */
+	/* PG_movable_ops is PG_uptodate. */
 	EXPECT_EQ(B(OFFLINE) | B(UPTODATE), f);
 	EXPECT_EQ(0, c);
 

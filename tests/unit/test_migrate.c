@@ -689,7 +689,7 @@ static bool migrate_against_lock(struct __test_metadata *_metadata,
 
 /*
  * SYNC_LIGHT waits for a movable_ops page's lock: the page tests
- * "uptodate" through the PG_movable_ops alias (spec 3.4).  So does SYNC.
+ * "uptodate" through the PG_movable_ops alias.  So does SYNC.
  * ASYNC gives up, and so does direct compaction (PF_MEMALLOC).
  */
 TEST_F(migm, src_lock_held)

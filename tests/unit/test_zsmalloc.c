@@ -9,7 +9,7 @@
  * lock is busy, PageZsmalloc + PG_movable_ops on every zspage page with
  * mapping NULL and the sticky type, fault injection on zspage, handle and
  * metadata allocation, bad sizes, a caller's page adopted as a zspage
- * (zs_malloc_adopt(), for kpageflags imports), and the spec 12.3 cases
+ * (zs_malloc_adopt(), for kpageflags imports), and the zsmalloc migration races
  * run one step at a time: zs_free() of a zspage's last object while one
  * of its pages is isolated (the core's refcount-1 shortcut, and the
  * callback's fake success with an extra reference), and migration of a
@@ -989,7 +989,7 @@ TEST_F(zs, random_faults_leave_everything_consistent)
 	EXPECT_EQ(f0, free_now());
 }
 
-/* ---- spec 12.3: zs_free() of the last object while a page is isolated ------ */
+/* ---- zs_free() of the last object while a page is isolated ------ */
 
 /* One object in a multi-page zspage; its second page isolated. */
 static struct page *isolate_second_page(struct __test_metadata *_metadata,
@@ -1116,7 +1116,7 @@ TEST_F(zs, deferred_free_of_a_zspage_with_an_isolated_page)
 	EXPECT_EQ(0, pagemig_vmstat("nr_zspages"));
 }
 
-/* ---- spec 12.3: a reader holds the zspage ----------------------------------- */
+/* ---- a reader holds the zspage ----------------------------------- */
 
 struct reader {
 	struct zs_pool *pool;
