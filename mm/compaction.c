@@ -278,6 +278,21 @@ static unsigned long isolate_freepages_block(struct compact_control *cc,
 		int isolated;
 
 		nr_scanned++;
+		/*
+		 * kernel 6.18: isolate_freepages_block(): a compound page is
+		 * passed over whole from its head, and all its pages count as
+		 * scanned, whatever the stride (racy: only a sane order that
+		 * ends inside the block is trusted).
+		 */
+		if (PageCompound(page)) {
+			order = PageHead(page) ? compound_order(page) : 0;
+			if (order <= MAX_PAGE_ORDER &&
+			    blockpfn + (1UL << order) <= end_pfn) {
+				blockpfn += (1UL << order) - 1;
+				nr_scanned += (1UL << order) - 1;
+			}
+			continue;
+		}
 		/* Lockless peek; confirmed under the zone lock below. */
 		if (!PageBuddy(page))
 			continue;

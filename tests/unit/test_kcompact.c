@@ -207,6 +207,35 @@ TEST_F(kc, thp_block_passed_over_unscanned)
 }
 
 /*
+ * kernel 6.18: isolate_freepages_block: a compound page is passed over
+ * whole and counted whole.  A THP filling a pageblock, scanned with the
+ * largest async stride: the kernel reports all 512 pages scanned (as its
+ * trace shows for such blocks), not one page per stride.
+ */
+TEST_F(kc, free_scanner_counts_compound_whole)
+{
+	struct list_head freelist[NR_PAGE_ORDERS];
+	struct compact_control cc;
+	unsigned long pfn, start;
+	struct page *thp;
+	unsigned int o;
+
+	thp = alloc_pages(GFP_HIGHUSER_MOVABLE | __GFP_COMP, pageblock_order);
+	ASSERT_NOT_NULL(thp);
+	pfn = page_to_pfn(thp);
+	cc_init(&cc, page_zone(thp), MIGRATE_ASYNC);
+	cc.nr_migratepages = COMPACT_CLUSTER_MAX;
+	for (o = 0; o < NR_PAGE_ORDERS; o++)
+		INIT_LIST_HEAD(&freelist[o]);
+	start = pfn;
+	EXPECT_EQ(0, isolate_freepages_block(&cc, &start, pfn + pageblock_nr_pages,
+					     freelist, COMPACT_CLUSTER_MAX, false));
+	EXPECT_EQ(pfn + pageblock_nr_pages, start);
+	EXPECT_EQ(pageblock_nr_pages, cc.total_free_scanned);
+	__free_pages(thp, pageblock_order);
+}
+
+/*
  * kernel 6.18: migrate_pages_batch: a large folio with no target is
  * split and its pieces migrated.  An order-2 page-cache folio in a zone
  * whose free memory is all order-0 holes: compaction_alloc() has no
