@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <pagemig/prandom.h>
+
 /* The path of tests/data/@name, in a static buffer. */
 static inline const char *test_data_path(const char *name)
 {
@@ -49,6 +51,34 @@ static inline char *test_render(int (*show)(FILE *f), size_t *len)
 	}
 	fclose(f);
 	return buf;
+}
+
+/*
+ * A mutated copy of @text (@len bytes and its NUL) for parser fuzzing,
+ * malloc()ed, or NULL: odd @n cut short at a random length, even @n with
+ * 1..@max_flips random bytes overwritten by characters of @alphabet
+ * (@alphabet_len of them).  *@mlen gets the length to parse.
+ */
+static inline char *test_mutate(const char *text, size_t len, unsigned int n,
+				unsigned int max_flips, const char *alphabet,
+				size_t alphabet_len, struct pagemig_rng *rng,
+				size_t *mlen)
+{
+	char *m = malloc(len + 1);
+	unsigned int k;
+
+	if (!m)
+		return NULL;
+	memcpy(m, text, len + 1);
+	*mlen = len;
+	if (n & 1) {
+		*mlen = pagemig_rng_below(rng, len + 1);
+	} else {
+		for (k = 0; k < 1 + pagemig_rng_below(rng, max_flips); k++)
+			m[pagemig_rng_below(rng, len)] =
+				alphabet[pagemig_rng_below(rng, alphabet_len)];
+	}
+	return m;
 }
 
 #endif /* _PAGEMIG_TEST_DATA_H */

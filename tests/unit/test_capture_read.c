@@ -640,7 +640,7 @@ TEST(mutated_files_never_crash_the_parsers)
 	static const char bytes[] = "0x-: \n\t#>=(),/~\0zN";
 	struct pagemig_rng *rng = test_rng();
 	char err[CAPTURE_ERR_LEN], *text, *m;
-	unsigned int i, n, k, rejected = 0;
+	unsigned int i, n, rejected = 0;
 	union capture_any o;
 	size_t len, ml;
 	int ret;
@@ -649,17 +649,9 @@ TEST(mutated_files_never_crash_the_parsers)
 		text = sample_text(files[i].file, &len);
 		ASSERT_NOT_NULL(text);
 		for (n = 0; n < 200; n++) {
-			m = malloc(len + 1);
+			m = test_mutate(text, len, n, 4, bytes, sizeof(bytes) - 1,
+					rng, &ml);
 			ASSERT_NOT_NULL(m);
-			memcpy(m, text, len + 1);
-			ml = len;
-			if (n & 1) {
-				ml = pagemig_rng_below(rng, len + 1);
-			} else {
-				for (k = 0; k < 1 + pagemig_rng_below(rng, 4); k++)
-					m[pagemig_rng_below(rng, len)] =
-						bytes[pagemig_rng_below(rng, sizeof(bytes) - 1)];
-			}
 			memset(&o, 0, sizeof(o));
 			err[0] = '\0';
 			ret = files[i].fn(m, ml, files[i].file, &o, err,

@@ -369,7 +369,7 @@ TEST(mutated_traces_never_crash_the_parser)
 	static const char bytes[] = "0x-: \n[]()~=,#\0";
 	struct pagemig_rng *rng = test_rng();
 	char err[CAPTURE_ERR_LEN], *text, *m;
-	unsigned int n, k, rejected = 0;
+	unsigned int n, rejected = 0;
 	struct ktrace t;
 	size_t len, ml;
 	int ret;
@@ -377,17 +377,8 @@ TEST(mutated_traces_never_crash_the_parser)
 	ASSERT_EQ(0, capture_read_text(test_data_path("ktrace/compact-memory.trace"),
 				       &text, &len, err, sizeof(err)));
 	for (n = 0; n < 300; n++) {
-		m = malloc(len + 1);
+		m = test_mutate(text, len, n, 8, bytes, sizeof(bytes) - 1, rng, &ml);
 		ASSERT_NOT_NULL(m);
-		memcpy(m, text, len + 1);
-		ml = len;
-		if (n & 1) {
-			ml = pagemig_rng_below(rng, len + 1);
-		} else {
-			for (k = 0; k < 1 + pagemig_rng_below(rng, 8); k++)
-				m[pagemig_rng_below(rng, len)] =
-					bytes[pagemig_rng_below(rng, sizeof(bytes) - 1)];
-		}
 		ret = ktrace_parse(m, ml, "t", &t, err, sizeof(err));
 		if (ret) {
 			EXPECT_EQ(-EINVAL, ret);
