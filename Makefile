@@ -55,7 +55,7 @@ CFLAGS_ALL	:= $(CFLAGS_BASE) $(CPPFLAGS_ALL) -MMD -MP $(CFLAGS)
 LIBS		:= $(PKG_LIBS) -lm -pthread $(LDFLAGS_SAN)
 
 LIB_SRCS	:= $(sort $(wildcard sim/*.c mm/*.c fs/proc/*.c drivers/*.c drivers/*/*.c facade/*.c \
-			workload/*.c report/*.c))
+			workload/*.c report/*.c twin/*.c))
 CLI_SRCS	:= $(sort $(wildcard tools/pagemig/*.c))
 UNIT_SRCS	:= $(sort $(wildcard tests/unit/test_*.c tests/regression/test_*.c))
 STRESS_SRCS	:= $(sort $(wildcard tests/stress/test_*.c))

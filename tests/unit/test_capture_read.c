@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * workload/capture*.c: the capture reader.  A real capture of a Linux
+ * twin/capture*.c: the capture reader.  A real capture of a Linux
  * 6.18.44 VM (tests/data/capture-sample/: 24 GiB, deferred_init=lazy, a
  * 3 GiB anon workload with every other page freed, then compact_memory)
  * reads with the figures its files hold; each parser refuses a malformed
@@ -17,7 +17,7 @@
 
 #include "harness/mm_fixture.h"
 #include "harness/data.h"
-#include "workload/capture.h"
+#include "twin/capture.h"
 
 static char *sample_text(const char *file, size_t *len)
 {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * workload/ktrace.c: the kernel trace parser.  The sample capture's full
+ * twin/ktrace.c: the kernel trace parser.  The sample capture's full
  * trace of compact_memory on a Linux 6.18.44 VM sums to the counter
  * deltas of that capture's vmstat (pages migrated and failed, pages
  * scanned by each scanner, pages isolated); a trimmed copy of it
@@ -16,8 +16,8 @@
 
 #include "harness/test.h"
 #include "harness/data.h"
-#include "workload/capture.h"
-#include "workload/ktrace.h"
+#include "twin/capture.h"
+#include "twin/ktrace.h"
 
 FIXTURE(trace)
 {

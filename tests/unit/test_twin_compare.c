@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * report/twin.c: the comparison of two compactions.  The kernel's trace
+ * twin/compare.c: the comparison of two compactions.  The kernel's trace
  * of the sample capture (trimmed: tests/data/ktrace/compact-memory.trace)
  * is held against itself (no divergence) and against edited copies of
  * itself: a migrate_pages count, an end status, a free-scanner line, a
@@ -18,9 +18,9 @@
 
 #include "harness/test.h"
 #include "harness/data.h"
-#include "report/twin.h"
-#include "workload/capture.h"
-#include "workload/ktrace.h"
+#include "twin/compare.h"
+#include "twin/capture.h"
+#include "twin/ktrace.h"
 
 /* The Normal run begins at line 81 of the trimmed trace. */
 #define NORMAL_BEGIN_LINE	81

@@ -6,7 +6,7 @@
  * builds the machine as pagemig import DIR does (real_machine.c, the
  * library's pagemig_import() with its COMPACT stage: compact_memory()
  * over every zone, as the sysctl runs it), traces that compaction into
- * memory, and prints both sides with report/twin.c.
+ * memory, and prints both sides with twin/compare.c.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -21,8 +21,8 @@
 
 #include "cli.h"
 #include "real_machine.h"
-#include "report/twin.h"
-#include "workload/ktrace.h"
+#include "twin/compare.h"
+#include "twin/ktrace.h"
 
 struct twin_cli {
 	const char *dir, *trace;

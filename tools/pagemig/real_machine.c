@@ -3,7 +3,7 @@
  * A capture directory as the machine pagemig_import() builds.
  *
  * real_machine_from_capture() takes, from the capture's "before" files
- * (workload/capture.h parsed them): zones from zoneinfo.before, RAM
+ * (twin/capture.h parsed them): zones from zoneinfo.before, RAM
  * ranges from iomem, offline memory blocks from memory_blocks.before,
  * pageblock counts from pagetypeinfo.before, what zram holds from
  * zram.before, and the kpageflags/kpagecount files.  The library does the

@@ -2,7 +2,7 @@
 /*
  * A capture directory as the machine pagemig_import() builds: what
  * `pagemig import DIR` and `pagemig twin DIR` read from the capture
- * (workload/capture.h) and hand to the library, and how they print the
+ * (twin/capture.h) and hand to the library, and how they print the
  * kernel's zones, holes and pageblocks beside the machine built.
  */
 #ifndef _PAGEMIG_CLI_REAL_MACHINE_H
@@ -12,7 +12,7 @@
 
 #include <pagemig/pagemig.h>
 
-#include "workload/capture.h"
+#include "twin/capture.h"
 
 /* A pagemig_real_machine and the arrays it points into. */
 struct real_machine {

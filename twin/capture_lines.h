@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Line and token helpers shared by the capture reader (capture*.c) and the
- * kernel trace parser (ktrace.c).  Private to workload/ and its tests.
+ * kernel trace parser (ktrace.c).  Private to twin/ and its tests.
  *
  * One rule for every message: "NAME:LINE: what was wrong", written into
  * the caller's error buffer, and -EINVAL returned.

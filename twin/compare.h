@@ -17,8 +17,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "workload/capture.h"
-#include "workload/ktrace.h"
+#include "capture.h"
+#include "ktrace.h"
 
 struct json_object;
 

@@ -22,7 +22,7 @@
 
 #include <json-c/json.h>
 
-#include "twin.h"
+#include "compare.h"
 
 static const char *const side_name[TWIN_NR_SIDES] = {
 	[TWIN_KERNEL] = "kernel",
