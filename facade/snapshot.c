@@ -560,6 +560,9 @@ static int classify(struct pagemig_inference *inf, unsigned long pfn, uint64_t f
 		 KPF(THP) | KPF(UNEVICTABLE) | KPF(WRITEBACK) | KPF(DIRTY))) {
 		if (f & KPF(UPTODATE))
 			*flags |= PAGEMIG_IMPORT_UPTODATE;
+		/* Buffer heads: they pin the folio and decide if it can split. */
+		if (f & KPF(PRIVATE))
+			*flags |= PAGEMIG_IMPORT_PRIVATE;
 		return PAGEMIG_KIND_FILE;
 	}
 	if (f & (KPF(RESERVED) | KPF(ZERO_PAGE)))

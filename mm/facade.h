@@ -165,6 +165,7 @@ struct import_page {
 #define IMPORT_FL_REF		0x0008
 #define IMPORT_FL_UPTODATE	0x0010
 #define IMPORT_FL_HOLE		0x0020	/* KPF_NOPAGE or past the file's end */
+#define IMPORT_FL_PRIVATE	0x0040	/* file: fs-private data (buffer heads) */
 /* First PFN of a pageblock: its migratetype + 1; 0: set_pageblock_types() decides. */
 #define IMPORT_FL_MT_SHIFT	8
 #define IMPORT_FL_MT_MASK	0x0700
@@ -176,6 +177,7 @@ struct import_stats {
 	unsigned long anon_ksm_pages;	/* plain anonymous folios here */
 	unsigned long anon_mapcount_differs;	/* kpagecount was not 1 */
 	unsigned long file_folios, file_pages, file_large_folios;
+	unsigned long file_private_folios;
 	unsigned long file_mapped_pages;
 	unsigned long stand_in_pages;	/* anon/file pages left unmovable */
 	unsigned long tables_reused;	/* on the snapshot's page-table pages */

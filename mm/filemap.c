@@ -348,9 +348,72 @@ void filemap_remove_folio(struct address_space *mapping, struct folio *folio)
 	if (!pcn)
 		return;
 	free(pcn);
+	/* Truncation invalidates the file system's data, dirty or not. */
+	folio_detach_private(folio);
 	WRITE_ONCE(folio->mapping, NULL);
 	while (nr--)
 		folio_put(folio);
+}
+
+/**
+ * folio_attach_private - hang the file system's data on a cached folio
+ * @folio: a page-cache folio that has none
+ * @data: the data; pagemig's file system keeps no buffer heads, so any
+ *	non-NULL tag (the importer uses the mapping)
+ *
+ * The data pins the folio, as buffer heads do: one reference, and
+ * PG_private to say it is there, both counted by
+ * folio_expected_ref_count().
+ */
+void folio_attach_private(struct folio *folio, void *data)
+{
+	VM_BUG_ON_FOLIO(folio_test_private(folio), folio);
+	folio_get(folio);
+	folio->private = data;
+	folio_set_private(folio);
+}
+
+/**
+ * folio_detach_private - take the file system's data off a folio
+ * @folio: the folio
+ *
+ * Return: the data, or NULL if it had none.  The reference the data held
+ * is dropped; the caller must hold another.
+ */
+void *folio_detach_private(struct folio *folio)
+{
+	void *data = folio->private;
+
+	if (!folio_test_private(folio))
+		return NULL;
+	folio_clear_private(folio);
+	folio->private = NULL;
+	folio_put(folio);
+	return data;
+}
+
+/**
+ * filemap_release_folio - ask the file system to let go of a folio's data
+ * @folio: a locked page-cache folio
+ *
+ * A folio is split, and a page cache folio without a migrate callback is
+ * migrated, only once its fs-private data is gone.
+ *
+ * kernel 6.18: filemap_release_folio: try_to_free_buffers() refuses while
+ * a buffer is dirty or under I/O, and a dirty folio's buffers are dirty,
+ * so a dirty or writeback folio keeps its data and cannot be split.
+ *
+ * Return: true if @folio has no fs-private data (any more).
+ */
+bool filemap_release_folio(struct folio *folio)
+{
+	VM_BUG_ON_FOLIO(!folio_test_locked(folio), folio);
+	if (!folio_test_private(folio))
+		return true;
+	if (folio_test_writeback(folio) || folio_test_dirty(folio))
+		return false;
+	folio_detach_private(folio);
+	return true;
 }
 
 /**

@@ -186,6 +186,11 @@ static int split_cache_folio(struct folio *folio, struct list_head *list)
 
 	if (!mapping || folio_mapped(folio))
 		return -EBUSY;
+	/*
+	 * kernel 6.18: __folio_split: a page-cache folio splits only after its file system dropped its data.
+	 */
+	if (!filemap_release_folio(folio))
+		return -EBUSY;
 	/* The split reuses lru: off the caller's list, back where it was on failure. */
 	list_del(&folio->lru);
 	ret = filemap_split_folio(mapping, folio, nr + 1, __split_folio, &pieces);
@@ -224,7 +229,8 @@ static int split_cache_folio(struct folio *folio, struct list_head *list)
  * splits PTE-mapped and mapped file folios; pagemig has neither kind.
  *
  * Return: 0; -EBUSY if it cannot be split (not large, an anonymous folio
- * that is not a PMD-order THP, mapped page cache, a pinned THP); -EAGAIN
+ * that is not a PMD-order THP, mapped page cache, page cache whose
+ * fs-private data is dirty, a pinned THP); -EAGAIN
  * if someone else holds a reference to a page-cache folio; -ENOMEM if no
  * page table or cache slot could be had (nothing changed on any error).
  */

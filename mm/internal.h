@@ -189,6 +189,9 @@ int filemap_split_folio(struct address_space *mapping, struct folio *folio,
 			int expected, void (*split)(struct folio *, struct list_head *),
 			struct list_head *pieces);
 void filemap_remove_folio(struct address_space *mapping, struct folio *folio);
+void folio_attach_private(struct folio *folio, void *data);
+void *folio_detach_private(struct folio *folio);
+bool filemap_release_folio(struct folio *folio);
 
 /* ---- processes (mm/mmap.c, mm/memory.c, mm/rmap.c, mm/gup.c) ---- */
 

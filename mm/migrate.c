@@ -433,6 +433,11 @@ static int migrate_folio(struct address_space *mapping, struct folio *dst,
 	if (rc)
 		return rc;
 	folio_migrate_flags(dst, src);
+	/*
+	 * kernel 6.18: __buffer_migrate_folio: the file system's data moves to the new folio.
+	 */
+	if (folio_test_private(src))
+		folio_attach_private(dst, folio_detach_private(src));
 	if (folio_test_ksm(src))
 		folio_migrate_ksm(dst, src);
 	return 0;

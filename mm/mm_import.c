@@ -464,6 +464,10 @@ static int import_file(struct memmap_import *b, struct page *page,
 	ret = filemap_add_folio(&b->file->mapping, folio, index);
 	if (ret)
 		return ret;	/* the caller's stand-in redoes the set-up */
+	if (p->flags & IMPORT_FL_PRIVATE) {
+		folio_attach_private(folio, &b->file->mapping);
+		b->stats.file_private_folios++;
+	}
 	folio_add_lru(folio);
 	if (entry) {
 		/* As filemap_fault() + finish_fault() leave it. */

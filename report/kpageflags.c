@@ -70,9 +70,10 @@ void kpf_print_build(FILE *f, const struct pagemig_import_result *r)
 			r->anon_split_pages, r->anon_ksm_pages,
 			r->anon_mapcount_differs);
 	if (r->file_pages)
-		fprintf(f, "file: %lu pages -> %lu page-cache folios of file %d (%lu large, unmapped); %lu order-0 pages kpagecount saw mapped are mapped in process %d\n",
+		fprintf(f, "file: %lu pages -> %lu page-cache folios of file %d (%lu large, unmapped; %lu with fs-private data); %lu order-0 pages kpagecount saw mapped are mapped in process %d\n",
 			r->file_pages, r->file_folios, r->fid,
-			r->file_large_folios, r->file_mapped_pages, r->pid);
+			r->file_large_folios, r->file_private_folios,
+			r->file_mapped_pages, r->pid);
 	if (r->anon_pages || r->file_pages)
 		fprintf(f, "page tables of process %d: %lu on the snapshot's page-table pages, %lu from free memory\n",
 			r->pid, r->tables_reused, r->tables_allocated);

@@ -554,6 +554,7 @@ struct pagemig_import_page {
 #define PAGEMIG_IMPORT_REF	0x0008
 #define PAGEMIG_IMPORT_UPTODATE	0x0010
 #define PAGEMIG_IMPORT_HOLE	0x0020	/* KPF_NOPAGE or past the file's end */
+#define PAGEMIG_IMPORT_PRIVATE	0x0040	/* file: fs-private data (buffer heads) */
 /*
  * On the first PFN of a pageblock: the block's migratetype + 1 (0: the
  * importer's own rule, see pagemig_import_apply()).
@@ -593,6 +594,7 @@ struct pagemig_import_result {
 	unsigned long anon_ksm_pages;	/* plain anonymous folios here */
 	unsigned long anon_mapcount_differs;	/* kpagecount was not 1 */
 	unsigned long file_folios, file_pages, file_large_folios;
+	unsigned long file_private_folios;	/* with fs-private data (KPF_PRIVATE) */
 	unsigned long file_mapped_pages;
 	unsigned long stand_in_pages;
 	unsigned long tables_reused;	/* on the snapshot's page-table pages */

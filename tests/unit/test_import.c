@@ -440,6 +440,84 @@ TEST(zsmalloc_pages_without_a_pool_stay_put)
 	pagemig_snapshot_free(&s);
 }
 
+/*
+ * Page-cache folios keep their order, and KPF_PRIVATE (buffer heads)
+ * becomes fs-private data on the folio: kpageflags of the machine built
+ * reads it back, it is counted, and it moves with the folio when a full
+ * compaction migrates it.
+ */
+TEST(file_folios_keep_order_and_private_data)
+{
+	const uint64_t file = B(LRU) | B(UPTODATE);
+	struct pagemig_snapshot s = { 0 };
+	struct pagemig_import_result r;
+	struct pagemig_inference inf;
+	char err[PAGEMIG_ERR_LEN] = "";
+	unsigned long pfn, heads;
+	uint64_t *flags;
+	int round;
+
+	s.nr = 8192;
+	s.flags = calloc(s.nr, sizeof(*s.flags));
+	flags = calloc(s.nr, sizeof(*flags));
+	ASSERT_TRUE(s.flags && flags);
+	for (pfn = 0; pfn < s.nr; pfn++)
+		s.flags[pfn] = B(BUDDY);
+	/* Order 2, dirty buffers; order 1, clean buffers; order 0 bare. */
+	s.flags[4096] = file | B(COMPOUND_HEAD) | B(THP) | B(PRIVATE) | B(DIRTY);
+	for (pfn = 4097; pfn < 4100; pfn++)
+		s.flags[pfn] = file | B(COMPOUND_TAIL) | B(THP) | B(PRIVATE) | B(DIRTY);
+	s.flags[4100] = file | B(COMPOUND_HEAD) | B(THP) | B(PRIVATE);
+	s.flags[4101] = file | B(COMPOUND_TAIL) | B(THP) | B(PRIVATE);
+	s.flags[4102] = file;
+	s.flags[4103] = B(SLAB);	/* the folios' block is not free */
+	/*
+	 * A page-cache page at the start of every block above: the free
+	 * scanner passes over a block that starts with a free block of
+	 * pageblock order or more (suitable_migration_target()), and over
+	 * blocks that are not movable, so free memory must be in smaller
+	 * blocks of movable pageblocks for the folios to find targets.
+	 */
+	for (pfn = 4608; pfn < s.nr; pfn += 512)
+		s.flags[pfn] = file;
+	ASSERT_EQ(0, kpf_check(&s, err, sizeof(err)));
+	ASSERT_EQ(0, kpf_infer(&s, s.nr, &inf, err, sizeof(err)));
+	pagemig_set_log(mm_log_stream());
+	ASSERT_EQ(0, kpf_build(&inf, NULL, 0, test_seed(), err, sizeof(err)));
+	ASSERT_EQ(0, pagemig_import_result(&r));
+	EXPECT_EQ(3 + 7, r.file_folios);
+	EXPECT_EQ(2, r.file_large_folios);
+	EXPECT_EQ(2, r.file_private_folios);
+	EXPECT_EQ(7 + 7, r.file_pages);
+	for (round = 0; round < 2; round++) {
+		ASSERT_EQ(0, pagemig_kpageflags_read(0, s.nr, flags, NULL));
+		for (pfn = 0, heads = 0; pfn < s.nr; pfn++) {
+			if (!(flags[pfn] & B(PRIVATE)))
+				continue;
+			EXPECT_TRUE(flags[pfn] & B(LRU));
+			heads += !!(flags[pfn] & B(COMPOUND_HEAD));
+			if (flags[pfn] & B(DIRTY))
+				EXPECT_TRUE(flags[pfn] & (B(COMPOUND_HEAD) | B(COMPOUND_TAIL)));
+		}
+		/* Round 0 as built, round 1 after a full compaction. */
+		EXPECT_EQ(2, heads);
+		if (round) {
+			/* Both moved: free memory above them held blocks of their order. */
+			EXPECT_FALSE(flags[4096] & B(PRIVATE));
+			EXPECT_FALSE(flags[4100] & B(PRIVATE));
+		} else {
+			EXPECT_EQ(flags[4096], s.flags[4096] & flags[4096]);
+			EXPECT_FALSE(flags[4102] & B(PRIVATE));
+			EXPECT_EQ(0, pagemig_compact(-1));
+			EXPECT_EQ(0, pagemig_validate(stderr));
+		}
+	}
+	pagemig_machine_exit();
+	free(flags);
+	kpf_inference_free(&inf);
+	pagemig_snapshot_free(&s);
+}
+
 /* Load @size bytes and check them: 0 or -EINVAL with @want in the message. */
 static int try_bytes(const void *buf, size_t size, char *err, size_t errlen)
 {

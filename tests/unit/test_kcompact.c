@@ -286,6 +286,101 @@ TEST_F(kc, large_folio_without_target_split_and_migrated)
 	unholes(_metadata);
 }
 
+/*
+ * kernel 6.18: __folio_split: a page-cache folio splits only after its file
+ * system dropped its data, and dirty buffers cannot be dropped.  The same
+ * order-2 folio as above, with buffer heads (PG_private) and dirty: no
+ * order-2 target, no split, migrate_pages() says -ENOMEM and the zone's
+ * compaction ends "contended" where the scanner took the folio, which
+ * stays whole where it was.  Clean, its buffers are dropped and it is
+ * split and moved as above.
+ */
+TEST_F(kc, dirty_buffered_folio_ends_compaction_contended)
+{
+	struct address_space *mapping;
+	enum compact_result res;
+	unsigned long pfn, s0, i;
+	struct folio *folio;
+	int fid;
+
+	fid = pagemig_file_create("buffered", 64 * PAGE_SIZE, 1, NULL);
+	ASSERT_LE(0, fid);
+	mapping = &pm_file(fid)->mapping;
+	folio = cache_folio(_metadata, fid, 2, 8);
+	ASSERT_NOT_NULL(folio);
+	pfn = folio_pfn(folio);
+	folio_attach_private(folio, mapping);
+	folio_set_dirty(folio);
+	EXPECT_EQ(4 + 1, folio_expected_ref_count(folio));
+	holes(_metadata, 8);
+
+	s0 = pagemig_vmstat("pgmigrate_success");
+	res = compact_zone_for_order(page_zone(&folio->page), -1, MIGRATE_SYNC);
+	EXPECT_EQ(COMPACT_CONTENDED, res);
+	EXPECT_EQ(pfn, folio_pfn(filemap_get_folio(mapping, 8)));
+	folio_put(folio);	/* filemap_get_folio()'s */
+	EXPECT_TRUE(folio_test_large(folio));
+	EXPECT_TRUE(folio_test_private(folio));
+	EXPECT_TRUE(folio_test_lru(folio));
+	EXPECT_EQ(4 + 1, folio_ref_count(folio));
+
+	/* Written back: clean buffers go, and the folio splits and moves. */
+	folio_clear_dirty(folio);
+	res = compact_zone_for_order(page_zone(&folio->page), -1, MIGRATE_SYNC);
+	EXPECT_EQ(COMPACT_COMPLETE, res);
+	EXPECT_LE(4, pagemig_vmstat("pgmigrate_success") - s0);
+	for (i = 0; i < 4; i++) {
+		struct folio *now = filemap_get_folio(mapping, 8 + i);
+
+		ASSERT_NOT_NULL(now);
+		EXPECT_FALSE(folio_test_large(now));
+		EXPECT_FALSE(folio_test_private(now));
+		EXPECT_NE(pfn + i, folio_pfn(now));
+		folio_put(now);
+	}
+	pm_files_drop();
+	unholes(_metadata);
+}
+
+/*
+ * kernel 6.18: __buffer_migrate_folio: the file system's data moves to the
+ * new folio: PG_private and the reference it holds leave the old one.
+ * Truncation then drops it (pm_files_drop() frees every page).
+ */
+TEST_F(kc, buffered_folio_migrates_with_its_data)
+{
+	struct address_space *mapping;
+	struct folio *folio, *now;
+	unsigned long pfn;
+	LIST_HEAD(list);
+	int fid;
+
+	fid = pagemig_file_create("buffered", 64 * PAGE_SIZE, 1, NULL);
+	ASSERT_LE(0, fid);
+	mapping = &pm_file(fid)->mapping;
+	folio = cache_folio(_metadata, fid, 0, 3);
+	ASSERT_NOT_NULL(folio);
+	pfn = folio_pfn(folio);
+	folio_attach_private(folio, mapping);
+	folio_set_dirty(folio);
+	ASSERT_TRUE(folio_isolate_lru(folio));
+	list_add(&folio->lru, &list);
+	EXPECT_EQ(0, migrate_pages(&list, pm_alloc_in_zone, NULL,
+				   zone_idx(page_zone(&folio->page)), MIGRATE_SYNC,
+				   MR_COMPACTION, NULL));
+	now = filemap_get_folio(mapping, 3);
+	ASSERT_NOT_NULL(now);
+	EXPECT_NE(pfn, folio_pfn(now));
+	EXPECT_TRUE(folio_test_private(now));
+	EXPECT_EQ((void *)mapping, now->private);
+	EXPECT_TRUE(folio_test_dirty(now));
+	/* Cache, data, and the lookup's reference. */
+	EXPECT_EQ(1 + 1 + 1, folio_ref_count(now));
+	EXPECT_FALSE(PagePrivate(pfn_to_page(pfn)));
+	folio_put(now);
+	pm_files_drop();
+}
+
 /* Free order-0 pages among every @stride-th PFN of [start, end). */
 static unsigned long free_at_stride(unsigned long start, unsigned long end,
 				    unsigned int stride)

@@ -199,9 +199,9 @@ static void print_json(const struct pagemig_import_report *rep, bool compact,
 			printf("%s{\"pages\": %lu, \"first_pfn\": %lu, \"resolution\": \"%s\"}",
 			       n++ ? ", " : "", inf->amb[a], inf->amb_pfn[a],
 			       pagemig_ambiguity_text(a));
-	printf("]}, \"built\": {\"pid\": %d, \"fid\": %d, \"anon_folios\": %lu, \"anon_thps\": %lu, \"anon_split_pages\": %lu, \"file_folios\": %lu, \"file_mapped_pages\": %lu, \"stand_in_pages\": %lu, \"tables_reused\": %lu, \"tables_allocated\": %lu, \"zram_id\": %d, \"zram_pages\": %lu, \"zram_stand_ins\": %lu}, \"before\": ",
+	printf("]}, \"built\": {\"pid\": %d, \"fid\": %d, \"anon_folios\": %lu, \"anon_thps\": %lu, \"anon_split_pages\": %lu, \"file_folios\": %lu, \"file_private_folios\": %lu, \"file_mapped_pages\": %lu, \"stand_in_pages\": %lu, \"tables_reused\": %lu, \"tables_allocated\": %lu, \"zram_id\": %d, \"zram_pages\": %lu, \"zram_stand_ins\": %lu}, \"before\": ",
 	       r->pid, r->fid, r->anon_folios, r->anon_thps, r->anon_split_pages,
-	       r->file_folios, r->file_mapped_pages, r->stand_in_pages,
+	       r->file_folios, r->file_private_folios, r->file_mapped_pages, r->stand_in_pages,
 	       r->tables_reused, r->tables_allocated, r->zram_id, r->zram_pages,
 	       r->zram_stand_ins);
 	kpf_json_analysis(stdout, &rep->before);
