@@ -425,6 +425,41 @@ TEST_F(capture, missing_files_are_each_named)
 	EXPECT_NULL(strstr(self->r.err, "compact_memory"));
 }
 
+/*
+ * kpageflags and kpagecount are read a chunk of PFNs at a time, each chunk
+ * of both before the next (1536 PFNs: two chunks), so that a page's flags
+ * and count are read together; a shorter kpagecount ends both.
+ */
+TEST_F(capture, page_tables_read_together_and_end_together)
+{
+	static uint64_t back[NR_PFNS + 1];
+
+	fake_machine(&self->fk, false);
+	put(self->fk.root, "proc/kpagecount", self->fk.counts, 1100 * 8);
+	CAPTURE(self, "--level", "3");
+	ASSERT_EQ(0, self->r.status);
+	EXPECT_NOT_NULL(strstr(self->r.err, "snapshot before: 1100 PFNs"));
+	EXPECT_EQ(1100 * 8, unzst(self->fk.out, "kpageflags.before.zst", back, sizeof(back)));
+	EXPECT_EQ(0, memcmp(back, self->fk.flags, 1100 * 8));
+	EXPECT_EQ(1100 * 8, unzst(self->fk.out, "kpagecount.before.zst", back, sizeof(back)));
+	EXPECT_EQ(0, memcmp(back, self->fk.counts, 1100 * 8));
+}
+
+/* A read error in either file names that file; nothing is written. */
+TEST_F(capture, page_table_read_error_names_the_file)
+{
+	char path[PATH_MAX + 32];
+
+	fake_machine(&self->fk, false);
+	pathf(path, sizeof(path), "%s/proc/kpagecount", self->fk.root);
+	ASSERT_EQ(0, unlink(path));
+	ASSERT_EQ(0, mkdir(path, 0755));
+	CAPTURE(self, "--level", "3");
+	EXPECT_EQ(1, self->r.status);
+	EXPECT_NOT_NULL(strstr(self->r.err, "snapshot before: /proc/kpagecount: Is a directory"));
+	EXPECT_FALSE(file_exists(self->fk.out, "kpageflags.before.zst"));
+}
+
 TEST_F(capture, tracefs_missing_is_named)
 {
 	char path[PATH_MAX + 32];

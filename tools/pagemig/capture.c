@@ -533,6 +533,85 @@ static int compose_sysctl(const struct capture_opts *o, struct blob *b)
 
 /* ---- snapshots ---------------------------------------------------------- */
 
+/* PFNs of /proc/kpageflags and /proc/kpagecount read at a time. */
+#define PAGE_TABLE_CHUNK	1024
+
+/* Read @len bytes at @off of @fd into @buf, or up to the end: bytes read, or -errno. */
+static ssize_t pread_full(int fd, char *buf, size_t len, off_t off)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t n = pread(fd, buf + done, len - done, off + (off_t)done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (!n)
+			break;
+		done += (size_t)n;
+	}
+	return (ssize_t)done;
+}
+
+/*
+ * /proc/kpageflags and /proc/kpagecount side by side: a chunk of PFNs of
+ * the one, then the same PFNs of the other, so that a page's flags and
+ * its map count are read microseconds apart.  Read one whole file after
+ * the other, a busy machine changed a hundred thousand pages in between
+ * (free in kpageflags, mapped in kpagecount).  Both end where the shorter
+ * one does.  On error, *@failed names the file.
+ */
+static int read_page_tables(const struct capture_opts *o, struct blob *flags,
+			    struct blob *counts, const char **failed)
+{
+	const char *paths[2] = { "/proc/kpageflags", "/proc/kpagecount" };
+	struct blob *out[2] = { flags, counts };
+	char path[4096];
+	int fd[2] = { -1, -1 }, i, ret = 0;
+	off_t off = 0;
+
+	for (i = 0; i < 2 && !ret; i++) {
+		fd[i] = open(root_path(o, path, sizeof(path), paths[i]),
+			     O_RDONLY | O_CLOEXEC);
+		if (fd[i] < 0) {
+			ret = -errno;
+			*failed = paths[i];
+		}
+	}
+	while (!ret) {
+		size_t want = PAGE_TABLE_CHUNK * 8;
+		ssize_t got[2];
+
+		for (i = 0; i < 2 && !ret; i++) {
+			ret = blob_reserve(out[i], 8);
+			if (!ret) {
+				if (want > out[i]->cap - out[i]->len)
+					want = out[i]->cap - out[i]->len;
+				got[i] = pread_full(fd[i], out[i]->data + out[i]->len,
+						    want, off);
+				if (got[i] < 0)
+					ret = (int)got[i];
+				else
+					want = (size_t)got[i];
+			}
+			if (ret)
+				*failed = paths[i];
+		}
+		if (ret || !want)
+			break;
+		want &= ~(size_t)7;
+		out[0]->len += want;
+		out[1]->len += want;
+		off += (off_t)want;
+	}
+	for (i = 0; i < 2; i++)
+		if (fd[i] >= 0)
+			close(fd[i]);
+	return ret;
+}
+
 /*
  * Allocate and touch the page-table buffers now, before anything is
  * read: pages the capture faults in while reading would show in one
@@ -555,7 +634,14 @@ static int snapshot_take(struct capture_ctx *c, struct snapshot *s,
 	int i, ret = 0;
 
 	for (i = 0; i < NR_SNAP_FILES && !ret; i++) {
-		if (i == SNAP_MEMORY_BLOCKS)
+		const char *failed = snap_files[i].path;
+
+		if (i == SNAP_KPAGEFLAGS)
+			ret = read_page_tables(c->o, &s->f[i],
+					       &s->f[SNAP_KPAGECOUNT], &failed);
+		else if (i == SNAP_KPAGECOUNT)
+			continue;	/* read with kpageflags */
+		else if (i == SNAP_MEMORY_BLOCKS)
 			ret = compose_memory_blocks(c->o, &s->f[i]);
 		else if (i == SNAP_ZRAM)
 			ret = compose_zram(c->o, &s->f[i]);
@@ -566,7 +652,7 @@ static int snapshot_take(struct capture_ctx *c, struct snapshot *s,
 						sizeof(path), snap_files[i].path));
 		if (ret)
 			capture_err("snapshot %s: %s: %s", when,
-				    snap_files[i].path ?: snap_files[i].name,
+				    failed ?: snap_files[i].name,
 				    ret == -EFBIG ? "grew while capturing" :
 				    strerror(-ret));
 	}
