@@ -242,13 +242,52 @@ static void update_pageblock_skip(struct compact_control *cc,
 		WRITE_ONCE(zone->compact_cached_free_pfn, pfn);
 }
 
-/* The first page of [start, end) if the whole range lies in @zone. */
+/*
+ * The first page of [start, end) if the whole range lies in @zone.
+ *
+ * kernel 6.18: __pageblock_pfn_to_page: a block of a section without memory has no struct pages (pfn_to_online_page() is NULL): neither scanner looks at it or counts it.
+ */
 static struct page *pageblock_pfn_to_page(unsigned long start_pfn,
 					  unsigned long end_pfn, struct zone *zone)
 {
+	struct page *page;
+
 	if (start_pfn < zone->zone_start_pfn || end_pfn > zone_end_pfn(zone))
 		return NULL;
-	return pfn_to_page(start_pfn);
+	page = pfn_to_online_page(start_pfn);
+	if (!page || !pfn_to_online_page(end_pfn - 1))
+		return NULL;
+	return page;
+}
+
+/*
+ * kernel 6.18: skip_offline_sections: a scanner that meets a section without memory goes on at the next section that has some (0: @pfn's section has memory, or none follows).
+ */
+static unsigned long skip_offline_sections(unsigned long pfn)
+{
+	unsigned long sec = pfn & ~(PAGES_PER_SECTION - 1);
+
+	if (pfn_to_online_page(sec))
+		return 0;
+	for (sec += PAGES_PER_SECTION; pfn_valid(sec); sec += PAGES_PER_SECTION)
+		if (pfn_to_online_page(sec))
+			return sec;
+	return 0;
+}
+
+/* The same downwards: the end of the previous section with memory, or 0. */
+static unsigned long skip_offline_sections_reverse(unsigned long pfn)
+{
+	unsigned long sec = pfn & ~(PAGES_PER_SECTION - 1);
+
+	if (!sec || pfn_to_online_page(sec))
+		return 0;
+	while (sec) {
+		sec -= PAGES_PER_SECTION;
+		if (pfn_to_online_page(sec))
+			return sec + PAGES_PER_SECTION;
+	}
+	return 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -622,8 +661,13 @@ static void isolate_freepages(struct compact_control *cc)
 
 		cond_resched();
 		page = pageblock_pfn_to_page(block_start_pfn, block_end_pfn, zone);
-		if (!page)
+		if (!page) {
+			unsigned long next_pfn = skip_offline_sections_reverse(block_start_pfn);
+
+			if (next_pfn)
+				block_start_pfn = max(next_pfn, low_pfn);
 			continue;
+		}
 		if (!suitable_migration_target(cc, page))
 			continue;
 		if (!isolation_suitable(cc, page))
@@ -1169,7 +1213,11 @@ static enum isolate_migrate_t isolate_migratepages(struct compact_control *cc)
 		cond_resched();
 		page = pageblock_pfn_to_page(block_start_pfn, block_end_pfn, cc->zone);
 		if (!page) {
+			unsigned long next_pfn = skip_offline_sections(block_start_pfn);
+
 			update_cached_migrate(cc, block_end_pfn);
+			if (next_pfn)
+				block_end_pfn = min(next_pfn, cc->free_pfn);
 			continue;
 		}
 		/* Skip blocks marked skip, unless we must finish this one. */

@@ -381,6 +381,74 @@ TEST_F(kc, buffered_folio_migrates_with_its_data)
 	pm_files_drop();
 }
 
+/*
+ * kernel 6.18: __pageblock_pfn_to_page, skip_offline_sections: DMA32 of
+ * 0x1000-0x10000 whose second 128 MiB section has no memory (a PCI hole):
+ * the migrate scanner looks at every block of the first section and jumps
+ * over the second, which has no struct pages, to the free scanner in one
+ * step (the free scanner, going down from the zone's top, jumps to the
+ * end of the first).  Nothing in the hole is counted as scanned.
+ */
+TEST(offline_section_is_not_scanned)
+{
+	static const struct pagemig_pfn_range hole[] = {
+		{ 0x8000, 0x10000 },
+	};
+	struct pagemig_layout l = { .holes = hole, .nr_holes = 1 };
+	unsigned long scanned, fscanned, before;
+	struct compact_control cc;
+	struct pagemig_config cfg;
+	char err[256] = "";
+	struct zone *zone;
+
+	l.zones[PAGEMIG_ZONE_DMA32] = (struct pagemig_zone_layout){
+		.exists = true, .start_pfn = 0x1000, .spanned = 0xf000,
+	};
+	l.zones[PAGEMIG_ZONE_NORMAL] = (struct pagemig_zone_layout){
+		.exists = true, .start_pfn = 0x10000, .spanned = 0x8000,
+	};
+	pagemig_config_default(&cfg);
+	cfg.memory = 0x18000UL * PAGE_SIZE;
+	cfg.layout = &l;
+	cfg.sparse = true;
+	cfg.seed = test_seed();
+	pagemig_set_log(mm_log_stream());
+	ASSERT_EQ(0, pagemig_machine_init(&cfg, err, sizeof(err)));
+	kcompactd_stop(0);
+	zone = mm_zone(ZONE_DMA32);
+	EXPECT_NULL(pfn_to_online_page(0x8000));
+	EXPECT_NULL(pageblock_pfn_to_page(0xfe00, 0x10000, zone));
+	EXPECT_EQ(0x10000, skip_offline_sections(0x8000));
+	EXPECT_EQ(0, skip_offline_sections(0x7e00));
+	EXPECT_EQ(0x8000, skip_offline_sections_reverse(0xfe00));
+	EXPECT_EQ(0, skip_offline_sections_reverse(0x7e00));
+
+	/* The migrate scanner, a block a call: every block of the first section, then the hole in one step. */
+	cc_init(&cc, zone, MIGRATE_SYNC);
+	ASSERT_EQ(0xfe00, cc.free_pfn);
+	while (cc.migrate_pfn < 0x8000) {
+		unsigned long from = cc.migrate_pfn, was = cc.total_migrate_scanned;
+
+		ASSERT_EQ(ISOLATE_NONE, isolate_migratepages(&cc));
+		ASSERT_EQ(from + pageblock_nr_pages, cc.migrate_pfn);
+		EXPECT_LT(was, cc.total_migrate_scanned);
+	}
+	scanned = cc.total_migrate_scanned;
+	EXPECT_EQ(ISOLATE_NONE, isolate_migratepages(&cc));
+	EXPECT_EQ(0xfe00, cc.migrate_pfn);
+	EXPECT_EQ(scanned, cc.total_migrate_scanned);
+
+	/* The whole compaction counts the same; the free scanner had nothing to do. */
+	before = pagemig_vmstat("compact_migrate_scanned");
+	fscanned = pagemig_vmstat("compact_free_scanned");
+	EXPECT_EQ(COMPACT_COMPLETE, compact_zone_for_order(zone, -1, MIGRATE_SYNC));
+	EXPECT_EQ(scanned, pagemig_vmstat("compact_migrate_scanned") - before);
+	EXPECT_EQ(0, pagemig_vmstat("compact_free_scanned") - fscanned);
+
+	mm_check_invariants(true);
+	pagemig_machine_exit();
+}
+
 /* Free order-0 pages among every @stride-th PFN of [start, end). */
 static unsigned long free_at_stride(unsigned long start, unsigned long end,
 				    unsigned int stride)
