@@ -30,8 +30,8 @@ since() {
 }
 
 bad=0 within=0 pairs=0 t0=$(date +%s%N)
-printf '%-16s %10s %10s %7s %8s %8s %7s %6s\n' pair kernel pagemig ratio \
-	"k.2M%" "p.2M%" bounds time
+printf '%-16s %10s %10s %7s %8s %8s %7s %6s %9s\n' pair kernel pagemig ratio \
+	"k.2M%" "p.2M%" bounds time "busy MiB"
 for dir in "$@"; do
 	dir=${dir%/}
 	[ -d "$dir" ] || continue
@@ -46,6 +46,7 @@ for dir in "$@"; do
 		$1 == "twin.pagemig.pages_migrated" { pm = $2 }
 		$1 == "twin.kernel.free_2m_share_after" { ks = $2 }
 		$1 == "twin.pagemig.free_2m_share_after" { ps = $2 }
+		$1 == "twin.capture.allocated_meanwhile" { am = $2 }
 		/^verify: [0-9]+ pages checked, 0 corrupted$/ { clean = 1 }
 		function num(x) { return x ~ /^[0-9]+(\.[0-9]+)?$/ }
 		END {
@@ -57,10 +58,11 @@ for dir in "$@"; do
 			ratio = km > 0 ? pm / km : (pm > 0 ? 1e9 : 1)
 			in_ = ratio <= 1.33 && ratio >= 1 / 1.33 &&
 			      (ks - ps <= 5 && ps - ks <= 5)
-			printf "%s %d %d %.2f %.1f %.1f", in_ ? "y" : "n",
-			       km, pm, ratio, ks, ps
+			printf "%s %d %d %.2f %.1f %.1f %s", in_ ? "y" : "n",
+			       km, pm, ratio, ks, ps,
+			       am ~ /^[0-9]+$/ ? int(am * 4 / 1024) : "-"
 		}' "$out")
-	read -r verdict km pm ratio ks ps <<<"$row"
+	read -r verdict km pm ratio ks ps busy <<<"$row"
 	if [ "$verdict" = BAD ]; then
 		bad=$((bad + 1))
 		printf '%-16s %10s %10s %7s %8s %8s %7s %5ss  FAIL (exit %d or malformed output):\n' \
@@ -69,8 +71,8 @@ for dir in "$@"; do
 		continue
 	fi
 	[ "$verdict" = y ] && within=$((within + 1))
-	printf '%-16s %10d %10d %7s %8s %8s %7s %5ss\n' "$name" "$km" "$pm" \
-		"$ratio" "$ks" "$ps" "$verdict" "$secs"
+	printf '%-16s %10d %10d %7s %8s %8s %7s %5ss %9s\n' "$name" "$km" "$pm" \
+		"$ratio" "$ks" "$ps" "$verdict" "$secs" "$busy"
 done
 echo "$within of $pairs pairs within bounds (pages migrated within x1.33, free in 2 MiB blocks after within 5 points), $(since "$t0") s"
 

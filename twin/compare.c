@@ -222,6 +222,27 @@ static void kernel_pages_migrated(const struct capture *cap,
 	}
 }
 
+/* Sum of pgalloc_* of vmstat.after less vmstat.before, or -1. */
+static long long allocated_meanwhile(const struct capture *cap)
+{
+	const struct capture_kvlist *after = &cap->snap[CAPTURE_AFTER].vmstat;
+	long long sum = 0;
+	bool any = false;
+	size_t i;
+
+	for (i = 0; i < after->nr; i++) {
+		int64_t before;
+
+		if (strncmp(after->v[i].name, "pgalloc_", 8) ||
+		    !capture_kv_get(&cap->snap[CAPTURE_BEFORE].vmstat,
+				    after->v[i].name, &before))
+			continue;
+		sum += after->v[i].value - before;
+		any = true;
+	}
+	return any ? sum : -1;
+}
+
 static unsigned long traced_migrated(const struct ktrace *t,
 				     const unsigned int *idx, unsigned int nr)
 {
@@ -299,6 +320,7 @@ int twin_compare(const struct capture *cap, struct ktrace *kernel,
 	if (ret)
 		goto out;
 
+	r->allocated_meanwhile = allocated_meanwhile(cap);
 	s = &r->side[TWIN_KERNEL];
 	kernel_pages_migrated(cap, s, k ? traced_migrated(kernel, k, s->nr_runs) : 0);
 	/* the ring buffer's overruns, as the capture counted them */
@@ -575,6 +597,11 @@ void twin_print_text(FILE *f, const struct twin_result *r)
 			source_name[r->side[TWIN_KERNEL].pages_migrated_from]);
 	for (i = 0; i < TWIN_NR_SIDES; i++)
 		print_share(f, &r->side[i]);
+	if (r->allocated_meanwhile >= 0)
+		fprintf(f, "twin.capture.allocated_meanwhile %lld\n",
+			r->allocated_meanwhile);
+	else
+		fprintf(f, "twin.capture.allocated_meanwhile -\n");
 	for (i = 0; i < TWIN_NR_SIDES; i++)
 		print_buddyinfo(f, side_name[i], r->side[i].buddy_after);
 	print_divergence(f, r);
@@ -747,6 +774,9 @@ struct json_object *twin_json(const struct twin_result *r)
 	json_object_object_add(root, "missing", m);
 	for (i = 0; i < TWIN_NR_SIDES; i++)
 		json_object_object_add(root, side_name[i], json_side(&r->side[i]));
+	json_object_object_add(root, "allocated_meanwhile",
+			       r->allocated_meanwhile >= 0 ?
+			       json_object_new_int64(r->allocated_meanwhile) : NULL);
 	zones = json_object_new_array();
 	for (i = 0; i < r->nr_pairs; i++) {
 		const struct twin_pair *pr = &r->pairs[i];

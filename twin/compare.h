@@ -79,6 +79,12 @@ struct twin_result {
 	unsigned int nr_pairs;
 	int diverge;		/* the first pair whose summary differs; -1 */
 	int diverge_events;	/* the first pair whose events differ; -1 */
+	/*
+	 * Pages other activity allocated between the two snapshots
+	 * (pgalloc_* of vmstat.after less vmstat.before; compaction
+	 * allocates none): how quiet the captured machine was.  -1: unknown.
+	 */
+	long long allocated_meanwhile;
 };
 
 double twin_free_share(const struct capture_buddyinfo *bi,

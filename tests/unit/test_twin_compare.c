@@ -155,6 +155,9 @@ TEST_F(twin, a_trace_against_itself_agrees)
 	expect_in(_metadata, self->out, "twin.pagemig.pages_migrated 3534\n");
 	expect_in(_metadata, self->out, "twin.kernel.free_2m_share_after 68.7\n");
 	expect_in(_metadata, self->out, "twin.pagemig.free_2m_share_after 68.7\n");
+	/* pgalloc_normal 9077796 before, 9181707 after; the other zones 0 */
+	EXPECT_EQ(103911, self->r.allocated_meanwhile);
+	expect_in(_metadata, self->out, "twin.capture.allocated_meanwhile 103911\n");
 	expect_in(_metadata, self->out, "node 0, zone Normal");
 	expect_in(_metadata, self->out, "  status                   contended          contended\n");
 	expect_in(_metadata, self->out, "buddyinfo after, kernel:\nNode 0, zone      DMA      0      0      0      0      0      0      0      0      1      1      3 \n");
@@ -351,6 +354,9 @@ TEST(a_bare_capture_compares_to_nothing)
 	expect_in(_metadata, out, "twin.pagemig.free_2m_share_after -\n");
 	expect_in(_metadata, out, "twin: kernel trace: none\n");
 	expect_in(_metadata, out, "twin.diverge none\n");
+	/* no vmstat.after: unknown */
+	EXPECT_EQ(-1, r.allocated_meanwhile);
+	expect_in(_metadata, out, "twin.capture.allocated_meanwhile -\n");
 	free(out);
 	twin_result_free(&r);
 	capture_free(&cap);
