@@ -112,11 +112,16 @@ static int take_words(void *data, size_t size, const char *name,
 	return 0;
 }
 
+/*
+ * Return: 0; -EINVAL for data that is not zstd; -EPIPE for a stream cut
+ * short (a frame still wants input when the input ends).
+ */
 static int zstd_decompress(const void *src, size_t len, void **out,
 			   size_t *outlen)
 {
 	ZSTD_DStream *ds = ZSTD_createDStream();
 	size_t cap = len * 8 + (1 << 20), pos = 0, r;
+	int ret = -EINVAL;
 	ZSTD_inBuffer in = { src, len, 0 };
 	char *buf = malloc(cap);
 
@@ -145,6 +150,11 @@ static int zstd_decompress(const void *src, size_t len, void **out,
 		if (in.pos == in.size && ob.pos < ob.size)
 			break;
 	}
+	/* r is 0 only where a frame ended: anything else is cut short. */
+	if (r) {
+		ret = -EPIPE;
+		goto fail;
+	}
 	ZSTD_freeDStream(ds);
 	*out = buf;
 	*outlen = pos;
@@ -152,9 +162,14 @@ static int zstd_decompress(const void *src, size_t len, void **out,
 fail:
 	ZSTD_freeDStream(ds);
 	free(buf);
-	return -EINVAL;
+	return ret;
 }
 
+/*
+ * Every member of a gzip file, one after the other, as gzip -d reads
+ * them.  Return: 0; -EINVAL for data that is not gzip; -EPIPE for a
+ * member cut short.
+ */
 static int gz_decompress(const void *src, size_t len, void **out,
 			 size_t *outlen)
 {
@@ -188,11 +203,25 @@ static int gz_decompress(const void *src, size_t len, void **out,
 		zs.avail_out = (uInt)(cap - zs.total_out > UINT_MAX ? UINT_MAX :
 				      cap - zs.total_out);
 		r = inflate(&zs, Z_NO_FLUSH);
-		if (r == Z_STREAM_END) {
+		if (r == Z_STREAM_END && !zs.avail_in) {
 			*out = buf;
 			*outlen = zs.total_out;
 			inflateEnd(&zs);
 			return 0;
+		}
+		if (r == Z_STREAM_END) {
+			/* Another member follows: go on after this one. */
+			uLong total = zs.total_out;
+
+			if (inflateReset(&zs) != Z_OK)
+				break;
+			zs.total_out = total;
+			continue;
+		}
+		if (r == Z_BUF_ERROR && !zs.avail_in) {
+			inflateEnd(&zs);
+			free(buf);
+			return -EPIPE;
 		}
 		if (r != Z_OK)
 			break;
@@ -220,15 +249,22 @@ int kpf_load_buffer(const void *buf, size_t size, const char *name,
 	const unsigned char *b = buf;
 	void *data = NULL;
 	size_t len = 0;
+	int ret;
 
 	if (size >= 4 && b[0] == 0x28 && b[1] == 0xb5 && b[2] == 0x2f && b[3] == 0xfd) {
-		if (zstd_decompress(buf, size, &data, &len)) {
-			snprintf(err, errlen, "%s: a zstd file that does not decompress", name);
+		ret = zstd_decompress(buf, size, &data, &len);
+		if (ret) {
+			snprintf(err, errlen, ret == -EPIPE ?
+				 "%s: a zstd file cut short (its last frame ends early)" :
+				 "%s: a zstd file that does not decompress", name);
 			return -EINVAL;
 		}
 	} else if (size >= 2 && b[0] == 0x1f && b[1] == 0x8b) {
-		if (gz_decompress(buf, size, &data, &len)) {
-			snprintf(err, errlen, "%s: a gzip file that does not decompress", name);
+		ret = gz_decompress(buf, size, &data, &len);
+		if (ret) {
+			snprintf(err, errlen, ret == -EPIPE ?
+				 "%s: a gzip file cut short (its last member ends early)" :
+				 "%s: a gzip file that does not decompress", name);
 			return -EINVAL;
 		}
 	} else {

@@ -12,6 +12,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <zlib.h>
+#include <zstd.h>
+
 #include <pagemig/pagemig.h>
 #include "harness/data.h"
 #include "harness/mm_fixture.h"
@@ -571,6 +574,57 @@ TEST(bad_input_is_refused_with_one_message)
 	EXPECT_TRUE(strstr(err, "gzip") != NULL);
 	EXPECT_EQ(-EINVAL, try_bytes("\x28\xb5\x2f\xfdgarbage!", 12, err, sizeof(err)));
 	EXPECT_TRUE(strstr(err, "zstd") != NULL);
+}
+
+/*
+ * Compressed snapshots: a zstd frame or gzip member cut short is refused
+ * as such (not read as half a machine), and a gzip file of two members
+ * (cat a.gz b.gz) reads as both, as gzip -d reads it.
+ */
+TEST(compressed_input_whole_or_refused)
+{
+	static uint64_t w[4096], *got;
+	static unsigned char z[sizeof(w) + 1024];
+	char err[PAGEMIG_ERR_LEN] = "";
+	size_t zn, half;
+	unsigned long nr;
+	uLongf gn;
+	z_stream zs;
+	unsigned int i;
+
+	for (i = 0; i < 4096; i++)
+		w[i] = i % 3 ? B(BUDDY) : B(LRU) | B(ANON) | B(MMAP);
+	zn = ZSTD_compress(z, sizeof(z), w, sizeof(w), 3);
+	ASSERT_FALSE(ZSTD_isError(zn));
+	ASSERT_EQ(0, kpf_load_buffer(z, zn, "w.zst", &got, &nr, err, sizeof(err)));
+	EXPECT_EQ(4096, nr);
+	EXPECT_EQ(0, memcmp(got, w, sizeof(w)));
+	free(got);
+	EXPECT_EQ(-EINVAL, kpf_load_buffer(z, zn - 7, "w.zst", &got, &nr, err, sizeof(err)));
+	EXPECT_NOT_NULL(strstr(err, "w.zst: a zstd file cut short"));
+
+	/* Two gzip members, then the second one cut short. */
+	half = sizeof(w) / 2;
+	zn = 0;
+	for (i = 0; i < 2; i++) {
+		memset(&zs, 0, sizeof(zs));
+		ASSERT_EQ(Z_OK, deflateInit2(&zs, 6, Z_DEFLATED, 16 + MAX_WBITS, 8,
+					     Z_DEFAULT_STRATEGY));
+		zs.next_in = (Bytef *)w + i * half;
+		zs.avail_in = (uInt)half;
+		zs.next_out = z + zn;
+		zs.avail_out = (uInt)(sizeof(z) - zn);
+		ASSERT_EQ(Z_STREAM_END, deflate(&zs, Z_FINISH));
+		zn += zs.total_out;
+		deflateEnd(&zs);
+	}
+	gn = zn;
+	ASSERT_EQ(0, kpf_load_buffer(z, gn, "w.gz", &got, &nr, err, sizeof(err)));
+	EXPECT_EQ(4096, nr);
+	EXPECT_EQ(0, memcmp(got, w, sizeof(w)));
+	free(got);
+	EXPECT_EQ(-EINVAL, kpf_load_buffer(z, gn - 5, "w.gz", &got, &nr, err, sizeof(err)));
+	EXPECT_NOT_NULL(strstr(err, "w.gz: a gzip file cut short"));
 }
 
 TEST(impossible_memory_size)
