@@ -243,6 +243,13 @@ static unsigned long machine_pages(const struct pagemig_import_opts *o,
 			 (unsigned long long)o->memory);
 		return 0;
 	}
+	if (o->memory / PAGEMIG_PAGE_SIZE > kpf_max_pfns()) {
+		snprintf(r->err, sizeof(r->err), "impossible memory size: --memory %llu MiB is %llu pages; an import needs %d bytes of this host's memory a page, and may take half its RAM: at most %lu pages",
+			 (unsigned long long)(o->memory >> 20),
+			 (unsigned long long)(o->memory / PAGEMIG_PAGE_SIZE),
+			 KPF_HOST_BYTES_PER_PFN, kpf_max_pfns());
+		return 0;
+	}
 	if (o->memory / PAGEMIG_PAGE_SIZE < nr) {
 		snprintf(r->err, sizeof(r->err), "impossible memory size: --memory %llu MiB is smaller than the snapshot (%lu PFNs, %lu MiB)",
 			 (unsigned long long)(o->memory >> 20), nr, nr >> 8);

@@ -23,6 +23,9 @@
 
 #include <pagemig/pagemig.h>
 
+/* Host memory an import takes a PFN: struct page, plan entry, two words. */
+#define KPF_HOST_BYTES_PER_PFN	(64 + 8 + 8 + 8)
+unsigned long kpf_max_pfns(void);
 int kpf_load_file(const char *path, uint64_t **words, unsigned long *nr,
 		  char *err, size_t errlen);
 int kpf_load_buffer(const void *buf, size_t size, const char *name,

@@ -26,10 +26,14 @@
 #include "../mm/facade.h"
 #include "../drivers/balloon_host.h"
 #include "../drivers/zram/zram_drv.h"
+#include "import.h"
 #include "internal.h"
 
 /* The plan and the kinds are mm's, number for number. */
 _Static_assert((int)PAGEMIG_NR_KINDS == (int)NR_IMPORT_KINDS, "kinds");
+_Static_assert(KPF_HOST_BYTES_PER_PFN == sizeof(struct page) +
+	       sizeof(struct pagemig_import_page) + 2 * sizeof(uint64_t),
+	       "an import's host memory a PFN");
 _Static_assert((int)PAGEMIG_KIND_FREE == (int)IMPORT_KIND_FREE &&
 	      (int)PAGEMIG_KIND_ANON == (int)IMPORT_KIND_ANON &&
 	      (int)PAGEMIG_KIND_FILE == (int)IMPORT_KIND_FILE &&

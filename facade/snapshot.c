@@ -31,6 +31,7 @@
 #include <pagemig/pagemig.h>
 
 #include "import.h"
+#include "../sim/arena.h"
 
 #define KPF(name)	(1ULL << PAGEMIG_KPF_##name)
 
@@ -54,6 +55,36 @@ static inline unsigned long max_ul(unsigned long a, unsigned long b)
 
 /* Largest PFN count we take a file for: 16 TiB of memory. */
 #define KPF_MAX_PFNS	(1UL << 32)
+
+/**
+ * kpf_max_pfns() - The most PFNs an import can take on this host.
+ *
+ * Each PFN costs the import KPF_HOST_BYTES_PER_PFN bytes of host memory
+ * whatever the page holds: its struct page, its plan entry and its
+ * kpageflags and kpagecount words.  Like a sparse machine's mem_map, that
+ * may take at most half the host's RAM, and never more than 16 TiB of
+ * memory.  A larger snapshot is refused before it is read, or as soon
+ * as reading it passes this.
+ *
+ * Return: the limit, in PFNs.
+ */
+unsigned long kpf_max_pfns(void)
+{
+	unsigned long long host = host_ram_bytes();
+	unsigned long long n = host ? host / 2 / KPF_HOST_BYTES_PER_PFN : KPF_MAX_PFNS;
+
+	return n < KPF_MAX_PFNS ? (unsigned long)n : KPF_MAX_PFNS;
+}
+
+/* @name's @nr PFNs are more than kpf_max_pfns(): say why. */
+static int too_many_pfns(const char *name, unsigned long long nr, bool at_least,
+			 char *err, size_t errlen)
+{
+	snprintf(err, errlen, "%s: %s%llu PFNs (%llu GiB of memory): an import needs %d bytes of this host's memory a PFN, and may take half its %llu MiB: at most %lu PFNs",
+		 name, at_least ? "more than " : "", nr, nr >> 18,
+		 KPF_HOST_BYTES_PER_PFN, host_ram_bytes() >> 20, kpf_max_pfns());
+	return -EINVAL;
+}
 
 static const char *const amb_text[PAGEMIG_NR_AMBIGUITIES] = {
 	[PAGEMIG_AMB_HOLE] = "KPF_NOPAGE holes (no struct page) -> reserved pages",
@@ -99,11 +130,9 @@ static int take_words(void *data, size_t size, const char *name,
 		free(data);
 		return -EINVAL;
 	}
-	if (size / 8 > KPF_MAX_PFNS) {
-		snprintf(err, errlen, "%s: %zu PFNs (%zu GiB of memory) is more than pagemig imports (16 TiB)",
-			 name, size / 8, size / 8 >> 18);
+	if (size / 8 > kpf_max_pfns()) {
 		free(data);
-		return -EINVAL;
+		return too_many_pfns(name, size / 8, false, err, errlen);
 	}
 	for (i = 0; i < size / 8; i++)
 		w[i] = le64toh(w[i]);
@@ -134,8 +163,10 @@ static int zstd_decompress(const void *src, size_t len, void **out,
 		if (cap - pos < (1 << 20)) {
 			char *b;
 
-			if (cap > ((size_t)KPF_MAX_PFNS * 8))
+			if (cap > (size_t)kpf_max_pfns() * 8) {
+				ret = -EFBIG;
 				goto fail;
+			}
 			b = realloc(buf, cap * 2);
 			if (!b)
 				goto fail;
@@ -191,8 +222,11 @@ static int gz_decompress(const void *src, size_t len, void **out,
 		if (cap - zs.total_out < (1 << 20)) {
 			char *b;
 
-			if (cap > ((size_t)KPF_MAX_PFNS * 8))
-				break;
+			if (cap > (size_t)kpf_max_pfns() * 8) {
+				inflateEnd(&zs);
+				free(buf);
+				return -EFBIG;
+			}
 			b = realloc(buf, cap * 2);
 			if (!b)
 				break;
@@ -252,7 +286,15 @@ int kpf_load_buffer(const void *buf, size_t size, const char *name,
 	int ret;
 
 	if (size >= 4 && b[0] == 0x28 && b[1] == 0xb5 && b[2] == 0x2f && b[3] == 0xfd) {
+		unsigned long long content = ZSTD_getFrameContentSize(buf, size);
+
+		/* The frame may say its size: refuse before decompressing. */
+		if (content != ZSTD_CONTENTSIZE_UNKNOWN &&
+		    content != ZSTD_CONTENTSIZE_ERROR && content / 8 > kpf_max_pfns())
+			return too_many_pfns(name, content / 8, false, err, errlen);
 		ret = zstd_decompress(buf, size, &data, &len);
+		if (ret == -EFBIG)
+			return too_many_pfns(name, kpf_max_pfns(), true, err, errlen);
 		if (ret) {
 			snprintf(err, errlen, ret == -EPIPE ?
 				 "%s: a zstd file cut short (its last frame ends early)" :
@@ -261,6 +303,8 @@ int kpf_load_buffer(const void *buf, size_t size, const char *name,
 		}
 	} else if (size >= 2 && b[0] == 0x1f && b[1] == 0x8b) {
 		ret = gz_decompress(buf, size, &data, &len);
+		if (ret == -EFBIG)
+			return too_many_pfns(name, kpf_max_pfns(), true, err, errlen);
 		if (ret) {
 			snprintf(err, errlen, ret == -EPIPE ?
 				 "%s: a gzip file cut short (its last member ends early)" :
@@ -319,6 +363,14 @@ int kpf_load_file(const char *path, uint64_t **words, unsigned long *nr,
 			 path, (long long)st.st_size);
 		return -EINVAL;
 	}
+	/* Plain and too large: refused by its size, before it is read. */
+	if (S_ISREG(st.st_mode) && (unsigned long long)st.st_size / 8 > kpf_max_pfns() &&
+	    !(n >= 2 && magic[0] == 0x1f && magic[1] == 0x8b) &&
+	    !(n == 4 && magic[0] == 0x28 && magic[1] == 0xb5)) {
+		fclose(f);
+		return too_many_pfns(path, (unsigned long long)st.st_size / 8, false,
+				     err, errlen);
+	}
 	n = st.st_size > 0 ? (size_t)st.st_size : (64UL << 20);
 	buf = malloc(n);
 	got = 0;
@@ -328,8 +380,12 @@ int kpf_load_file(const char *path, uint64_t **words, unsigned long *nr,
 		got += r;
 		if (got < n)
 			break;
-		if (n >= (size_t)KPF_MAX_PFNS * 8)
-			break;
+		/* A stream (a pipe, /dev/zero) stops at the limit. */
+		if (got > (size_t)kpf_max_pfns() * 8) {
+			free(buf);
+			fclose(f);
+			return too_many_pfns(path, kpf_max_pfns(), true, err, errlen);
+		}
 		{
 			void *b2 = realloc(buf, n * 2);
 
@@ -348,8 +404,8 @@ int kpf_load_file(const char *path, uint64_t **words, unsigned long *nr,
 		return -ENOMEM;
 	}
 	if (ferror(f)) {
-		ret = -EIO;
-		snprintf(err, errlen, "%s: read error", path);
+		ret = errno ? -errno : -EIO;
+		snprintf(err, errlen, "%s: %s", path, strerror(-ret));
 		free(buf);
 		fclose(f);
 		return ret;

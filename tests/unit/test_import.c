@@ -20,6 +20,7 @@
 #include "harness/mm_fixture.h"
 #include "report/kpageflags.h"
 #include "facade/import.h"
+#include "sim/arena.h"
 
 #define B(n)	(1ULL << PAGEMIG_KPF_##n)
 
@@ -642,6 +643,41 @@ TEST(impossible_memory_size)
 	inf.plan = NULL;
 	EXPECT_EQ(-EINVAL, kpf_build(&inf, NULL, 0, 1, err, sizeof(err)));
 	EXPECT_TRUE(strstr(err, "memory:") != NULL);
+	EXPECT_FALSE(pagemig_machine_ready());
+}
+
+/*
+ * An import costs KPF_HOST_BYTES_PER_PFN bytes of host memory a PFN and
+ * may take half the host: a larger snapshot file is refused by its size
+ * before a byte is read (a sparse file here), and a larger --memory
+ * before anything is built, as an impossible size.
+ */
+TEST(imports_bounded_by_the_host)
+{
+	char path[] = "/tmp/pagemig-huge-XXXXXX", err[PAGEMIG_ERR_LEN] = "";
+	struct pagemig_import_report r;
+	struct pagemig_import_opts o;
+	unsigned long max = kpf_max_pfns(), nr;
+	uint64_t *w = NULL;
+	int fd;
+
+	EXPECT_GT(max, 1UL << 20);
+	EXPECT_LE(max, host_ram_bytes() / 2 / KPF_HOST_BYTES_PER_PFN);
+	fd = mkstemp(path);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, ftruncate(fd, (off_t)(max + 1) * 8));
+	close(fd);
+	EXPECT_EQ(-EINVAL, kpf_load_file(path, &w, &nr, err, sizeof(err)));
+	EXPECT_NULL(w);
+	EXPECT_NOT_NULL(strstr(err, "PFNs ("));
+	EXPECT_NOT_NULL(strstr(err, "may take half its"));
+	unlink(path);
+
+	memset(&o, 0, sizeof(o));
+	o.flags_path = test_data_path("kpageflags-host.zst");
+	o.memory = (uint64_t)(max + 512) * PAGEMIG_PAGE_SIZE & ~(uint64_t)(SZ_2M - 1);
+	EXPECT_EQ(-EINVAL, pagemig_import(&o, &r));
+	EXPECT_NOT_NULL(strstr(r.err, "impossible memory size"));
 	EXPECT_FALSE(pagemig_machine_ready());
 }
 
