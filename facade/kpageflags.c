@@ -117,6 +117,9 @@ static int page_kind(const struct page *page)
 	if (folio_test_lru(folio))
 		return folio_test_swapbacked(folio) ? PAGEMIG_KIND_ANON :
 						      PAGEMIG_KIND_FILE;
+	/* Nobody holds it and it is not a buddy: free, on a per-CPU list. */
+	if (!folio_ref_count(folio))
+		return PAGEMIG_KIND_FREE;
 	return PAGEMIG_KIND_UNMOVABLE;
 }
 

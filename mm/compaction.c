@@ -1520,10 +1520,8 @@ out:
 			WRITE_ONCE(cc->zone->compact_cached_free_pfn, free_pfn);
 	}
 	/*
-	 * kernel: pcp lists drain lazily.  Drain this CPU's here so the
-	 * buddy lists (and buddyinfo) show what compaction achieved.
+	 * kernel 6.18: compact_zone: the pages migration freed stay on this CPU's per-CPU lists at the end; nothing drains them (buddyinfo does not count them).
 	 */
-	drain_zone_pages(cc->zone, smp_processor_id() % (int)nr_cpu_ids);
 	trace_mm_compaction_end(start_pfn, cc->migrate_pfn, cc->free_pfn,
 				end_pfn, sync, ret);
 	return ret;

@@ -449,6 +449,39 @@ TEST(offline_section_is_not_scanned)
 	pagemig_machine_exit();
 }
 
+/*
+ * kernel 6.18: compact_zone: the pages migration freed go to this CPU's
+ * per-CPU lists and are still there when the zone's compaction ends;
+ * only the high mark drains them (buddyinfo and the free lists do not
+ * count them, as /proc/buddyinfo does not).
+ */
+TEST_F(kc, freed_sources_stay_on_the_pcp_lists)
+{
+	unsigned long s0, migrated;
+	struct zone *zone = normal();
+	unsigned int i;
+	int fid;
+
+	/* Page-cache folios low in the zone, then free memory as holes above. */
+	fid = pagemig_file_create("sources", 64 * PAGE_SIZE, 1, NULL);
+	ASSERT_LE(0, fid);
+	for (i = 0; i < 64; i++)
+		ASSERT_NOT_NULL(cache_folio(_metadata, fid, 0, i));
+	holes(_metadata, 2);
+	drain_all_pages(NULL);
+	ASSERT_EQ(0, zone_pcp_count(zone));
+	s0 = pagemig_vmstat("pgmigrate_success");
+	compact_zone_for_order(zone, -1, MIGRATE_SYNC);
+	migrated = pagemig_vmstat("pgmigrate_success") - s0;
+	ASSERT_GT(migrated, 0);
+	EXPECT_GT(zone_pcp_count(zone), 0);
+	EXPECT_LE(zone_pcp_count(zone), migrated);
+	drain_all_pages(NULL);
+	EXPECT_EQ(0, zone_pcp_count(zone));
+	pm_files_drop();
+	unholes(_metadata);
+}
+
 /* Free order-0 pages among every @stride-th PFN of [start, end). */
 static unsigned long free_at_stride(unsigned long start, unsigned long end,
 				    unsigned int stride)
