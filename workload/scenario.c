@@ -76,6 +76,37 @@ static const struct yp_key zone_keys[] = {
 	YP_END(struct scenario)
 };
 
+/*
+ * The machine as a whole: what would not fit on this host, then what
+ * only the library knows (zones that do not fit, and so on), reported
+ * at the machine: line.
+ */
+static int machine_check(struct yparse *p, yaml_node_t *map,
+			 const char *path, void *args)
+{
+	struct scenario *sc = args;
+	yaml_node_t *v = yp_get(p, map, "memory", NULL);
+	char why[256] = "", what[64];
+	uint64_t ram = host_ram();
+	int ret;
+
+	/*
+	 * The arena is MAP_NORESERVE, so the mmap itself would succeed; it
+	 * is the steps touching the pages that would get the run OOM-killed
+	 * half-way.  Refuse up front instead.
+	 */
+	if (v && sc->cfg.memory > ram) {
+		snprintf(what, sizeof(what), "at most this host's RAM (%llu MiB)",
+			 (unsigned long long)(ram >> 20));
+		return yp_expected(p, v, "machine.memory", what);
+	}
+	ret = pagemig_config_check(&sc->cfg, why, sizeof(why));
+	if (ret)
+		return yp_error(p, NULL, path, "%s",
+				why[0] ? why : strerror(-ret));
+	return 0;
+}
+
 /* Absent keys keep pagemig_config_default()'s values. */
 static const struct yp_key machine_keys[] = {
 	{ "memory", YP_SIZE, YP_NONZERO, YP_FIELD(struct scenario, cfg.memory),
@@ -88,41 +119,8 @@ static const struct yp_key machine_keys[] = {
 	  .seen = offsetof(struct scenario, seed_given) },
 	{ "compaction_proactiveness", YP_INT, 0,
 	  YP_FIELD(struct scenario, proactiveness), .max = 100 },
-	YP_END(struct scenario)
+	YP_END_CHECK(struct scenario, machine_check)
 };
-
-static int parse_machine(struct yparse *p, yaml_node_t *node,
-			 yaml_node_t *key, struct scenario *sc)
-{
-	char why[256] = "", what[64];
-	yaml_node_t *v;
-	uint64_t ram;
-	int ret;
-
-	sc->machine_line = key ? yp_line(key) : 1;
-	ret = yp_walk(p, node, "machine", machine_keys, sc);
-	if (ret)
-		return ret;
-	/*
-	 * The arena is MAP_NORESERVE, so the mmap itself would succeed; it
-	 * is the steps touching the pages that would get the run OOM-killed
-	 * half-way.  Refuse up front instead.
-	 */
-	ram = host_ram();
-	v = yp_is_mapping(node) ? yp_get(p, node, "memory", NULL) : NULL;
-	if (v && sc->cfg.memory > ram) {
-		snprintf(what, sizeof(what), "at most this host's RAM (%llu MiB)",
-			 (unsigned long long)(ram >> 20));
-		return yp_expected(p, v, "machine.memory", what);
-	}
-
-	/* What only the library knows: zones that do not fit, and so on. */
-	ret = pagemig_config_check(&sc->cfg, why, sizeof(why));
-	if (ret)
-		return yp_error(p, key, "machine", "%s",
-				why[0] ? why : strerror(-ret));
-	return 0;
-}
 
 static const struct step_type *find_step_type(const char *name)
 {
@@ -157,13 +155,13 @@ static int unknown_step(struct yparse *p, yaml_node_t *key, const char *path,
 static int parse_step(struct yparse *p, yaml_node_t *item, unsigned int i,
 		      struct step *step)
 {
-	char path[YP_PATH_MAX], sub[YP_PATH_MAX];
+	char path[32], sub[YP_PATH_MAX];
 	yaml_node_t *key, *value = NULL;
 	yaml_node_pair_t *pairs;
 	const char *name;
 	size_t nr;
 
-	yp_path_index(path, sizeof(path), "steps", i);
+	snprintf(path, sizeof(path), "steps[%u]", i);
 	if (item && item->type == YAML_MAPPING_NODE) {
 		pairs = item->data.mapping.pairs.start;
 		nr = item->data.mapping.pairs.top - pairs;
@@ -189,12 +187,11 @@ static int parse_step(struct yparse *p, yaml_node_t *item, unsigned int i,
 		return yp_expected(p, key, path,
 				   "a step such as \"alloc: {count: 16}\"");
 	name = (const char *)key->data.scalar.value;
-	yp_path_key(sub, sizeof(sub), path, name);
+	snprintf(sub, sizeof(sub), "%s.%s", path, name);
 	step->type = find_step_type(name);
 	if (!step->type)
 		return unknown_step(p, key, sub, name);
-	if (step->type->alt && yp_is_mapping(value) &&
-	    yp_get(p, value, step->type->alt_key, NULL))
+	if (step->type->alt && yp_get(p, value, step->type->alt_key, NULL))
 		step->type = step->type->alt;
 	step->index = i;
 	step->line = yp_line(key);
@@ -202,23 +199,22 @@ static int parse_step(struct yparse *p, yaml_node_t *item, unsigned int i,
 	return step_parse(p, step->type, value, sub, &step->args);
 }
 
-static int parse_steps(struct yparse *p, yaml_node_t *node, yaml_node_t *key,
-		       struct scenario *sc)
+static int parse_steps(struct yparse *p, yaml_node_t *node, const char *path,
+		       const struct yp_key *k, void *args)
 {
+	struct scenario *sc = args;
 	yaml_node_item_t *items;
 	unsigned int i, nr;
 	int ret;
 
-	if (!node || node->type != YAML_SEQUENCE_NODE) {
-		p->here = key;
-		return yp_expected(p, yp_is_null(node) ? NULL : node, "steps",
+	if (node->type != YAML_SEQUENCE_NODE)
+		return yp_expected(p, yp_is_null(node) ? NULL : node, path,
 				   "a list of steps, each starting with \"- \"");
-	}
 	items = node->data.sequence.items.start;
 	nr = node->data.sequence.items.top - items;
 	sc->steps = calloc(nr ? nr : 1, sizeof(*sc->steps));
 	if (!sc->steps)
-		return yp_error(p, node, "steps", "out of memory");
+		return yp_error(p, node, path, "out of memory");
 	for (i = 0; i < nr; i++) {
 		ret = parse_step(p, yp_node(p, items[i]), i, &sc->steps[i]);
 		/* Count it even on error: scenario_free() releases its args. */
@@ -241,45 +237,28 @@ static char *base_name(const char *file)
 	return name;
 }
 
-static int parse_top(struct yparse *p, yaml_node_t *root, struct scenario *sc)
+/* name: defaults to the file's base name. */
+static int top_check(struct yparse *p, yaml_node_t *map, const char *path,
+		     void *args)
 {
-	static const char *const keys[] = {
-		"name", "description", "machine", "steps", NULL
-	};
-	yaml_node_t *v, *key;
-	int ret;
+	struct scenario *sc = args;
 
-	if (root->type != YAML_MAPPING_NODE)
-		return yp_expected(p, root, "",
-				   "a mapping with machine: and steps:");
-	ret = yp_check_keys(p, root, "", keys);
-	if (ret)
-		return ret;
-	if ((v = yp_get(p, root, "name", NULL)))
-		ret = yp_string(p, v, "name", "a scenario name", &sc->name);
-	else if (!(sc->name = base_name(sc->file)))
-		ret = -ENOMEM;
-	if (ret)
-		return ret;
-	v = yp_get(p, root, "description", NULL);
-	if (yp_is_null(v))
-		sc->description = strdup("");
-	else if ((ret = yp_string(p, v, "description", "one line of text",
-				  &sc->description)))
-		return ret;
-	if (!sc->description)
+	if (!sc->name && !(sc->name = base_name(sc->file)))
 		return -ENOMEM;
-
-	v = yp_get(p, root, "machine", &key);
-	ret = parse_machine(p, v, key, sc);
-	if (ret)
-		return ret;
-
-	v = yp_get(p, root, "steps", &key);
-	if (!key)
-		return yp_error(p, root, "", "missing required key \"steps\" (a list of steps)");
-	return parse_steps(p, v, key, sc);
+	return 0;
 }
+
+static const struct yp_key top_keys[] = {
+	{ "name", YP_STRING, 0, YP_FIELD(struct scenario, name),
+	  .what = "a scenario name" },
+	{ "description", YP_STRING, YP_NULL_ABSENT,
+	  YP_FIELD(struct scenario, description), .def_str = "",
+	  .what = "one line of text" },
+	{ "machine", YP_MAP, .sub = machine_keys },
+	{ "steps", YP_CUSTOM, YP_REQUIRED, .parse = parse_steps,
+	  .what = "a list of steps" },
+	YP_END_CHECK(struct scenario, top_check)
+};
 
 /**
  * scenario_load_string() - Parse and validate a scenario from memory.
@@ -353,7 +332,11 @@ int scenario_load_string(const char *text, size_t size, const char *file,
 	}
 	yaml_document_delete(&extra);
 
-	ret = parse_top(&p, root, sc);
+	if (root->type != YAML_MAPPING_NODE)
+		ret = yp_expected(&p, root, "",
+				  "a mapping with machine: and steps:");
+	else
+		ret = yp_walk(&p, root, "", top_keys, sc);
 	if (ret && !err[0])
 		snprintf(err, errlen, "%s: %s", file, strerror(-ret));
 out_doc:

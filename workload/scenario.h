@@ -54,7 +54,6 @@ struct scenario {
 	struct pagemig_config cfg;	/* machine:, over pagemig_config_default() */
 	bool seed_given;	/* machine.seed was present */
 	int proactiveness;	/* machine.compaction_proactiveness; -1: default */
-	int machine_line;	/* line of machine:, for config_check messages */
 	struct step *steps;
 	unsigned int nr_steps;
 };

@@ -42,6 +42,13 @@ struct balloon_args {
 	bool must_reach;
 };
 
+static const struct yp_key target_pages = {
+	"", YP_INT, .size = sizeof(unsigned long), .max = LLONG_MAX
+};
+static const struct yp_key target_bytes = {
+	"", YP_SIZE, .size = sizeof(uint64_t)
+};
+
 /*
  * target: a page count ("16384", "0x4000") or a size with a unit
  * ("64M"); a size must be whole pages.
@@ -49,26 +56,23 @@ struct balloon_args {
 static int parse_target(struct yparse *p, yaml_node_t *v, const char *path,
 			const struct yp_key *k, void *args)
 {
-	unsigned long *pages = yp_field(k, args);
-	static const char what[] = "a page count or a size such as 64M";
+	unsigned long *pages = &((struct balloon_args *)args)->pages;
 	const char *s = yp_is_null(v) || v->type != YAML_SCALAR_NODE ? NULL :
 			(const char *)v->data.scalar.value;
 	struct yparse quiet = *p;
 	uint64_t bytes;
-	long long n;
 
 	if (!s)
-		return yp_expected(p, v, path, what);
+		return yp_expected(p, v, path, k->what);
 	/* Parse without a message of their own: ours names both forms. */
 	quiet.errlen = 0;
 	if (!s[strspn(s, "0123456789")] || !strncasecmp(s, "0x", 2)) {
-		if (yp_int(&quiet, v, path, 0, LLONG_MAX, &n))
-			return yp_expected(p, v, path, what);
-		*pages = n;
+		if (yp_value(&quiet, v, path, &target_pages, pages))
+			return yp_expected(p, v, path, k->what);
 		return 0;
 	}
-	if (yp_size(&quiet, v, path, &bytes))
-		return yp_expected(p, v, path, what);
+	if (yp_value(&quiet, v, path, &target_bytes, &bytes))
+		return yp_expected(p, v, path, k->what);
 	if (bytes % PAGEMIG_PAGE_SIZE)
 		return yp_expected(p, v, path, "a size in whole 4 KiB pages");
 	*pages = bytes / PAGEMIG_PAGE_SIZE;
@@ -82,14 +86,12 @@ static int balloon_check(struct yparse *p, yaml_node_t *map,
 			 const char *path, void *args)
 {
 	struct balloon_args *a = args;
-	char sub[YP_PATH_MAX];
 
 	a->drv = pagemig_balloon_lookup(drivers[a->driver]);
 	if (a->drv >= 0)
 		return 0;
-	yp_path_key(sub, sizeof(sub), path, "driver");
-	return yp_error(p, yp_get(p, map, "driver", NULL), sub,
-			"the library has no %s balloon", drivers[a->driver]);
+	return yp_key_error(p, map, path, "driver",
+			    "the library has no %s balloon", drivers[a->driver]);
 }
 
 static const struct yp_key balloon_keys[] = {

@@ -29,6 +29,7 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -82,32 +83,42 @@ static void gfp_mix_release(const struct yp_key *k, void *args)
 	free(a->cycle);
 }
 
-static int mix_add(struct yparse *p, struct mix *m, yaml_node_t *at,
-		   const char *path, unsigned int value, unsigned int weight,
-		   char *spec)
-{
-	if (m->nr == MIX_MAX) {
-		free(spec);
-		return yp_error(p, at, path, "expected at most %d entries in a mix",
-				MIX_MAX);
-	}
-	m->e[m->nr++] = (struct mix_entry){ value, weight, spec };
-	m->total += weight;
-	return 0;
-}
+static const struct yp_key gfp_entry = {
+	"", YP_GFP, 0, YP_FIELD(struct mix_entry, value),
+	.off2 = offsetof(struct mix_entry, spec)
+};
+static const struct yp_key order_entry = {
+	"", YP_INT, 0, YP_FIELD(struct mix_entry, value),
+	.max = PAGEMIG_MAX_ORDER
+};
+static const struct yp_key weight_entry = {
+	"", YP_INT, 0, YP_FIELD(struct mix_entry, weight),
+	.min = 1, .max = WEIGHT_MAX
+};
 
-/* One entry of a mix: a gfp string or an order, by @is_gfp. */
-static int mix_value(struct yparse *p, yaml_node_t *node, const char *path,
-		     bool is_gfp, unsigned int *value, char **spec)
+struct mix_parse {
+	struct mix *m;
+	const struct yp_key *value;	/* gfp_entry or order_entry */
+};
+
+/* One entry: VALUE alone (weight 1), or VALUE: WEIGHT in a mapping. */
+static int mix_item(struct yparse *p, yaml_node_t *key, yaml_node_t *v,
+		    const char *path, void *args)
 {
-	long long n;
+	struct mix_parse *mp = args;
+	struct mix *m = mp->m;
+	struct mix_entry *e = &m->e[m->nr];
 	int ret;
 
-	*spec = NULL;
-	if (is_gfp)
-		return yp_gfp(p, node, path, value, spec);
-	ret = yp_int(p, node, path, 0, PAGEMIG_MAX_ORDER, &n);
-	*value = n;
+	if (m->nr == MIX_MAX)
+		return yp_error(p, key ? key : v, path, "expected at most %d entries in a mix",
+				MIX_MAX);
+	m->nr++;	/* its spelling is the mix's to free, even on error */
+	e->weight = 1;
+	ret = yp_value(p, key ? key : v, path, mp->value, e);
+	if (!ret && key)
+		ret = yp_value(p, v, path, &weight_entry, e);
+	m->total += e->weight;
 	return ret;
 }
 
@@ -119,86 +130,45 @@ static int parse_mix(struct yparse *p, yaml_node_t *node, const char *path,
 		     const struct yp_key *k, void *args)
 {
 	struct churn_args *a = args;
-	struct mix *m = yp_field(k, args);
-	bool is_gfp = m == &a->gfp;
-	char sub[YP_PATH_MAX];
-	yaml_node_item_t *item;
-	yaml_node_pair_t *pair;
-	unsigned int value;
-	yaml_node_t *key;
-	long long w;
-	char *spec;
+	bool is_gfp = !strcmp(k->name, "gfp");
+	struct mix_parse mp = {
+		is_gfp ? &a->gfp : &a->orders,
+		is_gfp ? &gfp_entry : &order_entry,
+	};
+	const char *what = is_gfp ?
+		"a gfp mask, a list of them, or a mapping of gfp mask to weight" :
+		"an order, a list of orders, or a mapping of order to weight";
 	int ret;
 
 	if (yp_is_null(node))
-		return yp_expected(p, node, path, is_gfp ?
-				   "a gfp mask, a list of them, or a mapping of gfp mask to weight" :
-				   "an order, a list of orders, or a mapping of order to weight");
-	switch (node->type) {
-	case YAML_SCALAR_NODE:
-		ret = mix_value(p, node, path, is_gfp, &value, &spec);
-		return ret ? ret : mix_add(p, m, node, path, value, 1, spec);
-	case YAML_SEQUENCE_NODE:
-		for (item = node->data.sequence.items.start;
-		     item < node->data.sequence.items.top; item++) {
-			yp_path_index(sub, sizeof(sub), path,
-				      item - node->data.sequence.items.start);
-			ret = mix_value(p, yp_node(p, *item), sub, is_gfp,
-					&value, &spec);
-			if (!ret)
-				ret = mix_add(p, m, yp_node(p, *item), sub,
-					      value, 1, spec);
-			if (ret)
-				return ret;
-		}
-		break;
-	default:
-		for (pair = node->data.mapping.pairs.start;
-		     pair < node->data.mapping.pairs.top; pair++) {
-			key = yp_node(p, pair->key);
-			yp_path_key(sub, sizeof(sub), path,
-				    key && key->type == YAML_SCALAR_NODE ?
-				    (const char *)key->data.scalar.value : "?");
-			ret = mix_value(p, key, sub, is_gfp, &value, &spec);
-			if (ret)
-				return ret;
-			ret = yp_int(p, yp_node(p, pair->value), sub, 1,
-				     WEIGHT_MAX, &w);
-			if (!ret)
-				ret = mix_add(p, m, key, sub, value, w, spec);
-			else
-				free(spec);
-			if (ret)
-				return ret;
-		}
-		break;
-	}
-	if (!m->nr)
+		return yp_expected(p, node, path, what);
+	if (node->type == YAML_SCALAR_NODE)
+		ret = mix_item(p, NULL, node, path, &mp);
+	else
+		ret = yp_each(p, node, path, what, mix_item, &mp);
+	if (!ret && !mp.m->nr)
 		return yp_expected(p, node, path, "at least one entry");
-	return 0;
+	return ret;
 }
 
+/* One of each migratetype, in the order interleaved alternates them. */
 static int default_gfp_mix(struct yparse *p, const char *path, struct mix *m)
 {
-	/* One of each migratetype, in the order interleaved alternates them. */
 	static const char *const defaults[] = {
 		"GFP_KERNEL", "GFP_HIGHUSER_MOVABLE",
 		"GFP_KERNEL|__GFP_RECLAIMABLE", NULL
 	};
-	unsigned int gfp, i;
-	char *spec;
-	int ret;
+	struct mix_entry *e;
 
-	for (i = 0; defaults[i]; i++) {
-		if (pagemig_parse_gfp(defaults[i], &gfp))
+	for (e = m->e; defaults[m->nr]; e++) {
+		if (pagemig_parse_gfp(defaults[m->nr], &e->value))
 			return yp_error(p, NULL, path, "the library does not know %s",
-					defaults[i]);
-		spec = strdup(defaults[i]);
-		if (!spec)
+					defaults[m->nr]);
+		e->spec = strdup(defaults[m->nr++]);
+		if (!e->spec)
 			return yp_error(p, NULL, path, "out of memory");
-		ret = mix_add(p, m, NULL, path, gfp, 1, spec);
-		if (ret)
-			return ret;
+		e->weight = 1;
+		m->total++;
 	}
 	return 0;
 }
@@ -234,15 +204,12 @@ static int churn_check(struct yparse *p, yaml_node_t *map, const char *path,
 		       void *args)
 {
 	struct churn_args *a = args;
-	char sub[YP_PATH_MAX];
 	int ret = 0;
 
-	yp_path_key(sub, sizeof(sub), path, "gfp");
 	if (!a->gfp.nr)
-		ret = default_gfp_mix(p, sub, &a->gfp);
-	yp_path_key(sub, sizeof(sub), path, "orders");
-	if (!ret && !a->orders.nr)
-		ret = mix_add(p, &a->orders, NULL, sub, 0, 1, NULL);
+		ret = default_gfp_mix(p, path, &a->gfp);
+	if (!a->orders.nr)
+		a->orders = (struct mix){ 1, 1, { { 0, 1, NULL } } };
 	if (!ret && build_cycle(a))
 		ret = yp_error(p, NULL, path, "out of memory");
 	return ret;

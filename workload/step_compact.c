@@ -48,9 +48,11 @@ struct compact_args {
 static int compact_order(struct yparse *p, yaml_node_t *v, const char *path,
 			 const struct yp_key *k, void *args)
 {
+	static const struct yp_key order = {
+		"", YP_INT, 0, YP_FIELD(struct compact_args, order),
+		.max = PAGEMIG_MAX_ORDER
+	};
 	struct compact_args *a = args;
-	long long n;
-	int ret;
 
 	a->order = -1;
 	if (v->type == YAML_SCALAR_NODE &&
@@ -60,10 +62,7 @@ static int compact_order(struct yparse *p, yaml_node_t *v, const char *path,
 	    !strchr("0123456789", v->data.scalar.value[0]) ||
 	    !v->data.scalar.value[0])
 		return yp_expected(p, v, path, "an order 0..10 or full");
-	ret = yp_int(p, v, path, 0, PAGEMIG_MAX_ORDER, &n);
-	if (!ret)
-		a->order = n;
-	return ret;
+	return yp_value(p, v, path, &order, a);
 }
 
 static const struct yp_key compact_keys[] = {

@@ -60,35 +60,34 @@ struct spawn_args {
 	char *name, *file_path, *file_from;
 };
 
+static const struct yp_key cpu_key = {
+	"", YP_INT, .size = sizeof(int), .max = PAGEMIG_MAX_CPUS - 1
+};
+
+static int spawn_cpu(struct yparse *p, yaml_node_t *key, yaml_node_t *v,
+		     const char *path, void *args)
+{
+	struct wl_spawn *sp = args;
+
+	if (sp->nr_cpus == WL_MAX_CPUS)
+		return yp_error(p, v, path, "expected at most %d CPUs",
+				WL_MAX_CPUS);
+	return yp_value(p, v, path, &cpu_key, &sp->cpus[sp->nr_cpus++]);
+}
+
 static int spawn_cpus(struct yparse *p, yaml_node_t *v, const char *path,
 		      const struct yp_key *k, void *args)
 {
-	struct wl_spawn *sp = &((struct spawn_args *)args)->sp;
-	char item[YP_PATH_MAX];
-	yaml_node_item_t *it;
-	long long n;
-	int ret;
-
 	if (v->type != YAML_SEQUENCE_NODE ||
 	    v->data.sequence.items.top == v->data.sequence.items.start)
 		return yp_expected(p, v, path, "a list of CPU numbers such as [0, 1]");
-	for (it = v->data.sequence.items.start; it < v->data.sequence.items.top;
-	     it++) {
-		yp_path_index(item, sizeof(item), path,
-			      it - v->data.sequence.items.start);
-		if (sp->nr_cpus == WL_MAX_CPUS)
-			return yp_error(p, yp_node(p, *it), item, "expected at most %d CPUs",
-					WL_MAX_CPUS);
-		ret = yp_int(p, yp_node(p, *it), item, 0, PAGEMIG_MAX_CPUS - 1, &n);
-		if (ret)
-			return ret;
-		sp->cpus[sp->nr_cpus++] = (int)n;
-	}
-	return 0;
+	return yp_each(p, v, path, NULL, spawn_cpu,
+		       &((struct spawn_args *)args)->sp);
 }
 
 #define SPAWN_PAGES(key, member)					\
-	{ key, YP_SIZE, YP_NONZERO, YP_FIELD(struct spawn_args, member),	\
+	{ key, YP_SIZE, YP_NONZERO | YP_ONE_OF,				\
+	  YP_FIELD(struct spawn_args, member),				\
 	  .align = PAGEMIG_PAGE_SIZE,					\
 	  .what = "a non-zero size in whole 4 KiB pages" }
 
@@ -96,30 +95,23 @@ static int spawn_cpus(struct yparse *p, yaml_node_t *v, const char *path,
 static int spawn_check(struct yparse *p, yaml_node_t *map, const char *path,
 		       void *args)
 {
-	static const char *const memory[] = {
-		"anon", "file", "file_path", "file_from", NULL
-	};
 	struct spawn_args *a = args;
 	struct wl_spawn *sp = &a->sp;
-	yaml_node_t *shared = yp_get(p, map, "shared", NULL);
-	char sub[YP_PATH_MAX];
+	bool shared = yp_get(p, map, "shared", NULL);
 
 	sp->name = a->name;
 	sp->file_path = a->file_path;
 	sp->file_from = a->file_from;
 	sp->has_file = sp->file || sp->file_path;
-	if (sp->file_from && sp->has_file) {
-		yp_path_key(sub, sizeof(sub), path, "file_from");
-		return yp_error(p, yp_get(p, map, "file_from", NULL), sub,
-				"give either file/file_path or file_from, not both");
-	}
-	if (yp_need_one(p, map, path, memory))
-		return -EINVAL;
-	yp_path_key(sub, sizeof(sub), path, "shared");
+	if (sp->file_from && sp->has_file)
+		return yp_key_error(p, map, path, "file_from",
+				    "give either file/file_path or file_from, not both");
 	if (shared && !sp->has_file && !sp->file_from)
-		return yp_error(p, shared, sub, "only applies with file or file_path");
+		return yp_key_error(p, map, path, "shared",
+				    "only applies with file or file_path");
 	if (shared && sp->file_from && !sp->shared)
-		return yp_error(p, shared, sub, "file_from maps another process's file shared");
+		return yp_key_error(p, map, path, "shared",
+				    "file_from maps another process's file shared");
 	if (sp->file_from)
 		sp->shared = true;
 	return 0;
@@ -130,9 +122,11 @@ static const struct yp_key spawn_keys[] = {
 	  YP_FIELD(struct spawn_args, name), .names = &proc_names },
 	SPAWN_PAGES("anon", sp.anon),
 	SPAWN_PAGES("file", sp.file),
-	{ "file_path", YP_PATH, 0, YP_FIELD(struct spawn_args, file_path),
+	{ "file_path", YP_PATH, YP_ONE_OF,
+	  YP_FIELD(struct spawn_args, file_path),
 	  .what = "a path to a regular file" },
-	{ "file_from", YP_NAME, 0, YP_FIELD(struct spawn_args, file_from),
+	{ "file_from", YP_NAME, YP_ONE_OF,
+	  YP_FIELD(struct spawn_args, file_from),
 	  .names = &proc_names },
 	{ "shared", YP_BOOL, 0, YP_FIELD(struct spawn_args, sp.shared) },
 	{ "thp", YP_BOOL, 0, YP_FIELD(struct spawn_args, sp.thp),

@@ -319,14 +319,12 @@ static int write_check(struct yparse *p, yaml_node_t *map, const char *path,
 		       void *args)
 {
 	struct write_args *a = args;
-	char sub[YP_PATH_MAX];
 
-	yp_path_key(sub, sizeof(sub), path, "file");
 	if (a->file && (yp_get(p, map, "compressibility", NULL) ||
 			yp_get(p, map, "same", NULL) ||
 			yp_get(p, map, "incompressible", NULL)))
-		return yp_error(p, yp_get(p, map, "file", NULL), sub,
-				"file: takes the file's bytes; drop compressibility, same and incompressible");
+		return yp_key_error(p, map, path, "file",
+				    "file: takes the file's bytes; drop compressibility, same and incompressible");
 	if (a->same + a->incompressible > 1.0)
 		return yp_error(p, map, path, "same + incompressible is more than 1");
 	return 0;

@@ -313,14 +313,26 @@ struct report_args {
 	int files[STEP_MAX_OUTPUTS];
 };
 
+static const struct yp_key show_key = {
+	"", YP_CHOICE, .size = sizeof(int), .choices = show_names
+};
+
+static int report_file_name(struct yparse *p, yaml_node_t *key,
+			    yaml_node_t *v, const char *path, void *args)
+{
+	struct report_args *a = args;
+
+	if (a->nr == STEP_MAX_OUTPUTS)
+		return yp_error(p, v, path, "expected at most %d files per report step",
+				STEP_MAX_OUTPUTS);
+	return yp_value(p, v, path, &show_key, &a->files[a->nr++]);
+}
+
 /* report: [FILE, ...], one FILE, or nothing: buddyinfo and pagetypeinfo. */
 static int report_files(struct yparse *p, yaml_node_t *node, const char *path,
 			const struct yp_key *k, void *args)
 {
 	struct report_args *a = args;
-	char sub[YP_PATH_MAX];
-	yaml_node_item_t *item;
-	int ret = 0;
 
 	if (yp_is_null(node)) {
 		/* The two files that show fragmentation. */
@@ -329,23 +341,11 @@ static int report_files(struct yparse *p, yaml_node_t *node, const char *path,
 		return 0;
 	}
 	if (node->type == YAML_SCALAR_NODE)
-		return yp_choice(p, node, path, show_names, &a->files[a->nr++]);
+		return report_file_name(p, NULL, node, path, a);
 	if (node->type != YAML_SEQUENCE_NODE)
 		return yp_expected(p, node, path,
 				   "a list of buddyinfo, pagetypeinfo, vmstat, zoneinfo");
-	for (item = node->data.sequence.items.start;
-	     item < node->data.sequence.items.top; item++) {
-		yp_path_index(sub, sizeof(sub), path,
-			      item - node->data.sequence.items.start);
-		if (a->nr == STEP_MAX_OUTPUTS)
-			return yp_error(p, yp_node(p, *item), sub, "expected at most %d files per report step",
-					STEP_MAX_OUTPUTS);
-		ret = yp_choice(p, yp_node(p, *item), sub, show_names,
-				&a->files[a->nr++]);
-		if (ret)
-			return ret;
-	}
-	return 0;
+	return yp_each(p, node, path, NULL, report_file_name, a);
 }
 
 static const struct yp_key report_keys[] = {
@@ -552,83 +552,66 @@ static int unknown_vmstat(struct yparse *p, yaml_node_t *k,
 	return ret;
 }
 
-static int vmstat_bounds(struct yparse *p, yaml_node_t *node,
-			 const char *path, struct expect_args *a, bool is_max)
+static const struct yp_key vmstat_value = {
+	"", YP_INT, YP_FIELD(struct vmstat_bound, value), .max = LLONG_MAX
+};
+
+static int vmstat_bound(struct yparse *p, yaml_node_t *k, yaml_node_t *v,
+			const char *path, void *args)
 {
-	struct vmstat_bound *b;
-	yaml_node_pair_t *pair;
-	char sub[YP_PATH_MAX];
-	const char *name;
-	yaml_node_t *k;
+	struct expect_args *a = args;
+	struct vmstat_bound *b = &a->vmstat[a->nr_vmstat];
+	const char *name = (const char *)k->data.scalar.value;
 	unsigned long dummy;
-	long long n;
 	int ret;
 
-	if (!yp_is_mapping(node))
-		return yp_expected(p, node, path,
-				   "a mapping of /proc/vmstat names to counts");
-	for (pair = node->data.mapping.pairs.start;
-	     pair < node->data.mapping.pairs.top; pair++) {
-		name = yp_key_name(p, pair, path, "a /proc/vmstat name", sub, &k);
-		if (!name)
-			return -EINVAL;
-		if (pagemig_vmstat_get(name, &dummy) == -ENOENT)
-			return unknown_vmstat(p, k, sub, name);
-		if (a->nr_vmstat == EXPECT_MAX_VMSTAT)
-			return yp_error(p, k, sub, "expected at most %d vmstat bounds per expect step",
-					EXPECT_MAX_VMSTAT);
-		ret = yp_int(p, yp_node(p, pair->value), sub, 0, LLONG_MAX, &n);
-		if (ret)
-			return ret;
-		b = &a->vmstat[a->nr_vmstat];
-		b->name = strdup(name);
-		if (!b->name)
-			return yp_error(p, k, sub, "out of memory");
-		b->value = n;
-		b->is_max = is_max;
-		a->nr_vmstat++;
-	}
+	if (pagemig_vmstat_get(name, &dummy) == -ENOENT)
+		return unknown_vmstat(p, k, path, name);
+	if (a->nr_vmstat == EXPECT_MAX_VMSTAT)
+		return yp_error(p, k, path, "expected at most %d vmstat bounds per expect step",
+				EXPECT_MAX_VMSTAT);
+	ret = yp_value(p, v, path, &vmstat_value, b);
+	if (ret)
+		return ret;
+	b->name = strdup(name);
+	if (!b->name)
+		return yp_error(p, k, path, "out of memory");
+	a->nr_vmstat++;
 	return 0;
 }
 
-static int vmstat_min(struct yparse *p, yaml_node_t *v, const char *path,
-		      const struct yp_key *k, void *args)
+/* vmstat_min: or vmstat_max: (.def 1), a mapping of names to counts. */
+static int vmstat_bounds(struct yparse *p, yaml_node_t *v, const char *path,
+			 const struct yp_key *k, void *args)
 {
-	return vmstat_bounds(p, v, path, args, false);
-}
+	struct expect_args *a = args;
+	unsigned int i = a->nr_vmstat;
+	int ret;
 
-static int vmstat_max(struct yparse *p, yaml_node_t *v, const char *path,
-		      const struct yp_key *k, void *args)
-{
-	return vmstat_bounds(p, v, path, args, true);
+	if (v->type != YAML_MAPPING_NODE)
+		return yp_expected(p, v, path,
+				   "a mapping of /proc/vmstat names to counts");
+	ret = yp_each(p, v, path, "a /proc/vmstat name", vmstat_bound, a);
+	for (; i < a->nr_vmstat; i++)
+		a->vmstat[i].is_max = k->def;
+	return ret;
 }
 
 #define EXPECT_BOUND(key, has, val)					\
-	{ key, YP_INT, YP_SEEN, YP_FIELD(struct expect_args, val),	\
+	{ key, YP_INT, YP_SEEN | YP_ONE_OF,				\
+	  YP_FIELD(struct expect_args, val),				\
 	  .seen = offsetof(struct expect_args, has), .max = LLONG_MAX }
-
-/* An expect step checks something: at least one key. */
-static int expect_check(struct yparse *p, yaml_node_t *map, const char *path,
-			void *args)
-{
-	static const char *const keys[] = {
-		"free_pages_min", "free_pages_max", "alloc_failures_max",
-		"warnings_max", "vmstat_min", "vmstat_max", NULL
-	};
-
-	return yp_need_one(p, map, path, keys);
-}
 
 static const struct yp_key expect_keys[] = {
 	EXPECT_BOUND("free_pages_min", has_free_min, free_min),
 	EXPECT_BOUND("free_pages_max", has_free_max, free_max),
 	EXPECT_BOUND("alloc_failures_max", has_fail_max, fail_max),
 	EXPECT_BOUND("warnings_max", has_warn_max, warn_max),
-	{ "vmstat_min", YP_CUSTOM, .parse = vmstat_min,
+	{ "vmstat_min", YP_CUSTOM, YP_ONE_OF, .parse = vmstat_bounds,
 	  .release = vmstat_release },
-	{ "vmstat_max", YP_CUSTOM, .parse = vmstat_max,
-	  .release = vmstat_release },
-	YP_END_CHECK(struct expect_args, expect_check)
+	{ "vmstat_max", YP_CUSTOM, YP_ONE_OF, .parse = vmstat_bounds,
+	  .release = vmstat_release, .def = true },
+	YP_END(struct expect_args)
 };
 
 static void check_min(struct step_result *res, unsigned int *failed,

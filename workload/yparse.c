@@ -73,17 +73,6 @@ bool yp_is_null(const yaml_node_t *node)
 	return !*v || !strcmp(v, "~") || !strcasecmp(v, "null");
 }
 
-/**
- * yp_is_mapping() - Whether a node is a mapping.
- * @node: the node, or NULL.
- *
- * Return: true for a mapping node.
- */
-bool yp_is_mapping(const yaml_node_t *node)
-{
-	return node && node->type == YAML_MAPPING_NODE;
-}
-
 /*
  * What a node is, for the "got ..." of a message: quoted scalars (cut
  * after YP_SHOW_MAX characters: a message is one line), or its kind.
@@ -210,14 +199,8 @@ int yp_expected(struct yparse *p, const yaml_node_t *node, const char *path,
 			describe(node, got, sizeof(got)));
 }
 
-/**
- * yp_path_key() - Build "PATH.KEY" (or "KEY" at the top).
- * @buf: where to write.
- * @len: size of @buf.
- * @path: the parent path.
- * @key: the key.
- */
-void yp_path_key(char *buf, size_t len, const char *path, const char *key)
+/* "PATH.KEY", or "KEY" at the top. */
+static void path_key(char *buf, size_t len, const char *path, const char *key)
 {
 	if (path && *path)
 		snprintf(buf, len, "%s.%s", path, key);
@@ -226,15 +209,30 @@ void yp_path_key(char *buf, size_t len, const char *path, const char *key)
 }
 
 /**
- * yp_path_index() - Build "PATH[I]".
- * @buf: where to write.
- * @len: size of @buf.
- * @path: the parent path (a list).
- * @i: the 0-based index, as YAML users count list items in messages.
+ * yp_key_error() - yp_error() at a key of a mapping: PATH.KEY, its value.
+ * @p: the parser.
+ * @map: the mapping, or NULL.
+ * @path: the mapping's path.
+ * @key: the key the message is about.
+ * @fmt: printf format for the text.
+ *
+ * For the rules across keys that YP_END_CHECK() functions apply: the
+ * message points at @key's value (at @map when it is absent).
+ *
+ * Return: -EINVAL.
  */
-void yp_path_index(char *buf, size_t len, const char *path, unsigned int i)
+int yp_key_error(struct yparse *p, yaml_node_t *map, const char *path,
+		 const char *key, const char *fmt, ...)
 {
-	snprintf(buf, len, "%s[%u]", path, i);
+	yaml_node_t *v = yp_get(p, map, key, NULL);
+	char sub[YP_PATH_MAX];
+	va_list ap;
+
+	path_key(sub, sizeof(sub), path, key);
+	va_start(ap, fmt);
+	verror(p, v ? v : map, sub, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
 }
 
 static unsigned int edit_distance(const char *a, const char *b)
@@ -331,21 +329,13 @@ static int as_mapping(struct yparse *p, yaml_node_t *node, const char *path,
 	return 0;
 }
 
-/**
- * yp_key_name() - The name of a key of a mapping, and its key path.
- * @p: the parser.
- * @pair: the key and value.
- * @path: the mapping's path.
- * @what: what a key should be, for the message ("a key name").
- * @sub: set to "PATH.NAME"; YP_PATH_MAX bytes.
- * @key: set to the key's node.
- *
- * Return: the name, or NULL with the message written if the key is not
- * a scalar.
+/*
+ * The name of @pair's key, with "PATH.NAME" in @sub (YP_PATH_MAX bytes);
+ * NULL, the message written, if the key is not a scalar.
  */
-const char *yp_key_name(struct yparse *p, const yaml_node_pair_t *pair,
-			const char *path, const char *what, char *sub,
-			yaml_node_t **key)
+static const char *key_name(struct yparse *p, const yaml_node_pair_t *pair,
+			    const char *path, const char *what, char *sub,
+			    yaml_node_t **key)
 {
 	yaml_node_t *k = yp_node(p, pair->key);
 	const char *name;
@@ -356,24 +346,16 @@ const char *yp_key_name(struct yparse *p, const yaml_node_pair_t *pair,
 		return NULL;
 	}
 	name = (const char *)k->data.scalar.value;
-	yp_path_key(sub, YP_PATH_MAX, path, name);
+	path_key(sub, YP_PATH_MAX, path, name);
 	return name;
 }
 
-/**
- * yp_check_keys() - Reject unknown and repeated keys in a mapping.
- * @p: the parser.
- * @map: the mapping, or NULL (nothing to check).
- * @path: its key path.
- * @keys: NULL-terminated list of the keys allowed here.
- *
- * Checking every key before reading any means a misspelt optional key is
- * an error instead of a silently applied default.
- *
- * Return: 0, or -EINVAL naming the first bad key.
+/*
+ * Reject unknown and repeated keys before reading any, so a misspelt
+ * optional key is an error instead of a silently applied default.
  */
-int yp_check_keys(struct yparse *p, yaml_node_t *map, const char *path,
-		  const char *const *keys)
+static int check_keys(struct yparse *p, yaml_node_t *map, const char *path,
+		      const char *const *keys)
 {
 	yaml_node_pair_t *pair, *other;
 	char sub[YP_PATH_MAX], list[256];
@@ -385,7 +367,7 @@ int yp_check_keys(struct yparse *p, yaml_node_t *map, const char *path,
 		return 0;
 	for (pair = map->data.mapping.pairs.start;
 	     pair < map->data.mapping.pairs.top; pair++) {
-		name = yp_key_name(p, pair, path, "a key name", sub, &k);
+		name = key_name(p, pair, path, "a key name", sub, &k);
 		if (!name)
 			return -EINVAL;
 		for (kp = keys; *kp; kp++)
@@ -411,7 +393,7 @@ int yp_check_keys(struct yparse *p, yaml_node_t *map, const char *path,
 /**
  * yp_get() - Find a key's value in a mapping.
  * @p: the parser.
- * @map: the mapping, or NULL.
+ * @map: the mapping; NULL or any other node has no keys.
  * @key: the key.
  * @keynode: if not NULL, set to the key's node (or NULL if absent).
  *
@@ -427,7 +409,7 @@ yaml_node_t *yp_get(const struct yparse *p, const yaml_node_t *map,
 
 	if (keynode)
 		*keynode = NULL;
-	if (!map)
+	if (!map || map->type != YAML_MAPPING_NODE)
 		return NULL;
 	for (pair = map->data.mapping.pairs.start;
 	     pair < map->data.mapping.pairs.top; pair++) {
@@ -482,19 +464,9 @@ static int parse_ull(const char *s, unsigned long long *out)
 	return *end ? -EINVAL : 0;
 }
 
-/**
- * yp_int() - Read an integer in [@min, @max].
- * @p: the parser.
- * @node: the value.
- * @path: its key path.
- * @min: smallest accepted value (>= 0: scenarios have no negative figures).
- * @max: largest accepted value, LLONG_MAX for "no limit".
- * @out: the value.
- *
- * Return: 0, or -EINVAL naming the range.
- */
-int yp_int(struct yparse *p, yaml_node_t *node, const char *path,
-	   long long min, long long max, long long *out)
+/* An integer in [@min, @max]; @max LLONG_MAX for "no limit". */
+static int read_int(struct yparse *p, yaml_node_t *node, const char *path,
+		    long long min, long long max, long long *out)
 {
 	unsigned long long v;
 	const char *s = scalar(node);
@@ -523,20 +495,12 @@ static int read_u64(struct yparse *p, yaml_node_t *node, const char *path,
 	return 0;
 }
 
-/**
- * yp_size() - Read a size in bytes: "268435456", "256M", "1 GiB".
- * @p: the parser.
- * @node: the value.
- * @path: its key path.
- * @out: the size in bytes.
- *
- * Suffixes K, M, G and T are binary (KiB, MiB, ...), as sizes of memory
- * are; "KiB" and "KB" spellings are accepted and mean the same.
- *
- * Return: 0, or -EINVAL.
+/*
+ * A size in bytes: "268435456", "256M", "1 GiB".  K, M, G and T are
+ * binary, as sizes of memory are; "KiB" and "KB" mean the same.
  */
-int yp_size(struct yparse *p, yaml_node_t *node, const char *path,
-	    uint64_t *out)
+static int read_size(struct yparse *p, yaml_node_t *node, const char *path,
+		     uint64_t *out)
 {
 	static const char units[] = "KMGT";
 	const char *s = scalar(node), *u;
@@ -617,18 +581,9 @@ bad:
 	return yp_expected(p, node, path, "a fraction 0..1 (or 0%..100%)");
 }
 
-/**
- * yp_string() - Read a non-empty scalar.
- * @p: the parser.
- * @node: the value.
- * @path: its key path.
- * @what: what it names, for the message ("a group name").
- * @out: a malloc()ed copy, the caller's to free.
- *
- * Return: 0, -EINVAL, or -ENOMEM.
- */
-int yp_string(struct yparse *p, yaml_node_t *node, const char *path,
-	      const char *what, char **out)
+/* A non-empty scalar, copied: what it names (@what) is for the message. */
+static int read_string(struct yparse *p, yaml_node_t *node,
+		       const char *path, const char *what, char **out)
 {
 	const char *s = scalar(node);
 
@@ -640,18 +595,9 @@ int yp_string(struct yparse *p, yaml_node_t *node, const char *path,
 	return 0;
 }
 
-/**
- * yp_choice() - Read one of a fixed set of words.
- * @p: the parser.
- * @node: the value.
- * @path: its key path.
- * @choices: NULL-terminated list.
- * @out: the index of the word in @choices.
- *
- * Return: 0, or -EINVAL listing the choices.
- */
-int yp_choice(struct yparse *p, yaml_node_t *node, const char *path,
-	      const char *const *choices, int *out)
+/* One of @choices: its index; the message lists them. */
+static int read_choice(struct yparse *p, yaml_node_t *node,
+		       const char *path, const char *const *choices, int *out)
 {
 	const char *s = scalar(node);
 	char list[256], got[YP_SHOW_MAX + 8];
@@ -699,22 +645,14 @@ static int unknown_gfp(struct yparse *p, yaml_node_t *node, const char *path,
 			     flag);
 }
 
-/**
- * yp_gfp() - Read a gfp mask: "GFP_KERNEL | __GFP_RECLAIMABLE".
- * @p: the parser.
- * @node: the value.
- * @path: its key path.
- * @gfp: the mask, from pagemig_parse_gfp().
- * @spec: if not NULL, a malloc()ed copy of the mask as the library
- *	spells it (spaces removed), for reports.
- *
+/*
+ * A gfp mask: "GFP_KERNEL | __GFP_RECLAIMABLE", and in @spec (if not
+ * NULL) the library's spelling of it, spaces removed, for reports.
  * pagemig_parse_gfp() says only that a mask is bad, so each flag is
  * tried on its own first, to name the one that is wrong.
- *
- * Return: 0, -EINVAL or -ENOMEM.
  */
-int yp_gfp(struct yparse *p, yaml_node_t *node, const char *path,
-	   unsigned int *gfp, char **spec)
+static int read_gfp(struct yparse *p, yaml_node_t *node, const char *path,
+		    unsigned int *gfp, char **spec)
 {
 	const char *s = scalar(node);
 	char *norm, *tok, *save, *copy;
@@ -803,14 +741,8 @@ static char *resolve_path(const struct yparse *p, const char *path)
 /* Most keys one mapping takes: room for the list of their names. */
 #define YP_MAX_KEYS	24
 
-/**
- * yp_field() - Where a key's value goes in an args struct.
- * @k: the key.
- * @args: the struct its table describes.
- *
- * Return: a pointer to the field.
- */
-void *yp_field(const struct yp_key *k, void *args)
+/* Where a key's value goes in the struct its table fills. */
+static void *field(const struct yp_key *k, void *args)
 {
 	return (char *)args + k->off;
 }
@@ -980,21 +912,21 @@ static int read_number(struct yparse *p, const struct yp_key *k,
 
 	switch (k->kind) {
 	case YP_INT:
-		ret = yp_int(p, v, path, k->min, k->max, &n);
+		ret = read_int(p, v, path, k->min, k->max, &n);
 		u = n;
 		break;
 	case YP_U64:
 		ret = read_u64(p, v, path, &u);
 		break;
 	case YP_SIZE:
-		ret = yp_size(p, v, path, &u);
+		ret = read_size(p, v, path, &u);
 		break;
 	case YP_BOOL:
 		ret = read_bool(p, v, path, &b);
 		u = b;
 		break;
 	default:
-		ret = yp_choice(p, v, path, k->choices, &i);
+		ret = read_choice(p, v, path, k->choices, &i);
 		u = k->flags & YP_NOT ? !i : i;
 		break;
 	}
@@ -1006,11 +938,24 @@ static int read_number(struct yparse *p, const struct yp_key *k,
 	return ret;
 }
 
-/* The value of key @k, given: type, bounds, then what @k->flags ask. */
-static int parse_value(struct yparse *p, const struct yp_key *k,
-		       yaml_node_t *v, const char *path, void *args)
+/**
+ * yp_value() - Read one value as a key of a table would be read.
+ * @p: the parser.
+ * @v: the value.
+ * @path: its key path.
+ * @k: what it takes (kind, bounds, what) and where it goes.
+ * @args: the struct @k's offsets point into.
+ *
+ * For values a YP_CUSTOM key finds inside lists and mappings of its own
+ * (a list of CPUs, a mix of orders), so they are read, checked and
+ * described like every other value.
+ *
+ * Return: 0, or -EINVAL with the message written.
+ */
+int yp_value(struct yparse *p, yaml_node_t *v, const char *path,
+	     const struct yp_key *k, void *args)
 {
-	void *f = yp_field(k, args);
+	void *f = field(k, args);
 	char what[64];
 	uint64_t u = 0;
 	int ret;
@@ -1021,7 +966,7 @@ static int parse_value(struct yparse *p, const struct yp_key *k,
 	case YP_FRACTION:
 		return read_fraction(p, v, path, f);
 	case YP_GFP:
-		return yp_gfp(p, v, path, f, (char **)((char *)args + k->off2));
+		return read_gfp(p, v, path, f, (char **)((char *)args + k->off2));
 	case YP_MAP:
 		return yp_walk(p, v, path, k->sub, args);
 	case YP_CUSTOM:
@@ -1029,7 +974,7 @@ static int parse_value(struct yparse *p, const struct yp_key *k,
 	case YP_STRING:
 	case YP_PATH:
 	case YP_NAME:
-		ret = yp_string(p, v, path, key_what(k, what, sizeof(what)), f);
+		ret = read_string(p, v, path, key_what(k, what, sizeof(what)), f);
 		return ret ? ret : check_string(p, k, v, path, f);
 	default:
 		ret = read_number(p, k, v, path, &u);
@@ -1043,7 +988,7 @@ static int parse_value(struct yparse *p, const struct yp_key *k,
 static int set_default(struct yparse *p, const struct yp_key *k,
 		       const char *path, void *args)
 {
-	void *f = yp_field(k, args);
+	void *f = field(k, args);
 
 	switch (k->kind) {
 	case YP_REAL:
@@ -1111,7 +1056,7 @@ static bool applies(const struct yparse *p, const struct yp_key *keys,
 		n += snprintf(why + n, len - n, "%s%s", sep, words[i]);
 		sep = " or ";
 	}
-	v = load(yp_field(c, args), c->size);
+	v = load(field(c, args), c->size);
 	return v < 32 && (k->only_if & (1U << v));
 }
 
@@ -1129,12 +1074,15 @@ static int walk_key(struct yparse *p, const struct yp_key *keys,
 		    const struct yp_key *k, yaml_node_t *map,
 		    const char *path, void *args)
 {
-	yaml_node_t *v = yp_get(p, map, k->name, NULL);
+	const yaml_node_t *here = p->here;
+	yaml_node_t *key, *v = yp_get(p, map, k->name, &key);
 	const struct yp_key *alt;
 	char sub[YP_PATH_MAX], buf[300];
 	int ret;
 
-	yp_path_key(sub, sizeof(sub), path, k->name);
+	if ((k->flags & YP_NULL_ABSENT) && yp_is_null(v))
+		v = NULL;
+	path_key(sub, sizeof(sub), path, k->name);
 	if (k->only_with && !applies(p, keys, k, map, args, buf, sizeof(buf)))
 		return v ? yp_error(p, v, sub, "%s", buf) : 0;
 	if (v && k->excludes && yp_get(p, map, k->excludes, NULL))
@@ -1152,10 +1100,35 @@ static int walk_key(struct yparse *p, const struct yp_key *keys,
 		return yp_error(p, map, path, "missing required key \"%s\" (%s) or \"%s\"",
 				k->name, key_what(k, buf, sizeof(buf)), alt->name);
 	}
-	ret = parse_value(p, k, v, sub, args);
+	/* Messages with no node of their own point at the key. */
+	p->here = key;
+	ret = yp_value(p, v, sub, k, args);
+	p->here = here;
 	if (!ret && (k->flags & YP_SEEN))
 		*(bool *)((char *)args + k->seen) = true;
 	return ret;
+}
+
+/* At least one of the keys flagged YP_ONE_OF, when any is. */
+static int need_one(struct yparse *p, const struct yp_key *keys,
+		    yaml_node_t *map, const char *path)
+{
+	const char *names[YP_MAX_KEYS + 1];
+	char list[256];
+	unsigned int n = 0;
+
+	for (; keys->name && n < YP_MAX_KEYS; keys++) {
+		if (!(keys->flags & YP_ONE_OF))
+			continue;
+		if (yp_get(p, map, keys->name, NULL))
+			return 0;
+		names[n++] = keys->name;
+	}
+	if (!n)
+		return 0;
+	names[n] = NULL;
+	yp_join(list, sizeof(list), names);
+	return yp_error(p, map, path, "expected at least one of %s", list);
 }
 
 /**
@@ -1187,15 +1160,17 @@ int yp_walk(struct yparse *p, yaml_node_t *node, const char *path,
 	if (!keys)
 		keys = none;
 	if (keys->name && !keys->name[0])
-		return parse_value(p, keys, node, path, args);
+		return yp_value(p, node, path, keys, args);
 	for (k = keys; k->name && n < YP_MAX_KEYS; k++)
 		names[n++] = k->name;
 	names[n] = NULL;
 	ret = as_mapping(p, node, path, &map);
 	if (!ret)
-		ret = yp_check_keys(p, map, path, names);
+		ret = check_keys(p, map, path, names);
 	for (k = keys; !ret && k->name; k++)
 		ret = walk_key(p, keys, k, map, path, args);
+	if (!ret)
+		ret = need_one(p, keys, map, path);
 	if (!ret && k->check)
 		ret = k->check(p, map, path, args);
 	return ret;
@@ -1215,25 +1190,44 @@ size_t yp_struct_size(const struct yp_key *keys)
 }
 
 /**
- * yp_need_one() - Insist that a mapping has at least one of some keys.
+ * yp_each() - Call @fn for every item of a list or pair of a mapping.
  * @p: the parser.
- * @map: the mapping, or NULL (no keys given).
+ * @node: the list or mapping.
  * @path: its key path.
- * @keys: NULL-terminated list of the keys.
+ * @what: what a mapping's keys should be ("a /proc/vmstat name").
+ * @fn: called with the item's path, PATH[I] or PATH.KEY.
+ * @args: for @fn.
  *
- * Return: 0, or -EINVAL listing @keys.
+ * A mapping's keys must be scalars.  Anything else in @node is the
+ * caller's to refuse before calling here.
+ *
+ * Return: 0, or the first error of @fn (or of a key).
  */
-int yp_need_one(struct yparse *p, yaml_node_t *map, const char *path,
-		const char *const *keys)
+int yp_each(struct yparse *p, yaml_node_t *node, const char *path,
+	    const char *what, yp_item_fn *fn, void *args)
 {
-	const char *const *k;
-	char list[256];
+	yaml_node_item_t *item;
+	yaml_node_pair_t *pair;
+	char sub[YP_PATH_MAX];
+	yaml_node_t *k;
+	int ret = 0;
 
-	for (k = keys; *k; k++)
-		if (yp_get(p, map, *k, NULL))
-			return 0;
-	yp_join(list, sizeof(list), keys);
-	return yp_error(p, map, path, "expected at least one of %s", list);
+	if (node->type == YAML_SEQUENCE_NODE) {
+		for (item = node->data.sequence.items.start;
+		     !ret && item < node->data.sequence.items.top; item++) {
+			snprintf(sub, sizeof(sub), "%s[%u]", path,
+				 (unsigned int)(item - node->data.sequence.items.start));
+			ret = fn(p, NULL, yp_node(p, *item), sub, args);
+		}
+		return ret;
+	}
+	for (pair = node->data.mapping.pairs.start;
+	     !ret && pair < node->data.mapping.pairs.top; pair++) {
+		if (!key_name(p, pair, path, what, sub, &k))
+			return -EINVAL;
+		ret = fn(p, k, yp_node(p, pair->value), sub, args);
+	}
+	return ret;
 }
 
 /**
@@ -1252,7 +1246,7 @@ void yp_release(const struct yp_key *keys, void *args)
 		case YP_STRING:
 		case YP_PATH:
 		case YP_NAME:
-			free(*(char **)yp_field(k, args));
+			free(*(char **)field(k, args));
 			break;
 		case YP_GFP:
 			free(*(char **)((char *)args + k->off2));

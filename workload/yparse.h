@@ -50,40 +50,22 @@ struct yparse {
 yaml_node_t *yp_node(const struct yparse *p, int id);
 int yp_line(const yaml_node_t *node);
 bool yp_is_null(const yaml_node_t *node);
-bool yp_is_mapping(const yaml_node_t *node);
 
 int yp_error(struct yparse *p, const yaml_node_t *at, const char *path,
 	     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 int yp_error_hint(struct yparse *p, const yaml_node_t *at, const char *path,
 		  const char *word, const char *const *choices,
 		  const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+int yp_key_error(struct yparse *p, yaml_node_t *map, const char *path,
+		 const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
 int yp_expected(struct yparse *p, const yaml_node_t *node, const char *path,
 		const char *what);
 
-void yp_path_key(char *buf, size_t len, const char *path, const char *key);
-void yp_path_index(char *buf, size_t len, const char *path, unsigned int i);
-
 const char *yp_suggest(const char *word, const char *const *choices);
 void yp_join(char *buf, size_t len, const char *const *choices);
-
-const char *yp_key_name(struct yparse *p, const yaml_node_pair_t *pair,
-			const char *path, const char *what, char *sub,
-			yaml_node_t **key);
-int yp_check_keys(struct yparse *p, yaml_node_t *map, const char *path,
-		  const char *const *keys);
 yaml_node_t *yp_get(const struct yparse *p, const yaml_node_t *map,
 		    const char *key, yaml_node_t **keynode);
-int yp_int(struct yparse *p, yaml_node_t *node, const char *path,
-	   long long min, long long max, long long *out);
-int yp_size(struct yparse *p, yaml_node_t *node, const char *path,
-	    uint64_t *out);
-int yp_string(struct yparse *p, yaml_node_t *node, const char *path,
-	      const char *what, char **out);
-int yp_choice(struct yparse *p, yaml_node_t *node, const char *path,
-	      const char *const *choices, int *out);
-int yp_gfp(struct yparse *p, yaml_node_t *node, const char *path,
-	   unsigned int *gfp, char **spec);
-
 
 /* ---- key tables: a mapping's keys declared once, read by yp_walk() ---- */
 
@@ -112,6 +94,8 @@ enum yp_kind {
 #define YP_NOT		0x10	/* YP_CHOICE: store !index (the first is true) */
 #define YP_ONE_LINE	0x20	/* YP_STRING: no newline in it */
 #define YP_READABLE	0x40	/* YP_PATH: the file must be readable now */
+#define YP_ONE_OF	0x80	/* at least one key so flagged must be given */
+#define YP_NULL_ABSENT	0x100	/* a null value means the key is not given */
 
 /*
  * A kind of name steps declare and later steps refer to (allocation
@@ -174,9 +158,14 @@ struct yp_key {
 int yp_walk(struct yparse *p, yaml_node_t *node, const char *path,
 	    const struct yp_key *keys, void *args);
 void yp_release(const struct yp_key *keys, void *args);
-int yp_need_one(struct yparse *p, yaml_node_t *map, const char *path,
-		const char *const *keys);
-void *yp_field(const struct yp_key *k, void *args);
 size_t yp_struct_size(const struct yp_key *keys);
+int yp_value(struct yparse *p, yaml_node_t *v, const char *path,
+	     const struct yp_key *k, void *args);
+
+/* One item of a list (@key NULL) or one pair of a mapping, for yp_each(). */
+typedef int yp_item_fn(struct yparse *p, yaml_node_t *key, yaml_node_t *v,
+		       const char *path, void *args);
+int yp_each(struct yparse *p, yaml_node_t *node, const char *path,
+	    const char *what, yp_item_fn *fn, void *args);
 
 #endif /* _PAGEMIG_WORKLOAD_YPARSE_H */

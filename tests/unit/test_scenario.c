@@ -338,7 +338,6 @@ TEST(good_scenario_parses_into_its_steps)
 	EXPECT_EQ(2, sc->cfg.nr_cpus);
 	EXPECT_EQ(42, sc->cfg.seed);
 	EXPECT_TRUE(sc->seed_given);
-	EXPECT_EQ(4, sc->machine_line);
 	ASSERT_EQ(sizeof(want) / sizeof(want[0]), sc->nr_steps);
 	for (i = 0; i < sc->nr_steps; i++) {
 		EXPECT_STREQ(want[i], scenario_step_name(&sc->steps[i]));
