@@ -1,6 +1,28 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Processes and workload threads for scenarios.  See process.h.
+ * Processes, the workload threads that use their memory, and the steps
+ * that drive them (process.h says what a process is made of):
+ *
+ *  spawn    create a process with anonymous and/or file memory and start
+ *           its worker threads, which read and write that memory through
+ *           its page tables until a stop (or workers: {run: false}) step
+ *           or the end of the run, while other steps (compaction,
+ *           balloons, zram) go on
+ *  touch    access a share of a process's pages from the scenario thread,
+ *           synchronously: faults them in, writes a new generation
+ *  free     free: {process: P, pattern: every-other|random|range}:
+ *           MADV_DONTNEED on a share of its pages (fragmentation by
+ *           movable memory); steps.c's free becomes it when it names a
+ *           process
+ *  pin      long-term pin N pages spread over the process's memory:
+ *           they never migrate, and compaction counts them as failures
+ *  exit     stop its workers, exit the process
+ *  workers  {run: true|false, process: P, seconds: S}: start or stop
+ *           workers; with seconds, let them run that long first
+ *  stop     stop every worker (or one process's)
+ *
+ * Process names live in the parser's name list as "proc:NAME", so steps
+ * naming a process nobody spawned fail at parse time with a suggestion.
  *
  * Locking: each page of a region has a lock byte.  Whoever reads or
  * writes a page's data or its generation holds it: a worker takes it
@@ -30,10 +52,14 @@
 #include "process.h"
 #include "scenario.h"
 #include "steps.h"
+#include "yparse.h"
 
+#define WL_MAX_THREADS	16
+#define WL_MAX_CPUS	PAGEMIG_MAX_CPUS
 #define PAGE		PAGEMIG_PAGE_SIZE
 #define WORDS		(PAGE / sizeof(uint64_t))
 #define THP_PAGES	PAGEMIG_PAGEBLOCK_PAGES
+#define WORKER_SECONDS_MAX	3600
 
 /* wl_page.flags */
 #define PG_DATA		0x01	/* written by us: holds a tag */
@@ -80,18 +106,32 @@ struct wl_worker {
 	struct wl_counters c;
 };
 
+/* What a spawn step asks for: its args. */
+struct wl_spawn {
+	char *name;
+	uint64_t anon;		/* bytes, 0: none */
+	uint64_t file;		/* bytes, 0: the file's size (file_path) */
+	char *file_path;	/* a real file, or NULL: generated */
+	char *file_from;	/* map this process's file, shared */
+	bool has_file;		/* file: or file_path: given */
+	bool shared, thp;
+	bool ksm;		/* anon: madvise(MADV_MERGEABLE) */
+	unsigned int duplicates;	/* anon: contents repeat every N pages; 0: unique */
+	unsigned int threads;
+	int pattern;
+	double writes;		/* share of worker accesses that write */
+	unsigned int nr_cpus;	/* 0: spread over the machine's CPUs */
+	int cpus[WL_MAX_CPUS];
+	uint64_t seed;
+};
+
 struct wl_proc {
 	char *name;
 	int pid;
 	bool exited;
 	struct wl_map maps[2];		/* anon, file: either may be unused */
 	unsigned long nr_pages;		/* over both maps */
-	unsigned int threads;
-	int pattern;
-	double writes;
-	unsigned int nr_cpus;
-	int cpus[WL_MAX_CPUS];
-	uint64_t seed;
+	struct wl_spawn sp;		/* threads, pattern, writes, cpus, seed */
 	atomic_bool stop;
 	bool running;
 	unsigned int epoch;		/* worker seeds differ per start */
@@ -107,15 +147,32 @@ struct wl_procs {
 	char first[256];		/* the first corruption, described */
 };
 
+static const struct step_state wl_state_ops;
+
 /* The process steps' state in a run: the run's slot of spawn. */
 static struct wl_procs *procs_of(const struct scenario_run *run)
 {
 	return run_state(run, &wl_state_ops);
 }
 
-const char *const wl_pattern_names[] = {
+enum { WL_SEQUENTIAL, WL_RANDOM, WL_HOT_COLD };
+
+static const char *const wl_pattern_names[] = {
 	"sequential", "random", "hot-cold", NULL
 };
+
+/* Processes: spawn declares them, the other steps name them. */
+const struct yp_names proc_names = {
+	.prefix = "proc:",
+	.what = "a process name",
+	.ref = "the name of a spawned process",
+	.verb = "spawns a process",
+	.again = "a process \"%s\" was already spawned",
+};
+
+#define PROC_KEY(type, flags)						\
+	{ "process", YP_NAME, flags, YP_FIELD(type, process),		\
+	  .names = &proc_names }
 
 /* ---- tags ---- */
 
@@ -308,7 +365,7 @@ static unsigned long pick(const struct wl_proc *p, struct wl_worker *w,
 {
 	unsigned long n = p->nr_pages, hot;
 
-	switch (p->pattern) {
+	switch (p->sp.pattern) {
 	case WL_SEQUENTIAL:
 		if (++*cursor >= n)
 			*cursor = 0;
@@ -337,8 +394,8 @@ static void *worker_main(void *data)
 
 	pagemig_thread_set_cpu(w->cpu);
 	pagemig_rng_seed(&rng, w->seed);
-	cursor = (unsigned long)((double)p->nr_pages * w->index / p->threads);
-	wthresh = (uint64_t)(p->writes * 1000000);
+	cursor = (unsigned long)((double)p->nr_pages * w->index / p->sp.threads);
+	wthresh = (uint64_t)(p->sp.writes * 1000000);
 	while (!atomic_load_explicit(&p->stop, memory_order_relaxed)) {
 		n = pick(p, w, &rng, &cursor);
 		m = page_map(p, n, &i);
@@ -363,18 +420,13 @@ idle:
 	return NULL;
 }
 
-/**
- * wl_workers_start() - Start the worker threads of one or every process.
- * @run: the run.
- * @p: the process, or NULL for every live one.
- *
- * Worker k runs as CPU cpus[k % nr_cpus], or (no cpus: given) as CPU
- * (pid + k) % the machine's CPUs.
- *
- * Return: 0, -EINVAL (a CPU the machine does not have), or -errno from
- * pthread_create().
+/*
+ * Start the worker threads of @p, or of every live process when @p is
+ * NULL.  Worker k runs as CPU cpus[k % nr_cpus], or (no cpus: given) as
+ * CPU (pid + k) % the machine's CPUs.  0, -EINVAL (a CPU the machine
+ * does not have), or -errno from pthread_create().
  */
-int wl_workers_start(struct scenario_run *run, struct wl_proc *p)
+static int workers_start(struct scenario_run *run, struct wl_proc *p)
 {
 	struct wl_procs *ps = procs_of(run);
 	struct wl_worker *w;
@@ -383,30 +435,30 @@ int wl_workers_start(struct scenario_run *run, struct wl_proc *p)
 
 	if (!p) {
 		for (i = 0; ps && i < ps->nr; i++) {
-			ret = wl_workers_start(run, ps->procs[i]);
+			ret = workers_start(run, ps->procs[i]);
 			if (ret)
 				return ret;
 		}
 		return 0;
 	}
-	if (p->exited || p->running || !p->threads || !p->nr_pages)
+	if (p->exited || p->running || !p->sp.threads || !p->nr_pages)
 		return 0;
-	for (k = 0; k < p->nr_cpus; k++)
-		if (p->cpus[k] >= (int)run->cfg.nr_cpus)
+	for (k = 0; k < p->sp.nr_cpus; k++)
+		if (p->sp.cpus[k] >= (int)run->cfg.nr_cpus)
 			return -EINVAL;
-	w = calloc(p->threads, sizeof(*w));
+	w = calloc(p->sp.threads, sizeof(*w));
 	if (!w)
 		return -ENOMEM;
 	p->workers = w;
 	atomic_store(&p->stop, false);
 	p->epoch++;
-	for (k = 0; k < p->threads; k++) {
-		uint64_t x = p->seed ^ ((uint64_t)p->epoch << 32) ^ k;
+	for (k = 0; k < p->sp.threads; k++) {
+		uint64_t x = p->sp.seed ^ ((uint64_t)p->epoch << 32) ^ k;
 
 		w[k].run = run;
 		w[k].p = p;
 		w[k].index = k;
-		w[k].cpu = p->nr_cpus ? p->cpus[k % p->nr_cpus] :
+		w[k].cpu = p->sp.nr_cpus ? p->sp.cpus[k % p->sp.nr_cpus] :
 			   (int)((p->pid + k) % run->cfg.nr_cpus);
 		w[k].seed = pagemig_splitmix64(&x);
 		ret = pthread_create(&w[k].thread, NULL, worker_main, &w[k]);
@@ -431,48 +483,27 @@ static void add_counters(struct wl_counters *to, struct wl_counters *from)
 	atomic_fetch_add(&to->corrupted, atomic_load(&from->corrupted));
 }
 
-/**
- * wl_workers_stop() - Stop and join the workers of one or every process.
- * @run: the run.
- * @p: the process, or NULL for every one.
- */
-void wl_workers_stop(struct scenario_run *run, struct wl_proc *p)
+/* Stop and join the workers of @p, or of every process when @p is NULL. */
+static void workers_stop(struct scenario_run *run, struct wl_proc *p)
 {
 	struct wl_procs *ps = procs_of(run);
 	unsigned int k;
 
 	if (!p) {
 		for (k = 0; ps && k < ps->nr; k++)
-			wl_workers_stop(run, ps->procs[k]);
+			workers_stop(run, ps->procs[k]);
 		return;
 	}
 	if (!p->running)
 		return;
 	atomic_store(&p->stop, true);
-	for (k = 0; k < p->threads; k++) {
+	for (k = 0; k < p->sp.threads; k++) {
 		pthread_join(p->workers[k].thread, NULL);
 		add_counters(&p->c, &p->workers[k].c);
 	}
 	free(p->workers);
 	p->workers = NULL;
 	p->running = false;
-}
-
-/**
- * wl_workers_running() - Are any process's worker threads running?
- * @run: the run.
- *
- * Return: true if at least one spawned process has running workers.
- */
-bool wl_workers_running(struct scenario_run *run)
-{
-	struct wl_procs *ps = procs_of(run);
-	unsigned int i;
-
-	for (i = 0; ps && i < ps->nr; i++)
-		if (ps->procs[i]->running)
-			return true;
-	return false;
 }
 
 static void proc_counts(const struct wl_proc *p, unsigned long *reads,
@@ -488,7 +519,7 @@ static void proc_counts(const struct wl_proc *p, unsigned long *reads,
 	*corrupted = atomic_load(&c->corrupted);
 	if (!p->running)
 		return;
-	for (k = 0; k < p->threads; k++) {
+	for (k = 0; k < p->sp.threads; k++) {
 		c = &p->workers[k].c;
 		*reads += atomic_load(&c->reads);
 		*writes += atomic_load(&c->writes);
@@ -497,13 +528,8 @@ static void proc_counts(const struct wl_proc *p, unsigned long *reads,
 	}
 }
 
-/**
- * wl_accesses() - Checked accesses so far, over every process.
- * @run: the run.
- *
- * Return: reads plus writes.
- */
-unsigned long wl_accesses(struct scenario_run *run)
+/* Checked accesses so far, reads and writes, over every process. */
+static unsigned long accesses(struct scenario_run *run)
 {
 	struct wl_procs *ps = procs_of(run);
 	unsigned long r, w, e, c, sum = 0;
@@ -576,6 +602,20 @@ struct wl_proc *wl_find(struct scenario_run *run, const char *name)
 		if (!strcmp(ps->procs[i]->name, name))
 			return ps->procs[i];
 	return NULL;
+}
+
+/* The live process @name, or NULL with the step failed, saying why. */
+static struct wl_proc *live_proc(struct scenario_run *run, const char *name,
+				 struct step_result *res)
+{
+	struct wl_proc *p = wl_find(run, name);
+
+	if (!p)
+		step_fail(res, "process \"%s\" was not spawned (its spawn step failed)",
+			  name);
+	else if (p->exited)
+		step_fail(res, "process \"%s\" has exited", name);
+	return p && !p->exited ? p : NULL;
 }
 
 /**
@@ -668,17 +708,88 @@ static int spawn_file(struct scenario_run *run, struct wl_proc *p,
 	return 0;
 }
 
-/**
- * wl_spawn() - Create a process with its mappings, and start its workers.
- * @run: the run.
- * @sp: what to create.
- * @err: why it failed, for the step's message.
- * @errlen: size of @err.
- *
- * Return: 0; -ENOMEM (the host); or the facade's error, said in @err.
- */
-int wl_spawn(struct scenario_run *run, const struct wl_spawn *sp,
-	     char *err, size_t errlen)
+/* ---- spawn ---- */
+
+static const struct yp_key cpu_key = {
+	"", YP_INT, .size = sizeof(int), .max = PAGEMIG_MAX_CPUS - 1
+};
+
+static int spawn_cpu(struct yparse *p, yaml_node_t *key, yaml_node_t *v,
+		     const char *path, void *args)
+{
+	struct wl_spawn *sp = args;
+
+	if (sp->nr_cpus == WL_MAX_CPUS)
+		return yp_error(p, v, path, "expected at most %d CPUs",
+				WL_MAX_CPUS);
+	return yp_value(p, v, path, &cpu_key, &sp->cpus[sp->nr_cpus++]);
+}
+
+static int spawn_cpus(struct yparse *p, yaml_node_t *v, const char *path,
+		      const struct yp_key *k, void *args)
+{
+	if (v->type != YAML_SEQUENCE_NODE ||
+	    v->data.sequence.items.top == v->data.sequence.items.start)
+		return yp_expected(p, v, path, "a list of CPU numbers such as [0, 1]");
+	return yp_each(p, v, path, NULL, spawn_cpu, args);
+}
+
+#define SPAWN_PAGES(key, member)					\
+	{ key, YP_SIZE, YP_NONZERO | YP_ONE_OF,				\
+	  YP_FIELD(struct wl_spawn, member), .align = PAGE,		\
+	  .what = "a non-zero size in whole 4 KiB pages" }
+
+/* Which memory: anon, a file, or another process's file (shared). */
+static int spawn_check(struct yparse *p, yaml_node_t *map, const char *path,
+		       void *args)
+{
+	struct wl_spawn *sp = args;
+	bool shared = yp_get(p, map, "shared", NULL);
+
+	sp->has_file = sp->file || sp->file_path;
+	if (sp->file_from && sp->has_file)
+		return yp_key_error(p, map, path, "file_from",
+				    "give either file/file_path or file_from, not both");
+	if (shared && !sp->has_file && !sp->file_from)
+		return yp_key_error(p, map, path, "shared",
+				    "only applies with file or file_path");
+	if (shared && sp->file_from && !sp->shared)
+		return yp_key_error(p, map, path, "shared",
+				    "file_from maps another process's file shared");
+	if (sp->file_from)
+		sp->shared = true;
+	return 0;
+}
+
+static const struct yp_key spawn_keys[] = {
+	{ "name", YP_NAME, YP_REQUIRED | YP_DECLARE,
+	  YP_FIELD(struct wl_spawn, name), .names = &proc_names },
+	SPAWN_PAGES("anon", anon),
+	SPAWN_PAGES("file", file),
+	{ "file_path", YP_PATH, YP_ONE_OF, YP_FIELD(struct wl_spawn, file_path),
+	  .what = "a path to a regular file" },
+	{ "file_from", YP_NAME, YP_ONE_OF, YP_FIELD(struct wl_spawn, file_from),
+	  .names = &proc_names },
+	{ "shared", YP_BOOL, 0, YP_FIELD(struct wl_spawn, shared) },
+	{ "thp", YP_BOOL, 0, YP_FIELD(struct wl_spawn, thp),
+	  .only_with = "anon" },
+	{ "threads", YP_INT, 0, YP_FIELD(struct wl_spawn, threads),
+	  .max = WL_MAX_THREADS, .def = 1 },
+	{ "pattern", YP_CHOICE, 0, YP_FIELD(struct wl_spawn, pattern),
+	  .choices = wl_pattern_names, .def = WL_RANDOM },
+	{ "cpus", YP_CUSTOM, .parse = spawn_cpus },
+	{ "writes", YP_FRACTION, 0, YP_FIELD(struct wl_spawn, writes),
+	  .def_real = 0.5 },
+	{ "ksm", YP_BOOL, 0, YP_FIELD(struct wl_spawn, ksm),
+	  .only_with = "anon" },
+	{ "duplicates", YP_INT, 0, YP_FIELD(struct wl_spawn, duplicates),
+	  .min = 1, .max = 1 << 30, .only_with = "anon" },
+	YP_END_CHECK(struct wl_spawn, spawn_check)
+};
+
+/* Create a process with its mappings and start its workers. */
+static int spawn(struct scenario_run *run, const struct wl_spawn *sp,
+		 char *err, size_t errlen)
 {
 	struct wl_procs *ps;
 	struct wl_proc *p, **more;
@@ -697,12 +808,7 @@ int wl_spawn(struct scenario_run *run, const struct wl_spawn *sp,
 		return -ENOMEM;
 	}
 	ps->procs = more;
-	p->threads = sp->threads;
-	p->pattern = sp->pattern;
-	p->writes = sp->writes;
-	p->nr_cpus = sp->nr_cpus;
-	memcpy(p->cpus, sp->cpus, sizeof(p->cpus));
-	p->seed = sp->seed;
+	p->sp = *sp;
 	p->pid = pagemig_process_create();
 	if (p->pid < 0) {
 		snprintf(err, errlen, "pagemig_process_create(): %s",
@@ -743,7 +849,7 @@ int wl_spawn(struct scenario_run *run, const struct wl_spawn *sp,
 	}
 	p->nr_pages = (p->maps[0].r ? p->maps[0].r->nr_pages : 0) +
 		      (p->maps[1].r ? p->maps[1].r->nr_pages : 0);
-	ret = wl_workers_start(run, p);
+	ret = workers_start(run, p);
 	if (ret == -EINVAL)
 		snprintf(err, errlen, "cpus: the machine has CPUs 0..%u",
 			 run->cfg.nr_cpus - 1);
@@ -752,59 +858,151 @@ int wl_spawn(struct scenario_run *run, const struct wl_spawn *sp,
 	return ret;
 }
 
-/* ---- touch, free, pin, exit ---- */
-
-/**
- * wl_touch() - Access a share of a process's pages from this thread.
- * @run: the run.
- * @p: the process.
- * @pattern: WL_TOUCH_*.
- * @fraction: share of the pages.
- * @write: write a new generation (else read and check only).
- * @seed: for the random pattern.
- * @st: what was done.
- * @progress: called now and then with (data, done, total); may be NULL.
- * @data: for @progress.
- */
-void wl_touch(struct scenario_run *run, struct wl_proc *p, int pattern,
-	      double fraction, bool write, uint64_t seed,
-	      struct wl_op_stats *st,
-	      void (*progress)(void *, unsigned long, unsigned long),
-	      void *data)
+static int spawn_run(struct scenario_run *run, const struct step *step,
+		     struct step_result *res)
 {
-	unsigned long n = p->nr_pages, want, k, i, j, done = 0;
+	struct wl_spawn *sp = step->args;
+	struct pagemig_rng rng;
+	char err[256] = "";
+	int ret;
+
+	step_rng(run, step, &rng);
+	sp->seed = pagemig_rng_next(&rng);
+	ret = spawn(run, sp, err, sizeof(err));
+	if (ret == -ENOMEM && !err[0])
+		return ret;
+	if (ret)
+		step_fail(res, "spawn %s: %s", sp->name,
+			  err[0] ? err : strerror(-ret));
+	step_figure(res, "anon_pages", sp->anon / PAGE);
+	step_figure(res, "threads", sp->threads);
+	return 0;
+}
+
+DEFINE_STEP_TYPE(step_spawn, "spawn", spawn_keys, spawn_run,
+		 "create a process with anon and/or file memory and start its worker threads",
+		 .state = &wl_state_ops);
+
+/* What a touch or free step did. */
+struct op_stats {
+	unsigned long pages;	/* touched, or dropped */
+	unsigned long calls;	/* madvise calls */
+	unsigned long errors;
+	unsigned long corrupted;
+	int first_error;
+};
+
+static void op_result(struct op_stats *st, int ret)
+{
+	if (ret == 1)
+		st->corrupted++;
+	else if (ret < 0 && !st->errors++)
+		st->first_error = ret;
+}
+
+/* ---- touch ---- */
+
+enum { TOUCH_SEQUENTIAL, TOUCH_RANDOM, TOUCH_EVERY_OTHER };
+
+static const char *const touch_patterns[] = {
+	"sequential", "random", "every-other", NULL
+};
+
+struct touch_args {
+	char *process;
+	int pattern;
+	double fraction;
+	bool write;
+};
+
+static const struct yp_key touch_keys[] = {
+	PROC_KEY(struct touch_args, YP_REQUIRED),
+	{ "pattern", YP_CHOICE, 0, YP_FIELD(struct touch_args, pattern),
+	  .choices = touch_patterns },
+	{ "fraction", YP_FRACTION, 0, YP_FIELD(struct touch_args, fraction),
+	  .def_real = 1.0 },
+	{ "write", YP_BOOL, 0, YP_FIELD(struct touch_args, write), .def = true },
+	YP_END(struct touch_args)
+};
+
+/* A share of a process's pages, accessed now from this thread. */
+static int touch_run(struct scenario_run *run, const struct step *step,
+		     struct step_result *res)
+{
+	const struct touch_args *a = step->args;
+	struct wl_proc *p = live_proc(run, a->process, res);
+	unsigned long n, want, k, i, j;
+	struct op_stats st = { 0 };
 	const struct wl_map *m;
 	struct pagemig_rng rng;
 	uint64_t buf[WORDS];
-	int ret;
 
-	memset(st, 0, sizeof(*st));
-	want = (unsigned long)(fraction * n + 0.5);
-	if (pattern == WL_TOUCH_EVERY_OTHER)
-		want = (unsigned long)(fraction * ((n + 1) / 2) + 0.5);
-	pagemig_rng_seed(&rng, seed);
+	if (!p)
+		return 0;
+	n = p->nr_pages;
+	want = (unsigned long)(a->fraction * n + 0.5);
+	if (a->pattern == TOUCH_EVERY_OTHER)
+		want = (unsigned long)(a->fraction * ((n + 1) / 2) + 0.5);
+	/* The pages' stream: the step's first draw seeds it. */
+	step_rng(run, step, &rng);
+	pagemig_rng_seed(&rng, pagemig_rng_next(&rng));
 	for (k = 0; k < want; k++) {
-		if (pattern == WL_TOUCH_SEQUENTIAL)
+		if (a->pattern == TOUCH_SEQUENTIAL)
 			j = k;
-		else if (pattern == WL_TOUCH_EVERY_OTHER)
+		else if (a->pattern == TOUCH_EVERY_OTHER)
 			j = 2 * k;
 		else
 			j = pagemig_rng_below(&rng, n);
 		m = page_map(p, j, &i);
 		page_lock(&m->r->pages[i]);
-		ret = access_locked(run, p, m, i, write, buf, &p->c);
+		op_result(&st, access_locked(run, p, m, i, a->write, buf, &p->c));
 		m->r->pages[i].flags &= ~PG_FREED;
 		page_unlock(&m->r->pages[i]);
-		if (ret == 1)
-			st->corrupted++;
-		else if (ret < 0 && !st->errors++)
-			st->first_error = ret;
-		done++;
-		if (progress && !(done & 4095))
-			progress(data, done, want);
+		if (!((k + 1) & 4095))
+			step_progress(run, step, k + 1, want);
 	}
-	st->pages = done;
+	step_figure(res, "pages", want);
+	step_figure(res, "errors", st.errors);
+	step_figure(res, "corrupted", st.corrupted);
+	if (st.errors)
+		step_fail(res, "%lu of %lu accesses failed; first: %s",
+			  st.errors, want, strerror(-st.first_error));
+	return 0;
 }
+
+DEFINE_STEP_TYPE(step_touch, "touch", touch_keys, touch_run,
+		 "read or write a share of a process's pages now, faulting them in");
+
+/* ---- free: {process: ...} ---- */
+
+enum { FREE_EVERY_OTHER, FREE_RANDOM, FREE_RANGE };
+
+static const char *const free_patterns[] = {
+	"every-other", "random", "range", NULL
+};
+/* Indexed like wl_proc.maps[], and then "all". */
+static const char *const free_mappings[] = { "anon", "file", "all", NULL };
+
+struct proc_free_args {
+	char *process;
+	int pattern;
+	unsigned int mapping;
+	double fraction, from;
+};
+
+static const struct yp_key proc_free_keys[] = {
+	PROC_KEY(struct proc_free_args, YP_REQUIRED),
+	{ "pattern", YP_CHOICE, 0, YP_FIELD(struct proc_free_args, pattern),
+	  .choices = free_patterns },
+	{ "fraction", YP_FRACTION, 0, YP_FIELD(struct proc_free_args, fraction),
+	  .def_real = 0.5, .only_with = "pattern",
+	  .only_if = 1 << FREE_RANDOM | 1 << FREE_RANGE },
+	{ "from", YP_FRACTION, 0, YP_FIELD(struct proc_free_args, from),
+	  .only_with = "pattern", .only_if = 1 << FREE_RANGE },
+	{ "mapping", YP_CHOICE, 0, YP_FIELD(struct proc_free_args, mapping),
+	  .choices = free_mappings },
+	YP_END(struct proc_free_args)
+};
 
 /* Forget page @i's data after MADV_DONTNEED dropped it. */
 static void page_dropped(struct wl_region *r, unsigned long i)
@@ -838,127 +1036,238 @@ static int drop_unit(struct wl_proc *p, const struct wl_map *m,
 	return ret;
 }
 
-/**
- * wl_free() - MADV_DONTNEED a share of a process's pages.
- * @run: the run.
- * @p: the process.
- * @which: WL_ANON, WL_FILE or WL_ALL mappings.
- * @pattern: WL_FREE_*.
- * @fraction: share of the units (random, range).
- * @from: where a range starts, as a share of the mapping.
- * @seed: for the random pattern.
- * @st: what was done.
- *
- * The unit is a page, or in a THP mapping a 2 MiB block: MADV_DONTNEED
- * drops a THP that the range only partly covers whole, and whether a
- * block got a THP depends on free memory at fault time, so only whole
- * blocks have a content the workload can know afterwards.
+/*
+ * MADV_DONTNEED the share of mapping @m the step's keys select.  The
+ * unit is a page, or in a THP mapping a 2 MiB block: MADV_DONTNEED drops
+ * a THP that the range only partly covers whole, and whether a block got
+ * a THP depends on free memory at fault time, so only whole blocks have
+ * a content the workload can know afterwards.
  */
-void wl_free(struct scenario_run *run, struct wl_proc *p, int which,
-	     int pattern, double fraction, double from, uint64_t seed,
-	     struct wl_op_stats *st)
+static void free_map(struct wl_proc *p, const struct wl_map *m,
+		     const struct proc_free_args *a, struct pagemig_rng *rng,
+		     struct op_stats *st)
 {
-	unsigned long unit, units, k, lo, hi, nr;
-	struct pagemig_rng rng;
-	const struct wl_map *m;
-	unsigned int mi;
+	unsigned long unit = m->r->thp ? THP_PAGES : 1;
+	unsigned long units = (m->r->nr_pages + unit - 1) / unit;
+	unsigned long k, lo = 0, hi = units, nr;
 	int ret;
 
-	memset(st, 0, sizeof(*st));
-	pagemig_rng_seed(&rng, seed);
-	for (mi = 0; mi < 2; mi++) {
-		m = &p->maps[mi];
-		if (!m->r || (which == WL_ANON && mi) ||
-		    (which == WL_FILE && !mi))
+	if (a->pattern == FREE_RANGE) {
+		lo = (unsigned long)(a->from * units);
+		hi = lo + (unsigned long)(a->fraction * units + 0.5);
+		if (hi > units)
+			hi = units;
+	}
+	for (k = lo; k < hi; k++) {
+		if (a->pattern == FREE_EVERY_OTHER && !(k & 1))
 			continue;
-		unit = m->r->thp ? THP_PAGES : 1;
-		units = (m->r->nr_pages + unit - 1) / unit;
-		lo = 0;
-		hi = units;
-		if (pattern == WL_FREE_RANGE) {
-			lo = (unsigned long)(from * units);
-			hi = lo + (unsigned long)(fraction * units + 0.5);
-			if (hi > units)
-				hi = units;
-		}
-		for (k = lo; k < hi; k++) {
-			if (pattern == WL_FREE_EVERY_OTHER && !(k & 1))
-				continue;
-			if (pattern == WL_FREE_RANDOM &&
-			    pagemig_rng_below(&rng, 1000000) >=
-			    (uint64_t)(fraction * 1000000))
-				continue;
-			nr = unit;
-			if ((k + 1) * unit > m->r->nr_pages)
-				nr = m->r->nr_pages - k * unit;
-			ret = drop_unit(p, m, k * unit, nr);
-			st->calls++;
-			if (ret && !st->errors++)
-				st->first_error = ret;
-			else if (!ret)
-				st->pages += nr;
-		}
+		if (a->pattern == FREE_RANDOM &&
+		    pagemig_rng_below(rng, 1000000) >=
+		    (uint64_t)(a->fraction * 1000000))
+			continue;
+		nr = unit;
+		if ((k + 1) * unit > m->r->nr_pages)
+			nr = m->r->nr_pages - k * unit;
+		ret = drop_unit(p, m, k * unit, nr);
+		st->calls++;
+		op_result(st, ret);
+		if (!ret)
+			st->pages += nr;
 	}
 }
 
-/**
- * wl_pin() - Pin @pages pages spread evenly over the anon mapping.
- * @run: the run.
- * @p: the process.
- * @pages: how many.
- * @pinned: how many were pinned.
- *
- * Return: 0, or the first error of pagemig_pin().
+/*
+ * free: {process: P, ...}: MADV_DONTNEED over the share of the process's
+ * mappings the keys select; failed calls fail the step.  A process that
+ * is not live fails it too.
  */
-int wl_pin(struct scenario_run *run, struct wl_proc *p, unsigned long pages,
-	   unsigned long *pinned)
+static int proc_free_run(struct scenario_run *run, const struct step *step,
+			 struct step_result *res)
 {
-	const struct wl_map *m = &p->maps[0];
-	unsigned long k, i, stride;
+	const struct proc_free_args *a = step->args;
+	struct wl_proc *p = live_proc(run, a->process, res);
+	struct op_stats st = { 0 };
+	struct pagemig_rng rng;
+	unsigned int mi;
+
+	if (!p)
+		return 0;
+	step_rng(run, step, &rng);
+	pagemig_rng_seed(&rng, pagemig_rng_next(&rng));
+	for (mi = 0; mi < 2; mi++)
+		if (p->maps[mi].r && (a->mapping == mi || a->mapping == 2))
+			free_map(p, &p->maps[mi], a, &rng, &st);
+	step_figure(res, "madvised", st.calls);
+	step_figure(res, "pages", st.pages);
+	if (st.errors)
+		step_fail(res, "%lu of %lu pagemig_madvise_dontneed() calls failed; first: %s",
+			  st.errors, st.calls, strerror(-st.first_error));
+	return 0;
+}
+
+/* The process form of free: steps.c's free turns into it (alt_key). */
+DEFINE_STEP_TYPE(step_free_process, "free", proc_free_keys, proc_free_run,
+		 "free (MADV_DONTNEED) every other, a random share or a range of a process's pages");
+
+/* ---- pin ---- */
+
+struct pin_args {
+	char *process;
+	unsigned long pages;
+};
+
+static const struct yp_key pin_keys[] = {
+	PROC_KEY(struct pin_args, YP_REQUIRED),
+	{ "pages", YP_INT, YP_REQUIRED, YP_FIELD(struct pin_args, pages),
+	  .min = 1, .max = 1 << 24 },
+	YP_END(struct pin_args)
+};
+
+/* Pin pages spread evenly over the first mapping; the first error stops. */
+static int pin_run(struct scenario_run *run, const struct step *step,
+		   struct step_result *res)
+{
+	const struct pin_args *a = step->args;
+	struct wl_proc *p = live_proc(run, a->process, res);
+	unsigned long k, i, pages, pinned = 0;
+	const struct wl_map *m;
 	int ret = 0;
 
-	*pinned = 0;
-	if (!m->r)
-		m = &p->maps[1];
-	if (!m->r || !pages)
+	if (!p)
 		return 0;
-	if (pages > m->r->nr_pages)
-		pages = m->r->nr_pages;
-	stride = m->r->nr_pages / pages;
-	for (k = 0; k < pages; k++) {
-		i = k * stride;
+	m = p->maps[0].r ? &p->maps[0] : &p->maps[1];
+	pages = m->r && a->pages > m->r->nr_pages ? m->r->nr_pages : a->pages;
+	for (k = 0; m->r && k < pages; k++) {
+		i = k * (m->r->nr_pages / pages);
 		page_lock(&m->r->pages[i]);
 		ret = pagemig_pin(p->pid, m->addr + i * PAGE, 1, true);
 		page_unlock(&m->r->pages[i]);
 		if (ret)
 			break;
-		(*pinned)++;
+		pinned++;
 	}
-	return ret;
+	step_figure(res, "pinned", pinned);
+	if (ret)
+		step_fail(res, "pagemig_pin() failed after %lu pages: %s",
+			  pinned, strerror(-ret));
+	return 0;
 }
 
-/**
- * wl_exit() - Stop a process's workers and exit it.
- * @run: the run.
- * @p: the process.
- *
- * Its figures are kept for the report; a shared file region lives on
- * while another process maps it.
- *
- * Return: 0, or what pagemig_process_exit() returned.
+DEFINE_STEP_TYPE(step_pin, "pin", pin_keys, pin_run,
+		 "long-term pin N pages spread over a process's memory (they never migrate)");
+
+/* ---- exit ---- */
+
+/*
+ * Stop a process's workers and exit it.  Its figures are kept for the
+ * report; a shared file region lives on while another process maps it.
  */
-int wl_exit(struct scenario_run *run, struct wl_proc *p)
+static int proc_exit(struct scenario_run *run, struct wl_proc *p)
 {
 	int ret;
 
 	if (p->exited)
 		return 0;
-	wl_workers_stop(run, p);
+	workers_stop(run, p);
 	pagemig_process_stats(p->pid, &p->last);
 	ret = pagemig_process_exit(p->pid);
 	p->exited = true;
 	return ret;
 }
+
+static const struct yp_key exit_keys[] = {
+	PROC_KEY(struct touch_args, YP_REQUIRED),
+	YP_END(struct touch_args)
+};
+
+static int exit_run(struct scenario_run *run, const struct step *step,
+		    struct step_result *res)
+{
+	const struct touch_args *a = step->args;
+	unsigned long before = pagemig_free_pages_count();
+	struct wl_proc *p = live_proc(run, a->process, res);
+	int ret;
+
+	if (!p)
+		return 0;
+	ret = proc_exit(run, p);
+	step_figure(res, "pages_freed", pagemig_free_pages_count() - before);
+	if (ret)
+		step_fail(res, "pagemig_process_exit(): %s", strerror(-ret));
+	return 0;
+}
+
+DEFINE_STEP_TYPE(step_exit, "exit", exit_keys, exit_run,
+		 "stop a process's workers and exit it: its memory is freed");
+
+/* ---- workers and stop ---- */
+
+struct workers_args {
+	char *process;		/* NULL: every process */
+	bool run;
+	double seconds;
+};
+
+static const struct yp_key workers_keys[] = {
+	{ "run", YP_BOOL, YP_REQUIRED, YP_FIELD(struct workers_args, run) },
+	PROC_KEY(struct workers_args, 0),
+	{ "seconds", YP_REAL, 0, YP_FIELD(struct workers_args, seconds),
+	  .max = WORKER_SECONDS_MAX, .what = "a number of seconds 0..3600",
+	  .only_with = "run", .only_if = 1 << true },
+	YP_END(struct workers_args)
+};
+
+static const struct yp_key stop_keys[] = {
+	PROC_KEY(struct workers_args, 0),
+	YP_END(struct workers_args)
+};
+
+static int workers_run(struct scenario_run *run, const struct step *step,
+		       struct step_result *res)
+{
+	const struct workers_args *a = step->args;
+	unsigned long a0 = accesses(run), running = 0;
+	struct wl_procs *ps = procs_of(run);
+	struct wl_proc *p = NULL;
+	struct timespec ts;
+	unsigned int i;
+	double t0, t;
+	int ret;
+
+	if (a->process && !(p = live_proc(run, a->process, res)))
+		return 0;
+	if (!a->run) {
+		workers_stop(run, p);
+		goto out;
+	}
+	ret = workers_start(run, p);
+	if (ret) {
+		step_fail(res, "starting workers: %s", ret == -EINVAL ?
+			  "a cpus: entry names a CPU the machine does not have" :
+			  strerror(-ret));
+		goto out;
+	}
+	t0 = step_now();
+	while ((t = step_now() - t0) < a->seconds) {
+		step_progress(run, step, (unsigned long)(t * 1000),
+			      (unsigned long)(a->seconds * 1000));
+		ts.tv_sec = 0;
+		ts.tv_nsec = 20 * 1000 * 1000;
+		nanosleep(&ts, NULL);
+	}
+out:
+	for (i = 0; i < ps->nr; i++)
+		running |= ps->procs[i]->running;
+	step_figure(res, "accesses", accesses(run) - a0);
+	step_figure(res, "running", running);
+	return 0;
+}
+
+DEFINE_STEP_TYPE(step_workers, "workers", workers_keys, workers_run,
+		 "start (run: true, optionally for some seconds) or stop process worker threads");
+
+DEFINE_STEP_TYPE(step_stop, "stop", stop_keys, workers_run,
+		 "stop the worker threads of every process (or of one)");
 
 /* ---- verification ---- */
 
@@ -1056,7 +1365,7 @@ static void *wl_state_create(struct scenario_run *run)
 /* Before the final verify: no worker runs, so every page holds still. */
 static void wl_state_stop(struct scenario_run *run, void *state)
 {
-	wl_workers_stop(run, NULL);
+	workers_stop(run, NULL);
 }
 
 static void wl_state_verify(struct scenario_run *run, void *state,
@@ -1071,9 +1380,9 @@ static void wl_state_destroy(struct scenario_run *run, void *state)
 	struct wl_procs *ps = state;
 	unsigned int i;
 
-	wl_workers_stop(run, NULL);
+	workers_stop(run, NULL);
 	for (i = 0; i < ps->nr; i++) {
-		wl_exit(run, ps->procs[i]);
+		proc_exit(run, ps->procs[i]);
 		proc_free(ps->procs[i]);
 	}
 	free(ps->procs);
@@ -1086,85 +1395,43 @@ static int wl_state_report(struct scenario_run *run, void *state,
 			   struct report *r)
 {
 	struct report_machine *m = &r->end;
-	unsigned int i, n = wl_nr_procs(run);
-	struct report_process *p;
-	struct wl_proc_report w;
+	struct wl_procs *ps = state;
+	struct report_process *rp;
+	struct wl_proc *p;
+	unsigned int i;
 
-	if (!n)
+	if (!ps->nr)
 		return 0;
-	m->procs = calloc(n, sizeof(*m->procs));
+	m->procs = calloc(ps->nr, sizeof(*m->procs));
 	if (!m->procs)
 		return -ENOMEM;
-	for (i = 0; i < n; i++) {
-		wl_proc_report(run, i, &w);
-		p = &m->procs[i];
-		p->name = strdup(w.name);
-		if (!p->name)
+	for (i = 0; i < ps->nr; i++) {
+		p = ps->procs[i];
+		rp = &m->procs[i];
+		rp->name = strdup(p->name);
+		if (!rp->name)
 			return -ENOMEM;	/* the rows before this one stay */
 		m->nr_procs++;
-		p->pattern = w.pattern;
-		p->pid = w.pid;
-		p->exited = w.exited;
-		p->threads = w.threads;
-		p->anon_pages = w.anon_pages;
-		p->file_pages = w.file_pages;
-		p->st = w.st;
-		p->reads = w.reads;
-		p->writes = w.writes;
-		p->errors = w.errors;
-		p->corrupted = w.corrupted;
+		rp->pattern = wl_pattern_names[p->sp.pattern];
+		rp->pid = p->pid;
+		rp->exited = p->exited;
+		rp->threads = p->sp.threads;
+		rp->anon_pages = p->maps[0].r ? p->maps[0].r->nr_pages : 0;
+		rp->file_pages = p->maps[1].r ? p->maps[1].r->nr_pages : 0;
+		if (p->exited)
+			rp->st = p->last;
+		else
+			pagemig_process_stats(p->pid, &rp->st);
+		proc_counts(p, &rp->reads, &rp->writes, &rp->errors,
+			    &rp->corrupted);
 	}
 	return 0;
 }
 
-const struct step_state wl_state_ops = {
+static const struct step_state wl_state_ops = {
 	.create = wl_state_create,
 	.stop = wl_state_stop,
 	.verify = wl_state_verify,
 	.report = wl_state_report,
 	.destroy = wl_state_destroy,
 };
-
-/* ---- report ---- */
-
-/**
- * wl_nr_procs() - How many processes the run has spawned.
- * @run: the run.
- *
- * Exited processes count too: reports list them with their last figures.
- *
- * Return: the number, 0 before the first spawn step.
- */
-unsigned int wl_nr_procs(const struct scenario_run *run)
-{
-	const struct wl_procs *ps = procs_of(run);
-
-	return ps ? ps->nr : 0;
-}
-
-/**
- * wl_proc_report() - The figures of the @i-th process spawned.
- * @run: the run.
- * @i: below wl_nr_procs().
- * @out: filled in.
- */
-void wl_proc_report(const struct scenario_run *run, unsigned int i,
-		    struct wl_proc_report *out)
-{
-	const struct wl_proc *p = procs_of(run)->procs[i];
-
-	memset(out, 0, sizeof(*out));
-	out->name = p->name;
-	out->pid = p->pid;
-	out->exited = p->exited;
-	out->threads = p->threads;
-	out->pattern = wl_pattern_names[p->pattern];
-	out->anon_pages = p->maps[0].r ? p->maps[0].r->nr_pages : 0;
-	out->file_pages = p->maps[1].r ? p->maps[1].r->nr_pages : 0;
-	if (p->exited)
-		out->st = p->last;
-	else
-		pagemig_process_stats(p->pid, &out->st);
-	proc_counts(p, &out->reads, &out->writes, &out->errors,
-		    &out->corrupted);
-}

@@ -26,6 +26,7 @@
 
 #include <pagemig/pagemig.h>
 
+#include "lib/ktime.h"
 #include "report/picture.h"
 #include "scenario.h"
 #include "steps.h"
@@ -39,17 +40,12 @@ static uint64_t fnv1a(const char *s)
 	return h;
 }
 
-/**
- * block_tag() - The content tag of the @index-th block of a group.
- * @g: the group.
- * @index: the block's allocation index in @g.
- *
- * Mixing through splitmix64 makes neighbouring indices give unrelated
- * tags, so a page copied to the wrong place never checks out by luck.
- *
- * Return: the tag for pagemig_fill_tag()/pagemig_check_tag().
+/*
+ * The content tag of the @index-th block of @g.  Mixing through
+ * splitmix64 makes neighbouring indices give unrelated tags, so a page
+ * copied to the wrong place never checks out by luck.
  */
-uint64_t block_tag(const struct tag_group *g, unsigned long index)
+static uint64_t block_tag(const struct tag_group *g, unsigned long index)
 {
 	uint64_t x = g->hash + index;
 
@@ -101,19 +97,12 @@ struct tag_group *run_group(struct scenario_run *run, const char *name)
 	return g;
 }
 
-/**
- * run_gfp_migratetype() - The migratetype a gfp mask allocates from.
- * @run: the run (it knows the library's gfp bits).
- * @gfp: the mask.
- *
- * The facade does not export gfp_migratetype(); this is the same rule
- * over the bits pagemig_parse_gfp() gives for __GFP_MOVABLE and
- * __GFP_RECLAIMABLE.  Both set is a kernel bug (it warns); we call it
- * movable.
- *
- * Return: MT_UNMOVABLE, MT_MOVABLE or MT_RECLAIMABLE.
+/*
+ * The migratetype @gfp allocates from: gfp_migratetype(), which the
+ * facade does not export, over the bits pagemig_parse_gfp() gives.
+ * Both set is a kernel bug (it warns); we call it movable.
  */
-int run_gfp_migratetype(const struct scenario_run *run, unsigned int gfp)
+static int run_gfp_migratetype(const struct scenario_run *run, unsigned int gfp)
 {
 	if (gfp & run->gfp_movable)
 		return MT_MOVABLE;
@@ -271,9 +260,10 @@ size_t group_live(const struct tag_group *g, unsigned long *pages)
  * group_select() - List the live blocks of a group that pass a filter.
  * @g: the group.
  * @f: the filter.
- * @idx: room for g->nr positions; filled in allocation order.
+ * @idx: room for g->nr positions, filled in allocation order; NULL to
+ *	count them only.
  *
- * Return: how many positions were written.
+ * Return: how many blocks pass.
  */
 size_t group_select(const struct tag_group *g, const struct block_filter *f,
 		    size_t *idx)
@@ -287,7 +277,9 @@ size_t group_select(const struct tag_group *g, const struct block_filter *f,
 			continue;
 		if (f->mt >= 0 && b->mt != f->mt)
 			continue;
-		idx[n++] = i;
+		if (idx)
+			idx[n] = i;
+		n++;
 	}
 	return n;
 }
@@ -373,6 +365,16 @@ void run_verify(struct scenario_run *run, const struct tag_group *only,
 			}
 		}
 	}
+}
+
+/**
+ * step_now() - Seconds on the monotonic clock, for step timings.
+ *
+ * Return: the time in seconds.
+ */
+double step_now(void)
+{
+	return (double)ktime_get_ns() / NSEC_PER_SEC;
 }
 
 /**

@@ -315,8 +315,7 @@ static int churn_round(struct churn_state *s)
 {
 	const struct churn_args *a = s->a;
 	struct block_filter f = { .min_index = s->g->next_index, .mt = -1 };
-	unsigned long ok, n, movable;
-	size_t *idx;
+	unsigned long ok, n;
 	unsigned int i;
 	int ret;
 
@@ -330,12 +329,7 @@ static int churn_round(struct churn_state *s)
 		if (ret || s->stop)
 			return ret;
 		f.mt = MT_MOVABLE;
-		idx = malloc((s->g->nr ? s->g->nr : 1) * sizeof(*idx));
-		if (!idx)
-			return -ENOMEM;
-		movable = group_select(s->g, &f, idx);
-		free(idx);
-		return churn_free(s, &f, movable);
+		return churn_free(s, &f, group_select(s->g, &f, NULL));
 	default:
 		for (i = 0; i < a->gfp.nr && !s->stop; i++) {
 			f.min_index = s->g->next_index;

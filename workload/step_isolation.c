@@ -315,10 +315,12 @@ DEFINE_STEP_TYPE(step_alloc_contig, "alloc-contig", contig_keys, contig_run,
 
 /* ---- offline, online ---- */
 
+/* offline and online: the same figures, one call apart. */
 static int hotplug_run(struct scenario_run *run, const struct step *step,
-		       struct step_result *res, bool online)
+		       struct step_result *res)
 {
-	const char *name = online ? "online" : "offline";
+	bool online = step->type == &step_online;
+	const char *name = step->type->name;
 	const struct range_args *a = step->args;
 	const char *zname = NULL;
 	struct report_block *blk;
@@ -359,22 +361,10 @@ static int hotplug_run(struct scenario_run *run, const struct step *step,
 	return 0;
 }
 
-static int offline_run(struct scenario_run *run, const struct step *step,
-		       struct step_result *res)
-{
-	return hotplug_run(run, step, res, false);
-}
-
-static int online_run(struct scenario_run *run, const struct step *step,
-		      struct step_result *res)
-{
-	return hotplug_run(run, step, res, true);
-}
-
-DEFINE_STEP_TYPE(step_offline, "offline", offline_keys, offline_run,
+DEFINE_STEP_TYPE(step_offline, "offline", offline_keys, hotplug_run,
 		 "offline a 4 MiB-aligned range (memory hot-unplug): migrate it empty, give its frames to the host");
 
-DEFINE_STEP_TYPE(step_online, "online", online_keys, online_run,
+DEFINE_STEP_TYPE(step_online, "online", online_keys, hotplug_run,
 		 "online a range an offline step took: its pages go back to the zone");
 
 /* ---- soft-offline ---- */

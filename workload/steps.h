@@ -85,7 +85,7 @@ extern const struct step_type step_snapshot;
 extern const struct step_type step_spawn, step_touch, step_pin, step_exit,
 	step_workers, step_stop;
 
-/* free: {process: ...}, the process form of free (step_process.c). */
+/* free: {process: ...}, the process form of free (process.c). */
 extern const struct step_type step_free_process;
 extern const struct step_type step_zram_create, step_zram_write,
 	step_zram_discard, step_zram_compact, step_zram_verify, step_zram_readers;
@@ -115,8 +115,6 @@ struct free_stats {
 
 struct tag_group *run_group(struct scenario_run *run, const char *name);
 struct tag_group *run_find_group(struct scenario_run *run, const char *name);
-int run_gfp_migratetype(const struct scenario_run *run, unsigned int gfp);
-uint64_t block_tag(const struct tag_group *g, unsigned long index);
 int group_add(struct scenario_run *run, struct tag_group *g,
 	      unsigned long pfn, unsigned int gfp, unsigned int order,
 	      bool fill);
@@ -156,9 +154,8 @@ extern const char *const expect_any_success[];
 	{ "expect", YP_CHOICE, 0, YP_FIELD(type, member),		\
 	  .choices = expect_any_success }
 
-/* step_util.c: the parts of parse and run every step file shares. */
+/* run.c: the parts of a run every step file shares. */
 double step_now(void);
-
 void step_rng(const struct scenario_run *run, const struct step *step,
 	      struct pagemig_rng *rng);
 void step_figure(struct step_result *res, const char *name,

@@ -431,12 +431,13 @@ static const char *scalar(const yaml_node_t *node)
 	return (const char *)node->data.scalar.value;
 }
 
-static void int_what(char *buf, size_t len, long long min, long long max)
+static void int_what(char *buf, size_t len, long long min,
+		     unsigned long long max)
 {
 	if (max == LLONG_MAX)
 		snprintf(buf, len, "an integer >= %lld", min);
 	else
-		snprintf(buf, len, "an integer %lld..%lld", min, max);
+		snprintf(buf, len, "an integer %lld..%llu", min, max);
 }
 
 /* Decimal, or hex with 0x; no octal surprises from a leading zero. */
@@ -464,33 +465,22 @@ static int parse_ull(const char *s, unsigned long long *out)
 	return *end ? -EINVAL : 0;
 }
 
-/* An integer in [@min, @max]; @max LLONG_MAX for "no limit". */
-static int read_int(struct yparse *p, yaml_node_t *node, const char *path,
-		    long long min, long long max, long long *out)
+/*
+ * An integer in [@k->min, @k->max], LLONG_MAX for "no limit"; YP_U64
+ * takes any unsigned 64-bit one (seeds).
+ */
+static int read_int(struct yparse *p, const struct yp_key *k,
+		    yaml_node_t *node, const char *path, uint64_t *out)
 {
-	unsigned long long v;
+	unsigned long long v, max = k->kind == YP_U64 ? ULLONG_MAX :
+				 (unsigned long long)k->max;
 	const char *s = scalar(node);
 	char what[64];
 
-	if (!s || parse_ull(s, &v) || v > (unsigned long long)max ||
-	    (long long)v < min) {
-		int_what(what, sizeof(what), min, max);
+	if (!s || parse_ull(s, &v) || v > max || (long long)v < k->min) {
+		int_what(what, sizeof(what), k->min, max);
 		return yp_expected(p, node, path, what);
 	}
-	*out = (long long)v;
-	return 0;
-}
-
-/* Any unsigned 64-bit integer (seeds). */
-static int read_u64(struct yparse *p, yaml_node_t *node, const char *path,
-	   uint64_t *out)
-{
-	unsigned long long v;
-	const char *s = scalar(node);
-
-	if (!s || parse_ull(s, &v))
-		return yp_expected(p, node, path,
-				   "an integer 0..18446744073709551615");
 	*out = v;
 	return 0;
 }
@@ -697,27 +687,6 @@ out:
 	return ret;
 }
 
-/* Remember @name (with its kind's prefix) for later steps: 0 or -ENOMEM. */
-static int add_name(struct yparse *p, const char *name)
-{
-	char **names;
-	unsigned int i;
-
-	for (i = 0; i < p->nr_names; i++)
-		if (!strcmp(p->names[i], name))
-			return 0;
-	/* Keep a NULL after the last name, so the list feeds yp_suggest(). */
-	names = realloc(p->names, (p->nr_names + 2) * sizeof(*names));
-	if (!names)
-		return -ENOMEM;
-	p->names = names;
-	names[p->nr_names] = strdup(name);
-	if (!names[p->nr_names])
-		return -ENOMEM;
-	names[++p->nr_names] = NULL;
-	return 0;
-}
-
 /*
  * A path as the scenario names it, relative to the scenario file's
  * directory, as its reader expects (not to where pagemig was started).
@@ -810,26 +779,26 @@ static const char *key_what(const struct yp_key *k, char *buf, size_t len)
 	}
 }
 
-/* The name @names keeps @name under in yparse.names. */
-static void name_key(char *buf, size_t len, const struct yp_names *names,
-		     const char *name)
-{
-	snprintf(buf, len, "%s%s", names->prefix, name);
-}
-
+/* Remember @name (with its kind's prefix) for later steps. */
 static int declare(struct yparse *p, const yaml_node_t *at, const char *path,
 		   const struct yp_names *names, const char *name)
 {
-	char key[YP_PATH_MAX];
+	char **more;
 	unsigned int i;
 
-	name_key(key, sizeof(key), names, name);
 	for (i = 0; i < p->nr_names; i++)
-		if (!strcmp(p->names[i], key))
+		if (!strncmp(p->names[i], names->prefix, strlen(names->prefix)) &&
+		    !strcmp(p->names[i] + strlen(names->prefix), name))
 			return names->again ?
 			       yp_error(p, at, path, names->again, name) : 0;
-	if (add_name(p, key))
+	/* Keep a NULL after the last name, so the list feeds yp_suggest(). */
+	more = realloc(p->names, (p->nr_names + 2) * sizeof(*more));
+	if (!more)
 		return yp_error(p, at, path, "out of memory");
+	p->names = more;
+	if (asprintf(&more[p->nr_names], "%s%s", names->prefix, name) < 0)
+		return yp_error(p, at, path, "out of memory");
+	more[++p->nr_names] = NULL;
 	return 0;
 }
 
@@ -905,18 +874,14 @@ static int read_number(struct yparse *p, const struct yp_key *k,
 		       yaml_node_t *v, const char *path, uint64_t *out)
 {
 	char what[300];
-	long long n = 0;
 	uint64_t u = 0;
 	bool b = false;
 	int i = 0, ret;
 
 	switch (k->kind) {
 	case YP_INT:
-		ret = read_int(p, v, path, k->min, k->max, &n);
-		u = n;
-		break;
 	case YP_U64:
-		ret = read_u64(p, v, path, &u);
+		ret = read_int(p, k, v, path, &u);
 		break;
 	case YP_SIZE:
 		ret = read_size(p, v, path, &u);

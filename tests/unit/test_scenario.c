@@ -757,8 +757,6 @@ TEST(run_zram_builtin_verifies_every_sector)
 
 /* ---- processes: spawn, touch, free by process, pin, exit, workers ---- */
 
-#include "workload/process.h"
-
 BAD(spawn_pattern, "bad-spawn-pattern.yaml",
     "4: steps[0].spawn.pattern: expected one of sequential, random, hot-cold, got \"sequentail\" (did you mean \"sequential\"?)")
 BAD(process_name, "bad-process-name.yaml",
@@ -828,7 +826,7 @@ TEST(run_good_processes)
 {
 	struct scenario_run_opts opts = { 0 };
 	char path[PATH_MAX], err[SCENARIO_ERR_LEN] = "";
-	struct wl_proc_report r;
+	struct report_process *r;
 	struct scenario_run run;
 	struct scenario *sc;
 	unsigned long v = 0;
@@ -850,17 +848,18 @@ TEST(run_good_processes)
 	EXPECT_GT(fig(&run.report.steps[11], "accesses"), 0);
 	EXPECT_EQ(0, run.verify_corrupted);
 	EXPECT_GT(run.verify_checked, 0);
-	ASSERT_EQ(3, wl_nr_procs(&run));
-	wl_proc_report(&run, 0, &r);
-	EXPECT_STREQ("a", r.name);
-	EXPECT_TRUE(r.exited);
-	wl_proc_report(&run, 1, &r);
-	EXPECT_FALSE(r.exited);
-	EXPECT_EQ(16, r.st.nr_pinned);
-	EXPECT_EQ(512, r.file_pages);
-	EXPECT_GT(r.reads, 0);
-	EXPECT_EQ(0, r.corrupted);
-	EXPECT_EQ(0, r.errors);
+	/* The report's processes, as the run left them. */
+	ASSERT_EQ(3, run.report.end.nr_procs);
+	r = &run.report.end.procs[0];
+	EXPECT_STREQ("a", r->name);
+	EXPECT_TRUE(r->exited);
+	r = &run.report.end.procs[1];
+	EXPECT_FALSE(r->exited);
+	EXPECT_EQ(16, r->st.nr_pinned);
+	EXPECT_EQ(512, r->file_pages);
+	EXPECT_GT(r->reads, 0);
+	EXPECT_EQ(0, r->corrupted);
+	EXPECT_EQ(0, r->errors);
 	EXPECT_EQ(0, pagemig_vmstat_get("pgmigrate_success", &v));
 	EXPECT_EQ(0, pagemig_validate(NULL));
 	scenario_run_finish(&run);
