@@ -83,7 +83,7 @@ struct wl_region {
 	bool file, shared, thp;
 	unsigned int dup;	/* contents repeat every dup pages, in any process */
 	int fid;
-	char *owner_name;
+	const char *owner_name;	/* the spawn step's, as long as the run */
 	struct wl_page *pages;
 };
 
@@ -92,8 +92,11 @@ struct wl_map {
 	unsigned long addr;	/* in this process */
 };
 
+/* Checked accesses: what each worker counts, and each process. */
+enum { C_READS, C_WRITES, C_ERRORS, C_CORRUPTED, NR_COUNTS };
+
 struct wl_counters {
-	atomic_ulong reads, writes, errors, corrupted;
+	atomic_ulong n[NR_COUNTS];
 };
 
 struct wl_worker {
@@ -113,7 +116,6 @@ struct wl_spawn {
 	uint64_t file;		/* bytes, 0: the file's size (file_path) */
 	char *file_path;	/* a real file, or NULL: generated */
 	char *file_from;	/* map this process's file, shared */
-	bool has_file;		/* file: or file_path: given */
 	bool shared, thp;
 	bool ksm;		/* anon: madvise(MADV_MERGEABLE) */
 	unsigned int duplicates;	/* anon: contents repeat every N pages; 0: unique */
@@ -126,12 +128,11 @@ struct wl_spawn {
 };
 
 struct wl_proc {
-	char *name;
 	int pid;
 	bool exited;
 	struct wl_map maps[2];		/* anon, file: either may be unused */
 	unsigned long nr_pages;		/* over both maps */
-	struct wl_spawn sp;		/* threads, pattern, writes, cpus, seed */
+	struct wl_spawn sp;		/* its spawn step's args: name, threads, ... */
 	atomic_bool stop;
 	bool running;
 	unsigned int epoch;		/* worker seeds differ per start */
@@ -203,28 +204,6 @@ static void fill(uint64_t *w, const struct wl_region *r, unsigned long i,
 		w[k] = s ^ (k * 0x9e3779b97f4a7c15ULL);
 }
 
-static bool tag_ok(const uint64_t *w, const struct wl_region *r,
-		   unsigned long i, uint8_t gen)
-{
-	uint64_t s = page_seed(r, i, gen);
-	unsigned int k;
-
-	for (k = 0; k < WORDS; k++)
-		if (w[k] != (s ^ (k * 0x9e3779b97f4a7c15ULL)))
-			return false;
-	return true;
-}
-
-static bool zero_ok(const uint64_t *w)
-{
-	unsigned int k;
-
-	for (k = 0; k < WORDS; k++)
-		if (w[k])
-			return false;
-	return true;
-}
-
 static uint32_t hash32(const uint64_t *w)
 {
 	uint64_t h = 0xcbf29ce484222325ULL;
@@ -246,12 +225,16 @@ static uint8_t next_gen(uint8_t gen)
  */
 static bool page_ok(struct wl_region *r, unsigned long i, const uint64_t *w)
 {
+	static const uint64_t zero[WORDS];
 	struct wl_page *pg = &r->pages[i];
+	uint64_t want[WORDS];
 
-	if (pg->gen)
-		return tag_ok(w, r, i, pg->gen);
+	if (pg->gen) {
+		fill(want, r, i, pg->gen);
+		return !memcmp(w, want, PAGE);
+	}
 	if (!r->file)
-		return zero_ok(w);
+		return !memcmp(w, zero, PAGE);
 	if (!(pg->flags & PG_SEEN)) {
 		pg->sum = hash32(w);
 		pg->flags |= PG_SEEN;
@@ -290,7 +273,7 @@ static void note_corruption(struct scenario_run *run, const struct wl_proc *p,
 	if (!ps->first[0])
 		snprintf(ps->first, sizeof(ps->first),
 			 "process \"%s\" (pid %d) page 0x%lx of %s's %s mapping: expected %s%u, first word 0x%016llx",
-			 p->name, p->pid, r->base + i * PAGE, r->owner_name,
+			 p->sp.name, p->pid, r->base + i * PAGE, r->owner_name,
 			 r->file ? "file" : "anon",
 			 pg->gen ? "generation " : "its original contents, generation ",
 			 pg->gen, (unsigned long long)w[0]);
@@ -314,15 +297,15 @@ static int access_locked(struct scenario_run *run, struct wl_proc *p,
 
 	ret = pagemig_access(p->pid, addr, buf, PAGE, false);
 	if (ret) {
-		atomic_fetch_add_explicit(&c->errors, 1, memory_order_relaxed);
+		atomic_fetch_add_explicit(&c->n[C_ERRORS], 1, memory_order_relaxed);
 		return ret;
 	}
-	atomic_fetch_add_explicit(&c->reads, 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&c->n[C_READS], 1, memory_order_relaxed);
 	if (!page_ok(r, i, buf)) {
 		bad = 1;
 		if (!(pg->flags & PG_BAD)) {
 			pg->flags |= PG_BAD;
-			atomic_fetch_add_explicit(&c->corrupted, 1,
+			atomic_fetch_add_explicit(&c->n[C_CORRUPTED], 1,
 						  memory_order_relaxed);
 			note_corruption(run, p, r, i, buf);
 		}
@@ -333,12 +316,12 @@ static int access_locked(struct scenario_run *run, struct wl_proc *p,
 	fill(buf, r, i, gen);
 	ret = pagemig_access(p->pid, addr, buf, PAGE, true);
 	if (ret) {
-		atomic_fetch_add_explicit(&c->errors, 1, memory_order_relaxed);
+		atomic_fetch_add_explicit(&c->n[C_ERRORS], 1, memory_order_relaxed);
 		return ret;
 	}
 	pg->gen = gen;
 	pg->flags = (pg->flags & ~PG_BAD) | PG_DATA;
-	atomic_fetch_add_explicit(&c->writes, 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&c->n[C_WRITES], 1, memory_order_relaxed);
 	return bad;
 }
 
@@ -475,19 +458,11 @@ static int workers_start(struct scenario_run *run, struct wl_proc *p)
 	return 0;
 }
 
-static void add_counters(struct wl_counters *to, struct wl_counters *from)
-{
-	atomic_fetch_add(&to->reads, atomic_load(&from->reads));
-	atomic_fetch_add(&to->writes, atomic_load(&from->writes));
-	atomic_fetch_add(&to->errors, atomic_load(&from->errors));
-	atomic_fetch_add(&to->corrupted, atomic_load(&from->corrupted));
-}
-
 /* Stop and join the workers of @p, or of every process when @p is NULL. */
 static void workers_stop(struct scenario_run *run, struct wl_proc *p)
 {
 	struct wl_procs *ps = procs_of(run);
-	unsigned int k;
+	unsigned int i, k;
 
 	if (!p) {
 		for (k = 0; ps && k < ps->nr; k++)
@@ -499,32 +474,24 @@ static void workers_stop(struct scenario_run *run, struct wl_proc *p)
 	atomic_store(&p->stop, true);
 	for (k = 0; k < p->sp.threads; k++) {
 		pthread_join(p->workers[k].thread, NULL);
-		add_counters(&p->c, &p->workers[k].c);
+		for (i = 0; i < NR_COUNTS; i++)
+			atomic_fetch_add(&p->c.n[i],
+					 atomic_load(&p->workers[k].c.n[i]));
 	}
 	free(p->workers);
 	p->workers = NULL;
 	p->running = false;
 }
 
-static void proc_counts(const struct wl_proc *p, unsigned long *reads,
-			unsigned long *writes, unsigned long *errors,
-			unsigned long *corrupted)
+/* @p's counts: its own, and its running workers'. */
+static void proc_counts(const struct wl_proc *p, unsigned long n[NR_COUNTS])
 {
-	struct wl_counters *c = (struct wl_counters *)&p->c;
-	unsigned int k;
+	unsigned int i, k;
 
-	*reads = atomic_load(&c->reads);
-	*writes = atomic_load(&c->writes);
-	*errors = atomic_load(&c->errors);
-	*corrupted = atomic_load(&c->corrupted);
-	if (!p->running)
-		return;
-	for (k = 0; k < p->sp.threads; k++) {
-		c = &p->workers[k].c;
-		*reads += atomic_load(&c->reads);
-		*writes += atomic_load(&c->writes);
-		*errors += atomic_load(&c->errors);
-		*corrupted += atomic_load(&c->corrupted);
+	for (i = 0; i < NR_COUNTS; i++) {
+		n[i] = atomic_load(&p->c.n[i]);
+		for (k = 0; p->running && k < p->sp.threads; k++)
+			n[i] += atomic_load(&p->workers[k].c.n[i]);
 	}
 }
 
@@ -532,12 +499,12 @@ static void proc_counts(const struct wl_proc *p, unsigned long *reads,
 static unsigned long accesses(struct scenario_run *run)
 {
 	struct wl_procs *ps = procs_of(run);
-	unsigned long r, w, e, c, sum = 0;
+	unsigned long n[NR_COUNTS], sum = 0;
 	unsigned int i;
 
 	for (i = 0; ps && i < ps->nr; i++) {
-		proc_counts(ps->procs[i], &r, &w, &e, &c);
-		sum += r + w;
+		proc_counts(ps->procs[i], n);
+		sum += n[C_READS] + n[C_WRITES];
 	}
 	return sum;
 }
@@ -553,13 +520,11 @@ static struct wl_region *region_new(const struct wl_proc *owner,
 	if (!r)
 		return NULL;
 	r->pages = calloc(pages, sizeof(*r->pages));
-	r->owner_name = strdup(owner->name);
-	if (!r->pages || !r->owner_name) {
-		free(r->pages);
-		free(r->owner_name);
+	if (!r->pages) {
 		free(r);
 		return NULL;
 	}
+	r->owner_name = owner->sp.name;
 	r->refs = 1;
 	r->owner_pid = owner->pid;
 	r->base = addr;
@@ -574,7 +539,6 @@ static void region_put(struct wl_region *r)
 	if (!r || --r->refs)
 		return;
 	free(r->pages);
-	free(r->owner_name);
 	free(r);
 }
 
@@ -582,7 +546,6 @@ static void proc_free(struct wl_proc *p)
 {
 	region_put(p->maps[0].r);
 	region_put(p->maps[1].r);
-	free(p->name);
 	free(p);
 }
 
@@ -599,7 +562,7 @@ struct wl_proc *wl_find(struct scenario_run *run, const char *name)
 	unsigned int i;
 
 	for (i = 0; ps && i < ps->nr; i++)
-		if (!strcmp(ps->procs[i]->name, name))
+		if (!strcmp(ps->procs[i]->sp.name, name))
 			return ps->procs[i];
 	return NULL;
 }
@@ -746,11 +709,12 @@ static int spawn_check(struct yparse *p, yaml_node_t *map, const char *path,
 	struct wl_spawn *sp = args;
 	bool shared = yp_get(p, map, "shared", NULL);
 
-	sp->has_file = sp->file || sp->file_path;
-	if (sp->file_from && sp->has_file)
+	bool has_file = sp->file || sp->file_path;
+
+	if (sp->file_from && has_file)
 		return yp_key_error(p, map, path, "file_from",
 				    "give either file/file_path or file_from, not both");
-	if (shared && !sp->has_file && !sp->file_from)
+	if (shared && !has_file && !sp->file_from)
 		return yp_key_error(p, map, path, "shared",
 				    "only applies with file or file_path");
 	if (shared && sp->file_from && !sp->shared)
@@ -798,10 +762,8 @@ static int spawn(struct scenario_run *run, const struct wl_spawn *sp,
 
 	ps = procs_of(run);
 	p = calloc(1, sizeof(*p));
-	if (!p || !(p->name = strdup(sp->name))) {
-		free(p);
+	if (!p)
 		return -ENOMEM;
-	}
 	more = realloc(ps->procs, (ps->nr + 1) * sizeof(*more));
 	if (!more) {
 		proc_free(p);
@@ -842,7 +804,7 @@ static int spawn(struct scenario_run *run, const struct wl_spawn *sp,
 			}
 		}
 	}
-	if (sp->has_file || sp->file_from) {
+	if (sp->file || sp->file_path || sp->file_from) {
 		ret = spawn_file(run, p, sp, err, errlen);
 		if (ret)
 			return ret;
@@ -1305,7 +1267,7 @@ void wl_verify(struct scenario_run *run, unsigned long *checked,
 	       unsigned long *corrupted, char *what, size_t len)
 {
 	struct wl_procs *ps = procs_of(run);
-	unsigned long i, rd, wr, er, co;
+	unsigned long i, n[NR_COUNTS];
 	const struct wl_map *m;
 	struct wl_counters c = { 0 };
 	struct wl_region *r;
@@ -1339,11 +1301,11 @@ void wl_verify(struct scenario_run *run, unsigned long *checked,
 		}
 	}
 	for (k = 0; k < ps->nr; k++) {
-		proc_counts(ps->procs[k], &rd, &wr, &er, &co);
-		*corrupted += co;
+		proc_counts(ps->procs[k], n);
+		*corrupted += n[C_CORRUPTED];
 	}
 	/* Corruptions found now that no worker had seen: counted in c. */
-	*corrupted += atomic_load(&c.corrupted);
+	*corrupted += atomic_load(&c.n[C_CORRUPTED]);
 	if (what && len && ps->first[0]) {
 		pthread_mutex_lock(&ps->first_lock);
 		snprintf(what, len, "%s", ps->first);
@@ -1398,6 +1360,7 @@ static int wl_state_report(struct scenario_run *run, void *state,
 	struct wl_procs *ps = state;
 	struct report_process *rp;
 	struct wl_proc *p;
+	unsigned long n[NR_COUNTS];
 	unsigned int i;
 
 	if (!ps->nr)
@@ -1408,7 +1371,7 @@ static int wl_state_report(struct scenario_run *run, void *state,
 	for (i = 0; i < ps->nr; i++) {
 		p = ps->procs[i];
 		rp = &m->procs[i];
-		rp->name = strdup(p->name);
+		rp->name = strdup(p->sp.name);
 		if (!rp->name)
 			return -ENOMEM;	/* the rows before this one stay */
 		m->nr_procs++;
@@ -1422,8 +1385,11 @@ static int wl_state_report(struct scenario_run *run, void *state,
 			rp->st = p->last;
 		else
 			pagemig_process_stats(p->pid, &rp->st);
-		proc_counts(p, &rp->reads, &rp->writes, &rp->errors,
-			    &rp->corrupted);
+		proc_counts(p, n);
+		rp->reads = n[C_READS];
+		rp->writes = n[C_WRITES];
+		rp->errors = n[C_ERRORS];
+		rp->corrupted = n[C_CORRUPTED];
 	}
 	return 0;
 }
