@@ -190,20 +190,13 @@ int group_alloc(struct scenario_run *run, struct tag_group *g,
 	return group_add(run, g, pfn, gfp, order, fill);
 }
 
-/**
- * group_free() - Free the @i-th block of a group.
- * @run: the run.
- * @g: the group.
- * @i: position of a live block in @g->blocks.
- * @st: counts what was freed; may be NULL.
- *
- * The block is only marked dead; group_pack() removes it.
- *
- * Return: 0, or the library's -EINVAL if it did not know the block (a
- * library bug: the block was ours and live).
+/*
+ * Free the @i-th block of @g, counting it in @st (may be NULL).  It is
+ * only marked dead; group_pack() removes it.  0, or the library's
+ * -EINVAL if it did not know the block (a library bug: it was ours).
  */
-int group_free(struct scenario_run *run, struct tag_group *g, size_t i,
-	       struct free_stats *st)
+static int group_free(struct scenario_run *run, struct tag_group *g,
+		      size_t i, struct free_stats *st)
 {
 	struct tag_block *b = &g->blocks[i];
 	int ret;
@@ -219,11 +212,8 @@ int group_free(struct scenario_run *run, struct tag_group *g, size_t i,
 	return 0;
 }
 
-/**
- * group_pack() - Drop freed blocks, keeping allocation order.
- * @g: the group.
- */
-void group_pack(struct tag_group *g)
+/* Drop freed blocks, keeping allocation order. */
+static void group_pack(struct tag_group *g)
 {
 	size_t i, j;
 
@@ -285,21 +275,23 @@ size_t group_select(const struct tag_group *g, const struct block_filter *f,
 }
 
 /**
- * group_free_random() - Free @n blocks picked uniformly from a filter.
+ * group_free_some() - Free up to @n blocks of a group that pass a filter.
  * @run: the run.
  * @g: the group.
  * @f: which blocks may be picked.
  * @n: how many to free (fewer if fewer pass @f).
- * @rng: the step's generator.
+ * @stride: without @rng: every @stride-th block that passes, in
+ *	allocation order (1: each one).
+ * @rng: with it, @n blocks picked uniformly instead; NULL for in order.
  * @st: counts what was freed.
  *
  * Packs @g afterwards.
  *
  * Return: 0, -ENOMEM (host), or the library's error from a free.
  */
-int group_free_random(struct scenario_run *run, struct tag_group *g,
-		      const struct block_filter *f, size_t n,
-		      struct pagemig_rng *rng, struct free_stats *st)
+int group_free_some(struct scenario_run *run, struct tag_group *g,
+		    const struct block_filter *f, size_t n, size_t stride,
+		    struct pagemig_rng *rng, struct free_stats *st)
 {
 	size_t *idx, nr, k, j, tmp;
 	int ret = 0;
@@ -310,15 +302,17 @@ int group_free_random(struct scenario_run *run, struct tag_group *g,
 	if (!idx)
 		return -ENOMEM;
 	nr = group_select(g, f, idx);
-	if (n > nr)
-		n = nr;
-	/* Partial Fisher-Yates: the first @n entries are the sample. */
-	for (k = 0; k < n; k++) {
-		j = k + pagemig_rng_below(rng, nr - k);
-		tmp = idx[k];
-		idx[k] = idx[j];
-		idx[j] = tmp;
-		ret = group_free(run, g, idx[k], st);
+	for (k = 0; k < n && (rng ? k : k * stride) < nr; k++) {
+		j = k * stride;
+		if (rng) {
+			/* Partial Fisher-Yates: the first @n are the sample. */
+			j = k + pagemig_rng_below(rng, nr - k);
+			tmp = idx[k];
+			idx[k] = idx[j];
+			idx[j] = tmp;
+			j = k;
+		}
+		ret = group_free(run, g, idx[j], st);
 		if (ret)
 			break;
 	}
@@ -437,19 +431,6 @@ void step_value(struct step_result *res, const char *name,
 }
 
 /**
- * step_value_int() - Record a signed figure (an errno, a delta) for blocks.
- * @res: the step's result.
- * @name: its name; a string literal.
- * @value: its value.
- * @unit: its unit, or NULL.
- */
-void step_value_int(struct step_result *res, const char *name, long value,
-		    const char *unit)
-{
-	report_add_int(res, name, value, unit);
-}
-
-/**
  * step_value_real() - Record a real figure (seconds, a ratio) for blocks.
  * @res: the step's result.
  * @name: its name; a string literal.
@@ -460,36 +441,6 @@ void step_value_real(struct step_result *res, const char *name,
 		     double value, const char *unit)
 {
 	report_add_real(res, name, value, unit, false);
-}
-
-/**
- * step_value_str() - Record a string figure (a device, a zone) for blocks.
- * @res: the step's result.
- * @name: its name; a string literal.
- * @value: the string; copied.
- */
-void step_value_str(struct step_result *res, const char *name,
-		    const char *value)
-{
-	report_add_string(res, name, value);
-}
-
-/**
- * step_block() - Add a block the step shows as it ends.
- * @res: the step's result.
- * @name: its key in JSON "reports" ("compact"); a string literal.
- * @kind: which lines report/step_text.c prints for it, from the step's
- *	figures and the table the caller may attach to the block.
- *
- * The run loop prints the step's blocks when the step returns.
- *
- * Return: the block, or NULL if the host is out of memory (the step
- * returns -ENOMEM).
- */
-struct report_block *step_block(struct step_result *res, const char *name,
-				enum report_block_kind kind)
-{
-	return report_add_block(res, name, kind);
 }
 
 /**

@@ -154,13 +154,13 @@ static int balloon_run(struct scenario_run *run, const struct step *step,
 	if (pagemig_balloon_stats(a->drv, &st))
 		memset(&st, 0, sizeof(st));
 
-	if (!step_block(res, "balloon", REPORT_BALLOON))
+	if (!report_add_block(res, "balloon", REPORT_BALLOON))
 		return -ENOMEM;
-	step_value_str(res, "driver", st.name);
+	report_add_string(res, "driver", st.name);
 	step_value(res, "was", before.size, "pages");
-	step_value_str(res, "outcome", target_result(ret));
+	report_add_string(res, "outcome", target_result(ret));
 	if (ret && ret != -ENOMEM && ret != -EAGAIN && ret != -ETIMEDOUT)
-		step_value_str(res, "error", strerror(-ret));
+		report_add_string(res, "error", strerror(-ret));
 	step_value(res, "driver_target", st.target, "pages");
 	step_figure(res, "target", a->pages);
 	step_figure(res, "size", st.size);
@@ -187,7 +187,7 @@ static int rss_run(struct scenario_run *run, const struct step *step,
 {
 	unsigned long rss = pagemig_resident_pages();
 
-	if (!step_block(res, "rss", REPORT_RSS))
+	if (!report_add_block(res, "rss", REPORT_RSS))
 		return -ENOMEM;
 	step_value(res, "total", pagemig_total_pages(), "pages");
 	step_figure(res, "resident", rss);

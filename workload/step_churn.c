@@ -301,7 +301,7 @@ static int churn_free(struct churn_state *s, const struct block_filter *f,
 	size_t n = (size_t)llround((1.0 - s->a->keep) * of);
 	int ret;
 
-	ret = group_free_random(s->run, s->g, f, n, &s->rng, &s->freed);
+	ret = group_free_some(s->run, s->g, f, n, 1, &s->rng, &s->freed);
 	if (ret && ret != -ENOMEM) {
 		step_fail(s->res, "pagemig_free_pages() refused a live block of group \"%s\": %d (%s)",
 			  s->g->name, ret, strerror(-ret));

@@ -147,16 +147,16 @@ static int compact_run(struct scenario_run *run, const struct step *step,
 	for (i = 0; i < NR_C; i++)
 		d[i] = e.v[i] - b.v[i];
 
-	if (!step_block(res, "compact", REPORT_COMPACT))
+	if (!report_add_block(res, "compact", REPORT_COMPACT))
 		return -ENOMEM;
-	step_value_int(res, "order", a->order, NULL);
+	report_add_int(res, "order", a->order, NULL);
 	step_value_real(res, "seconds", secs, "s");
 	step_value(res, "compact_stall", d[C_STALL], NULL);
 	step_value(res, "compact_fail", d[C_CFAIL], NULL);
 	step_value(res, "compact_success", d[C_CSUCCESS], NULL);
 	if (pic) {
-		step_value_str(res, "picture_dir", run->opts.picture);
-		step_value_int(res, "picture_error", pic, NULL);
+		report_add_string(res, "picture_dir", run->opts.picture);
+		report_add_int(res, "picture_error", pic, NULL);
 	}
 	step_figure(res, "migrated", d[C_SUCCESS]);
 	step_figure(res, "balloon_migrate", d[C_BALLOON]);
@@ -250,7 +250,7 @@ static int try_run(struct scenario_run *run, const struct step *step,
 		pagemig_free_pages(pfns[i], a->order);
 	}
 
-	b = step_block(res, "try-alloc", REPORT_TRY_ALLOC);
+	b = report_add_block(res, "try-alloc", REPORT_TRY_ALLOC);
 	if (!b) {
 		free(pfns);
 		return -ENOMEM;
@@ -258,7 +258,7 @@ static int try_run(struct scenario_run *run, const struct step *step,
 	b->pfns = pfns;		/* the block's table from now on */
 	b->nr_pfns = n;
 	step_value(res, "order", a->order, NULL);
-	step_value_str(res, "gfp", a->gfp_spec);
+	report_add_string(res, "gfp", a->gfp_spec);
 	step_value(res, "kept", a->keep, NULL);
 	step_figure(res, "attempts", n);
 	step_figure(res, "succeeded", ok);

@@ -238,11 +238,11 @@ static int range_bad(struct scenario_run *run, struct step_result *res,
 		     const char *why)
 {
 	step_fail(res, "%s: %s", name, why);
-	if (!step_block(res, name, REPORT_RANGE_BAD))
+	if (!report_add_block(res, name, REPORT_RANGE_BAD))
 		return -ENOMEM;
 	step_value(res, "range_pfn", a->pfn, NULL);
 	step_value(res, "range_pages", a->nr, "pages");
-	step_value_str(res, "why", why);
+	report_add_string(res, "why", why);
 	return 0;
 }
 
@@ -291,15 +291,15 @@ static int contig_run(struct scenario_run *run, const struct step *step,
 	else if (!ret)
 		pagemig_free_contig(a->pfn, a->nr);
 
-	blk = step_block(res, "alloc-contig", REPORT_CONTIG);
+	blk = report_add_block(res, "alloc-contig", REPORT_CONTIG);
 	if (!blk)
 		return -ENOMEM;
-	step_value_str(res, "zone", zname);
-	step_value_int(res, "result", ret, NULL);
+	report_add_string(res, "zone", zname);
+	report_add_int(res, "result", ret, NULL);
 	step_value_real(res, "seconds", secs, "s");
 	step_value(res, "kept", a->keep, NULL);
 	if (a->keep)
-		step_value_str(res, "tag", a->tag);
+		report_add_string(res, "tag", a->tag);
 	if (ret == -EBUSY && read_blockers(res, blk, a->pfn, a->nr))
 		return -ENOMEM;
 	ret = ret ? ret : err;
@@ -339,11 +339,11 @@ static int hotplug_run(struct scenario_run *run, const struct step *step,
 	secs = step_now() - t0;
 	snapshot(zone, &e);
 
-	blk = step_block(res, name, REPORT_HOTPLUG);
+	blk = report_add_block(res, name, REPORT_HOTPLUG);
 	if (!blk)
 		return -ENOMEM;
-	step_value_str(res, "zone", zname);
-	step_value_int(res, "result", ret, NULL);
+	report_add_string(res, "zone", zname);
+	report_add_int(res, "result", ret, NULL);
 	step_value_real(res, "seconds", secs, "s");
 	if (ret == -EBUSY && !online &&
 	    read_blockers(res, blk, a->pfn, a->nr))
@@ -429,15 +429,15 @@ static int soft_run(struct scenario_run *run, const struct step *step,
 	}
 	snapshot(-1, &e);
 
-	if (!step_block(res, "soft-offline", REPORT_SOFT_OFFLINE))
+	if (!report_add_block(res, "soft-offline", REPORT_SOFT_OFFLINE))
 		return -ENOMEM;
 	if (a->process) {
-		step_value_str(res, "process", a->process);
+		report_add_string(res, "process", a->process);
 		step_value(res, "offset", a->offset, "bytes");
 	}
 	if (kind)
-		step_value_str(res, "kind", kind);
-	step_value_int(res, "result", ret, NULL);
+		report_add_string(res, "kind", kind);
+	report_add_int(res, "result", ret, NULL);
 	step_value(res, "balloon_migrate", e.balloon - b.balloon, "pages");
 	step_value(res, "migrate_fail", e.fail - b.fail, "pages");
 	step_figure(res, "pfn", pfn);

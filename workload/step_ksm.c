@@ -72,14 +72,14 @@ static int ksm_run(struct scenario_run *run, const struct step *step,
 	pagemig_ksm_stats(&e);
 	free1 = pagemig_free_pages_count();
 
-	if (!step_block(res, "ksm", REPORT_KSM))
+	if (!report_add_block(res, "ksm", REPORT_KSM))
 		return -ENOMEM;
 	step_value(res, "scans", a->scans, NULL);
-	step_value_int(res, "run", a->run, NULL);
+	report_add_int(res, "run", a->run, NULL);
 	step_value_real(res, "seconds", secs, "s");
 	step_value(res, "total_full_scans", e.full_scans, NULL);
 	step_value(res, "total_pages_scanned", e.pages_scanned, "pages");
-	step_value_int(res, "free_delta", (long)(free1 - free0), "pages");
+	report_add_int(res, "free_delta", (long)(free1 - free0), "pages");
 	if (scanned == -ENOENT)
 		step_value(res, "nothing_to_scan", 1, NULL);
 	step_figure(res, "pages_shared", e.pages_shared);

@@ -209,11 +209,11 @@ static struct report_block *mm_stat_block(struct step_result *res,
 					  enum report_block_kind kind,
 					  const struct zdev *d)
 {
-	struct report_block *b = step_block(res, name, kind);
+	struct report_block *b = report_add_block(res, name, kind);
 
 	if (!b)
 		return NULL;
-	step_value_str(res, "device", d->name);
+	report_add_string(res, "device", d->name);
 	b->zram = malloc(sizeof(*b->zram));
 	if (!b->zram)
 		return NULL;
@@ -289,12 +289,12 @@ static int create_run(struct scenario_run *run, const struct step *step,
 		return -ENOMEM;
 	}
 	zs->nr_devs++;
-	if (!step_block(res, "zram-create", REPORT_ZRAM_CREATE))
+	if (!report_add_block(res, "zram-create", REPORT_ZRAM_CREATE))
 		return -ENOMEM;
-	step_value_str(res, "device", d->name);
-	step_value_int(res, "id", id, NULL);
+	report_add_string(res, "device", d->name);
+	report_add_int(res, "id", id, NULL);
 	step_value(res, "disksize", a->disksize, "bytes");
-	step_value_str(res, "compressor", a->comp);
+	report_add_string(res, "compressor", a->comp);
 	step_value(res, "mem_limit", a->mem_limit, "bytes");
 	step_figure(res, "sectors", d->nr);
 	return 0;
@@ -468,7 +468,7 @@ static int write_run(struct scenario_run *run, const struct step *step,
 	step_value(res, "sectors", n, "sectors");
 	step_value(res, "start", a->start, NULL);
 	if (a->file) {
-		step_value_str(res, "file", a->file);
+		report_add_string(res, "file", a->file);
 	} else {
 		step_value_real(res, "compressibility", a->ratio, NULL);
 		step_value_real(res, "same", a->same, NULL);
@@ -557,12 +557,12 @@ static int discard_run(struct scenario_run *run, const struct step *step,
 		n++;
 	}
 	pagemig_zram_stats(d->id, &e);
-	if (!step_block(res, "zram-discard", REPORT_ZRAM_DISCARD))
+	if (!report_add_block(res, "zram-discard", REPORT_ZRAM_DISCARD))
 		return -ENOMEM;
-	step_value_str(res, "device", d->name);
+	report_add_string(res, "device", d->name);
 	step_value(res, "start", a->start, NULL);
 	step_value(res, "last", end - 1, NULL);
-	step_value_str(res, "pattern", a->pattern == PAT_EVERY_OTHER ?
+	report_add_string(res, "pattern", a->pattern == PAT_EVERY_OTHER ?
 		       "every other" : a->pattern == PAT_RANDOM ? "random" :
 		       "range");
 	step_value(res, "orig_before", b.orig_data_size, "bytes");
@@ -606,7 +606,7 @@ static int compact_run(struct scenario_run *run, const struct step *step,
 	if (!mm_stat_block(res, "zram-compact", REPORT_ZRAM_COMPACT, d))
 		return -ENOMEM;
 	step_value_real(res, "seconds", secs, "s");
-	step_value_int(res, "freed", freed, "pages");
+	report_add_int(res, "freed", freed, "pages");
 	step_value(res, "nr_zspages", pagemig_vmstat("nr_zspages"), "pages");
 	step_figure(res, "pages_freed", freed > 0 ? (unsigned long)freed : 0);
 	step_figure(res, "mem_used_before", b.mem_used_total);
@@ -648,9 +648,9 @@ static int verify_run(struct scenario_run *run, const struct step *step,
 	if (!d)
 		return 0;
 	verify_dev(d, &checked, &bad, &first);
-	if (!step_block(res, "zram-verify", REPORT_ZRAM_VERIFY))
+	if (!report_add_block(res, "zram-verify", REPORT_ZRAM_VERIFY))
 		return -ENOMEM;
-	step_value_str(res, "device", d->name);
+	report_add_string(res, "device", d->name);
 	step_figure(res, "checked", checked);
 	step_figure(res, "corrupted", bad);
 	if (bad)
@@ -806,7 +806,7 @@ static int readers_run(struct scenario_run *run, const struct step *step,
 	step_value(res, "readers", started, NULL);
 	step_value(res, "zs_compact", a->what != WHILE_COMPACT, NULL);
 	step_value(res, "compaction", a->what != WHILE_ZS_COMPACT, NULL);
-	step_value_int(res, "freed", freed, "pages");
+	report_add_int(res, "freed", freed, "pages");
 	step_value_real(res, "zs_seconds", t_zs, "s");
 	step_value(res, "mem_used_before", b.mem_used_total, "bytes");
 	step_value(res, "mem_used_after", e.mem_used_total, "bytes");

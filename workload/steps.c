@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -250,46 +251,28 @@ static int free_run(struct scenario_run *run, const struct step *step,
 {
 	const struct free_args *a = step->args;
 	struct block_filter f = { .min_index = 0, .mt = a->mt };
+	struct tag_group *g = run_find_group(run, a->tag);
 	struct free_stats st = { 0 };
+	size_t n = a->count ? a->count : SIZE_MAX;
 	struct pagemig_rng rng;
-	struct tag_group *g;
-	size_t *idx, nr, i, n;
 	unsigned long pages;
 	int ret = 0;
 
-	g = run_find_group(run, a->tag);
-	if (!g || !g->nr)
-		goto out;
-	if (a->pattern == FREE_RANDOM) {
+	if (g && a->pattern == FREE_RANDOM) {
 		step_rng(run, step, &rng);
-		nr = group_live(g, NULL);
-		n = a->count ? a->count : (size_t)llround(a->fraction * nr);
-		ret = group_free_random(run, g, &f, n, &rng, &st);
-		goto out_ret;
+		if (!a->count)
+			n = (size_t)llround(a->fraction * group_live(g, NULL));
 	}
-	idx = malloc(g->nr * sizeof(*idx));
-	if (!idx)
-		return -ENOMEM;
-	nr = group_select(g, &f, idx);
-	for (i = 0, n = 0; i < nr; i++) {
-		if (a->pattern == FREE_EVERY_OTHER && (i & 1))
-			continue;
-		if (a->count && n == a->count)
-			break;
-		ret = group_free(run, g, idx[i], &st);
-		if (ret)
-			break;
-		n++;
-	}
-	free(idx);
-	group_pack(g);
-out_ret:
+	if (g)
+		ret = group_free_some(run, g, &f, n,
+				      a->pattern == FREE_EVERY_OTHER ? 2 : 1,
+				      a->pattern == FREE_RANDOM ? &rng : NULL,
+				      &st);
 	if (ret == -ENOMEM)
 		return ret;
 	if (ret)
 		step_fail(res, "pagemig_free_pages() refused a live block of group \"%s\": %d (%s)",
 			  a->tag, ret, strerror(-ret));
-out:
 	step_figure(res, "freed", st.blocks);
 	step_figure(res, "pages", st.pages);
 	step_figure(res, "remaining", g ? group_live(g, &pages) : 0);
@@ -391,10 +374,10 @@ static int report_run(struct scenario_run *run, const struct step *step,
 	if (step->index) {
 		prev = &run->sc->steps[step->index - 1];
 		step_value(res, "after_step", prev->index + 1, NULL);
-		step_value_str(res, "after_type", prev->type->name);
+		report_add_string(res, "after_type", prev->type->name);
 	}
 	for (i = 0; i < a->nr; i++) {
-		b = step_block(res, show_names[a->files[i]],
+		b = report_add_block(res, show_names[a->files[i]],
 			       show_kinds[a->files[i]]);
 		if (!b)
 			return -ENOMEM;
@@ -425,9 +408,9 @@ static int note_run(struct scenario_run *run, const struct step *step,
 {
 	const struct note_args *a = step->args;
 
-	if (!step_block(res, "note", REPORT_NOTE))
+	if (!report_add_block(res, "note", REPORT_NOTE))
 		return -ENOMEM;
-	step_value_str(res, "text", a->text);
+	report_add_string(res, "text", a->text);
 	return 0;
 }
 
@@ -495,7 +478,7 @@ static int validate_run(struct scenario_run *run, const struct step *step,
 	step_figure(res, "problems", problems);
 	if (!problems)
 		return 0;
-	b = step_block(res, "validate", REPORT_VALIDATE);
+	b = report_add_block(res, "validate", REPORT_VALIDATE);
 	if (!b) {
 		free(text);
 		return -ENOMEM;

@@ -120,15 +120,12 @@ int group_add(struct scenario_run *run, struct tag_group *g,
 	      bool fill);
 int group_alloc(struct scenario_run *run, struct tag_group *g,
 		unsigned int gfp, unsigned int order, bool fill);
-int group_free(struct scenario_run *run, struct tag_group *g, size_t i,
-	       struct free_stats *st);
-void group_pack(struct tag_group *g);
 size_t group_live(const struct tag_group *g, unsigned long *pages);
 size_t group_select(const struct tag_group *g, const struct block_filter *f,
 		    size_t *idx);
-int group_free_random(struct scenario_run *run, struct tag_group *g,
-		      const struct block_filter *f, size_t n,
-		      struct pagemig_rng *rng, struct free_stats *st);
+int group_free_some(struct scenario_run *run, struct tag_group *g,
+		    const struct block_filter *f, size_t n, size_t stride,
+		    struct pagemig_rng *rng, struct free_stats *st);
 
 struct verify_stats {
 	unsigned long checked;		/* pages */
@@ -162,17 +159,14 @@ void step_figure(struct step_result *res, const char *name,
 		 unsigned long value);
 void step_figure_real(struct step_result *res, const char *name,
 		      double value);
-/* Figures only the step's blocks show (report/step_text.c prints them). */
+/*
+ * Figures only the step's blocks show (report/step_text.c prints them);
+ * blocks, and signed and string figures, go straight to report_add_*().
+ */
 void step_value(struct step_result *res, const char *name,
 		unsigned long value, const char *unit);
-void step_value_int(struct step_result *res, const char *name, long value,
-		    const char *unit);
 void step_value_real(struct step_result *res, const char *name,
 		     double value, const char *unit);
-void step_value_str(struct step_result *res, const char *name,
-		    const char *value);
-struct report_block *step_block(struct step_result *res, const char *name,
-				enum report_block_kind kind);
 int step_picture(const struct scenario_run *run, const struct step *step,
 		 const char *when);
 double pages_mib(unsigned long pages);
