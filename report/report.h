@@ -13,8 +13,8 @@
  * Who fills what:
  *
  *	workload/run.c		header, step identities, totals, processes
- *	a step's run hook	its figures and blocks (step_figure() and
- *				friends in workload/steps.h wrap report_add_*())
+ *	a step's run hook	its figures and blocks (report_add_*(), and
+ *				step_figure() in workload/steps.h for summaries)
  *	report/snapshot.c	tables read through the facade: zones,
  *				vmstat, zram devices, the end of run
  *

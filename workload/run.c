@@ -418,32 +418,6 @@ void step_figure_real(struct step_result *res, const char *name,
 }
 
 /**
- * step_value() - Record a figure only the step's blocks show.
- * @res: the step's result.
- * @name: its name; a string literal.
- * @value: its value.
- * @unit: "pages", "bytes", "sectors"; NULL for a plain count.
- */
-void step_value(struct step_result *res, const char *name,
-		unsigned long value, const char *unit)
-{
-	report_add_count(res, name, value, unit, false);
-}
-
-/**
- * step_value_real() - Record a real figure (seconds, a ratio) for blocks.
- * @res: the step's result.
- * @name: its name; a string literal.
- * @value: its value.
- * @unit: its unit ("s", "MiB"), or NULL.
- */
-void step_value_real(struct step_result *res, const char *name,
-		     double value, const char *unit)
-{
-	report_add_real(res, name, value, unit, false);
-}
-
-/**
  * step_picture() - Draw memory around a step, if the run asked for pictures.
  * @run: the run (its picture directory, if any).
  * @step: the step (its number names the files).

@@ -157,11 +157,11 @@ static int balloon_run(struct scenario_run *run, const struct step *step,
 	if (!report_add_block(res, "balloon", REPORT_BALLOON))
 		return -ENOMEM;
 	report_add_string(res, "driver", st.name);
-	step_value(res, "was", before.size, "pages");
+	report_add_count(res, "was", before.size, "pages", false);
 	report_add_string(res, "outcome", target_result(ret));
 	if (ret && ret != -ENOMEM && ret != -EAGAIN && ret != -ETIMEDOUT)
 		report_add_string(res, "error", strerror(-ret));
-	step_value(res, "driver_target", st.target, "pages");
+	report_add_count(res, "driver_target", st.target, "pages", false);
 	step_figure(res, "target", a->pages);
 	step_figure(res, "size", st.size);
 	step_figure(res, "isolated", st.isolated);
@@ -189,7 +189,7 @@ static int rss_run(struct scenario_run *run, const struct step *step,
 
 	if (!report_add_block(res, "rss", REPORT_RSS))
 		return -ENOMEM;
-	step_value(res, "total", pagemig_total_pages(), "pages");
+	report_add_count(res, "total", pagemig_total_pages(), "pages", false);
 	step_figure(res, "resident", rss);
 	step_figure_real(res, "resident_mib", pages_mib(rss));
 	return 0;

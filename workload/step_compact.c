@@ -150,10 +150,10 @@ static int compact_run(struct scenario_run *run, const struct step *step,
 	if (!report_add_block(res, "compact", REPORT_COMPACT))
 		return -ENOMEM;
 	report_add_int(res, "order", a->order, NULL);
-	step_value_real(res, "seconds", secs, "s");
-	step_value(res, "compact_stall", d[C_STALL], NULL);
-	step_value(res, "compact_fail", d[C_CFAIL], NULL);
-	step_value(res, "compact_success", d[C_CSUCCESS], NULL);
+	report_add_real(res, "seconds", secs, "s", false);
+	report_add_count(res, "compact_stall", d[C_STALL], NULL, false);
+	report_add_count(res, "compact_fail", d[C_CFAIL], NULL, false);
+	report_add_count(res, "compact_success", d[C_CSUCCESS], NULL, false);
 	if (pic) {
 		report_add_string(res, "picture_dir", run->opts.picture);
 		report_add_int(res, "picture_error", pic, NULL);
@@ -257,9 +257,9 @@ static int try_run(struct scenario_run *run, const struct step *step,
 	}
 	b->pfns = pfns;		/* the block's table from now on */
 	b->nr_pfns = n;
-	step_value(res, "order", a->order, NULL);
+	report_add_count(res, "order", a->order, NULL, false);
 	report_add_string(res, "gfp", a->gfp_spec);
-	step_value(res, "kept", a->keep, NULL);
+	report_add_count(res, "kept", a->keep, NULL, false);
 	step_figure(res, "attempts", n);
 	step_figure(res, "succeeded", ok);
 	step_figure(res, "failed", failed);

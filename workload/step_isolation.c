@@ -195,7 +195,7 @@ static int read_blockers(struct step_result *res, struct report_block *blk,
 
 	if (!kinds || !flags || pagemig_page_kinds(pfn, nr, kinds) ||
 	    pagemig_kpageflags_read(pfn, nr, flags, NULL)) {
-		step_value(res, "unreadable", 1, NULL);
+		report_add_count(res, "unreadable", 1, NULL, false);
 		goto out;
 	}
 	for (i = 0; i < nr; i++) {
@@ -206,8 +206,8 @@ static int read_blockers(struct step_result *res, struct report_block *blk,
 		else
 			count[kinds[i]]++;
 	}
-	step_value(res, "offlined", offlined, "pages");
-	step_value(res, "poisoned", poisoned, "pages");
+	report_add_count(res, "offlined", offlined, "pages", false);
+	report_add_count(res, "poisoned", poisoned, "pages", false);
 	for (k = 0; k < sizeof(stuck) / sizeof(stuck[0]) && !ret; k++)
 		ret = report_counters_add(&blk->counters,
 					  pagemig_kind_name(stuck[k]),
@@ -240,8 +240,8 @@ static int range_bad(struct scenario_run *run, struct step_result *res,
 	step_fail(res, "%s: %s", name, why);
 	if (!report_add_block(res, name, REPORT_RANGE_BAD))
 		return -ENOMEM;
-	step_value(res, "range_pfn", a->pfn, NULL);
-	step_value(res, "range_pages", a->nr, "pages");
+	report_add_count(res, "range_pfn", a->pfn, NULL, false);
+	report_add_count(res, "range_pages", a->nr, "pages", false);
 	report_add_string(res, "why", why);
 	return 0;
 }
@@ -296,8 +296,8 @@ static int contig_run(struct scenario_run *run, const struct step *step,
 		return -ENOMEM;
 	report_add_string(res, "zone", zname);
 	report_add_int(res, "result", ret, NULL);
-	step_value_real(res, "seconds", secs, "s");
-	step_value(res, "kept", a->keep, NULL);
+	report_add_real(res, "seconds", secs, "s", false);
+	report_add_count(res, "kept", a->keep, NULL, false);
 	if (a->keep)
 		report_add_string(res, "tag", a->tag);
 	if (ret == -EBUSY && read_blockers(res, blk, a->pfn, a->nr))
@@ -344,7 +344,7 @@ static int hotplug_run(struct scenario_run *run, const struct step *step,
 		return -ENOMEM;
 	report_add_string(res, "zone", zname);
 	report_add_int(res, "result", ret, NULL);
-	step_value_real(res, "seconds", secs, "s");
+	report_add_real(res, "seconds", secs, "s", false);
 	if (ret == -EBUSY && !online &&
 	    read_blockers(res, blk, a->pfn, a->nr))
 		return -ENOMEM;
@@ -433,13 +433,14 @@ static int soft_run(struct scenario_run *run, const struct step *step,
 		return -ENOMEM;
 	if (a->process) {
 		report_add_string(res, "process", a->process);
-		step_value(res, "offset", a->offset, "bytes");
+		report_add_count(res, "offset", a->offset, "bytes", false);
 	}
 	if (kind)
 		report_add_string(res, "kind", kind);
 	report_add_int(res, "result", ret, NULL);
-	step_value(res, "balloon_migrate", e.balloon - b.balloon, "pages");
-	step_value(res, "migrate_fail", e.fail - b.fail, "pages");
+	report_add_count(res, "balloon_migrate", e.balloon - b.balloon,
+			 "pages", false);
+	report_add_count(res, "migrate_fail", e.fail - b.fail, "pages", false);
 	step_figure(res, "pfn", pfn);
 	step_figure(res, "ok", ret == 0);
 	step_figure(res, "error", ret < 0 ? -ret : 0);

@@ -74,14 +74,15 @@ static int ksm_run(struct scenario_run *run, const struct step *step,
 
 	if (!report_add_block(res, "ksm", REPORT_KSM))
 		return -ENOMEM;
-	step_value(res, "scans", a->scans, NULL);
+	report_add_count(res, "scans", a->scans, NULL, false);
 	report_add_int(res, "run", a->run, NULL);
-	step_value_real(res, "seconds", secs, "s");
-	step_value(res, "total_full_scans", e.full_scans, NULL);
-	step_value(res, "total_pages_scanned", e.pages_scanned, "pages");
+	report_add_real(res, "seconds", secs, "s", false);
+	report_add_count(res, "total_full_scans", e.full_scans, NULL, false);
+	report_add_count(res, "total_pages_scanned", e.pages_scanned,
+			 "pages", false);
 	report_add_int(res, "free_delta", (long)(free1 - free0), "pages");
 	if (scanned == -ENOENT)
-		step_value(res, "nothing_to_scan", 1, NULL);
+		report_add_count(res, "nothing_to_scan", 1, NULL, false);
 	step_figure(res, "pages_shared", e.pages_shared);
 	step_figure(res, "pages_sharing", e.pages_sharing);
 	step_figure(res, "pages_unshared", e.pages_unshared);

@@ -293,9 +293,9 @@ static int create_run(struct scenario_run *run, const struct step *step,
 		return -ENOMEM;
 	report_add_string(res, "device", d->name);
 	report_add_int(res, "id", id, NULL);
-	step_value(res, "disksize", a->disksize, "bytes");
+	report_add_count(res, "disksize", a->disksize, "bytes", false);
 	report_add_string(res, "compressor", a->comp);
-	step_value(res, "mem_limit", a->mem_limit, "bytes");
+	report_add_count(res, "mem_limit", a->mem_limit, "bytes", false);
 	step_figure(res, "sectors", d->nr);
 	return 0;
 }
@@ -465,16 +465,17 @@ static int write_run(struct scenario_run *run, const struct step *step,
 
 	if (!mm_stat_block(res, "zram-write", REPORT_ZRAM_WRITE, d))
 		return -ENOMEM;
-	step_value(res, "sectors", n, "sectors");
-	step_value(res, "start", a->start, NULL);
+	report_add_count(res, "sectors", n, "sectors", false);
+	report_add_count(res, "start", a->start, NULL, false);
 	if (a->file) {
 		report_add_string(res, "file", a->file);
 	} else {
-		step_value_real(res, "compressibility", a->ratio, NULL);
-		step_value_real(res, "same", a->same, NULL);
-		step_value_real(res, "incompressible", a->incompressible, NULL);
+		report_add_real(res, "compressibility", a->ratio, NULL, false);
+		report_add_real(res, "same", a->same, NULL, false);
+		report_add_real(res, "incompressible", a->incompressible,
+				NULL, false);
 	}
-	step_value_real(res, "seconds", secs, "s");
+	report_add_real(res, "seconds", secs, "s", false);
 	step_figure(res, "written", written);
 	step_figure(res, "refused", refused);
 	step_figure_real(res, "ratio", ratio);
@@ -560,15 +561,17 @@ static int discard_run(struct scenario_run *run, const struct step *step,
 	if (!report_add_block(res, "zram-discard", REPORT_ZRAM_DISCARD))
 		return -ENOMEM;
 	report_add_string(res, "device", d->name);
-	step_value(res, "start", a->start, NULL);
-	step_value(res, "last", end - 1, NULL);
+	report_add_count(res, "start", a->start, NULL, false);
+	report_add_count(res, "last", end - 1, NULL, false);
 	report_add_string(res, "pattern", a->pattern == PAT_EVERY_OTHER ?
 		       "every other" : a->pattern == PAT_RANDOM ? "random" :
 		       "range");
-	step_value(res, "orig_before", b.orig_data_size, "bytes");
-	step_value(res, "orig_after", e.orig_data_size, "bytes");
-	step_value(res, "mem_used_before", b.mem_used_total, "bytes");
-	step_value(res, "mem_used_after", e.mem_used_total, "bytes");
+	report_add_count(res, "orig_before", b.orig_data_size, "bytes", false);
+	report_add_count(res, "orig_after", e.orig_data_size, "bytes", false);
+	report_add_count(res, "mem_used_before", b.mem_used_total,
+			 "bytes", false);
+	report_add_count(res, "mem_used_after", e.mem_used_total,
+			 "bytes", false);
 	step_figure(res, "discarded", n);
 	return 0;
 }
@@ -605,9 +608,10 @@ static int compact_run(struct scenario_run *run, const struct step *step,
 	pagemig_zram_stats(d->id, &e);
 	if (!mm_stat_block(res, "zram-compact", REPORT_ZRAM_COMPACT, d))
 		return -ENOMEM;
-	step_value_real(res, "seconds", secs, "s");
+	report_add_real(res, "seconds", secs, "s", false);
 	report_add_int(res, "freed", freed, "pages");
-	step_value(res, "nr_zspages", pagemig_vmstat("nr_zspages"), "pages");
+	report_add_count(res, "nr_zspages", pagemig_vmstat("nr_zspages"),
+			 "pages", false);
 	step_figure(res, "pages_freed", freed > 0 ? (unsigned long)freed : 0);
 	step_figure(res, "mem_used_before", b.mem_used_total);
 	step_figure(res, "mem_used_after", e.mem_used_total);
@@ -803,16 +807,22 @@ static int readers_run(struct scenario_run *run, const struct step *step,
 
 	if (!mm_stat_block(res, "zram-readers", REPORT_ZRAM_READERS, d))
 		return -ENOMEM;
-	step_value(res, "readers", started, NULL);
-	step_value(res, "zs_compact", a->what != WHILE_COMPACT, NULL);
-	step_value(res, "compaction", a->what != WHILE_ZS_COMPACT, NULL);
+	report_add_count(res, "readers", started, NULL, false);
+	report_add_count(res, "zs_compact", a->what != WHILE_COMPACT,
+			 NULL, false);
+	report_add_count(res, "compaction", a->what != WHILE_ZS_COMPACT,
+			 NULL, false);
 	report_add_int(res, "freed", freed, "pages");
-	step_value_real(res, "zs_seconds", t_zs, "s");
-	step_value(res, "mem_used_before", b.mem_used_total, "bytes");
-	step_value(res, "mem_used_after", e.mem_used_total, "bytes");
-	step_value_real(res, "full_seconds", t_full, "s");
-	step_value(res, "migrate_fail", pagemig_vmstat("pgmigrate_fail") - f0, "pages");
-	step_value(res, "nr_zspages", pagemig_vmstat("nr_zspages"), "pages");
+	report_add_real(res, "zs_seconds", t_zs, "s", false);
+	report_add_count(res, "mem_used_before", b.mem_used_total,
+			 "bytes", false);
+	report_add_count(res, "mem_used_after", e.mem_used_total,
+			 "bytes", false);
+	report_add_real(res, "full_seconds", t_full, "s", false);
+	report_add_count(res, "migrate_fail", pagemig_vmstat("pgmigrate_fail") - f0,
+			 "pages", false);
+	report_add_count(res, "nr_zspages", pagemig_vmstat("nr_zspages"),
+			 "pages", false);
 	step_figure(res, "reads", reads);
 	step_figure(res, "corrupted", bad);
 	step_figure(res, "migrated", pagemig_vmstat("pgmigrate_success") - s0);

@@ -373,7 +373,8 @@ static int report_run(struct scenario_run *run, const struct step *step,
 
 	if (step->index) {
 		prev = &run->sc->steps[step->index - 1];
-		step_value(res, "after_step", prev->index + 1, NULL);
+		report_add_count(res, "after_step", prev->index + 1,
+				 NULL, false);
 		report_add_string(res, "after_type", prev->type->name);
 	}
 	for (i = 0; i < a->nr; i++) {

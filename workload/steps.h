@@ -155,18 +155,14 @@ extern const char *const expect_any_success[];
 double step_now(void);
 void step_rng(const struct scenario_run *run, const struct step *step,
 	      struct pagemig_rng *rng);
+/*
+ * Summary figures; the figures only a step's blocks show go straight to
+ * report_add_*() (report/step_text.c prints them).
+ */
 void step_figure(struct step_result *res, const char *name,
 		 unsigned long value);
 void step_figure_real(struct step_result *res, const char *name,
 		      double value);
-/*
- * Figures only the step's blocks show (report/step_text.c prints them);
- * blocks, and signed and string figures, go straight to report_add_*().
- */
-void step_value(struct step_result *res, const char *name,
-		unsigned long value, const char *unit);
-void step_value_real(struct step_result *res, const char *name,
-		     double value, const char *unit);
 int step_picture(const struct scenario_run *run, const struct step *step,
 		 const char *when);
 double pages_mib(unsigned long pages);
