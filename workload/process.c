@@ -708,7 +708,6 @@ static int spawn_check(struct yparse *p, yaml_node_t *map, const char *path,
 {
 	struct wl_spawn *sp = args;
 	bool shared = yp_get(p, map, "shared", NULL);
-
 	bool has_file = sp->file || sp->file_path;
 
 	if (sp->file_from && has_file)

@@ -293,8 +293,7 @@ int scenario_load_string(const char *text, size_t size, const char *file,
 		return -ENOMEM;
 	sc->proactiveness = -1;
 	sc->file = strdup(file);
-	sc->text = strndup(text, size);
-	if (!sc->file || !sc->text) {
+	if (!sc->file) {
 		scenario_free(sc);
 		return -ENOMEM;
 	}
@@ -419,6 +418,5 @@ void scenario_free(struct scenario *sc)
 	free(sc->name);
 	free(sc->description);
 	free(sc->file);
-	free(sc->text);
 	free(sc);
 }

@@ -50,7 +50,6 @@ struct scenario {
 	char *name;		/* name:, or the file's base name */
 	char *description;	/* description:, or "" */
 	char *file;		/* the file as named in messages */
-	char *text;		/* the YAML itself */
 	struct pagemig_config cfg;	/* machine:, over pagemig_config_default() */
 	bool seed_given;	/* machine.seed was present */
 	int proactiveness;	/* machine.compaction_proactiveness; -1: default */

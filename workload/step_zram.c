@@ -73,17 +73,6 @@ struct zram_state {
 
 static const struct step_state zram_state_ops;
 
-static struct zdev *zdev_find(const struct scenario_run *run, const char *name)
-{
-	struct zram_state *zs = run_state(run, &zram_state_ops);
-	unsigned int i;
-
-	for (i = 0; i < zs->nr_devs; i++)
-		if (!strcmp(zs->devs[i].name, name))
-			return &zs->devs[i];
-	return NULL;
-}
-
 static double unit(uint64_t x)
 {
 	return (double)(zram_data_mix(x) >> 11) / 9007199254740992.0;
@@ -189,14 +178,19 @@ static const struct yp_names zram_names = {
 	{ key, YP_SIZE, YP_NONZERO | (flags), YP_FIELD(type, member),	\
 	  .align = PAGE, .what = "a positive multiple of 4096 bytes" }
 
+/* Device @name, or NULL with @res (if any) failed: its create failed. */
 static struct zdev *run_dev(struct scenario_run *run, const char *name,
 			    struct step_result *res)
 {
-	struct zdev *d = zdev_find(run, name);
+	struct zram_state *zs = run_state(run, &zram_state_ops);
+	unsigned int i;
 
-	if (!d)
+	for (i = 0; i < zs->nr_devs; i++)
+		if (!strcmp(zs->devs[i].name, name))
+			return &zs->devs[i];
+	if (res)
 		step_fail(res, "no zram device \"%s\" (its zram-create did not succeed)", name);
-	return d;
+	return NULL;
 }
 
 /* The mm_stat header and line, as zram's sysfs file would show them. */
@@ -231,18 +225,8 @@ static const char *const comps[] = { "lz4", "lz4hc", "zstd", "deflate", NULL };
 struct create_args {
 	char *device;
 	int compressor;		/* in comps[] */
-	const char *comp;
 	uint64_t disksize, mem_limit;
 };
-
-static int create_check(struct yparse *p, yaml_node_t *map, const char *path,
-			void *args)
-{
-	struct create_args *a = args;
-
-	a->comp = comps[a->compressor];
-	return 0;
-}
 
 static const struct yp_key create_keys[] = {
 	DEVICE_KEY(struct create_args, YP_DECLARE),
@@ -250,7 +234,7 @@ static const struct yp_key create_keys[] = {
 	{ "compressor", YP_CHOICE, 0, YP_FIELD(struct create_args, compressor),
 	  .choices = comps },
 	{ "mem_limit", YP_SIZE, 0, YP_FIELD(struct create_args, mem_limit) },
-	YP_END_CHECK(struct create_args, create_check)
+	YP_END(struct create_args)
 };
 
 static int create_run(struct scenario_run *run, const struct step *step,
@@ -258,10 +242,11 @@ static int create_run(struct scenario_run *run, const struct step *step,
 {
 	const struct create_args *a = step->args;
 	struct zram_state *zs = run_state(run, &zram_state_ops);
+	const char *comp = comps[a->compressor];
 	struct zdev *d;
 	int id;
 
-	if (zdev_find(run, a->device)) {
+	if (run_dev(run, a->device, NULL)) {
 		step_fail(res, "zram device \"%s\" exists already", a->device);
 		return 0;
 	}
@@ -269,9 +254,9 @@ static int create_run(struct scenario_run *run, const struct step *step,
 		step_fail(res, "at most %d zram devices", PAGEMIG_MAX_ZRAM);
 		return 0;
 	}
-	id = pagemig_zram_create(a->comp, a->disksize, a->mem_limit);
+	id = pagemig_zram_create(comp, a->disksize, a->mem_limit);
 	if (id < 0) {
-		step_fail(res, "pagemig_zram_create(%s, %llu, %llu): %s", a->comp,
+		step_fail(res, "pagemig_zram_create(%s, %llu, %llu): %s", comp,
 			  (unsigned long long)a->disksize,
 			  (unsigned long long)a->mem_limit, strerror(-id));
 		return id == -ENOMEM ? id : 0;
@@ -294,7 +279,7 @@ static int create_run(struct scenario_run *run, const struct step *step,
 	report_add_string(res, "device", d->name);
 	report_add_int(res, "id", id, NULL);
 	report_add_count(res, "disksize", a->disksize, "bytes", false);
-	report_add_string(res, "compressor", a->comp);
+	report_add_string(res, "compressor", comp);
 	report_add_count(res, "mem_limit", a->mem_limit, "bytes", false);
 	step_figure(res, "sectors", d->nr);
 	return 0;
@@ -624,6 +609,14 @@ DEFINE_STEP_TYPE(step_zram_compact, "zram-compact", dev_keys, compact_run,
 
 /* ---- verification ---- */
 
+/* Does sector @s of @d read back as its write record says? */
+static bool sector_ok(const struct zdev *d, unsigned long s,
+		      unsigned char *want, unsigned char *got)
+{
+	return !sector_bytes(d, s, d->rec[s], want) &&
+	       !pagemig_zram_read(d->id, s, got) && !memcmp(want, got, PAGE);
+}
+
 /* Read every sector of @d back; corrupted sectors counted. */
 static void verify_dev(const struct zdev *d, unsigned long *checked,
 		       unsigned long *corrupted, unsigned long *first_bad)
@@ -633,8 +626,7 @@ static void verify_dev(const struct zdev *d, unsigned long *checked,
 
 	for (s = 0; s < d->nr; s++) {
 		(*checked)++;
-		if (sector_bytes(d, s, d->rec[s], want) ||
-		    pagemig_zram_read(d->id, s, got) || memcmp(want, got, PAGE)) {
+		if (!sector_ok(d, s, want, got)) {
 			if (!*corrupted && first_bad)
 				*first_bad = s;
 			(*corrupted)++;
@@ -734,8 +726,7 @@ static void *reader_fn(void *arg)
 	while (want && got) {
 		unsigned long s = pagemig_rng_below(&rng, r->d->nr);
 
-		if (sector_bytes(r->d, s, r->d->rec[s], want) ||
-		    pagemig_zram_read(r->d->id, s, got) || memcmp(want, got, PAGE))
+		if (!sector_ok(r->d, s, want, got))
 			r->corrupted++;
 		r->reads++;
 		if (__atomic_load_n(r->stop, __ATOMIC_ACQUIRE))

@@ -27,6 +27,7 @@
 
 /* Values longer than this are cut in messages: a message is one line. */
 #define YP_SHOW_MAX	40
+#define FRACTION_WHAT	"a fraction 0..1 (or 0%..100%)"
 
 /**
  * yp_node() - Look up a node of the parser's document by id.
@@ -548,29 +549,6 @@ static int read_bool(struct yparse *p, yaml_node_t *node, const char *path, bool
 	return yp_expected(p, node, path, "true or false");
 }
 
-/* A fraction in [0, 1]: "0.25" or "25%". */
-static int read_fraction(struct yparse *p, yaml_node_t *node, const char *path,
-		double *out)
-{
-	const char *s = scalar(node);
-	char *end;
-	double v;
-
-	if (!s || !(isdigit((unsigned char)*s) || *s == '.'))
-		goto bad;
-	v = strtod(s, &end);
-	if (*end == '%') {
-		v /= 100;
-		end++;
-	}
-	if (*end || !(v >= 0 && v <= 1))
-		goto bad;
-	*out = v;
-	return 0;
-bad:
-	return yp_expected(p, node, path, "a fraction 0..1 (or 0%..100%)");
-}
-
 /* A non-empty scalar, copied: what it names (@what) is for the message. */
 static int read_string(struct yparse *p, yaml_node_t *node,
 		       const char *path, const char *what, char **out)
@@ -773,7 +751,7 @@ static const char *key_what(const struct yp_key *k, char *buf, size_t len)
 			return k->names->what;
 		return k->names->ref;
 	case YP_FRACTION:
-		return "a fraction 0..1 (or 0%..100%)";
+		return FRACTION_WHAT;
 	default:
 		return "a value";
 	}
@@ -851,17 +829,24 @@ static int check_string(struct yparse *p, const struct yp_key *k,
 	}
 }
 
-/* A decimal number in [k->min, k->max]. */
+/* A decimal number in [k->min, k->max]; a fraction: 0..1, or "25%". */
 static int real(struct yparse *p, const struct yp_key *k, yaml_node_t *v,
 		const char *path, double *out)
 {
+	bool frac = k->kind == YP_FRACTION;
+	double min = frac ? 0 : k->min, max = frac ? 1 : k->max;
 	const char *s = scalar(v);
 	char *end;
 	double d;
 
 	d = s ? strtod(s, &end) : 0;
-	if (!s || end == s || *end || !(d >= k->min && d <= k->max))
-		return yp_expected(p, v, path, k->what);
+	if (s && frac && *end == '%') {
+		d /= 100;
+		end++;
+	}
+	if (!s || end == s || *end || !(d >= min && d <= max) ||
+	    (frac && !isdigit((unsigned char)*s) && *s != '.'))
+		return yp_expected(p, v, path, frac ? FRACTION_WHAT : k->what);
 	*out = d;
 	return 0;
 }
@@ -927,9 +912,8 @@ int yp_value(struct yparse *p, yaml_node_t *v, const char *path,
 
 	switch (k->kind) {
 	case YP_REAL:
-		return real(p, k, v, path, f);
 	case YP_FRACTION:
-		return read_fraction(p, v, path, f);
+		return real(p, k, v, path, f);
 	case YP_GFP:
 		return read_gfp(p, v, path, f, (char **)((char *)args + k->off2));
 	case YP_MAP:
