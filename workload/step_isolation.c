@@ -210,20 +210,6 @@ out:
 	return ret;
 }
 
-/* The common figures of a range step. */
-static void range_figures(struct step_result *res, const struct range_args *a,
-			  int ret, const struct iso_snap *b,
-			  const struct iso_snap *e)
-{
-	step_figure(res, "pfn", a->pfn);
-	step_figure(res, "pages", a->nr);
-	step_figure(res, "ok", ret == 0);
-	step_figure(res, "error", ret < 0 ? -ret : 0);
-	step_figure(res, "migrated", e->success - b->success);
-	step_figure(res, "balloon_migrate", e->balloon - b->balloon);
-	step_figure(res, "migrate_fail", e->fail - b->fail);
-}
-
 /* A range the machine cannot have: the step fails before calling in. */
 static int range_bad(struct scenario_run *run, struct step_result *res,
 		     const char *name, const struct range_args *a,
@@ -259,105 +245,83 @@ static int contig_keep(struct scenario_run *run, const struct range_args *a)
 	return ret;
 }
 
-static int contig_run(struct scenario_run *run, const struct step *step,
-		      struct step_result *res)
+/* ---- the range steps ---- */
+
+/*
+ * alloc-contig, offline and online: one call on a range, and the same
+ * figures around it.  alloc-contig then frees the range or keeps it;
+ * online has no "any": a range that would not come back is a bug.
+ */
+static int range_run(struct scenario_run *run, const struct step *step,
+		     struct step_result *res)
 {
-	const struct range_args *a = step->args;
-	const char *zname = NULL;
-	struct report_block *blk;
-	struct iso_snap b, e;
-	double t0, secs;
-	int zone, ret, err = 0;
-	char why[128];
-
-	zone = range_zone(a->pfn, a->nr, why, sizeof(why), &zname);
-	if (zone < 0)
-		return range_bad(run, res, "alloc-contig", a, why);
-	snapshot(zone, &b);
-	t0 = step_now();
-	ret = pagemig_alloc_contig(a->pfn, a->nr);
-	secs = step_now() - t0;
-	snapshot(zone, &e);
-	if (!ret && a->keep)
-		err = contig_keep(run, a);
-	else if (!ret)
-		pagemig_free_contig(a->pfn, a->nr);
-
-	blk = report_add_block(res, "alloc-contig", REPORT_CONTIG);
-	if (!blk)
-		return -ENOMEM;
-	report_add_string(res, "zone", zname);
-	report_add_int(res, "result", ret, NULL);
-	report_add_real(res, "seconds", secs, "s", false);
-	report_add_count(res, "kept", a->keep, NULL, false);
-	if (a->keep)
-		report_add_string(res, "tag", a->tag);
-	if (ret == -EBUSY && read_blockers(res, blk, a->pfn, a->nr))
-		return -ENOMEM;
-	ret = ret ? ret : err;
-	range_figures(res, a, ret, &b, &e);
-	if (ret && a->must_succeed)
-		step_fail(res, "alloc-contig at pfn 0x%lx: %d (%s)", a->pfn,
-			  ret, strerror(-ret));
-	return 0;
-}
-
-DEFINE_STEP_TYPE(step_alloc_contig, "alloc-contig", contig_keys, contig_run,
-		 "alloc_contig_range() on a 2 MiB-aligned range: migrate it empty and take it (CMA)");
-
-/* ---- offline, online ---- */
-
-/* offline and online: the same figures, one call apart. */
-static int hotplug_run(struct scenario_run *run, const struct step *step,
-		       struct step_result *res)
-{
+	bool contig = step->type == &step_alloc_contig;
 	bool online = step->type == &step_online;
-	const char *name = step->type->name;
+	const char *name = step->type->name, *zname = NULL;
 	const struct range_args *a = step->args;
-	const char *zname = NULL;
 	struct report_block *blk;
 	struct iso_snap b, e;
+	int zone, ret, err = 0;
 	double t0, secs;
 	char why[128];
-	int zone, ret;
 
 	zone = range_zone(a->pfn, a->nr, why, sizeof(why), &zname);
 	if (zone < 0)
 		return range_bad(run, res, name, a, why);
 	snapshot(zone, &b);
 	t0 = step_now();
-	ret = online ? pagemig_online(a->pfn, a->nr) :
+	ret = contig ? pagemig_alloc_contig(a->pfn, a->nr) :
+	      online ? pagemig_online(a->pfn, a->nr) :
 		       pagemig_offline(a->pfn, a->nr);
 	secs = step_now() - t0;
 	snapshot(zone, &e);
+	if (contig && !ret && a->keep)
+		err = contig_keep(run, a);
+	else if (contig && !ret)
+		pagemig_free_contig(a->pfn, a->nr);
 
-	blk = report_add_block(res, name, REPORT_HOTPLUG);
+	blk = report_add_block(res, name, contig ? REPORT_CONTIG : REPORT_HOTPLUG);
 	if (!blk)
 		return -ENOMEM;
 	report_add_string(res, "zone", zname);
 	report_add_int(res, "result", ret, NULL);
 	report_add_real(res, "seconds", secs, "s", false);
+	if (contig)
+		report_add_count(res, "kept", a->keep, NULL, false);
+	if (a->keep)
+		report_add_string(res, "tag", a->tag);
 	if (ret == -EBUSY && !online &&
 	    read_blockers(res, blk, a->pfn, a->nr))
 		return -ENOMEM;
-	range_figures(res, a, ret, &b, &e);
-	step_figure(res, "managed_before", b.managed);
-	step_figure(res, "managed_after", e.managed);
-	step_figure(res, "free_before", b.free);
-	step_figure(res, "free_after", e.free);
-	step_figure_real(res, "rss_before_mib", pages_mib(b.rss));
-	step_figure_real(res, "rss_after_mib", pages_mib(e.rss));
-	/* Online has no "any": a range that would not come back is a bug. */
+	ret = ret ? ret : err;
+	step_figure(res, "pfn", a->pfn);
+	step_figure(res, "pages", a->nr);
+	step_figure(res, "ok", ret == 0);
+	step_figure(res, "error", ret < 0 ? -ret : 0);
+	step_figure(res, "migrated", e.success - b.success);
+	step_figure(res, "balloon_migrate", e.balloon - b.balloon);
+	step_figure(res, "migrate_fail", e.fail - b.fail);
+	if (!contig) {
+		step_figure(res, "managed_before", b.managed);
+		step_figure(res, "managed_after", e.managed);
+		step_figure(res, "free_before", b.free);
+		step_figure(res, "free_after", e.free);
+		step_figure_real(res, "rss_before_mib", pages_mib(b.rss));
+		step_figure_real(res, "rss_after_mib", pages_mib(e.rss));
+	}
 	if (ret && (a->must_succeed || online))
 		step_fail(res, "%s at pfn 0x%lx: %d (%s)", name, a->pfn, ret,
 			  strerror(-ret));
 	return 0;
 }
 
-DEFINE_STEP_TYPE(step_offline, "offline", offline_keys, hotplug_run,
+DEFINE_STEP_TYPE(step_alloc_contig, "alloc-contig", contig_keys, range_run,
+		 "alloc_contig_range() on a 2 MiB-aligned range: migrate it empty and take it (CMA)");
+
+DEFINE_STEP_TYPE(step_offline, "offline", offline_keys, range_run,
 		 "offline a 4 MiB-aligned range (memory hot-unplug): migrate it empty, give its frames to the host");
 
-DEFINE_STEP_TYPE(step_online, "online", online_keys, hotplug_run,
+DEFINE_STEP_TYPE(step_online, "online", online_keys, range_run,
 		 "online a range an offline step took: its pages go back to the zone");
 
 /* ---- soft-offline ---- */
