@@ -134,7 +134,6 @@ struct wl_proc {
 	unsigned long nr_pages;		/* over both maps */
 	struct wl_spawn sp;		/* its spawn step's args: name, threads, ... */
 	atomic_bool stop;
-	bool running;
 	unsigned int epoch;		/* worker seeds differ per start */
 	struct wl_worker *workers;
 	struct wl_counters c;		/* steps' accesses, and stopped workers' */
@@ -424,7 +423,7 @@ static int workers_start(struct scenario_run *run, struct wl_proc *p)
 		}
 		return 0;
 	}
-	if (p->exited || p->running || !p->sp.threads || !p->nr_pages)
+	if (p->exited || p->workers || !p->sp.threads || !p->nr_pages)
 		return 0;
 	for (k = 0; k < p->sp.nr_cpus; k++)
 		if (p->sp.cpus[k] >= (int)run->cfg.nr_cpus)
@@ -454,7 +453,6 @@ static int workers_start(struct scenario_run *run, struct wl_proc *p)
 			return -ret;
 		}
 	}
-	p->running = true;
 	return 0;
 }
 
@@ -469,7 +467,7 @@ static void workers_stop(struct scenario_run *run, struct wl_proc *p)
 			workers_stop(run, ps->procs[k]);
 		return;
 	}
-	if (!p->running)
+	if (!p->workers)
 		return;
 	atomic_store(&p->stop, true);
 	for (k = 0; k < p->sp.threads; k++) {
@@ -480,7 +478,6 @@ static void workers_stop(struct scenario_run *run, struct wl_proc *p)
 	}
 	free(p->workers);
 	p->workers = NULL;
-	p->running = false;
 }
 
 /* @p's counts: its own, and its running workers'. */
@@ -490,7 +487,7 @@ static void proc_counts(const struct wl_proc *p, unsigned long n[NR_COUNTS])
 
 	for (i = 0; i < NR_COUNTS; i++) {
 		n[i] = atomic_load(&p->c.n[i]);
-		for (k = 0; p->running && k < p->sp.threads; k++)
+		for (k = 0; p->workers && k < p->sp.threads; k++)
 			n[i] += atomic_load(&p->workers[k].c.n[i]);
 	}
 }
@@ -1218,7 +1215,7 @@ static int workers_run(struct scenario_run *run, const struct step *step,
 	}
 out:
 	for (i = 0; i < ps->nr; i++)
-		running |= ps->procs[i]->running;
+		running |= !!ps->procs[i]->workers;
 	step_figure(res, "accesses", accesses(run) - a0);
 	step_figure(res, "running", running);
 	return 0;

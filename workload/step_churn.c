@@ -258,17 +258,19 @@ struct churn_state {
 	bool stop;		/* the library refused a request */
 };
 
-/* Allocate @n blocks; entry picks the gfp (or -1: draw from the mix). */
+/*
+ * Allocate @n blocks; entry picks the gfp (or -1: draw from the mix).
+ * @ok: how many were allocated.
+ */
 static int churn_alloc(struct churn_state *s, unsigned long n, int entry,
 		       unsigned long *ok)
 {
 	const struct churn_args *a = s->a;
+	unsigned long i, before = s->allocated;
 	unsigned int gfp, order;
-	unsigned long i;
-	int ret;
+	int ret = 0;
 
-	*ok = 0;
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n && !ret && !s->stop; i++) {
 		if (entry >= 0)
 			gfp = a->gfp.e[entry].value;
 		else if (a->pattern == CHURN_INTERLEAVED)
@@ -279,20 +281,18 @@ static int churn_alloc(struct churn_state *s, unsigned long n, int entry,
 		ret = group_alloc(s->run, s->g, gfp, order, a->fill);
 		if (ret == 1) {
 			s->failed++;
-			continue;
-		}
-		if (ret == -ENOMEM)
-			return ret;
-		if (ret) {
+			ret = 0;
+		} else if (!ret) {
+			s->allocated++;
+		} else if (ret != -ENOMEM) {
 			step_fail(s->res, "pagemig_alloc_pages(0x%x, order %u) returned %d (%s)",
 				  gfp, order, ret, strerror(-ret));
 			s->stop = true;
-			return 0;
+			ret = 0;
 		}
-		(*ok)++;
-		s->allocated++;
 	}
-	return 0;
+	*ok = s->allocated - before;
+	return ret;
 }
 
 static int churn_free(struct churn_state *s, const struct block_filter *f,

@@ -57,7 +57,7 @@ struct zwrite {			/* one zram-write step's settings */
 
 struct zdev {
 	const struct zram_state *zs;	/* its run's: the write records */
-	char *name;
+	const char *name;	/* its zram-create's, as long as the run */
 	int id;
 	unsigned long nr;
 	uint32_t *rec;		/* per sector: write record, 0 = zeroes */
@@ -193,7 +193,6 @@ static struct zdev *run_dev(struct scenario_run *run, const char *name,
 	return NULL;
 }
 
-/* The mm_stat header and line, as zram's sysfs file would show them. */
 /*
  * A block whose lines end with @d's mm_stat row, read now.  Return: the
  * block, or NULL if the host is out of memory.
@@ -265,11 +264,9 @@ static int create_run(struct scenario_run *run, const struct step *step,
 	d->zs = zs;
 	d->nr = a->disksize / PAGE;
 	d->rec = calloc(d->nr, sizeof(*d->rec));
-	d->name = strdup(a->device);
+	d->name = a->device;
 	d->id = id;
-	if (!d->rec || !d->name) {
-		free(d->rec);
-		free(d->name);
+	if (!d->rec) {
 		pagemig_zram_destroy(id);
 		return -ENOMEM;
 	}
@@ -683,7 +680,6 @@ static void zram_state_destroy(struct scenario_run *run, void *state)
 	unsigned int i;
 
 	for (i = 0; i < zs->nr_devs; i++) {
-		free(zs->devs[i].name);
 		free(zs->devs[i].rec);
 	}
 	free(zs->recs);
