@@ -115,8 +115,7 @@ static const struct yp_key machine_keys[] = {
 	{ "zones", YP_MAP, .sub = zone_keys },
 	{ "cpus", YP_INT, 0, YP_FIELD(struct scenario, cfg.nr_cpus),
 	  .min = 1, .max = PAGEMIG_MAX_CPUS },
-	{ "seed", YP_U64, YP_SEEN, YP_FIELD(struct scenario, cfg.seed),
-	  .seen = offsetof(struct scenario, seed_given) },
+	{ "seed", YP_U64, 0, YP_FIELD(struct scenario, cfg.seed) },
 	{ "compaction_proactiveness", YP_INT, 0,
 	  YP_FIELD(struct scenario, proactiveness), .max = 100 },
 	YP_END_CHECK(struct scenario, machine_check)

@@ -51,7 +51,6 @@ struct scenario {
 	char *description;	/* description:, or "" */
 	char *file;		/* the file as named in messages */
 	struct pagemig_config cfg;	/* machine:, over pagemig_config_default() */
-	bool seed_given;	/* machine.seed was present */
 	int proactiveness;	/* machine.compaction_proactiveness; -1: default */
 	struct step *steps;
 	unsigned int nr_steps;

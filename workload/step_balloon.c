@@ -17,11 +17,9 @@
  * blocks for good.  See the compact step.
  */
 #include <errno.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include <pagemig/pagemig.h>
 
@@ -42,43 +40,6 @@ struct balloon_args {
 	bool must_reach;
 };
 
-static const struct yp_key target_pages = {
-	"", YP_INT, .size = sizeof(unsigned long), .max = LLONG_MAX
-};
-static const struct yp_key target_bytes = {
-	"", YP_SIZE, .size = sizeof(uint64_t)
-};
-
-/*
- * target: a page count ("16384", "0x4000") or a size with a unit
- * ("64M"); a size must be whole pages.
- */
-static int parse_target(struct yparse *p, yaml_node_t *v, const char *path,
-			const struct yp_key *k, void *args)
-{
-	unsigned long *pages = &((struct balloon_args *)args)->pages;
-	const char *s = yp_is_null(v) || v->type != YAML_SCALAR_NODE ? NULL :
-			(const char *)v->data.scalar.value;
-	struct yparse quiet = *p;
-	uint64_t bytes;
-
-	if (!s)
-		return yp_expected(p, v, path, k->what);
-	/* Parse without a message of their own: ours names both forms. */
-	quiet.errlen = 0;
-	if (!s[strspn(s, "0123456789")] || !strncasecmp(s, "0x", 2)) {
-		if (yp_value(&quiet, v, path, &target_pages, pages))
-			return yp_expected(p, v, path, k->what);
-		return 0;
-	}
-	if (yp_value(&quiet, v, path, &target_bytes, &bytes))
-		return yp_expected(p, v, path, k->what);
-	if (bytes % PAGEMIG_PAGE_SIZE)
-		return yp_expected(p, v, path, "a size in whole 4 KiB pages");
-	*pages = bytes / PAGEMIG_PAGE_SIZE;
-	return 0;
-}
-
 static const char *const expects[] = { "reached", "any", NULL };
 
 /* The driver must be one this library has. */
@@ -98,8 +59,8 @@ static const struct yp_key balloon_keys[] = {
 	{ "driver", YP_CHOICE, YP_REQUIRED,
 	  YP_FIELD(struct balloon_args, driver), .choices = drivers,
 	  .what = "virtio, vmw or cmm" },
-	{ "target", YP_CUSTOM, YP_REQUIRED,
-	  YP_FIELD(struct balloon_args, pages), .parse = parse_target,
+	{ "target", YP_PAGES, YP_REQUIRED,
+	  YP_FIELD(struct balloon_args, pages),
 	  .what = "a page count or a size such as 64M" },
 	{ "timeout", YP_INT, 0, YP_FIELD(struct balloon_args, timeout_ms),
 	  .min = 1, .max = BALLOON_TIMEOUT_MAX,

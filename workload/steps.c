@@ -497,8 +497,7 @@ struct vmstat_bound {
 };
 
 struct expect_args {
-	bool has_free_min, has_free_max, has_fail_max, has_warn_max;
-	unsigned long free_min, free_max, fail_max, warn_max;
+	unsigned long free_min, free_max, fail_max, warn_max;	/* EXPECT_BOUND */
 	unsigned int nr_vmstat;
 	struct vmstat_bound vmstat[EXPECT_MAX_VMSTAT];
 };
@@ -574,16 +573,16 @@ static int vmstat_bounds(struct yparse *p, yaml_node_t *v, const char *path,
 	return ret;
 }
 
-#define EXPECT_BOUND(key, has, val)					\
-	{ key, YP_INT, YP_SEEN | YP_ONE_OF,				\
-	  YP_FIELD(struct expect_args, val),				\
-	  .seen = offsetof(struct expect_args, has), .max = LLONG_MAX }
+/* ULONG_MAX, which no bound can be, when the key is not given. */
+#define EXPECT_BOUND(key, val)						\
+	{ key, YP_INT, YP_ONE_OF, YP_FIELD(struct expect_args, val),	\
+	  .max = LLONG_MAX, .def = -1 }
 
 static const struct yp_key expect_keys[] = {
-	EXPECT_BOUND("free_pages_min", has_free_min, free_min),
-	EXPECT_BOUND("free_pages_max", has_free_max, free_max),
-	EXPECT_BOUND("alloc_failures_max", has_fail_max, fail_max),
-	EXPECT_BOUND("warnings_max", has_warn_max, warn_max),
+	EXPECT_BOUND("free_pages_min", free_min),
+	EXPECT_BOUND("free_pages_max", free_max),
+	EXPECT_BOUND("alloc_failures_max", fail_max),
+	EXPECT_BOUND("warnings_max", warn_max),
 	{ "vmstat_min", YP_CUSTOM, YP_ONE_OF, .parse = vmstat_bounds,
 	  .release = vmstat_release },
 	{ "vmstat_max", YP_CUSTOM, YP_ONE_OF, .parse = vmstat_bounds,
@@ -591,22 +590,16 @@ static const struct yp_key expect_keys[] = {
 	YP_END(struct expect_args)
 };
 
-static void check_min(struct step_result *res, unsigned int *failed,
-		      const char *what, unsigned long have, unsigned long min)
+/* @have against a bound: out of it is a failure, counted and said. */
+static void check(struct step_result *res, unsigned int *failed,
+		  const char *what, unsigned long have, unsigned long bound,
+		  bool is_max)
 {
-	if (have >= min)
+	if (is_max ? have <= bound : have >= bound)
 		return;
 	(*failed)++;
-	step_fail(res, "%s is %lu, expected at least %lu", what, have, min);
-}
-
-static void check_max(struct step_result *res, unsigned int *failed,
-		      const char *what, unsigned long have, unsigned long max)
-{
-	if (have <= max)
-		return;
-	(*failed)++;
-	step_fail(res, "%s is %lu, expected at most %lu", what, have, max);
+	step_fail(res, is_max ? "%s is %lu, expected at most %lu" :
+		  "%s is %lu, expected at least %lu", what, have, bound);
 }
 
 static int expect_run(struct scenario_run *run, const struct step *step,
@@ -614,31 +607,31 @@ static int expect_run(struct scenario_run *run, const struct step *step,
 {
 	const struct expect_args *a = step->args;
 	unsigned long free_pages = pagemig_free_pages_count(), v;
+	const struct {
+		unsigned long bound, have;
+		const char *what;
+		bool is_max;
+	} fixed[] = {
+		{ a->free_min, free_pages, "free pages", false },
+		{ a->free_max, free_pages, "free pages", true },
+		{ a->fail_max, run->alloc_failures, "allocation failures", true },
+		{ a->warn_max, pagemig_warnings(), "library warnings", true },
+	};
+	const struct vmstat_bound *b;
 	unsigned int checks = 0, failed = 0, i;
 
-	if (a->has_free_min && ++checks)
-		check_min(res, &failed, "free pages", free_pages, a->free_min);
-	if (a->has_free_max && ++checks)
-		check_max(res, &failed, "free pages", free_pages, a->free_max);
-	if (a->has_fail_max && ++checks)
-		check_max(res, &failed, "allocation failures",
-			  run->alloc_failures, a->fail_max);
-	if (a->has_warn_max && ++checks)
-		check_max(res, &failed, "library warnings",
-			  pagemig_warnings(), a->warn_max);
-	for (i = 0; i < a->nr_vmstat; i++) {
-		checks++;
-		if (pagemig_vmstat_get(a->vmstat[i].name, &v)) {
-			failed++;
-			step_fail(res, "vmstat %s: the library no longer has it",
-				  a->vmstat[i].name);
-		} else if (a->vmstat[i].is_max) {
-			check_max(res, &failed, a->vmstat[i].name, v,
-				  a->vmstat[i].value);
-		} else {
-			check_min(res, &failed, a->vmstat[i].name, v,
-				  a->vmstat[i].value);
+	for (i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
+		if (fixed[i].bound != ULONG_MAX && ++checks)
+			check(res, &failed, fixed[i].what, fixed[i].have,
+			      fixed[i].bound, fixed[i].is_max);
+	for (b = a->vmstat; b < a->vmstat + a->nr_vmstat; b++, checks++) {
+		if (!pagemig_vmstat_get(b->name, &v)) {
+			check(res, &failed, b->name, v, b->value, b->is_max);
+			continue;
 		}
+		failed++;
+		step_fail(res, "vmstat %s: the library no longer has it",
+			  b->name);
 	}
 	step_figure(res, "checks", checks);
 	step_figure(res, "failed", failed);

@@ -528,6 +528,33 @@ bad:
 			   "a size in bytes or with a K, M, G or T suffix");
 }
 
+/*
+ * A page count ("16384", "0x4000"), or a size with a unit ("64M") that
+ * is whole pages: the number of pages either way.
+ */
+static int read_pages(struct yparse *p, const struct yp_key *k,
+		      yaml_node_t *node, const char *path, uint64_t *out)
+{
+	const char *s = scalar(node);
+	struct yparse quiet = *p;
+	unsigned long long v;
+
+	/* Parse without a message of their own: ours names both forms. */
+	quiet.errlen = 0;
+	if (s && (!s[strspn(s, "0123456789")] || !strncasecmp(s, "0x", 2))) {
+		if (parse_ull(s, &v) || v > LLONG_MAX)
+			return yp_expected(p, node, path, k->what);
+		*out = v;
+		return 0;
+	}
+	if (!s || read_size(&quiet, node, path, out))
+		return yp_expected(p, node, path, k->what);
+	if (*out % PAGEMIG_PAGE_SIZE)
+		return yp_expected(p, node, path, "a size in whole 4 KiB pages");
+	*out /= PAGEMIG_PAGE_SIZE;
+	return 0;
+}
+
 /* true/false, and yes/no and on/off as YAML 1.1 has them. */
 static int read_bool(struct yparse *p, yaml_node_t *node, const char *path, bool *out)
 {
@@ -852,8 +879,8 @@ static int real(struct yparse *p, const struct yp_key *k, yaml_node_t *v,
 }
 
 /*
- * The value of an integer-valued key (YP_INT, YP_U64, YP_SIZE, YP_BOOL,
- * YP_CHOICE), in range and aligned, as its field stores it.
+ * The value of an integer-valued key (YP_INT, YP_U64, YP_SIZE, YP_PAGES,
+ * YP_BOOL, YP_CHOICE), in range and aligned, as its field stores it.
  */
 static int read_number(struct yparse *p, const struct yp_key *k,
 		       yaml_node_t *v, const char *path, uint64_t *out)
@@ -870,6 +897,9 @@ static int read_number(struct yparse *p, const struct yp_key *k,
 		break;
 	case YP_SIZE:
 		ret = read_size(p, v, path, &u);
+		break;
+	case YP_PAGES:
+		ret = read_pages(p, k, v, path, &u);
 		break;
 	case YP_BOOL:
 		ret = read_bool(p, v, path, &b);
@@ -1053,8 +1083,6 @@ static int walk_key(struct yparse *p, const struct yp_key *keys,
 	p->here = key;
 	ret = yp_value(p, v, sub, k, args);
 	p->here = here;
-	if (!ret && (k->flags & YP_SEEN))
-		*(bool *)((char *)args + k->seen) = true;
 	return ret;
 }
 

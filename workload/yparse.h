@@ -74,6 +74,7 @@ enum yp_kind {
 	YP_INT,		/* an integer in [min, max]: any unsigned field */
 	YP_U64,		/* any 64-bit unsigned integer (seeds): uint64_t */
 	YP_SIZE,	/* bytes ("64M"), stored divided by @scale */
+	YP_PAGES,	/* a page count, or a size in whole pages: pages */
 	YP_REAL,	/* a decimal number in [min, max]: double */
 	YP_FRACTION,	/* 0..1 or 0%..100%: double */
 	YP_BOOL,	/* bool, or an int (a default of -1: not given) */
@@ -89,7 +90,6 @@ enum yp_kind {
 /* yp_key.flags */
 #define YP_REQUIRED	0x01	/* must be given (when @only_with holds) */
 #define YP_NONZERO	0x02	/* YP_SIZE: 0 is refused with @what */
-#define YP_SEEN		0x04	/* set the bool at @seen when given */
 #define YP_DECLARE	0x08	/* YP_NAME: declare it, for later steps */
 #define YP_NOT		0x10	/* YP_CHOICE: store !index (the first is true) */
 #define YP_ONE_LINE	0x20	/* YP_STRING: no newline in it */
@@ -130,7 +130,6 @@ struct yp_key {
 	unsigned int flags;
 	size_t off, size;	/* the field: YP_FIELD() */
 	size_t off2;		/* YP_GFP: the char * that keeps its spelling */
-	size_t seen;		/* YP_SEEN: a bool set when the key is given */
 	long long min, max;	/* YP_INT, YP_REAL bounds; YP_SIZE: max bytes */
 	long long align;	/* YP_INT, YP_SIZE: a multiple of this */
 	long long scale;	/* YP_SIZE: stored as bytes / scale */

@@ -337,7 +337,6 @@ TEST(good_scenario_parses_into_its_steps)
 	EXPECT_EQ(16ULL << 20, sc->cfg.movable);
 	EXPECT_EQ(2, sc->cfg.nr_cpus);
 	EXPECT_EQ(42, sc->cfg.seed);
-	EXPECT_TRUE(sc->seed_given);
 	ASSERT_EQ(sizeof(want) / sizeof(want[0]), sc->nr_steps);
 	for (i = 0; i < sc->nr_steps; i++) {
 		EXPECT_STREQ(want[i], scenario_step_name(&sc->steps[i]));
@@ -509,7 +508,6 @@ TEST(defaults_without_machine_block)
 	EXPECT_STREQ("", sc->description);
 	EXPECT_EQ(def.memory, sc->cfg.memory);
 	EXPECT_EQ(def.nr_cpus, sc->cfg.nr_cpus);
-	EXPECT_FALSE(sc->seed_given);
 	EXPECT_EQ(0, sc->nr_steps);
 	scenario_free(sc);
 }
@@ -1105,7 +1103,7 @@ struct walk_args {
 	unsigned long count;
 	long long big;
 	int mode;		/* -1: not given */
-	bool fill, must, seen_big;
+	bool fill, must;
 	double share;
 	uint64_t bytes;
 	unsigned long pages;
@@ -1119,9 +1117,8 @@ static const struct yp_key walk_keys[] = {
 	  .max = 10, .def = 3 },
 	{ "count", YP_INT, YP_REQUIRED, YP_FIELD(struct walk_args, count),
 	  .min = 1, .max = 100 },
-	{ "big", YP_INT, YP_SEEN, YP_FIELD(struct walk_args, big),
-	  .max = 1LL << 40, .align = 4, .what = "a multiple of 4",
-	  .seen = offsetof(struct walk_args, seen_big) },
+	{ "big", YP_INT, 0, YP_FIELD(struct walk_args, big),
+	  .max = 1LL << 40, .align = 4, .what = "a multiple of 4", .def = -1 },
 	{ "mode", YP_CHOICE, 0, YP_FIELD(struct walk_args, mode),
 	  .choices = walk_modes, .def = -1 },
 	{ "fill", YP_BOOL, 0, YP_FIELD(struct walk_args, fill), .def = true },
@@ -1192,7 +1189,7 @@ TEST(walker_reads_every_kind)
 	EXPECT_TRUE(a.fill);
 	EXPECT_TRUE(a.must);		/* index 0, stored negated */
 	EXPECT_EQ(0.0, a.share);	/* mode not on or auto */
-	EXPECT_FALSE(a.seen_big);
+	EXPECT_EQ(-1, a.big);		/* no value can be: not given */
 	EXPECT_STREQ("none", a.name);
 	EXPECT_NULL(a.only);
 	yp_release(walk_keys, &a);
@@ -1201,7 +1198,6 @@ TEST(walker_reads_every_kind)
 			  &a, err, sizeof(err)));
 	EXPECT_EQ(10, a.order);
 	EXPECT_EQ(1LL << 40, a.big);
-	EXPECT_TRUE(a.seen_big);
 	EXPECT_EQ(2, a.mode);
 	EXPECT_FALSE(a.fill);
 	EXPECT_FALSE(a.must);
