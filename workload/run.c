@@ -167,7 +167,8 @@ int group_add(struct scenario_run *run, struct tag_group *g,
  * @fill: whether to write (and later check) the content tag.
  *
  * Return: 0 on success; 1 if the machine had no block to give (counted
- * in run->alloc_failures: scenarios push machines to that on purpose);
+ * in the report's alloc_failures: scenarios push machines to that on
+ * purpose);
  * -ENOMEM if the host is out of memory; the library's -EINVAL if it
  * refused the request.
  */
@@ -182,7 +183,7 @@ int group_alloc(struct scenario_run *run, struct tag_group *g,
 		return -ENOMEM;
 	ret = pagemig_alloc_pages(gfp, order, &pfn);
 	if (ret == -ENOMEM) {
-		run->alloc_failures++;
+		run->report.alloc_failures++;
 		return 1;
 	}
 	if (ret)
@@ -576,9 +577,9 @@ static void states_destroy(struct scenario_run *run)
 }
 
 /*
- * The end of the run into the report: totals, the final verify, the
- * machine as the steps left it, and what each step type's state adds
- * (the processes).  Return: 0 or -ENOMEM.
+ * The end of the run into the report: the machine as the steps left it,
+ * and what each step type's state adds (the processes).  Return: 0 or
+ * -ENOMEM.
  */
 static int report_end(struct scenario_run *run)
 {
@@ -587,14 +588,6 @@ static int report_end(struct scenario_run *run)
 	unsigned int i;
 	int ret;
 
-	r->steps_run = run->steps_run;
-	r->seconds = run->seconds;
-	r->failed = run->failed;
-	r->alloc_failures = run->alloc_failures;
-	r->verify_checked = run->verify_checked;
-	r->verify_corrupted = run->verify_corrupted;
-	r->end.balloons_shown = run->balloon_used;
-	r->end.rss_before_balloon = run->rss_before_balloon;
 	for_each_state(run, i, ops) {
 		if (ops->report) {
 			ret = ops->report(run, run->states[i], r);
@@ -686,6 +679,7 @@ out_free:
 int scenario_run_steps(struct scenario_run *run)
 {
 	const struct scenario *sc = run->sc;
+	struct report *r = &run->report;
 	const struct step_state *ops;
 	struct step_result *res;
 	struct verify_stats vs;
@@ -696,7 +690,7 @@ int scenario_run_steps(struct scenario_run *run)
 
 	for (i = 0; i < sc->nr_steps; i++) {
 		step = &sc->steps[i];
-		res = &run->report.steps[i];
+		res = &r->steps[i];
 		t = step_now();
 		ret = step->type->run(run, step, res);
 		res->seconds = step_now() - t;
@@ -706,35 +700,35 @@ int scenario_run_steps(struct scenario_run *run)
 			report_text_step(run->opts.out, res);
 			fflush(run->opts.out);
 		}
-		run->steps_run++;
+		r->steps_run++;
 		if (ret < 0) {
 			step_fail(res, "stopped: %s", strerror(-ret));
-			run->failed = true;
+			r->failed = true;
 			break;
 		}
 		if (res->failed)
-			run->failed = true;
+			r->failed = true;
 	}
-	run->seconds = step_now() - t0;
+	r->seconds = step_now() - t0;
 
 	/* Quiesce every state (worker threads), then check all of it. */
 	for_each_state(run, i, ops)
 		if (ops->stop)
 			ops->stop(run, run->states[i]);
 	run_verify(run, NULL, &vs);
-	run->verify_checked = vs.checked;
-	run->verify_corrupted = vs.corrupted;
+	r->verify_checked = vs.checked;
+	r->verify_corrupted = vs.corrupted;
 	for_each_state(run, i, ops)
 		if (ops->verify)
-			ops->verify(run, run->states[i], &run->verify_checked,
-				    &run->verify_corrupted);
-	if (run->verify_corrupted)
-		run->failed = true;
+			ops->verify(run, run->states[i], &r->verify_checked,
+				    &r->verify_corrupted);
+	if (r->verify_corrupted)
+		r->failed = true;
 	if (report_end(run) && ret >= 0)
 		ret = -ENOMEM;
 	if (ret < 0)
 		return ret;
-	return run->failed ? 1 : 0;
+	return r->failed ? 1 : 0;
 }
 
 /**

@@ -138,23 +138,13 @@ struct scenario_run {
 	/*
 	 * What the run reports, filled as it goes: the header at start, each
 	 * step's entry (report.steps[i], the step's result) as it runs, the
-	 * machine at the end of scenario_run_steps().
+	 * machine at the end of scenario_run_steps().  The run's totals
+	 * (steps run, allocation failures, the final verify, whether it
+	 * failed) are kept there as they change, nowhere else.
 	 */
 	struct report report;
-	unsigned int steps_run;
-	double seconds;			/* all steps, not set-up */
 	struct tag_group *groups;
 	unsigned int nr_groups;
-	unsigned long alloc_failures;	/* over all steps */
-	unsigned long verify_checked;	/* the final verify */
-	unsigned long verify_corrupted;
-	/*
-	 * Set by the first balloon step: the reports then show every
-	 * balloon, and the arena's RSS before that step beside RSS now.
-	 */
-	bool balloon_used;
-	unsigned long rss_before_balloon;	/* pages */
-	bool failed;			/* a step failed or pages corrupted */
 	/* gfp bits that pick the migratetype, from pagemig_parse_gfp() */
 	unsigned int gfp_movable, gfp_reclaimable;
 	/*

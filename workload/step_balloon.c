@@ -101,9 +101,9 @@ static int balloon_run(struct scenario_run *run, const struct step *step,
 		return 0;
 	}
 	rss0 = pagemig_resident_pages();
-	if (!run->balloon_used) {
-		run->balloon_used = true;
-		run->rss_before_balloon = rss0;
+	if (!run->report.end.balloons_shown) {
+		run->report.end.balloons_shown = true;
+		run->report.end.rss_before_balloon = rss0;
 	}
 	if (a->pages > pagemig_total_pages()) {
 		step_fail(res, "target %lu pages is more than the machine's %lu pages",

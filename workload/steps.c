@@ -614,7 +614,7 @@ static int expect_run(struct scenario_run *run, const struct step *step,
 	} fixed[] = {
 		{ a->free_min, free_pages, "free pages", false },
 		{ a->free_max, free_pages, "free pages", true },
-		{ a->fail_max, run->alloc_failures, "allocation failures", true },
+		{ a->fail_max, run->report.alloc_failures, "allocation failures", true },
 		{ a->warn_max, pagemig_warnings(), "library warnings", true },
 	};
 	const struct vmstat_bound *b;

@@ -594,8 +594,8 @@ TEST(run_text_and_json_agree)
 	pagemig_set_log(stderr);
 	fclose(log);
 	fclose(opts.out);
-	EXPECT_EQ(sc->nr_steps, run.steps_run);
-	for (i = 0; i < run.steps_run; i++) {
+	EXPECT_EQ(sc->nr_steps, run.report.steps_run);
+	for (i = 0; i < run.report.steps_run; i++) {
 		EXPECT_EQ(i == 22, run.report.steps[i].failed);
 		if (run.report.steps[i].failed != (i == 22))
 			TH_LOG("step %u: %s", i + 1, run.report.steps[i].message);

@@ -430,7 +430,7 @@ TEST(run_balloon_scenario)
 		    figure(r, "rss_after_mib")->real > 2.4);
 	EXPECT_EQ(640, fig(&run.report.steps[4], "size"));
 	EXPECT_EQ(1, run.report.steps[3].nr_blocks);
-	EXPECT_TRUE(run.balloon_used);
+	EXPECT_TRUE(run.report.end.balloons_shown);
 
 	/* Before compaction: balloon pages pin most pageblocks. */
 	r = &run.report.steps[8];
@@ -452,8 +452,8 @@ TEST(run_balloon_scenario)
 	EXPECT_EQ(4, fig(r, "succeeded"));
 	EXPECT_EQ(4 * 512, fig(&run.report.steps[14], "checked"));
 	EXPECT_EQ(0, fig(&run.report.steps[14], "corrupted"));
-	EXPECT_EQ(4 * 512, run.verify_checked);
-	EXPECT_EQ(0, run.verify_corrupted);
+	EXPECT_EQ(4 * 512, run.report.verify_checked);
+	EXPECT_EQ(0, run.report.verify_corrupted);
 
 	/* Deflating to 0 gives every frame back. */
 	EXPECT_EQ(0, fig(&run.report.steps[15], "size"));
@@ -606,8 +606,8 @@ TEST(run_small_scenario)
 	ASSERT_EQ(0, scenario_run_start(&run, sc, &opts, err, sizeof(err)));
 	EXPECT_EQ(7, run.cfg.seed);
 	EXPECT_EQ(1, scenario_run_steps(&run));
-	EXPECT_EQ(sc->nr_steps, run.steps_run);
-	EXPECT_TRUE(run.failed);
+	EXPECT_EQ(sc->nr_steps, run.report.steps_run);
+	EXPECT_TRUE(run.report.failed);
 	for (i = 0; i < sc->nr_steps; i++)
 		EXPECT_EQ(i == 5, run.report.steps[i].failed);
 	EXPECT_NOT_NULL(run.report.steps[5].message);
@@ -621,8 +621,8 @@ TEST(run_small_scenario)
 			churn_pages += 1UL << run.groups[i].blocks[j].order;
 		}
 	}
-	EXPECT_EQ(a_pages + b_pages + churn_pages, run.verify_checked);
-	EXPECT_EQ(0, run.verify_corrupted);
+	EXPECT_EQ(a_pages + b_pages + churn_pages, run.report.verify_checked);
+	EXPECT_EQ(0, run.report.verify_corrupted);
 	EXPECT_EQ(1, run.report.steps[6].nr_blocks);
 	EXPECT_EQ(0, strncmp(block_text(&run.report.steps[6], 0),
 			     "--- buddyinfo (after step 6: expect) ---\n", 41));
@@ -724,8 +724,8 @@ TEST(run_zram_scenario)
 	EXPECT_EQ(0, fig(&run.report.steps[12], "corrupted"));
 	EXPECT_EQ(256, fig(&run.report.steps[13], "checked"));
 	/* The final verify: every sector of both devices, no tagged pages. */
-	EXPECT_EQ(2048 + 256, run.verify_checked);
-	EXPECT_EQ(0, run.verify_corrupted);
+	EXPECT_EQ(2048 + 256, run.report.verify_checked);
+	EXPECT_EQ(0, run.report.verify_corrupted);
 	EXPECT_EQ(0, pagemig_validate(NULL));
 	scenario_run_finish(&run);
 	scenario_free(sc);
@@ -743,8 +743,8 @@ TEST(run_zram_builtin_verifies_every_sector)
 	ASSERT_EQ(0, scenario_load_builtin("zram", &sc, err, sizeof(err)));
 	ASSERT_EQ(0, scenario_run_start(&run, sc, &opts, err, sizeof(err)));
 	EXPECT_EQ(0, scenario_run_steps(&run));
-	EXPECT_EQ(65536, run.verify_checked);
-	EXPECT_EQ(0, run.verify_corrupted);
+	EXPECT_EQ(65536, run.report.verify_checked);
+	EXPECT_EQ(0, run.report.verify_corrupted);
 	EXPECT_EQ(0, pagemig_vmstat_get("pgmigrate_success", &v));
 	EXPECT_GT(v, 0);
 	EXPECT_EQ(0, pagemig_vmstat_get("nr_zspages", &v));
@@ -837,15 +837,15 @@ TEST(run_good_processes)
 	EXPECT_STREQ("stop", scenario_step_name(&sc->steps[16]));
 	ASSERT_EQ(0, scenario_run_start(&run, sc, &opts, err, sizeof(err)));
 	EXPECT_EQ(0, scenario_run_steps(&run));
-	for (i = 0; i < run.steps_run; i++)
+	for (i = 0; i < run.report.steps_run; i++)
 		if (run.report.steps[i].failed)
 			TH_LOG("step %u: %s", i + 1, run.report.steps[i].message);
 	/* a: 8M of THP; its upper half goes as two 2 MiB blocks. */
 	EXPECT_EQ(1024, fig(&run.report.steps[7], "pages"));
 	EXPECT_EQ(16, fig(&run.report.steps[9], "pinned"));
 	EXPECT_GT(fig(&run.report.steps[11], "accesses"), 0);
-	EXPECT_EQ(0, run.verify_corrupted);
-	EXPECT_GT(run.verify_checked, 0);
+	EXPECT_EQ(0, run.report.verify_corrupted);
+	EXPECT_GT(run.report.verify_checked, 0);
 	/* The report's processes, as the run left them. */
 	ASSERT_EQ(3, run.report.end.nr_procs);
 	r = &run.report.end.procs[0];
@@ -880,12 +880,12 @@ TEST(run_processes_builtins)
 		ASSERT_EQ(0, scenario_load_builtin(names[i], &sc, err, sizeof(err)));
 		ASSERT_EQ(0, scenario_run_start(&run, sc, &opts, err, sizeof(err)));
 		EXPECT_EQ(0, scenario_run_steps(&run));
-		for (s = 0; s < run.steps_run; s++)
+		for (s = 0; s < run.report.steps_run; s++)
 			if (run.report.steps[s].failed)
 				TH_LOG("%s step %u: %s", names[i], s + 1,
 				       run.report.steps[s].message);
-		EXPECT_EQ(0, run.verify_corrupted);
-		EXPECT_GT(run.verify_checked, 10000);
+		EXPECT_EQ(0, run.report.verify_corrupted);
+		EXPECT_GT(run.report.verify_checked, 10000);
 		EXPECT_EQ(0, pagemig_vmstat_get("pgmigrate_success", &v));
 		EXPECT_GT(v, 1000);
 		scenario_run_finish(&run);
@@ -965,7 +965,7 @@ TEST(run_good_isolation)
 	pagemig_set_log(log);
 	EXPECT_EQ(0, scenario_run_steps(&run));
 	pagemig_set_log(stderr);
-	for (i = 0; i < run.steps_run; i++) {
+	for (i = 0; i < run.report.steps_run; i++) {
 		EXPECT_FALSE(run.report.steps[i].failed);
 		if (run.report.steps[i].failed)
 			TH_LOG("step %u: %s", i + 1, run.report.steps[i].message);
@@ -993,8 +993,8 @@ TEST(run_good_isolation)
 	EXPECT_NOT_NULL(strstr(block_text(&run.report.steps[9], 0),
 			       "why: 1024 pages that cannot move (unmovable 1024)"));
 	EXPECT_EQ(1, fig(&run.report.steps[11], "ok"));
-	EXPECT_EQ(0, run.verify_corrupted);
-	EXPECT_EQ(2048 + 4096, run.verify_checked);
+	EXPECT_EQ(0, run.report.verify_corrupted);
+	EXPECT_EQ(2048 + 4096, run.report.verify_checked);
 	EXPECT_EQ(0, pagemig_validate(NULL));
 	scenario_run_finish(&run);
 	scenario_free(sc);
@@ -1019,7 +1019,7 @@ TEST(run_offline_builtin)
 	ASSERT_EQ(0, scenario_load_builtin("offline", &sc, err, sizeof(err)));
 	ASSERT_EQ(0, scenario_run_start(&run, sc, &opts, err, sizeof(err)));
 	EXPECT_EQ(0, scenario_run_steps(&run));
-	for (i = 0; i < run.steps_run; i++) {
+	for (i = 0; i < run.report.steps_run; i++) {
 		const struct step_result *res = &run.report.steps[i];
 		const char *name = scenario_step_name(&sc->steps[i]);
 
@@ -1049,8 +1049,8 @@ TEST(run_offline_builtin)
 		}
 	}
 	EXPECT_EQ(15, seen);
-	EXPECT_EQ(0, run.verify_corrupted);
-	EXPECT_GT(run.verify_checked, 10000);
+	EXPECT_EQ(0, run.report.verify_corrupted);
+	EXPECT_GT(run.report.verify_checked, 10000);
 	scenario_run_finish(&run);
 	scenario_free(sc);
 }
