@@ -508,9 +508,9 @@ static unsigned long accesses(struct scenario_run *run)
 
 /* ---- processes ---- */
 
-static struct wl_region *region_new(const struct wl_proc *owner,
-				    unsigned long addr, unsigned long pages,
-				    bool file)
+/* A new region of @pages at @addr, as map @mi (0 anon, 1 file) of @owner. */
+static struct wl_region *region_new(struct wl_proc *owner, unsigned int mi,
+				    unsigned long addr, unsigned long pages)
 {
 	struct wl_region *r = calloc(1, sizeof(*r));
 
@@ -526,8 +526,9 @@ static struct wl_region *region_new(const struct wl_proc *owner,
 	r->owner_pid = owner->pid;
 	r->base = addr;
 	r->nr_pages = pages;
-	r->file = file;
+	r->file = mi;
 	r->fid = -1;
+	owner->maps[mi] = (struct wl_map){ r, addr };
 	return r;
 }
 
@@ -659,12 +660,11 @@ static int spawn_file(struct scenario_run *run, struct wl_proc *p,
 			 (unsigned long long)size, strerror(-ret));
 		return ret;
 	}
-	r = region_new(p, addr, size / PAGE, true);
+	r = region_new(p, 1, addr, size / PAGE);
 	if (!r)
 		return -ENOMEM;
 	r->fid = fid;
 	r->shared = sp->shared;
-	p->maps[1] = (struct wl_map){ r, addr };
 	return 0;
 }
 
@@ -785,12 +785,10 @@ static int spawn(struct scenario_run *run, const struct wl_spawn *sp,
 				 (unsigned long long)sp->anon, strerror(-ret));
 			return ret;
 		}
-		p->maps[0].r = region_new(p, addr, sp->anon / PAGE, false);
-		if (!p->maps[0].r)
+		if (!region_new(p, 0, addr, sp->anon / PAGE))
 			return -ENOMEM;
 		p->maps[0].r->thp = sp->thp;
 		p->maps[0].r->dup = sp->duplicates;
-		p->maps[0].addr = addr;
 		if (sp->ksm) {
 			ret = pagemig_madvise_mergeable(p->pid, addr);
 			if (ret) {
