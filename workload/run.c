@@ -27,7 +27,6 @@
 #include <pagemig/pagemig.h>
 
 #include "lib/ktime.h"
-#include "report/picture.h"
 #include "scenario.h"
 #include "steps.h"
 
@@ -416,38 +415,6 @@ void step_figure_real(struct step_result *res, const char *name,
 		      double value)
 {
 	report_add_real(res, name, value, NULL, true);
-}
-
-/**
- * step_picture() - Draw memory around a step, if the run asked for pictures.
- * @run: the run (its picture directory, if any).
- * @step: the step (its number names the files).
- * @when: "before" or "after".
- *
- * Writes DIR/stepN-before.png, DIR/stepN-after.png and, after, the two
- * side by side as DIR/stepN.png.
- *
- * Return: 0 (also when pictures are off) or -errno of the first write
- * that failed.
- */
-int step_picture(const struct scenario_run *run, const struct step *step,
-		 const char *when)
-{
-	const char *dir = run->opts.picture;
-	char path[4096], left[4096], both[4096], title[64];
-	unsigned int n = step->index + 1;
-	int ret;
-
-	if (!dir)
-		return 0;
-	snprintf(path, sizeof(path), "%s/step%u-%s.png", dir, n, when);
-	snprintf(title, sizeof(title), "step %u, %s compaction", n, when);
-	ret = picture_write(path, title);
-	if (ret || strcmp(when, "after"))
-		return ret;
-	snprintf(left, sizeof(left), "%s/step%u-before.png", dir, n);
-	snprintf(both, sizeof(both), "%s/step%u.png", dir, n);
-	return picture_side_by_side(both, left, path);
 }
 
 /**

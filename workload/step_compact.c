@@ -32,6 +32,7 @@
 
 #include <pagemig/pagemig.h>
 
+#include "report/picture.h"
 #include "scenario.h"
 #include "steps.h"
 #include "yparse.h"
@@ -119,6 +120,31 @@ static void snapshot(struct compact_snap *s)
 static double share_2m(const struct compact_snap *s)
 {
 	return s->v[C_FREE] ? 100.0 * s->v[C_FREE_BLOCKS] / s->v[C_FREE] : 0;
+}
+
+/*
+ * --picture: DIR/stepN-before.png, DIR/stepN-after.png and, after, the
+ * two side by side as DIR/stepN.png.  0 (also when pictures are off) or
+ * -errno of the first write that failed.
+ */
+static int step_picture(const struct scenario_run *run,
+			const struct step *step, const char *when)
+{
+	const char *dir = run->opts.picture;
+	char path[4096], left[4096], both[4096], title[64];
+	unsigned int n = step->index + 1;
+	int ret;
+
+	if (!dir)
+		return 0;
+	snprintf(path, sizeof(path), "%s/step%u-%s.png", dir, n, when);
+	snprintf(title, sizeof(title), "step %u, %s compaction", n, when);
+	ret = picture_write(path, title);
+	if (ret || strcmp(when, "after"))
+		return ret;
+	snprintf(left, sizeof(left), "%s/step%u-before.png", dir, n);
+	snprintf(both, sizeof(both), "%s/step%u.png", dir, n);
+	return picture_side_by_side(both, left, path);
 }
 
 static int compact_run(struct scenario_run *run, const struct step *step,

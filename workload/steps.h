@@ -163,8 +163,6 @@ void step_figure(struct step_result *res, const char *name,
 		 unsigned long value);
 void step_figure_real(struct step_result *res, const char *name,
 		      double value);
-int step_picture(const struct scenario_run *run, const struct step *step,
-		 const char *when);
 double pages_mib(unsigned long pages);
 void step_fail(struct step_result *res, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
