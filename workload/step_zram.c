@@ -47,11 +47,18 @@
 
 /* ---- run state: devices and write records ---- */
 
-struct zwrite {			/* one zram-write step's settings */
+/* A zram-write step's args: write_keys, below, fills them. */
+struct write_args {
+	char *device, *file;
+	uint64_t size;		/* bytes; 0 = to the end of the disk (or the file) */
+	unsigned long pages;
+	unsigned long start;
+	double ratio, same, incompressible;
+};
+
+struct zwrite {			/* one zram-write step */
+	const struct write_args *a;	/* its settings: args outlive the run */
 	double psrc;		/* share of random chunks (calibrated) */
-	double same, incompressible;
-	const char *file;	/* the step's args own it */
-	unsigned long start;	/* first sector it wrote (file offset 0) */
 	uint64_t seed;
 };
 
@@ -129,8 +136,8 @@ static int sector_bytes(const struct zdev *d, unsigned long s, uint32_t r,
 		return 0;
 	}
 	w = &d->zs->recs[r];
-	if (w->file) {
-		int fd = open(w->file, O_RDONLY);
+	if (w->a->file) {
+		int fd = open(w->a->file, O_RDONLY);
 		off_t size;
 		ssize_t got;
 
@@ -139,19 +146,19 @@ static int sector_bytes(const struct zdev *d, unsigned long s, uint32_t r,
 		size = lseek(fd, 0, SEEK_END);
 		memset(p, 0, PAGE);
 		got = size > 0 ? pread(fd, p, PAGE,
-				       (off_t)(((s - w->start) * PAGE) % (uint64_t)size)) : 0;
+				       (off_t)(((s - w->a->start) * PAGE) % (uint64_t)size)) : 0;
 		close(fd);
 		return got < 0 ? -errno : 0;
 	}
 	key = w->seed ^ ((uint64_t)d->id << 56) ^ ((uint64_t)s << 20) ^ r;
 	u = unit(key ^ 0x5a3e);
-	if (u < w->same) {
+	if (u < w->a->same) {
 		uint64_t v = zram_data_mix(key);
 		size_t i;
 
 		for (i = 0; i < PAGE; i += 8)
 			memcpy(p + i, &v, 8);
-	} else if (u < w->same + w->incompressible) {
+	} else if (u < w->a->same + w->a->incompressible) {
 		zram_data_page(p, key, 1.0);
 	} else {
 		zram_data_page(p, key, w->psrc);
@@ -288,14 +295,6 @@ DEFINE_STEP_TYPE(step_zram_create, "zram-create", create_keys, create_run,
 
 /* ---- zram-write ---- */
 
-struct write_args {
-	char *device, *file;
-	uint64_t size;		/* bytes; 0 = to the end of the disk (or the file) */
-	unsigned long pages;
-	unsigned long start;
-	double ratio, same, incompressible;
-};
-
 /* Generated data or a file's bytes, not both. */
 static int write_check(struct yparse *p, yaml_node_t *map, const char *path,
 		       void *args)
@@ -386,14 +385,9 @@ static int write_record(const struct scenario_run *run,
 		zs->nr_recs = 1;
 	*rec = zs->nr_recs++;
 	w = &zs->recs[*rec];
-	memset(w, 0, sizeof(*w));
-	w->file = a->file;
-	w->start = a->start;
-	w->same = a->same;
-	w->incompressible = a->incompressible;
+	w->a = a;
 	w->seed = run->cfg.seed * 0x100000001b3ULL + step->index;
-	if (!a->file)
-		w->psrc = calibrate(a->ratio);
+	w->psrc = a->file ? 0 : calibrate(a->ratio);
 	return 0;
 }
 
