@@ -39,6 +39,7 @@ static int malformed(struct yparse *p, const yaml_parser_t *parser,
 			   "cannot be parsed";
 	size_t line = parser->problem_mark.line + 1;
 	size_t ctx = parser->context_mark.line + 1;
+	size_t last = last_line(text, size);
 
 	if (p->err[0])
 		return -EINVAL;
@@ -47,10 +48,8 @@ static int malformed(struct yparse *p, const yaml_parser_t *parser,
 	 * which libyaml places on the line after the last newline; point at
 	 * the last line the user can see instead.
 	 */
-	if (line > last_line(text, size))
-		line = last_line(text, size);
-	if (ctx > last_line(text, size))
-		ctx = last_line(text, size);
+	line = line > last ? last : line;
+	ctx = ctx > last ? last : ctx;
 	if (parser->context)
 		snprintf(p->err, p->errlen, "%s:%zu: malformed YAML: %s (%s on line %zu)",
 			 p->file, line, what, parser->context, ctx);

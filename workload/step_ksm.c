@@ -23,37 +23,28 @@
 #include "yparse.h"
 
 struct ksm_args {
-	long long scans;	/* full scans to run here */
+	long long scans;	/* full scans to run here; -1: not given */
 	int run;		/* -1: leave ksmd alone; 0 stop; 1 start */
 	long long pages_to_scan, sleep_ms;	/* 0: keep */
 };
 
-/* Starting or stopping ksmd scans nothing here, unless scans: says so. */
-static int ksm_check(struct yparse *p, yaml_node_t *map, const char *path,
-		     void *args)
-{
-	struct ksm_args *a = args;
-
-	if (a->run >= 0 && !yp_get(p, map, "scans", NULL))
-		a->scans = 0;
-	return 0;
-}
-
 static const struct yp_key ksm_keys[] = {
 	{ "scans", YP_INT, 0, YP_FIELD(struct ksm_args, scans),
-	  .max = 1000, .def = 2 },
+	  .max = 1000, .def = -1 },
 	{ "run", YP_BOOL, 0, YP_FIELD(struct ksm_args, run), .def = -1 },
 	{ "pages_to_scan", YP_INT, 0, YP_FIELD(struct ksm_args, pages_to_scan),
 	  .min = 1, .max = 1000000 },
 	{ "sleep_ms", YP_INT, 0, YP_FIELD(struct ksm_args, sleep_ms),
 	  .min = 1, .max = 60000 },
-	YP_END_CHECK(struct ksm_args, ksm_check)
+	YP_END(struct ksm_args)
 };
 
 static int ksm_run(struct scenario_run *run, const struct step *step,
 		   struct step_result *res)
 {
 	const struct ksm_args *a = step->args;
+	/* Two, but starting or stopping ksmd scans nothing unless asked. */
+	long long scans = a->scans >= 0 ? a->scans : a->run >= 0 ? 0 : 2;
 	struct pagemig_ksm_stats b, e;
 	unsigned long free0, free1;
 	long scanned = 0;
@@ -66,15 +57,15 @@ static int ksm_run(struct scenario_run *run, const struct step *step,
 	if (a->run >= 0)
 		ret = pagemig_ksm_run(a->run, (unsigned int)a->pages_to_scan,
 				      (unsigned int)a->sleep_ms);
-	if (!ret && a->scans)
-		scanned = pagemig_ksm_full_scans((unsigned int)a->scans);
+	if (!ret && scans)
+		scanned = pagemig_ksm_full_scans((unsigned int)scans);
 	secs = step_now() - t0;
 	pagemig_ksm_stats(&e);
 	free1 = pagemig_free_pages_count();
 
 	if (!report_add_block(res, "ksm", REPORT_KSM))
 		return -ENOMEM;
-	report_add_count(res, "scans", a->scans, NULL, false);
+	report_add_count(res, "scans", scans, NULL, false);
 	report_add_int(res, "run", a->run, NULL);
 	report_add_real(res, "seconds", secs, "s", false);
 	report_add_count(res, "total_full_scans", e.full_scans, NULL, false);
@@ -92,7 +83,7 @@ static int ksm_run(struct scenario_run *run, const struct step *step,
 	if (ret)
 		step_fail(res, "pagemig_ksm_run(%d): %s", a->run, strerror(-ret));
 	else if (scanned < 0 && scanned != -ENOENT)
-		step_fail(res, "pagemig_ksm_full_scans(%lld): %s", a->scans,
+		step_fail(res, "pagemig_ksm_full_scans(%lld): %s", scans,
 			  strerror((int)-scanned));
 	return 0;
 }

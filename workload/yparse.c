@@ -650,7 +650,7 @@ static int read_gfp(struct yparse *p, yaml_node_t *node, const char *path,
 		    unsigned int *gfp, char **spec)
 {
 	const char *s = scalar(node);
-	char *norm, *tok, *save, *copy;
+	char *norm, *tok, *bar;
 	unsigned int one;
 	size_t i, j;
 	int ret = 0;
@@ -659,36 +659,31 @@ static int read_gfp(struct yparse *p, yaml_node_t *node, const char *path,
 		return yp_expected(p, node, path,
 				   "gfp flags such as \"GFP_KERNEL|__GFP_RECLAIMABLE\"");
 	norm = malloc(strlen(s) + 1);
-	copy = malloc(strlen(s) + 1);
-	if (!norm || !copy) {
-		ret = yp_error(p, node, path, "out of memory");
-		goto out;
-	}
+	if (!norm)
+		return yp_error(p, node, path, "out of memory");
 	for (i = j = 0; s[i]; i++)
 		if (!isspace((unsigned char)s[i]))
 			norm[j++] = s[i];
 	norm[j] = '\0';
-	strcpy(copy, norm);
-	for (tok = strtok_r(copy, "|", &save); tok;
-	     tok = strtok_r(NULL, "|", &save)) {
-		if (!pagemig_parse_gfp(tok, &one))
-			continue;
-		ret = unknown_gfp(p, node, path, tok);
-		goto out;
+	for (tok = norm; !ret; tok = bar + 1) {
+		bar = strchr(tok, '|');
+		if (bar)
+			*bar = '\0';
+		if (*tok && pagemig_parse_gfp(tok, &one))
+			ret = unknown_gfp(p, node, path, tok);
+		if (!bar)
+			break;
+		*bar = '|';
 	}
-	if (!*norm || strstr(norm, "||") || norm[0] == '|' ||
-	    norm[strlen(norm) - 1] == '|' || pagemig_parse_gfp(norm, gfp)) {
+	if (!ret && (!*norm || strstr(norm, "||") || norm[0] == '|' ||
+		     norm[j - 1] == '|' || pagemig_parse_gfp(norm, gfp)))
 		ret = yp_expected(p, node, path,
 				  "GFP_* and __GFP_* names joined by |");
-		goto out;
-	}
-	if (spec) {
+	if (!ret && spec) {
 		*spec = norm;
-		norm = NULL;
+		return 0;
 	}
-out:
 	free(norm);
-	free(copy);
 	return ret;
 }
 
