@@ -147,26 +147,25 @@ static int unknown_step(struct yparse *p, yaml_node_t *key, const char *path,
 }
 
 /*
- * One list item: "- NAME: VALUE" (a mapping with exactly one key) or
- * "- NAME" for a step whose keys are all optional.
+ * One list item, steps[I]: "- NAME: VALUE" (a mapping with exactly one
+ * key) or "- NAME" for a step whose keys are all optional.
  */
-static int parse_step(struct yparse *p, yaml_node_t *item, unsigned int i,
-		      struct step *step)
+static int parse_step(struct yparse *p, yaml_node_t *unused,
+		      yaml_node_t *item, const char *path, void *args)
 {
-	char path[32], sub[YP_PATH_MAX];
-	yaml_node_t *key, *value = NULL;
+	struct scenario *sc = args;
+	/* Counted even on error: scenario_free() releases its args. */
+	struct step *step = &sc->steps[sc->nr_steps++];
+	yaml_node_t *key = item, *value = NULL;
 	yaml_node_pair_t *pairs;
+	char sub[YP_PATH_MAX];
 	const char *name;
 	size_t nr;
 
-	snprintf(path, sizeof(path), "steps[%u]", i);
 	if (item && item->type == YAML_MAPPING_NODE) {
 		pairs = item->data.mapping.pairs.start;
 		nr = item->data.mapping.pairs.top - pairs;
-		if (nr != 1) {
-			if (!nr)
-				return yp_expected(p, item, path,
-						   "a step such as \"alloc: {count: 16}\"");
+		if (nr > 1) {
 			key = yp_node(p, pairs[0].key);
 			value = yp_node(p, pairs[1].key);
 			return yp_error(p, item, path, "expected one step per list item, got %zu keys (%s, %s%s): indent a step's keys under its name, and start each step with \"- \"",
@@ -176,10 +175,10 @@ static int parse_step(struct yparse *p, yaml_node_t *item, unsigned int i,
 					(char *)value->data.scalar.value : "?",
 					nr > 2 ? ", ..." : "");
 		}
-		key = yp_node(p, pairs[0].key);
-		value = yp_node(p, pairs[0].value);
-	} else {
-		key = item;
+		if (nr) {
+			key = yp_node(p, pairs[0].key);
+			value = yp_node(p, pairs[0].value);
+		}
 	}
 	if (yp_is_null(key) || key->type != YAML_SCALAR_NODE)
 		return yp_expected(p, key, path,
@@ -191,7 +190,7 @@ static int parse_step(struct yparse *p, yaml_node_t *item, unsigned int i,
 		return unknown_step(p, key, sub, name);
 	if (step->type->alt && yp_get(p, value, step->type->alt_key, NULL))
 		step->type = step->type->alt;
-	step->index = i;
+	step->index = step - sc->steps;
 	step->line = yp_line(key);
 	p->here = key;
 	return step_parse(p, step->type, value, sub, &step->args);
@@ -201,26 +200,16 @@ static int parse_steps(struct yparse *p, yaml_node_t *node, const char *path,
 		       const struct yp_key *k, void *args)
 {
 	struct scenario *sc = args;
-	yaml_node_item_t *items;
-	unsigned int i, nr;
-	int ret;
+	size_t nr;
 
 	if (node->type != YAML_SEQUENCE_NODE)
 		return yp_expected(p, yp_is_null(node) ? NULL : node, path,
 				   "a list of steps, each starting with \"- \"");
-	items = node->data.sequence.items.start;
-	nr = node->data.sequence.items.top - items;
+	nr = node->data.sequence.items.top - node->data.sequence.items.start;
 	sc->steps = calloc(nr ? nr : 1, sizeof(*sc->steps));
 	if (!sc->steps)
 		return yp_error(p, node, path, "out of memory");
-	for (i = 0; i < nr; i++) {
-		ret = parse_step(p, yp_node(p, items[i]), i, &sc->steps[i]);
-		/* Count it even on error: scenario_free() releases its args. */
-		sc->nr_steps = i + 1;
-		if (ret)
-			return ret;
-	}
-	return 0;
+	return yp_each(p, node, path, NULL, parse_step, sc);
 }
 
 static char *base_name(const char *file)
