@@ -9,10 +9,13 @@
  * block goes through pagemig_config_check(), so a bad scenario never
  * builds a machine and always fails with exactly one message.
  */
+#include <ctype.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <pagemig/pagemig.h>
@@ -247,6 +250,52 @@ static const struct yp_key top_keys[] = {
 	YP_END_CHECK(struct scenario, top_check)
 };
 
+/*
+ * libyaml takes time quadratic in the nesting of flow collections
+ * ([[[[...]]]]): 400 KB of them took a minute to refuse.  No scenario nests
+ * more than a few levels, so refuse deep nesting before parsing: count
+ * brackets and braces outside quotes and comments.  Return: 0 or -EINVAL.
+ */
+static int flow_depth_ok(const char *text, size_t size, const char *file,
+			 char *err, size_t errlen)
+{
+	unsigned int depth = 0, line = 1;
+	char quote = 0;
+	bool comment = false;
+	size_t i;
+
+	for (i = 0; i < size; i++) {
+		char c = text[i];
+
+		if (c == '\n') {
+			line++;
+			comment = false;
+			continue;
+		}
+		if (comment)
+			continue;
+		if (quote) {
+			if (c == quote)
+				quote = 0;
+			continue;
+		}
+		if (c == '"' || c == '\'') {
+			quote = c;
+		} else if (c == '#' && (!i || isspace((unsigned char)text[i - 1]))) {
+			comment = true;
+		} else if (c == '[' || c == '{') {
+			if (++depth > SCENARIO_MAX_DEPTH) {
+				snprintf(err, errlen, "%s:%u: flow collections nested more than %d deep",
+					 file, line, SCENARIO_MAX_DEPTH);
+				return -EINVAL;
+			}
+		} else if ((c == ']' || c == '}') && depth) {
+			depth--;
+		}
+	}
+	return 0;
+}
+
 /**
  * scenario_load_string() - Parse and validate a scenario from memory.
  * @text: the YAML.
@@ -290,6 +339,11 @@ int scenario_load_string(const char *text, size_t size, const char *file,
 	p.err = err;
 	p.errlen = errlen;
 
+	ret = flow_depth_ok(text, size, file, err, errlen);
+	if (ret) {
+		scenario_free(sc);
+		return ret;
+	}
 	if (!yaml_parser_initialize(&parser)) {
 		scenario_free(sc);
 		return -ENOMEM;
@@ -355,6 +409,7 @@ int scenario_load_file(const char *path, struct scenario **out,
 {
 	char *text = NULL;
 	size_t size = 0;
+	struct stat st;
 	FILE *f, *mem;
 	char buf[8192];
 	size_t n;
@@ -362,23 +417,42 @@ int scenario_load_file(const char *path, struct scenario **out,
 
 	*out = NULL;
 	f = fopen(path, "r");
-	if (!f) {
+	if (!f || fstat(fileno(f), &st)) {
 		ret = -errno;
 		snprintf(err, errlen, "%s: cannot open: %s", path,
 			 strerror(-ret));
+		if (f)
+			fclose(f);
 		return ret;
+	}
+	/* A device, a FIFO or a directory is no scenario; nor is a huge file. */
+	if (!S_ISREG(st.st_mode) || st.st_size > SCENARIO_MAX_BYTES) {
+		snprintf(err, errlen, S_ISREG(st.st_mode) ?
+			 "%s: %lld bytes; a scenario is a YAML file of at most %d bytes" :
+			 "%s: not a regular file; a scenario is a YAML file",
+			 path, (long long)st.st_size, SCENARIO_MAX_BYTES);
+		fclose(f);
+		return -EINVAL;
 	}
 	mem = open_memstream(&text, &size);
 	if (!mem) {
 		fclose(f);
 		return -ENOMEM;
 	}
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+	/* Bounded even if the file grows while it is read. */
+	while (size <= SCENARIO_MAX_BYTES && (n = fread(buf, 1, sizeof(buf), f)) > 0) {
 		fwrite(buf, 1, n, mem);
-	ret = ferror(f) ? -EIO : 0;
+		fflush(mem);
+	}
+	ret = ferror(f) ? -errno : 0;
 	if (ret)
 		snprintf(err, errlen, "%s: cannot read: %s", path,
-			 strerror(EIO));
+			 strerror(-ret));
+	else if (size > SCENARIO_MAX_BYTES) {
+		snprintf(err, errlen, "%s: more than %d bytes; a scenario is a YAML file of at most %d bytes",
+			 path, SCENARIO_MAX_BYTES, SCENARIO_MAX_BYTES);
+		ret = -EINVAL;
+	}
 	fclose(f);
 	if (fclose(mem) && !ret)
 		ret = -ENOMEM;

@@ -35,6 +35,9 @@
 
 /* Room for any message scenario_load_*() writes. */
 #define SCENARIO_ERR_LEN	512
+/* The largest scenario file read, and the deepest [ { nesting parsed. */
+#define SCENARIO_MAX_BYTES	(1 << 20)
+#define SCENARIO_MAX_DEPTH	64
 
 struct step_type;
 

@@ -303,6 +303,44 @@ TEST(missing_file)
 }
 
 /* A scalar step with a missing required key points at the step's line. */
+/*
+ * Scenario input is bounded before it is parsed: not a regular file, more
+ * than SCENARIO_MAX_BYTES, or flow collections nested deeper than
+ * SCENARIO_MAX_DEPTH (libyaml is quadratic in that) is refused at once.
+ */
+TEST(bounded_scenario_input)
+{
+	char path[] = "/tmp/pagemig-scn-XXXXXX", err[SCENARIO_ERR_LEN];
+	struct scenario *sc = NULL;
+	FILE *f;
+	int fd, i;
+
+	EXPECT_EQ(-EINVAL, scenario_load_file("/dev/zero", &sc, err, sizeof(err)));
+	EXPECT_STREQ("/dev/zero: not a regular file; a scenario is a YAML file", err);
+	EXPECT_NULL(sc);
+
+	fd = mkstemp(path);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, ftruncate(fd, SCENARIO_MAX_BYTES + 1));
+	close(fd);
+	EXPECT_EQ(-EINVAL, scenario_load_file(path, &sc, err, sizeof(err)));
+	EXPECT_NOT_NULL(strstr(err, "bytes; a scenario is a YAML file of at most"));
+
+	f = fopen(path, "w");
+	ASSERT_NOT_NULL(f);
+	fputs("machine: {memory: 64M}\n# [[[ in a comment and '[[[' in quotes do not count\nsteps: ", f);
+	for (i = 0; i < SCENARIO_MAX_DEPTH + 1; i++)
+		fputc('[', f);
+	for (i = 0; i < SCENARIO_MAX_DEPTH + 1; i++)
+		fputc(']', f);
+	fputc('\n', f);
+	fclose(f);
+	EXPECT_EQ(-EINVAL, scenario_load_file(path, &sc, err, sizeof(err)));
+	EXPECT_NOT_NULL(strstr(err, ":3: flow collections nested more than 64 deep"));
+	EXPECT_NULL(sc);
+	unlink(path);
+}
+
 TEST(missing_key_scalar_step)
 {
 	static const char text[] = "steps:\n  - verify\n  - alloc\n";
