@@ -135,13 +135,15 @@ check-plain:
 		grep -E 'error|Error' $(CHECK_PLAIN)/build.log | head -n 20 | sed 's/^/    /'; \
 		echo "0 1 0" >> build/check.results; \
 	fi
-	@# The kernel twin: every capture pair, against the ratchet (mk/twin-corpus.local.mk).
+	@# The kernel twin: every capture pair of each corpus, against its ratchet (mk/twin-corpus.local.mk).
 	@if [ -n "$(CLI_SRCS)" ] && [ -x $(CHECK_PLAIN)/pagemig ]; then \
-		if mk/twin-corpus.sh --ratchet tests/data/twin/agreement $(CHECK_PLAIN)/pagemig \
-			tests/data/twin/*/ > $(CHECK_PLAIN)/twin-corpus.txt 2>&1; then \
-			echo "ok   pagemig twin on tests/data/twin/:"; echo "1 0 0" >> build/check.results; \
-		else \
-			echo "FAIL pagemig twin on tests/data/twin/:"; echo "0 1 0" >> build/check.results; \
-		fi; \
-		sed 's/^/    /' $(CHECK_PLAIN)/twin-corpus.txt; \
+		for c in $(TWIN_CORPORA); do \
+			if mk/twin-corpus.sh --ratchet tests/data/$$c/agreement $(CHECK_PLAIN)/pagemig \
+				tests/data/$$c/*/ > $(CHECK_PLAIN)/$$c-corpus.txt 2>&1; then \
+				echo "ok   pagemig twin on tests/data/$$c/:"; echo "1 0 0" >> build/check.results; \
+			else \
+				echo "FAIL pagemig twin on tests/data/$$c/:"; echo "0 1 0" >> build/check.results; \
+			fi; \
+			sed 's/^/    /' $(CHECK_PLAIN)/$$c-corpus.txt; \
+		done; \
 	fi

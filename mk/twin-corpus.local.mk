@@ -3,10 +3,13 @@
 #
 # test_twin_cli runs the pagemig built beside it, so it is built first.
 # check-plain runs mk/twin-corpus.sh with the plain build on every capture
-# pair of tests/data/twin/ and fails when fewer pairs agree with their
-# kernel than tests/data/twin/agreement records.  `make twin-corpus`
-# runs only that; TWIN_DIRS="..." runs it on other captures, without the
-# ratchet (e.g. the held-out ones).
+# pair of each corpus, tests/data/twin/ (captured while builds ran) and
+# tests/data/twin-idle/ (captured on an idle machine), and fails when
+# fewer pairs agree with their kernel than the corpus's agreement file
+# records.  `make twin-corpus` runs only that; TWIN_DIRS="..." runs it on
+# other captures, without the ratchet (e.g. the held-out ones).
+
+TWIN_CORPORA := $(notdir $(patsubst %/,%,$(dir $(wildcard tests/data/twin*/agreement))))
 
 $(O)/tests/unit/test_twin_cli: $(O)/pagemig
 
@@ -17,6 +20,8 @@ twin-corpus: deps
 	@if [ -n "$(TWIN_DIRS)" ]; then \
 		mk/twin-corpus.sh ./$(O)/pagemig $(TWIN_DIRS); \
 	else \
-		mk/twin-corpus.sh --ratchet tests/data/twin/agreement ./$(O)/pagemig \
-			tests/data/twin/*/; \
+		for c in $(TWIN_CORPORA); do \
+			mk/twin-corpus.sh --ratchet tests/data/$$c/agreement ./$(O)/pagemig \
+				tests/data/$$c/*/ || exit 1; \
+		done; \
 	fi
