@@ -353,7 +353,7 @@ int kpf_real_finish(const struct pagemig_inference *inf, struct kpf_real *r,
 /* One pageblock of a zone, as the type rule sees it. */
 struct block_score {
 	unsigned long pfn;		/* the block's first PFN */
-	unsigned int unmov;		/* kernel pages, page tables, reserved */
+	unsigned int unmov;		/* kernel pages, page tables */
 	unsigned int slab, free;
 	int mt;				/* chosen; -1: not yet */
 };
@@ -449,7 +449,13 @@ static long score_blocks(const struct pagemig_inference *inf,
 				s->free++;
 			else if (p->kind == PAGEMIG_KIND_SLAB)
 				s->slab++;
-			else if (pagemig_kind_unmovable(p->kind))
+			/*
+			 * kernel 6.18: memmap_init_range: every pageblock starts
+			 * MIGRATE_MOVABLE; reserved pages never pass the
+			 * allocator, so they claim no block for another type.
+			 */
+			else if (pagemig_kind_unmovable(p->kind) &&
+				 p->kind != PAGEMIG_KIND_RESERVED)
 				s->unmov++;
 		}
 		n++;
@@ -465,9 +471,10 @@ static long score_blocks(const struct pagemig_inference *inf,
  * which block gets which type:
  *
  * - Unmovable: the blocks with the most pages that are allocated
- *   unmovable and never reclaimed -- flagless kernel pages, page tables,
- *   reserved pages (__GFP_MOVABLE-less allocations claim a block for
- *   their type: steal_suitable_fallback());
+ *   unmovable and never reclaimed -- flagless kernel pages, page tables
+ *   (__GFP_MOVABLE-less allocations claim a block for their type:
+ *   try_to_claim_block()); reserved pages claim nothing, their blocks
+ *   keep the boot type, Movable;
  * - Reclaimable: of the rest, blocks holding slab pages, the emptiest
  *   first: reclaimable caches (dentries, inodes) are what a shrinker or
  *   drop_caches frees, leaving their blocks mostly free, while

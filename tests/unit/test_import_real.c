@@ -201,6 +201,35 @@ TEST_F(small, pageblock_types_match_pagetypeinfo)
 }
 
 /*
+ * kernel 6.18: memmap_init_range: every pageblock starts Movable, and
+ * reserved pages never pass the allocator, so a block of them claims no
+ * other type: a Normal block made all KPF_RESERVED stays Movable, and
+ * Normal's four Unmovable blocks go to blocks of kernel pages.
+ */
+TEST_F(small, reserved_pages_claim_no_block)
+{
+	struct pagemig_import_opts *o = &self->o;
+	struct pagemig_import_report *r = self->r;
+	struct pagemig_snapshot s = { 0 };
+	char err[256] = "";
+	unsigned long pfn;
+
+	ASSERT_EQ(0, pagemig_snapshot_load(&s, self->kpf, self->kpc, err, sizeof(err)));
+	for (pfn = 0x11000; pfn < 0x11200; pfn++) {
+		s.flags[pfn] = 1ULL << PAGEMIG_KPF_RESERVED;
+		s.counts[pfn] = 0;
+	}
+	o->flags_path = o->count_path = NULL;
+	o->snapshot = &s;
+	ASSERT_EQ(0, pagemig_import(o, r));
+	EXPECT_EQ(MIGRATE_MOVABLE, block_type(0x11000));
+	EXPECT_EQ(4, r->layout.zones[PAGEMIG_ZONE_NORMAL].blocks[MIGRATE_UNMOVABLE]);
+	EXPECT_EQ(MIGRATE_UNMOVABLE, block_type(0x10000));
+	pagemig_machine_exit();
+	pagemig_snapshot_free(&s);
+}
+
+/*
  * 300 pages have the zsmalloc look; zram's mm_stat says its pool holds
  * 296: so many become the pool, the rest stay allocated and unmovable.
  */
