@@ -40,12 +40,13 @@
 #include <errno.h>
 #include <pthread.h>
 #include <sched.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
+#include <unistd.h>
 
 #include <pagemig/pagemig.h>
 
@@ -279,6 +280,11 @@ static void note_corruption(struct scenario_run *run, const struct wl_proc *p,
 	pthread_mutex_unlock(&ps->first_lock);
 }
 
+static void count(struct wl_counters *c, int i)
+{
+	atomic_fetch_add_explicit(&c->n[i], 1, memory_order_relaxed);
+}
+
 /*
  * One checked access to page @i of map @m, the page lock held: read and
  * check, then (for a write) write the next generation.
@@ -291,53 +297,42 @@ static int access_locked(struct scenario_run *run, struct wl_proc *p,
 	struct wl_region *r = m->r;
 	struct wl_page *pg = &r->pages[i];
 	unsigned long addr = m->addr + i * PAGE;
-	int ret, bad = 0;
-	uint8_t gen;
+	uint8_t gen = next_gen(pg->gen);
+	int ret, bad;
 
 	ret = pagemig_access(p->pid, addr, buf, PAGE, false);
-	if (ret) {
-		atomic_fetch_add_explicit(&c->n[C_ERRORS], 1, memory_order_relaxed);
-		return ret;
-	}
-	atomic_fetch_add_explicit(&c->n[C_READS], 1, memory_order_relaxed);
-	if (!page_ok(r, i, buf)) {
-		bad = 1;
-		if (!(pg->flags & PG_BAD)) {
-			pg->flags |= PG_BAD;
-			atomic_fetch_add_explicit(&c->n[C_CORRUPTED], 1,
-						  memory_order_relaxed);
-			note_corruption(run, p, r, i, buf);
-		}
+	if (ret)
+		goto err;
+	count(c, C_READS);
+	bad = !page_ok(r, i, buf);
+	if (bad && !(pg->flags & PG_BAD)) {
+		pg->flags |= PG_BAD;
+		count(c, C_CORRUPTED);
+		note_corruption(run, p, r, i, buf);
 	}
 	if (!write)
 		return bad;
-	gen = next_gen(pg->gen);
 	fill(buf, r, i, gen);
 	ret = pagemig_access(p->pid, addr, buf, PAGE, true);
-	if (ret) {
-		atomic_fetch_add_explicit(&c->n[C_ERRORS], 1, memory_order_relaxed);
-		return ret;
-	}
+	if (ret)
+		goto err;
 	pg->gen = gen;
 	pg->flags = (pg->flags & ~PG_BAD) | PG_DATA;
-	atomic_fetch_add_explicit(&c->n[C_WRITES], 1, memory_order_relaxed);
+	count(c, C_WRITES);
 	return bad;
+err:
+	count(c, C_ERRORS);
+	return ret;
 }
 
 /* Page @n of the process (anon pages first, then file pages). */
 static const struct wl_map *page_map(const struct wl_proc *p, unsigned long n,
 				     unsigned long *i)
 {
-	const struct wl_map *m = &p->maps[0];
+	unsigned long anon = p->maps[0].r ? p->maps[0].r->nr_pages : 0;
 
-	if (m->r && n >= m->r->nr_pages) {
-		n -= m->r->nr_pages;
-		m = &p->maps[1];
-	} else if (!m->r) {
-		m = &p->maps[1];
-	}
-	*i = n;
-	return m;
+	*i = n < anon ? n : n - anon;
+	return &p->maps[n >= anon];
 }
 
 /* ---- workers ---- */
@@ -602,63 +597,70 @@ bool wl_first_map(const struct wl_proc *p, int *pid, unsigned long *addr,
 	return true;
 }
 
-static int spawn_file(struct scenario_run *run, struct wl_proc *p,
-		      const struct wl_spawn *sp, char *err, size_t errlen)
+/* Fail the spawn step: "spawn NAME: WHAT: strerror(-@ret)"; return @ret. */
+static int spawn_fail(struct step_result *res, const struct wl_spawn *sp,
+		      int ret, const char *fmt, ...)
 {
-	unsigned int flags = PAGEMIG_MAP_WRITE;
-	struct wl_region *r;
-	struct wl_proc *from = NULL;
+	char what[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	step_fail(res, "spawn %s: %s: %s", sp->name, what, strerror(-ret));
+	return ret;
+}
+
+/* Map @sp's file: a new one, or file_from's, shared. */
+static int spawn_file(struct scenario_run *run, struct wl_proc *p,
+		      const struct wl_spawn *sp, struct step_result *res)
+{
+	unsigned int flags = PAGEMIG_MAP_WRITE |
+			     (sp->shared ? PAGEMIG_MAP_SHARED : 0);
+	struct wl_proc *from = sp->file_from ? wl_find(run, sp->file_from) : NULL;
+	struct wl_region *r = NULL;
 	unsigned long addr;
 	uint64_t size = sp->file;
 	struct stat st;
 	int fid, ret;
 
 	if (sp->file_from) {
-		from = wl_find(run, sp->file_from);
 		if (!from || from->exited || !from->maps[1].r ||
 		    !from->maps[1].r->shared) {
-			snprintf(err, errlen, "file_from: process \"%s\" %s",
-				 sp->file_from, !from ? "does not exist" :
-				 from->exited ? "has exited" :
-				 "has no shared file mapping");
+			step_fail(res, "spawn %s: file_from: process \"%s\" %s",
+				  sp->name, sp->file_from,
+				  !from ? "does not exist" :
+				  from->exited ? "has exited" :
+				  "has no shared file mapping");
 			return -EINVAL;
 		}
 		r = from->maps[1].r;
-		ret = pagemig_mmap_file(p->pid, r->fid, r->nr_pages * PAGE, 0,
-					PAGEMIG_MAP_WRITE | PAGEMIG_MAP_SHARED,
-					&addr);
-		if (ret) {
-			snprintf(err, errlen, "pagemig_mmap_file(%s's file): %s",
-				 sp->file_from, strerror(-ret));
-			return ret;
+		fid = r->fid;
+		size = r->nr_pages * PAGE;
+	} else {
+		if (sp->file_path && !size) {
+			if (stat(sp->file_path, &st))
+				return spawn_fail(res, sp, -errno, "file_path: %s",
+						  sp->file_path);
+			size = (uint64_t)st.st_size;
 		}
+		fid = pagemig_file_create(sp->name, size, sp->seed, sp->file_path);
+		if (fid < 0)
+			return spawn_fail(res, sp, fid, "pagemig_file_create(%s)",
+					  sp->file_path ? sp->file_path : sp->name);
+		size = (size + PAGE - 1) / PAGE * PAGE;
+	}
+	ret = pagemig_mmap_file(p->pid, fid, size, 0, flags, &addr);
+	if (ret && r)
+		return spawn_fail(res, sp, ret, "pagemig_mmap_file(%s's file)",
+				  sp->file_from);
+	if (ret)
+		return spawn_fail(res, sp, ret, "pagemig_mmap_file(%llu bytes)",
+				  (unsigned long long)size);
+	if (r) {
 		r->refs++;
 		p->maps[1] = (struct wl_map){ r, addr };
 		return 0;
-	}
-	if (sp->file_path && !size) {
-		if (stat(sp->file_path, &st)) {
-			snprintf(err, errlen, "file_path: %s: %s", sp->file_path,
-				 strerror(errno));
-			return -errno;
-		}
-		size = (uint64_t)st.st_size;
-	}
-	fid = pagemig_file_create(sp->name, size, sp->seed, sp->file_path);
-	if (fid < 0) {
-		snprintf(err, errlen, "pagemig_file_create(%s): %s",
-			 sp->file_path ? sp->file_path : sp->name,
-			 strerror(-fid));
-		return fid;
-	}
-	size = (size + PAGE - 1) / PAGE * PAGE;
-	if (sp->shared)
-		flags |= PAGEMIG_MAP_SHARED;
-	ret = pagemig_mmap_file(p->pid, fid, size, 0, flags, &addr);
-	if (ret) {
-		snprintf(err, errlen, "pagemig_mmap_file(%llu bytes): %s",
-			 (unsigned long long)size, strerror(-ret));
-		return ret;
 	}
 	r = region_new(p, 1, addr, size / PAGE);
 	if (!r)
@@ -747,16 +749,19 @@ static const struct yp_key spawn_keys[] = {
 	YP_END_CHECK(struct wl_spawn, spawn_check)
 };
 
-/* Create a process with its mappings and start its workers. */
+/*
+ * Create a process with its mappings and start its workers.  A failure
+ * the step can name fails it; -ENOMEM with the step not failed is the
+ * host's.
+ */
 static int spawn(struct scenario_run *run, const struct wl_spawn *sp,
-		 char *err, size_t errlen)
+		 struct step_result *res)
 {
-	struct wl_procs *ps;
+	struct wl_procs *ps = procs_of(run);
 	struct wl_proc *p, **more;
 	unsigned long addr;
 	int ret;
 
-	ps = procs_of(run);
 	p = calloc(1, sizeof(*p));
 	if (!p)
 		return -ENOMEM;
@@ -769,9 +774,7 @@ static int spawn(struct scenario_run *run, const struct wl_spawn *sp,
 	p->sp = *sp;
 	p->pid = pagemig_process_create();
 	if (p->pid < 0) {
-		snprintf(err, errlen, "pagemig_process_create(): %s",
-			 strerror(-p->pid));
-		ret = p->pid;
+		ret = spawn_fail(res, sp, p->pid, "pagemig_process_create()");
 		proc_free(p);
 		return ret;
 	}
@@ -780,26 +783,19 @@ static int spawn(struct scenario_run *run, const struct wl_spawn *sp,
 	if (sp->anon) {
 		ret = pagemig_mmap_anon(p->pid, sp->anon, PAGEMIG_MAP_WRITE |
 					(sp->thp ? PAGEMIG_MAP_THP : 0), &addr);
-		if (ret) {
-			snprintf(err, errlen, "pagemig_mmap_anon(%llu bytes): %s",
-				 (unsigned long long)sp->anon, strerror(-ret));
-			return ret;
-		}
+		if (ret)
+			return spawn_fail(res, sp, ret, "pagemig_mmap_anon(%llu bytes)",
+					  (unsigned long long)sp->anon);
 		if (!region_new(p, 0, addr, sp->anon / PAGE))
 			return -ENOMEM;
 		p->maps[0].r->thp = sp->thp;
 		p->maps[0].r->dup = sp->duplicates;
-		if (sp->ksm) {
-			ret = pagemig_madvise_mergeable(p->pid, addr);
-			if (ret) {
-				snprintf(err, errlen, "pagemig_madvise_mergeable(): %s",
-					 strerror(-ret));
-				return ret;
-			}
-		}
+		ret = sp->ksm ? pagemig_madvise_mergeable(p->pid, addr) : 0;
+		if (ret)
+			return spawn_fail(res, sp, ret, "pagemig_madvise_mergeable()");
 	}
 	if (sp->file || sp->file_path || sp->file_from) {
-		ret = spawn_file(run, p, sp, err, errlen);
+		ret = spawn_file(run, p, sp, res);
 		if (ret)
 			return ret;
 	}
@@ -807,10 +803,10 @@ static int spawn(struct scenario_run *run, const struct wl_spawn *sp,
 		      (p->maps[1].r ? p->maps[1].r->nr_pages : 0);
 	ret = workers_start(run, p);
 	if (ret == -EINVAL)
-		snprintf(err, errlen, "cpus: the machine has CPUs 0..%u",
-			 run->cfg.nr_cpus - 1);
+		step_fail(res, "spawn %s: cpus: the machine has CPUs 0..%u",
+			  sp->name, run->cfg.nr_cpus - 1);
 	else if (ret)
-		snprintf(err, errlen, "starting workers: %s", strerror(-ret));
+		spawn_fail(res, sp, ret, "starting workers");
 	return ret;
 }
 
@@ -819,17 +815,11 @@ static int spawn_run(struct scenario_run *run, const struct step *step,
 {
 	struct wl_spawn *sp = step->args;
 	struct pagemig_rng rng;
-	char err[256] = "";
-	int ret;
 
 	step_rng(run, step, &rng);
 	sp->seed = pagemig_rng_next(&rng);
-	ret = spawn(run, sp, err, sizeof(err));
-	if (ret == -ENOMEM && !err[0])
-		return ret;
-	if (ret)
-		step_fail(res, "spawn %s: %s", sp->name,
-			  err[0] ? err : strerror(-ret));
+	if (spawn(run, sp, res) == -ENOMEM && !res->failed)
+		return -ENOMEM;
 	step_figure(res, "anon_pages", sp->anon / PAGE);
 	step_figure(res, "threads", sp->threads);
 	return 0;
@@ -896,9 +886,8 @@ static int touch_run(struct scenario_run *run, const struct step *step,
 	if (!p)
 		return 0;
 	n = p->nr_pages;
-	want = (unsigned long)(a->fraction * n + 0.5);
-	if (a->pattern == TOUCH_EVERY_OTHER)
-		want = (unsigned long)(a->fraction * ((n + 1) / 2) + 0.5);
+	want = (unsigned long)(a->fraction *
+			       (a->pattern == TOUCH_EVERY_OTHER ? (n + 1) / 2 : n) + 0.5);
 	/* The pages' stream: the step's first draw seeds it. */
 	step_rng(run, step, &rng);
 	pagemig_rng_seed(&rng, pagemig_rng_next(&rng));
@@ -1185,7 +1174,6 @@ static int workers_run(struct scenario_run *run, const struct step *step,
 	unsigned long a0 = accesses(run), running = 0;
 	struct wl_procs *ps = procs_of(run);
 	struct wl_proc *p = NULL;
-	struct timespec ts;
 	unsigned int i;
 	double t0, t;
 	int ret;
@@ -1207,9 +1195,7 @@ static int workers_run(struct scenario_run *run, const struct step *step,
 	while ((t = step_now() - t0) < a->seconds) {
 		step_progress(run, step, (unsigned long)(t * 1000),
 			      (unsigned long)(a->seconds * 1000));
-		ts.tv_sec = 0;
-		ts.tv_nsec = 20 * 1000 * 1000;
-		nanosleep(&ts, NULL);
+		usleep(20 * 1000);
 	}
 out:
 	for (i = 0; i < ps->nr; i++)
