@@ -358,9 +358,9 @@ static const char *key_name(struct yparse *p, const yaml_node_pair_t *pair,
 static int check_keys(struct yparse *p, yaml_node_t *map, const char *path,
 		      const char *const *keys)
 {
-	yaml_node_pair_t *pair, *other;
+	yaml_node_pair_t *pair;
 	char sub[YP_PATH_MAX], list[256];
-	yaml_node_t *k, *ok;
+	yaml_node_t *k, *first;
 	const char *name;
 	const char *const *kp;
 
@@ -379,14 +379,11 @@ static int check_keys(struct yparse *p, yaml_node_t *map, const char *path,
 			return yp_error_hint(p, k, sub, name, keys, "unknown key, expected one of %s",
 					     list);
 		}
-		for (other = map->data.mapping.pairs.start; other < pair;
-		     other++) {
-			ok = yp_node(p, other->key);
-			if (ok && ok->type == YAML_SCALAR_NODE &&
-			    !strcmp((const char *)ok->data.scalar.value, name))
-				return yp_error(p, k, sub, "duplicate key, first given on line %d",
-						yp_line(ok));
-		}
+		/* yp_get() finds a key's first pair: this one, unless repeated. */
+		yp_get(p, map, name, &first);
+		if (first != k)
+			return yp_error(p, k, sub, "duplicate key, first given on line %d",
+					yp_line(first));
 	}
 	return 0;
 }
@@ -719,34 +716,23 @@ static void *field(const struct yp_key *k, void *args)
 /* Integers go into fields of any width: the table gives the width. */
 static void store(void *f, size_t size, unsigned long long v)
 {
-	switch (size) {
-	case 1:
+	if (size == 1)
 		*(uint8_t *)f = (uint8_t)v;
-		break;
-	case 2:
+	else if (size == 2)
 		*(uint16_t *)f = (uint16_t)v;
-		break;
-	case 4:
+	else if (size == 4)
 		*(uint32_t *)f = (uint32_t)v;
-		break;
-	default:
+	else
 		*(uint64_t *)f = v;
-		break;
-	}
 }
 
 static unsigned long long load(const void *f, size_t size)
 {
-	switch (size) {
-	case 1:
+	if (size == 1)
 		return *(const uint8_t *)f;
-	case 2:
+	if (size == 2)
 		return *(const uint16_t *)f;
-	case 4:
-		return *(const uint32_t *)f;
-	default:
-		return *(const uint64_t *)f;
-	}
+	return size == 4 ? *(const uint32_t *)f : *(const uint64_t *)f;
 }
 
 static const char *const bool_words[] = { "false", "true", NULL };
