@@ -28,7 +28,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <pagemig/pagemig.h>
 
@@ -105,8 +104,7 @@ static void snapshot(struct compact_snap *s)
 
 	memset(s, 0, sizeof(*s));
 	for (i = 0; i < NR_C; i++)
-		if (pagemig_vmstat_get(counter_names[i], &s->v[i]))
-			s->v[i] = 0;
+		s->v[i] = pagemig_vmstat(counter_names[i]);
 	for (z = 0; z < PAGEMIG_NR_ZONES; z++) {
 		if (pagemig_zone_stats(z, &zs) || !zs.populated)
 			continue;

@@ -25,12 +25,11 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <lz4.h>
@@ -338,6 +337,7 @@ static bool write_count(const struct write_args *a, const struct zdev *d,
 			struct step_result *res, unsigned long *count)
 {
 	unsigned long n;
+	struct stat st;
 
 	if (a->start >= d->nr) {
 		step_fail(res, "start %lu is past the end of %s (%lu sectors)", a->start,
@@ -346,16 +346,11 @@ static bool write_count(const struct write_args *a, const struct zdev *d,
 	}
 	n = a->pages ? a->pages : a->size ? a->size / PAGE : d->nr - a->start;
 	if (a->file && !a->pages && !a->size) {
-		int fd = open(a->file, O_RDONLY);
-		off_t fsz = fd >= 0 ? lseek(fd, 0, SEEK_END) : -1;
-
-		if (fd >= 0)
-			close(fd);
-		if (fsz < 0) {
+		if (stat(a->file, &st)) {
 			step_fail(res, "%s: %s", a->file, strerror(errno));
 			return false;
 		}
-		n = (unsigned long)((fsz + PAGE - 1) / PAGE);
+		n = (unsigned long)((st.st_size + PAGE - 1) / PAGE);
 	}
 	if (n > d->nr - a->start) {
 		step_fail(res, "%lu sectors from %lu run past the end of %s (%lu sectors)",
@@ -673,9 +668,8 @@ static void zram_state_destroy(struct scenario_run *run, void *state)
 	struct zram_state *zs = state;
 	unsigned int i;
 
-	for (i = 0; i < zs->nr_devs; i++) {
+	for (i = 0; i < zs->nr_devs; i++)
 		free(zs->devs[i].rec);
-	}
 	free(zs->recs);
 	free(zs);
 }
@@ -743,12 +737,12 @@ static int readers_run(struct scenario_run *run, const struct step *step,
 {
 	const struct readers_args *a = step->args;
 	struct zdev *d = run_dev(run, a->device, res);
-	struct reader rd[MAX_READERS];
+	struct reader rd[MAX_READERS] = { 0 };
 	struct pagemig_zram_stats b, e;
 	unsigned long s0, f0, reads = 0, bad = 0;
 	long freed = 0;
 	double t0, t_zs = 0, t_full = 0;
-	unsigned int i, started = 0;
+	unsigned int i, started;
 	int stop = 0, ret = 0;
 
 	if (!d)
@@ -756,7 +750,6 @@ static int readers_run(struct scenario_run *run, const struct step *step,
 	pagemig_zram_stats(d->id, &b);
 	s0 = pagemig_vmstat("pgmigrate_success");
 	f0 = pagemig_vmstat("pgmigrate_fail");
-	memset(rd, 0, sizeof(rd));
 	for (i = 0; i < a->threads; i++) {
 		rd[i].d = d;
 		rd[i].cpu = run->cfg.nr_cpus > 1 ? (int)(1 + i % (run->cfg.nr_cpus - 1)) : 0;
@@ -764,8 +757,8 @@ static int readers_run(struct scenario_run *run, const struct step *step,
 		rd[i].stop = &stop;
 		if (pthread_create(&rd[i].th, NULL, reader_fn, &rd[i]))
 			break;
-		started++;
 	}
+	started = i;
 	/* Let the readers get going, then move memory under them. */
 	usleep(2000);
 	if (a->what != WHILE_COMPACT) {

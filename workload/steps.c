@@ -255,7 +255,6 @@ static int free_run(struct scenario_run *run, const struct step *step,
 	struct free_stats st = { 0 };
 	size_t n = a->count ? a->count : SIZE_MAX;
 	struct pagemig_rng rng;
-	unsigned long pages;
 	int ret = 0;
 
 	if (g && a->pattern == FREE_RANDOM) {
@@ -275,7 +274,7 @@ static int free_run(struct scenario_run *run, const struct step *step,
 			  a->tag, ret, strerror(-ret));
 	step_figure(res, "freed", st.blocks);
 	step_figure(res, "pages", st.pages);
-	step_figure(res, "remaining", g ? group_live(g, &pages) : 0);
+	step_figure(res, "remaining", g ? group_live(g, NULL) : 0);
 	return 0;
 }
 
@@ -285,6 +284,7 @@ DEFINE_STEP_TYPE(step_free, "free", free_keys, free_run,
 
 /* ---- report ---- */
 
+/* The files, in the order of their enum report_block_kind entries. */
 enum { SHOW_BUDDYINFO, SHOW_PAGETYPEINFO, SHOW_VMSTAT, SHOW_ZONEINFO };
 
 static const char *const show_names[] = {
@@ -336,13 +336,6 @@ static const struct yp_key report_keys[] = {
 	YP_END(struct report_args)
 };
 
-static const enum report_block_kind show_kinds[] = {
-	[SHOW_BUDDYINFO] = REPORT_BUDDYINFO,
-	[SHOW_PAGETYPEINFO] = REPORT_PAGETYPEINFO,
-	[SHOW_VMSTAT] = REPORT_VMSTAT,
-	[SHOW_ZONEINFO] = REPORT_ZONEINFO,
-};
-
 /* One file's table, read now. */
 static int report_file(struct report_block *b)
 {
@@ -379,7 +372,7 @@ static int report_run(struct scenario_run *run, const struct step *step,
 	}
 	for (i = 0; i < a->nr; i++) {
 		b = report_add_block(res, show_names[a->files[i]],
-			       show_kinds[a->files[i]]);
+				     REPORT_BUDDYINFO + a->files[i]);
 		if (!b)
 			return -ENOMEM;
 		ret = report_file(b);
