@@ -83,6 +83,7 @@ struct wl_region {
 	unsigned long nr_pages;
 	bool file, shared, thp;
 	unsigned int dup;	/* contents repeat every dup pages, in any process */
+	unsigned int verified;	/* the wl_procs.verifies that last checked it */
 	int fid;
 	const char *owner_name;	/* the spawn step's, as long as the run */
 	struct wl_page *pages;
@@ -93,12 +94,8 @@ struct wl_map {
 	unsigned long addr;	/* in this process */
 };
 
-/* Checked accesses: what each worker counts, and each process. */
+/* Checked accesses: what a process's workers and steps count, together. */
 enum { C_READS, C_WRITES, C_ERRORS, C_CORRUPTED, NR_COUNTS };
-
-struct wl_counters {
-	atomic_ulong n[NR_COUNTS];
-};
 
 struct wl_worker {
 	pthread_t thread;
@@ -107,7 +104,6 @@ struct wl_worker {
 	unsigned int index;
 	int cpu;
 	uint64_t seed;
-	struct wl_counters c;
 };
 
 /* What a spawn step asks for: its args. */
@@ -137,13 +133,14 @@ struct wl_proc {
 	atomic_bool stop;
 	unsigned int epoch;		/* worker seeds differ per start */
 	struct wl_worker *workers;
-	struct wl_counters c;		/* steps' accesses, and stopped workers' */
+	atomic_ulong c[NR_COUNTS];	/* its workers' accesses and steps' */
 	struct pagemig_process_stats last;
 };
 
 struct wl_procs {
 	struct wl_proc **procs;
 	unsigned int nr;
+	unsigned int verifies;		/* wl_verify() calls: marks regions seen */
 	pthread_mutex_t first_lock;
 	char first[256];		/* the first corruption, described */
 };
@@ -280,9 +277,9 @@ static void note_corruption(struct scenario_run *run, const struct wl_proc *p,
 	pthread_mutex_unlock(&ps->first_lock);
 }
 
-static void count(struct wl_counters *c, int i)
+static void count(atomic_ulong *c, int i)
 {
-	atomic_fetch_add_explicit(&c->n[i], 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&c[i], 1, memory_order_relaxed);
 }
 
 /*
@@ -292,7 +289,7 @@ static void count(struct wl_counters *c, int i)
  */
 static int access_locked(struct scenario_run *run, struct wl_proc *p,
 			 const struct wl_map *m, unsigned long i, bool write,
-			 uint64_t *buf, struct wl_counters *c)
+			 uint64_t *buf, atomic_ulong *c)
 {
 	struct wl_region *r = m->r;
 	struct wl_page *pg = &r->pages[i];
@@ -337,8 +334,8 @@ static const struct wl_map *page_map(const struct wl_proc *p, unsigned long n,
 
 /* ---- workers ---- */
 
-static unsigned long pick(const struct wl_proc *p, struct wl_worker *w,
-			  struct pagemig_rng *rng, unsigned long *cursor)
+static unsigned long pick(const struct wl_proc *p, struct pagemig_rng *rng,
+			  unsigned long *cursor)
 {
 	unsigned long n = p->nr_pages, hot;
 
@@ -365,59 +362,50 @@ static void *worker_main(void *data)
 	struct scenario_run *run = w->run;
 	uint64_t buf[WORDS];
 	const struct wl_map *m;
+	struct wl_page *pg;
 	struct pagemig_rng rng;
-	unsigned long cursor, n, i, idle = 0;
+	unsigned long cursor, i, idle = 0;
 	uint64_t wthresh;
+	bool locked;
 
 	pagemig_thread_set_cpu(w->cpu);
 	pagemig_rng_seed(&rng, w->seed);
 	cursor = (unsigned long)((double)p->nr_pages * w->index / p->sp.threads);
 	wthresh = (uint64_t)(p->sp.writes * 1000000);
 	while (!atomic_load_explicit(&p->stop, memory_order_relaxed)) {
-		n = pick(p, w, &rng, &cursor);
-		m = page_map(p, n, &i);
-		if (!page_trylock(&m->r->pages[i]))
-			goto idle;
+		m = page_map(p, pick(p, &rng, &cursor), &i);
+		pg = &m->r->pages[i];
+		locked = page_trylock(pg);
 		/* A page the process freed is not in use until touched. */
-		if (m->r->pages[i].flags & PG_FREED) {
-			page_unlock(&m->r->pages[i]);
-			goto idle;
+		if (locked && !(pg->flags & PG_FREED)) {
+			idle = 0;
+			access_locked(run, p, m, i,
+				      pagemig_rng_below(&rng, 1000000) < wthresh,
+				      buf, p->c);
+		} else {
+			idle++;
 		}
-		idle = 0;
-		access_locked(run, p, m, i,
-			      pagemig_rng_below(&rng, 1000000) < wthresh,
-			      buf, &w->c);
-		page_unlock(&m->r->pages[i]);
-		continue;
-idle:
+		if (locked)
+			page_unlock(pg);
 		/* Everything freed or busy: do not spin a CPU away. */
-		if (!(++idle & 1023))
+		if (idle && !(idle & 1023))
 			sched_yield();
 	}
 	return NULL;
 }
 
 /*
- * Start the worker threads of @p, or of every live process when @p is
- * NULL.  Worker k runs as CPU cpus[k % nr_cpus], or (no cpus: given) as
- * CPU (pid + k) % the machine's CPUs.  0, -EINVAL (a CPU the machine
- * does not have), or -errno from pthread_create().
+ * Start the worker threads of @p, unless it has exited or has them.
+ * Worker k runs as CPU cpus[k % nr_cpus], or (no cpus: given) as CPU
+ * (pid + k) % the machine's CPUs.  0, -EINVAL (a CPU the machine does
+ * not have), or -errno from pthread_create().
  */
 static int workers_start(struct scenario_run *run, struct wl_proc *p)
 {
-	struct wl_procs *ps = procs_of(run);
 	struct wl_worker *w;
-	unsigned int k, i;
+	unsigned int k;
 	int ret;
 
-	if (!p) {
-		for (i = 0; ps && i < ps->nr; i++) {
-			ret = workers_start(run, ps->procs[i]);
-			if (ret)
-				return ret;
-		}
-		return 0;
-	}
 	if (p->exited || p->workers || !p->sp.threads || !p->nr_pages)
 		return 0;
 	for (k = 0; k < p->sp.nr_cpus; k++)
@@ -451,53 +439,30 @@ static int workers_start(struct scenario_run *run, struct wl_proc *p)
 	return 0;
 }
 
-/* Stop and join the workers of @p, or of every process when @p is NULL. */
+/* Stop and join the workers of @p, if it has any. */
 static void workers_stop(struct scenario_run *run, struct wl_proc *p)
 {
-	struct wl_procs *ps = procs_of(run);
-	unsigned int i, k;
+	unsigned int k;
 
-	if (!p) {
-		for (k = 0; ps && k < ps->nr; k++)
-			workers_stop(run, ps->procs[k]);
-		return;
-	}
 	if (!p->workers)
 		return;
 	atomic_store(&p->stop, true);
-	for (k = 0; k < p->sp.threads; k++) {
+	for (k = 0; k < p->sp.threads; k++)
 		pthread_join(p->workers[k].thread, NULL);
-		for (i = 0; i < NR_COUNTS; i++)
-			atomic_fetch_add(&p->c.n[i],
-					 atomic_load(&p->workers[k].c.n[i]));
-	}
 	free(p->workers);
 	p->workers = NULL;
-}
-
-/* @p's counts: its own, and its running workers'. */
-static void proc_counts(const struct wl_proc *p, unsigned long n[NR_COUNTS])
-{
-	unsigned int i, k;
-
-	for (i = 0; i < NR_COUNTS; i++) {
-		n[i] = atomic_load(&p->c.n[i]);
-		for (k = 0; p->workers && k < p->sp.threads; k++)
-			n[i] += atomic_load(&p->workers[k].c.n[i]);
-	}
 }
 
 /* Checked accesses so far, reads and writes, over every process. */
 static unsigned long accesses(struct scenario_run *run)
 {
 	struct wl_procs *ps = procs_of(run);
-	unsigned long n[NR_COUNTS], sum = 0;
+	unsigned long sum = 0;
 	unsigned int i;
 
-	for (i = 0; ps && i < ps->nr; i++) {
-		proc_counts(ps->procs[i], n);
-		sum += n[C_READS] + n[C_WRITES];
-	}
+	for (i = 0; ps && i < ps->nr; i++)
+		sum += atomic_load(&ps->procs[i]->c[C_READS]) +
+		       atomic_load(&ps->procs[i]->c[C_WRITES]);
 	return sum;
 }
 
@@ -762,15 +727,13 @@ static int spawn(struct scenario_run *run, const struct wl_spawn *sp,
 	unsigned long addr;
 	int ret;
 
+	more = realloc(ps->procs, (ps->nr + 1) * sizeof(*more));
+	if (!more)
+		return -ENOMEM;
+	ps->procs = more;
 	p = calloc(1, sizeof(*p));
 	if (!p)
 		return -ENOMEM;
-	more = realloc(ps->procs, (ps->nr + 1) * sizeof(*more));
-	if (!more) {
-		proc_free(p);
-		return -ENOMEM;
-	}
-	ps->procs = more;
 	p->sp = *sp;
 	p->pid = pagemig_process_create();
 	if (p->pid < 0) {
@@ -900,7 +863,7 @@ static int touch_run(struct scenario_run *run, const struct step *step,
 			j = pagemig_rng_below(&rng, n);
 		m = page_map(p, j, &i);
 		page_lock(&m->r->pages[i]);
-		op_result(&st, access_locked(run, p, m, i, a->write, buf, &p->c));
+		op_result(&st, access_locked(run, p, m, i, a->write, buf, p->c));
 		m->r->pages[i].flags &= ~PG_FREED;
 		page_unlock(&m->r->pages[i]);
 		if (!((k + 1) & 4095))
@@ -1176,28 +1139,27 @@ static int workers_run(struct scenario_run *run, const struct step *step,
 	struct wl_proc *p = NULL;
 	unsigned int i;
 	double t0, t;
-	int ret;
+	int ret = 0;
 
 	if (a->process && !(p = live_proc(run, a->process, res)))
 		return 0;
-	if (!a->run) {
-		workers_stop(run, p);
-		goto out;
+	/* One process, or each in turn: the first that fails stops it. */
+	for (i = 0; !ret && i < (p ? 1 : ps->nr); i++) {
+		if (a->run)
+			ret = workers_start(run, p ? p : ps->procs[i]);
+		else
+			workers_stop(run, p ? p : ps->procs[i]);
 	}
-	ret = workers_start(run, p);
-	if (ret) {
+	if (ret)
 		step_fail(res, "starting workers: %s", ret == -EINVAL ?
 			  "a cpus: entry names a CPU the machine does not have" :
 			  strerror(-ret));
-		goto out;
-	}
 	t0 = step_now();
-	while ((t = step_now() - t0) < a->seconds) {
+	while (!ret && (t = step_now() - t0) < a->seconds) {
 		step_progress(run, step, (unsigned long)(t * 1000),
 			      (unsigned long)(a->seconds * 1000));
 		usleep(20 * 1000);
 	}
-out:
 	for (i = 0; i < ps->nr; i++)
 		running |= !!ps->procs[i]->workers;
 	step_figure(res, "accesses", accesses(run) - a0);
@@ -1212,25 +1174,6 @@ DEFINE_STEP_TYPE(step_stop, "stop", stop_keys, workers_run,
 		 "stop the worker threads of every process (or of one)");
 
 /* ---- verification ---- */
-
-/* A live process that maps @r, and its mapping; NULL if none. */
-static struct wl_proc *live_mapper(struct wl_procs *ps, struct wl_region *r,
-				   const struct wl_map **map)
-{
-	unsigned int i, mi;
-
-	for (i = 0; i < ps->nr; i++) {
-		if (ps->procs[i]->exited)
-			continue;
-		for (mi = 0; mi < 2; mi++) {
-			if (ps->procs[i]->maps[mi].r == r) {
-				*map = &ps->procs[i]->maps[mi];
-				return ps->procs[i];
-			}
-		}
-	}
-	return NULL;
-}
 
 /**
  * wl_verify() - Check every page that holds data, in every live region.
@@ -1247,32 +1190,35 @@ void wl_verify(struct scenario_run *run, unsigned long *checked,
 	       unsigned long *corrupted, char *what, size_t len)
 {
 	struct wl_procs *ps = procs_of(run);
-	unsigned long i, n[NR_COUNTS];
+	unsigned long i;
 	const struct wl_map *m;
-	struct wl_counters c = { 0 };
+	atomic_ulong c[NR_COUNTS] = { 0 };
 	struct wl_region *r;
-	struct wl_proc *p, *owner;
+	struct wl_proc *p;
 	uint64_t buf[WORDS];
 	unsigned int k, mi;
 	int ret;
 
 	if (!ps)
 		return;
+	ps->verifies++;
 	for (k = 0; k < ps->nr; k++) {
-		owner = ps->procs[k];
-		for (mi = 0; mi < 2; mi++) {
-			r = owner->maps[mi].r;
+		p = ps->procs[k];
+		*corrupted += atomic_load(&p->c[C_CORRUPTED]);
+		for (mi = 0; mi < 2 && !p->exited; mi++) {
+			m = &p->maps[mi];
+			r = m->r;
 			/* Each region once: through its first live mapper. */
-			if (!r || !(p = live_mapper(ps, r, &m)) ||
-			    r->owner_pid != owner->pid)
+			if (!r || r->verified == ps->verifies)
 				continue;
+			r->verified = ps->verifies;
 			for (i = 0; i < r->nr_pages; i++) {
 				struct wl_page *pg = &r->pages[i];
 
 				page_lock(pg);
 				if (pg->flags & (PG_DATA | PG_SEEN)) {
 					ret = access_locked(run, p, m, i, false,
-							    buf, &c);
+							    buf, c);
 					if (ret >= 0)
 						(*checked)++;
 				}
@@ -1280,12 +1226,8 @@ void wl_verify(struct scenario_run *run, unsigned long *checked,
 			}
 		}
 	}
-	for (k = 0; k < ps->nr; k++) {
-		proc_counts(ps->procs[k], n);
-		*corrupted += n[C_CORRUPTED];
-	}
 	/* Corruptions found now that no worker had seen: counted in c. */
-	*corrupted += atomic_load(&c.n[C_CORRUPTED]);
+	*corrupted += atomic_load(&c[C_CORRUPTED]);
 	if (what && len && ps->first[0]) {
 		pthread_mutex_lock(&ps->first_lock);
 		snprintf(what, len, "%s", ps->first);
@@ -1307,7 +1249,11 @@ static void *wl_state_create(struct scenario_run *run)
 /* Before the final verify: no worker runs, so every page holds still. */
 static void wl_state_stop(struct scenario_run *run, void *state)
 {
-	workers_stop(run, NULL);
+	struct wl_procs *ps = state;
+	unsigned int i;
+
+	for (i = 0; i < ps->nr; i++)
+		workers_stop(run, ps->procs[i]);
 }
 
 static void wl_state_verify(struct scenario_run *run, void *state,
@@ -1322,9 +1268,8 @@ static void wl_state_destroy(struct scenario_run *run, void *state)
 	struct wl_procs *ps = state;
 	unsigned int i;
 
-	workers_stop(run, NULL);
 	for (i = 0; i < ps->nr; i++) {
-		proc_exit(run, ps->procs[i]);
+		proc_exit(run, ps->procs[i]);	/* its workers stopped first */
 		proc_free(ps->procs[i]);
 	}
 	free(ps->procs);
@@ -1340,7 +1285,6 @@ static int wl_state_report(struct scenario_run *run, void *state,
 	struct wl_procs *ps = state;
 	struct report_process *rp;
 	struct wl_proc *p;
-	unsigned long n[NR_COUNTS];
 	unsigned int i;
 
 	if (!ps->nr)
@@ -1365,11 +1309,10 @@ static int wl_state_report(struct scenario_run *run, void *state,
 			rp->st = p->last;
 		else
 			pagemig_process_stats(p->pid, &rp->st);
-		proc_counts(p, n);
-		rp->reads = n[C_READS];
-		rp->writes = n[C_WRITES];
-		rp->errors = n[C_ERRORS];
-		rp->corrupted = n[C_CORRUPTED];
+		rp->reads = atomic_load(&p->c[C_READS]);
+		rp->writes = atomic_load(&p->c[C_WRITES]);
+		rp->errors = atomic_load(&p->c[C_ERRORS]);
+		rp->corrupted = atomic_load(&p->c[C_CORRUPTED]);
 	}
 	return 0;
 }
