@@ -81,28 +81,18 @@ bool yp_is_null(const yaml_node_t *node)
 static const char *describe(const yaml_node_t *node, char *buf, size_t len)
 {
 	const char *v;
-	size_t n;
 
-	if (yp_is_null(node)) {
-		snprintf(buf, len, "nothing");
-		return buf;
-	}
-	switch (node->type) {
-	case YAML_MAPPING_NODE:
-		snprintf(buf, len, "a mapping");
-		break;
-	case YAML_SEQUENCE_NODE:
-		snprintf(buf, len, "a list");
-		break;
-	default:
-		v = (const char *)node->data.scalar.value;
-		n = strlen(v);
-		if (n > YP_SHOW_MAX)
-			snprintf(buf, len, "\"%.*s...\"", YP_SHOW_MAX, v);
-		else
-			snprintf(buf, len, "\"%s\"", v);
-		break;
-	}
+	if (yp_is_null(node))
+		return "nothing";
+	if (node->type == YAML_MAPPING_NODE)
+		return "a mapping";
+	if (node->type == YAML_SEQUENCE_NODE)
+		return "a list";
+	v = (const char *)node->data.scalar.value;
+	if (strlen(v) > YP_SHOW_MAX)
+		snprintf(buf, len, "\"%.*s...\"", YP_SHOW_MAX, v);
+	else
+		snprintf(buf, len, "\"%s\"", v);
 	return buf;
 }
 
@@ -505,15 +495,11 @@ static int read_size(struct yparse *p, yaml_node_t *node, const char *path,
 	while (*end == ' ')
 		end++;
 	if (*end) {
-		u = strchr(units, toupper((unsigned char)*end));
-		if (!u)
+		/* A unit letter, then nothing, "iB" or "B". */
+		u = strchr(units, toupper((unsigned char)*end++));
+		if (!u || (*end && strcasecmp(end, "iB") && strcasecmp(end, "B")))
 			goto bad;
 		shift = 10 * (unsigned int)(u - units + 1);
-		end++;
-		if (!strcasecmp(end, "iB") || !strcasecmp(end, "B"))
-			end += strlen(end);
-		if (*end)
-			goto bad;
 		if (v > (UINT64_MAX >> shift))
 			return yp_expected(p, node, path,
 					   "a size below 16 EiB");
@@ -561,12 +547,8 @@ static int read_bool(struct yparse *p, yaml_node_t *node, const char *path, bool
 	int i;
 
 	for (i = 0; s && yes[i]; i++) {
-		if (!strcasecmp(s, yes[i])) {
-			*out = true;
-			return 0;
-		}
-		if (!strcasecmp(s, no[i])) {
-			*out = false;
+		if (!strcasecmp(s, yes[i]) || !strcasecmp(s, no[i])) {
+			*out = !strcasecmp(s, yes[i]);
 			return 0;
 		}
 	}
