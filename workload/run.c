@@ -86,11 +86,9 @@ struct tag_group *run_group(struct scenario_run *run, const char *name)
 		return NULL;
 	run->groups = groups;
 	g = &groups[run->nr_groups];
-	memset(g, 0, sizeof(*g));
-	g->name = strdup(name);
+	*g = (struct tag_group){ .name = strdup(name), .hash = fnv1a(name) };
 	if (!g->name)
 		return NULL;
-	g->hash = fnv1a(name);
 	run->nr_groups++;
 	return g;
 }
@@ -292,7 +290,7 @@ int group_free_some(struct scenario_run *run, struct tag_group *g,
 		    const struct block_filter *f, size_t n, size_t stride,
 		    struct pagemig_rng *rng, struct free_stats *st)
 {
-	size_t *idx, nr, k, j, tmp;
+	size_t *idx, nr, k, j;
 	int ret = 0;
 
 	if (!g->nr || !n)
@@ -302,18 +300,13 @@ int group_free_some(struct scenario_run *run, struct tag_group *g,
 		return -ENOMEM;
 	nr = group_select(g, f, idx);
 	for (k = 0; k < n && (rng ? k : k * stride) < nr; k++) {
-		j = k * stride;
-		if (rng) {
-			/* Partial Fisher-Yates: the first @n are the sample. */
-			j = k + pagemig_rng_below(rng, nr - k);
-			tmp = idx[k];
-			idx[k] = idx[j];
-			idx[j] = tmp;
-			j = k;
-		}
+		/* Partial Fisher-Yates: the k-th pick comes from idx[k..]. */
+		j = rng ? k + pagemig_rng_below(rng, nr - k) : k * stride;
 		ret = group_free(run, g, idx[j], st);
 		if (ret)
 			break;
+		if (rng)
+			idx[j] = idx[k];	/* idx[k] is never read again */
 	}
 	free(idx);
 	group_pack(g);
@@ -595,8 +588,8 @@ int scenario_run_start(struct scenario_run *run, const struct scenario *sc,
 	}
 	if (report_start(run)) {
 		snprintf(err, errlen, "out of memory");
-		report_release(&run->report);
-		return -ENOMEM;
+		ret = -ENOMEM;
+		goto out_free;
 	}
 	if (pagemig_parse_gfp("__GFP_MOVABLE", &run->gfp_movable) ||
 	    pagemig_parse_gfp("__GFP_RECLAIMABLE", &run->gfp_reclaimable)) {
@@ -667,13 +660,12 @@ int scenario_run_steps(struct scenario_run *run)
 			fflush(run->opts.out);
 		}
 		r->steps_run++;
-		if (ret < 0) {
+		if (ret < 0)
 			step_fail(res, "stopped: %s", strerror(-ret));
-			r->failed = true;
-			break;
-		}
 		if (res->failed)
 			r->failed = true;
+		if (ret < 0)
+			break;
 	}
 	r->seconds = step_now() - t0;
 

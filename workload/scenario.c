@@ -314,40 +314,30 @@ int scenario_load_string(const char *text, size_t size, const char *file,
 			 struct scenario **out, char *err, size_t errlen)
 {
 	yaml_document_t doc, extra;
-	struct yparse p = { 0 };
+	struct yparse p = { .file = file, .doc = &doc, .err = err,
+			    .errlen = errlen };
 	yaml_parser_t parser;
 	struct scenario *sc;
-	yaml_node_t *root;
+	yaml_node_t *root, *root2;
 	unsigned int i;
 	int ret;
 
 	*out = NULL;
 	if (errlen)
 		err[0] = '\0';
+	ret = flow_depth_ok(text, size, file, err, errlen);
+	if (ret)
+		return ret;
 	sc = calloc(1, sizeof(*sc));
 	if (!sc)
 		return -ENOMEM;
 	sc->proactiveness = -1;
 	sc->file = strdup(file);
-	if (!sc->file) {
+	if (!sc->file || !yaml_parser_initialize(&parser)) {
 		scenario_free(sc);
 		return -ENOMEM;
 	}
 	pagemig_config_default(&sc->cfg);
-	p.file = file;
-	p.doc = &doc;
-	p.err = err;
-	p.errlen = errlen;
-
-	ret = flow_depth_ok(text, size, file, err, errlen);
-	if (ret) {
-		scenario_free(sc);
-		return ret;
-	}
-	if (!yaml_parser_initialize(&parser)) {
-		scenario_free(sc);
-		return -ENOMEM;
-	}
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text,
 				     size);
 	if (!yaml_parser_load(&parser, &doc)) {
@@ -364,14 +354,11 @@ int scenario_load_string(const char *text, size_t size, const char *file,
 		ret = malformed(&p, &parser, text, size);
 		goto out_doc;
 	}
-	if (yaml_document_get_root_node(&extra)) {
-		ret = yp_error(&p, yaml_document_get_root_node(&extra), "",
-			       "expected one scenario per file, got a second YAML document");
-		yaml_document_delete(&extra);
-		goto out_doc;
-	}
+	root2 = yaml_document_get_root_node(&extra);
+	ret = root2 ? yp_error(&p, root2, "", "expected one scenario per file, got a second YAML document") : 0;
 	yaml_document_delete(&extra);
-
+	if (ret)
+		goto out_doc;
 	if (root->type != YAML_MAPPING_NODE)
 		ret = yp_expected(&p, root, "",
 				  "a mapping with machine: and steps:");
@@ -386,12 +373,11 @@ out_parser:
 	for (i = 0; i < p.nr_names; i++)
 		free(p.names[i]);
 	free(p.names);
-	if (ret) {
+	if (ret)
 		scenario_free(sc);
-		return ret;
-	}
-	*out = sc;
-	return 0;
+	else
+		*out = sc;
+	return ret;
 }
 
 /**

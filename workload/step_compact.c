@@ -154,12 +154,7 @@ static int compact_run(struct scenario_run *run, const struct step *step,
 	double t0, secs;
 	int ret, pic, i;
 
-	/*
-	 * --picture: stepN-before.png, stepN-after.png and the side-by-side
-	 * stepN.png (step_picture()); nothing without a directory.  Drawn
-	 * outside the timed region, and a picture that cannot be written
-	 * is reported without failing the step.
-	 */
+	/* Outside the timed region; a picture not written does not fail it. */
 	pic = step_picture(run, step, "before");
 	snapshot(&b);
 	t0 = step_now();

@@ -357,6 +357,7 @@ static int soft_run(struct scenario_run *run, const struct step *step,
 	uint8_t k;
 	int pid, ret;
 
+	snapshot(-1, &b);
 	if (a->process) {
 		proc = wl_find(run, a->process);
 		if (!proc || !wl_first_map(proc, &pid, &base, &pages)) {
@@ -371,7 +372,6 @@ static int soft_run(struct scenario_run *run, const struct step *step,
 			return 0;
 		}
 		pfn = ULONG_MAX;
-		snapshot(-1, &b);
 		ret = pagemig_soft_offline_addr(pid, base + a->offset, &pfn);
 	} else {
 		if (pfn >= pagemig_total_pages()) {
@@ -381,7 +381,6 @@ static int soft_run(struct scenario_run *run, const struct step *step,
 		}
 		if (!pagemig_page_kinds(pfn, 1, &k))
 			kind = pagemig_kind_name(k);
-		snapshot(-1, &b);
 		ret = pagemig_soft_offline(pfn);
 	}
 	snapshot(-1, &e);

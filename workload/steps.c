@@ -52,7 +52,7 @@ const struct step_type *const step_types[] = {
 };
 
 /* Names as the YAML spells them, indexed by MT_*. */
-const char *const step_migratetype_names[] = {
+static const char *const step_migratetype_names[] = {
 	"unmovable", "movable", "reclaimable", NULL
 };
 
@@ -359,16 +359,15 @@ static int report_run(struct scenario_run *run, const struct step *step,
 		      struct step_result *res)
 {
 	const struct report_args *a = step->args;
-	const struct step *prev;
 	struct report_block *b;
 	unsigned int i;
 	int ret;
 
+	/* The step before this one, numbered from 1 as the summary does. */
 	if (step->index) {
-		prev = &run->sc->steps[step->index - 1];
-		report_add_count(res, "after_step", prev->index + 1,
-				 NULL, false);
-		report_add_string(res, "after_type", prev->type->name);
+		report_add_count(res, "after_step", step->index, NULL, false);
+		report_add_string(res, "after_type",
+				  run->sc->steps[step->index - 1].type->name);
 	}
 	for (i = 0; i < a->nr; i++) {
 		b = report_add_block(res, show_names[a->files[i]],

@@ -100,8 +100,6 @@ enum {
 	MT_RECLAIMABLE,
 };
 
-extern const char *const step_migratetype_names[];
-
 /* Which live blocks of a group an operation may pick. */
 struct block_filter {
 	unsigned long min_index;	/* allocated at or after this */
