@@ -393,12 +393,10 @@ out_parser:
 int scenario_load_file(const char *path, struct scenario **out,
 		       char *err, size_t errlen)
 {
-	char *text = NULL;
-	size_t size = 0;
 	struct stat st;
-	FILE *f, *mem;
-	char buf[8192];
-	size_t n;
+	size_t size;
+	char *text;
+	FILE *f;
 	int ret;
 
 	*out = NULL;
@@ -420,16 +418,13 @@ int scenario_load_file(const char *path, struct scenario **out,
 		fclose(f);
 		return -EINVAL;
 	}
-	mem = open_memstream(&text, &size);
-	if (!mem) {
+	/* One byte more than a scenario may have: bounded if the file grows. */
+	text = malloc(SCENARIO_MAX_BYTES + 1);
+	if (!text) {
 		fclose(f);
 		return -ENOMEM;
 	}
-	/* Bounded even if the file grows while it is read. */
-	while (size <= SCENARIO_MAX_BYTES && (n = fread(buf, 1, sizeof(buf), f)) > 0) {
-		fwrite(buf, 1, n, mem);
-		fflush(mem);
-	}
+	size = fread(text, 1, SCENARIO_MAX_BYTES + 1, f);
 	ret = ferror(f) ? -errno : 0;
 	if (ret)
 		snprintf(err, errlen, "%s: cannot read: %s", path,
@@ -440,8 +435,6 @@ int scenario_load_file(const char *path, struct scenario **out,
 		ret = -EINVAL;
 	}
 	fclose(f);
-	if (fclose(mem) && !ret)
-		ret = -ENOMEM;
 	if (!ret)
 		ret = scenario_load_string(text, size, path, out, err, errlen);
 	free(text);
