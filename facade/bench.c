@@ -47,14 +47,14 @@ int pagemig_bench_alloc_loop(unsigned int order, unsigned long iterations,
 		return -ENODEV;
 	if (order > MAX_PAGE_ORDER || !iterations)
 		return -EINVAL;
-	t0 = ktime_get_ns();
+	t0 = ktime_get_wall_ns();
 	for (i = 0; i < iterations; i++) {
 		page = alloc_pages(gfp, order);
 		if (!page)
 			return -ENOMEM;
 		__free_pages(page, order);
 	}
-	*ns = ktime_get_ns() - t0;
+	*ns = ktime_get_wall_ns() - t0;
 	return 0;
 }
 
@@ -91,14 +91,14 @@ int pagemig_bench_migrate_addr(int pid, unsigned long addr, uint64_t *ns,
 		return -EFAULT;
 	if (mappings)
 		*mappings = (unsigned long)folio_mapcount(folio);
-	t0 = ktime_get_ns();
+	t0 = ktime_get_wall_ns();
 	isolated = isolate_folio_to_list(folio, &list);
 	folio_put(folio);
 	if (!isolated)
 		return -EBUSY;
 	ret = migrate_pages(&list, bench_new_folio, NULL, 0, MIGRATE_SYNC,
 			    MR_COMPACTION, &succeeded);
-	*ns = ktime_get_ns() - t0;
+	*ns = ktime_get_wall_ns() - t0;
 	if (ret)
 		putback_movable_pages(&list);
 	return succeeded ? 0 : -EBUSY;

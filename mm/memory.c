@@ -25,6 +25,7 @@
 #include <pagemig/gfp.h>
 #include <pagemig/pgtable.h>
 #include <pagemig/vmstat.h>
+#include <pagemig/sched.h>
 #include "internal.h"
 
 /* ---- page-table pages ---- */
@@ -564,6 +565,8 @@ int access_process_vm(struct mm_struct *mm, unsigned long addr, void *buf,
 				return ret;
 			continue;
 		}
+		/* Migration may want this frame now: its flush waits for us. */
+		sched_point(SP_ACCESS);
 		if (write)
 			memcpy(frame, p, n);
 		else

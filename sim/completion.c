@@ -2,11 +2,22 @@
 /*
  * Completions and wait queues on pthread mutexes and condition variables.
  * Timeouts use CLOCK_MONOTONIC so a clock change cannot stretch them.
+ *
+ * Under the deterministic scheduler a waiter sleeps with sched_block()
+ * on the completion or queue, with its timeout on the simulated clock,
+ * and complete()/wake_up() wake it; the mutexes are then never
+ * contended, since no scheduling point falls while one is held.
  */
 #include <errno.h>
 #include <time.h>
 
 #include <pagemig/completion.h>
+#include <pagemig/sched.h>
+
+static unsigned long long sched_deadline(unsigned long ms)
+{
+	return sched_clock_ns() + ms * 1000000ULL;
+}
 
 static void cond_init_monotonic(pthread_cond_t *c)
 {
@@ -27,6 +38,42 @@ static void deadline_after(struct timespec *ts, unsigned long ms)
 		ts->tv_sec++;
 		ts->tv_nsec -= 1000000000L;
 	}
+}
+
+/* Under the deterministic scheduler: wake @obj's waiters, a scheduling point. */
+static void sched_woke(const void *obj)
+{
+	if (!sched_is_scheduled_thread())
+		return;
+	sched_wake(obj);
+	__sched_point(SP_WAKE);
+}
+
+/*
+ * Wait for @x under the deterministic scheduler, until @deadline (0:
+ * none).  Return: 1 if completed (and consumed), 0 on timeout.
+ */
+static unsigned long wait_completion_sched(struct completion *x,
+					   unsigned long long deadline)
+{
+	unsigned long ret = 1;
+
+	__sched_point(SP_BLOCK);
+	pthread_mutex_lock(&x->lock);
+	while (!x->done) {
+		sched_prepare_to_wait(x, "completion", deadline);
+		pthread_mutex_unlock(&x->lock);
+		if (!sched_schedule() && !x->done) {
+			pthread_mutex_lock(&x->lock);
+			ret = 0;
+			break;
+		}
+		pthread_mutex_lock(&x->lock);
+	}
+	if (ret && x->done != ~0U)
+		x->done--;
+	pthread_mutex_unlock(&x->lock);
+	return ret;
 }
 
 /**
@@ -72,6 +119,7 @@ void complete(struct completion *x)
 		x->done++;
 	pthread_cond_signal(&x->wait);
 	pthread_mutex_unlock(&x->lock);
+	sched_woke(x);
 }
 
 /**
@@ -84,6 +132,7 @@ void complete_all(struct completion *x)
 	x->done = ~0U;
 	pthread_cond_broadcast(&x->wait);
 	pthread_mutex_unlock(&x->lock);
+	sched_woke(x);
 }
 
 /**
@@ -92,6 +141,10 @@ void complete_all(struct completion *x)
  */
 void wait_for_completion(struct completion *x)
 {
+	if (sched_is_scheduled_thread()) {
+		wait_completion_sched(x, 0);
+		return;
+	}
 	pthread_mutex_lock(&x->lock);
 	while (!x->done)
 		pthread_cond_wait(&x->wait, &x->lock);
@@ -112,6 +165,8 @@ unsigned long wait_for_completion_timeout(struct completion *x, unsigned long ms
 	struct timespec ts;
 	unsigned long ret = 1;
 
+	if (sched_is_scheduled_thread())
+		return wait_completion_sched(x, sched_deadline(ms));
 	deadline_after(&ts, ms);
 	pthread_mutex_lock(&x->lock);
 	while (!x->done) {
@@ -157,6 +212,7 @@ void wake_up(struct wait_queue_head *wq)
 	wq->seq++;
 	pthread_cond_broadcast(&wq->wait);
 	pthread_mutex_unlock(&wq->lock);
+	sched_woke(wq);
 }
 
 /**
@@ -175,6 +231,27 @@ unsigned long __wq_prepare(struct wait_queue_head *wq)
 	return seq;
 }
 
+/* __wq_sleep() under the deterministic scheduler. */
+static int wq_sleep_sched(struct wait_queue_head *wq, unsigned long seq,
+			  unsigned long long deadline)
+{
+	int ret = 1;
+
+	pthread_mutex_lock(&wq->lock);
+	while (wq->seq == seq) {
+		sched_prepare_to_wait(wq, "wait queue", deadline);
+		pthread_mutex_unlock(&wq->lock);
+		if (!sched_schedule()) {
+			pthread_mutex_lock(&wq->lock);
+			ret = wq->seq != seq;
+			break;
+		}
+		pthread_mutex_lock(&wq->lock);
+	}
+	pthread_mutex_unlock(&wq->lock);
+	return ret;
+}
+
 /**
  * __wq_sleep - sleep unless a wake-up came after __wq_prepare()
  * @wq: the queue
@@ -188,6 +265,8 @@ int __wq_sleep(struct wait_queue_head *wq, unsigned long seq, unsigned long ms)
 	struct timespec ts;
 	int ret = 1;
 
+	if (sched_is_scheduled_thread())
+		return wq_sleep_sched(wq, seq, sched_deadline(ms));
 	deadline_after(&ts, ms);
 	pthread_mutex_lock(&wq->lock);
 	while (wq->seq == seq) {

@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <pagemig/sched.h>
 #include <pagemig/smp.h>
 #include "../lib/bug.h"
 
@@ -64,6 +65,8 @@ static void *kthread_trampoline(void *arg)
 	struct task_struct *task = arg;
 
 	__pm_cpu_id = task->cpu;
+	if (task->comm[0])
+		pthread_setname_np(pthread_self(), task->comm);
 	current_task = task;
 	task->ret = task->fn(task->data);
 	return NULL;
@@ -95,12 +98,11 @@ struct task_struct *kthread_run_on_cpu(int (*fn)(void *data), void *data,
 	if (name)
 		strncpy(task->comm, name, sizeof(task->comm) - 1);
 
-	if (pthread_create(&task->thread, NULL, kthread_trampoline, task)) {
+	if (sched_thread_create(&task->thread, task->comm, kthread_trampoline,
+				task)) {
 		free(task);
 		return NULL;
 	}
-	if (task->comm[0])
-		pthread_setname_np(task->thread, task->comm);
 	return task;
 }
 
@@ -160,7 +162,7 @@ int kthread_stop(struct task_struct *task)
 
 	/* Pairs with the acquire load in kthread_should_stop(). */
 	__atomic_store_n(&task->should_stop, 1, __ATOMIC_RELEASE);
-	pthread_join(task->thread, NULL);
+	sched_thread_join(task->thread, NULL);
 	ret = task->ret;
 	free(task);
 	return ret;
@@ -184,19 +186,26 @@ bool kthread_should_stop(void)
  *
  * Threads may outnumber the host's cores; a scanner that never blocks
  * would starve the thread it is waiting on.  Yields every 64 calls, which
- * is frequent enough for fairness and rare enough to cost nothing.
+ * is frequent enough for fairness and rare enough to cost nothing; under
+ * the deterministic scheduler that is a yielding scheduling point.
  */
 void cond_resched(void)
 {
 	static __thread unsigned int calls;
 
-	if (!(++calls & 63))
+	if (++calls & 63)
+		return;
+	if (sched_deterministic())
+		__sched_point(SP_YIELD);
+	else
 		sched_yield();
 }
 
 /**
  * msleep - sleep for at least @ms milliseconds
  * @ms: milliseconds
+ *
+ * Under the deterministic scheduler, on the simulated clock.
  */
 void msleep(unsigned int ms)
 {
@@ -204,6 +213,11 @@ void msleep(unsigned int ms)
 		.tv_sec = ms / 1000,
 		.tv_nsec = (long)(ms % 1000) * 1000000L,
 	};
+
+	if (sched_is_scheduled_thread()) {
+		sched_sleep_ns(ms * 1000000ULL);
+		return;
+	}
 
 	while (nanosleep(&ts, &ts) && errno == EINTR)
 		;

@@ -24,6 +24,11 @@
  * are pushed but not checked.  Each offending (held, new) pair of names is
  * printed once; every occurrence is counted.
  *
+ * Under the deterministic scheduler (sim/sched.c) every acquisition and
+ * release is a scheduling point, and a contended lock is waited for with
+ * sched_block() on the lock's address, woken by the release: the baton
+ * holder must never spin or sleep on the host.
+ *
  * This file owns one internal lock, report_lock, which guards the table
  * of pairs already printed; it is a leaf and is not itself tracked.
  */
@@ -34,6 +39,7 @@
 
 #include <pagemig/prandom.h>
 #include <pagemig/printk.h>
+#include <pagemig/sched.h>
 #include <pagemig/spinlock.h>
 #include "../lib/bug.h"
 #include "lock.h"
@@ -227,6 +233,18 @@ static void key_init(struct lock_class_key *key, const char *name,
 	key->rank = rank;
 }
 
+/*
+ * Under the deterministic scheduler: let waiters for @lock retry, and
+ * make the release a scheduling point.
+ */
+static void sched_unlocked(const void *lock)
+{
+	if (!sched_is_scheduled_thread())
+		return;
+	sched_wake(lock);
+	__sched_point(SP_UNLOCK);
+}
+
 /* ---- spinlock_t ----------------------------------------------------------- */
 
 static inline void cpu_relax(void)
@@ -262,6 +280,12 @@ void spin_lock(spinlock_t *lock)
 	unsigned int spins;
 
 	lockdep_acquire(lock, &lock->key, false);
+	if (sched_is_scheduled_thread()) {
+		__sched_point(SP_LOCK);
+		while (__atomic_exchange_n(&lock->locked, 1, __ATOMIC_ACQUIRE))
+			sched_block(lock, lock->key.name, 0);
+		return;
+	}
 	/* Pairs with the release store in spin_unlock(). */
 	while (__atomic_exchange_n(&lock->locked, 1, __ATOMIC_ACQUIRE)) {
 		/* Wait on a plain load so waiters do not bounce the line. */
@@ -285,6 +309,7 @@ void spin_lock(spinlock_t *lock)
  */
 bool spin_trylock(spinlock_t *lock)
 {
+	sched_point(SP_LOCK);
 	if (__atomic_load_n(&lock->locked, __ATOMIC_RELAXED) ||
 	    __atomic_exchange_n(&lock->locked, 1, __ATOMIC_ACQUIRE))
 		return false;
@@ -301,6 +326,7 @@ void spin_unlock(spinlock_t *lock)
 	lockdep_release(lock);
 	/* Pairs with the acquire exchange in spin_lock()/spin_trylock(). */
 	__atomic_store_n(&lock->locked, 0, __ATOMIC_RELEASE);
+	sched_unlocked(lock);
 }
 
 /* ---- struct mutex ----------------------------------------------------------- */
@@ -336,6 +362,12 @@ void mutex_destroy(struct mutex *lock)
 void mutex_lock(struct mutex *lock)
 {
 	lockdep_acquire(lock, &lock->key, false);
+	if (sched_is_scheduled_thread()) {
+		__sched_point(SP_LOCK);
+		while (pthread_mutex_trylock(&lock->m))
+			sched_block(lock, lock->key.name, 0);
+		return;
+	}
 	WARN_ON(pthread_mutex_lock(&lock->m));
 }
 
@@ -347,6 +379,7 @@ void mutex_lock(struct mutex *lock)
  */
 int mutex_trylock(struct mutex *lock)
 {
+	sched_point(SP_LOCK);
 	if (pthread_mutex_trylock(&lock->m))
 		return 0;
 	lockdep_acquire(lock, &lock->key, true);
@@ -361,6 +394,7 @@ void mutex_unlock(struct mutex *lock)
 {
 	lockdep_release(lock);
 	WARN_ON(pthread_mutex_unlock(&lock->m));
+	sched_unlocked(lock);
 }
 
 /* ---- struct rw_semaphore ---------------------------------------------------- */
@@ -387,6 +421,12 @@ void init_rwsem_named(struct rw_semaphore *sem, const char *name,
 void down_read(struct rw_semaphore *sem)
 {
 	lockdep_acquire(sem, &sem->key, false);
+	if (sched_is_scheduled_thread()) {
+		__sched_point(SP_LOCK);
+		while (pthread_rwlock_tryrdlock(&sem->rw))
+			sched_block(sem, sem->key.name, 0);
+		return;
+	}
 	WARN_ON(pthread_rwlock_rdlock(&sem->rw));
 }
 
@@ -398,6 +438,7 @@ void down_read(struct rw_semaphore *sem)
  */
 int down_read_trylock(struct rw_semaphore *sem)
 {
+	sched_point(SP_LOCK);
 	if (pthread_rwlock_tryrdlock(&sem->rw))
 		return 0;
 	lockdep_acquire(sem, &sem->key, true);
@@ -412,6 +453,7 @@ void up_read(struct rw_semaphore *sem)
 {
 	lockdep_release(sem);
 	WARN_ON(pthread_rwlock_unlock(&sem->rw));
+	sched_unlocked(sem);
 }
 
 /**
@@ -423,6 +465,12 @@ void up_read(struct rw_semaphore *sem)
 void down_write(struct rw_semaphore *sem)
 {
 	lockdep_acquire(sem, &sem->key, false);
+	if (sched_is_scheduled_thread()) {
+		__sched_point(SP_LOCK);
+		while (pthread_rwlock_trywrlock(&sem->rw))
+			sched_block(sem, sem->key.name, 0);
+		return;
+	}
 	WARN_ON(pthread_rwlock_wrlock(&sem->rw));
 }
 
@@ -434,6 +482,7 @@ void down_write(struct rw_semaphore *sem)
  */
 int down_write_trylock(struct rw_semaphore *sem)
 {
+	sched_point(SP_LOCK);
 	if (pthread_rwlock_trywrlock(&sem->rw))
 		return 0;
 	lockdep_acquire(sem, &sem->key, true);
@@ -448,6 +497,7 @@ void up_write(struct rw_semaphore *sem)
 {
 	lockdep_release(sem);
 	WARN_ON(pthread_rwlock_unlock(&sem->rw));
+	sched_unlocked(sem);
 }
 
 /* ---- rwlock_t ---------------------------------------------------------------- */
@@ -471,6 +521,20 @@ void rwlock_init_named(rwlock_t *lock, const char *name, enum lock_rank rank)
 	lock->nr_waiting = 0;
 }
 
+/* Take @lock with @try under the deterministic scheduler. */
+static void sched_rwlock_wait(rwlock_t *lock,
+			      int (*try)(pthread_rwlock_t *rw))
+{
+	__sched_point(SP_LOCK);
+	if (!try(&lock->rw))
+		return;
+	lock->nr_waiting++;
+	do {
+		sched_block(lock, lock->key.name, 0);
+	} while (try(&lock->rw));
+	lock->nr_waiting--;
+}
+
 /**
  * read_lock - take a rwlock_t for reading
  * @lock: the lock
@@ -478,6 +542,10 @@ void rwlock_init_named(rwlock_t *lock, const char *name, enum lock_rank rank)
 void read_lock(rwlock_t *lock)
 {
 	lockdep_acquire(lock, &lock->key, false);
+	if (sched_is_scheduled_thread()) {
+		sched_rwlock_wait(lock, pthread_rwlock_tryrdlock);
+		return;
+	}
 	if (!pthread_rwlock_tryrdlock(&lock->rw))
 		return;
 	__atomic_fetch_add(&lock->nr_waiting, 1, __ATOMIC_RELAXED);
@@ -493,6 +561,7 @@ void read_unlock(rwlock_t *lock)
 {
 	lockdep_release(lock);
 	WARN_ON(pthread_rwlock_unlock(&lock->rw));
+	sched_unlocked(lock);
 }
 
 /**
@@ -502,6 +571,10 @@ void read_unlock(rwlock_t *lock)
 void write_lock(rwlock_t *lock)
 {
 	lockdep_acquire(lock, &lock->key, false);
+	if (sched_is_scheduled_thread()) {
+		sched_rwlock_wait(lock, pthread_rwlock_trywrlock);
+		return;
+	}
 	if (!pthread_rwlock_trywrlock(&lock->rw))
 		return;
 	__atomic_fetch_add(&lock->nr_waiting, 1, __ATOMIC_RELAXED);
@@ -517,9 +590,21 @@ void write_unlock(rwlock_t *lock)
 {
 	lockdep_release(lock);
 	WARN_ON(pthread_rwlock_unlock(&lock->rw));
+	sched_unlocked(lock);
 }
 
 /* ---- debug_yield() ----------------------------------------------------------- */
+
+/**
+ * __debug_yield_sched - a race window, under the deterministic scheduler
+ *
+ * Every call is a scheduling point, in every build, so the seed decides
+ * who runs inside the window.
+ */
+void __debug_yield_sched(void)
+{
+	__sched_point(SP_RACE);
+}
 
 #if IS_ENABLED(CONFIG_PAGEMIG_DEBUG_YIELD)
 static uint64_t yield_seed_ctr;
@@ -535,6 +620,10 @@ static __thread bool yield_rng_ready;
  */
 void __debug_yield(void)
 {
+	if (sched_deterministic()) {
+		__sched_point(SP_RACE);
+		return;
+	}
 	if (unlikely(!yield_rng_ready)) {
 		pagemig_rng_seed(&yield_rng,
 				 __atomic_add_fetch(&yield_seed_ctr, 1,

@@ -24,10 +24,17 @@
  * so it cannot be cleared under a sleeper that has just set it.  Buckets
  * are shared by unrelated words; a shared bucket costs spurious wake-ups,
  * never missed ones.
+ *
+ * Under the deterministic scheduler the buckets are not used: a sleeper
+ * waits with sched_block() on the word itself and the unlocker wakes
+ * exactly the word's sleepers, so which threads wake never depends on
+ * where the host put the word.  Taking and releasing a bit lock are
+ * scheduling points.
  */
 #include <pthread.h>
 #include <stdint.h>
 
+#include <pagemig/sched.h>
 #include <pagemig/spinlock.h>
 #include "../lib/bitops.h"
 #include "../lib/bug.h"
@@ -79,12 +86,33 @@ static bool set_waiters_if_locked(unsigned long *word, unsigned long mask,
 	return true;
 }
 
+/* wait_on_bit_common() under the deterministic scheduler. */
+static void wait_on_bit_sched(unsigned long *word, int bit, int waiters_bit,
+			      bool take)
+{
+	for (;;) {
+		if (take) {
+			__atomic_fetch_or(word, BIT(waiters_bit), __ATOMIC_SEQ_CST);
+			if (!test_and_set_bit_lock(bit, word))
+				return;
+		} else if (!set_waiters_if_locked(word, BIT(bit),
+						  BIT(waiters_bit))) {
+			return;
+		}
+		sched_block(word, take ? "bit lock" : "bit", 0);
+	}
+}
+
 static void wait_on_bit_common(unsigned long *word, int bit, int waiters_bit,
 			       bool take)
 {
 	struct wait_bucket *b = bucket_of(word);
 	unsigned long mask = BIT(bit);
 
+	if (sched_is_scheduled_thread()) {
+		wait_on_bit_sched(word, bit, waiters_bit, take);
+		return;
+	}
 	pthread_mutex_lock(&b->lock);
 	b->nr_waiters++;
 	for (;;) {
@@ -116,6 +144,7 @@ static void wait_on_bit_common(unsigned long *word, int bit, int waiters_bit,
  */
 void wait_on_bit_lock(unsigned long *word, int bit, int waiters_bit)
 {
+	sched_point(SP_LOCK);
 	if (!test_and_set_bit_lock(bit, word))
 		return;
 	wait_on_bit_common(word, bit, waiters_bit, true);
@@ -137,6 +166,15 @@ void clear_bit_unlock_wake(unsigned long *word, int bit, int waiters_bit)
 
 	old = __atomic_fetch_and(word, ~BIT(bit), __ATOMIC_SEQ_CST);
 	WARN_ON_ONCE(!(old & BIT(bit)));
+	if (sched_is_scheduled_thread()) {
+		if (old & BIT(waiters_bit)) {
+			sched_wake(word);
+			__atomic_fetch_and(word, ~BIT(waiters_bit),
+					   __ATOMIC_SEQ_CST);
+		}
+		__sched_point(SP_UNLOCK);
+		return;
+	}
 	if (!(old & BIT(waiters_bit)))
 		return;
 
@@ -162,6 +200,7 @@ void clear_bit_unlock_wake(unsigned long *word, int bit, int waiters_bit)
  */
 void wait_on_bit(unsigned long *word, int bit, int waiters_bit)
 {
+	sched_point(SP_BLOCK);
 	if (!(__atomic_load_n(word, __ATOMIC_ACQUIRE) & BIT(bit)))
 		return;
 	wait_on_bit_common(word, bit, waiters_bit, false);
@@ -192,6 +231,14 @@ void wait_on_bit_unlock_spin(unsigned long *word, int bit, int waiters_bit,
 	struct wait_bucket *b = bucket_of(word);
 	unsigned long mask = BIT(bit);
 
+	if (sched_is_scheduled_thread()) {
+		/* Not runnable before the unlock: no wake-up is lost. */
+		if (set_waiters_if_locked(word, mask, BIT(waiters_bit)))
+			sched_prepare_to_wait(word, "bit", 0);
+		spin_unlock(lock);
+		sched_schedule();
+		return;
+	}
 	pthread_mutex_lock(&b->lock);
 	b->nr_waiters++;
 	__atomic_fetch_or(word, BIT(waiters_bit), __ATOMIC_SEQ_CST);

@@ -360,7 +360,7 @@ void run_verify(struct scenario_run *run, const struct tag_group *only,
  */
 double step_now(void)
 {
-	return (double)ktime_get_ns() / NSEC_PER_SEC;
+	return (double)ktime_get_wall_ns() / NSEC_PER_SEC;
 }
 
 /**

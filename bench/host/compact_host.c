@@ -91,12 +91,12 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	na = read_vmstat(a);
-	t0 = ktime_get_ns();
+	t0 = ktime_get_wall_ns();
 	if (write(fd, "1", 1) != 1) {
 		perror("write /proc/sys/vm/compact_memory");
 		return 1;
 	}
-	t = (ktime_get_ns() - t0) / NSEC_PER_SEC;
+	t = (ktime_get_wall_ns() - t0) / NSEC_PER_SEC;
 	nb = read_vmstat(b);
 	close(fd);
 	for (i = 0; i < pages; i += 2) {

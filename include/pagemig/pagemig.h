@@ -15,6 +15,7 @@
 #ifndef _PAGEMIG_PAGEMIG_H
 #define _PAGEMIG_PAGEMIG_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -136,6 +137,45 @@ unsigned long pagemig_lock_inversions(void);
  * without a machine.
  */
 int pagemig_thread_set_cpu(int cpu);
+
+/* ---- the deterministic scheduler ---- */
+
+/*
+ * Run the calling thread, and every thread it then starts with
+ * pagemig_thread_create() (and the machine's kernel threads), one at a
+ * time, the next one chosen from @seed at every scheduling point, on a
+ * simulated clock: a run becomes a function of its seed.  @pct_depth 0
+ * switches at random points; >= 1 uses PCT priorities with @pct_depth - 1
+ * priority-change points spread over about @est_steps steps (0: a
+ * default).  Call before pagemig_machine_init().  0, -EBUSY (already
+ * on), -EINVAL (depth above 16).
+ */
+int pagemig_sched_start(uint64_t seed, unsigned int pct_depth,
+			unsigned long long est_steps);
+/* Back to parallel mode, once every started thread has been joined. */
+void pagemig_sched_stop(void);
+bool pagemig_sched_on(void);
+/* A hash over the scheduling decisions so far, and their number. */
+uint64_t pagemig_sched_digest(void);
+unsigned long long pagemig_sched_steps(void);
+/* Print the last @n scheduling decisions (after a failure). */
+void pagemig_sched_dump(FILE *f, unsigned int n);
+
+/*
+ * Threads that use the machine: pthread_create()/pthread_join() in
+ * parallel mode, scheduled threads under the scheduler.  0 or an errno.
+ */
+int pagemig_thread_create(pthread_t *thread, const char *name,
+			  void *(*fn)(void *arg), void *arg);
+int pagemig_thread_join(pthread_t thread, void **ret);
+/* Let other threads run: sched_yield(), or a scheduling point. */
+void pagemig_yield(void);
+/* Sleep on the machine's clock (simulated under the scheduler). */
+void pagemig_msleep(unsigned int ms);
+/* The machine's clock in ns: simulated under the scheduler, else the host's. */
+uint64_t pagemig_clock_ns(void);
+/* The host's monotonic clock in ns, for timings, in both modes. */
+uint64_t pagemig_wall_ns(void);
 
 /* ---- allocation, by gfp mask ---- */
 

@@ -146,13 +146,20 @@ void wait_on_bit_unlock_spin(unsigned long *word, int bit, int waiters_bit,
 
 /*
  * debug_yield(): a scheduling point at a known race window, so two cores
- * hit the interleavings that matter.  Active only in stress builds.
+ * hit the interleavings that matter.  In parallel mode active only in
+ * stress builds (YIELD=1); under the deterministic scheduler (sim/sched.c)
+ * a scheduling point in every build.
  */
+extern bool __pm_sched_on;
+void __debug_yield_sched(void);
 #if IS_ENABLED(CONFIG_PAGEMIG_DEBUG_YIELD)
 void __debug_yield(void);
 #define debug_yield() __debug_yield()
 #else
-#define debug_yield() do { } while (0)
+#define debug_yield() do {						\
+	if (unlikely(__pm_sched_on))					\
+		__debug_yield_sched();					\
+} while (0)
 #endif
 
 #endif /* _PAGEMIG_SPINLOCK_H */

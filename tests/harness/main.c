@@ -418,13 +418,13 @@ static enum result run_one(struct __test_metadata *t,
 		printf("# RUN %s\n", name);
 		fflush(stdout);
 	}
-	t0 = ktime_get_ns();
+	t0 = ktime_get_wall_ns();
 	alarm(timeout);
 	t->fn(t, v);
 	if (!t->skipped && test_after_each && setjmp(t->env) == 0)
 		test_after_each(t);
 	alarm(0);
-	t1 = ktime_get_ns();
+	t1 = ktime_get_wall_ns();
 
 	log_flush(t->failed);
 	if (__atomic_load_n(&t->failed, __ATOMIC_RELAXED)) {

@@ -1000,9 +1000,9 @@ static int compact(struct capture_ctx *c)
 	if (ret)
 		return ret;
 	capture_say(c->o, "compact_memory");
-	t0 = ktime_get_ns() / 1e9;
+	t0 = ktime_get_wall_ns() / 1e9;
 	ret = capture_write_sysfs(path, "1");
-	c->compact_seconds = ktime_get_ns() / 1e9 - t0;
+	c->compact_seconds = ktime_get_wall_ns() / 1e9 - t0;
 	tracer_on(&c->tr, false);
 	if (ret) {
 		capture_err("%s: %s", path, strerror(-ret));
@@ -1053,7 +1053,7 @@ static int capture_state(struct capture_ctx *c)
 
 static int write_all(struct capture_ctx *c)
 {
-	double t0 = ktime_get_ns() / 1e9;
+	double t0 = ktime_get_wall_ns() / 1e9;
 	int ret;
 
 	capture_say(c->o, "writing %s (zstd -%d)", c->o->dir, c->o->level);
@@ -1063,7 +1063,7 @@ static int write_all(struct capture_ctx *c)
 		ret = ret ?: snapshot_write(c, &c->after, "after");
 	if (!ret)
 		capture_say(c->o, "wrote %s in %.1f s", c->o->dir,
-			    ktime_get_ns() / 1e9 - t0);
+			    ktime_get_wall_ns() / 1e9 - t0);
 	return ret ? CLI_FAILED : 0;
 }
 

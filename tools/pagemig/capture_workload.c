@@ -125,7 +125,7 @@ static void say_status(const struct workload *w, char *buf, size_t size)
 static int wait_ready(struct workload *w, const struct capture_opts *o,
 		      const char *cmd)
 {
-	double t0 = ktime_get_ns() / 1e9, left;
+	double t0 = ktime_get_wall_ns() / 1e9, left;
 	const char *line;
 	char how[96];
 	size_t len;
@@ -135,10 +135,10 @@ static int wait_ready(struct workload *w, const struct capture_opts *o,
 		line = ready_line(w, &len);
 		if (line) {
 			capture_say(o, "workload ready after %.1f s: %.*s",
-				    ktime_get_ns() / 1e9 - t0, (int)len, line);
+				    ktime_get_wall_ns() / 1e9 - t0, (int)len, line);
 			return 0;
 		}
-		left = o->ready_timeout - (ktime_get_ns() / 1e9 - t0);
+		left = o->ready_timeout - (ktime_get_wall_ns() / 1e9 - t0);
 		n = left > 0 ? pump(w, left * 1000 + 1) : -1;
 		if (n < 0) {
 			reap(w, true);
@@ -223,7 +223,7 @@ int workload_start(struct workload *w, const struct capture_opts *o)
 int workload_finish(struct workload *w, const struct capture_opts *o,
 		    bool abort)
 {
-	double t0 = ktime_get_ns() / 1e9, left;
+	double t0 = ktime_get_wall_ns() / 1e9, left;
 	char how[96], cmd[1024];
 	ssize_t n;
 
@@ -236,7 +236,7 @@ int workload_finish(struct workload *w, const struct capture_opts *o,
 	command_text(w, cmd, sizeof(cmd));
 	kill(w->pid, SIGUSR1);
 	do {
-		left = o->ready_timeout - (ktime_get_ns() / 1e9 - t0);
+		left = o->ready_timeout - (ktime_get_wall_ns() / 1e9 - t0);
 		n = left > 0 ? pump(w, left * 1000 + 1) : -1;
 	} while (n > 0);
 	if (n < 0) {

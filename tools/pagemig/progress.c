@@ -42,7 +42,7 @@ void progress_update(struct progress *p, const char *what, unsigned int step,
 
 	if (!p->enabled || !total)
 		return;
-	t = (double)ktime_get_ns() / NSEC_PER_SEC;
+	t = (double)ktime_get_wall_ns() / NSEC_PER_SEC;
 	if (t - p->last < PROGRESS_INTERVAL && done < total)
 		return;
 	p->last = t;
