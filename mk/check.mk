@@ -135,6 +135,16 @@ check-plain:
 		grep -E 'error|Error' $(CHECK_PLAIN)/build.log | head -n 20 | sed 's/^/    /'; \
 		echo "0 1 0" >> build/check.results; \
 	fi
+	@# Same seed, same run: every built-in scenario twice, byte for byte.
+	@if [ -n "$(CLI_SRCS)" ] && [ -x $(CHECK_PLAIN)/pagemig ]; then \
+		if mk/det-check.sh --quick $(CHECK_PLAIN)/pagemig $(CHECK_SEED) \
+			> $(CHECK_PLAIN)/det-check.txt 2>&1; then \
+			echo "ok   pagemig run is deterministic:"; echo "1 0 0" >> build/check.results; \
+		else \
+			echo "FAIL pagemig run is not deterministic:"; echo "0 1 0" >> build/check.results; \
+		fi; \
+		sed 's/^/    /' $(CHECK_PLAIN)/det-check.txt; \
+	fi
 	@# The kernel twin: every capture pair of each corpus, against its ratchet (mk/twin-corpus.local.mk).
 	@if [ -n "$(CLI_SRCS)" ] && [ -x $(CHECK_PLAIN)/pagemig ]; then \
 		for c in $(TWIN_CORPORA); do \

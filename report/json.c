@@ -198,11 +198,14 @@ static struct json_object *json_step(const struct step_result *s)
 	if (s->message)
 		json_object_object_add(o, "message",
 				       json_object_new_string(s->message));
-	json_object_object_add(o, "seconds",
-			       json_object_new_double(s->seconds));
+	if (report_timings())
+		json_object_object_add(o, "seconds",
+				       json_object_new_double(s->seconds));
 	r = json_object_new_object();
 	for (j = 0; j < s->nr_figures; j++)
-		if (s->figures[j].summary)
+		if (s->figures[j].summary &&
+		    (report_timings() ||
+		     !report_figure_is_timing(&s->figures[j])))
 			json_object_object_add(r, s->figures[j].name,
 					       json_figure(&s->figures[j]));
 	json_object_object_add(o, "results", r);
@@ -356,6 +359,24 @@ static struct json_object *json_processes(const struct report_machine *m)
 	return a;
 }
 
+static struct json_object *json_schedule(const struct report *r)
+{
+	struct json_object *o = json_object_new_object();
+	char digest[17];
+
+	json_object_object_add(o, "mode", json_object_new_string(
+		r->deterministic ? "deterministic" : "parallel"));
+	if (!r->deterministic)
+		return o;
+	if (r->pct_depth)
+		json_object_object_add(o, "pct_depth", u64(r->pct_depth));
+	json_object_object_add(o, "steps", u64(r->sched_steps));
+	snprintf(digest, sizeof(digest), "%016llx",
+		 (unsigned long long)r->sched_digest);
+	json_object_object_add(o, "digest", json_object_new_string(digest));
+	return o;
+}
+
 /**
  * report_json() - Print a run's report as one JSON object.
  * @f: where to print.
@@ -378,8 +399,10 @@ int report_json(FILE *f, const struct report *r)
 	json_object_object_add(root, "scenario", json_scenario(r));
 	json_object_object_add(root, "machine", json_machine(r));
 	json_object_object_add(root, "seed", u64(r->seed));
-	json_object_object_add(root, "seconds",
-			       json_object_new_double(r->seconds));
+	if (report_timings())
+		json_object_object_add(root, "seconds",
+				       json_object_new_double(r->seconds));
+	json_object_object_add(root, "schedule", json_schedule(r));
 	json_object_object_add(root, "status", json_object_new_string(
 		r->failed ? "failed" : "ok"));
 

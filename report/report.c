@@ -272,3 +272,54 @@ int report_counters_add(struct report_counters *c, const char *name,
 	c->c[c->nr++] = (struct report_counter){ name, value };
 	return 0;
 }
+
+static bool show_timings = true;
+
+/**
+ * report_set_timings() - Show or leave out wall-clock figures.
+ * @on: false for pagemig run --no-timings.
+ */
+void report_set_timings(bool on)
+{
+	show_timings = on;
+}
+
+/**
+ * report_timings() - Are wall-clock figures shown?
+ *
+ * Return: true unless report_set_timings(false) was called.
+ */
+bool report_timings(void)
+{
+	return show_timings;
+}
+
+/**
+ * report_figure_is_timing() - Is @fig a wall-clock figure?
+ * @fig: a figure.
+ *
+ * Return: true for figures in seconds, which --no-timings leaves out.
+ */
+bool report_figure_is_timing(const struct report_figure *fig)
+{
+	return fig->unit && !strcmp(fig->unit, "s");
+}
+
+/**
+ * report_secs() - "@before0.153 s", or "" without timings.
+ * @buf: where to format.
+ * @len: its size.
+ * @before: text that goes with the figure (": ", " in ").
+ * @secs: the time.
+ *
+ * Return: @buf.
+ */
+const char *report_secs(char *buf, size_t len, const char *before,
+			double secs)
+{
+	if (show_timings)
+		snprintf(buf, len, "%s%.3f s", before, secs);
+	else if (len)
+		buf[0] = '\0';
+	return buf;
+}

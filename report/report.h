@@ -206,6 +206,11 @@ struct report {
 	unsigned int nr_steps, steps_run;
 	struct step_result *steps;
 	double seconds;				/* all steps */
+	/* How threads were scheduled (pagemig_sched_*()); digest of decisions. */
+	bool deterministic;
+	unsigned int pct_depth;			/* 0: random switches */
+	uint64_t sched_digest;
+	unsigned long long sched_steps;
 	bool failed;
 	unsigned long alloc_failures;
 	/* After the last step. */
@@ -245,6 +250,17 @@ unsigned long report_snapshot_validate(char **text);
 int report_snapshot_machine(struct report_machine *m);
 
 /* ---- text (report/text.c, report/step_text.c) ---- */
+
+/*
+ * Whether reports show wall-clock figures (step times, rates); pagemig
+ * run --no-timings turns them off so two runs compare byte for byte.
+ */
+void report_set_timings(bool on);
+bool report_timings(void);
+bool report_figure_is_timing(const struct report_figure *fig);
+const char *report_secs(char *buf, size_t len, const char *before,
+			double secs);
+void report_text_schedule(FILE *f, const struct report *r);
 
 void report_text_header(FILE *f, const struct report *r);
 void report_text_step(FILE *f, const struct step_result *s);

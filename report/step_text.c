@@ -100,6 +100,7 @@ static void show_balloon(FILE *f, const struct step_result *s,
 static void show_compact(FILE *f, const struct step_result *s,
 			 const struct report_block *b)
 {
+	char t[64];
 	unsigned long migrated = cnt(s, "migrated");
 	char what[32];
 
@@ -107,7 +108,8 @@ static void show_compact(FILE *f, const struct step_result *s,
 		snprintf(what, sizeof(what), "full");
 	else
 		snprintf(what, sizeof(what), "order %ld", sint(s, "order"));
-	fprintf(f, "--- compact %s: %.3f s ---\n", what, real(s, "seconds"));
+	fprintf(f, "--- compact %s%s ---\n", what,
+		report_secs(t, sizeof(t), ": ", real(s, "seconds")));
 	fprintf(f, "migrated %lu pages (pgmigrate_success +%lu, balloon_migrate +%lu, pgmigrate_fail +%lu)\n",
 		migrated, migrated, cnt(s, "balloon_migrate"),
 		cnt(s, "migrate_fail"));
@@ -166,6 +168,7 @@ static void show_try_alloc(FILE *f, const struct step_result *s,
 static void show_ksm(FILE *f, const struct step_result *s,
 		     const struct report_block *b)
 {
+	char t[64];
 	unsigned long scans = cnt(s, "scans");
 	long run = sint(s, "run"), freed = sint(s, "free_delta");
 
@@ -175,7 +178,8 @@ static void show_ksm(FILE *f, const struct step_result *s,
 	if (run >= 0)
 		fprintf(f, "%s ksmd %s", scans ? "," : "",
 			run ? "started" : "stopped");
-	fprintf(f, ": %.3f s ---\n", real(s, "seconds"));
+	fprintf(f, "%s ---\n", report_secs(t, sizeof(t), ": ",
+					   real(s, "seconds")));
 	fprintf(f, "pages_shared %lu  pages_sharing %lu  pages_unshared %lu  full_scans %lu  pages_scanned %lu\n",
 		cnt(s, "pages_shared"), cnt(s, "pages_sharing"),
 		cnt(s, "pages_unshared"), cnt(s, "total_full_scans"),
@@ -220,6 +224,7 @@ static void show_zram_create(FILE *f, const struct step_result *s,
 static void show_zram_write(FILE *f, const struct step_result *s,
 			    const struct report_block *b)
 {
+	char t[64];
 	unsigned long written = cnt(s, "written");
 	double secs = real(s, "seconds");
 
@@ -232,10 +237,13 @@ static void show_zram_write(FILE *f, const struct step_result *s,
 			str(s, "device"), cnt(s, "sectors"), cnt(s, "start"),
 			real(s, "compressibility"), real(s, "same") * 100,
 			real(s, "incompressible") * 100);
-	fprintf(f, "written %lu, refused %lu (mem_limit or no memory) in %.3f s (%.0f MiB/s); compressed %.2f:1 (stored objects)\n",
-		written, cnt(s, "refused"), secs,
-		secs > 0 ? written * 4096.0 / 1048576 / secs : 0,
-		real(s, "ratio"));
+	if (report_timings())
+		snprintf(t, sizeof(t), " in %.3f s (%.0f MiB/s)", secs,
+			 secs > 0 ? written * 4096.0 / 1048576 / secs : 0);
+	else
+		t[0] = '\0';
+	fprintf(f, "written %lu, refused %lu (mem_limit or no memory)%s; compressed %.2f:1 (stored objects)\n",
+		written, cnt(s, "refused"), t, real(s, "ratio"));
 	show_mm_stat(f, s, b);
 }
 
@@ -254,8 +262,10 @@ static void show_zram_discard(FILE *f, const struct step_result *s,
 static void show_zram_compact(FILE *f, const struct step_result *s,
 			      const struct report_block *b)
 {
-	fprintf(f, "--- zram-compact %s: %.3f s ---\n", str(s, "device"),
-		real(s, "seconds"));
+	char t[64];
+
+	fprintf(f, "--- zram-compact %s%s ---\n", str(s, "device"),
+		report_secs(t, sizeof(t), ": ", real(s, "seconds")));
 	fprintf(f, "zs_compact freed %ld pages; mem_used_total %.1f -> %.1f MiB; pages_compacted %lu; nr_zspages %lu\n",
 		sint(s, "freed"), bytes_mib(cnt(s, "mem_used_before")),
 		bytes_mib(cnt(s, "mem_used_after")),
@@ -273,6 +283,7 @@ static void show_zram_verify(FILE *f, const struct step_result *s,
 static void show_zram_readers(FILE *f, const struct step_result *s,
 			      const struct report_block *b)
 {
+	char t[64];
 	bool zs = cnt(s, "zs_compact"), full = cnt(s, "compaction");
 
 	fprintf(f, "--- zram-readers %s: %lu readers while %s ---\n",
@@ -280,13 +291,15 @@ static void show_zram_readers(FILE *f, const struct step_result *s,
 		!zs ? "a full compaction" : !full ? "zs_compact" :
 		"zs_compact, then a full compaction");
 	if (zs)
-		fprintf(f, "zs_compact: %ld pages freed in %.3f s; mem_used_total %.1f -> %.1f MiB\n",
-			sint(s, "freed"), real(s, "zs_seconds"),
+		fprintf(f, "zs_compact: %ld pages freed%s; mem_used_total %.1f -> %.1f MiB\n",
+			sint(s, "freed"),
+			report_secs(t, sizeof(t), " in ", real(s, "zs_seconds")),
 			bytes_mib(cnt(s, "mem_used_before")),
 			bytes_mib(cnt(s, "mem_used_after")));
 	if (full)
-		fprintf(f, "full compaction: %.3f s, pgmigrate_success +%lu, pgmigrate_fail +%lu\n",
-			real(s, "full_seconds"), cnt(s, "migrated"),
+		fprintf(f, "full compaction%s, pgmigrate_success +%lu, pgmigrate_fail +%lu\n",
+			report_secs(t, sizeof(t), ": ", real(s, "full_seconds")),
+			cnt(s, "migrated"),
 			cnt(s, "migrate_fail"));
 	fprintf(f, "readers: %lu sectors read and compared, %lu corrupted; nr_zspages %lu\n",
 		cnt(s, "reads"), cnt(s, "corrupted"), cnt(s, "nr_zspages"));
@@ -387,11 +400,13 @@ static void show_blockers(FILE *f, const struct step_result *s,
 static void show_contig(FILE *f, const struct step_result *s,
 			const struct report_block *b)
 {
+	char t[64];
 	long ret = sint(s, "result");
 
 	fprintf(f, "--- alloc-contig ");
 	show_range(f, s);
-	fprintf(f, ": %s, %.3f s", result_name(ret), real(s, "seconds"));
+	fprintf(f, ": %s%s", result_name(ret),
+		report_secs(t, sizeof(t), ", ", real(s, "seconds")));
 	if (!ret)
 		fprintf(f, "; %s", cnt(s, "kept") ? "kept" : "freed again");
 	fprintf(f, " ---\n");
@@ -412,6 +427,7 @@ static void show_contig(FILE *f, const struct step_result *s,
 static void show_hotplug(FILE *f, const struct step_result *s,
 			 const struct report_block *b)
 {
+	char t[64];
 	bool online = !strcmp(b->name, "online");
 	long ret = sint(s, "result");
 	double before = real(s, "rss_before_mib");
@@ -419,7 +435,8 @@ static void show_hotplug(FILE *f, const struct step_result *s,
 
 	fprintf(f, "--- %s ", b->name);
 	show_range(f, s);
-	fprintf(f, ": %s, %.3f s ---\n", result_name(ret), real(s, "seconds"));
+	fprintf(f, ": %s%s ---\n", result_name(ret),
+		report_secs(t, sizeof(t), ", ", real(s, "seconds")));
 	if (!online)
 		show_migrated(f, s);
 	fprintf(f, "%s managed %lu -> %lu pages (%+.1f MiB), free %lu -> %lu pages\n",

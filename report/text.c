@@ -242,11 +242,14 @@ static void print_step(FILE *f, const struct step_result *s)
 	unsigned int j;
 	int col, n;
 
-	col = fprintf(f, "  %3u  %-9s line %-4d %8.3f s", s->index + 1,
-		      s->type, s->line, s->seconds);
+	col = fprintf(f, "  %3u  %-9s line %-4d", s->index + 1, s->type,
+		      s->line);
+	if (report_timings())
+		col += fprintf(f, " %8.3f s", s->seconds);
 	for (j = 0; j < s->nr_figures; j++) {
 		fig = &s->figures[j];
-		if (!fig->summary)
+		if (!fig->summary ||
+		    (!report_timings() && report_figure_is_timing(fig)))
 			continue;
 		if (fig->type == REPORT_REAL)
 			n = snprintf(item, sizeof(item), "%s=%.1f", fig->name,
@@ -369,6 +372,28 @@ void report_text_verify(FILE *f, const struct report *r)
 }
 
 /**
+ * report_text_schedule() - How the run's threads were scheduled.
+ * @f: where to print.
+ * @r: the report of a finished run.
+ *
+ * Deterministic runs print the number of scheduling points and the
+ * digest of the decisions: two runs with the same digest ran the same
+ * interleaving.
+ */
+void report_text_schedule(FILE *f, const struct report *r)
+{
+	if (!r->deterministic) {
+		fprintf(f, "schedule: parallel (host threads; not repeatable)\n");
+		return;
+	}
+	fprintf(f, "schedule: deterministic");
+	if (r->pct_depth)
+		fprintf(f, ", PCT depth %u", r->pct_depth);
+	fprintf(f, ", %llu steps, digest %016llx\n", r->sched_steps,
+		(unsigned long long)r->sched_digest);
+}
+
+/**
  * report_text() - The end-of-run report.
  * @f: where to print.
  * @r: the report of a finished run.
@@ -380,14 +405,17 @@ void report_text(FILE *f, const struct report *r)
 	unsigned int i;
 
 	fprintf(f, "\n--- summary ---\n");
-	fprintf(f, "steps:    %u of %u run in %.3f s\n", r->steps_run,
-		r->nr_steps, r->seconds);
+	fprintf(f, "steps:    %u of %u run", r->steps_run, r->nr_steps);
+	if (report_timings())
+		fprintf(f, " in %.3f s", r->seconds);
+	fprintf(f, "\n");
 	for (i = 0; i < r->steps_run; i++)
 		print_step(f, &r->steps[i]);
 	fprintf(f, "allocation failures: %lu\n", r->alloc_failures);
 	if (m->warnings)
 		fprintf(f, "library warnings: %lu (see the log above)\n",
 			m->warnings);
+	report_text_schedule(f, r);
 
 	if (m->balloons_shown)
 		print_balloons(f, m);

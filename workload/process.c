@@ -251,7 +251,7 @@ static bool page_trylock(struct wl_page *pg)
 static void page_lock(struct wl_page *pg)
 {
 	while (!page_trylock(pg))
-		sched_yield();
+		pagemig_yield();
 }
 
 static void page_unlock(struct wl_page *pg)
@@ -389,7 +389,7 @@ static void *worker_main(void *data)
 			page_unlock(pg);
 		/* Everything freed or busy: do not spin a CPU away. */
 		if (idle && !(idle & 1023))
-			sched_yield();
+			pagemig_yield();
 	}
 	return NULL;
 }
@@ -398,7 +398,7 @@ static void *worker_main(void *data)
  * Start the worker threads of @p, unless it has exited or has them.
  * Worker k runs as CPU cpus[k % nr_cpus], or (no cpus: given) as CPU
  * (pid + k) % the machine's CPUs.  0, -EINVAL (a CPU the machine does
- * not have), or -errno from pthread_create().
+ * not have), or -errno from pagemig_thread_create().
  */
 static int workers_start(struct scenario_run *run, struct wl_proc *p)
 {
@@ -426,11 +426,12 @@ static int workers_start(struct scenario_run *run, struct wl_proc *p)
 		w[k].cpu = p->sp.nr_cpus ? p->sp.cpus[k % p->sp.nr_cpus] :
 			   (int)((p->pid + k) % run->cfg.nr_cpus);
 		w[k].seed = pagemig_splitmix64(&x);
-		ret = pthread_create(&w[k].thread, NULL, worker_main, &w[k]);
+		ret = pagemig_thread_create(&w[k].thread, p->sp.name,
+					    worker_main, &w[k]);
 		if (ret) {
 			atomic_store(&p->stop, true);
 			while (k--)
-				pthread_join(w[k].thread, NULL);
+				pagemig_thread_join(w[k].thread, NULL);
 			free(w);
 			p->workers = NULL;
 			return -ret;
@@ -448,7 +449,7 @@ static void workers_stop(struct scenario_run *run, struct wl_proc *p)
 		return;
 	atomic_store(&p->stop, true);
 	for (k = 0; k < p->sp.threads; k++)
-		pthread_join(p->workers[k].thread, NULL);
+		pagemig_thread_join(p->workers[k].thread, NULL);
 	free(p->workers);
 	p->workers = NULL;
 }
@@ -1154,11 +1155,12 @@ static int workers_run(struct scenario_run *run, const struct step *step,
 		step_fail(res, "starting workers: %s", ret == -EINVAL ?
 			  "a cpus: entry names a CPU the machine does not have" :
 			  strerror(-ret));
-	t0 = step_now();
-	while (!ret && (t = step_now() - t0) < a->seconds) {
+	/* The machine's clock: simulated under the deterministic scheduler. */
+	t0 = pagemig_clock_ns() / 1e9;
+	while (!ret && (t = pagemig_clock_ns() / 1e9 - t0) < a->seconds) {
 		step_progress(run, step, (unsigned long)(t * 1000),
 			      (unsigned long)(a->seconds * 1000));
-		usleep(20 * 1000);
+		pagemig_msleep(20);
 	}
 	for (i = 0; i < ps->nr; i++)
 		running |= !!ps->procs[i]->workers;

@@ -755,12 +755,13 @@ static int readers_run(struct scenario_run *run, const struct step *step,
 		rd[i].cpu = run->cfg.nr_cpus > 1 ? (int)(1 + i % (run->cfg.nr_cpus - 1)) : 0;
 		rd[i].seed = run->cfg.seed ^ (step->index * 131 + i);
 		rd[i].stop = &stop;
-		if (pthread_create(&rd[i].th, NULL, reader_fn, &rd[i]))
+		if (pagemig_thread_create(&rd[i].th, "zram-reader", reader_fn,
+					  &rd[i]))
 			break;
 	}
 	started = i;
 	/* Let the readers get going, then move memory under them. */
-	usleep(2000);
+	pagemig_msleep(2);
 	if (a->what != WHILE_COMPACT) {
 		t0 = step_now();
 		freed = pagemig_zram_compact(d->id);
@@ -773,7 +774,7 @@ static int readers_run(struct scenario_run *run, const struct step *step,
 	}
 	__atomic_store_n(&stop, 1, __ATOMIC_RELEASE);
 	for (i = 0; i < started; i++) {
-		pthread_join(rd[i].th, NULL);
+		pagemig_thread_join(rd[i].th, NULL);
 		reads += rd[i].reads;
 		bad += rd[i].corrupted;
 	}

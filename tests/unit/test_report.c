@@ -678,3 +678,47 @@ TEST(run_text_and_json_agree)
 	report_release(&rep);
 	scenario_free(sc);
 }
+
+/* --no-timings: no wall-clock figure anywhere; the schedule's digest instead. */
+TEST(no_timings_and_schedule)
+{
+	struct json_object *root, *st;
+	struct report r;
+	char *text;
+
+	fill_report(_metadata, &r);
+	r.deterministic = true;
+	r.sched_steps = 1234;
+	r.sched_digest = 0xab;
+	report_set_timings(false);
+	text = CAPTURE(report_text(f, &r));
+	EXPECT_NOT_NULL(strstr(text, "steps:    2 of 3 run\n"
+			       "    1  compact   line 10    migrated=12  balloon_migrate=3  migrate_fail=1  migrate_scanned=100\n"));
+	EXPECT_NOT_NULL(strstr(text, "\nschedule: deterministic, 1234 steps, digest 00000000000000ab\n"));
+	EXPECT_NULL(strstr(text, " s\n"));
+	EXPECT_NULL(strstr(text, " s  "));
+	free(text);
+	text = CAPTURE(report_text_block(f, &r.steps[0], &r.steps[0].blocks[0]));
+	EXPECT_NOT_NULL(strstr(text, "--- compact full ---\n"));
+	free(text);
+
+	text = CAPTURE(EXPECT_EQ(0, report_json(f, &r)));
+	root = json_tokener_parse(text);
+	ASSERT_NOT_NULL(root);
+	EXPECT_NULL(get(root, "seconds"));
+	st = json_object_array_get_idx(get(root, "steps"), 0);
+	EXPECT_NULL(get(st, "seconds"));
+	EXPECT_STREQ("deterministic", json_object_get_string(get(get(root, "schedule"), "mode")));
+	EXPECT_STREQ("00000000000000ab", json_object_get_string(get(get(root, "schedule"), "digest")));
+	EXPECT_EQ(1234, json_object_get_int64(get(get(root, "schedule"), "steps")));
+	json_object_put(root);
+	free(text);
+	report_set_timings(true);
+
+	r.deterministic = false;
+	text = CAPTURE(report_text(f, &r));
+	EXPECT_NOT_NULL(strstr(text, "steps:    2 of 3 run in 0.500 s\n"));
+	EXPECT_NOT_NULL(strstr(text, "\nschedule: parallel (host threads; not repeatable)\n"));
+	free(text);
+	report_release(&r);
+}

@@ -12,6 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <pagemig/pagemig.h>
+
 #include "cli.h"
 #include "workload/scenario.h"
 
@@ -230,4 +232,24 @@ int cli_load_scenario(const char *cmd, const char *what, struct scenario **sc)
 	/* The message already names file, line, key and what was wrong. */
 	fprintf(stderr, "%s\n", err);
 	return CLI_USAGE;
+}
+
+/**
+ * cli_sched_start() - Run the machine under the deterministic scheduler.
+ * @cmd: the command, for the message.
+ * @seed: the run's seed, which also picks the interleaving.
+ *
+ * Every command that builds a machine does this unless --parallel was
+ * given; pagemig_sched_stop() after the machine is gone ends it.
+ *
+ * Return: 0, or -1 after a message on stderr.
+ */
+int cli_sched_start(const char *cmd, uint64_t seed)
+{
+	int ret = pagemig_sched_start(seed, 0, 0);
+
+	if (ret)
+		fprintf(stderr, "pagemig %s: cannot start the scheduler: %s\n",
+			cmd, strerror(-ret));
+	return ret ? -1 : 0;
 }

@@ -62,6 +62,9 @@ int cli_load_scenario(const char *cmd, const char *what, struct scenario **sc);
 /* cmd_help.c */
 void cli_print_help(const char *cmd, FILE *f);
 
+/* Start the deterministic scheduler for @cmd; 0, or -1 having said why. */
+int cli_sched_start(const char *cmd, uint64_t seed);
+
 /* Progress on stderr, only when it is a terminal. */
 struct progress {
 	bool enabled;

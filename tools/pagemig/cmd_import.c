@@ -29,6 +29,7 @@ struct import_cli {
 	bool dir;			/* flags_path is a capture directory */
 	uint64_t memory, seed;
 	bool compact, json, quiet;
+	bool parallel;
 	struct progress progress;
 };
 
@@ -71,6 +72,7 @@ static int parse_args(struct import_cli *o, int argc, char **argv)
 		{ "seed", required_argument, NULL, 's' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "trace", required_argument, NULL, 'T' },
+		{ "parallel", no_argument, NULL, 'P' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -104,6 +106,9 @@ static int parse_args(struct import_cli *o, int argc, char **argv)
 			break;
 		case 'T':
 			o->trace = optarg;
+			break;
+		case 'P':
+			o->parallel = true;
 			break;
 		}
 	}
@@ -317,6 +322,10 @@ int cmd_import(int argc, char **argv)
 	opts.stage = import_stage;
 	opts.arg = &o;
 	progress_init(&o.progress, o.quiet || o.json, o.compact ? 5 : 4);
+	if (!o.parallel && cli_sched_start("import", o.seed)) {
+		ret = CLI_FAILED;
+		goto out;
+	}
 	ret = pagemig_import(&opts, rep);
 	progress_clear(&o.progress);
 	if (ret > 0)
@@ -341,6 +350,7 @@ int cmd_import(int argc, char **argv)
 	ret = rep->corrupted ? CLI_FAILED : CLI_OK;
 	pagemig_machine_exit();
 out:
+	pagemig_sched_stop();
 	free(rep);
 	if (o.trace && pagemig_trace_close() && !ret) {
 		fprintf(stderr, "pagemig import: %s: write failed\n", o.trace);
@@ -354,7 +364,7 @@ out_capture:
 
 const char help_import[] =
 "usage: pagemig import DIR [--compact] [--picture DIR] [--json] [--seed N]\n"
-"                      [--quiet] [--trace FILE]\n"
+"                      [--quiet] [--trace FILE] [--parallel]\n"
 "       pagemig import KPAGEFLAGS [--kpagecount FILE] [--memory SIZE] [...]\n"
 "\n"
 "Build a machine from a capture directory (what 'pagemig capture DIR'\n"
@@ -390,6 +400,9 @@ const char help_import[] =
 "  --seed N           the machine's seed (default 1)\n"
 "  -q, --quiet        print only the verify: line\n"
 "  --trace FILE       the compaction's trace events, as tracefs prints them\n"
+"  --parallel         run kernel threads at once on the host's cores; by\n"
+"                     default they are scheduled deterministically from the\n"
+"                     seed, on a simulated clock (see 'pagemig help run')\n"
 "\n"
 "Anon folios become folios of a synthetic process, file folios page-cache\n"
 "folios of a synthetic file, balloon pages the virtio balloon's, zsmalloc\n"

@@ -25,6 +25,9 @@ struct run_cli {
 	bool check;
 	const char *kpageflags, *kpagecount, *picture;
 	const char *trace;
+	bool parallel, no_timings;
+	unsigned int depth;		/* --depth: PCT priorities */
+	unsigned long long pct_steps;
 	struct progress progress;
 };
 
@@ -39,8 +42,13 @@ static int parse_args(struct run_cli *o, int argc, char **argv)
 		{ "kpagecount", required_argument, NULL, 'N' },
 		{ "picture", required_argument, NULL, 'P' },
 		{ "trace", required_argument, NULL, 'T' },
+		{ "parallel", no_argument, NULL, 'p' },
+		{ "no-timings", no_argument, NULL, 'n' },
+		{ "depth", required_argument, NULL, 'D' },
+		{ "pct-steps", required_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 },
 	};
+	uint64_t v;
 	int c;
 
 	while ((c = cli_getopt("run", argc, argv, opts)) != -1) {
@@ -72,6 +80,24 @@ static int parse_args(struct run_cli *o, int argc, char **argv)
 		case 'T':
 			o->trace = optarg;
 			break;
+		case 'p':
+			o->parallel = true;
+			break;
+		case 'n':
+			o->no_timings = true;
+			break;
+		case 'D':
+			if (cli_parse_u64(optarg, &v) || v < 1 || v > 16)
+				return cli_usage("run", "--depth: expected 1..16, got '%s'",
+						 optarg);
+			o->depth = (unsigned int)v;
+			break;
+		case 'S':
+			if (cli_parse_u64(optarg, &v) || !v)
+				return cli_usage("run", "--pct-steps: expected a positive integer, got '%s'",
+						 optarg);
+			o->pct_steps = v;
+			break;
 		}
 	}
 	if (optind < argc)
@@ -81,6 +107,8 @@ static int parse_args(struct run_cli *o, int argc, char **argv)
 				 argv[optind]);
 	if (o->json && o->quiet)
 		return cli_usage("run", "--json and --quiet cannot be combined");
+	if (o->parallel && o->depth)
+		return cli_usage("run", "--depth schedules deterministically; it cannot be combined with --parallel");
 	return 0;
 }
 
@@ -142,6 +170,7 @@ static int run_outputs(const struct run_cli *o)
 
 /**
  * cmd_run() - pagemig run [NAME | FILE.yaml] [--seed N] [--json] [--quiet]
+ *	[--parallel] [--no-timings] [--depth D]
  * @argc: arguments after "pagemig".
  * @argv: argv[0] is "run".
  *
@@ -185,9 +214,21 @@ int cmd_run(int argc, char **argv)
 		scenario_free(sc);
 		return CLI_USAGE;
 	}
+	report_set_timings(!o.no_timings);
+	if (!o.parallel) {
+		ret = pagemig_sched_start(opts.seed_given ? opts.seed : sc->cfg.seed,
+					  o.depth, o.pct_steps);
+		if (ret) {
+			fprintf(stderr, "pagemig run: cannot start the scheduler: %s\n",
+				strerror(-ret));
+			scenario_free(sc);
+			return CLI_FAILED;
+		}
+	}
 	ret = scenario_run_start(&run, sc, &opts, err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, "pagemig run: %s\n", err);
+		pagemig_sched_stop();
 		scenario_free(sc);
 		pagemig_trace_close();
 		return CLI_FAILED;
@@ -206,6 +247,16 @@ int cmd_run(int argc, char **argv)
 	/* The report needs no machine: print it once the machine is gone. */
 	report_move(&rep, &run.report);
 	scenario_run_finish(&run);
+	if (!o.parallel) {
+		pagemig_sched_stop();
+		rep.deterministic = true;
+		rep.pct_depth = o.depth;
+		rep.sched_digest = pagemig_sched_digest();
+		rep.sched_steps = pagemig_sched_steps();
+		/* For pagemig explore: what ran just before the failure. */
+		if (ret || rep.failed)
+			pagemig_sched_dump(stderr, 16);
+	}
 	if (o.json) {
 		report_json(stdout, &rep);
 		print_failures(&rep);

@@ -27,7 +27,7 @@
 struct twin_cli {
 	const char *dir, *trace;
 	uint64_t seed;
-	bool json, quiet;
+	bool json, quiet, parallel;
 	char trace_path[4096];	/* where pagemig's trace goes: --trace or memory */
 	int memfd;
 	bool tracing;
@@ -42,6 +42,7 @@ static int parse_args(struct twin_cli *o, int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "seed", required_argument, NULL, 's' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "parallel", no_argument, NULL, 'P' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -61,6 +62,9 @@ static int parse_args(struct twin_cli *o, int argc, char **argv)
 			break;
 		case 'q':
 			o->quiet = true;
+			break;
+		case 'P':
+			o->parallel = true;
 			break;
 		}
 	}
@@ -192,6 +196,10 @@ static int twin_run(struct twin_cli *o, struct capture *cap,
 	opts.stage = twin_stage;
 	opts.arg = o;
 	progress_init(&o->progress, o->quiet || o->json, PAGEMIG_NR_STAGES);
+	if (!o->parallel && cli_sched_start("twin", o->seed)) {
+		free(rep);
+		return CLI_FAILED;
+	}
 	ret = pagemig_import(&opts, rep);
 	progress_clear(&o->progress);
 	if (o->tracing) {
@@ -211,6 +219,7 @@ static int twin_run(struct twin_cli *o, struct capture *cap,
 	if (!ret)
 		ret = load_pagemig_trace(o, &pt, err, sizeof(err));
 	pagemig_machine_exit();
+	pagemig_sched_stop();
 	if (ret) {
 		fprintf(stderr, "pagemig twin: %s\n", err);
 		ret = CLI_FAILED;
@@ -239,6 +248,7 @@ out_trace:
 	ktrace_free(&pt);
 	capture_buddyinfo_free(&bi);
 out:
+	pagemig_sched_stop();
 	free(rep);
 	return ret;
 }
@@ -315,7 +325,7 @@ const char help_twin[] =
 "    pagemig twin - hold pagemig's compaction against a real kernel's\n"
 "\n"
 "SYNOPSIS\n"
-"    pagemig twin DIR [--trace FILE] [--json] [--seed N] [--quiet]\n"
+"    pagemig twin DIR [--trace FILE] [--json] [--seed N] [--quiet] [--parallel]\n"
 "\n"
 "DESCRIPTION\n"
 "    DIR is a capture made with 'pagemig capture --compact DIR': a real\n"
@@ -354,6 +364,9 @@ const char help_twin[] =
 "                    and \"verify\"\n"
 "    -s, --seed N    the machine's seed (default 1)\n"
 "    -q, --quiet     leave out the zones, holes and pageblock counts\n"
+"    --parallel      run kernel threads at once on the host's cores; by\n"
+"                    default they are scheduled deterministically from the\n"
+"                    seed, on a simulated clock (see 'pagemig help run')\n"
 "    -h, --help      show this page\n"
 "\n"
 "EXIT STATUS\n"
