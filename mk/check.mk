@@ -14,6 +14,12 @@ override CHECK_SEED := $(CHECK_SEED)
 export CHECK_SEED
 CHECK_JOBS	?= 2
 CHECK_STRESS_SECONDS ?= 2
+# The stress tests under the deterministic scheduler: these seeds, each
+# with random switches and with PCT priorities, for this much simulated
+# time.  Fixed seeds: a failure here replays exactly with the command
+# printed.
+CHECK_DET_SEEDS	?= 101 102 103
+CHECK_DET_STRESS_SECONDS ?= 0.02
 STRESS_SECONDS	?= 60
 CHECK_ASAN	:= build/check-asan
 CHECK_TSAN	:= build/check-tsan
@@ -30,7 +36,7 @@ export ASAN_OPTIONS ?= abort_on_error=0:detect_leaks=1:halt_on_error=1
 export UBSAN_OPTIONS ?= print_stacktrace=1:halt_on_error=1
 export TSAN_OPTIONS ?= halt_on_error=1:second_deadlock_stack=1
 
-.PHONY: unit-tests stress-tests check-asan check-tsan check-plain
+.PHONY: unit-tests stress-tests check-asan check-tsan check-plain check-det
 
 unit-tests: $(UNIT_BINS)
 stress-tests: $(STRESS_BINS)
@@ -59,7 +65,7 @@ check: deps
 	@mkdir -p build
 	@rm -f build/check.results
 	@echo "# check: seed $(CHECK_SEED)"
-	@$(SUBMAKE) check-asan check-tsan check-plain
+	@$(SUBMAKE) check-asan check-det check-tsan check-plain
 	@awk '{ p += $$1; f += $$2; s += $$3 } \
 	     END { printf "%d passed, %d failed", p, f; \
 		   if (s) printf " (%d skipped)", s; printf "\n"; exit f != 0 }' \
@@ -84,6 +90,36 @@ check-asan:
 	else echo "0 0 0" > $(CHECK_ASAN)/unit.result; fi; \
 	read p f s < $(CHECK_ASAN)/unit.result; \
 	echo "$$p $$((f + missing)) $$s" >> build/check.results
+
+# The stress tests again, in the ASan build, one thread at a time with
+# schedules picked by seed: -d (random switches) and -D 3 (PCT).
+check-det:
+	@echo "# stress tests: deterministic schedules, seeds $(CHECK_DET_SEEDS), ASan+UBSan"
+	@if $(SUBMAKE) $(ASAN_KNOBS) -k -j$(CHECK_JOBS) stress-tests \
+		> $(CHECK_ASAN)/det-build.log 2>&1; then :; else \
+		echo "FAIL build of the stress tests; see $(CHECK_ASAN)/det-build.log:"; \
+		grep -E 'error|Error' $(CHECK_ASAN)/det-build.log | head -n 20 | sed 's/^/    /'; \
+	fi
+	@bins=; missing=0; \
+	for b in $(STRESS_SRCS:%.c=$(CHECK_ASAN)/%); do \
+		if [ -x $$b ]; then bins="$$bins $$b"; \
+		else echo "FAIL $$b did not build"; missing=$$((missing + 1)); fi; \
+	done; \
+	p=0; f=$$missing; s=0; \
+	if [ -n "$$bins" ]; then \
+		for seed in $(CHECK_DET_SEEDS); do \
+			for args in "-d" "-D 3 -S 10000"; do \
+				STRESS_SECONDS=$(CHECK_DET_STRESS_SECONDS) TEST_ARGS="$$args" \
+				mk/run-tests.sh $(CHECK_ASAN)/det.result $$seed \
+					$(CHECK_JOBS) $$bins | grep -v '^ok'; \
+				read bp bf bs < $(CHECK_ASAN)/det.result; \
+				p=$$((p + bp)); f=$$((f + bf)); s=$$((s + bs)); \
+			done; \
+		done; \
+	fi; \
+	if [ $$f = 0 ]; then echo "ok   deterministic stress: $$p passed"; \
+	else echo "FAIL deterministic stress: $$p passed, $$f failed"; fi; \
+	echo "$$p $$f $$s" >> build/check.results
 
 check-tsan:
 	@echo "# stress tests: TSan, debug_yield(), $(CHECK_STRESS_SECONDS) s"

@@ -8,6 +8,7 @@
 #
 # usage: mk/run-tests.sh RESULT_FILE SEED JOBS BINARY...
 # RESULT_FILE gets "passed failed skipped" for the caller to sum.
+# $TEST_ARGS, if set, go to every binary after -s SEED (e.g. -d, -D 3).
 set -u
 
 result=$1 seed=$2 jobs=$3
@@ -25,7 +26,7 @@ fi
 run_one() {
 	local bin=$1 log
 	log=$logdir/$(echo "$bin" | tr / _).log
-	"${wrap[@]}" "$bin" -s "$seed" >"$log" 2>&1
+	"${wrap[@]}" "$bin" -s "$seed" ${TEST_ARGS:-} >"$log" 2>&1
 	echo $? >"$log.rc"
 }
 export -f run_one
@@ -55,7 +56,7 @@ for bin in "$@"; do
 		echo "FAIL $bin (exit $rc): $bp passed, $bf failed, $bs skipped"
 		grep -E '^(not ok|# |Bail out)|ERROR|WARNING: ThreadSanitizer|runtime error|SUMMARY' "$log" |
 			grep -vE '^# (seed|PASSED|Totals)' | head -n 60 | sed 's/^/    /'
-		echo "    (rerun: $bin -s $seed)"
+		echo "    (rerun: $bin -s $seed${TEST_ARGS:+ $TEST_ARGS})"
 	else
 		echo "ok   $bin: $bp passed, $bs skipped"
 	fi

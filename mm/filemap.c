@@ -12,6 +12,7 @@
 #include <pagemig/mm.h>
 #include <pagemig/vmstat.h>
 #include <pagemig/prandom.h>
+#include <pagemig/sched.h>
 #include "internal.h"
 
 /**
@@ -142,15 +143,22 @@ struct folio *filemap_get_folio(struct address_space *mapping, pgoff_t index)
 	struct pagecache_node *pcn;
 	struct folio *folio = NULL;
 
-	rcu_read_lock();
 repeat:
+	/* A lookup races with migration's freeze; never inside the RCU section. */
+	sched_point(SP_RACE);
+	rcu_read_lock();
 	pcn = pagecache_lookup_node(mapping, index);
 	if (pcn) {
 		folio = smp_load_acquire(&pcn->folio);
-		if (folio && !folio_try_get(folio))
-			goto repeat;	/* frozen by migration: look again */
+		if (folio && !folio_try_get(folio)) {
+			/* Frozen by migration: let it finish, look again. */
+			rcu_read_unlock();
+			sched_point(SP_YIELD);
+			goto repeat;
+		}
 		if (folio && unlikely(folio != READ_ONCE(pcn->folio))) {
 			folio_put(folio);
+			rcu_read_unlock();
 			goto repeat;
 		}
 	}

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 
 #include <pagemig/printk.h>
+#include <pagemig/sched.h>
 #include <pagemig/smp.h>
 #include <pagemig/spinlock.h>
 #include "../lib/bug.h"
@@ -146,6 +147,10 @@ void __noreturn_bug(const char *file, int line, const char *func,
 {
 	printk(KERN_ERR "kernel BUG at %s:%d!\n", file, line);
 	printk(KERN_ERR "%s: %s\n", func, cond);
+	if (sched_deterministic()) {
+		fflush(NULL);
+		sched_dump_history(stderr, 16);
+	}
 	abort();
 }
 

@@ -104,6 +104,7 @@ static struct {
 	/* SCHED_PCT */
 	unsigned long long change[MAX_PCT_DEPTH];
 	unsigned int nr_change, next_change;
+	unsigned long long pct_steps;	/* PCT until this step, then random */
 	long low_prio;
 	struct sched_event history[HISTORY_LEN];
 	unsigned long long nr_events;
@@ -224,6 +225,16 @@ static struct sched_thread *pick_pct(void)
 	return best;
 }
 
+/*
+ * PCT decides for the first est_steps steps; after them every policy is
+ * SCHED_RANDOM, so that a thread that polls for another's flag (a worker
+ * waiting for stop) cannot keep the highest priority for ever.
+ */
+static bool pct_now(void)
+{
+	return S.cfg.policy == SCHED_PCT && S.steps <= S.pct_steps;
+}
+
 /* The next thread to run; the clock jumps if everyone sleeps. */
 static struct sched_thread *pick_next(void)
 {
@@ -235,7 +246,7 @@ static struct sched_thread *pick_next(void)
 		S.clock = S.next_deadline;
 		wake_due();
 	}
-	return S.cfg.policy == SCHED_PCT ? pick_pct() : pick_random();
+	return pct_now() ? pick_pct() : pick_random();
 }
 
 /* Hand the baton to @next; return once it comes back (unless exiting). */
@@ -284,7 +295,7 @@ void __sched_point(enum sched_reason why)
 		return;
 	S.steps++;
 	S.clock += why == SP_ACCESS ? SCHED_ACCESS_NS : SCHED_STEP_NS;
-	if (S.cfg.policy == SCHED_PCT) {
+	if (pct_now()) {
 		if (S.next_change < S.nr_change &&
 		    S.steps >= S.change[S.next_change]) {
 			/* Below every initial priority, in order of change. */
@@ -419,17 +430,12 @@ static void del_thread(struct sched_thread *t)
 	array_del(S.threads, &S.nr_threads, t);
 }
 
-static void *sched_trampoline(void *arg)
+/* The thread ends (returned, or pthread_exit()): pass the baton on for good. */
+static void sched_exit(void *arg)
 {
 	struct sched_thread *t = arg;
 	struct sched_thread *next;
 
-	self = t;
-	while (sem_wait(&t->baton) && errno == EINTR)
-		;
-	t->ret = t->fn(t->arg);
-
-	/* Pass the baton on for good. */
 	runq_del(t);
 	t->state = TS_EXITED;
 	sched_wake(t);
@@ -437,6 +443,18 @@ static void *sched_trampoline(void *arg)
 	S.clock += SCHED_STEP_NS;
 	next = pick_next();
 	switch_to(next, SP_EXIT);
+}
+
+static void *sched_trampoline(void *arg)
+{
+	struct sched_thread *t = arg;
+
+	self = t;
+	while (sem_wait(&t->baton) && errno == EINTR)
+		;
+	pthread_cleanup_push(sched_exit, t);
+	t->ret = t->fn(t->arg);
+	pthread_cleanup_pop(1);
 	return NULL;
 }
 
@@ -543,15 +561,14 @@ static int cmp_ull(const void *a, const void *b)
  * before this call are not scheduled (they warn at their first
  * scheduling point).
  *
- * Return: 0, or -EBUSY if the scheduler already runs or threads of an
- * earlier run were never joined, -EINVAL for a bad depth.
+ * Return: 0, -EBUSY if the scheduler already runs, -EINVAL for a bad
+ * depth.
  */
 int sched_start(const struct sched_config *cfg)
 {
 	unsigned int i;
 
-	if (__pm_sched_on || S.nr_threads > 1 ||
-	    (S.nr_threads == 1 && S.threads[0] != &main_thread))
+	if (__pm_sched_on)
 		return -EBUSY;
 	if (cfg->policy == SCHED_PCT &&
 	    (cfg->depth < 1 || cfg->depth > MAX_PCT_DEPTH))
@@ -565,6 +582,7 @@ int sched_start(const struct sched_config *cfg)
 	if (cfg->policy == SCHED_PCT) {
 		unsigned long long k = cfg->est_steps ? cfg->est_steps : 100000;
 
+		S.pct_steps = k;
 		S.nr_change = cfg->depth - 1;
 		for (i = 0; i < S.nr_change; i++)
 			S.change[i] = 1 + pagemig_rng_below(&S.rng, k);
@@ -583,7 +601,8 @@ int sched_start(const struct sched_config *cfg)
  * sched_stop - back to parallel mode
  *
  * Context: the thread that called sched_start(), once every thread it
- * started has been joined.  A thread still alive warns and stays parked.
+ * started has been joined.  A thread still alive (a test that failed
+ * half-way) warns and stays parked for good: it never runs again.
  */
 void sched_stop(void)
 {

@@ -15,7 +15,9 @@
  * Two policies: SCHED_RANDOM switches to a random runnable thread now
  * and then; SCHED_PCT runs the highest-priority runnable thread, with
  * random priorities and a few priority-change points (probabilistic
- * concurrency testing), which is what pagemig explore hunts with.
+ * concurrency testing), which is what pagemig explore hunts with.  PCT
+ * decides only for the first est_steps steps, then SCHED_RANDOM takes
+ * over, so that a thread polling for another's flag cannot starve it.
  */
 #ifndef _PAGEMIG_SCHED_H
 #define _PAGEMIG_SCHED_H
@@ -50,7 +52,7 @@ struct sched_config {
 	uint64_t seed;
 	enum sched_policy policy;
 	unsigned int depth;		/* SCHED_PCT: bug depth, >= 1 */
-	unsigned long long est_steps;	/* SCHED_PCT: where change points fall */
+	unsigned long long est_steps;	/* SCHED_PCT: its steps, where change points fall */
 };
 
 /* True while the deterministic scheduler runs (read on every lock op). */

@@ -10,6 +10,10 @@
  * failure and the core or sanitizer report is not lost.  A test that
  * hangs is stopped by a watchdog (TEST_TIMEOUT seconds, default 300).
  *
+ * Each test runs under the deterministic scheduler (sim/sched.c), seeded
+ * from the run's seed and the test's name, unless -p (or a TSan build,
+ * whose stress runs hunt with real threads) asks for parallel threads.
+ *
  * Exit status follows kselftest: 0 all passed, 1 any failed, 4 all
  * skipped.
  */
@@ -21,6 +25,9 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <pagemig/pagemig.h>
+#include <pagemig/sched.h>
 
 #include "test.h"
 
@@ -38,6 +45,15 @@ static struct __fixture_metadata *fixtures, *fixtures_tail;
 
 static uint64_t run_seed;
 static bool run_long, run_verbose;
+/* Deterministic scheduling (-d, the default) or host threads (-p). */
+#if defined(__SANITIZE_THREAD__)
+static bool run_det;
+#else
+static bool run_det = true;
+#endif
+static unsigned int run_depth;
+static unsigned long long run_pct_steps;
+static const char *prog_name;
 static const char *filters[MAX_FILTERS];
 static int nr_filters;
 static pthread_t runner_thread;
@@ -118,6 +134,55 @@ uint64_t test_seed(void)
 struct pagemig_rng *test_rng(void)
 {
 	return &cur_rng;
+}
+
+/**
+ * test_deterministic - does the test run under the deterministic scheduler?
+ *
+ * Return: true unless -p was given (or the build is a TSan one).
+ */
+bool test_deterministic(void)
+{
+	return run_det;
+}
+
+/**
+ * test_usleep - sleep, on the clock the test runs on
+ * @us: microseconds
+ */
+void test_usleep(unsigned long us)
+{
+	if (sched_is_scheduled_thread())
+		sched_sleep_ns(us * 1000ULL);
+	else
+		usleep(us);
+}
+
+/**
+ * test_barrier_init - a barrier for @count threads
+ * @b: the barrier
+ * @count: threads that must arrive before any leaves
+ *
+ * Return: 0.
+ */
+int test_barrier_init(struct test_barrier *b, unsigned int count)
+{
+	b->count = count;
+	b->arrived = 0;
+	return 0;
+}
+
+/**
+ * test_barrier_wait - arrive, and wait for the others
+ * @b: the barrier; used once
+ *
+ * Waits with pagemig_yield(), a scheduling point under the scheduler.
+ */
+void test_barrier_wait(struct test_barrier *b)
+{
+	__atomic_add_fetch(&b->arrived, 1, __ATOMIC_ACQ_REL);
+	while (__atomic_load_n(&b->arrived, __ATOMIC_ACQUIRE) < b->count)
+		pagemig_yield();
 }
 
 /**
@@ -420,15 +485,29 @@ static enum result run_one(struct __test_metadata *t,
 	}
 	t0 = ktime_get_wall_ns();
 	alarm(timeout);
+	if (run_det && pagemig_sched_start(run_seed ^ hash_name(name), run_depth,
+					   run_pct_steps))
+		printf("# %s: the scheduler would not start; threads run at once\n",
+		       name);
 	t->fn(t, v);
 	if (!t->skipped && test_after_each && setjmp(t->env) == 0)
 		test_after_each(t);
+	pagemig_sched_stop();
 	alarm(0);
 	t1 = ktime_get_wall_ns();
 
 	log_flush(t->failed);
 	if (__atomic_load_n(&t->failed, __ATOMIC_RELAXED)) {
 		printf("not ok %d %s\n", nr, name);
+		if (run_det) {
+			printf("# replay: %s -s %llu -t '%s'", prog_name,
+			       (unsigned long long)run_seed, name);
+			if (run_depth)
+				printf(" -D %u -S %llu", run_depth,
+				       run_pct_steps);
+			printf("\n");
+			pagemig_sched_dump(stdout, 16);
+		}
 		res = RES_FAIL;
 	} else if (t->skipped) {
 		printf("ok %d %s # SKIP %s\n", nr, name, t->skip_reason);
@@ -439,6 +518,10 @@ static enum result run_one(struct __test_metadata *t,
 	}
 	if (run_verbose)
 		printf("# %s: %.1f ms\n", name, (t1 - t0) / 1e6);
+	if (run_det)
+		printf("# schedule: %s: %llu steps, digest %016llx\n", name,
+		       pagemig_sched_steps(),
+		       (unsigned long long)pagemig_sched_digest());
 	fflush(stdout);
 	cur_test = NULL;
 	return res;
@@ -447,12 +530,17 @@ static enum result run_one(struct __test_metadata *t,
 static void usage(const char *prog, FILE *f)
 {
 	fprintf(f,
-		"usage: %s [-s SEED] [-l] [-v] [-t SUBSTRING]... [-h]\n"
+		"usage: %s [-s SEED] [-l] [-v] [-t SUBSTRING]... [-d | -p] [-D DEPTH [-S STEPS]] [-h]\n"
 		"  -s SEED       seed for every random choice (default: from the clock)\n"
 		"  -l            long mode: stress and loop tests run longer\n"
 		"  -v            verbose: name each test, print TH_LOG lines and times\n"
 		"  -t SUBSTRING  run only tests whose full name contains SUBSTRING\n"
 		"                (fixture.variant.test; may be repeated)\n"
+		"  -d            deterministic: one thread at a time, chosen from the\n"
+		"                seed and the test's name, on a simulated clock (default)\n"
+		"  -p            parallel: threads run at once (the default under TSan)\n"
+		"  -D DEPTH      deterministic with PCT priorities, DEPTH - 1 change\n"
+		"                points (1..16), spread over -S STEPS (default 100000)\n"
 		"  -h            this help\n"
 		"Environment: TEST_TIMEOUT=SECONDS per test (default 300, 0 = none).\n"
 		"Output is TAP 13.  Exit: 0 all passed, 1 a test failed, 4 all skipped.\n",
@@ -493,7 +581,8 @@ int main(int argc, char **argv)
 	bool seeded = false;
 	int opt, total;
 
-	while ((opt = getopt(argc, argv, "s:lvt:h")) != -1) {
+	prog_name = argv[0];
+	while ((opt = getopt(argc, argv, "s:lvt:dpD:S:h")) != -1) {
 		switch (opt) {
 		case 's': {
 			char *end;
@@ -508,6 +597,24 @@ int main(int argc, char **argv)
 		}
 		case 'l':
 			run_long = true;
+			break;
+		case 'd':
+			run_det = true;
+			break;
+		case 'p':
+			run_det = false;
+			break;
+		case 'D':
+			run_depth = (unsigned int)strtoul(optarg, NULL, 0);
+			if (run_depth < 1 || run_depth > 16) {
+				fprintf(stderr, "%s: -D: expected 1..16, got '%s'\n",
+					argv[0], optarg);
+				return 2;
+			}
+			run_det = true;
+			break;
+		case 'S':
+			run_pct_steps = strtoull(optarg, NULL, 0);
 			break;
 		case 'v':
 			run_verbose = true;

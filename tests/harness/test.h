@@ -101,6 +101,19 @@ uint64_t test_seed(void);
 struct pagemig_rng *test_rng(void);
 /* -l was given: stress and loop tests run longer. */
 bool test_long(void);
+/* Does the test run under the deterministic scheduler (-d, the default)? */
+bool test_deterministic(void);
+/*
+ * Sleep @us microseconds: on the simulated clock under the scheduler
+ * (a host sleep there would hold the baton and stall every thread).
+ */
+void test_usleep(unsigned long us);
+/* A one-shot barrier that works in both modes (pthread_barrier_t does not). */
+struct test_barrier {
+	unsigned int count, arrived;
+};
+int test_barrier_init(struct test_barrier *b, unsigned int count);
+void test_barrier_wait(struct test_barrier *b);
 /*
  * Stress tests' time budget: $STRESS_SECONDS if set, else 20 s with -l,
  * else @dflt; measure it with ktime_get_ns().

@@ -15,6 +15,7 @@
  */
 #include <pthread.h>
 
+#include <pagemig/pagemig.h>
 #include "../../drivers/virtio_balloon.c"
 #include "harness/mm_fixture.h"
 
@@ -66,9 +67,9 @@ TEST_F(vr, remove_waits_for_isolated_pages)
 	ASSERT_EQ(NPAGES, n);
 	ASSERT_EQ(NPAGES, b->isolated_pages);
 
-	ASSERT_EQ(0, pthread_create(&th, NULL, isolator_returns, NULL));
+	ASSERT_EQ(0, pagemig_thread_create(&th, "isolator-return", isolator_returns, NULL));
 	virtio_balloon_remove();
-	pthread_join(th, NULL);
+	pagemig_thread_join(th, NULL);
 	EXPECT_NULL(vb_dev);
 	EXPECT_TRUE(list_empty(&held_back));
 	EXPECT_TRUE(list_empty(&held_migrate));

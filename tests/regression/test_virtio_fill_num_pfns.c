@@ -13,6 +13,7 @@
  */
 #include <pthread.h>
 
+#include <pagemig/pagemig.h>
 #include "../../drivers/virtio_balloon.c"
 #include "harness/mm_fixture.h"
 
@@ -61,7 +62,7 @@ TEST_F(vf, fill_counts_locally)
 	/* Stop the worker so only we fill and leak. */
 	balloon_host_stop(host);
 	ASSERT_EQ(VIRTIO_BALLOON_ARRAY_PFNS_MAX, fill_balloon(host, 1000));
-	ASSERT_EQ(0, pthread_create(&th, NULL, migrator, NULL));
+	ASSERT_EQ(0, pagemig_thread_create(&th, "migrator", migrator, NULL));
 	for (round = 0; round < 40; round++) {
 		unsigned long n = fill_balloon(host, VIRTIO_BALLOON_ARRAY_PFNS_MAX);
 
@@ -69,7 +70,7 @@ TEST_F(vf, fill_counts_locally)
 		leak_balloon(host, n);
 	}
 	__atomic_store_n(&stop, 1, __ATOMIC_RELEASE);
-	pthread_join(th, NULL);
+	pagemig_thread_join(th, NULL);
 	while (vb_dev->num_pages)
 		leak_balloon(host, vb_dev->num_pages);
 	EXPECT_EQ(0, vb_dev->vb_dev_info.isolated_pages);

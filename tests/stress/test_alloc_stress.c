@@ -100,10 +100,10 @@ TEST_F(stress, two_cpus_alloc_free_mixed_orders)
 		workers[i].cpu = i;
 		workers[i].seed = pagemig_rng_next(test_rng());
 		workers[i].deadline = deadline;
-		ASSERT_EQ(0, pthread_create(&tids[i], NULL, worker_fn, &workers[i]));
+		ASSERT_EQ(0, pagemig_thread_create(&tids[i], "worker", worker_fn, &workers[i]));
 	}
 	for (i = 0; i < NTHREADS; i++)
-		pthread_join(tids[i], NULL);
+		pagemig_thread_join(tids[i], NULL);
 
 	for (i = 0; i < NTHREADS; i++) {
 		TH_LOG("cpu %d: %lu allocs, %lu frees, %lu -ENOMEM", i,

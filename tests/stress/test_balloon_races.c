@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <pagemig/pagemig.h>
 #include "../../drivers/virtio_balloon.c"
 #include "harness/mm_fixture.h"
 
@@ -96,7 +97,7 @@ TEST_F(br, deflate_races_compaction)
 		ASSERT_EQ(0, pagemig_balloon_stats(drv, &st));
 		__atomic_store_n(&r.stop, 0, __ATOMIC_RELEASE);
 		r.seed++;
-		ASSERT_EQ(0, pthread_create(&th, NULL, compactor, &r));
+		ASSERT_EQ(0, pagemig_thread_create(&th, "compactor", compactor, &r));
 		/* Shrink in random steps while the compactor isolates. */
 		while (st.size) {
 			unsigned long step = 1 + pagemig_rng_below(rng, 64);
@@ -110,7 +111,7 @@ TEST_F(br, deflate_races_compaction)
 			ASSERT_EQ(0, pagemig_balloon_stats(drv, &st));
 		}
 		__atomic_store_n(&r.stop, 1, __ATOMIC_RELEASE);
-		pthread_join(th, NULL);
+		pagemig_thread_join(th, NULL);
 		finish(_metadata, drv);
 		mm_check_invariants(true);
 		rounds++;
@@ -131,14 +132,14 @@ TEST_F(br, compaction_races_inflate_with_mutex)
 	pthread_t th;
 
 	fragment(_metadata, pfns, ARRAY_SIZE(pfns), BALLOON_VIRTIO);
-	ASSERT_EQ(0, pthread_create(&th, NULL, compactor, &r));
+	ASSERT_EQ(0, pagemig_thread_create(&th, "compactor", compactor, &r));
 	while (ktime_get_ns() < end) {
 		unsigned long size = vb_size(&vb_dev->host);
 
 		/* Hold the mutex the way an inflation does, for a moment. */
 		mutex_lock(&vb_dev->balloon_lock);
 		debug_yield();
-		usleep((unsigned int)pagemig_rng_below(rng, 500));
+		test_usleep((unsigned int)pagemig_rng_below(rng, 500));
 		mutex_unlock(&vb_dev->balloon_lock);
 		/* And real inflation/deflation in small steps. */
 		pagemig_balloon_set_target(BALLOON_VIRTIO,
@@ -148,7 +149,7 @@ TEST_F(br, compaction_races_inflate_with_mutex)
 		rounds++;
 	}
 	__atomic_store_n(&r.stop, 1, __ATOMIC_RELEASE);
-	pthread_join(th, NULL);
+	pagemig_thread_join(th, NULL);
 	TH_LOG("%lu rounds, %lu compactions, %lu balloon pages migrated",
 	       rounds, r.compactions, pagemig_vmstat("balloon_migrate") - m0);
 	EXPECT_GT(pagemig_vmstat("balloon_migrate"), m0);

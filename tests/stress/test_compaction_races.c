@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <pagemig/pagemig.h>
 #include "harness/mm_fixture.h"
 
 #define NR_PAGES	2048
@@ -125,14 +126,14 @@ TEST_F(cr, two_compactions_same_zone)
 		if (i % 4)
 			ASSERT_EQ(0, pagemig_free_pages(pfns[i], 0));
 
-	ASSERT_EQ(0, pthread_create(&th[0], NULL, compactor, &args[0]));
-	ASSERT_EQ(0, pthread_create(&th[1], NULL, compactor, &args[1]));
-	ASSERT_EQ(0, pthread_create(&th[2], NULL, mutator, &r));
+	ASSERT_EQ(0, pagemig_thread_create(&th[0], "compactor", compactor, &args[0]));
+	ASSERT_EQ(0, pagemig_thread_create(&th[1], "compactor", compactor, &args[1]));
+	ASSERT_EQ(0, pagemig_thread_create(&th[2], "mutator", mutator, &r));
 	for (unsigned long long end = ktime_get_ns() + budget_ns(); ktime_get_ns() < end;)
 		msleep(20);
 	__atomic_store_n(&r.stop, 1, __ATOMIC_RELEASE);
 	for (i = 0; i < 3; i++)
-		pthread_join(th[i], NULL);
+		pagemig_thread_join(th[i], NULL);
 
 	EXPECT_EQ(0, r.corrupted);
 	for (i = 0; i < NR_PAGES; i++) {

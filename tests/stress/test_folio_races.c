@@ -19,6 +19,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 
+#include <pagemig/pagemig.h>
 #include "harness/mm_fixture.h"
 #include "harness/proc_helpers.h"
 
@@ -117,7 +118,7 @@ TEST_F(fr, accessors_vs_compaction_and_migration)
 		ASSERT_EQ(0, pagemig_madvise_dontneed(a.pid, a.anon + (NA + i) * PAGE_SIZE,
 						      PAGE_SIZE));
 
-	ASSERT_EQ(0, pthread_create(&th, NULL, accessor, &a));
+	ASSERT_EQ(0, pagemig_thread_create(&th, "accessor", accessor, &a));
 	while (ktime_get_ns() < end && !__atomic_load_n(&a.bad, __ATOMIC_RELAXED)) {
 		if (pagemig_rng_below(rng, 8) == 0) {
 			ASSERT_EQ(0, pagemig_compact(-1));
@@ -130,7 +131,7 @@ TEST_F(fr, accessors_vs_compaction_and_migration)
 		}
 	}
 	__atomic_store_n(&a.stop, 1, __ATOMIC_RELEASE);
-	pthread_join(th, NULL);
+	pagemig_thread_join(th, NULL);
 	TH_LOG("%lu reads, %lu writes, %lu compactions, %lu explicit moves, %lu migrated",
 	       a.reads, a.writes, compactions, moved, pagemig_vmstat("pgmigrate_success") - s0);
 	EXPECT_EQ(0, a.bad);
@@ -199,7 +200,7 @@ TEST_F(fr, migration_vs_munmap_and_exit)
 			pm_isolate(pid, anon + i * PAGE_SIZE, &m.list);
 		for (i = 0; i < 16; i++)
 			pm_isolate(pid, file + i * PAGE_SIZE, &m.list);
-		ASSERT_EQ(0, pthread_create(&th, NULL, migrator, &m));
+		ASSERT_EQ(0, pagemig_thread_create(&th, "migrator", migrator, &m));
 		__atomic_store_n(&m.go, 1, __ATOMIC_RELEASE);
 		debug_yield();
 		switch (how) {
@@ -214,7 +215,7 @@ TEST_F(fr, migration_vs_munmap_and_exit)
 			ASSERT_EQ(0, pagemig_madvise_dontneed(pid, anon, 64 * PAGE_SIZE));
 			break;
 		}
-		pthread_join(th, NULL);
+		pagemig_thread_join(th, NULL);
 		migrated += m.succ;
 		if (how == 2) {
 			/* The file pages survived their migration. */
@@ -304,7 +305,7 @@ TEST_F(fr, pagecache_lookups_vs_migration)
 	l.file = pm_file(fid);
 	l.mapping = &l.file->mapping;
 	l.seed = test_seed();
-	ASSERT_EQ(0, pthread_create(&th, NULL, looker, &l));
+	ASSERT_EQ(0, pagemig_thread_create(&th, "looker", looker, &l));
 	while (ktime_get_ns() < end && !__atomic_load_n(&l.bad, __ATOMIC_RELAXED)) {
 		pgoff_t idx = (pgoff_t)pagemig_rng_below(rng, NPC);
 		struct folio *folio = filemap_get_folio(l.mapping, idx);
@@ -325,7 +326,7 @@ TEST_F(fr, pagecache_lookups_vs_migration)
 		moved += succ;
 	}
 	__atomic_store_n(&l.stop, 1, __ATOMIC_RELEASE);
-	pthread_join(th, NULL);
+	pagemig_thread_join(th, NULL);
 	TH_LOG("%lu lookups, %lu migrations", l.lookups, moved);
 	EXPECT_EQ(0, l.bad);
 	EXPECT_LT(0, moved);

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <pagemig/pagemig.h>
 #include "../../mm/compaction.c"
 #include "harness/mm_fixture.h"
 #include "../../drivers/balloon_host.h"
@@ -93,7 +94,7 @@ TEST_F(kr, kcompactd_races_direct_compaction_and_deflate)
 		ASSERT_EQ(0, kcompactd_run(0));
 		__atomic_store_n(&r.stop, 0, __ATOMIC_RELEASE);
 		r.seed++;
-		ASSERT_EQ(0, pthread_create(&th, NULL, allocator, &r));
+		ASSERT_EQ(0, pagemig_thread_create(&th, "allocator", allocator, &r));
 		ASSERT_EQ(0, pagemig_balloon_stats(BALLOON_VIRTIO, &st));
 		/* Deflate in random steps, sometimes growing back a little. */
 		while (st.size && ktime_get_ns() < end) {
@@ -110,7 +111,7 @@ TEST_F(kr, kcompactd_races_direct_compaction_and_deflate)
 			ASSERT_EQ(0, pagemig_balloon_stats(BALLOON_VIRTIO, &st));
 		}
 		__atomic_store_n(&r.stop, 1, __ATOMIC_RELEASE);
-		pthread_join(th, NULL);
+		pagemig_thread_join(th, NULL);
 		kcompactd_stop(0);
 		for (int i = 0; i < 10 &&
 		     pagemig_balloon_set_target(BALLOON_VIRTIO, 0, TIMEOUT_MS); i++)

@@ -17,6 +17,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 
+#include <pagemig/pagemig.h>
 #include "harness/mm_fixture.h"
 #include "harness/proc_helpers.h"
 
@@ -96,7 +97,7 @@ TEST_F(kr, accessors_vs_ksm_scans_and_migration)
 	ASSERT_EQ(0, pagemig_madvise_mergeable(a.pid, a.anon));
 	ASSERT_LT(0, pagemig_ksm_full_scans(2));
 
-	ASSERT_EQ(0, pthread_create(&th, NULL, accessor, &a));
+	ASSERT_EQ(0, pagemig_thread_create(&th, "accessor", accessor, &a));
 	ASSERT_EQ(0, pagemig_ksm_run(1, 64, 1));
 	while (ktime_get_ns() < end && !__atomic_load_n(&a.bad, __ATOMIC_RELAXED)) {
 		unsigned int what = (unsigned int)pagemig_rng_below(rng, 16);
@@ -121,7 +122,7 @@ TEST_F(kr, accessors_vs_ksm_scans_and_migration)
 		}
 	}
 	__atomic_store_n(&a.stop, 1, __ATOMIC_RELEASE);
-	pthread_join(th, NULL);
+	pagemig_thread_join(th, NULL);
 	ASSERT_EQ(0, pagemig_ksm_run(0, 0, 0));
 	ASSERT_EQ(0, pagemig_ksm_stats(&st));
 	TH_LOG("%lu reads, %lu writes (%lu copies of KSM pages), %lu scan batches, %lu compactions, %lu moves (%lu of KSM folios); %lu shared, %lu sharing",

@@ -12,6 +12,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 
+#include <pagemig/pagemig.h>
 #include <pagemig/smp.h>
 #include <pagemig/spinlock.h>
 #include "../../lib/bitops.h"
@@ -126,14 +127,14 @@ static void run_stress(struct __test_metadata *_metadata, int which)
 	for (i = 0; i < NR_THREADS; i++) {
 		w[i].s = &s;
 		w[i].id = i;
-		ASSERT_EQ(0, pthread_create(&th[i], NULL, worker_fn, &w[i]));
+		ASSERT_EQ(0, pagemig_thread_create(&th[i], "worker", worker_fn, &w[i]));
 	}
 	end = ktime_get_ns() + test_budget_ns();
 	while (ktime_get_ns() < end)
 		msleep(10);
 	__atomic_store_n(&s.stop, 1, __ATOMIC_RELAXED);
 	for (i = 0; i < NR_THREADS; i++)
-		pthread_join(th[i], NULL);
+		pagemig_thread_join(th[i], NULL);
 
 	for (i = 0; i < NR_THREADS; i++) {
 		EXPECT_GT(s.ops[i], 0);		/* nobody starved outright */

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include <pagemig/pagemig.h>
 #include "../../mm/memory_hotplug.c"
 #include "harness/mm_fixture.h"
 #include "harness/iso_helpers.h"
@@ -99,8 +100,8 @@ TEST(offline_against_process_and_balloon)
 	first = ALIGN(zone->zone_start_pfn, ISO_RANGE);
 	last = zone_end_pfn(zone) - ISO_RANGE;
 
-	ASSERT_EQ(0, pthread_create(&th[0], NULL, user, &r));
-	ASSERT_EQ(0, pthread_create(&th[1], NULL, ballooner, &r));
+	ASSERT_EQ(0, pagemig_thread_create(&th[0], "user", user, &r));
+	ASSERT_EQ(0, pagemig_thread_create(&th[1], "ballooner", ballooner, &r));
 	end = ktime_get_ns() + budget_ns();
 	while (ktime_get_ns() < end) {
 		int ret;
@@ -126,8 +127,8 @@ TEST(offline_against_process_and_balloon)
 		EXPECT_TRUE(iso_range_in_service(s, ISO_RANGE));
 	}
 	WRITE_ONCE(r.stop, true);
-	pthread_join(th[0], NULL);
-	pthread_join(th[1], NULL);
+	pagemig_thread_join(th[0], NULL);
+	pagemig_thread_join(th[1], NULL);
 	TH_LOG("%lu offlined, %lu contig, %lu busy; %lu accesses, %lu balloon rounds",
 	       offlined, contig, busy, r.accesses, r.balloon_rounds);
 	EXPECT_GT(offlined + contig, 0);

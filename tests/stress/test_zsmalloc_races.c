@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <pagemig/pagemig.h>
 #include <pagemig/migrate.h>
 #include "../../facade/zram.c"
 #include "harness/mm_fixture.h"
@@ -265,7 +266,7 @@ TEST_F(zsr, readers_while_zsmalloc_pages_migrate)
 	pthread_t th;
 
 	disk_setup(_metadata, &d, 4096);
-	ASSERT_EQ(0, pthread_create(&th, NULL, reader, &d));
+	ASSERT_EQ(0, pagemig_thread_create(&th, "reader", reader, &d));
 	end = ktime_get_ns() + budget_ns();
 	while (ktime_get_ns() < end) {
 		unsigned long from = pagemig_rng_below(rng, max_pfn);
@@ -284,7 +285,7 @@ TEST_F(zsr, readers_while_zsmalloc_pages_migrate)
 		rounds++;
 	}
 	__atomic_store_n(&d.stop, 1, __ATOMIC_RELEASE);
-	pthread_join(th, NULL);
+	pagemig_thread_join(th, NULL);
 	TH_LOG("%lu rounds, %lu pages moved by hand, %lu refused; pgmigrate_success +%lu; %lu reads, %lu checked",
 	       rounds, moved, fails, pagemig_vmstat("pgmigrate_success") - s0, d.reads, d.checked);
 	EXPECT_EQ(0, d.corrupted);
@@ -346,7 +347,7 @@ TEST_F(zsr, zs_free_while_pages_are_isolated)
 
 	f.pool = zs_create_pool("races");
 	ASSERT_NOT_NULL(f.pool);
-	ASSERT_EQ(0, pthread_create(&th, NULL, freer_fn, &f));
+	ASSERT_EQ(0, pagemig_thread_create(&th, "freer", freer_fn, &f));
 	end = ktime_get_ns() + budget_ns();
 	while (ktime_get_ns() < end) {
 		/* Extra reference on every other round: the callback's fake success. */
@@ -356,7 +357,7 @@ TEST_F(zsr, zs_free_while_pages_are_isolated)
 		rounds++;
 	}
 	__atomic_store_n(&f.stop, 1, __ATOMIC_RELEASE);
-	pthread_join(th, NULL);
+	pagemig_thread_join(th, NULL);
 	zs_flush_deferred(f.pool);
 	TH_LOG("%lu rounds, %lu allocs, %lu frees, %lu migrated (pgmigrate_success +%lu)",
 	       rounds, f.allocs, f.frees, moved, pagemig_vmstat("pgmigrate_success") - s0);
@@ -378,7 +379,7 @@ static void *zs_compactor(void *arg)
 		d->zs_freed += (unsigned long)pagemig_zram_compact(d->id);
 		d->compacts++;
 		debug_yield();
-		usleep(200);
+		test_usleep(200);
 	}
 	return NULL;
 }
@@ -393,8 +394,8 @@ TEST_F(zsr, zs_compact_races_compaction_and_writes)
 	pthread_t rd, zc;
 
 	disk_setup(_metadata, &d, 4096);
-	ASSERT_EQ(0, pthread_create(&rd, NULL, reader, &d));
-	ASSERT_EQ(0, pthread_create(&zc, NULL, zs_compactor, &d));
+	ASSERT_EQ(0, pagemig_thread_create(&rd, "reader", reader, &d));
+	ASSERT_EQ(0, pagemig_thread_create(&zc, "zs-compactor", zs_compactor, &d));
 	end = ktime_get_ns() + budget_ns();
 	while (ktime_get_ns() < end) {
 		unsigned long i, k, n = 1 + pagemig_rng_below(rng, 64);
@@ -411,8 +412,8 @@ TEST_F(zsr, zs_compact_races_compaction_and_writes)
 		rounds++;
 	}
 	__atomic_store_n(&d.stop, 1, __ATOMIC_RELEASE);
-	pthread_join(rd, NULL);
-	pthread_join(zc, NULL);
+	pagemig_thread_join(rd, NULL);
+	pagemig_thread_join(zc, NULL);
 	TH_LOG("%lu rounds: %lu writes, %lu discards, %lu zs_compact (%lu pages), pgmigrate_success +%lu; %lu checked",
 	       rounds, d.writes, d.discards, d.compacts, d.zs_freed,
 	       pagemig_vmstat("pgmigrate_success") - s0, d.checked);

@@ -15,6 +15,7 @@
  * Every test ends with its balloon empty, so nr_balloon_pages matches the
  * (idle) drivers' balloons again for the validator.
  */
+#include <pagemig/pagemig.h>
 #include "../../mm/balloon_compaction.c"
 #include <pthread.h>
 
@@ -229,10 +230,10 @@ TEST_F(bal, list_enqueue_waits_for_an_isolators_lock)
 	EXPECT_EQ(0, page_private(pages[0]));
 	/* Someone holds the lock of one of them... */
 	ASSERT_TRUE(trylock_page(pages[1]));
-	ASSERT_EQ(0, pthread_create(&th, NULL, hold_lock_briefly, pages[1]));
+	ASSERT_EQ(0, pagemig_thread_create(&th, "hold-lock-brief", hold_lock_briefly, pages[1]));
 	/* ...and lets go while the put-back waits for it. */
 	EXPECT_EQ(2, balloon_page_list_enqueue(&b, &list));
-	pthread_join(th, NULL);
+	pagemig_thread_join(th, NULL);
 	EXPECT_TRUE(on_list(&b, pages[0]));
 	EXPECT_TRUE(on_list(&b, pages[1]));
 	EXPECT_EQ((unsigned long)&b, page_private(pages[1]));

@@ -17,6 +17,7 @@
 #include <pthread.h>
 #include <unistd.h>
 
+#include <pagemig/pagemig.h>
 #include "../../drivers/virtio_balloon.c"
 #include "harness/mm_fixture.h"
 
@@ -282,7 +283,7 @@ static void *hold_mutex(void *arg)
 	mutex_lock(h->lock);
 	__atomic_store_n(&h->held, 1, __ATOMIC_RELEASE);
 	while (!__atomic_load_n(&h->release, __ATOMIC_ACQUIRE))
-		usleep(100);
+		test_usleep(100);
 	mutex_unlock(h->lock);
 	return NULL;
 }
@@ -298,9 +299,9 @@ TEST_F(bd, virtio_migrate_eagain_while_mutex_held)
 
 	ASSERT_EQ(0, pagemig_balloon_set_target(BALLOON_VIRTIO, 16, TIMEOUT_MS));
 	page = isolate_first(_metadata, BALLOON_VIRTIO, &list);
-	ASSERT_EQ(0, pthread_create(&th, NULL, hold_mutex, &h));
+	ASSERT_EQ(0, pagemig_thread_create(&th, "hold-mutex", hold_mutex, &h));
 	while (!__atomic_load_n(&h.held, __ATOMIC_ACQUIRE))
-		usleep(100);
+		test_usleep(100);
 	/* -EAGAIN on every pass: the page fails, stays isolated. */
 	EXPECT_EQ(1, migrate_list(&list, MIGRATE_SYNC, &succ));
 	EXPECT_EQ(0, succ);
@@ -309,7 +310,7 @@ TEST_F(bd, virtio_migrate_eagain_while_mutex_held)
 	EXPECT_EQ(1, bdev(BALLOON_VIRTIO)->isolated_pages);
 	EXPECT_TRUE(balloon_host_owns(&vb_dev->host, page_to_pfn(page)));
 	__atomic_store_n(&h.release, 1, __ATOMIC_RELEASE);
-	pthread_join(th, NULL);
+	pagemig_thread_join(th, NULL);
 
 	/* A later pass succeeds. */
 	EXPECT_EQ(0, migrate_list(&list, MIGRATE_SYNC, &succ));

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "../../mm/migrate.c"
+#include <pagemig/pagemig.h>
 #include <pagemig/balloon.h>
 #include "harness/mm_fixture.h"
 #include "harness/dummy_mops.h"
@@ -677,13 +678,13 @@ static bool migrate_against_lock(struct __test_metadata *_metadata,
 
 	ASSERT_TRUE(trylock_page(page));
 	job->list = list;
-	ASSERT_EQ(0, pthread_create(&th, NULL, migrate_thread, job));
+	ASSERT_EQ(0, pagemig_thread_create(&th, "migrate-thread", migrate_thread, job));
 	for (i = 0; i < 100 && !early; i++) {
-		usleep(1000);
+		test_usleep(1000);
 		early = __atomic_load_n(&job->done, __ATOMIC_ACQUIRE);
 	}
 	unlock_page(page);
-	pthread_join(th, NULL);
+	pagemig_thread_join(th, NULL);
 	return early;
 }
 

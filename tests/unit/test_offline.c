@@ -11,6 +11,7 @@
  */
 #include <pthread.h>
 
+#include <pagemig/pagemig.h>
 #include "../../mm/memory_hotplug.c"
 #include "harness/mm_fixture.h"
 #include "harness/iso_helpers.h"
@@ -122,7 +123,7 @@ static void offline_over(struct __test_metadata *_metadata, int kind)
 
 struct online_race {
 	unsigned long start;
-	pthread_barrier_t *go;
+	struct test_barrier *go;
 	int ret;
 };
 
@@ -131,7 +132,7 @@ static void *online_racer(void *arg)
 	struct online_race *r = arg;
 
 	set_cpu_id(1);
-	pthread_barrier_wait(r->go);
+	test_barrier_wait(r->go);
 	r->ret = pagemig_online(r->start, ISO_RANGE);
 	return NULL;
 }
@@ -148,21 +149,20 @@ TEST_F(off, concurrent_online_frees_once)
 	unsigned long start = iso_free_range(zone);
 	unsigned long node0 = NODE_DATA(0)->node_present_pages;
 	struct online_race r[2];
-	pthread_barrier_t go;
+	struct test_barrier go;
 	pthread_t th[2];
 	int i;
 
 	ASSERT_NE(ULONG_MAX, start);
 	ASSERT_EQ(0, pagemig_offline(start, ISO_RANGE));
 	EXPECT_EQ(node0 - ISO_RANGE, NODE_DATA(0)->node_present_pages);
-	ASSERT_EQ(0, pthread_barrier_init(&go, NULL, 2));
+	ASSERT_EQ(0, test_barrier_init(&go, 2));
 	for (i = 0; i < 2; i++) {
 		r[i] = (struct online_race){ .start = start, .go = &go };
-		ASSERT_EQ(0, pthread_create(&th[i], NULL, online_racer, &r[i]));
+		ASSERT_EQ(0, pagemig_thread_create(&th[i], "online-racer", online_racer, &r[i]));
 	}
 	for (i = 0; i < 2; i++)
-		pthread_join(th[i], NULL);
-	pthread_barrier_destroy(&go);
+		pagemig_thread_join(th[i], NULL);
 	EXPECT_EQ(-EINVAL, r[0].ret + r[1].ret);
 	EXPECT_EQ(node0, NODE_DATA(0)->node_present_pages);
 	EXPECT_TRUE(iso_range_in_service(start, ISO_RANGE));

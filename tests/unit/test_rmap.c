@@ -13,6 +13,7 @@
 #include <pthread.h>
 #include <unistd.h>
 
+#include <pagemig/pagemig.h>
 #include "harness/mm_fixture.h"
 #include "harness/proc_helpers.h"
 
@@ -169,15 +170,15 @@ TEST_F(rmap, try_to_migrate_blocks_access_until_unlock)
 
 	/* A CPU touching the page waits for the folio lock. */
 	th = (struct toucher){ .pid = t.p2, .addr = t.a2, .tag = 2222 };
-	ASSERT_EQ(0, pthread_create(&tid, NULL, touch, &th));
+	ASSERT_EQ(0, pagemig_thread_create(&tid, "touch", touch, &th));
 	for (i = 0; i < 20; i++) {
-		usleep(5000);
+		test_usleep(5000);
 		EXPECT_EQ(0, __atomic_load_n(&th.done, __ATOMIC_ACQUIRE));
 	}
 	remove_migration_ptes(t.folio, t.folio);
 	EXPECT_EQ(0, __atomic_load_n(&th.done, __ATOMIC_ACQUIRE));
 	folio_unlock(t.folio);
-	pthread_join(tid, NULL);
+	pagemig_thread_join(tid, NULL);
 	EXPECT_EQ(1, th.done);
 	EXPECT_EQ(1, th.ok);
 

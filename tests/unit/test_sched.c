@@ -67,6 +67,12 @@ static void *worker_fn(void *arg)
 	return NULL;
 }
 
+/* These tests start the scheduler themselves: end the harness's. */
+static void own_scheduler(void)
+{
+	pagemig_sched_stop();
+}
+
 /* One run of NR_WORKERS threads; its digest, and the lock order in @sh. */
 static uint64_t run_workers(uint64_t seed, unsigned int depth,
 			    struct shared *sh)
@@ -75,6 +81,7 @@ static uint64_t run_workers(uint64_t seed, unsigned int depth,
 	pthread_t th[NR_WORKERS];
 	int i;
 
+	own_scheduler();
 	memset(sh, 0, sizeof(*sh));
 	spin_lock_init(&sh->lock, LOCK_RANK_LEAF);
 	mutex_init(&sh->mutex, LOCK_RANK_DRIVER);
@@ -158,6 +165,7 @@ TEST(simulated_clock)
 	pthread_t th;
 	bool ok;
 
+	own_scheduler();
 	init_completion(&s.done);
 	init_waitqueue_head(&s.wq);
 	ASSERT_EQ(0, pagemig_sched_start(1, 0, 0));
@@ -212,6 +220,7 @@ TEST(deadlock_is_reported)
 	ssize_t n, len = 0;
 	pid_t pid;
 
+	own_scheduler();
 	ASSERT_EQ(0, pipe(pipefd));
 	fflush(NULL);
 	pid = fork();

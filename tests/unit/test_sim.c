@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <pagemig/pagemig.h>
 #include <pagemig/fault-inject.h>
 #include <pagemig/pagemig_testing.h>
 #include <pagemig/printk.h>
@@ -243,8 +244,8 @@ static int run_try_others(struct lock_ctx *c)
 {
 	pthread_t th;
 
-	pthread_create(&th, NULL, try_others, c);
-	pthread_join(th, NULL);
+	pagemig_thread_create(&th, "try-others", try_others, c);
+	pagemig_thread_join(th, NULL);
 	return c->result;
 }
 
@@ -317,7 +318,7 @@ static bool wait_contended(struct contend_ctx *c)
 	for (int i = 0; i < 50000; i++) {
 		if (rwlock_is_contended(&c->rw))
 			return true;
-		usleep(100);
+		test_usleep(100);
 	}
 	return false;
 }
@@ -335,19 +336,19 @@ TEST(rwlock_is_contended_counts_blocked_threads)
 	EXPECT_FALSE(rwlock_is_contended(&c.rw));
 	write_unlock(&c.rw);
 	read_lock(&c.rw);
-	ASSERT_EQ(0, pthread_create(&th, NULL, rw_waiter, &c));
-	pthread_join(th, NULL);
+	ASSERT_EQ(0, pagemig_thread_create(&th, "rw-waiter", rw_waiter, &c));
+	pagemig_thread_join(th, NULL);
 	EXPECT_EQ(2, c.state);
 	EXPECT_FALSE(rwlock_is_contended(&c.rw));
 
 	/* A writer waits for our read hold. */
 	c.write = true;
 	c.state = 0;
-	ASSERT_EQ(0, pthread_create(&th, NULL, rw_waiter, &c));
+	ASSERT_EQ(0, pagemig_thread_create(&th, "rw-waiter", rw_waiter, &c));
 	EXPECT_TRUE(wait_contended(&c));
 	EXPECT_NE(2, __atomic_load_n(&c.state, __ATOMIC_ACQUIRE));
 	read_unlock(&c.rw);
-	pthread_join(th, NULL);
+	pagemig_thread_join(th, NULL);
 	EXPECT_EQ(2, c.state);
 	EXPECT_FALSE(rwlock_is_contended(&c.rw));
 
@@ -355,11 +356,11 @@ TEST(rwlock_is_contended_counts_blocked_threads)
 	c.write = false;
 	c.state = 0;
 	write_lock(&c.rw);
-	ASSERT_EQ(0, pthread_create(&th, NULL, rw_waiter, &c));
+	ASSERT_EQ(0, pagemig_thread_create(&th, "rw-waiter", rw_waiter, &c));
 	EXPECT_TRUE(wait_contended(&c));
 	EXPECT_NE(2, __atomic_load_n(&c.state, __ATOMIC_ACQUIRE));
 	write_unlock(&c.rw);
-	pthread_join(th, NULL);
+	pagemig_thread_join(th, NULL);
 	EXPECT_EQ(2, c.state);
 	EXPECT_FALSE(rwlock_is_contended(&c.rw));
 }
@@ -395,9 +396,9 @@ TEST(spin_and_mutex_count_exactly)
 	spin_lock_init(&c.lock, LOCK_RANK_LEAF);
 	mutex_init(&c.mutex, LOCK_RANK_NONE);
 	for (int i = 0; i < 3; i++)
-		ASSERT_EQ(0, pthread_create(&th[i], NULL, spin_adder, &c));
+		ASSERT_EQ(0, pagemig_thread_create(&th[i], "spin-adder", spin_adder, &c));
 	for (int i = 0; i < 3; i++)
-		pthread_join(th[i], NULL);
+		pagemig_thread_join(th[i], NULL);
 	EXPECT_EQ(3L * c.iters, c.counter);
 	EXPECT_EQ(3L * c.iters, c.counter2);
 }
@@ -526,8 +527,8 @@ TEST(lockdep_is_held_per_thread)
 	mutex_lock(&m);
 	EXPECT_TRUE(lockdep_is_held(&m));
 	lockdep_assert_held(&m);
-	pthread_create(&th, NULL, held_elsewhere, &m);
-	pthread_join(th, &ret);
+	pagemig_thread_create(&th, "held-elsewhere", held_elsewhere, &m);
+	pagemig_thread_join(th, &ret);
 	EXPECT_NULL(ret);			/* another thread does not hold it */
 	mutex_unlock(&m);
 	EXPECT_FALSE(lockdep_is_held(&m));
@@ -571,8 +572,8 @@ TEST(bit_lock_sleeps_until_unlock)
 
 	wait_on_bit_lock(&c.word, BIT_LOCK, BIT_WAITERS);	/* uncontended */
 	ASSERT_TRUE(test_bit(BIT_LOCK, &c.word));
-	ASSERT_EQ(0, pthread_create(&th[0], NULL, bit_locker, &c));
-	ASSERT_EQ(0, pthread_create(&th[1], NULL, bit_waiter, &c));
+	ASSERT_EQ(0, pagemig_thread_create(&th[0], "bit-locker", bit_locker, &c));
+	ASSERT_EQ(0, pagemig_thread_create(&th[1], "bit-waiter", bit_waiter, &c));
 
 	/* Both must announce themselves and sleep, not spin past the lock. */
 	for (int i = 0; i < 2000 && !test_bit(BIT_WAITERS, &c.word); i++)
@@ -583,8 +584,8 @@ TEST(bit_lock_sleeps_until_unlock)
 	EXPECT_EQ(0, __atomic_load_n(&c.done, __ATOMIC_ACQUIRE));
 
 	clear_bit_unlock_wake(&c.word, BIT_LOCK, BIT_WAITERS);
-	pthread_join(th[0], NULL);
-	pthread_join(th[1], NULL);
+	pagemig_thread_join(th[0], NULL);
+	pagemig_thread_join(th[1], NULL);
 	EXPECT_EQ(1, c.got);
 	EXPECT_EQ(1, c.done);
 	/*
@@ -615,9 +616,9 @@ TEST(bit_lock_counts_exactly)
 	pthread_t th[3];
 
 	for (int i = 0; i < 3; i++)
-		ASSERT_EQ(0, pthread_create(&th[i], NULL, bit_adder, &c));
+		ASSERT_EQ(0, pagemig_thread_create(&th[i], "bit-adder", bit_adder, &c));
 	for (int i = 0; i < 3; i++)
-		pthread_join(th[i], NULL);
+		pagemig_thread_join(th[i], NULL);
 	EXPECT_EQ(3L * c.iters, c.counter);
 	EXPECT_FALSE(test_bit(BIT_LOCK, &c.word));
 	EXPECT_FALSE(test_bit(BIT_WAITERS, &c.word));
@@ -763,9 +764,9 @@ TEST_F(fault, nth_window_is_exact_across_threads)
 
 	ASSERT_EQ(0, pagemig_fault_arm("isolate_lru", 1000, 777));
 	for (int i = 0; i < 2; i++)
-		pthread_create(&th[i], NULL, fault_hammer, &c);
+		pagemig_thread_create(&th[i], "fault-hammer", fault_hammer, &c);
 	for (int i = 0; i < 2; i++)
-		pthread_join(th[i], NULL);
+		pagemig_thread_join(th[i], NULL);
 	EXPECT_EQ(777, c.fails);
 	EXPECT_EQ(777, pagemig_fault_hits("isolate_lru"));
 }
@@ -889,7 +890,7 @@ static void *slot_thread(void *arg)
 }
 
 struct slot_wait {
-	pthread_barrier_t *bar;
+	struct test_barrier *bar;
 	int *out;
 };
 
@@ -898,7 +899,7 @@ static void *slot_thread_wait(void *arg)
 	struct slot_wait *w = arg;
 
 	*w->out = thread_slot(NULL);
-	pthread_barrier_wait(w->bar);
+	test_barrier_wait(w->bar);
 	return NULL;
 }
 
@@ -923,29 +924,28 @@ TEST(thread_slots_are_unique_and_recycled)
 	ASSERT_LE(0, mine);
 	EXPECT_EQ(mine, thread_slot(NULL));
 	for (i = 0; i < 3 * THREAD_SLOTS; i++) {
-		ASSERT_EQ(0, pthread_create(&th, NULL, slot_thread, &a));
-		ASSERT_EQ(0, pthread_join(th, NULL));
+		ASSERT_EQ(0, pagemig_thread_create(&th, "slot-thread", slot_thread, &a));
+		ASSERT_EQ(0, pagemig_thread_join(th, NULL));
 		ASSERT_LE(0, a);
 		ASSERT_NE(mine, a);
 	}
 	/* The release hook saw the last exit. */
 	EXPECT_EQ(a, released_slot);
 	/* Two live at once: different slots. */
-	ASSERT_EQ(0, pthread_create(&th, NULL, slot_thread, &a));
-	ASSERT_EQ(0, pthread_join(th, NULL));
+	ASSERT_EQ(0, pagemig_thread_create(&th, "slot-thread", slot_thread, &a));
+	ASSERT_EQ(0, pagemig_thread_join(th, NULL));
 	{
 		pthread_t t1, t2;
 		int x = -1, y = -1;
-		pthread_barrier_t bar;
+		struct test_barrier bar;
 
-		ASSERT_EQ(0, pthread_barrier_init(&bar, NULL, 2));
+		ASSERT_EQ(0, test_barrier_init(&bar, 2));
 		/* Keep both alive until both have their slots. */
 		struct slot_wait args[2] = { { &bar, &x }, { &bar, &y } };
-		ASSERT_EQ(0, pthread_create(&t1, NULL, slot_thread_wait, &args[0]));
-		ASSERT_EQ(0, pthread_create(&t2, NULL, slot_thread_wait, &args[1]));
-		pthread_join(t1, NULL);
-		pthread_join(t2, NULL);
-		pthread_barrier_destroy(&bar);
+		ASSERT_EQ(0, pagemig_thread_create(&t1, "slot-thread-wai", slot_thread_wait, &args[0]));
+		ASSERT_EQ(0, pagemig_thread_create(&t2, "slot-thread-wai", slot_thread_wait, &args[1]));
+		pagemig_thread_join(t1, NULL);
+		pagemig_thread_join(t2, NULL);
 		EXPECT_LE(0, x);
 		EXPECT_LE(0, y);
 		EXPECT_NE(x, y);

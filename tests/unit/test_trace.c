@@ -28,6 +28,7 @@
 
 #include "harness/data.h"
 #include "harness/mm_fixture.h"
+#include <pagemig/pagemig.h>
 #include <pagemig/trace/events/compaction.h>
 #include <pagemig/trace/events/migrate.h>
 #include "../../drivers/balloon_host.h"
@@ -1071,9 +1072,9 @@ TEST(concurrent_lines_stay_whole)
 
 	ASSERT_EQ(0, trace_start());
 	for (k = 0; k < NR_WRITERS; k++)
-		ASSERT_EQ(0, pthread_create(&th[k], NULL, writer, (void *)k));
+		ASSERT_EQ(0, pagemig_thread_create(&th[k], "writer", writer, (void *)k));
 	for (k = 0; k < NR_WRITERS; k++)
-		pthread_join(th[k], NULL);
+		pagemig_thread_join(th[k], NULL);
 	ASSERT_EQ(0, trace_stop(&t));
 	EXPECT_EQ(NR_WRITERS * LINES_EACH, t.n);
 	EXPECT_TRACE_WELL_FORMED(&t);

@@ -23,6 +23,7 @@
 #include <pthread.h>
 #include <unistd.h>
 
+#include <pagemig/pagemig.h>
 #include "../../mm/zsmalloc.c"
 #include "harness/mm_fixture.h"
 
@@ -1135,7 +1136,7 @@ static void *reader_fn(void *arg)
 	p = zs_obj_read_begin(r->pool, r->handle, r->local);
 	__atomic_store_n(&r->state, 1, __ATOMIC_RELEASE);
 	while (__atomic_load_n(&r->state, __ATOMIC_ACQUIRE) != 2)
-		usleep(100);
+		test_usleep(100);
 	zs_obj_read_end(r->pool, r->handle, p);
 	__atomic_store_n(&r->state, 3, __ATOMIC_RELEASE);
 	return NULL;
@@ -1158,9 +1159,9 @@ TEST_F(zs, migrating_a_read_locked_zspage_fails_then_succeeds)
 	r.handle = o.handle;
 	pfn = obj_pfn(&o);
 	page = pfn_to_page(pfn);
-	ASSERT_EQ(0, pthread_create(&th, NULL, reader_fn, &r));
+	ASSERT_EQ(0, pagemig_thread_create(&th, "reader", reader_fn, &r));
 	while (__atomic_load_n(&r.state, __ATOMIC_ACQUIRE) != 1)
-		usleep(100);
+		test_usleep(100);
 
 	ASSERT_TRUE(isolate_movable_ops_page(page, 0));
 	list_add(&page->lru, &list);
@@ -1177,7 +1178,7 @@ TEST_F(zs, migrating_a_read_locked_zspage_fails_then_succeeds)
 
 	/* zs_compact() leaves the read-locked zspage alone too. */
 	__atomic_store_n(&r.state, 2, __ATOMIC_RELEASE);
-	pthread_join(th, NULL);
+	pagemig_thread_join(th, NULL);
 
 	/* The reader is done: the same page migrates now. */
 	ASSERT_TRUE(isolate_movable_ops_page(page, 0));
@@ -1206,13 +1207,13 @@ TEST_F(zs, zs_compact_skips_a_read_locked_zspage)
 		if (i % 4)
 			obj_del(self->pool, &objs[i]);
 	r.handle = objs[0].handle;
-	ASSERT_EQ(0, pthread_create(&th, NULL, reader_fn, &r));
+	ASSERT_EQ(0, pagemig_thread_create(&th, "reader", reader_fn, &r));
 	while (__atomic_load_n(&r.state, __ATOMIC_ACQUIRE) != 1)
-		usleep(100);
+		test_usleep(100);
 	zs_compact(self->pool);
 	EXPECT_LE(1, zs_get_total_pages(self->pool));
 	__atomic_store_n(&r.state, 2, __ATOMIC_RELEASE);
-	pthread_join(th, NULL);
+	pagemig_thread_join(th, NULL);
 	zs_compact(self->pool);
 	zs_flush_deferred(self->pool);
 	EXPECT_EQ(1, zs_get_total_pages(self->pool));
