@@ -40,8 +40,9 @@ int cmd_import(int argc, char **argv);
 int cmd_page_types(int argc, char **argv);
 int cmd_capture(int argc, char **argv);
 int cmd_twin(int argc, char **argv);
+int cmd_explore(int argc, char **argv);
 extern const char help_import[], help_page_types[], help_capture[];
-extern const char help_twin[];
+extern const char help_twin[], help_explore[];
 
 struct option;
 
