@@ -35,7 +35,7 @@ extern "C" {
  * changes when MAJOR does; MINOR grows with additions, PATCH with fixes.
  */
 #define PAGEMIG_VERSION_MAJOR	0
-#define PAGEMIG_VERSION_MINOR	3
+#define PAGEMIG_VERSION_MINOR	4
 #define PAGEMIG_VERSION_PATCH	0
 
 #define PAGEMIG_PAGE_SIZE	4096UL
