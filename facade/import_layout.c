@@ -31,6 +31,7 @@
 
 #define KPF(name)	(1ULL << PAGEMIG_KPF_##name)
 #define BLOCK		PAGEMIG_PAGEBLOCK_PAGES
+#define IMPORT_BLOCK_ORDER	9	/* log2(BLOCK) */
 /* Memory sections: 128 MiB on x86-64 (SECTION_SIZE_BITS 27). */
 #define SECTION_PAGES	(1UL << 15)
 #define BITS		(8 * sizeof(unsigned long))
@@ -355,6 +356,8 @@ struct block_score {
 	unsigned long pfn;		/* the block's first PFN */
 	unsigned int unmov;		/* kernel pages, page tables */
 	unsigned int slab, free;
+	/* free blocks of each order below a pageblock's, as built */
+	unsigned short chunks[IMPORT_BLOCK_ORDER];
 	int mt;				/* chosen; -1: not yet */
 };
 
@@ -387,6 +390,52 @@ static int by_pfn(const void *a, const void *b)
 	const struct block_score *x = a, *y = b;
 
 	return x->pfn < y->pfn ? -1 : x->pfn > y->pfn;
+}
+
+/*
+ * Rule "free lists": a free block sits on the list of its pageblock's
+ * type (__free_one_page()), so pagetypeinfo's free blocks per type and
+ * order say what the blocks of a type hold free: on a machine after a
+ * workload exited, Unmovable blocks are often mostly free (their page
+ * tables and stacks went) while Movable ones hold only single pages and
+ * whole free blocks, and which is which decides whether the free scanner
+ * finds targets at all.  Take @want blocks of
+ * @b for @mt, each the one whose free blocks of orders below a
+ * pageblock's cover most of what @demand still asks (in pages); ties,
+ * and blocks once nothing is asked, in @b's order.
+ */
+static unsigned long take_by_free(struct block_score *b, unsigned long n,
+				  unsigned long want, int mt,
+				  const unsigned long *demand_in)
+{
+	unsigned long demand[IMPORT_BLOCK_ORDER], got = 0, i;
+	unsigned int o;
+
+	for (o = 0; o < IMPORT_BLOCK_ORDER; o++)
+		demand[o] = demand_in[o];
+	while (got < want) {
+		unsigned long best = n, best_gain = 0;
+
+		for (i = 0; i < n; i++) {
+			unsigned long gain = 0;
+
+			if (b[i].mt >= 0)
+				continue;
+			for (o = 0; o < IMPORT_BLOCK_ORDER; o++)
+				gain += (unsigned long)min_ul(b[i].chunks[o], demand[o]) << o;
+			if (best == n || gain > best_gain) {
+				best = i;
+				best_gain = gain;
+			}
+		}
+		if (best == n)
+			break;
+		b[best].mt = mt;
+		for (o = 0; o < IMPORT_BLOCK_ORDER; o++)
+			demand[o] -= min_ul(b[best].chunks[o], demand[o]);
+		got++;
+	}
+	return got;
 }
 
 /* The first @want blocks of @b (in its order) not yet typed become @mt. */
@@ -445,8 +494,11 @@ static long score_blocks(const struct pagemig_inference *inf,
 
 			if (p->flags & PAGEMIG_IMPORT_HOLE)
 				continue;
-			if (p->kind == PAGEMIG_KIND_FREE)
+			if (p->kind == PAGEMIG_KIND_FREE) {
 				s->free++;
+				if (p->order < IMPORT_BLOCK_ORDER)
+					s->chunks[p->order]++;
+			}
 			else if (p->kind == PAGEMIG_KIND_SLAB)
 				s->slab++;
 			/*
@@ -513,7 +565,12 @@ static int choose_block_types(struct pagemig_inference *inf,
 			mt = order[k];
 			qsort(b, (size_t)n, sizeof(*b),
 			      mt == 2 ? by_shrunk_slab : by_unmovable);
-			got = take_blocks(b, (unsigned long)n, m->blocks[z][mt], mt);
+			if (m->has_free)
+				got = take_by_free(b, (unsigned long)n,
+						   m->blocks[z][mt], mt, m->free[z][mt]);
+			else
+				got = take_blocks(b, (unsigned long)n,
+						  m->blocks[z][mt], mt);
 			iz->blocks_unplaced[mt] = m->blocks[z][mt] - got;
 		}
 		qsort(b, (size_t)n, sizeof(*b), by_pfn);

@@ -785,6 +785,9 @@ struct pagemig_real_machine {
 	/* pagetypeinfo's "Number of blocks type", per zone and migratetype */
 	bool has_blocks;
 	unsigned long blocks[PAGEMIG_NR_ZONES][PAGEMIG_NR_MIGRATETYPES];
+	/* its "Free pages count per migrate type at order": free blocks */
+	bool has_free;
+	unsigned long free[PAGEMIG_NR_ZONES][PAGEMIG_NR_MIGRATETYPES][PAGEMIG_NR_ORDERS];
 	/* what the zram devices' mm_stat says they hold (mem_used_total) */
 	bool has_zram;
 	unsigned long zsmalloc_pages;

@@ -230,6 +230,33 @@ TEST_F(small, reserved_pages_claim_no_block)
 }
 
 /*
+ * Rule "free lists": a free block sits on the list of its pageblock's type
+ * (__free_one_page()).  pagetypeinfo says Normal's Unmovable lists hold one
+ * free block each of orders 4 to 8, and only 0x10600 and 0x10800 have free
+ * blocks of orders 4 and 5: one of them is made Unmovable, although
+ * neither holds an unmovable page; the counts per type stay the kernel's.
+ */
+TEST_F(small, free_lists_choose_the_blocks)
+{
+	struct pagemig_import_opts *o = &self->o;
+	struct pagemig_import_report *r = self->r;
+	unsigned int order;
+	int mt;
+
+	self->m.has_free = true;
+	for (order = 4; order <= 8; order++)
+		self->m.free[PAGEMIG_ZONE_NORMAL][MIGRATE_UNMOVABLE][order] = 1;
+	ASSERT_EQ(0, pagemig_import(o, r));
+	EXPECT_TRUE(block_type(0x10600) == MIGRATE_UNMOVABLE ||
+		    block_type(0x10800) == MIGRATE_UNMOVABLE);
+	for (mt = 0; mt < PAGEMIG_NR_MIGRATETYPES; mt++)
+		EXPECT_EQ(self->m.blocks[PAGEMIG_ZONE_NORMAL][mt],
+			  r->layout.zones[PAGEMIG_ZONE_NORMAL].blocks[mt]);
+	EXPECT_EQ(0, pagemig_validate(stderr));
+	pagemig_machine_exit();
+}
+
+/*
  * 300 pages have the zsmalloc look; zram's mm_stat says its pool holds
  * 296: so many become the pool, the rest stay allocated and unmovable.
  */

@@ -190,11 +190,16 @@ static void take_blocks(const struct capture *cap, struct pagemig_real_machine *
 		if (z < 0 || pz->nid || !pz->has_blocks)
 			continue;
 		m->has_blocks = true;
+		m->has_free |= pz->has_free;
 		for (t = 0; t < pti->nr_types; t++) {
 			int mt = mt_index(pti->types[t]);
+			unsigned int o;
 
-			if (mt >= 0)
-				m->blocks[z][mt] = pz->blocks[t];
+			if (mt < 0)
+				continue;
+			m->blocks[z][mt] = pz->blocks[t];
+			for (o = 0; o < PAGEMIG_NR_ORDERS && o < CAPTURE_MAX_ORDERS; o++)
+				m->free[z][mt][o] = pz->has_free ? pz->free[t][o] : 0;
 		}
 	}
 }
