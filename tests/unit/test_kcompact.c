@@ -156,6 +156,26 @@ static struct folio *cache_folio(struct __test_metadata *_metadata, int fid,
 	return folio;
 }
 
+/* A dirty page-cache folio of @order at @index of a new file, with buffer heads. */
+static struct folio *buffered_folio(struct __test_metadata *_metadata,
+				    unsigned int order, pgoff_t index,
+				    struct address_space **mapping)
+{
+	struct folio *folio;
+	int fid;
+
+	fid = pagemig_file_create("buffered", 64 * PAGE_SIZE, 1, NULL);
+	if (fid < 0)
+		return NULL;
+	*mapping = &pm_file(fid)->mapping;
+	folio = cache_folio(_metadata, fid, order, index);
+	if (!folio)
+		return NULL;
+	folio_attach_private(folio, *mapping);
+	folio_set_dirty(folio);
+	return folio;
+}
+
 /*
  * kernel 6.18: isolate_migratepages_block: an isolated folio's pages all
  * count as scanned (compact_migrate_scanned, the trace's nr_scanned).
@@ -301,16 +321,10 @@ TEST_F(kc, dirty_buffered_folio_ends_compaction_contended)
 	enum compact_result res;
 	unsigned long pfn, s0, i;
 	struct folio *folio;
-	int fid;
 
-	fid = pagemig_file_create("buffered", 64 * PAGE_SIZE, 1, NULL);
-	ASSERT_LE(0, fid);
-	mapping = &pm_file(fid)->mapping;
-	folio = cache_folio(_metadata, fid, 2, 8);
+	folio = buffered_folio(_metadata, 2, 8, &mapping);
 	ASSERT_NOT_NULL(folio);
 	pfn = folio_pfn(folio);
-	folio_attach_private(folio, mapping);
-	folio_set_dirty(folio);
 	EXPECT_EQ(4 + 1, folio_expected_ref_count(folio));
 	holes(_metadata, 8);
 
@@ -353,16 +367,10 @@ TEST_F(kc, buffered_folio_migrates_with_its_data)
 	struct folio *folio, *now;
 	unsigned long pfn;
 	LIST_HEAD(list);
-	int fid;
 
-	fid = pagemig_file_create("buffered", 64 * PAGE_SIZE, 1, NULL);
-	ASSERT_LE(0, fid);
-	mapping = &pm_file(fid)->mapping;
-	folio = cache_folio(_metadata, fid, 0, 3);
+	folio = buffered_folio(_metadata, 0, 3, &mapping);
 	ASSERT_NOT_NULL(folio);
 	pfn = folio_pfn(folio);
-	folio_attach_private(folio, mapping);
-	folio_set_dirty(folio);
 	ASSERT_TRUE(folio_isolate_lru(folio));
 	list_add(&folio->lru, &list);
 	EXPECT_EQ(0, migrate_pages(&list, pm_alloc_in_zone, NULL,
