@@ -9,7 +9,6 @@
  * block goes through pagemig_config_check(), so a bad scenario never
  * builds a machine and always fails with exactly one message.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -253,47 +252,42 @@ static const struct yp_key top_keys[] = {
 /*
  * libyaml takes time quadratic in the nesting of flow collections
  * ([[[[...]]]]): 400 KB of them took a minute to refuse.  No scenario nests
- * more than a few levels, so refuse deep nesting before parsing: count
- * brackets and braces outside quotes and comments.  Return: 0 or -EINVAL.
+ * more than a few levels, so refuse deep nesting before loading the
+ * document: libyaml's event parser reaches the 65th level after a few
+ * hundred tokens.  A syntax error stops the count; the loader then names
+ * it.  Return: 0, -EINVAL (too deep) or -ENOMEM.
  */
 static int flow_depth_ok(const char *text, size_t size, const char *file,
 			 char *err, size_t errlen)
 {
-	unsigned int depth = 0, line = 1;
-	char quote = 0;
-	bool comment = false;
-	size_t i;
+	unsigned int depth = 0;
+	yaml_parser_t parser;
+	yaml_event_t ev;
+	int ret = 0;
 
-	for (i = 0; i < size; i++) {
-		char c = text[i];
+	if (!yaml_parser_initialize(&parser))
+		return -ENOMEM;
+	yaml_parser_set_input_string(&parser, (const unsigned char *)text, size);
+	while (!ret && yaml_parser_parse(&parser, &ev)) {
+		bool end = ev.type == YAML_STREAM_END_EVENT;
 
-		if (c == '\n') {
-			line++;
-			comment = false;
-			continue;
-		}
-		if (comment)
-			continue;
-		if (quote) {
-			if (c == quote)
-				quote = 0;
-			continue;
-		}
-		if (c == '"' || c == '\'') {
-			quote = c;
-		} else if (c == '#' && (!i || isspace((unsigned char)text[i - 1]))) {
-			comment = true;
-		} else if (c == '[' || c == '{') {
+		if (ev.type == YAML_SEQUENCE_START_EVENT ||
+		    ev.type == YAML_MAPPING_START_EVENT) {
 			if (++depth > SCENARIO_MAX_DEPTH) {
-				snprintf(err, errlen, "%s:%u: flow collections nested more than %d deep",
-					 file, line, SCENARIO_MAX_DEPTH);
-				return -EINVAL;
+				snprintf(err, errlen, "%s:%zu: collections nested more than %d deep",
+					 file, ev.start_mark.line + 1, SCENARIO_MAX_DEPTH);
+				ret = -EINVAL;
 			}
-		} else if ((c == ']' || c == '}') && depth) {
+		} else if (ev.type == YAML_SEQUENCE_END_EVENT ||
+			   ev.type == YAML_MAPPING_END_EVENT) {
 			depth--;
 		}
+		yaml_event_delete(&ev);
+		if (end)
+			break;
 	}
-	return 0;
+	yaml_parser_delete(&parser);
+	return ret;
 }
 
 /**

@@ -336,7 +336,7 @@ TEST(bounded_scenario_input)
 	fputc('\n', f);
 	fclose(f);
 	EXPECT_EQ(-EINVAL, scenario_load_file(path, &sc, err, sizeof(err)));
-	EXPECT_NOT_NULL(strstr(err, ":3: flow collections nested more than 64 deep"));
+	EXPECT_NOT_NULL(strstr(err, ":3: collections nested more than 64 deep"));
 	EXPECT_NULL(sc);
 	unlink(path);
 }
