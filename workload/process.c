@@ -642,26 +642,6 @@ static const struct yp_key cpu_key = {
 	"", YP_INT, .size = sizeof(int), .max = PAGEMIG_MAX_CPUS - 1
 };
 
-static int spawn_cpu(struct yparse *p, yaml_node_t *key, yaml_node_t *v,
-		     const char *path, void *args)
-{
-	struct wl_spawn *sp = args;
-
-	if (sp->nr_cpus == WL_MAX_CPUS)
-		return yp_error(p, v, path, "expected at most %d CPUs",
-				WL_MAX_CPUS);
-	return yp_value(p, v, path, &cpu_key, &sp->cpus[sp->nr_cpus++]);
-}
-
-static int spawn_cpus(struct yparse *p, yaml_node_t *v, const char *path,
-		      const struct yp_key *k, void *args)
-{
-	if (v->type != YAML_SEQUENCE_NODE ||
-	    v->data.sequence.items.top == v->data.sequence.items.start)
-		return yp_expected(p, v, path, "a list of CPU numbers such as [0, 1]");
-	return yp_each(p, v, path, NULL, spawn_cpu, args);
-}
-
 #define SPAWN_PAGES(key, member)					\
 	{ key, YP_SIZE, YP_NONZERO | YP_ONE_OF,				\
 	  YP_FIELD(struct wl_spawn, member), .align = PAGE,		\
@@ -705,7 +685,9 @@ static const struct yp_key spawn_keys[] = {
 	  .max = WL_MAX_THREADS, .def = 1 },
 	{ "pattern", YP_CHOICE, 0, YP_FIELD(struct wl_spawn, pattern),
 	  .choices = wl_pattern_names, .def = WL_RANDOM },
-	{ "cpus", YP_CUSTOM, .parse = spawn_cpus },
+	{ "cpus", YP_LIST, 0, YP_FIELD(struct wl_spawn, cpus), .sub = &cpu_key,
+	  .off2 = offsetof(struct wl_spawn, nr_cpus), .max = WL_MAX_CPUS,
+	  .what = "a list of CPU numbers such as [0, 1]" },
 	{ "writes", YP_FRACTION, 0, YP_FIELD(struct wl_spawn, writes),
 	  .def_real = 0.5 },
 	{ "ksm", YP_BOOL, 0, YP_FIELD(struct wl_spawn, ksm),

@@ -300,16 +300,11 @@ static const struct yp_key show_key = {
 	"", YP_CHOICE, .size = sizeof(int), .choices = show_names
 };
 
-static int report_file_name(struct yparse *p, yaml_node_t *key,
-			    yaml_node_t *v, const char *path, void *args)
-{
-	struct report_args *a = args;
-
-	if (a->nr == STEP_MAX_OUTPUTS)
-		return yp_error(p, v, path, "expected at most %d files per report step",
-				STEP_MAX_OUTPUTS);
-	return yp_value(p, v, path, &show_key, &a->files[a->nr++]);
-}
+static const struct yp_key files_key = {
+	"", YP_LIST, .off = offsetof(struct report_args, files), .sub = &show_key,
+	.off2 = offsetof(struct report_args, nr), .max = STEP_MAX_OUTPUTS,
+	.what = "a list of buddyinfo, pagetypeinfo, vmstat, zoneinfo"
+};
 
 /* report: [FILE, ...], one FILE, or nothing: buddyinfo and pagetypeinfo. */
 static int report_files(struct yparse *p, yaml_node_t *node, const char *path,
@@ -323,12 +318,7 @@ static int report_files(struct yparse *p, yaml_node_t *node, const char *path,
 		a->files[a->nr++] = SHOW_PAGETYPEINFO;
 		return 0;
 	}
-	if (node->type == YAML_SCALAR_NODE)
-		return report_file_name(p, NULL, node, path, a);
-	if (node->type != YAML_SEQUENCE_NODE)
-		return yp_expected(p, node, path,
-				   "a list of buddyinfo, pagetypeinfo, vmstat, zoneinfo");
-	return yp_each(p, node, path, NULL, report_file_name, a);
+	return yp_value(p, node, path, &files_key, a);
 }
 
 static const struct yp_key report_keys[] = {

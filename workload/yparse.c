@@ -881,6 +881,31 @@ static int read_number(struct yparse *p, const struct yp_key *k,
 	return ret;
 }
 
+/* YP_LIST: each item as @k->sub says, into the next slot of the array. */
+static int read_list(struct yparse *p, const struct yp_key *k,
+		     yaml_node_t *v, const char *path, void *args)
+{
+	unsigned int *nr = (unsigned int *)((char *)args + k->off2);
+	yaml_node_item_t *item, *start = v->data.sequence.items.start;
+	char sub[YP_PATH_MAX];
+	int ret = 0;
+
+	if (v->type == YAML_SCALAR_NODE)
+		return yp_value(p, v, path, k->sub, (char *)field(k, args) +
+				k->sub->size * (*nr)++);
+	if (v->type != YAML_SEQUENCE_NODE || v->data.sequence.items.top == start)
+		return yp_expected(p, v, path, k->what);
+	for (item = start; !ret && item < v->data.sequence.items.top; item++) {
+		snprintf(sub, sizeof(sub), "%s[%u]", path, (unsigned int)(item - start));
+		if (*nr == k->max)
+			return yp_error(p, yp_node(p, *item), sub,
+					"expected at most %lld items", k->max);
+		ret = yp_value(p, yp_node(p, *item), sub, k->sub,
+			       (char *)field(k, args) + k->sub->size * (*nr)++);
+	}
+	return ret;
+}
+
 /**
  * yp_value() - Read one value as a key of a table would be read.
  * @p: the parser.
@@ -911,6 +936,8 @@ int yp_value(struct yparse *p, yaml_node_t *v, const char *path,
 		return read_gfp(p, v, path, f, (char **)((char *)args + k->off2));
 	case YP_MAP:
 		return yp_walk(p, v, path, k->sub, args);
+	case YP_LIST:
+		return read_list(p, k, v, path, args);
 	case YP_CUSTOM:
 		return k->parse(p, v, path, k, args);
 	case YP_STRING:

@@ -84,6 +84,8 @@ enum yp_kind {
 	YP_PATH,	/* a file, relative to the scenario's directory */
 	YP_NAME,	/* a name of @names, declared or looked up: char * */
 	YP_MAP,		/* a mapping of its own: @sub, over the same struct */
+	YP_LIST,	/* [@sub values] (or one alone): an array of at most
+			 * @max, its count an unsigned int at @off2 */
 	YP_CUSTOM,	/* read by @parse */
 };
 
@@ -129,7 +131,8 @@ struct yp_key {
 	enum yp_kind kind;
 	unsigned int flags;
 	size_t off, size;	/* the field: YP_FIELD() */
-	size_t off2;		/* YP_GFP: the char * that keeps its spelling */
+	size_t off2;		/* YP_GFP: the char * keeping its spelling;
+				 * YP_LIST: the count */
 	long long min, max;	/* YP_INT, YP_REAL bounds; YP_SIZE: max bytes */
 	long long align;	/* YP_INT, YP_SIZE: a multiple of this */
 	long long scale;	/* YP_SIZE: stored as bytes / scale */
@@ -139,7 +142,7 @@ struct yp_key {
 	const char *what;	/* what the value should be, for messages */
 	const char *const *choices;	/* YP_CHOICE */
 	const struct yp_names *names;	/* YP_NAME */
-	const struct yp_key *sub;	/* YP_MAP */
+	const struct yp_key *sub;	/* YP_MAP; YP_LIST: one item */
 	const char *only_with;	/* given only with this key ... */
 	unsigned int only_if;	/* ... holding one of these indexes (bits) */
 	const char *excludes;	/* never with this (earlier) key */
