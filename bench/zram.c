@@ -37,8 +37,6 @@
 
 #include <pagemig/pagemig.h>
 
-#include "workload/zram_data.h"
-
 #include "bench.h"
 
 #define MEMORY		(6ULL << 30)
@@ -47,30 +45,6 @@
 #define PAGE		4096UL
 #define TP_PAGES	65536UL		/* 256 MiB for the throughput figures */
 #define RATIO		2.7
-
-static double calibrate(double ratio)
-{
-	static unsigned char page[PAGE];
-	static char out[LZ4_COMPRESSBOUND(PAGE)];
-	double lo = 0, hi = 1;
-	int it, i;
-
-	for (it = 0; it < 24; it++) {
-		double mid = (lo + hi) / 2;
-		unsigned long total = 0;
-
-		for (i = 0; i < 64; i++) {
-			zram_data_page(page, 0xbe7c4ULL + (uint64_t)i, mid);
-			total += (unsigned long)LZ4_compress_default((const char *)page, out,
-								     (int)PAGE, (int)sizeof(out));
-		}
-		if (64.0 * PAGE / total > ratio)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	return (lo + hi) / 2;
-}
 
 struct zr {
 	double used[2], compacted, zs_ms, migrate_rate, migrated, ratio;
@@ -95,7 +69,7 @@ static int discard_run(const struct bench_ctx *ctx, unsigned int r, double psrc,
 		return id;
 	}
 	for (s = 0; s < nr; s++) {
-		zram_data_page(page, ctx->seed * 1000003 + r * nr + s, psrc);
+		pagemig_zram_data_page(page, ctx->seed * 1000003 + r * nr + s, psrc);
 		ret = pagemig_zram_write(id, s, page);
 		if (ret) {
 			fprintf(stderr, "pagemig bench: zram: write %lu: %s\n", s, strerror(-ret));
@@ -202,7 +176,7 @@ static int bench_zram(const struct bench_ctx *ctx)
 
 	bench_config(ctx, "zram", "%llu GiB machine, %d CPUs, %llu GiB lz4 zram; write pages compressing ~%.1f:1, discard every other sector, zs_compact, then one full compaction; throughput on %lu MiB",
 		     MEMORY >> 30, CPUS, DISK >> 30, RATIO, TP_PAGES * PAGE >> 20);
-	psrc = calibrate(RATIO);
+	psrc = pagemig_zram_data_share(RATIO);
 	for (r = 0; r < ctx->runs; r++) {
 		struct zr z;
 
@@ -235,7 +209,7 @@ static int bench_zram(const struct bench_ctx *ctx)
 		return -ENOMEM;
 	}
 	for (i = 0; i < TP_PAGES; i++)
-		zram_data_page(pages + i * PAGE, ctx->seed * 7 + i, psrc);
+		pagemig_zram_data_page(pages + i * PAGE, ctx->seed * 7 + i, psrc);
 	/* Fault the output buffers in now, not inside the raw lz4 timing. */
 	memset(comp, 0, TP_PAGES * LZ4_COMPRESSBOUND(PAGE));
 	memset(clen, 0, TP_PAGES * sizeof(*clen));

@@ -366,6 +366,14 @@ struct pagemig_zram_stats {
 
 int pagemig_zram_stats(int id, struct pagemig_zram_stats *st);
 
+/*
+ * Pages that compress about as much as asked (facade/zram_data.c): fill
+ * PAGEMIG_PAGE_SIZE bytes at @p from @seed, with @psrc the share of
+ * random chunks, as pagemig_zram_data_share() finds it for an lz4 ratio.
+ */
+void pagemig_zram_data_page(unsigned char *p, uint64_t seed, double psrc);
+double pagemig_zram_data_share(double ratio);
+
 /* ---- processes and files (facade/process.c) ---- */
 
 #define PAGEMIG_MAX_PROCS	64
