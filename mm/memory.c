@@ -6,7 +6,8 @@
  * CPU (a workload thread) reads a PTE without locks and accesses the frame
  * it names; a missing entry is a page fault, handled under the mmap_lock
  * for reading: anonymous memory gets a zeroed folio (a PMD-sized one where
- * the VMA allows THP), file memory the page-cache folio, a write to a
+ * the VMA allows THP), file memory the page-cache folio (mapped under
+ * its folio lock, so never one that migration is moving), a write to a
  * private file mapping a private copy, and a write to a page KSM merged
  * a private copy too.  A migration entry makes the CPU
  * wait for the folio lock (the migration) and retry.
@@ -223,7 +224,7 @@ static int do_huge_anon_fault(struct vm_area_struct *vma, unsigned long addr)
 	return 0;
 }
 
-/* A private, writable copy of @src (a file folio or nothing) for @vma. */
+/* A private, writable copy of @src (a KSM or other anon folio), or a zeroed folio. */
 static struct folio *alloc_anon_folio(struct folio *src)
 {
 	struct folio *folio = folio_alloc(GFP_HIGHUSER_MOVABLE | (src ? 0 : __GFP_ZERO), 0);
@@ -233,7 +234,21 @@ static struct folio *alloc_anon_folio(struct folio *src)
 	return folio;
 }
 
-/* The page-cache folio at @pgoff, read in on a miss. */
+/*
+ * The page-cache folio at @pgoff, read in on a miss, with a reference and
+ * locked.
+ *
+ * kernel 6.18: filemap_fault: a page-cache folio is mapped only with its
+ * lock held, and only once folio->mapping, read under that lock, still
+ * names the file; otherwise the folio left the cache meanwhile and the
+ * index is looked up again.
+ *
+ * Migration holds the old folio's lock from the unmap phase until it has
+ * moved the page-cache slot and cleared that folio's mapping.  Without
+ * the lock, a process touching the page for the first time in that
+ * window would map the old folio while every other mapping and the page
+ * cache went over to the new one.
+ */
 static struct folio *filemap_fault_folio(struct file *file, pgoff_t pgoff)
 {
 	struct address_space *mapping = &file->mapping;
@@ -242,21 +257,28 @@ static struct folio *filemap_fault_folio(struct file *file, pgoff_t pgoff)
 
 	for (;;) {
 		folio = filemap_get_folio(mapping, pgoff);
-		if (folio)
-			return folio;
-		folio = folio_alloc(GFP_HIGHUSER_MOVABLE, 0);
-		if (!folio)
-			return NULL;
-		file_read_page(file, pgoff, folio_address(folio));
-		folio_mark_uptodate(folio);
-		err = filemap_add_folio(mapping, folio, pgoff);
-		if (!err) {
+		if (!folio) {
+			folio = folio_alloc(GFP_HIGHUSER_MOVABLE, 0);
+			if (!folio)
+				return NULL;
+			file_read_page(file, pgoff, folio_address(folio));
+			folio_mark_uptodate(folio);
+			err = filemap_add_folio(mapping, folio, pgoff);
+			if (err) {
+				folio_put(folio);
+				if (err != -EEXIST)
+					return NULL;
+				continue;
+			}
+			/* Our allocation reference is the caller's. */
 			folio_add_lru(folio);
-			return folio;	/* our allocation reference is the caller's */
 		}
+		folio_lock(folio);
+		if (likely(READ_ONCE(folio->mapping) == mapping))
+			return folio;
+		/* Migrated (or truncated) before we had the lock. */
+		folio_unlock(folio);
 		folio_put(folio);
-		if (err != -EEXIST)
-			return NULL;
 	}
 }
 
@@ -414,23 +436,30 @@ int handle_mm_fault(struct vm_area_struct *vma, unsigned long addr, bool write)
 	pgoff = vma->vm_pgoff + ((addr - vma->vm_start) >> PAGE_SHIFT);
 	if (anon) {
 		folio = alloc_anon_folio(NULL);
-	} else {
-		filefolio = filemap_fault_folio(vma->vm_file, pgoff);
-		if (!filefolio)
+		if (!folio)
 			return -ENOMEM;
+	} else {
 		if (write && !(vma->vm_flags & VM_SHARED)) {
-			/* Copy on write: a private anonymous copy. */
-			folio = alloc_anon_folio(filefolio);
+			/*
+			 * Copy on write: a private anonymous copy, allocated
+			 * before the file folio is locked (kernel:
+			 * do_cow_fault()).
+			 */
+			folio = folio_alloc(GFP_HIGHUSER_MOVABLE, 0);
+			if (!folio)
+				return -ENOMEM;
 			anon = true;
-		} else {
-			folio = filefolio;
-			filefolio = NULL;
 		}
-	}
-	if (!folio) {
-		if (filefolio)
-			folio_put(filefolio);
-		return -ENOMEM;
+		filefolio = filemap_fault_folio(vma->vm_file, pgoff);
+		if (!filefolio) {
+			if (folio)
+				folio_put(folio);
+			return -ENOMEM;
+		}
+		if (folio)
+			memcpy(folio_address(folio), folio_address(filefolio), PAGE_SIZE);
+		else
+			folio = filefolio;
 	}
 	if (anon && !vma->anon_vma)
 		vma->anon_vma = mm->anon_vma;
@@ -440,10 +469,7 @@ int handle_mm_fault(struct vm_area_struct *vma, unsigned long addr, bool write)
 	if (ptep_get(pte) != old) {
 		/* Raced with another fault or a migration: start over. */
 		spin_unlock(&mm->page_table_lock);
-		folio_put(folio);
-		if (filefolio)
-			folio_put(filefolio);
-		return 0;
+		goto out_release;
 	}
 	if (pte_present(old)) {
 		/* A read-only file page replaced by the private copy. */
@@ -458,10 +484,7 @@ int handle_mm_fault(struct vm_area_struct *vma, unsigned long addr, bool write)
 		spin_lock(&mm->page_table_lock);
 		if (ptep_get(pte)) {
 			spin_unlock(&mm->page_table_lock);
-			folio_put(folio);
-			if (filefolio)
-				folio_put(filefolio);
-			return 0;
+			goto out_release;
 		}
 	}
 	if (anon) {
@@ -475,8 +498,21 @@ int handle_mm_fault(struct vm_area_struct *vma, unsigned long addr, bool write)
 	ptep_get_and_set(pte, pfn_pte(folio_pfn(folio), writable) |
 			      (write ? _PAGE_DIRTY : 0));
 	spin_unlock(&mm->page_table_lock);
-	if (filefolio)
-		folio_put(filefolio);
+	/* A mapped page-cache folio's reference is the mapping's now. */
+	if (filefolio) {
+		folio_unlock(filefolio);
+		if (filefolio != folio)
+			folio_put(filefolio);
+	}
+	return 0;
+
+out_release:
+	if (filefolio) {
+		folio_unlock(filefolio);
+		if (filefolio != folio)
+			folio_put(filefolio);
+	}
+	folio_put(folio);
 	return 0;
 }
 
