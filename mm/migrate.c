@@ -586,6 +586,12 @@ static int migrate_folio_move(free_folio_t put_new_folio, unsigned long private,
 		goto out_unlock_both;
 	}
 
+	/*
+	 * Locked and unmapped since phase 1: a fault maps a folio only
+	 * under its lock.  A mapping here would survive the move on the
+	 * old folio, the reference check counting it as expected.
+	 */
+	VM_WARN_ON_ONCE_FOLIO(folio_mapped(src), src);
 	rc = move_to_new_folio(dst, src, mode);
 	if (rc)
 		goto out;
