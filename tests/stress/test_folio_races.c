@@ -12,7 +12,12 @@
  *    nothing leaks, nothing crashes);
  *  - lock-free page-cache lookups racing migration of the file's folios:
  *    every lookup returns a folio at the right index with the file's
- *    bytes, never a freed one.
+ *    bytes, never a freed one;
+ *  - first faults on a shared file racing migration of its folios: one
+ *    process drops its mapping of a page and reads it again (a fault
+ *    through the page cache) while the page migrates, then the other
+ *    process writes it: the first must see that write, so it mapped the
+ *    folio the page cache has, not one migration was moving away.
  *
  * Seeded.  Duration: STRESS_SECONDS per test (default 3, 20 with -l).
  */
@@ -340,5 +345,123 @@ TEST_F(fr, pagecache_lookups_vs_migration)
 			folio_put(folio);
 	}
 	ASSERT_EQ(0, pagemig_process_exit(pid));
+	pm_files_drop();
+}
+
+/* ---- first faults on a shared file against migration ---- */
+
+#define NFF	32
+
+struct refault {
+	int pa, pb, stop, bad;
+	unsigned long a, b;
+	uint64_t seed;
+	unsigned long faults;
+	uint32_t gen[NFF];
+};
+
+static uint64_t refault_tag(unsigned int i, uint32_t gen)
+{
+	return (uint64_t)(i + 1) << 40 | gen;
+}
+
+static void *refaulter(void *arg)
+{
+	struct refault *r = arg;
+	struct pagemig_rng rng;
+
+	set_cpu_id(1);
+	pagemig_rng_seed(&rng, r->seed);
+	while (!__atomic_load_n(&r->stop, __ATOMIC_ACQUIRE)) {
+		unsigned int i = (unsigned int)pagemig_rng_below(&rng, NFF);
+		unsigned long off = i * PAGE_SIZE;
+
+		/* b faults the page in again, from the page cache... */
+		if (pagemig_madvise_dontneed(r->pb, r->b + off, PAGE_SIZE) ||
+		    !pm_check_tag(r->pb, r->b + off, refault_tag(i, r->gen[i]))) {
+			__atomic_store_n(&r->bad, 1, __ATOMIC_RELEASE);
+			break;
+		}
+		/* ... and must see what a writes next. */
+		r->gen[i]++;
+		if (pm_write_tag(r->pa, r->a + off, refault_tag(i, r->gen[i])) ||
+		    !pm_check_tag(r->pb, r->b + off, refault_tag(i, r->gen[i]))) {
+			__atomic_store_n(&r->bad, 1, __ATOMIC_RELEASE);
+			break;
+		}
+		r->faults++;
+	}
+	return NULL;
+}
+
+TEST_F(fr, first_faults_vs_file_migration)
+{
+	static struct refault r;
+	struct pagemig_rng *rng = test_rng();
+	unsigned long long end = ktime_get_ns() + budget_ns();
+	unsigned long moved = 0, compactions = 0;
+	struct address_space *mapping;
+	unsigned int i;
+	pthread_t th;
+	int fid;
+
+	memset(&r, 0, sizeof(r));
+	r.seed = test_seed();
+	r.pa = pagemig_process_create();
+	r.pb = pagemig_process_create();
+	ASSERT_LE(0, r.pa);
+	ASSERT_LE(0, r.pb);
+	fid = pagemig_file_create("ff", NFF * PAGE_SIZE, 13, NULL);
+	ASSERT_LE(0, fid);
+	mapping = &pm_file(fid)->mapping;
+	ASSERT_EQ(0, pagemig_mmap_file(r.pa, fid, NFF * PAGE_SIZE, 0,
+				       PAGEMIG_MAP_SHARED | PAGEMIG_MAP_WRITE, &r.a));
+	ASSERT_EQ(0, pagemig_mmap_file(r.pb, fid, NFF * PAGE_SIZE, 0,
+				       PAGEMIG_MAP_SHARED | PAGEMIG_MAP_WRITE, &r.b));
+	for (i = 0; i < NFF; i++)
+		ASSERT_EQ(0, pm_write_tag(r.pa, r.a + i * PAGE_SIZE, refault_tag(i, 0)));
+
+	ASSERT_EQ(0, pagemig_thread_create(&th, "refaulter", refaulter, &r));
+	while (ktime_get_ns() < end && !__atomic_load_n(&r.bad, __ATOMIC_RELAXED)) {
+		pgoff_t idx = (pgoff_t)pagemig_rng_below(rng, NFF);
+		struct folio *folio;
+		unsigned int succ = 0;
+		LIST_HEAD(list);
+		bool ok;
+
+		if (pagemig_rng_below(rng, 64) == 0) {
+			ASSERT_EQ(0, pagemig_compact(-1));
+			compactions++;
+			continue;
+		}
+		folio = filemap_get_folio(mapping, idx);
+		ASSERT_NOT_NULL(folio);
+		ok = isolate_folio_to_list(folio, &list);
+		folio_put(folio);
+		if (!ok)
+			continue;
+		if (migrate_pages(&list, pm_alloc_in_zone, NULL,
+				  pagemig_rng_below(rng, 2) ? ZONE_NORMAL : ZONE_DMA32,
+				  pagemig_rng_below(rng, 2) ? MIGRATE_ASYNC : MIGRATE_SYNC,
+				  MR_COMPACTION, &succ))
+			putback_movable_pages(&list);
+		moved += succ;
+	}
+	__atomic_store_n(&r.stop, 1, __ATOMIC_RELEASE);
+	pagemig_thread_join(th, NULL);
+	TH_LOG("%lu refaults, %lu migrations, %lu compactions", r.faults, moved, compactions);
+	EXPECT_EQ(0, r.bad);
+	EXPECT_LT(0, moved);
+	EXPECT_LT(0, r.faults);
+	for (i = 0; i < NFF; i++) {
+		unsigned long off = i * PAGE_SIZE;
+
+		EXPECT_TRUE(pm_check_tag(r.pa, r.a + off, refault_tag(i, r.gen[i])));
+		EXPECT_TRUE(pm_check_tag(r.pb, r.b + off, refault_tag(i, r.gen[i])));
+		EXPECT_EQ(pm_folio(r.pa, r.a + off), pm_folio(r.pb, r.b + off));
+	}
+	EXPECT_EQ(0, pm_nr_isolated());
+	ASSERT_EQ(0, pagemig_process_exit(r.pa));
+	ASSERT_EQ(0, pagemig_process_exit(r.pb));
 	pm_files_drop();
 }
