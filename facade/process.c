@@ -295,4 +295,5 @@ void processes_destroy_all(void)
 			files[i] = NULL;
 		}
 	}
+	anon_vma_cache_shrink();
 }

@@ -93,6 +93,7 @@ int format_gfp_string(gfp_t gfp, char *buf, size_t len);
 
 struct mm_struct *mm_alloc(void);
 void mmput(struct mm_struct *mm);
+void anon_vma_cache_shrink(void);
 int do_mmap(struct mm_struct *mm, unsigned long len, unsigned long vm_flags,
 	    struct file *file, pgoff_t pgoff, unsigned long *addrp);
 int do_munmap(struct mm_struct *mm, unsigned long addr);

@@ -130,9 +130,10 @@ static int split_anon_thp(struct folio *folio, struct list_head *list)
 	if (folio_ref_count(folio) != mapped_refs + 1)
 		return -EBUSY;
 
-	anon_vma = (struct anon_vma *)((unsigned long)READ_ONCE(folio->mapping) -
-				       FOLIO_MAPPING_ANON);
-	get_anon_vma(anon_vma);
+	/* Its process may be exiting: then it is no longer mapped. */
+	anon_vma = folio_get_anon_vma(folio);
+	if (!anon_vma)
+		return -EBUSY;
 	/*
 	 * An anonymous THP has one mapping (pagemig has no fork), so when
 	 * the page table cannot be had nothing was converted yet.

@@ -197,6 +197,7 @@ bool filemap_release_folio(struct folio *folio);
 
 void get_anon_vma(struct anon_vma *anon_vma);
 void put_anon_vma(struct anon_vma *anon_vma);
+struct anon_vma *folio_get_anon_vma(const struct folio *folio);
 void file_read_page(struct file *file, pgoff_t pgoff, void *buf);
 
 int pgd_alloc(struct mm_struct *mm);

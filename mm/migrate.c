@@ -519,13 +519,13 @@ static int migrate_folio_unmap(new_folio_t get_new_folio,
 
 	/*
 	 * Hold the anon_vma: the process may exit while its folio is
-	 * unmapped, and remove_migration_ptes() still walks it.
+	 * unmapped, and remove_migration_ptes() still walks it.  A folio
+	 * that is no longer mapped needs none -- and its process may be
+	 * gone, its anon_vma with it (kernel 6.18: migrate_folio_unmap()
+	 * takes it through folio_get_anon_vma()).
 	 */
-	if (folio_test_anon(src) && !folio_test_ksm(src)) {
-		anon_vma = (struct anon_vma *)((unsigned long)READ_ONCE(src->mapping) -
-					       FOLIO_MAPPING_ANON);
-		get_anon_vma(anon_vma);
-	}
+	if (folio_test_anon(src) && !folio_test_ksm(src))
+		anon_vma = folio_get_anon_vma(src);
 
 	/*
 	 * The destination is fresh and nobody else should know it, but a

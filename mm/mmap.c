@@ -25,21 +25,45 @@ static atomic_t next_mm_id;
 
 /* ---- anon_vma ---- */
 
+/*
+ * anon_vmas are type-stable, as the kernel's (a SLAB_TYPESAFE_BY_RCU
+ * cache): one whose last reference goes is kept here for the next
+ * anon_vma_alloc(), never given back to the host while the machine
+ * lives.  folio_get_anon_vma() may then look at the anon_vma of a folio
+ * whose process is exiting: the memory is an anon_vma, if perhaps
+ * another's, and it checks after taking its reference that the folio is
+ * still mapped, which only its own anon_vma's mm can keep it.  No grace
+ * period is needed (ThreadSanitizer could not see one across liburcu).
+ */
+static LIST_HEAD(anon_vma_cache);
+static DEFINE_MUTEX_STATIC(anon_vma_cache_lock, LOCK_RANK_LEAF);
+
 static struct anon_vma *anon_vma_alloc(void)
 {
-	struct anon_vma *anon_vma = calloc(1, sizeof(*anon_vma));
+	struct anon_vma *anon_vma = NULL;
 
-	if (!anon_vma)
-		return NULL;
-	init_rwsem_named(&anon_vma->rwsem, "anon_vma->rwsem", LOCK_RANK_ANON_VMA);
+	mutex_lock(&anon_vma_cache_lock);
+	if (!list_empty(&anon_vma_cache)) {
+		anon_vma = list_first_entry(&anon_vma_cache, struct anon_vma, vmas);
+		list_del_init(&anon_vma->vmas);
+	}
+	mutex_unlock(&anon_vma_cache_lock);
+	if (!anon_vma) {
+		anon_vma = calloc(1, sizeof(*anon_vma));
+		if (!anon_vma)
+			return NULL;
+		/* The constructor's part: once per object, as the kernel. */
+		init_rwsem_named(&anon_vma->rwsem, "anon_vma->rwsem", LOCK_RANK_ANON_VMA);
+		INIT_LIST_HEAD(&anon_vma->vmas);
+	}
 	atomic_set(&anon_vma->refcount, 1);
-	INIT_LIST_HEAD(&anon_vma->vmas);
 	return anon_vma;
 }
 
 /**
  * get_anon_vma - keep an anon_vma alive (migration of its folios)
- * @anon_vma: the anon_vma
+ * @anon_vma: the anon_vma; the caller already holds a reference or
+ *	otherwise knows it is alive (a mapped folio under its lock)
  */
 void get_anon_vma(struct anon_vma *anon_vma)
 {
@@ -47,15 +71,34 @@ void get_anon_vma(struct anon_vma *anon_vma)
 }
 
 /**
- * put_anon_vma - drop a reference; the last one frees it
+ * put_anon_vma - drop a reference; the last one gives it back to the cache
  * @anon_vma: the anon_vma
  */
 void put_anon_vma(struct anon_vma *anon_vma)
 {
 	if (atomic_dec_and_test(&anon_vma->refcount)) {
 		WARN_ON_ONCE(!list_empty(&anon_vma->vmas));
-		free(anon_vma);
+		mutex_lock(&anon_vma_cache_lock);
+		list_add(&anon_vma->vmas, &anon_vma_cache);
+		mutex_unlock(&anon_vma_cache_lock);
 	}
+}
+
+/**
+ * anon_vma_cache_shrink - free the anon_vmas nobody uses
+ *
+ * Context: machine teardown, after every process has exited and no
+ * migration runs: nothing may look at a freed anon_vma any more.
+ */
+void anon_vma_cache_shrink(void)
+{
+	struct anon_vma *anon_vma, *next;
+
+	mutex_lock(&anon_vma_cache_lock);
+	list_for_each_entry_safe(anon_vma, next, &anon_vma_cache, vmas)
+		free(anon_vma);
+	INIT_LIST_HEAD(&anon_vma_cache);
+	mutex_unlock(&anon_vma_cache_lock);
 }
 
 /* ---- files ---- */

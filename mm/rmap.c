@@ -149,6 +149,39 @@ static struct anon_vma *folio_anon_vma(const struct folio *folio)
 }
 
 /**
+ * folio_get_anon_vma - a reference on a mapped anon folio's anon_vma
+ * @folio: an anonymous folio, not KSM
+ *
+ * Its process may be exiting while we look: an anon folio that is no
+ * longer mapped keeps a mapping pointer to an anon_vma that may already
+ * be back in the cache (or another mm's).  anon_vmas are type-stable
+ * (mm/mmap.c), so reading the count is safe; the reference is taken only
+ * on a live count, and kept only if the folio is still mapped after it,
+ * which proves the anon_vma is the folio's and alive.
+ *
+ * kernel 6.18: mm/rmap.c folio_get_anon_vma(), with RCU where we have
+ * type-stable memory and no grace period.
+ *
+ * Return: the anon_vma with a reference, or NULL if the folio is not
+ * mapped (then nothing needs its anon_vma: a locked folio that is not
+ * mapped cannot become mapped).
+ */
+struct anon_vma *folio_get_anon_vma(const struct folio *folio)
+{
+	struct anon_vma *anon_vma = folio_anon_vma(folio);
+
+	if (!anon_vma || !folio_mapped(folio))
+		return NULL;
+	if (!atomic_inc_not_zero(&anon_vma->refcount))
+		return NULL;
+	if (!folio_mapped(folio)) {
+		put_anon_vma(anon_vma);
+		return NULL;
+	}
+	return anon_vma;
+}
+
+/**
  * folio_mapping - the page cache a folio belongs to
  * @folio: the folio
  *
