@@ -30,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
@@ -265,17 +266,41 @@ int blob_append(struct blob *b, const void *p, size_t n)
 	return 0;
 }
 
-/* A fixed buffer of @cap bytes, every page written now, not later. */
+/*
+ * A fixed buffer of @cap bytes, every page written now, not later.  The
+ * writes are volatile: malloc() followed by memset() to zero becomes
+ * calloc(), whose fresh mapping the kernel fills on first touch -- while
+ * the snapshot reads, which is what this buffer is here to prevent.
+ */
 static int blob_prefault(struct blob *b, size_t cap)
 {
+	size_t page = (size_t)sysconf(_SC_PAGESIZE), off;
+
 	b->data = malloc(cap);
 	if (!b->data)
 		return -ENOMEM;
-	memset(b->data, 0, cap);
+	for (off = 0; off < cap; off += page)
+		((volatile char *)b->data)[off] = 0;
 	b->cap = cap;
 	b->len = 0;
 	b->fixed = true;
 	return 0;
+}
+
+/* Bytes of @b's buffer in memory now (mincore()), or 0 if unknown. */
+static size_t blob_resident(const struct blob *b)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE), n = 0, i, nr;
+	uintptr_t start = (uintptr_t)b->data & ~(page - 1);
+	unsigned char *vec;
+
+	nr = ((uintptr_t)b->data + b->cap - start + page - 1) / page;
+	vec = malloc(nr);
+	if (vec && !mincore((void *)start, nr * page, vec))
+		for (i = 0; i < nr; i++)
+			n += vec[i] & 1;
+	free(vec);
+	return n * page < b->cap ? n * page : b->cap;
 }
 
 /**
@@ -625,6 +650,20 @@ static int snapshot_prepare(struct capture_ctx *c, struct snapshot *s)
 
 	ret = blob_prefault(&s->f[SNAP_KPAGEFLAGS], cap);
 	return ret ?: blob_prefault(&s->f[SNAP_KPAGECOUNT], cap);
+}
+
+static size_t blob_cap(const struct blob *b)
+{
+	return b->cap;
+}
+
+/* @what of the page-table buffers of @s, in KiB. */
+static size_t snapshot_bytes(const struct snapshot *s,
+			     size_t (*what)(const struct blob *b))
+{
+	if (!s->f[SNAP_KPAGEFLAGS].data)
+		return 0;
+	return (what(&s->f[SNAP_KPAGEFLAGS]) + what(&s->f[SNAP_KPAGECOUNT])) >> 10;
 }
 
 static int snapshot_take(struct capture_ctx *c, struct snapshot *s,
@@ -1043,6 +1082,10 @@ static int capture_state(struct capture_ctx *c)
 			    c->table_len >> 20);
 		return CLI_FAILED;
 	}
+	capture_say(c->o, "snapshot buffers: %zu KiB, %zu KiB in memory",
+		    snapshot_bytes(&c->before, blob_cap) + snapshot_bytes(&c->after, blob_cap),
+		    snapshot_bytes(&c->before, blob_resident) +
+		    snapshot_bytes(&c->after, blob_resident));
 	ret = read_machine(c);
 	ret = ret ?: snapshot_take(c, &c->before, "before");
 	if (ret || !c->o->compact)
