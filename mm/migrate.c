@@ -27,11 +27,12 @@
  * successful isolate_page(), cleared after putback or a successful move.
  *
  * Kernel version followed: 6.17 with the set_movable_ops() registration
- * fix.  Success is 0; the internal "unmapped, ready to move" result is
- * MIGRATE_UNMAPPED below (kernel 6.17: MIGRATEPAGE_UNMAP, removed in 6.18
- * together with MIGRATEPAGE_SUCCESS).  The "freed under us" shortcut runs
- * in migrate_folio_unmap() for every page, movable_ops pages included, as
- * in 6.17.0.
+ * fix, plus two 6.18 changes (also in 6.17.6).  Success is plain 0 and so
+ * is "unmapped, ready to move" (kernel 6.18: MIGRATEPAGE_SUCCESS and
+ * MIGRATEPAGE_UNMAP are gone).  The "freed under us" shortcut runs in
+ * migrate_pages_batch() and for folios only: an isolated movable_ops page
+ * always reaches its owner's migrate_page(), which reports a page it
+ * released meanwhile as moved.
  */
 #include <errno.h>
 #include <string.h>
@@ -41,9 +42,6 @@
 #include <pagemig/vmstat.h>
 #include <pagemig/trace/events/migrate.h>
 #include "internal.h"
-
-/* Internal result of migrate_folio_unmap(): src locked, dst ready. */
-#define MIGRATE_UNMAPPED	1
 
 const char * const migrate_reason_names[MR_TYPES] = {
 	"compaction", "memory_failure", "memory_hotplug", "syscall_or_cpuset",
@@ -460,10 +458,11 @@ static int move_to_new_folio(struct folio *dst, struct folio *src,
 }
 
 /*
- * Phase 1 for one page.  Returns 0 if src was freed under us (done),
- * MIGRATE_UNMAPPED if src and *dstp are locked and ready to move,
- * -EAGAIN to retry in the next pass, -ENOMEM if no destination could be
- * had (src stays on the list), or another error (src moved to @ret).
+ * Phase 1 for one page.  Returns 0 if src and *dstp are locked and ready
+ * to move, -EAGAIN to retry in the next pass, -ENOMEM if no destination
+ * could be had (src stays on the list), or another error (src moved to
+ * @ret).  kernel 6.18: 0 here was MIGRATEPAGE_UNMAP, and the "freed under
+ * us" case moved out to migrate_pages_batch().
  */
 static int migrate_folio_unmap(new_folio_t get_new_folio,
 			       free_folio_t put_new_folio, unsigned long private,
@@ -475,19 +474,6 @@ static int migrate_folio_unmap(new_folio_t get_new_folio,
 	bool locked = false, dst_locked = false;
 	int old_page_state = 0, rc = -EAGAIN;
 	struct folio *dst;
-
-	if (folio_ref_count(src) == 1) {
-		/*
-		 * Only our isolation reference is left: the owner freed the
-		 * page meanwhile.  Count it as migrated; the free path wipes
-		 * PG_movable_ops_isolated with all other flags.
-		 */
-		folio_clear_active(src);
-		folio_clear_unevictable(src);
-		list_del(&src->lru);
-		migrate_folio_done(src, reason);
-		return 0;
-	}
 
 	if (should_fail(FAULT_MIGRATE_ALLOC))
 		return -ENOMEM;
@@ -539,7 +525,7 @@ static int migrate_folio_unmap(new_folio_t get_new_folio,
 	if (unlikely(page_has_movable_ops(&src->page))) {
 		/* Never mapped into page tables: nothing to unmap. */
 		__migrate_folio_record(dst, old_page_state, anon_vma);
-		return MIGRATE_UNMAPPED;
+		return 0;
 	}
 
 	if (folio_mapped(src)) {
@@ -549,7 +535,7 @@ static int migrate_folio_unmap(new_folio_t get_new_folio,
 	}
 	if (!folio_mapped(src)) {
 		__migrate_folio_record(dst, old_page_state, anon_vma);
-		return MIGRATE_UNMAPPED;
+		return 0;
 	}
 	/* A mapping survived (or came back): retry later. */
 out:
@@ -679,6 +665,24 @@ static int migrate_pages_batch(struct list_head *from, new_folio_t get_new_folio
 			bool is_thp = folio_order(folio) == HPAGE_PMD_ORDER;
 
 			cond_resched();
+			/*
+			 * Only our isolation reference is left: the folio
+			 * was freed under us.  Count it as migrated.
+			 * kernel 6.18: folios only -- a movable_ops page's
+			 * owner may hold no reference while the page is
+			 * isolated, so the count says nothing; the owner's
+			 * migrate_page() sees that it released the page.
+			 */
+			if (likely(!page_has_movable_ops(&folio->page)) &&
+			    folio_ref_count(folio) == 1) {
+				folio_clear_active(folio);
+				folio_clear_unevictable(folio);
+				list_del(&folio->lru);
+				migrate_folio_done(folio, reason);
+				stats->nr_succeeded += nr_pages;
+				stats->nr_thp_succeeded += is_thp;
+				continue;
+			}
 			rc = migrate_folio_unmap(get_new_folio, put_new_folio,
 						 private, folio, &dst, mode,
 						 reason, ret_folios);
@@ -715,10 +719,6 @@ static int migrate_pages_batch(struct list_head *from, new_folio_t get_new_folio
 				nr_retry_pages += nr_pages;
 				break;
 			case 0:
-				stats->nr_succeeded += nr_pages;
-				stats->nr_thp_succeeded += is_thp;
-				break;
-			case MIGRATE_UNMAPPED:
 				list_move_tail(&folio->lru, &unmap_folios);
 				list_add_tail(&dst->lru, &dst_folios);
 				break;

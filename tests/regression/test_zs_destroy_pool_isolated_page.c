@@ -55,9 +55,9 @@ TEST_F(zsdp, isolated_pages_outlive_the_last_pool)
 
 	/*
 	 * Three isolators: one will put its page back, one will migrate a
-	 * page only it holds (the core's refcount-1 shortcut), and one will
-	 * migrate a page someone else also holds a reference to (the owner's
-	 * "released while isolated" success, through the callbacks).
+	 * page only it holds (refcount 1; zs_page_migrate() reports it
+	 * moved), and one will migrate a page someone else also holds a
+	 * reference to (the same "released while isolated" success).
 	 */
 	ASSERT_TRUE(isolate_onto(pages[0], &back));
 	ASSERT_TRUE(isolate_onto(pages[1], &move));

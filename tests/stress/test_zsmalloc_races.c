@@ -7,7 +7,7 @@
  *    -EINVAL and moves on a later pass; the data is always intact);
  *  - zs_free() of zspages' last objects while an isolator holds their
  *    pages: sometimes the isolated page is left with only the isolation
- *    reference (the core's refcount-1 shortcut), sometimes the isolator
+ *    reference (zs_page_migrate() reports it moved), sometimes the isolator
  *    holds an extra reference (zs_page_migrate()'s fake success);
  *  - zs_compact() racing a full pagemig_compact() and zram writes and
  *    discards, with a reader checking every sector it can pin down.
