@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * mm/balloon_compaction.c on a balloon of our own (no hypervisor):
+ * mm/balloon.c on a balloon of our own (no hypervisor):
  * enqueue/dequeue, single and list variants, with their counters
  * (balloon_inflate, balloon_deflate, nr_balloon_pages); finalize keeps
  * PageOffline + PG_movable_ops and clears private; isolation takes a page
@@ -16,7 +16,7 @@
  * (idle) drivers' balloons again for the validator.
  */
 #include <pagemig/pagemig.h>
-#include "../../mm/balloon_compaction.c"
+#include "../../mm/balloon.c"
 #include <pthread.h>
 
 #include "harness/mm_fixture.h"
