@@ -101,7 +101,4 @@ void vmballoon_remove(void);
 int cmm_probe(void);
 void cmm_remove(void);
 
-/* Test knob: 6.17.0's vmw migrate result when inflating the new page fails. */
-extern bool vmw_balloon_617_migrate_ebusy;
-
 #endif /* _PAGEMIG_DRIVERS_BALLOON_HOST_H */

@@ -5,8 +5,12 @@
  * The hypervisor asks for pages on loan; each page is loaned with its own
  * hypervisor call (H_SET_PAGE_LOANED in the kernel), which can fail, and
  * taken back with one that cannot (H_SET_PAGE_ACTIVE; errors ignored).
- * Loaned pages leave the zone's managed pages.  Migration loans the new
- * page first (-EBUSY if refused), then activates the old one.
+ * Loaned pages leave the zone's managed pages (the balloon core adjusts
+ * them: adjust_managed_page_count).  Migration loans the new page first
+ * (-EBUSY if refused), then activates the old one; the balloon core does
+ * the page bookkeeping and counts BALLOON_MIGRATE (kernel: 0da2ba35 made
+ * cmm count it, October 2025; the 2026 balloon series moved it to the
+ * core).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -53,7 +57,6 @@ static unsigned long cmm_alloc_pages(struct balloon_host *host, unsigned long nr
 		}
 		balloon_page_enqueue(&cmm->b_dev_info, page);
 		atomic_long_inc(&cmm->loaned_pages);
-		adjust_managed_page_count(page, -1);
 	}
 	return n;
 }
@@ -69,7 +72,6 @@ static unsigned long cmm_free_pages(struct balloon_host *host, unsigned long nr)
 		if (!page)
 			break;
 		plpar_page_set_active(cmm, page);
-		adjust_managed_page_count(page, 1);
 		__free_page(page);
 		atomic_long_dec(&cmm->loaned_pages);
 	}
@@ -88,28 +90,12 @@ static int cmm_migratepage(struct balloon_dev_info *b_dev_info,
 			   enum migrate_mode mode)
 {
 	struct cmm *cmm = container_of(b_dev_info, struct cmm, b_dev_info);
-	unsigned long flags;
 
 	/* Loan the new page first; if refused, don't retry now. */
 	if (plpar_page_set_loaned(cmm, newpage))
 		return -EBUSY;
-
-	get_page(newpage);	/* the balloon's reference */
-
-	if (page_zone(page) != page_zone(newpage)) {
-		adjust_managed_page_count(page, 1);
-		adjust_managed_page_count(newpage, -1);
-	}
-
-	spin_lock_irqsave(&b_dev_info->pages_lock, flags);
-	balloon_page_insert(b_dev_info, newpage);
-	__count_vm_event(BALLOON_MIGRATE);
-	b_dev_info->isolated_pages--;
-	spin_unlock_irqrestore(&b_dev_info->pages_lock, flags);
-
+	/* Then take the old one back; that call cannot fail. */
 	plpar_page_set_active(cmm, page);
-	balloon_page_finalize(page);
-	put_page(page);		/* the balloon's reference */
 	return 0;
 }
 
@@ -132,6 +118,7 @@ int cmm_probe(void)
 	if (!cmm)
 		return -ENOMEM;
 	balloon_devinfo_init(&cmm->b_dev_info);
+	cmm->b_dev_info.adjust_managed_page_count = true;
 	if (IS_ENABLED(CONFIG_BALLOON_COMPACTION))
 		cmm->b_dev_info.migratepage = cmm_migratepage;
 	ret = balloon_host_init(&cmm->host, "cmm", &cmm->b_dev_info, &cmm_ops, 0);

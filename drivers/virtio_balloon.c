@@ -11,7 +11,8 @@
  * it is busy, so the core retries on its next pass.
  *
  * Without VIRTIO_BALLOON_F_DEFLATE_ON_OOM (our default) inflated pages
- * are taken out of the zone's managed pages.
+ * are taken out of the zone's managed pages, by the balloon core
+ * (kernel 2026 balloon series: adjust_managed_page_count).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -52,7 +53,7 @@ static unsigned long fill_balloon(struct balloon_host *host, unsigned long num)
 	struct virtio_balloon *vb = container_of(host, struct virtio_balloon, host);
 	static struct ratelimit_state rs = RATELIMIT_STATE_INIT(5000, 3);
 	unsigned long num_allocated_pages, num_pfns;
-	struct page *page;
+	struct page *page, *next;
 	LIST_HEAD(pages);
 
 	num = min(num, (unsigned long)VIRTIO_BALLOON_ARRAY_PFNS_MAX);
@@ -68,17 +69,16 @@ static unsigned long fill_balloon(struct balloon_host *host, unsigned long num)
 					num - num_pfns);
 			break;
 		}
-		balloon_page_push(&pages, page);
+		list_add(&page->lru, &pages);
 	}
 
 	mutex_lock(&vb->balloon_lock);
 	vb->num_pfns = 0;
-	while ((page = balloon_page_pop(&pages))) {
+	list_for_each_entry_safe(page, next, &pages, lru) {
+		list_del(&page->lru);
 		balloon_page_enqueue(&vb->vb_dev_info, page);
 		vb->pfns[vb->num_pfns++] = page_to_pfn(page);
 		vb->num_pages++;
-		if (!vb->deflate_on_oom)
-			adjust_managed_page_count(page, -1);
 	}
 	num_allocated_pages = vb->num_pfns;
 	if (vb->num_pfns)
@@ -110,8 +110,6 @@ static unsigned long leak_balloon(struct balloon_host *host, unsigned long num)
 	if (vb->num_pfns)
 		tell_host_deflate(vb);
 	list_for_each_entry_safe(page, next, &pages, lru) {
-		if (!vb->deflate_on_oom)
-			adjust_managed_page_count(page, 1);
 		list_del(&page->lru);
 		put_page(page);
 	}
@@ -131,9 +129,8 @@ static unsigned long vb_size(struct balloon_host *host)
 }
 
 /*
- * Move a balloon page: inflate @newpage at the host, put it in the
- * balloon, deflate @page, and drop the balloon's reference on it.  Called
- * by the core with both pages locked.
+ * Move a balloon page at the host: inflate @newpage, deflate @page.  The
+ * balloon core does the page bookkeeping (kernel 2026 balloon series).
  */
 static int virtballoon_migratepage(struct balloon_dev_info *vb_dev_info,
 				   struct page *newpage, struct page *page,
@@ -141,7 +138,6 @@ static int virtballoon_migratepage(struct balloon_dev_info *vb_dev_info,
 {
 	struct virtio_balloon *vb = container_of(vb_dev_info, struct virtio_balloon,
 						 vb_dev_info);
-	unsigned long flags;
 
 	/*
 	 * Inflation or deflation is in progress (maybe the very allocation
@@ -150,20 +146,6 @@ static int virtballoon_migratepage(struct balloon_dev_info *vb_dev_info,
 	if (!mutex_trylock(&vb->balloon_lock))
 		return -EAGAIN;
 
-	get_page(newpage);	/* the balloon's reference */
-
-	/* Managed counts were adjusted per zone at inflation: fix both. */
-	if (!vb->deflate_on_oom && page_zone(page) != page_zone(newpage)) {
-		adjust_managed_page_count(page, 1);
-		adjust_managed_page_count(newpage, -1);
-	}
-
-	spin_lock_irqsave(&vb_dev_info->pages_lock, flags);
-	balloon_page_insert(vb_dev_info, newpage);
-	vb_dev_info->isolated_pages--;
-	__count_vm_event(BALLOON_MIGRATE);
-	spin_unlock_irqrestore(&vb_dev_info->pages_lock, flags);
-
 	vb->num_pfns = 1;
 	vb->pfns[0] = page_to_pfn(newpage);
 	tell_host_inflate(vb);
@@ -171,9 +153,6 @@ static int virtballoon_migratepage(struct balloon_dev_info *vb_dev_info,
 	vb->pfns[0] = page_to_pfn(page);
 	tell_host_deflate(vb);
 	mutex_unlock(&vb->balloon_lock);
-
-	balloon_page_finalize(page);
-	put_page(page);		/* the balloon's reference */
 	return 0;
 }
 
@@ -205,8 +184,6 @@ int virtio_balloon_adopt(const unsigned long *pfns, unsigned long n)
 			balloon_page_enqueue(&vb->vb_dev_info, page);
 			vb->pfns[vb->num_pfns++] = pfns[i];
 			vb->num_pages++;
-			if (!vb->deflate_on_oom)
-				adjust_managed_page_count(page, -1);
 		}
 		tell_host_inflate(vb);
 	}
@@ -234,6 +211,7 @@ int virtio_balloon_probe(void)
 	if (!vb)
 		return -ENOMEM;
 	balloon_devinfo_init(&vb->vb_dev_info);
+	vb->vb_dev_info.adjust_managed_page_count = !vb->deflate_on_oom;
 	if (IS_ENABLED(CONFIG_BALLOON_COMPACTION))
 		vb->vb_dev_info.migratepage = virtballoon_migratepage;
 	mutex_init_named(&vb->balloon_lock, "vb->balloon_lock", LOCK_RANK_DRIVER);

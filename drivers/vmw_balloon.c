@@ -11,12 +11,11 @@
  * Migration deflates the old page first -- inflating first could make
  * the hypervisor say it has enough -- with a direct call, because the
  * isolated page's lru belongs to the core.  Then it inflates the new one.
- * If that second step fails, the balloon has simply shrunk by a page:
- * since Linux 6.18 (and 6.17.6) the driver reports success so the core
- * frees both pages; 6.17.0 returned -EBUSY and the core's putback warned
- * about a page already gone from the balloon.  pagemig follows the fixed
- * behaviour; vmw_balloon_617_migrate_ebusy brings back the old one for
- * tests.
+ * If that second step fails, the balloon has simply shrunk by a page: the
+ * driver says -ENOENT and the balloon core frees both pages, counting a
+ * deflate (kernel 2026 balloon series; 6.18 and 6.17.6 returned success,
+ * 6.17.0 -EBUSY).  As in that series, NR_BALLOON_PAGES is not lowered on
+ * that path.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -26,8 +25,6 @@
 #include "balloon_host.h"
 
 #define VMW_BALLOON_BATCH_MAX_PAGES	512
-
-bool vmw_balloon_617_migrate_ebusy;
 
 struct vmballoon {
 	struct balloon_dev_info b_dev_info;
@@ -44,14 +41,14 @@ static unsigned long vmballoon_inflate(struct balloon_host *host, unsigned long 
 {
 	struct vmballoon *b = container_of(host, struct vmballoon, host);
 	unsigned long n = 0;
-	struct page *page;
+	struct page *page, *next;
 	LIST_HEAD(pages);
 	int status;
 
 	nr = min(nr, (unsigned long)VMW_BALLOON_BATCH_MAX_PAGES);
 	down_read(&b->conf_sem);
 	while (n < nr && (page = balloon_page_alloc())) {
-		balloon_page_push(&pages, page);
+		list_add(&page->lru, &pages);
 		n++;
 	}
 	if (!n)
@@ -66,8 +63,10 @@ static unsigned long vmballoon_inflate(struct balloon_host *host, unsigned long 
 
 	if (status) {
 		/* Refused: give the pages back and report no progress. */
-		while ((page = balloon_page_pop(&pages)))
+		list_for_each_entry_safe(page, next, &pages, lru) {
+			list_del(&page->lru);
 			put_page(page);
+		}
 		n = 0;
 		goto out;
 	}
@@ -81,7 +80,7 @@ out:
 static unsigned long vmballoon_deflate(struct balloon_host *host, unsigned long nr)
 {
 	struct vmballoon *b = container_of(host, struct vmballoon, host);
-	struct page *page;
+	struct page *page, *next;
 	LIST_HEAD(pages);
 	size_t n, i = 0;
 	int status;
@@ -108,8 +107,10 @@ static unsigned long vmballoon_deflate(struct balloon_host *host, unsigned long 
 		goto out;
 	}
 	atomic_long_sub((long)n, &b->size);
-	while ((page = balloon_page_pop(&pages)))
+	list_for_each_entry_safe(page, next, &pages, lru) {
+		list_del(&page->lru);
 		put_page(page);
+	}
 out:
 	up_read(&b->conf_sem);
 	return n;
@@ -122,12 +123,18 @@ static unsigned long vmballoon_size(struct balloon_host *host)
 	return (unsigned long)atomic_long_read(&b->size);
 }
 
+/*
+ * Deflate @page and inflate @newpage at the hypervisor.  Return: 0,
+ * -EAGAIN during a configuration change, -EBUSY if the hypervisor keeps
+ * the old page, -ENOENT if it took the old page back but refused the new
+ * one (the balloon shrank by a page).
+ */
 static int vmballoon_migratepage(struct balloon_dev_info *b_dev_info,
 				 struct page *newpage, struct page *page,
 				 enum migrate_mode mode)
 {
 	struct vmballoon *b = container_of(b_dev_info, struct vmballoon, b_dev_info);
-	unsigned long flags, pfn;
+	unsigned long pfn;
 	int status, ret = 0;
 
 	/* A configuration change is under way: try again later. */
@@ -144,10 +151,6 @@ static int vmballoon_migratepage(struct balloon_dev_info *b_dev_info,
 		goto out_unlock;
 	}
 
-	/* Isolated, so off the list: safe to finalize without pages_lock. */
-	balloon_page_finalize(page);
-	put_page(page);
-
 	pfn = page_to_pfn(newpage);
 	status = balloon_host_inflate(&b->host, &pfn, 1, true);
 	spin_unlock(&b->comm_lock);
@@ -155,32 +158,11 @@ static int vmballoon_migratepage(struct balloon_dev_info *b_dev_info,
 	if (status) {
 		/*
 		 * Deflating what we just inflated could fail too; shrink
-		 * the balloon instead.  The old page is already gone.
+		 * the balloon instead, and tell the core it has no new page.
 		 */
 		atomic_long_dec(&b->size);
-		dec_node_page_state(page, NR_BALLOON_PAGES);
-		ret = vmw_balloon_617_migrate_ebusy ? -EBUSY : 0;
-	} else {
-		get_page(newpage);	/* the balloon's reference */
+		ret = -ENOENT;
 	}
-
-	spin_lock_irqsave(&b->b_dev_info.pages_lock, flags);
-	if (!status) {
-		balloon_page_insert(&b->b_dev_info, newpage);
-		__count_vm_event(BALLOON_MIGRATE);
-	} else {
-		/*
-		 * The old page was deflated in effect.  6.17 and 6.18 do not
-		 * count it; the 2026 balloon cleanups ("vmw_balloon: adjust
-		 * BALLOON_DEFLATE when deflating while migrating") do, and
-		 * so do we, so that inflate - deflate stays the balloon size.
-		 */
-		__count_vm_event(BALLOON_DEFLATE);
-	}
-	/* Either way the old page is no longer isolated in the balloon. */
-	b->b_dev_info.isolated_pages--;
-	spin_unlock_irqrestore(&b->b_dev_info.pages_lock, flags);
-
 out_unlock:
 	up_read(&b->conf_sem);
 	return ret;

@@ -42,7 +42,7 @@ static const struct machine_initcall {
 	{ "compaction",		compaction_init,	NULL },
 	/* Before the processes, so it goes after every mm has. */
 	{ "ksm",		ksm_init,		ksm_exit_machine },
-	{ "balloon_compaction",	balloon_init,		balloon_exit },
+	{ "balloon",		balloon_init,		balloon_exit },
 	/* Registers with the first pool; goes after every pool has. */
 	{ "zsmalloc",		NULL,			zs_exit },
 	{ "virtio_balloon",	virtio_balloon_probe,	virtio_balloon_remove },

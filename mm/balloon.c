@@ -1,20 +1,32 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Balloon compaction: the shared bookkeeping of memory-balloon drivers
+ * Balloon: the shared bookkeeping of memory-balloon drivers
  * (drivers/virtio_balloon.c, vmw_balloon.c, cmm.c) and the movable_ops
  * callbacks that let compaction move inflated pages.
  *
+ * Kernel version followed: the 2026 "mm: balloon infrastructure cleanups"
+ * series (kernel 6.17 called this file mm/balloon_compaction.c).  The
+ * balloon takes no page lock; one global balloon_pages_lock protects every
+ * device's list, isolated_pages and the page->private of its pages.
+ *
  * Inflate: the driver allocates pages with balloon_page_alloc(), tells its
  * hypervisor, and enqueues them; each becomes PageOffline + PG_movable_ops
- * with page->private = its device.  Deflate: the driver dequeues pages
- * (finalized: private cleared, type and flag kept), tells the hypervisor,
- * and frees them; the page allocator clears the type and flags.
+ * with page->private = its device, and leaves the zone's managed pages if
+ * the device says so (adjust_managed_page_count).  Deflate: the driver
+ * dequeues pages (finalized: private cleared, type and flag kept), tells
+ * the hypervisor, and frees them; the page allocator clears the type and
+ * flags.
  *
- * Migration: isolate takes the page off the device list; the driver's
- * migratepage() inflates the new page at the hypervisor, enqueues it,
- * deflates the old one and drops it; putback re-lists the page.
+ * Migration: isolation takes the page off the device list if it still
+ * has a device (private) -- both under balloon_pages_lock, so a page
+ * cannot be dequeued and isolated at once.  The driver's migratepage()
+ * only talks to its hypervisor; this file does the rest: the new page
+ * goes into the balloon with its own reference, the managed-page counts
+ * of both zones are fixed, and the old page is finalized and released.
+ * Putback re-lists the page.
  *
- * Lock order: page lock, then b_dev_info->pages_lock (see balloon.h).
+ * Lock order: the core's page lock (6.17 core only), then
+ * balloon_pages_lock.  Drivers' locks come before both.
  */
 #include <errno.h>
 
@@ -22,19 +34,61 @@
 #include <pagemig/vmstat.h>
 #include "internal.h"
 
+/* Every device's pages, isolated_pages and pages' private. */
+spinlock_t balloon_pages_lock;
+
+/*
+ * Pages still counted in NR_BALLOON_PAGES after a migration deflated them
+ * (the driver's -ENOENT).  kernel 2026 balloon series: that path does not
+ * lower NR_BALLOON_PAGES, so the counter stays one high per such page;
+ * pagemig keeps the count so that the validator can allow for it.
+ */
+atomic_long_t balloon_nr_stale_pages;
+
+/*
+ * Make @page a balloon page of @balloon and list it.  Under
+ * balloon_pages_lock: from here on isolation may take it.
+ */
+static void balloon_page_insert(struct balloon_dev_info *balloon,
+				struct page *page)
+{
+	lockdep_assert_held(&balloon_pages_lock);
+	__SetPageOffline(page);
+	if (IS_ENABLED(CONFIG_BALLOON_COMPACTION)) {
+		SetPageMovableOps(page);
+		set_page_private(page, (unsigned long)balloon);
+	}
+	list_add(&page->lru, &balloon->pages);
+}
+
+/*
+ * A page already off the balloon list leaves the balloon: only
+ * page->private goes.  PageOffline and PG_movable_ops stay until the page
+ * is freed (sticky); a NULL device pointer is how isolation recognises a
+ * page that left the balloon.  Under balloon_pages_lock, which isolation
+ * holds while it reads private.
+ */
+static void balloon_page_finalize(struct page *page)
+{
+	lockdep_assert_held(&balloon_pages_lock);
+	if (IS_ENABLED(CONFIG_BALLOON_COMPACTION))
+		set_page_private(page, 0);
+}
+
 /**
  * balloon_devinfo_init - initialise a device: empty list, no migration
  * @balloon: the device
  *
- * The driver sets ->migratepage afterwards if it supports migration.
+ * The driver sets ->migratepage afterwards if it supports migration, and
+ * ->adjust_managed_page_count if inflated pages leave the zone's managed
+ * pages.
  */
 void balloon_devinfo_init(struct balloon_dev_info *balloon)
 {
 	balloon->isolated_pages = 0;
-	spin_lock_init_named(&balloon->pages_lock, "b_dev_info->pages_lock",
-			     LOCK_RANK_BALLOON_PAGES);
 	INIT_LIST_HEAD(&balloon->pages);
 	balloon->migratepage = NULL;
+	balloon->adjust_managed_page_count = false;
 }
 
 /**
@@ -51,19 +105,25 @@ struct page *balloon_page_alloc(void)
 			  __GFP_NORETRY | __GFP_NOWARN);
 }
 
-/* Under pages_lock and the page lock. */
+/* Under balloon_pages_lock. */
 static void balloon_page_enqueue_one(struct balloon_dev_info *b_dev_info,
 				     struct page *page)
 {
 	balloon_page_insert(b_dev_info, page);
-	count_vm_event(BALLOON_INFLATE);
+	if (b_dev_info->adjust_managed_page_count)
+		adjust_managed_page_count(page, -1);
+	__count_vm_event(BALLOON_INFLATE);
 	inc_node_page_state(page, NR_BALLOON_PAGES);
 }
 
 /**
  * balloon_page_list_enqueue - inflate a list of pages into the balloon
  * @b_dev_info: the device
- * @pages: pages from balloon_page_alloc(), linked through lru
+ * @pages: pages from balloon_page_alloc() or dequeued earlier, through lru
+ *
+ * No page lock: a page a refused deflate puts back (vmw_balloon) may be
+ * looked at by an isolator right now, but isolation reads private under
+ * balloon_pages_lock and refuses until the page is listed again.
  *
  * List ownership: every page moves from @pages to the balloon.
  *
@@ -76,24 +136,13 @@ size_t balloon_page_list_enqueue(struct balloon_dev_info *b_dev_info,
 	unsigned long flags;
 	size_t n_pages = 0;
 
+	spin_lock_irqsave(&balloon_pages_lock, flags);
 	list_for_each_entry_safe(page, tmp, pages, lru) {
-		/*
-		 * A freshly allocated page is ours alone, but one a refused
-		 * deflate puts back (vmw_balloon) still looks movable: an
-		 * isolator may hold its lock for a moment before the isolate
-		 * callback refuses it.  Wait for it, outside pages_lock,
-		 * which that callback takes.  kernel 6.17: BUG_ON(!trylock),
-		 * a latent race the 2026 balloon cleanups removed along with
-		 * the page lock.
-		 */
-		lock_page(page);
 		list_del(&page->lru);
-		spin_lock_irqsave(&b_dev_info->pages_lock, flags);
 		balloon_page_enqueue_one(b_dev_info, page);
-		spin_unlock_irqrestore(&b_dev_info->pages_lock, flags);
-		unlock_page(page);
 		n_pages++;
 	}
+	spin_unlock_irqrestore(&balloon_pages_lock, flags);
 	return n_pages;
 }
 
@@ -103,8 +152,8 @@ size_t balloon_page_list_enqueue(struct balloon_dev_info *b_dev_info,
  * @pages: where the dequeued (finalized) pages go
  * @n_req_pages: how many are wanted
  *
- * Pages whose lock is busy (being isolated right now) are skipped.
- * Isolated pages are not on the list at all, so they cannot be taken.
+ * Isolated pages are not on the list, so they cannot be taken; fewer
+ * pages than asked for may come back while some are isolated.
  *
  * List ownership: the caller owns what lands on @pages and frees it.
  *
@@ -117,40 +166,35 @@ size_t balloon_page_list_dequeue(struct balloon_dev_info *b_dev_info,
 	unsigned long flags;
 	size_t n_pages = 0;
 
-	spin_lock_irqsave(&b_dev_info->pages_lock, flags);
+	spin_lock_irqsave(&balloon_pages_lock, flags);
 	list_for_each_entry_safe(page, tmp, &b_dev_info->pages, lru) {
 		if (n_pages == n_req_pages)
 			break;
-		/* Lost a race with isolation: leave this one. */
-		if (!trylock_page(page))
-			continue;
 		list_del(&page->lru);
+		if (b_dev_info->adjust_managed_page_count)
+			adjust_managed_page_count(page, 1);
 		balloon_page_finalize(page);
-		count_vm_event(BALLOON_DEFLATE);
+		__count_vm_event(BALLOON_DEFLATE);
 		list_add(&page->lru, pages);
-		unlock_page(page);
 		dec_node_page_state(page, NR_BALLOON_PAGES);
 		n_pages++;
 	}
-	spin_unlock_irqrestore(&b_dev_info->pages_lock, flags);
+	spin_unlock_irqrestore(&balloon_pages_lock, flags);
 	return n_pages;
 }
 
 /**
  * balloon_page_enqueue - inflate one page into the balloon
  * @b_dev_info: the device
- * @page: a page from balloon_page_alloc()
+ * @page: a page from balloon_page_alloc(), its lru unused
  */
 void balloon_page_enqueue(struct balloon_dev_info *b_dev_info, struct page *page)
 {
 	unsigned long flags;
 
-	/* The page is ours alone: nobody else can hold its lock. */
-	BUG_ON(!trylock_page(page));
-	spin_lock_irqsave(&b_dev_info->pages_lock, flags);
+	spin_lock_irqsave(&balloon_pages_lock, flags);
 	balloon_page_enqueue_one(b_dev_info, page);
-	spin_unlock_irqrestore(&b_dev_info->pages_lock, flags);
-	unlock_page(page);
+	spin_unlock_irqrestore(&balloon_pages_lock, flags);
 }
 
 /**
@@ -170,11 +214,11 @@ struct page *balloon_page_dequeue(struct balloon_dev_info *b_dev_info)
 
 	n_pages = balloon_page_list_dequeue(b_dev_info, &pages, 1);
 	if (n_pages != 1) {
-		spin_lock_irqsave(&b_dev_info->pages_lock, flags);
+		spin_lock_irqsave(&balloon_pages_lock, flags);
 		if (unlikely(list_empty(&b_dev_info->pages) &&
 			     !b_dev_info->isolated_pages))
 			BUG();
-		spin_unlock_irqrestore(&b_dev_info->pages_lock, flags);
+		spin_unlock_irqrestore(&balloon_pages_lock, flags);
 		return NULL;
 	}
 	return list_first_entry(&pages, struct page, lru);
@@ -185,17 +229,19 @@ struct page *balloon_page_dequeue(struct balloon_dev_info *b_dev_info)
 
 static bool balloon_page_isolate(struct page *page, isolate_mode_t mode)
 {
-	struct balloon_dev_info *b_dev_info = balloon_page_device(page);
+	struct balloon_dev_info *b_dev_info;
 	unsigned long flags;
 
-	/* Deflated and waiting to be freed: not ours to move any more. */
-	if (!b_dev_info)
+	spin_lock_irqsave(&balloon_pages_lock, flags);
+	b_dev_info = balloon_page_device(page);
+	/* Deflated (or not inflated yet): not ours to move. */
+	if (!b_dev_info) {
+		spin_unlock_irqrestore(&balloon_pages_lock, flags);
 		return false;
-
-	spin_lock_irqsave(&b_dev_info->pages_lock, flags);
+	}
 	list_del(&page->lru);
 	b_dev_info->isolated_pages++;
-	spin_unlock_irqrestore(&b_dev_info->pages_lock, flags);
+	spin_unlock_irqrestore(&balloon_pages_lock, flags);
 	return true;
 }
 
@@ -208,26 +254,59 @@ static void balloon_page_putback(struct page *page)
 	if (WARN_ON_ONCE(!b_dev_info))
 		return;
 
-	spin_lock_irqsave(&b_dev_info->pages_lock, flags);
+	spin_lock_irqsave(&balloon_pages_lock, flags);
 	list_add(&page->lru, &b_dev_info->pages);
 	b_dev_info->isolated_pages--;
-	spin_unlock_irqrestore(&b_dev_info->pages_lock, flags);
+	spin_unlock_irqrestore(&balloon_pages_lock, flags);
 }
 
+/*
+ * The driver moved the page at its hypervisor (0), or deflated the old
+ * page without inflating the new one (-ENOENT): either way the old page
+ * leaves the balloon here, and on 0 the new one enters it.
+ */
 static int balloon_page_migrate(struct page *newpage, struct page *page,
 				enum migrate_mode mode)
 {
-	struct balloon_dev_info *balloon = balloon_page_device(page);
-
-	VM_BUG_ON_PAGE(!PageLocked(page), page);
-	VM_BUG_ON_PAGE(!PageLocked(newpage), newpage);
+	struct balloon_dev_info *b_dev_info = balloon_page_device(page);
+	unsigned long flags;
+	int rc;
 
 	/* Isolated pages cannot be deflated: see balloon_page_putback(). */
-	if (WARN_ON_ONCE(!balloon))
+	if (WARN_ON_ONCE(!b_dev_info))
 		return -EAGAIN;
-	if (!balloon->migratepage)
+	/* kernel 2026 balloon series: no check; a migratable balloon has one. */
+	if (!b_dev_info->migratepage)
 		return -EBUSY;
-	return balloon->migratepage(balloon, newpage, page, mode);
+
+	rc = b_dev_info->migratepage(b_dev_info, newpage, page, mode);
+	if (rc < 0 && rc != -ENOENT)
+		return rc;
+
+	spin_lock_irqsave(&balloon_pages_lock, flags);
+	if (!rc) {
+		get_page(newpage);	/* the balloon's reference */
+		balloon_page_insert(b_dev_info, newpage);
+		__count_vm_event(BALLOON_MIGRATE);
+		/* Managed pages were taken per zone at inflation: fix both. */
+		if (b_dev_info->adjust_managed_page_count &&
+		    page_zone(page) != page_zone(newpage)) {
+			adjust_managed_page_count(page, 1);
+			adjust_managed_page_count(newpage, -1);
+		}
+	} else {
+		/* The balloon shrank by the old page. */
+		__count_vm_event(BALLOON_DEFLATE);
+		if (b_dev_info->adjust_managed_page_count)
+			adjust_managed_page_count(page, 1);
+		atomic_long_inc(&balloon_nr_stale_pages);
+	}
+	b_dev_info->isolated_pages--;
+	balloon_page_finalize(page);
+	spin_unlock_irqrestore(&balloon_pages_lock, flags);
+
+	put_page(page);		/* the balloon's reference */
+	return 0;
 }
 
 const struct movable_operations balloon_mops = {
@@ -237,14 +316,18 @@ const struct movable_operations balloon_mops = {
 };
 
 /**
- * balloon_init - register the balloon's movable_ops for PageOffline pages
+ * balloon_init - set up the balloon lock and register the movable_ops
  *
- * kernel: a core initcall.  Here: machine init.
+ * kernel: a static lock and a core initcall.  Here: machine init, which
+ * also zeroes balloon_nr_stale_pages with the machine's counters.
  *
  * Return: 0 or the error of set_movable_ops().
  */
 int balloon_init(void)
 {
+	spin_lock_init_named(&balloon_pages_lock, "balloon_pages_lock",
+			     LOCK_RANK_BALLOON_PAGES);
+	atomic_long_set(&balloon_nr_stale_pages, 0);
 	if (!IS_ENABLED(CONFIG_BALLOON_COMPACTION))
 		return 0;
 	return set_movable_ops(&balloon_mops, PGTY_offline);

@@ -13,7 +13,7 @@
  * in page->flags) sits outside all of them:
  *
  *   driver mutexes -> mmap_lock -> zs_pool->lock -> size_class->lock ->
- *   zspage->lock -> balloon pages_lock -> anon_vma/i_mmap -> PTL ->
+ *   zspage->lock -> balloon_pages_lock -> anon_vma/i_mmap -> PTL ->
  *   lru_lock -> pcp->lock -> zone->lock -> leaf locks
  *
  * kernel: lockdep learns the order from what it sees and proves cycles;

@@ -1,25 +1,23 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Balloon compaction: the common part of memory-balloon drivers, and the
- * owner of PageOffline movable_ops pages (kernel 6.17:
- * include/linux/balloon_compaction.h; later kernels: balloon.h).
+ * Balloon: the common part of memory-balloon drivers, and the owner of
+ * PageOffline movable_ops pages.  Kernel version followed: the 2026
+ * "mm: balloon infrastructure cleanups" series (kernel 6.17:
+ * include/linux/balloon_compaction.h).
  *
  * A balloon page is inflated (handed to the hypervisor) by its driver and
  * kept on the device's list.  With CONFIG_BALLOON_COMPACTION it is also a
  * movable_ops page: PageOffline + PG_movable_ops, page->private pointing at
  * its balloon_dev_info, so compaction can move it.
  *
- * Locking rules:
- * 0) A page becomes a balloon page -- PageOffline, PG_movable_ops and
- *    page->private set -- with its page lock held and, inside that, the
- *    device's pages_lock.
- * 1) Isolation and dequeueing both take the page off b_dev_info->pages
- *    under pages_lock; an isolated page is never on that list.
- * 2) Isolation (through the core) and dequeue both only trylock the page,
- *    which serialises them: a page being dequeued cannot be isolated and
- *    the other way round.
- * PageOffline and PG_movable_ops stay set until the page is freed; a
- * deflated page that has not been freed yet only loses page->private.
+ * Locking rules (no page lock anywhere in the balloon):
+ * 1) Inflation and deflation set and clear page->private under the global
+ *    balloon_pages_lock.  While private is set the page is on its
+ *    device's list or isolated; while it is NULL (not inflated yet, or
+ *    deflated and about to be freed) isolation refuses it.
+ * 2) Isolation and dequeueing both take the page off b_dev_info->pages
+ *    under balloon_pages_lock; an isolated page is never on that list.
+ * PageOffline and PG_movable_ops stay set until the page is freed.
  */
 #ifndef _PAGEMIG_BALLOON_H
 #define _PAGEMIG_BALLOON_H
@@ -31,14 +29,26 @@
 #include "spinlock.h"
 
 struct balloon_dev_info {
-	unsigned long isolated_pages;	/* pages isolated for migration: pages_lock */
-	spinlock_t pages_lock;		/* protects pages and isolated_pages */
+	unsigned long isolated_pages;	/* pages isolated for migration */
 	struct list_head pages;		/* inflated pages, through page->lru */
-	/* The driver's migration callback; NULL if it cannot migrate. */
+	/*
+	 * The driver's migration callback, NULL if it cannot migrate: move
+	 * the page at the hypervisor and return 0; -ENOENT if the old page
+	 * was deflated but the new one could not be inflated; -EAGAIN to be
+	 * retried; another error to give up.  The balloon core does all
+	 * the page bookkeeping.
+	 */
 	int (*migratepage)(struct balloon_dev_info *b_dev_info,
 			   struct page *newpage, struct page *page,
 			   enum migrate_mode mode);
+	/* Inflated pages leave the zone's managed pages. */
+	bool adjust_managed_page_count;
 };
+
+/* Protects every device's pages and isolated_pages, and pages' private. */
+extern spinlock_t balloon_pages_lock;
+/* Pages NR_BALLOON_PAGES still counts after an -ENOENT migration. */
+extern atomic_long_t balloon_nr_stale_pages;
 
 void balloon_devinfo_init(struct balloon_dev_info *b_dev_info);
 struct page *balloon_page_alloc(void);
@@ -64,54 +74,6 @@ static inline gfp_t balloon_mapping_gfp_mask(void)
 static inline struct balloon_dev_info *balloon_page_device(struct page *page)
 {
 	return (struct balloon_dev_info *)page_private(page);
-}
-
-/**
- * balloon_page_insert - make @page a balloon page of @balloon
- * @balloon: the device
- * @page: a page the caller owns, locked
- *
- * Caller must hold the page lock and balloon->pages_lock.
- */
-static inline void balloon_page_insert(struct balloon_dev_info *balloon,
-				       struct page *page)
-{
-	lockdep_assert_held(&balloon->pages_lock);
-	__SetPageOffline(page);
-	if (IS_ENABLED(CONFIG_BALLOON_COMPACTION)) {
-		SetPageMovableOps(page);
-		set_page_private(page, (unsigned long)balloon);
-	}
-	list_add(&page->lru, &balloon->pages);
-}
-
-/**
- * balloon_page_finalize - prepare a dequeued balloon page for freeing
- * @page: a page already off the balloon list, locked
- *
- * Only page->private goes: PageOffline and PG_movable_ops stay until the
- * page is freed (sticky), and a NULL device pointer is how the callbacks
- * recognise a page that left the balloon.
- */
-static inline void balloon_page_finalize(struct page *page)
-{
-	if (IS_ENABLED(CONFIG_BALLOON_COMPACTION))
-		set_page_private(page, 0);
-}
-
-/* Driver-local list helpers on page->lru. */
-static inline void balloon_page_push(struct list_head *pages, struct page *page)
-{
-	list_add(&page->lru, pages);
-}
-
-static inline struct page *balloon_page_pop(struct list_head *pages)
-{
-	struct page *page = list_first_entry_or_null(pages, struct page, lru);
-
-	if (page)
-		list_del(&page->lru);
-	return page;
 }
 
 #endif /* _PAGEMIG_BALLOON_H */

@@ -34,7 +34,7 @@ struct page {
 			union {
 				/*
 				 * LRU list (lruvec->lru_lock); owner lists of
-				 * movable_ops pages (balloon pages_lock) while
+				 * movable_ops pages (balloon_pages_lock) while
 				 * not isolated; the isolator's private list
 				 * while PG_movable_ops_isolated is set.
 				 */

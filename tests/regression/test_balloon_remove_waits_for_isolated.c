@@ -53,17 +53,17 @@ TEST_F(vr, remove_waits_for_isolated_pages)
 	balloon_host_stop(&vb_dev->host);
 	ASSERT_EQ(NPAGES, fill_balloon(&vb_dev->host, NPAGES));
 	/* Isolate every page, as compaction would. */
-	spin_lock(&b->pages_lock);
+	spin_lock(&balloon_pages_lock);
 	list_for_each_entry_safe(page, next, &b->pages, lru) {
 		if (!get_page_unless_zero(page))
 			continue;
-		spin_unlock(&b->pages_lock);
+		spin_unlock(&balloon_pages_lock);
 		if (isolate_movable_ops_page(page, 0))
 			list_add(&page->lru, n++ % 2 ? &held_migrate : &held_back);
 		put_page(page);
-		spin_lock(&b->pages_lock);
+		spin_lock(&balloon_pages_lock);
 	}
-	spin_unlock(&b->pages_lock);
+	spin_unlock(&balloon_pages_lock);
 	ASSERT_EQ(NPAGES, n);
 	ASSERT_EQ(NPAGES, b->isolated_pages);
 

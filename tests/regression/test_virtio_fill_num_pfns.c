@@ -33,11 +33,11 @@ static void *migrator(void *arg)
 		struct page *page;
 		LIST_HEAD(list);
 
-		spin_lock(&b->pages_lock);
+		spin_lock(&balloon_pages_lock);
 		page = list_first_entry_or_null(&b->pages, struct page, lru);
 		if (page && !get_page_unless_zero(page))
 			page = NULL;
-		spin_unlock(&b->pages_lock);
+		spin_unlock(&balloon_pages_lock);
 		if (!page)
 			continue;
 		if (isolate_movable_ops_page(page, 0)) {

@@ -2,7 +2,8 @@
 /*
  * Balloon races, for SAN=thread YIELD=1 builds: a balloon shrinking and
  * growing through its worker while another thread compacts (isolation and
- * dequeue contend for page locks; a dequeued page not yet freed must
+ * dequeue contend for balloon_pages_lock -- the balloon takes no page lock
+ * since the 2026 balloon series; a dequeued page not yet freed must
  * refuse isolation), and compaction racing inflation with the virtio
  * mutex held (-EAGAIN, then success on a later pass).  Seeded; after each
  * run: drain, validator clean, balloon invariants, no page leaked, no

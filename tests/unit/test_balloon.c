@@ -5,12 +5,13 @@
  * (balloon_inflate, balloon_deflate, nr_balloon_pages); finalize keeps
  * PageOffline + PG_movable_ops and clears private; isolation takes a page
  * off the list and counts it in isolated_pages, putback re-lists it; an
- * isolated page is never on the list; dequeue skips a page whose lock is
- * held and returns NULL (no BUG) when every remaining page is isolated;
- * a dequeued page that is not freed yet is still movable_ops but refuses
- * isolation; the callbacks' NULL-device and no-migratepage paths; and
- * migration through the core with a driver callback that says -EAGAIN,
- * fails, or succeeds.
+ * isolated page is never on the list; the balloon never looks at the
+ * page lock (kernel 2026 balloon series); dequeue returns NULL (no BUG)
+ * when every remaining page is isolated; a dequeued page that is not
+ * freed yet is still movable_ops but refuses isolation; managed pages
+ * follow adjust_managed_page_count; the callbacks' NULL-device and
+ * no-migratepage paths; and migration through the core with a driver
+ * callback that says -EAGAIN, fails, -ENOENT, or succeeds.
  *
  * Every test ends with its balloon empty, so nr_balloon_pages matches the
  * (idle) drivers' balloons again for the validator.
@@ -28,10 +29,10 @@ static unsigned long nr_listed(struct balloon_dev_info *b)
 	struct page *page;
 	unsigned long n = 0;
 
-	spin_lock(&b->pages_lock);
+	spin_lock(&balloon_pages_lock);
 	list_for_each_entry(page, &b->pages, lru)
 		n++;
-	spin_unlock(&b->pages_lock);
+	spin_unlock(&balloon_pages_lock);
 	return n;
 }
 
@@ -40,10 +41,10 @@ static bool on_list(struct balloon_dev_info *b, struct page *want)
 	struct page *page;
 	bool found = false;
 
-	spin_lock(&b->pages_lock);
+	spin_lock(&balloon_pages_lock);
 	list_for_each_entry(page, &b->pages, lru)
 		found |= page == want;
-	spin_unlock(&b->pages_lock);
+	spin_unlock(&balloon_pages_lock);
 	return found;
 }
 
@@ -120,7 +121,7 @@ TEST_F(bal, enqueue_dequeue_and_counters)
 	for (i = 3; i < 8; i++) {
 		pages[i] = balloon_page_alloc();
 		ASSERT_NOT_NULL(pages[i]);
-		balloon_page_push(&list, pages[i]);
+		list_add(&pages[i]->lru, &list);
 	}
 	EXPECT_EQ(5, balloon_page_list_enqueue(&b, &list));
 	EXPECT_TRUE(list_empty(&list));
@@ -200,70 +201,56 @@ TEST_F(bal, isolation_takes_pages_off_the_list)
 	drain_balloon(_metadata, &b);
 }
 
-static void *hold_lock_briefly(void *arg)
-{
-	struct page *page = arg;
-
-	/* An isolator that took the lock and is about to be refused. */
-	msleep(50);
-	unlock_page(page);
-	return NULL;
-}
-
 /*
- * Pages a refused deflate puts back (vmw_balloon) are still movable_ops
- * pages: an isolator may hold one's lock for a moment.  Putting them
- * back waits for it instead of hitting BUG_ON(!trylock) -- a latent
- * race in 6.17 that a stress run with host refusals could hit.  Found
- * by review.
+ * kernel 2026 balloon series: the balloon takes no page lock.  Pages a
+ * refused deflate puts back (vmw_balloon) go back in even while someone
+ * holds their lock (6.17 needed trylock_page() there and could BUG), and
+ * dequeue takes a page whose lock is held (6.17 skipped it).  A put-back
+ * page is isolable again at once; before, with private NULL, it is not.
  */
-TEST_F(bal, list_enqueue_waits_for_an_isolators_lock)
+TEST_F(bal, no_page_lock_in_the_balloon)
 {
 	struct balloon_dev_info b;
-	struct page *pages[2];
+	struct page *pages[2], *page;
 	LIST_HEAD(list);
-	pthread_t th;
 
 	balloon_devinfo_init(&b);
 	fill(_metadata, &b, pages, 2);
 	ASSERT_EQ(2, balloon_page_list_dequeue(&b, &list, 2));
 	EXPECT_EQ(0, page_private(pages[0]));
-	/* Someone holds the lock of one of them... */
 	ASSERT_TRUE(trylock_page(pages[1]));
-	ASSERT_EQ(0, pagemig_thread_create(&th, "hold-lock-brief", hold_lock_briefly, pages[1]));
-	/* ...and lets go while the put-back waits for it. */
+	EXPECT_FALSE(balloon_page_isolate(pages[1], 0));
 	EXPECT_EQ(2, balloon_page_list_enqueue(&b, &list));
-	pagemig_thread_join(th, NULL);
 	EXPECT_TRUE(on_list(&b, pages[0]));
 	EXPECT_TRUE(on_list(&b, pages[1]));
 	EXPECT_EQ((unsigned long)&b, page_private(pages[1]));
-	EXPECT_FALSE(PageLocked(pages[1]));
+	EXPECT_TRUE(PageLocked(pages[1]));
+	/* The list is LIFO: the locked page comes first, and is taken. */
+	page = balloon_page_dequeue(&b);
+	EXPECT_EQ(pages[1], page);
+	EXPECT_EQ(0, page_private(page));
+	unlock_page(page);
+	put_page(page);
 	drain_balloon(_metadata, &b);
 }
 
-TEST_F(bal, dequeue_skips_a_locked_page)
+/* Managed pages leave the zone at inflation only if the device says so. */
+TEST_F(bal, managed_pages_follow_the_device_flag)
 {
 	struct balloon_dev_info b;
-	struct page *pages[3], *page;
-	LIST_HEAD(list);
+	struct page *pages[3];
+	unsigned long managed0 = mm_managed_pages();
 
 	balloon_devinfo_init(&b);
-	fill(_metadata, &b, pages, 3);
-	/* The list is LIFO: pages[2] comes first; lock it. */
-	ASSERT_TRUE(trylock_page(pages[2]));
-	page = balloon_page_dequeue(&b);
-	EXPECT_EQ(pages[1], page);
-	put_page(page);
-	/* Only the locked one is left: NULL, and it stays. */
-	EXPECT_EQ(1, balloon_page_list_dequeue(&b, &list, 5));
-	EXPECT_EQ(pages[0], list_first_entry(&list, struct page, lru));
-	list_del(&pages[0]->lru);
-	put_page(pages[0]);
-	EXPECT_EQ(0, balloon_page_list_dequeue(&b, &list, 5));
-	EXPECT_TRUE(on_list(&b, pages[2]));
-	EXPECT_EQ((unsigned long)&b, page_private(pages[2]));
-	unlock_page(pages[2]);
+	EXPECT_FALSE(b.adjust_managed_page_count);
+	fill(_metadata, &b, pages, 1);
+	EXPECT_EQ(managed0, mm_managed_pages());
 	drain_balloon(_metadata, &b);
+	b.adjust_managed_page_count = true;
+	fill(_metadata, &b, pages, 3);
+	EXPECT_EQ(managed0 - 3, mm_managed_pages());
+	drain_balloon(_metadata, &b);
+	EXPECT_EQ(managed0, mm_managed_pages());
 }
 
 /* A deflated page waiting to be freed: movable_ops, but isolation refuses. */
@@ -288,6 +275,7 @@ TEST_F(bal, dequeued_page_refuses_isolation)
 /*
  * The callbacks on a page with no device (cannot happen for an isolated
  * page): migrate warns once and says -EAGAIN.  No migratepage: -EBUSY.
+ * No page lock is needed around them any more.
  */
 TEST_F(bal, callbacks_without_device_or_driver)
 {
@@ -298,15 +286,11 @@ TEST_F(bal, callbacks_without_device_or_driver)
 	fill(_metadata, &b, &page, 1);
 	newpage = alloc_page(GFP_HIGHUSER_MOVABLE);
 	ASSERT_NOT_NULL(newpage);
-	lock_page(page);
-	lock_page(newpage);
 	EXPECT_EQ(-EBUSY, balloon_page_migrate(newpage, page, MIGRATE_SYNC));
 	set_page_private(page, 0);
 	mm_expect_warnings(1);
 	EXPECT_EQ(-EAGAIN, balloon_page_migrate(newpage, page, MIGRATE_SYNC));
 	set_page_private(page, (unsigned long)&b);
-	unlock_page(newpage);
-	unlock_page(page);
 	__free_page(newpage);
 	EXPECT_INFLATED(&b, page);
 	drain_balloon(_metadata, &b);
@@ -320,24 +304,13 @@ static unsigned long drv_calls;
 static int drv_migratepage(struct balloon_dev_info *b, struct page *newpage,
 			   struct page *page, enum migrate_mode mode)
 {
-	unsigned long flags;
-
 	drv_calls++;
 	if (drv_eagain > 0) {
 		drv_eagain--;
 		return -EAGAIN;
 	}
-	if (drv_err)
-		return drv_err;
-	get_page(newpage);
-	spin_lock_irqsave(&b->pages_lock, flags);
-	balloon_page_insert(b, newpage);
-	b->isolated_pages--;
-	__count_vm_event(BALLOON_MIGRATE);
-	spin_unlock_irqrestore(&b->pages_lock, flags);
-	balloon_page_finalize(page);
-	put_page(page);
-	return 0;
+	/* Any bookkeeping is the balloon core's (kernel 2026 balloon series). */
+	return drv_err;
 }
 
 static struct folio *alloc_dst(struct folio *src, unsigned long private)
@@ -403,4 +376,53 @@ TEST_F(bal, migrate_through_the_core)
 	drv_err = 0;
 	drain_balloon(_metadata, &b);
 	EXPECT_EQ(nr0, pagemig_vmstat("nr_balloon_pages"));
+}
+
+/*
+ * -ENOENT: the old page was deflated, the new one not inflated.  Both are
+ * freed, a deflate is counted, managed pages come back, and
+ * NR_BALLOON_PAGES stays one high (kernel 2026 balloon series), which
+ * balloon_nr_stale_pages records for the validator.
+ */
+TEST_F(bal, migrate_enoent_shrinks_the_balloon)
+{
+	struct balloon_dev_info b;
+	struct page *pages[2], *page;
+	unsigned long def0 = pagemig_vmstat("balloon_deflate");
+	unsigned long m0 = pagemig_vmstat("balloon_migrate");
+	unsigned long nr0 = pagemig_vmstat("nr_balloon_pages");
+	unsigned long managed0 = mm_managed_pages();
+	long stale0 = atomic_long_read(&balloon_nr_stale_pages);
+	unsigned int succ = 0;
+	LIST_HEAD(list);
+
+	balloon_devinfo_init(&b);
+	b.migratepage = drv_migratepage;
+	b.adjust_managed_page_count = true;
+	fill(_metadata, &b, pages, 2);
+	EXPECT_EQ(managed0 - 2, mm_managed_pages());
+	page = pages[1];
+	ASSERT_TRUE(isolate_movable_ops_page(page, 0));
+	list_add(&page->lru, &list);
+	drv_eagain = 0;
+	drv_err = -ENOENT;
+	EXPECT_EQ(0, migrate_pages(&list, alloc_dst, NULL, 0, MIGRATE_SYNC,
+				   MR_COMPACTION, &succ));
+	drv_err = 0;
+	EXPECT_EQ(1, succ);
+	EXPECT_TRUE(list_empty(&list));
+	EXPECT_EQ(0, b.isolated_pages);
+	EXPECT_EQ(1, nr_listed(&b));
+	EXPECT_FALSE(page_has_movable_ops(page));
+	EXPECT_EQ(0, page_ref_count(page));
+	EXPECT_EQ(def0 + 1, pagemig_vmstat("balloon_deflate"));
+	EXPECT_EQ(m0, pagemig_vmstat("balloon_migrate"));
+	EXPECT_EQ(nr0 + 2, pagemig_vmstat("nr_balloon_pages"));
+	EXPECT_EQ(stale0 + 1, atomic_long_read(&balloon_nr_stale_pages));
+	EXPECT_EQ(managed0 - 1, mm_managed_pages());
+	drain_balloon(_metadata, &b);
+	EXPECT_EQ(managed0, mm_managed_pages());
+	/* Leave the counter as the validator expects it: no stale page. */
+	mod_node_page_state(NODE_DATA(0), NR_BALLOON_PAGES, -1);
+	atomic_long_dec(&balloon_nr_stale_pages);
 }

@@ -742,19 +742,10 @@ TEST_F(migm, src_lock_held)
 
 /* ---- real balloon pages ------------------------------------------------------- */
 
+/* No hypervisor: the balloon core does all the page bookkeeping. */
 static int test_balloon_migratepage(struct balloon_dev_info *b, struct page *newpage,
 				    struct page *page, enum migrate_mode mode)
 {
-	unsigned long flags;
-
-	get_page(newpage);
-	spin_lock_irqsave(&b->pages_lock, flags);
-	balloon_page_insert(b, newpage);
-	b->isolated_pages--;
-	__count_vm_event(BALLOON_MIGRATE);
-	spin_unlock_irqrestore(&b->pages_lock, flags);
-	balloon_page_finalize(page);
-	put_page(page);
 	return 0;
 }
 
