@@ -86,18 +86,56 @@ int pagemig_balloon_stats(int drv, struct pagemig_balloon_stats *st)
 }
 
 /*
+ * Isolated balloon pages, by the memmap: each still points at its device
+ * (kernel 2026 balloon series: private stays set from inflation until the
+ * page leaves the balloon, so an isolated page always has one), and each
+ * device's count matches its isolated_pages.  @isolated[i] gets the count
+ * of balloon_hosts[i]; the return value is the number of bad pages.
+ */
+static unsigned long balloon_validate_isolated(FILE *f, unsigned long *isolated)
+{
+	unsigned long pfn, bad = 0;
+	int i;
+
+	for (pfn = 0; pfn < max_pfn; pfn++) {
+		struct page *page = pfn_to_page(pfn);
+		struct balloon_dev_info *b;
+
+		if (!PageOffline(page) || !page_has_movable_ops(page) ||
+		    !PageMovableOpsIsolated(page))
+			continue;
+		b = balloon_page_device(page);
+		for (i = 0; i < NR_BALLOON_DRIVERS; i++)
+			if (balloon_hosts[i] && balloon_hosts[i]->b_dev_info == b)
+				break;
+		if (b && i < NR_BALLOON_DRIVERS) {
+			isolated[i]++;
+			continue;
+		}
+		if (f)
+			fprintf(f, "validate: balloon pfn %#lx: isolated, private %s\n",
+				pfn, b ? "names no balloon" : "is NULL");
+		bad++;
+	}
+	return bad;
+}
+
+/*
  * Balloon invariants: every page on a balloon list is an
  * un-isolated movable_ops page of that balloon (PageOffline,
  * PG_movable_ops, private = the device, mapping NULL) that the host
- * holds; list + isolated = the driver's size = what the host holds; and
+ * holds; every isolated balloon page points at its balloon, and their
+ * count is its isolated_pages; list + isolated = the driver's size = what
+ * the host holds; and
  * the balloons together, plus the pages an -ENOENT migration left
  * counted, make nr_balloon_pages.  Exact only while the balloons are idle.
  */
 unsigned long balloon_validate(FILE *f)
 {
-	unsigned long bad = 0, total = 0;
+	unsigned long bad, total = 0, found[NR_BALLOON_DRIVERS] = { 0 };
 	int i;
 
+	bad = balloon_validate_isolated(f, found);
 	for (i = 0; i < NR_BALLOON_DRIVERS; i++) {
 		struct balloon_host *host = balloon_hosts[i];
 		struct balloon_dev_info *b;
@@ -136,6 +174,12 @@ unsigned long balloon_validate(FILE *f)
 		}
 		isolated = b->isolated_pages;
 		spin_unlock(&balloon_pages_lock);
+		if (found[i] != isolated) {
+			if (f)
+				fprintf(f, "validate: %s: %lu isolated pages in the memmap, isolated_pages %lu\n",
+					host->name, found[i], isolated);
+			bad++;
+		}
 		if (listed + isolated != size || READ_ONCE(host->nr_owned) != size) {
 			if (f)
 				fprintf(f, "validate: %s: %lu listed + %lu isolated, size %lu, host holds %lu\n",

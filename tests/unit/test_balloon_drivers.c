@@ -12,8 +12,10 @@
  * the page goes back into the balloon).
  *
  * The validator after each test checks the balloon invariants: every
- * listed page is an un-isolated balloon page the host holds, listed +
- * isolated = size = host-owned, the sizes add up to nr_balloon_pages.
+ * listed page is an un-isolated balloon page the host holds, every
+ * isolated one still points at its balloon and isolated_pages counts
+ * them, listed + isolated = size = host-owned, the sizes (plus pages an
+ * -ENOENT migration left counted) add up to nr_balloon_pages.
  */
 #include <pthread.h>
 #include <unistd.h>
@@ -175,6 +177,36 @@ TEST_F(drv, migrate_success)
 	EXPECT_EQ(64, pagemig_vmstat("nr_balloon_pages"));
 	EXPECT_EQ(managed0, mm_managed_pages());
 	mm_check_invariants(false);
+	ASSERT_EQ(0, pagemig_balloon_set_target(d, 0, TIMEOUT_MS));
+}
+
+/*
+ * The validator finds isolated balloon pages in the memmap: one that lost
+ * its device pointer, and a device whose isolated_pages disagrees.
+ */
+TEST_F(drv, validator_checks_isolated_pages)
+{
+	int d = variant->drv;
+	struct balloon_dev_info *b;
+	struct page *page;
+	LIST_HEAD(list);
+
+	ASSERT_EQ(0, pagemig_balloon_set_target(d, 16, TIMEOUT_MS));
+	b = bdev(d);
+	page = isolate_first(_metadata, d, &list);
+	EXPECT_EQ(0, pagemig_validate(NULL));
+	set_page_private(page, 0);
+	EXPECT_LT(0, pagemig_validate(NULL));
+	set_page_private(page, (unsigned long)b);
+	spin_lock(&balloon_pages_lock);
+	b->isolated_pages++;
+	spin_unlock(&balloon_pages_lock);
+	EXPECT_LT(0, pagemig_validate(NULL));
+	spin_lock(&balloon_pages_lock);
+	b->isolated_pages--;
+	spin_unlock(&balloon_pages_lock);
+	EXPECT_EQ(0, pagemig_validate(NULL));
+	putback_movable_pages(&list);
 	ASSERT_EQ(0, pagemig_balloon_set_target(d, 0, TIMEOUT_MS));
 }
 
