@@ -1320,7 +1320,7 @@ static int zs_page_migrate(struct page *newpage, struct page *page,
 	/*
 	 * Against readers: one may be decompressing from this zspage for
 	 * as long as it likes, so don't wait.  6.17 returns -EINVAL here
-	 * (permanent for this run); later kernels -EBUSY.
+	 * (permanent for this run), and so does linux-mm in 2026.
 	 */
 	if (!zspage_write_trylock(zspage)) {
 		spin_unlock(&class->lock);
