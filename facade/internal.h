@@ -14,6 +14,9 @@
 /* facade/machine.c: true while a machine exists. */
 extern bool machine_ready;
 
+/* facade/sysctl.c */
+void sysctl_boot_defaults(void);
+
 /* facade/memory.c: page @i of a content pattern unique per @tag. */
 void tag_fill(uint64_t *p, uint64_t tag, unsigned long i);
 bool tag_check(const uint64_t *p, uint64_t tag, unsigned long i);

@@ -279,6 +279,7 @@ int pagemig_machine_init(const struct pagemig_config *cfg, char *err, size_t err
 	vmstat_reset();
 	printk_reset_counters();
 	fault_seed(cfg->seed);
+	sysctl_boot_defaults();
 	ret = mm_init_machine(&layout);
 	if (ret) {
 		snprintf(err, errlen, "cannot build the machine: %s", strerror(-ret));

@@ -12,6 +12,7 @@
 #include <pagemig/pagemig.h>
 #include <pagemig/mm.h>
 #include <pagemig/gfp.h>
+#include <pagemig/compaction.h>
 #include <pagemig/vmstat.h>
 #include "../mm/facade.h"
 #include "../sim/arena.h"
@@ -160,7 +161,10 @@ int pagemig_zone_stats(int z, struct pagemig_zone_stats *out)
 		out->nr_free[order] = READ_ONCE(zone->free_area[order].nr_free);
 		for (mt = 0; mt < MIGRATE_TYPES; mt++)
 			out->nr_free_mt[mt][order] = zone_nr_free_mt(zone, order, mt);
+		out->extfrag_index[order] = fragmentation_index(zone, order);
+		out->unusable_index[order] = unusable_free_index(zone, order);
 	}
+	out->fragmentation_score = fragmentation_score_zone(zone);
 	zone_count_pageblocks(zone, out->nr_blocks_mt);
 	return 0;
 }

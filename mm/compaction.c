@@ -1788,21 +1788,16 @@ static bool kcompactd_should_stop(void)
  */
 unsigned int extfrag_for_order(struct zone *zone, unsigned int order)
 {
-	unsigned long free_pages = 0, suitable_pages = 0;
-	unsigned int o;
+	struct contig_page_info info;
 
 	if (WARN_ON_ONCE(order > MAX_PAGE_ORDER))
 		return 0;
-	for (o = 0; o < NR_PAGE_ORDERS; o++) {
-		unsigned long pages = READ_ONCE(zone->free_area[o].nr_free) << o;
-
-		free_pages += pages;
-		if (o >= order)
-			suitable_pages += pages;
-	}
-	if (!free_pages)
+	fill_contig_page_info(zone, order, &info);
+	if (!info.free_pages)
 		return 0;
-	return (unsigned int)((free_pages - suitable_pages) * 100 / free_pages);
+	return (unsigned int)((info.free_pages -
+			       (info.free_blocks_suitable << order)) * 100 /
+			      info.free_pages);
 }
 
 /**

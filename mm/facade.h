@@ -79,6 +79,17 @@ void mm_exit_machine(void);
 int register_mm_validator(unsigned long (*fn)(FILE *f));
 unsigned long validate_zones(FILE *f);
 
+/*
+ * ---- the vm sysctls (mm/mm_init.c, mm/compaction.c) ----
+ * Read by mm/ without a lock; the facade writes them, the watermark ones
+ * through vm_wmark_sysctl_set() so that what derives from them follows.
+ */
+extern int min_free_kbytes;
+extern int watermark_scale_factor;
+extern int percpu_pagelist_high_fraction;
+extern int sysctl_extfrag_threshold;
+void vm_wmark_sysctl_set(int *knob, int value);
+
 /* ---- the page allocator (mm/page_alloc.c) ---- */
 
 void drain_all_pages(struct zone *zone);
@@ -86,6 +97,7 @@ void drain_all_pages(struct zone *zone);
 unsigned long nr_used_pages(void);
 unsigned long zone_nr_free_mt(struct zone *zone, unsigned int order, int mt);
 void zone_count_pageblocks(struct zone *zone, unsigned long *count);
+int unusable_free_index(struct zone *zone, unsigned int order);
 int parse_gfp_string(const char *s, gfp_t *gfp);
 int format_gfp_string(gfp_t gfp, char *buf, size_t len);
 

@@ -246,8 +246,17 @@ static inline bool folio_zonenum_movable(const struct folio *folio)
 
 void setup_per_zone_wmarks(void);
 void zone_pcp_init(struct zone *zone);
-extern int min_free_kbytes;
-extern int watermark_scale_factor;
+void zone_pcp_update(struct zone *zone);
+
+/* A zone's free memory for one order (mm/vmstat.c), as the kernel counts it. */
+struct contig_page_info {
+	unsigned long free_pages;
+	unsigned long free_blocks_total;
+	unsigned long free_blocks_suitable;
+};
+
+void fill_contig_page_info(struct zone *zone, unsigned int suitable_order,
+			   struct contig_page_info *info);
 
 /* ---- debug (mm/debug.c) ---- */
 

@@ -39,6 +39,8 @@ struct pglist_data contig_page_data;
 
 int min_free_kbytes = 1024;
 int watermark_scale_factor = 10;
+/* 0: pcp high from the low watermark (zone_highsize()). */
+int percpu_pagelist_high_fraction;
 /* kernel: sysctl_lowmem_reserve_ratio; the Movable zone reserves nothing. */
 static const int lowmem_reserve_ratio[MAX_NR_ZONES] = { 256, 256, 32, 0, 0 };
 static const char * const zone_names[MAX_NR_ZONES] = {
@@ -68,29 +70,51 @@ static void init_single_page(struct page *page, enum zone_type zone)
 	INIT_LIST_HEAD(&page->lru);
 }
 
-/**
- * zone_pcp_init - size and initialise the per-CPU page lists of a zone
- * @zone: the zone, with managed pages and watermarks already set
- *
- * batch: about a quarter of a thousandth of the zone, at most 256 KiB,
- * rounded to 2^n - 1 so batches of different zones do not line up.
- * high: the low watermark shared among the CPUs, at least four batches.
+/*
+ * kernel: zone_batchsize(): about a quarter of a thousandth of the zone,
+ * at most 256 KiB, rounded to 2^n - 1 so batches of different zones do
+ * not line up.
  */
-void zone_pcp_init(struct zone *zone)
+static unsigned long zone_batchsize(struct zone *zone)
 {
 	unsigned long batch = min(zone_managed_pages(zone) >> 10,
 				  (1UL << 20) / PAGE_SIZE);
-	long high;
-	int cpu;
 
 	batch /= 4;
 	if (batch < 1)
 		batch = 1;
 	batch = rounddown_pow_of_two(batch + batch / 2) - 1;
-	if (batch < 1)
-		batch = 1;
-	high = (long)(low_wmark_pages(zone) / nr_cpu_ids);
-	high = max(high, (long)batch << 2);
+	return batch < 1 ? 1 : batch;
+}
+
+/*
+ * kernel: zone_highsize(): the low watermark shared among the CPUs, or
+ * with vm.percpu_pagelist_high_fraction set, that fraction of the zone's
+ * managed pages; at least four batches either way.
+ */
+static long zone_highsize(struct zone *zone, unsigned long batch)
+{
+	int fraction = READ_ONCE(percpu_pagelist_high_fraction);
+	unsigned long total;
+	long high;
+
+	if (fraction)
+		total = zone_managed_pages(zone) / (unsigned long)fraction;
+	else
+		total = low_wmark_pages(zone);
+	high = (long)(total / nr_cpu_ids);
+	return max(high, (long)batch << 2);
+}
+
+/**
+ * zone_pcp_init - size and initialise the per-CPU page lists of a zone
+ * @zone: the zone, with managed pages and watermarks already set
+ */
+void zone_pcp_init(struct zone *zone)
+{
+	unsigned long batch = zone_batchsize(zone);
+	long high = zone_highsize(zone, batch);
+	int cpu;
 
 	for_each_possible_cpu(cpu) {
 		struct per_cpu_pages *pcp = &zone->per_cpu_pageset[cpu];
@@ -101,6 +125,48 @@ void zone_pcp_init(struct zone *zone)
 		for (i = 0; i < NR_PCP_LISTS; i++)
 			INIT_LIST_HEAD(&pcp->lists[i]);
 	}
+}
+
+/**
+ * zone_pcp_update - resize the per-CPU page lists of a live zone
+ * @zone: the zone
+ *
+ * kernel: zone_pcp_update(), after a watermark or high_fraction sysctl
+ * changed.  Lists keep their pages; one over its new high is trimmed by
+ * its next free, as free_unref_page() does in the kernel.
+ */
+void zone_pcp_update(struct zone *zone)
+{
+	unsigned long batch = zone_batchsize(zone);
+	long high = zone_highsize(zone, batch);
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		WRITE_ONCE(zone->per_cpu_pageset[cpu].batch, (int)batch);
+		WRITE_ONCE(zone->per_cpu_pageset[cpu].high, (int)high);
+	}
+}
+
+/**
+ * vm_wmark_sysctl_set - write one of the watermark sysctls
+ * @knob: &min_free_kbytes, &watermark_scale_factor or
+ *        &percpu_pagelist_high_fraction
+ * @value: the new value, already range-checked by the caller
+ *
+ * kernel: min_free_kbytes_sysctl_handler(),
+ * watermark_scale_factor_sysctl_handler() and
+ * percpu_pagelist_high_fraction_sysctl_handler(): each stores the value,
+ * then derives the watermarks again and resizes every populated zone's
+ * per-CPU lists from them.
+ */
+void vm_wmark_sysctl_set(int *knob, int value)
+{
+	struct zone *zone;
+
+	WRITE_ONCE(*knob, value);
+	setup_per_zone_wmarks();
+	for_each_populated_zone(zone)
+		zone_pcp_update(zone);
 }
 
 static unsigned long int_sqrt(unsigned long x)

@@ -282,6 +282,56 @@ void zone_count_pageblocks(struct zone *zone, unsigned long *count)
 }
 
 /**
+ * fill_contig_page_info - count a zone's free memory for one order
+ * @zone: the zone
+ * @suitable_order: the order of the block wanted
+ * @info: filled: free pages, free blocks, and free blocks of
+ *        @suitable_order that the larger free blocks would make
+ *
+ * Reads the free counts without the zone lock, as debugfs does; a
+ * concurrent allocation makes the figures approximate.  What the
+ * fragmentation indices and the fragmentation score are computed from.
+ */
+void fill_contig_page_info(struct zone *zone, unsigned int suitable_order,
+			   struct contig_page_info *info)
+{
+	unsigned int order;
+
+	memset(info, 0, sizeof(*info));
+	for (order = 0; order < NR_PAGE_ORDERS; order++) {
+		unsigned long blocks = READ_ONCE(zone->free_area[order].nr_free);
+
+		info->free_blocks_total += blocks;
+		info->free_pages += blocks << order;
+		if (order >= suitable_order)
+			info->free_blocks_suitable += blocks <<
+						      (order - suitable_order);
+	}
+}
+
+/**
+ * unusable_free_index - how much of a zone's free memory cannot serve @order
+ * @zone: the zone
+ * @order: the order of the block wanted
+ *
+ * kernel: unusable_free_index() behind debugfs extfrag/unusable_index.
+ *
+ * Return: the share, in thousandths, of free pages that are in blocks
+ * smaller than @order; 1000 when nothing is free (no free memory counts
+ * as all of it unusable).
+ */
+int unusable_free_index(struct zone *zone, unsigned int order)
+{
+	struct contig_page_info info;
+
+	fill_contig_page_info(zone, order, &info);
+	if (!info.free_pages)
+		return 1000;
+	return (int)((info.free_pages - (info.free_blocks_suitable << order)) *
+		     1000 / info.free_pages);
+}
+
+/**
  * pagetypeinfo_show - write /proc/pagetypeinfo
  * @f: where to
  *

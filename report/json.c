@@ -219,7 +219,33 @@ static struct json_object *json_step(const struct step_result *s)
 	return o;
 }
 
-static struct json_object *json_zone(const struct report_zones *z,
+/*
+ * debugfs extfrag indices: thousandths as the numbers debugfs prints,
+ * -1.000 .. 1.000, written with exactly those three decimals.
+ */
+static struct json_object *index_array(const int *v, int n)
+{
+	struct json_object *a = json_object_new_array();
+	char buf[16];
+	int i;
+
+	for (i = 0; i < n; i++) {
+		snprintf(buf, sizeof(buf), "%s%d.%03d", v[i] < 0 ? "-" : "",
+			 abs(v[i]) / 1000, abs(v[i]) % 1000);
+		json_object_array_add(a, json_object_new_double_s(v[i] / 1000.0,
+								  buf));
+	}
+	return a;
+}
+
+/**
+ * report_json_zone() - One zone as the "zones" entries of a report.
+ * @z: the zones table (for the migratetype names).
+ * @rz: the zone.
+ *
+ * Return: a new JSON object, the caller's to put.
+ */
+struct json_object *report_json_zone(const struct report_zones *z,
 				     const struct report_zone *rz)
 {
 	struct json_object *o = json_object_new_object();
@@ -259,6 +285,14 @@ static struct json_object *json_zone(const struct report_zones *z,
 	json_object_object_add(o, "free_blocks", free_blocks);
 	json_object_object_add(o, "free_pages", fpages);
 	json_object_object_add(o, "pageblocks", blocks);
+	if (rz->st.populated) {
+		json_object_object_add(o, "fragmentation_score",
+				       u64(rz->st.fragmentation_score));
+		json_object_object_add(o, "extfrag_index",
+			index_array(rz->st.extfrag_index, PAGEMIG_NR_ORDERS));
+		json_object_object_add(o, "unusable_index",
+			index_array(rz->st.unusable_index, PAGEMIG_NR_ORDERS));
+	}
 	return o;
 }
 
@@ -413,7 +447,7 @@ int report_json(FILE *f, const struct report *r)
 
 	zones = json_object_new_array();
 	for (i = 0; i < m->zones.nr; i++)
-		json_object_array_add(zones, json_zone(&m->zones,
+		json_object_array_add(zones, report_json_zone(&m->zones,
 						       &m->zones.zone[i]));
 	json_object_object_add(root, "zones", zones);
 	if (m->balloons_shown)

@@ -269,6 +269,7 @@ void report_text_block(FILE *f, const struct step_result *s,
 void report_text(FILE *f, const struct report *r);
 void report_text_verify(FILE *f, const struct report *r);
 void report_text_buddyinfo(FILE *f, const struct report_zones *z);
+void report_text_extfrag(FILE *f, const struct report_zones *z);
 void report_text_pagetypeinfo(FILE *f, const struct report_zones *z);
 void report_text_mm_stat(FILE *f, const struct report_zram *z);
 
@@ -282,5 +283,8 @@ double report_mib(unsigned long pages);
 /* ---- JSON (report/json.c) ---- */
 
 int report_json(FILE *f, const struct report *r);
+struct json_object;
+struct json_object *report_json_zone(const struct report_zones *z,
+				     const struct report_zone *rz);
 
 #endif /* _PAGEMIG_REPORT_REPORT_H */

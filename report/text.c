@@ -157,6 +157,57 @@ void report_text_buddyinfo(FILE *f, const struct report_zones *z)
 	}
 }
 
+/*
+ * One debugfs extfrag file: a line per populated zone, an index per
+ * order in thousandths.  extfrag_index pads the whole part to two
+ * columns ("%2d.%03d", for its -1.000), unusable_index does not.
+ */
+static void print_index_file(FILE *f, const struct report_zones *z,
+			     bool extfrag)
+{
+	const struct report_zone *rz;
+	unsigned int i, order;
+	int idx;
+
+	for (i = 0; i < z->nr; i++) {
+		rz = &z->zone[i];
+		if (!rz->st.populated)
+			continue;
+		fprintf(f, "Node %d, zone %8s ", 0, rz->name);
+		for (order = 0; order < PAGEMIG_NR_ORDERS; order++) {
+			idx = extfrag ? rz->st.extfrag_index[order] :
+					rz->st.unusable_index[order];
+			fprintf(f, extfrag ? "%2d.%03d " : "%d.%03d ",
+				idx / 1000, idx % 1000);
+		}
+		fputc('\n', f);
+	}
+}
+
+/**
+ * report_text_extfrag() - Fragmentation as kcompactd and debugfs see it.
+ * @f: where to print.
+ * @z: the zones.
+ *
+ * Each populated zone's fragmentation score (what proactive compaction
+ * works on), then /sys/kernel/debug/extfrag/extfrag_index and
+ * unusable_index byte for byte as the kernel prints them.
+ */
+void report_text_extfrag(FILE *f, const struct report_zones *z)
+{
+	unsigned int i;
+
+	fprintf(f, "fragmentation score:");
+	for (i = 0; i < z->nr; i++)
+		if (z->zone[i].st.populated)
+			fprintf(f, " %s %u", z->zone[i].name,
+				z->zone[i].st.fragmentation_score);
+	fprintf(f, "\nextfrag_index:\n");
+	print_index_file(f, z, true);
+	fprintf(f, "unusable_index:\n");
+	print_index_file(f, z, false);
+}
+
 /**
  * report_text_pagetypeinfo() - /proc/pagetypeinfo from a zones table.
  * @f: where to print.
@@ -427,6 +478,8 @@ void report_text(FILE *f, const struct report *r)
 	report_text_buddyinfo(f, &m->zones);
 	fprintf(f, "\n--- pagetypeinfo (end of run) ---\n");
 	report_text_pagetypeinfo(f, &m->zones);
+	fprintf(f, "\n--- extfrag (end of run) ---\n");
+	report_text_extfrag(f, &m->zones);
 
 	fprintf(f, "\n--- vmstat (selected; pagemig run --json has all) ---\n");
 	for (i = 0; i < m->vmstat.nr; i++) {

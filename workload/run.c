@@ -574,7 +574,7 @@ int scenario_run_start(struct scenario_run *run, const struct scenario *sc,
 		       char *err, size_t errlen)
 {
 	char why[256] = "";
-	int ret;
+	int ret, i;
 
 	memset(run, 0, sizeof(*run));
 	run->sc = sc;
@@ -610,9 +610,10 @@ int scenario_run_start(struct scenario_run *run, const struct scenario *sc,
 		pagemig_machine_exit();
 		goto out_free;
 	}
-	/* /proc/sys/vm/compaction_proactiveness, when the scenario sets it. */
-	if (sc->proactiveness >= 0)
-		pagemig_compaction_proactiveness_set(sc->proactiveness);
+	/* The /proc/sys/vm knobs the scenario sets; checked when loaded. */
+	for (i = 0; i < SCENARIO_NR_SYSCTLS; i++)
+		if (sc->sysctl[i] >= 0)
+			pagemig_sysctl_set(scenario_sysctls[i], sc->sysctl[i]);
 	report_snapshot_zones(&run->report.start);
 	return 0;
 out_free:

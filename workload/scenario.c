@@ -10,6 +10,7 @@
  * builds a machine and always fails with exactly one message.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -101,12 +102,21 @@ static int machine_check(struct yparse *p, yaml_node_t *map,
 			 (unsigned long long)(ram >> 20));
 		return yp_expected(p, v, "machine.memory", what);
 	}
+	v = yp_get(p, map, "percpu_pagelist_high_fraction", NULL);
+	if (v && sc->sysctl[3] > 0 && sc->sysctl[3] < 8)	/* 1..7 refused */
+		return yp_expected(p, v, "machine.percpu_pagelist_high_fraction", "0 or 8..2147483647");
 	ret = pagemig_config_check(&sc->cfg, why, sizeof(why));
 	if (ret)
 		return yp_error(p, NULL, path, "%s",
 				why[0] ? why : strerror(-ret));
 	return 0;
 }
+
+/* The machine: keys that are vm sysctls, in struct scenario's order. */
+const char *const scenario_sysctls[SCENARIO_NR_SYSCTLS] = {
+	"compaction_proactiveness", "extfrag_threshold", "min_free_kbytes",
+	"percpu_pagelist_high_fraction", "watermark_scale_factor",
+};
 
 /* Absent keys keep pagemig_config_default()'s values. */
 static const struct yp_key machine_keys[] = {
@@ -117,8 +127,11 @@ static const struct yp_key machine_keys[] = {
 	{ "cpus", YP_INT, 0, YP_FIELD(struct scenario, cfg.nr_cpus),
 	  .min = 1, .max = PAGEMIG_MAX_CPUS },
 	{ "seed", YP_U64, 0, YP_FIELD(struct scenario, cfg.seed) },
-	{ "compaction_proactiveness", YP_INT, 0,
-	  YP_FIELD(struct scenario, proactiveness), .max = 100 },
+	{ "compaction_proactiveness", YP_INT, 0, YP_FIELD(struct scenario, sysctl[0]), .max = 100 },
+	{ "extfrag_threshold", YP_INT, 0, YP_FIELD(struct scenario, sysctl[1]), .max = 1000 },
+	{ "min_free_kbytes", YP_INT, 0, YP_FIELD(struct scenario, sysctl[2]), .max = INT_MAX },
+	{ "percpu_pagelist_high_fraction", YP_INT, 0, YP_FIELD(struct scenario, sysctl[3]), .max = INT_MAX },
+	{ "watermark_scale_factor", YP_INT, 0, YP_FIELD(struct scenario, sysctl[4]), .min = 1, .max = 3000 },
 	YP_END_CHECK(struct scenario, machine_check)
 };
 
@@ -249,6 +262,12 @@ static const struct yp_key top_keys[] = {
 	YP_END_CHECK(struct scenario, top_check)
 };
 
+/* The top level's keys, and through .sub the machine's: for pagemig-scenario(5). */
+const struct yp_key *scenario_key_table(void)
+{
+	return top_keys;
+}
+
 /*
  * libyaml takes time quadratic in the nesting of flow collections
  * ([[[[...]]]]): 400 KB of them took a minute to refuse.  No scenario nests
@@ -325,7 +344,7 @@ int scenario_load_string(const char *text, size_t size, const char *file,
 	sc = calloc(1, sizeof(*sc));
 	if (!sc)
 		return -ENOMEM;
-	sc->proactiveness = -1;
+	memset(sc->sysctl, 0xff, sizeof(sc->sysctl));	/* all -1 */
 	sc->file = strdup(file);
 	if (!sc->file || !yaml_parser_initialize(&parser)) {
 		scenario_free(sc);

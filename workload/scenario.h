@@ -40,6 +40,11 @@
 #define SCENARIO_MAX_DEPTH	64
 
 struct step_type;
+struct yp_key;
+const struct yp_key *scenario_key_table(void);
+
+#define SCENARIO_NR_SYSCTLS	5
+extern const char *const scenario_sysctls[SCENARIO_NR_SYSCTLS];
 
 /* One entry of steps:, as parsed. */
 struct step {
@@ -54,7 +59,8 @@ struct scenario {
 	char *description;	/* description:, or "" */
 	char *file;		/* the file as named in messages */
 	struct pagemig_config cfg;	/* machine:, over pagemig_config_default() */
-	int proactiveness;	/* machine.compaction_proactiveness; -1: default */
+	/* machine: vm sysctls, scenario_sysctls[] names them; -1: default */
+	int sysctl[SCENARIO_NR_SYSCTLS];
 	struct step *steps;
 	unsigned int nr_steps;
 };

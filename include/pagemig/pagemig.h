@@ -212,6 +212,17 @@ struct pagemig_zone_stats {
 	unsigned long nr_free[PAGEMIG_NR_ORDERS];
 	unsigned long nr_free_mt[PAGEMIG_NR_MIGRATETYPES][PAGEMIG_NR_ORDERS];
 	unsigned long nr_blocks_mt[PAGEMIG_NR_MIGRATETYPES];
+	/*
+	 * kcompactd's fragmentation score (0..100: free memory outside free
+	 * 2 MiB blocks), and per order the kernel's debugfs
+	 * extfrag/extfrag_index (-1000: a free block of that order exists;
+	 * toward 0 a lack of memory, toward 1000 fragmentation) and
+	 * extfrag/unusable_index (free memory in smaller blocks), both in
+	 * thousandths.
+	 */
+	unsigned int fragmentation_score;
+	int extfrag_index[PAGEMIG_NR_ORDERS];
+	int unusable_index[PAGEMIG_NR_ORDERS];
 };
 
 /*
@@ -323,6 +334,25 @@ int pagemig_compaction_proactiveness_get(void);
  * -EINVAL (no such zone, or not populated), -ENODEV.
  */
 int pagemig_fragmentation_score(int zone);
+
+/*
+ * The vm sysctls a user turns, by their /proc/sys/vm names (a "vm."
+ * prefix is accepted): compaction_proactiveness, extfrag_threshold,
+ * min_free_kbytes, percpu_pagelist_high_fraction, watermark_scale_factor.
+ * A write takes effect as the kernel's handler makes it: watermarks and
+ * per-CPU list sizes are derived again at once.  Every machine boots
+ * with the kernel's defaults.
+ *
+ * pagemig_sysctl_name(i): the i-th name, NULL past the last.
+ * pagemig_sysctl_check(): 0, -ENOENT (no such knob) or -EINVAL (out of
+ * the kernel's range), with a one-line reason in @err; needs no machine.
+ * pagemig_sysctl_set(): 0, -ENOENT, -EINVAL, or -ENODEV without a machine.
+ * pagemig_sysctl_get(): 0 or -ENOENT.
+ */
+const char *pagemig_sysctl_name(unsigned int i);
+int pagemig_sysctl_check(const char *name, long value, char *err, size_t errlen);
+int pagemig_sysctl_set(const char *name, long value);
+int pagemig_sysctl_get(const char *name, long *value);
 /*
  * Ask kcompactd for a free block of @order (1..10), as a failed
  * allocation of that order does; it wakes only if some zone could be
