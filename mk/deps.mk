@@ -3,7 +3,8 @@
 # missing ones with apt-get when run as root, and otherwise prints the
 # exact command and stops.
 DEB_PKGS := gcc make pkg-config perl libyaml-dev libjson-c-dev liblz4-dev \
-	    libzstd-dev libpng-dev zlib1g-dev liburcu-dev libxxhash-dev
+	    libzstd-dev libpng-dev zlib1g-dev liburcu-dev libxxhash-dev \
+	    gnuplot-nox
 
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do \

@@ -20,98 +20,9 @@
 
 #include <json-c/json.h>
 
+#include "harness/cli_run.h"
 #include "harness/data.h"
 #include "harness/test.h"
-
-struct run {
-	int status;		/* exit status, or 128 + signal */
-	char out[65536], err[8192];
-};
-
-/* $(O)/NAME, from $(O)/tests/unit/test_twin_cli. */
-static const char *built(const char *name)
-{
-	static char path[PATH_MAX + 16];
-	char self[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-
-	if (n < 0)
-		return name;
-	self[n] = '\0';
-	*strrchr(self, '/') = '\0';
-	snprintf(path, sizeof(path), "%s/../../%s", self, name);
-	return path;
-}
-
-static void slurp(int fd, char *buf, size_t size)
-{
-	ssize_t n, got = 0;
-
-	lseek(fd, 0, SEEK_SET);
-	while ((size_t)got < size - 1 && (n = read(fd, buf + got, size - 1 - got)) > 0)
-		got += n;
-	buf[got] = '\0';
-	close(fd);
-}
-
-/* Run pagemig with @args (NULL-terminated); stdout and stderr kept. */
-static void pagemig(struct run *r, const char *const *args)
-{
-	char out[] = "/tmp/test_twin_cli.XXXXXX", err[] = "/tmp/test_twin_cli.XXXXXX";
-	const char *argv[16] = { built("pagemig") };
-	int o = mkstemp(out), e = mkstemp(err), st, i;
-	pid_t pid;
-
-	unlink(out);
-	unlink(err);
-	for (i = 0; args[i] && i < 14; i++)
-		argv[i + 1] = args[i];
-	fflush(NULL);
-	pid = fork();
-	if (!pid) {
-		dup2(o, 1);
-		dup2(e, 2);
-		execv(argv[0], (char *const *)argv);
-		_exit(126);
-	}
-	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
-	r->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-	slurp(o, r->out, sizeof(r->out));
-	slurp(e, r->err, sizeof(r->err));
-}
-
-/* The line of @text that starts with @prefix (after blanks), or NULL. */
-static const char *line_of(const char *text, const char *prefix)
-{
-	const char *p = text;
-
-	while (p && *p) {
-		const char *s = p + strspn(p, " ");
-
-		if (!strncmp(s, prefix, strlen(prefix)))
-			return s;
-		p = strchr(p, '\n');
-		if (p)
-			p++;
-	}
-	return NULL;
-}
-
-/* Does a line starting with @prefix hold @what (which may end in "\n")? */
-static bool line_has(const char *text, const char *prefix, const char *what)
-{
-	const char *l = line_of(text, prefix);
-
-	while (l) {
-		const char *end = strchr(l, '\n'), *hit = strstr(l, what);
-
-		if (hit && (!end || hit < end + 1))
-			return true;
-		l = end ? line_of(end + 1, prefix) : NULL;
-	}
-	return false;
-}
 
 static char small_dir[PATH_MAX];
 

@@ -181,6 +181,39 @@ int cli_parse_u64(const char *s, uint64_t *out)
 	return 0;
 }
 
+/**
+ * cli_parse_size() - Parse a size: bytes, or a number with K, M, G, T.
+ * @s: the text: "24G", "256M", "4096K", "1GiB", "512".
+ * @out: the bytes.
+ *
+ * Return: 0, or -1 if @s is not a size in range.
+ */
+int cli_parse_size(const char *s, uint64_t *out)
+{
+	unsigned long long v, mul = 1;
+	char *end;
+
+	if (!s[0] || s[0] == '-' || s[0] == '+' || s[0] == ' ')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || end == s)
+		return -1;
+	switch (*end) {
+	case 'K': case 'k': mul = 1ULL << 10; end++; break;
+	case 'M': case 'm': mul = 1ULL << 20; end++; break;
+	case 'G': case 'g': mul = 1ULL << 30; end++; break;
+	case 'T': case 't': mul = 1ULL << 40; end++; break;
+	default: break;
+	}
+	if (*end == 'i' || *end == 'B')
+		end += *end == 'i' ? (end[1] == 'B' ? 2 : 1) : 1;
+	if (*end || (v && mul > UINT64_MAX / v))
+		return -1;
+	*out = v * mul;
+	return 0;
+}
+
 /*
  * A path, not a built-in name: it has a '/' or a YAML suffix, or no
  * built-in has that name and a file does ("pagemig run mine").

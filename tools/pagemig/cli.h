@@ -41,8 +41,9 @@ int cmd_page_types(int argc, char **argv);
 int cmd_capture(int argc, char **argv);
 int cmd_twin(int argc, char **argv);
 int cmd_explore(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
 extern const char help_import[], help_page_types[], help_capture[];
-extern const char help_twin[], help_explore[];
+extern const char help_twin[], help_explore[], help_compare[];
 
 struct option;
 
@@ -57,11 +58,13 @@ int cli_getopt(const char *cmd, int argc, char **argv,
 int cli_bad_option(const char *cmd, int argc, char **argv, int c,
 		   const char *const *longs);
 int cli_parse_u64(const char *s, uint64_t *out);
+int cli_parse_size(const char *s, uint64_t *out);
 struct scenario;
 int cli_load_scenario(const char *cmd, const char *what, struct scenario **sc);
 
-/* cmd_help.c */
+/* cmd_help.c, manpage.c */
 void cli_print_help(const char *cmd, FILE *f);
+int man_print(const char *name, FILE *f);
 
 /* Start the deterministic scheduler for @cmd; 0, or -1 having said why. */
 int cli_sched_start(const char *cmd, uint64_t seed);

@@ -33,33 +33,6 @@ struct import_cli {
 	struct progress progress;
 };
 
-/* "24G", "256M", "4096K", bytes; Return: 0 or -1. */
-static int parse_size(const char *s, uint64_t *out)
-{
-	unsigned long long v, mul = 1;
-	char *end;
-
-	if (!s[0] || s[0] == '-' || s[0] == '+' || s[0] == ' ')
-		return -1;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || end == s)
-		return -1;
-	switch (*end) {
-	case 'K': case 'k': mul = 1ULL << 10; end++; break;
-	case 'M': case 'm': mul = 1ULL << 20; end++; break;
-	case 'G': case 'g': mul = 1ULL << 30; end++; break;
-	case 'T': case 't': mul = 1ULL << 40; end++; break;
-	default: break;
-	}
-	if (*end == 'i' || *end == 'B')
-		end += *end == 'i' ? (end[1] == 'B' ? 2 : 1) : 1;
-	if (*end || (v && mul > UINT64_MAX / v))
-		return -1;
-	*out = v * mul;
-	return 0;
-}
-
 /* Return: 0 or CLI_USAGE. */
 static int parse_args(struct import_cli *o, int argc, char **argv)
 {
@@ -83,7 +56,7 @@ static int parse_args(struct import_cli *o, int argc, char **argv)
 			o->count_path = optarg;
 			break;
 		case 'm':
-			if (parse_size(optarg, &o->memory) || !o->memory)
+			if (cli_parse_size(optarg, &o->memory) || !o->memory)
 				return cli_usage("import", "--memory: expected a size such as 24G or 512M, got '%s'",
 						 optarg);
 			break;

@@ -12,6 +12,7 @@
 #include <pagemig/pagemig.h>
 
 #include "cli.h"
+#include "sweep.h"
 #include "report/picture.h"
 #include "report/report.h"
 #include "workload/scenario.h"
@@ -29,6 +30,9 @@ struct run_cli {
 	unsigned int depth;		/* --depth: PCT priorities */
 	unsigned long long pct_steps;
 	struct progress progress;
+	struct sweep sweep;		/* --repeat, --set, --csv, --plot */
+	struct scenario *sc;
+	const struct sweep_point *point;	/* in a sweep's child */
 };
 
 static int parse_args(struct run_cli *o, int argc, char **argv)
@@ -46,6 +50,11 @@ static int parse_args(struct run_cli *o, int argc, char **argv)
 		{ "no-timings", no_argument, NULL, 'n' },
 		{ "depth", required_argument, NULL, 'D' },
 		{ "pct-steps", required_argument, NULL, 'S' },
+		{ "repeat", required_argument, NULL, 'r' },
+		{ "set", required_argument, NULL, CLI_LONG_ONLY },
+		{ "csv", required_argument, NULL, CLI_LONG_ONLY + 1 },
+		{ "plot", required_argument, NULL, CLI_LONG_ONLY + 2 },
+		{ "figure", required_argument, NULL, CLI_LONG_ONLY + 3 },
 		{ NULL, 0, NULL, 0 },
 	};
 	uint64_t v;
@@ -98,6 +107,28 @@ static int parse_args(struct run_cli *o, int argc, char **argv)
 						 optarg);
 			o->pct_steps = v;
 			break;
+		case 'r':
+			if (cli_parse_u64(optarg, &v) || !v || v > SWEEP_MAX_RUNS)
+				return cli_usage("run", "--repeat: expected 1..%d, got '%s'",
+						 SWEEP_MAX_RUNS, optarg);
+			o->sweep.repeat = (unsigned int)v;
+			break;
+		case CLI_LONG_ONLY:
+			if (sweep_parse_set(&o->sweep, optarg))
+				return CLI_USAGE;
+			break;
+		case CLI_LONG_ONLY + 1:
+			o->sweep.csv = optarg;
+			break;
+		case CLI_LONG_ONLY + 2:
+			o->sweep.plot = optarg;
+			break;
+		case CLI_LONG_ONLY + 3:
+			if (o->sweep.nr_globs == SWEEP_MAX_GLOBS)
+				return cli_usage("run", "--figure: at most %d patterns",
+						 SWEEP_MAX_GLOBS);
+			o->sweep.globs[o->sweep.nr_globs++] = optarg;
+			break;
 		}
 	}
 	if (optind < argc)
@@ -109,6 +140,19 @@ static int parse_args(struct run_cli *o, int argc, char **argv)
 		return cli_usage("run", "--json and --quiet cannot be combined");
 	if (o->parallel && o->depth)
 		return cli_usage("run", "--depth schedules deterministically; it cannot be combined with --parallel");
+	if (!o->sweep.repeat)
+		o->sweep.repeat = 1;
+	if (sweep_active(&o->sweep)) {
+		if (o->json || o->quiet || o->trace || o->picture || o->kpageflags)
+			return cli_usage("run", "--repeat and --set print their own table; they cannot be combined with --json, --quiet, --trace, --picture or --kpageflags");
+	} else if (o->sweep.csv || o->sweep.nr_globs) {
+		return cli_usage("run", "--csv and --figure go with --repeat or --set");
+	}
+	if (o->sweep.plot && !o->sweep.nr_keys)
+		return cli_usage("run", "--plot draws figures over a --set; give one");
+	if (o->sweep.plot && strchr(o->sweep.plot, '\''))
+		return cli_usage("run", "--plot: a file name without a ' please, got '%s'",
+				 o->sweep.plot);
 	return 0;
 }
 
@@ -168,68 +212,48 @@ static int run_outputs(const struct run_cli *o)
 	return ret ? -1 : 0;
 }
 
-/**
- * cmd_run() - pagemig run [NAME | FILE.yaml] [--seed N] [--json] [--quiet]
- *	[--parallel] [--no-timings] [--depth D]
- * @argc: arguments after "pagemig".
- * @argv: argv[0] is "run".
- *
- * Return: CLI_OK, CLI_FAILED (a step failed, pages were corrupted, or
- * the machine could not be built) or CLI_USAGE.
- */
-int cmd_run(int argc, char **argv)
+/* One run of the loaded scenario, as the options say; a CLI_* status. */
+static int run_once(struct run_cli *o, struct scenario *sc)
 {
 	struct scenario_run_opts opts = { 0 };
-	struct run_cli o = { .what = "default" };
 	struct scenario_run run;
 	struct report rep;
 	char err[SCENARIO_ERR_LEN];
-	struct scenario *sc;
 	int ret;
 
-	ret = parse_args(&o, argc, argv);
-	if (ret)
-		return ret;
-	ret = cli_load_scenario("run", o.what, &sc);
-	if (ret)
-		return ret;
-	if (o.check) {
-		if (!o.quiet)
-			printf("%s: ok, %u step%s\n", sc->file, sc->nr_steps,
-			       sc->nr_steps == 1 ? "" : "s");
-		scenario_free(sc);
-		return CLI_OK;
-	}
-
-	opts.seed = o.seed;
-	opts.seed_given = o.seed_given;
-	opts.out = o.json || o.quiet ? NULL : stdout;
+	opts.seed = o->seed;
+	opts.seed_given = o->seed_given;
+	opts.out = o->json || o->quiet ? NULL : stdout;
 	opts.progress = on_progress;
-	opts.progress_data = &o;
-	opts.picture = o.picture;
-	progress_init(&o.progress, o.quiet, sc->nr_steps);
+	opts.progress_data = o;
+	opts.picture = o->picture;
+	progress_init(&o->progress, o->quiet, sc->nr_steps);
 
-	if (o.trace && (ret = pagemig_trace_open(o.trace))) {
-		fprintf(stderr, "pagemig run: %s: %s\n", o.trace, strerror(-ret));
-		scenario_free(sc);
+	if (o->trace && (ret = pagemig_trace_open(o->trace))) {
+		fprintf(stderr, "pagemig run: %s: %s\n", o->trace, strerror(-ret));
 		return CLI_USAGE;
 	}
-	report_set_timings(!o.no_timings);
-	if (!o.parallel) {
+	report_set_timings(!o->no_timings);
+	if (!o->parallel) {
 		ret = pagemig_sched_start(opts.seed_given ? opts.seed : sc->cfg.seed,
-					  o.depth, o.pct_steps);
+					  o->depth, o->pct_steps);
 		if (ret) {
 			fprintf(stderr, "pagemig run: cannot start the scheduler: %s\n",
 				strerror(-ret));
-			scenario_free(sc);
 			return CLI_FAILED;
 		}
 	}
 	ret = scenario_run_start(&run, sc, &opts, err, sizeof(err));
+	if (!ret && o->point) {
+		ret = sweep_apply_sysctls(&o->sweep, o->point);
+		if (ret) {
+			snprintf(err, sizeof(err), "--set: %s", strerror(-ret));
+			scenario_run_finish(&run);
+		}
+	}
 	if (ret) {
 		fprintf(stderr, "pagemig run: %s\n", err);
 		pagemig_sched_stop();
-		scenario_free(sc);
 		pagemig_trace_close();
 		return CLI_FAILED;
 	}
@@ -238,29 +262,29 @@ int cmd_run(int argc, char **argv)
 		fflush(stdout);
 	}
 	/* If it cannot be made, each compact step says why it drew nothing. */
-	if (o.picture)
-		mkdir(o.picture, 0777);
+	if (o->picture)
+		mkdir(o->picture, 0777);
 	ret = scenario_run_steps(&run);
-	if (run_outputs(&o))
+	if (run_outputs(o))
 		ret = -EIO;
-	progress_clear(&o.progress);
+	progress_clear(&o->progress);
 	/* The report needs no machine: print it once the machine is gone. */
 	report_move(&rep, &run.report);
 	scenario_run_finish(&run);
-	if (!o.parallel) {
+	if (!o->parallel) {
 		pagemig_sched_stop();
 		rep.deterministic = true;
-		rep.pct_depth = o.depth;
+		rep.pct_depth = o->depth;
 		rep.sched_digest = pagemig_sched_digest();
 		rep.sched_steps = pagemig_sched_steps();
 		/* For pagemig explore: what ran just before the failure. */
 		if (ret || rep.failed)
 			pagemig_sched_dump(stderr, 16);
 	}
-	if (o.json) {
+	if (o->json) {
 		report_json(stdout, &rep);
 		print_failures(&rep);
-	} else if (o.quiet) {
+	} else if (o->quiet) {
 		report_text_verify(stdout, &rep);
 		print_failures(&rep);
 	} else {
@@ -268,10 +292,91 @@ int cmd_run(int argc, char **argv)
 	}
 	fflush(stdout);
 	report_release(&rep);
-	scenario_free(sc);
-	if (o.trace && pagemig_trace_close()) {
-		fprintf(stderr, "pagemig run: %s: write failed\n", o.trace);
+	if (o->trace && pagemig_trace_close()) {
+		fprintf(stderr, "pagemig run: %s: write failed\n", o->trace);
 		ret = -EIO;
 	}
 	return ret ? CLI_FAILED : CLI_OK;
+}
+
+/* A sweep's child: one point, one seed, the report as JSON on stdout. */
+static int run_point(void *ctx, const struct sweep *sw,
+		     const struct sweep_point *pt, uint64_t seed)
+{
+	struct run_cli *o = ctx;
+
+	o->json = true;
+	o->quiet = true;	/* no progress line */
+	o->seed = seed;
+	o->seed_given = true;
+	o->point = pt;
+	sweep_apply_machine(sw, pt, &o->sc->cfg);
+	return run_once(o, o->sc);
+}
+
+/* Every point's machine must build: say which does not, before running. */
+static int check_points(struct run_cli *o)
+{
+	const struct sweep *sw = &o->sweep;
+	struct sweep_point pt = { 0 };
+	struct pagemig_config cfg;
+	char why[256];
+	unsigned int i;
+
+	for (;;) {
+		cfg = o->sc->cfg;
+		sweep_apply_machine(sw, &pt, &cfg);
+		if (pagemig_config_check(&cfg, why, sizeof(why)))
+			return cli_usage("run", "--set: %s: %s", o->sc->file, why);
+		/* The next point, the last key fastest. */
+		for (i = sw->nr_keys; i-- > 0;) {
+			if (++pt.idx[i] < sw->keys[i].nr)
+				break;
+			pt.idx[i] = 0;
+		}
+		if (i == (unsigned int)-1)
+			return 0;
+	}
+}
+
+/**
+ * cmd_run() - pagemig run [NAME | FILE.yaml] [--seed N] [--json] [--quiet]
+ *	[--parallel] [--no-timings] [--depth D] [--repeat N] [--set K=V,...]
+ * @argc: arguments after "pagemig".
+ * @argv: argv[0] is "run".
+ *
+ * Return: CLI_OK, CLI_FAILED (a step failed, pages were corrupted, or
+ * the machine could not be built) or CLI_USAGE.
+ */
+int cmd_run(int argc, char **argv)
+{
+	struct run_cli o = { .what = "default" };
+	struct scenario *sc;
+	int ret;
+
+	ret = parse_args(&o, argc, argv);
+	if (ret)
+		goto out;
+	ret = cli_load_scenario("run", o.what, &sc);
+	if (ret)
+		goto out;
+	o.sc = sc;
+	if (o.check) {
+		if (!o.quiet)
+			printf("%s: ok, %u step%s\n", sc->file, sc->nr_steps,
+			       sc->nr_steps == 1 ? "" : "s");
+		ret = CLI_OK;
+	} else if (sweep_active(&o.sweep)) {
+		ret = check_points(&o);
+		if (!ret)
+			ret = sweep_run(&o.sweep, o.what,
+					o.seed_given ? o.seed : sc->cfg.seed,
+					!o.seed_given, run_point, &o);
+	} else {
+		ret = run_once(&o, sc);
+	}
+	scenario_free(sc);
+out:
+	sweep_free(&o.sweep);
+	return ret;
 }

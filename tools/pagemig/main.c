@@ -29,6 +29,8 @@ const struct command commands[] = {
 	  cmd_capture, help_capture },
 	{ "twin", "hold pagemig's compaction of a capture against the kernel's",
 	  cmd_twin, help_twin },
+	{ "compare", "the figures of two or more JSON reports, largest change first",
+	  cmd_compare, help_compare },
 	{ "explore", "run a test or scenario over many seeds and schedules until one fails",
 	  cmd_explore, help_explore },
 	{ "help", "show the manual page of pagemig or of one command",

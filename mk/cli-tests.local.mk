@@ -1,0 +1,3 @@
+# SPDX-License-Identifier: GPL-2.0
+# test_cli_users runs the pagemig built beside it, so it is built first.
+$(O)/tests/unit/test_cli_users: $(O)/pagemig

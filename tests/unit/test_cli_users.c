@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The commands for people who use pagemig, run as they run them:
+ * compare on reports written by hand (so every figure of the table is
+ * known), run --repeat and run --set on a small scenario.
+ */
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include "harness/cli_run.h"
+#include "harness/test.h"
+
+/* Write @text to a new file under /tmp; its path in @path. */
+static void write_tmp(char *path, size_t len, const char *name,
+		      const char *text)
+{
+	FILE *f;
+
+	snprintf(path, len, "/tmp/test_cli_users.%d.%s", (int)getpid(), name);
+	f = fopen(path, "w");
+	if (f) {
+		fputs(text, f);
+		fclose(f);
+	}
+}
+
+static const char report_a[] =
+	"{ \"pagemig\": \"0.4.0\", \"seed\": 1,"
+	"  \"zones\": [ { \"name\": \"Normal\", \"free\": 100, \"nr_free\": [4, 0, 1] } ],"
+	"  \"steps\": [ { \"index\": 1, \"type\": \"compact\", \"line\": 3,"
+	"               \"results\": { \"migrated\": 50 } } ],"
+	"  \"vmstat\": { \"pgmigrate_success\": 200, \"pgmigrate_fail\": 0,"
+	"              \"compact_stall\": 7 } }";
+static const char report_b[] =
+	"{ \"pagemig\": \"0.4.0\", \"seed\": 2,"
+	"  \"zones\": [ { \"name\": \"Normal\", \"free\": 90, \"nr_free\": [4, 0, 2] } ],"
+	"  \"steps\": [ { \"index\": 1, \"type\": \"compact\", \"line\": 3,"
+	"               \"results\": { \"migrated\": 75 } } ],"
+	"  \"vmstat\": { \"pgmigrate_success\": 220, \"pgmigrate_fail\": 3,"
+	"              \"compact_stall\": 7 } }";
+
+TEST(compare_lists_every_change_largest_first)
+{
+	char a[128], b[128];
+	const char *args[] = { "compare", a, b, NULL };
+	const char *csv_args[] = { "compare", a, b, "--csv", NULL };
+	static struct run r;
+	const char *p[6];
+
+	write_tmp(a, sizeof(a), "a.json", report_a);
+	write_tmp(b, sizeof(b), "b.json", report_b);
+	pagemig(&r, args);
+	ASSERT_EQ(0, r.status);
+	/* pgmigrate_fail 0 -> 3 is new, nr_free[2] 1 -> 2 is +100%, ... */
+	p[0] = strstr(r.out, "vmstat.pgmigrate_fail ");
+	p[1] = strstr(r.out, "zones.Normal.nr_free[2] ");
+	p[2] = strstr(r.out, "steps.1:compact.results.migrated ");
+	/* Tied at 10%: the larger delta first. */
+	p[3] = strstr(r.out, "vmstat.pgmigrate_success ");
+	p[4] = strstr(r.out, "zones.Normal.free ");
+	for (int i = 0; i < 5; i++)
+		ASSERT_NOT_NULL(p[i]);
+	for (int i = 0; i < 4; i++)
+		EXPECT_LT(p[i], p[i + 1]);
+	EXPECT_TRUE(line_has(r.out, "vmstat.pgmigrate_fail", " +3       new"));
+	EXPECT_TRUE(line_has(r.out, "steps.1:compact.results.migrated", " +25    +50.0%"));
+	EXPECT_TRUE(line_has(r.out, "zones.Normal.free ", " -10    -10.0%"));
+	EXPECT_TRUE(line_has(r.out, "vmstat.pgmigrate_success", " +20    +10.0%"));
+	/* compact_stall, nr_free[0], nr_free[1]; the seed is no figure. */
+	EXPECT_NOT_NULL(strstr(r.out, "(3 figures unchanged; --all shows them)\n"));
+	EXPECT_NULL(strstr(r.out, "seed"));
+
+	pagemig(&r, csv_args);
+	ASSERT_EQ(0, r.status);
+	EXPECT_NOT_NULL(strstr(r.out, "vmstat.pgmigrate_success,200,220,20,10.0\n"));
+	EXPECT_NOT_NULL(strstr(r.out, "vmstat.pgmigrate_fail,0,3,3,\n"));
+	unlink(a);
+	unlink(b);
+}
+
+TEST(compare_refuses_what_is_not_a_report)
+{
+	char a[128], b[128];
+	const char *args[] = { "compare", a, b, NULL };
+	const char *one[] = { "compare", a, NULL };
+	static struct run r;
+
+	write_tmp(a, sizeof(a), "a.json", report_a);
+	write_tmp(b, sizeof(b), "b.json", "{ \"vmstat\": ");
+	pagemig(&r, args);
+	EXPECT_EQ(2, r.status);
+	EXPECT_NOT_NULL(strstr(r.err, "pagemig compare: "));
+	EXPECT_NOT_NULL(strstr(r.err, "b.json: not JSON"));
+	pagemig(&r, one);
+	EXPECT_EQ(2, r.status);
+	EXPECT_NOT_NULL(strstr(r.err, "expected two or more JSON reports, got 1"));
+	unlink(a);
+	unlink(b);
+}
+
+/* A scenario that runs in well under a second. */
+static const char small_yaml[] =
+	"machine: { memory: 32M, zones: { dma32: 16M } }\n"
+	"steps:\n"
+	"  - alloc: { count: 2000, gfp: GFP_HIGHUSER_MOVABLE, tag: a }\n"
+	"  - free: { tag: a, pattern: random, fraction: 0.5 }\n"
+	"  - compact\n";
+
+TEST(run_repeat_prints_medians_over_seeds)
+{
+	char y[128];
+	const char *args[] = { "run", y, "--repeat", "3",
+			       "--figure", "zones.Normal.free", NULL };
+	static struct run r;
+
+	write_tmp(y, sizeof(y), "small.yaml", small_yaml);
+	pagemig(&r, args);
+	ASSERT_EQ(0, r.status);
+	if (r.err[0])
+		TH_LOG("stderr: %s", r.err);
+	EXPECT_NOT_NULL(strstr(r.out, ": 1 point x 3 runs, seeds 1..3\n"));
+	EXPECT_TRUE(line_has(r.out, "zones.Normal.free ", " (3 runs, spread "));
+	unlink(y);
+}
+
+TEST(run_set_runs_every_point_and_writes_csv)
+{
+	static char text[1 << 20];
+	char y[128], csv[128];
+	const char *args[] = { "run", y, "--set", "watermark_scale_factor=10,1000",
+			       "--set", "cpus=1,2", "--csv", csv,
+			       "--figure", "zones.*.free", "--figure", "machine.cpus",
+			       NULL };
+	const char *bad[] = { "run", y, "--set", "swappiness=1", NULL };
+	static struct run r;
+	int fd;
+
+	write_tmp(y, sizeof(y), "small.yaml", small_yaml);
+	snprintf(csv, sizeof(csv), "/tmp/test_cli_users.%d.csv", (int)getpid());
+	pagemig(&r, args);
+	ASSERT_EQ(0, r.status);
+	EXPECT_NOT_NULL(strstr(r.out, ": 4 points x 1 run, seeds 1\n"));
+	EXPECT_NOT_NULL(strstr(r.out, "    1  watermark_scale_factor=10 cpus=1\n"));
+	EXPECT_NOT_NULL(strstr(r.out, "    4  watermark_scale_factor=1000 cpus=2\n"));
+	EXPECT_TRUE(line_has(r.out, "machine.cpus ", "1          2          1          2\n"));
+	fd = open(csv, O_RDONLY);
+	ASSERT_GE(fd, 0);
+	slurp(fd, text, sizeof(text));
+	EXPECT_EQ(0, strncmp(text, "watermark_scale_factor,cpus,figure,median,min,max,runs\n", 55));
+	EXPECT_NOT_NULL(strstr(text, "\n1000,2,machine.cpus,2,2,2,1\n"));
+	unlink(csv);
+
+	pagemig(&r, bad);
+	EXPECT_EQ(2, r.status);
+	EXPECT_NOT_NULL(strstr(r.err, "--set: no key 'swappiness'; known: memory, cpus"));
+	unlink(y);
+}
+
