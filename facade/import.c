@@ -24,6 +24,7 @@
 
 #include <pagemig/pagemig.h>
 #include <pagemig/vmstat.h>
+#include "../mm/facade.h"
 
 #include "import.h"
 
@@ -369,6 +370,31 @@ static void note_built_zones(struct pagemig_import_report *r)
 }
 
 /* ANALYSE, COMPACT and VERIFY, on the built machine.  0 or -errno. */
+/*
+ * The counters a compaction moves, and where free memory lies: taken
+ * before and after, the difference is what the compaction did.
+ */
+static void compact_record(struct pagemig_compact_record *c)
+{
+	struct zone *zone;
+	unsigned int order;
+
+	memset(c, 0, sizeof(*c));
+	c->migrate_scanned = sum_vm_event(COMPACTMIGRATE_SCANNED);
+	c->free_scanned = sum_vm_event(COMPACTFREE_SCANNED);
+	c->isolated = sum_vm_event(COMPACTISOLATED);
+	c->migrate_fail = sum_vm_event(PGMIGRATE_FAIL);
+	c->pinned_skipped = pagemig_compact_pinned_skipped();
+	for_each_populated_zone(zone) {
+		for (order = 0; order < NR_PAGE_ORDERS; order++)
+			for (int mt = 0; mt < MIGRATE_TYPES; mt++)
+				if (mt != MIGRATE_MOVABLE)
+					c->free_unsuitable += zone_nr_free_mt(zone, order, mt) << order;
+		if (READ_ONCE(zone->compact_defer_shift))
+			c->zones_deferred++;
+	}
+}
+
 static int import_measure(const struct pagemig_import_opts *o,
 			  struct pagemig_import_report *r)
 {
@@ -385,14 +411,22 @@ static int import_measure(const struct pagemig_import_opts *o,
 		return failed(r, "analyse", ret);
 	if (o->compact) {
 		unsigned long migrated = sum_vm_event(PGMIGRATE_SUCCESS);
+		struct pagemig_compact_record start;
 
 		ret = begin(o, r, PAGEMIG_STAGE_COMPACT);
 		if (ret)
 			return ret;
+		compact_record(&start);
 		t = now_ns();
 		pagemig_compact(-1);
 		r->ns[PAGEMIG_STAGE_COMPACT] = now_ns() - t;
 		r->migrated = sum_vm_event(PGMIGRATE_SUCCESS) - migrated;
+		compact_record(&r->compact);
+		r->compact.migrate_scanned -= start.migrate_scanned;
+		r->compact.free_scanned -= start.free_scanned;
+		r->compact.isolated -= start.isolated;
+		r->compact.migrate_fail -= start.migrate_fail;
+		r->compact.pinned_skipped -= start.pinned_skipped;
 		ret = pagemig_analyse(&r->after);
 		if (ret)
 			return failed(r, "analyse", ret);

@@ -137,6 +137,101 @@ void kpf_print_analysis(FILE *f, const char *title, const struct pagemig_analysi
 	}
 }
 
+/* "+8 MiB = +4 huge pages of 2 MiB", from a change in free pages. */
+static void print_gain(FILE *f, const char *what, unsigned long before,
+		       unsigned long after, unsigned long huge_pages,
+		       const char *huge)
+{
+	long delta = (long)after - (long)before;
+	long mib = delta / 256, huge_n = delta / (long)huge_pages;
+
+	fprintf(f, "free memory in %s blocks: %lu MiB -> %lu MiB: %+ld MiB = %+ld huge page%s of %s\n",
+		what, before >> 8, after >> 8, mib, huge_n,
+		labs(huge_n) == 1 ? "" : "s", huge);
+}
+
+/**
+ * kpf_print_compaction() - What a compaction gave, and why not more.
+ * @f: where.
+ * @rep: an import report with its compaction.
+ *
+ * The change in free 2 MiB and 1 GiB blocks, as MiB and as huge pages;
+ * how far the scanners went; and when more than a tenth of the free
+ * memory is still in smaller blocks, the reasons compaction recorded:
+ * pageblocks held by unmovable pages, free memory only in pageblocks the
+ * free scanner may not take from, pinned pages, failed migrations,
+ * deferral.
+ */
+void kpf_print_compaction(FILE *f, const struct pagemig_import_report *rep)
+{
+	const struct pagemig_analysis *b = &rep->before, *a = &rep->after;
+	const struct pagemig_compact_record *c = &rep->compact;
+	unsigned long left = a->free > a->free_in_2m ? a->free - a->free_in_2m : 0;
+	int k;
+
+	fprintf(f, "--- what compaction gave ---\n");
+	print_gain(f, "2 MiB", b->free_in_2m, a->free_in_2m, 512, "2 MiB");
+	print_gain(f, "1 GiB", b->free_in_1g, a->free_in_1g, 262144, "1 GiB");
+	fprintf(f, "moved: %lu pages migrated, %lu failed; the scanners met after the migrate scanner looked at %lu pages and the free scanner at %lu\n",
+		rep->migrated, c->migrate_fail, c->migrate_scanned,
+		c->free_scanned);
+	if (a->gigs_blocked && a->free_in_1g * 2 < a->free) {
+		fprintf(f, "why no more 1 GiB blocks: %lu of %lu 1 GiB ranges hold an unmovable page, which compaction cannot move:",
+			a->gigs_blocked, a->gigs);
+		for (k = 0; k < PAGEMIG_NR_KINDS; k++)
+			if (pagemig_kind_unmovable(k) && a->gigs_by_kind[k])
+				fprintf(f, " %s %lu", pagemig_kind_name(k),
+					a->gigs_by_kind[k]);
+		fprintf(f, "\n");
+	}
+	if (left * 10 <= a->free)
+		return;
+	fprintf(f, "why not more: %lu MiB of free memory (%.1f%%) is still in blocks smaller than 2 MiB:\n",
+		left >> 8, pct(left, a->free));
+	if (a->blocks_blocked) {
+		fprintf(f, "  - pageblocks held by unmovable pages: %lu of %lu (%.1f%%), which compaction cannot empty:",
+			a->blocks_blocked, a->blocks,
+			pct(a->blocks_blocked, a->blocks));
+		for (k = 0; k < PAGEMIG_NR_KINDS; k++)
+			if (pagemig_kind_unmovable(k) && a->blocks_by_kind[k])
+				fprintf(f, " %s %lu", pagemig_kind_name(k),
+					a->blocks_by_kind[k]);
+		fprintf(f, "\n");
+	}
+	if (c->free_unsuitable)
+		fprintf(f, "  - no free targets in suitable pageblocks: %lu MiB (%.1f%%) of the free memory is in pageblocks that are not Movable, where the free scanner takes no pages\n",
+			c->free_unsuitable >> 8, pct(c->free_unsuitable, a->free));
+	if (c->pinned_skipped)
+		fprintf(f, "  - pinned pages: %lu, skipped by the migrate scanner (they cannot move)\n",
+			c->pinned_skipped);
+	if (c->migrate_fail)
+		fprintf(f, "  - failed migrations: %lu page%s (pgmigrate_fail) went back where %s\n",
+			c->migrate_fail, c->migrate_fail == 1 ? "" : "s",
+			c->migrate_fail == 1 ? "it was" : "they were");
+	if (c->zones_deferred)
+		fprintf(f, "  - deferred: compaction is deferred in %u zone%s after failing there\n",
+			c->zones_deferred, c->zones_deferred == 1 ? "" : "s");
+}
+
+/**
+ * kpf_json_compaction() - kpf_print_compaction()'s figures as one object.
+ * @f: where.
+ * @rep: an import report with its compaction.
+ */
+void kpf_json_compaction(FILE *f, const struct pagemig_import_report *rep)
+{
+	const struct pagemig_analysis *b = &rep->before, *a = &rep->after;
+	const struct pagemig_compact_record *c = &rep->compact;
+	long d2m = (long)a->free_in_2m - (long)b->free_in_2m;
+	long d1g = (long)a->free_in_1g - (long)b->free_in_1g;
+
+	fprintf(f, "{\"free_in_2m_mib\": %ld, \"huge_pages_2m\": %ld, \"free_in_1g_mib\": %ld, \"huge_pages_1g\": %ld, \"migrate_scanned\": %lu, \"free_scanned\": %lu, \"isolated\": %lu, \"migrate_fail\": %lu, \"pinned_skipped\": %lu, \"free_unsuitable\": %lu, \"zones_deferred\": %u}",
+		d2m / 256, d2m / 512, d1g / 256, d1g / 262144,
+		c->migrate_scanned, c->free_scanned, c->isolated,
+		c->migrate_fail, c->pinned_skipped, c->free_unsuitable,
+		c->zones_deferred);
+}
+
 /**
  * kpf_json_analysis() - The analysis as one JSON object.
  * @f: where.

@@ -21,6 +21,9 @@ void kpf_print_build(FILE *f, const struct pagemig_import_result *r);
 /* pagemig_analyse()'s figures, as text and as one JSON object. */
 void kpf_print_analysis(FILE *f, const char *title, const struct pagemig_analysis *a);
 void kpf_json_analysis(FILE *f, const struct pagemig_analysis *a);
+/* After --compact: the change in 2 MiB and 1 GiB blocks, and why no more. */
+void kpf_print_compaction(FILE *f, const struct pagemig_import_report *rep);
+void kpf_json_compaction(FILE *f, const struct pagemig_import_report *rep);
 
 /* tools/mm/page-types, from an array of kpageflags words. */
 struct kpf_page_types_opts {

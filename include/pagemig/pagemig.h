@@ -876,6 +876,25 @@ struct pagemig_import_opts {
 	void *arg;
 };
 
+/*
+ * What a compaction recorded, as deltas over it, so a report can say why
+ * it freed no more: how far the scanners went before they met, what they
+ * isolated, what would not move, and where the free memory it left lies.
+ */
+struct pagemig_compact_record {
+	unsigned long migrate_scanned, free_scanned;	/* compact_*_scanned */
+	unsigned long isolated;		/* compact_isolated: sources and targets */
+	unsigned long migrate_fail;	/* pgmigrate_fail */
+	unsigned long pinned_skipped;	/* pagemig_compact_pinned_skipped() */
+	/*
+	 * Free pages left in pageblocks that are not Movable: the free
+	 * scanner takes targets only from Movable pageblocks
+	 * (suitable_migration_target()), so these are no use to it.
+	 */
+	unsigned long free_unsuitable;
+	unsigned int zones_deferred;	/* zones with compaction deferred after */
+};
+
 struct pagemig_import_report {
 	enum pagemig_import_stage stage;	/* the last stage begun */
 	char err[PAGEMIG_ERR_LEN];		/* on failure: why */
@@ -884,6 +903,7 @@ struct pagemig_import_report {
 	struct pagemig_import_result built;
 	struct pagemig_analysis before, after;	/* after: with compact only */
 	unsigned long migrated;			/* pgmigrate_success of the compaction */
+	struct pagemig_compact_record compact;	/* with compact only */
 	uint64_t ns[PAGEMIG_NR_STAGES];		/* time in each stage; COMPACT: the compaction alone */
 	unsigned long checked, corrupted;	/* sectors read back; of them, wrong */
 };

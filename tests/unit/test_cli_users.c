@@ -2,12 +2,14 @@
 /*
  * The commands for people who use pagemig, run as they run them:
  * compare on reports written by hand (so every figure of the table is
- * known), run --repeat and run --set on a small scenario.
+ * known), run --repeat and run --set on a small scenario, and the
+ * import summary.
  */
 #include <fcntl.h>
 #include <sys/stat.h>
 
 #include "harness/cli_run.h"
+#include "harness/data.h"
 #include "harness/test.h"
 
 /* Write @text to a new file under /tmp; its path in @path. */
@@ -154,5 +156,39 @@ TEST(run_set_runs_every_point_and_writes_csv)
 	EXPECT_EQ(2, r.status);
 	EXPECT_NOT_NULL(strstr(r.err, "--set: no key 'swappiness'; known: memory, cpus"));
 	unlink(y);
+}
+
+/*
+ * import --compact of the shipped 256 MiB snapshot: what compaction gave
+ * in 2 MiB and 1 GiB blocks, and why not more, from what it recorded; no
+ * verify: line, as the snapshot holds no data to check.
+ */
+TEST(import_compact_says_what_compaction_gave_and_why_not_more)
+{
+	char flags[PATH_MAX], count[PATH_MAX];
+	const char *args[] = { "import", flags, "--kpagecount", count,
+			       "--compact", NULL };
+	const char *json[] = { "import", flags, "--kpagecount", count,
+			       "--compact", "--json", NULL };
+	static struct run r;
+
+	snprintf(flags, sizeof(flags), "%s", test_data_path("kpageflags-host.zst"));
+	snprintf(count, sizeof(count), "%s", test_data_path("kpagecount-host.zst"));
+	pagemig(&r, args);
+	ASSERT_EQ(0, r.status);
+	EXPECT_NOT_NULL(strstr(r.out, "--- what compaction gave ---\n"
+				      "free memory in 2 MiB blocks: 20 MiB -> 20 MiB: +0 MiB = +0 huge pages of 2 MiB\n"
+				      "free memory in 1 GiB blocks: 0 MiB -> 0 MiB: +0 MiB = +0 huge pages of 1 GiB\n"));
+	EXPECT_TRUE(line_has(r.out, "moved: ", " pages migrated, "));
+	EXPECT_TRUE(line_has(r.out, "why not more: ", "is still in blocks smaller than 2 MiB:"));
+	EXPECT_TRUE(line_has(r.out, "- pageblocks held by unmovable pages: ", "111 of 128 (86.7%)"));
+	EXPECT_TRUE(line_has(r.out, "- no free targets in suitable pageblocks: ", "pageblocks that are not Movable"));
+	EXPECT_NOT_NULL(strstr(r.out, "--- extfrag (after compaction) ---\nfragmentation score: DMA32 "));
+	EXPECT_NULL(strstr(r.out, "verify:"));
+
+	pagemig(&r, json);
+	ASSERT_EQ(0, r.status);
+	EXPECT_NOT_NULL(strstr(r.out, "\"compaction\": {\"free_in_2m_mib\": 0, \"huge_pages_2m\": 0, "));
+	EXPECT_NOT_NULL(strstr(r.out, "\"unusable_index\":["));
 }
 

@@ -23,6 +23,7 @@
 #include "real_machine.h"
 #include "report/kpageflags.h"
 #include "report/picture.h"
+#include "report/report.h"
 
 struct import_cli {
 	const char *flags_path, *count_path, *picture, *trace;
@@ -157,6 +158,30 @@ static int import_stage(enum pagemig_import_stage stage, void *arg)
 	return 0;
 }
 
+/* The machine's fragmentation indices, as run reports print them. */
+static void print_extfrag(void)
+{
+	struct report_zones z;
+
+	if (!report_snapshot_zones(&z))
+		report_text_extfrag(stdout, &z);
+}
+
+/* Each populated zone's indices, as "zones" in a run's JSON report. */
+static void json_extfrag(void)
+{
+	struct report_zones z;
+	struct json_object *a = json_object_new_array();
+	unsigned int i;
+
+	if (!report_snapshot_zones(&z))
+		for (i = 0; i < z.nr; i++)
+			if (z.zone[i].st.populated)
+				json_object_array_add(a, report_json_zone(&z, &z.zone[i]));
+	printf("%s", json_object_to_json_string_ext(a, JSON_C_TO_STRING_PLAIN));
+	json_object_put(a);
+}
+
 static void print_json(const struct pagemig_import_report *rep, bool compact,
 		       const struct capture *cap)
 {
@@ -186,10 +211,13 @@ static void print_json(const struct pagemig_import_report *rep, bool compact,
 	if (compact) {
 		printf(", \"after\": ");
 		kpf_json_analysis(stdout, &rep->after);
-		printf(", \"pgmigrate_success\": %lu, \"compact_seconds\": %.3f, \"pages_per_second\": %.0f",
+		printf(", \"pgmigrate_success\": %lu, \"compact_seconds\": %.3f, \"pages_per_second\": %.0f, \"compaction\": ",
 		       rep->migrated, seconds,
 		       seconds > 0 ? rep->migrated / seconds : 0.0);
+		kpf_json_compaction(stdout, rep);
 	}
+	printf(", \"zones\": ");
+	json_extfrag();
 	if (cap) {
 		struct json_object *m = real_layout_json(cap, rep);
 
@@ -224,7 +252,11 @@ static void print_text(const struct pagemig_import_report *rep, bool compact,
 		       rep->migrated, secs, secs > 0 ? rep->migrated / secs : 0.0);
 		printf("\n");
 		pagemig_show_buddyinfo(stdout);
+		printf("\n");
+		kpf_print_compaction(stdout, rep);
 	}
+	printf("\n--- extfrag (%s) ---\n", compact ? "after compaction" : "as imported");
+	print_extfrag();
 }
 
 /*
@@ -317,7 +349,8 @@ int cmd_import(int argc, char **argv)
 		print_json(rep, o.compact, o.dir ? &cap : NULL);
 	else if (!o.quiet)
 		print_text(rep, o.compact, o.dir ? &cap : NULL);
-	if (!o.json)
+	/* Only when the import held data to check (zsmalloc pages). */
+	if (!o.json && (rep->checked || rep->corrupted))
 		printf("%sverify: %lu pages checked, %lu corrupted\n",
 		       o.quiet ? "" : "\n", rep->checked, rep->corrupted);
 	ret = rep->corrupted ? CLI_FAILED : CLI_OK;
@@ -361,9 +394,17 @@ const char help_import[] =
 "zsmalloc, pgtable, slab, unmovable, reserved) and every ambiguity resolved --\n"
 "then the analysis: free blocks per order, the share of free memory usable as\n"
 "2 MiB and 1 GiB blocks, and the pageblocks and 1 GiB ranges held by\n"
-"unmovable pages, by kind, with the worst offenders by PFN range.  It ends\n"
-"with \"verify: N pages checked, M corrupted\": the data stored on the\n"
-"imported zsmalloc pages, read back after everything moved.\n"
+"unmovable pages, by kind, with the worst offenders by PFN range, and the\n"
+"fragmentation score, extfrag_index and unusable_index of each zone (the\n"
+"kernel's debugfs extfrag files).  With --compact it then says what\n"
+"compaction gave: the change in free 2 MiB and 1 GiB blocks, in MiB and in\n"
+"huge pages, how far the scanners went, and when more than a tenth of the\n"
+"free memory is still in smaller blocks, why, from what compaction\n"
+"recorded: pageblocks held by unmovable pages, free memory only in\n"
+"pageblocks that are not Movable (no free targets), pinned pages, failed\n"
+"migrations, deferral.  When the import held data (zsmalloc pages) it ends\n"
+"with \"verify: N pages checked, M corrupted\": that data, read back\n"
+"after everything moved.\n"
 "\n"
 "  --kpagecount FILE  the matching /proc/kpagecount (same length)\n"
 "  --memory SIZE      machine size (at least the snapshot); more is free memory\n"
