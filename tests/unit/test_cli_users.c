@@ -2,8 +2,8 @@
 /*
  * The commands for people who use pagemig, run as they run them:
  * compare on reports written by hand (so every figure of the table is
- * known), run --repeat and run --set on a small scenario, and the
- * import summary.
+ * known), run --repeat and run --set on a small scenario, the import
+ * summary, and the manual pages against --help.
  */
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -192,3 +192,182 @@ TEST(import_compact_says_what_compaction_gave_and_why_not_more)
 	EXPECT_NOT_NULL(strstr(r.out, "\"unusable_index\":["));
 }
 
+/* All of a file, or NULL; malloc()ed. */
+static char *read_file(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = NULL;
+	size_t len = 0, n;
+	char chunk[65536];
+
+	if (!f)
+		return NULL;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+		char *p = realloc(buf, len + n + 1);
+
+		if (!p)
+			break;
+		buf = p;
+		memcpy(buf + len, chunk, n);
+		len += n;
+		buf[len] = '\0';
+	}
+	fclose(f);
+	return buf;
+}
+
+/* "--seed" as roff writes it: "\-\-seed". */
+static void roff_dashes(char *out, size_t len, const char *opt)
+{
+	size_t o = 0;
+
+	for (; *opt && o + 3 < len; opt++) {
+		if (*opt == '-')
+			out[o++] = '\\';
+		out[o++] = *opt;
+	}
+	out[o] = '\0';
+}
+
+/*
+ * Options kept off the pages on purpose: for tests only (test_capture
+ * checks that capture's page does not mention --proc-root).
+ */
+static bool undocumented(const char *cmd, const char *opt)
+{
+	return !strcmp(cmd, "capture") && !strcmp(opt, "--proc-root");
+}
+
+/*
+ * Every option each command takes (its option table, listed by
+ * PAGEMIG_LIST_OPTIONS) is on its --help page and in pagemig(1).
+ */
+TEST(every_option_is_in_help_and_the_manual)
+{
+	static struct run list, help, top;
+	const char *top_args[] = { "--help", NULL };
+	char *man = read_file(built("man/pagemig.1")), *cmds, *p, *line;
+	unsigned int nr_cmds = 0;
+
+	ASSERT_NOT_NULL(man);
+	pagemig(&top, top_args);
+	ASSERT_EQ(0, top.status);
+	cmds = strstr(top.out, "COMMANDS\n");
+	ASSERT_NOT_NULL(cmds);
+	for (line = strtok_r(cmds + 9, "\n", &p); line && line[0] == ' ';
+	     line = strtok_r(NULL, "\n", &p)) {
+		char name[32], roff[96];
+		const char *list_args[] = { name, NULL };
+		const char *help_args[] = { "help", name, NULL };
+		char *o, *q;
+
+		if (sscanf(line, " %31s", name) != 1)
+			continue;
+		nr_cmds++;
+		setenv("PAGEMIG_LIST_OPTIONS", "1", 1);
+		pagemig(&list, list_args);
+		unsetenv("PAGEMIG_LIST_OPTIONS");
+		EXPECT_EQ(0, list.status);
+		pagemig(&help, help_args);
+		EXPECT_EQ(0, help.status);
+		for (o = strtok_r(list.out, "\n", &q); o; o = strtok_r(NULL, "\n", &q)) {
+			if (undocumented(name, o))
+				continue;
+			if (!strstr(help.out, o))
+				TH_LOG("pagemig %s: %s is not on its --help page", name, o);
+			EXPECT_NOT_NULL(strstr(help.out, o));
+			roff_dashes(roff, sizeof(roff), o);
+			EXPECT_NOT_NULL(strstr(man, roff));
+		}
+	}
+	EXPECT_GE(nr_cmds, 10U);
+	free(man);
+}
+
+/* Every key of pagemig-scenario(5) is in Documentation/scenarios.md too. */
+TEST(every_scenario_key_is_documented)
+{
+	char *man = read_file(built("man/pagemig-scenario.5"));
+	char *doc = read_file(test_data_path("../../Documentation/scenarios.md"));
+	char *p = man, *end, key[96], want[104], *dot;
+	unsigned int nr = 0;
+
+	ASSERT_NOT_NULL(man);
+	ASSERT_NOT_NULL(doc);
+	while ((p = strstr(p, ".TP\n\\fB"))) {
+		p += 7;
+		end = strstr(p, "\\fR");
+		if (!end)
+			break;
+		snprintf(key, sizeof(key), "%.*s", (int)(end - p), p);
+		/* machine.zones.dma32 is documented as zones.dma32 */
+		dot = strncmp(key, "machine.", 8) ? key : key + 8;
+		snprintf(want, sizeof(want), "`%s`", dot);
+		if (!strstr(doc, want))
+			TH_LOG("scenario key %s is not in Documentation/scenarios.md", key);
+		EXPECT_NOT_NULL(strstr(doc, want));
+		nr++;
+	}
+	EXPECT_GT(nr, 100U);
+	free(man);
+	free(doc);
+}
+
+/*
+ * Every function the shared library exports is in libpagemig(3), but for
+ * the test hooks of pagemig_testing.h, which are not installed.
+ */
+TEST(libpagemig_3_lists_every_exported_function)
+{
+	char *man = read_file(built("man/libpagemig.3"));
+	char *testing = read_file(test_data_path("../../include/pagemig/pagemig_testing.h"));
+	char cmd[3 * PATH_MAX], sym[128];
+	unsigned int nr = 0;
+	FILE *nm;
+
+	ASSERT_NOT_NULL(man);
+	ASSERT_NOT_NULL(testing);
+	snprintf(cmd, sizeof(cmd), "nm -D --defined-only %s", built("libpagemig.so"));
+	nm = popen(cmd, "r");
+	ASSERT_NOT_NULL(nm);
+	while (fscanf(nm, "%*s %*s %127s", sym) == 1) {
+		if (strncmp(sym, "pagemig_", 8) || strstr(testing, sym))
+			continue;
+		if (!strstr(man, sym))
+			TH_LOG("%s is exported but not in libpagemig(3)", sym);
+		EXPECT_NOT_NULL(strstr(man, sym));
+		nr++;
+	}
+	pclose(nm);
+	EXPECT_GT(nr, 80U);
+	free(man);
+	free(testing);
+}
+
+/* man -l renders each page without a warning. */
+TEST(man_l_shows_the_three_pages)
+{
+	static const char *const pages[] = {
+		"man/pagemig.1", "man/pagemig-scenario.5", "man/libpagemig.3",
+	};
+	char cmd[3 * PATH_MAX], out[256];
+	unsigned int i;
+	FILE *p;
+
+	if (access("/usr/bin/man", X_OK))
+		SKIP("no man(1) on this machine");
+	for (i = 0; i < 3; i++) {
+		size_t n;
+
+		snprintf(cmd, sizeof(cmd), "MANWIDTH=80 man --warnings -l %s 2>&1 >/dev/null",
+			 built(pages[i]));
+		p = popen(cmd, "r");
+		ASSERT_NOT_NULL(p);
+		n = fread(out, 1, sizeof(out) - 1, p);
+		out[n] = '\0';
+		EXPECT_EQ(0, pclose(p));
+		if (n)
+			TH_LOG("%s: %s", pages[i], out);
+		EXPECT_EQ(0UL, n);
+	}
+}

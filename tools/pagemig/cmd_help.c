@@ -220,17 +220,29 @@ const char help_help[] =
 "\n"
 "SYNOPSIS\n"
 "    pagemig help [COMMAND]\n"
+"    pagemig help --man pagemig | pagemig-scenario\n"
 "\n"
 "DESCRIPTION\n"
 "    Prints the same page as 'pagemig COMMAND --help', or with no COMMAND\n"
 "    the same as 'pagemig --help'.\n"
 "\n"
+"    --man NAME prints a manual page in roff, made from these pages\n"
+"    (pagemig(1): every command's) or from the scenario parser's key\n"
+"    tables (pagemig-scenario(5): every key and step). 'make' writes them\n"
+"    and libpagemig(3) to the build's man/ directory, 'make install'\n"
+"    installs them; read one uninstalled with 'man -l build/man/pagemig.1'.\n"
+"\n"
+"OPTIONS\n"
+"    --man NAME      print the manual page NAME in roff\n"
+"    -h, --help      show this page\n"
+"\n"
 "EXIT STATUS\n"
 "    0  success\n"
-"    2  no such command\n"
+"    2  no such command or manual page\n"
 "\n"
 "EXAMPLES\n"
-"    pagemig help run\n";
+"    pagemig help run\n"
+"    pagemig help --man pagemig > pagemig.1 && man -l pagemig.1\n";
 
 /**
  * cli_print_help() - Print a manual page.
@@ -265,14 +277,28 @@ void cli_print_help(const char *cmd, FILE *f)
 int cmd_help(int argc, char **argv)
 {
 	static const struct option opts[] = {
+		{ "man", required_argument, NULL, CLI_LONG_ONLY },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *names[16], *hint;
+	const char *names[16], *hint, *man = NULL;
 	const struct command *c;
 	int i = 0;
 
 	while (cli_getopt("help", argc, argv, opts) != -1)
-		;
+		man = optarg;
+	if (man) {
+		if (optind < argc)
+			return cli_usage("help", "--man takes no command");
+		i = man_print(man, stdout);
+		if (i == -2)
+			return cli_usage("help", "--man: no page '%s'; there are pagemig and pagemig-scenario",
+					 man);
+		if (i || fflush(stdout)) {
+			fprintf(stderr, "pagemig help: cannot write the page\n");
+			return CLI_FAILED;
+		}
+		return CLI_OK;
+	}
 	argc -= optind;
 	argv += optind;
 	if (!argc) {

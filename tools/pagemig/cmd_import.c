@@ -417,6 +417,7 @@ const char help_import[] =
 "  --parallel         run kernel threads at once on the host's cores; by\n"
 "                     default they are scheduled deterministically from the\n"
 "                     seed, on a simulated clock (see 'pagemig help run')\n"
+"  -h, --help         show this page\n"
 "\n"
 "Anon folios become folios of a synthetic process, file folios page-cache\n"
 "folios of a synthetic file, balloon pages the virtio balloon's, zsmalloc\n"

@@ -135,6 +135,7 @@ const char help_page_types[] =
 "  --raw     keep the kernel-hacking bits and expand overloaded ones (-r)\n"
 "  --list    list the page ranges and their flags first (-l)\n"
 "  --kernel-6.12  the layout of 6.12's tool, which had no c:uncached column\n"
+"  -h, --help     show this page\n"
 "\n"
 "make page-types-interop builds the kernel's tool from Debian's\n"
 "linux-source-6.12 and diffs the two on an exported file.\n";
