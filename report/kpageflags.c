@@ -19,9 +19,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <json-c/json.h>
+
 #include <pagemig/pagemig.h>
 
 #include "kpageflags.h"
+#include "report.h"
 
 /**
  * kpf_print_inference() - What was inferred, and every guess made.
@@ -231,6 +234,77 @@ void kpf_json_compaction(FILE *f, const struct pagemig_import_report *rep)
 		c->migrate_fail, c->pinned_skipped, c->free_unsuitable,
 		c->zones_deferred);
 }
+
+/* Each populated zone as a run's JSON report has it, indices included. */
+static void json_zones(FILE *f)
+{
+	struct json_object *a = json_object_new_array();
+	struct report_zones z;
+	unsigned int i;
+
+	if (!report_snapshot_zones(&z))
+		for (i = 0; i < z.nr; i++)
+			if (z.zone[i].st.populated)
+				json_object_array_add(a, report_json_zone(&z, &z.zone[i]));
+	fprintf(f, "%s", json_object_to_json_string_ext(a, JSON_C_TO_STRING_PLAIN));
+	json_object_put(a);
+}
+
+/**
+ * kpf_json_import() - An import's report as one JSON object.
+ * @f: where.
+ * @rep: the report of pagemig_import(), the machine still up (for the
+ *       zones' indices).
+ * @compact: whether it compacted (after, compaction).
+ * @machine: a JSON object for "machine" (a capture's layout), or NULL.
+ *
+ * What `pagemig import --json` prints and pagemig_import_file() writes.
+ *
+ * Return: 0, or -EIO when @f failed.
+ */
+int kpf_json_import(FILE *f, const struct pagemig_import_report *rep,
+		    bool compact, const char *machine)
+{
+	const struct pagemig_inference *inf = &rep->inferred;
+	const struct pagemig_import_result *r = &rep->built;
+	double seconds = rep->ns[PAGEMIG_STAGE_COMPACT] / 1e9;
+	unsigned int k, a, n = 0;
+
+	fprintf(f, "{\"inferred\": {\"file_pages\": %lu, \"machine_pages\": %lu, \"buddy_all_pages\": %s, \"kinds\": {",
+	       inf->file_pages, inf->machine_pages,
+	       inf->buddy_all_pages ? "true" : "false");
+	for (k = 0; k < PAGEMIG_NR_KINDS; k++)
+		fprintf(f, "%s\"%s\": %lu", k ? ", " : "", pagemig_kind_name(k),
+		       inf->kinds[k]);
+	fprintf(f, "}, \"ambiguities\": [");
+	for (a = 0; a < PAGEMIG_NR_AMBIGUITIES; a++)
+		if (inf->amb[a])
+			fprintf(f, "%s{\"pages\": %lu, \"first_pfn\": %lu, \"resolution\": \"%s\"}",
+			       n++ ? ", " : "", inf->amb[a], inf->amb_pfn[a],
+			       pagemig_ambiguity_text(a));
+	fprintf(f, "]}, \"built\": {\"pid\": %d, \"fid\": %d, \"anon_folios\": %lu, \"anon_thps\": %lu, \"anon_split_pages\": %lu, \"file_folios\": %lu, \"file_private_folios\": %lu, \"file_mapped_pages\": %lu, \"stand_in_pages\": %lu, \"tables_reused\": %lu, \"tables_allocated\": %lu, \"zram_id\": %d, \"zram_pages\": %lu, \"zram_stand_ins\": %lu}, \"before\": ",
+	       r->pid, r->fid, r->anon_folios, r->anon_thps, r->anon_split_pages,
+	       r->file_folios, r->file_private_folios, r->file_mapped_pages, r->stand_in_pages,
+	       r->tables_reused, r->tables_allocated, r->zram_id, r->zram_pages,
+	       r->zram_stand_ins);
+	kpf_json_analysis(f, &rep->before);
+	if (compact) {
+		fprintf(f, ", \"after\": ");
+		kpf_json_analysis(f, &rep->after);
+		fprintf(f, ", \"pgmigrate_success\": %lu, \"compact_seconds\": %.3f, \"pages_per_second\": %.0f, \"compaction\": ",
+		       rep->migrated, seconds,
+		       seconds > 0 ? rep->migrated / seconds : 0.0);
+		kpf_json_compaction(f, rep);
+	}
+	fprintf(f, ", \"zones\": ");
+	json_zones(f);
+	if (machine)
+		fprintf(f, ", \"machine\": %s", machine);
+	fprintf(f, ", \"verify\": {\"checked\": %lu, \"corrupted\": %lu}}\n",
+	       rep->checked, rep->corrupted);
+	return ferror(f) ? -EIO : 0;
+}
+
 
 /**
  * kpf_json_analysis() - The analysis as one JSON object.

@@ -24,6 +24,9 @@ void kpf_json_analysis(FILE *f, const struct pagemig_analysis *a);
 /* After --compact: the change in 2 MiB and 1 GiB blocks, and why no more. */
 void kpf_print_compaction(FILE *f, const struct pagemig_import_report *rep);
 void kpf_json_compaction(FILE *f, const struct pagemig_import_report *rep);
+/* pagemig import --json: the whole report; @machine a JSON object or NULL. */
+int kpf_json_import(FILE *f, const struct pagemig_import_report *rep,
+		    bool compact, const char *machine);
 
 /* tools/mm/page-types, from an array of kpageflags words. */
 struct kpf_page_types_opts {

@@ -35,7 +35,7 @@ extern "C" {
  * changes when MAJOR does; MINOR grows with additions, PATCH with fixes.
  */
 #define PAGEMIG_VERSION_MAJOR	0
-#define PAGEMIG_VERSION_MINOR	4
+#define PAGEMIG_VERSION_MINOR	5
 #define PAGEMIG_VERSION_PATCH	0
 
 #define PAGEMIG_PAGE_SIZE	4096UL
@@ -917,6 +917,45 @@ struct pagemig_import_report {
  */
 int pagemig_import(const struct pagemig_import_opts *opts,
 		   struct pagemig_import_report *report);
+
+/* ---- whole jobs: what `pagemig run FILE` and `pagemig import` do ---- */
+
+/* Where pagemig_scenario_run_file() writes its reports, and its seed. */
+struct pagemig_run_opts {
+	uint64_t seed;
+	bool seed_given;	/* else the scenario's machine.seed */
+	FILE *text;		/* the text report, as pagemig run prints it; or NULL */
+	FILE *json;		/* the JSON report, as pagemig run --json; or NULL */
+};
+
+/*
+ * Run a YAML scenario file as `pagemig run FILE` does: check it, build
+ * its machine, run its steps under the deterministic scheduler (unless
+ * the caller runs one), write the reports @o asks for, tear the machine
+ * down.  @o may be NULL (no reports, machine.seed).  Return: 0 when every
+ * step succeeded and no page was corrupted, 1 when one failed, -EINVAL
+ * for a bad scenario (@err: "FILE:LINE: KEY: what was expected"),
+ * -EBUSY if a machine exists, another -errno otherwise (@err says why).
+ */
+int pagemig_scenario_run_file(const char *path, const struct pagemig_run_opts *o,
+			      char *err, size_t errlen);
+
+/*
+ * Import a /proc/kpageflags snapshot (plain, gzip or zstd; @count_path
+ * the matching /proc/kpagecount or NULL) as `pagemig import --json`
+ * does, optionally run a full compaction, write the JSON report to @json
+ * (or nothing, if NULL) and tear the machine down.  Return: 0, 1 when
+ * the data read back corrupted, -errno with the reason in @err.
+ */
+int pagemig_import_file(const char *flags_path, const char *count_path,
+			bool compact, FILE *json, char *err, size_t errlen);
+
+/*
+ * The running machine as a JSON report (as `pagemig run --json` ends a
+ * run: zones with their indices, vmstat, balloons, zram, warnings), for
+ * a program that drives the machine itself.  0, -ENODEV, -ENOMEM, -EIO.
+ */
+int pagemig_report_json(FILE *f);
 
 /* ---- version ---- */
 

@@ -167,65 +167,15 @@ static void print_extfrag(void)
 		report_text_extfrag(stdout, &z);
 }
 
-/* Each populated zone's indices, as "zones" in a run's JSON report. */
-static void json_extfrag(void)
-{
-	struct report_zones z;
-	struct json_object *a = json_object_new_array();
-	unsigned int i;
-
-	if (!report_snapshot_zones(&z))
-		for (i = 0; i < z.nr; i++)
-			if (z.zone[i].st.populated)
-				json_object_array_add(a, report_json_zone(&z, &z.zone[i]));
-	printf("%s", json_object_to_json_string_ext(a, JSON_C_TO_STRING_PLAIN));
-	json_object_put(a);
-}
-
 static void print_json(const struct pagemig_import_report *rep, bool compact,
 		       const struct capture *cap)
 {
-	const struct pagemig_inference *inf = &rep->inferred;
-	const struct pagemig_import_result *r = &rep->built;
-	double seconds = rep->ns[PAGEMIG_STAGE_COMPACT] / 1e9;
-	unsigned int k, a, n = 0;
+	struct json_object *m = cap ? real_layout_json(cap, rep) : NULL;
 
-	printf("{\"inferred\": {\"file_pages\": %lu, \"machine_pages\": %lu, \"buddy_all_pages\": %s, \"kinds\": {",
-	       inf->file_pages, inf->machine_pages,
-	       inf->buddy_all_pages ? "true" : "false");
-	for (k = 0; k < PAGEMIG_NR_KINDS; k++)
-		printf("%s\"%s\": %lu", k ? ", " : "", pagemig_kind_name(k),
-		       inf->kinds[k]);
-	printf("}, \"ambiguities\": [");
-	for (a = 0; a < PAGEMIG_NR_AMBIGUITIES; a++)
-		if (inf->amb[a])
-			printf("%s{\"pages\": %lu, \"first_pfn\": %lu, \"resolution\": \"%s\"}",
-			       n++ ? ", " : "", inf->amb[a], inf->amb_pfn[a],
-			       pagemig_ambiguity_text(a));
-	printf("]}, \"built\": {\"pid\": %d, \"fid\": %d, \"anon_folios\": %lu, \"anon_thps\": %lu, \"anon_split_pages\": %lu, \"file_folios\": %lu, \"file_private_folios\": %lu, \"file_mapped_pages\": %lu, \"stand_in_pages\": %lu, \"tables_reused\": %lu, \"tables_allocated\": %lu, \"zram_id\": %d, \"zram_pages\": %lu, \"zram_stand_ins\": %lu}, \"before\": ",
-	       r->pid, r->fid, r->anon_folios, r->anon_thps, r->anon_split_pages,
-	       r->file_folios, r->file_private_folios, r->file_mapped_pages, r->stand_in_pages,
-	       r->tables_reused, r->tables_allocated, r->zram_id, r->zram_pages,
-	       r->zram_stand_ins);
-	kpf_json_analysis(stdout, &rep->before);
-	if (compact) {
-		printf(", \"after\": ");
-		kpf_json_analysis(stdout, &rep->after);
-		printf(", \"pgmigrate_success\": %lu, \"compact_seconds\": %.3f, \"pages_per_second\": %.0f, \"compaction\": ",
-		       rep->migrated, seconds,
-		       seconds > 0 ? rep->migrated / seconds : 0.0);
-		kpf_json_compaction(stdout, rep);
-	}
-	printf(", \"zones\": ");
-	json_extfrag();
-	if (cap) {
-		struct json_object *m = real_layout_json(cap, rep);
-
-		printf(", \"machine\": %s", json_object_to_json_string_ext(m, JSON_C_TO_STRING_PLAIN));
-		json_object_put(m);
-	}
-	printf(", \"verify\": {\"checked\": %lu, \"corrupted\": %lu}}\n",
-	       rep->checked, rep->corrupted);
+	kpf_json_import(stdout, rep, compact, m ?
+			json_object_to_json_string_ext(m, JSON_C_TO_STRING_PLAIN) :
+			NULL);
+	json_object_put(m);
 }
 
 static void print_text(const struct pagemig_import_report *rep, bool compact,
