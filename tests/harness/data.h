@@ -67,6 +67,7 @@ static inline char *test_mutate(const char *text, size_t len, unsigned int n,
 	char *m = malloc(len + 1);
 	unsigned int k;
 
+	*mlen = 0;
 	if (!m)
 		return NULL;
 	memcpy(m, text, len + 1);

@@ -19,15 +19,25 @@
 #include "report/report.h"
 #include "workload/scenario.h"
 
+/* A memstream's buffer, kept apart from the stream's pointer to it. */
+struct capture {
+	char *text;
+	size_t size;
+};
+
+static char *capture_end(FILE *f, struct capture *c)
+{
+	fclose(f);
+	return c->text;
+}
+
 /* What a formatter printed, malloc()ed. */
 #define CAPTURE(call)							\
 	({								\
-		char *__text = NULL;					\
-		size_t __size;						\
-		FILE *f = open_memstream(&__text, &__size);		\
+		static struct capture __c;				\
+		FILE *f = open_memstream(&__c.text, &__c.size);		\
 		call;							\
-		fclose(f);						\
-		__text;							\
+		capture_end(f, &__c);					\
 	})
 
 static struct step_result *hand_step(struct report *r, unsigned int i,
