@@ -299,6 +299,29 @@ static void *looker(void *arg)
 	return NULL;
 }
 
+/*
+ * Isolate @folio (the caller's reference is dropped) and migrate it to a
+ * random zone, async or sync as the dice say.  Return: pages migrated, 0
+ * if it was busy.
+ */
+static unsigned int migrate_one(struct folio *folio, struct pagemig_rng *rng)
+{
+	unsigned int succ = 0;
+	LIST_HEAD(list);
+	bool ok;
+
+	ok = isolate_folio_to_list(folio, &list);
+	folio_put(folio);
+	if (!ok)
+		return 0;
+	if (migrate_pages(&list, pm_alloc_in_zone, NULL,
+			  pagemig_rng_below(rng, 2) ? ZONE_NORMAL : ZONE_DMA32,
+			  pagemig_rng_below(rng, 2) ? MIGRATE_ASYNC : MIGRATE_SYNC,
+			  MR_COMPACTION, &succ))
+		putback_movable_pages(&list);
+	return succ;
+}
+
 TEST_F(fr, pagecache_lookups_vs_migration)
 {
 	static struct lookup l;
@@ -326,21 +349,9 @@ TEST_F(fr, pagecache_lookups_vs_migration)
 	while (more_rounds(&round, end) && !__atomic_load_n(&l.bad, __ATOMIC_RELAXED)) {
 		pgoff_t idx = (pgoff_t)pagemig_rng_below(rng, NPC);
 		struct folio *folio = filemap_get_folio(l.mapping, idx);
-		unsigned int succ = 0;
-		LIST_HEAD(list);
-		bool ok;
 
 		ASSERT_NOT_NULL(folio);
-		ok = isolate_folio_to_list(folio, &list);
-		folio_put(folio);
-		if (!ok)
-			continue;
-		if (migrate_pages(&list, pm_alloc_in_zone, NULL,
-				  pagemig_rng_below(rng, 2) ? ZONE_NORMAL : ZONE_DMA32,
-				  pagemig_rng_below(rng, 2) ? MIGRATE_ASYNC : MIGRATE_SYNC,
-				  MR_COMPACTION, &succ))
-			putback_movable_pages(&list);
-		moved += succ;
+		moved += migrate_one(folio, rng);
 	}
 	__atomic_store_n(&l.stop, 1, __ATOMIC_RELEASE);
 	pagemig_thread_join(th, NULL);
@@ -437,9 +448,6 @@ TEST_F(fr, first_faults_vs_file_migration)
 	while (more_rounds(&round, end) && !__atomic_load_n(&r.bad, __ATOMIC_RELAXED)) {
 		pgoff_t idx = (pgoff_t)pagemig_rng_below(rng, NFF);
 		struct folio *folio;
-		unsigned int succ = 0;
-		LIST_HEAD(list);
-		bool ok;
 
 		if (pagemig_rng_below(rng, 64) == 0) {
 			ASSERT_EQ(0, pagemig_compact(-1));
@@ -448,16 +456,7 @@ TEST_F(fr, first_faults_vs_file_migration)
 		}
 		folio = filemap_get_folio(mapping, idx);
 		ASSERT_NOT_NULL(folio);
-		ok = isolate_folio_to_list(folio, &list);
-		folio_put(folio);
-		if (!ok)
-			continue;
-		if (migrate_pages(&list, pm_alloc_in_zone, NULL,
-				  pagemig_rng_below(rng, 2) ? ZONE_NORMAL : ZONE_DMA32,
-				  pagemig_rng_below(rng, 2) ? MIGRATE_ASYNC : MIGRATE_SYNC,
-				  MR_COMPACTION, &succ))
-			putback_movable_pages(&list);
-		moved += succ;
+		moved += migrate_one(folio, rng);
 	}
 	__atomic_store_n(&r.stop, 1, __ATOMIC_RELEASE);
 	pagemig_thread_join(th, NULL);
