@@ -28,6 +28,7 @@ struct zram;
 /* facade/process.c: the mm and file behind a process or file number. */
 struct mm_struct *process_mm(int pid);
 struct file *process_file(int fid);
+int processes_init(void);
 void processes_destroy_all(void);
 
 /* facade/zram.c: the device behind a zram number (NULL: none). */

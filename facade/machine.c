@@ -50,7 +50,7 @@ static const struct machine_initcall {
 	{ "cmm",		cmm_probe,		cmm_remove },
 	{ "import",		NULL,			import_forget },
 	{ "zram",		NULL,			zram_destroy_all },
-	{ "processes",		NULL,			processes_destroy_all },
+	{ "processes",		processes_init,		processes_destroy_all },
 	/* Last, so it stops first: nothing compacts while drivers go away. */
 	{ "kcompactd",		kcompactd_init,		kcompactd_exit },
 };

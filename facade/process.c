@@ -6,6 +6,7 @@
  * are numbered; all of them go away with the machine.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,6 +49,7 @@ int pagemig_process_create(void)
 	mutex_lock(&proc_mutex);
 	for (pid = 0; pid < PAGEMIG_MAX_PROCS; pid++) {
 		if (!procs[pid]) {
+			mm->pid = pid;
 			WRITE_ONCE(procs[pid], mm);
 			mutex_unlock(&proc_mutex);
 			return pid;
@@ -85,6 +87,47 @@ int pagemig_process_exit(int pid)
 		return -ESRCH;
 	mmput(mm);
 	return 0;
+}
+
+int pagemig_process_set_comm(int pid, const char *comm)
+{
+	struct mm_struct *mm = proc_get(pid);
+	size_t i;
+
+	if (!mm)
+		return -ESRCH;
+	if (!comm || !*comm)
+		return -EINVAL;
+	/*
+	 * Byte by byte, without proc_mutex: the OOM killer may read it (it
+	 * does per byte too), and a lock here would be a scheduling point
+	 * every spawn adds to a deterministic run.
+	 */
+	for (i = 0; i < sizeof(mm->comm) - 1; i++) {
+		__atomic_store_n(&mm->comm[i], comm[i], __ATOMIC_RELAXED);
+		if (!comm[i])
+			break;
+	}
+	return 0;
+}
+
+int pagemig_process_set_oom_score_adj(int pid, int oom_score_adj)
+{
+	struct mm_struct *mm = proc_get(pid);
+
+	if (!mm)
+		return -ESRCH;
+	if (oom_score_adj < OOM_SCORE_ADJ_MIN || oom_score_adj > OOM_SCORE_ADJ_MAX)
+		return -EINVAL;
+	WRITE_ONCE(mm->oom_score_adj, oom_score_adj);
+	return 0;
+}
+
+int pagemig_process_oom_killed(int pid)
+{
+	struct mm_struct *mm = proc_get(pid);
+
+	return mm ? mm_is_oom_victim(mm) : -ESRCH;
 }
 
 int pagemig_mmap_anon(int pid, uint64_t len, unsigned int flags, unsigned long *addr)
@@ -281,11 +324,47 @@ struct file *process_file(int fid)
 	return READ_ONCE(files[fid]);
 }
 
+/* The OOM killer's view of the processes: the table, held still. */
+static bool oom_table_trylock(void)
+{
+	return mutex_trylock(&proc_mutex);
+}
+
+static void oom_table_unlock(void)
+{
+	mutex_unlock(&proc_mutex);
+}
+
+static struct mm_struct *oom_table_next(int *pos)
+{
+	while (*pos < PAGEMIG_MAX_PROCS) {
+		struct mm_struct *mm = procs[(*pos)++];
+
+		if (mm)
+			return mm;
+	}
+	return NULL;
+}
+
+static const struct oom_process_table oom_table = {
+	.trylock = oom_table_trylock,
+	.unlock = oom_table_unlock,
+	.next = oom_table_next,
+};
+
+/* Machine boot: the OOM killer chooses among these processes. */
+int processes_init(void)
+{
+	oom_set_process_table(&oom_table);
+	return 0;
+}
+
 /* Machine teardown: processes, then files. */
 void processes_destroy_all(void)
 {
 	int i;
 
+	oom_set_process_table(NULL);
 	for (i = 0; i < PAGEMIG_MAX_PROCS; i++)
 		if (procs[i])
 			pagemig_process_exit(i);

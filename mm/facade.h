@@ -117,6 +117,20 @@ uint64_t *walk_to_entry(struct mm_struct *mm, unsigned long addr, bool pmd_level
 int access_process_vm(struct mm_struct *mm, unsigned long addr, void *buf,
 		      size_t len, bool write);
 void zap_page_range(struct mm_struct *mm, unsigned long start, unsigned long end);
+bool mm_is_oom_victim(struct mm_struct *mm);
+
+/*
+ * The processes the OOM killer chooses from (mm/oom_kill.c): trylock
+ * holds the table still (no process created or exited) until unlock;
+ * next returns the process after *pos, or NULL.
+ */
+struct oom_process_table {
+	bool (*trylock)(void);
+	void (*unlock)(void);
+	struct mm_struct *(*next)(int *pos);
+};
+
+void oom_set_process_table(const struct oom_process_table *table);
 long pin_user_pages(struct mm_struct *mm, unsigned long addr, unsigned long nr_pages,
 		    bool write, struct folio **folios);
 void unpin_folio(struct folio *folio);

@@ -205,6 +205,19 @@ int handle_mm_fault(struct vm_area_struct *vma, unsigned long addr, bool write);
 void free_pgtables(struct mm_struct *mm);
 void flush_tlb_folio(struct folio *folio);
 
+/* ---- the OOM killer (mm/oom_kill.c) ---- */
+
+/* An allocation the slow path gave up on (kernel: struct oom_control). */
+struct oom_control {
+	gfp_t gfp_mask;
+	unsigned int order;
+	unsigned long totalpages;
+};
+
+extern struct mutex oom_lock;
+bool out_of_memory(struct oom_control *oc);
+long oom_badness(struct mm_struct *mm, unsigned long totalpages);
+
 void folio_add_new_anon_rmap(struct folio *folio, struct vm_area_struct *vma,
 			     unsigned long address);
 void folio_add_rmap(struct folio *folio);

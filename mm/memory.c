@@ -31,9 +31,11 @@
 
 /* ---- page-table pages ---- */
 
-static struct page *pgtable_alloc(struct mm_struct *mm)
+#define GFP_PGTABLE	(GFP_KERNEL | __GFP_ZERO)
+
+static struct page *pgtable_alloc(struct mm_struct *mm, gfp_t gfp)
 {
-	struct page *page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	struct page *page = alloc_page(gfp);
 
 	if (!page)
 		return NULL;
@@ -60,7 +62,7 @@ static void pgtable_free(struct mm_struct *mm, struct page *page)
  */
 int pgd_alloc(struct mm_struct *mm)
 {
-	struct page *page = pgtable_alloc(mm);
+	struct page *page = pgtable_alloc(mm, GFP_PGTABLE);
 
 	if (!page)
 		return -ENOMEM;
@@ -76,11 +78,16 @@ static uint64_t *pgd_table(struct mm_struct *mm)
 /*
  * Walk to the entry for @addr at PMD level (@pmd_level) or PTE level,
  * allocating missing tables when @alloc.  Caller holds page_table_lock
- * when @alloc (tables are only ever added under it).  NULL: not present
- * (or no memory), or a huge PMD in the way of a PTE-level walk.
+ * (tables are only ever added under it) and, when @alloc, mmap_lock,
+ * which keeps every table in place.  A table is first asked for without
+ * retrying; only if that fails is the lock dropped for the full request,
+ * which may OOM-kill, and the killer's reap takes page-table locks
+ * (kernel: __pte_alloc() allocates before it takes the lock).  NULL: not present (or no
+ * memory), or a huge PMD in the way of a PTE-level walk.  On a missing
+ * table, *@skip (if given) is the span that table would have covered.
  */
-static uint64_t *__walk(struct mm_struct *mm, unsigned long addr, bool pmd_level,
-			bool alloc)
+static uint64_t *walk_skip(struct mm_struct *mm, unsigned long addr,
+			   bool pmd_level, bool alloc, unsigned long *skip)
 {
 	static const unsigned int shifts[] = { PGDIR_SHIFT, PUD_SHIFT, PMD_SHIFT, PAGE_SHIFT };
 	unsigned int levels = pmd_level ? 3 : 4, i;
@@ -93,19 +100,38 @@ static uint64_t *__walk(struct mm_struct *mm, unsigned long addr, bool pmd_level
 		if (!e) {
 			struct page *page;
 
-			if (!alloc)
+			if (!alloc) {
+				if (skip)
+					*skip = 1UL << shifts[i];
 				return NULL;
-			page = pgtable_alloc(mm);
-			if (!page)
-				return NULL;
-			e = pfn_pte(page_to_pfn(page), true);
-			ptep_get_and_set(entry, e);
+			}
+			page = pgtable_alloc(mm, GFP_PGTABLE | __GFP_NORETRY | __GFP_NOWARN);
+			if (!page) {
+				spin_unlock(&mm->page_table_lock);
+				page = pgtable_alloc(mm, GFP_PGTABLE);
+				spin_lock(&mm->page_table_lock);
+				if (!page)
+					return NULL;
+				e = ptep_get(entry);
+				if (e)	/* another fault installed one meanwhile */
+					pgtable_free(mm, page);
+			}
+			if (!e) {
+				e = pfn_pte(page_to_pfn(page), true);
+				ptep_get_and_set(entry, e);
+			}
 		}
 		if (!pte_present(e) || (e & _PAGE_PSE))
 			return NULL;	/* a huge or migrating PMD: no table below */
 		table = entry_table(e);
 	}
 	return &table[pgtable_index(addr, shifts[levels - 1])];
+}
+
+static uint64_t *__walk(struct mm_struct *mm, unsigned long addr, bool pmd_level,
+			bool alloc)
+{
+	return walk_skip(mm, addr, pmd_level, alloc, NULL);
 }
 
 /**
@@ -378,7 +404,9 @@ static int do_anon_wp_page(struct vm_area_struct *vma, unsigned long addr,
  * @write: a write access
  *
  * Context: mmap_lock held for reading.
- * Return: 0 (retry the access), -ENOMEM, -EFAULT (write to a read-only VMA).
+ * Return: 0 (retry the access), -ENOMEM (kernel: VM_FAULT_OOM: a page or
+ * a page table could not be allocated), -EFAULT (write to a read-only
+ * VMA), -EINTR (the OOM killer killed the process).
  */
 int handle_mm_fault(struct vm_area_struct *vma, unsigned long addr, bool write)
 {
@@ -412,7 +440,7 @@ int handle_mm_fault(struct vm_area_struct *vma, unsigned long addr, bool write)
 	old = pte ? ptep_get(pte) : 0;
 	spin_unlock(&mm->page_table_lock);
 	if (!pte) {
-		/* A huge or migrating PMD covers it. */
+		/* A huge or migrating PMD covers it, or no table was had. */
 		uint64_t *pmd;
 
 		spin_lock(&mm->page_table_lock);
@@ -421,8 +449,16 @@ int handle_mm_fault(struct vm_area_struct *vma, unsigned long addr, bool write)
 		spin_unlock(&mm->page_table_lock);
 		if (is_migration_entry(old))
 			migration_entry_wait(mm, pmd, old);
-		return pmd ? 0 : -ENOMEM;
+		/* An empty slot: the PTE table's allocation failed. */
+		return old ? 0 : -ENOMEM;
 	}
+	/*
+	 * After the walk: the OOM reaper clears entries under the
+	 * page-table lock after it marks the victim, so a fault that finds
+	 * a reaped entry empty sees the mark too.
+	 */
+	if (mm_is_oom_victim(mm))
+		return -EINTR;
 	if (is_migration_entry(old)) {
 		migration_entry_wait(mm, pte, old);
 		return 0;
@@ -578,7 +614,9 @@ static void tlb_done(void)
  * folios under migration, and never accesses a frame after migration has
  * unmapped it.
  *
- * Return: 0, -EFAULT (no VMA, or a write to a read-only one), -ENOMEM.
+ * Return: 0, -EFAULT (no VMA, or a write to a read-only one), -ENOMEM
+ * (out of memory, and the OOM killer found nothing to kill), -EINTR (the
+ * OOM killer killed the process: it stops at this access).
  */
 int access_process_vm(struct mm_struct *mm, unsigned long addr, void *buf,
 		      size_t len, bool write)
@@ -587,8 +625,18 @@ int access_process_vm(struct mm_struct *mm, unsigned long addr, void *buf,
 
 	while (len) {
 		size_t n = min(len, PAGE_SIZE - (addr & ~PAGE_MASK));
-		char *frame = tlb_lookup(mm, addr, write);
+		char *frame;
 
+		/*
+		 * A killed process's CPUs stop at their next access.  A
+		 * scheduling point first: a caller that keeps trying must
+		 * not hold the CPU from everyone else.
+		 */
+		if (mm_is_oom_victim(mm)) {
+			sched_point(SP_ACCESS);
+			return -EINTR;
+		}
+		frame = tlb_lookup(mm, addr, write);
 		if (!frame) {
 			struct vm_area_struct *vma;
 			int ret;
@@ -597,6 +645,8 @@ int access_process_vm(struct mm_struct *mm, unsigned long addr, void *buf,
 			vma = find_vma(mm, addr);
 			ret = vma ? handle_mm_fault(vma, addr, write) : -EFAULT;
 			up_read(&mm->mmap_lock);
+			if (ret == -ENOMEM && mm_is_oom_victim(mm))
+				ret = -EINTR;	/* killed while faulting */
 			if (ret)
 				return ret;
 			continue;

@@ -198,6 +198,8 @@ struct mm_struct *mm_alloc(void)
 		free(mm);
 		return NULL;
 	}
+	mm->pid = -1;
+	strcpy(mm->comm, "pagemig");
 	return mm;
 }
 

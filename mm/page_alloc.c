@@ -1270,12 +1270,119 @@ struct page *alloc_pages_after_compaction(gfp_t gfp, unsigned int order,
 	return get_page_from_freelist(gfp, order, alloc_flags, ac);
 }
 
+/* Retry bounds of the slow path (kernel: mm/internal.h, mm/page_alloc.c). */
+#define MAX_RECLAIM_RETRIES	16
+#define MAX_COMPACT_RETRIES	16
+#define MAX_NOFAIL_LOOPS	64
+
+/*
+ * kernel: should_reclaim_retry().  Retry while reclaim makes progress,
+ * or, after MAX_RECLAIM_RETRIES attempts in a row that made none, stop.
+ * Before that, retry only if some zone could meet the min watermark if
+ * everything reclaimable came back: here that is what is free (pagemig
+ * reclaims no page cache and has no swap, so its LRU pages count for
+ * nothing) -- a request that fails with that much free is short of
+ * contiguity or of pcp pages, which a retry may find.
+ */
+static bool should_reclaim_retry(gfp_t gfp, unsigned int order,
+				 const struct alloc_context *ac,
+				 unsigned int alloc_flags, bool progress,
+				 int *no_progress_loops)
+{
+	int z;
+
+	if (progress && order <= PAGE_ALLOC_COSTLY_ORDER)
+		*no_progress_loops = 0;
+	else
+		(*no_progress_loops)++;
+	if (*no_progress_loops > MAX_RECLAIM_RETRIES)
+		return false;
+
+	for (z = (int)ac->highest_zoneidx; z >= 0; z--) {
+		struct zone *zone = &NODE_DATA(0)->node_zones[z];
+
+		if (!populated_zone(zone))
+			continue;
+		if (zone_watermark_ok(zone, order, min_wmark_pages(zone),
+				      (int)ac->highest_zoneidx, alloc_flags))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * kernel: should_compact_retry(), for orders 1..3 after reclaim made
+ * progress: compaction gets MAX_COMPACT_RETRIES more attempts.
+ */
+static bool should_compact_retry(unsigned int order, int *compaction_retries)
+{
+	if (!order || order > PAGE_ALLOC_COSTLY_ORDER)
+		return false;
+	return ++*compaction_retries <= MAX_COMPACT_RETRIES;
+}
+
+/*
+ * kernel: __alloc_pages_may_oom().  Under oom_lock, one more try at the
+ * high watermark (another killer may just have freed memory), then the
+ * OOM killer for requests it can help: not costly orders, not
+ * __GFP_RETRY_MAYFAIL or __GFP_THISNODE, not below ZONE_NORMAL.  *progress
+ * says whether to retry.
+ */
+static struct page *__alloc_pages_may_oom(gfp_t gfp, unsigned int order,
+					  const struct alloc_context *ac,
+					  bool *progress)
+{
+	struct oom_control oc = { .gfp_mask = gfp, .order = order };
+	struct page *page = NULL;
+
+	*progress = false;
+	if (!mutex_trylock(&oom_lock)) {
+		/* Another thread is killing: its victim's memory is coming. */
+		*progress = true;
+		cond_resched();
+		return NULL;
+	}
+	page = get_page_from_freelist(gfp & ~__GFP_DIRECT_RECLAIM, order,
+				      ALLOC_WMARK_HIGH | ALLOC_CPUSET, ac);
+	if (page)
+		goto out;
+	if (order > PAGE_ALLOC_COSTLY_ORDER)
+		goto out;
+	if (ac->highest_zoneidx < ZONE_NORMAL)
+		goto out;
+	if (gfp & (__GFP_RETRY_MAYFAIL | __GFP_THISNODE))
+		goto out;
+	if (out_of_memory(&oc))
+		*progress = true;
+out:
+	mutex_unlock(&oom_lock);
+	return page;
+}
+
+/*
+ * The slow path, in the kernel's order: after the fast path's low
+ * watermark, the min watermark; kcompactd woken for high orders; direct
+ * compaction; direct reclaim (shrinkers and the pcp lists); then, unless
+ * the request may not retry (__GFP_NORETRY, or a costly order without
+ * __GFP_RETRY_MAYFAIL), retries bounded by should_reclaim_retry() and
+ * should_compact_retry(), and last the OOM killer, after whose kill the
+ * whole path runs again.  __GFP_NOFAIL never gives up while the killer
+ * can free something.
+ */
 static struct page *__alloc_pages_slowpath(gfp_t gfp, unsigned int order,
 					   struct alloc_context *ac)
 {
+	bool can_direct_reclaim = gfpflags_allow_blocking(gfp);
+	bool costly_order = order > PAGE_ALLOC_COSTLY_ORDER;
 	unsigned int alloc_flags = gfp_to_alloc_flags(gfp, order);
+	int no_progress_loops = 0, compaction_retries = 0;
+	unsigned int nofail_loops = 0;
 	struct page *page;
+	bool progress;
 
+	/* kernel: __GFP_NOFAIL for a costly order or without blocking is a bug. */
+	WARN_ON_ONCE((gfp & __GFP_NOFAIL) && (costly_order || !can_direct_reclaim));
+retry:
 	page = get_page_from_freelist(gfp, order, alloc_flags, ac);
 	if (page)
 		return page;
@@ -1289,7 +1396,10 @@ static struct page *__alloc_pages_slowpath(gfp_t gfp, unsigned int order,
 	if (order && (gfp & __GFP_KSWAPD_RECLAIM))
 		wakeup_kcompactd(NODE_DATA(0), (int)order, (int)ac->highest_zoneidx);
 
-	if (order && gfpflags_allow_blocking(gfp) && alloc_direct_compact_hook) {
+	if (!can_direct_reclaim)
+		goto nopage;
+
+	if (order && alloc_direct_compact_hook) {
 		page = alloc_direct_compact_hook(gfp, order, alloc_flags, ac);
 		if (page)
 			return page;
@@ -1299,11 +1409,14 @@ static struct page *__alloc_pages_slowpath(gfp_t gfp, unsigned int order,
 	 * kernel: direct reclaim.  There is no page cache to reclaim yet,
 	 * but shrinkable caches (zsmalloc pools) can give pages back, and
 	 * the pcp lists hold free pages the watermark check cannot see.
+	 * A thread already reclaiming does not recurse.
 	 */
-	if (gfpflags_allow_blocking(gfp) && !(current_pf_flags & PF_MEMALLOC)) {
+	if (current_pf_flags & PF_MEMALLOC)
+		goto nopage;
+	{
 		unsigned int noreclaim = memalloc_noreclaim_save();
-		unsigned long progress = shrink_slab();
 
+		progress = shrink_slab() != 0;
 		memalloc_noreclaim_restore(noreclaim);
 		drain_all_pages(NULL);
 		if (progress || !order) {
@@ -1311,6 +1424,40 @@ static struct page *__alloc_pages_slowpath(gfp_t gfp, unsigned int order,
 			if (page)
 				return page;
 		}
+	}
+
+	if (gfp & __GFP_NORETRY)
+		goto nopage;
+	if (costly_order && !(gfp & __GFP_RETRY_MAYFAIL))
+		goto nopage;
+	if (should_reclaim_retry(gfp, order, ac, alloc_flags, progress,
+				 &no_progress_loops))
+		goto retry;
+	if (progress && should_compact_retry(order, &compaction_retries))
+		goto retry;
+
+	page = __alloc_pages_may_oom(gfp, order, ac, &progress);
+	if (page)
+		return page;
+	if (progress) {
+		no_progress_loops = 0;
+		goto retry;
+	}
+
+nopage:
+	/*
+	 * kernel: __GFP_NOFAIL loops until memory comes.  Here nothing
+	 * else may ever free it, so after MAX_NOFAIL_LOOPS passes that
+	 * neither reclaim nor the killer helped, the request fails loudly.
+	 */
+	if ((gfp & __GFP_NOFAIL) && can_direct_reclaim &&
+	    ++nofail_loops <= MAX_NOFAIL_LOOPS) {
+		page = get_page_from_freelist(gfp, order,
+					      alloc_flags | ALLOC_MIN_RESERVE, ac);
+		if (page)
+			return page;
+		cond_resched();
+		goto retry;
 	}
 
 	if ((gfp & __GFP_MEMALLOC) && !(gfp & __GFP_NOMEMALLOC)) {

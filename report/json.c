@@ -374,6 +374,7 @@ static struct json_object *json_processes(const struct report_machine *m)
 		json_object_object_add(o, "name", json_object_new_string(p->name));
 		json_object_object_add(o, "pid", json_object_new_int(p->pid));
 		json_object_object_add(o, "exited", json_object_new_boolean(p->exited));
+		json_object_object_add(o, "oom_killed", json_object_new_boolean(p->oom_killed));
 		json_object_object_add(o, "pattern", json_object_new_string(p->pattern));
 		json_object_object_add(o, "threads", u64(p->threads));
 		json_object_object_add(o, "anon_pages", u64(p->anon_pages));

@@ -168,6 +168,7 @@ struct report_process {
 	const char *pattern;	/* a constant name: "random" */
 	int pid;
 	bool exited;
+	bool oom_killed;	/* exited because the OOM killer killed it */
 	unsigned int threads;
 	unsigned long anon_pages, file_pages;	/* mapped */
 	struct pagemig_process_stats st;	/* RssAnon, RssFile, ... */

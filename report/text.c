@@ -24,7 +24,7 @@
 /* Prefixes of the counters the summary shows when they are non-zero. */
 static const char *const vmstat_prefixes[] = {
 	"nr_free_pages", "pgalloc_", "pgfree", "pgmigrate_", "compact_",
-	"balloon_", "nr_balloon_pages", "nr_zspages", NULL
+	"balloon_", "nr_balloon_pages", "nr_zspages", "oom_kill", NULL
 };
 
 /* Shown even when zero: a run that moved nothing should say so. */
@@ -402,13 +402,18 @@ static void print_processes(FILE *f, const struct report_machine *m)
 	for (i = 0; i < m->nr_procs; i++) {
 		p = &m->procs[i];
 		fprintf(f, "%-10s %3d %-7s %-10s %3u %8.1f %8.1f %7.1fM %7.1fM %6lu %6lu %10lu %10lu %6lu %9lu\n",
-			p->name, p->pid, p->exited ? "exited" : "live",
+			p->name, p->pid,
+			p->oom_killed ? "killed" : p->exited ? "exited" : "live",
 			p->pattern, p->threads, report_mib(p->anon_pages),
 			report_mib(p->file_pages), report_mib(p->st.rss_anon),
 			report_mib(p->st.rss_file), p->st.nr_ptes,
 			p->st.nr_pinned,
 			p->reads, p->writes, p->errors, p->corrupted);
 	}
+	for (i = 0; i < m->nr_procs; i++)
+		if (m->procs[i].oom_killed)
+			fprintf(f, "OOM kill: process \"%s\" (pid %d): its memory was freed; its pages count as gone, not corrupted\n",
+				m->procs[i].name, m->procs[i].pid);
 }
 
 /**

@@ -119,6 +119,7 @@ struct wl_spawn {
 	unsigned int threads;
 	int pattern;
 	double writes;		/* share of worker accesses that write */
+	int oom_score_adj;	/* -1000 (never OOM-killed) .. 1000 */
 	unsigned int nr_cpus;	/* 0: spread over the machine's CPUs */
 	int cpus[WL_MAX_CPUS];
 	uint64_t seed;
@@ -127,6 +128,7 @@ struct wl_spawn {
 struct wl_proc {
 	int pid;
 	bool exited;
+	bool killed;			/* by the OOM killer; exited since */
 	struct wl_map maps[2];		/* anon, file: either may be unused */
 	unsigned long nr_pages;		/* over both maps */
 	struct wl_spawn sp;		/* its spawn step's args: name, threads, ... */
@@ -298,6 +300,8 @@ static int access_locked(struct scenario_run *run, struct wl_proc *p,
 	int ret, bad;
 
 	ret = pagemig_access(p->pid, addr, buf, PAGE, false);
+	if (ret == -EINTR)
+		return ret;	/* OOM-killed: its pages are gone, not bad */
 	if (ret)
 		goto err;
 	count(c, C_READS);
@@ -311,6 +315,8 @@ static int access_locked(struct scenario_run *run, struct wl_proc *p,
 		return bad;
 	fill(buf, r, i, gen);
 	ret = pagemig_access(p->pid, addr, buf, PAGE, true);
+	if (ret == -EINTR)
+		return ret;
 	if (ret)
 		goto err;
 	pg->gen = gen;
@@ -379,9 +385,12 @@ static void *worker_main(void *data)
 		/* A page the process freed is not in use until touched. */
 		if (locked && !(pg->flags & PG_FREED)) {
 			idle = 0;
-			access_locked(run, p, m, i,
-				      pagemig_rng_below(&rng, 1000000) < wthresh,
-				      buf, p->c);
+			if (access_locked(run, p, m, i,
+					  pagemig_rng_below(&rng, 1000000) < wthresh,
+					  buf, p->c) == -EINTR) {
+				page_unlock(pg);
+				break;	/* OOM-killed: this CPU stops */
+			}
 		} else {
 			idle++;
 		}
@@ -526,6 +535,21 @@ struct wl_proc *wl_find(struct scenario_run *run, const char *name)
 	return NULL;
 }
 
+static int proc_exit(struct scenario_run *run, struct wl_proc *p);
+
+/*
+ * If the OOM killer killed @p, run its exit path now: its workers have
+ * stopped (or stop at their next access).  Return: true if it was killed.
+ */
+static bool proc_reap_killed(struct scenario_run *run, struct wl_proc *p)
+{
+	if (!p->exited && pagemig_process_oom_killed(p->pid) == 1) {
+		proc_exit(run, p);
+		p->killed = true;
+	}
+	return p->killed;
+}
+
 /* The live process @name, or NULL with the step failed, saying why. */
 static struct wl_proc *live_proc(struct scenario_run *run, const char *name,
 				 struct step_result *res)
@@ -535,6 +559,8 @@ static struct wl_proc *live_proc(struct scenario_run *run, const char *name,
 	if (!p)
 		step_fail(res, "process \"%s\" was not spawned (its spawn step failed)",
 			  name);
+	else if (proc_reap_killed(run, p))
+		step_fail(res, "process \"%s\" was killed by the OOM killer", name);
 	else if (p->exited)
 		step_fail(res, "process \"%s\" has exited", name);
 	return p && !p->exited ? p : NULL;
@@ -694,6 +720,8 @@ static const struct yp_key spawn_keys[] = {
 	  .only_with = "anon" },
 	{ "duplicates", YP_INT, 0, YP_FIELD(struct wl_spawn, duplicates),
 	  .min = 1, .max = 1 << 30, .only_with = "anon" },
+	{ "oom_score_adj", YP_INT, 0, YP_FIELD(struct wl_spawn, oom_score_adj),
+	  .min = -1000, .max = 1000 },
 	YP_END_CHECK(struct wl_spawn, spawn_check)
 };
 
@@ -725,6 +753,11 @@ static int spawn(struct scenario_run *run, const struct wl_spawn *sp,
 		return ret;
 	}
 	ps->procs[ps->nr++] = p;
+	ret = pagemig_process_set_comm(p->pid, sp->name);
+	if (!ret)
+		ret = pagemig_process_set_oom_score_adj(p->pid, sp->oom_score_adj);
+	if (ret)
+		return spawn_fail(res, sp, ret, "oom_score_adj");
 
 	if (sp->anon) {
 		ret = pagemig_mmap_anon(p->pid, sp->anon, PAGEMIG_MAP_WRITE |
@@ -828,6 +861,7 @@ static int touch_run(struct scenario_run *run, const struct step *step,
 	const struct wl_map *m;
 	struct pagemig_rng rng;
 	uint64_t buf[WORDS];
+	int ret;
 
 	if (!p)
 		return 0;
@@ -846,15 +880,20 @@ static int touch_run(struct scenario_run *run, const struct step *step,
 			j = pagemig_rng_below(&rng, n);
 		m = page_map(p, j, &i);
 		page_lock(&m->r->pages[i]);
-		op_result(&st, access_locked(run, p, m, i, a->write, buf, p->c));
+		ret = access_locked(run, p, m, i, a->write, buf, p->c);
 		m->r->pages[i].flags &= ~PG_FREED;
 		page_unlock(&m->r->pages[i]);
+		if (ret == -EINTR)
+			break;	/* the OOM killer killed it: it touches no more */
+		op_result(&st, ret);
 		if (!((k + 1) & 4095))
 			step_progress(run, step, k + 1, want);
 	}
-	step_figure(res, "pages", want);
+	step_figure(res, "pages", k);
 	step_figure(res, "errors", st.errors);
 	step_figure(res, "corrupted", st.corrupted);
+	if (proc_reap_killed(run, p))
+		step_figure(res, "oom_killed", 1);
 	if (st.errors)
 		step_fail(res, "%lu of %lu accesses failed; first: %s",
 			  st.errors, want, strerror(-st.first_error));
@@ -1159,19 +1198,40 @@ DEFINE_STEP_TYPE(step_stop, "stop", stop_keys, workers_run,
 
 /* ---- verification ---- */
 
+/* Pages of @p's own regions that held data when it was killed. */
+static unsigned long killed_pages(const struct wl_proc *p)
+{
+	unsigned long i, n = 0;
+	unsigned int mi;
+
+	for (mi = 0; mi < 2; mi++) {
+		const struct wl_region *r = p->maps[mi].r;
+
+		if (!r || r->shared)
+			continue;	/* a shared file's pages live on */
+		for (i = 0; i < r->nr_pages; i++)
+			n += !!(r->pages[i].flags & (PG_DATA | PG_SEEN));
+	}
+	return n;
+}
+
 /**
  * wl_verify() - Check every page that holds data, in every live region.
  * @run: the run.
  * @checked: pages checked are added here.
  * @corrupted: pages found corrupted now, and those workers found before,
  *             are added here.
+ * @gone: pages that held data in processes the OOM killer killed are
+ *        added here (they are gone, not corrupted); may be NULL.
  * @what: the first corruption, described; may be NULL.
  * @len: size of @what.
  *
- * Workers may keep running: each page is checked under its lock.
+ * Workers may keep running: each page is checked under its lock.  A
+ * process found killed is exited first.
  */
 void wl_verify(struct scenario_run *run, unsigned long *checked,
-	       unsigned long *corrupted, char *what, size_t len)
+	       unsigned long *corrupted, unsigned long *gone, char *what,
+	       size_t len)
 {
 	struct wl_procs *ps = procs_of(run);
 	unsigned long i;
@@ -1189,6 +1249,8 @@ void wl_verify(struct scenario_run *run, unsigned long *checked,
 	for (k = 0; k < ps->nr; k++) {
 		p = ps->procs[k];
 		*corrupted += atomic_load(&p->c[C_CORRUPTED]);
+		if (proc_reap_killed(run, p) && gone)
+			*gone += killed_pages(p);
 		for (mi = 0; mi < 2 && !p->exited; mi++) {
 			m = &p->maps[mi];
 			r = m->r;
@@ -1243,7 +1305,7 @@ static void wl_state_stop(struct scenario_run *run, void *state)
 static void wl_state_verify(struct scenario_run *run, void *state,
 			    unsigned long *checked, unsigned long *corrupted)
 {
-	wl_verify(run, checked, corrupted, NULL, 0);
+	wl_verify(run, checked, corrupted, NULL, NULL, 0);
 }
 
 /* Stop every worker, exit every process, free it all. */
@@ -1286,6 +1348,7 @@ static int wl_state_report(struct scenario_run *run, void *state,
 		rp->pattern = wl_pattern_names[p->sp.pattern];
 		rp->pid = p->pid;
 		rp->exited = p->exited;
+		rp->oom_killed = p->killed;
 		rp->threads = p->sp.threads;
 		rp->anon_pages = p->maps[0].r ? p->maps[0].r->nr_pages : 0;
 		rp->file_pages = p->maps[1].r ? p->maps[1].r->nr_pages : 0;

@@ -417,7 +417,7 @@ static int verify_run(struct scenario_run *run, const struct step *step,
 {
 	const struct verify_args *a = step->args;
 	const struct tag_group *only = a->tag ? run_find_group(run, a->tag) : NULL;
-	unsigned long pchecked = 0, pcorrupted = 0;
+	unsigned long pchecked = 0, pcorrupted = 0, pgone = 0;
 	struct verify_stats vs = { 0 };
 	char what[256] = "";
 
@@ -425,9 +425,11 @@ static int verify_run(struct scenario_run *run, const struct step *step,
 	if (!a->tag || only)
 		run_verify(run, only, &vs);
 	if (!a->tag)	/* process pages too, workers running or not */
-		wl_verify(run, &pchecked, &pcorrupted, what, sizeof(what));
+		wl_verify(run, &pchecked, &pcorrupted, &pgone, what, sizeof(what));
 	step_figure(res, "checked", vs.checked + pchecked);
 	step_figure(res, "corrupted", vs.corrupted + pcorrupted);
+	if (pgone)	/* pages of OOM-killed processes */
+		step_figure(res, "gone", pgone);
 	if (pcorrupted)
 		step_fail(res, "%lu of %lu process pages corrupted; first: %s",
 			  pcorrupted, pchecked, what);

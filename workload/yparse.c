@@ -463,13 +463,16 @@ static int read_int(struct yparse *p, const struct yp_key *k,
 	unsigned long long v, max = k->kind == YP_U64 ? ULLONG_MAX :
 				 (unsigned long long)k->max;
 	const char *s = scalar(node);
+	bool neg = s && k->min < 0 && *s == '-';
 	char what[64];
 
-	if (!s || parse_ull(s, &v) || v > max || (long long)v < k->min) {
+	/* A negative number only where the key allows one: "-500". */
+	if (!s || parse_ull(s + neg, &v) || (neg && v > (unsigned long long)-k->min) ||
+	    (!neg && (v > max || (long long)v < k->min))) {
 		int_what(what, sizeof(what), k->min, max);
 		return yp_expected(p, node, path, what);
 	}
-	*out = v;
+	*out = neg ? -v : v;
 	return 0;
 }
 
@@ -875,7 +878,7 @@ static int read_number(struct yparse *p, const struct yp_key *k,
 	}
 	if (!ret && (((k->flags & YP_NONZERO) && !u) ||
 		     (k->align && u % k->align) ||
-		     (k->max && u > (uint64_t)k->max)))
+		     (k->max && k->min >= 0 && u > (uint64_t)k->max)))
 		return yp_expected(p, v, path, key_what(k, what, sizeof(what)));
 	*out = k->scale ? u / k->scale : u;
 	return ret;

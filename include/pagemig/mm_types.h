@@ -225,7 +225,19 @@ struct mm_struct {
 	atomic_t refcount;
 	int id;
 	struct ksm_mm_slot *ksm_slot;	/* registered with KSM: ksm_mutex */
+	/* The OOM killer's view (mm/oom_kill.c). */
+	unsigned long flags;		/* MMF_OOM_VICTIM, MMF_OOM_SKIP */
+	int pid;			/* the facade's process number */
+	int oom_score_adj;		/* -1000 (never) .. 1000 */
+	char comm[16];			/* TASK_COMM_LEN: the process's name */
 };
+
+/* mm_struct.flags bits (kernel: MMF_*); atomic bitops. */
+#define MMF_OOM_VICTIM		0	/* chosen by the OOM killer: dies */
+#define MMF_OOM_SKIP		1	/* reaped: never chosen again */
+
+#define OOM_SCORE_ADJ_MIN	(-1000)
+#define OOM_SCORE_ADJ_MAX	1000
 
 /* Folio mapping tag bits (patch 26 names). */
 #define FOLIO_MAPPING_ANON	0x1

@@ -421,6 +421,18 @@ int pagemig_process_create(void);
  * process's CPUs first.  Migration of its pages may go on meanwhile.
  */
 int pagemig_process_exit(int pid);
+/*
+ * The OOM killer (Documentation/testing.md): when an allocation cannot be
+ * met, it kills the process with the most resident memory and page
+ * tables, shifted by oom_score_adj thousandths of the machine (-1000:
+ * never chosen, 1000: chosen first).  A killed process's accesses fail
+ * with -EINTR and its private memory is freed at once; exit it as usual.
+ * set_comm names it in the kernel's messages (15 characters kept).
+ * 0, -EINVAL, -ESRCH; oom_killed returns 1 or 0, or -ESRCH.
+ */
+int pagemig_process_set_comm(int pid, const char *comm);
+int pagemig_process_set_oom_score_adj(int pid, int oom_score_adj);
+int pagemig_process_oom_killed(int pid);
 /* Map @len bytes (page multiple) of anonymous memory; the address in *addr. */
 int pagemig_mmap_anon(int pid, uint64_t len, unsigned int flags, unsigned long *addr);
 /*
@@ -448,7 +460,9 @@ int pagemig_madvise_dontneed(int pid, unsigned long addr, uint64_t len);
 /*
  * Read or write process memory as the calling thread's CPU, through the
  * page tables: faults pages in, waits for pages under migration.
- * 0, -EFAULT (unmapped, or a write to a read-only mapping), -ENOMEM, -ESRCH.
+ * 0, -EFAULT (unmapped, or a write to a read-only mapping), -ENOMEM (out
+ * of memory and nothing to kill), -EINTR (the OOM killer killed the
+ * process), -ESRCH.
  */
 int pagemig_access(int pid, unsigned long addr, void *buf, size_t len, bool write);
 /* Long-term pin (FOLL_LONGTERM): pinned pages never migrate. */

@@ -56,7 +56,8 @@ static void fragment(struct __test_metadata *_metadata, unsigned long *pfns,
 	unsigned long n = 0, holes = 0, i, pfn;
 	struct pagemig_balloon_stats st;
 
-	while (n < max && !pagemig_alloc_pages(GFP_HIGHUSER_MOVABLE | __GFP_NOWARN, 0, &pfn))
+	while (n < max && !pagemig_alloc_pages(GFP_HIGHUSER_MOVABLE | __GFP_NOWARN | __GFP_NORETRY,
+						    0, &pfn))
 		pfns[n++] = pfn;
 	for (i = 0; i < n; i += 4, holes++)
 		ASSERT_EQ(0, pagemig_free_pages(pfns[i], 0));

@@ -117,7 +117,8 @@ TEST_F(cr, two_compactions_same_zone)
 	}
 	/* Balloon pages scattered through the rest. */
 	while (n < ARRAY_SIZE(pfns) &&
-	       !pagemig_alloc_pages(GFP_HIGHUSER_MOVABLE | __GFP_NOWARN, 0, &pfn))
+	       !pagemig_alloc_pages(GFP_HIGHUSER_MOVABLE | __GFP_NOWARN | __GFP_NORETRY,
+				    0, &pfn))
 		pfns[n++] = pfn;
 	for (i = 0; i < n; i += 4, holes++)
 		ASSERT_EQ(0, pagemig_free_pages(pfns[i], 0));

@@ -48,7 +48,7 @@ static unsigned long fragment(struct __test_metadata *_metadata, unsigned int gf
 	struct pagemig_balloon_stats st;
 	int ret;
 
-	while (n < MAX_PFNS && !pagemig_alloc_pages(gfp | __GFP_NOWARN, 0, &pfn))
+	while (n < MAX_PFNS && !pagemig_alloc_pages(gfp | __GFP_NOWARN | __GFP_NORETRY, 0, &pfn))
 		pfns[n++] = pfn;
 	ASSERT_LT(n, MAX_PFNS);
 	for (i = 0; i < n; i += every, holes++) {

@@ -171,7 +171,8 @@ TEST_F(iso, isolate_moves_free_pages_and_undo_merges)
 	/* Allocate everything there is: nothing comes from the range. */
 	pfns = calloc(max_pfn, sizeof(*pfns));
 	ASSERT_NOT_NULL(pfns);
-	while (!pagemig_alloc_pages(GFP_HIGHUSER_MOVABLE | __GFP_NOWARN, 0, &pfn)) {
+	while (!pagemig_alloc_pages(GFP_HIGHUSER_MOVABLE | __GFP_NOWARN | __GFP_NORETRY,
+				    0, &pfn)) {
 		pfns[n++] = pfn;
 		inside += pfn >= start && pfn < start + ISO_RANGE;
 	}
@@ -632,7 +633,8 @@ TEST_F(iso, contig_ebusy_on_unmovable_page)
 	ASSERT_GT(room, 0);
 	pfns = calloc(max_pfn, sizeof(*pfns));
 	ASSERT_NOT_NULL(pfns);
-	while (!pagemig_alloc_pages(GFP_HIGHUSER_MOVABLE | __GFP_NOWARN, 0, &pfn)) {
+	while (!pagemig_alloc_pages(GFP_HIGHUSER_MOVABLE | __GFP_NOWARN | __GFP_NORETRY,
+				    0, &pfn)) {
 		pfns[n++] = pfn;
 		inside += pfn >= start && pfn < start + ISO_RANGE;
 	}

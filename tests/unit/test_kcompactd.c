@@ -69,7 +69,7 @@ static void fragment(struct __test_metadata *_metadata, unsigned int gfp,
 	struct pagemig_balloon_stats st;
 	int ret;
 
-	while (n < MAX_PFNS && !pagemig_alloc_pages(gfp | __GFP_NOWARN, 0, &pfn))
+	while (n < MAX_PFNS && !pagemig_alloc_pages(gfp | __GFP_NOWARN | __GFP_NORETRY, 0, &pfn))
 		pfns[n++] = pfn;
 	ASSERT_LT(n, MAX_PFNS);
 	for (i = 0; i < n; i += every, holes++) {

@@ -931,6 +931,91 @@ TEST(run_processes_builtins)
 	}
 }
 
+/*
+ * Issue 15's livelock: a process touching twice the machine hung the run
+ * at 100% CPU.  Now the OOM killer kills it, the run goes on, the
+ * touch step does not fail, and verify counts its pages as gone.
+ */
+TEST(run_oom_repro_kills_instead_of_hanging)
+{
+	static const char text[] =
+		"machine: {memory: 64M, cpus: 2}\n"
+		"steps:\n"
+		"  - spawn: {name: p, anon: 128M, threads: 0}\n"
+		"  - touch: {process: p}\n"
+		"  - verify\n";
+	struct scenario_run_opts opts = { 0 };
+	char err[SCENARIO_ERR_LEN];
+	struct scenario_run run;
+	struct scenario *sc;
+	unsigned long v = 0;
+	unsigned int s;
+
+	ASSERT_EQ(0, scenario_load_string(text, sizeof(text) - 1, "repro.yaml",
+					  &sc, err, sizeof(err)));
+	ASSERT_EQ(0, scenario_run_start(&run, sc, &opts, err, sizeof(err)));
+	EXPECT_EQ(0, scenario_run_steps(&run));
+	for (s = 0; s < run.report.steps_run; s++) {
+		if (run.report.steps[s].failed)
+			TH_LOG("step %u: %s", s + 1, run.report.steps[s].message);
+		EXPECT_FALSE(run.report.steps[s].failed);
+	}
+	EXPECT_EQ(1, fig(&run.report.steps[1], "oom_killed"));
+	EXPECT_EQ(fig(&run.report.steps[1], "pages"),
+		  fig(&run.report.steps[2], "gone"));
+	EXPECT_EQ(0, fig(&run.report.steps[2], "corrupted"));
+	EXPECT_EQ(0, pagemig_vmstat_get("oom_kill", &v));
+	EXPECT_EQ(1, v);
+	EXPECT_EQ(1, run.report.end.nr_procs);
+	if (run.report.end.nr_procs)
+		EXPECT_TRUE(run.report.end.procs[0].oom_killed);
+	EXPECT_EQ(0, run.report.verify_corrupted);
+	scenario_run_finish(&run);
+	scenario_free(sc);
+}
+
+/* The built-in: batch (oom_score_adj 1000) first, then the hog; db lives. */
+TEST(run_oom_builtin)
+{
+	struct scenario_run_opts opts = { 0 };
+	char err[SCENARIO_ERR_LEN];
+	struct scenario_run run;
+	struct scenario *sc;
+	unsigned long v = 0;
+
+	ASSERT_EQ(0, scenario_load_builtin("oom", &sc, err, sizeof(err)));
+	ASSERT_EQ(0, scenario_run_start(&run, sc, &opts, err, sizeof(err)));
+	EXPECT_EQ(0, scenario_run_steps(&run));
+	EXPECT_FALSE(run.report.failed);
+	EXPECT_EQ(0, pagemig_vmstat_get("oom_kill", &v));
+	EXPECT_EQ(2, v);
+	EXPECT_EQ(3, run.report.end.nr_procs);
+	if (run.report.end.nr_procs == 3) {
+		EXPECT_FALSE(run.report.end.procs[0].oom_killed);
+		EXPECT_TRUE(run.report.end.procs[1].oom_killed);
+		EXPECT_TRUE(run.report.end.procs[2].oom_killed);
+	}
+	EXPECT_EQ(0, run.report.verify_corrupted);
+	EXPECT_EQ(6144, run.report.verify_checked);
+	scenario_run_finish(&run);
+	scenario_free(sc);
+}
+
+/* oom_score_adj: -1000..1000; a negative number only where allowed. */
+TEST(bad_oom_score_adj_inline)
+{
+	static const struct bad_case bad[] = {
+		{ "steps:\n  - spawn: {name: p, anon: 4M, oom_score_adj: -1001}\n",
+		  "t.yaml:2: steps[0].spawn.oom_score_adj: expected an integer -1000..1000, got \"-1001\"" },
+		{ "steps:\n  - spawn: {name: p, anon: 4M, oom_score_adj: 1001}\n",
+		  "t.yaml:2: steps[0].spawn.oom_score_adj: expected an integer -1000..1000, got \"1001\"" },
+		{ "steps:\n  - spawn: {name: p, anon: 4M, threads: -1}\n",
+		  "t.yaml:2: steps[0].spawn.threads: expected an integer 0..16, got \"-1\"" },
+	};
+
+	expect_bad_inline(_metadata, bad, sizeof(bad) / sizeof(bad[0]), true);
+}
+
 /* ---- isolation: alloc-contig, offline, online, soft-offline ---- */
 
 BAD(offline_start, "bad-offline-start.yaml",

@@ -25,7 +25,8 @@ static bool handed_out(unsigned long target)
 	if (!pfns)
 		abort();
 	drain_all_pages(NULL);
-	while (!pagemig_alloc_pages(GFP_HIGHUSER_MOVABLE | __GFP_NOWARN, 0, &pfn)) {
+	while (!pagemig_alloc_pages(GFP_HIGHUSER_MOVABLE | __GFP_NOWARN | __GFP_NORETRY,
+				    0, &pfn)) {
 		pfns[n++] = pfn;
 		seen |= pfn == target;
 	}
