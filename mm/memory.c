@@ -691,17 +691,26 @@ static void zap_entry(struct mm_struct *mm, uint64_t *entry)
  * @end: end address
  *
  * Context: mmap_lock held (for writing when the VMA is going away, for
- * reading for madvise(MADV_DONTNEED)).
+ * reading for madvise(MADV_DONTNEED)).  A missing table is skipped
+ * whole (kernel: zap_p?d_range() skip none entries), so unmapping a
+ * huge, mostly untouched mapping costs what it has mapped, not its size.
  */
 void zap_page_range(struct mm_struct *mm, unsigned long start, unsigned long end)
 {
 	unsigned long addr = start;
 
 	while (addr < end) {
+		unsigned long skip = 0;
 		uint64_t *pmd, *pte;
 
 		spin_lock(&mm->page_table_lock);
-		pmd = __walk(mm, addr, true, false);
+		pmd = walk_skip(mm, addr, true, false, &skip);
+		if (!pmd && skip) {
+			/* No table: nothing is mapped in the span it would cover. */
+			spin_unlock(&mm->page_table_lock);
+			addr = (addr & ~(skip - 1)) + skip;
+			continue;
+		}
 		if (pmd && (ptep_get(pmd) & (_PAGE_PSE | _PAGE_MIGRATION))) {
 			/* A whole THP (or one being migrated). */
 			zap_entry(mm, pmd);
@@ -709,7 +718,12 @@ void zap_page_range(struct mm_struct *mm, unsigned long start, unsigned long end
 			addr = (addr & PMD_MASK) + PMD_SIZE;
 			continue;
 		}
-		pte = pmd ? __walk(mm, addr, false, false) : NULL;
+		pte = pmd ? walk_skip(mm, addr, false, false, &skip) : NULL;
+		if (!pte && skip) {
+			spin_unlock(&mm->page_table_lock);
+			addr = (addr & ~(skip - 1)) + skip;
+			continue;
+		}
 		if (pte)
 			zap_entry(mm, pte);
 		spin_unlock(&mm->page_table_lock);

@@ -19,6 +19,7 @@
 
 #include <pagemig/pagemig.h>
 
+#include "../lib/escape.h"
 #include "report.h"
 
 /* Prefixes of the counters the summary shows when they are non-zero. */
@@ -110,6 +111,15 @@ double report_mib(unsigned long pages)
 	return pages * (double)PAGEMIG_PAGE_SIZE / (1 << 20);
 }
 
+/* @s on one line: control characters as C escapes (lib/escape.h). */
+static void put_line(FILE *f, const char *s)
+{
+	char buf[1024];
+
+	escape_controls(buf, sizeof(buf), s);
+	fputs(buf, f);
+}
+
 /**
  * report_text_header() - What is about to run: scenario, machine, seed.
  * @f: where to print.
@@ -123,9 +133,17 @@ void report_text_header(FILE *f, const struct report *r)
 	char mem[32];
 
 	report_format_size(mem, sizeof(mem), r->memory);
-	fprintf(f, "scenario: %s (%s)\n", r->name, r->file);
-	if (r->description[0])
-		fprintf(f, "          %s\n", r->description);
+	/* Each from the user's file: a newline there must not break the header. */
+	fputs("scenario: ", f);
+	put_line(f, r->name);
+	fputs(" (", f);
+	put_line(f, r->file);
+	fputs(")\n", f);
+	if (r->description[0]) {
+		fputs("          ", f);
+		put_line(f, r->description);
+		fputc('\n', f);
+	}
 	fprintf(f, "machine:  %s, %u CPU%s\n", mem, r->cpus,
 		r->cpus == 1 ? "" : "s");
 	print_zones(f, &r->start);

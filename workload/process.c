@@ -300,8 +300,6 @@ static int access_locked(struct scenario_run *run, struct wl_proc *p,
 	int ret, bad;
 
 	ret = pagemig_access(p->pid, addr, buf, PAGE, false);
-	if (ret == -EINTR)
-		return ret;	/* OOM-killed: its pages are gone, not bad */
 	if (ret)
 		goto err;
 	count(c, C_READS);
@@ -315,8 +313,6 @@ static int access_locked(struct scenario_run *run, struct wl_proc *p,
 		return bad;
 	fill(buf, r, i, gen);
 	ret = pagemig_access(p->pid, addr, buf, PAGE, true);
-	if (ret == -EINTR)
-		return ret;
 	if (ret)
 		goto err;
 	pg->gen = gen;
@@ -324,7 +320,8 @@ static int access_locked(struct scenario_run *run, struct wl_proc *p,
 	count(c, C_WRITES);
 	return bad;
 err:
-	count(c, C_ERRORS);
+	if (ret != -EINTR)	/* OOM-killed: its pages are gone, not bad */
+		count(c, C_ERRORS);
 	return ret;
 }
 
@@ -373,6 +370,7 @@ static void *worker_main(void *data)
 	unsigned long cursor, i, idle = 0;
 	uint64_t wthresh;
 	bool locked;
+	int ret;
 
 	pagemig_thread_set_cpu(w->cpu);
 	pagemig_rng_seed(&rng, w->seed);
@@ -383,19 +381,19 @@ static void *worker_main(void *data)
 		pg = &m->r->pages[i];
 		locked = page_trylock(pg);
 		/* A page the process freed is not in use until touched. */
+		ret = 0;
 		if (locked && !(pg->flags & PG_FREED)) {
 			idle = 0;
-			if (access_locked(run, p, m, i,
-					  pagemig_rng_below(&rng, 1000000) < wthresh,
-					  buf, p->c) == -EINTR) {
-				page_unlock(pg);
-				break;	/* OOM-killed: this CPU stops */
-			}
+			ret = access_locked(run, p, m, i,
+					    pagemig_rng_below(&rng, 1000000) < wthresh,
+					    buf, p->c);
 		} else {
 			idle++;
 		}
 		if (locked)
 			page_unlock(pg);
+		if (ret == -EINTR)
+			break;	/* OOM-killed: this CPU stops */
 		/* Everything freed or busy: do not spin a CPU away. */
 		if (idle && !(idle & 1023))
 			pagemig_yield();
@@ -537,10 +535,7 @@ struct wl_proc *wl_find(struct scenario_run *run, const char *name)
 
 static int proc_exit(struct scenario_run *run, struct wl_proc *p);
 
-/*
- * If the OOM killer killed @p, run its exit path now: its workers have
- * stopped (or stop at their next access).  Return: true if it was killed.
- */
+/* If the OOM killer killed @p, exit it now; true if it was killed. */
 static bool proc_reap_killed(struct scenario_run *run, struct wl_proc *p)
 {
 	if (!p->exited && pagemig_process_oom_killed(p->pid) == 1) {
@@ -678,6 +673,8 @@ static int spawn_check(struct yparse *p, yaml_node_t *map, const char *path,
 		       void *args)
 {
 	struct wl_spawn *sp = args;
+	uint64_t mem = p->machine_memory ? *p->machine_memory : ~0ULL >> 5;
+	uint64_t big = sp->anon > sp->file ? sp->anon : sp->file;
 	bool shared = yp_get(p, map, "shared", NULL);
 	bool has_file = sp->file || sp->file_path;
 
@@ -692,6 +689,11 @@ static int spawn_check(struct yparse *p, yaml_node_t *map, const char *path,
 				    "file_from maps another process's file shared");
 	if (sp->file_from)
 		sp->shared = true;
+	/* At most 16 times the machine per mapping (kernel: OVERCOMMIT_GUESS). */
+	if (big > 16 * mem)
+		return yp_key_error(p, map, path, sp->anon == big ? "anon" : "file",
+				    "expected at most 16 times machine.memory (%llu MiB), got %llu MiB",
+				    (unsigned long long)(mem >> 20), (unsigned long long)(big >> 20));
 	return 0;
 }
 
@@ -720,8 +722,7 @@ static const struct yp_key spawn_keys[] = {
 	  .only_with = "anon" },
 	{ "duplicates", YP_INT, 0, YP_FIELD(struct wl_spawn, duplicates),
 	  .min = 1, .max = 1 << 30, .only_with = "anon" },
-	{ "oom_score_adj", YP_INT, 0, YP_FIELD(struct wl_spawn, oom_score_adj),
-	  .min = -1000, .max = 1000 },
+	{ "oom_score_adj", YP_INT, 0, YP_FIELD(struct wl_spawn, oom_score_adj), .min = -1000, .max = 1000 },
 	YP_END_CHECK(struct wl_spawn, spawn_check)
 };
 
@@ -753,11 +754,8 @@ static int spawn(struct scenario_run *run, const struct wl_spawn *sp,
 		return ret;
 	}
 	ps->procs[ps->nr++] = p;
-	ret = pagemig_process_set_comm(p->pid, sp->name);
-	if (!ret)
-		ret = pagemig_process_set_oom_score_adj(p->pid, sp->oom_score_adj);
-	if (ret)
-		return spawn_fail(res, sp, ret, "oom_score_adj");
+	pagemig_process_set_comm(p->pid, sp->name);	/* -ESRCH at most: not here */
+	pagemig_process_set_oom_score_adj(p->pid, sp->oom_score_adj);
 
 	if (sp->anon) {
 		ret = pagemig_mmap_anon(p->pid, sp->anon, PAGEMIG_MAP_WRITE |
@@ -1198,40 +1196,20 @@ DEFINE_STEP_TYPE(step_stop, "stop", stop_keys, workers_run,
 
 /* ---- verification ---- */
 
-/* Pages of @p's own regions that held data when it was killed. */
-static unsigned long killed_pages(const struct wl_proc *p)
-{
-	unsigned long i, n = 0;
-	unsigned int mi;
-
-	for (mi = 0; mi < 2; mi++) {
-		const struct wl_region *r = p->maps[mi].r;
-
-		if (!r || r->shared)
-			continue;	/* a shared file's pages live on */
-		for (i = 0; i < r->nr_pages; i++)
-			n += !!(r->pages[i].flags & (PG_DATA | PG_SEEN));
-	}
-	return n;
-}
-
 /**
  * wl_verify() - Check every page that holds data, in every live region.
  * @run: the run.
  * @checked: pages checked are added here.
  * @corrupted: pages found corrupted now, and those workers found before,
  *             are added here.
- * @gone: pages that held data in processes the OOM killer killed are
- *        added here (they are gone, not corrupted); may be NULL.
+ * @gone: pages OOM-killed processes mapped (gone, not corrupted); or NULL.
  * @what: the first corruption, described; may be NULL.
  * @len: size of @what.
  *
- * Workers may keep running: each page is checked under its lock.  A
- * process found killed is exited first.
+ * Workers may keep running: each page is checked under its lock.
  */
-void wl_verify(struct scenario_run *run, unsigned long *checked,
-	       unsigned long *corrupted, unsigned long *gone, char *what,
-	       size_t len)
+void wl_verify(struct scenario_run *run, unsigned long *checked, unsigned long *corrupted,
+	       unsigned long *gone, char *what, size_t len)
 {
 	struct wl_procs *ps = procs_of(run);
 	unsigned long i;
@@ -1250,7 +1228,7 @@ void wl_verify(struct scenario_run *run, unsigned long *checked,
 		p = ps->procs[k];
 		*corrupted += atomic_load(&p->c[C_CORRUPTED]);
 		if (proc_reap_killed(run, p) && gone)
-			*gone += killed_pages(p);
+			*gone += p->nr_pages;
 		for (mi = 0; mi < 2 && !p->exited; mi++) {
 			m = &p->maps[mi];
 			r = m->r;

@@ -44,8 +44,7 @@ bool wl_first_map(const struct wl_proc *p, int *pid, unsigned long *addr,
  * @corrupted are added to, as are the corruptions workers found.  The
  * first corruption is described in @what (may be NULL).
  */
-void wl_verify(struct scenario_run *run, unsigned long *checked,
-	       unsigned long *corrupted, unsigned long *gone, char *what,
-	       size_t len);
+void wl_verify(struct scenario_run *run, unsigned long *checked, unsigned long *corrupted,
+	       unsigned long *gone, char *what, size_t len);
 
 #endif /* _PAGEMIG_WORKLOAD_PROCESS_H */

@@ -20,6 +20,7 @@
 
 #include <pagemig/pagemig.h>
 
+#include "../lib/escape.h"
 #include "scenario.h"
 #include "steps.h"
 #include "yparse.h"
@@ -351,6 +352,7 @@ int scenario_load_string(const char *text, size_t size, const char *file,
 		return -ENOMEM;
 	}
 	pagemig_config_default(&sc->cfg);
+	p.machine_memory = &sc->cfg.memory;
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text,
 				     size);
 	if (!yaml_parser_load(&parser, &doc)) {
@@ -390,6 +392,8 @@ out_parser:
 		scenario_free(sc);
 	else
 		*out = sc;
+	if (ret)
+		escape_controls_in_place(err, errlen);
 	return ret;
 }
 

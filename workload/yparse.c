@@ -463,10 +463,9 @@ static int read_int(struct yparse *p, const struct yp_key *k,
 	unsigned long long v, max = k->kind == YP_U64 ? ULLONG_MAX :
 				 (unsigned long long)k->max;
 	const char *s = scalar(node);
-	bool neg = s && k->min < 0 && *s == '-';
+	bool neg = s && k->min < 0 && *s == '-';	/* only if allowed */
 	char what[64];
 
-	/* A negative number only where the key allows one: "-500". */
 	if (!s || parse_ull(s + neg, &v) || (neg && v > (unsigned long long)-k->min) ||
 	    (!neg && (v > max || (long long)v < k->min))) {
 		int_what(what, sizeof(what), k->min, max);

@@ -45,6 +45,7 @@ struct yparse {
 	 * mapping): the key of the step being parsed.
 	 */
 	const yaml_node_t *here;
+	const uint64_t *machine_memory;	/* machine: is read before steps: */
 };
 
 yaml_node_t *yp_node(const struct yparse *p, int id);
