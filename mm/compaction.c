@@ -1811,13 +1811,20 @@ unsigned int fragmentation_score_zone(struct zone *zone)
 	return extfrag_for_order(zone, COMPACTION_HPAGE_ORDER);
 }
 
-/* A zone's score scaled by its share of the node's pages. */
+/*
+ * A zone's score scaled by its share of the node's pages.  Memory
+ * hotplug changes present_pages under mem_hotplug_lock, which kcompactd
+ * does not take: the kernel reads them locklessly, so READ_ONCE() here
+ * and WRITE_ONCE() there; a score from a moment's stale size is fine.
+ */
 static unsigned int fragmentation_score_zone_weighted(struct zone *zone)
 {
-	unsigned long score = zone->present_pages * fragmentation_score_zone(zone);
+	unsigned long score = READ_ONCE(zone->present_pages) *
+			      fragmentation_score_zone(zone);
 
 	/* The +1 keeps an empty node from dividing by zero, as upstream. */
-	return (unsigned int)(score / (zone->zone_pgdat->node_present_pages + 1));
+	return (unsigned int)(score /
+			      (READ_ONCE(zone->zone_pgdat->node_present_pages) + 1));
 }
 
 /**

@@ -509,7 +509,7 @@ unsigned long validate_zones(FILE *f)
 		free += zone_page_state(zone, NR_FREE_PAGES);
 		iso += zone_iso;
 		pcp += zone_pcp;
-		present += zone->present_pages;
+		present += READ_ONCE(zone->present_pages);
 	}
 	allocated = nr_used_pages();
 	if (free + iso + pcp + allocated != present) {

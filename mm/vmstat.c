@@ -412,7 +412,7 @@ static void zoneinfo_show_zone(FILE *f, struct zone *zone, bool first)
 		zone_page_state(zone, NR_FREE_PAGES), 0UL,
 		min_wmark_pages(zone), low_wmark_pages(zone),
 		high_wmark_pages(zone), wmark_pages(zone, WMARK_PROMO),
-		zone->spanned_pages, zone->present_pages,
+		zone->spanned_pages, READ_ONCE(zone->present_pages),
 		zone_managed_pages(zone), 0UL);
 	fprintf(f, "\n        protection: (%ld", zone->lowmem_reserve[0]);
 	for (i = 1; i < MAX_NR_ZONES; i++)

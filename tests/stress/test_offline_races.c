@@ -81,13 +81,32 @@ static void *ballooner(void *arg)
 	return NULL;
 }
 
+/*
+ * kcompactd's proactive score reads every zone's present_pages while
+ * offline_pages() changes them (issue 15 row 10: a TSan report in every
+ * `run offline`).  The kernel reads them without a lock, READ_ONCE().
+ */
+static void *scorer(void *arg)
+{
+	struct race *r = arg;
+	unsigned long rounds = 0;
+
+	while (!READ_ONCE(r->stop)) {
+		if (fragmentation_score_node(NODE_DATA(0)) > 100)
+			r->errors++;
+		if (!(++rounds % 64))
+			cond_resched();
+	}
+	return NULL;
+}
+
 TEST(offline_against_process_and_balloon)
 {
 	static struct race r;
 	unsigned long long end;
 	unsigned long offlined = 0, busy = 0, contig = 0, s, first, last;
 	struct pagemig_rng rng;
-	pthread_t th[2];
+	pthread_t th[3];
 	struct zone *zone;
 
 	mm_machine_up(32 * SZ_1M, 4 * SZ_1M, 0, 2);
@@ -102,6 +121,7 @@ TEST(offline_against_process_and_balloon)
 
 	ASSERT_EQ(0, pagemig_thread_create(&th[0], "user", user, &r));
 	ASSERT_EQ(0, pagemig_thread_create(&th[1], "ballooner", ballooner, &r));
+	ASSERT_EQ(0, pagemig_thread_create(&th[2], "scorer", scorer, &r));
 	end = ktime_get_ns() + budget_ns();
 	while (ktime_get_ns() < end) {
 		int ret;
@@ -129,6 +149,7 @@ TEST(offline_against_process_and_balloon)
 	WRITE_ONCE(r.stop, true);
 	pagemig_thread_join(th[0], NULL);
 	pagemig_thread_join(th[1], NULL);
+	pagemig_thread_join(th[2], NULL);
 	TH_LOG("%lu offlined, %lu contig, %lu busy; %lu accesses, %lu balloon rounds",
 	       offlined, contig, busy, r.accesses, r.balloon_rounds);
 	EXPECT_GT(offlined + contig, 0);
