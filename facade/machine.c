@@ -32,6 +32,27 @@
 bool machine_ready;
 
 
+#if defined(__SANITIZE_THREAD__)
+/*
+ * ThreadSanitizer's suppressions: one policy for every program that
+ * builds a machine (the CLI, the tests, users' programs), so it lives in
+ * this file, which they all link.  liburcu (the page cache's RCU hash
+ * table) is not built with TSan: what it does inside is invisible, so
+ * reports whose stack is inside it are not about our code.  Only those
+ * are suppressed -- never a report in pagemig's own frames.  The runtime
+ * looks the function up by name, so it is visible outside the library.
+ */
+const char *__tsan_default_suppressions(void)
+	__attribute__((visibility("default")));
+
+const char *__tsan_default_suppressions(void)
+{
+	return "called_from_lib:liburcu-cds.so.8\n"
+	       "called_from_lib:liburcu-bp.so.8\n"
+	       "called_from_lib:liburcu-common.so.8\n";
+}
+#endif
+
 /* Boot order (kernel: initcall levels); torn down in reverse. */
 static const struct machine_initcall {
 	const char *name;

@@ -693,21 +693,7 @@ int main(int argc, char **argv)
 	return KSFT_PASS;
 }
 
-#if defined(__SANITIZE_THREAD__)
-/*
- * liburcu (the page cache's RCU hash table) is not built with TSan: what
- * it does inside is invisible, so reports whose stack is inside it are
- * not about our code.  Only those are suppressed -- never a report in
- * pagemig's own frames.
- */
-const char *__tsan_default_suppressions(void);
-const char *__tsan_default_suppressions(void)
-{
-	return "called_from_lib:liburcu-cds.so.8\n"
-	       "called_from_lib:liburcu-bp.so.8\n"
-	       "called_from_lib:liburcu-common.so.8\n";
-}
-#endif
+/* TSan's suppressions are the library's (facade/machine.c), as the CLI's. */
 
 /**
  * stress_seconds - how long a stress test should run
