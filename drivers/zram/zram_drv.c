@@ -377,6 +377,14 @@ struct zram *zram_add(const char *name, const char *compressor,
 		return NULL;
 	}
 	*err = -ENOMEM;
+	/*
+	 * kernel: disksize_store() vzalloc()s the table, an entry per
+	 * sector, from the machine's memory: a 1 TiB device on a 512 MiB
+	 * machine gets -ENOMEM.  Here the table is the host's, so the same
+	 * limit keeps it within the machine's size.
+	 */
+	if (disksize / PAGE_SIZE > totalram_pages() * PAGE_SIZE / sizeof(*zram->table))
+		return NULL;
 	zram = calloc(1, sizeof(*zram));
 	if (!zram)
 		return NULL;

@@ -230,6 +230,19 @@ TEST_F(zr_comp, write_read_discard_every_byte)
 	EXPECT_EQ(0, st.failed_writes);
 }
 
+/*
+ * Issue 15 row 7: a 1 TiB device on a small machine took gigabytes of
+ * host memory for its table.  As in the kernel, the table must fit in
+ * the machine: -ENOMEM at once.  One that fits is still made.
+ */
+TEST_F(zr, table_larger_than_the_machine_is_enomem)
+{
+	EXPECT_EQ(-ENOMEM, pagemig_zram_create("lz4", 1ULL << 40, 0));
+	EXPECT_EQ(-ENOMEM, pagemig_zram_create("lz4", 64ULL << 30, 0));
+	self->id = pagemig_zram_create("lz4", 1ULL << 30, 0);
+	EXPECT_LE(0, self->id);
+}
+
 /* ---- same-filled and huge pages ---------------------------------------------- */
 
 TEST_F(zr, same_filled_pages_take_no_memory)
