@@ -15,10 +15,15 @@
 #include "report/kpageflags.h"
 #include "workload/scenario.h"
 
-/* Run @name and read the machine's kpageflags; Return: 0 or CLI_*. */
+/*
+ * Run @name and read the machine's kpageflags; *@failed says whether a
+ * step failed or a page was corrupted (the table is still printed, and
+ * the command exits 1).  Return: 0 or CLI_*.
+ */
 static int from_scenario(const char *name, uint64_t seed, bool seed_given,
-			 uint64_t **flags, unsigned long *nr)
+			 uint64_t **flags, unsigned long *nr, bool *failed)
 {
+	unsigned int i;
 	struct scenario_run_opts opts = { 0 };
 	char err[SCENARIO_ERR_LEN];
 	struct scenario_run run;
@@ -36,7 +41,18 @@ static int from_scenario(const char *name, uint64_t seed, bool seed_given,
 		scenario_free(sc);
 		return CLI_FAILED;
 	}
-	scenario_run_steps(&run);
+	*failed = scenario_run_steps(&run) || run.report.failed ||
+		  run.report.verify_corrupted;
+	for (i = 0; i < run.report.steps_run; i++) {
+		const struct step_result *st = &run.report.steps[i];
+
+		if (st->failed) {
+			fprintf(stderr, "pagemig page-types: %s: step %u (%s, line %d) failed: %s\n",
+				name, i + 1, st->type, st->line,
+				st->message ? st->message : "");
+			break;
+		}
+	}
 	*nr = pagemig_total_pages();
 	*flags = malloc(*nr * sizeof(**flags));
 	ret = *flags ? pagemig_kpageflags_read(0, *nr, *flags, NULL) : -ENOMEM;
@@ -68,6 +84,7 @@ int cmd_page_types(int argc, char **argv)
 	};
 	struct kpf_page_types_opts o = { 0 };
 	const char *scenario = NULL, *file = NULL;
+	bool failed = false;
 	struct pagemig_snapshot s = { 0 };
 	char err[PAGEMIG_ERR_LEN];
 	uint64_t seed = 0;
@@ -103,7 +120,8 @@ int cmd_page_types(int argc, char **argv)
 	if (!!file == !!scenario)
 		return cli_usage("page-types", "expected a kpageflags file or --scenario NAME (one of them)");
 	if (scenario) {
-		ret = from_scenario(scenario, seed, seed_given, &s.flags, &s.nr);
+		ret = from_scenario(scenario, seed, seed_given, &s.flags, &s.nr,
+				    &failed);
 		if (ret)
 			return ret;
 	} else {
@@ -120,7 +138,7 @@ int cmd_page_types(int argc, char **argv)
 			strerror(-ret));
 		return CLI_FAILED;
 	}
-	return CLI_OK;
+	return failed ? CLI_FAILED : CLI_OK;
 }
 
 const char help_page_types[] =
