@@ -65,7 +65,7 @@ check: deps
 	@mkdir -p build
 	@rm -f build/check.results
 	@echo "# check: seed $(CHECK_SEED)"
-	@$(SUBMAKE) check-asan check-det check-tsan check-fuzz check-plain check-examples
+	@$(SUBMAKE) check-asan check-det check-tsan check-fuzz check-scenarios check-plain check-examples
 	@awk '{ p += $$1; f += $$2; s += $$3 } \
 	     END { printf "%d passed, %d failed", p, f; \
 		   if (s) printf " (%d skipped)", s; printf "\n"; exit f != 0 }' \
