@@ -121,14 +121,15 @@ static double share_2m(const struct compact_snap *s)
 }
 
 /*
- * --picture: DIR/stepN-before.png, DIR/stepN-after.png and, after, the
- * two side by side as DIR/stepN.png.  0 (also when pictures are off) or
- * -errno of the first write that failed.
+ * --picture: DIR/stepN-before.png (kept in @snap), then DIR/stepN-after.png,
+ * the two side by side as DIR/stepN.png and what changed as
+ * DIR/stepN-diff.png.  0 (also when pictures are off) or -errno of the
+ * first write that failed.
  */
 static int step_picture(const struct scenario_run *run,
-			const struct step *step, const char *when)
+			const struct step *step, struct picture_snap *snap)
 {
-	const char *dir = run->opts.picture;
+	const char *dir = run->opts.picture, *when = snap->kinds ? "after" : "before";
 	char path[4096], left[4096], both[4096], title[64];
 	unsigned int n = step->index + 1;
 	int ret;
@@ -136,33 +137,38 @@ static int step_picture(const struct scenario_run *run,
 	if (!dir)
 		return 0;
 	snprintf(path, sizeof(path), "%s/step%u-%s.png", dir, n, when);
-	snprintf(title, sizeof(title), "step %u, %s compaction", n, when);
-	ret = picture_write(path, title);
-	if (ret || strcmp(when, "after"))
+	snprintf(title, sizeof(title), "Step %u, %s compaction", n, when);
+	ret = picture_write(path, title, snap->kinds ? NULL : snap);
+	if (ret || !strcmp(when, "before"))
 		return ret;
 	snprintf(left, sizeof(left), "%s/step%u-before.png", dir, n);
 	snprintf(both, sizeof(both), "%s/step%u.png", dir, n);
-	return picture_side_by_side(both, left, path);
+	ret = picture_side_by_side(both, left, path);
+	snprintf(path, sizeof(path), "%s/step%u-diff.png", dir, n);
+	snprintf(title, sizeof(title), "Step %u, what compaction changed", n);
+	return ret ? ret : picture_write_diff(path, title, snap);
 }
 
 static int compact_run(struct scenario_run *run, const struct step *step,
 		       struct step_result *res)
 {
 	const struct compact_args *a = step->args;
+	struct picture_snap pics = { 0 };
 	struct compact_snap b, e;
 	unsigned long d[NR_C];
 	double t0, secs;
 	int ret, pic, i;
 
 	/* Outside the timed region; a picture not written does not fail it. */
-	pic = step_picture(run, step, "before");
+	pic = step_picture(run, step, &pics);
 	snapshot(&b);
 	t0 = step_now();
 	ret = pagemig_compact(a->order);
 	secs = step_now() - t0;
 	snapshot(&e);
 	if (!pic)
-		pic = step_picture(run, step, "after");
+		pic = step_picture(run, step, &pics);
+	picture_snap_free(&pics);
 	for (i = 0; i < NR_C; i++)
 		d[i] = e.v[i] - b.v[i];
 

@@ -1426,8 +1426,9 @@ TEST(run_sets_compaction_proactiveness)
 
 /*
  * Pictures are an option of the run: with a directory each compact step
- * draws before, after and both side by side; a directory that cannot be
- * written shows as the step's picture: line, and the step goes on.
+ * draws before, after, both side by side and the difference; a directory
+ * that cannot be written shows as the step's picture: line, and the step
+ * goes on.
  */
 TEST(run_draws_pictures_when_asked)
 {
@@ -1435,7 +1436,8 @@ TEST(run_draws_pictures_when_asked)
 		"machine: {memory: 16M, cpus: 1}\n"
 		"steps:\n  - note: x\n  - compact\n";
 	static const char *const files[] = {
-		"step2-before.png", "step2-after.png", "step2.png"
+		"step2-before.png", "step2-after.png", "step2.png",
+		"step2-diff.png"
 	};
 	char dir[] = "/tmp/pagemig-pic-XXXXXX", path[PATH_MAX];
 	char err[SCENARIO_ERR_LEN], *out;
@@ -1452,7 +1454,7 @@ TEST(run_draws_pictures_when_asked)
 	ASSERT_EQ(0, scenario_run_start(&run, sc, &opts, err, sizeof(err)));
 	EXPECT_EQ(0, scenario_run_steps(&run));
 	scenario_run_finish(&run);
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < 4; i++) {
 		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
 		EXPECT_EQ(0, access(path, R_OK));
 		unlink(path);

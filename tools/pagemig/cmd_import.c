@@ -32,6 +32,7 @@ struct import_cli {
 	bool compact, json, quiet;
 	bool parallel;
 	struct progress progress;
+	struct picture_snap before;	/* --picture --compact: for diff.png */
 };
 
 /* Return: 0 or CLI_USAGE. */
@@ -103,7 +104,7 @@ static int parse_args(struct import_cli *o, int argc, char **argv)
 	return 0;
 }
 
-static void picture(const struct import_cli *o, const char *name,
+static void picture(struct import_cli *o, const char *name,
 		    const char *title)
 {
 	char path[4096];
@@ -112,7 +113,11 @@ static void picture(const struct import_cli *o, const char *name,
 	if (!o->picture)
 		return;
 	snprintf(path, sizeof(path), "%s/%s", o->picture, name);
-	ret = picture_write(path, title);
+	if (!strcmp(name, "diff.png"))
+		ret = picture_write_diff(path, title, &o->before);
+	else
+		ret = picture_write(path, title, o->compact && !o->before.kinds ?
+					       &o->before : NULL);
 	if (ret)
 		fprintf(stderr, "pagemig import: %s: %s\n", path, strerror(-ret));
 }
@@ -136,13 +141,15 @@ static int import_stage(enum pagemig_import_stage stage, void *arg)
 		return CLI_FAILED;
 	}
 	if (stage == PAGEMIG_STAGE_COMPACT)
-		picture(o, "before.png", "before compaction");
+		picture(o, "before.png", "Before compaction");
 	if (stage == PAGEMIG_STAGE_VERIFY) {
 		progress_clear(&o->progress);
 		if (!o->compact) {
-			picture(o, "before.png", "before compaction");
+			picture(o, "before.png", "Before compaction");
 		} else {
-			picture(o, "after.png", "after compaction");
+			picture(o, "after.png", "After compaction");
+			picture(o, "diff.png", "What compaction changed");
+			picture_snap_free(&o->before);
 			if (o->picture) {
 				char l[4096], r[4096], b[4096];
 
@@ -313,6 +320,7 @@ out:
 		ret = CLI_FAILED;
 	}
 out_capture:
+	picture_snap_free(&o.before);
 	real_machine_free(&rm);
 	capture_free(&cap);
 	return ret;
@@ -359,7 +367,8 @@ const char help_import[] =
 "  --kpagecount FILE  the matching /proc/kpagecount (same length)\n"
 "  --memory SIZE      machine size (at least the snapshot); more is free memory\n"
 "  --compact          run a full compaction and analyse again\n"
-"  --picture DIR      before.png, after.png and before-after.png\n"
+"  --picture DIR      before.png; with --compact after.png, before-after.png\n"
+"                     and diff.png (what moved, what became free)\n"
 "  --json             one JSON object instead of text\n"
 "  --seed N           the machine's seed (default 1)\n"
 "  -q, --quiet        print only the verify: line\n"

@@ -204,7 +204,7 @@ static int run_outputs(const struct run_cli *o)
 	}
 	if (o->picture) {
 		snprintf(path, sizeof(path), "%s/end.png", o->picture);
-		if (picture_write(path, "end of run")) {
+		if (picture_write(path, "End of run", NULL)) {
 			fprintf(stderr, "pagemig run: cannot write %s\n", path);
 			ret = -1;
 		}
