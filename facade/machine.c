@@ -84,6 +84,7 @@ void pagemig_config_default(struct pagemig_config *cfg)
 	cfg->movable = 0;
 	cfg->nr_cpus = 2;
 	cfg->seed = 1;
+	cfg->movable_ops = PAGEMIG_MOVABLE_OPS_DEFAULT;
 }
 
 /*
@@ -197,6 +198,12 @@ int pagemig_config_check(const struct pagemig_config *cfg, char *err, size_t err
 			 cfg->nr_cpus, PAGEMIG_MAX_CPUS);
 		return -EINVAL;
 	}
+	if (cfg->movable_ops != PAGEMIG_MOVABLE_OPS_6_17 &&
+	    cfg->movable_ops != PAGEMIG_MOVABLE_OPS_DECOUPLED) {
+		snprintf(err, errlen, "movable_ops: %d is not a mode; expected 6.17 or decoupled",
+			 (int)cfg->movable_ops);
+		return -EINVAL;
+	}
 	if (cfg->layout)
 		return layout_check(cfg, err, errlen);
 	if (dma32 % SZ_2M || cfg->movable % SZ_2M) {
@@ -301,6 +308,7 @@ int pagemig_machine_init(const struct pagemig_config *cfg, char *err, size_t err
 	printk_reset_counters();
 	fault_seed(cfg->seed);
 	sysctl_boot_defaults();
+	movable_ops_decoupled = cfg->movable_ops == PAGEMIG_MOVABLE_OPS_DECOUPLED;
 	ret = mm_init_machine(&layout);
 	if (ret) {
 		snprintf(err, errlen, "cannot build the machine: %s", strerror(-ret));

@@ -73,6 +73,12 @@ struct machine_layout {
 };
 
 int mm_init_machine(const struct machine_layout *layout);
+/*
+ * mm/migrate.c: the machine's movable_ops core (struct pagemig_config's
+ * movable_ops): false is the 6.17 core, true the decoupled one.  Set
+ * before mm_init_machine(), read-only while the machine runs.
+ */
+extern bool movable_ops_decoupled;
 int page_alloc_init_late(void);
 void mm_exit_machine(void);
 /* An extra full-machine check for validate_zones() to run. */

@@ -49,6 +49,9 @@ const char * const migrate_reason_names[MR_TYPES] = {
 	"demotion", "damon",
 };
 
+/* The 6.17 core (false) or the decoupled one: see mm/facade.h. */
+bool movable_ops_decoupled;
+
 /* ------------------------------------------------------------------ */
 /* movable_ops registration and lookup */
 

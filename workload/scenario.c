@@ -119,6 +119,9 @@ const char *const scenario_sysctls[SCENARIO_NR_SYSCTLS] = {
 	"percpu_pagelist_high_fraction", "watermark_scale_factor",
 };
 
+/* enum pagemig_movable_ops, in order. */
+static const char *const movable_ops_modes[] = { "6.17", "decoupled", NULL };
+
 /* Absent keys keep pagemig_config_default()'s values. */
 static const struct yp_key machine_keys[] = {
 	{ "memory", YP_SIZE, YP_NONZERO, YP_FIELD(struct scenario, cfg.memory),
@@ -133,6 +136,8 @@ static const struct yp_key machine_keys[] = {
 	{ "min_free_kbytes", YP_INT, 0, YP_FIELD(struct scenario, sysctl[2]), .max = INT_MAX },
 	{ "percpu_pagelist_high_fraction", YP_INT, 0, YP_FIELD(struct scenario, sysctl[3]), .max = INT_MAX },
 	{ "watermark_scale_factor", YP_INT, 0, YP_FIELD(struct scenario, sysctl[4]), .min = 1, .max = 3000 },
+	{ "movable_ops", YP_CHOICE, 0, YP_FIELD(struct scenario, cfg.movable_ops),
+	  .choices = movable_ops_modes, .def = PAGEMIG_MOVABLE_OPS_DEFAULT },
 	YP_END_CHECK(struct scenario, machine_check)
 };
 

@@ -89,6 +89,19 @@ struct pagemig_layout {
 	unsigned int nr_holes;
 };
 
+/*
+ * The movable_ops core (balloon and zsmalloc pages).  6_17: the kernel 6.17
+ * core, which pins an isolated page with a reference and locks it around
+ * the owner's callbacks.  DECOUPLED: no reference, no page lock; the
+ * owner serialises isolation on PG_movable_ops_isolated under its own
+ * lock and keeps an isolated page alive (Documentation/movable_ops.md).
+ */
+enum pagemig_movable_ops {
+	PAGEMIG_MOVABLE_OPS_6_17,
+	PAGEMIG_MOVABLE_OPS_DECOUPLED,
+};
+#define PAGEMIG_MOVABLE_OPS_DEFAULT	PAGEMIG_MOVABLE_OPS_6_17
+
 struct pagemig_config {
 	uint64_t memory;	/* bytes of "physical memory"; a multiple of 2 MiB */
 	uint64_t dma32;		/* bytes of ZONE_DMA32 at the bottom; UINT64_MAX = default */
@@ -106,9 +119,14 @@ struct pagemig_config {
 	 * the highest zone's end rounded up to 2 MiB.
 	 */
 	const struct pagemig_layout *layout;
+	/* How the core isolates and moves balloon and zsmalloc pages. */
+	enum pagemig_movable_ops movable_ops;
 };
 
-/* Defaults: 256 MiB, default DMA32, no Movable zone, 2 CPUs, seed 1. */
+/*
+ * Defaults: 256 MiB, default DMA32, no Movable zone, 2 CPUs, seed 1,
+ * PAGEMIG_MOVABLE_OPS_DEFAULT.
+ */
 void pagemig_config_default(struct pagemig_config *cfg);
 
 /*
