@@ -27,6 +27,12 @@
  *
  * Lock order: the core's page lock (6.17 core only), then
  * balloon_pages_lock.  Drivers' locks come before both.
+ *
+ * Decoupled movable_ops core (movable_ops_decoupled): the core holds no
+ * reference and no lock.  Isolation claims PG_movable_ops_isolated under
+ * balloon_pages_lock, and putback and migration clear it under the same
+ * lock.  An isolated page is off the device list, so deflate cannot take
+ * it: the balloon's reference keeps it until the isolation ends.
  */
 #include <errno.h>
 
@@ -233,9 +239,22 @@ static bool balloon_page_isolate(struct page *page, isolate_mode_t mode)
 	unsigned long flags;
 
 	spin_lock_irqsave(&balloon_pages_lock, flags);
+	/*
+	 * Decoupled core: no reference and no page lock, so the page may
+	 * have been freed and reused by anyone since the core looked.  A
+	 * page becomes a balloon page with a device only here, under the
+	 * lock, so type plus device pointer prove it is still ours; the
+	 * flag, claimed under the same lock, keeps a second isolator out.
+	 */
+	if (movable_ops_decoupled &&
+	    (!PageOffline(page) || !page_has_movable_ops(page))) {
+		spin_unlock_irqrestore(&balloon_pages_lock, flags);
+		return false;
+	}
 	b_dev_info = balloon_page_device(page);
 	/* Deflated (or not inflated yet): not ours to move. */
-	if (!b_dev_info) {
+	if (!b_dev_info || (movable_ops_decoupled &&
+			    TestSetPageMovableOpsIsolated(page))) {
 		spin_unlock_irqrestore(&balloon_pages_lock, flags);
 		return false;
 	}
@@ -257,6 +276,9 @@ static void balloon_page_putback(struct page *page)
 	spin_lock_irqsave(&balloon_pages_lock, flags);
 	list_add(&page->lru, &b_dev_info->pages);
 	b_dev_info->isolated_pages--;
+	/* Decoupled core: the isolation ends under the lock that began it. */
+	if (movable_ops_decoupled)
+		ClearPageMovableOpsIsolated(page);
 	spin_unlock_irqrestore(&balloon_pages_lock, flags);
 }
 
@@ -285,7 +307,12 @@ static int balloon_page_migrate(struct page *newpage, struct page *page,
 
 	spin_lock_irqsave(&balloon_pages_lock, flags);
 	if (!rc) {
-		get_page(newpage);	/* the balloon's reference */
+		/*
+		 * The balloon's reference: 6.17 core, a new one beside the
+		 * core's; decoupled core, the core hands its own over.
+		 */
+		if (!movable_ops_decoupled)
+			get_page(newpage);
 		balloon_page_insert(b_dev_info, newpage);
 		__count_vm_event(BALLOON_MIGRATE);
 		/* Managed pages were taken per zone at inflation: fix both. */
@@ -300,12 +327,18 @@ static int balloon_page_migrate(struct page *newpage, struct page *page,
 		if (b_dev_info->adjust_managed_page_count)
 			adjust_managed_page_count(page, 1);
 		atomic_long_inc(&balloon_nr_stale_pages);
+		/* Decoupled core: the core's reference on it is ours to drop. */
+		if (movable_ops_decoupled)
+			put_page(newpage);
 	}
 	b_dev_info->isolated_pages--;
 	balloon_page_finalize(page);
+	if (movable_ops_decoupled)
+		ClearPageMovableOpsIsolated(page);
 	spin_unlock_irqrestore(&balloon_pages_lock, flags);
 
-	put_page(page);		/* the balloon's reference */
+	/* The balloon's reference; decoupled core: the last, freeing it. */
+	put_page(page);
 	return 0;
 }
 

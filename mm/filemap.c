@@ -35,6 +35,7 @@ void __folio_lock(struct folio *folio)
  */
 void folio_unlock(struct folio *folio)
 {
+	check_movable_ops_folio_call(&folio->page);
 	VM_BUG_ON_FOLIO(!folio_test_locked(folio), folio);
 	clear_bit_unlock_wake(&folio->flags, PG_locked, PG_waiters);
 }

@@ -130,6 +130,10 @@ void account_used_pages(long nr);
 
 /* Pages leaked by bad-page reports (never returned to a free list). */
 extern atomic_long_t nr_bad_pages;
+#if IS_ENABLED(CONFIG_DEBUG_VM)
+/* mm/migrate.c: folio calls on movable_ops pages by the decoupled core. */
+extern atomic_long_t movable_ops_folio_calls;
+#endif
 void bad_page(struct page *page, const char *reason);
 
 /*

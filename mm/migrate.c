@@ -52,6 +52,46 @@ const char * const migrate_reason_names[MR_TYPES] = {
 /* The 6.17 core (false) or the decoupled one: see mm/facade.h. */
 bool movable_ops_decoupled;
 
+#if IS_ENABLED(CONFIG_DEBUG_VM)
+/* Set while this thread runs the decoupled movable_ops core path. */
+__thread bool in_movable_ops_core;
+atomic_long_t movable_ops_folio_calls;
+
+/**
+ * movable_ops_folio_call - count a folio call on the decoupled path
+ * @page: the page a folio reference or page-lock helper was called on
+ *
+ * Only movable_ops pages count: the path also handles the destination
+ * while it is still a plain page.  Each count is a bug, and warns.
+ */
+void movable_ops_folio_call(const struct page *page)
+{
+	if (!page_has_movable_ops((struct page *)page))
+		return;
+	atomic_long_inc(&movable_ops_folio_calls);
+	WARN_ON_ONCE(1);
+}
+
+static void mops_core_enter(void)
+{
+	in_movable_ops_core = true;
+}
+
+static void mops_core_exit(void)
+{
+	in_movable_ops_core = false;
+}
+#else
+static void mops_core_enter(void) { }
+static void mops_core_exit(void) { }
+#endif
+
+/* A page the decoupled core moves with no reference and no page lock. */
+static bool mops_decoupled(struct folio *folio)
+{
+	return movable_ops_decoupled && page_has_movable_ops(&folio->page);
+}
+
 /* ------------------------------------------------------------------ */
 /* movable_ops registration and lookup */
 
@@ -105,8 +145,47 @@ static const struct movable_operations *page_movable_ops(struct page *page)
 	return NULL;
 }
 
+
 /* ------------------------------------------------------------------ */
 /* Isolation and putback */
+
+/*
+ * The decoupled core: no reference, no page lock.  The page may be freed
+ * and reused while we look at it, so the lockless check is only a hint;
+ * the owner's isolate_page() decides under its own lock whether the page
+ * is still its own, and claims it with TestSetPageMovableOpsIsolated().
+ * From then on the owner keeps the page from being freed until putback
+ * or migration ends the isolation.
+ */
+static bool isolate_movable_ops_page_decoupled(struct page *page,
+					       isolate_mode_t mode)
+{
+	const struct movable_operations *mops;
+	bool isolated = false;
+
+	if (!page_has_movable_ops(page) || PageMovableOpsIsolated(page))
+		return false;
+	mops_core_enter();
+	debug_yield();
+	/*
+	 * Holding nothing, the page may have been freed since: no type, no
+	 * owner, nothing to isolate.  A type with no owner registered is
+	 * the caller's bug, as in the 6.17 core.
+	 */
+	if (PageOffline(page))
+		mops = READ_ONCE(offline_movable_ops);
+	else if (PageZsmalloc(page))
+		mops = READ_ONCE(zsmalloc_movable_ops);
+	else
+		goto out;
+	if (WARN_ON_ONCE(!mops) || should_fail(FAULT_MOPS_ISOLATE))
+		goto out;
+	isolated = mops->isolate_page(page, mode);
+	VM_WARN_ON_ONCE_PAGE(isolated && !PageMovableOpsIsolated(page), page);
+out:
+	mops_core_exit();
+	return isolated;
+}
 
 /**
  * isolate_movable_ops_page - isolate a movable_ops page for migration
@@ -115,17 +194,23 @@ static const struct movable_operations *page_movable_ops(struct page *page)
  *
  * Fails if @page is not a movable_ops page, is already isolated, or was
  * released by its owner.  Once isolated, the page cannot be freed until
- * it is put back or migrated; the isolation reference taken here stays
- * with the page.  The caller then links page->lru into its list.
+ * it is put back or migrated: in the 6.17 core by the isolation reference
+ * taken here, in the decoupled core by the owner.  The caller then links
+ * page->lru into its list.
  *
  * Context: does not sleep (trylock only).
  * Return: true if the page was isolated.
  */
 bool isolate_movable_ops_page(struct page *page, isolate_mode_t mode)
 {
-	/* Not folios in the future: reference and lock will go. */
-	struct folio *folio = folio_get_nontail_page(page);
 	const struct movable_operations *mops;
+	struct folio *folio;
+
+	if (movable_ops_decoupled)
+		return isolate_movable_ops_page_decoupled(page, mode);
+
+	/* 6.17 core: a reference and the page lock, which decoupled drops. */
+	folio = folio_get_nontail_page(page);
 
 	/* Free, or just being freed: nothing to isolate. */
 	if (!folio)
@@ -179,12 +264,23 @@ out:
  */
 static void putback_movable_ops_page(struct page *page)
 {
-	/* Not folios in the future: lock and reference will go. */
 	struct folio *folio = page_folio(page);
 	const struct movable_operations *mops;
 
 	VM_WARN_ON_ONCE_PAGE(!page_has_movable_ops(page), page);
 	VM_WARN_ON_ONCE_PAGE(!PageMovableOpsIsolated(page), page);
+	if (movable_ops_decoupled) {
+		/* The owner clears the flag under its lock, then may free. */
+		mops_core_enter();
+		mops = page_movable_ops(page);
+		if (!WARN_ON_ONCE(!mops))
+			mops->putback_page(page);
+		else
+			ClearPageMovableOpsIsolated(page);
+		mops_core_exit();
+		return;
+	}
+	/* 6.17 core: the page lock and the isolation reference. */
 	folio_lock(folio);
 	mops = page_movable_ops(page);
 	/*
@@ -264,8 +360,12 @@ bool isolate_folio_to_list(struct folio *folio, struct list_head *list)
  * only owner of both pages.  On failure nothing changed hands and @src
  * stays isolated, to be retried or put back.
  *
- * Not folios in the future: the caller still locks and unlocks both
- * pages as folios and drops folio references on them.
+ * 6.17 core: the caller locks and unlocks both pages as folios and drops
+ * folio references on them.  Decoupled core: neither is locked, the core
+ * holds no reference on @src, and its reference on @dst passes to the
+ * owner on success; the owner clears PG_movable_ops_isolated on @src
+ * itself (success) and may free @src before returning, so the caller has
+ * unlinked @src->lru already.
  */
 static int migrate_movable_ops_page(struct page *dst, struct page *src,
 				    enum migrate_mode mode)
@@ -284,7 +384,17 @@ static int migrate_movable_ops_page(struct page *dst, struct page *src,
 	if (WARN_ON_ONCE(!mops))
 		return -EBUSY;
 	debug_yield();
+	/*
+	 * The owner's callback may free @src (its last reference, in the
+	 * decoupled core): that is the owner's business, outside the check.
+	 */
+	mops_core_exit();
 	rc = mops->migrate_page(dst, src, mode);
+	if (movable_ops_decoupled) {
+		mops_core_enter();
+		/* The owner ended the isolation itself; @src may be gone. */
+		return rc;
+	}
 	if (!rc)
 		ClearPageMovableOpsIsolated(src);
 	return rc;
@@ -486,6 +596,10 @@ static int migrate_folio_unmap(new_folio_t get_new_folio,
 	*dstp = dst;
 	WRITE_ONCE(dst->private, NULL);
 
+	/* Decoupled: nothing to lock, nothing to unmap. */
+	if (mops_decoupled(src))
+		return 0;
+
 	if (!folio_trylock(src)) {
 		if (mode == MIGRATE_ASYNC)
 			goto out;
@@ -552,6 +666,41 @@ out:
 }
 
 /*
+ * Phase 2 for a movable_ops pair in the decoupled core: no locks to drop,
+ * no references to put.  @src leaves the list before the owner may free
+ * it, and goes back to where it was for a retry.
+ */
+static int migrate_movable_ops_decoupled(free_folio_t put_new_folio,
+					 unsigned long private,
+					 struct folio *src, struct folio *dst,
+					 struct list_head *dst_prev,
+					 enum migrate_mode mode,
+					 struct list_head *ret)
+{
+	struct list_head *src_prev = src->lru.prev;
+	int rc;
+
+	mops_core_enter();
+	list_del(&src->lru);
+	rc = migrate_movable_ops_page(&dst->page, &src->page, mode);
+	if (rc == -EAGAIN) {
+		list_add(&src->lru, src_prev);
+		list_add(&dst->lru, dst_prev);
+	} else if (rc) {
+		list_add_tail(&src->lru, ret);
+	}
+	mops_core_exit();
+	/* Success: dst is the owner's now.  Failure: dst is still a plain page. */
+	if (rc && rc != -EAGAIN) {
+		if (put_new_folio)
+			put_new_folio(dst, private);
+		else
+			folio_put(dst);
+	}
+	return rc;
+}
+
+/*
  * Phase 2 for one unmapped pair.  0: src migrated (and released);
  * -EAGAIN: both stay ready for the next pass; other errors: src goes to
  * @ret, still isolated (and mapped again), and dst is released.
@@ -567,6 +716,10 @@ static int migrate_folio_move(free_folio_t put_new_folio, unsigned long private,
 	int rc;
 
 	list_del(&dst->lru);
+
+	if (mops_decoupled(src))
+		return migrate_movable_ops_decoupled(put_new_folio, private, src,
+						     dst, prev, mode, ret);
 
 	if (unlikely(page_has_movable_ops(&src->page))) {
 		rc = migrate_movable_ops_page(&dst->page, &src->page, mode);
@@ -781,10 +934,12 @@ out:
 		struct anon_vma *anon_vma;
 		int old_page_state = __migrate_folio_extract(dst, &anon_vma);
 
+		bool locked = !mops_decoupled(folio);
+
 		migrate_folio_undo_src(folio, old_page_state & PAGE_WAS_MAPPED,
-				       anon_vma, true, ret_folios);
+				       anon_vma, locked, ret_folios);
 		list_del(&dst->lru);
-		migrate_folio_undo_dst(dst, true, put_new_folio, private);
+		migrate_folio_undo_dst(dst, locked, put_new_folio, private);
 		dst = dst2;
 		dst2 = list_next_entry(dst, lru);
 	}

@@ -1622,6 +1622,7 @@ static void __folio_put(struct folio *folio)
  */
 void folio_put(struct folio *folio)
 {
+	check_movable_ops_folio_call(&folio->page);
 	VM_BUG_ON_FOLIO(folio_ref_count(folio) <= 0, folio);
 	if (page_ref_dec_and_test(&folio->page))
 		__folio_put(folio);

@@ -32,6 +32,16 @@
  *	  pool->lock (rwlock: lookups and frees read, migration/compaction write)
  *	    class->lock
  *	      zspage->lock (readers may sleep; writers only trylock)
+ *	        zs_isolate_lock (decoupled movable_ops core only)
+ *
+ * Decoupled movable_ops core (movable_ops_decoupled): no page lock and no
+ * core reference.  Isolation claims PG_movable_ops_isolated under
+ * zs_isolate_lock, on a page that still has a zspage; a zspage is
+ * destroyed only under zs_isolate_lock and class->lock, and only when
+ * none of its pages is isolated -- otherwise it waits on the empty list
+ * (the deferred free), and putback or migration, which end the isolation
+ * under class->lock, kick the free worker.  A pool is destroyed only once
+ * every such zspage is gone.
  */
 #include <errno.h>
 #include <limits.h>
@@ -146,6 +156,8 @@ static struct lock_class_key zspage_lock_key = { "zspage->lock", LOCK_RANK_ZSPAG
 static const struct movable_operations zsmalloc_mops;
 /* zsmalloc_mops hold the PGTY_zsmalloc slot; see zs_register_mops(). */
 static bool mops_registered;
+/* Decoupled core: isolation against zspage destruction (see the top). */
+static spinlock_t zs_isolate_lock = { 0, { "zs_isolate_lock", LOCK_RANK_ZS_ISOLATE } };
 static DEFINE_MUTEX_STATIC(mops_mutex, LOCK_RANK_SUBSYS);
 
 /* ------------------------------------------------------------------ */
@@ -551,10 +563,13 @@ static void __free_zspage(struct zs_pool *pool, struct size_class *class,
 
 	zpdesc = get_first_zpdesc(zspage);
 	do {
-		VM_BUG_ON_PAGE(!PageLocked(zpdesc_page(zpdesc)), zpdesc_page(zpdesc));
+		/* Decoupled: zs_isolate_lock instead of the page locks. */
+		if (!movable_ops_decoupled)
+			VM_BUG_ON_PAGE(!PageLocked(zpdesc_page(zpdesc)), zpdesc_page(zpdesc));
 		next = get_next_zpdesc(zpdesc);
 		reset_zpdesc(zpdesc);
-		zpdesc_unlock(zpdesc);
+		if (!movable_ops_decoupled)
+			zpdesc_unlock(zpdesc);
 		dec_zone_page_state(zpdesc_page(zpdesc), NR_ZSPAGES);
 		zpdesc_put(zpdesc);
 		zpdesc = next;
@@ -573,6 +588,32 @@ static void kick_deferred_free(struct zs_pool *pool)
 }
 
 /*
+ * Decoupled core: destroy an empty zspage (off its fullness list) unless
+ * one of its pages is isolated.  Under class->lock.  The check and the
+ * reset of every page's zspage pointer happen under zs_isolate_lock, so
+ * an isolator either claimed a page first (we refuse) or finds no zspage.
+ */
+static bool free_zspage_unless_isolated(struct zs_pool *pool,
+					struct size_class *class,
+					struct zspage *zspage)
+{
+	struct zpdesc *zpdesc;
+
+	lockdep_assert_held(&class->lock);
+	spin_lock(&zs_isolate_lock);
+	for (zpdesc = get_first_zpdesc(zspage); zpdesc;
+	     zpdesc = get_next_zpdesc(zpdesc)) {
+		if (PageMovableOpsIsolated(zpdesc_page(zpdesc))) {
+			spin_unlock(&zs_isolate_lock);
+			return false;
+		}
+	}
+	__free_zspage(pool, class, zspage);
+	spin_unlock(&zs_isolate_lock);
+	return true;
+}
+
+/*
  * An empty zspage.  zs_free() cannot sleep here (class->lock), so it only
  * trylocks the pages; if one is busy -- typically isolated for migration
  * right now -- the zspage stays on the empty list for the free worker.
@@ -583,6 +624,13 @@ static void free_zspage(struct zs_pool *pool, struct size_class *class,
 	VM_BUG_ON(zspage->inuse);
 	VM_BUG_ON(zspage->fullness != ZS_INUSE_RATIO_0);
 
+	if (movable_ops_decoupled) {
+		remove_zspage(class, zspage);
+		if (!free_zspage_unless_isolated(pool, class, zspage))
+			/* Isolated: the end of the isolation kicks the worker. */
+			insert_zspage(class, zspage, ZS_INUSE_RATIO_0);
+		return;
+	}
 	if (!trylock_zspage(zspage)) {
 		kick_deferred_free(pool);
 		return;
@@ -647,6 +695,15 @@ static void async_free_zspage(struct zs_pool *pool)
 		struct size_class *class;
 
 		list_del(&zspage->list);
+		if (movable_ops_decoupled) {
+			class = zspage_class(pool, zspage);
+			spin_lock(&class->lock);
+			class_stat_sub(class, ZS_INUSE_RATIO_0, 1);
+			if (!free_zspage_unless_isolated(pool, class, zspage))
+				insert_zspage(class, zspage, ZS_INUSE_RATIO_0);
+			spin_unlock(&class->lock);
+			continue;
+		}
 		lock_zspage(zspage);
 		class = zspage_class(pool, zspage);
 		spin_lock(&class->lock);
@@ -1263,6 +1320,22 @@ unsigned long zs_compact(struct zs_pool *pool)
 
 static bool zs_page_isolate(struct page *page, isolate_mode_t mode)
 {
+	bool isolated = false;
+
+	/*
+	 * Decoupled core: no page lock.  The page may have been freed and
+	 * reused since the core looked; a zsmalloc page with a zspage is
+	 * ours, and its zspage is destroyed only under zs_isolate_lock.
+	 */
+	if (movable_ops_decoupled) {
+		spin_lock(&zs_isolate_lock);
+		if (PageZsmalloc(page) && page_has_movable_ops(page) &&
+		    zpdesc_zspage(page_zpdesc(page)) &&
+		    !TestSetPageMovableOpsIsolated(page))
+			isolated = true;
+		spin_unlock(&zs_isolate_lock);
+		return isolated;
+	}
 	/*
 	 * The page is locked, so its zspage cannot be destroyed under us;
 	 * refuse a page whose zspage is already gone.
@@ -1303,10 +1376,14 @@ static int zs_page_migrate(struct page *newpage, struct page *page,
 	/*
 	 * Destroyed while isolated (the page lock is dropped between
 	 * isolation and migration): nothing to move; report success as the
-	 * core would, and it frees both pages.
+	 * core would, and it frees both pages.  The decoupled core defers
+	 * the destruction instead, so there it cannot happen.
 	 */
-	if (!zpdesc_zspage(zpdesc))
+	if (!zpdesc_zspage(zpdesc)) {
+		if (WARN_ON_ONCE(movable_ops_decoupled))
+			return -EBUSY;
 		return 0;
+	}
 
 	/* The page is locked: the zspage cannot go away. */
 	zspage = get_zspage(zpdesc);
@@ -1346,25 +1423,72 @@ static int zs_page_migrate(struct page *newpage, struct page *page,
 		}
 	}
 	replace_sub_page(class, zspage, newzpdesc, zpdesc);
+	if (movable_ops_decoupled) {
+		/*
+		 * The old page leaves zsmalloc and its isolation ends, under
+		 * zs_isolate_lock: no isolator may claim it from here on.
+		 * An emptied zspage waiting for it gets freed by the worker.
+		 */
+		spin_lock(&zs_isolate_lock);
+		reset_zpdesc(zpdesc);
+		ClearPageMovableOpsIsolated(page);
+		spin_unlock(&zs_isolate_lock);
+		/* Under class->lock, so the pool outlives the kick. */
+		if (!zspage->inuse)
+			kick_deferred_free(pool);
+	}
 
-	/* Copy and chain done: readers may map the zspage again. */
+	/*
+	 * Copy and chain done: readers may map the zspage again.  Decoupled
+	 * core: the zspage may be freed once class->lock goes, so its lock
+	 * goes first.
+	 */
 	write_unlock(&pool->lock);
+	if (movable_ops_decoupled)
+		zspage_write_unlock(zspage);
 	spin_unlock(&class->lock);
-	zspage_write_unlock(zspage);
+	if (!movable_ops_decoupled)
+		zspage_write_unlock(zspage);
 
-	zpdesc_get(newzpdesc);
+	/* Decoupled core: the core hands its reference on the new page over. */
+	if (!movable_ops_decoupled)
+		zpdesc_get(newzpdesc);
 	if (zpdesc_zone(newzpdesc) != zpdesc_zone(zpdesc)) {
 		dec_zone_page_state(page, NR_ZSPAGES);
 		inc_zone_page_state(newpage, NR_ZSPAGES);
 	}
-	reset_zpdesc(zpdesc);
+	if (!movable_ops_decoupled)
+		reset_zpdesc(zpdesc);
+	/* zsmalloc's reference; decoupled core: the last, freeing the page. */
 	zpdesc_put(zpdesc);
 	return 0;
 }
 
 static void zs_page_putback(struct page *page)
 {
-	/* Nothing to do: zsmalloc keeps no list of its pages. */
+	struct zspage *zspage;
+	struct size_class *class;
+
+	/* 6.17 core: nothing to do, zsmalloc keeps no list of its pages. */
+	if (!movable_ops_decoupled)
+		return;
+	/*
+	 * Decoupled: end the isolation under class->lock, where the free
+	 * path checks it.  The zspage (and pool) cannot be gone: its
+	 * destruction waits for this page.
+	 */
+	zspage = zpdesc_zspage(page_zpdesc(page));
+	if (WARN_ON_ONCE(!zspage)) {
+		ClearPageMovableOpsIsolated(page);
+		return;
+	}
+	class = zspage_class(zspage->pool, zspage);
+	spin_lock(&class->lock);
+	ClearPageMovableOpsIsolated(page);
+	/* Under class->lock: the zspage and pool outlive the kick. */
+	if (!zspage->inuse)
+		kick_deferred_free(zspage->pool);
+	spin_unlock(&class->lock);
 }
 
 static const struct movable_operations zsmalloc_mops = {
@@ -1530,6 +1654,24 @@ err:
 	return NULL;
 }
 
+/* Empty zspages still waiting for the free worker. */
+static unsigned long zs_nr_deferred(struct zs_pool *pool)
+{
+	unsigned long nr = 0;
+	int i;
+
+	for (i = 0; i < (int)ZS_SIZE_CLASSES; i++) {
+		struct size_class *class = pool->size_class[i];
+
+		if (class->index != (unsigned int)i)
+			continue;
+		spin_lock(&class->lock);
+		nr += zs_stat_get(class, ZS_INUSE_RATIO_0);
+		spin_unlock(&class->lock);
+	}
+	return nr;
+}
+
 /**
  * zs_destroy_pool - destroy a pool; every object must have been freed
  * @pool: the pool
@@ -1544,6 +1686,14 @@ void zs_destroy_pool(struct zs_pool *pool)
 
 	unregister_shrinker(pool);
 	zs_flush_deferred(pool);
+	/*
+	 * Decoupled core: an empty zspage with an isolated page waits for
+	 * its isolator's putback or migration, which are bound to come.
+	 */
+	while (movable_ops_decoupled && zs_nr_deferred(pool)) {
+		msleep(1);
+		zs_flush_deferred(pool);
+	}
 	WRITE_ONCE(pool->stopping, true);
 	wake_up(&pool->free_wq);
 	kthread_stop(pool->free_worker);

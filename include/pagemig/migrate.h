@@ -36,6 +36,17 @@ typedef unsigned int isolate_mode_t;
  *	reported as success without doing anything.
  * @putback_page: called with the page locked when migration gave up on
  *	it: the owner takes it back into its structures.
+ *
+ * That is the 6.17 core.  In the decoupled core (machine option
+ * movable_ops: decoupled) the core takes no reference and no page lock:
+ * @isolate_page may see a page that was freed and reused meanwhile, must
+ * check under its own lock that the page is still its own, and claims it
+ * with TestSetPageMovableOpsIsolated() (refusing if that was set); the
+ * owner then keeps the page from being freed until the isolation ends.
+ * @migrate_page receives @dst with the core's one reference, which is
+ * the owner's on success; on success it clears PG_movable_ops_isolated
+ * on @src itself and may free @src.  @putback_page clears the flag.
+ * Both clear it under the lock their free path checks it under.
  */
 struct movable_operations {
 	bool (*isolate_page)(struct page *page, isolate_mode_t mode);

@@ -116,8 +116,26 @@ static __always_inline bool folio_try_get(struct folio *folio)
 	return page_ref_add_unless(&folio->page, 1, 0);
 }
 
+/*
+ * The decoupled movable_ops core must not use folio references or the
+ * page lock on a movable_ops page (mm/migrate.c).  With CONFIG_DEBUG_VM,
+ * while a thread runs that path, each such call on a movable_ops page is
+ * counted in movable_ops_folio_calls; tests expect it to stay 0.
+ */
+#if IS_ENABLED(CONFIG_DEBUG_VM)
+extern __thread bool in_movable_ops_core;
+void movable_ops_folio_call(const struct page *page);
+#define check_movable_ops_folio_call(page) do {				\
+	if (unlikely(in_movable_ops_core))				\
+		movable_ops_folio_call(page);				\
+} while (0)
+#else
+#define check_movable_ops_folio_call(page) do { } while (0)
+#endif
+
 static __always_inline void folio_get(struct folio *folio)
 {
+	check_movable_ops_folio_call(&folio->page);
 	VM_BUG_ON_FOLIO(folio_ref_count(folio) <= 0, folio);
 	page_ref_inc(&folio->page);
 }
@@ -139,6 +157,7 @@ static __always_inline bool get_page_unless_zero(struct page *page)
 /* A reference on @page unless it is a tail or free page (refcount 0). */
 static __always_inline struct folio *folio_get_nontail_page(struct page *page)
 {
+	check_movable_ops_folio_call(page);
 	if (unlikely(!get_page_unless_zero(page)))
 		return NULL;
 	return (struct folio *)page;
@@ -220,6 +239,7 @@ static __always_inline int page_mapcount_is_type(unsigned int mapcount)
 
 static __always_inline bool folio_trylock(struct folio *folio)
 {
+	check_movable_ops_folio_call(&folio->page);
 	return !test_and_set_bit_lock(PG_locked, &folio->flags);
 }
 

@@ -295,6 +295,15 @@ static __always_inline void ClearPageMovableOpsIsolated(struct page *page)
 	clear_bit(PG_movable_ops_isolated, &PF_NO_TAIL(page, 1)->flags);
 }
 
+/*
+ * Decoupled movable_ops core only: the owner's isolate_page() claims the
+ * page with this, under the owner's lock.  True if it was already set.
+ */
+static __always_inline bool TestSetPageMovableOpsIsolated(struct page *page)
+{
+	return test_and_set_bit(PG_movable_ops_isolated, &PF_NO_TAIL(page, 1)->flags);
+}
+
 /* ------------------------------------------------------------------ */
 /* Page types */
 

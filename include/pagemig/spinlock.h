@@ -30,6 +30,7 @@ enum lock_rank {
 	LOCK_RANK_ZS_MIGRATE,		/* zs_pool->lock (migrate rwlock) */
 	LOCK_RANK_ZS_CLASS,		/* size_class->lock */
 	LOCK_RANK_ZSPAGE,		/* zspage->lock */
+	LOCK_RANK_ZS_ISOLATE,		/* zs_isolate_lock (decoupled movable_ops) */
 	LOCK_RANK_BALLOON_PAGES,	/* balloon_pages_lock (mm/balloon.c) */
 	LOCK_RANK_KSM_RMAP,		/* ksm_rmap_lock: stable nodes' rmap items */
 	LOCK_RANK_I_MMAP,		/* mapping->i_mmap_rwsem (before anon_vma, as the kernel) */

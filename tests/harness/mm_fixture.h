@@ -34,6 +34,9 @@
 /* What the current test announced it does on purpose. */
 static unsigned long mm_allowed_warnings;
 static unsigned long mm_leaked_pages;
+/* The movable_ops core of the next mm_machine_up(): a variant sets it. */
+static enum pagemig_movable_ops mm_movable_ops __attribute__((unused)) =
+	PAGEMIG_MOVABLE_OPS_DEFAULT;
 static unsigned long mm_warnings_base;
 
 /* The test triggers @n WARN/bad-page reports on purpose. */
@@ -82,6 +85,7 @@ static inline struct zone *mm_zone(int z)
 	__cfg.movable = (_movable);					\
 	__cfg.nr_cpus = (_cpus);						\
 	__cfg.seed = test_seed();					\
+	__cfg.movable_ops = mm_movable_ops;				\
 	pagemig_set_log(mm_log_stream());		\
 	if (pagemig_machine_init(&__cfg, __err, sizeof(__err)))		\
 		FAIL("pagemig_machine_init: %s", __err);		\
