@@ -691,6 +691,39 @@ int picture_write(const char *path, const char *title,
 }
 
 /**
+ * picture_write_step() - The pictures of one compaction step.
+ * @dir: the directory (it must exist).
+ * @n: the step's number, from 1.
+ * @snap: empty before the compaction, then what the first call kept.
+ *
+ * Call it before the compaction (DIR/stepN-before.png; the snapshot is kept
+ * in @snap) and after it (DIR/stepN-after.png, the two side by side as
+ * DIR/stepN.png, and what changed as DIR/stepN-diff.png).  The caller
+ * frees @snap with picture_snap_free().
+ *
+ * Return: 0, or -errno of the first picture that could not be written.
+ */
+int picture_write_step(const char *dir, unsigned int n,
+		       struct picture_snap *snap)
+{
+	const char *when = snap->kinds ? "after" : "before";
+	char path[4096], left[4096], both[4096], title[64];
+	int ret;
+
+	snprintf(path, sizeof(path), "%s/step%u-%s.png", dir, n, when);
+	snprintf(title, sizeof(title), "Step %u, %s compaction", n, when);
+	ret = picture_write(path, title, snap->kinds ? NULL : snap);
+	if (ret || !strcmp(when, "before"))
+		return ret;
+	snprintf(left, sizeof(left), "%s/step%u-before.png", dir, n);
+	snprintf(both, sizeof(both), "%s/step%u.png", dir, n);
+	ret = picture_side_by_side(both, left, path);
+	snprintf(path, sizeof(path), "%s/step%u-diff.png", dir, n);
+	snprintf(title, sizeof(title), "Step %u, what compaction changed", n);
+	return ret ? ret : picture_write_diff(path, title, snap);
+}
+
+/**
  * picture_write_diff() - Write the difference between a snapshot and the
  * live machine.
  * @path: the file.

@@ -73,6 +73,8 @@ int picture_write(const char *path, const char *title,
 		  struct picture_snap *keep);
 int picture_write_diff(const char *path, const char *title,
 		       const struct picture_snap *before);
+int picture_write_step(const char *dir, unsigned int n,
+		       struct picture_snap *snap);
 int picture_read(const char *path, unsigned int *w, unsigned int *h,
 		 uint8_t **rgb);
 int picture_side_by_side(const char *path, const char *left,

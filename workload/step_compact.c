@@ -120,33 +120,13 @@ static double share_2m(const struct compact_snap *s)
 	return s->v[C_FREE] ? 100.0 * s->v[C_FREE_BLOCKS] / s->v[C_FREE] : 0;
 }
 
-/*
- * --picture: DIR/stepN-before.png (kept in @snap), then DIR/stepN-after.png,
- * the two side by side as DIR/stepN.png and what changed as
- * DIR/stepN-diff.png.  0 (also when pictures are off) or -errno of the
- * first write that failed.
- */
+/* --picture: the step's pictures (picture_write_step()), or 0 if off. */
 static int step_picture(const struct scenario_run *run,
 			const struct step *step, struct picture_snap *snap)
 {
-	const char *dir = run->opts.picture, *when = snap->kinds ? "after" : "before";
-	char path[4096], left[4096], both[4096], title[64];
-	unsigned int n = step->index + 1;
-	int ret;
-
-	if (!dir)
+	if (!run->opts.picture)
 		return 0;
-	snprintf(path, sizeof(path), "%s/step%u-%s.png", dir, n, when);
-	snprintf(title, sizeof(title), "Step %u, %s compaction", n, when);
-	ret = picture_write(path, title, snap->kinds ? NULL : snap);
-	if (ret || !strcmp(when, "before"))
-		return ret;
-	snprintf(left, sizeof(left), "%s/step%u-before.png", dir, n);
-	snprintf(both, sizeof(both), "%s/step%u.png", dir, n);
-	ret = picture_side_by_side(both, left, path);
-	snprintf(path, sizeof(path), "%s/step%u-diff.png", dir, n);
-	snprintf(title, sizeof(title), "Step %u, what compaction changed", n);
-	return ret ? ret : picture_write_diff(path, title, snap);
+	return picture_write_step(run->opts.picture, step->index + 1, snap);
 }
 
 static int compact_run(struct scenario_run *run, const struct step *step,
