@@ -143,6 +143,8 @@ static struct json_object *json_machine(const struct report *r)
 			       u64(r->dma32));
 	json_object_object_add(o, "movable", u64(r->movable));
 	json_object_object_add(o, "cpus", u64(r->cpus));
+	json_object_object_add(o, "movable_ops", json_object_new_string(r->decoupled ?
+			       "decoupled" : "6.17"));
 	json_object_object_add(o, "pages", u64(r->end.pages));
 	json_object_object_add(o, "free_pages", u64(r->end.free_pages));
 	json_object_object_add(o, "resident_pages",

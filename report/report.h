@@ -200,6 +200,7 @@ struct report {
 	char *name, *file, *description;	/* the scenario's */
 	uint64_t memory, dma32, movable;	/* dma32 UINT64_MAX: default */
 	unsigned int cpus;
+	bool decoupled;			/* movable_ops: decoupled, not 6.17 */
 	uint64_t seed;
 	char version[64];
 	struct report_zones start;		/* the zones as built */

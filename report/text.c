@@ -144,8 +144,9 @@ void report_text_header(FILE *f, const struct report *r)
 		put_line(f, r->description);
 		fputc('\n', f);
 	}
-	fprintf(f, "machine:  %s, %u CPU%s\n", mem, r->cpus,
-		r->cpus == 1 ? "" : "s");
+	fprintf(f, "machine:  %s, %u CPU%s%s\n", mem, r->cpus,
+		r->cpus == 1 ? "" : "s",
+		r->decoupled ? ", movable_ops decoupled" : "");
 	print_zones(f, &r->start);
 	fprintf(f, "seed:     %llu\n", (unsigned long long)r->seed);
 	fprintf(f, "pagemig:  %s\n", r->version);

@@ -473,6 +473,7 @@ static int report_start(struct scenario_run *run)
 	r->dma32 = run->cfg.dma32;
 	r->movable = run->cfg.movable;
 	r->cpus = run->cfg.nr_cpus;
+	r->decoupled = run->cfg.movable_ops == PAGEMIG_MOVABLE_OPS_DECOUPLED;
 	r->seed = run->cfg.seed;
 	snprintf(r->version, sizeof(r->version), "%s", pagemig_version());
 	for (i = 0; i < sc->nr_steps; i++) {

@@ -159,6 +159,42 @@ TEST(run_set_runs_every_point_and_writes_csv)
 }
 
 /*
+ * --set movable_ops=6.17,decoupled runs a scenario in both cores side by
+ * side; each report says which core it ran; anything else is refused
+ * before a run.
+ */
+TEST(run_set_movable_ops_runs_both_cores)
+{
+	char y[128];
+	const char *args[] = { "run", y, "--set", "movable_ops=6.17,decoupled",
+			       "--figure", "vmstat.balloon_*", NULL };
+	const char *one[] = { "run", y, "--set", "movable_ops=decoupled",
+			      "--repeat", "1", "--figure", "vmstat.balloon_*", NULL };
+	const char *bad[] = { "run", y, "--set", "movable_ops=6.18", NULL };
+	static const char yaml[] =
+		"machine: { memory: 32M, zones: { dma32: 16M } }\n"
+		"steps:\n"
+		"  - alloc: { count: 4000, gfp: GFP_HIGHUSER_MOVABLE, tag: a }\n"
+		"  - free: { tag: a, pattern: random, fraction: 0.5 }\n"
+		"  - balloon: { driver: virtio, target: 4M }\n"
+		"  - compact\n";
+	static struct run r;
+
+	write_tmp(y, sizeof(y), "mops.yaml", yaml);
+	pagemig(&r, args);
+	ASSERT_EQ(0, r.status);
+	EXPECT_NOT_NULL(strstr(r.out, ": 2 points x 1 run, seeds 1\n"));
+	EXPECT_NOT_NULL(strstr(r.out, "    1  movable_ops=6.17\n"));
+	EXPECT_NOT_NULL(strstr(r.out, "    2  movable_ops=decoupled\n"));
+	pagemig(&r, one);
+	ASSERT_EQ(0, r.status);
+	pagemig(&r, bad);
+	EXPECT_EQ(2, r.status);
+	EXPECT_NOT_NULL(strstr(r.err, "--set movable_ops: expected 6.17 or decoupled, got '6.18'"));
+	unlink(y);
+}
+
+/*
  * import --compact of the shipped 256 MiB snapshot: what compaction gave
  * in 2 MiB and 1 GiB blocks, and why not more, from what it recorded; no
  * verify: line, as the snapshot holds no data to check.

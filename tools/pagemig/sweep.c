@@ -30,8 +30,11 @@
 
 /* The machine: keys --set takes, beside the vm sysctls. */
 static const char *const machine_keys[] = {
-	"memory", "cpus", "zones.dma32", "zones.movable", NULL,
+	"memory", "cpus", "zones.dma32", "zones.movable", "movable_ops", NULL,
 };
+
+/* machine.movable_ops's values, in enum pagemig_movable_ops order. */
+static const char *const movable_ops_modes[] = { "6.17", "decoupled", NULL };
 
 /*
  * Figures shown when --figure is not given: the counters, each step's
@@ -77,6 +80,15 @@ static int parse_value(struct sweep_key *k, const char *text, uint64_t *v)
 					 k->name, text);
 		return 0;
 	}
+	if (!strcmp(k->name, "movable_ops")) {
+		for (n = 0; movable_ops_modes[n]; n++)
+			if (!strcmp(text, movable_ops_modes[n])) {
+				*v = n;
+				return 0;
+			}
+		return cli_usage("run", "--set movable_ops: expected 6.17 or decoupled, got '%s'",
+				 text);
+	}
 	if (!strcmp(k->name, "cpus")) {
 		if (cli_parse_u64(text, v) || !*v || *v > PAGEMIG_MAX_CPUS)
 			return cli_usage("run", "--set cpus: expected 1..%d, got '%s'",
@@ -112,7 +124,8 @@ static void known_keys(char *buf, size_t len)
  * @sw: the options so far.
  * @arg: the option's value.
  *
- * KEY is a machine: key (memory, cpus, zones.dma32, zones.movable) or a
+ * KEY is a machine: key (memory, cpus, zones.dma32, zones.movable,
+ * movable_ops) or a
  * vm sysctl (pagemig_sysctl_name()); each value is checked here, before
  * anything runs.
  *
@@ -191,6 +204,8 @@ void sweep_apply_machine(const struct sweep *sw, const struct sweep_point *pt,
 			cfg->dma32 = k->val[pt->idx[i]];
 		else if (!strcmp(k->name, "zones.movable"))
 			cfg->movable = k->val[pt->idx[i]];
+		else if (!strcmp(k->name, "movable_ops"))
+			cfg->movable_ops = (enum pagemig_movable_ops)k->val[pt->idx[i]];
 	}
 }
 
