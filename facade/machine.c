@@ -229,6 +229,29 @@ int pagemig_config_check(const struct pagemig_config *cfg, char *err, size_t err
 	return 0;
 }
 
+/**
+ * pagemig_host_memory() - What @cfg's machine needs of the host, and what it has
+ * @cfg: the machine.
+ * @hm: filled with the need, the host's available memory and its source.
+ *
+ * The need is the arena (all of it: a run may touch every page; nothing
+ * for a sparse import, which touches few) plus mem_map, a struct page for
+ * every PFN.  The host's figure is host_available_bytes().
+ *
+ * Return: 1 if the need is more than the host can back now, 0 if it fits
+ * or the host does not say, -EINVAL if an argument is NULL.
+ */
+int pagemig_host_memory(const struct pagemig_config *cfg, struct pagemig_host_memory *hm)
+{
+	if (!cfg || !hm)
+		return -EINVAL;
+	hm->source = NULL;
+	hm->need = (cfg->sparse ? 0 : cfg->memory) +
+		cfg->memory / PAGE_SIZE * sizeof(struct page);
+	hm->available = host_available_bytes(&hm->source);
+	return hm->available && hm->need > hm->available;
+}
+
 static void run_exitcalls(size_t n)
 {
 	while (n--)

@@ -13,9 +13,11 @@
  * starts zeroed, never counts as arena residency, and can be freed whole.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <sys/sysinfo.h>
 #include <unistd.h>
 
 #include "../lib/compiler.h"
@@ -167,4 +169,74 @@ unsigned long long host_ram_bytes(void)
 	if (pages <= 0 || size <= 0)
 		return 0;
 	return (unsigned long long)pages * (unsigned long long)size;
+}
+
+/* "12345", "512M", "11G": bytes, or 0 if @s is not a size. */
+static unsigned long long parse_host_size(const char *s)
+{
+	unsigned long long v;
+	char *end;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || end == s)
+		return 0;
+	switch (*end) {
+	case 'T': v <<= 10; /* fall through */
+	case 'G': v <<= 10; /* fall through */
+	case 'M': v <<= 10; /* fall through */
+	case 'K': v <<= 10; end++; break;
+	}
+	return *end ? 0 : v;
+}
+
+/**
+ * host_available_bytes - host memory a machine can take without reclaim
+ * @source: set to where the figure came from (may be NULL)
+ *
+ * The arena is an anonymous mapping touched lazily, so what matters is
+ * what the host can hand out now: /proc/meminfo's MemAvailable plus
+ * SwapFree, or sysinfo()'s free RAM, buffers and free swap where there is
+ * no /proc.  PAGEMIG_HOST_AVAILABLE (a size: "11G") overrides both, so
+ * tests can play a host that is short of memory.
+ *
+ * Return: bytes, or 0 if the host does not say.
+ */
+unsigned long long host_available_bytes(const char **source)
+{
+	unsigned long long avail = 0, swap = 0, kb;
+	const char *env = getenv("PAGEMIG_HOST_AVAILABLE");
+	bool have_avail = false;
+	struct sysinfo si;
+	char line[128];
+	FILE *f;
+
+	if (env && *env && parse_host_size(env)) {
+		if (source)
+			*source = "PAGEMIG_HOST_AVAILABLE";
+		return parse_host_size(env);
+	}
+	f = fopen("/proc/meminfo", "re");
+	if (f) {
+		while (fgets(line, sizeof(line), f)) {
+			if (sscanf(line, "MemAvailable: %llu kB", &kb) == 1) {
+				avail = kb << 10;
+				have_avail = true;
+			} else if (sscanf(line, "SwapFree: %llu kB", &kb) == 1) {
+				swap = kb << 10;
+			}
+		}
+		fclose(f);
+		if (have_avail) {
+			if (source)
+				*source = "MemAvailable";
+			return avail + swap;
+		}
+	}
+	if (sysinfo(&si))
+		return 0;
+	if (source)
+		*source = "sysinfo";
+	return ((unsigned long long)si.freeram + si.bufferram + si.freeswap) *
+		(si.mem_unit ? si.mem_unit : 1);
 }

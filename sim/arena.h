@@ -36,4 +36,7 @@ unsigned long arena_resident_pages(void);
 /* Host RAM in bytes, for refusing machines the host cannot back. */
 unsigned long long host_ram_bytes(void);
 
+/* What the host can back now: MemAvailable + SwapFree; 0 if unknown. */
+unsigned long long host_available_bytes(const char **source);
+
 #endif /* _PAGEMIG_SIM_ARENA_H */

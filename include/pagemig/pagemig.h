@@ -135,6 +135,26 @@ void pagemig_config_default(struct pagemig_config *cfg);
  */
 int pagemig_config_check(const struct pagemig_config *cfg, char *err, size_t errlen);
 
+/*
+ * What a machine would take from the host, against what the host can back
+ * now.  pagemig_config_check() refuses only a machine larger than the
+ * host's RAM; a smaller one may still be more than the host has free, and
+ * the arena is touched lazily, so the run would meet the host's OOM killer
+ * half-way.  The library does not print: the caller decides to warn.
+ */
+struct pagemig_host_memory {
+	uint64_t need;		/* memory (unless sparse) + 64 B of mem_map a page */
+	uint64_t available;	/* MemAvailable + SwapFree now; 0 = the host does not say */
+	const char *source;	/* "MemAvailable", "sysinfo" or "PAGEMIG_HOST_AVAILABLE" */
+};
+
+/*
+ * Fill @hm for @cfg.  Returns 1 if need is more than available (warn),
+ * 0 if it fits or the host does not say, -EINVAL for NULL arguments.
+ * PAGEMIG_HOST_AVAILABLE (a size: "11G") stands in for the host's figure.
+ */
+int pagemig_host_memory(const struct pagemig_config *cfg, struct pagemig_host_memory *hm);
+
 /* Build the machine: arena, mem_map, zones, free lists.  See config_check. */
 int pagemig_machine_init(const struct pagemig_config *cfg, char *err, size_t errlen);
 void pagemig_machine_exit(void);

@@ -125,6 +125,33 @@ TEST(run_repeat_prints_medians_over_seeds)
 	unlink(y);
 }
 
+/* A machine above what the host has free: one warning line, and it runs. */
+TEST(run_warns_when_the_host_cannot_back_the_machine)
+{
+	char y[128];
+	const char *args[] = { "run", y, "--seed", "1", NULL };
+	static struct run r;
+	const char *w;
+
+	write_tmp(y, sizeof(y), "host.yaml", small_yaml);
+	ASSERT_EQ(0, setenv("PAGEMIG_HOST_AVAILABLE", "16M", 1));
+	pagemig(&r, args);
+	unsetenv("PAGEMIG_HOST_AVAILABLE");
+	ASSERT_EQ(0, r.status);
+	w = strstr(r.err, "pagemig run: warning: ");
+	ASSERT_NOT_NULL(w);
+	EXPECT_NOT_NULL(strstr(w, ": machine.memory 32.0 MiB needs 32.5 MiB of host memory with its mem_map, and the host has 16.0 MiB available (PAGEMIG_HOST_AVAILABLE): the run may be OOM-killed\n"));
+	EXPECT_NULL(strstr(w + strlen("pagemig run: warning: "), "warning"));
+	EXPECT_NULL(strstr(r.out, "warning"));
+	/* Enough: no warning. */
+	ASSERT_EQ(0, setenv("PAGEMIG_HOST_AVAILABLE", "1G", 1));
+	pagemig(&r, args);
+	unsetenv("PAGEMIG_HOST_AVAILABLE");
+	ASSERT_EQ(0, r.status);
+	EXPECT_NULL(strstr(r.err, "warning"));
+	unlink(y);
+}
+
 TEST(run_set_runs_every_point_and_writes_csv)
 {
 	static char text[1 << 20];

@@ -67,6 +67,55 @@ TEST(config_errors_name_the_field)
 	}
 }
 
+/*
+ * A machine the host has the RAM for but not the free memory: the library
+ * says so (the CLI warns); one beyond its RAM is refused.  The host's free
+ * figure is played by PAGEMIG_HOST_AVAILABLE, so no big machine is needed.
+ */
+TEST(host_memory_warns_below_ram_and_refuses_above)
+{
+	struct pagemig_host_memory hm;
+	struct pagemig_config cfg;
+	unsigned long long host = host_ram_bytes();
+	char err[160];
+
+	pagemig_config_default(&cfg);
+	cfg.memory = 128 * SZ_1M;
+	ASSERT_EQ(0, setenv("PAGEMIG_HOST_AVAILABLE", "64M", 1));
+	EXPECT_EQ(0, pagemig_config_check(&cfg, err, sizeof(err)));
+	EXPECT_EQ(1, pagemig_host_memory(&cfg, &hm));
+	/* The arena and a 64-byte struct page for each of its 32768 PFNs. */
+	EXPECT_EQ(128 * SZ_1M + 32768 * 64, hm.need);
+	EXPECT_EQ(64 * SZ_1M, hm.available);
+	EXPECT_STREQ("PAGEMIG_HOST_AVAILABLE", hm.source);
+	/* mem_map counts: 130 MiB needed, 129 MiB free is still short. */
+	ASSERT_EQ(0, setenv("PAGEMIG_HOST_AVAILABLE", "132096K", 1));
+	EXPECT_EQ(1, pagemig_host_memory(&cfg, &hm));
+	ASSERT_EQ(0, setenv("PAGEMIG_HOST_AVAILABLE", "130M", 1));
+	EXPECT_EQ(0, pagemig_host_memory(&cfg, &hm));
+	/* A sparse import touches little of its arena: mem_map only. */
+	cfg.sparse = true;
+	ASSERT_EQ(0, setenv("PAGEMIG_HOST_AVAILABLE", "2M", 1));
+	EXPECT_EQ(0, pagemig_host_memory(&cfg, &hm));
+	EXPECT_EQ(32768 * 64, hm.need);
+	cfg.sparse = false;
+	/* Not a size: the host's own figure. */
+	ASSERT_EQ(0, setenv("PAGEMIG_HOST_AVAILABLE", "lots", 1));
+	EXPECT_EQ(0, pagemig_host_memory(&cfg, &hm));
+	EXPECT_GT(hm.available, 0ULL);
+	EXPECT_NOT_NULL(hm.source);
+	EXPECT_STRNE("PAGEMIG_HOST_AVAILABLE", hm.source);
+	ASSERT_EQ(0, unsetenv("PAGEMIG_HOST_AVAILABLE"));
+	EXPECT_EQ(-EINVAL, pagemig_host_memory(NULL, &hm));
+	EXPECT_EQ(-EINVAL, pagemig_host_memory(&cfg, NULL));
+	/* Beyond the host's RAM: refused, whatever is free. */
+	if (host) {
+		cfg.memory = ((host >> 21) + 1) << 21;
+		EXPECT_EQ(-ENOMEM, pagemig_config_check(&cfg, err, sizeof(err)));
+		EXPECT_NOT_NULL(strstr(err, "RAM"));
+	}
+}
+
 TEST(default_config)
 {
 	struct pagemig_config cfg;
