@@ -106,4 +106,14 @@ static inline bool line_has(const char *text, const char *prefix, const char *wh
 	return false;
 }
 
+/* A scenario that runs in a moment and whose figures move with its sysctls. */
+static inline const char *small_yaml(void)
+{
+	return "machine: { memory: 32M, zones: { dma32: 16M } }\n"
+	       "steps:\n"
+	       "  - alloc: { count: 2000, gfp: GFP_HIGHUSER_MOVABLE, tag: a }\n"
+	       "  - free: { tag: a, pattern: random, fraction: 0.5 }\n"
+	       "  - compact\n";
+}
+
 #endif /* _PAGEMIG_TEST_CLI_RUN_H */

@@ -100,14 +100,6 @@ TEST(compare_refuses_what_is_not_a_report)
 	unlink(b);
 }
 
-/* A scenario that runs in well under a second. */
-static const char small_yaml[] =
-	"machine: { memory: 32M, zones: { dma32: 16M } }\n"
-	"steps:\n"
-	"  - alloc: { count: 2000, gfp: GFP_HIGHUSER_MOVABLE, tag: a }\n"
-	"  - free: { tag: a, pattern: random, fraction: 0.5 }\n"
-	"  - compact\n";
-
 TEST(run_repeat_prints_medians_over_seeds)
 {
 	char y[128];
@@ -115,7 +107,7 @@ TEST(run_repeat_prints_medians_over_seeds)
 			       "--figure", "zones.Normal.free", NULL };
 	static struct run r;
 
-	write_tmp(y, sizeof(y), "small.yaml", small_yaml);
+	write_tmp(y, sizeof(y), "small.yaml", small_yaml());
 	pagemig(&r, args);
 	ASSERT_EQ(0, r.status);
 	if (r.err[0])
@@ -164,7 +156,7 @@ TEST(run_set_runs_every_point_and_writes_csv)
 	static struct run r;
 	int fd;
 
-	write_tmp(y, sizeof(y), "small.yaml", small_yaml);
+	write_tmp(y, sizeof(y), "small.yaml", small_yaml());
 	snprintf(csv, sizeof(csv), "/tmp/test_cli_users.%d.csv", (int)getpid());
 	pagemig(&r, args);
 	ASSERT_EQ(0, r.status);

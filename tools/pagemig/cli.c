@@ -5,11 +5,13 @@
  * and loading the scenario a command names, built-in or file.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <pagemig/pagemig.h>
@@ -153,13 +155,13 @@ int cli_getopt(const char *cmd, int argc, char **argv,
 		if (getenv("PAGEMIG_LIST_OPTIONS")) {
 			for (c = 0; set.names[c]; c++)
 				printf("--%s\n", set.names[c]);
-			exit(CLI_OK);
+			exit(cli_close_stdout(CLI_OK));
 		}
 	}
 	c = getopt_long(argc, argv, set.shorts, set.longs, NULL);
 	if (c == 'h') {
 		cli_print_help(cmd, stdout);
-		exit(CLI_OK);
+		exit(cli_close_stdout(CLI_OK));
 	}
 	if (c == '?' || c == ':')
 		exit(cli_bad_option(cmd, argc, argv, c, set.names));
@@ -293,4 +295,98 @@ int cli_sched_start(const char *cmd, uint64_t seed)
 		fprintf(stderr, "pagemig %s: cannot start the scheduler: %s\n",
 			cmd, strerror(-ret));
 	return ret ? -1 : 0;
+}
+
+/**
+ * cli_close_stdout() - Make sure what was printed reached stdout.
+ * @ret: the command's exit status so far.
+ *
+ * A write error (a full disk, /dev/full, a pipe whose reader left with
+ * SIGPIPE ignored) shows at the last flush or at close(); it fails the
+ * command with one line on stderr.  The FILE stays open, only its
+ * descriptor is closed, so a late SIGINT's flush (main.c) finds a valid
+ * stream with nothing in it.
+ *
+ * Return: @ret, or CLI_FAILED when stdout could not be written and @ret
+ * was CLI_OK.
+ */
+int cli_close_stdout(int ret)
+{
+	bool failed;
+	int err = 0;
+
+	errno = 0;
+	failed = fflush(stdout) || ferror(stdout);
+	if (failed && !errno) {
+		/*
+		 * The error came at an earlier flush and its errno is gone.
+		 * The output is cut short already; one more newline asks
+		 * the file again why.
+		 */
+		clearerr(stdout);
+		if (fputc('\n', stdout) == EOF || fflush(stdout))
+			err = errno;
+	} else if (failed) {
+		err = errno;
+	}
+	if (close(STDOUT_FILENO) && errno != EBADF && !failed) {
+		failed = true;
+		err = errno;
+	}
+	if (!failed)
+		return ret;
+	fprintf(stderr, "pagemig: stdout: %s\n", strerror(err ? err : EIO));
+	return ret ? ret : CLI_FAILED;
+}
+
+/**
+ * cli_check_output() - Check, before anything runs, that an output can be written.
+ * @cmd: the command, for the message.
+ * @opt: the option that named it ("--trace").
+ * @path: the file, or the directory when @dir; NULL: nothing to check.
+ * @dir: @path is a directory the command writes files into (made here
+ *	 when missing, as the command would make it).
+ *
+ * A run that finds at its end that it cannot write what it was asked to
+ * has wasted the run: this asks the file system first.  A file that does
+ * not exist yet is created and removed again, so the check is the same
+ * open() the command makes later.
+ *
+ * Return: 0, or CLI_USAGE after one line naming the path and the error.
+ */
+int cli_check_output(const char *cmd, const char *opt, const char *path,
+		     bool dir)
+{
+	struct stat st;
+	int fd, err = 0;
+
+	if (!path)
+		return 0;
+	if (dir) {
+		if (mkdir(path, 0777) && errno != EEXIST)
+			err = errno;
+		else if (stat(path, &st))
+			err = errno;
+		else if (!S_ISDIR(st.st_mode))
+			err = ENOTDIR;
+		else if (access(path, W_OK | X_OK))
+			err = errno;
+	} else if (!stat(path, &st)) {
+		if (S_ISDIR(st.st_mode))
+			err = EISDIR;
+		else if (access(path, W_OK))
+			err = errno;
+	} else {
+		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+		if (fd < 0) {
+			err = errno;
+		} else {
+			close(fd);
+			unlink(path);
+		}
+	}
+	if (!err)
+		return 0;
+	fprintf(stderr, "pagemig %s: %s %s: %s\n", cmd, opt, path, strerror(err));
+	return CLI_USAGE;
 }

@@ -64,6 +64,9 @@ int cli_load_scenario(const char *cmd, const char *what, struct scenario **sc);
 
 /* cmd_help.c, manpage.c */
 void cli_print_help(const char *cmd, FILE *f);
+int cli_close_stdout(int ret);
+int cli_check_output(const char *cmd, const char *opt, const char *path,
+		     bool dir);
 int man_print(const char *name, FILE *f);
 
 /* Start the deterministic scheduler for @cmd; 0, or -1 having said why. */

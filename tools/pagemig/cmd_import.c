@@ -33,6 +33,7 @@ struct import_cli {
 	bool parallel;
 	struct progress progress;
 	struct picture_snap before;	/* --picture --compact: for diff.png */
+	bool write_failed;		/* a picture could not be written */
 };
 
 /* Return: 0 or CLI_USAGE. */
@@ -118,8 +119,10 @@ static void picture(struct import_cli *o, const char *name,
 	else
 		ret = picture_write(path, title, o->compact && !o->before.kinds ?
 					       &o->before : NULL);
-	if (ret)
+	if (ret) {
 		fprintf(stderr, "pagemig import: %s: %s\n", path, strerror(-ret));
+		o->write_failed = true;
+	}
 }
 
 /* Progress, the picture directory and the pictures, between stages. */
@@ -252,6 +255,9 @@ int cmd_import(int argc, char **argv)
 	int ret;
 
 	ret = parse_args(&o, argc, argv);
+	if (!ret)
+		ret = cli_check_output("import", "--picture", o.picture, true) ?:
+		      cli_check_output("import", "--trace", o.trace, false);
 	if (ret)
 		return ret;
 	if (o.dir) {
@@ -310,7 +316,7 @@ int cmd_import(int argc, char **argv)
 	if (!o.json && (rep->checked || rep->corrupted))
 		printf("%sverify: %lu pages checked, %lu corrupted\n",
 		       o.quiet ? "" : "\n", rep->checked, rep->corrupted);
-	ret = rep->corrupted ? CLI_FAILED : CLI_OK;
+	ret = rep->corrupted || o.write_failed ? CLI_FAILED : CLI_OK;
 	pagemig_machine_exit();
 out:
 	pagemig_sched_stop();

@@ -192,10 +192,6 @@ static int run_outputs(const struct run_cli *o)
 	char path[4096];
 	int ret = 0;
 
-	if (o->kpagecount && !o->kpageflags) {
-		fprintf(stderr, "pagemig run: --kpagecount needs --kpageflags\n");
-		return -1;
-	}
 	if (o->kpageflags) {
 		ret = pagemig_kpageflags_export(o->kpageflags, o->kpagecount);
 		if (ret)
@@ -379,6 +375,19 @@ static int check_points(struct run_cli *o)
  * Return: CLI_OK, CLI_FAILED (a step failed, pages were corrupted, or
  * the machine could not be built) or CLI_USAGE.
  */
+/* Every file the run will write, checked before it starts. */
+static int check_outputs(const struct run_cli *o)
+{
+	if (o->kpagecount && !o->kpageflags)
+		return cli_usage("run", "--kpagecount needs --kpageflags");
+	return cli_check_output("run", "--picture", o->picture, true) ?:
+	       cli_check_output("run", "--kpageflags", o->kpageflags, false) ?:
+	       cli_check_output("run", "--kpagecount", o->kpagecount, false) ?:
+	       cli_check_output("run", "--trace", o->trace, false) ?:
+	       cli_check_output("run", "--csv", o->sweep.csv, false) ?:
+	       cli_check_output("run", "--plot", o->sweep.plot, false);
+}
+
 int cmd_run(int argc, char **argv)
 {
 	struct run_cli o = { .what = "default" };
@@ -386,6 +395,8 @@ int cmd_run(int argc, char **argv)
 	int ret;
 
 	ret = parse_args(&o, argc, argv);
+	if (!ret && !o.check)
+		ret = check_outputs(&o);
 	if (ret)
 		goto out;
 	ret = cli_load_scenario("run", o.what, &sc);

@@ -273,6 +273,8 @@ int cmd_twin(int argc, char **argv)
 	int ret;
 
 	ret = parse_args(&o, argc, argv);
+	if (!ret)
+		ret = cli_check_output("twin", "--trace", o.trace, false);
 	if (ret)
 		return ret;
 	if (capture_load(o.dir, &cap, err, sizeof(err)) ||

@@ -6,8 +6,13 @@
  * `man`-style reading all show the same page (cmd_help.c).  What the
  * commands share, option parsing first, is in cli.c.
  */
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <pagemig/pagemig.h>
 
@@ -64,7 +69,95 @@ static void short_usage(FILE *f)
 	fprintf(f, "\nTry 'pagemig --help' or 'pagemig help <command>'.\n");
 }
 
-int main(int argc, char **argv)
+/*
+ * SIGINT and SIGTERM: stdout redirected to a file is fully buffered, and a
+ * process killed by the default action loses what it had printed but not
+ * yet written.  The handler only does what is async-signal-safe: it notes
+ * the signal and writes it down a pipe.  A thread waiting on the pipe
+ * flushes stdout (waiting a bounded time for a printf in progress to let go
+ * of the stream), restores the default action and raises the signal again,
+ * so the process still dies of it (128 + signal in the shell).  A second
+ * signal before that happens kills at once.
+ */
+static int signal_pipe[2] = { -1, -1 };
+static volatile sig_atomic_t signal_pending;
+
+static void signal_note(int sig)
+{
+	unsigned char b = sig;
+	int saved = errno;
+
+	if (signal_pending || write(signal_pipe[1], &b, 1) != 1) {
+		signal(sig, SIG_DFL);
+		raise(sig);
+	}
+	signal_pending = sig;
+	errno = saved;
+}
+
+static void *signal_flusher(void *unused)
+{
+	struct timespec ms = { 0, 1000000 };
+	unsigned char b;
+	int i;
+
+	while (read(signal_pipe[0], &b, 1) != 1)
+		if (errno != EINTR)
+			return NULL;
+	for (i = 0; i < 200; i++) {
+		if (!ftrylockfile(stdout)) {
+			fflush(stdout);
+			funlockfile(stdout);
+			break;
+		}
+		nanosleep(&ms, NULL);
+	}
+	signal(b, SIG_DFL);
+	raise(b);
+	return NULL;
+}
+
+/* A fork()ed child has no flusher thread: it dies of the signal as is. */
+static void signal_child(void)
+{
+	struct sigaction old;
+
+	if (!sigaction(SIGINT, NULL, &old) && old.sa_handler == signal_note)
+		signal(SIGINT, SIG_DFL);
+	if (!sigaction(SIGTERM, NULL, &old) && old.sa_handler == signal_note)
+		signal(SIGTERM, SIG_DFL);
+}
+
+static void signal_catch(int sig)
+{
+	struct sigaction sa = { .sa_handler = signal_note }, old;
+
+	/* Ignored by whoever started us (a background job): leave it so. */
+	if (sigaction(sig, NULL, &old) || old.sa_handler == SIG_IGN)
+		return;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
+	sigaction(sig, &sa, NULL);
+}
+
+static void signal_flush_init(void)
+{
+	pthread_t t;
+
+	if (pipe(signal_pipe))
+		return;
+	if (pthread_create(&t, NULL, signal_flusher, NULL)) {
+		close(signal_pipe[0]);
+		close(signal_pipe[1]);
+		return;
+	}
+	pthread_detach(t);
+	pthread_atfork(NULL, NULL, signal_child);
+	signal_catch(SIGINT);
+	signal_catch(SIGTERM);
+}
+
+static int dispatch(int argc, char **argv)
 {
 	const char *names[16], *hint;
 	const struct command *c;
@@ -96,4 +189,10 @@ int main(int argc, char **argv)
 		return cli_usage(NULL, "unknown command '%s' (did you mean '%s'?)",
 				 argv[1], hint);
 	return cli_usage(NULL, "unknown command '%s'", argv[1]);
+}
+
+int main(int argc, char **argv)
+{
+	signal_flush_init();
+	return cli_close_stdout(dispatch(argc, argv));
 }
