@@ -125,7 +125,7 @@ TEST(run_warns_when_the_host_cannot_back_the_machine)
 	static struct run r;
 	const char *w;
 
-	write_tmp(y, sizeof(y), "host.yaml", small_yaml);
+	write_tmp(y, sizeof(y), "host.yaml", small_yaml());
 	ASSERT_EQ(0, setenv("PAGEMIG_HOST_AVAILABLE", "16M", 1));
 	pagemig(&r, args);
 	unsetenv("PAGEMIG_HOST_AVAILABLE");
