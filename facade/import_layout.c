@@ -114,19 +114,35 @@ static void mark_holes(const struct pagemig_real_machine *m,
  * it (the corpus' trace: Normal zone_end=0x350000 while zoneinfo says
  * spanned 0x540000; start + managed = 0x350000).
  *
- * So, walking the zone's sections down from its top: a section with
- * memory and not one page with a flag or a count is not initialised; the
- * first with one ends the walk; sections with no memory at all do not
- * decide.  Return: the PFN where the zone's initialised memory ends.
+ * A hole with no struct pages reads 0 as well, so without /proc/iomem
+ * the two look alike.  zoneinfo tells them apart by count: the kernel's
+ * present_pages covers uninitialised memory and no hole (spanned less
+ * present is the zone's holes), and managed_pages is present less what
+ * the kernel reserved at boot (KPF_RESERVED) less what it has not
+ * initialised.  So a zone has present - managed - reserved pages not yet
+ * initialised, and spanned - present pages of holes.
+ *
+ * Walking the zone's sections down from its top: a section with memory
+ * and not one page with a flag or a count is not initialised while that
+ * count lasts; past it, it is a hole while the zone has holes not yet
+ * found; otherwise, or at the first section with a page in use, the walk
+ * ends.  Sections with no memory at all do not decide.
  */
-static unsigned long initialised_end(const struct pagemig_snapshot *s,
-				     const unsigned long *hole,
-				     unsigned long start, unsigned long end)
-{
-	unsigned long init_end = end, sec;
+struct uninit_walk {
+	unsigned long uninit;	/* pages not initialised, still to find */
+	unsigned long holes;	/* pages of holes, still to find */
+	unsigned long init_end;	/* the result */
+};
 
+static void initialised_end(const struct pagemig_snapshot *s,
+			    unsigned long *hole, unsigned long start,
+			    unsigned long end, struct uninit_walk *w)
+{
+	unsigned long sec;
+
+	w->init_end = end;
 	if (start >= end)
-		return end;
+		return;
 	for (sec = (end - 1) & ~(SECTION_PAGES - 1);; sec -= SECTION_PAGES) {
 		unsigned long a = max_ul(sec, start), b = min_ul(sec + SECTION_PAGES, end);
 		unsigned long pfn, ram = 0;
@@ -140,12 +156,55 @@ static unsigned long initialised_end(const struct pagemig_snapshot *s,
 		}
 		if (used)
 			break;
-		if (ram)
-			init_end = a;
+		if (ram && w->uninit) {
+			w->uninit -= min_ul(ram, w->uninit);
+			w->init_end = a;
+		} else if (ram && w->holes >= ram) {
+			w->holes -= ram;
+			set_bits(hole, a, b);
+		} else if (ram) {
+			break;
+		}
 		if (a == start)
 			break;
 	}
-	return init_end;
+}
+
+/* How many of [@start, @end) are not holes and how many of those are KPF_RESERVED. */
+static void count_pages(const struct pagemig_snapshot *s, const unsigned long *hole,
+			unsigned long start, unsigned long end,
+			unsigned long *ram, unsigned long *reserved)
+{
+	unsigned long pfn;
+
+	*ram = *reserved = 0;
+	for (pfn = start; pfn < end; pfn++) {
+		if (test_pfn(hole, pfn))
+			continue;
+		(*ram)++;
+		if (pfn < s->nr && (s->flags[pfn] & KPF(RESERVED)))
+			(*reserved)++;
+	}
+}
+
+/*
+ * What zoneinfo's counts leave to find in @zl's span (struct
+ * uninit_walk): without them (present 0), any amount of untouched
+ * memory at the top is uninitialised and no hole is inferred.
+ */
+static void walk_budget(const struct pagemig_snapshot *s, const unsigned long *hole,
+			const struct pagemig_zone_layout *zl, struct uninit_walk *w)
+{
+	unsigned long ram, reserved;
+
+	w->uninit = ULONG_MAX;
+	w->holes = 0;
+	if (!zl->present)
+		return;
+	count_pages(s, hole, zl->start_pfn, zl->start_pfn + zl->spanned, &ram, &reserved);
+	w->uninit = zl->present > zl->managed + reserved ?
+		    zl->present - zl->managed - reserved : 0;
+	w->holes = ram > zl->present ? ram - zl->present : 0;
 }
 
 /*
@@ -219,12 +278,15 @@ int kpf_real_layout(const struct pagemig_snapshot *s,
 		const struct pagemig_zone_layout *zl = &m->zones[z];
 		struct pagemig_zone_layout *pz = &r->layout.zones[z];
 		unsigned long zend = zl->start_pfn + zl->spanned, init;
+		struct uninit_walk walk;
 
 		*pz = *zl;
 		pz->managed = 0;	/* counted from the plan */
 		if (!zl->spanned)
 			continue;
-		init = initialised_end(s, r->hole, zl->start_pfn, zend);
+		walk_budget(s, r->hole, zl, &walk);
+		initialised_end(s, r->hole, zl->start_pfn, zend, &walk);
+		init = walk.init_end;
 		r->uninit_pfn[z] = init;
 		r->uninit_pages[z] = 0;
 		for (; init < zend; init++)

@@ -35,7 +35,7 @@ extern "C" {
  * changes when MAJOR does; MINOR grows with additions, PATCH with fixes.
  */
 #define PAGEMIG_VERSION_MAJOR	0
-#define PAGEMIG_VERSION_MINOR	5
+#define PAGEMIG_VERSION_MINOR	6
 #define PAGEMIG_VERSION_PATCH	0
 
 #define PAGEMIG_PAGE_SIZE	4096UL
@@ -70,6 +70,7 @@ struct pagemig_pfn_range {
 struct pagemig_zone_layout {
 	bool exists;			/* the kernel lists it, even empty */
 	unsigned long start_pfn, spanned;
+	unsigned long present;		/* zoneinfo's; 0: not known */
 	unsigned long managed;
 	unsigned long min, low, high, promo;
 	long lowmem_reserve[PAGEMIG_NR_ZONES];	/* zoneinfo's "protection:" */
@@ -862,8 +863,10 @@ struct pagemig_real_machine {
 	/*
 	 * Zones as /proc/zoneinfo prints them: start_pfn, spanned (the
 	 * kernel's, uninitialised memory included), watermarks,
-	 * lowmem_reserve, each CPU's pcp high and batch.  managed is
-	 * ignored: the import counts its own and reports both.
+	 * lowmem_reserve, each CPU's pcp high and batch.  present and
+	 * managed (0: not known) only bound what the import infers about
+	 * holes and uninitialised memory; it counts its own managed pages
+	 * and reports both.
 	 */
 	struct pagemig_zone_layout zones[PAGEMIG_NR_ZONES];
 	/* System RAM (/proc/iomem), sorted; nr_ram 0: all of it is RAM */

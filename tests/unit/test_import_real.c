@@ -155,6 +155,62 @@ TEST_F(small, zones_holes_and_uninitialised_memory)
 }
 
 /*
+ * Without /proc/iomem a hole and memory not yet initialised both read 0;
+ * zoneinfo's counts tell them apart.  DMA32's top 0x8000 PFNs are its
+ * spanned - present, so they are a hole and the zone keeps its span (the
+ * kernel's compaction runs to 0x10000); Normal's second section is its
+ * present - managed, so it is left out as not initialised.  Without the
+ * counts, DMA32's hole would read as uninitialised and end the zone at
+ * 0x8000.
+ */
+TEST_F(small, zoneinfo_counts_tell_holes_from_uninitialised_memory)
+{
+	struct pagemig_import_opts *o = &self->o;
+	struct pagemig_import_report *r = self->r;
+	const struct pagemig_import_zone *z;
+	struct pagemig_real_machine *m = &self->m;
+	bool pci_hole = false;
+	unsigned int i;
+
+	m->ram = NULL;
+	m->nr_ram = 0;
+	m->zones[PAGEMIG_ZONE_DMA].present = 3998;
+	m->zones[PAGEMIG_ZONE_DMA].managed = 3840;
+	m->zones[PAGEMIG_ZONE_DMA32].present = 28672;
+	m->zones[PAGEMIG_ZONE_DMA32].managed = 27648;
+	m->zones[PAGEMIG_ZONE_NORMAL].present = 65536;
+	m->zones[PAGEMIG_ZONE_NORMAL].managed = 32768;
+	o->compact = false;
+	ASSERT_EQ(0, pagemig_import(o, r));
+	if (r->err[0])
+		TH_LOG("%s", r->err);
+
+	z = &r->layout.zones[PAGEMIG_ZONE_DMA32];
+	EXPECT_EQ(0xf000, z->spanned);
+	EXPECT_EQ(0x7000, z->present);
+	EXPECT_EQ(0, z->uninit_pages);
+	for (i = 0; i < r->layout.nr_holes; i++)
+		if (r->layout.holes[i].start == 0x8000 &&
+		    r->layout.holes[i].end == 0x10000)
+			pci_hole = true;
+	EXPECT_TRUE(pci_hole);
+	z = &r->layout.zones[PAGEMIG_ZONE_NORMAL];
+	EXPECT_EQ(0x18000, z->uninit_pfn);
+	EXPECT_EQ(0x8000, z->uninit_pages);
+	EXPECT_EQ(0x8000, z->spanned);
+	EXPECT_EQ(0x18000, r->layout.nr_pages);
+	EXPECT_EQ(0, pagemig_validate(stderr));
+	pagemig_machine_exit();
+
+	/* Without the counts, the PCI hole reads as memory never initialised. */
+	m->zones[PAGEMIG_ZONE_DMA32].present = 0;
+	memset(r, 0, sizeof(*r));
+	ASSERT_EQ(0, pagemig_import(o, r));
+	EXPECT_EQ(0x8000, r->layout.zones[PAGEMIG_ZONE_DMA32].uninit_pfn);
+	pagemig_machine_exit();
+}
+
+/*
  * pagetypeinfo's counts per zone and type, the pages deciding which block
  * has which: most kernel pages and page tables Unmovable, the emptiest
  * blocks holding slab Reclaimable, the rest Movable.

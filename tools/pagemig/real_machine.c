@@ -95,6 +95,8 @@ static int take_zones(const struct capture *cap, struct pagemig_real_machine *m,
 		}
 		zl->start_pfn = cz->start_pfn;
 		zl->spanned = cz->present ? cz->spanned : 0;
+		zl->present = cz->present;
+		zl->managed = cz->managed;
 		zl->min = cz->min;
 		zl->low = cz->low;
 		zl->high = cz->high;
