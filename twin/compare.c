@@ -243,6 +243,30 @@ static long long allocated_meanwhile(const struct capture *cap)
 	return any ? sum : -1;
 }
 
+/*
+ * pagemig capture writes nothing between its before snapshot and
+ * compact_memory (every buffer is filled in memory and written after the
+ * after snapshot), and always writes iomem, uname and cmdline and counts
+ * the trace's lost events.  A capture with none of these was made by
+ * another tool.  twin-capture.sh, for one, compresses each snapshot file
+ * to disk as it reads it, so its .before files are dirty page cache --
+ * large folios on ext4 -- when the kernel compacts, in pages that read
+ * free or per-CPU in the snapshot.  Compaction in MIGRATE_SYNC isolates
+ * them, and the first one that finds no isolated free block of its order
+ * (while smaller ones remain: isolate_freepages() then does not scan)
+ * fails with -ENOMEM and ends the zone "contended".  Neither snapshot
+ * says where they were before compaction, so pagemig cannot place them.
+ */
+static bool foreign_capture(const struct capture *cap)
+{
+	int64_t lost;
+
+	return !capture_has_once(cap, CAPTURE_IOMEM) &&
+	       !capture_has_once(cap, CAPTURE_UNAME) &&
+	       !capture_has_once(cap, CAPTURE_CMDLINE) &&
+	       !capture_kv_get(&cap->result.deltas, "trace_lost_events", &lost);
+}
+
 static unsigned long traced_migrated(const struct ktrace *t,
 				     const unsigned int *idx, unsigned int nr)
 {
@@ -321,6 +345,7 @@ int twin_compare(const struct capture *cap, struct ktrace *kernel,
 		goto out;
 
 	r->allocated_meanwhile = allocated_meanwhile(cap);
+	r->foreign = foreign_capture(cap);
 	s = &r->side[TWIN_KERNEL];
 	kernel_pages_migrated(cap, s, k ? traced_migrated(kernel, k, s->nr_runs) : 0);
 	/* the ring buffer's overruns, as the capture counted them */
@@ -583,6 +608,8 @@ void twin_print_text(FILE *f, const struct twin_result *r)
 		cap->release[0] ? ", Linux " : "", cap->release);
 	if (capture_missing(cap, missing, sizeof(missing)))
 		fprintf(f, "twin: capture lacks %s\n", missing);
+	if (r->foreign)
+		fprintf(f, "twin: warning: not made by pagemig capture; if its tool wrote files between the before snapshot and compact_memory (twin-capture.sh writes its .before files there), that dirty page cache is in no snapshot, and the kernel's compaction of a zone ends 'contended' at the first large folio of it that finds no free block of its order: pagemig cannot place those folios (Documentation/twin.md, \"Captures made by other tools\")\n");
 	for (i = 0; i < TWIN_NR_SIDES; i++)
 		print_side_note(f, &r->side[i]);
 	for (i = 0; i < r->nr_pairs; i++) {
@@ -774,6 +801,8 @@ struct json_object *twin_json(const struct twin_result *r)
 	json_object_object_add(root, "missing", m);
 	for (i = 0; i < TWIN_NR_SIDES; i++)
 		json_object_object_add(root, side_name[i], json_side(&r->side[i]));
+	json_object_object_add(root, "foreign_capture",
+			       json_object_new_boolean(r->foreign));
 	json_object_object_add(root, "allocated_meanwhile",
 			       r->allocated_meanwhile >= 0 ?
 			       json_object_new_int64(r->allocated_meanwhile) : NULL);

@@ -85,6 +85,13 @@ struct twin_result {
 	 * allocates none): how quiet the captured machine was.  -1: unknown.
 	 */
 	long long allocated_meanwhile;
+	/*
+	 * The capture has none of the files only pagemig capture writes
+	 * (iomem, uname, cmdline, and trace_lost_events in result): another
+	 * tool made it, which may have written its files between the before
+	 * snapshot and compact_memory (foreign_capture()).
+	 */
+	bool foreign;
 };
 
 double twin_free_share(const struct capture_buddyinfo *bi,

@@ -254,6 +254,45 @@ static void rm_copy(const char *dir)
 		return;
 }
 
+/*
+ * A capture as another tool writes it (twin-capture.sh: no iomem, uname,
+ * cmdline or memory_blocks; no trace_lost_events in result).  zoneinfo's
+ * counts still tell DMA32's PCI hole (spanned - present) from Normal's
+ * memory never initialised (present - managed - reserved), so both zones
+ * end where the kernel's compaction ended them; and twin warns that such
+ * a tool may have written page cache the snapshots do not show.
+ */
+TEST(twin_of_a_capture_made_by_another_tool)
+{
+	char dir[] = "/tmp/test_twin_cli.XXXXXX";
+	char sub[sizeof(dir) + 16];
+	const char *args[] = { "twin", sub, NULL };
+	const char *json[] = { "twin", sub, "--json", NULL };
+	static struct run r;
+
+	ASSERT_NOT_NULL(mkdtemp(dir));
+	snprintf(sub, sizeof(sub), "%s/a", dir);
+	small_copy(sub, "iomem", "result",
+		   "compact_memory_seconds .001\npgmigrate_success 96\npgmigrate_fail 0\n");
+	pagemig(&r, args);
+	ASSERT_EQ(0, r.status);
+	/* The BIOS range reads reserved: without iomem it is memory. */
+	EXPECT_NOT_NULL(strstr(r.out, "holes: 32769 pages in 2 ranges: pfn 0-0, pfn 0x8000-0xffff\n"));
+	EXPECT_TRUE(line_has(r.out, "not yet initialised:", "32768 pages from pfn 0x18000, left out"));
+	EXPECT_TRUE(line_has(r.out, "zone_end ", "0x10000            0x10000\n"));
+	EXPECT_TRUE(line_has(r.out, "zone_end ", "0x18000            0x18000\n"));
+	EXPECT_NOT_NULL(strstr(r.out, "\ntwin: warning: not made by pagemig capture; "));
+	pagemig(&r, json);
+	ASSERT_EQ(0, r.status);
+	EXPECT_NOT_NULL(strstr(r.out, "\"foreign_capture\":true"));
+	/* pagemig capture's own: no warning. */
+	args[1] = small();
+	pagemig(&r, args);
+	ASSERT_EQ(0, r.status);
+	EXPECT_NULL(strstr(r.out, "twin: warning: not made by pagemig capture"));
+	rm_copy(dir);
+}
+
 TEST(twin_of_a_bad_capture_exits_2_naming_the_file)
 {
 	char dir[] = "/tmp/test_twin_cli.XXXXXX";
