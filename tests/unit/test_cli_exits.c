@@ -7,6 +7,7 @@
  */
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "harness/cli_run.h"
@@ -206,7 +207,9 @@ TEST(a_signal_keeps_what_was_printed)
 {
 	static const int sigs[] = { SIGINT, SIGTERM };
 	const struct timespec ms = { 0, 1000000 };
-	char y[128], png[128], out[128], err[128];
+	char y[128], png[128], out[128], err[128], bin[128], gp[160];
+	char path[4096];
+	const char *old_path = getenv("PATH");
 	static char text[65536];
 	const char *args[] = { "run", y, "--set", "watermark_scale_factor=10,1000",
 			       "--set", "cpus=1,2", "--plot", png, NULL };
@@ -216,24 +219,40 @@ TEST(a_signal_keeps_what_was_printed)
 	tmp_path(png, sizeof(png), "plot.png");
 	tmp_path(out, sizeof(out), "out");
 	tmp_path(err, sizeof(err), "err");
+	tmp_path(bin, sizeof(bin), "bin");
 	write_file(y, small_yaml());
+	/*
+	 * A gnuplot that takes the plot and then waits: the run is still in
+	 * pclose(), its table printed, when the signal comes (the real one
+	 * may be done before a poll sees it).  popen() runs it through sh.
+	 */
+	ASSERT_EQ(0, mkdir(bin, 0755));
+	snprintf(gp, sizeof(gp), "%s/gnuplot", bin);
+	write_file(gp, "#!/bin/sh\ncat >/dev/null\nsleep 60\n");
+	ASSERT_EQ(0, chmod(gp, 0755));
+	snprintf(path, sizeof(path), "%s:%s", bin, old_path ? old_path : "/usr/bin:/bin");
+	ASSERT_EQ(0, setenv("PATH", path, 1));
 	for (i = 0; i < 2; i++) {
 		pid_t pid = start(out, err, args);
 		int status;
 
-		/* popen() runs gnuplot through sh: the table is printed by then. */
-		for (waited = 0; waited < 60000 && !has_child(pid, "sh"); waited++)
+		for (waited = 0; waited < 60000 && !has_child(pid, "sh") &&
+				 !has_child(pid, "gnuplot"); waited++)
 			nanosleep(&ms, NULL);
 		ASSERT_GT(60000U, waited);
 		kill(pid, sigs[i]);
 		status = finish(pid);
-		kill(-pid, SIGKILL);	/* sh and gnuplot, left drawing */
+		kill(-pid, SIGKILL);	/* the stand-in gnuplot, waiting */
 		read_file(out, text, sizeof(text));
 		TH_LOG("signal %d: status %d, stdout: %.300s", sigs[i], status, text);
 		EXPECT_EQ(128 + sigs[i], status);
 		EXPECT_NOT_NULL(strstr(text, "point  settings\n"));
 		EXPECT_NOT_NULL(strstr(text, "    4  watermark_scale_factor=1000 cpus=2\n"));
 	}
+	if (old_path)
+		setenv("PATH", old_path, 1);
+	unlink(gp);
+	rmdir(bin);
 	unlink(png);
 	unlink(out);
 	unlink(err);

@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <semaphore.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -81,6 +82,15 @@ static void short_usage(FILE *f)
  */
 static int signal_pipe[2] = { -1, -1 };
 static volatile sig_atomic_t signal_pending;
+/*
+ * Posted once the flusher waits on the pipe.  run --set and --repeat
+ * fork() a child per run: a thread still starting up (allocating) when
+ * the main thread forks leaves the child an allocator lock that no thread
+ * of the child will ever release (seen with ASan's allocator: every
+ * thread of the child waits on it).  Waiting for the flusher to be
+ * parked in read() before anything else runs closes that window.
+ */
+static sem_t signal_flusher_ready;
 
 static void signal_note(int sig)
 {
@@ -101,6 +111,7 @@ static void *signal_flusher(void *unused)
 	unsigned char b;
 	int i;
 
+	sem_post(&signal_flusher_ready);
 	while (read(signal_pipe[0], &b, 1) != 1)
 		if (errno != EINTR)
 			return NULL;
@@ -146,12 +157,15 @@ static void signal_flush_init(void)
 
 	if (pipe(signal_pipe))
 		return;
-	if (pthread_create(&t, NULL, signal_flusher, NULL)) {
+	if (sem_init(&signal_flusher_ready, 0, 0) ||
+	    pthread_create(&t, NULL, signal_flusher, NULL)) {
 		close(signal_pipe[0]);
 		close(signal_pipe[1]);
 		return;
 	}
 	pthread_detach(t);
+	while (sem_wait(&signal_flusher_ready) && errno == EINTR)
+		;
 	pthread_atfork(NULL, NULL, signal_child);
 	signal_catch(SIGINT);
 	signal_catch(SIGTERM);
