@@ -16,6 +16,7 @@
 #include <stdlib.h>
 
 #include <pagemig/balloon.h>
+#include <pagemig/explain.h>
 #include <pagemig/vmstat.h>
 #include "balloon_host.h"
 
@@ -92,8 +93,10 @@ static int cmm_migratepage(struct balloon_dev_info *b_dev_info,
 	struct cmm *cmm = container_of(b_dev_info, struct cmm, b_dev_info);
 
 	/* Loan the new page first; if refused, don't retry now. */
-	if (plpar_page_set_loaned(cmm, newpage))
+	if (plpar_page_set_loaned(cmm, newpage)) {
+		explain_owner_says("cmm: the hypervisor refused to take the new page");
 		return -EBUSY;
+	}
 	/* Then take the old one back; that call cannot fail. */
 	plpar_page_set_active(cmm, page);
 	return 0;

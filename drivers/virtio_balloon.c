@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include <pagemig/balloon.h>
+#include <pagemig/explain.h>
 #include <pagemig/vmstat.h>
 #include <pagemig/printk.h>
 #include "balloon_host.h"
@@ -143,8 +144,10 @@ static int virtballoon_migratepage(struct balloon_dev_info *vb_dev_info,
 	 * Inflation or deflation is in progress (maybe the very allocation
 	 * that triggered this compaction): let the core retry later.
 	 */
-	if (!mutex_trylock(&vb->balloon_lock))
+	if (!mutex_trylock(&vb->balloon_lock)) {
+		explain_owner_says("virtio_balloon: balloon_lock held, an inflate or deflate is running");
 		return -EAGAIN;
+	}
 
 	vb->num_pfns = 1;
 	vb->pfns[0] = page_to_pfn(newpage);

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 
 #include <pagemig/balloon.h>
+#include <pagemig/explain.h>
 #include <pagemig/vmstat.h>
 #include "balloon_host.h"
 
@@ -138,8 +139,10 @@ static int vmballoon_migratepage(struct balloon_dev_info *b_dev_info,
 	int status, ret = 0;
 
 	/* A configuration change is under way: try again later. */
-	if (!down_read_trylock(&b->conf_sem))
+	if (!down_read_trylock(&b->conf_sem)) {
+		explain_owner_says("vmw_balloon: a configuration change is running");
 		return -EAGAIN;
+	}
 
 	spin_lock(&b->comm_lock);
 	pfn = page_to_pfn(page);
@@ -147,6 +150,7 @@ static int vmballoon_migratepage(struct balloon_dev_info *b_dev_info,
 	if (status) {
 		/* The hypervisor keeps the old page: don't migrate it. */
 		spin_unlock(&b->comm_lock);
+		explain_owner_says("vmw_balloon: the hypervisor keeps the old page");
 		ret = -EBUSY;
 		goto out_unlock;
 	}

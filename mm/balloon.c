@@ -37,6 +37,7 @@
 #include <errno.h>
 
 #include <pagemig/balloon.h>
+#include <pagemig/explain.h>
 #include <pagemig/vmstat.h>
 #include "internal.h"
 
@@ -295,15 +296,21 @@ static int balloon_page_migrate(struct page *newpage, struct page *page,
 	int rc;
 
 	/* Isolated pages cannot be deflated: see balloon_page_putback(). */
-	if (WARN_ON_ONCE(!b_dev_info))
+	if (WARN_ON_ONCE(!b_dev_info)) {
+		explain_owner_says("isolation lost: the page is in no balloon");
 		return -EAGAIN;
+	}
 	/* kernel 2026 balloon series: no check; a migratable balloon has one. */
-	if (!b_dev_info->migratepage)
+	if (!b_dev_info->migratepage) {
+		explain_owner_says("the balloon driver cannot migrate pages");
 		return -EBUSY;
+	}
 
 	rc = b_dev_info->migratepage(b_dev_info, newpage, page, mode);
 	if (rc < 0 && rc != -ENOENT)
 		return rc;
+	if (rc == -ENOENT)
+		explain_owner_says("deflated instead: the host refused the new page");
 
 	spin_lock_irqsave(&balloon_pages_lock, flags);
 	if (!rc) {

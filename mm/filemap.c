@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include <pagemig/explain.h>
 #include <pagemig/mm.h>
 #include <pagemig/vmstat.h>
 #include <pagemig/prandom.h>
@@ -232,11 +233,14 @@ int filemap_replace_folio(struct address_space *mapping, struct folio *src,
 	rcu_read_unlock();
 	if (!pcn || READ_ONCE(pcn->folio) != src) {
 		spin_unlock(&mapping->i_pages_lock);
+		explain_fail(src, -EAGAIN, EXPLAIN_CACHE_GONE, 0, 0);
 		return -EAGAIN;
 	}
 	/* Freeze: lookups that race see zero and retry. */
 	if (atomic_cmpxchg(&src->_refcount, expected, 0) != expected) {
 		spin_unlock(&mapping->i_pages_lock);
+		explain_fail(src, -EAGAIN, EXPLAIN_EXTRA_REFS,
+			     folio_ref_count(src), expected);
 		return -EAGAIN;
 	}
 	WRITE_ONCE(dst->index, src->index);

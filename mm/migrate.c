@@ -37,6 +37,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include <pagemig/explain.h>
 #include <pagemig/mm.h>
 #include <pagemig/migrate.h>
 #include <pagemig/vmstat.h>
@@ -376,20 +377,31 @@ static int migrate_movable_ops_page(struct page *dst, struct page *src,
 	VM_WARN_ON_ONCE_PAGE(!page_has_movable_ops(src), src);
 	VM_WARN_ON_ONCE_PAGE(!PageMovableOpsIsolated(src), src);
 
-	if (should_fail(FAULT_MOPS_MIGRATE))
+	if (should_fail(FAULT_MOPS_MIGRATE)) {
+		explain_fail(page_folio(src), -EAGAIN, EXPLAIN_INJECTED,
+			     FAULT_MOPS_MIGRATE, 0);
 		return -EAGAIN;
-	if (should_fail(FAULT_MOPS_MIGRATE_PERM))
+	}
+	if (should_fail(FAULT_MOPS_MIGRATE_PERM)) {
+		explain_fail(page_folio(src), -EBUSY, EXPLAIN_INJECTED,
+			     FAULT_MOPS_MIGRATE_PERM, 0);
 		return -EBUSY;
+	}
 	mops = page_movable_ops(src);
-	if (WARN_ON_ONCE(!mops))
+	if (WARN_ON_ONCE(!mops)) {
+		explain_fail(page_folio(src), -EBUSY, EXPLAIN_OWNER_GONE, 0, 0);
 		return -EBUSY;
+	}
 	debug_yield();
 	/*
 	 * The owner's callback may free @src (its last reference, in the
 	 * decoupled core): that is the owner's business, outside the check.
+	 * A refusal is noted before that could happen.
 	 */
 	mops_core_exit();
 	rc = mops->migrate_page(dst, src, mode);
+	if (rc)
+		explain_fail(page_folio(src), rc, EXPLAIN_OWNER_REFUSED, 0, 0);
 	if (movable_ops_decoupled) {
 		mops_core_enter();
 		/* The owner ended the isolation itself; @src may be gone. */
@@ -495,8 +507,11 @@ static int folio_migrate_mapping(struct address_space *mapping,
 	int expected = folio_expected_ref_count(src) + 1;
 
 	if (!mapping) {
-		if (folio_ref_count(src) != expected)
+		if (folio_ref_count(src) != expected) {
+			explain_fail(src, -EAGAIN, EXPLAIN_EXTRA_REFS,
+				     folio_ref_count(src), expected);
 			return -EAGAIN;
+		}
 		WRITE_ONCE(dst->index, READ_ONCE(src->index));
 		WRITE_ONCE(dst->mapping, READ_ONCE(src->mapping));
 		if (folio_test_swapbacked(src))
@@ -537,8 +552,10 @@ static int migrate_folio(struct address_space *mapping, struct folio *dst,
 {
 	int rc;
 
-	if (should_fail(FAULT_MIGRATE_MOVE))
+	if (should_fail(FAULT_MIGRATE_MOVE)) {
+		explain_fail(src, -EAGAIN, EXPLAIN_INJECTED, FAULT_MIGRATE_MOVE, 0);
 		return -EAGAIN;
+	}
 	memcpy(folio_address(dst), folio_address(src), folio_size(src));
 	rc = folio_migrate_mapping(mapping, dst, src);
 	if (rc)
@@ -588,11 +605,15 @@ static int migrate_folio_unmap(new_folio_t get_new_folio,
 	int old_page_state = 0, rc = -EAGAIN;
 	struct folio *dst;
 
-	if (should_fail(FAULT_MIGRATE_ALLOC))
+	if (should_fail(FAULT_MIGRATE_ALLOC)) {
+		explain_fail(src, -ENOMEM, EXPLAIN_INJECTED, FAULT_MIGRATE_ALLOC, 0);
 		return -ENOMEM;
+	}
 	dst = get_new_folio(src, private);
-	if (!dst)
+	if (!dst) {
+		explain_fail(src, -ENOMEM, EXPLAIN_NO_TARGET, 0, 0);
 		return -ENOMEM;
+	}
 	*dstp = dst;
 	WRITE_ONCE(dst->private, NULL);
 
@@ -601,6 +622,7 @@ static int migrate_folio_unmap(new_folio_t get_new_folio,
 		return 0;
 
 	if (!folio_trylock(src)) {
+		explain_fail(src, rc, EXPLAIN_SRC_LOCKED, 0, 0);
 		if (mode == MIGRATE_ASYNC)
 			goto out;
 		/* Direct compaction must not sleep on a page lock. */
@@ -635,8 +657,10 @@ static int migrate_folio_unmap(new_folio_t get_new_folio,
 	 * PFN scanner may have a speculative reference and the lock: back
 	 * off rather than wait.
 	 */
-	if (unlikely(!folio_trylock(dst)))
+	if (unlikely(!folio_trylock(dst))) {
+		explain_fail(src, rc, EXPLAIN_DST_LOCKED, 0, 0);
 		goto out;
+	}
 	dst_locked = true;
 
 	if (unlikely(page_has_movable_ops(&src->page))) {
@@ -655,6 +679,7 @@ static int migrate_folio_unmap(new_folio_t get_new_folio,
 		return 0;
 	}
 	/* A mapping survived (or came back): retry later. */
+	explain_fail(src, rc, EXPLAIN_STILL_MAPPED, 0, 0);
 out:
 	/* On -EAGAIN src stays on the from list for the next pass. */
 	if (rc == -EAGAIN)
@@ -683,6 +708,8 @@ static int migrate_movable_ops_decoupled(free_folio_t put_new_folio,
 	mops_core_enter();
 	list_del(&src->lru);
 	rc = migrate_movable_ops_page(&dst->page, &src->page, mode);
+	if (!rc)
+		explain_moved(src, dst);
 	if (rc == -EAGAIN) {
 		list_add(&src->lru, src_prev);
 		list_add(&dst->lru, dst_prev);
@@ -743,6 +770,7 @@ static int migrate_folio_move(free_folio_t put_new_folio, unsigned long private,
 		remove_migration_ptes(src, dst);
 
 out_unlock_both:
+	explain_moved(src, dst);
 	folio_unlock(dst);
 	/*
 	 * Drop the core's reference on dst: it survives on the owner's,
@@ -831,6 +859,7 @@ static int migrate_pages_batch(struct list_head *from, new_folio_t get_new_folio
 			 */
 			if (likely(!page_has_movable_ops(&folio->page)) &&
 			    folio_ref_count(folio) == 1) {
+				explain_released(folio);
 				folio_clear_active(folio);
 				folio_clear_unevictable(folio);
 				list_del(&folio->lru);
@@ -857,6 +886,7 @@ static int migrate_pages_batch(struct list_head *from, new_folio_t get_new_folio
 				 */
 				if (folio_test_large(folio) && split_folios &&
 				    !try_split_folio(folio, split_folios, mode)) {
+					explain_split(folio);
 					stats->nr_thp_split += is_thp;
 					stats->nr_split++;
 					break;
@@ -1028,6 +1058,7 @@ int migrate_pages(struct list_head *from, new_folio_t get_new_folio,
 	int rc, rc_gather = 0, nr_pages;
 
 	trace_mm_migrate_pages_start(mode, reason);
+	explain_migrate_start(from, mode, reason);
 	memset(&stats, 0, sizeof(stats));
 again:
 	nr_pages = 0;
@@ -1087,6 +1118,8 @@ out:
 			       (unsigned long)stats.nr_thp_failed,
 			       (unsigned long)stats.nr_thp_split,
 			       (unsigned long)stats.nr_split, mode, reason);
+	explain_migrate_end((unsigned long)stats.nr_succeeded,
+			    (unsigned long)stats.nr_failed_pages);
 	if (ret_succeeded)
 		*ret_succeeded = (unsigned int)stats.nr_succeeded;
 	return rc_gather;

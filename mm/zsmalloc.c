@@ -48,6 +48,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <pagemig/explain.h>
 #include <pagemig/mm.h>
 #include <pagemig/zsmalloc.h>
 #include <pagemig/migrate.h>
@@ -1382,6 +1383,7 @@ static int zs_page_migrate(struct page *newpage, struct page *page,
 	if (!zpdesc_zspage(zpdesc)) {
 		if (WARN_ON_ONCE(movable_ops_decoupled))
 			return -EBUSY;
+		explain_owner_says("freed while isolated, nothing copied");
 		return 0;
 	}
 
@@ -1402,6 +1404,7 @@ static int zs_page_migrate(struct page *newpage, struct page *page,
 	if (!zspage_write_trylock(zspage)) {
 		spin_unlock(&class->lock);
 		write_unlock(&pool->lock);
+		explain_owner_says("zsmalloc: a reader has the zspage mapped");
 		return -EINVAL;
 	}
 

@@ -1031,6 +1031,18 @@ const char *pagemig_build_id(void);
 int pagemig_trace_open(const char *path);
 int pagemig_trace_close(void);
 
+/*
+ * ---- explained migrations (facade/trace.c) ----
+ * Write a readable line per migrate_pages() call and per page it
+ * handled (PFN, kind, old -> new PFN, or the errno and its cause) to
+ * @path, "-" for stdout, until pagemig_explain_close().  Independent of
+ * the machine, like the trace.  0; -EINVAL; -EBUSY (one is open); -errno
+ * of creating the file.  Close: 0, or -EIO if a write failed; 0 when
+ * none was open.
+ */
+int pagemig_explain_open(const char *path);
+int pagemig_explain_close(void);
+
 #pragma GCC visibility pop
 
 #ifdef __cplusplus

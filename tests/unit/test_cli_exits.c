@@ -106,12 +106,13 @@ TEST(picture_on_a_regular_file_is_refused_before_the_run)
 	unlink(y);
 }
 
-/* Rows 16-17: --kpageflags, --trace, --csv that cannot be created. */
+/* Rows 16-17: --kpageflags, --trace, --explain, --csv that cannot be created. */
 TEST(unwritable_outputs_are_refused_before_the_run)
 {
 	static const char *const opts[][4] = {
 		{ "--kpageflags", NULL },
 		{ "--trace", NULL },
+		{ "--explain", NULL },
 		{ "--csv", "--set", "cpus=1,2" },
 		{ "--picture", NULL },
 	};

@@ -271,6 +271,62 @@ static char *read_file(const char *path)
 	return buf;
 }
 
+/* Lines of @text that start with @prefix. */
+static unsigned long count_lines(const char *text, const char *prefix)
+{
+	unsigned long n = 0;
+	const char *p = text;
+
+	for (; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+		n += !strncmp(p, prefix, strlen(prefix));
+	return n;
+}
+
+/*
+ * The student's run: --explain of the built-in balloon scenario is the
+ * same for the same seed, starts with its first compaction batch, and
+ * has a moved line per page pgmigrate_success counted and a failed line
+ * per page pgmigrate_fail counted (6688 and 2 in that scenario's report).
+ */
+TEST(run_explain_is_deterministic_and_adds_up)
+{
+	char path[2][128];
+	const char *json[] = { "run", "balloon", "--json", "--explain", "-", NULL };
+	static const char first[] =
+		"migrate_pages #1 by pagemig (compaction, MIGRATE_SYNC): 9 on the list, 9 pages moved, 0 failed\n"
+		"  moved   pfn 0x1fc balloon -> 0xe00\n";
+	static struct run r;
+	char *text[2];
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		const char *args[] = { "run", "balloon", "--seed", "1", "--quiet",
+				       "--explain", path[i], NULL };
+
+		snprintf(path[i], sizeof(path[i]), "/tmp/test_cli_users.%d.explain%d",
+			 (int)getpid(), i);
+		pagemig(&r, args);
+		ASSERT_EQ(0, r.status);
+		text[i] = read_file(path[i]);
+		ASSERT_NOT_NULL(text[i]);
+		unlink(path[i]);
+	}
+	EXPECT_STREQ(text[0], text[1]);
+	EXPECT_EQ(0, strncmp(text[0], first, strlen(first)));
+	EXPECT_EQ(6688, count_lines(text[0], "  moved   "));
+	EXPECT_EQ(2, count_lines(text[0], "  failed  "));
+	EXPECT_NOT_NULL(strstr(text[0], "  failed  pfn 0xc53 balloon: -ENOMEM, no target page: the allocator had none\n"));
+	free(text[0]);
+	free(text[1]);
+
+	/* stdout is the JSON report's: "-" is refused before anything runs. */
+	pagemig(&r, json);
+	EXPECT_EQ(2, r.status);
+	EXPECT_STREQ("", r.out);
+	EXPECT_EQ(0, strncmp(r.err, "pagemig run: --explain -: stdout carries the JSON report; give --explain a file\n",
+			     strlen("pagemig run: --explain -: stdout carries the JSON report; give --explain a file\n")));
+}
+
 /* "--seed" as roff writes it: "\-\-seed". */
 static void roff_dashes(char *out, size_t len, const char *opt)
 {

@@ -26,6 +26,7 @@
 #include <pagemig/pagemig.h>
 #include "../../mm/zsmalloc.c"
 #include "harness/mm_fixture.h"
+#include "harness/zs_reader.h"
 
 #define NOWARN	__GFP_NOWARN
 #define ZS_GFP	(GFP_NOIO | __GFP_NOWARN | __GFP_HIGHMEM | __GFP_MOVABLE)
@@ -1124,35 +1125,12 @@ TEST_F(zs, deferred_free_of_a_zspage_with_an_isolated_page)
 
 /* ---- a reader holds the zspage ----------------------------------- */
 
-struct reader {
-	struct zs_pool *pool;
-	unsigned long handle;
-	int state;	/* 0 start, 1 holding, 2 release, 3 done */
-	bool ok;
-	char local[2 * PAGE_SIZE];
-};
-
-static void *reader_fn(void *arg)
-{
-	struct reader *r = arg;
-	void *p;
-
-	set_cpu_id(1);
-	p = zs_obj_read_begin(r->pool, r->handle, r->local);
-	__atomic_store_n(&r->state, 1, __ATOMIC_RELEASE);
-	while (__atomic_load_n(&r->state, __ATOMIC_ACQUIRE) != 2)
-		test_usleep(100);
-	zs_obj_read_end(r->pool, r->handle, p);
-	__atomic_store_n(&r->state, 3, __ATOMIC_RELEASE);
-	return NULL;
-}
-
 TEST_F(zs, migrating_a_read_locked_zspage_fails_then_succeeds)
 {
 	unsigned long s0 = pagemig_vmstat("pgmigrate_success");
 	unsigned long f0 = pagemig_vmstat("pgmigrate_fail");
 	unsigned long pfn;
-	struct reader r = { .pool = self->pool };
+	struct zs_reader r = { .pool = self->pool };
 	unsigned int succ = 0;
 	struct page *page;
 	LIST_HEAD(list);
@@ -1164,9 +1142,8 @@ TEST_F(zs, migrating_a_read_locked_zspage_fails_then_succeeds)
 	r.handle = o.handle;
 	pfn = obj_pfn(&o);
 	page = pfn_to_page(pfn);
-	ASSERT_EQ(0, pagemig_thread_create(&th, "reader", reader_fn, &r));
-	while (__atomic_load_n(&r.state, __ATOMIC_ACQUIRE) != 1)
-		test_usleep(100);
+	ASSERT_EQ(0, pagemig_thread_create(&th, "reader", zs_reader_fn, &r));
+	zs_reader_wait(&r);
 
 	ASSERT_TRUE(isolate_movable_ops_page(page, 0));
 	list_add(&page->lru, &list);
@@ -1182,8 +1159,7 @@ TEST_F(zs, migrating_a_read_locked_zspage_fails_then_succeeds)
 	EXPECT_EQ(pfn, obj_pfn(&o));
 
 	/* zs_compact() leaves the read-locked zspage alone too. */
-	__atomic_store_n(&r.state, 2, __ATOMIC_RELEASE);
-	pagemig_thread_join(th, NULL);
+	zs_reader_release(&r, th);
 
 	/* The reader is done: the same page migrates now. */
 	ASSERT_TRUE(isolate_movable_ops_page(page, 0));
@@ -1201,7 +1177,7 @@ TEST_F(zs, migrating_a_read_locked_zspage_fails_then_succeeds)
 TEST_F(zs, zs_compact_skips_a_read_locked_zspage)
 {
 	static struct obj objs[4 * 128];
-	struct reader r = { .pool = self->pool };
+	struct zs_reader r = { .pool = self->pool };
 	unsigned long i;
 	pthread_t th;
 
@@ -1212,13 +1188,11 @@ TEST_F(zs, zs_compact_skips_a_read_locked_zspage)
 		if (i % 4)
 			obj_del(self->pool, &objs[i]);
 	r.handle = objs[0].handle;
-	ASSERT_EQ(0, pagemig_thread_create(&th, "reader", reader_fn, &r));
-	while (__atomic_load_n(&r.state, __ATOMIC_ACQUIRE) != 1)
-		test_usleep(100);
+	ASSERT_EQ(0, pagemig_thread_create(&th, "reader", zs_reader_fn, &r));
+	zs_reader_wait(&r);
 	zs_compact(self->pool);
 	EXPECT_LE(1, zs_get_total_pages(self->pool));
-	__atomic_store_n(&r.state, 2, __ATOMIC_RELEASE);
-	pagemig_thread_join(th, NULL);
+	zs_reader_release(&r, th);
 	zs_compact(self->pool);
 	zs_flush_deferred(self->pool);
 	EXPECT_EQ(1, zs_get_total_pages(self->pool));

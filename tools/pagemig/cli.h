@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 enum {
 	CLI_OK = 0,
@@ -65,6 +66,12 @@ int cli_load_scenario(const char *cmd, const char *what, struct scenario **sc);
 /* cmd_help.c, manpage.c */
 void cli_print_help(const char *cmd, FILE *f);
 int cli_close_stdout(int ret);
+/* An output option's file, or NULL when it is "-" (stdout) or not given. */
+static inline const char *cli_output_file(const char *path)
+{
+	return path && strcmp(path, "-") ? path : NULL;
+}
+
 int cli_check_output(const char *cmd, const char *opt, const char *path,
 		     bool dir);
 int man_print(const char *name, FILE *f);

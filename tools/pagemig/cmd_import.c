@@ -27,6 +27,7 @@
 
 struct import_cli {
 	const char *flags_path, *count_path, *picture, *trace;
+	const char *explain;		/* FILE, or "-" for stdout */
 	bool dir;			/* flags_path is a capture directory */
 	uint64_t memory, seed;
 	bool compact, json, quiet;
@@ -48,6 +49,7 @@ static int parse_args(struct import_cli *o, int argc, char **argv)
 		{ "seed", required_argument, NULL, 's' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "trace", required_argument, NULL, 'T' },
+		{ "explain", required_argument, NULL, 'E' },
 		{ "parallel", no_argument, NULL, 'P' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -83,6 +85,9 @@ static int parse_args(struct import_cli *o, int argc, char **argv)
 		case 'T':
 			o->trace = optarg;
 			break;
+		case 'E':
+			o->explain = optarg;
+			break;
 		case 'P':
 			o->parallel = true;
 			break;
@@ -95,6 +100,8 @@ static int parse_args(struct import_cli *o, int argc, char **argv)
 	if (optind < argc)
 		return cli_usage("import", "expected one capture directory or kpageflags file, got a second argument '%s'",
 				 argv[optind]);
+	if (o->json && o->explain && !cli_output_file(o->explain))
+		return cli_usage("import", "--explain -: stdout carries the JSON report; give --explain a file");
 	o->dir = is_capture_dir(o->flags_path);
 	if (o->dir && (o->count_path || o->memory))
 		return cli_usage("import", "%s is a capture: its kpagecount and size come with it (no --kpagecount, no --memory)",
@@ -257,7 +264,9 @@ int cmd_import(int argc, char **argv)
 	ret = parse_args(&o, argc, argv);
 	if (!ret)
 		ret = cli_check_output("import", "--picture", o.picture, true) ?:
-		      cli_check_output("import", "--trace", o.trace, false);
+		      cli_check_output("import", "--trace", o.trace, false) ?:
+		      cli_check_output("import", "--explain",
+				       cli_output_file(o.explain), false);
 	if (ret)
 		return ret;
 	if (o.dir) {
@@ -275,6 +284,11 @@ int cmd_import(int argc, char **argv)
 		fprintf(stderr, "pagemig import: %s: %s\n", o.trace, strerror(-ret));
 		ret = CLI_USAGE;
 		goto out_capture;
+	}
+	if (o.explain && (ret = pagemig_explain_open(o.explain))) {
+		fprintf(stderr, "pagemig import: %s: %s\n", o.explain, strerror(-ret));
+		ret = CLI_USAGE;
+		goto out_trace;
 	}
 	rep = malloc(sizeof(*rep));
 	if (!rep) {
@@ -321,6 +335,11 @@ int cmd_import(int argc, char **argv)
 out:
 	pagemig_sched_stop();
 	free(rep);
+	if (o.explain && pagemig_explain_close() && !ret) {
+		fprintf(stderr, "pagemig import: %s: write failed\n", o.explain);
+		ret = CLI_FAILED;
+	}
+out_trace:
 	if (o.trace && pagemig_trace_close() && !ret) {
 		fprintf(stderr, "pagemig import: %s: write failed\n", o.trace);
 		ret = CLI_FAILED;
@@ -334,7 +353,7 @@ out_capture:
 
 const char help_import[] =
 "usage: pagemig import DIR [--compact] [--picture DIR] [--json] [--seed N]\n"
-"                      [--quiet] [--trace FILE] [--parallel]\n"
+"                      [--quiet] [--trace FILE] [--explain FILE] [--parallel]\n"
 "       pagemig import KPAGEFLAGS [--kpagecount FILE] [--memory SIZE] [...]\n"
 "\n"
 "Build a machine from a capture directory (what 'pagemig capture DIR'\n"
@@ -379,6 +398,9 @@ const char help_import[] =
 "  --seed N           the machine's seed (default 1)\n"
 "  -q, --quiet        print only the verify: line\n"
 "  --trace FILE       the compaction's trace events, as tracefs prints them\n"
+"  --explain FILE     a readable line per migration batch and per page it\n"
+"                     handled: PFN, kind, old -> new PFN, or the errno and\n"
+"                     its cause ('-' for stdout; see 'pagemig help run')\n"
 "  --parallel         run kernel threads at once on the host's cores; by\n"
 "                     default they are scheduled deterministically from the\n"
 "                     seed, on a simulated clock (see 'pagemig help run')\n"

@@ -26,6 +26,7 @@ struct run_cli {
 	bool check;
 	const char *kpageflags, *kpagecount, *picture;
 	const char *trace;
+	const char *explain;	/* FILE, or "-" for stdout */
 	bool parallel, no_timings;
 	unsigned int depth;		/* --depth: PCT priorities */
 	unsigned long long pct_steps;
@@ -46,6 +47,7 @@ static int parse_args(struct run_cli *o, int argc, char **argv)
 		{ "kpagecount", required_argument, NULL, 'N' },
 		{ "picture", required_argument, NULL, 'P' },
 		{ "trace", required_argument, NULL, 'T' },
+		{ "explain", required_argument, NULL, 'E' },
 		{ "parallel", no_argument, NULL, 'p' },
 		{ "no-timings", no_argument, NULL, 'n' },
 		{ "depth", required_argument, NULL, 'D' },
@@ -88,6 +90,9 @@ static int parse_args(struct run_cli *o, int argc, char **argv)
 			break;
 		case 'T':
 			o->trace = optarg;
+			break;
+		case 'E':
+			o->explain = optarg;
 			break;
 		case 'p':
 			o->parallel = true;
@@ -138,13 +143,15 @@ static int parse_args(struct run_cli *o, int argc, char **argv)
 				 argv[optind]);
 	if (o->json && o->quiet)
 		return cli_usage("run", "--json and --quiet cannot be combined");
+	if (o->json && o->explain && !cli_output_file(o->explain))
+		return cli_usage("run", "--explain -: stdout carries the JSON report; give --explain a file");
 	if (o->parallel && o->depth)
 		return cli_usage("run", "--depth schedules deterministically; it cannot be combined with --parallel");
 	if (!o->sweep.repeat)
 		o->sweep.repeat = 1;
 	if (sweep_active(&o->sweep)) {
-		if (o->json || o->quiet || o->trace || o->picture || o->kpageflags)
-			return cli_usage("run", "--repeat and --set print their own table; they cannot be combined with --json, --quiet, --trace, --picture or --kpageflags");
+		if (o->json || o->quiet || o->trace || o->explain || o->picture || o->kpageflags)
+			return cli_usage("run", "--repeat and --set print their own table; they cannot be combined with --json, --quiet, --trace, --explain, --picture or --kpageflags");
 	} else if (o->sweep.csv || o->sweep.nr_globs) {
 		return cli_usage("run", "--csv and --figure go with --repeat or --set");
 	}
@@ -229,6 +236,11 @@ static int run_once(struct run_cli *o, struct scenario *sc)
 		fprintf(stderr, "pagemig run: %s: %s\n", o->trace, strerror(-ret));
 		return CLI_USAGE;
 	}
+	if (o->explain && (ret = pagemig_explain_open(o->explain))) {
+		fprintf(stderr, "pagemig run: %s: %s\n", o->explain, strerror(-ret));
+		pagemig_trace_close();
+		return CLI_USAGE;
+	}
 	report_set_timings(!o->no_timings);
 	if (!o->parallel) {
 		ret = pagemig_sched_start(opts.seed_given ? opts.seed : sc->cfg.seed,
@@ -236,6 +248,8 @@ static int run_once(struct run_cli *o, struct scenario *sc)
 		if (ret) {
 			fprintf(stderr, "pagemig run: cannot start the scheduler: %s\n",
 				strerror(-ret));
+			pagemig_trace_close();
+			pagemig_explain_close();
 			return CLI_FAILED;
 		}
 	}
@@ -251,6 +265,7 @@ static int run_once(struct run_cli *o, struct scenario *sc)
 		fprintf(stderr, "pagemig run: %s\n", err);
 		pagemig_sched_stop();
 		pagemig_trace_close();
+		pagemig_explain_close();
 		return CLI_FAILED;
 	}
 	if (opts.out) {
@@ -261,6 +276,10 @@ static int run_once(struct run_cli *o, struct scenario *sc)
 	if (o->picture)
 		mkdir(o->picture, 0777);
 	ret = scenario_run_steps(&run);
+	if (o->explain && pagemig_explain_close()) {
+		fprintf(stderr, "pagemig run: %s: write failed\n", o->explain);
+		ret = -EIO;
+	}
 	if (run_outputs(o))
 		ret = -EIO;
 	progress_clear(&o->progress);
@@ -384,6 +403,7 @@ static int check_outputs(const struct run_cli *o)
 	       cli_check_output("run", "--kpageflags", o->kpageflags, false) ?:
 	       cli_check_output("run", "--kpagecount", o->kpagecount, false) ?:
 	       cli_check_output("run", "--trace", o->trace, false) ?:
+	       cli_check_output("run", "--explain", cli_output_file(o->explain), false) ?:
 	       cli_check_output("run", "--csv", o->sweep.csv, false) ?:
 	       cli_check_output("run", "--plot", o->sweep.plot, false);
 }

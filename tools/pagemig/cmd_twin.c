@@ -26,6 +26,7 @@
 
 struct twin_cli {
 	const char *dir, *trace;
+	const char *explain;	/* FILE, or "-" for stdout */
 	uint64_t seed;
 	bool json, quiet, parallel;
 	char trace_path[4096];	/* where pagemig's trace goes: --trace or memory */
@@ -39,6 +40,7 @@ static int parse_args(struct twin_cli *o, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "trace", required_argument, NULL, 'T' },
+		{ "explain", required_argument, NULL, 'E' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "seed", required_argument, NULL, 's' },
 		{ "quiet", no_argument, NULL, 'q' },
@@ -51,6 +53,9 @@ static int parse_args(struct twin_cli *o, int argc, char **argv)
 		switch (c) {
 		case 'T':
 			o->trace = optarg;
+			break;
+		case 'E':
+			o->explain = optarg;
 			break;
 		case 'j':
 			o->json = true;
@@ -75,10 +80,12 @@ static int parse_args(struct twin_cli *o, int argc, char **argv)
 	if (optind < argc)
 		return cli_usage("twin", "expected one capture directory, got a second argument '%s'",
 				 argv[optind]);
+	if (o->json && o->explain && !cli_output_file(o->explain))
+		return cli_usage("twin", "--explain -: stdout carries the JSON report; give --explain a file");
 	return 0;
 }
 
-/* pagemig's trace covers its compaction and nothing else. */
+/* pagemig's trace and explained lines cover its compaction, nothing else. */
 static int twin_stage(enum pagemig_import_stage stage, void *arg)
 {
 	static const char *const names[] = {
@@ -102,8 +109,20 @@ static int twin_stage(enum pagemig_import_stage stage, void *arg)
 			return CLI_FAILED;
 		}
 		o->tracing = true;
+		if (o->explain && (ret = pagemig_explain_open(o->explain))) {
+			progress_clear(&o->progress);
+			fprintf(stderr, "pagemig twin: %s: %s\n", o->explain,
+				strerror(-ret));
+			return CLI_FAILED;
+		}
 	} else if (stage == PAGEMIG_STAGE_VERIFY && o->tracing) {
 		o->tracing = false;
+		if (o->explain && pagemig_explain_close()) {
+			progress_clear(&o->progress);
+			fprintf(stderr, "pagemig twin: %s: write failed\n", o->explain);
+			pagemig_trace_close();
+			return CLI_FAILED;
+		}
 		if (pagemig_trace_close()) {
 			progress_clear(&o->progress);
 			fprintf(stderr, "pagemig twin: %s: write failed\n",
@@ -204,6 +223,7 @@ static int twin_run(struct twin_cli *o, struct capture *cap,
 	progress_clear(&o->progress);
 	if (o->tracing) {
 		pagemig_trace_close();
+		pagemig_explain_close();
 		o->tracing = false;
 	}
 	if (ret > 0)
@@ -254,7 +274,7 @@ out:
 }
 
 /**
- * cmd_twin() - pagemig twin DIR [--trace FILE] [--json]
+ * cmd_twin() - pagemig twin DIR [--trace FILE] [--explain FILE] [--json]
  * @argc: arguments after "pagemig".
  * @argv: argv[0] is "twin".
  *
@@ -274,7 +294,9 @@ int cmd_twin(int argc, char **argv)
 
 	ret = parse_args(&o, argc, argv);
 	if (!ret)
-		ret = cli_check_output("twin", "--trace", o.trace, false);
+		ret = cli_check_output("twin", "--trace", o.trace, false) ?:
+		      cli_check_output("twin", "--explain",
+				       cli_output_file(o.explain), false);
 	if (ret)
 		return ret;
 	if (capture_load(o.dir, &cap, err, sizeof(err)) ||
@@ -327,7 +349,8 @@ const char help_twin[] =
 "    pagemig twin - hold pagemig's compaction against a real kernel's\n"
 "\n"
 "SYNOPSIS\n"
-"    pagemig twin DIR [--trace FILE] [--json] [--seed N] [--quiet] [--parallel]\n"
+"    pagemig twin DIR [--trace FILE] [--explain FILE] [--json] [--seed N]\n"
+"                 [--quiet] [--parallel]\n"
 "\n"
 "DESCRIPTION\n"
 "    DIR is a capture made with 'pagemig capture --compact DIR': a real\n"
@@ -361,6 +384,10 @@ const char help_twin[] =
 "OPTIONS\n"
 "    --trace FILE    also keep pagemig's trace of its compaction in FILE\n"
 "                    (without it the trace stays in memory)\n"
+"    --explain FILE  a readable line per migration batch and per page of\n"
+"                    pagemig's compaction: PFN, kind, old -> new PFN, or\n"
+"                    the errno and its cause ('-' for stdout, before the\n"
+"                    comparison; see 'pagemig help run')\n"
 "    -j, --json      print one JSON object: twin_json()'s fields\n"
 "                    (Documentation/twin.md), plus \"machine\" (zones, holes)\n"
 "                    and \"verify\"\n"
