@@ -74,6 +74,8 @@ static const struct machine_initcall {
 	{ "processes",		processes_init,		processes_destroy_all },
 	/* Last, so it stops first: nothing compacts while drivers go away. */
 	{ "kcompactd",		kcompactd_init,		kcompactd_exit },
+	/* Wakes kcompactd: stops before it. */
+	{ "kswapd",		kswapd_init,		kswapd_exit },
 };
 
 void pagemig_config_default(struct pagemig_config *cfg)

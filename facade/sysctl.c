@@ -10,6 +10,8 @@
  *	min_free_kbytes			the min watermark, and from it low, high,
  *	watermark_scale_factor		the gap between them; then each zone's
  *	percpu_pagelist_high_fraction	per-CPU list high (zone_highsize())
+ *	watermark_boost_factor		how far a fallback boosts the watermarks
+ *					(boost_watermark()), kswapd's cue
  *
  * Every machine boots with the kernel's defaults (min_free_kbytes as
  * calculate_min_free_kbytes() derives it from memory).
@@ -37,6 +39,7 @@ static const struct vm_sysctl vm_sysctls[] = {
 	{ "min_free_kbytes", 0, INT32_MAX, &min_free_kbytes, true },
 	{ "percpu_pagelist_high_fraction", 0, INT32_MAX,
 	  &percpu_pagelist_high_fraction, true },
+	{ "watermark_boost_factor", 0, INT32_MAX, &watermark_boost_factor, false },
 	{ "watermark_scale_factor", 1, 3000, &watermark_scale_factor, true },
 };
 
@@ -128,5 +131,6 @@ void sysctl_boot_defaults(void)
 {
 	WRITE_ONCE(sysctl_extfrag_threshold, 500);
 	WRITE_ONCE(watermark_scale_factor, 10);
+	WRITE_ONCE(watermark_boost_factor, 15000);
 	WRITE_ONCE(percpu_pagelist_high_fraction, 0);
 }

@@ -94,7 +94,15 @@ extern int min_free_kbytes;
 extern int watermark_scale_factor;
 extern int percpu_pagelist_high_fraction;
 extern int sysctl_extfrag_threshold;
+extern int watermark_boost_factor;	/* mm/page_alloc.c */
 void vm_wmark_sysctl_set(int *knob, int value);
+
+/* ---- kswapd (mm/vmscan.c): started and stopped with the machine ---- */
+
+int kswapd_run(int nid);
+void kswapd_stop(int nid);
+int kswapd_init(void);
+void kswapd_exit(void);
 
 /* ---- the page allocator (mm/page_alloc.c) ---- */
 

@@ -166,6 +166,24 @@ int register_shrinker(unsigned long (*count)(void *data),
 void unregister_shrinker(void *data);
 unsigned long shrink_slab(void);
 
+/* ---- kswapd and the watermark boost (mm/vmscan.c, mm/page_alloc.c) ---- */
+
+/* kernel: MAX_RECLAIM_RETRIES, reclaim's "no progress" bound. */
+#define MAX_RECLAIM_RETRIES	16
+/* How long kswapd sleeps before it looks again; wake-ups are not lost. */
+#define KSWAPD_IDLE_MSEC	(60UL * 1000)
+
+/* pgdat->kswapd_state: may the thread start when first woken? */
+enum kswapd_state {
+	KSWAPD_OFF,		/* stopped: kswapd_stop(), or no machine */
+	KSWAPD_ON_DEMAND,	/* booted: starts at the first wakeup_kswapd() */
+	KSWAPD_STARTING,
+	KSWAPD_RUNNING,
+};
+
+void wakeup_kswapd(struct zone *zone, gfp_t gfp_flags, int order,
+		   int highest_zoneidx);
+
 /* ---- LRU (mm/swap.c) ---- */
 
 static inline bool folio_is_file_lru(const struct folio *folio)

@@ -261,6 +261,8 @@ void setup_per_zone_wmarks(void)
 			tmp = pages_min * managed / lowmem_pages;
 		if (!managed)
 			tmp = 0;
+		/* New watermarks: a boost of the old ones is void. */
+		WRITE_ONCE(zone->watermark_boost, 0);
 		WRITE_ONCE(zone->_watermark[WMARK_MIN], tmp);
 
 		tmp = max(tmp / 4, managed * (unsigned long)watermark_scale_factor / 10000);

@@ -606,6 +606,40 @@ int find_suitable_fallback(struct free_area *area, unsigned int order,
 }
 
 /*
+ * vm.watermark_boost_factor: how far a fallback may raise the zone's
+ * watermarks, in 1/10000 of the high watermark; 0 turns boosting off.
+ * Every machine boots with the kernel's 15000 (150%).
+ */
+int watermark_boost_factor = 15000;
+
+/*
+ * A fallback is about to mix another type into a pageblock: raise the
+ * zone's watermarks by a pageblock (up to the factor's share of the high
+ * watermark, at least a pageblock), so kswapd reclaims and kcompactd
+ * then makes room before the next fallback.  Not in zones too small to
+ * gain from it, nor before the watermarks are set.  Caller holds
+ * zone->lock.  Return: true if the zone is boosted now.
+ */
+static bool boost_watermark(struct zone *zone)
+{
+	unsigned long max_boost;
+
+	lockdep_assert_held(&zone->lock);
+	if (!READ_ONCE(watermark_boost_factor))
+		return false;
+	if (pageblock_nr_pages * 4 > zone_managed_pages(zone))
+		return false;
+	max_boost = READ_ONCE(zone->_watermark[WMARK_HIGH]) *
+		    (unsigned long)READ_ONCE(watermark_boost_factor) / 10000;
+	if (!max_boost)
+		return false;
+	max_boost = max(pageblock_nr_pages, max_boost);
+	WRITE_ONCE(zone->watermark_boost,
+		   min(zone->watermark_boost + pageblock_nr_pages, max_boost));
+	return true;
+}
+
+/*
  * Try to turn the pageblock of @page (free, on @block_type's list at
  * @current_order) over to @start_type, then allocate from it.  A block is
  * claimed when at least half of it is free or already of a compatible
@@ -614,7 +648,7 @@ int find_suitable_fallback(struct free_area *area, unsigned int order,
 static struct page *try_to_claim_block(struct zone *zone, struct page *page,
 				       unsigned int current_order,
 				       unsigned int order, int start_type,
-				       int block_type)
+				       int block_type, unsigned int alloc_flags)
 {
 	int free_pages, movable_pages, alike_pages;
 	unsigned long start_pfn;
@@ -630,6 +664,14 @@ static struct page *try_to_claim_block(struct zone *zone, struct page *page,
 		account_freepages(zone, nr_added, start_type);
 		return page;
 	}
+
+	/*
+	 * Part of the block goes to another type: boost, and have the next
+	 * allocation that may wake kswapd do so (rmqueue()); the node may
+	 * look balanced, and kswapd would not wake on its own.
+	 */
+	if (boost_watermark(zone) && (alloc_flags & ALLOC_KSWAPD))
+		set_bit(ZONE_BOOSTED_WATERMARK, &zone->flags);
 
 	if (!prep_move_freepages_block(zone, page, &start_pfn, &free_pages,
 				       &movable_pages))
@@ -657,7 +699,8 @@ static struct page *try_to_claim_block(struct zone *zone, struct page *page,
 }
 
 static struct page *__rmqueue_claim(struct zone *zone, unsigned int order,
-				    int start_migratetype)
+				    int start_migratetype,
+				    unsigned int alloc_flags)
 {
 	int current_order;
 
@@ -675,7 +718,8 @@ static struct page *__rmqueue_claim(struct zone *zone, unsigned int order,
 			break;
 		page = get_page_from_free_area(area, fallback_mt);
 		page = try_to_claim_block(zone, page, (unsigned int)current_order,
-					  order, start_migratetype, fallback_mt);
+					  order, start_migratetype, fallback_mt,
+					  alloc_flags);
 		if (page)
 			return page;
 	}
@@ -719,7 +763,7 @@ static struct page *__rmqueue(struct zone *zone, unsigned int order,
 	}
 	if (migratetype >= MIGRATE_PCPTYPES)
 		return NULL;
-	page = __rmqueue_claim(zone, order, migratetype);
+	page = __rmqueue_claim(zone, order, migratetype, alloc_flags);
 	if (page)
 		return page;
 	return __rmqueue_steal(zone, order, migratetype);
@@ -1172,6 +1216,12 @@ static struct page *rmqueue(struct zone *zone, unsigned int order, gfp_t gfp,
 		page = rmqueue_pcplist(zone, order, migratetype, alloc_flags);
 	else
 		page = rmqueue_buddy(zone, order, migratetype, alloc_flags);
+	/* A fallback boosted the zone: kswapd, then kcompactd (mm/vmscan.c). */
+	if ((alloc_flags & ALLOC_KSWAPD) &&
+	    unlikely(test_bit(ZONE_BOOSTED_WATERMARK, &zone->flags))) {
+		clear_bit(ZONE_BOOSTED_WATERMARK, &zone->flags);
+		wakeup_kswapd(zone, 0, 0, zone_idx(zone));
+	}
 	if (page) {
 		__count_zid_vm_events(PGALLOC, zone_idx(zone), 1L << order);
 		account_used_pages(1L << order);
@@ -1230,6 +1280,8 @@ static unsigned int gfp_to_alloc_flags(gfp_t gfp, unsigned int order)
 	}
 	if (!gfpflags_allow_blocking(gfp))
 		alloc_flags |= ALLOC_NON_BLOCK;
+	if (gfp & __GFP_KSWAPD_RECLAIM)
+		alloc_flags |= ALLOC_KSWAPD;
 	return alloc_flags;
 }
 
@@ -1271,7 +1323,6 @@ struct page *alloc_pages_after_compaction(gfp_t gfp, unsigned int order,
 }
 
 /* Retry bounds of the slow path (kernel: mm/internal.h, mm/page_alloc.c). */
-#define MAX_RECLAIM_RETRIES	16
 #define MAX_COMPACT_RETRIES	16
 #define MAX_NOFAIL_LOOPS	64
 
@@ -1497,7 +1548,10 @@ struct page *alloc_pages(gfp_t gfp, unsigned int order)
 	ac.highest_zoneidx = gfp_zone(gfp);
 	ac.migratetype = gfp_migratetype(gfp);
 
-	page = get_page_from_freelist(gfp, order, ALLOC_WMARK_LOW, &ac);
+	/* kernel: alloc_flags_nofragment() passes __GFP_KSWAPD_RECLAIM on. */
+	page = get_page_from_freelist(gfp, order, ALLOC_WMARK_LOW |
+				      (gfp & __GFP_KSWAPD_RECLAIM ? ALLOC_KSWAPD : 0),
+				      &ac);
 	if (likely(page))
 		return page;
 	return __alloc_pages_slowpath(gfp, order, &ac);

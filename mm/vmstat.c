@@ -409,7 +409,7 @@ static void zoneinfo_show_zone(FILE *f, struct zone *zone, bool first)
 		   "\n        present  %lu"
 		   "\n        managed  %lu"
 		   "\n        cma      %lu",
-		zone_page_state(zone, NR_FREE_PAGES), 0UL,
+		zone_page_state(zone, NR_FREE_PAGES), READ_ONCE(zone->watermark_boost),
 		min_wmark_pages(zone), low_wmark_pages(zone),
 		high_wmark_pages(zone), wmark_pages(zone, WMARK_PROMO),
 		zone->spanned_pages, READ_ONCE(zone->present_pages),

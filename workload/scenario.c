@@ -117,6 +117,7 @@ static int machine_check(struct yparse *p, yaml_node_t *map,
 const char *const scenario_sysctls[SCENARIO_NR_SYSCTLS] = {
 	"compaction_proactiveness", "extfrag_threshold", "min_free_kbytes",
 	"percpu_pagelist_high_fraction", "watermark_scale_factor",
+	"watermark_boost_factor",
 };
 
 /* enum pagemig_movable_ops, in order. */
@@ -136,6 +137,7 @@ static const struct yp_key machine_keys[] = {
 	{ "min_free_kbytes", YP_INT, 0, YP_FIELD(struct scenario, sysctl[2]), .max = INT_MAX },
 	{ "percpu_pagelist_high_fraction", YP_INT, 0, YP_FIELD(struct scenario, sysctl[3]), .max = INT_MAX },
 	{ "watermark_scale_factor", YP_INT, 0, YP_FIELD(struct scenario, sysctl[4]), .min = 1, .max = 3000 },
+	{ "watermark_boost_factor", YP_INT, 0, YP_FIELD(struct scenario, sysctl[5]), .max = INT_MAX },
 	{ "movable_ops", YP_CHOICE, 0, YP_FIELD(struct scenario, cfg.movable_ops),
 	  .choices = movable_ops_modes, .def = PAGEMIG_MOVABLE_OPS_DEFAULT },
 	YP_END_CHECK(struct scenario, machine_check)

@@ -43,7 +43,7 @@ struct step_type;
 struct yp_key;
 const struct yp_key *scenario_key_table(void);
 
-#define SCENARIO_NR_SYSCTLS	5
+#define SCENARIO_NR_SYSCTLS	6
 extern const char *const scenario_sysctls[SCENARIO_NR_SYSCTLS];
 
 /* One entry of steps:, as parsed. */

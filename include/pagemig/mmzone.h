@@ -108,6 +108,13 @@ struct pglist_data;
 struct zone {
 	/* Read-mostly, set at init. */
 	unsigned long _watermark[NR_WMARK];
+	/*
+	 * Added to every watermark after a fallback took part of another
+	 * type's pageblock (boost_watermark()); raised under zone->lock,
+	 * lowered by kswapd under it, read without it.
+	 */
+	unsigned long watermark_boost;
+	unsigned long flags;		/* enum zone_flags, atomic bitops */
 	long lowmem_reserve[MAX_NR_ZONES];
 	struct pglist_data *zone_pgdat;
 	struct per_cpu_pages *per_cpu_pageset;		/* [nr_cpu_ids] */
@@ -136,6 +143,10 @@ struct zone {
 
 	/* Zone counters: atomic sum, folded from per-CPU diffs. */
 	atomic_long_t vm_stat[NR_VM_ZONE_STAT_ITEMS];
+};
+
+enum zone_flags {
+	ZONE_BOOSTED_WATERMARK,	/* boosted: the next allocation wakes kswapd */
 };
 
 enum lru_list {
@@ -174,6 +185,21 @@ struct pglist_data {
 	int kcompactd_max_order;	/* largest order asked for; 0 = none */
 	int kcompactd_highest_zoneidx;	/* lowest "highest zone" asked for */
 	bool proactive_compact_trigger;	/* run a proactive pass now */
+
+	/*
+	 * kswapd (mm/vmscan.c), with the same lock-free requests as
+	 * kcompactd.  kswapd_highest_zoneidx is MAX_NR_ZONES when nobody
+	 * asked; kswapd_wake is pagemig's: wait_event needs a condition;
+	 * so is kswapd_state, the thread's start on first demand.
+	 */
+	struct task_struct *kswapd;	/* NULL when not running */
+	int kswapd_state;		/* enum kswapd_state, atomic */
+	struct wait_queue_head kswapd_wait;
+	int kswapd_order;
+	int kswapd_highest_zoneidx;
+	int kswapd_failures;		/* rounds in a row that reclaimed nothing */
+	bool kswapd_wake;
+	bool kswapd_stopping;
 	atomic_long_t vm_stat[NR_VM_NODE_STAT_ITEMS];
 };
 
@@ -209,7 +235,9 @@ static inline int zone_idx(const struct zone *zone)
 	return (int)(zone - zone->zone_pgdat->node_zones);
 }
 
-#define wmark_pages(z, i)	READ_ONCE((z)->_watermark[i])
+/* Every watermark includes the zone's boost, as the kernel's. */
+#define wmark_pages(z, i)	(READ_ONCE((z)->_watermark[i]) +	\
+				 READ_ONCE((z)->watermark_boost))
 #define min_wmark_pages(z)	wmark_pages(z, WMARK_MIN)
 #define low_wmark_pages(z)	wmark_pages(z, WMARK_LOW)
 #define high_wmark_pages(z)	wmark_pages(z, WMARK_HIGH)

@@ -377,7 +377,8 @@ int pagemig_fragmentation_score(int zone);
 /*
  * The vm sysctls a user turns, by their /proc/sys/vm names (a "vm."
  * prefix is accepted): compaction_proactiveness, extfrag_threshold,
- * min_free_kbytes, percpu_pagelist_high_fraction, watermark_scale_factor.
+ * min_free_kbytes, percpu_pagelist_high_fraction, watermark_boost_factor,
+ * watermark_scale_factor.
  * A write takes effect as the kernel's handler makes it: watermarks and
  * per-CPU list sizes are derived again at once.  Every machine boots
  * with the kernel's defaults.

@@ -89,8 +89,9 @@ static inline struct zone *mm_zone(int z)
 	pagemig_set_log(mm_log_stream());		\
 	if (pagemig_machine_init(&__cfg, __err, sizeof(__err)))		\
 		FAIL("pagemig_machine_init: %s", __err);		\
-	/* Background compaction is opt-in: kcompactd_run(0). */	\
+	/* Background work is opt-in: kcompactd_run(0), kswapd_run(0). */ \
 	kcompactd_stop(0);						\
+	kswapd_stop(0);							\
 	set_cpu_id(0);							\
 	mm_allowed_warnings = 0;					\
 	mm_leaked_pages = 0;						\

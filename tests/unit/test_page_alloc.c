@@ -1040,3 +1040,117 @@ TEST_F(random32m, random_alloc_free_with_validator_every_step)
 	free(live);
 	set_cpu_id(0);
 }
+
+/* ---- the watermark boost ------------------------------------------------------ */
+
+/* A Normal zone of 7168 pages: big enough to boost (4 pageblocks). */
+MM_FIXTURE(boost, 32 * SZ_1M, 4 * SZ_1M, 0, 2)
+
+/*
+ * An unmovable order-0 request finds only a few free pages, in a
+ * Movable pageblock of Normal: it must fall back and cannot take the
+ * block whole.  Goes through rmqueue() as an allocation that may wake
+ * kswapd (GFP_KERNEL), without the watermark check (the zone is all but
+ * full on purpose).  Each call uses another pageblock: the claim turns
+ * the block over to Unmovable.
+ */
+static struct page *steal_from_movable_block(struct __test_metadata *_metadata,
+					     unsigned long block)
+{
+	unsigned long b0 = normal()->zone_start_pfn + block * pageblock_nr_pages;
+	struct page *page;
+	int i;
+
+	hoard_zone(normal());
+	ASSERT_EQ(MIGRATE_MOVABLE, get_pageblock_migratetype(pfn_to_page(b0)));
+	for (i = 0; i < 16; i++)
+		unhoard(b0 + 2 * (unsigned long)i);
+	page = rmqueue(normal(), 0, GFP_KERNEL, ALLOC_WMARK_LOW | ALLOC_KSWAPD,
+		       MIGRATE_UNMOVABLE);
+	ASSERT_NOT_NULL(page);
+	return page;
+}
+
+/* rmqueue() gives no reference (prep_new_page() does): hoard the page. */
+static void give_back(struct page *page)
+{
+	__set_bit(page_to_pfn(page), hoard);
+	drain_all_pages(NULL);
+	unhoard_all();
+}
+
+TEST_F(boost, steal_boosts_the_watermarks_and_asks_for_kswapd)
+{
+	struct pglist_data *pgdat = NODE_DATA(0);
+	unsigned long high = normal()->_watermark[WMARK_HIGH];
+	struct page *page;
+
+	/* The request is recorded even with kswapd not running. */
+	kswapd_stop(0);
+	EXPECT_EQ(15000, watermark_boost_factor);
+	EXPECT_EQ(0, normal()->watermark_boost);
+	EXPECT_EQ(MAX_NR_ZONES, pgdat->kswapd_highest_zoneidx);
+
+	page = steal_from_movable_block(_metadata, 0);
+	/* One pageblock: under the cap of 150% of high (at least a block). */
+	EXPECT_EQ(pageblock_nr_pages, normal()->watermark_boost);
+	EXPECT_EQ(high + pageblock_nr_pages, high_wmark_pages(normal()));
+	EXPECT_EQ(normal()->_watermark[WMARK_MIN] + pageblock_nr_pages,
+		  min_wmark_pages(normal()));
+	/* rmqueue() took the mark off and called wakeup_kswapd(). */
+	EXPECT_FALSE(test_bit(ZONE_BOOSTED_WATERMARK, &normal()->flags));
+	EXPECT_EQ(ZONE_NORMAL, pgdat->kswapd_highest_zoneidx);
+	/* DMA32 saw nothing. */
+	EXPECT_EQ(0, dma32()->watermark_boost);
+	give_back(page);
+
+	/* The boost grows by a pageblock a steal, up to the cap. */
+	page = steal_from_movable_block(_metadata, 1);
+	EXPECT_EQ(min(2 * pageblock_nr_pages,
+		      max(pageblock_nr_pages, high * 15000 / 10000)),
+		  normal()->watermark_boost);
+	give_back(page);
+
+	/* New watermarks void the boost, as the kernel's handler does. */
+	ASSERT_EQ(0, pagemig_sysctl_set("watermark_scale_factor", 10));
+	EXPECT_EQ(0, normal()->watermark_boost);
+}
+
+TEST_F(boost, zero_factor_turns_the_boost_off)
+{
+	struct pglist_data *pgdat = NODE_DATA(0);
+	struct page *page;
+	long v;
+
+	kswapd_stop(0);
+	ASSERT_EQ(0, pagemig_sysctl_set("watermark_boost_factor", 0));
+	ASSERT_EQ(0, pagemig_sysctl_get("watermark_boost_factor", &v));
+	EXPECT_EQ(0, v);
+	page = steal_from_movable_block(_metadata, 0);
+	EXPECT_EQ(0, normal()->watermark_boost);
+	EXPECT_FALSE(test_bit(ZONE_BOOSTED_WATERMARK, &normal()->flags));
+	EXPECT_EQ(MAX_NR_ZONES, pgdat->kswapd_highest_zoneidx);
+	give_back(page);
+	/* Negative values are refused; the next machine boots with 15000. */
+	EXPECT_EQ(-EINVAL, pagemig_sysctl_set("watermark_boost_factor", -1));
+}
+
+/* An allocation that may not wake kswapd boosts, and asks nobody. */
+TEST_F(boost, without_alloc_kswapd_the_boost_waits_for_a_later_wake)
+{
+	unsigned long b0 = normal()->zone_start_pfn;
+	struct page *page;
+	int i;
+
+	kswapd_stop(0);
+	hoard_zone(normal());
+	for (i = 0; i < 16; i++)
+		unhoard(b0 + 2 * (unsigned long)i);
+	page = rmqueue(normal(), 0, GFP_KERNEL & ~__GFP_KSWAPD_RECLAIM,
+		       ALLOC_WMARK_LOW, MIGRATE_UNMOVABLE);
+	ASSERT_NOT_NULL(page);
+	EXPECT_EQ(pageblock_nr_pages, normal()->watermark_boost);
+	EXPECT_FALSE(test_bit(ZONE_BOOSTED_WATERMARK, &normal()->flags));
+	EXPECT_EQ(MAX_NR_ZONES, NODE_DATA(0)->kswapd_highest_zoneidx);
+	give_back(page);
+}

@@ -27,18 +27,20 @@ TEST_F(sysctl, names_ranges_and_boot_defaults)
 	for (i = 0; pagemig_sysctl_name(i); i++)
 		EXPECT_EQ(0, pagemig_sysctl_get(pagemig_sysctl_name(i),
 						 &(long){ 0 }));
-	EXPECT_EQ(5U, i);
+	EXPECT_EQ(6U, i);
 	EXPECT_EQ(500, get("extfrag_threshold"));
 	EXPECT_EQ(500, get("vm.extfrag_threshold"));
 	EXPECT_EQ(10, get("watermark_scale_factor"));
 	EXPECT_EQ(0, get("percpu_pagelist_high_fraction"));
 	EXPECT_EQ(20, get("compaction_proactiveness"));
+	EXPECT_EQ(15000, get("watermark_boost_factor"));
 	EXPECT_EQ(-ENOENT, pagemig_sysctl_set("swappiness", 1));
 	EXPECT_EQ(-EINVAL, pagemig_sysctl_set("extfrag_threshold", 1001));
 	EXPECT_EQ(-EINVAL, pagemig_sysctl_set("watermark_scale_factor", 0));
 	EXPECT_EQ(-EINVAL, pagemig_sysctl_set("watermark_scale_factor", 3001));
 	EXPECT_EQ(-EINVAL, pagemig_sysctl_set("percpu_pagelist_high_fraction", 7));
 	EXPECT_EQ(-EINVAL, pagemig_sysctl_set("compaction_proactiveness", 101));
+	EXPECT_EQ(-EINVAL, pagemig_sysctl_set("watermark_boost_factor", -1));
 	EXPECT_EQ(-EINVAL, pagemig_sysctl_check("percpu_pagelist_high_fraction",
 						1, why, sizeof(why)));
 	EXPECT_STREQ("vm.percpu_pagelist_high_fraction: expected 0 or 8..2147483647, got 1",
@@ -48,10 +50,12 @@ TEST_F(sysctl, names_ranges_and_boot_defaults)
 	EXPECT_EQ(0, pagemig_sysctl_set("extfrag_threshold", 900));
 	EXPECT_EQ(0, pagemig_sysctl_set("watermark_scale_factor", 300));
 	EXPECT_EQ(0, pagemig_sysctl_set("percpu_pagelist_high_fraction", 8));
+	EXPECT_EQ(0, pagemig_sysctl_set("watermark_boost_factor", 0));
 	mm_machine_up(64 * SZ_1M, 16 * SZ_1M, 0, 2);
 	EXPECT_EQ(500, get("extfrag_threshold"));
 	EXPECT_EQ(10, get("watermark_scale_factor"));
 	EXPECT_EQ(0, get("percpu_pagelist_high_fraction"));
+	EXPECT_EQ(15000, get("watermark_boost_factor"));
 }
 
 /* low - min and high - low: max(min / 4, managed * factor / 10000). */
