@@ -34,7 +34,8 @@ int pagemig_alloc_pages(unsigned int gfp, unsigned int order, unsigned long *pfn
 
 	if (!machine_ready)
 		return -ENODEV;
-	if (order > MAX_PAGE_ORDER)
+	if (order > MAX_PAGE_ORDER ||
+	    (gfp & GFP_MOVABLE_MASK) == GFP_MOVABLE_MASK)
 		return -EINVAL;
 	/* Compound, so that pagemig_free_pages() can check the order. */
 	page = alloc_pages(gfp | __GFP_NOWARN | (order ? __GFP_COMP : 0), order);

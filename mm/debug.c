@@ -175,7 +175,11 @@ static const struct {
  * @s: names joined by '|', spaces allowed, or a number ("0x400cc0")
  * @gfp: result
  *
- * Return: 0, or -EINVAL if any part is not a known name or number.
+ * Both mobility bits at once name no migratetype (the kernel's
+ * gfp_migratetype() warns on it): such a mask is refused too.
+ *
+ * Return: 0, or -EINVAL if any part is not a known name or number, or
+ * the mask has both __GFP_MOVABLE and __GFP_RECLAIMABLE.
  */
 int parse_gfp_string(const char *s, gfp_t *gfp)
 {
@@ -228,6 +232,8 @@ int parse_gfp_string(const char *s, gfp_t *gfp)
 				return -EINVAL;
 		}
 	}
+	if ((mask & GFP_MOVABLE_MASK) == GFP_MOVABLE_MASK)
+		return -EINVAL;
 	*gfp = mask;
 	return 0;
 }

@@ -660,7 +660,8 @@ static int spawn_file(struct scenario_run *run, struct wl_proc *p,
 /* ---- spawn ---- */
 
 static const struct yp_key cpu_key = {
-	"", YP_INT, .size = sizeof(int), .max = PAGEMIG_MAX_CPUS - 1
+	"", YP_INT, YP_CPU, .size = sizeof(int), .max = PAGEMIG_MAX_CPUS - 1,
+	.what = "a CPU the machine has (below machine.cpus)"
 };
 
 #define SPAWN_PAGES(key, member)					\
@@ -673,7 +674,7 @@ static int spawn_check(struct yparse *p, yaml_node_t *map, const char *path,
 		       void *args)
 {
 	struct wl_spawn *sp = args;
-	uint64_t mem = p->machine_memory ? *p->machine_memory : ~0ULL >> 5;
+	uint64_t mem = p->machine ? p->machine->memory : ~0ULL >> 5;
 	uint64_t big = sp->anon > sp->file ? sp->anon : sp->file;
 	bool shared = yp_get(p, map, "shared", NULL);
 	bool has_file = sp->file || sp->file_path;
@@ -702,7 +703,7 @@ static const struct yp_key spawn_keys[] = {
 	  YP_FIELD(struct wl_spawn, name), .names = &proc_names },
 	SPAWN_PAGES("anon", anon),
 	SPAWN_PAGES("file", file),
-	{ "file_path", YP_PATH, YP_ONE_OF, YP_FIELD(struct wl_spawn, file_path),
+	{ "file_path", YP_PATH, YP_ONE_OF | YP_READABLE, YP_FIELD(struct wl_spawn, file_path),
 	  .what = "a path to a regular file" },
 	{ "file_from", YP_NAME, YP_ONE_OF, YP_FIELD(struct wl_spawn, file_from),
 	  .names = &proc_names },

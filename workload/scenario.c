@@ -359,7 +359,7 @@ int scenario_load_string(const char *text, size_t size, const char *file,
 		return -ENOMEM;
 	}
 	pagemig_config_default(&sc->cfg);
-	p.machine_memory = &sc->cfg.memory;
+	p.machine = &sc->cfg;
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text,
 				     size);
 	if (!yaml_parser_load(&parser, &doc)) {

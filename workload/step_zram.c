@@ -134,6 +134,7 @@ static const struct yp_names zram_names = {
 	.prefix = "zram:",
 	.what = "a device name",
 	.verb = "zram-create of",
+	.again = "a zram device \"%s\" was already created (its disksize is set: kernel -EBUSY)",
 };
 
 /* device: a zram-create's, "zram0" when not given. */
@@ -213,10 +214,6 @@ static int create_run(struct scenario_run *run, const struct step *step,
 	struct zdev *d;
 	int id;
 
-	if (run_dev(run, a->device, NULL)) {
-		step_fail(res, "zram device \"%s\" exists already", a->device);
-		return 0;
-	}
 	if (zs->nr_devs == PAGEMIG_MAX_ZRAM) {
 		step_fail(res, "at most %d zram devices", PAGEMIG_MAX_ZRAM);
 		return 0;
@@ -256,17 +253,11 @@ DEFINE_STEP_TYPE(step_zram_create, "zram-create", create_keys, create_run,
 
 /* ---- zram-write ---- */
 
-/* Generated data or a file's bytes, not both. */
 static int write_check(struct yparse *p, yaml_node_t *map, const char *path,
 		       void *args)
 {
 	struct write_args *a = args;
 
-	if (a->file && (yp_get(p, map, "compressibility", NULL) ||
-			yp_get(p, map, "same", NULL) ||
-			yp_get(p, map, "incompressible", NULL)))
-		return yp_key_error(p, map, path, "file",
-				    "file: takes the file's bytes; drop compressibility, same and incompressible");
 	if (a->same + a->incompressible > 1.0)
 		return yp_error(p, map, path, "same + incompressible is more than 1");
 	return 0;
@@ -279,14 +270,15 @@ static const struct yp_key write_keys[] = {
 	  .min = 1, .max = 1LL << 32, .excludes = "size" },
 	{ "start", YP_INT, 0, YP_FIELD(struct write_args, start),
 	  .max = 1LL << 32 },
-	{ "compressibility", YP_REAL, 0, YP_FIELD(struct write_args, ratio),
-	  .min = 1, .max = 20, .def_real = 2.7,
-	  .what = "a compression ratio 1.0..20 like 2.7" },
-	{ "same", YP_FRACTION, 0, YP_FIELD(struct write_args, same) },
-	{ "incompressible", YP_FRACTION, 0,
-	  YP_FIELD(struct write_args, incompressible) },
 	{ "file", YP_PATH, YP_READABLE, YP_FIELD(struct write_args, file),
 	  .what = "a file path" },
+	/* Generated data or a file's bytes, not both. */
+	{ "compressibility", YP_REAL, 0, YP_FIELD(struct write_args, ratio),
+	  .min = 1, .max = 20, .def_real = 2.7, .excludes = "file",
+	  .what = "a compression ratio 1.0..20 like 2.7" },
+	{ "same", YP_FRACTION, 0, YP_FIELD(struct write_args, same), .excludes = "file" },
+	{ "incompressible", YP_FRACTION, 0,
+	  YP_FIELD(struct write_args, incompressible), .excludes = "file" },
 	YP_END_CHECK(struct write_args, write_check)
 };
 

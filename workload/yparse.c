@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <pagemig/pagemig.h>
@@ -659,7 +660,7 @@ static int read_gfp(struct yparse *p, yaml_node_t *node, const char *path,
 	if (!ret && (!*norm || strstr(norm, "||") || norm[0] == '|' ||
 		     norm[j - 1] == '|' || pagemig_parse_gfp(norm, gfp)))
 		ret = yp_expected(p, node, path,
-				  "GFP_* and __GFP_* names joined by |");
+				  "GFP_* and __GFP_* names joined by |, at most one of __GFP_MOVABLE and __GFP_RECLAIMABLE");
 	if (!ret && spec) {
 		*spec = norm;
 		return 0;
@@ -797,6 +798,7 @@ static int look_up(struct yparse *p, const yaml_node_t *at, const char *path,
 static int check_string(struct yparse *p, const struct yp_key *k,
 			const yaml_node_t *v, const char *path, char **s)
 {
+	struct stat st;
 	char *resolved;
 
 	switch (k->kind) {
@@ -810,10 +812,11 @@ static int check_string(struct yparse *p, const struct yp_key *k,
 			return yp_error(p, v, path, "out of memory");
 		free(*s);
 		*s = resolved;
-		if ((k->flags & YP_READABLE) && access(*s, R_OK))
-			return yp_error(p, v, path, "cannot read \"%s\": %s", *s,
-					strerror(errno));
-		return 0;
+		if (!(k->flags & YP_READABLE))
+			return 0;
+		if (access(*s, R_OK) || stat(*s, &st))
+			return yp_error(p, v, path, "cannot read \"%s\": %s", *s, strerror(errno));
+		return S_ISREG(st.st_mode) ? 0 : yp_expected(p, v, path, "a regular file");
 	default:
 		if (k->flags & YP_DECLARE)
 			return declare(p, v, path, k->names, *s);
@@ -877,6 +880,7 @@ static int read_number(struct yparse *p, const struct yp_key *k,
 	}
 	if (!ret && (((k->flags & YP_NONZERO) && !u) ||
 		     (k->align && u % k->align) ||
+		     ((k->flags & YP_CPU) && p->machine && u >= p->machine->nr_cpus) ||
 		     (k->max && k->min >= 0 && u > (uint64_t)k->max)))
 		return yp_expected(p, v, path, key_what(k, what, sizeof(what)));
 	*out = k->scale ? u / k->scale : u;

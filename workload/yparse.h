@@ -23,6 +23,8 @@
 
 #include <yaml.h>
 
+struct pagemig_config;
+
 /* Longest key path we print; deeper paths are truncated, never overrun. */
 #define YP_PATH_MAX	160
 
@@ -45,7 +47,7 @@ struct yparse {
 	 * mapping): the key of the step being parsed.
 	 */
 	const yaml_node_t *here;
-	const uint64_t *machine_memory;	/* machine: is read before steps: */
+	const struct pagemig_config *machine;	/* machine: is read before steps: */
 };
 
 yaml_node_t *yp_node(const struct yparse *p, int id);
@@ -96,9 +98,10 @@ enum yp_kind {
 #define YP_DECLARE	0x08	/* YP_NAME: declare it, for later steps */
 #define YP_NOT		0x10	/* YP_CHOICE: store !index (the first is true) */
 #define YP_ONE_LINE	0x20	/* YP_STRING: no newline in it */
-#define YP_READABLE	0x40	/* YP_PATH: the file must be readable now */
+#define YP_READABLE	0x40	/* YP_PATH: a regular file, readable now */
 #define YP_ONE_OF	0x80	/* at least one key so flagged must be given */
 #define YP_NULL_ABSENT	0x100	/* a null value means the key is not given */
+#define YP_CPU		0x200	/* YP_INT: below the machine's machine.cpus */
 
 /*
  * A kind of name steps declare and later steps refer to (allocation

@@ -218,12 +218,15 @@ uint64_t pagemig_wall_ns(void);
 
 /* ---- allocation, by gfp mask ---- */
 
-/* Parse "GFP_KERNEL|__GFP_RECLAIMABLE" and the like.  -EINVAL names nothing. */
+/*
+ * Parse "GFP_KERNEL|__GFP_RECLAIMABLE" and the like.  -EINVAL names nothing;
+ * a mask with both __GFP_MOVABLE and __GFP_RECLAIMABLE is -EINVAL too.
+ */
 int pagemig_parse_gfp(const char *s, unsigned int *gfp);
 /* Format a mask as "GFP_KERNEL|__GFP_ZERO"; returns the length written. */
 int pagemig_format_gfp(unsigned int gfp, char *buf, size_t len);
 
-/* Allocate 2^order pages; the first PFN in *pfn.  -ENOMEM, -EINVAL. */
+/* Allocate 2^order pages; the first PFN in *pfn.  -ENOMEM, -EINVAL (both mobility bits). */
 int pagemig_alloc_pages(unsigned int gfp, unsigned int order, unsigned long *pfn);
 /*
  * Free what pagemig_alloc_pages() returned.  -EINVAL (nothing freed) if

@@ -89,6 +89,7 @@ TEST_F(facade, alloc_checks_and_fills_pfn)
 	unsigned long pfn = ~0UL;
 
 	EXPECT_EQ(-EINVAL, pagemig_alloc_pages(GFP_KERNEL, 11, &pfn));
+	EXPECT_EQ(-EINVAL, pagemig_alloc_pages(GFP_KERNEL | GFP_MOVABLE_MASK, 0, &pfn));
 	EXPECT_EQ(~0UL, pfn);
 	EXPECT_EQ(0, pagemig_alloc_pages(GFP_DMA32, 1, &pfn));
 	EXPECT_LT(pfn, mm_zone(ZONE_DMA32)->spanned_pages);
@@ -195,6 +196,9 @@ TEST(gfp_strings_round_trip)
 	EXPECT_EQ(-EINVAL, pagemig_parse_gfp("GFP_KERNEL|", &gfp));
 	EXPECT_EQ(-EINVAL, pagemig_parse_gfp("GFP_KERNEL||__GFP_ZERO", &gfp));
 	EXPECT_EQ(-EINVAL, pagemig_parse_gfp("0x1ffffffff", &gfp));
+	/* Both mobility bits name no migratetype (issue 15, row 21). */
+	EXPECT_EQ(-EINVAL, pagemig_parse_gfp("__GFP_MOVABLE|__GFP_RECLAIMABLE", &gfp));
+	EXPECT_EQ(-EINVAL, pagemig_parse_gfp("GFP_HIGHUSER_MOVABLE|0x10", &gfp));
 	pagemig_format_gfp(0, buf, sizeof(buf));
 	EXPECT_STREQ("0", buf);
 	pagemig_format_gfp(GFP_KERNEL | 0x80000000u, buf, sizeof(buf));

@@ -800,6 +800,18 @@ BAD(process_name, "bad-process-name.yaml",
 BAD(free_process_fraction, "bad-free-process.yaml",
     "5: steps[1].free.fraction: only applies with pattern: random or range")
 
+/* Issue 15, row 21: accepted at load before, failed (or did nothing) at run time. */
+BAD(gfp_both_mobility_bits, "bad-gfp-both-mobility.yaml",
+    "5: steps[0].alloc.gfp: expected GFP_* and __GFP_* names joined by |, at most one of __GFP_MOVABLE and __GFP_RECLAIMABLE, got \"__GFP_MOVABLE|__GFP_RECLAIMABLE\"")
+BAD(zram_create_twice, "bad-zram-create-twice.yaml",
+    "7: steps[2].zram-create.device: a zram device \"zram0\" was already created (its disksize is set: kernel -EBUSY)")
+BAD(spawn_cpus_beyond_machine, "bad-spawn-cpus.yaml",
+    "7: steps[0].spawn.cpus[1]: expected a CPU the machine has (below machine.cpus), got \"2\"")
+BAD(file_path_directory, "bad-file-path-dir.yaml",
+    "5: steps[0].spawn.file_path: expected a regular file, got \".\"")
+BAD(file_path_device, "bad-file-path-device.yaml",
+    "5: steps[0].spawn.file_path: expected a regular file, got \"/dev/zero\"")
+
 TEST(bad_process_steps_inline)
 {
 	static const struct bad_case bad[] = {
@@ -1201,6 +1213,10 @@ TEST(bad_keys_from_tables_inline)
 		  "t.yaml:3: steps[1].zram-write.pages: give either size or pages, not both" },
 		{ "steps:\n  - zram-create: {}\n",
 		  "t.yaml:2: steps[0].zram-create: missing required key \"disksize\" (a positive multiple of 4096 bytes)" },
+		{ "steps:\n  - zram-create: {disksize: 4M}\n  - zram-write: {file: /etc/passwd, same: 0.5}\n",
+		  "t.yaml:3: steps[1].zram-write.same: give either file or same, not both" },
+		{ "steps:\n  - zram-create: {disksize: 4M}\n  - zram-write: {file: /dev/zero}\n",
+		  "t.yaml:3: steps[1].zram-write.file: expected a regular file, got \"/dev/zero\"" },
 		{ "steps:\n  - zram-create: {device: dev, disksize: 4M}\n  - free: {tag: dev}\n",
 		  "t.yaml:3: steps[1].free.tag: no earlier step allocates with tag \"dev\"" },
 		{ "steps:\n  - alloc: {count: 1, tag: zram0}\n  - zram-compact\n",
