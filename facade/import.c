@@ -457,6 +457,9 @@ int pagemig_import(const struct pagemig_import_opts *opts,
 	if (ret)
 		goto out;
 
+	/* The plan's size is known before BUILD: the caller may weigh it. */
+	r->inferred = inf;
+	r->inferred.plan = NULL;
 	ret = begin(opts, r, PAGEMIG_STAGE_BUILD);
 	if (ret)
 		goto out;

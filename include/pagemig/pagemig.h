@@ -928,8 +928,10 @@ struct pagemig_import_opts {
 	bool compact;		/* run the COMPACT stage */
 	/*
 	 * Called before each stage that runs (may be NULL), with the
-	 * machine up from ANALYSE on: progress, pictures.  A non-zero
-	 * return stops the import and pagemig_import() returns it.
+	 * machine up from ANALYSE on: progress, pictures.  Before BUILD,
+	 * the report's inferred (machine_pages: the machine's size) is
+	 * filled.  A non-zero return stops the import and pagemig_import()
+	 * returns it.
 	 */
 	int (*stage)(enum pagemig_import_stage stage, void *arg);
 	void *arg;

@@ -144,6 +144,46 @@ TEST(run_warns_when_the_host_cannot_back_the_machine)
 	unlink(y);
 }
 
+/*
+ * import and page-types --scenario weigh their machine against the host
+ * as run does, in the same words: the shipped 256 MiB snapshot builds a
+ * sparse machine (4 MiB of mem_map), the small scenario a full one.
+ */
+TEST(import_and_page_types_warn_when_the_host_cannot_back_the_machine)
+{
+	char flags[PATH_MAX], y[128], want[PATH_MAX + 256];
+	const char *imp[] = { "import", flags, "--quiet", NULL };
+	const char *pt[] = { "page-types", "--scenario", y, NULL };
+	static struct run r;
+
+	snprintf(flags, sizeof(flags), "%s", test_data_path("kpageflags-host.zst"));
+	write_tmp(y, sizeof(y), "pt.yaml", small_yaml());
+	ASSERT_EQ(0, setenv("PAGEMIG_HOST_AVAILABLE", "1M", 1));
+	pagemig(&r, imp);
+	ASSERT_EQ(0, r.status);
+	snprintf(want, sizeof(want), "pagemig import: warning: %s: machine.memory 256.0 MiB needs 4.0 MiB of host memory with its mem_map, and the host has 1.0 MiB available (PAGEMIG_HOST_AVAILABLE): the run may be OOM-killed\n",
+		 flags);
+	EXPECT_NOT_NULL(strstr(r.err, want));
+	if (!strstr(r.err, want))
+		TH_LOG("stderr: %s", r.err);
+	pagemig(&r, pt);
+	ASSERT_EQ(0, r.status);
+	snprintf(want, sizeof(want), "pagemig page-types: warning: %s: machine.memory 32.0 MiB needs 32.5 MiB of host memory with its mem_map, and the host has 1.0 MiB available (PAGEMIG_HOST_AVAILABLE): the run may be OOM-killed\n",
+		 y);
+	EXPECT_NOT_NULL(strstr(r.err, want));
+	EXPECT_NULL(strstr(r.out, "warning"));
+	/* Enough: no warning. */
+	ASSERT_EQ(0, setenv("PAGEMIG_HOST_AVAILABLE", "1G", 1));
+	pagemig(&r, imp);
+	EXPECT_EQ(0, r.status);
+	EXPECT_NULL(strstr(r.err, "of host memory"));
+	pagemig(&r, pt);
+	EXPECT_EQ(0, r.status);
+	EXPECT_NULL(strstr(r.err, "of host memory"));
+	unsetenv("PAGEMIG_HOST_AVAILABLE");
+	unlink(y);
+}
+
 TEST(run_set_runs_every_point_and_writes_csv)
 {
 	static char text[1 << 20];

@@ -297,6 +297,43 @@ int cli_sched_start(const char *cmd, uint64_t seed)
 	return ret ? -1 : 0;
 }
 
+/* @bytes as "32.5 MiB" or "11.2 GiB" in @buf (32 bytes). */
+static const char *fmt_mib(uint64_t bytes, char *buf)
+{
+	if (bytes < (1ULL << 30))
+		snprintf(buf, 32, "%.1f MiB", bytes / 1048576.0);
+	else
+		snprintf(buf, 32, "%.1f GiB", bytes / 1073741824.0);
+	return buf;
+}
+
+/**
+ * cli_warn_host_memory() - Say so if the host cannot back a machine now.
+ * @cmd: the command, for the message ("run", "import", "page-types").
+ * @file: the scenario or snapshot the machine comes from.
+ * @cfg: the machine about to be built.
+ *
+ * One line on stderr when pagemig_host_memory() finds @cfg's need above
+ * what the host has available: the command may still fit (the arena is
+ * touched lazily), so it only warns, in the same words for every
+ * command.  Once a process.
+ */
+void cli_warn_host_memory(const char *cmd, const char *file,
+			  const struct pagemig_config *cfg)
+{
+	static bool warned;
+	struct pagemig_host_memory hm;
+	char m[32], n[32], a[32];
+
+	if (warned || pagemig_host_memory(cfg, &hm) != 1)
+		return;
+	warned = true;
+	fprintf(stderr, "pagemig %s: warning: %s: machine.memory %s needs %s of host memory with its mem_map, and the host has %s available (%s%s): the run may be OOM-killed\n",
+		cmd, file, fmt_mib(cfg->memory, m), fmt_mib(hm.need, n),
+		fmt_mib(hm.available, a), hm.source,
+		strcmp(hm.source, "MemAvailable") ? "" : " + SwapFree");
+}
+
 /**
  * cli_close_stdout() - Make sure what was printed reached stdout.
  * @ret: the command's exit status so far.

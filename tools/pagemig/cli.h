@@ -78,6 +78,10 @@ int man_print(const char *name, FILE *f);
 
 /* Start the deterministic scheduler for @cmd; 0, or -1 having said why. */
 int cli_sched_start(const char *cmd, uint64_t seed);
+/* One warning line if the host cannot back @cfg's machine now. */
+struct pagemig_config;
+void cli_warn_host_memory(const char *cmd, const char *file,
+			  const struct pagemig_config *cfg);
 
 /* Progress on stderr, only when it is a terminal. */
 struct progress {

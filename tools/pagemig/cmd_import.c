@@ -35,6 +35,7 @@ struct import_cli {
 	struct progress progress;
 	struct picture_snap before;	/* --picture --compact: for diff.png */
 	bool write_failed;		/* a picture could not be written */
+	const struct pagemig_import_report *rep;	/* inferred, from BUILD on */
 };
 
 /* Return: 0 or CLI_USAGE. */
@@ -143,7 +144,16 @@ static int import_stage(enum pagemig_import_stage stage, void *arg)
 		[PAGEMIG_STAGE_COMPACT] = "compact",
 	};
 	struct import_cli *o = arg;
+	struct pagemig_config cfg;
 
+	if (stage == PAGEMIG_STAGE_BUILD) {
+		/* The machine kpf_build() makes: sparse, the plan's size. */
+		pagemig_config_default(&cfg);
+		cfg.memory = (uint64_t)o->rep->inferred.machine_pages * PAGEMIG_PAGE_SIZE;
+		cfg.sparse = true;
+		progress_clear(&o->progress);
+		cli_warn_host_memory("import", o->flags_path, &cfg);
+	}
 	if (stage == PAGEMIG_STAGE_ANALYSE && o->picture &&
 	    mkdir(o->picture, 0777) && errno != EEXIST) {
 		progress_clear(&o->progress);
@@ -303,6 +313,7 @@ int cmd_import(int argc, char **argv)
 	opts.compact = o.compact;
 	opts.stage = import_stage;
 	opts.arg = &o;
+	o.rep = rep;
 	progress_init(&o.progress, o.quiet || o.json, o.compact ? 5 : 4);
 	if (!o.parallel && cli_sched_start("import", o.seed)) {
 		ret = CLI_FAILED;

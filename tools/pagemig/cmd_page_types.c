@@ -35,6 +35,7 @@ static int from_scenario(const char *name, uint64_t seed, bool seed_given,
 		return ret;
 	opts.seed = seed;
 	opts.seed_given = seed_given;
+	cli_warn_host_memory("page-types", sc->file, &sc->cfg);
 	ret = scenario_run_start(&run, sc, &opts, err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, "pagemig page-types: %s\n", err);

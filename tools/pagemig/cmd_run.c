@@ -329,36 +329,6 @@ static int run_point(void *ctx, const struct sweep *sw,
 	return run_once(o, o->sc);
 }
 
-/* @bytes as "32.5 MiB" or "11.2 GiB" in @buf (32 bytes). */
-static const char *fmt_mib(uint64_t bytes, char *buf)
-{
-	if (bytes < (1ULL << 30))
-		snprintf(buf, 32, "%.1f MiB", bytes / 1048576.0);
-	else
-		snprintf(buf, 32, "%.1f GiB", bytes / 1073741824.0);
-	return buf;
-}
-
-/*
- * One line on stderr if @cfg's machine is more than the host can back
- * now: the run may still fit (the arena is touched lazily), so only warn.
- * Once a command.
- */
-static void warn_host_memory(const char *file, const struct pagemig_config *cfg)
-{
-	static bool warned;
-	struct pagemig_host_memory hm;
-	char m[32], n[32], a[32];
-
-	if (warned || pagemig_host_memory(cfg, &hm) != 1)
-		return;
-	warned = true;
-	fprintf(stderr, "pagemig run: warning: %s: machine.memory %s needs %s of host memory with its mem_map, and the host has %s available (%s%s): the run may be OOM-killed\n",
-		file, fmt_mib(cfg->memory, m), fmt_mib(hm.need, n),
-		fmt_mib(hm.available, a), hm.source,
-		strcmp(hm.source, "MemAvailable") ? "" : " + SwapFree");
-}
-
 /* Every point's machine must build: say which does not, before running. */
 static int check_points(struct run_cli *o)
 {
@@ -373,7 +343,7 @@ static int check_points(struct run_cli *o)
 		sweep_apply_machine(sw, &pt, &cfg);
 		if (pagemig_config_check(&cfg, why, sizeof(why)))
 			return cli_usage("run", "--set: %s: %s", o->sc->file, why);
-		warn_host_memory(o->sc->file, &cfg);
+		cli_warn_host_memory("run", o->sc->file, &cfg);
 		/* The next point, the last key fastest. */
 		for (i = sw->nr_keys; i-- > 0;) {
 			if (++pt.idx[i] < sw->keys[i].nr)
@@ -435,7 +405,7 @@ int cmd_run(int argc, char **argv)
 					o.seed_given ? o.seed : sc->cfg.seed,
 					!o.seed_given, run_point, &o);
 	} else {
-		warn_host_memory(sc->file, &sc->cfg);
+		cli_warn_host_memory("run", sc->file, &sc->cfg);
 		ret = run_once(&o, sc);
 	}
 	scenario_free(sc);
