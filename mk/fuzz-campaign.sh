@@ -1,14 +1,18 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# mk/fuzz-campaign.sh [-n SCENARIOS] [-i IMPORTS] [-s SEEDS] [-o DIR]
+# mk/fuzz-campaign.sh [-n SCENARIOS] [-i IMPORTS] [-s SEEDS] [-t SECONDS] [-o DIR]
 #
 # The long adversarial campaign (issue 15's closing figures), run with
 # the CLI built with ASan+UBSan (build/check-asan/pagemig) and TSan
 # (build/check-tsan/pagemig) -- `make check` builds both:
 #
 #  1. SCENARIOS (default 10000) mutations of the built-ins' YAML, each
-#     `pagemig run FILE --quiet`;
+#     `pagemig run FILE --quiet`; mutations of the built-ins in
+#     CAMPAIGN_PARALLEL (default "default offline", whose deterministic
+#     schedules take 30 s to 6 minutes under ASan with the expensive
+#     validators) run with --parallel, as mk/check-scenarios.sh shortens
+#     offline;
 #  2. IMPORTS (default 10000) mutations of tests/data/fuzz/import/ and
 #     the shipped snapshot, each `pagemig import FILE --quiet`;
 #  3. every built-in with SEEDS (default 10) seeds, under ASan+UBSan and
@@ -19,16 +23,19 @@
 # most LIMIT_MB of resident memory (4096); the scenario runs of part 3
 # must also exit 0 with "0 corrupted".  Failing inputs are kept in DIR
 # (default build/fuzz-campaign/failed/) to add to tests/data/fuzz/.
+# With -t, each part starts no new input (or seed) after SECONDS, and
+# the counts say how many ran of how many were asked.
 # Prints the counts at the end; exits 1 if anything failed.
 #
 # Long: run it niced, e.g. nice -n 19 mk/fuzz-campaign.sh -n 1000 -i 1000.
 set -u
-nscen=10000 nimp=10000 seeds=10 out=build/fuzz-campaign
-while getopts n:i:s:o: opt; do
+nscen=10000 nimp=10000 seeds=10 out=build/fuzz-campaign budget=
+while getopts n:i:s:t:o: opt; do
 	case $opt in
 	n) nscen=$OPTARG ;;
 	i) nimp=$OPTARG ;;
 	s) seeds=$OPTARG ;;
+	t) budget=$OPTARG ;;
 	o) out=$OPTARG ;;
 	*) sed -n '4p' "$0"; exit 2 ;;
 	esac
@@ -37,6 +44,7 @@ asan=${ASAN_CLI:-build/check-asan/pagemig}
 tsan=${TSAN_CLI:-build/check-tsan/pagemig}
 limit_s=${LIMIT_S:-30}
 limit_mb=${LIMIT_MB:-4096}
+parallel=${CAMPAIGN_PARALLEL-default offline}
 export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=0:detect_leaks=1:halt_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1}
@@ -74,6 +82,11 @@ PY
 }
 
 pass=0 fail=0
+# over: has this part (started at $start) used its -t budget?
+over() {
+	[ -n "$budget" ] && [ $(($(date +%s) - start)) -ge "$budget" ]
+}
+
 # check CMD...: run it, classify, keep the input ($input) if it fails.
 check() {
 	log=$out/work/log
@@ -103,12 +116,14 @@ check() {
 mutations() {
 	count=$1 verb=$2 suffix=$3
 	shift 3
-	pass=0 fail=0 i=0
-	while [ $i -lt "$count" ]; do
+	pass=0 fail=0 i=0 start=$(date +%s)
+	while [ $i -lt "$count" ] && ! over; do
 		eval "src=\${$((i % $# + 1))}"
 		input=$out/work/$i.$suffix
 		mutate "$src" "$input" "$i"
-		check "$asan" "$verb" "$input" --seed "$i" --quiet
+		par=
+		case " $parallel " in *" $(basename "$src" .yaml) "*) par=--parallel ;; esac
+		check "$asan" "$verb" "$input" --seed "$i" $par --quiet
 		rm -f "$input"
 		i=$((i + 1))
 	done
@@ -116,18 +131,18 @@ mutations() {
 
 # 1. Scenario mutations.
 mutations "$nscen" run yaml scenarios/*.yaml tests/data/fuzz/scenario/*
-scen_pass=$pass scen_fail=$fail
+scen_pass=$pass scen_fail=$fail scen_run=$i
 
 # 2. Importer mutations.
 zstd -dc tests/data/kpageflags-host.zst 2>/dev/null | head -c 262144 > "$out/work/host-head"
 mutations "$nimp" import kpf tests/data/fuzz/import/* "$out/work/host-head" \
 	tests/data/kpageflags-host.zst
-imp_pass=$pass imp_fail=$fail
+imp_pass=$pass imp_fail=$fail imp_run=$i
 
 # 3. Every built-in, SEEDS seeds, ASan+UBSan and TSan.
 runs_pass=0 runs_fail=0
-s=1
-while [ $s -le "$seeds" ]; do
+s=1 start=$(date +%s)
+while [ $s -le "$seeds" ] && ! over; do
 	CHECK_SCENARIO_TIMEOUT=600 mk/check-scenarios.sh "$asan" "$tsan" "$s" > "$out/work/seed-$s.txt" 2>&1
 	grep '^FAIL' -A3 "$out/work/seed-$s.txt"
 	set -- $(tail -n 1 "$out/work/seed-$s.txt")
@@ -135,7 +150,7 @@ while [ $s -le "$seeds" ]; do
 	s=$((s + 1))
 done
 
-echo "scenario mutations: $scen_pass passed, $scen_fail failed (of $nscen)"
-echo "importer inputs:    $imp_pass passed, $imp_fail failed (of $nimp)"
-echo "built-in runs:      $runs_pass passed, $runs_fail failed ($seeds seeds, ASan+UBSan and TSan)"
+echo "scenario mutations: $scen_pass passed, $scen_fail failed (of $scen_run run, $nscen asked)"
+echo "importer inputs:    $imp_pass passed, $imp_fail failed (of $imp_run run, $nimp asked)"
+echo "built-in runs:      $runs_pass passed, $runs_fail failed ($((s - 1)) of $seeds seeds, ASan+UBSan and TSan)"
 [ $((scen_fail + imp_fail + runs_fail)) -eq 0 ]
