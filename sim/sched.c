@@ -240,7 +240,14 @@ static struct sched_thread *pick_next(void)
 {
 	if (S.clock >= S.next_deadline)
 		wake_due();
-	if (!S.nr_runq) {
+	/*
+	 * Everyone sleeps: the clock jumps to the next deadline.  That may be
+	 * the deadline of a wait a wake-up has already ended (sched_wake()
+	 * clears the thread's deadline but leaves S.next_deadline, which
+	 * wake_due() recomputes), and then nobody is due there: jump again,
+	 * until somebody is.
+	 */
+	while (!S.nr_runq) {
 		if (S.next_deadline == ~0ULL)
 			deadlock();
 		S.clock = S.next_deadline;

@@ -188,6 +188,81 @@ TEST(simulated_clock)
 	destroy_waitqueue_head(&s.wq);
 }
 
+/*
+ * A wait that a wake-up ends early leaves its deadline as the clock's
+ * next stop.  When everyone then sleeps, the clock jumps there, finds
+ * nobody due, and must jump on to the next real deadline: here the late
+ * sleeper's.  (It once picked from the empty run queue instead and
+ * handed the baton to nobody: the machine hung.)  In a child, so that a
+ * hang is an alarm, not a stuck test.
+ */
+struct stale {
+	struct wait_queue_head wq;
+	int flag;
+};
+
+static void *early_fn(void *arg)
+{
+	struct stale *st = arg;
+
+	wait_event_timeout(st->wq, READ_ONCE(st->flag), 10);
+	return NULL;
+}
+
+static void *late_fn(void *arg)
+{
+	msleep(50);
+	return arg;
+}
+
+static void stale_deadline_child(void)
+{
+	static struct stale st;
+	pthread_t early, late;
+	unsigned long long t0;
+
+	alarm(20);
+	init_waitqueue_head(&st.wq);
+	if (pagemig_sched_start(7, 0, 0))
+		_exit(10);
+	t0 = ktime_get_ns();
+	if (pagemig_thread_create(&early, "early", early_fn, &st) ||
+	    pagemig_thread_create(&late, "late", late_fn, &st))
+		_exit(11);
+	msleep(1);			/* both are asleep by now */
+	WRITE_ONCE(st.flag, 1);
+	wake_up(&st.wq);		/* early's 10 ms wait ends at ~1 ms */
+	/*
+	 * Main waits for late; early runs and exits, and its exit finds
+	 * everyone asleep, the clock's next stop at 10 ms, nobody due there.
+	 */
+	pagemig_thread_join(late, NULL);
+	pagemig_thread_join(early, NULL);
+	if (ktime_get_ns() - t0 < 50 * 1000000ULL)
+		_exit(12);
+	pagemig_sched_stop();
+	_exit(0);
+}
+
+TEST(a_wait_ended_early_leaves_no_hole_in_the_clock)
+{
+	int status;
+	pid_t pid;
+
+	own_scheduler();
+	fflush(NULL);
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (!pid)
+		stale_deadline_child();
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status));
+	if (WIFEXITED(status))
+		EXPECT_EQ(0, WEXITSTATUS(status));
+	else
+		TH_LOG("child killed by signal %d", WTERMSIG(status));
+}
+
 static struct mutex held;
 
 static void *take_held(void *arg)
