@@ -110,6 +110,7 @@ int soft_offline_page(unsigned long pfn)
 	struct folio *folio;
 	struct page *page;
 	LIST_HEAD(list);
+	bool keep_ref;
 	int ret;
 
 	if (pfn >= max_pfn)
@@ -134,7 +135,14 @@ int soft_offline_page(unsigned long pfn)
 		folio_put(folio);
 		return -EBUSY;
 	}
-	folio_put(folio);	/* the isolation reference holds it */
+	/*
+	 * 6.17 core: the isolation reference holds the page from here on.
+	 * The decoupled movable_ops core takes none and the owner frees the
+	 * source once it has moved, so keep ours for the poisoning.
+	 */
+	keep_ref = movable_ops_decoupled && page_has_movable_ops(page);
+	if (!keep_ref)
+		folio_put(folio);
 	if (folio_test_large(folio)) {
 		if (split_off_subpage(folio, page, &list)) {
 			putback_movable_pages(&list);
@@ -146,9 +154,11 @@ int soft_offline_page(unsigned long pfn)
 			    MR_MEMORY_FAILURE, &nr_succeeded);
 	if (ret) {
 		putback_movable_pages(&list);
+		if (keep_ref)
+			folio_put(folio);
 		return -EBUSY;
 	}
-	/* migrate_folio_done() left us the source's last reference. */
+	/* The source's last reference: left by migrate_folio_done(), or kept. */
 	SetPageHWPoison(page);
 	atomic_long_inc(&num_poisoned_pages);
 	folio_put(folio);

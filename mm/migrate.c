@@ -271,14 +271,18 @@ static void putback_movable_ops_page(struct page *page)
 	VM_WARN_ON_ONCE_PAGE(!page_has_movable_ops(page), page);
 	VM_WARN_ON_ONCE_PAGE(!PageMovableOpsIsolated(page), page);
 	if (movable_ops_decoupled) {
-		/* The owner clears the flag under its lock, then may free. */
+		/*
+		 * The owner clears the flag under its lock, then may free the
+		 * page (one it released while isolated): that put is the
+		 * owner's business, outside the check, as in migration.
+		 */
 		mops_core_enter();
 		mops = page_movable_ops(page);
+		mops_core_exit();
 		if (!WARN_ON_ONCE(!mops))
 			mops->putback_page(page);
 		else
 			ClearPageMovableOpsIsolated(page);
-		mops_core_exit();
 		return;
 	}
 	/* 6.17 core: the page lock and the isolation reference. */

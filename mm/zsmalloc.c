@@ -1675,6 +1675,31 @@ static unsigned long zs_nr_deferred(struct zs_pool *pool)
 	return nr;
 }
 
+/*
+ * How long zs_destroy_pool() waits, in the decoupled movable_ops core,
+ * for the isolators of its last pages.  An isolation lasts one
+ * migrate_pages() call, so this is generous; a test lowers it.
+ */
+static unsigned int zs_destroy_wait_ms = 10000;
+
+/*
+ * Decoupled core: wait until no empty zspage is left waiting for the end
+ * of an isolation.  Return: true once none is left, false on timeout.
+ */
+static bool zs_wait_for_isolated(struct zs_pool *pool)
+{
+	unsigned int waited = 0;
+
+	zs_flush_deferred(pool);
+	while (movable_ops_decoupled && zs_nr_deferred(pool)) {
+		if (waited++ >= zs_destroy_wait_ms)
+			return false;
+		msleep(1);
+		zs_flush_deferred(pool);
+	}
+	return true;
+}
+
 /**
  * zs_destroy_pool - destroy a pool; every object must have been freed
  * @pool: the pool
@@ -1682,20 +1707,27 @@ static unsigned long zs_nr_deferred(struct zs_pool *pool)
  * Objects still allocated are reported and their pages leaked.  The
  * movable_ops stay registered (see zs_register_mops()): one of the
  * pool's pages may still be isolated.
+ *
+ * Decoupled movable_ops core: a zspage with an isolated page is destroyed
+ * only when the isolation ends, so this waits for the isolators -- at
+ * most zs_destroy_wait_ms.  A caller that holds such a page isolated
+ * itself would wait forever; instead it gets a warning and -EBUSY, and
+ * the pool stays usable until it ends the isolation and calls again.
+ * kernel: void; a 6.17 zspage is destroyed under an isolated page.
+ *
+ * Return: 0, or -EBUSY (decoupled core only) with the pool untouched.
  */
-void zs_destroy_pool(struct zs_pool *pool)
+int zs_destroy_pool(struct zs_pool *pool)
 {
 	int i;
 
 	unregister_shrinker(pool);
-	zs_flush_deferred(pool);
-	/*
-	 * Decoupled core: an empty zspage with an isolated page waits for
-	 * its isolator's putback or migration, which are bound to come.
-	 */
-	while (movable_ops_decoupled && zs_nr_deferred(pool)) {
-		msleep(1);
-		zs_flush_deferred(pool);
+	if (!zs_wait_for_isolated(pool)) {
+		pr_err("zsmalloc: pool %s: a page stays isolated after %u ms; not destroyed\n",
+		       pool->name, zs_destroy_wait_ms);
+		WARN_ON(1);
+		register_shrinker(zs_shrinker_count, zs_shrinker_scan, pool);
+		return -EBUSY;
 	}
 	WRITE_ONCE(pool->stopping, true);
 	wake_up(&pool->free_wq);
@@ -1715,6 +1747,7 @@ void zs_destroy_pool(struct zs_pool *pool)
 	destroy_classes(pool);
 	destroy_waitqueue_head(&pool->free_wq);
 	free(pool);
+	return 0;
 }
 
 /**

@@ -415,6 +415,7 @@ struct zram *zram_add(const char *name, const char *compressor,
 void zram_remove(struct zram *zram)
 {
 	zram_discard(zram, 0, zram->nr_pages);
+	/* -EBUSY (warned): a page stayed isolated; the pool is left behind. */
 	zs_destroy_pool(zram->mem_pool);
 	zcomp_destroy(zram->comp);
 	free(zram->table);

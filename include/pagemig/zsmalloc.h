@@ -23,7 +23,7 @@ struct zs_pool_stats {
 };
 
 struct zs_pool *zs_create_pool(const char *name);
-void zs_destroy_pool(struct zs_pool *pool);
+int zs_destroy_pool(struct zs_pool *pool);
 /* Machine teardown (kernel: module exit): drop the movable_ops registration. */
 void zs_exit(void);
 

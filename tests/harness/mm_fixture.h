@@ -170,6 +170,7 @@ static inline unsigned long mm_managed_pages(void)
 
 static inline void mm_after_each(struct __test_metadata *_metadata)
 {
+	mm_movable_ops = PAGEMIG_MOVABLE_OPS_DEFAULT;
 	pagemig_fault_disarm_all();
 	if (!pagemig_machine_ready())
 		return;
@@ -199,6 +200,47 @@ static void __attribute__((constructor)) mm_fixture_register(void)
 	}								\
 	FIXTURE_TEARDOWN(name)						\
 	{								\
+		pagemig_fault_disarm_all();				\
+		if (!pagemig_machine_ready())				\
+			return;						\
+		mm_check_invariants(true);				\
+		pagemig_machine_exit();					\
+	}
+
+/*
+ * Both movable_ops cores (machine option movable_ops: 6.17 | decoupled).
+ * A fixture whose variant struct has a member
+ * "enum pagemig_movable_ops core" gets two variants per
+ * MM_MOPS_VARIANTS(name, prefix, fields...): prefix##core_6_17 and
+ * prefix##decoupled, each with the other @fields given; its setup sets
+ * mm_movable_ops = variant->core before mm_machine_up().  The DEBUG_VM
+ * check that the decoupled core takes no folio reference or page lock
+ * on a movable_ops page warns, so mm_check_invariants() catches it.
+ */
+#define MM_MOPS_VARIANTS(name, prefix, ...)				\
+	FIXTURE_VARIANT_ADD(name, prefix##core_6_17) {			\
+		.core = PAGEMIG_MOVABLE_OPS_6_17, __VA_ARGS__		\
+	};								\
+	FIXTURE_VARIANT_ADD(name, prefix##decoupled) {			\
+		.core = PAGEMIG_MOVABLE_OPS_DECOUPLED, __VA_ARGS__	\
+	}
+
+/* MM_FIXTURE() whose every test runs once per movable_ops core. */
+#define MM_FIXTURE_MOPS(name, _mem, _dma32, _movable, _cpus)		\
+	FIXTURE_VARIANT(name) { enum pagemig_movable_ops core; };	\
+	FIXTURE(name) {							\
+		unsigned long nr_pages;					\
+	};								\
+	MM_MOPS_VARIANTS(name, );					\
+	FIXTURE_SETUP(name)						\
+	{								\
+		mm_movable_ops = variant->core;				\
+		mm_machine_up(_mem, _dma32, _movable, _cpus);		\
+		self->nr_pages = pagemig_total_pages();			\
+	}								\
+	FIXTURE_TEARDOWN(name)						\
+	{								\
+		mm_movable_ops = PAGEMIG_MOVABLE_OPS_DEFAULT;		\
 		pagemig_fault_disarm_all();				\
 		if (!pagemig_machine_ready())				\
 			return;						\

@@ -41,7 +41,7 @@ static void *isolator_returns(void *arg)
 	return NULL;
 }
 
-MM_FIXTURE(vr, 64 * SZ_1M, 2 * SZ_1M, 0, 2)
+MM_FIXTURE_MOPS(vr, 64 * SZ_1M, 2 * SZ_1M, 0, 2)
 
 TEST_F(vr, remove_waits_for_isolated_pages)
 {

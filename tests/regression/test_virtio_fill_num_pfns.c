@@ -51,7 +51,7 @@ static void *migrator(void *arg)
 	return NULL;
 }
 
-MM_FIXTURE(vf, 64 * SZ_1M, 2 * SZ_1M, 0, 2)
+MM_FIXTURE_MOPS(vf, 64 * SZ_1M, 2 * SZ_1M, 0, 2)
 
 TEST_F(vf, fill_counts_locally)
 {

@@ -11,7 +11,7 @@
 #include "../../mm/zsmalloc.c"
 #include "harness/mm_fixture.h"
 
-MM_FIXTURE(zsfw, 16 * SZ_1M, UINT64_MAX, 0, 1)
+MM_FIXTURE_MOPS(zsfw, 16 * SZ_1M, UINT64_MAX, 0, 1)
 
 TEST_F(zsfw, fullness_changes_leave_the_lookup_bits_alone)
 {

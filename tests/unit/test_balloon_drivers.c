@@ -88,14 +88,20 @@ static bool frame_is_zero(unsigned long pfn)
 
 /* ---- targets, per driver --------------------------------------------------- */
 
-FIXTURE_VARIANT(drv) { int drv; bool managed; };
+/* Every driver in both movable_ops cores. */
+FIXTURE_VARIANT(drv) { int drv; bool managed; enum pagemig_movable_ops core; };
 FIXTURE(drv) { int unused; };
-FIXTURE_VARIANT_ADD(drv, virtio) { .drv = BALLOON_VIRTIO, .managed = true };
-FIXTURE_VARIANT_ADD(drv, vmw) { .drv = BALLOON_VMW, .managed = false };
-FIXTURE_VARIANT_ADD(drv, cmm) { .drv = BALLOON_CMM, .managed = true };
-FIXTURE_SETUP(drv) { mm_machine_up(32 * SZ_1M, 2 * SZ_1M, 0, 2); }
+MM_MOPS_VARIANTS(drv, virtio_, .drv = BALLOON_VIRTIO, .managed = true);
+MM_MOPS_VARIANTS(drv, vmw_, .drv = BALLOON_VMW, .managed = false);
+MM_MOPS_VARIANTS(drv, cmm_, .drv = BALLOON_CMM, .managed = true);
+FIXTURE_SETUP(drv)
+{
+	mm_movable_ops = variant->core;
+	mm_machine_up(32 * SZ_1M, 2 * SZ_1M, 0, 2);
+}
 FIXTURE_TEARDOWN(drv)
 {
+	mm_movable_ops = PAGEMIG_MOVABLE_OPS_DEFAULT;
 	pagemig_fault_disarm_all();
 	if (!pagemig_machine_ready())
 		return;
@@ -212,7 +218,7 @@ TEST_F(drv, validator_checks_isolated_pages)
 
 /* ---- single-machine tests -------------------------------------------------- */
 
-MM_FIXTURE(bd, 64 * SZ_1M, 4 * SZ_1M, 0, 2)
+MM_FIXTURE_MOPS(bd, 64 * SZ_1M, 4 * SZ_1M, 0, 2)
 
 /* Inflating over touched memory gives the frames back to the host OS. */
 TEST_F(bd, rss_drops_when_inflating)

@@ -84,7 +84,7 @@ static void unfragment(struct __test_metadata *_metadata, unsigned long n)
 
 static struct zone *normal(void) { return mm_zone(ZONE_NORMAL); }
 
-MM_FIXTURE(cz, 32 * SZ_1M, 2 * SZ_1M, 0, 2)
+MM_FIXTURE_MOPS(cz, 32 * SZ_1M, 2 * SZ_1M, 0, 2)
 
 TEST_F(cz, full_compaction_moves_balloon_pages)
 {
@@ -464,14 +464,21 @@ static void fault_loop(struct __test_metadata *_metadata, const char *point)
 	ASSERT_EQ(0, pagemig_balloon_set_target(BALLOON_CMM, 0, TIMEOUT_MS));
 }
 
-TEST(fault_loop_movable_ops_migrate) { fault_loop(_metadata, "movable_ops_migrate"); }
-TEST(fault_loop_movable_ops_migrate_perm) { fault_loop(_metadata, "movable_ops_migrate_perm"); }
-TEST(fault_loop_movable_ops_isolate) { fault_loop(_metadata, "movable_ops_isolate"); }
-TEST(fault_loop_migrate_alloc) { fault_loop(_metadata, "migrate_alloc"); }
-TEST(fault_loop_balloon_host) { fault_loop(_metadata, "balloon_host"); }
+/* The fault loops in both movable_ops cores; each test builds its machines. */
+FIXTURE_VARIANT(czf) { enum pagemig_movable_ops core; };
+FIXTURE(czf) { int unused; };
+MM_MOPS_VARIANTS(czf, );
+FIXTURE_SETUP(czf) { mm_movable_ops = variant->core; }
+FIXTURE_TEARDOWN(czf) { mm_after_each(_metadata); }
+
+TEST_F(czf, fault_loop_movable_ops_migrate) { fault_loop(_metadata, "movable_ops_migrate"); }
+TEST_F(czf, fault_loop_movable_ops_migrate_perm) { fault_loop(_metadata, "movable_ops_migrate_perm"); }
+TEST_F(czf, fault_loop_movable_ops_isolate) { fault_loop(_metadata, "movable_ops_isolate"); }
+TEST_F(czf, fault_loop_migrate_alloc) { fault_loop(_metadata, "migrate_alloc"); }
+TEST_F(czf, fault_loop_balloon_host) { fault_loop(_metadata, "balloon_host"); }
 
 /* Every hit fails: compaction gives up cleanly, nothing moves or leaks. */
-TEST(fault_persistent_everything_fails)
+TEST_F(czf, fault_persistent_everything_fails)
 {
 	static const char * const points[] = {
 		"movable_ops_migrate", "movable_ops_migrate_perm",

@@ -19,7 +19,7 @@
 #include "harness/iso_helpers.h"
 #include "harness/dummy_mops.h"
 
-MM_FIXTURE(iso, 64 * SZ_1M, 8 * SZ_1M, 0, 2)
+MM_FIXTURE_MOPS(iso, 64 * SZ_1M, 8 * SZ_1M, 0, 2)
 
 static struct zone *normal(void) { return mm_zone(ZONE_NORMAL); }
 
@@ -701,7 +701,7 @@ TEST_F(iso, contig_fault_isolate_lru) { contig_fault_loop(_metadata, "isolate_lr
 
 /* ---- ZONE_MOVABLE -------------------------------------------------------- */
 
-MM_FIXTURE(isomov, 32 * SZ_1M, 4 * SZ_1M, 12 * SZ_1M, 2)
+MM_FIXTURE_MOPS(isomov, 32 * SZ_1M, 4 * SZ_1M, 12 * SZ_1M, 2)
 
 /* ZONE_MOVABLE is trusted, except for reserved pages (kernel: the same). */
 TEST_F(isomov, zone_movable_trusted_but_not_reserved)

@@ -112,16 +112,21 @@ static void unfragment(struct __test_metadata *_metadata, unsigned long n)
 } while (0)
 
 /* 32 MiB: DMA32 is one pageblock, Normal fifteen. */
+/* Every test in both movable_ops cores. */
+FIXTURE_VARIANT(kc) { enum pagemig_movable_ops core; };
 FIXTURE(kc) {
 	unsigned long kept;
 };
+MM_MOPS_VARIANTS(kc, );
 FIXTURE_SETUP(kc)
 {
+	mm_movable_ops = variant->core;
 	mm_machine_up(32 * SZ_1M, 2 * SZ_1M, 0, 2);
 	self->kept = 0;
 }
 FIXTURE_TEARDOWN(kc)
 {
+	mm_movable_ops = PAGEMIG_MOVABLE_OPS_DEFAULT;
 	kcompactd_stop(0);
 	unfragment(_metadata, self->kept);
 	KC_TEARDOWN();

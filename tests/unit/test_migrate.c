@@ -9,6 +9,9 @@
  * (ASYNC, SYNC_LIGHT waiting on a held page lock, PF_MEMALLOC giving up)
  * -- with the test owner of harness/dummy_mops.h and with real balloon
  * pages.  page->mapping stays NULL and NR_ISOLATED_* never moves.
+ * Every test runs in both movable_ops cores; where they differ by design
+ * (the isolation reference, the page lock) the test says so and checks
+ * each core's behaviour.
  *
  * Run: make O=build/check-asan DEBUG_VM=1 DEBUG_VM_EXPENSIVE=1
  *      SAN=address,undefined WERROR=1 build/check-asan/tests/unit/test_migrate
@@ -67,17 +70,23 @@ static unsigned long nr_isolated_all(void)
 	EXPECT_NULL((page)->mapping);					\
 } while (0)
 
+/*
+ * Isolated: the 6.17 core pins the page with a reference of its own; the
+ * decoupled core takes none, the owner's reference keeps the page.
+ */
 #define EXPECT_ISOLATED(page) do {					\
 	EXPECT_TRUE(page_has_movable_ops(page));			\
 	EXPECT_TRUE(PageMovableOpsIsolated(page));			\
-	EXPECT_EQ(2, page_ref_count(page));				\
+	EXPECT_EQ(movable_ops_decoupled ? 1 : 2, page_ref_count(page));	\
 	EXPECT_NULL((page)->mapping);					\
 } while (0)
 
-static void mig_up(struct __test_metadata *_metadata)
+static void mig_up(struct __test_metadata *_metadata,
+		   enum pagemig_movable_ops core)
 {
 	int ret;
 
+	mm_movable_ops = core;
 	mm_machine_up(16 * SZ_1M, 2 * SZ_1M, 0, 2);
 	ret = dummy_register();
 	if (ret)
@@ -87,6 +96,7 @@ static void mig_up(struct __test_metadata *_metadata)
 
 static void mig_down(struct __test_metadata *_metadata)
 {
+	mm_movable_ops = PAGEMIG_MOVABLE_OPS_DEFAULT;
 	pagemig_fault_disarm_all();
 	if (!pagemig_machine_ready())
 		return;
@@ -119,16 +129,19 @@ static unsigned long list_len(struct list_head *list)
 	return n;
 }
 
+/* Every test in both movable_ops cores, and migm's in every mode too. */
+FIXTURE_VARIANT(mig) { enum pagemig_movable_ops core; };
 FIXTURE(mig) { int unused; };
-FIXTURE_SETUP(mig) { mig_up(_metadata); }
+MM_MOPS_VARIANTS(mig, );
+FIXTURE_SETUP(mig) { mig_up(_metadata, variant->core); }
 FIXTURE_TEARDOWN(mig) { mig_down(_metadata); }
 
-FIXTURE_VARIANT(migm) { enum migrate_mode mode; };
+FIXTURE_VARIANT(migm) { enum migrate_mode mode; enum pagemig_movable_ops core; };
 FIXTURE(migm) { int unused; };
-FIXTURE_VARIANT_ADD(migm, async) { .mode = MIGRATE_ASYNC };
-FIXTURE_VARIANT_ADD(migm, sync_light) { .mode = MIGRATE_SYNC_LIGHT };
-FIXTURE_VARIANT_ADD(migm, sync) { .mode = MIGRATE_SYNC };
-FIXTURE_SETUP(migm) { mig_up(_metadata); }
+MM_MOPS_VARIANTS(migm, async_, .mode = MIGRATE_ASYNC);
+MM_MOPS_VARIANTS(migm, sync_light_, .mode = MIGRATE_SYNC_LIGHT);
+MM_MOPS_VARIANTS(migm, sync_, .mode = MIGRATE_SYNC);
+FIXTURE_SETUP(migm) { mig_up(_metadata, variant->core); }
 FIXTURE_TEARDOWN(migm) { mig_down(_metadata); }
 
 /* ---- registration and lookup ------------------------------------------- */
@@ -234,11 +247,24 @@ TEST_F(mig, isolate_refuses)
 	ASSERT_NOT_NULL(page);
 	EXPECT_OWNED(page);
 
-	/* Lock held: trylock only, the owner is never asked. */
+	/*
+	 * Lock held.  6.17 core: trylock only, the owner is never asked.
+	 * Decoupled core: the page lock means nothing to it; the owner's
+	 * lock decides, so isolation goes through.
+	 */
 	calls = dummy.isolate_calls;
 	ASSERT_TRUE(trylock_page(page));
-	EXPECT_FALSE(isolate_movable_ops_page(page, 0));
-	EXPECT_EQ(calls, dummy.isolate_calls);
+	if (!movable_ops_decoupled) {
+		EXPECT_FALSE(isolate_movable_ops_page(page, 0));
+		EXPECT_EQ(calls, dummy.isolate_calls);
+	} else {
+		EXPECT_TRUE(isolate_movable_ops_page(page, 0));
+		EXPECT_EQ(++calls, dummy.isolate_calls);
+		EXPECT_TRUE(PageLocked(page));
+		list_add(&page->lru, &list);
+		putback_movable_pages(&list);
+		dummy.putback_calls = 0;
+	}
 	unlock_page(page);
 	EXPECT_OWNED(page);
 
@@ -363,6 +389,8 @@ TEST_F(migm, success_moves_everything)
 	EXPECT_EQ(N, dummy.migrate_calls);
 	EXPECT_EQ(0, dummy.nr_isolated);
 	EXPECT_EQ(N, dummy.nr_pages);
+	EXPECT_EQ(0, dummy.nr_deferred);
+	EXPECT_EQ(0, dummy.deferred_frees);
 
 	for (i = 0; i < N; i++)
 		EXPECT_FREED(pages[i]);
@@ -608,6 +636,36 @@ TEST_F(migm, released_extra_ref_fake_success)
 	EXPECT_FREED(page);
 }
 
+/*
+ * Released while isolated, then put back.  6.17 core: the owner lets go
+ * at once and putback's isolation reference frees the page.  Decoupled
+ * core: the owner defers the free (its reference stays) until putback
+ * ends the isolation, and frees it there.
+ */
+TEST_F(migm, released_then_putback_frees)
+{
+	struct page *page;
+	unsigned long used;
+	LIST_HEAD(list);
+
+	isolate_n(_metadata, &list, &page, 1);
+	used = nr_used_pages();
+	EXPECT_TRUE(dummy_free(page));
+	EXPECT_EQ(1, page_ref_count(page));
+	EXPECT_EQ(movable_ops_decoupled ? 1 : 0, dummy.nr_deferred);
+	EXPECT_EQ(movable_ops_decoupled ? 1 : 0, dummy.nr_isolated);
+	/* Released: a second isolation (after a putback) would be refused. */
+	EXPECT_FALSE(isolate_movable_ops_page(page, 0));
+	EXPECT_EQ(used, nr_used_pages());
+	putback_movable_pages(&list);
+	EXPECT_EQ(1, dummy.putback_calls);
+	EXPECT_EQ(movable_ops_decoupled ? 1 : 0, dummy.deferred_frees);
+	EXPECT_EQ(0, dummy.nr_deferred);
+	EXPECT_EQ(0, dummy.nr_isolated);
+	EXPECT_EQ(used - 1, nr_used_pages());
+	EXPECT_FREED(page);
+}
+
 /* More than one batch: 600 pages, 512 + 88. */
 TEST_F(migm, batches_over_512)
 {
@@ -697,9 +755,13 @@ static bool migrate_against_lock(struct __test_metadata *_metadata,
 }
 
 /*
- * SYNC_LIGHT waits for a movable_ops page's lock: the page tests
- * "uptodate" through the PG_movable_ops alias.  So does SYNC.
+ * 6.17 core: SYNC_LIGHT waits for a movable_ops page's lock: the page
+ * tests "uptodate" through the PG_movable_ops alias.  So does SYNC.
  * ASYNC gives up, and so does direct compaction (PF_MEMALLOC).
+ * Decoupled core: nobody takes a movable_ops page's lock (a page the
+ * owner frees while someone holds it would be a bad page), so there is
+ * none to wait for: every mode migrates at once, direct compaction too,
+ * and the core's DEBUG_VM check warns if it touches the lock.
  */
 TEST_F(migm, src_lock_held)
 {
@@ -710,6 +772,17 @@ TEST_F(migm, src_lock_held)
 
 	isolate_n(_metadata, &list, &page, 1);
 	EXPECT_TRUE(PageUptodate(page));	/* the alias */
+	if (movable_ops_decoupled) {
+		unsigned int noreclaim = memalloc_noreclaim_save();
+
+		EXPECT_EQ(0, migrate_pages(&list, alloc_dst, NULL, 0, variant->mode,
+					   MR_COMPACTION, &job.succ));
+		memalloc_noreclaim_restore(noreclaim);
+		EXPECT_EQ(1, job.succ);
+		EXPECT_EQ(1, dummy.migrate_calls);
+		EXPECT_FREED(page);
+		return;
+	}
 	early = migrate_against_lock(_metadata, page, &list, &job);
 	if (variant->mode == MIGRATE_ASYNC) {
 		EXPECT_TRUE(early);

@@ -16,7 +16,7 @@
 #include "harness/mm_fixture.h"
 #include "harness/iso_helpers.h"
 
-MM_FIXTURE(off, 64 * SZ_1M, 8 * SZ_1M, 0, 2)
+MM_FIXTURE_MOPS(off, 64 * SZ_1M, 8 * SZ_1M, 0, 2)
 
 struct counts {
 	unsigned long managed, present, free, total, resident;

@@ -14,7 +14,7 @@
 #include "harness/mm_fixture.h"
 #include "harness/iso_helpers.h"
 
-MM_FIXTURE(soft, 32 * SZ_1M, 4 * SZ_1M, 0, 2)
+MM_FIXTURE_MOPS(soft, 32 * SZ_1M, 4 * SZ_1M, 0, 2)
 
 /* Allocate all memory: is @pfn ever handed out? */
 static bool handed_out(unsigned long target)

@@ -83,18 +83,23 @@ static struct zram *dev(int id)
 
 /* ---- the fixture: a 64 MiB machine per test --------------------------------- */
 
+/* Every test in both movable_ops cores. */
+FIXTURE_VARIANT(zr) { enum pagemig_movable_ops core; };
 FIXTURE(zr) {
 	int id;
 };
+MM_MOPS_VARIANTS(zr, );
 
 FIXTURE_SETUP(zr)
 {
+	mm_movable_ops = variant->core;
 	mm_machine_up(64 * SZ_1M, UINT64_MAX, 0, 2);
 	self->id = -1;
 }
 
 FIXTURE_TEARDOWN(zr)
 {
+	mm_movable_ops = PAGEMIG_MOVABLE_OPS_DEFAULT;
 	pagemig_fault_disarm_all();
 	if (!pagemig_machine_ready())
 		return;
@@ -115,15 +120,16 @@ static enum kind kind_of(unsigned long i)
 
 /* ---- every compressor ------------------------------------------------------- */
 
-FIXTURE_VARIANT(zr_comp) { const char *comp; };
+FIXTURE_VARIANT(zr_comp) { const char *comp; enum pagemig_movable_ops core; };
 FIXTURE(zr_comp) { int id; };
-FIXTURE_VARIANT_ADD(zr_comp, lz4) { .comp = "lz4" };
-FIXTURE_VARIANT_ADD(zr_comp, lz4hc) { .comp = "lz4hc" };
-FIXTURE_VARIANT_ADD(zr_comp, zstd) { .comp = "zstd" };
-FIXTURE_VARIANT_ADD(zr_comp, deflate) { .comp = "deflate" };
+MM_MOPS_VARIANTS(zr_comp, lz4_, .comp = "lz4");
+MM_MOPS_VARIANTS(zr_comp, lz4hc_, .comp = "lz4hc");
+MM_MOPS_VARIANTS(zr_comp, zstd_, .comp = "zstd");
+MM_MOPS_VARIANTS(zr_comp, deflate_, .comp = "deflate");
 
 FIXTURE_SETUP(zr_comp)
 {
+	mm_movable_ops = variant->core;
 	mm_machine_up(64 * SZ_1M, UINT64_MAX, 0, 2);
 	self->id = pagemig_zram_create(variant->comp, 16 * SZ_1M, 0);
 	ASSERT_LE(0, self->id);
@@ -131,6 +137,7 @@ FIXTURE_SETUP(zr_comp)
 
 FIXTURE_TEARDOWN(zr_comp)
 {
+	mm_movable_ops = PAGEMIG_MOVABLE_OPS_DEFAULT;
 	pagemig_fault_disarm_all();
 	if (!pagemig_machine_ready())
 		return;

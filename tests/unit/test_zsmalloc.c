@@ -146,12 +146,16 @@ static unsigned long zspage_pages(struct page **out, unsigned long max)
 
 /* ---- the fixture ---------------------------------------------------------- */
 
+/* Every test in both movable_ops cores. */
+FIXTURE_VARIANT(zs) { enum pagemig_movable_ops core; };
 FIXTURE(zs) {
 	struct zs_pool *pool;
 };
+MM_MOPS_VARIANTS(zs, );
 
 FIXTURE_SETUP(zs)
 {
+	mm_movable_ops = variant->core;
 	mm_machine_up(32 * SZ_1M, UINT64_MAX, 0, 2);
 	nr_dst_allocs = 0;
 	self->pool = zs_create_pool("test");
@@ -160,6 +164,7 @@ FIXTURE_SETUP(zs)
 
 FIXTURE_TEARDOWN(zs)
 {
+	mm_movable_ops = PAGEMIG_MOVABLE_OPS_DEFAULT;
 	pagemig_fault_disarm_all();
 	if (!pagemig_machine_ready())
 		return;
@@ -509,7 +514,8 @@ TEST_F(zs, handles_stable_across_migrate_pages)
 		old_pfns[i] = page_to_pfn(pages[i]);
 		ASSERT_TRUE(isolate_movable_ops_page(pages[i], 0));
 		EXPECT_TRUE(PageMovableOpsIsolated(pages[i]));
-		EXPECT_EQ(2, page_ref_count(pages[i]));
+		/* 6.17: zsmalloc's and the isolation's; decoupled: zsmalloc's. */
+		EXPECT_EQ(movable_ops_decoupled ? 1 : 2, page_ref_count(pages[i]));
 		list_add_tail(&pages[i]->lru, &list);
 	}
 	EXPECT_EQ(0, migrate_pages(&list, alloc_dst, NULL, 0, MIGRATE_SYNC,
@@ -680,6 +686,32 @@ TEST_F(zs, allocation_prefers_the_fullest_zspage)
 
 /* ---- deferred free ---------------------------------------------------------- */
 
+/*
+ * Keep @page's zspage from being destroyed now, as a migration in flight
+ * would.  6.17 core: hold the page lock (zs_free() only trylocks it).
+ * Decoupled core: isolate the page onto @list; the page lock means
+ * nothing to zsmalloc there (and a page freed while locked would be a
+ * bad page).
+ */
+static void hold_zspage_page(struct __test_metadata *_metadata,
+			     struct page *page, struct list_head *list)
+{
+	if (!movable_ops_decoupled) {
+		lock_page(page);
+		return;
+	}
+	ASSERT_TRUE(isolate_movable_ops_page(page, 0));
+	list_add(&page->lru, list);
+}
+
+static void release_zspage_page(struct page *page, struct list_head *list)
+{
+	if (!movable_ops_decoupled)
+		unlock_page(page);
+	else
+		putback_movable_pages(list);
+}
+
 TEST_F(zs, deferred_free_when_a_page_lock_is_busy)
 {
 	struct zs_class_info ci;
@@ -689,6 +721,7 @@ TEST_F(zs, deferred_free_when_a_page_lock_is_busy)
 	struct zpdesc *zp;
 	struct obj o;
 	int n = 0, k;
+	LIST_HEAD(list);
 
 	payload_class(self->pool, 3000, &ci);
 	ASSERT_LT(1, ci.pages_per_zspage);
@@ -698,9 +731,9 @@ TEST_F(zs, deferred_free_when_a_page_lock_is_busy)
 		pfns[n++] = zpdesc_pfn(zp);
 	ASSERT_EQ(ci.pages_per_zspage, n);
 
-	/* Someone (migration, say) holds the second page's lock. */
+	/* Migration (say) holds the second page. */
 	locked = pfn_to_page(pfns[1]);
-	lock_page(locked);
+	hold_zspage_page(_metadata, locked, &list);
 	obj_del(self->pool, &o);
 	/* The zspage stays, waiting for the worker. */
 	EXPECT_EQ(n, zs_get_total_pages(self->pool));
@@ -711,7 +744,7 @@ TEST_F(zs, deferred_free_when_a_page_lock_is_busy)
 		EXPECT_TRUE(PageZsmalloc(pfn_to_page(pfns[k])));
 		EXPECT_TRUE(page_private(pfn_to_page(pfns[k])) == (unsigned long)zspage);
 	}
-	unlock_page(locked);
+	release_zspage_page(locked, &list);
 	zs_flush_deferred(self->pool);
 	EXPECT_EQ(0, zs_get_total_pages(self->pool));
 	EXPECT_EQ(0, pagemig_vmstat("nr_zspages"));
@@ -730,15 +763,16 @@ TEST_F(zs, empty_zspage_waiting_for_the_worker_can_be_reused)
 	struct zspage *zspage;
 	struct page *first;
 	struct obj o, p;
+	LIST_HEAD(list);
 
 	ASSERT_EQ(0, obj_new(self->pool, &o, 3000, 5));
 	zspage = obj_zspage(&o);
 	first = zpdesc_page(get_first_zpdesc(zspage));
-	lock_page(first);
+	hold_zspage_page(_metadata, first, &list);
 	obj_del(self->pool, &o);
 	/* The worker may have taken it off the list already; either is fine. */
 	ASSERT_EQ(0, obj_new(self->pool, &p, 3000, 6));
-	unlock_page(first);
+	release_zspage_page(first, &list);
 	zs_flush_deferred(self->pool);
 	EXPECT_TRUE(obj_ok(self->pool, &p));
 	CHECK_POOL(self->pool);
@@ -1010,18 +1044,34 @@ static struct page *isolate_second_page(struct __test_metadata *_metadata,
 	page = pfn_to_page(pfns[1]);
 	ASSERT_TRUE(isolate_movable_ops_page(page, 0));
 	list_add(&page->lru, list);
-	EXPECT_EQ(2, page_ref_count(page));
+	EXPECT_EQ(movable_ops_decoupled ? 1 : 2, page_ref_count(page));
 	return page;
 }
 
-/* The zspage is destroyed under the isolated page; the rest is freed. */
+/*
+ * 6.17 core: the zspage is destroyed under the isolated page; the rest is
+ * freed.  Decoupled core: zsmalloc defers destroying a zspage while one
+ * of its pages is isolated, so everything stays until the isolation
+ * ends (and the migration that follows is a real one).
+ */
 static void free_under_isolation(struct __test_metadata *_metadata,
 				 struct zs_pool *pool, struct obj *o,
 				 struct page *page, unsigned long *pfns, int n)
 {
+	struct zspage *zspage = obj_zspage(o);
 	int k;
 
 	obj_del(pool, o);
+	if (movable_ops_decoupled) {
+		EXPECT_EQ(n, zs_get_total_pages(pool));
+		EXPECT_EQ(n, pagemig_vmstat("nr_zspages"));
+		EXPECT_EQ(1, page_ref_count(page));	/* zsmalloc's */
+		EXPECT_TRUE(page_private(page) == (unsigned long)zspage);
+		EXPECT_TRUE(PageMovableOpsIsolated(page));
+		for (k = 0; k < n; k++)
+			EXPECT_EQ(1, page_ref_count(pfn_to_page(pfns[k])));
+		return;
+	}
 	EXPECT_EQ(0, zs_get_total_pages(pool));
 	EXPECT_EQ(0, pagemig_vmstat("nr_zspages"));
 	EXPECT_EQ(1, page_ref_count(page));	/* only the isolation reference */
@@ -1085,7 +1135,11 @@ TEST_F(zs, free_while_isolated_extra_reference_fake_success)
 	EXPECT_EQ(1, succ);
 	EXPECT_EQ(1, nr_dst_allocs);	/* allocated, then dropped unused */
 	EXPECT_EQ(s0 + 1, pagemig_vmstat("pgmigrate_success"));
-	/* zs_page_migrate() faked success: un-isolated, our reference left. */
+	/*
+	 * 6.17: zs_page_migrate() faked success; decoupled: the deferred
+	 * zspage was alive and the page really moved.  Either way it is
+	 * un-isolated with our reference left.
+	 */
 	EXPECT_EQ(1, page_ref_count(page));
 	EXPECT_FALSE(PageMovableOpsIsolated(page));
 	EXPECT_TRUE(PageZsmalloc(page));	/* sticky until freed */
@@ -1108,7 +1162,9 @@ TEST_F(zs, deferred_free_of_a_zspage_with_an_isolated_page)
 
 	page = isolate_second_page(_metadata, self->pool, &o, pfns, &n, &list);
 	first = pfn_to_page(pfns[0]);
-	lock_page(first);
+	/* Decoupled: the isolated page alone defers the free; no lock. */
+	if (!movable_ops_decoupled)
+		lock_page(first);
 	obj_del(self->pool, &o);
 	EXPECT_EQ(n, zs_get_total_pages(self->pool));
 	/* The zspage is alive: the isolated page migrates for real. */
@@ -1117,7 +1173,8 @@ TEST_F(zs, deferred_free_of_a_zspage_with_an_isolated_page)
 	EXPECT_EQ(1, succ);
 	EXPECT_EQ(1, nr_dst_allocs);
 	EXPECT_EQ(0, page_ref_count(page));
-	unlock_page(first);
+	if (!movable_ops_decoupled)
+		unlock_page(first);
 	zs_flush_deferred(self->pool);
 	EXPECT_EQ(0, zs_get_total_pages(self->pool));
 	EXPECT_EQ(0, pagemig_vmstat("nr_zspages"));
