@@ -104,6 +104,19 @@ static unsigned long balloon_validate_isolated(FILE *f, unsigned long *isolated)
 		if (!PageOffline(page) || !page_has_movable_ops(page) ||
 		    !PageMovableOpsIsolated(page))
 			continue;
+		/*
+		 * Isolated, the page is kept by the balloon's reference (and,
+		 * 6.17 core, the isolator's); the decoupled core and the
+		 * balloon never take its lock.
+		 */
+		if (page_ref_count(page) < 1 ||
+		    (movable_ops_decoupled && PageLocked(page))) {
+			if (f)
+				fprintf(f, "validate: balloon pfn %#lx: isolated, %s\n",
+					pfn, page_ref_count(page) < 1 ? "no reference" : "locked");
+			bad++;
+			continue;
+		}
 		b = balloon_page_device(page);
 		for (i = 0; i < NR_BALLOON_DRIVERS; i++)
 			if (balloon_hosts[i] && balloon_hosts[i]->b_dev_info == b)

@@ -341,6 +341,7 @@ int pagemig_machine_init(const struct pagemig_config *cfg, char *err, size_t err
 		return ret;
 	}
 	register_mm_validator(balloon_validate);
+	register_mm_validator(zs_validate);
 	for (i = 0; i < ARRAY_SIZE(initcalls); i++) {
 		ret = initcalls[i].init ? initcalls[i].init() : 0;
 		if (ret) {

@@ -83,6 +83,8 @@ int page_alloc_init_late(void);
 void mm_exit_machine(void);
 /* An extra full-machine check for validate_zones() to run. */
 int register_mm_validator(unsigned long (*fn)(FILE *f));
+/* mm/zsmalloc.c: zsmalloc pages' movable_ops invariants, for the validator. */
+unsigned long zs_validate(FILE *f);
 unsigned long validate_zones(FILE *f);
 
 /*

@@ -1528,6 +1528,49 @@ static int zs_register_mops(void)
 }
 
 /**
+ * zs_validate - the movable_ops invariants of zsmalloc pages
+ * @f: where to report each bad page, or NULL
+ *
+ * By the memmap, at a quiet point: a zsmalloc page holds a reference; an
+ * isolated one is still a movable_ops page; and in the decoupled
+ * movable_ops core an isolated page still has its zspage (destruction
+ * waits for the isolation to end) and no zsmalloc page is locked
+ * (nothing takes the page lock there).  6.17 core: a page may lose its
+ * zspage while isolated, and the core and zs_free() lock pages.
+ *
+ * Return: the number of bad pages.
+ */
+unsigned long zs_validate(FILE *f)
+{
+	unsigned long pfn, bad = 0;
+
+	for (pfn = 0; pfn < max_pfn; pfn++) {
+		struct page *page = pfn_to_page(pfn);
+		bool isolated;
+		const char *why = NULL;
+
+		if (!PageZsmalloc(page))
+			continue;
+		isolated = PageMovableOpsIsolated(page);
+		if (page_ref_count(page) < 1)
+			why = "no reference";
+		else if (isolated && !page_has_movable_ops(page))
+			why = "isolated but not a movable_ops page";
+		else if (movable_ops_decoupled && isolated &&
+			 !zpdesc_zspage(page_zpdesc(page)))
+			why = "isolated, its zspage destroyed";
+		else if (movable_ops_decoupled && PageLocked(page))
+			why = "locked";
+		if (why) {
+			if (f)
+				fprintf(f, "validate: zsmalloc pfn %#lx: %s\n", pfn, why);
+			bad++;
+		}
+	}
+	return bad;
+}
+
+/**
  * zs_exit - unregister zsmalloc's movable_ops at machine teardown
  *
  * Runs after every pool is gone and nothing isolates or migrates any

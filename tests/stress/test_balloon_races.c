@@ -19,7 +19,7 @@
 #include "../../drivers/virtio_balloon.c"
 #include "harness/mm_fixture.h"
 
-#define NR_TESTS	2
+#define NR_TESTS	2	/* per movable_ops core: each runs both tests */
 #define TIMEOUT_MS	20000
 
 static unsigned long long budget_ns(void)
@@ -78,7 +78,7 @@ static void finish(struct __test_metadata *_metadata, int drv)
 	EXPECT_EQ(0, pagemig_validate(stderr));
 }
 
-MM_FIXTURE(br, 16 * SZ_1M, 2 * SZ_1M, 0, 2)
+MM_FIXTURE_MOPS(br, 16 * SZ_1M, 2 * SZ_1M, 0, 2)
 
 /* Deflate and inflate (vmw, cmm, virtio in turn) while compaction runs. */
 TEST_F(br, deflate_races_compaction)

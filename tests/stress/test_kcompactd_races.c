@@ -24,7 +24,8 @@
 
 static unsigned long long budget_ns(void)
 {
-	return (unsigned long long)(stress_seconds(2) * 1e9);
+	/* Half each for the two movable_ops cores. */
+	return (unsigned long long)(stress_seconds(2) * 1e9 / 2);
 }
 
 struct race {
@@ -74,7 +75,7 @@ static void fragment(struct __test_metadata *_metadata, unsigned long *pfns)
 			ASSERT_EQ(0, pagemig_free_pages(pfns[i], 0));
 }
 
-MM_FIXTURE(kr, 16 * SZ_1M, 2 * SZ_1M, 0, 2)
+MM_FIXTURE_MOPS(kr, 16 * SZ_1M, 2 * SZ_1M, 0, 2)
 
 TEST_F(kr, kcompactd_races_direct_compaction_and_deflate)
 {

@@ -6,9 +6,12 @@
  *    zsmalloc pages under them (a read-locked zspage refuses with
  *    -EINVAL and moves on a later pass; the data is always intact);
  *  - zs_free() of zspages' last objects while an isolator holds their
- *    pages: sometimes the isolated page is left with only the isolation
- *    reference (zs_page_migrate() reports it moved), sometimes the isolator
- *    holds an extra reference (zs_page_migrate()'s fake success);
+ *    pages.  6.17 core: sometimes the isolated page is left with only the
+ *    isolation reference (zs_page_migrate() reports it moved), sometimes
+ *    the isolator holds an extra reference (zs_page_migrate()'s fake
+ *    success).  Decoupled core: zspage destruction waits for the
+ *    isolation to end (the zsmalloc validator checks no isolated page
+ *    lost its zspage), and the end of it kicks the deferred free;
  *  - zs_compact() racing a full pagemig_compact() and zram writes and
  *    discards, with a reader checking every sector it can pin down.
  *
@@ -27,7 +30,7 @@
 #include "../../facade/zram.c"
 #include "harness/mm_fixture.h"
 
-#define NR_TESTS	3
+#define NR_TESTS	6	/* three tests, two movable_ops cores */
 
 static unsigned long long budget_ns(void)
 {
@@ -212,7 +215,7 @@ static void disk_teardown(struct __test_metadata *_metadata, struct disk *d)
 	free(d->disc);
 }
 
-MM_FIXTURE(zsr, 64 * SZ_1M, UINT64_MAX, 0, 3)
+MM_FIXTURE_MOPS(zsr, 64 * SZ_1M, UINT64_MAX, 0, 3)
 
 /* ---- readers decompressing while compaction migrates zsmalloc pages -------- */
 
