@@ -101,7 +101,7 @@ enum pagemig_movable_ops {
 	PAGEMIG_MOVABLE_OPS_6_17,
 	PAGEMIG_MOVABLE_OPS_DECOUPLED,
 };
-#define PAGEMIG_MOVABLE_OPS_DEFAULT	PAGEMIG_MOVABLE_OPS_6_17
+#define PAGEMIG_MOVABLE_OPS_DEFAULT	PAGEMIG_MOVABLE_OPS_DECOUPLED
 
 struct pagemig_config {
 	uint64_t memory;	/* bytes of "physical memory"; a multiple of 2 MiB */
