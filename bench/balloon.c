@@ -15,7 +15,10 @@
  *	balloon.migrate_vs_memcpy	that rate over this machine's 4 KiB
  *					memcpy rate (a balloon page moves no
  *					data, so this may exceed 1)
- *	balloon.compact_time		the compaction
+ *	balloon.migrate_rate_6_17, balloon.migrate_rate_decoupled
+ *					the same rate with each movable_ops
+ *					core, both in every run
+ *	balloon.compact_time		the compaction (and _6_17, _decoupled)
  *	balloon.free_order9_before/after, balloon.free_order10_before/after
  *					free memory in order-9 and order-10
  *					blocks, MiB
@@ -55,7 +58,8 @@ static void free_blocks_mib(double *o9, double *o10)
 }
 
 static int one_run(const struct bench_ctx *ctx, unsigned int r,
-		   struct balloon_run *out, unsigned long *ballooned)
+		   enum pagemig_movable_ops core, struct balloon_run *out,
+		   unsigned long *ballooned)
 {
 	unsigned long total, n = 0, freed = 0, i, *pfns, m0, b0, fp, fpb;
 	struct pagemig_rng rng;
@@ -65,7 +69,7 @@ static int one_run(const struct bench_ctx *ctx, unsigned int r,
 
 	ret = pagemig_parse_gfp("GFP_HIGHUSER_MOVABLE", &gfp);
 	if (!ret)
-		ret = bench_machine(ctx, MEMORY, CPUS);
+		ret = bench_machine_core(ctx, MEMORY, CPUS, core);
 	if (ret)
 		return ret;
 	total = pagemig_total_pages();
@@ -114,8 +118,9 @@ static int one_run(const struct bench_ctx *ctx, unsigned int r,
 	out->ms = t / 1e6;
 	out->rate = out->migrated / (t / 1e9);
 	if (ctx->verbose)
-		fprintf(ctx->out, "# run %u: %lu filled, %lu ballooned, %lu migrated (%lu balloon_migrate)\n",
-			r + 1, n, *ballooned, (unsigned long)out->migrated,
+		fprintf(ctx->out, "# run %u, movable_ops %s: %lu filled, %lu ballooned, %lu migrated (%lu balloon_migrate)\n",
+			r + 1, core == PAGEMIG_MOVABLE_OPS_DECOUPLED ? "decoupled" : "6.17",
+			n, *ballooned, (unsigned long)out->migrated,
 			pagemig_vmstat("balloon_migrate") - b0);
 	/* Give the balloon back before teardown, as a guest would. */
 	pagemig_balloon_set_target(pagemig_balloon_lookup("virtio"), 0, 60000);
@@ -126,34 +131,56 @@ static int one_run(const struct bench_ctx *ctx, unsigned int r,
 static int bench_balloon(const struct bench_ctx *ctx)
 {
 	double v[9][BENCH_MAX_RUNS], memcpy_rate;
-	struct balloon_run br;
+	double rate[BENCH_NR_CORES][BENCH_MAX_RUNS], ms[BENCH_NR_CORES][BENCH_MAX_RUNS];
+	struct balloon_run br[BENCH_NR_CORES], *d = NULL;
 	unsigned long ballooned = 0;
-	unsigned int r;
+	unsigned int r, k, c;
+	char name[64];
 	int ret;
 
-	bench_config(ctx, "balloon", "4 GiB machine, %d CPUs; fill with order-0 movable pages, free a random 1 in 8, virtio balloon into the holes, free the rest, one full compaction per run",
+	bench_config(ctx, "balloon", "4 GiB machine, %d CPUs; fill with order-0 movable pages, free a random 1 in 8, virtio balloon into the holes, free the rest, one full compaction per run and movable_ops core",
 		     CPUS);
 	for (r = 0; r < ctx->runs; r++) {
-		ret = one_run(ctx, r, &br, &ballooned);
-		if (ret)
-			return ret;
+		/*
+		 * Each run once per movable_ops core, same machine and seed,
+		 * alternating which goes first.  Figures without a core in
+		 * their name are the default core's.
+		 */
+		for (k = 0; k < BENCH_NR_CORES; k++) {
+			c = (k + r) % BENCH_NR_CORES;
+			ret = one_run(ctx, r, bench_cores[c], &br[c], &ballooned);
+			if (ret)
+				return ret;
+			rate[c][r] = br[c].rate / 1e6;
+			ms[c][r] = br[c].ms;
+			if (bench_cores[c] == PAGEMIG_MOVABLE_OPS_DEFAULT)
+				d = &br[c];
+		}
 		memcpy_rate = bench_memcpy_4k_rate();
-		v[0][r] = br.migrated / 1e3;
-		v[1][r] = br.rate / 1e6;
-		v[2][r] = memcpy_rate ? br.rate / memcpy_rate : 0;
-		v[3][r] = br.ms;
-		v[4][r] = br.o9[0];
-		v[5][r] = br.o9[1];
-		v[6][r] = br.o10[0];
-		v[7][r] = br.o10[1];
-		v[8][r] = br.share_after;
+		v[0][r] = d->migrated / 1e3;
+		v[1][r] = d->rate / 1e6;
+		v[2][r] = memcpy_rate ? d->rate / memcpy_rate : 0;
+		v[3][r] = d->ms;
+		v[4][r] = d->o9[0];
+		v[5][r] = d->o9[1];
+		v[6][r] = d->o10[0];
+		v[7][r] = d->o10[1];
+		v[8][r] = d->share_after;
 	}
 	fprintf(ctx->out, "# balloon: %lu pages (%.0f MiB) ballooned in the last run\n",
 		ballooned, ballooned * 4096.0 / (1 << 20));
 	bench_report(ctx, "balloon", "pages_migrated", v[0], ctx->runs, "kpages");
 	bench_report(ctx, "balloon", "migrate_rate", v[1], ctx->runs, "Mpages/s");
+	for (c = 0; c < BENCH_NR_CORES; c++) {
+		snprintf(name, sizeof(name), "migrate_rate_%s", bench_core_names[c]);
+		bench_report(ctx, "balloon", name, rate[c], ctx->runs, "Mpages/s");
+	}
 	bench_report(ctx, "balloon", "migrate_vs_memcpy", v[2], ctx->runs, "x");
 	bench_report(ctx, "balloon", "compact_time", v[3], ctx->runs, "ms");
+	for (c = 0; c < BENCH_NR_CORES; c++) {
+		snprintf(name, sizeof(name), "compact_time_%s", bench_core_names[c]);
+		bench_report(ctx, "balloon", name, ms[c], ctx->runs, "ms");
+	}
 	bench_report(ctx, "balloon", "free_order9_before", v[4], ctx->runs, "MiB");
 	bench_report(ctx, "balloon", "free_order9_after", v[5], ctx->runs, "MiB");
 	bench_report(ctx, "balloon", "free_order10_before", v[6], ctx->runs, "MiB");

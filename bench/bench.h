@@ -35,6 +35,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <pagemig/pagemig.h>
+
 #include "lib/ktime.h"
 
 #define BENCH_DEFAULT_RUNS	5
@@ -73,6 +75,12 @@ void bench_config(const struct bench_ctx *ctx, const char *name,
 void bench_report(const struct bench_ctx *ctx, const char *bench,
 		  const char *metric, const double *values, unsigned int n,
 		  const char *unit);
+/* The two movable_ops cores, in the order the benchmarks run them. */
+#define BENCH_NR_CORES	2
+extern const enum pagemig_movable_ops bench_cores[BENCH_NR_CORES];
+extern const char *const bench_core_names[BENCH_NR_CORES];
+int bench_machine_core(const struct bench_ctx *ctx, uint64_t memory,
+		       unsigned int cpus, enum pagemig_movable_ops core);
 int bench_machine(const struct bench_ctx *ctx, uint64_t memory,
 		  unsigned int cpus);
 double bench_memcpy_4k_rate(void);

@@ -23,6 +23,27 @@
 int bench_machine(const struct bench_ctx *ctx, uint64_t memory,
 		  unsigned int cpus)
 {
+	return bench_machine_core(ctx, memory, cpus, PAGEMIG_MOVABLE_OPS_DEFAULT);
+}
+
+const enum pagemig_movable_ops bench_cores[BENCH_NR_CORES] = {
+	PAGEMIG_MOVABLE_OPS_6_17, PAGEMIG_MOVABLE_OPS_DECOUPLED,
+};
+/* As figure-name suffixes: migrate_rate_6_17, migrate_rate_decoupled. */
+const char *const bench_core_names[BENCH_NR_CORES] = { "6_17", "decoupled" };
+
+/**
+ * bench_machine_core() - bench_machine() with a given movable_ops core.
+ * @ctx: the benchmark context (its seed).
+ * @memory: bytes.
+ * @cpus: CPUs.
+ * @core: the movable_ops core (machine option movable_ops).
+ *
+ * Return: 0, or what pagemig_machine_init() returned (said on stderr).
+ */
+int bench_machine_core(const struct bench_ctx *ctx, uint64_t memory,
+		       unsigned int cpus, enum pagemig_movable_ops core)
+{
 	struct pagemig_config cfg;
 	char err[256] = "";
 	int ret;
@@ -31,6 +52,7 @@ int bench_machine(const struct bench_ctx *ctx, uint64_t memory,
 	cfg.memory = memory;
 	cfg.nr_cpus = cpus;
 	cfg.seed = ctx->seed;
+	cfg.movable_ops = core;
 	ret = pagemig_machine_init(&cfg, err, sizeof(err));
 	if (ret)
 		fprintf(stderr, "pagemig bench: machine: %s\n",

@@ -14,6 +14,10 @@
  *	zram.zs_compact_time		zs_compact, ms
  *	zram.migrate_rate		zsmalloc pages migrated per second of
  *					the full compaction (pgmigrate_success)
+ *	zram.migrate_rate_6_17, zram.migrate_rate_decoupled
+ *					the same with each movable_ops core:
+ *					every run writes and compacts once per
+ *					core, alternating which goes first
  *
  * Throughput, lz4, on one 256 MiB set of the same kind of pages (in
  * memory before timing; one thread):
@@ -51,7 +55,7 @@ struct zr {
 };
 
 static int discard_run(const struct bench_ctx *ctx, unsigned int r, double psrc,
-		       struct zr *out)
+		       enum pagemig_movable_ops core, struct zr *out)
 {
 	static unsigned char page[PAGE];
 	struct pagemig_zram_stats st;
@@ -60,7 +64,7 @@ static int discard_run(const struct bench_ctx *ctx, unsigned int r, double psrc,
 	long freed;
 	int id, ret;
 
-	ret = bench_machine(ctx, MEMORY, CPUS);
+	ret = bench_machine_core(ctx, MEMORY, CPUS, core);
 	if (ret)
 		return ret;
 	id = pagemig_zram_create("lz4", DISK, 0);
@@ -97,8 +101,9 @@ static int discard_run(const struct bench_ctx *ctx, unsigned int r, double psrc,
 	out->migrated = (double)(pagemig_vmstat("pgmigrate_success") - m0);
 	out->migrate_rate = out->migrated / (t / 1e9);
 	if (ctx->verbose)
-		fprintf(ctx->out, "# run %u: ratio %.2f, %.1f -> %.1f MB, %ld pages freed in %.1f ms; compaction migrated %.0f pages in %.1f ms; RSS %.0f MiB\n",
-			r + 1, out->ratio, out->used[0], out->used[1], freed, out->zs_ms,
+		fprintf(ctx->out, "# run %u, movable_ops %s: ratio %.2f, %.1f -> %.1f MB, %ld pages freed in %.1f ms; compaction migrated %.0f pages in %.1f ms; RSS %.0f MiB\n",
+			r + 1, core == PAGEMIG_MOVABLE_OPS_DECOUPLED ? "decoupled" : "6.17",
+			out->ratio, out->used[0], out->used[1], freed, out->zs_ms,
 			out->migrated, t / 1e6,
 			pagemig_resident_pages() * 4096.0 / (1 << 20));
 out:
@@ -166,30 +171,38 @@ static int throughput_run(const struct bench_ctx *ctx, unsigned char *pages,
 
 static int bench_zram(const struct bench_ctx *ctx)
 {
-	static double v[13][BENCH_MAX_RUNS];
+	static double v[13][BENCH_MAX_RUNS], rate[BENCH_NR_CORES][BENCH_MAX_RUNS];
+	char name[64];
 	unsigned char *pages;
 	double psrc;
-	unsigned int r;
+	unsigned int r, k, c;
 	char *comp;
 	int *clen, ret;
 	unsigned long i;
 
-	bench_config(ctx, "zram", "%llu GiB machine, %d CPUs, %llu GiB lz4 zram; write pages compressing ~%.1f:1, discard every other sector, zs_compact, then one full compaction; throughput on %lu MiB",
+	bench_config(ctx, "zram", "%llu GiB machine, %d CPUs, %llu GiB lz4 zram; write pages compressing ~%.1f:1, discard every other sector, zs_compact, then one full compaction, per movable_ops core; throughput on %lu MiB",
 		     MEMORY >> 30, CPUS, DISK >> 30, RATIO, TP_PAGES * PAGE >> 20);
 	psrc = pagemig_zram_data_share(RATIO);
 	for (r = 0; r < ctx->runs; r++) {
-		struct zr z;
+		struct zr zc[BENCH_NR_CORES], *z = &zc[0];
 
-		ret = discard_run(ctx, r, psrc, &z);
-		if (ret)
-			return ret;
-		v[0][r] = z.used[0];
-		v[1][r] = z.used[1];
-		v[2][r] = z.compacted;
-		v[3][r] = z.zs_ms;
-		v[4][r] = z.migrate_rate / 1e3;
-		v[5][r] = z.ratio;
-		v[12][r] = z.migrated / 1e3;
+		/* Figures without a core in their name: the default core's. */
+		for (k = 0; k < BENCH_NR_CORES; k++) {
+			c = (k + r) % BENCH_NR_CORES;
+			ret = discard_run(ctx, r, psrc, bench_cores[c], &zc[c]);
+			if (ret)
+				return ret;
+			rate[c][r] = zc[c].migrate_rate / 1e3;
+			if (bench_cores[c] == PAGEMIG_MOVABLE_OPS_DEFAULT)
+				z = &zc[c];
+		}
+		v[0][r] = z->used[0];
+		v[1][r] = z->used[1];
+		v[2][r] = z->compacted;
+		v[3][r] = z->zs_ms;
+		v[4][r] = z->migrate_rate / 1e3;
+		v[5][r] = z->ratio;
+		v[12][r] = z->migrated / 1e3;
 	}
 	bench_report(ctx, "zram", "written_ratio", v[5], ctx->runs, "x");
 	bench_report(ctx, "zram", "mem_used_before", v[0], ctx->runs, "MB");
@@ -198,6 +211,10 @@ static int bench_zram(const struct bench_ctx *ctx)
 	bench_report(ctx, "zram", "zs_compact_time", v[3], ctx->runs, "ms");
 	bench_report(ctx, "zram", "migrated", v[12], ctx->runs, "kpages");
 	bench_report(ctx, "zram", "migrate_rate", v[4], ctx->runs, "kpages/s");
+	for (c = 0; c < BENCH_NR_CORES; c++) {
+		snprintf(name, sizeof(name), "migrate_rate_%s", bench_core_names[c]);
+		bench_report(ctx, "zram", name, rate[c], ctx->runs, "kpages/s");
+	}
 
 	pages = malloc(TP_PAGES * PAGE);
 	comp = malloc(TP_PAGES * LZ4_COMPRESSBOUND(PAGE));
