@@ -13,18 +13,22 @@
  * are never unmapped: their owner's migrate_page() callback does the whole
  * move.  They are recognised by page type plus PG_movable_ops and their
  * callbacks are looked up by page type in the two slots of
- * set_movable_ops(); page->mapping is not used for them at all.  The core
- * still treats them as folios for the reference, the lock and the list
- * linkage -- each such spot is marked "not folios in the future", the
- * next step the series announced.
+ * set_movable_ops(); page->mapping is not used for them at all.  Two
+ * cores, by machine option: the 6.17 core still treats them as folios
+ * for the reference and the page lock; the decoupled core (the default)
+ * takes neither, and the owner serialises isolation on
+ * PG_movable_ops_isolated.  Both still link them through page->lru and
+ * clear dst->private (Documentation/movable_ops.md).
  *
  * Folios (anonymous and page cache, on LRU lists) are unmapped through
  * rmap into migration entries, copied, switched over in their mapping
  * (page cache slot or anon_vma) once their reference count proves nobody
  * else holds them, put on an LRU list and mapped again.
  *
- * PG_movable_ops_isolated belongs to the core: set here after a
- * successful isolate_page(), cleared after putback or a successful move.
+ * PG_movable_ops_isolated: in the 6.17 core the core's, set here after a
+ * successful isolate_page() and cleared after putback or a successful
+ * move; in the decoupled core the owner's, claimed and cleared under the
+ * owner's lock in those callbacks.
  *
  * Kernel version followed: 6.17 with the set_movable_ops() registration
  * fix, plus two 6.18 changes (also in 6.17.6).  Success is plain 0 and so
