@@ -67,7 +67,7 @@ static int one_run(const struct bench_ctx *ctx, unsigned int r,
 	double t0, t;
 	int ret;
 
-	ret = pagemig_parse_gfp("GFP_HIGHUSER_MOVABLE", &gfp);
+	ret = pagemig_parse_gfp("GFP_HIGHUSER_MOVABLE|__GFP_NORETRY", &gfp);
 	if (!ret)
 		ret = bench_machine_core(ctx, MEMORY, CPUS, core);
 	if (ret)
@@ -78,7 +78,11 @@ static int one_run(const struct bench_ctx *ctx, unsigned int r,
 		pagemig_machine_exit();
 		return -ENOMEM;
 	}
-	/* Fill until the allocator refuses (the watermark reserve). */
+	/*
+	 * Fill until the allocator refuses (the watermark reserve).  NORETRY:
+	 * a failure here is the end of the fill, not a reason to run the OOM
+	 * killer (kernel: __GFP_NORETRY never reaches out_of_memory()).
+	 */
 	while (n < total && !pagemig_alloc_pages(gfp, 0, &pfns[n]))
 		n++;
 	pagemig_rng_seed(&rng, ctx->seed + r);
