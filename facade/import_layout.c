@@ -218,13 +218,10 @@ static unsigned long managed_pages(const struct pagemig_snapshot *s,
 				   const unsigned long *hole,
 				   unsigned long start, unsigned long end)
 {
-	unsigned long pfn, n = 0;
+	unsigned long ram, reserved;
 
-	for (pfn = start; pfn < end; pfn++)
-		if (!test_pfn(hole, pfn) &&
-		    !(pfn < s->nr && (s->flags[pfn] & KPF(RESERVED))))
-			n++;
-	return n;
+	count_pages(s, hole, start, end, &ram, &reserved);
+	return ram - reserved;
 }
 
 /**
