@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# mk/fuzz-campaign.sh [-n SCENARIOS] [-i IMPORTS] [-s SEEDS] [-t SECONDS] [-o DIR]
+# mk/fuzz-campaign.sh [-n SCENARIOS] [-i IMPORTS] [-f FIRST] [-s SEEDS] [-S FIRSTSEED]
+#                     [-t SECONDS] [-o DIR]
 #
 # The long adversarial campaign (issue 15's closing figures), run with
 # the CLI built with ASan+UBSan (build/check-asan/pagemig) and TSan
@@ -25,19 +26,24 @@
 # (default build/fuzz-campaign/failed/) to add to tests/data/fuzz/.
 # With -t, each part starts no new input (or seed) after SECONDS, and
 # the counts say how many ran of how many were asked.
+# -f starts the mutations at index FIRST (each index is a fixed mutation
+# and --seed), and -S the built-in runs at seed FIRSTSEED, so that two
+# campaigns with disjoint ranges can share the cores or the sessions.
 # Prints the counts at the end; exits 1 if anything failed.
 #
 # Long: run it niced, e.g. nice -n 19 mk/fuzz-campaign.sh -n 1000 -i 1000.
 set -u
-nscen=10000 nimp=10000 seeds=10 out=build/fuzz-campaign budget=
-while getopts n:i:s:t:o: opt; do
+nscen=10000 nimp=10000 seeds=10 first=0 firstseed=1 out=build/fuzz-campaign budget=
+while getopts n:i:f:s:S:t:o: opt; do
 	case $opt in
 	n) nscen=$OPTARG ;;
 	i) nimp=$OPTARG ;;
+	f) first=$OPTARG ;;
 	s) seeds=$OPTARG ;;
+	S) firstseed=$OPTARG ;;
 	t) budget=$OPTARG ;;
 	o) out=$OPTARG ;;
-	*) sed -n '4p' "$0"; exit 2 ;;
+	*) sed -n '4,5p' "$0"; exit 2 ;;
 	esac
 done
 asan=${ASAN_CLI:-build/check-asan/pagemig}
@@ -116,8 +122,8 @@ check() {
 mutations() {
 	count=$1 verb=$2 suffix=$3
 	shift 3
-	pass=0 fail=0 i=0 start=$(date +%s)
-	while [ $i -lt "$count" ] && ! over; do
+	pass=0 fail=0 i=$first start=$(date +%s)
+	while [ $i -lt $((first + count)) ] && ! over; do
 		eval "src=\${$((i % $# + 1))}"
 		input=$out/work/$i.$suffix
 		mutate "$src" "$input" "$i"
@@ -126,23 +132,25 @@ mutations() {
 		check "$asan" "$verb" "$input" --seed "$i" $par --quiet
 		rm -f "$input"
 		i=$((i + 1))
+		[ $(((i - first) % 500)) -eq 0 ] &&
+			echo "$verb: $((i - first)) of $count run, $fail failed ($(date +%H:%M))"
 	done
 }
 
 # 1. Scenario mutations.
 mutations "$nscen" run yaml scenarios/*.yaml tests/data/fuzz/scenario/*
-scen_pass=$pass scen_fail=$fail scen_run=$i
+scen_pass=$pass scen_fail=$fail scen_run=$((i - first))
 
 # 2. Importer mutations.
 zstd -dc tests/data/kpageflags-host.zst 2>/dev/null | head -c 262144 > "$out/work/host-head"
 mutations "$nimp" import kpf tests/data/fuzz/import/* "$out/work/host-head" \
 	tests/data/kpageflags-host.zst
-imp_pass=$pass imp_fail=$fail imp_run=$i
+imp_pass=$pass imp_fail=$fail imp_run=$((i - first))
 
 # 3. Every built-in, SEEDS seeds, ASan+UBSan and TSan.
 runs_pass=0 runs_fail=0
-s=1 start=$(date +%s)
-while [ $s -le "$seeds" ] && ! over; do
+s=$firstseed start=$(date +%s)
+while [ $s -lt $((firstseed + seeds)) ] && ! over; do
 	CHECK_SCENARIO_TIMEOUT=600 mk/check-scenarios.sh "$asan" "$tsan" "$s" > "$out/work/seed-$s.txt" 2>&1
 	grep '^FAIL' -A3 "$out/work/seed-$s.txt"
 	set -- $(tail -n 1 "$out/work/seed-$s.txt")
@@ -150,7 +158,7 @@ while [ $s -le "$seeds" ] && ! over; do
 	s=$((s + 1))
 done
 
-echo "scenario mutations: $scen_pass passed, $scen_fail failed (of $scen_run run, $nscen asked)"
-echo "importer inputs:    $imp_pass passed, $imp_fail failed (of $imp_run run, $nimp asked)"
-echo "built-in runs:      $runs_pass passed, $runs_fail failed ($((s - 1)) of $seeds seeds, ASan+UBSan and TSan)"
+echo "scenario mutations: $scen_pass passed, $scen_fail failed (of $scen_run run from $first, $nscen asked)"
+echo "importer inputs:    $imp_pass passed, $imp_fail failed (of $imp_run run from $first, $nimp asked)"
+echo "built-in runs:      $runs_pass passed, $runs_fail failed ($((s - firstseed)) of $seeds seeds from $firstseed, ASan+UBSan and TSan)"
 [ $((scen_fail + imp_fail + runs_fail)) -eq 0 ]
