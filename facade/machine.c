@@ -289,6 +289,8 @@ static void layout_to_mm(const struct pagemig_layout *l,
 		for (cpu = 0; cpu < NR_CPUS; cpu++) {
 			mz->pcp_high[cpu] = (int)min(zl->pcp_high[cpu], (unsigned int)INT_MAX);
 			mz->pcp_batch[cpu] = (int)min(zl->pcp_batch[cpu], (unsigned int)INT_MAX);
+			mz->pcp_high_min[cpu] = (int)min(zl->pcp_high_min[cpu], (unsigned int)INT_MAX);
+			mz->pcp_high_max[cpu] = (int)min(zl->pcp_high_max[cpu], (unsigned int)INT_MAX);
 		}
 	}
 	layout->zones = zones;

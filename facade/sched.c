@@ -12,6 +12,8 @@
 #include <pagemig/smp.h>
 
 #include "lib/ktime.h"
+#include "../mm/internal.h"
+#include "internal.h"
 
 int pagemig_sched_start(uint64_t seed, unsigned int pct_depth,
 			unsigned long long est_steps)
@@ -73,6 +75,9 @@ void pagemig_yield(void)
 void pagemig_msleep(unsigned int ms)
 {
 	msleep(ms);
+	/* Time passed: the vmstat worker's per-CPU list decays fell due. */
+	if (machine_ready)
+		pcp_decay_all();
 }
 
 uint64_t pagemig_clock_ns(void)

@@ -52,6 +52,7 @@ struct machine_zone {
 	long lowmem_reserve[MAX_NR_ZONES];
 	bool has_lowmem_reserve;
 	int pcp_high[NR_CPUS], pcp_batch[NR_CPUS];
+	int pcp_high_min[NR_CPUS], pcp_high_max[NR_CPUS];	/* 0: not known */
 };
 
 /*

@@ -127,6 +127,7 @@ void split_free_frozen_pages(struct page *page, unsigned int order);
  * free scanner, or leaked as bad.  Per-CPU, summed when read.
  */
 void account_used_pages(long nr);
+void pcp_decay_all(void);
 
 /* Pages leaked by bad-page reports (never returned to a free list). */
 extern atomic_long_t nr_bad_pages;

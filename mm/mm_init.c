@@ -87,14 +87,15 @@ static unsigned long zone_batchsize(struct zone *zone)
 	return batch < 1 ? 1 : batch;
 }
 
+#define MIN_PERCPU_PAGELIST_HIGH_FRACTION	8
+
 /*
- * kernel: zone_highsize(): the low watermark shared among the CPUs, or
- * with vm.percpu_pagelist_high_fraction set, that fraction of the zone's
- * managed pages; at least four batches either way.
+ * kernel: zone_highsize(): the low watermark (@fraction 0), or that
+ * fraction of the zone's managed pages, shared among the node's CPUs;
+ * at least four batches either way.
  */
-static long zone_highsize(struct zone *zone, unsigned long batch)
+static int zone_highsize(struct zone *zone, unsigned long batch, int fraction)
 {
-	int fraction = READ_ONCE(percpu_pagelist_high_fraction);
 	unsigned long total;
 	long high;
 
@@ -103,7 +104,40 @@ static long zone_highsize(struct zone *zone, unsigned long batch)
 	else
 		total = low_wmark_pages(zone);
 	high = (long)(total / nr_cpu_ids);
-	return max(high, (long)batch << 2);
+	high = max(high, (long)batch << 2);
+	return (int)min(high, (long)INT32_MAX);
+}
+
+/*
+ * kernel 6.7 and later: zone_set_pageset_high_and_batch().  Each CPU's
+ * high mark moves between the low watermark's share (high_min) and an
+ * eighth of the zone's share (high_max); vm.percpu_pagelist_high_fraction
+ * pins both to that fraction's share.  A list's high starts at high_min
+ * and is clamped into a new range on its next use.
+ */
+static void zone_set_pageset_high_and_batch(struct zone *zone, bool init)
+{
+	int fraction = READ_ONCE(percpu_pagelist_high_fraction);
+	unsigned long batch = zone_batchsize(zone);
+	int high_min, high_max, cpu;
+
+	if (fraction) {
+		high_max = zone_highsize(zone, batch, fraction);
+		high_min = high_max;
+	} else {
+		high_min = zone_highsize(zone, batch, 0);
+		high_max = zone_highsize(zone, batch,
+					 MIN_PERCPU_PAGELIST_HIGH_FRACTION);
+	}
+	for_each_possible_cpu(cpu) {
+		struct per_cpu_pages *pcp = &zone->per_cpu_pageset[cpu];
+
+		WRITE_ONCE(pcp->batch, (int)batch);
+		WRITE_ONCE(pcp->high_min, high_min);
+		WRITE_ONCE(pcp->high_max, high_max);
+		if (init)
+			WRITE_ONCE(pcp->high, high_min);
+	}
 }
 
 /**
@@ -112,19 +146,12 @@ static long zone_highsize(struct zone *zone, unsigned long batch)
  */
 void zone_pcp_init(struct zone *zone)
 {
-	unsigned long batch = zone_batchsize(zone);
-	long high = zone_highsize(zone, batch);
-	int cpu;
+	int cpu, i;
 
-	for_each_possible_cpu(cpu) {
-		struct per_cpu_pages *pcp = &zone->per_cpu_pageset[cpu];
-		int i;
-
-		WRITE_ONCE(pcp->batch, (int)batch);
-		WRITE_ONCE(pcp->high, (int)high);
+	for_each_possible_cpu(cpu)
 		for (i = 0; i < NR_PCP_LISTS; i++)
-			INIT_LIST_HEAD(&pcp->lists[i]);
-	}
+			INIT_LIST_HEAD(&zone->per_cpu_pageset[cpu].lists[i]);
+	zone_set_pageset_high_and_batch(zone, true);
 }
 
 /**
@@ -132,19 +159,12 @@ void zone_pcp_init(struct zone *zone)
  * @zone: the zone
  *
  * kernel: zone_pcp_update(), after a watermark or high_fraction sysctl
- * changed.  Lists keep their pages; one over its new high is trimmed by
- * its next free, as free_unref_page() does in the kernel.
+ * changed.  Lists keep their pages and their high, which the next use
+ * clamps into the new range; a list over it is trimmed by its next free.
  */
 void zone_pcp_update(struct zone *zone)
 {
-	unsigned long batch = zone_batchsize(zone);
-	long high = zone_highsize(zone, batch);
-	int cpu;
-
-	for_each_possible_cpu(cpu) {
-		WRITE_ONCE(zone->per_cpu_pageset[cpu].batch, (int)batch);
-		WRITE_ONCE(zone->per_cpu_pageset[cpu].high, (int)high);
-	}
+	zone_set_pageset_high_and_batch(zone, false);
 }
 
 /**
@@ -519,6 +539,15 @@ static void apply_given_zone_figures(const struct machine_zone *zones)
 		for_each_possible_cpu(cpu) {
 			struct per_cpu_pages *pcp = &zone->per_cpu_pageset[cpu];
 
+			if (mz->pcp_high_min[cpu] && mz->pcp_high_max[cpu] >=
+						     mz->pcp_high_min[cpu]) {
+				WRITE_ONCE(pcp->high_min, mz->pcp_high_min[cpu]);
+				WRITE_ONCE(pcp->high_max, mz->pcp_high_max[cpu]);
+			} else if (mz->pcp_high[cpu]) {
+				/* before 6.7: one fixed high */
+				WRITE_ONCE(pcp->high_min, mz->pcp_high[cpu]);
+				WRITE_ONCE(pcp->high_max, mz->pcp_high[cpu]);
+			}
 			if (mz->pcp_high[cpu])
 				WRITE_ONCE(pcp->high, mz->pcp_high[cpu]);
 			if (mz->pcp_batch[cpu])

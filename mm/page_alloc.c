@@ -804,19 +804,21 @@ static inline struct per_cpu_pages *this_cpu_pcp(struct zone *zone)
 }
 
 /*
- * Give @count pages from @pcp back to the buddy lists, round-robin over
- * the lists so no single order or type is drained first.
+ * Give @count pages from @pcp back to the buddy lists, oldest first (the
+ * tail of each list), round-robin over the lists starting with @pindex so
+ * that the list just freed to drains first and no single order or type
+ * is drained alone.
  */
 static void free_pcppages_bulk(struct zone *zone, int count,
-			       struct per_cpu_pages *pcp)
+			       struct per_cpu_pages *pcp, unsigned int pindex)
 {
-	unsigned int pindex = 0;
-
 	lockdep_assert_held(&pcp->lock);
 	count = min(pcp->count, count);
 	if (count <= 0)
 		return;
 
+	/* The loop steps before it looks: start one list early. */
+	pindex = pindex ? pindex - 1 : NR_PCP_LISTS - 1;
 	spin_lock(&zone->lock);
 	while (count > 0) {
 		struct list_head *list;
@@ -842,6 +844,76 @@ static void free_pcppages_bulk(struct zone *zone, int count,
 		} while (count > 0 && !list_empty(list));
 	}
 	spin_unlock(&zone->lock);
+}
+
+/*
+ * kernel 6.18: decay_pcp_high(), which each CPU's vmstat worker runs every
+ * vm.stat_interval (a second): high falls by an eighth toward high_min,
+ * but not so fast that one drain would exceed a scaled batch, and the
+ * pages over the new high go back to the buddy, oldest first.
+ */
+static void decay_pcp_high(struct zone *zone, struct per_cpu_pages *pcp)
+{
+	int high_min = pcp->high_min, to_drain;
+
+	if (pcp->high > high_min)
+		pcp->high = max(max(pcp->count - (pcp->batch << PCP_BATCH_SCALE_MAX),
+				    pcp->high - (pcp->high >> 3)), high_min);
+	to_drain = pcp->count - pcp->high;
+	if (to_drain > 0)
+		free_pcppages_bulk(zone, to_drain, pcp, 0);
+}
+
+/*
+ * pagemig has no vmstat worker: a list catches up on the decays that fell
+ * due (one per PCP_DECAY_INTERVAL_NS of the machine's clock, simulated
+ * under the deterministic scheduler) when it is next used.  After a long
+ * idle stretch high has reached high_min long before the loop runs out.
+ */
+#define PCP_DECAY_INTERVAL_NS	NSEC_PER_SEC	/* vm.stat_interval */
+#define PCP_DECAY_CATCH_UP	64
+
+static void pcp_decay_due(struct zone *zone, struct per_cpu_pages *pcp)
+{
+	unsigned long long now = ktime_get_ns();
+	int n = 0;
+
+	lockdep_assert_held(&pcp->lock);
+	if (!pcp->decay_due) {
+		pcp->decay_due = now + PCP_DECAY_INTERVAL_NS;
+		return;
+	}
+	while (now >= pcp->decay_due) {
+		decay_pcp_high(zone, pcp);
+		pcp->decay_due += PCP_DECAY_INTERVAL_NS;
+		if (++n == PCP_DECAY_CATCH_UP) {
+			pcp->decay_due = now + PCP_DECAY_INTERVAL_NS;
+			break;
+		}
+	}
+}
+
+/**
+ * pcp_decay_all - the vmstat worker's rounds that fell due, on every list
+ *
+ * What each CPU's vmstat worker would have done to the per-CPU lists of
+ * every populated zone by now (the machine's clock): called when time
+ * passes with nothing using the lists, so that what they give back shows.
+ */
+void pcp_decay_all(void)
+{
+	struct zone *zone;
+	int cpu;
+
+	for_each_populated_zone(zone) {
+		for_each_possible_cpu(cpu) {
+			struct per_cpu_pages *pcp = &zone->per_cpu_pageset[cpu];
+
+			spin_lock(&pcp->lock);
+			pcp_decay_due(zone, pcp);
+			spin_unlock(&pcp->lock);
+		}
+	}
 }
 
 /* Take up to @count blocks for a pcp list.  Returns how many. */
@@ -873,7 +945,7 @@ void drain_zone_pages(struct zone *zone, int cpu)
 	struct per_cpu_pages *pcp = &zone->per_cpu_pageset[cpu];
 
 	spin_lock(&pcp->lock);
-	free_pcppages_bulk(zone, pcp->count, pcp);
+	free_pcppages_bulk(zone, pcp->count, pcp, 0);
 	spin_unlock(&pcp->lock);
 }
 
@@ -1169,6 +1241,38 @@ void prep_compound_page(struct page *page, unsigned int order)
 /* ------------------------------------------------------------------ */
 /* Allocation */
 
+/*
+ * How many blocks of @order a refill of an empty list takes from the
+ * buddy (kernel 6.18: nr_pcp_alloc()).  Each refill with no free in
+ * between doubles the order-0 batch, up to batch << PCP_BATCH_SCALE_MAX
+ * and what fits under high; and while the zone is not short of memory,
+ * high grows by that batch, since a larger list would have served this
+ * allocation without the zone lock.
+ */
+static int nr_pcp_alloc(struct per_cpu_pages *pcp, struct zone *zone,
+			unsigned int order)
+{
+	int base_batch = pcp->batch, batch, high, max_nr_alloc;
+
+	high = pcp->high = clamp(pcp->high, pcp->high_min, pcp->high_max);
+	if (unlikely(high < base_batch))
+		return 1;
+	batch = order ? base_batch : base_batch << pcp->alloc_factor;
+	if (pcp->high_min != pcp->high_max &&
+	    !test_bit(ZONE_BELOW_HIGH, &zone->flags))
+		high = pcp->high = min(high + batch, pcp->high_max);
+	if (!order) {
+		max_nr_alloc = max(high - pcp->count - base_batch, base_batch);
+		if (batch <= max_nr_alloc &&
+		    pcp->alloc_factor < PCP_BATCH_SCALE_MAX)
+			pcp->alloc_factor++;
+		batch = min(batch, max_nr_alloc);
+	}
+	if (batch > 1)
+		batch = max(batch >> order, 2);
+	return batch;
+}
+
 static struct page *rmqueue_pcplist(struct zone *zone, unsigned int order,
 				    int migratetype, unsigned int alloc_flags)
 {
@@ -1177,9 +1281,12 @@ static struct page *rmqueue_pcplist(struct zone *zone, unsigned int order,
 	struct page *page;
 
 	spin_lock(&pcp->lock);
+	pcp_decay_due(zone, pcp);
+	/* An allocation ends a run of frees: drains shrink back. */
+	pcp->free_count >>= 1;
 	list = &pcp->lists[order_to_pindex(migratetype, order)];
 	if (list_empty(list)) {
-		int batch = max(pcp->batch >> order, 2);
+		int batch = nr_pcp_alloc(pcp, zone, order);
 		int got = rmqueue_bulk(zone, order, batch, list, migratetype,
 				       alloc_flags);
 
@@ -1243,6 +1350,15 @@ static struct page *get_page_from_freelist(gfp_t gfp, unsigned int order,
 
 		if (!populated_zone(zone))
 			continue;
+		/*
+		 * kernel 6.18: get_page_from_freelist: a zone found below its
+		 * high watermark is flagged, and its CPUs' lists then shrink
+		 * on free (nr_pcp_high()) until a free lifts it again.
+		 */
+		if (!test_bit(ZONE_BELOW_HIGH, &zone->flags) &&
+		    !zone_watermark_ok(zone, order, high_wmark_pages(zone),
+				       (int)ac->highest_zoneidx, alloc_flags))
+			set_bit(ZONE_BELOW_HIGH, &zone->flags);
 		if (!(alloc_flags & ALLOC_NO_WATERMARKS)) {
 			unsigned long mark = wmark_pages(zone, alloc_flags & ALLOC_WMARK_MASK);
 
@@ -1583,6 +1699,103 @@ static void free_one_page(struct zone *zone, struct page *page,
 	spin_unlock(&zone->lock);
 }
 
+/*
+ * The high mark a free is held to (kernel 6.18: nr_pcp_high()).  A CPU
+ * freeing high-order pages with no allocation in between (@free_high)
+ * keeps none and lowers high; while kswapd reclaims, or the zone is below
+ * its high watermark, high falls by the pages freed lately, never under
+ * high_min; otherwise a full list grows high to hold the run of frees.
+ */
+static int nr_pcp_high(struct per_cpu_pages *pcp, struct zone *zone,
+		       int batch, bool free_high)
+{
+	int high, high_min = pcp->high_min, high_max = pcp->high_max;
+
+	high = pcp->high = clamp(pcp->high, high_min, high_max);
+	if (unlikely(!high))
+		return 0;
+	if (unlikely(free_high)) {
+		pcp->high = max(high - (batch << PCP_BATCH_SCALE_MAX), high_min);
+		return 0;
+	}
+	if (test_bit(ZONE_RECLAIM_ACTIVE, &zone->flags)) {
+		int free_count = max(pcp->free_count, batch);
+
+		pcp->high = max(high - free_count, high_min);
+		return min(batch << 2, pcp->high);
+	}
+	if (high_min == high_max)
+		return high;
+	if (test_bit(ZONE_BELOW_HIGH, &zone->flags)) {
+		int free_count = max(pcp->free_count, batch);
+
+		pcp->high = max(high - free_count, high_min);
+		high = max(pcp->count, high_min);
+	} else if (pcp->count >= high) {
+		int need_high = pcp->free_count + batch;
+
+		if (pcp->high < need_high)
+			pcp->high = clamp(need_high, high_min, high_max);
+	}
+	return high;
+}
+
+/*
+ * How many pages a full list gives back (kernel 6.18: nr_pcp_free()):
+ * the pages freed since the last allocation, at least a batch and at
+ * most all but a batch of high -- a long run of frees drains in large
+ * pieces, taking the zone lock less often.
+ */
+static int nr_pcp_free(struct per_cpu_pages *pcp, int batch, int high,
+		       bool free_high)
+{
+	if (unlikely(free_high))
+		return min(pcp->count, batch << PCP_BATCH_SCALE_MAX);
+	if (unlikely(high < batch))
+		return 1;
+	return clamp(pcp->free_count, batch, high - batch);
+}
+
+/*
+ * Put @page on @pcp and give pages back if the list is now full (kernel
+ * 6.18: free_frozen_page_commit()).  Orders 1-3 freed in a row with no
+ * allocation are not kept: they would fragment the zone.
+ */
+static void free_frozen_page_commit(struct zone *zone, struct per_cpu_pages *pcp,
+				    struct page *page, int migratetype,
+				    unsigned int order)
+{
+	unsigned int pindex = order_to_pindex(migratetype, order);
+	int batch = pcp->batch, high;
+	bool free_high = false;
+
+	lockdep_assert_held(&pcp->lock);
+	pcp_decay_due(zone, pcp);
+	pcp->alloc_factor >>= 1;
+	list_add(&page->pcp_list, &pcp->lists[pindex]);
+	pcp->count += 1 << order;
+
+	if (order && order <= PAGE_ALLOC_COSTLY_ORDER) {
+		free_high = pcp->free_count >= batch + pcp->high_min / 2 &&
+			    (pcp->flags & PCPF_PREV_FREE_HIGH_ORDER) &&
+			    (!(pcp->flags & PCPF_FREE_HIGH_BATCH) ||
+			     pcp->count >= batch);
+		pcp->flags |= PCPF_PREV_FREE_HIGH_ORDER;
+	} else {
+		pcp->flags &= ~PCPF_PREV_FREE_HIGH_ORDER;
+	}
+	if (pcp->free_count < batch << PCP_BATCH_SCALE_MAX)
+		pcp->free_count += 1 << order;
+	high = nr_pcp_high(pcp, zone, batch, free_high);
+	if (pcp->count < high)
+		return;
+	free_pcppages_bulk(zone, nr_pcp_free(pcp, batch, high, free_high),
+			   pcp, pindex);
+	if (test_bit(ZONE_BELOW_HIGH, &zone->flags) &&
+	    zone_watermark_ok(zone, 0, high_wmark_pages(zone), ZONE_MOVABLE, 0))
+		clear_bit(ZONE_BELOW_HIGH, &zone->flags);
+}
+
 /**
  * free_frozen_pages - free a block whose refcount is already zero
  * @page: first page
@@ -1616,10 +1829,7 @@ void free_frozen_pages(struct page *page, unsigned int order)
 
 	pcp = this_cpu_pcp(zone);
 	spin_lock(&pcp->lock);
-	list_add(&page->pcp_list, &pcp->lists[order_to_pindex(migratetype, order)]);
-	pcp->count += 1 << order;
-	if (pcp->count >= pcp->high)
-		free_pcppages_bulk(zone, pcp->count - pcp->high + pcp->batch, pcp);
+	free_frozen_page_commit(zone, pcp, page, migratetype, order);
 	spin_unlock(&pcp->lock);
 }
 

@@ -101,6 +101,28 @@ static bool pgdat_balanced(struct pglist_data *pgdat, int order,
  * At the end the noted boosts come off the zones (one added meanwhile
  * stays for the next round) and kcompactd is asked for a pageblock.
  */
+/*
+ * kernel: set_reclaim_active()/clear_reclaim_active(): while kswapd
+ * balances the node, the zones it balances keep their per-CPU lists small
+ * (nr_pcp_high()), so that freed pages reach the buddy lists at once.
+ */
+static void reclaim_active(struct pglist_data *pgdat, int highest_zoneidx,
+			   bool on)
+{
+	int i;
+
+	for (i = 0; i <= highest_zoneidx; i++) {
+		struct zone *zone = &pgdat->node_zones[i];
+
+		if (!zone_managed_pages(zone))
+			continue;
+		if (on)
+			set_bit(ZONE_RECLAIM_ACTIVE, &zone->flags);
+		else
+			clear_bit(ZONE_RECLAIM_ACTIVE, &zone->flags);
+	}
+}
+
 static int balance_pgdat(struct pglist_data *pgdat, int order,
 			 int highest_zoneidx)
 {
@@ -119,6 +141,7 @@ static int balance_pgdat(struct pglist_data *pgdat, int order,
 		nr_boost_reclaim += zone_boosts[i];
 	}
 	boosted = nr_boost_reclaim;
+	reclaim_active(pgdat, highest_zoneidx, true);
 
 restart:
 	for (priority = DEF_PRIORITY; priority >= 1;) {
@@ -169,6 +192,7 @@ out:
 		/* There is likely room now: compact toward a free pageblock. */
 		wakeup_kcompactd(pgdat, pageblock_order, highest_zoneidx);
 	}
+	reclaim_active(pgdat, highest_zoneidx, false);
 	return order;
 }
 

@@ -440,8 +440,8 @@ static void zoneinfo_show_zone(FILE *f, struct zone *zone, bool first)
 			   "\n              high_min: %i"
 			   "\n              high_max: %i",
 			cpu, READ_ONCE(pcp->count), READ_ONCE(pcp->high),
-			READ_ONCE(pcp->batch), READ_ONCE(pcp->high),
-			READ_ONCE(pcp->high));
+			READ_ONCE(pcp->batch), READ_ONCE(pcp->high_min),
+			READ_ONCE(pcp->high_max));
 		fprintf(f, "\n  vm stats threshold: %d", 0);
 	}
 	fprintf(f, "\n  node_unreclaimable:  %u"

@@ -1,25 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Processes, the workload threads that use their memory, and the steps
- * that drive them (process.h says what a process is made of):
- *
- *  spawn    create a process with anonymous and/or file memory and start
- *           its worker threads, which read and write that memory through
- *           its page tables until a stop (or workers: {run: false}) step
- *           or the end of the run, while other steps (compaction,
- *           balloons, zram) go on
- *  touch    access a share of a process's pages from the scenario thread,
- *           synchronously: faults them in, writes a new generation
- *  free     free: {process: P, pattern: every-other|random|range}:
- *           MADV_DONTNEED on a share of its pages (fragmentation by
- *           movable memory); steps.c's free becomes it when it names a
- *           process
- *  pin      long-term pin N pages spread over the process's memory:
- *           they never migrate, and compaction counts them as failures
- *  exit     stop its workers, exit the process
- *  workers  {run: true|false, process: P, seconds: S}: start or stop
- *           workers; with seconds, let them run that long first
- *  stop     stop every worker (or one process's)
+ * that drive them (process.h says what a process is made of; the keys are
+ * in Documentation/scenarios.md): spawn creates a process and starts its
+ * workers, which read and write its memory through its page tables while
+ * other steps go on, until a stop or workers step or the end of the run;
+ * touch faults in and rewrites a share of its pages from the scenario
+ * thread; free of a process is MADV_DONTNEED on a share of its pages;
+ * pin long-term pins pages, which never migrate; exit ends it.
  *
  * Process names live in the parser's name list as "proc:NAME", so steps
  * naming a process nobody spawned fail at parse time with a suggestion.

@@ -1,9 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * churn: rounds of allocations and frees across migratetypes, the way a
- * long-running machine fragments its memory.
- *
- * Fragmentation in the buddy allocator comes from long-lived unmovable
+ * long-running machine fragments its memory.  Fragmentation in the buddy allocator comes from long-lived unmovable
  * and reclaimable allocations landing in pageblocks that also hold
  * movable pages: when an unmovable request finds its own free lists
  * empty it falls back and steals from a movable pageblock, and once
@@ -11,18 +9,11 @@
  * back to order 9 nor be emptied by compaction.  The patterns below make
  * that happen on purpose, each in a different shape:
  *
- *  random          each allocation draws its gfp and order from the
- *                  weighted mixes; after each round a random (1 - keep)
- *                  share of that many blocks, anywhere in the group, is
- *                  freed.  Ages are mixed, as on a real machine.
- *  interleaved     allocations cycle through the gfp mix in order
- *                  (unmovable, movable, reclaimable, ...) so the types
- *                  sit side by side in memory; then all but a keep share
- *                  of the round's movable blocks are freed, leaving the
- *                  others pinned between holes.
- *  by-migratetype  each round runs one phase per gfp in the mix:
- *                  allocate that type's share of the batch, then free a
- *                  (1 - keep) share of the phase's blocks.
+ *  random          gfp and order drawn from the weighted mixes; after each
+ *                  round a random (1 - keep) share is freed, ages mixed
+ *  interleaved     types side by side (the gfp mix in turn), then all but
+ *                  a keep share of the movable blocks freed between them
+ *  by-migratetype  one phase per gfp: allocate its share, free (1 - keep)
  *
  * Every block is recorded in the step's tag group (default "churn"), so
  * later free: and verify: steps can name it.

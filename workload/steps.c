@@ -40,6 +40,7 @@ const struct step_type *const step_types[] = {
 	&step_report,
 	&step_rss,
 	&step_note,
+	&step_sleep,
 	&step_verify,
 	&step_validate,
 	&step_expect,
@@ -399,6 +400,25 @@ static int note_run(struct scenario_run *run, const struct step *step,
 
 DEFINE_STEP_TYPE(step_note, "note", note_keys, note_run,
 		 "print a heading saying what the next steps show");
+
+/* ---- sleep ---- */
+
+static const struct yp_key sleep_keys[] = {
+	{ "", YP_INT, 0, 0, sizeof(long long), .min = 1, .max = 3600000 },
+	YP_END(long long)
+};
+
+static int sleep_run(struct scenario_run *run, const struct step *step,
+		     struct step_result *res)
+{
+	(void)run;
+	(void)res;
+	pagemig_msleep((unsigned int)*(const long long *)step->args);
+	return 0;
+}
+
+DEFINE_STEP_TYPE(step_sleep, "sleep", sleep_keys, sleep_run,
+		 "let milliseconds of the machine's time pass (per-CPU lists decay, daemons run)");
 
 /* ---- verify ---- */
 

@@ -79,7 +79,7 @@ struct step_type {
 extern const struct step_type *const step_types[];
 
 extern const struct step_type step_alloc, step_free, step_churn,
-	step_report, step_verify, step_validate, step_expect, step_note,
+	step_report, step_verify, step_validate, step_expect, step_note, step_sleep,
 	step_balloon, step_rss, step_compact, step_try_alloc;
 extern const struct step_type step_snapshot;
 extern const struct step_type step_spawn, step_touch, step_pin, step_exit,

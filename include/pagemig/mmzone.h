@@ -91,11 +91,26 @@ enum zone_type {
 #define NR_PCP_THP		1
 #define NR_PCP_LISTS		(NR_LOWORDER_PCP_LISTS + NR_PCP_THP)
 
+/*
+ * The high mark moves between high_min and high_max (kernel 6.7 and
+ * later): it grows while the CPU keeps refilling its lists from the buddy
+ * and shrinks when the zone runs low, and free_count, the pages freed
+ * since the last allocation, sizes what one drain gives back.
+ */
+#define PCP_BATCH_SCALE_MAX	5	/* kernel: CONFIG_PCP_BATCH_SCALE_MAX */
+#define PCPF_PREV_FREE_HIGH_ORDER	0x01	/* the last free was order 1-3 */
+#define PCPF_FREE_HIGH_BATCH		0x02	/* keep a batch of those */
+
 struct per_cpu_pages {
 	spinlock_t lock;	/* protects everything below */
 	int count;		/* pages on the lists */
-	int high;		/* above this, give a batch back */
+	int high;		/* above this, give pages back */
+	int high_min, high_max;	/* the range high moves in */
 	int batch;		/* chunk size for buddy add/remove */
+	int free_count;		/* pages freed since the last allocation */
+	short alloc_factor;	/* refill batch scale: batch << alloc_factor */
+	unsigned char flags;	/* PCPF_* */
+	unsigned long long decay_due;	/* ktime of the next decay; 0: unset */
 	struct list_head lists[NR_PCP_LISTS];
 } ____cacheline_aligned;
 
@@ -147,6 +162,8 @@ struct zone {
 
 enum zone_flags {
 	ZONE_BOOSTED_WATERMARK,	/* boosted: the next allocation wakes kswapd */
+	ZONE_RECLAIM_ACTIVE,	/* kswapd is balancing the zone */
+	ZONE_BELOW_HIGH,	/* free pages fell below the high watermark */
 };
 
 enum lru_list {

@@ -76,6 +76,8 @@ struct pagemig_zone_layout {
 	long lowmem_reserve[PAGEMIG_NR_ZONES];	/* zoneinfo's "protection:" */
 	bool has_lowmem_reserve;
 	unsigned int pcp_high[PAGEMIG_MAX_CPUS], pcp_batch[PAGEMIG_MAX_CPUS];
+	/* the range high moves in (kernel 6.7+; 0: not printed) */
+	unsigned int pcp_high_min[PAGEMIG_MAX_CPUS], pcp_high_max[PAGEMIG_MAX_CPUS];
 };
 
 /*
@@ -209,7 +211,10 @@ int pagemig_thread_create(pthread_t *thread, const char *name,
 int pagemig_thread_join(pthread_t thread, void **ret);
 /* Let other threads run: sched_yield(), or a scheduling point. */
 void pagemig_yield(void);
-/* Sleep on the machine's clock (simulated under the scheduler). */
+/*
+ * Sleep on the machine's clock (simulated under the scheduler); then the
+ * per-CPU list decays the vmstat worker would have made meanwhile are made.
+ */
 void pagemig_msleep(unsigned int ms);
 /* The machine's clock in ns: simulated under the scheduler, else the host's. */
 uint64_t pagemig_clock_ns(void);

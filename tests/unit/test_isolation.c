@@ -308,6 +308,8 @@ TEST_F(iso, undo_splits_block_spanning_isolated_pageblocks)
 		ASSERT_NOT_NULL(page);
 		EXPECT_NE(second, page);
 		__free_pages(page, pageblock_order);
+		/* The refill took two blocks; the list keeps what came back. */
+		drain_all_pages(zone);
 	}
 	undo_isolate_page_range(start, start + ISO_RANGE);
 	EXPECT_EQ(0, pagemig_validate(stderr));

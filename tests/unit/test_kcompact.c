@@ -22,6 +22,25 @@ static unsigned int held_order[64], nr_held;
 
 static struct zone *normal(void) { return mm_zone(ZONE_NORMAL); }
 
+/* Allocate (hold) every free block of order 1 and above. */
+static void hold_free_blocks(struct __test_metadata *_metadata)
+{
+	for (unsigned int o = 1; o < NR_PAGE_ORDERS; o++) {
+		struct zone *zone;
+
+		for_each_populated_zone(zone) {
+			while (zone->free_area[o].nr_free) {
+				ASSERT_LT(nr_held, ARRAY_SIZE(held));
+				held[nr_held] = alloc_pages(GFP_HIGHUSER_MOVABLE | __GFP_NOWARN |
+							    __GFP_MEMALLOC, o);
+				ASSERT_NOT_NULL(held[nr_held]);
+				held_order[nr_held++] = o;
+				drain_all_pages(NULL);
+			}
+		}
+	}
+}
+
 /*
  * Allocate every free page as order-0 movable pages, then free every
  * @every-th: the zone's free memory becomes order-0 holes.
@@ -37,25 +56,18 @@ static void holes(struct __test_metadata *_metadata, unsigned long every)
 	ASSERT_LT(nr_pfns, MAX_PFNS);
 	drain_all_pages(NULL);
 	nr_held = 0;
-	for (unsigned int o = 1; o < NR_PAGE_ORDERS; o++) {
-		struct zone *zone;
-
-		for_each_populated_zone(zone) {
-			while (zone->free_area[o].nr_free) {
-				ASSERT_LT(nr_held, ARRAY_SIZE(held));
-				held[nr_held] = alloc_pages(GFP_HIGHUSER_MOVABLE | __GFP_NOWARN |
-							    __GFP_MEMALLOC, o);
-				ASSERT_NOT_NULL(held[nr_held]);
-				held_order[nr_held++] = o;
-				drain_all_pages(NULL);
-			}
-		}
-	}
+	hold_free_blocks(_metadata);
 	for (i = 0; i < nr_pfns; i += every) {
 		ASSERT_EQ(0, pagemig_free_pages(pfns[i], 0));
 		pfns[i] = ULONG_MAX;
 	}
 	drain_all_pages(NULL);
+	/*
+	 * A freed page can merge with a free neighbour the allocations
+	 * left (the per-CPU lists' refills take more than they hand out,
+	 * and the drain returned the rest): hold those blocks too.
+	 */
+	hold_free_blocks(_metadata);
 }
 
 static void unholes(struct __test_metadata *_metadata)

@@ -481,13 +481,13 @@ TEST_F(small, order0_goes_through_the_pcp_lists)
 	EXPECT_EQ(0, pcp->count);
 	page = alloc_pages(GFP_KERNEL, 0);
 	ASSERT_NOT_NULL(page);
-	/* rmqueue_bulk took max(batch, 2) pages, one went out. */
+	/* The first refill takes one batch (1 in so small a zone). */
 	free1 = zone_page_state(normal(), NR_FREE_PAGES);
-	EXPECT_EQ(free0 - (unsigned long)max(batch, 2), free1);
-	EXPECT_EQ(max(batch, 2) - 1, pcp->count);
+	EXPECT_EQ(free0 - (unsigned long)batch, free1);
+	EXPECT_EQ(batch - 1, pcp->count);
 
 	__free_pages(page, 0);
-	EXPECT_EQ(max(batch, 2), pcp->count);
+	EXPECT_EQ(batch, pcp->count);
 	EXPECT_EQ(free1, zone_page_state(normal(), NR_FREE_PAGES));
 	EXPECT_EQ(0, nr_used_pages());
 	mm_check_invariants(false);
@@ -501,42 +501,190 @@ TEST_F(small, order0_goes_through_the_pcp_lists)
 /* Big enough that pcp->high exceeds a pageblock. */
 MM_FIXTURE(big, 256 * SZ_1M, UINT64_MAX, 0, 1)
 
-TEST_F(big, pcp_high_triggers_a_bulk_free)
+/*
+ * Kernel 6.18's high tuning, from high_min: refills with no free between
+ * them double (batch << alloc_factor) and raise high by what they take.
+ */
+TEST_F(big, pcp_refills_double_and_raise_high)
 {
 	struct per_cpu_pages *pcp = &normal()->per_cpu_pageset[0];
-	int high = pcp->high, batch = pcp->batch, n = high + 2 * batch, i;
-	struct page **pages = calloc((size_t)n, sizeof(*pages));
-	unsigned long free_before;
+	int batch = pcp->batch, refill = 0, i, n = 0;
+	struct page *pages[4096];
+	unsigned long free_prev;
+
+	ASSERT_GT(batch, 1);
+	ASSERT_LT(pcp->high_min, pcp->high_max);
+	drain_all_pages(NULL);
+	pcp->high = pcp->high_min;
+	pcp->alloc_factor = 0;
+	free_prev = zone_page_state(normal(), NR_FREE_PAGES);
+	for (i = 0; i < 6; i++) {
+		int high = pcp->high, want = batch << i;
+
+		/* Empty the list: the next allocation refills it. */
+		while (pcp->count && n < (int)ARRAY_SIZE(pages))
+			pages[n++] = alloc_pages(GFP_KERNEL, 0);
+		free_prev = zone_page_state(normal(), NR_FREE_PAGES);
+		ASSERT_LT(n, (int)ARRAY_SIZE(pages));
+		pages[n] = alloc_pages(GFP_KERNEL, 0);
+		ASSERT_NOT_NULL(pages[n]);
+		n++;
+		refill = (int)(free_prev - zone_page_state(normal(), NR_FREE_PAGES));
+		if (want > high + want - batch)	/* capped by what fits */
+			want = high + want - batch;
+		EXPECT_EQ(want, refill);
+		EXPECT_EQ(min(high + (batch << i), pcp->high_max), pcp->high);
+	}
+	EXPECT_EQ(PCP_BATCH_SCALE_MAX, pcp->alloc_factor);
+	/* A free resets the doubling halfway. */
+	__free_pages(pages[--n], 0);
+	EXPECT_EQ(PCP_BATCH_SCALE_MAX / 2, pcp->alloc_factor);
+	while (n)
+		__free_pages(pages[--n], 0);
+	drain_all_pages(NULL);
+	EXPECT_EQ(0, zone_pcp_count(normal()));
+}
+
+/*
+ * A run of frees fills the list to high; then each drain gives back the
+ * pages freed since the last allocation (at least a batch, at most
+ * batch << PCP_BATCH_SCALE_MAX), oldest first, and high grows to hold a
+ * run of frees if it is smaller than one.
+ */
+TEST_F(big, pcp_free_run_drains_what_was_freed)
+{
+	struct per_cpu_pages *pcp = &normal()->per_cpu_pageset[0];
+	int batch = pcp->batch, high, n, i;
+	struct page **pages;
 	bool bulk_seen = false;
 
+	drain_all_pages(NULL);
+	pcp->high = high = pcp->high_min;
+	n = high + 4 * (batch << PCP_BATCH_SCALE_MAX);
+	pages = calloc((size_t)n, sizeof(*pages));
 	ASSERT_NOT_NULL(pages);
-	ASSERT_GT(high, batch);
 	for (i = 0; i < n; i++) {
 		pages[i] = alloc_pages(GFP_KERNEL, 0);
 		ASSERT_NOT_NULL(pages[i]);
 	}
 	drain_all_pages(NULL);
+	pcp->high = high;
+	pcp->free_count = 0;
 	for (i = 0; i < n; i++) {
-		int count = pcp->count;
+		unsigned long free_before = zone_page_state(normal(), NR_FREE_PAGES);
+		int count = pcp->count, fc = min(pcp->free_count + 1,
+						 batch << PCP_BATCH_SCALE_MAX);
+		int h = max(pcp->high, min(fc + batch, pcp->high_max));
 
-		free_before = zone_page_state(normal(), NR_FREE_PAGES);
 		__free_pages(pages[i], 0);
-		EXPECT_LT(pcp->count, high);
-		if (count + 1 >= high) {
-			/* Crossed high: batch pages (at least) went back. */
-			EXPECT_EQ(count + 1 - (count + 1 - high + batch), pcp->count);
-			EXPECT_EQ(free_before + (unsigned long)(count + 1 - pcp->count),
+		EXPECT_EQ(fc, pcp->free_count);
+		if (count + 1 >= h) {
+			int gone = clamp(fc, batch, h - batch);
+
+			EXPECT_EQ(count + 1 - gone, pcp->count);
+			EXPECT_EQ(free_before + (unsigned long)gone,
 				  zone_page_state(normal(), NR_FREE_PAGES));
 			bulk_seen = true;
 		} else {
 			EXPECT_EQ(count + 1, pcp->count);
 			EXPECT_EQ(free_before, zone_page_state(normal(), NR_FREE_PAGES));
 		}
+		ASSERT_LE(pcp->count, pcp->high);
 	}
 	EXPECT_TRUE(bulk_seen);
+	/* An allocation halves free_count. */
+	pages[0] = alloc_pages(GFP_KERNEL, 0);
+	ASSERT_NOT_NULL(pages[0]);
+	EXPECT_EQ((batch << PCP_BATCH_SCALE_MAX) / 2, pcp->free_count);
+	__free_pages(pages[0], 0);
 	free(pages);
 	drain_all_pages(NULL);
 	EXPECT_EQ(0, zone_pcp_count(normal()));
+}
+
+/*
+ * Every second of the machine's clock high decays by an eighth toward
+ * high_min and the pages above it go back; the decays fall due on the
+ * list's next use.
+ */
+TEST_F(big, pcp_high_decays_each_second)
+{
+	struct per_cpu_pages *pcp = &normal()->per_cpu_pageset[0];
+	int batch = pcp->batch, high, n, i;
+	struct page **pages;
+
+	drain_all_pages(NULL);
+	high = pcp->high_min + 4 * (batch << PCP_BATCH_SCALE_MAX);
+	ASSERT_LE(high, pcp->high_max);
+	n = high - batch;
+	pages = calloc((size_t)n + 1, sizeof(*pages));
+	ASSERT_NOT_NULL(pages);
+	for (i = 0; i <= n; i++) {
+		pages[i] = alloc_pages(GFP_KERNEL, 0);
+		ASSERT_NOT_NULL(pages[i]);
+	}
+	drain_all_pages(NULL);
+	pcp->high = high;
+	for (i = 0; i <= n; i++)
+		__free_pages(pages[i], 0);
+	ASSERT_EQ(n + 1, pcp->count);
+	ASSERT_EQ(high, pcp->high);
+	/* The next decay falls due a second from now. */
+	pcp->decay_due = ktime_get_ns() + NSEC_PER_SEC;
+	msleep(900);
+	pages[0] = alloc_pages(GFP_KERNEL, 0);
+	ASSERT_NOT_NULL(pages[0]);
+	EXPECT_EQ(high, pcp->high);	/* not yet */
+	__free_pages(pages[0], 0);
+	for (i = 1; i <= 3; i++) {
+		int want = max(max(pcp->count - (batch << PCP_BATCH_SCALE_MAX),
+				   pcp->high - (pcp->high >> 3)), pcp->high_min);
+		int count = min(pcp->count, want);
+
+		msleep(i == 1 ? 100 : 1000);
+		pages[0] = alloc_pages(GFP_KERNEL, 0);	/* any use */
+		ASSERT_NOT_NULL(pages[0]);
+		EXPECT_EQ(want, pcp->high);
+		EXPECT_EQ(count - 1, pcp->count);	/* then the allocation */
+		__free_pages(pages[0], 0);
+	}
+	EXPECT_LT(pcp->high, high);
+	free(pages);
+	drain_all_pages(NULL);
+}
+
+/*
+ * A zone an allocation finds below its high watermark is flagged; its
+ * lists then shrink high by the pages freed lately, toward high_min, and
+ * the flag goes once a drain brings the zone back above the mark.
+ */
+TEST_F(big, below_high_watermark_shrinks_the_lists)
+{
+	struct zone *zone = normal();
+	struct per_cpu_pages *pcp = &zone->per_cpu_pageset[0];
+	unsigned long n = 0, max_pages = zone_managed_pages(zone);
+	struct page **pages = calloc(max_pages, sizeof(*pages));
+	int high;
+
+	ASSERT_NOT_NULL(pages);
+	EXPECT_FALSE(test_bit(ZONE_BELOW_HIGH, &zone->flags));
+	while (n < max_pages && !test_bit(ZONE_BELOW_HIGH, &zone->flags)) {
+		pages[n] = alloc_pages(GFP_KERNEL, 0);
+		ASSERT_NOT_NULL(pages[n]);
+		n++;
+	}
+	ASSERT_TRUE(test_bit(ZONE_BELOW_HIGH, &zone->flags));
+	pcp->high = high = pcp->high_max;
+	/* The first pages came from this zone (the last may not have). */
+	ASSERT_EQ(zone, page_zone(pages[0]));
+	__free_pages(pages[0], 0);
+	EXPECT_LT(pcp->high, high);
+	EXPECT_GE(pcp->high, pcp->high_min);
+	while (n > 1)
+		__free_pages(pages[--n], 0);
+	EXPECT_FALSE(test_bit(ZONE_BELOW_HIGH, &zone->flags));
+	free(pages);
+	drain_all_pages(NULL);
 }
 
 TEST_F(big, order9_uses_its_own_pcp_list)

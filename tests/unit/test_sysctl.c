@@ -70,9 +70,9 @@ TEST_F(sysctl, watermark_scale_factor_widens_the_watermark_gaps)
 	ASSERT_GT(gap, min / 4);
 	EXPECT_EQ(min + gap, low_wmark_pages(zone));
 	EXPECT_EQ(min + 2 * gap, high_wmark_pages(zone));
-	/* pcp high follows the low watermark: split over the 2 CPUs. */
-	EXPECT_EQ((int)((min + gap) / 2), zone->per_cpu_pageset[0].high);
-	EXPECT_EQ((int)((min + gap) / 2), zone->per_cpu_pageset[1].high);
+	/* pcp high_min follows the low watermark: split over the 2 CPUs. */
+	EXPECT_EQ((int)((min + gap) / 2), zone->per_cpu_pageset[0].high_min);
+	EXPECT_EQ((int)((min + gap) / 2), zone->per_cpu_pageset[1].high_min);
 
 	ASSERT_EQ(0, pagemig_sysctl_set("watermark_scale_factor", 1));
 	gap = max(min / 4, managed / 10000);
@@ -102,25 +102,42 @@ TEST_F(sysctl, min_free_kbytes_sets_each_zones_share_of_the_minimum)
 				       ZONE_NORMAL, 0));
 }
 
-/* zone_highsize(): managed / fraction over the CPUs, at least 4 batches. */
+/*
+ * zone_highsize(): high moves between the low watermark's share over the
+ * CPUs (high_min) and an eighth of the zone's (high_max); a fraction pins
+ * both to managed / fraction over the CPUs, at least 4 batches.  A list's
+ * high is clamped into the new range on its next use.
+ */
 TEST_F(sysctl, percpu_pagelist_high_fraction_sizes_the_pcp_lists)
 {
 	struct zone *zone = mm_zone(ZONE_NORMAL);
-	long batch = zone->per_cpu_pageset[0].batch;
-	long want = (long)(zone_managed_pages(zone) / 8 / 2);
+	struct per_cpu_pages *pcp = &zone->per_cpu_pageset[0];
+	long batch = pcp->batch;
+	long eighth = (long)(zone_managed_pages(zone) / 8 / 2);
+	long low = (long)max(low_wmark_pages(zone) / 2, (unsigned long)batch * 4);
+	struct page *page;
 
-	ASSERT_GT(want, batch * 4);
-	ASSERT_EQ(0, pagemig_sysctl_set("percpu_pagelist_high_fraction", 8));
-	EXPECT_EQ(want, zone->per_cpu_pageset[0].high);
-	EXPECT_EQ(want, zone->per_cpu_pageset[1].high);
+	ASSERT_GT(eighth, batch * 4);
+	EXPECT_EQ(low, pcp->high_min);
+	EXPECT_EQ(eighth, pcp->high_max);
+	EXPECT_EQ(eighth, zone->per_cpu_pageset[1].high_max);
+	ASSERT_EQ(0, pagemig_sysctl_set("percpu_pagelist_high_fraction", 16));
+	EXPECT_EQ(eighth / 2, pcp->high_min);
+	EXPECT_EQ(eighth / 2, pcp->high_max);
 	/* A huge fraction bottoms out at four batches. */
 	ASSERT_EQ(0, pagemig_sysctl_set("percpu_pagelist_high_fraction",
 					 1 << 30));
-	EXPECT_EQ(batch * 4, zone->per_cpu_pageset[0].high);
-	/* 0: back to the low watermark's share. */
+	EXPECT_EQ(batch * 4, pcp->high_min);
+	EXPECT_EQ(batch * 4, pcp->high_max);
+	pcp->high = (int)eighth;
+	page = alloc_pages(GFP_HIGHUSER_MOVABLE, 0);
+	ASSERT_NOT_NULL(page);
+	EXPECT_EQ(batch * 4, pcp->high);	/* clamped on use */
+	__free_pages(page, 0);
+	/* 0: back to the range. */
 	ASSERT_EQ(0, pagemig_sysctl_set("percpu_pagelist_high_fraction", 0));
-	EXPECT_EQ((long)max(low_wmark_pages(zone) / 2, (unsigned long)batch * 4),
-		  zone->per_cpu_pageset[0].high);
+	EXPECT_EQ(low, pcp->high_min);
+	EXPECT_EQ(eighth, pcp->high_max);
 }
 
 /*

@@ -99,3 +99,44 @@ TEST_F(kswapd, balance_pgdat_takes_off_the_boost_it_noted)
 	EXPECT_EQ(1, pgdat->kswapd_failures);
 	EXPECT_EQ(pageblock_order, READ_ONCE(pgdat->kcompactd_max_order));
 }
+
+/* What the zones' flags were while a shrinker ran. */
+static unsigned long seen_flags[MAX_NR_ZONES];
+
+static unsigned long note_flags_count(void *data)
+{
+	int i;
+
+	(void)data;
+	for (i = 0; i < MAX_NR_ZONES; i++)
+		seen_flags[i] = READ_ONCE(NODE_DATA(0)->node_zones[i].flags);
+	return 0;
+}
+
+static void note_flags_scan(void *data)
+{
+	(void)data;
+}
+
+/*
+ * While kswapd balances a node, the zones up to the one it balances for
+ * are ZONE_RECLAIM_ACTIVE (their per-CPU lists stay small); the flag goes
+ * when the round ends.
+ */
+TEST_F(kswapd, reclaim_active_while_balancing)
+{
+	struct pglist_data *pgdat = NODE_DATA(0);
+
+	ASSERT_EQ(0, register_shrinker(note_flags_count, note_flags_scan,
+				       seen_flags));
+	memset(seen_flags, 0, sizeof(seen_flags));
+	/* A boost makes it reclaim (call the shrinkers) though balanced. */
+	spin_lock(&mm_zone(ZONE_DMA32)->lock);
+	WRITE_ONCE(mm_zone(ZONE_DMA32)->watermark_boost, pageblock_nr_pages);
+	spin_unlock(&mm_zone(ZONE_DMA32)->lock);
+	balance_pgdat(pgdat, 0, ZONE_DMA32);
+	unregister_shrinker(seen_flags);
+	EXPECT_TRUE(seen_flags[ZONE_DMA32] & BIT(ZONE_RECLAIM_ACTIVE));
+	EXPECT_FALSE(seen_flags[ZONE_NORMAL] & BIT(ZONE_RECLAIM_ACTIVE));
+	EXPECT_FALSE(test_bit(ZONE_RECLAIM_ACTIVE, &mm_zone(ZONE_DMA32)->flags));
+}

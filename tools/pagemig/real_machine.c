@@ -113,6 +113,8 @@ static int take_zones(const struct capture *cap, struct pagemig_real_machine *m,
 				continue;
 			zl->pcp_high[p->cpu] = p->high > 0 ? (unsigned int)p->high : 0;
 			zl->pcp_batch[p->cpu] = p->batch > 0 ? (unsigned int)p->batch : 0;
+			zl->pcp_high_min[p->cpu] = p->high_min > 0 ? (unsigned int)p->high_min : 0;
+			zl->pcp_high_max[p->cpu] = p->high_max > 0 ? (unsigned int)p->high_max : 0;
 			if ((unsigned int)p->cpu + 1 > m->nr_cpus)
 				m->nr_cpus = (unsigned int)p->cpu + 1;
 		}
