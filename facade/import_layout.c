@@ -696,15 +696,162 @@ static void zsmalloc_budget(struct pagemig_inference *inf,
  *
  * Return: 0 or -ENOMEM.
  */
+/* The migratetype the plan gives the pageblock of @pfn; -1: none given. */
+static int plan_block_type(const struct pagemig_inference *inf, unsigned long pfn)
+{
+	unsigned int mt = (inf->plan[pfn & ~(BLOCK - 1)].flags &
+			   PAGEMIG_IMPORT_MT_MASK) >> PAGEMIG_IMPORT_MT_SHIFT;
+
+	return (int)mt - 1;
+}
+
+/*
+ * Rule "per-CPU lists": a page freed goes to its CPU's per-CPU list
+ * (free_frozen_pages()), and stays there, neither allocated nor on the
+ * buddy lists, until the list passes its high mark and the oldest pages
+ * go back to the buddy (free_pcppages_bulk()).  Such a page reads in
+ * kpageflags and kpagecount as a page with no flag and no map count,
+ * like some kernel allocations; zoneinfo counts each CPU's pages
+ * ("count" of each pageset), and on an idle machine after a workload
+ * exits that is hundreds of thousands of pages, which compaction drains
+ * back to the buddy lists as it frees the pages it migrated.
+ *
+ * So many flagless pages of each zone, CPU by CPU, become free pages on
+ * that CPU's list, older than any freed later: first those in Movable
+ * pageblocks (most of what is freed and allocated is user memory, and a
+ * list refills from its own migratetype), then those in other blocks;
+ * within each, in PFN order.  Runs after the pageblock types are chosen.
+ */
+/* A pageblock as the per-CPU rule orders them. */
+struct pcp_block {
+	unsigned long pfn;
+	unsigned int flagless;	/* candidate pages in it */
+	bool movable;
+};
+
+static int by_sparse_flagless(const void *a, const void *b)
+{
+	const struct pcp_block *x = a, *y = b;
+
+	if (x->movable != y->movable)
+		return x->movable ? -1 : 1;
+	if (x->flagless != y->flagless)
+		return x->flagless < y->flagless ? -1 : 1;
+	return x->pfn < y->pfn ? -1 : x->pfn > y->pfn;
+}
+
+static bool pcp_candidate(const struct pagemig_import_page *p)
+{
+	return p->kind == PAGEMIG_KIND_UNMOVABLE && !p->order &&
+	       (p->flags & PAGEMIG_IMPORT_FLAGLESS);
+}
+
+/*
+ * Rule "per-CPU lists": a page freed goes to its CPU's per-CPU list
+ * (free_frozen_pages()), and stays there, neither allocated nor on the
+ * buddy lists, until the list passes its high mark and the oldest pages
+ * go back to the buddy (free_pcppages_bulk()).  Such a page reads in
+ * kpageflags and kpagecount as a page with no flag and no map count,
+ * like some kernel allocations; zoneinfo counts each CPU's pages
+ * ("count" of each pageset), and on an idle machine after a workload
+ * exits that is hundreds of thousands of pages, which compaction drains
+ * back to the buddy lists as it frees the pages it migrated.
+ *
+ * So many flagless pages of each zone become free pages on the CPUs'
+ * lists, older than any freed later.  Which ones: a freed page sits among
+ * the user and free pages around it, while kernel allocations (vmalloc
+ * areas, stacks, ring buffers) come in runs that fill blocks, and most
+ * of what is freed is user memory of Movable pageblocks.  So Movable
+ * blocks first, and blocks with the fewest flagless pages first, ties to
+ * the lower PFN; the pages go to the CPUs a batch (the pageset's batch,
+ * as a list is refilled) at a time, each batch to the CPU furthest
+ * behind its count.  Runs after the pageblock types are chosen.
+ */
+static int pcp_lists(struct pagemig_inference *inf,
+		     const struct pagemig_real_machine *m,
+		     const struct kpf_real *r, struct pagemig_import_layout *rep)
+{
+	int z;
+
+	for (z = 0; z < PAGEMIG_NR_ZONES; z++) {
+		const struct pagemig_zone_layout *zl = &r->layout.zones[z];
+		const unsigned int *want = m->zones[z].pcp_count;
+		struct pagemig_import_zone *iz = &rep->zones[z];
+		unsigned long start = zl->start_pfn, end = start + zl->spanned, pfn;
+		unsigned long given[PAGEMIG_MAX_CPUS] = { 0 }, nb = 0, i;
+		unsigned int cpu, best = PAGEMIG_MAX_CPUS, run = 0;
+		struct pcp_block *b;
+
+		if (!zl->spanned)
+			continue;
+		for (cpu = 0; cpu < PAGEMIG_MAX_CPUS; cpu++)
+			iz->pcp_wanted += want[cpu];
+		if (!iz->pcp_wanted)
+			continue;
+		if (end > inf->machine_pages)
+			end = inf->machine_pages;
+		b = calloc((end - start) / BLOCK + 2, sizeof(*b));
+		if (!b)
+			return -ENOMEM;
+		for (pfn = start; pfn < end; pfn = (pfn & ~(BLOCK - 1)) + BLOCK) {
+			unsigned long e = min_ul((pfn & ~(BLOCK - 1)) + BLOCK, end), q;
+			struct pcp_block *pb = &b[nb];
+
+			pb->pfn = pfn;
+			pb->movable = plan_block_type(inf, pfn) == 1;
+			for (q = pfn; q < e; q++)
+				pb->flagless += pcp_candidate(&inf->plan[q]);
+			nb += pb->flagless != 0;
+		}
+		qsort(b, nb, sizeof(*b), by_sparse_flagless);
+		for (i = 0; i < nb && iz->pcp_placed < iz->pcp_wanted; i++) {
+			unsigned long e = min_ul((b[i].pfn & ~(BLOCK - 1)) + BLOCK, end);
+
+			for (pfn = b[i].pfn; pfn < e && iz->pcp_placed < iz->pcp_wanted; pfn++) {
+				struct pagemig_import_page *p = &inf->plan[pfn];
+
+				if (!pcp_candidate(p))
+					continue;
+				if (best == PAGEMIG_MAX_CPUS || given[best] >= want[best] ||
+				    run >= (zl->pcp_batch[best] ? zl->pcp_batch[best] : 1)) {
+					best = PAGEMIG_MAX_CPUS;
+					for (cpu = 0; cpu < PAGEMIG_MAX_CPUS; cpu++) {
+						if (given[cpu] >= want[cpu])
+							continue;
+						if (best == PAGEMIG_MAX_CPUS ||
+						    given[cpu] * want[best] < given[best] * want[cpu])
+							best = cpu;
+					}
+					run = 0;
+				}
+				run++;
+				p->kind = PAGEMIG_KIND_FREE;
+				p->flags |= PAGEMIG_IMPORT_PCP;
+				p->mapcount = best;
+				given[best]++;
+				inf->kinds[PAGEMIG_KIND_UNMOVABLE]--;
+				inf->kinds[PAGEMIG_KIND_FREE]++;
+				iz->pcp_placed++;
+			}
+		}
+		free(b);
+	}
+	return 0;
+}
+
 int kpf_real_rules(struct pagemig_inference *inf,
 		   const struct pagemig_real_machine *m,
 		   const struct kpf_real *r, struct pagemig_import_layout *rep)
 {
+	int ret = 0;
+
 	if (m->has_zram)
 		zsmalloc_budget(inf, m, rep);
 	if (m->has_blocks)
-		return choose_block_types(inf, m, r, rep);
-	return 0;
+		ret = choose_block_types(inf, m, r, rep);
+	if (!ret)
+		ret = pcp_lists(inf, m, r, rep);
+	return ret;
 }
 
 /**

@@ -665,8 +665,11 @@ static int classify(struct pagemig_inference *inf, unsigned long pfn, uint64_t f
 		amb(inf, PAGEMIG_AMB_ZSMALLOC, pfn, 1);
 		return PAGEMIG_KIND_ZSMALLOC;
 	}
-	if (!(f & ~(KPF(COMPOUND_HEAD) | KPF(COMPOUND_TAIL))))
+	if (!(f & ~(KPF(COMPOUND_HEAD) | KPF(COMPOUND_TAIL)))) {
 		amb(inf, PAGEMIG_AMB_FLAGLESS, pfn, 1);
+		if (!f && !count)
+			*flags |= PAGEMIG_IMPORT_FLAGLESS;
+	}
 	return PAGEMIG_KIND_UNMOVABLE;
 }
 

@@ -210,6 +210,8 @@ struct import_page {
 #define IMPORT_FL_UPTODATE	0x0010
 #define IMPORT_FL_HOLE		0x0020	/* KPF_NOPAGE or past the file's end */
 #define IMPORT_FL_PRIVATE	0x0040	/* file: fs-private data (buffer heads) */
+#define IMPORT_FL_FLAGLESS	0x0080
+#define IMPORT_FL_PCP		0x0800	/* free on CPU mapcount's pcp list */
 /* First PFN of a pageblock: its migratetype + 1; 0: set_pageblock_types() decides. */
 #define IMPORT_FL_MT_SHIFT	8
 #define IMPORT_FL_MT_MASK	0x0700

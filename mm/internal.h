@@ -128,6 +128,7 @@ void split_free_frozen_pages(struct page *page, unsigned int order);
  */
 void account_used_pages(long nr);
 void pcp_decay_all(void);
+void pcp_import_page(struct page *page, unsigned int cpu);
 
 /* Pages leaked by bad-page reports (never returned to a free list). */
 extern atomic_long_t nr_bad_pages;

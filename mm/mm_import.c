@@ -153,6 +153,12 @@ int memmap_import_check(const struct import_page *plan, unsigned long nr,
 				 pfn, order);
 			return -EINVAL;
 		}
+		if ((p->flags & IMPORT_FL_PCP) &&
+		    (p->kind != IMPORT_KIND_FREE || order || p->mapcount >= nr_cpu_ids)) {
+			snprintf(err, errlen, "pfn %#lx: a per-CPU free page must be free, order 0, of one of the %u CPUs",
+				 pfn, nr_cpu_ids);
+			return -EINVAL;
+		}
 		if (order && (p->kind == IMPORT_KIND_BALLOON ||
 			      p->kind == IMPORT_KIND_ZSMALLOC ||
 			      p->kind == IMPORT_KIND_RESERVED)) {
@@ -617,6 +623,9 @@ int memmap_import_pages(struct memmap_import *imp)
 		struct page *page = pfn_to_page(pfn);
 		struct zone *zone = page_zone(page);
 
+		/* Per-CPU free pages go on their lists last: see memmap_import_finish(). */
+		if (p->kind == IMPORT_KIND_FREE && (p->flags & IMPORT_FL_PCP))
+			continue;
 		if (p->kind == IMPORT_KIND_FREE) {
 			spin_lock(&zone->lock);
 			__free_one_page(page, pfn, zone, p->order,
@@ -644,6 +653,24 @@ int memmap_import_pages(struct memmap_import *imp)
 	}
 	import_layout(plan, nr, &imp->layout);
 	return ret;
+}
+
+/*
+ * The plan's per-CPU free pages (IMPORT_FL_PCP, the CPU in mapcount):
+ * each on its CPU's list of its pageblock's type, at the tail, where the
+ * oldest pages are, which free_pcppages_bulk() gives back first.  Done
+ * after everything else, so that no allocation of the import takes them.
+ */
+static void import_pcp_pages(const struct import_page *plan, unsigned long nr)
+{
+	unsigned long pfn;
+
+	for (pfn = 0; pfn < nr; pfn += 1UL << plan[pfn].order) {
+		const struct import_page *p = &plan[pfn];
+
+		if (p->kind == IMPORT_KIND_FREE && (p->flags & IMPORT_FL_PCP))
+			pcp_import_page(pfn_to_page(pfn), p->mapcount);
+	}
 }
 
 /**
@@ -725,4 +752,5 @@ void memmap_import_finish(struct memmap_import *imp)
 	imp->balloon = imp->zsmalloc = imp->pool = NULL;
 	drain_all_pages(NULL);
 	restore_pageblock_types(imp->plan, imp->nr);
+	import_pcp_pages(imp->plan, imp->nr);
 }

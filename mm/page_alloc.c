@@ -1834,6 +1834,31 @@ void free_frozen_pages(struct page *page, unsigned int order)
 }
 
 /**
+ * pcp_import_page - a free page that was on @cpu's per-CPU list
+ * @page: an order-0 page off the buddy lists, counted as used, refcount 0
+ * @cpu: whose list
+ *
+ * The importer's: the page joins the list of its pageblock's type at the
+ * tail, as the oldest page there (free_pcppages_bulk() returns the tail
+ * first), and no high-mark drain runs: the snapshot had it there.
+ */
+void pcp_import_page(struct page *page, unsigned int cpu)
+{
+	unsigned long pfn = page_to_pfn(page);
+	struct per_cpu_pages *pcp = &page_zone(page)->per_cpu_pageset[cpu];
+	int mt = get_pfnblock_migratetype(page, pfn);
+
+	VM_BUG_ON_PAGE(page_ref_count(page) || PageBuddy(page), page);
+	if (mt >= MIGRATE_PCPTYPES)
+		mt = MIGRATE_MOVABLE;
+	spin_lock(&pcp->lock);
+	list_add_tail(&page->pcp_list, &pcp->lists[order_to_pindex(mt, 0)]);
+	pcp->count++;
+	spin_unlock(&pcp->lock);
+	account_used_pages(-1);
+}
+
+/**
  * free_pages_nolock - free straight to the buddy lists, bypassing pcp
  * @page: first page, refcount already dropped to zero by the caller
  * @order: block order

@@ -78,6 +78,8 @@ struct pagemig_zone_layout {
 	unsigned int pcp_high[PAGEMIG_MAX_CPUS], pcp_batch[PAGEMIG_MAX_CPUS];
 	/* the range high moves in (kernel 6.7+; 0: not printed) */
 	unsigned int pcp_high_min[PAGEMIG_MAX_CPUS], pcp_high_max[PAGEMIG_MAX_CPUS];
+	/* free pages on each CPU's lists at the snapshot (an import only) */
+	unsigned int pcp_count[PAGEMIG_MAX_CPUS];
 };
 
 /*
@@ -695,6 +697,9 @@ struct pagemig_import_page {
 #define PAGEMIG_IMPORT_UPTODATE	0x0010
 #define PAGEMIG_IMPORT_HOLE	0x0020	/* KPF_NOPAGE or past the file's end */
 #define PAGEMIG_IMPORT_PRIVATE	0x0040	/* file: fs-private data (buffer heads) */
+#define PAGEMIG_IMPORT_FLAGLESS	0x0080	/* no flag and no map count in the snapshot */
+/* free: on CPU mapcount's per-CPU list, not the buddy lists (order 0) */
+#define PAGEMIG_IMPORT_PCP	0x0800
 /*
  * On the first PFN of a pageblock: the block's migratetype + 1 (0: the
  * importer's own rule, see pagemig_import_apply()).
@@ -907,6 +912,8 @@ struct pagemig_import_zone {
 	/* blocks of a type the kernel counted that no block could take */
 	unsigned long blocks_unplaced[PAGEMIG_NR_MIGRATETYPES];
 	unsigned long nr_free[PAGEMIG_NR_ORDERS];	/* right after BUILD */
+	/* pages on the per-CPU lists: zoneinfo's counts, and how many placed */
+	unsigned long pcp_wanted, pcp_placed;
 };
 
 #define PAGEMIG_REPORT_HOLES	16

@@ -313,6 +313,64 @@ TEST_F(small, free_lists_choose_the_blocks)
 }
 
 /*
+ * zoneinfo counts each CPU's free pages on its per-CPU lists.  In the
+ * snapshot they read as pages with no flag and no map count; the import
+ * puts so many such pages on each CPU's lists, free but off the buddy
+ * lists, and gives the lists the range their high moves in.
+ */
+TEST_F(small, per_cpu_free_pages_from_zoneinfo_counts)
+{
+	struct pagemig_import_opts *o = &self->o;
+	struct pagemig_import_report *r = self->r;
+	struct pagemig_zone_layout *zl = &self->m.zones[PAGEMIG_ZONE_NORMAL];
+	const struct pagemig_import_zone *iz = &r->layout.zones[PAGEMIG_ZONE_NORMAL];
+	struct zone *zone;
+	unsigned long free_before;
+
+	zl->pcp_count[0] = 40;
+	zl->pcp_count[1] = 25;
+	zl->pcp_high_min[0] = zl->pcp_high_min[1] = 62;
+	zl->pcp_high_max[0] = zl->pcp_high_max[1] = 4096;
+	ASSERT_EQ(0, pagemig_import(o, r));
+	zone = mm_zone(ZONE_NORMAL);
+	EXPECT_EQ(65, iz->pcp_wanted);
+	ASSERT_EQ(65, iz->pcp_placed);
+	EXPECT_EQ(40, zone->per_cpu_pageset[0].count);
+	EXPECT_EQ(25, zone->per_cpu_pageset[1].count);
+	EXPECT_EQ(62, zone->per_cpu_pageset[0].high_min);
+	EXPECT_EQ(4096, zone->per_cpu_pageset[1].high_max);
+	EXPECT_EQ(220, zone->per_cpu_pageset[1].high);
+	EXPECT_EQ(0, pagemig_validate(stderr));
+	/* They are free pages: a drain hands all 65 to the buddy. */
+	free_before = zone_page_state(zone, NR_FREE_PAGES);
+	drain_all_pages(zone);
+	EXPECT_EQ(0, zone_pcp_count(zone));
+	EXPECT_EQ(free_before + 65, zone_page_state(zone, NR_FREE_PAGES));
+	EXPECT_EQ(0, pagemig_validate(stderr));
+	pagemig_machine_exit();
+}
+
+/*
+ * A CPU asked to hold more than the snapshot has such pages gets what
+ * there is, and the report says how many were placed.
+ */
+TEST_F(small, per_cpu_counts_beyond_the_flagless_pages)
+{
+	struct pagemig_import_opts *o = &self->o;
+	struct pagemig_import_report *r = self->r;
+	const struct pagemig_import_zone *iz = &r->layout.zones[PAGEMIG_ZONE_NORMAL];
+
+	self->m.zones[PAGEMIG_ZONE_NORMAL].pcp_count[0] = 0x10000;
+	ASSERT_EQ(0, pagemig_import(o, r));
+	EXPECT_EQ(0x10000, iz->pcp_wanted);
+	EXPECT_LT(iz->pcp_placed, iz->pcp_wanted);
+	EXPECT_GT(iz->pcp_placed, 0);
+	EXPECT_EQ((int)iz->pcp_placed, mm_zone(ZONE_NORMAL)->per_cpu_pageset[0].count);
+	EXPECT_EQ(0, pagemig_validate(stderr));
+	pagemig_machine_exit();
+}
+
+/*
  * 300 pages have the zsmalloc look; zram's mm_stat says its pool holds
  * 296: so many become the pool, the rest stay allocated and unmovable.
  */

@@ -115,6 +115,7 @@ static int take_zones(const struct capture *cap, struct pagemig_real_machine *m,
 			zl->pcp_batch[p->cpu] = p->batch > 0 ? (unsigned int)p->batch : 0;
 			zl->pcp_high_min[p->cpu] = p->high_min > 0 ? (unsigned int)p->high_min : 0;
 			zl->pcp_high_max[p->cpu] = p->high_max > 0 ? (unsigned int)p->high_max : 0;
+			zl->pcp_count[p->cpu] = p->count > 0 ? (unsigned int)p->count : 0;
 			if ((unsigned int)p->cpu + 1 > m->nr_cpus)
 				m->nr_cpus = (unsigned int)p->cpu + 1;
 		}
@@ -397,6 +398,18 @@ unsigned int real_layout_print(FILE *f, const struct capture *cap,
 			l->zsmalloc_candidates, pool);
 		if (l->zsmalloc_excess)
 			fprintf(f, ": %lu left allocated, unmovable", l->zsmalloc_excess);
+		fputc('\n', f);
+	}
+
+	for (z = 0; z < PAGEMIG_NR_ZONES; z++) {
+		const struct pagemig_import_zone *iz = &l->zones[z];
+
+		if (!iz->pcp_wanted)
+			continue;
+		fprintf(f, "per-CPU free pages: %-8s zoneinfo counts %lu, %lu flagless pages placed on the lists",
+			zone_names[z], iz->pcp_wanted, iz->pcp_placed);
+		if (iz->pcp_placed < iz->pcp_wanted)
+			fprintf(f, " (no more flagless pages)");
 		fputc('\n', f);
 	}
 
