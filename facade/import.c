@@ -418,7 +418,16 @@ static int import_measure(const struct pagemig_import_opts *o,
 			return ret;
 		compact_record(&start);
 		t = now_ns();
+		if (o->compact_cpu < 0 || (unsigned int)o->compact_cpu >= nr_cpu_ids) {
+			snprintf(r->err, sizeof(r->err),
+				 "compact on CPU %d: the machine has CPUs 0-%u",
+				 o->compact_cpu, nr_cpu_ids - 1);
+			return -EINVAL;
+		}
+		/* kernel: compact_memory compacts in the writer's context. */
+		set_cpu_id(o->compact_cpu);
 		pagemig_compact(-1);
+		set_cpu_id(0);
 		r->ns[PAGEMIG_STAGE_COMPACT] = now_ns() - t;
 		r->migrated = sum_vm_event(PGMIGRATE_SUCCESS) - migrated;
 		compact_record(&r->compact);

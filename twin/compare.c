@@ -243,6 +243,46 @@ static long long allocated_meanwhile(const struct capture *cap)
 	return any ? sum : -1;
 }
 
+/**
+ * twin_compact_cpu() - The CPU the capture wrote compact_memory on.
+ * @cap: the capture
+ * @kernel: its trace (may be NULL)
+ * @nr_cpus: the machine's CPUs
+ * @from: set to where the answer came from: "result" (pagemig capture
+ *	pins the write and records "compact_cpu N"), "trace" (the CPU of
+ *	the first mm_compaction_begin: compact_memory compacts in the
+ *	writer's context, so this is where the run was made, not something
+ *	it did) or "default" (CPU 0)
+ *
+ * The pages a compaction frees go to that CPU's per-CPU lists, whose
+ * high mark and contents differ from CPU to CPU, so the twin compacts on
+ * the same CPU.
+ *
+ * Return: a CPU below @nr_cpus.
+ */
+int twin_compact_cpu(const struct capture *cap, const struct ktrace *kernel,
+		     unsigned int nr_cpus, const char **from)
+{
+	int64_t v;
+	unsigned int i;
+
+	if (capture_kv_get(&cap->result.deltas, "compact_cpu", &v) &&
+	    v >= 0 && v < nr_cpus) {
+		*from = "result";
+		return (int)v;
+	}
+	for (i = 0; kernel && i < kernel->nr_ev; i++) {
+		if (kernel->ev[i].type != KTRACE_COMPACTION_BEGIN)
+			continue;
+		if (kernel->ev[i].cpu < 0 || (unsigned int)kernel->ev[i].cpu >= nr_cpus)
+			break;
+		*from = "trace";
+		return kernel->ev[i].cpu;
+	}
+	*from = "default";
+	return 0;
+}
+
 /*
  * pagemig capture writes nothing between its before snapshot and
  * compact_memory (every buffer is filled in memory and written after the
@@ -629,6 +669,9 @@ void twin_print_text(FILE *f, const struct twin_result *r)
 			r->allocated_meanwhile);
 	else
 		fprintf(f, "twin.capture.allocated_meanwhile -\n");
+	if (r->compact_cpu_from)
+		fprintf(f, "twin.capture.compact_cpu %d (%s)\n", r->compact_cpu,
+			r->compact_cpu_from);
 	for (i = 0; i < TWIN_NR_SIDES; i++)
 		print_buddyinfo(f, side_name[i], r->side[i].buddy_after);
 	print_divergence(f, r);
@@ -806,6 +849,8 @@ struct json_object *twin_json(const struct twin_result *r)
 	json_object_object_add(root, "allocated_meanwhile",
 			       r->allocated_meanwhile >= 0 ?
 			       json_object_new_int64(r->allocated_meanwhile) : NULL);
+	json_object_object_add(root, "compact_cpu",
+			       json_object_new_int(r->compact_cpu));
 	zones = json_object_new_array();
 	for (i = 0; i < r->nr_pairs; i++) {
 		const struct twin_pair *pr = &r->pairs[i];

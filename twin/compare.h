@@ -92,6 +92,9 @@ struct twin_result {
 	 * snapshot and compact_memory (foreign_capture()).
 	 */
 	bool foreign;
+	/* where compact_memory ran: twin_compact_cpu() */
+	int compact_cpu;
+	const char *compact_cpu_from;	/* "result", "trace" or "default" */
 };
 
 double twin_free_share(const struct capture_buddyinfo *bi,
@@ -101,6 +104,8 @@ int twin_compare(const struct capture *cap, struct ktrace *kernel,
 		 const struct capture_buddyinfo *pagemig_buddy_after,
 		 struct twin_result *r);
 void twin_result_free(struct twin_result *r);
+int twin_compact_cpu(const struct capture *cap, const struct ktrace *kernel,
+		     unsigned int nr_cpus, const char **from);
 void twin_print_text(FILE *f, const struct twin_result *r);
 struct json_object *twin_json(const struct twin_result *r);
 int twin_print_json(FILE *f, const struct twin_result *r);

@@ -939,6 +939,12 @@ struct pagemig_import_opts {
 	uint64_t seed;		/* the machine's */
 	bool compact;		/* run the COMPACT stage */
 	/*
+	 * The CPU compact_memory is written on: the compaction runs there,
+	 * and the pages it frees go to that CPU's per-CPU lists (0 by
+	 * default; must be below the machine's CPUs).
+	 */
+	int compact_cpu;
+	/*
 	 * Called before each stage that runs (may be NULL), with the
 	 * machine up from ANALYSE on: progress, pictures.  Before BUILD,
 	 * the report's inferred (machine_pages: the machine's size) is

@@ -559,6 +559,7 @@ TEST_F(capture, compact_traces_and_snapshots_after)
 {
 	static char text[8192];
 	char path[PATH_MAX + 64];
+	const char *p;
 
 	fake_machine(&self->fk, true);
 	CAPTURE(self, "--compact", "--buffer-kb", "2048");
@@ -593,6 +594,10 @@ TEST_F(capture, compact_traces_and_snapshots_after)
 
 	read_in(self->fk.out, "result", text, sizeof(text));
 	EXPECT_EQ(0, strncmp(text, "compact_memory_seconds ", 23));
+	/* The write was pinned to a CPU, which the result names. */
+	p = strstr(text, "\ncompact_cpu ");
+	ASSERT_NOT_NULL(p);
+	EXPECT_GE(atoi(p + 13), 0);
 	EXPECT_NOT_NULL(strstr(text, "\npgmigrate_success 25\npgmigrate_fail 2\n"
 				     "compact_migrate_scanned 4000\ncompact_isolated 50\n"
 				     "thp_migration_success 0\ntrace_lost_events 5\n"));

@@ -20,6 +20,7 @@
 #include "harness/data.h"
 #include "twin/compare.h"
 #include "twin/capture.h"
+#include "twin/capture_lines.h"
 #include "twin/ktrace.h"
 
 /* The Normal run begins at line 81 of the trimmed trace. */
@@ -161,6 +162,27 @@ TEST_F(twin, a_trace_against_itself_agrees)
 	expect_in(_metadata, self->out, "node 0, zone Normal");
 	expect_in(_metadata, self->out, "  status                   contended          contended\n");
 	expect_in(_metadata, self->out, "buddyinfo after, kernel:\nNode 0, zone      DMA      0      0      0      0      0      0      0      0      1      1      3 \n");
+}
+
+/*
+ * compact_memory ran on the CPU the result file names; without that line,
+ * on the CPU of the trace's first mm_compaction_begin; without a trace,
+ * CPU 0.  A CPU the machine does not have is not taken.
+ */
+TEST_F(twin, the_compacting_cpu)
+{
+	const char *from = NULL;
+
+	/* capture-sample's result has no compact_cpu; its trace ran on 1. */
+	EXPECT_EQ(1, twin_compact_cpu(&self->cap, &self->kernel, 2, &from));
+	EXPECT_STREQ("trace", from);
+	EXPECT_EQ(0, twin_compact_cpu(&self->cap, &self->kernel, 1, &from));
+	EXPECT_STREQ("default", from);
+	EXPECT_EQ(0, twin_compact_cpu(&self->cap, NULL, 2, &from));
+	EXPECT_STREQ("default", from);
+	ASSERT_EQ(0, cap_kv_add(&self->cap.result.deltas, "compact_cpu", 0));
+	EXPECT_EQ(0, twin_compact_cpu(&self->cap, &self->kernel, 2, &from));
+	EXPECT_STREQ("result", from);
 }
 
 /* One migrate_pages call moved one page fewer: the Normal run parts. */

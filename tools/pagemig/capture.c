@@ -23,6 +23,7 @@
  * the fake root of a test in front.
  */
 #include <dirent.h>
+#include <sched.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -104,6 +105,7 @@ struct capture_ctx {
 	struct workload wl;
 	struct tracer tr;
 	double compact_seconds;
+	int compact_cpu;		/* where compact_memory was written; -1: unknown */
 };
 
 /**
@@ -869,6 +871,8 @@ static int write_result(struct capture_ctx *c)
 	if (c->o->compact) {
 		ret = blob_printf(&r, "compact_memory_seconds %.3f\n",
 				  c->compact_seconds);
+		if (!ret && c->compact_cpu >= 0)
+			ret = blob_printf(&r, "compact_cpu %d\n", c->compact_cpu);
 		for (; p && p < end && !ret; p = memchr(p, '\n', end - p),
 		     p = p ? p + 1 : NULL) {
 			if (sscanf(p, "%127s %lld", name, &b) != 2)
@@ -1028,9 +1032,28 @@ static int drop_caches(const struct capture_opts *o)
 	return 0;
 }
 
+/*
+ * compact_memory compacts in the writer's context, and the pages it frees
+ * go to that CPU's per-CPU lists: the twin must free them to the same
+ * CPU's.  So the write happens pinned to the CPU we are on, which the
+ * result file records ("compact_cpu N"); -1 if the CPU cannot be pinned.
+ */
+static int pin_to_this_cpu(cpu_set_t *old)
+{
+	cpu_set_t one;
+	int cpu = sched_getcpu();
+
+	if (cpu < 0 || sched_getaffinity(0, sizeof(*old), old))
+		return -1;
+	CPU_ZERO(&one);
+	CPU_SET(cpu, &one);
+	return sched_setaffinity(0, sizeof(one), &one) ? -1 : cpu;
+}
+
 static int compact(struct capture_ctx *c)
 {
 	char path[4096];
+	cpu_set_t old;
 	double t0;
 	int ret;
 
@@ -1038,11 +1061,14 @@ static int compact(struct capture_ctx *c)
 	ret = tracer_on(&c->tr, true);
 	if (ret)
 		return ret;
+	c->compact_cpu = pin_to_this_cpu(&old);
 	capture_say(c->o, "compact_memory");
 	t0 = ktime_get_wall_ns() / 1e9;
 	ret = capture_write_sysfs(path, "1");
 	c->compact_seconds = ktime_get_wall_ns() / 1e9 - t0;
 	tracer_on(&c->tr, false);
+	if (c->compact_cpu >= 0)
+		sched_setaffinity(0, sizeof(old), &old);
 	if (ret) {
 		capture_err("%s: %s", path, strerror(-ret));
 		return CLI_FAILED;

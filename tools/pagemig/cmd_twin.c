@@ -200,6 +200,7 @@ static int twin_run(struct twin_cli *o, struct capture *cap,
 	struct capture_buddyinfo bi = { 0 };
 	struct ktrace pt = { 0 };
 	struct twin_result res;
+	const char *cpu_from;
 	char err[CAPTURE_ERR_LEN];
 	int ret;
 
@@ -212,6 +213,8 @@ static int twin_run(struct twin_cli *o, struct capture *cap,
 	opts.real = &rm->m;
 	opts.seed = o->seed;
 	opts.compact = true;
+	opts.compact_cpu = twin_compact_cpu(cap, kernel, rm->m.nr_cpus ? rm->m.nr_cpus : 2,
+					    &cpu_from);
 	opts.stage = twin_stage;
 	opts.arg = o;
 	progress_init(&o->progress, o->quiet || o->json, PAGEMIG_NR_STAGES);
@@ -250,6 +253,8 @@ static int twin_run(struct twin_cli *o, struct capture *cap,
 		ret = CLI_FAILED;
 		goto out_trace;
 	}
+	res.compact_cpu = opts.compact_cpu;
+	res.compact_cpu_from = cpu_from;
 	if (o->json) {
 		print_json(&res, cap, rep);
 	} else {
