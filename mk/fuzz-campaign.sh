@@ -20,8 +20,10 @@
 #     under TSan (mk/check-scenarios.sh).
 #
 # A run passes when it exits 0, 1 or 2 (2: bad input, refused), no
-# sanitizer printed a report, it took at most LIMIT_S seconds (30) and at
-# most LIMIT_MB of resident memory (4096); the scenario runs of part 3
+# sanitizer printed a report, it took at most LIMIT_S seconds (30) of CPU
+# (user + system: a niced campaign beside other work waits for the CPU,
+# and wall time would count the waiting; WALL_S, 10 times LIMIT_S, kills
+# a run that hangs) and at most LIMIT_MB of resident memory (4096); the scenario runs of part 3
 # must also exit 0 with "0 corrupted".  Failing inputs are kept in DIR
 # (default build/fuzz-campaign/failed/) to add to tests/data/fuzz/.
 # With -t, each part starts no new input (or seed) after SECONDS, and
@@ -49,6 +51,7 @@ done
 asan=${ASAN_CLI:-build/check-asan/pagemig}
 tsan=${TSAN_CLI:-build/check-tsan/pagemig}
 limit_s=${LIMIT_S:-30}
+wall_s=${WALL_S:-$((limit_s * 10))}
 limit_mb=${LIMIT_MB:-4096}
 parallel=${CAMPAIGN_PARALLEL-default offline}
 export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=0:detect_leaks=1:halt_on_error=1}
@@ -96,13 +99,15 @@ over() {
 # check CMD...: run it, classify, keep the input ($input) if it fails.
 check() {
 	log=$out/work/log
-	/usr/bin/time -f '%e %M' -o "$out/work/time" timeout -s KILL "$limit_s" "$@" \
+	/usr/bin/time -f '%U %S %M' -o "$out/work/time" timeout -s KILL "$wall_s" "$@" \
 		> "$log" 2>&1
 	rc=$?
-	set -- $(tail -n 1 "$out/work/time" 2>/dev/null) 0 0
-	secs=$1 kb=$2
+	set -- $(tail -n 1 "$out/work/time" 2>/dev/null) 0 0 0
+	cpu=$(awk -v u="$1" -v s="$2" 'BEGIN { print u + s }') kb=$3
 	why=
-	case $rc in 0|1|2) ;; 137) why="over ${limit_s} s" ;; *) why="exit $rc" ;; esac
+	case $rc in 0|1|2) ;; 137) why="hung: over ${wall_s} s wall" ;; *) why="exit $rc" ;; esac
+	awk -v c="$cpu" -v l="$limit_s" 'BEGIN { exit !(c > l) }' &&
+		why="${why:+$why, }${cpu} s of CPU"
 	grep -qE 'ERROR: AddressSanitizer|runtime error|WARNING: ThreadSanitizer|LeakSanitizer' "$log" &&
 		why="${why:+$why, }sanitizer report"
 	[ "$kb" -gt $((limit_mb * 1024)) ] && why="${why:+$why, }${kb} kB resident"
