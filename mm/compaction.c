@@ -5,7 +5,8 @@
  * Two scanners walk a zone towards each other.  The migrate scanner starts
  * at the bottom and isolates movable pages -- LRU folios, and movable_ops
  * pages (balloon, zsmalloc) recognised by page type plus PG_movable_ops --
- * onto cc->migratepages.  The
+ * onto cc->migratepages (in the decoupled movable_ops core, movable_ops
+ * pages into the batch cc->mops instead).  The
  * free scanner starts at the top and takes free pages out of the buddy
  * lists of movable pageblocks onto cc->freepages.  migrate_pages() then
  * moves each isolated page into one of the free ones (compaction_alloc()),
@@ -48,8 +49,14 @@ int sysctl_extfrag_threshold = 500;
 struct compact_control {
 	struct list_head freepages[NR_PAGE_ORDERS];	/* isolated free blocks, by order */
 	struct list_head migratepages;	/* isolated pages to move */
+	/*
+	 * Decoupled core: isolated movable_ops pages, off lru.  One
+	 * isolate_migratepages_block() call covers at most a pageblock.
+	 */
+	struct movable_ops_batch mops;
+	struct page *mops_pages[pageblock_nr_pages];
 	unsigned int nr_freepages;	/* pages on freepages */
-	unsigned int nr_migratepages;	/* pages on migratepages */
+	unsigned int nr_migratepages;	/* pages on migratepages and in mops */
 	unsigned long free_pfn;		/* free scanner: next block to look at (downwards) */
 	unsigned long migrate_pfn;	/* migrate scanner: next PFN (upwards) */
 	struct zone *zone;
@@ -836,8 +843,30 @@ static bool too_many_isolated(struct compact_control *cc)
 	return too_many;
 }
 
+/* Empty isolation containers: the folio list and the movable_ops batch. */
+static void init_migratepages(struct compact_control *cc)
+{
+	INIT_LIST_HEAD(&cc->migratepages);
+	movable_ops_batch_init(&cc->mops, cc->mops_pages,
+			       ARRAY_SIZE(cc->mops_pages));
+}
+
+static bool migratepages_empty(struct compact_control *cc)
+{
+	return list_empty(&cc->migratepages) && !cc->mops.nr;
+}
+
+/* Everything isolated goes back: folios to their LRU, the rest to owners. */
+static void putback_migratepages(struct compact_control *cc)
+{
+	putback_movable_pages(&cc->migratepages);
+	putback_movable_ops_batch(&cc->mops);
+	cc->nr_migratepages = 0;
+}
+
 /*
- * Isolate movable pages of [low_pfn, end_pfn) onto cc->migratepages.
+ * Isolate movable pages of [low_pfn, end_pfn) onto cc->migratepages, and
+ * in the decoupled core movable_ops pages into cc->mops.
  * Returns the PFN where scanning stopped.
  */
 static unsigned long isolate_migratepages_block(struct compact_control *cc,
@@ -931,7 +960,9 @@ static unsigned long isolate_migratepages_block(struct compact_control *cc,
 		if (!PageLRU(page)) {
 			if (page_has_movable_ops(page) &&
 			    !PageMovableOpsIsolated(page)) {
-				if (isolate_movable_ops_page(page, mode))
+				if (isolate_movable_ops_page_to(page, mode,
+								&cc->migratepages,
+								&cc->mops))
 					goto isolate_success;
 			}
 			goto isolate_fail;
@@ -993,7 +1024,6 @@ static unsigned long isolate_migratepages_block(struct compact_control *cc,
 		}
 
 isolate_success:
-		list_add(&page->lru, &cc->migratepages);
 		cc->nr_migratepages++;
 		nr_isolated++;
 		/* Enough for one migrate_pages() round. */
@@ -1007,8 +1037,7 @@ isolate_fail:
 			continue;
 		/* Give back what we took of this chunk and go to the next. */
 		if (nr_isolated) {
-			putback_movable_pages(&cc->migratepages);
-			cc->nr_migratepages = 0;
+			putback_migratepages(cc);
 			nr_isolated = 0;
 		}
 		if (low_pfn < next_skip_pfn) {
@@ -1390,7 +1419,7 @@ static enum compact_result compact_zone(struct compact_control *cc)
 
 	for (order = 0; order < NR_PAGE_ORDERS; order++)
 		INIT_LIST_HEAD(&cc->freepages[order]);
-	INIT_LIST_HEAD(&cc->migratepages);
+	init_migratepages(cc);
 	cc->migratetype = gfp_migratetype(cc->gfp_mask);
 	cc->fast_start_pfn = 0;
 
@@ -1450,8 +1479,7 @@ rescan:
 		switch (isolate_migratepages(cc)) {
 		case ISOLATE_ABORT:
 			ret = COMPACT_CONTENDED;
-			putback_movable_pages(&cc->migratepages);
-			cc->nr_migratepages = 0;
+			putback_migratepages(cc);
 			goto out;
 		case ISOLATE_NONE:
 			if (update_cached)
@@ -1466,14 +1494,15 @@ rescan:
 
 		/* compaction_alloc() and _free() change the count as they go. */
 		nr_migratepages = cc->nr_migratepages;
-		err = migrate_pages(&cc->migratepages, compaction_alloc,
-				    compaction_free, (unsigned long)cc, cc->mode,
-				    MR_COMPACTION, &nr_succeeded);
+		err = migrate_pages_mops(&cc->migratepages, &cc->mops,
+					 compaction_alloc, compaction_free,
+					 (unsigned long)cc, cc->mode,
+					 MR_COMPACTION, &nr_succeeded);
 		trace_mm_compaction_migratepages(nr_migratepages, nr_succeeded);
 		/* Migrated or about to be put back. */
 		cc->nr_migratepages = 0;
 		if (err) {
-			putback_movable_pages(&cc->migratepages);
+			putback_migratepages(cc);
 			/* No free targets left before the scanners met: give up. */
 			if (err == -ENOMEM && !compact_scanners_met(cc)) {
 				ret = COMPACT_CONTENDED;
@@ -2244,7 +2273,7 @@ int migrate_range_away(unsigned long start, unsigned long end, int reason)
 	int ret = 0;
 
 	memset(&cc, 0, sizeof(cc));
-	INIT_LIST_HEAD(&cc.migratepages);
+	init_migratepages(&cc);
 	cc.zone = page_zone(pfn_to_page(start));
 	cc.order = -1;
 	cc.mode = MIGRATE_SYNC;
@@ -2253,16 +2282,16 @@ int migrate_range_away(unsigned long start, unsigned long end, int reason)
 	cc.alloc_contig = true;
 	cc.gfp_mask = GFP_KERNEL;
 
-	while (pfn < end || !list_empty(&cc.migratepages)) {
+	while (pfn < end || !migratepages_empty(&cc)) {
 		unsigned int nr_succeeded = 0;
 
-		if (list_empty(&cc.migratepages)) {
+		if (migratepages_empty(&cc)) {
 			cc.nr_migratepages = 0;
 			pfn = isolate_migratepages_block(&cc, pfn,
 							 min(pageblock_end_pfn(pfn), end),
 							 ISOLATE_UNEVICTABLE);
 			tries = 0;
-			if (list_empty(&cc.migratepages))
+			if (migratepages_empty(&cc))
 				continue;
 		} else if (++tries == 5) {
 			/* What failed five times over stays: give it back. */
@@ -2270,14 +2299,15 @@ int migrate_range_away(unsigned long start, unsigned long end, int reason)
 			break;
 		}
 		/* Pages that failed stay on the list, isolated, for the next try. */
-		ret = migrate_pages(&cc.migratepages, alloc_migration_target, NULL,
-				    (unsigned long)(GFP_HIGHUSER_MOVABLE),
-				    MIGRATE_SYNC, reason, &nr_succeeded);
+		ret = migrate_pages_mops(&cc.migratepages, &cc.mops,
+					 alloc_migration_target, NULL,
+					 (unsigned long)(GFP_HIGHUSER_MOVABLE),
+					 MIGRATE_SYNC, reason, &nr_succeeded);
 		if (ret == -ENOMEM)
 			break;
 	}
 	if (ret < 0)
-		putback_movable_pages(&cc.migratepages);
+		putback_migratepages(&cc);
 	return ret < 0 ? ret : 0;
 }
 

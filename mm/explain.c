@@ -187,13 +187,16 @@ static struct explain_page *find_or_add(const struct folio *folio)
 /**
  * __explain_migrate_start - a migrate_pages() call begins
  * @from: its list of isolated pages
+ * @pages: its batch of isolated movable_ops pages (decoupled core), or NULL
+ * @nr: how many @pages
  * @mode: its migrate_mode
  * @reason: its migrate_reason
  *
- * Notes every page on @from, in order, with its PFN and kind.  Out of
- * memory, the call goes unexplained.
+ * Notes every page on @from, in order, then those of @pages, with its
+ * PFN and kind.  Out of memory, the call goes unexplained.
  */
-void __explain_migrate_start(struct list_head *from, int mode, int reason)
+void __explain_migrate_start(struct list_head *from, struct page **pages,
+			     unsigned int nr, int mode, int reason)
 {
 	struct explain_ctx *ctx = calloc(1, sizeof(*ctx));
 	struct folio *folio;
@@ -210,6 +213,8 @@ void __explain_migrate_start(struct list_head *from, int mode, int reason)
 	explain_ctx = ctx;
 	list_for_each_entry(folio, from, lru)
 		add(ctx, folio);
+	for (unsigned int i = 0; i < nr; i++)
+		add(ctx, page_folio(pages[i]));
 	ctx->nr_listed = ctx->nr;
 }
 

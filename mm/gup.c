@@ -114,18 +114,22 @@ static struct folio *alloc_unmovable_target(struct folio *src, unsigned long pri
 static int migrate_longterm_unpinnable(struct folio *folio)
 {
 	unsigned int nr_succeeded = 0;
+	struct movable_ops_batch mops;
+	struct page *mops_page;
 	LIST_HEAD(list);
 	int ret;
 
-	if (!isolate_folio_to_list(folio, &list)) {
+	movable_ops_batch_init(&mops, &mops_page, 1);
+	if (!isolate_folio_for_migration(folio, &list, &mops)) {
 		folio_put(folio);
 		return -EAGAIN;
 	}
 	folio_put(folio);	/* the isolation reference holds it now */
-	ret = migrate_pages(&list, alloc_unmovable_target, NULL, 0, MIGRATE_SYNC,
-			    MR_LONGTERM_PIN, &nr_succeeded);
+	ret = migrate_pages_mops(&list, &mops, alloc_unmovable_target, NULL, 0,
+				 MIGRATE_SYNC, MR_LONGTERM_PIN, &nr_succeeded);
 	if (ret) {
 		putback_movable_pages(&list);
+		putback_movable_ops_batch(&mops);
 		return ret < 0 ? ret : -EAGAIN;
 	}
 	return 0;

@@ -107,6 +107,8 @@ static int split_off_subpage(struct folio *folio, struct page *page,
 int soft_offline_page(unsigned long pfn)
 {
 	unsigned int nr_succeeded = 0;
+	struct movable_ops_batch mops;
+	struct page *mops_page;
 	struct folio *folio;
 	struct page *page;
 	LIST_HEAD(list);
@@ -131,7 +133,8 @@ int soft_offline_page(unsigned long pfn)
 		folio_put(folio);
 		return -EBUSY;
 	}
-	if (!isolate_folio_to_list(folio, &list)) {
+	movable_ops_batch_init(&mops, &mops_page, 1);
+	if (!isolate_folio_for_migration(folio, &list, &mops)) {
 		folio_put(folio);
 		return -EBUSY;
 	}
@@ -150,10 +153,12 @@ int soft_offline_page(unsigned long pfn)
 		}
 		folio = (struct folio *)page;	/* its own small folio now */
 	}
-	ret = migrate_pages(&list, alloc_soft_offline_target, NULL, 0, MIGRATE_SYNC,
-			    MR_MEMORY_FAILURE, &nr_succeeded);
+	ret = migrate_pages_mops(&list, &mops, alloc_soft_offline_target, NULL,
+				 0, MIGRATE_SYNC, MR_MEMORY_FAILURE,
+				 &nr_succeeded);
 	if (ret) {
 		putback_movable_pages(&list);
+		putback_movable_ops_batch(&mops);
 		if (keep_ref)
 			folio_put(folio);
 		return -EBUSY;

@@ -17,8 +17,11 @@
  * cores, by machine option: the 6.17 core still treats them as folios
  * for the reference and the page lock; the decoupled core (the default)
  * takes neither, and the owner serialises isolation on
- * PG_movable_ops_isolated.  Both still link them through page->lru and
- * clear dst->private (Documentation/movable_ops.md).
+ * PG_movable_ops_isolated.  The 6.17 core links them through page->lru
+ * like folios and clears dst->private between its phases; the decoupled
+ * core carries them in a struct movable_ops_batch beside the folio list
+ * and moves them in a loop of its own (migrate_movable_ops_batch()),
+ * touching neither word (Documentation/movable_ops.md).
  *
  * Folios (anonymous and page cache, on LRU lists) are unmapped through
  * rmap into migration entries, copied, switched over in their mapping
@@ -91,10 +94,17 @@ static void mops_core_enter(void) { }
 static void mops_core_exit(void) { }
 #endif
 
-/* A page the decoupled core moves with no reference and no page lock. */
-static bool mops_decoupled(struct folio *folio)
+/*
+ * A movable_ops page found on a migration list through lru.  The
+ * decoupled core carries such pages in a struct movable_ops_batch only,
+ * so this is a caller's bug: warn, and let the caller fail the page.
+ */
+static bool mops_on_lru_list(struct page *page)
 {
-	return movable_ops_decoupled && page_has_movable_ops(&folio->page);
+	if (!movable_ops_decoupled || !page_has_movable_ops(page))
+		return false;
+	WARN_ON_ONCE(1);
+	return true;
 }
 
 /* ------------------------------------------------------------------ */
@@ -200,8 +210,9 @@ out:
  * Fails if @page is not a movable_ops page, is already isolated, or was
  * released by its owner.  Once isolated, the page cannot be freed until
  * it is put back or migrated: in the 6.17 core by the isolation reference
- * taken here, in the decoupled core by the owner.  The caller then links
- * page->lru into its list.
+ * taken here, in the decoupled core by the owner.  The caller then puts
+ * the page on its list (6.17 core) or in its movable_ops batch
+ * (decoupled): isolate_movable_ops_page_to() does both.
  *
  * Context: does not sleep (trylock only).
  * Return: true if the page was isolated.
@@ -308,8 +319,11 @@ static void putback_movable_ops_page(struct page *page)
  * putback_movable_pages - return every page of a migration list
  * @l: the list; empty on return
  *
- * movable_ops pages go back to their owners; folios go back to their LRU
- * list, undoing the NR_ISOLATED_* accounting of their isolation.
+ * movable_ops pages (6.17 core) go back to their owners; folios go back
+ * to their LRU list, undoing the NR_ISOLATED_* accounting of their
+ * isolation.  In the decoupled core movable_ops pages come back through
+ * putback_movable_ops_batch(); one found here is put back too, after a
+ * warning.
  */
 void putback_movable_pages(struct list_head *l)
 {
@@ -318,6 +332,7 @@ void putback_movable_pages(struct list_head *l)
 	list_for_each_entry_safe(folio, folio2, l, lru) {
 		list_del(&folio->lru);
 		if (unlikely(page_has_movable_ops(&folio->page))) {
+			mops_on_lru_list(&folio->page);
 			putback_movable_ops_page(&folio->page);
 			continue;
 		}
@@ -329,31 +344,104 @@ void putback_movable_pages(struct list_head *l)
 }
 
 /**
+ * putback_movable_ops_batch - return every page of a movable_ops batch
+ * @batch: pages isolated by the decoupled core; empty on return
+ *
+ * Each page goes back to its owner, which ends its isolation.
+ */
+void putback_movable_ops_batch(struct movable_ops_batch *batch)
+{
+	unsigned int i;
+
+	for (i = 0; i < batch->nr; i++)
+		putback_movable_ops_page(batch->pages[i]);
+	batch->nr = 0;
+}
+
+/**
+ * isolate_movable_ops_page_to - isolate a movable_ops page for migration
+ * @page: the page
+ * @mode: isolation mode passed to the owner
+ * @list: the folio list, where the 6.17 core puts the page (through lru)
+ * @batch: where the decoupled core puts it
+ *
+ * The page goes first on @list or in @batch, so both cores migrate an
+ * isolator's pages in the same order (the last isolated first, as the
+ * kernel's list_add() has it).  A full @batch isolates nothing: the
+ * caller migrates what it has first.
+ *
+ * Return: true if the page was isolated and is now on @list or in @batch.
+ */
+bool isolate_movable_ops_page_to(struct page *page, isolate_mode_t mode,
+				 struct list_head *list,
+				 struct movable_ops_batch *batch)
+{
+	if (movable_ops_decoupled) {
+		if (!batch || movable_ops_batch_full(batch)) {
+			/* Nowhere to put it but lru: a caller's bug. */
+			WARN_ON_ONCE(!batch);
+			return false;
+		}
+		if (!isolate_movable_ops_page(page, mode))
+			return false;
+		/* First, as list_add() puts it on @list in the 6.17 core. */
+		memmove(&batch->pages[1], &batch->pages[0],
+			batch->nr * sizeof(*batch->pages));
+		batch->pages[0] = page;
+		batch->nr++;
+		return true;
+	}
+	if (!isolate_movable_ops_page(page, mode))
+		return false;
+	list_add(&page->lru, list);
+	return true;
+}
+
+/**
+ * isolate_folio_for_migration - isolate @folio onto @list or into @batch
+ * @folio: the folio; the caller holds a reference
+ * @list: the migration list, for folios (and movable_ops pages in the
+ *	6.17 core)
+ * @batch: for movable_ops pages in the decoupled core; may be NULL if
+ *	the caller knows @folio is not one
+ *
+ * movable_ops pages are isolated with ISOLATE_UNEVICTABLE and need no
+ * NR_ISOLATED accounting; LRU folios are taken off their list and counted
+ * in NR_ISOLATED_ANON/FILE.  Used by soft offline, long-term pinning and
+ * the facade's single-page moves.
+ *
+ * Return: true if the folio is now on @list or in @batch.
+ */
+bool isolate_folio_for_migration(struct folio *folio, struct list_head *list,
+				 struct movable_ops_batch *batch)
+{
+	if (page_has_movable_ops(&folio->page))
+		return isolate_movable_ops_page_to(&folio->page,
+						   ISOLATE_UNEVICTABLE, list,
+						   batch);
+	if (!folio_isolate_lru(folio))
+		return false;
+	mod_node_page_state(folio_pgdat(folio),
+			    NR_ISOLATED_ANON + folio_is_file_lru(folio),
+			    folio_nr_pages(folio));
+	list_add(&folio->lru, list);
+	return true;
+}
+
+/**
  * isolate_folio_to_list - isolate @folio and add it to @list
  * @folio: the folio; the caller holds a reference
  * @list: the migration list
  *
- * movable_ops pages are isolated with ISOLATE_UNEVICTABLE and need no
- * NR_ISOLATED accounting; LRU folios are taken off their list and counted
- * in NR_ISOLATED_ANON/FILE.  Used by memory offlining, soft offline and
- * long-term pinning.
+ * isolate_folio_for_migration() with no batch: for folios, and for
+ * movable_ops pages in the 6.17 core only (the decoupled core refuses
+ * them here, with a warning).
  *
  * Return: true if the folio is now on @list.
  */
 bool isolate_folio_to_list(struct folio *folio, struct list_head *list)
 {
-	if (page_has_movable_ops(&folio->page)) {
-		if (!isolate_movable_ops_page(&folio->page, ISOLATE_UNEVICTABLE))
-			return false;
-	} else {
-		if (!folio_isolate_lru(folio))
-			return false;
-		mod_node_page_state(folio_pgdat(folio),
-				    NR_ISOLATED_ANON + folio_is_file_lru(folio),
-				    folio_nr_pages(folio));
-	}
-	list_add(&folio->lru, list);
-	return true;
+	return isolate_folio_for_migration(folio, list, NULL);
 }
 
 /* ------------------------------------------------------------------ */
@@ -373,8 +461,8 @@ bool isolate_folio_to_list(struct folio *folio, struct list_head *list)
  * folio references on them.  Decoupled core: neither is locked, the core
  * holds no reference on @src, and its reference on @dst passes to the
  * owner on success; the owner clears PG_movable_ops_isolated on @src
- * itself (success) and may free @src before returning, so the caller has
- * unlinked @src->lru already.
+ * itself (success) and may free @src before returning: the caller holds
+ * @src in a batch slot, not through lru, and forgets it on success.
  */
 static int migrate_movable_ops_page(struct page *dst, struct page *src,
 				    enum migrate_mode mode)
@@ -625,10 +713,6 @@ static int migrate_folio_unmap(new_folio_t get_new_folio,
 	*dstp = dst;
 	WRITE_ONCE(dst->private, NULL);
 
-	/* Decoupled: nothing to lock, nothing to unmap. */
-	if (mops_decoupled(src))
-		return 0;
-
 	if (!folio_trylock(src)) {
 		explain_fail(src, rc, EXPLAIN_SRC_LOCKED, 0, 0);
 		if (mode == MIGRATE_ASYNC)
@@ -699,43 +783,6 @@ out:
 }
 
 /*
- * Phase 2 for a movable_ops pair in the decoupled core: no locks to drop,
- * no references to put.  @src leaves the list before the owner may free
- * it, and goes back to where it was for a retry.
- */
-static int migrate_movable_ops_decoupled(free_folio_t put_new_folio,
-					 unsigned long private,
-					 struct folio *src, struct folio *dst,
-					 struct list_head *dst_prev,
-					 enum migrate_mode mode,
-					 struct list_head *ret)
-{
-	struct list_head *src_prev = src->lru.prev;
-	int rc;
-
-	mops_core_enter();
-	list_del(&src->lru);
-	rc = migrate_movable_ops_page(&dst->page, &src->page, mode);
-	if (!rc)
-		explain_moved(src, dst);
-	if (rc == -EAGAIN) {
-		list_add(&src->lru, src_prev);
-		list_add(&dst->lru, dst_prev);
-	} else if (rc) {
-		list_add_tail(&src->lru, ret);
-	}
-	mops_core_exit();
-	/* Success: dst is the owner's now.  Failure: dst is still a plain page. */
-	if (rc && rc != -EAGAIN) {
-		if (put_new_folio)
-			put_new_folio(dst, private);
-		else
-			folio_put(dst);
-	}
-	return rc;
-}
-
-/*
  * Phase 2 for one unmapped pair.  0: src migrated (and released);
  * -EAGAIN: both stay ready for the next pass; other errors: src goes to
  * @ret, still isolated (and mapped again), and dst is released.
@@ -751,10 +798,6 @@ static int migrate_folio_move(free_folio_t put_new_folio, unsigned long private,
 	int rc;
 
 	list_del(&dst->lru);
-
-	if (mops_decoupled(src))
-		return migrate_movable_ops_decoupled(put_new_folio, private, src,
-						     dst, prev, mode, ret);
 
 	if (unlikely(page_has_movable_ops(&src->page))) {
 		rc = migrate_movable_ops_page(&dst->page, &src->page, mode);
@@ -857,6 +900,13 @@ static int migrate_pages_batch(struct list_head *from, new_folio_t get_new_folio
 			bool is_thp = folio_order(folio) == HPAGE_PMD_ORDER;
 
 			cond_resched();
+			/* Decoupled movable_ops pages come in a batch only. */
+			if (unlikely(mops_on_lru_list(&folio->page))) {
+				list_move_tail(&folio->lru, ret_folios);
+				nr_failed++;
+				stats->nr_failed_pages += nr_pages;
+				continue;
+			}
 			/*
 			 * Only our isolation reference is left: the folio
 			 * was freed under us.  Count it as migrated.
@@ -972,12 +1022,10 @@ out:
 		struct anon_vma *anon_vma;
 		int old_page_state = __migrate_folio_extract(dst, &anon_vma);
 
-		bool locked = !mops_decoupled(folio);
-
 		migrate_folio_undo_src(folio, old_page_state & PAGE_WAS_MAPPED,
-				       anon_vma, locked, ret_folios);
+				       anon_vma, true, ret_folios);
 		list_del(&dst->lru);
-		migrate_folio_undo_dst(dst, locked, put_new_folio, private);
+		migrate_folio_undo_dst(dst, true, put_new_folio, private);
 		dst = dst2;
 		dst2 = list_next_entry(dst, lru);
 	}
@@ -1034,6 +1082,190 @@ static int migrate_pages_sync(struct list_head *from, new_folio_t get_new_folio,
 	return nr_failed;
 }
 
+/* ------------------------------------------------------------------ */
+/* The decoupled core's movable_ops loop */
+
+/*
+ * Move the @nr pages of @pages (decoupled core), up to @nr_pass passes:
+ * first a destination for every page, as the batch's unmap phase does,
+ * then passes asking the owners to move them.  Each destination is a
+ * plain page the core holds in @dsts, never linked through lru and with
+ * no ->private written: the state the folio path stashes there is about
+ * unmapping, which a movable_ops page never needs.
+ *
+ * A page that moved leaves @pages (its slot goes NULL); one that failed
+ * or still wants a retry stays, isolated.  Counted as migrate_pages_batch()
+ * counts: a page failed once per call, a retry still pending at the end
+ * as a failure.
+ *
+ * Return: the number of pages that failed, or -ENOMEM when a destination
+ * could not be had (the pages that had one were still tried).
+ */
+static int migrate_movable_ops_pass(struct page **pages, unsigned int nr,
+				    new_folio_t get_new_folio,
+				    free_folio_t put_new_folio,
+				    unsigned long private,
+				    enum migrate_mode mode,
+				    struct migrate_pages_stats *stats,
+				    int nr_pass)
+{
+	struct page *dsts[NR_MAX_BATCHED_MIGRATION];
+	int retry = 1, nr_failed = 0, rc_saved = 0, pass, rc;
+	unsigned int i, nr_dst;
+	struct folio *dst;
+
+	VM_WARN_ON_ONCE(nr > NR_MAX_BATCHED_MIGRATION);
+	for (nr_dst = 0; nr_dst < nr; nr_dst++) {
+		struct folio *src = page_folio(pages[nr_dst]);
+
+		cond_resched();
+		if (should_fail(FAULT_MIGRATE_ALLOC)) {
+			explain_fail(src, -ENOMEM, EXPLAIN_INJECTED,
+				     FAULT_MIGRATE_ALLOC, 0);
+			dst = NULL;
+		} else {
+			dst = get_new_folio(src, private);
+			if (!dst)
+				explain_fail(src, -ENOMEM, EXPLAIN_NO_TARGET, 0, 0);
+		}
+		if (!dst) {
+			/* The page failed; move those that have a target. */
+			nr_failed++;
+			stats->nr_failed_pages++;
+			rc_saved = -ENOMEM;
+			break;
+		}
+		dsts[nr_dst] = &dst->page;
+	}
+
+	mops_core_enter();
+	for (pass = 0; pass < nr_pass && retry; pass++) {
+		retry = 0;
+		for (i = 0; i < nr_dst; i++) {
+			if (!dsts[i])
+				continue;
+			cond_resched();
+			rc = migrate_movable_ops_page(dsts[i], pages[i], mode);
+			switch (rc) {
+			case -EAGAIN:
+				retry++;
+				continue;
+			case 0:
+				/* @dst is the owner's; @src may be freed. */
+				explain_moved(page_folio(pages[i]),
+					      page_folio(dsts[i]));
+				stats->nr_succeeded++;
+				pages[i] = NULL;
+				break;
+			default:
+				nr_failed++;
+				stats->nr_failed_pages++;
+				mops_core_exit();
+				if (put_new_folio)
+					put_new_folio(page_folio(dsts[i]), private);
+				else
+					folio_put(page_folio(dsts[i]));
+				mops_core_enter();
+				break;
+			}
+			dsts[i] = NULL;
+		}
+	}
+	mops_core_exit();
+	nr_failed += retry;
+	stats->nr_failed_pages += retry;
+	/* Still wanting a retry when the passes ran out: drop the target. */
+	for (i = 0; i < nr_dst; i++) {
+		if (!dsts[i])
+			continue;
+		if (put_new_folio)
+			put_new_folio(page_folio(dsts[i]), private);
+		else
+			folio_put(page_folio(dsts[i]));
+	}
+	return rc_saved ? rc_saved : nr_failed;
+}
+
+/*
+ * One chunk of a batch, in @mode.  Async: all passes batched.  Otherwise
+ * as migrate_pages_sync(): one batched async round, then every page that
+ * failed it on its own in @mode; the async round's failures do not count.
+ */
+static int migrate_movable_ops_chunk(struct page **pages, unsigned int nr,
+				     new_folio_t get_new_folio,
+				     free_folio_t put_new_folio,
+				     unsigned long private,
+				     enum migrate_mode mode,
+				     struct migrate_pages_stats *stats)
+{
+	struct migrate_pages_stats astats;
+	int rc, nr_failed = 0;
+	unsigned int i;
+
+	if (mode == MIGRATE_ASYNC)
+		return migrate_movable_ops_pass(pages, nr, get_new_folio,
+						put_new_folio, private, mode,
+						stats, NR_MAX_MIGRATE_PAGES_RETRY);
+
+	memset(&astats, 0, sizeof(astats));
+	rc = migrate_movable_ops_pass(pages, nr, get_new_folio, put_new_folio,
+				      private, MIGRATE_ASYNC, &astats,
+				      NR_MAX_MIGRATE_ASYNC_RETRY);
+	stats->nr_succeeded += astats.nr_succeeded;
+	if (rc < 0) {
+		stats->nr_failed_pages += astats.nr_failed_pages;
+		return rc;
+	}
+	for (i = 0; i < nr; i++) {
+		if (!pages[i])
+			continue;
+		rc = migrate_movable_ops_pass(&pages[i], 1, get_new_folio,
+					      put_new_folio, private, mode,
+					      stats, NR_MAX_MIGRATE_SYNC_RETRY);
+		if (rc < 0)
+			return rc;
+		nr_failed += rc;
+	}
+	return nr_failed;
+}
+
+/*
+ * The decoupled core's loop for the movable_ops pages of a
+ * migrate_pages_mops() call: chunks of up to NR_MAX_BATCHED_MIGRATION
+ * pages, each with the pass budget of a folio batch.  Pages that moved
+ * leave @batch; the rest stay in it, in order, still isolated.
+ *
+ * Return: the number of pages not migrated, or -ENOMEM.
+ */
+static int migrate_movable_ops_batch(struct movable_ops_batch *batch,
+				     new_folio_t get_new_folio,
+				     free_folio_t put_new_folio,
+				     unsigned long private,
+				     enum migrate_mode mode,
+				     struct migrate_pages_stats *stats)
+{
+	unsigned int start, i, kept = 0;
+	int rc = 0, nr_failed = 0;
+
+	for (start = 0; start < batch->nr; start += NR_MAX_BATCHED_MIGRATION) {
+		unsigned int nr = min(batch->nr - start,
+				      (unsigned int)NR_MAX_BATCHED_MIGRATION);
+
+		rc = migrate_movable_ops_chunk(&batch->pages[start], nr,
+					       get_new_folio, put_new_folio,
+					       private, mode, stats);
+		if (rc < 0)
+			break;
+		nr_failed += rc;
+	}
+	/* Close the gaps the moved pages left. */
+	for (i = 0; i < batch->nr; i++)
+		if (batch->pages[i])
+			batch->pages[kept++] = batch->pages[i];
+	batch->nr = kept;
+	return rc < 0 ? rc : nr_failed;
+}
+
 /**
  * migrate_pages - migrate the pages on a list
  * @from: isolated pages, linked through lru
@@ -1049,7 +1281,8 @@ static int migrate_pages_sync(struct list_head *from, new_folio_t get_new_folio,
  * not be migrated is left on @from, still isolated.
  *
  * List ownership: if the return value is not 0, the caller must put the
- * remaining pages back with putback_movable_pages().
+ * remaining pages back with putback_movable_pages().  In the decoupled
+ * core movable_ops pages do not belong on @from: use migrate_pages_mops().
  *
  * Return: the number of pages not migrated, or -ENOMEM (some pages may
  * have migrated before it ran out).
@@ -1057,6 +1290,40 @@ static int migrate_pages_sync(struct list_head *from, new_folio_t get_new_folio,
 int migrate_pages(struct list_head *from, new_folio_t get_new_folio,
 		  free_folio_t put_new_folio, unsigned long private,
 		  enum migrate_mode mode, int reason, unsigned int *ret_succeeded)
+{
+	return migrate_pages_mops(from, NULL, get_new_folio, put_new_folio,
+				  private, mode, reason, ret_succeeded);
+}
+
+/**
+ * migrate_pages_mops - migrate a folio list and a movable_ops batch
+ * @from: isolated folios (and, 6.17 core, movable_ops pages), through lru
+ * @batch: isolated movable_ops pages (decoupled core), or NULL
+ * @get_new_folio: allocates a destination for a source
+ * @put_new_folio: returns an unused destination (NULL: folio_put() it)
+ * @private: passed to both callbacks
+ * @mode: MIGRATE_ASYNC, MIGRATE_SYNC_LIGHT or MIGRATE_SYNC
+ * @reason: why (MR_COMPACTION, MR_MEMORY_HOTPLUG, ...)
+ * @ret_succeeded: if not NULL, the number of pages migrated
+ *
+ * migrate_pages() with the decoupled core's container beside the list:
+ * the folios go first, in batches, then the pages of @batch in a loop of
+ * their own with the same pass budget and the same counters, all in one
+ * mm_migrate_pages event.  A movable_ops page of @batch is never linked
+ * through lru and its destination's ->private is never written; the
+ * owner gets the destination as a page.  An -ENOMEM from the folios
+ * leaves @batch untried.
+ *
+ * List ownership: pages that could not be migrated stay on @from and in
+ * @batch, still isolated; if the return value is not 0 the caller puts
+ * them back with putback_movable_pages() and putback_movable_ops_batch().
+ *
+ * Return: the number of pages not migrated, or -ENOMEM.
+ */
+int migrate_pages_mops(struct list_head *from, struct movable_ops_batch *batch,
+		       new_folio_t get_new_folio, free_folio_t put_new_folio,
+		       unsigned long private, enum migrate_mode mode, int reason,
+		       unsigned int *ret_succeeded)
 {
 	struct migrate_pages_stats stats;
 	struct folio *folio, *folio2 = NULL;
@@ -1066,8 +1333,11 @@ int migrate_pages(struct list_head *from, new_folio_t get_new_folio,
 	int rc, rc_gather = 0, nr_pages;
 
 	trace_mm_migrate_pages_start(mode, reason);
-	explain_migrate_start(from, mode, reason);
+	explain_migrate_start(from, batch ? batch->pages : NULL,
+			      batch ? batch->nr : 0, mode, reason);
 	memset(&stats, 0, sizeof(stats));
+	if (list_empty(from))
+		goto mops;
 again:
 	nr_pages = 0;
 	list_for_each_entry_safe(folio, folio2, from, lru) {
@@ -1107,13 +1377,25 @@ again:
 	rc_gather += rc;
 	if (!list_empty(from))
 		goto again;
-out:
 	/* Permanent failures go back on @from for the caller's putback. */
-	list_splice(&ret_folios, from);
+	list_splice_init(&ret_folios, from);
 	if (list_empty(from))
+		rc_gather = 0;
+mops:
+	if (batch && batch->nr) {
+		VM_WARN_ON_ONCE(!movable_ops_decoupled);
+		rc = migrate_movable_ops_batch(batch, get_new_folio,
+					       put_new_folio, private, mode,
+					       &stats);
+		rc_gather = rc < 0 ? rc : rc_gather + rc;
+	}
+out:
+	list_splice(&ret_folios, from);
+	if (list_empty(from) && (!batch || !batch->nr))
 		rc_gather = 0;
 	/* The ret-list contract: anything left means a non-zero return. */
 	VM_WARN_ON_ONCE(!rc_gather && !list_empty(from));
+	VM_WARN_ON_ONCE(!rc_gather && batch && batch->nr);
 
 	count_vm_events(PGMIGRATE_SUCCESS, stats.nr_succeeded);
 	count_vm_events(PGMIGRATE_FAIL, stats.nr_failed_pages);

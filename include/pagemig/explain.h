@@ -33,6 +33,7 @@
 
 struct folio;
 struct list_head;
+struct page;
 
 /* The open explain stream, or NULL: off.  Set by sim/explain.c. */
 extern FILE *explain_output;
@@ -56,7 +57,8 @@ enum explain_cause {
 	NR_EXPLAIN_CAUSES
 };
 
-void __explain_migrate_start(struct list_head *from, int mode, int reason);
+void __explain_migrate_start(struct list_head *from, struct page **pages,
+			     unsigned int nr, int mode, int reason);
 void __explain_migrate_end(unsigned long succeeded, unsigned long failed);
 void __explain_fail(const struct folio *folio, int rc,
 		    enum explain_cause cause, long a, long b);
@@ -65,12 +67,16 @@ void __explain_released(const struct folio *folio);
 void __explain_split(const struct folio *folio);
 void __explain_owner_says(const char *why);
 
-/* migrate_pages() begins: note every page on @from, in list order. */
-static inline void explain_migrate_start(struct list_head *from, int mode,
-					 int reason)
+/*
+ * migrate_pages() begins: note every page on @from, in list order, then
+ * the @nr movable_ops pages of @pages (the decoupled core's batch).
+ */
+static inline void explain_migrate_start(struct list_head *from,
+					 struct page **pages, unsigned int nr,
+					 int mode, int reason)
 {
 	if (explain_enabled())
-		__explain_migrate_start(from, mode, reason);
+		__explain_migrate_start(from, pages, nr, mode, reason);
 }
 
 /* migrate_pages() ends: print the call's lines.  Pairs with the above. */

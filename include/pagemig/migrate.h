@@ -23,8 +23,8 @@ typedef unsigned int isolate_mode_t;
  * struct movable_operations - an owner's callbacks for its movable_ops pages
  * @isolate_page: called with the page locked and a reference held by the
  *	core.  Return true if the page may be migrated now.  From then on
- *	the core owns page->lru, so the owner must take the page off any of
- *	its own lists here.  Must not unlock the page.  An owner returns
+ *	the core owns page->lru (6.17 core only), so the owner must take
+ *	the page off any of its own lists here.  Must not unlock the page.  An owner returns
  *	false for a page it has already released.
  * @migrate_page: called with @src and @dst locked; @src is isolated and
  *	@dst is a fresh page holding one core reference.  Copy what needs
@@ -43,6 +43,8 @@ typedef unsigned int isolate_mode_t;
  * check under its own lock that the page is still its own, and claims it
  * with TestSetPageMovableOpsIsolated() (refusing if that was set); the
  * owner then keeps the page from being freed until the isolation ends.
+ * The core carries isolated pages in a struct movable_ops_batch and
+ * never touches page->lru or @dst->private, so both are the owner's.
  * @migrate_page receives @dst with the core's one reference, which is
  * the owner's on success; on success it clears PG_movable_ops_isolated
  * on @src itself and may free @src.  @putback_page clears the flag.
@@ -54,6 +56,40 @@ struct movable_operations {
 			    enum migrate_mode mode);
 	void (*putback_page)(struct page *page);
 };
+
+/**
+ * struct movable_ops_batch - isolated movable_ops pages, kept off page->lru
+ * @pages: the pages, in the order they were isolated
+ * @nr: how many of @pages are in use
+ * @max: how many @pages has room for
+ *
+ * The decoupled core's container for movable_ops pages on their way
+ * through isolation, migration and putback, carried beside the folio
+ * list by every isolator: the core never links such a page through
+ * page->lru, which stays the owner's word.  The caller owns the array
+ * (usually on its stack or in its struct compact_control).  In the 6.17
+ * core the batch stays empty and movable_ops pages go on the folio list.
+ * kernel (up to 2026): no such container; movable_ops pages are linked
+ * through lru like folios.
+ */
+struct movable_ops_batch {
+	struct page **pages;
+	unsigned int nr;
+	unsigned int max;
+};
+
+static inline void movable_ops_batch_init(struct movable_ops_batch *batch,
+					  struct page **pages, unsigned int max)
+{
+	batch->pages = pages;
+	batch->nr = 0;
+	batch->max = max;
+}
+
+static inline bool movable_ops_batch_full(const struct movable_ops_batch *batch)
+{
+	return batch->nr >= batch->max;
+}
 
 typedef struct folio *new_folio_t(struct folio *folio, unsigned long private);
 typedef void free_folio_t(struct folio *folio, unsigned long private);
@@ -67,12 +103,22 @@ typedef void free_folio_t(struct folio *folio, unsigned long private);
 
 int set_movable_ops(const struct movable_operations *ops, enum pagetype type);
 bool isolate_movable_ops_page(struct page *page, isolate_mode_t mode);
+bool isolate_movable_ops_page_to(struct page *page, isolate_mode_t mode,
+				 struct list_head *list,
+				 struct movable_ops_batch *batch);
 bool isolate_folio_to_list(struct folio *folio, struct list_head *list);
+bool isolate_folio_for_migration(struct folio *folio, struct list_head *list,
+				 struct movable_ops_batch *batch);
 void putback_movable_pages(struct list_head *l);
+void putback_movable_ops_batch(struct movable_ops_batch *batch);
 int migrate_pages(struct list_head *from, new_folio_t get_new_folio,
 		  free_folio_t put_new_folio, unsigned long private,
 		  enum migrate_mode mode, int reason,
 		  unsigned int *ret_succeeded);
+int migrate_pages_mops(struct list_head *from, struct movable_ops_batch *batch,
+		       new_folio_t get_new_folio, free_folio_t put_new_folio,
+		       unsigned long private, enum migrate_mode mode, int reason,
+		       unsigned int *ret_succeeded);
 
 
 #endif /* _PAGEMIG_MIGRATE_H */

@@ -18,11 +18,12 @@
 #include <pagemig/pagemig.h>
 #include "../../drivers/virtio_balloon.c"
 #include "harness/mm_fixture.h"
+#include "harness/mig_set.h"
 
 #define NPAGES	64
 
-static LIST_HEAD(held_back);
-static LIST_HEAD(held_migrate);
+static struct mig_set held_back;
+static struct mig_set held_migrate;
 
 static struct folio *alloc_dst(struct folio *src, unsigned long private)
 {
@@ -33,11 +34,11 @@ static void *isolator_returns(void *arg)
 {
 	set_cpu_id(1);
 	msleep(50);
-	putback_movable_pages(&held_back);
+	mig_putback(&held_back);
 	msleep(20);
-	if (migrate_pages(&held_migrate, alloc_dst, NULL, 0, MIGRATE_SYNC,
-			  MR_COMPACTION, NULL))
-		putback_movable_pages(&held_migrate);
+	if (mig_migrate(&held_migrate, alloc_dst, NULL, 0, MIGRATE_SYNC,
+			MR_COMPACTION, NULL))
+		mig_putback(&held_migrate);
 	return NULL;
 }
 
@@ -50,6 +51,8 @@ TEST_F(vr, remove_waits_for_isolated_pages)
 	struct page *page, *next;
 	pthread_t th;
 
+	mig_set_init(&held_back);
+	mig_set_init(&held_migrate);
 	balloon_host_stop(&vb_dev->host);
 	ASSERT_EQ(NPAGES, fill_balloon(&vb_dev->host, NPAGES));
 	/* Isolate every page, as compaction would. */
@@ -59,7 +62,7 @@ TEST_F(vr, remove_waits_for_isolated_pages)
 			continue;
 		spin_unlock(&balloon_pages_lock);
 		if (isolate_movable_ops_page(page, 0))
-			list_add(&page->lru, n++ % 2 ? &held_migrate : &held_back);
+			mig_add(n++ % 2 ? &held_migrate : &held_back, page);
 		put_page(page);
 		spin_lock(&balloon_pages_lock);
 	}
@@ -71,7 +74,7 @@ TEST_F(vr, remove_waits_for_isolated_pages)
 	virtio_balloon_remove();
 	pagemig_thread_join(th, NULL);
 	EXPECT_NULL(vb_dev);
-	EXPECT_TRUE(list_empty(&held_back));
-	EXPECT_TRUE(list_empty(&held_migrate));
+	EXPECT_TRUE(mig_empty(&held_back));
+	EXPECT_TRUE(mig_empty(&held_migrate));
 	/* The fixture's invariants: every page came back, no warning. */
 }

@@ -16,6 +16,7 @@
 #include <pagemig/pagemig.h>
 #include "../../drivers/virtio_balloon.c"
 #include "harness/mm_fixture.h"
+#include "harness/mig_set.h"
 
 static int stop;
 
@@ -31,7 +32,7 @@ static void *migrator(void *arg)
 	set_cpu_id(1);
 	while (!__atomic_load_n(&stop, __ATOMIC_ACQUIRE)) {
 		struct page *page;
-		LIST_HEAD(list);
+		MIG_SET(list);
 
 		spin_lock(&balloon_pages_lock);
 		page = list_first_entry_or_null(&b->pages, struct page, lru);
@@ -41,10 +42,10 @@ static void *migrator(void *arg)
 		if (!page)
 			continue;
 		if (isolate_movable_ops_page(page, 0)) {
-			list_add(&page->lru, &list);
-			if (migrate_pages(&list, alloc_dst, NULL, 0, MIGRATE_SYNC,
-					  MR_COMPACTION, NULL))
-				putback_movable_pages(&list);
+			mig_add(&list, page);
+			if (mig_migrate(&list, alloc_dst, NULL, 0, MIGRATE_SYNC,
+					MR_COMPACTION, NULL))
+				mig_putback(&list);
 		}
 		put_page(page);
 	}

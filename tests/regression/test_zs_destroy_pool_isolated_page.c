@@ -25,6 +25,7 @@
 
 #include "../../mm/zsmalloc.c"
 #include "harness/mm_fixture.h"
+#include "harness/mig_set.h"
 
 MM_FIXTURE_MOPS(zsdp, 16 * SZ_1M, UINT64_MAX, 0, 1)
 
@@ -33,11 +34,11 @@ static struct folio *alloc_dst(struct folio *src, unsigned long private)
 	return (struct folio *)alloc_page(GFP_HIGHUSER_MOVABLE | __GFP_NOWARN);
 }
 
-static bool isolate_onto(struct page *page, struct list_head *list)
+static bool isolate_onto(struct page *page, struct mig_set *list)
 {
 	if (!isolate_movable_ops_page(page, 0))
 		return false;
-	list_add_tail(&page->lru, list);
+	mig_add(list, page);
 	return true;
 }
 
@@ -66,9 +67,9 @@ TEST_F(zsdp, isolated_pages_outlive_the_last_pool)
 	struct zs_pool *pool = zs_create_pool("gone");
 	unsigned long h, nr_zspages, w0 = pagemig_warnings();
 	struct page *pages[ZS_MAX_PAGES_PER_ZSPAGE];
-	LIST_HEAD(back);
-	LIST_HEAD(move);
-	LIST_HEAD(held);
+	MIG_SET(back);
+	MIG_SET(move);
+	MIG_SET(held);
 	unsigned int succ = 0;
 	int n = 0;
 
@@ -113,15 +114,15 @@ TEST_F(zsdp, isolated_pages_outlive_the_last_pool)
 	 * pages moved.  Decoupled: the zspage is alive, the pages really
 	 * move, and the last isolation's end frees the zspage.
 	 */
-	putback_movable_pages(&back);
-	EXPECT_TRUE(list_empty(&back));
-	EXPECT_EQ(0, migrate_pages(&move, alloc_dst, NULL, 0, MIGRATE_SYNC,
-				   MR_COMPACTION, &succ));
-	EXPECT_TRUE(list_empty(&move));
+	mig_putback(&back);
+	EXPECT_TRUE(mig_empty(&back));
+	EXPECT_EQ(0, mig_migrate(&move, alloc_dst, NULL, 0, MIGRATE_SYNC,
+				 MR_COMPACTION, &succ));
+	EXPECT_TRUE(mig_empty(&move));
 	EXPECT_EQ(1, succ);
-	EXPECT_EQ(0, migrate_pages(&held, alloc_dst, NULL, 0, MIGRATE_SYNC,
-				   MR_COMPACTION, &succ));
-	EXPECT_TRUE(list_empty(&held));
+	EXPECT_EQ(0, mig_migrate(&held, alloc_dst, NULL, 0, MIGRATE_SYNC,
+				 MR_COMPACTION, &succ));
+	EXPECT_TRUE(mig_empty(&held));
 	EXPECT_EQ(1, succ);
 	EXPECT_FALSE(PageMovableOpsIsolated(pages[2]));
 	EXPECT_EQ(1, page_ref_count(pages[2]));
@@ -138,7 +139,7 @@ TEST_F(zsdp, isolated_pages_outlive_the_last_pool)
 }
 
 struct late_putback {
-	struct list_head *list;
+	struct mig_set *list;
 	unsigned int delay_ms;
 };
 
@@ -148,7 +149,7 @@ static void *late_putback_fn(void *arg)
 
 	set_cpu_id(1 % nr_cpu_ids);
 	msleep(lp->delay_ms);
-	putback_movable_pages(lp->list);
+	mig_putback(lp->list);
 	return NULL;
 }
 
@@ -164,7 +165,7 @@ TEST_F(zsdp, destroy_waits_for_another_isolator)
 	struct late_putback lp = { .delay_ms = 5 };
 	unsigned long h, nr_zspages;
 	pthread_t th;
-	LIST_HEAD(list);
+	MIG_SET(list);
 	int n = 0;
 
 	ASSERT_NOT_NULL(pool);
@@ -175,7 +176,7 @@ TEST_F(zsdp, destroy_waits_for_another_isolator)
 	ASSERT_EQ(0, pagemig_thread_create(&th, "late-putback", late_putback_fn, &lp));
 	EXPECT_EQ(0, zs_destroy_pool(pool));
 	pagemig_thread_join(th, NULL);
-	EXPECT_TRUE(list_empty(&list));
+	EXPECT_TRUE(mig_empty(&list));
 	EXPECT_EQ(0, page_ref_count(pages[1]));
 	ASSERT_EQ(0, pagemig_vmstat_get("nr_zspages", &nr_zspages));
 	EXPECT_EQ(0, nr_zspages);

@@ -29,6 +29,7 @@
 #include <pagemig/migrate.h>
 #include "harness/mm_fixture.h"
 #include "harness/dummy_mops.h"
+#include "harness/mig_set.h"
 
 #define NR_TESTS	6	/* three tests, two cores */
 #define NR_HELD		32
@@ -133,7 +134,7 @@ static void *isolator_fn(void *arg)
 	while (!__atomic_load_n(&r->stop, __ATOMIC_ACQUIRE)) {
 		unsigned long pfn = pagemig_rng_below(&rng, max_pfn), end;
 		unsigned int n = 0, k, succ = 0;
-		LIST_HEAD(list);
+		MIG_SET(list);
 
 		for (end = min(max_pfn, pfn + 256); pfn < end && n < NR_HELD; pfn++) {
 			struct page *page = pfn_to_page(pfn);
@@ -144,7 +145,7 @@ static void *isolator_fn(void *arg)
 			if (__atomic_exchange_n(&holder[pfn], is->id, __ATOMIC_ACQ_REL))
 				__atomic_fetch_add(&r->doubles, 1, __ATOMIC_RELAXED);
 			held[n++] = page;
-			list_add_tail(&page->lru, &list);
+			mig_add(&list, page);
 		}
 		__atomic_fetch_add(&r->isolated, n, __ATOMIC_RELAXED);
 		debug_yield();
@@ -152,13 +153,13 @@ static void *isolator_fn(void *arg)
 		for (k = 0; k < n; k++)
 			__atomic_store_n(&holder[page_to_pfn(held[k])], 0, __ATOMIC_RELEASE);
 		if (pagemig_rng_below(&rng, 2)) {
-			migrate_pages(&list, alloc_dst, NULL, 0,
-				      pagemig_rng_below(&rng, 2) ? MIGRATE_SYNC : MIGRATE_ASYNC,
-				      MR_COMPACTION, &succ);
+			mig_migrate(&list, alloc_dst, NULL, 0,
+				    pagemig_rng_below(&rng, 2) ? MIGRATE_SYNC : MIGRATE_ASYNC,
+				    MR_COMPACTION, &succ);
 			__atomic_fetch_add(&r->migrated, succ, __ATOMIC_RELAXED);
 		}
 		__atomic_fetch_add(&r->putback, n - succ, __ATOMIC_RELAXED);
-		putback_movable_pages(&list);
+		mig_putback(&list);
 	}
 	return NULL;
 }

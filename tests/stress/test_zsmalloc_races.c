@@ -29,6 +29,7 @@
 #include <pagemig/migrate.h>
 #include "../../facade/zram.c"
 #include "harness/mm_fixture.h"
+#include "harness/mig_set.h"
 
 #define NR_TESTS	6	/* three tests, two movable_ops cores */
 
@@ -234,7 +235,7 @@ static unsigned long migrate_zs_range(unsigned long from, unsigned long to,
 	struct page *held[64];
 	unsigned int succ = 0, n = 0, k;
 	unsigned long pfn;
-	LIST_HEAD(list);
+	MIG_SET(list);
 	int ret;
 
 	for (pfn = from; pfn < to && n < ARRAY_SIZE(held); pfn++) {
@@ -244,17 +245,17 @@ static unsigned long migrate_zs_range(unsigned long from, unsigned long to,
 			continue;
 		if (!isolate_movable_ops_page(page, 0))
 			continue;
-		list_add_tail(&page->lru, &list);
+		mig_add(&list, page);
 		if (extra_ref) {
 			get_page(page);	/* isolated: it cannot go under us */
 			held[n++] = page;
 		}
 	}
 	debug_yield();
-	ret = migrate_pages(&list, alloc_dst, NULL, 0, MIGRATE_SYNC, MR_COMPACTION, &succ);
+	ret = mig_migrate(&list, alloc_dst, NULL, 0, MIGRATE_SYNC, MR_COMPACTION, &succ);
 	if (ret > 0 && fails)
 		*fails += (unsigned long)ret;
-	putback_movable_pages(&list);
+	mig_putback(&list);
 	for (k = 0; k < n; k++)
 		put_page(held[k]);
 	return succ;

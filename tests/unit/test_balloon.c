@@ -21,6 +21,7 @@
 #include <pthread.h>
 
 #include "harness/mm_fixture.h"
+#include "harness/mig_set.h"
 
 /* Every test in both movable_ops cores. */
 FIXTURE_VARIANT(bal) { enum pagemig_movable_ops core; };
@@ -185,7 +186,7 @@ TEST_F(bal, isolation_takes_pages_off_the_list)
 {
 	struct balloon_dev_info b;
 	struct page *pages[4];
-	LIST_HEAD(list);
+	MIG_SET(list);
 	int i;
 
 	balloon_devinfo_init(&b);
@@ -200,7 +201,7 @@ TEST_F(bal, isolation_takes_pages_off_the_list)
 		EXPECT_EQ((unsigned long)&b, page_private(pages[i]));
 		EXPECT_NULL(pages[i]->mapping);
 		EXPECT_EQ((unsigned long)i + 1, b.isolated_pages);
-		list_add_tail(&pages[i]->lru, &list);
+		mig_add(&list, pages[i]);
 	}
 	EXPECT_EQ(1, nr_listed(&b));
 
@@ -216,7 +217,7 @@ TEST_F(bal, isolation_takes_pages_off_the_list)
 	EXPECT_NULL(balloon_page_dequeue(&b));
 	EXPECT_EQ(3, b.isolated_pages);
 
-	putback_movable_pages(&list);
+	mig_putback(&list);
 	EXPECT_EQ(0, b.isolated_pages);
 	EXPECT_EQ(3, nr_listed(&b));
 	for (i = 0; i < 3; i++)
@@ -352,16 +353,16 @@ TEST_F(bal, migrate_through_the_core)
 	unsigned long m0 = pagemig_vmstat("balloon_migrate");
 	unsigned long nr0 = pagemig_vmstat("nr_balloon_pages");
 	unsigned int succ = 0;
-	LIST_HEAD(list);
+	MIG_SET(list);
 	int i;
 
 	balloon_devinfo_init(&b);
 	b.migratepage = drv_migratepage;
 	fill(_metadata, &b, pages, 4);
-	for (i = 0; i < 4; i++) {
+	for (i = 0; i < 4; i++)
 		ASSERT_TRUE(isolate_movable_ops_page(pages[i], 0));
-		list_add_tail(&pages[i]->lru, &list);
-	}
+	for (i = 1; i < 4; i++)
+		mig_add(&list, pages[i]);
 	EXPECT_EQ(4, b.isolated_pages);
 
 	/* -EAGAIN twice (the virtio mutex is busy), then it works. */
@@ -369,13 +370,12 @@ TEST_F(bal, migrate_through_the_core)
 	drv_err = 0;
 	drv_calls = 0;
 	page = pages[0];
-	list_del(&page->lru);
 	{
-		LIST_HEAD(one);
+		MIG_SET(one);
 
-		list_add(&page->lru, &one);
-		EXPECT_EQ(0, migrate_pages(&one, alloc_dst, NULL, 0, MIGRATE_SYNC,
-					   MR_COMPACTION, &succ));
+		mig_add(&one, page);
+		EXPECT_EQ(0, mig_migrate(&one, alloc_dst, NULL, 0, MIGRATE_SYNC,
+					 MR_COMPACTION, &succ));
 	}
 	EXPECT_EQ(1, succ);
 	EXPECT_EQ(3, drv_calls);
@@ -384,14 +384,14 @@ TEST_F(bal, migrate_through_the_core)
 
 	/* A permanent failure: on the list, isolated; putback re-lists. */
 	drv_err = -EBUSY;
-	EXPECT_EQ(3, migrate_pages(&list, alloc_dst, NULL, 0, MIGRATE_ASYNC,
-				   MR_COMPACTION, &succ));
+	EXPECT_EQ(3, mig_migrate(&list, alloc_dst, NULL, 0, MIGRATE_ASYNC,
+				 MR_COMPACTION, &succ));
 	EXPECT_EQ(3, b.isolated_pages);
 	for (i = 1; i < 4; i++) {
 		EXPECT_TRUE(PageMovableOpsIsolated(pages[i]));
 		EXPECT_FALSE(on_list(&b, pages[i]));
 	}
-	putback_movable_pages(&list);
+	mig_putback(&list);
 	EXPECT_EQ(0, b.isolated_pages);
 	EXPECT_EQ(4, nr_listed(&b));
 	for (i = 1; i < 4; i++)
@@ -421,7 +421,7 @@ TEST_F(bal, migrate_enoent_shrinks_the_balloon)
 	unsigned long managed0 = mm_managed_pages();
 	long stale0 = atomic_long_read(&balloon_nr_stale_pages);
 	unsigned int succ = 0;
-	LIST_HEAD(list);
+	MIG_SET(list);
 
 	balloon_devinfo_init(&b);
 	b.migratepage = drv_migratepage;
@@ -430,14 +430,14 @@ TEST_F(bal, migrate_enoent_shrinks_the_balloon)
 	EXPECT_EQ(managed0 - 2, mm_managed_pages());
 	page = pages[1];
 	ASSERT_TRUE(isolate_movable_ops_page(page, 0));
-	list_add(&page->lru, &list);
+	mig_add(&list, page);
 	drv_eagain = 0;
 	drv_err = -ENOENT;
-	EXPECT_EQ(0, migrate_pages(&list, alloc_dst, NULL, 0, MIGRATE_SYNC,
-				   MR_COMPACTION, &succ));
+	EXPECT_EQ(0, mig_migrate(&list, alloc_dst, NULL, 0, MIGRATE_SYNC,
+				 MR_COMPACTION, &succ));
 	drv_err = 0;
 	EXPECT_EQ(1, succ);
-	EXPECT_TRUE(list_empty(&list));
+	EXPECT_TRUE(mig_empty(&list));
 	EXPECT_EQ(0, b.isolated_pages);
 	EXPECT_EQ(1, nr_listed(&b));
 	EXPECT_FALSE(page_has_movable_ops(page));

@@ -23,6 +23,7 @@
 #include <pagemig/pagemig.h>
 #include "../../drivers/virtio_balloon.c"
 #include "harness/mm_fixture.h"
+#include "harness/mig_set.h"
 
 #define TIMEOUT_MS	10000
 
@@ -42,7 +43,7 @@ static unsigned long bsize(int drv)
 
 /* The first listed page of balloon @drv, isolated onto @list. */
 static struct page *isolate_first(struct __test_metadata *_metadata, int drv,
-				  struct list_head *list)
+				  struct mig_set *list)
 {
 	struct balloon_dev_info *b = bdev(drv);
 	struct page *page;
@@ -52,7 +53,7 @@ static struct page *isolate_first(struct __test_metadata *_metadata, int drv,
 	spin_unlock(&balloon_pages_lock);
 	ASSERT_NOT_NULL(page);
 	ASSERT_TRUE(isolate_movable_ops_page(page, 0));
-	list_add_tail(&page->lru, list);
+	mig_add(list, page);
 	return page;
 }
 
@@ -69,11 +70,11 @@ static struct folio *alloc_dst_track(struct folio *src, unsigned long private)
 	return (struct folio *)last_dst;
 }
 
-static int migrate_list(struct list_head *list, enum migrate_mode mode,
+static int migrate_list(struct mig_set *list, enum migrate_mode mode,
 			unsigned int *succ)
 {
-	return migrate_pages(list, alloc_dst_track, NULL, 0, mode,
-			     MR_COMPACTION, succ);
+	return mig_migrate(list, alloc_dst_track, NULL, 0, mode,
+			   MR_COMPACTION, succ);
 }
 
 static bool frame_is_zero(unsigned long pfn)
@@ -165,7 +166,7 @@ TEST_F(drv, migrate_success)
 	unsigned long old_pfn;
 	unsigned int succ = 0;
 	struct page *page;
-	LIST_HEAD(list);
+	MIG_SET(list);
 
 	ASSERT_EQ(0, pagemig_balloon_set_target(d, 64, TIMEOUT_MS));
 	managed0 = mm_managed_pages();
@@ -199,7 +200,7 @@ TEST_F(drv, validator_checks_isolated_pages)
 	int d = variant->drv;
 	struct balloon_dev_info *b;
 	struct page *page;
-	LIST_HEAD(list);
+	MIG_SET(list);
 
 	ASSERT_EQ(0, pagemig_balloon_set_target(d, 16, TIMEOUT_MS));
 	b = bdev(d);
@@ -216,7 +217,7 @@ TEST_F(drv, validator_checks_isolated_pages)
 	b->isolated_pages--;
 	spin_unlock(&balloon_pages_lock);
 	EXPECT_EQ(0, pagemig_validate(NULL));
-	putback_movable_pages(&list);
+	mig_putback(&list);
 	ASSERT_EQ(0, pagemig_balloon_set_target(d, 0, TIMEOUT_MS));
 }
 
@@ -338,7 +339,7 @@ TEST_F(bd, virtio_migrate_eagain_while_mutex_held)
 	unsigned int succ = 7;
 	struct page *page;
 	pthread_t th;
-	LIST_HEAD(list);
+	MIG_SET(list);
 
 	ASSERT_EQ(0, pagemig_balloon_set_target(BALLOON_VIRTIO, 16, TIMEOUT_MS));
 	page = isolate_first(_metadata, BALLOON_VIRTIO, &list);
@@ -379,7 +380,7 @@ TEST_F(bd, vmw_inflate_new_fails_enoent)
 	unsigned long old_pfn;
 	unsigned int succ = 0;
 	struct page *page;
-	LIST_HEAD(list);
+	MIG_SET(list);
 
 	ASSERT_EQ(0, pagemig_balloon_set_target(BALLOON_VMW, 32, TIMEOUT_MS));
 	def0 = pagemig_vmstat("balloon_deflate");
@@ -394,7 +395,7 @@ TEST_F(bd, vmw_inflate_new_fails_enoent)
 	EXPECT_EQ(1, pagemig_fault_hits("balloon_host"));
 	EXPECT_EQ(1, succ);
 	EXPECT_EQ(s0 + 1, pagemig_vmstat("pgmigrate_success"));
-	EXPECT_TRUE(list_empty(&list));
+	EXPECT_TRUE(mig_empty(&list));
 	EXPECT_EQ(31, bsize(BALLOON_VMW));
 	EXPECT_EQ(def0 + 1, pagemig_vmstat("balloon_deflate"));
 	EXPECT_EQ(m0, pagemig_vmstat("balloon_migrate"));
@@ -418,7 +419,7 @@ TEST_F(bd, vmw_deflate_old_refused)
 {
 	unsigned int succ = 7;
 	struct page *page;
-	LIST_HEAD(list);
+	MIG_SET(list);
 
 	ASSERT_EQ(0, pagemig_balloon_set_target(BALLOON_VMW, 32, TIMEOUT_MS));
 	page = isolate_first(_metadata, BALLOON_VMW, &list);
@@ -430,7 +431,7 @@ TEST_F(bd, vmw_deflate_old_refused)
 	EXPECT_TRUE(PageMovableOpsIsolated(page));
 	EXPECT_EQ((unsigned long)bdev(BALLOON_VMW), page_private(page));
 	EXPECT_EQ(1, bdev(BALLOON_VMW)->isolated_pages);
-	putback_movable_pages(&list);
+	mig_putback(&list);
 	EXPECT_EQ(0, bdev(BALLOON_VMW)->isolated_pages);
 	EXPECT_FALSE(PageMovableOpsIsolated(page));
 	EXPECT_EQ(1, page_ref_count(page));
@@ -445,7 +446,7 @@ TEST_F(bd, cmm_loan_refused)
 	unsigned int succ = 7;
 	unsigned long managed0;
 	struct page *page;
-	LIST_HEAD(list);
+	MIG_SET(list);
 
 	ASSERT_EQ(0, pagemig_balloon_set_target(BALLOON_CMM, 32, TIMEOUT_MS));
 	managed0 = mm_managed_pages();
@@ -456,7 +457,7 @@ TEST_F(bd, cmm_loan_refused)
 	ASSERT_NOT_NULL(last_dst);
 	EXPECT_FALSE(balloon_host_owns(balloon_hosts[BALLOON_CMM], page_to_pfn(last_dst)));
 	EXPECT_TRUE(PageMovableOpsIsolated(page));
-	putback_movable_pages(&list);
+	mig_putback(&list);
 	EXPECT_EQ(1, page_ref_count(page));
 	EXPECT_EQ((unsigned long)bdev(BALLOON_CMM), page_private(page));
 	EXPECT_TRUE(balloon_host_owns(balloon_hosts[BALLOON_CMM], page_to_pfn(page)));

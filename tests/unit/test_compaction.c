@@ -260,7 +260,7 @@ TEST_F(cz, async_direct_skips_a_chunk_not_the_block)
 	for (pfn = start + 1; pfn < start + MAX_ORDER_NR_PAGES; pfn++)
 		if (pfn < start + 4 || pfn >= start + 8)
 			__free_page(pfn_to_page(pfn));
-	INIT_LIST_HEAD(&cc.migratepages);
+	init_migratepages(&cc);
 	for (o = 0; o < NR_PAGE_ORDERS; o++)
 		INIT_LIST_HEAD(&cc.freepages[o]);
 
@@ -269,7 +269,7 @@ TEST_F(cz, async_direct_skips_a_chunk_not_the_block)
 	EXPECT_EQ(4, cc.nr_migratepages);
 	EXPECT_EQ(start + 8, low);
 	EXPECT_EQ(4, dummy.nr_isolated);
-	putback_movable_pages(&cc.migratepages);
+	putback_migratepages(&cc);
 	EXPECT_EQ(0, dummy.nr_isolated);
 	__free_page(pfn_to_page(start));
 	/* Returns the pages still isolated: none. */

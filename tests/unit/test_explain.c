@@ -21,6 +21,7 @@
 #include "harness/mm_fixture.h"
 #include "harness/proc_helpers.h"
 #include "harness/zs_reader.h"
+#include "harness/mig_set.h"
 #include "../../sim/explain.h"
 
 #define ZS_GFP	(GFP_NOIO | __GFP_NOWARN | __GFP_HIGHMEM | __GFP_MOVABLE)
@@ -111,7 +112,7 @@ TEST_F(explain, anon_success_names_both_pfns)
 	char want[256], *got;
 	unsigned long addr, old, new;
 	unsigned int succ = 0;
-	LIST_HEAD(list);
+	MIG_SET(list);
 	int pid = anon_page(&addr);
 
 	ASSERT_LE(0, pid);
@@ -119,9 +120,9 @@ TEST_F(explain, anon_success_names_both_pfns)
 	target = alloc_page(GFP_HIGHUSER_MOVABLE);
 	ASSERT_NOT_NULL(target);
 	new = page_to_pfn(target);
-	ASSERT_NOT_NULL(pm_isolate(pid, addr, &list));
-	ASSERT_EQ(0, migrate_pages(&list, to_target, NULL, 0, MIGRATE_SYNC,
-				   MR_COMPACTION, &succ));
+	ASSERT_NOT_NULL(pm_isolate(pid, addr, &list.list));
+	ASSERT_EQ(0, mig_migrate(&list, to_target, NULL, 0, MIGRATE_SYNC,
+				 MR_COMPACTION, &succ));
 	EXPECT_EQ(1, succ);
 	EXPECT_EQ(new, folio_pfn(pm_folio(pid, addr)));
 	EXPECT_TRUE(pm_check_tag(pid, addr, 7));
@@ -142,14 +143,14 @@ TEST_F(explain, gup_pinned_page_has_extra_references)
 	unsigned long addr, pfn;
 	unsigned int succ = 0;
 	struct folio *folio;
-	LIST_HEAD(list);
+	MIG_SET(list);
 	int pid = anon_page(&addr), refs;
 
 	ASSERT_LE(0, pid);
 	ASSERT_EQ(0, pagemig_pin(pid, addr, 1, true));
 	folio = pm_folio(pid, addr);
 	pfn = folio_pfn(folio);
-	ASSERT_EQ(folio, pm_isolate(pid, addr, &list));
+	ASSERT_EQ(folio, pm_isolate(pid, addr, &list.list));
 	/*
 	 * Mapped once, isolated once, and the pin's bias.  The check comes
 	 * after the unmap: the mapping's reference is gone and only the
@@ -157,10 +158,10 @@ TEST_F(explain, gup_pinned_page_has_extra_references)
 	 */
 	refs = folio_ref_count(folio) - 1;
 	EXPECT_LT(1, refs);
-	EXPECT_EQ(1, migrate_pages(&list, any_page, NULL, 0, MIGRATE_SYNC,
-				   MR_COMPACTION, &succ));
+	EXPECT_EQ(1, mig_migrate(&list, any_page, NULL, 0, MIGRATE_SYNC,
+				 MR_COMPACTION, &succ));
 	EXPECT_EQ(0, succ);
-	putback_movable_pages(&list);
+	mig_putback(&list);
 	EXPECT_EQ(pfn, folio_pfn(pm_folio(pid, addr)));
 
 	snprintf(want, sizeof(want),
@@ -181,7 +182,7 @@ TEST_F(explain, balloon_driver_that_cannot_migrate_refuses)
 	char want[320], *got;
 	unsigned int succ = 0;
 	struct page *page;
-	LIST_HEAD(list);
+	MIG_SET(list);
 
 	balloon_devinfo_init(&b);
 	b.migratepage = NULL;
@@ -189,11 +190,11 @@ TEST_F(explain, balloon_driver_that_cannot_migrate_refuses)
 	ASSERT_NOT_NULL(page);
 	balloon_page_enqueue(&b, page);
 	ASSERT_TRUE(isolate_movable_ops_page(page, 0));
-	list_add(&page->lru, &list);
+	mig_add(&list, page);
 	/* -EBUSY is permanent: once in the async pass, once on its own. */
-	EXPECT_EQ(1, migrate_pages(&list, any_page, NULL, 0, MIGRATE_SYNC,
-				   MR_MEMORY_HOTPLUG, &succ));
-	putback_movable_pages(&list);
+	EXPECT_EQ(1, mig_migrate(&list, any_page, NULL, 0, MIGRATE_SYNC,
+				 MR_MEMORY_HOTPLUG, &succ));
+	mig_putback(&list);
 
 	snprintf(want, sizeof(want),
 		 "migrate_pages #1 by %s (memory_hotplug, MIGRATE_SYNC): 1 on the list, 0 pages moved, 1 failed\n"
@@ -217,7 +218,7 @@ TEST_F(explain, zsmalloc_page_a_reader_holds_then_moves)
 	unsigned int succ = 0;
 	pthread_t th;
 	struct page *page;
-	LIST_HEAD(list);
+	MIG_SET(list);
 
 	ASSERT_NOT_NULL(pool);
 	handle = zs_malloc(pool, 2000, ZS_GFP, 0);
@@ -231,10 +232,10 @@ TEST_F(explain, zsmalloc_page_a_reader_holds_then_moves)
 	ASSERT_EQ(0, pagemig_thread_create(&th, "reader", zs_reader_fn, &r));
 	zs_reader_wait(&r);
 	ASSERT_TRUE(isolate_movable_ops_page(page, 0));
-	list_add(&page->lru, &list);
-	EXPECT_EQ(1, migrate_pages(&list, any_page, NULL, 0, MIGRATE_SYNC,
-				   MR_COMPACTION, &succ));
-	putback_movable_pages(&list);
+	mig_add(&list, page);
+	EXPECT_EQ(1, mig_migrate(&list, any_page, NULL, 0, MIGRATE_SYNC,
+				 MR_COMPACTION, &succ));
+	mig_putback(&list);
 	zs_reader_release(&r, th);
 
 	/* Let go: the same page moves where the test says. */
@@ -242,9 +243,9 @@ TEST_F(explain, zsmalloc_page_a_reader_holds_then_moves)
 	ASSERT_NOT_NULL(target);
 	new = page_to_pfn(target);
 	ASSERT_TRUE(isolate_movable_ops_page(page, 0));
-	list_add(&page->lru, &list);
-	EXPECT_EQ(0, migrate_pages(&list, to_target, NULL, 0, MIGRATE_SYNC,
-				   MR_COMPACTION, &succ));
+	mig_add(&list, page);
+	EXPECT_EQ(0, mig_migrate(&list, to_target, NULL, 0, MIGRATE_SYNC,
+				 MR_COMPACTION, &succ));
 	EXPECT_EQ(1, succ);
 	EXPECT_EQ(new, handle_to_obj(handle) >> OBJ_INDEX_BITS);
 
@@ -268,19 +269,19 @@ TEST_F(explain, no_target_fails_one_and_skips_the_rest)
 	unsigned long addr[2], pfn[2];
 	char want[512], *got;
 	unsigned int succ = 0;
-	LIST_HEAD(list);
+	MIG_SET(list);
 	int pid[2], i;
 
 	for (i = 0; i < 2; i++) {
 		pid[i] = anon_page(&addr[i]);
 		ASSERT_LE(0, pid[i]);
 		pfn[i] = folio_pfn(pm_folio(pid[i], addr[i]));
-		ASSERT_NOT_NULL(pm_isolate(pid[i], addr[i], &list));
+		ASSERT_NOT_NULL(pm_isolate(pid[i], addr[i], &list.list));
 	}
 	/* pm_isolate() adds at the head: the second page is tried first. */
-	EXPECT_EQ(-ENOMEM, migrate_pages(&list, no_page, NULL, 0, MIGRATE_ASYNC,
+	EXPECT_EQ(-ENOMEM, mig_migrate(&list, no_page, NULL, 0, MIGRATE_ASYNC,
 					 MR_COMPACTION, &succ));
-	putback_movable_pages(&list);
+	mig_putback(&list);
 
 	snprintf(want, sizeof(want),
 		 "migrate_pages #1 by %s (compaction, MIGRATE_ASYNC): 2 on the list, 0 pages moved, 1 failed\n"
@@ -299,7 +300,7 @@ TEST_F(explain, closed_stream_writes_nothing)
 {
 	unsigned long addr, blocks;
 	unsigned int succ = 0;
-	LIST_HEAD(list);
+	MIG_SET(list);
 	int pid = anon_page(&addr);
 	char *got;
 
@@ -309,9 +310,9 @@ TEST_F(explain, closed_stream_writes_nothing)
 	EXPECT_STREQ("", got);
 	free(got);
 	blocks = explain_nr_blocks();
-	ASSERT_NOT_NULL(pm_isolate(pid, addr, &list));
-	EXPECT_EQ(0, migrate_pages(&list, any_page, NULL, 0, MIGRATE_SYNC,
-				   MR_COMPACTION, &succ));
+	ASSERT_NOT_NULL(pm_isolate(pid, addr, &list.list));
+	EXPECT_EQ(0, mig_migrate(&list, any_page, NULL, 0, MIGRATE_SYNC,
+				 MR_COMPACTION, &succ));
 	EXPECT_EQ(1, succ);
 	EXPECT_EQ(blocks, explain_nr_blocks());
 	/* And "-" is stdout, which closing leaves open. */

@@ -89,7 +89,7 @@ static void cc_init(struct compact_control *cc, struct zone *zone, enum migrate_
 	memset(cc, 0, sizeof(*cc));
 	for (order = 0; order < NR_PAGE_ORDERS; order++)
 		INIT_LIST_HEAD(&cc->freepages[order]);
-	INIT_LIST_HEAD(&cc->migratepages);
+	init_migratepages(cc);
 	cc->zone = zone;
 	cc->order = -1;
 	cc->mode = mode;
@@ -210,8 +210,8 @@ TEST_F(kc, large_folio_scanned_whole)
 	EXPECT_EQ(pfn + 4, end);
 	EXPECT_EQ(4, cc.nr_migratepages);
 	EXPECT_GT(cc.total_migrate_scanned, 0);
-	EXPECT_FALSE(list_empty(&cc.migratepages));
-	putback_movable_pages(&cc.migratepages);
+	EXPECT_FALSE(migratepages_empty(&cc));
+	putback_migratepages(&cc);
 	pm_files_drop();
 }
 
@@ -934,7 +934,7 @@ TEST_F(kc, too_many_isolated_waits_or_aborts)
 	EXPECT_NE(ISOLATE_ABORT, isolate_migratepages(&cc));
 	EXPECT_EQ(0, cc.isolate_ret);
 	EXPECT_GT(cc.total_migrate_scanned, 0);
-	putback_movable_pages(&cc.migratepages);
+	putback_migratepages(&cc);
 
 	/* Sync, nothing held: sleeps until another CPU's pages go back. */
 	cc_init(&cc, normal(), MIGRATE_SYNC_LIGHT);
@@ -947,7 +947,7 @@ TEST_F(kc, too_many_isolated_waits_or_aborts)
 	EXPECT_EQ(0, cc.isolate_ret);
 	EXPECT_GT(cc.total_migrate_scanned, 0);
 	EXPECT_GE(elapsed, 50);
-	putback_movable_pages(&cc.migratepages);
+	putback_migratepages(&cc);
 
 	mod_node_page_state(pgdat, NR_ISOLATED_ANON, -iso_bump);
 	mod_node_page_state(pgdat, NR_INACTIVE_ANON, -lru_bump);
@@ -1070,13 +1070,13 @@ TEST_F(kc, nofs_takes_only_anonymous)
 		EXPECT_EQ(end, isolate_migratepages_block(&cc, pfn, end, 0));
 		EXPECT_EQ(4, cc.total_migrate_scanned);
 		EXPECT_EQ(0, cc.nr_migratepages);
-		putback_movable_pages(&cc.migratepages);
+		putback_migratepages(&cc);
 	}
 
 	cc_init(&cc, page_zone(&first->page), MIGRATE_SYNC);
 	EXPECT_EQ(end, isolate_migratepages_block(&cc, pfn, end, 0));
 	EXPECT_EQ(4, cc.nr_migratepages);
-	putback_movable_pages(&cc.migratepages);
+	putback_migratepages(&cc);
 	pm_files_drop();
 }
 

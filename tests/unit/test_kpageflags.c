@@ -11,6 +11,7 @@
 #include <pagemig/pagemig.h>
 #include <pagemig/migrate.h>
 #include "harness/mm_fixture.h"
+#include "harness/mig_set.h"
 #include "facade/import.h"
 
 #define TIMEOUT_MS	10000
@@ -98,7 +99,7 @@ TEST_F(kpf, balloon_page_is_offline_uptodate_and_reclaim_when_isolated)
 	unsigned long pfn;
 	struct page *page;
 	uint64_t f, c;
-	LIST_HEAD(list);
+	MIG_SET(list);
 
 	ASSERT_EQ(0, pagemig_balloon_set_target(d, 8, TIMEOUT_MS));
 	pfn = find_kind(PAGEMIG_KIND_BALLOON);
@@ -110,11 +111,11 @@ TEST_F(kpf, balloon_page_is_offline_uptodate_and_reclaim_when_isolated)
 
 	page = pfn_to_page(pfn);
 	ASSERT_TRUE(isolate_movable_ops_page(page, 0));
-	list_add(&page->lru, &list);
+	mig_add(&list, page);
 	/* PG_movable_ops_isolated is PG_reclaim. */
 	EXPECT_EQ(B(OFFLINE) | B(UPTODATE) | B(RECLAIM), flags_of(pfn, NULL));
 	EXPECT_EQ(PAGEMIG_KIND_ISOLATED, kind_of(pfn));
-	putback_movable_pages(&list);
+	mig_putback(&list);
 	EXPECT_EQ(B(OFFLINE) | B(UPTODATE), flags_of(pfn, NULL));
 	EXPECT_EQ(PAGEMIG_KIND_BALLOON, kind_of(pfn));
 	ASSERT_EQ(0, pagemig_balloon_set_target(d, 0, TIMEOUT_MS));

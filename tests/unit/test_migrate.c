@@ -25,6 +25,7 @@
 #include <pagemig/balloon.h>
 #include "harness/mm_fixture.h"
 #include "harness/dummy_mops.h"
+#include "harness/mig_set.h"
 
 #define NOWARN	__GFP_NOWARN
 
@@ -108,26 +109,17 @@ static void mig_down(struct __test_metadata *_metadata)
 }
 
 /* Isolate @n fresh dummy pages onto @list; their pfns in @pfns. */
-static void isolate_n(struct __test_metadata *_metadata, struct list_head *list,
+static void isolate_n(struct __test_metadata *_metadata, struct mig_set *list,
 		      struct page **pages, int n)
 {
 	for (int i = 0; i < n; i++) {
 		pages[i] = dummy_alloc();
 		ASSERT_NOT_NULL(pages[i]);
 		ASSERT_TRUE(isolate_movable_ops_page(pages[i], 0));
-		list_add_tail(&pages[i]->lru, list);
+		mig_add(list, pages[i]);
 	}
 }
 
-static unsigned long list_len(struct list_head *list)
-{
-	struct list_head *p;
-	unsigned long n = 0;
-
-	list_for_each(p, list)
-		n++;
-	return n;
-}
 
 /* Every test in both movable_ops cores, and migm's in every mode too. */
 FIXTURE_VARIANT(mig) { enum pagemig_movable_ops core; };
@@ -208,7 +200,7 @@ TEST_F(mig, isolate_refuses)
 {
 	struct page *page, *plain, *head, *freed;
 	unsigned long calls;
-	LIST_HEAD(list);
+	MIG_SET(list);
 
 	/* A free page (refcount 0). */
 	freed = alloc_page(GFP_KERNEL);
@@ -261,8 +253,8 @@ TEST_F(mig, isolate_refuses)
 		EXPECT_TRUE(isolate_movable_ops_page(page, 0));
 		EXPECT_EQ(++calls, dummy.isolate_calls);
 		EXPECT_TRUE(PageLocked(page));
-		list_add(&page->lru, &list);
-		putback_movable_pages(&list);
+		mig_add(&list, page);
+		mig_putback(&list);
 		dummy.putback_calls = 0;
 	}
 	unlock_page(page);
@@ -296,24 +288,24 @@ TEST_F(mig, isolate_refuses)
 	EXPECT_ISOLATED(page);
 
 	/* Putback: the owner has it again, the reference is gone. */
-	list_add(&page->lru, &list);
-	putback_movable_pages(&list);
-	EXPECT_TRUE(list_empty(&list));
+	mig_add(&list, page);
+	mig_putback(&list);
+	EXPECT_TRUE(mig_empty(&list));
 	EXPECT_OWNED(page);
 	EXPECT_EQ(1, dummy.putback_calls);
 	EXPECT_EQ(0, dummy.nr_isolated);
 	EXPECT_EQ(1, dummy_listed());
 
-	/* isolate_folio_to_list(): the same, onto the list. */
-	EXPECT_TRUE(isolate_folio_to_list(page_folio(page), &list));
-	EXPECT_EQ(1, list_len(&list));
+	/* isolate_folio_for_migration(): the same, onto the list or batch. */
+	EXPECT_TRUE(mig_isolate_folio(&list, page_folio(page)));
+	EXPECT_EQ(1, mig_len(&list));
 	EXPECT_ISOLATED(page);
-	putback_movable_pages(&list);
+	mig_putback(&list);
 	EXPECT_OWNED(page);
 	plain = alloc_page(GFP_KERNEL);
 	ASSERT_NOT_NULL(plain);
-	EXPECT_FALSE(isolate_folio_to_list(page_folio(plain), &list));
-	EXPECT_TRUE(list_empty(&list));
+	EXPECT_FALSE(mig_isolate_folio(&list, page_folio(plain)));
+	EXPECT_TRUE(mig_empty(&list));
 	__free_page(plain);
 }
 
@@ -327,7 +319,7 @@ TEST_F(mig, isolate_unregistered_warns_once)
 	struct page *pages[4];
 	unsigned int succ = 0;
 	unsigned long w0 = pagemig_warnings();
-	LIST_HEAD(list);
+	MIG_SET(list);
 	int i;
 
 	for (i = 0; i < 4; i++) {
@@ -347,10 +339,10 @@ TEST_F(mig, isolate_unregistered_warns_once)
 	ASSERT_EQ(0, set_movable_ops(&dummy_mops, PGTY_zsmalloc));
 	for (i = 0; i < 4; i++) {
 		ASSERT_TRUE(isolate_movable_ops_page(pages[i], 0));
-		list_add_tail(&pages[i]->lru, &list);
+		mig_add(&list, pages[i]);
 	}
-	EXPECT_EQ(0, migrate_pages(&list, alloc_dst, NULL, 0, MIGRATE_SYNC,
-				   MR_COMPACTION, &succ));
+	EXPECT_EQ(0, mig_migrate(&list, alloc_dst, NULL, 0, MIGRATE_SYNC,
+				 MR_COMPACTION, &succ));
 	EXPECT_EQ(4, succ);
 	EXPECT_EQ(4, dummy.migrated);
 	EXPECT_EQ(4, dummy_listed());
@@ -370,16 +362,16 @@ TEST_F(migm, success_moves_everything)
 	unsigned long f0 = pagemig_vmstat("pgmigrate_fail");
 	unsigned long iso0 = nr_isolated_all();
 	unsigned int succ = 0;
-	LIST_HEAD(list);
+	MIG_SET(list);
 	int i, matched = 0;
 
 	isolate_n(_metadata, &list, pages, N);
 	for (i = 0; i < N; i++)
 		pfns[i] = page_to_pfn(pages[i]);
 	EXPECT_EQ(iso0, nr_isolated_all());
-	EXPECT_EQ(0, migrate_pages(&list, alloc_dst, NULL, 0, variant->mode,
-				   MR_COMPACTION, &succ));
-	EXPECT_TRUE(list_empty(&list));
+	EXPECT_EQ(0, mig_migrate(&list, alloc_dst, NULL, 0, variant->mode,
+				 MR_COMPACTION, &succ));
+	EXPECT_TRUE(mig_empty(&list));
 	EXPECT_EQ(N, succ);
 	EXPECT_EQ(N, nr_dst_allocs);
 	EXPECT_EQ(s0 + N, pagemig_vmstat("pgmigrate_success"));
@@ -414,13 +406,13 @@ TEST_F(migm, eagain_within_budget)
 	unsigned long s0 = pagemig_vmstat("pgmigrate_success");
 	unsigned long f0 = pagemig_vmstat("pgmigrate_fail");
 	unsigned int succ = 0;
-	LIST_HEAD(list);
+	MIG_SET(list);
 
 	isolate_n(_metadata, &list, &page, 1);
 	/* ASYNC: 10 passes; otherwise 3 async passes, then 7 sync ones. */
 	dummy.eagain_left = NR_MAX_MIGRATE_PAGES_RETRY - 1;
-	EXPECT_EQ(0, migrate_pages(&list, alloc_dst, NULL, 0, variant->mode,
-				   MR_COMPACTION, &succ));
+	EXPECT_EQ(0, mig_migrate(&list, alloc_dst, NULL, 0, variant->mode,
+				 MR_COMPACTION, &succ));
 	EXPECT_EQ(1, succ);
 	EXPECT_EQ(NR_MAX_MIGRATE_PAGES_RETRY, dummy.migrate_calls);
 	EXPECT_EQ(s0 + 1, pagemig_vmstat("pgmigrate_success"));
@@ -438,23 +430,23 @@ TEST_F(migm, eagain_forever_fails_and_stays_isolated)
 	unsigned long f0 = pagemig_vmstat("pgmigrate_fail");
 	unsigned long used;
 	unsigned int succ = 7;
-	LIST_HEAD(list);
+	MIG_SET(list);
 
 	isolate_n(_metadata, &list, &page, 1);
 	used = nr_used_pages();
 	dummy.eagain_left = NR_MAX_MIGRATE_PAGES_RETRY;
-	EXPECT_EQ(1, migrate_pages(&list, alloc_dst, NULL, 0, variant->mode,
-				   MR_COMPACTION, &succ));
+	EXPECT_EQ(1, mig_migrate(&list, alloc_dst, NULL, 0, variant->mode,
+				 MR_COMPACTION, &succ));
 	EXPECT_EQ(0, succ);
 	EXPECT_EQ(NR_MAX_MIGRATE_PAGES_RETRY, dummy.migrate_calls);
 	EXPECT_EQ(s0, pagemig_vmstat("pgmigrate_success"));
 	EXPECT_EQ(f0 + 1, pagemig_vmstat("pgmigrate_fail"));
 	/* Still isolated, back on the caller's list; no destination kept. */
-	ASSERT_EQ(1, list_len(&list));
-	EXPECT_EQ(page, list_first_entry(&list, struct page, lru));
+	ASSERT_EQ(1, mig_len(&list));
+	EXPECT_EQ(page, mig_first(&list));
 	EXPECT_ISOLATED(page);
 	EXPECT_EQ(used, nr_used_pages());
-	putback_movable_pages(&list);
+	mig_putback(&list);
 	EXPECT_OWNED(page);
 	EXPECT_EQ(0, dummy.nr_isolated);
 }
@@ -468,14 +460,14 @@ static void perm_error(struct __test_metadata *_metadata,
 	unsigned long f0 = pagemig_vmstat("pgmigrate_fail");
 	unsigned long used, iso0 = nr_isolated_all();
 	unsigned int succ = 7;
-	LIST_HEAD(list);
+	MIG_SET(list);
 	int i;
 
 	isolate_n(_metadata, &list, pages, 3);
 	used = nr_used_pages();
 	dummy.perm_errno = err;
-	EXPECT_EQ(3, migrate_pages(&list, alloc_dst, NULL, 0, variant->mode,
-				   MR_COMPACTION, &succ));
+	EXPECT_EQ(3, mig_migrate(&list, alloc_dst, NULL, 0, variant->mode,
+				 MR_COMPACTION, &succ));
 	EXPECT_EQ(0, succ);
 	/* Sync modes retry what failed async, one by one. */
 	EXPECT_EQ(variant->mode == MIGRATE_ASYNC ? 3 : 6, dummy.migrate_calls);
@@ -483,13 +475,13 @@ static void perm_error(struct __test_metadata *_metadata,
 	EXPECT_EQ(f0 + 3, pagemig_vmstat("pgmigrate_fail"));
 	EXPECT_EQ(used, nr_used_pages());
 	EXPECT_EQ(iso0, nr_isolated_all());
-	ASSERT_EQ(3, list_len(&list));
+	ASSERT_EQ(3, mig_len(&list));
 	for (i = 0; i < 3; i++) {
 		EXPECT_ISOLATED(pages[i]);
 		EXPECT_FALSE(PageLocked(pages[i]));
 	}
 	EXPECT_EQ(0, dummy_listed());
-	putback_movable_pages(&list);
+	mig_putback(&list);
 	EXPECT_EQ(3, dummy.putback_calls);
 	for (i = 0; i < 3; i++) {
 		EXPECT_OWNED(pages[i]);
@@ -513,13 +505,13 @@ TEST_F(migm, core_fault_points)
 {
 	struct page *pages[2];
 	unsigned int succ = 7;
-	LIST_HEAD(list);
+	MIG_SET(list);
 
 	isolate_n(_metadata, &list, pages, 2);
 	/* "movable_ops_migrate": -EAGAIN from the core, retried. */
 	ASSERT_EQ(0, pagemig_fault_arm("movable_ops_migrate", 1, 2));
-	EXPECT_EQ(0, migrate_pages(&list, alloc_dst, NULL, 0, variant->mode,
-				   MR_COMPACTION, &succ));
+	EXPECT_EQ(0, mig_migrate(&list, alloc_dst, NULL, 0, variant->mode,
+				 MR_COMPACTION, &succ));
 	EXPECT_EQ(2, succ);
 	EXPECT_EQ(2, pagemig_fault_hits("movable_ops_migrate"));
 	EXPECT_EQ(2, dummy.migrate_calls);
@@ -528,12 +520,12 @@ TEST_F(migm, core_fault_points)
 	/* "movable_ops_migrate_perm": a permanent failure, owner not asked. */
 	isolate_n(_metadata, &list, pages, 1);
 	ASSERT_EQ(0, pagemig_fault_arm("movable_ops_migrate_perm", 1, 100));
-	EXPECT_EQ(1, migrate_pages(&list, alloc_dst, NULL, 0, variant->mode,
-				   MR_COMPACTION, &succ));
+	EXPECT_EQ(1, mig_migrate(&list, alloc_dst, NULL, 0, variant->mode,
+				 MR_COMPACTION, &succ));
 	EXPECT_EQ(0, succ);
 	EXPECT_EQ(2, dummy.migrate_calls);
 	EXPECT_ISOLATED(pages[0]);
-	putback_movable_pages(&list);
+	mig_putback(&list);
 	EXPECT_OWNED(pages[0]);
 }
 
@@ -543,15 +535,15 @@ TEST_F(migm, enomem_stops_the_batch)
 	struct page *pages[4];
 	unsigned int succ = 7;
 	unsigned long used;
-	LIST_HEAD(list);
+	MIG_SET(list);
 	int i;
 
 	isolate_n(_metadata, &list, pages, 4);
 	used = nr_used_pages();
-	EXPECT_EQ(-ENOMEM, migrate_pages(&list, alloc_none, NULL, 0, variant->mode,
+	EXPECT_EQ(-ENOMEM, mig_migrate(&list, alloc_none, NULL, 0, variant->mode,
 					 MR_COMPACTION, &succ));
 	EXPECT_EQ(0, succ);
-	EXPECT_EQ(4, list_len(&list));
+	EXPECT_EQ(4, mig_len(&list));
 	EXPECT_EQ(used, nr_used_pages());
 	for (i = 0; i < 4; i++)
 		EXPECT_ISOLATED(pages[i]);
@@ -559,18 +551,18 @@ TEST_F(migm, enomem_stops_the_batch)
 
 	/* The third allocation fails: two pages move, two stay. */
 	ASSERT_EQ(0, pagemig_fault_arm("migrate_alloc", 3, 1));
-	EXPECT_EQ(-ENOMEM, migrate_pages(&list, alloc_dst, NULL, 0, variant->mode,
+	EXPECT_EQ(-ENOMEM, mig_migrate(&list, alloc_dst, NULL, 0, variant->mode,
 					 MR_COMPACTION, &succ));
 	EXPECT_EQ(1, pagemig_fault_hits("migrate_alloc"));
 	EXPECT_EQ(2, succ);
 	EXPECT_EQ(2, dummy.migrated);
-	EXPECT_EQ(2, list_len(&list));
+	EXPECT_EQ(2, mig_len(&list));
 	EXPECT_FREED(pages[0]);
 	EXPECT_FREED(pages[1]);
 	EXPECT_ISOLATED(pages[2]);
 	EXPECT_ISOLATED(pages[3]);
 	EXPECT_EQ(2, nr_dst_allocs);
-	putback_movable_pages(&list);
+	mig_putback(&list);
 	EXPECT_OWNED(pages[2]);
 	EXPECT_OWNED(pages[3]);
 	EXPECT_EQ(4, dummy_listed());
@@ -588,7 +580,7 @@ TEST_F(migm, released_refcount_one_reaches_owner)
 	unsigned long f0 = pagemig_vmstat("pgmigrate_fail");
 	unsigned long used;
 	unsigned int succ = 0;
-	LIST_HEAD(list);
+	MIG_SET(list);
 
 	isolate_n(_metadata, &list, &page, 1);
 	dummy_release_isolated(page);
@@ -596,8 +588,8 @@ TEST_F(migm, released_refcount_one_reaches_owner)
 	/* The owner refuses to isolate a released page. */
 	EXPECT_EQ(0, page_private(page));
 	used = nr_used_pages();
-	EXPECT_EQ(0, migrate_pages(&list, alloc_dst, NULL, 0, variant->mode,
-				   MR_COMPACTION, &succ));
+	EXPECT_EQ(0, mig_migrate(&list, alloc_dst, NULL, 0, variant->mode,
+				 MR_COMPACTION, &succ));
 	EXPECT_EQ(1, succ);
 	EXPECT_EQ(s0 + 1, pagemig_vmstat("pgmigrate_success"));
 	EXPECT_EQ(f0, pagemig_vmstat("pgmigrate_fail"));
@@ -614,15 +606,15 @@ TEST_F(migm, released_extra_ref_fake_success)
 	struct page *page;
 	unsigned long used;
 	unsigned int succ = 0;
-	LIST_HEAD(list);
+	MIG_SET(list);
 
 	isolate_n(_metadata, &list, &page, 1);
 	get_page(page);		/* a speculative PFN walker */
 	dummy_release_isolated(page);
 	EXPECT_EQ(2, page_ref_count(page));
 	used = nr_used_pages();
-	EXPECT_EQ(0, migrate_pages(&list, alloc_dst, NULL, 0, variant->mode,
-				   MR_COMPACTION, &succ));
+	EXPECT_EQ(0, mig_migrate(&list, alloc_dst, NULL, 0, variant->mode,
+				 MR_COMPACTION, &succ));
 	EXPECT_EQ(1, succ);
 	EXPECT_EQ(1, dummy.fake_success);
 	EXPECT_EQ(1, nr_dst_allocs);
@@ -646,7 +638,7 @@ TEST_F(migm, released_then_putback_frees)
 {
 	struct page *page;
 	unsigned long used;
-	LIST_HEAD(list);
+	MIG_SET(list);
 
 	isolate_n(_metadata, &list, &page, 1);
 	used = nr_used_pages();
@@ -657,7 +649,7 @@ TEST_F(migm, released_then_putback_frees)
 	/* Released: a second isolation (after a putback) would be refused. */
 	EXPECT_FALSE(isolate_movable_ops_page(page, 0));
 	EXPECT_EQ(used, nr_used_pages());
-	putback_movable_pages(&list);
+	mig_putback(&list);
 	EXPECT_EQ(1, dummy.putback_calls);
 	EXPECT_EQ(movable_ops_decoupled ? 1 : 0, dummy.deferred_frees);
 	EXPECT_EQ(0, dummy.nr_deferred);
@@ -673,12 +665,12 @@ TEST_F(migm, batches_over_512)
 	static struct page *pages[N];
 	unsigned long s0 = pagemig_vmstat("pgmigrate_success"), iso0 = nr_isolated_all();
 	unsigned int succ = 0;
-	LIST_HEAD(list);
+	MIG_SET(list);
 	int i, reused = 0;
 
 	isolate_n(_metadata, &list, pages, N);
-	EXPECT_EQ(0, migrate_pages(&list, alloc_dst, NULL, 0, variant->mode,
-				   MR_COMPACTION, &succ));
+	EXPECT_EQ(0, mig_migrate(&list, alloc_dst, NULL, 0, variant->mode,
+				 MR_COMPACTION, &succ));
 	EXPECT_EQ(N, succ);
 	EXPECT_EQ(s0 + N, pagemig_vmstat("pgmigrate_success"));
 	EXPECT_EQ(iso0, nr_isolated_all());
@@ -706,7 +698,7 @@ TEST_F(migm, batches_over_512)
 /* ---- the page lock held by someone else --------------------------------- */
 
 struct migrate_job {
-	struct list_head *list;
+	struct mig_set *list;
 	enum migrate_mode mode;
 	bool memalloc;
 	int rc;
@@ -722,7 +714,7 @@ static void *migrate_thread(void *arg)
 	set_cpu_id(1);
 	if (job->memalloc)
 		noreclaim = memalloc_noreclaim_save();
-	job->rc = migrate_pages(job->list, alloc_dst, NULL, 0, job->mode,
+	job->rc = mig_migrate(job->list, alloc_dst, NULL, 0, job->mode,
 				MR_COMPACTION, &job->succ);
 	if (job->memalloc)
 		memalloc_noreclaim_restore(noreclaim);
@@ -735,7 +727,7 @@ static void *migrate_thread(void *arg)
  * page's lock for ~100 ms.  Returns whether it finished while we held it.
  */
 static bool migrate_against_lock(struct __test_metadata *_metadata,
-				 struct page *page, struct list_head *list,
+				 struct page *page, struct mig_set *list,
 				 struct migrate_job *job)
 {
 	pthread_t th;
@@ -767,7 +759,7 @@ TEST_F(migm, src_lock_held)
 {
 	struct migrate_job job = { .mode = variant->mode };
 	struct page *page;
-	LIST_HEAD(list);
+	MIG_SET(list);
 	bool early;
 
 	isolate_n(_metadata, &list, &page, 1);
@@ -775,8 +767,8 @@ TEST_F(migm, src_lock_held)
 	if (movable_ops_decoupled) {
 		unsigned int noreclaim = memalloc_noreclaim_save();
 
-		EXPECT_EQ(0, migrate_pages(&list, alloc_dst, NULL, 0, variant->mode,
-					   MR_COMPACTION, &job.succ));
+		EXPECT_EQ(0, mig_migrate(&list, alloc_dst, NULL, 0, variant->mode,
+					 MR_COMPACTION, &job.succ));
 		memalloc_noreclaim_restore(noreclaim);
 		EXPECT_EQ(1, job.succ);
 		EXPECT_EQ(1, dummy.migrate_calls);
@@ -790,7 +782,7 @@ TEST_F(migm, src_lock_held)
 		EXPECT_EQ(0, job.succ);
 		EXPECT_EQ(0, dummy.migrate_calls);
 		EXPECT_ISOLATED(page);
-		putback_movable_pages(&list);
+		mig_putback(&list);
 		EXPECT_OWNED(page);
 	} else {
 		EXPECT_FALSE(early);
@@ -799,7 +791,7 @@ TEST_F(migm, src_lock_held)
 		EXPECT_EQ(1, dummy.migrate_calls);
 		EXPECT_FREED(page);
 	}
-	EXPECT_TRUE(list_empty(&list));
+	EXPECT_TRUE(mig_empty(&list));
 
 	/* Direct compaction never sleeps on a page lock. */
 	memset(&job, 0, sizeof(job));
@@ -809,7 +801,7 @@ TEST_F(migm, src_lock_held)
 	EXPECT_TRUE(migrate_against_lock(_metadata, page, &list, &job));
 	EXPECT_EQ(1, job.rc);
 	EXPECT_ISOLATED(page);
-	putback_movable_pages(&list);
+	mig_putback(&list);
 	EXPECT_OWNED(page);
 }
 
@@ -830,7 +822,7 @@ TEST_F(migm, balloon_pages)
 	unsigned long m0 = pagemig_vmstat("balloon_migrate"), iso0 = nr_isolated_all();
 	unsigned long nr_b0 = global_node_page_state(NR_BALLOON_PAGES);
 	unsigned int succ = 0;
-	LIST_HEAD(list);
+	MIG_SET(list);
 	int i, n = 0;
 
 	balloon_devinfo_init(&b);
@@ -844,12 +836,12 @@ TEST_F(migm, balloon_pages)
 	for (i = 0; i < N; i++) {
 		ASSERT_TRUE(isolate_movable_ops_page(pages[i], 0));
 		EXPECT_NULL(pages[i]->mapping);
-		list_add_tail(&pages[i]->lru, &list);
+		mig_add(&list, pages[i]);
 	}
 	EXPECT_EQ(N, b.isolated_pages);
 	EXPECT_TRUE(list_empty(&b.pages));
-	EXPECT_EQ(0, migrate_pages(&list, alloc_dst, NULL, 0, variant->mode,
-				   MR_COMPACTION, &succ));
+	EXPECT_EQ(0, mig_migrate(&list, alloc_dst, NULL, 0, variant->mode,
+				 MR_COMPACTION, &succ));
 	EXPECT_EQ(N, succ);
 	EXPECT_EQ(0, b.isolated_pages);
 	EXPECT_EQ(m0 + N, pagemig_vmstat("balloon_migrate"));
@@ -872,11 +864,11 @@ TEST_F(migm, balloon_pages)
 	b.migratepage = NULL;
 	page = list_first_entry(&b.pages, struct page, lru);
 	ASSERT_TRUE(isolate_movable_ops_page(page, 0));
-	list_add(&page->lru, &list);
-	EXPECT_EQ(1, migrate_pages(&list, alloc_dst, NULL, 0, variant->mode,
-				   MR_COMPACTION, &succ));
+	mig_add(&list, page);
+	EXPECT_EQ(1, mig_migrate(&list, alloc_dst, NULL, 0, variant->mode,
+				 MR_COMPACTION, &succ));
 	EXPECT_EQ(1, b.isolated_pages);
-	putback_movable_pages(&list);
+	mig_putback(&list);
 	EXPECT_EQ(0, b.isolated_pages);
 	EXPECT_EQ((unsigned long)&b, page_private(page));
 	EXPECT_EQ(1, page_ref_count(page));

@@ -27,6 +27,7 @@
 #include "../../mm/zsmalloc.c"
 #include "harness/mm_fixture.h"
 #include "harness/zs_reader.h"
+#include "harness/mig_set.h"
 
 #define NOWARN	__GFP_NOWARN
 #define ZS_GFP	(GFP_NOIO | __GFP_NOWARN | __GFP_HIGHMEM | __GFP_MOVABLE)
@@ -500,7 +501,7 @@ TEST_F(zs, handles_stable_across_migrate_pages)
 	struct pagemig_rng *rng = test_rng();
 	unsigned long i, n, s0 = pagemig_vmstat("pgmigrate_success"), z0;
 	unsigned int succ = 0;
-	LIST_HEAD(list);
+	MIG_SET(list);
 
 	for (i = 0; i < N; i++)
 		ASSERT_EQ(0, obj_new(self->pool, &objs[i],
@@ -516,11 +517,11 @@ TEST_F(zs, handles_stable_across_migrate_pages)
 		EXPECT_TRUE(PageMovableOpsIsolated(pages[i]));
 		/* 6.17: zsmalloc's and the isolation's; decoupled: zsmalloc's. */
 		EXPECT_EQ(movable_ops_decoupled ? 1 : 2, page_ref_count(pages[i]));
-		list_add_tail(&pages[i]->lru, &list);
+		mig_add(&list, pages[i]);
 	}
-	EXPECT_EQ(0, migrate_pages(&list, alloc_dst, NULL, 0, MIGRATE_SYNC,
-				   MR_COMPACTION, &succ));
-	EXPECT_TRUE(list_empty(&list));
+	EXPECT_EQ(0, mig_migrate(&list, alloc_dst, NULL, 0, MIGRATE_SYNC,
+				 MR_COMPACTION, &succ));
+	EXPECT_TRUE(mig_empty(&list));
 	EXPECT_EQ(n, succ);
 	EXPECT_EQ(n, nr_dst_allocs);
 	EXPECT_EQ(s0 + n, pagemig_vmstat("pgmigrate_success"));
@@ -694,22 +695,22 @@ TEST_F(zs, allocation_prefers_the_fullest_zspage)
  * bad page).
  */
 static void hold_zspage_page(struct __test_metadata *_metadata,
-			     struct page *page, struct list_head *list)
+			     struct page *page, struct mig_set *list)
 {
 	if (!movable_ops_decoupled) {
 		lock_page(page);
 		return;
 	}
 	ASSERT_TRUE(isolate_movable_ops_page(page, 0));
-	list_add(&page->lru, list);
+	mig_add(list, page);
 }
 
-static void release_zspage_page(struct page *page, struct list_head *list)
+static void release_zspage_page(struct page *page, struct mig_set *list)
 {
 	if (!movable_ops_decoupled)
 		unlock_page(page);
 	else
-		putback_movable_pages(list);
+		mig_putback(list);
 }
 
 TEST_F(zs, deferred_free_when_a_page_lock_is_busy)
@@ -721,7 +722,7 @@ TEST_F(zs, deferred_free_when_a_page_lock_is_busy)
 	struct zpdesc *zp;
 	struct obj o;
 	int n = 0, k;
-	LIST_HEAD(list);
+	MIG_SET(list);
 
 	payload_class(self->pool, 3000, &ci);
 	ASSERT_LT(1, ci.pages_per_zspage);
@@ -763,7 +764,7 @@ TEST_F(zs, empty_zspage_waiting_for_the_worker_can_be_reused)
 	struct zspage *zspage;
 	struct page *first;
 	struct obj o, p;
-	LIST_HEAD(list);
+	MIG_SET(list);
 
 	ASSERT_EQ(0, obj_new(self->pool, &o, 3000, 5));
 	zspage = obj_zspage(&o);
@@ -894,7 +895,7 @@ TEST_F(zs, adopted_page_is_an_ordinary_zspage)
 	unsigned int succ = 0;
 	struct obj big, half, more;
 	struct zs_class_info ci;
-	LIST_HEAD(list);
+	MIG_SET(list);
 
 	ASSERT_NOT_NULL(page);
 	f0 = free_now();
@@ -933,9 +934,9 @@ TEST_F(zs, adopted_page_is_an_ordinary_zspage)
 	/* It migrates like any zspage page, and the bytes come along. */
 	ASSERT_EQ(1, zspage_pages(pages, 4));
 	ASSERT_TRUE(isolate_movable_ops_page(page, 0));
-	list_add_tail(&page->lru, &list);
-	EXPECT_EQ(0, migrate_pages(&list, alloc_dst, NULL, 0, MIGRATE_SYNC,
-				   MR_COMPACTION, &succ));
+	mig_add(&list, page);
+	EXPECT_EQ(0, mig_migrate(&list, alloc_dst, NULL, 0, MIGRATE_SYNC,
+				 MR_COMPACTION, &succ));
 	EXPECT_EQ(1, succ);
 	EXPECT_EQ(s0 + 1, pagemig_vmstat("pgmigrate_success"));
 	EXPECT_NE(pfn, obj_pfn(&big));
@@ -1031,7 +1032,7 @@ TEST_F(zs, random_faults_leave_everything_consistent)
 static struct page *isolate_second_page(struct __test_metadata *_metadata,
 					struct zs_pool *pool, struct obj *o,
 					unsigned long *pfns, int *n,
-					struct list_head *list)
+					struct mig_set *list)
 {
 	struct zpdesc *zp;
 	struct page *page;
@@ -1043,7 +1044,7 @@ static struct page *isolate_second_page(struct __test_metadata *_metadata,
 	ASSERT_LT(1, *n);
 	page = pfn_to_page(pfns[1]);
 	ASSERT_TRUE(isolate_movable_ops_page(page, 0));
-	list_add(&page->lru, list);
+	mig_add(list, page);
 	EXPECT_EQ(movable_ops_decoupled ? 1 : 2, page_ref_count(page));
 	return page;
 }
@@ -1097,16 +1098,16 @@ TEST_F(zs, free_while_isolated_refcount_one_reaches_owner)
 	unsigned long f0 = pagemig_vmstat("pgmigrate_fail");
 	unsigned int succ = 0;
 	struct page *page;
-	LIST_HEAD(list);
+	MIG_SET(list);
 	struct obj o;
 	int n;
 
 	page = isolate_second_page(_metadata, self->pool, &o, pfns, &n, &list);
 	free_under_isolation(_metadata, self->pool, &o, page, pfns, n);
 	EXPECT_EQ(1, page_ref_count(page));
-	EXPECT_EQ(0, migrate_pages(&list, alloc_dst, NULL, 0, MIGRATE_SYNC,
-				   MR_COMPACTION, &succ));
-	EXPECT_TRUE(list_empty(&list));
+	EXPECT_EQ(0, mig_migrate(&list, alloc_dst, NULL, 0, MIGRATE_SYNC,
+				 MR_COMPACTION, &succ));
+	EXPECT_TRUE(mig_empty(&list));
 	EXPECT_EQ(1, succ);
 	EXPECT_EQ(1, nr_dst_allocs);
 	EXPECT_EQ(s0 + 1, pagemig_vmstat("pgmigrate_success"));
@@ -1121,7 +1122,7 @@ TEST_F(zs, free_while_isolated_extra_reference_fake_success)
 	unsigned long pfns[8], s0 = pagemig_vmstat("pgmigrate_success");
 	unsigned int succ = 0;
 	struct page *page;
-	LIST_HEAD(list);
+	MIG_SET(list);
 	struct obj o;
 	int n;
 
@@ -1129,9 +1130,9 @@ TEST_F(zs, free_while_isolated_extra_reference_fake_success)
 	free_under_isolation(_metadata, self->pool, &o, page, pfns, n);
 	/* Someone else (a speculative lookup, say) holds a reference. */
 	get_page(page);
-	EXPECT_EQ(0, migrate_pages(&list, alloc_dst, NULL, 0, MIGRATE_SYNC,
-				   MR_COMPACTION, &succ));
-	EXPECT_TRUE(list_empty(&list));
+	EXPECT_EQ(0, mig_migrate(&list, alloc_dst, NULL, 0, MIGRATE_SYNC,
+				 MR_COMPACTION, &succ));
+	EXPECT_TRUE(mig_empty(&list));
 	EXPECT_EQ(1, succ);
 	EXPECT_EQ(1, nr_dst_allocs);	/* allocated, then dropped unused */
 	EXPECT_EQ(s0 + 1, pagemig_vmstat("pgmigrate_success"));
@@ -1156,7 +1157,7 @@ TEST_F(zs, deferred_free_of_a_zspage_with_an_isolated_page)
 	unsigned long pfns[8];
 	unsigned int succ = 0;
 	struct page *page, *first;
-	LIST_HEAD(list);
+	MIG_SET(list);
 	struct obj o;
 	int n;
 
@@ -1168,8 +1169,8 @@ TEST_F(zs, deferred_free_of_a_zspage_with_an_isolated_page)
 	obj_del(self->pool, &o);
 	EXPECT_EQ(n, zs_get_total_pages(self->pool));
 	/* The zspage is alive: the isolated page migrates for real. */
-	EXPECT_EQ(0, migrate_pages(&list, alloc_dst, NULL, 0, MIGRATE_SYNC,
-				   MR_COMPACTION, &succ));
+	EXPECT_EQ(0, mig_migrate(&list, alloc_dst, NULL, 0, MIGRATE_SYNC,
+				 MR_COMPACTION, &succ));
 	EXPECT_EQ(1, succ);
 	EXPECT_EQ(1, nr_dst_allocs);
 	EXPECT_EQ(0, page_ref_count(page));
@@ -1190,7 +1191,7 @@ TEST_F(zs, migrating_a_read_locked_zspage_fails_then_succeeds)
 	struct zs_reader r = { .pool = self->pool };
 	unsigned int succ = 0;
 	struct page *page;
-	LIST_HEAD(list);
+	MIG_SET(list);
 	pthread_t th;
 	struct obj o;
 
@@ -1203,14 +1204,14 @@ TEST_F(zs, migrating_a_read_locked_zspage_fails_then_succeeds)
 	zs_reader_wait(&r);
 
 	ASSERT_TRUE(isolate_movable_ops_page(page, 0));
-	list_add(&page->lru, &list);
+	mig_add(&list, page);
 	/* -EINVAL is permanent: one failure, the page stays on the list. */
-	EXPECT_EQ(1, migrate_pages(&list, alloc_dst, NULL, 0, MIGRATE_SYNC,
-				   MR_COMPACTION, &succ));
+	EXPECT_EQ(1, mig_migrate(&list, alloc_dst, NULL, 0, MIGRATE_SYNC,
+				 MR_COMPACTION, &succ));
 	EXPECT_EQ(0, succ);
 	EXPECT_EQ(f0 + 1, pagemig_vmstat("pgmigrate_fail"));
-	EXPECT_FALSE(list_empty(&list));
-	putback_movable_pages(&list);
+	EXPECT_FALSE(mig_empty(&list));
+	mig_putback(&list);
 	EXPECT_FALSE(PageMovableOpsIsolated(page));
 	EXPECT_EQ(1, page_ref_count(page));
 	EXPECT_EQ(pfn, obj_pfn(&o));
@@ -1220,9 +1221,9 @@ TEST_F(zs, migrating_a_read_locked_zspage_fails_then_succeeds)
 
 	/* The reader is done: the same page migrates now. */
 	ASSERT_TRUE(isolate_movable_ops_page(page, 0));
-	list_add(&page->lru, &list);
-	EXPECT_EQ(0, migrate_pages(&list, alloc_dst, NULL, 0, MIGRATE_SYNC,
-				   MR_COMPACTION, &succ));
+	mig_add(&list, page);
+	EXPECT_EQ(0, mig_migrate(&list, alloc_dst, NULL, 0, MIGRATE_SYNC,
+				 MR_COMPACTION, &succ));
 	EXPECT_EQ(1, succ);
 	EXPECT_EQ(s0 + 1, pagemig_vmstat("pgmigrate_success"));
 	EXPECT_NE(pfn, obj_pfn(&o));
@@ -1343,11 +1344,11 @@ TEST_F(zs, pools_share_the_movable_ops_registration)
 	ASSERT_EQ(0, obj_new(self->pool, &o, 500, 2));
 	{
 		struct page *page = pfn_to_page(obj_pfn(&o));
-		LIST_HEAD(list);
+		MIG_SET(list);
 
 		ASSERT_TRUE(isolate_movable_ops_page(page, 0));
-		list_add(&page->lru, &list);
-		putback_movable_pages(&list);
+		mig_add(&list, page);
+		mig_putback(&list);
 	}
 	obj_del(self->pool, &o);
 
