@@ -133,7 +133,10 @@ void pcp_import_page(struct page *page, unsigned int cpu);
 /* Pages leaked by bad-page reports (never returned to a free list). */
 extern atomic_long_t nr_bad_pages;
 #if IS_ENABLED(CONFIG_DEBUG_VM)
-/* mm/migrate.c: folio calls on movable_ops pages by the decoupled core. */
+/*
+ * mm/migrate.c: folio habits of the decoupled movable_ops core -- folio
+ * reference and page-lock calls, lru linkage, dst->private writes.
+ */
 extern atomic_long_t movable_ops_folio_calls;
 #endif
 void bad_page(struct page *page, const char *reason);

@@ -63,7 +63,20 @@ bool movable_ops_decoupled;
 #if IS_ENABLED(CONFIG_DEBUG_VM)
 /* Set while this thread runs the decoupled movable_ops core path. */
 __thread bool in_movable_ops_core;
+/*
+ * Folio habits on the decoupled movable_ops path: a folio reference or
+ * page-lock call on a movable_ops page, a movable_ops page linked on a
+ * migration list through lru, a destination's ->private written by the
+ * core.  Each is a bug; tests expect the count to stay 0.
+ */
 atomic_long_t movable_ops_folio_calls;
+
+/* Count one folio habit on the decoupled path, and warn (once). */
+static void movable_ops_core_bug(void)
+{
+	atomic_long_inc(&movable_ops_folio_calls);
+	WARN_ON_ONCE(1);
+}
 
 /**
  * movable_ops_folio_call - count a folio call on the decoupled path
@@ -76,8 +89,14 @@ void movable_ops_folio_call(const struct page *page)
 {
 	if (!page_has_movable_ops((struct page *)page))
 		return;
-	atomic_long_inc(&movable_ops_folio_calls);
-	WARN_ON_ONCE(1);
+	movable_ops_core_bug();
+}
+
+/* The core writes a destination's ->private: never on the decoupled path. */
+static void check_dst_private_write(void)
+{
+	if (unlikely(in_movable_ops_core))
+		movable_ops_core_bug();
 }
 
 static void mops_core_enter(void)
@@ -90,6 +109,12 @@ static void mops_core_exit(void)
 	in_movable_ops_core = false;
 }
 #else
+static void movable_ops_core_bug(void)
+{
+	WARN_ON_ONCE(1);
+}
+
+static void check_dst_private_write(void) { }
 static void mops_core_enter(void) { }
 static void mops_core_exit(void) { }
 #endif
@@ -97,13 +122,14 @@ static void mops_core_exit(void) { }
 /*
  * A movable_ops page found on a migration list through lru.  The
  * decoupled core carries such pages in a struct movable_ops_batch only,
- * so this is a caller's bug: warn, and let the caller fail the page.
+ * so this is a caller's bug: warn (DEBUG_VM: count it in
+ * movable_ops_folio_calls), and let the caller fail the page.
  */
 static bool mops_on_lru_list(struct page *page)
 {
 	if (!movable_ops_decoupled || !page_has_movable_ops(page))
 		return false;
-	WARN_ON_ONCE(1);
+	movable_ops_core_bug();
 	return true;
 }
 
@@ -529,6 +555,7 @@ struct migrate_pages_stats {
 static void __migrate_folio_record(struct folio *dst, int old_page_state,
 				   struct anon_vma *anon_vma)
 {
+	check_dst_private_write();
 	WRITE_ONCE(dst->private, (void *)((unsigned long)anon_vma | (unsigned long)old_page_state));
 }
 
@@ -537,6 +564,7 @@ static int __migrate_folio_extract(struct folio *dst, struct anon_vma **anon_vma
 	unsigned long private = (unsigned long)READ_ONCE(dst->private);
 
 	*anon_vmap = (struct anon_vma *)(private & ~PAGE_OLD_STATES);
+	check_dst_private_write();
 	WRITE_ONCE(dst->private, NULL);
 	return (int)(private & PAGE_OLD_STATES);
 }
@@ -711,6 +739,7 @@ static int migrate_folio_unmap(new_folio_t get_new_folio,
 		return -ENOMEM;
 	}
 	*dstp = dst;
+	check_dst_private_write();
 	WRITE_ONCE(dst->private, NULL);
 
 	if (!folio_trylock(src)) {

@@ -120,7 +120,9 @@ static __always_inline bool folio_try_get(struct folio *folio)
  * The decoupled movable_ops core must not use folio references or the
  * page lock on a movable_ops page (mm/migrate.c).  With CONFIG_DEBUG_VM,
  * while a thread runs that path, each such call on a movable_ops page is
- * counted in movable_ops_folio_calls; tests expect it to stay 0.
+ * counted in movable_ops_folio_calls, as are the core's other folio
+ * habits there (lru linkage, dst->private writes); tests expect it to
+ * stay 0.
  */
 #if IS_ENABLED(CONFIG_DEBUG_VM)
 extern __thread bool in_movable_ops_core;

@@ -38,6 +38,28 @@ static unsigned long mm_leaked_pages;
 static enum pagemig_movable_ops mm_movable_ops __attribute__((unused)) =
 	PAGEMIG_MOVABLE_OPS_DEFAULT;
 static unsigned long mm_warnings_base;
+/*
+ * DEBUG_VM: the decoupled movable_ops core's folio habits (folio calls,
+ * lru linkage, dst->private writes) at machine up, and how many the test
+ * provokes on purpose; mm_check_invariants() wants no others.
+ */
+static long mm_mops_bugs_base __attribute__((unused));
+static long mm_allowed_mops_bugs __attribute__((unused));
+
+static inline long mm_mops_bugs(void)
+{
+#if IS_ENABLED(CONFIG_DEBUG_VM)
+	return atomic_long_read(&movable_ops_folio_calls);
+#else
+	return 0;
+#endif
+}
+
+/* The test provokes @n folio habits of the decoupled core on purpose. */
+static inline void mm_expect_mops_bugs(long n)
+{
+	mm_allowed_mops_bugs += n;
+}
 
 /* The test triggers @n WARN/bad-page reports on purpose. */
 static inline void mm_expect_warnings(unsigned long n)
@@ -96,6 +118,8 @@ static inline struct zone *mm_zone(int z)
 	mm_allowed_warnings = 0;					\
 	mm_leaked_pages = 0;						\
 	mm_warnings_base = pagemig_warnings();				\
+	mm_mops_bugs_base = mm_mops_bugs();				\
+	mm_allowed_mops_bugs = 0;					\
 } while (0)
 
 /*
@@ -158,6 +182,7 @@ static inline unsigned long mm_managed_pages(void)
 	EXPECT_EQ(mm_allowed_warnings,					\
 		  pagemig_warnings() - mm_warnings_base);		\
 	EXPECT_EQ(0, pagemig_lock_inversions());			\
+	EXPECT_EQ(mm_allowed_mops_bugs, mm_mops_bugs() - mm_mops_bugs_base); \
 	if (all_back) {							\
 		drain_all_pages(NULL);					\
 		EXPECT_EQ(mm_managed_pages() - mm_leaked_pages,		\

@@ -310,6 +310,63 @@ TEST_F(mig, isolate_refuses)
 }
 
 /*
+ * The DEBUG_VM check of the decoupled core, fired on purpose: a
+ * movable_ops page linked on a migration list through lru is counted in
+ * movable_ops_folio_calls each time the core finds it there (warned about
+ * once), failed without reaching its owner, and still put back; a core
+ * write of a destination's ->private while the movable_ops loop runs
+ * counts too.  The 6.17 core links such pages by design: nothing counts.
+ */
+TEST_F(mig, decoupled_lru_and_private_checks_fire)
+{
+	unsigned long f0 = pagemig_vmstat("pgmigrate_fail");
+	long b0 = mm_mops_bugs();
+	struct page *page, *dst;
+	struct anon_vma *av;
+	unsigned int succ = 7;
+	LIST_HEAD(list);
+
+	page = dummy_alloc();
+	ASSERT_NOT_NULL(page);
+	ASSERT_TRUE(isolate_movable_ops_page(page, 0));
+	list_add(&page->lru, &list);
+	if (!movable_ops_decoupled) {
+		EXPECT_EQ(0, migrate_pages(&list, alloc_dst, NULL, 0,
+					   MIGRATE_SYNC, MR_COMPACTION, &succ));
+		EXPECT_EQ(1, succ);
+		EXPECT_EQ(b0, mm_mops_bugs());
+		return;
+	}
+	mm_expect_warnings(1);
+	/* Found by the async round, then by the one-by-one round. */
+	EXPECT_EQ(1, migrate_pages(&list, alloc_dst, NULL, 0, MIGRATE_SYNC,
+				   MR_COMPACTION, &succ));
+	EXPECT_EQ(0, succ);
+	EXPECT_EQ(0, dummy.migrate_calls);
+	EXPECT_EQ(0, nr_dst_allocs);
+	EXPECT_EQ(f0 + 1, pagemig_vmstat("pgmigrate_fail"));
+	EXPECT_EQ(b0 + 2, mm_mops_bugs());
+	EXPECT_ISOLATED(page);
+	EXPECT_EQ(page, list_first_entry(&list, struct page, lru));
+	putback_movable_pages(&list);
+	EXPECT_EQ(b0 + 3, mm_mops_bugs());
+	EXPECT_OWNED(page);
+
+	/* The unmap state written to, then read back from, a destination. */
+	dst = alloc_page(GFP_HIGHUSER_MOVABLE);
+	ASSERT_NOT_NULL(dst);
+	mops_core_enter();
+	__migrate_folio_record(page_folio(dst), PAGE_WAS_MAPPED, NULL);
+	EXPECT_EQ(PAGE_WAS_MAPPED, __migrate_folio_extract(page_folio(dst), &av));
+	mops_core_exit();
+	EXPECT_NULL(av);
+	EXPECT_EQ(b0 + 5, mm_mops_bugs());
+	__free_page(dst);
+	mm_expect_mops_bugs(5);
+	EXPECT_EQ(1, pagemig_warnings() - mm_warnings_base);
+}
+
+/*
  * Ops unregistered (module-style) while pages exist: isolation warns
  * once and refuses; nothing is lost, and after re-registration every page
  * migrates.  The only test in this binary that hits that WARN_ON_ONCE.
