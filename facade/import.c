@@ -171,6 +171,7 @@ int pagemig_analyse(struct pagemig_analysis *a)
  *	for pagemig's guess: DMA32 up to 4 GiB, Normal above.
  * @nr_cpus: CPUs; 0: the default.
  * @seed: the machine's seed.
+ * @movable_ops: the machine's movable_ops core (machine option).
  * @err: why not.
  * @errlen: its size.
  *
@@ -179,7 +180,8 @@ int pagemig_analyse(struct pagemig_analysis *a)
  */
 int kpf_build(const struct pagemig_inference *inf,
 	      const struct pagemig_layout *layout, unsigned int nr_cpus,
-	      uint64_t seed, char *err, size_t errlen)
+	      uint64_t seed, enum pagemig_movable_ops movable_ops,
+	      char *err, size_t errlen)
 {
 	struct pagemig_config cfg;
 	uint64_t bytes = (uint64_t)inf->machine_pages * PAGEMIG_PAGE_SIZE;
@@ -193,6 +195,7 @@ int kpf_build(const struct pagemig_inference *inf,
 	if (nr_cpus)
 		cfg.nr_cpus = nr_cpus;
 	cfg.seed = seed;
+	cfg.movable_ops = movable_ops;
 	cfg.sparse = true;
 	if (pagemig_config_check(&cfg, err, errlen))
 		return -EINVAL;		/* impossible here: bad input */
@@ -474,7 +477,9 @@ int pagemig_import(const struct pagemig_import_opts *opts,
 		goto out;
 	t = now_ns();
 	ret = kpf_build(&inf, opts->real ? &real.layout : NULL,
-			opts->real ? opts->real->nr_cpus : 0, opts->seed, why,
+			opts->real ? opts->real->nr_cpus : 0, opts->seed,
+			opts->movable_ops_6_17 ? PAGEMIG_MOVABLE_OPS_6_17 :
+			PAGEMIG_MOVABLE_OPS_DEFAULT, why,
 			sizeof(why));
 	r->ns[PAGEMIG_STAGE_BUILD] = now_ns() - t;
 	if (ret) {

@@ -39,12 +39,14 @@ int kpf_check_plan(const struct pagemig_inference *inf, char *err, size_t errlen
 /*
  * A machine for @inf: memory = machine_pages, DMA32 up to 4 GiB, Normal
  * above -- or, with @layout, the zones and holes of a real machine --
- * sparse (the arena is barely touched).  -EINVAL/-ENOMEM with a message
+ * sparse (the arena is barely touched), with the movable_ops core
+ * @movable_ops.  -EINVAL/-ENOMEM with a message
  * for an impossible size; other errors mean the build failed.
  */
 int kpf_build(const struct pagemig_inference *inf,
 	      const struct pagemig_layout *layout, unsigned int nr_cpus,
-	      uint64_t seed, char *err, size_t errlen);
+	      uint64_t seed, enum pagemig_movable_ops movable_ops,
+	      char *err, size_t errlen);
 
 /*
  * A real machine's import (facade/import_layout.c): what its files say,

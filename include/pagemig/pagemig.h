@@ -937,6 +937,7 @@ struct pagemig_import_opts {
 	/* The machine the snapshot is of (NULL: zones guessed, as before). */
 	const struct pagemig_real_machine *real;
 	uint64_t seed;		/* the machine's */
+	bool movable_ops_6_17;	/* the 6.17 movable_ops core, not the default */
 	bool compact;		/* run the COMPACT stage */
 	/*
 	 * The CPU compact_memory is written on: the compaction runs there,

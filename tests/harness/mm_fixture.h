@@ -250,6 +250,21 @@ static void __attribute__((constructor)) mm_fixture_register(void)
 		.core = PAGEMIG_MOVABLE_OPS_DECOUPLED, __VA_ARGS__	\
 	}
 
+/*
+ * A fixture with no machine of its own, once per movable_ops core: for
+ * tests that bring machines up and down themselves (mm_machine_up(), or
+ * kpf_build() with mm_movable_ops).
+ */
+#define MM_FIXTURE_MOPS_CORE(name)					\
+	FIXTURE(name) { int unused; };					\
+	FIXTURE_VARIANT(name) { enum pagemig_movable_ops core; };	\
+	MM_MOPS_VARIANTS(name, );					\
+	FIXTURE_SETUP(name) { mm_movable_ops = variant->core; }		\
+	FIXTURE_TEARDOWN(name)						\
+	{								\
+		mm_movable_ops = PAGEMIG_MOVABLE_OPS_DEFAULT;		\
+	}
+
 /* MM_FIXTURE() whose every test runs once per movable_ops core. */
 #define MM_FIXTURE_MOPS(name, _mem, _dma32, _movable, _cpus)		\
 	FIXTURE_VARIANT(name) { enum pagemig_movable_ops core; };	\

@@ -52,7 +52,8 @@ TEST(shipped_snapshot_imports_with_sane_counts)
 	EXPECT_EQ(0, inf.amb[PAGEMIG_AMB_CONTRADICTION]);
 
 	pagemig_set_log(mm_log_stream());
-	ASSERT_EQ(0, kpf_build(&inf, NULL, 0, test_seed(), err, sizeof(err)));
+	ASSERT_EQ(0, kpf_build(&inf, NULL, 0, test_seed(), mm_movable_ops,
+			       err, sizeof(err)));
 	EXPECT_EQ(0, pagemig_validate(stderr));
 	EXPECT_EQ(inf.kinds[PAGEMIG_KIND_FREE], pagemig_free_pages_count());
 	ASSERT_EQ(0, pagemig_analyse(&a));
@@ -252,7 +253,14 @@ static void build_process_machine(struct __test_metadata *_metadata)
 	ASSERT_EQ(0, pagemig_balloon_set_target(bd, 512, 10000));
 }
 
-TEST(process_and_balloon_export_import_compact)
+/*
+ * The movable_ops cases (balloon and zsmalloc pages built, compacted and
+ * read back) run once per movable_ops core: the machine exported and the
+ * machine imported both get the variant's.
+ */
+MM_FIXTURE_MOPS_CORE(imp_mops)
+
+TEST_F(imp_mops, process_and_balloon_export_import_compact)
 {
 	char kpf[] = "/tmp/pagemig-kpf-XXXXXX", kpc[] = "/tmp/pagemig-kpc-XXXXXX";
 	unsigned long kinds_out[PAGEMIG_NR_KINDS] = { 0 }, n, pfn, before;
@@ -289,7 +297,10 @@ TEST(process_and_balloon_export_import_compact)
 	unlink(kpc);
 	ASSERT_EQ(0, kpf_check(&s, err, sizeof(err)));
 	ASSERT_EQ(0, kpf_infer(&s, s.nr, &inf, err, sizeof(err)));
-	ASSERT_EQ(0, kpf_build(&inf, NULL, 0, test_seed(), err, sizeof(err)));
+	ASSERT_EQ(0, kpf_build(&inf, NULL, 0, test_seed(), mm_movable_ops,
+			       err, sizeof(err)));
+	EXPECT_EQ(variant->core == PAGEMIG_MOVABLE_OPS_DECOUPLED,
+		  movable_ops_decoupled);
 	EXPECT_EQ(0, pagemig_validate(stderr));
 
 	/* Round trip: the same page counts by kind, read from live pages. */
@@ -385,7 +396,7 @@ static void process_machine_inferred(struct __test_metadata *_metadata,
  * kind as typed stand-ins, never move, and lose nothing; the rest of
  * the pool still reads back intact after a compaction.
  */
-TEST(zsmalloc_pages_without_a_pool_stay_put)
+TEST_F(imp_mops, zsmalloc_pages_without_a_pool_stay_put)
 {
 	struct pagemig_import_result r;
 	struct pagemig_snapshot s = { 0 };
@@ -407,8 +418,11 @@ TEST(zsmalloc_pages_without_a_pool_stay_put)
 		/* Round 0: five handles fail.  Round 1: no pool at all. */
 		ASSERT_EQ(0, round ? pagemig_fault_arm("kmalloc", 1, 1) :
 			      pagemig_fault_arm("zs_handle_alloc", 1, 5));
-		ASSERT_EQ(0, kpf_build(&inf, NULL, 0, test_seed(), err, sizeof(err)));
+		ASSERT_EQ(0, kpf_build(&inf, NULL, 0, test_seed(),
+				       mm_movable_ops, err, sizeof(err)));
 		pagemig_fault_disarm_all();
+		EXPECT_EQ(variant->core == PAGEMIG_MOVABLE_OPS_DECOUPLED,
+			  movable_ops_decoupled);
 		ASSERT_EQ(0, pagemig_import_result(&r));
 		if (round) {
 			EXPECT_EQ(-1, r.zram_id);
@@ -487,7 +501,8 @@ TEST(file_folios_keep_order_and_private_data)
 	ASSERT_EQ(0, kpf_check(&s, err, sizeof(err)));
 	ASSERT_EQ(0, kpf_infer(&s, s.nr, &inf, err, sizeof(err)));
 	pagemig_set_log(mm_log_stream());
-	ASSERT_EQ(0, kpf_build(&inf, NULL, 0, test_seed(), err, sizeof(err)));
+	ASSERT_EQ(0, kpf_build(&inf, NULL, 0, test_seed(), mm_movable_ops,
+			       err, sizeof(err)));
 	ASSERT_EQ(0, pagemig_import_result(&r));
 	EXPECT_EQ(3 + 7, r.file_folios);
 	EXPECT_EQ(2, r.file_large_folios);
@@ -641,7 +656,8 @@ TEST(impossible_memory_size)
 	/* 4 PiB: its mem_map alone cannot exist on this host. */
 	inf.machine_pages = 1UL << 40;
 	inf.plan = NULL;
-	EXPECT_EQ(-EINVAL, kpf_build(&inf, NULL, 0, 1, err, sizeof(err)));
+	EXPECT_EQ(-EINVAL, kpf_build(&inf, NULL, 0, 1, mm_movable_ops, err,
+				     sizeof(err)));
 	EXPECT_TRUE(strstr(err, "memory:") != NULL);
 	EXPECT_FALSE(pagemig_machine_ready());
 }

@@ -58,13 +58,18 @@ static int block_type(unsigned long pfn)
 	return get_pfnblock_migratetype(pfn_to_page(pfn), pfn);
 }
 
-/* An import of capture-small, as `pagemig import` of it sets one up. */
+/*
+ * An import of capture-small, as `pagemig import` of it sets one up; its
+ * zsmalloc pages make every test a movable_ops case, run once per core.
+ */
 FIXTURE(small) {
 	char kpf[PATH_MAX], kpc[PATH_MAX];
 	struct pagemig_import_opts o;
 	struct pagemig_real_machine m;
 	struct pagemig_import_report *r;
 };
+FIXTURE_VARIANT(small) { enum pagemig_movable_ops core; };
+MM_MOPS_VARIANTS(small, );
 
 FIXTURE_SETUP(small)
 {
@@ -77,6 +82,7 @@ FIXTURE_SETUP(small)
 	self->o.flags_path = self->kpf;
 	self->o.count_path = self->kpc;
 	self->o.seed = test_seed();
+	self->o.movable_ops_6_17 = variant->core == PAGEMIG_MOVABLE_OPS_6_17;
 	small_machine(&self->m);
 	self->o.real = &self->m;
 	self->r = calloc(1, sizeof(*self->r));

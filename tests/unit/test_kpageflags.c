@@ -17,7 +17,8 @@
 #define TIMEOUT_MS	10000
 #define B(n)		(1ULL << PAGEMIG_KPF_##n)
 
-MM_FIXTURE(kpf, 64 * SZ_1M, 8 * SZ_1M, 0, 2)
+/* Every kpf test once per movable_ops core (balloon pages among them). */
+MM_FIXTURE_MOPS(kpf, 64 * SZ_1M, 8 * SZ_1M, 0, 2)
 
 static uint64_t flags_of(unsigned long pfn, uint64_t *count)
 {
@@ -195,7 +196,9 @@ static void count_kinds(unsigned long *out)
  * a balloon, exported, torn down and imported: the same counts by kind,
  * and the imported machine exports the same kpageflags again.
  */
-TEST(export_import_round_trip)
+MM_FIXTURE_MOPS_CORE(kpf_rt)
+
+TEST_F(kpf_rt, export_import_round_trip)
 {
 	char fpath[] = "/tmp/pagemig-kpf-XXXXXX", cpath[] = "/tmp/pagemig-kpc-XXXXXX";
 	unsigned long before[PAGEMIG_NR_KINDS], after[PAGEMIG_NR_KINDS];
@@ -238,7 +241,10 @@ TEST(export_import_round_trip)
 	EXPECT_TRUE(inf.buddy_all_pages);
 	for (k = 0; k < PAGEMIG_NR_KINDS; k++)
 		EXPECT_EQ(before[k], inf.kinds[k]);
-	ASSERT_EQ(0, kpf_build(&inf, NULL, 0, test_seed(), err, sizeof(err)));
+	ASSERT_EQ(0, kpf_build(&inf, NULL, 0, test_seed(), mm_movable_ops,
+			       err, sizeof(err)));
+	EXPECT_EQ(variant->core == PAGEMIG_MOVABLE_OPS_DECOUPLED,
+		  movable_ops_decoupled);
 	count_kinds(after);
 	for (k = 0; k < PAGEMIG_NR_KINDS; k++)
 		EXPECT_EQ(before[k], after[k]);

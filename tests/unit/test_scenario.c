@@ -435,12 +435,23 @@ static const char *block_text(const struct step_result *res, unsigned int i)
 }
 
 /*
+ * The scenarios with balloon, zsmalloc or offlined movable_ops pages run
+ * once per movable_ops core: the variant overrides machine.movable_ops.
+ */
+FIXTURE(mops) { int unused; };
+FIXTURE_VARIANT(mops) { enum pagemig_movable_ops core; };
+FIXTURE_VARIANT_ADD(mops, core_6_17) { .core = PAGEMIG_MOVABLE_OPS_6_17 };
+FIXTURE_VARIANT_ADD(mops, decoupled) { .core = PAGEMIG_MOVABLE_OPS_DECOUPLED };
+FIXTURE_SETUP(mops) { }
+FIXTURE_TEARDOWN(mops) { }
+
+/*
  * The balloon fixture end to end: three balloons inflate into scattered
  * holes, RSS drops by what they hold, order-9 attempts fail before a
  * full compaction and succeed after it, balloon pages are what moved,
  * and the kept blocks verify.
  */
-TEST(run_balloon_scenario)
+TEST_F(mops, run_balloon_scenario)
 {
 	struct scenario_run_opts opts = { 0 };
 	char path[PATH_MAX], err[SCENARIO_ERR_LEN];
@@ -451,7 +462,9 @@ TEST(run_balloon_scenario)
 
 	fixture_path(path, sizeof(path), "good-balloon.yaml");
 	ASSERT_EQ(0, scenario_load_file(path, &sc, err, sizeof(err)));
+	sc->cfg.movable_ops = variant->core;
 	ASSERT_EQ(0, scenario_run_start(&run, sc, &opts, err, sizeof(err)));
+	EXPECT_EQ(variant->core == PAGEMIG_MOVABLE_OPS_DECOUPLED, run.report.decoupled);
 	EXPECT_EQ(0, scenario_run_steps(&run));
 	for (unsigned int i = 0; i < sc->nr_steps; i++)
 		if (run.report.steps[i].failed)
@@ -501,7 +514,7 @@ TEST(run_balloon_scenario)
 }
 
 /* An unreachable target fails the step with expect: reached only. */
-TEST(run_balloon_target_too_big)
+TEST_F(mops, run_balloon_target_too_big)
 {
 	static const char text[] =
 		"machine: {memory: 16M, cpus: 1}\n"
@@ -516,7 +529,9 @@ TEST(run_balloon_target_too_big)
 
 	ASSERT_EQ(0, scenario_load_string(text, sizeof(text) - 1, "b.yaml",
 					  &sc, err, sizeof(err)));
+	sc->cfg.movable_ops = variant->core;
 	ASSERT_EQ(0, scenario_run_start(&run, sc, &opts, err, sizeof(err)));
+	EXPECT_EQ(variant->core == PAGEMIG_MOVABLE_OPS_DECOUPLED, run.report.decoupled);
 	EXPECT_EQ(1, scenario_run_steps(&run));
 	EXPECT_TRUE(run.report.steps[0].failed);
 	EXPECT_NOT_NULL(strstr(run.report.steps[0].message, "more than the machine"));
@@ -723,7 +738,7 @@ BAD(zram_readers, "bad-zram-readers.yaml",
  * refuses, every discard pattern, zs_compact, readers during compaction,
  * and every sector of both devices in the final verify line.
  */
-TEST(run_zram_scenario)
+TEST_F(mops, run_zram_scenario)
 {
 	struct scenario_run_opts opts = { 0 };
 	char path[PATH_MAX], err[SCENARIO_ERR_LEN];
@@ -735,7 +750,9 @@ TEST(run_zram_scenario)
 	ASSERT_EQ(0, scenario_load_file(path, &sc, err, sizeof(err)));
 	ASSERT_EQ(15, sc->nr_steps);
 	EXPECT_STREQ("zram-readers", scenario_step_name(&sc->steps[10]));
+	sc->cfg.movable_ops = variant->core;
 	ASSERT_EQ(0, scenario_run_start(&run, sc, &opts, err, sizeof(err)));
+	EXPECT_EQ(variant->core == PAGEMIG_MOVABLE_OPS_DECOUPLED, run.report.decoupled);
 	EXPECT_EQ(0, scenario_run_steps(&run));
 	for (unsigned int i = 0; i < sc->nr_steps; i++)
 		if (run.report.steps[i].failed)
@@ -773,7 +790,7 @@ TEST(run_zram_scenario)
 }
 
 /* The zram built-in reports 0 corrupted with every written sector checked. */
-TEST(run_zram_builtin_verifies_every_written_sector)
+TEST_F(mops, run_zram_builtin_verifies_every_written_sector)
 {
 	struct scenario_run_opts opts = { 0 };
 	char err[SCENARIO_ERR_LEN];
@@ -782,7 +799,9 @@ TEST(run_zram_builtin_verifies_every_written_sector)
 	unsigned long v = 0;
 
 	ASSERT_EQ(0, scenario_load_builtin("zram", &sc, err, sizeof(err)));
+	sc->cfg.movable_ops = variant->core;
 	ASSERT_EQ(0, scenario_run_start(&run, sc, &opts, err, sizeof(err)));
+	EXPECT_EQ(variant->core == PAGEMIG_MOVABLE_OPS_DECOUPLED, run.report.decoupled);
 	EXPECT_EQ(0, scenario_run_steps(&run));
 	EXPECT_EQ(49152, run.report.verify_checked);	/* 192M of a 256M disk */
 	EXPECT_EQ(0, run.report.verify_corrupted);
@@ -1193,7 +1212,7 @@ TEST(run_good_isolation)
 }
 
 /* The offline built-in: 64 MiB leaves a busy zone and comes back. */
-TEST(run_offline_builtin)
+TEST_F(mops, run_offline_builtin)
 {
 	struct scenario_run_opts opts = { 0 };
 	char err[SCENARIO_ERR_LEN];
@@ -1203,7 +1222,9 @@ TEST(run_offline_builtin)
 	unsigned int i, seen = 0;
 
 	ASSERT_EQ(0, scenario_load_builtin("offline", &sc, err, sizeof(err)));
+	sc->cfg.movable_ops = variant->core;
 	ASSERT_EQ(0, scenario_run_start(&run, sc, &opts, err, sizeof(err)));
+	EXPECT_EQ(variant->core == PAGEMIG_MOVABLE_OPS_DECOUPLED, run.report.decoupled);
 	EXPECT_EQ(0, scenario_run_steps(&run));
 	for (i = 0; i < run.report.steps_run; i++) {
 		const struct step_result *res = &run.report.steps[i];
