@@ -52,6 +52,7 @@ struct compact_control {
 	/*
 	 * Decoupled core: isolated movable_ops pages, off lru.  One
 	 * isolate_migratepages_block() call covers at most a pageblock.
+	 * kernel (to 2026): movable_ops pages go on migratepages too.
 	 */
 	struct movable_ops_batch mops;
 	struct page *mops_pages[pageblock_nr_pages];

@@ -71,7 +71,10 @@ __thread bool in_movable_ops_core;
  */
 atomic_long_t movable_ops_folio_calls;
 
-/* Count one folio habit on the decoupled path, and warn (once). */
+/*
+ * Count one folio habit on the decoupled path, and warn (once).
+ * kernel: no such check (there is no decoupled path).
+ */
 static void movable_ops_core_bug(void)
 {
 	atomic_long_inc(&movable_ops_folio_calls);
@@ -411,6 +414,7 @@ bool isolate_movable_ops_page_to(struct page *page, isolate_mode_t mode,
 		if (!isolate_movable_ops_page(page, mode))
 			return false;
 		/* First, as list_add() puts it on @list in the 6.17 core. */
+		/* kernel (to 2026): the caller list_add()s page->lru itself. */
 		memmove(&batch->pages[1], &batch->pages[0],
 			batch->nr * sizeof(*batch->pages));
 		batch->pages[0] = page;
@@ -1127,6 +1131,9 @@ static int migrate_pages_sync(struct list_head *from, new_folio_t get_new_folio,
  * counts: a page failed once per call, a retry still pending at the end
  * as a failure.
  *
+ * kernel (6.18, linux-mm 2026): movable_ops pairs share the folio
+ * batch's unmap and move phases, dst on dst_folios, state in dst->private.
+ *
  * Return: the number of pages that failed, or -ENOMEM when a destination
  * could not be had (the pages that had one were still tried).
  */
@@ -1342,6 +1349,9 @@ int migrate_pages(struct list_head *from, new_folio_t get_new_folio,
  * through lru and its destination's ->private is never written; the
  * owner gets the destination as a page.  An -ENOMEM from the folios
  * leaves @batch untried.
+ *
+ * kernel (6.18, linux-mm 2026): no @batch; migrate_pages() takes every
+ * movable_ops page on @from.
  *
  * List ownership: pages that could not be migrated stay on @from and in
  * @batch, still isolated; if the return value is not 0 the caller puts
