@@ -407,13 +407,17 @@ static bool compact_scanners_met(struct compact_control *cc)
 /*
  * How many free-list entries a fast search may look at: COMPACT_CLUSTER_MAX
  * plus one, halved for each search in a row that found nothing.
+ *
+ * kernel: COMPACT_CLUSTER_MAX is SWAP_CLUSTER_MAX, an unsigned long, so
+ * the shift (capped at BITS_PER_LONG - 1) is defined even after 32 or more
+ * failed searches; pagemig's constant is an int, so widen it here.
  */
 static unsigned int freelist_scan_limit(struct compact_control *cc)
 {
 	unsigned int shift = min_t(unsigned int, BITS_PER_LONG - 1,
 				   cc->fast_search_fail);
 
-	return (COMPACT_CLUSTER_MAX >> shift) + 1;
+	return (unsigned int)(((unsigned long)COMPACT_CLUSTER_MAX >> shift) + 1);
 }
 
 /*
