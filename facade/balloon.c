@@ -152,7 +152,7 @@ unsigned long balloon_validate(FILE *f)
 	for (i = 0; i < NR_BALLOON_DRIVERS; i++) {
 		struct balloon_host *host = balloon_hosts[i];
 		struct balloon_dev_info *b;
-		unsigned long listed = 0, isolated, size;
+		unsigned long listed = 0, isolated, size, owned;
 		struct page *page;
 
 		if (!host)
@@ -187,17 +187,20 @@ unsigned long balloon_validate(FILE *f)
 		}
 		isolated = b->isolated_pages;
 		spin_unlock(&balloon_pages_lock);
+		/* The host counts under its lock (balloon_host_inflate()). */
+		spin_lock(&host->lock);
+		owned = host->nr_owned;
+		spin_unlock(&host->lock);
 		if (found[i] != isolated) {
 			if (f)
 				fprintf(f, "validate: %s: %lu isolated pages in the memmap, isolated_pages %lu\n",
 					host->name, found[i], isolated);
 			bad++;
 		}
-		if (listed + isolated != size || READ_ONCE(host->nr_owned) != size) {
+		if (listed + isolated != size || owned != size) {
 			if (f)
 				fprintf(f, "validate: %s: %lu listed + %lu isolated, size %lu, host holds %lu\n",
-					host->name, listed, isolated, size,
-					READ_ONCE(host->nr_owned));
+					host->name, listed, isolated, size, owned);
 			bad++;
 		}
 		total += size;
