@@ -682,20 +682,6 @@ static void zsmalloc_budget(struct pagemig_inference *inf,
 	rep->zsmalloc_candidates = seen;
 }
 
-/**
- * kpf_real_rules() - The rules that act on the plan itself.
- * @inf: the plan of kpf_real_snapshot()'s snapshot, after
- *	kpf_real_finish().
- * @m: what the real machine's files say.
- * @r: its layout.
- * @rep: the layout report (unplaced blocks).
- *
- * With zram's mm_stat, no more zsmalloc pages than the pools hold
- * (zsmalloc_budget()); with pagetypeinfo's counts, each pageblock's
- * migratetype (choose_block_types()), from the plan that leaves.
- *
- * Return: 0 or -ENOMEM.
- */
 /* The migratetype the plan gives the pageblock of @pfn; -1: none given. */
 static int plan_block_type(const struct pagemig_inference *inf, unsigned long pfn)
 {
@@ -705,23 +691,6 @@ static int plan_block_type(const struct pagemig_inference *inf, unsigned long pf
 	return (int)mt - 1;
 }
 
-/*
- * Rule "per-CPU lists": a page freed goes to its CPU's per-CPU list
- * (free_frozen_pages()), and stays there, neither allocated nor on the
- * buddy lists, until the list passes its high mark and the oldest pages
- * go back to the buddy (free_pcppages_bulk()).  Such a page reads in
- * kpageflags and kpagecount as a page with no flag and no map count,
- * like some kernel allocations; zoneinfo counts each CPU's pages
- * ("count" of each pageset), and on an idle machine after a workload
- * exits that is hundreds of thousands of pages, which compaction drains
- * back to the buddy lists as it frees the pages it migrated.
- *
- * So many flagless pages of each zone, CPU by CPU, become free pages on
- * that CPU's list, older than any freed later: first those in Movable
- * pageblocks (most of what is freed and allocated is user memory, and a
- * list refills from its own migratetype), then those in other blocks;
- * within each, in PFN order.  Runs after the pageblock types are chosen.
- */
 /* A pageblock as the per-CPU rule orders them. */
 struct pcp_block {
 	unsigned long pfn;
@@ -744,6 +713,22 @@ static bool pcp_candidate(const struct pagemig_import_page *p)
 {
 	return p->kind == PAGEMIG_KIND_UNMOVABLE && !p->order &&
 	       (p->flags & PAGEMIG_IMPORT_FLAGLESS);
+}
+
+/* The CPU whose list is furthest behind its count (least given / wanted). */
+static unsigned int furthest_behind(const unsigned long *given,
+				    const unsigned int *want)
+{
+	unsigned int cpu, best = PAGEMIG_MAX_CPUS;
+
+	for (cpu = 0; cpu < PAGEMIG_MAX_CPUS; cpu++) {
+		if (given[cpu] >= want[cpu])
+			continue;
+		if (best == PAGEMIG_MAX_CPUS ||
+		    given[cpu] * want[best] < given[best] * want[cpu])
+			best = cpu;
+	}
+	return best;
 }
 
 /*
@@ -814,14 +799,7 @@ static int pcp_lists(struct pagemig_inference *inf,
 					continue;
 				if (best == PAGEMIG_MAX_CPUS || given[best] >= want[best] ||
 				    run >= (zl->pcp_batch[best] ? zl->pcp_batch[best] : 1)) {
-					best = PAGEMIG_MAX_CPUS;
-					for (cpu = 0; cpu < PAGEMIG_MAX_CPUS; cpu++) {
-						if (given[cpu] >= want[cpu])
-							continue;
-						if (best == PAGEMIG_MAX_CPUS ||
-						    given[cpu] * want[best] < given[best] * want[cpu])
-							best = cpu;
-					}
+					best = furthest_behind(given, want);
 					run = 0;
 				}
 				run++;
@@ -839,6 +817,21 @@ static int pcp_lists(struct pagemig_inference *inf,
 	return 0;
 }
 
+/**
+ * kpf_real_rules() - The rules that act on the plan itself.
+ * @inf: the plan of kpf_real_snapshot()'s snapshot, after
+ *	kpf_real_finish().
+ * @m: what the real machine's files say.
+ * @r: its layout.
+ * @rep: the layout report (unplaced blocks).
+ *
+ * With zram's mm_stat, no more zsmalloc pages than the pools hold
+ * (zsmalloc_budget()); with pagetypeinfo's counts, each pageblock's
+ * migratetype (choose_block_types()), from the plan that leaves; with
+ * zoneinfo's pageset counts, the per-CPU free pages (pcp_lists()).
+ *
+ * Return: 0 or -ENOMEM.
+ */
 int kpf_real_rules(struct pagemig_inference *inf,
 		   const struct pagemig_real_machine *m,
 		   const struct kpf_real *r, struct pagemig_import_layout *rep)
