@@ -29,9 +29,9 @@ since() {
 	printf '%d.%d' $((ns / 1000000000)) $((ns / 100000000 % 10))
 }
 
-bad=0 within=0 pairs=0 t0=$(date +%s%N)
-printf '%-16s %10s %10s %7s %8s %8s %7s %6s %9s\n' pair kernel pagemig ratio \
-	"k.2M%" "p.2M%" bounds time "busy MiB"
+bad=0 within=0 pairs=0 bdiff=0 bwalk=0 t0=$(date +%s%N)
+printf '%-16s %10s %10s %7s %8s %8s %7s %6s %9s %11s\n' pair kernel pagemig ratio \
+	"k.2M%" "p.2M%" bounds time "busy MiB" "blocks diff"
 for dir in "$@"; do
 	dir=${dir%/}
 	[ -d "$dir" ] || continue
@@ -47,6 +47,7 @@ for dir in "$@"; do
 		$1 == "twin.kernel.free_2m_share_after" { ks = $2 }
 		$1 == "twin.pagemig.free_2m_share_after" { ps = $2 }
 		$1 == "twin.capture.allocated_meanwhile" { am = $2 }
+		$1 == "twin.free_scanner_blocks_differ" { bd = $2 "/" $4 }
 		/^verify: [0-9]+ pages checked, 0 corrupted$/ { clean = 1 }
 		function num(x) { return x ~ /^[0-9]+(\.[0-9]+)?$/ }
 		END {
@@ -58,11 +59,12 @@ for dir in "$@"; do
 			ratio = km > 0 ? pm / km : (pm > 0 ? 1e9 : 1)
 			in_ = ratio <= 1.33 && ratio >= 1 / 1.33 &&
 			      (ks - ps <= 5 && ps - ks <= 5)
-			printf "%s %d %d %.2f %.1f %.1f %s", in_ ? "y" : "n",
+			printf "%s %d %d %.2f %.1f %.1f %s %s", in_ ? "y" : "n",
 			       km, pm, ratio, ks, ps,
-			       am ~ /^[0-9]+$/ ? int(am * 4 / 1024) : "-"
+			       am ~ /^[0-9]+$/ ? int(am * 4 / 1024) : "-",
+			       bd ~ /^[0-9]+\/[0-9]+$/ ? bd : "-"
 		}' "$out")
-	read -r verdict km pm ratio ks ps busy <<<"$row"
+	read -r verdict km pm ratio ks ps busy blocks <<<"$row"
 	if [ "$verdict" = BAD ]; then
 		bad=$((bad + 1))
 		printf '%-16s %10s %10s %7s %8s %8s %7s %5ss  FAIL (exit %d or malformed output):\n' \
@@ -71,10 +73,15 @@ for dir in "$@"; do
 		continue
 	fi
 	[ "$verdict" = y ] && within=$((within + 1))
-	printf '%-16s %10d %10d %7s %8s %8s %7s %5ss %9s\n' "$name" "$km" "$pm" \
-		"$ratio" "$ks" "$ps" "$verdict" "$secs" "$busy"
+	if [ "$blocks" != - ]; then
+		bdiff=$((bdiff + ${blocks%/*}))
+		bwalk=$((bwalk + ${blocks#*/}))
+	fi
+	printf '%-16s %10d %10d %7s %8s %8s %7s %5ss %9s %11s\n' "$name" "$km" "$pm" \
+		"$ratio" "$ks" "$ps" "$verdict" "$secs" "$busy" "$blocks"
 done
 echo "$within of $pairs pairs within bounds (pages migrated within x1.33, free in 2 MiB blocks after within 5 points), $(since "$t0") s"
+echo "free-scanner pageblocks only one side looked into: $bdiff of $bwalk"
 
 [ "$bad" -eq 0 ] || exit 1
 if [ -n "$ratchet" ]; then

@@ -16,6 +16,7 @@
  * after-state alike.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -141,6 +142,90 @@ static void first_event_diff(const struct twin_result *r,
 	}
 }
 
+/*
+ * The pageblock of the free-scanner event of run @run at or after *@i,
+ * moving *@i past it; ULONG_MAX when there is none.
+ */
+static unsigned long next_free_block(const struct ktrace *t, int run,
+				     unsigned int *i)
+{
+	int e;
+
+	while ((e = next_event(t, run, i)) >= 0)
+		if (t->ev[e].type == KTRACE_ISOLATE_FREEPAGES)
+			return t->ev[e].isolate.start_pfn >> TWIN_PAGEBLOCK_ORDER;
+	return ULONG_MAX;
+}
+
+/*
+ * The lowest pageblock the free scanner of run @run looked into, in *@low,
+ * with its blocks in falling order (the sweep of isolate_freepages(),
+ * which may come back to the block it stopped in).  Return: 0; 1 if it
+ * looked into none; -1 if it went up at some point.
+ */
+static int sweep_floor(const struct ktrace *t, int run, unsigned long *low)
+{
+	unsigned long block;
+	unsigned int i = t->runs[run].begin;
+
+	*low = ULONG_MAX;
+	while ((block = next_free_block(t, run, &i)) != ULONG_MAX) {
+		if (*low != ULONG_MAX && block > *low)
+			return -1;
+		*low = block;
+	}
+	return *low == ULONG_MAX;
+}
+
+/*
+ * Compare the blocks the two free scanners of @pr looked into, down to
+ * the higher of their lowest blocks: both sweeps fall, so a merge of the
+ * two counts each block once.  When either looked into no block, there
+ * is no part both walked: 0 of 0.
+ */
+static void free_scanner_blocks(const struct twin_result *r,
+				struct twin_pair *pr)
+{
+	const struct ktrace *t[TWIN_NR_SIDES];
+	unsigned long floor = 0, b[TWIN_NR_SIDES], low;
+	unsigned int i[TWIN_NR_SIDES];
+	int s, none = 0, ret;
+
+	pr->blocks_walked = -1;
+	pr->blocks_only[TWIN_KERNEL] = pr->blocks_only[TWIN_PAGEMIG] = -1;
+	for (s = 0; s < TWIN_NR_SIDES; s++) {
+		if (pr->run[s] < 0)
+			return;
+		t[s] = r->side[s].trace;
+		ret = sweep_floor(t[s], pr->run[s], &low);
+		if (ret < 0)
+			return;
+		none += ret;
+		if (!ret && low > floor)
+			floor = low;
+		i[s] = t[s]->runs[pr->run[s]].begin;
+		b[s] = next_free_block(t[s], pr->run[s], &i[s]);
+	}
+	pr->blocks_walked = 0;
+	pr->blocks_only[TWIN_KERNEL] = pr->blocks_only[TWIN_PAGEMIG] = 0;
+	/* a scanner that never ran walked nothing both did */
+	while (!none && (b[0] != ULONG_MAX || b[1] != ULONG_MAX)) {
+		/* the higher block, or both; a side that is done is at -1 */
+		long k = b[0] == ULONG_MAX ? -1 : (long)b[0];
+		long p = b[1] == ULONG_MAX ? -1 : (long)b[1];
+		long top = k > p ? k : p;
+
+		if (top < (long)floor)
+			break;
+		pr->blocks_walked++;
+		if (k != p)
+			pr->blocks_only[k == top ? TWIN_KERNEL : TWIN_PAGEMIG]++;
+		for (s = 0; s < TWIN_NR_SIDES; s++)
+			while (b[s] != ULONG_MAX && (long)b[s] == top)
+				b[s] = next_free_block(t[s], pr->run[s], &i[s]);
+	}
+}
+
 static int add_pair(struct twin_result *r, int k, int p)
 {
 	struct twin_pair *pr;
@@ -159,6 +244,7 @@ static int add_pair(struct twin_result *r, int k, int p)
 		pr->diff = run_diff(&r->side[TWIN_KERNEL].trace->runs[k],
 				    &r->side[TWIN_PAGEMIG].trace->runs[p]);
 	first_event_diff(r, pr);
+	free_scanner_blocks(r, pr);
 	return 0;
 }
 
@@ -485,6 +571,25 @@ static void row(FILE *f, const char *label, const struct ktrace_run *k,
 #define ROW(f, label, k, p, field, hex, end) \
 	row(f, label, k, p, offsetof(struct ktrace_run, field), hex, end)
 
+/* The pageblocks of free_scanner_blocks(): walked, and only one side's. */
+static void print_blocks(FILE *f, const struct twin_pair *pr)
+{
+	char k[32], p[32];
+
+	if (pr->blocks_walked < 0) {
+		side_by_side(f, "free scanner blocks", "-", "-");
+		return;
+	}
+	fprintf(f, "  %-24s %-18ld %ld\n", "free scanner blocks",
+		pr->blocks_walked - pr->blocks_only[TWIN_PAGEMIG],
+		pr->blocks_walked - pr->blocks_only[TWIN_KERNEL]);
+	snprintf(k, sizeof(k), "%ld", pr->blocks_only[TWIN_KERNEL]);
+	snprintf(p, sizeof(p), "%ld", pr->blocks_only[TWIN_PAGEMIG]);
+	fprintf(f, "  %-24s %-18s %s%s\n", "  of them only its", k, p,
+		pr->blocks_only[TWIN_KERNEL] || pr->blocks_only[TWIN_PAGEMIG] ?
+		" *" : "");
+}
+
 static void print_pair(FILE *f, const struct twin_result *r,
 		       const struct twin_pair *pr)
 {
@@ -511,6 +616,7 @@ static void print_pair(FILE *f, const struct twin_result *r,
 	ROW(f, "free scanner scanned", k, p, isolate_free.scanned, false, false);
 	ROW(f, "free scanner isolated", k, p, isolate_free.taken, false, false);
 	ROW(f, "fast free search taken", k, p, fast_isolate_free.taken, false, false);
+	print_blocks(f, pr);
 }
 
 static void print_buddyinfo(FILE *f, const char *who,
@@ -638,6 +744,32 @@ static void print_share(FILE *f, const struct twin_side *s)
  * twin.<side>.<figure> lines, the buddyinfo rows after, and where the
  * traces part ways (twin.diverge).
  */
+/*
+ * twin.free_scanner_blocks_differ N of M: over the zones whose sweeps
+ * could be held together, the pageblocks only one free scanner looked
+ * into, of those either did.
+ */
+static void print_blocks_figure(FILE *f, const struct twin_result *r)
+{
+	long walked = 0, differ = 0;
+	unsigned int i, known = 0;
+
+	for (i = 0; i < r->nr_pairs; i++) {
+		const struct twin_pair *pr = &r->pairs[i];
+
+		if (pr->blocks_walked < 0)
+			continue;
+		known++;
+		walked += pr->blocks_walked;
+		differ += pr->blocks_only[TWIN_KERNEL] + pr->blocks_only[TWIN_PAGEMIG];
+	}
+	if (known)
+		fprintf(f, "twin.free_scanner_blocks_differ %ld of %ld\n",
+			differ, walked);
+	else
+		fprintf(f, "twin.free_scanner_blocks_differ -\n");
+}
+
 void twin_print_text(FILE *f, const struct twin_result *r)
 {
 	const struct capture *cap = r->cap;
@@ -672,6 +804,7 @@ void twin_print_text(FILE *f, const struct twin_result *r)
 	if (r->compact_cpu_from)
 		fprintf(f, "twin.capture.compact_cpu %d (%s)\n", r->compact_cpu,
 			r->compact_cpu_from);
+	print_blocks_figure(f, r);
 	for (i = 0; i < TWIN_NR_SIDES; i++)
 		print_buddyinfo(f, side_name[i], r->side[i].buddy_after);
 	print_divergence(f, r);
@@ -823,6 +956,22 @@ static struct json_object *json_divergence(const struct twin_result *r, int i)
  *
  * Return: a new object (json_object_put() it), or NULL without memory.
  */
+/* {walked, kernel_only, pagemig_only} of free_scanner_blocks(), or null. */
+static struct json_object *json_blocks(const struct twin_pair *pr)
+{
+	struct json_object *o;
+
+	if (pr->blocks_walked < 0)
+		return NULL;
+	o = json_object_new_object();
+	json_object_object_add(o, "walked", json_object_new_int64(pr->blocks_walked));
+	json_object_object_add(o, "kernel_only",
+			       json_object_new_int64(pr->blocks_only[TWIN_KERNEL]));
+	json_object_object_add(o, "pagemig_only",
+			       json_object_new_int64(pr->blocks_only[TWIN_PAGEMIG]));
+	return o;
+}
+
 struct json_object *twin_json(const struct twin_result *r)
 {
 	struct json_object *root = json_object_new_object(), *zones, *z, *m;
@@ -862,6 +1011,7 @@ struct json_object *twin_json(const struct twin_result *r)
 		json_object_object_add(z, "kernel", json_run(pair_run(r, pr, TWIN_KERNEL)));
 		json_object_object_add(z, "pagemig", json_run(pair_run(r, pr, TWIN_PAGEMIG)));
 		json_object_object_add(z, "differs", json_diff(pr->diff));
+		json_object_object_add(z, "free_scanner_blocks", json_blocks(pr));
 		json_object_array_add(zones, z);
 	}
 	json_object_object_add(root, "zones", zones);

@@ -25,6 +25,9 @@ struct json_object;
 /* Free memory "in 2 MiB blocks": free blocks of this order and above. */
 #define TWIN_HUGE_ORDER		9
 
+/* pageblock_order of the machines twin compares (x86-64) */
+#define TWIN_PAGEBLOCK_ORDER	9
+
 enum twin_side_id {
 	TWIN_KERNEL,
 	TWIN_PAGEMIG,
@@ -70,6 +73,18 @@ struct twin_pair {
 	/* the first event of the pair that differs; -1: none or past the end */
 	int event[TWIN_NR_SIDES];		/* index in that trace's events */
 	unsigned int event_pos;			/* its position within the run */
+	/*
+	 * The pageblocks the free scanners looked into, over the part of
+	 * the zone both walked (free_scanner_blocks()): how many, and how
+	 * many only one side did.  The kernel's free scanner passes over a
+	 * block that is not Movable, or is free whole
+	 * (suitable_migration_target()), so a block one side scanned and the
+	 * other did not is one whose type or free pages differ between the
+	 * machines.  -1: not known (a side has no run, or its scanner did
+	 * not sweep down one block after another).
+	 */
+	long blocks_walked;
+	long blocks_only[TWIN_NR_SIDES];
 };
 
 struct twin_result {

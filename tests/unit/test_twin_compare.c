@@ -162,6 +162,12 @@ TEST_F(twin, a_trace_against_itself_agrees)
 	expect_in(_metadata, self->out, "node 0, zone Normal");
 	expect_in(_metadata, self->out, "  status                   contended          contended\n");
 	expect_in(_metadata, self->out, "buddyinfo after, kernel:\nNode 0, zone      DMA      0      0      0      0      0      0      0      0      1      1      3 \n");
+	/* the Normal run's free scanner looked into 50 blocks; DMA's and DMA32's into none */
+	EXPECT_EQ(0, self->r.pairs[1].blocks_walked);
+	EXPECT_EQ(50, self->r.pairs[2].blocks_walked);
+	EXPECT_EQ(0, self->r.pairs[2].blocks_only[TWIN_KERNEL]);
+	EXPECT_EQ(0, self->r.pairs[2].blocks_only[TWIN_PAGEMIG]);
+	expect_in(_metadata, self->out, "twin.free_scanner_blocks_differ 0 of 50\n");
 }
 
 /*
@@ -268,6 +274,54 @@ TEST_F(twin, an_event_can_differ_under_equal_figures)
 		  "twin.diverge_events run 3: node 0, zone Normal: event 35 differs, the run's figures agree\n");
 }
 
+/*
+ * pagemig's free scanner passed over a block the kernel's looked into
+ * (0x21fa00: Movable in the kernel, not in pagemig), and looked into one
+ * the kernel passed over (0x21fc00 where the kernel has 0x21f600): each
+ * side has blocks only it scanned, of the blocks both sweeps cover.
+ */
+TEST_F(twin, free_scanner_blocks_one_side_only)
+{
+	const struct twin_pair *pr;
+
+	EDIT("range=(0x21fa00 ~ 0x21fc00) nr_scanned=256", NULL,
+	     "range=(0x21f600 ~ 0x21f800)", "range=(0x21f800 ~ 0x21fa00)");
+	pr = &self->r.pairs[2];
+	EXPECT_EQ(51, pr->blocks_walked);
+	EXPECT_EQ(2, pr->blocks_only[TWIN_KERNEL]);
+	EXPECT_EQ(1, pr->blocks_only[TWIN_PAGEMIG]);
+	expect_in(_metadata, self->out,
+		  "  free scanner blocks      50                 49\n"
+		  "    of them only its       2                  1 *\n");
+	expect_in(_metadata, self->out, "twin.free_scanner_blocks_differ 3 of 51\n");
+}
+
+/*
+ * Only the part of the zone both sweeps covered counts: pagemig's free
+ * scanner stopped two blocks higher (its last two events cut), and the
+ * kernel's blocks below its last one are not "only the kernel's".
+ */
+TEST_F(twin, free_scanner_blocks_below_the_higher_sweep_do_not_count)
+{
+	EDIT("range=(0x1f8400 ~ 0x1f8600)", NULL,
+	     "range=(0x1f8200 ~ 0x1f829a)", NULL);
+	EXPECT_EQ(48, self->r.pairs[2].blocks_walked);
+	EXPECT_EQ(0, self->r.pairs[2].blocks_only[TWIN_KERNEL]);
+	EXPECT_EQ(0, self->r.pairs[2].blocks_only[TWIN_PAGEMIG]);
+	expect_in(_metadata, self->out, "twin.free_scanner_blocks_differ 0 of 48\n");
+}
+
+/* A free scanner that went back up is no sweep: that zone is not compared. */
+TEST_F(twin, a_free_scanner_going_up_is_not_compared)
+{
+	EDIT("range=(0x1f8200 ~ 0x1f829a)", "range=(0x21fe00 ~ 0x21fe9a)");
+	EXPECT_EQ(-1, self->r.pairs[2].blocks_walked);
+	EXPECT_EQ(-1, self->r.pairs[2].blocks_only[TWIN_KERNEL]);
+	expect_in(_metadata, self->out,
+		  "  free scanner blocks      -                  -\n");
+	expect_in(_metadata, self->out, "twin.free_scanner_blocks_differ 0 of 0\n");
+}
+
 /* pagemig never compacts DMA: the zones still pair up by zone_start. */
 TEST_F(twin, a_zone_missing_on_one_side)
 {
@@ -320,6 +374,12 @@ TEST_F(twin, json_says_the_same)
 		    json_object_get_double(o) < 68.8);
 	ASSERT_TRUE(json_object_object_get_ex(root, "zones", &o));
 	EXPECT_EQ(3, json_object_array_length(o));
+	ASSERT_TRUE(json_object_object_get_ex(json_object_array_get_idx(o, 2),
+					      "free_scanner_blocks", &k));
+	ASSERT_TRUE(json_object_object_get_ex(k, "walked", &div));
+	EXPECT_EQ(50, json_object_get_int64(div));
+	ASSERT_TRUE(json_object_object_get_ex(k, "kernel_only", &div));
+	EXPECT_EQ(0, json_object_get_int64(div));
 	ASSERT_TRUE(json_object_object_get_ex(root, "divergence", &div));
 	ASSERT_TRUE(json_object_object_get_ex(div, "zone", &o));
 	EXPECT_STREQ("Normal", json_object_get_string(o));
