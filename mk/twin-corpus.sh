@@ -5,9 +5,11 @@
 # the kernel twin: pages migrated within x1.33 of the kernel's, and the
 # share of free memory in free 2 MiB blocks after within 5 points.  Every
 # run must exit 0 and print its four twin.* figures and a clean verify:
-# line.  Prints one table row per pair, then "N of M pairs within
-# bounds".  With --ratchet FILE, fails when N is below the number FILE
-# records (its first line that is not a comment).
+# line.  Prints one table row per pair (with twin's count of the
+# pageblocks only one free scanner looked into), then "N of M pairs
+# within bounds" and that count summed.  With --ratchet FILE, fails when
+# N is below the number FILE records (its first line that is not a
+# comment).
 #
 # usage: mk/twin-corpus.sh [--ratchet FILE] PAGEMIG DIR...
 # exit:  0 all ran, well-formed, N >= the ratchet; 1 otherwise
