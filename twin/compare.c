@@ -735,15 +735,6 @@ static void print_share(FILE *f, const struct twin_side *s)
 		fprintf(f, "twin.%s.free_2m_share_after -\n", s->name);
 }
 
-/**
- * twin_print_text() - The comparison, side by side.
- * @f: where.
- * @r: a twin_compare() result.
- *
- * A block per zone pair (rows that differ end in " *"), then the
- * twin.<side>.<figure> lines, the buddyinfo rows after, and where the
- * traces part ways (twin.diverge).
- */
 /*
  * twin.free_scanner_blocks_differ N of M: over the zones whose sweeps
  * could be held together, the pageblocks only one free scanner looked
@@ -770,6 +761,15 @@ static void print_blocks_figure(FILE *f, const struct twin_result *r)
 		fprintf(f, "twin.free_scanner_blocks_differ -\n");
 }
 
+/**
+ * twin_print_text() - The comparison, side by side.
+ * @f: where.
+ * @r: a twin_compare() result.
+ *
+ * A block per zone pair (rows that differ end in " *"), then the
+ * twin.<side>.<figure> lines and twin.free_scanner_blocks_differ, the
+ * buddyinfo rows after, and where the traces part ways (twin.diverge).
+ */
 void twin_print_text(FILE *f, const struct twin_result *r)
 {
 	const struct capture *cap = r->cap;

@@ -439,6 +439,8 @@ TEST(a_bare_capture_compares_to_nothing)
 	/* no vmstat.after: unknown */
 	EXPECT_EQ(-1, r.allocated_meanwhile);
 	expect_in(_metadata, out, "twin.capture.allocated_meanwhile -\n");
+	/* no zone compared: no blocks */
+	expect_in(_metadata, out, "twin.free_scanner_blocks_differ -\n");
 	free(out);
 	twin_result_free(&r);
 	capture_free(&cap);
