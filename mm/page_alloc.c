@@ -1353,12 +1353,15 @@ static struct page *get_page_from_freelist(gfp_t gfp, unsigned int order,
 		/*
 		 * kernel 6.18: get_page_from_freelist: a zone found below its
 		 * high watermark is flagged, and its CPUs' lists then shrink
-		 * on free (nr_pcp_high()) until a free lifts it again.
+		 * on free (nr_pcp_high()) until a free lifts it again.  A zone
+		 * above it passes any mark this allocation asks for.
 		 */
-		if (!test_bit(ZONE_BELOW_HIGH, &zone->flags) &&
-		    !zone_watermark_ok(zone, order, high_wmark_pages(zone),
-				       (int)ac->highest_zoneidx, alloc_flags))
+		if (!test_bit(ZONE_BELOW_HIGH, &zone->flags)) {
+			if (zone_watermark_ok(zone, order, high_wmark_pages(zone),
+					      (int)ac->highest_zoneidx, alloc_flags))
+				goto try_this_zone;
 			set_bit(ZONE_BELOW_HIGH, &zone->flags);
+		}
 		if (!(alloc_flags & ALLOC_NO_WATERMARKS)) {
 			unsigned long mark = wmark_pages(zone, alloc_flags & ALLOC_WMARK_MASK);
 
@@ -1366,6 +1369,7 @@ static struct page *get_page_from_freelist(gfp_t gfp, unsigned int order,
 					       (int)ac->highest_zoneidx, alloc_flags))
 				continue;
 		}
+try_this_zone:
 retry:
 		page = rmqueue(zone, order, gfp, alloc_flags, ac->migratetype);
 		if (!page)
