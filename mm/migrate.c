@@ -1197,10 +1197,8 @@ static int migrate_movable_ops_pass(struct page **pages, unsigned int nr,
 				nr_failed++;
 				stats->nr_failed_pages++;
 				mops_core_exit();
-				if (put_new_folio)
-					put_new_folio(page_folio(dsts[i]), private);
-				else
-					folio_put(page_folio(dsts[i]));
+				migrate_folio_undo_dst(page_folio(dsts[i]), false,
+						       put_new_folio, private);
 				mops_core_enter();
 				break;
 			}
@@ -1212,12 +1210,9 @@ static int migrate_movable_ops_pass(struct page **pages, unsigned int nr,
 	stats->nr_failed_pages += retry;
 	/* Still wanting a retry when the passes ran out: drop the target. */
 	for (i = 0; i < nr_dst; i++) {
-		if (!dsts[i])
-			continue;
-		if (put_new_folio)
-			put_new_folio(page_folio(dsts[i]), private);
-		else
-			folio_put(page_folio(dsts[i]));
+		if (dsts[i])
+			migrate_folio_undo_dst(page_folio(dsts[i]), false,
+					       put_new_folio, private);
 	}
 	return rc_saved ? rc_saved : nr_failed;
 }
