@@ -60,6 +60,7 @@ _Static_assert(PAGEMIG_IMPORT_TAIL == IMPORT_TAIL &&
 	      PAGEMIG_IMPORT_PRIVATE == IMPORT_FL_PRIVATE &&
 	      PAGEMIG_IMPORT_FLAGLESS == IMPORT_FL_FLAGLESS &&
 	      PAGEMIG_IMPORT_PCP == IMPORT_FL_PCP &&
+	      PAGEMIG_IMPORT_HELD == IMPORT_FL_HELD &&
 	      PAGEMIG_IMPORT_MT_SHIFT == IMPORT_FL_MT_SHIFT &&
 	      PAGEMIG_IMPORT_MT_MASK == IMPORT_FL_MT_MASK, "plan flags");
 
@@ -345,6 +346,7 @@ static void import_copy_stats(const struct import_stats *st)
 	r->file_pages = st->file_pages;
 	r->file_large_folios = st->file_large_folios;
 	r->file_private_folios = st->file_private_folios;
+	r->file_held_folios = st->file_held_folios;
 	r->file_mapped_pages = st->file_mapped_pages;
 	r->stand_in_pages = st->stand_in_pages;
 	r->tables_reused = st->tables_reused;

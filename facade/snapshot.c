@@ -102,6 +102,7 @@ static const char *const amb_text[PAGEMIG_NR_AMBIGUITIES] = {
 	[PAGEMIG_AMB_CONTRADICTION] = "words with contradicting flags (read while the page changed) -> unmovable",
 	[PAGEMIG_AMB_SPLIT_KIND] = "compound balloon or reserved pages -> order-0 pages",
 	[PAGEMIG_AMB_NOT_ZSMALLOC] = "pages with the zsmalloc look beyond what the zram devices hold (mm_stat mem_used_total) -> unmovable",
+	[PAGEMIG_AMB_HELD_BUFFERS] = "buffer pages (LRU|PRIVATE without UPTODATE, unmapped) still IDLE: no lookup since the access sampler last looked -> buffers a file system holds, which do not migrate",
 };
 
 const char *pagemig_ambiguity_text(int amb)
@@ -610,6 +611,29 @@ static unsigned int fit_order(unsigned long pfn, unsigned long end,
 	return order;
 }
 
+/*
+ * Rule "held buffers": a file system reads the buffers it keeps for as
+ * long as it is mounted -- ext4's superblock and group descriptors --
+ * with sb_bread_unmovable(), keeps a reference on each, and reads and
+ * writes them through that reference, never looking them up again.
+ * Those references make buffer_migrate_folio_norefs() fail the
+ * block-device folios every time, and nothing in kpageflags counts them.
+ * What shows them is that they are never looked up: a buffer folio reads
+ * LRU|PRIVATE without UPTODATE (a buffer read fills the buffer, not the
+ * folio) and is never mapped, and a lookup (__find_get_block(),
+ * touch_buffer()) marks it accessed, which clears PG_idle.  When an
+ * access sampler runs (DAMON's physical-address monitor, or idle page
+ * tracking), it sets PG_idle on every page it samples, so a buffer folio
+ * still IDLE has not been looked up since: held metadata, or metadata so
+ * cold that the sampler's own reclaim has not got to it yet.  Where no
+ * sampler runs, no page is IDLE and the rule marks nothing.
+ */
+static bool held_buffers(uint64_t f, uint64_t count)
+{
+	return (f & (KPF(PRIVATE) | KPF(UPTODATE) | KPF(IDLE) | KPF(ANON) |
+		     KPF(MMAP))) == (KPF(PRIVATE) | KPF(IDLE)) && !count;
+}
+
 static int classify(struct pagemig_inference *inf, unsigned long pfn, uint64_t f,
 		    uint64_t count, uint16_t *flags)
 {
@@ -655,6 +679,10 @@ static int classify(struct pagemig_inference *inf, unsigned long pfn, uint64_t f
 		/* Buffer heads: they pin the folio and decide if it can split. */
 		if (f & KPF(PRIVATE))
 			*flags |= PAGEMIG_IMPORT_PRIVATE;
+		if (held_buffers(f, count)) {
+			*flags |= PAGEMIG_IMPORT_HELD;
+			amb(inf, PAGEMIG_AMB_HELD_BUFFERS, pfn, 1);
+		}
 		return PAGEMIG_KIND_FILE;
 	}
 	if (f & (KPF(RESERVED) | KPF(ZERO_PAGE)))

@@ -356,6 +356,9 @@ static void failure_text(FILE *f, const struct explain_page *ep)
 	case EXPLAIN_EXTRA_REFS:
 		fprintf(f, "extra references (%ld, expected %ld)", ep->a, ep->b);
 		break;
+	case EXPLAIN_BUFFERS_HELD:
+		fputs("buffers held: the file system keeps a reference on them", f);
+		break;
 	case EXPLAIN_CACHE_GONE:
 		fputs("isolation lost: the page left its page cache slot", f);
 		break;

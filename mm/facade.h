@@ -212,6 +212,7 @@ struct import_page {
 #define IMPORT_FL_PRIVATE	0x0040	/* file: fs-private data (buffer heads) */
 #define IMPORT_FL_FLAGLESS	0x0080
 #define IMPORT_FL_PCP		0x0800	/* free on CPU mapcount's pcp list */
+#define IMPORT_FL_HELD		0x1000	/* file: its buffers are held */
 /* First PFN of a pageblock: its migratetype + 1; 0: set_pageblock_types() decides. */
 #define IMPORT_FL_MT_SHIFT	8
 #define IMPORT_FL_MT_MASK	0x0700
@@ -224,6 +225,7 @@ struct import_stats {
 	unsigned long anon_mapcount_differs;	/* kpagecount was not 1 */
 	unsigned long file_folios, file_pages, file_large_folios;
 	unsigned long file_private_folios;
+	unsigned long file_held_folios;
 	unsigned long file_mapped_pages;
 	unsigned long stand_in_pages;	/* anon/file pages left unmovable */
 	unsigned long tables_reused;	/* on the snapshot's page-table pages */

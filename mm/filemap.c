@@ -371,19 +371,36 @@ void filemap_remove_folio(struct address_space *mapping, struct folio *folio)
 /**
  * folio_attach_private - hang the file system's data on a cached folio
  * @folio: a page-cache folio that has none
- * @data: the data; pagemig's file system keeps no buffer heads, so any
- *	non-NULL tag (the importer uses the mapping)
+ * @data: its buffers (struct folio_buffers); folios may share one
  *
  * The data pins the folio, as buffer heads do: one reference, and
  * PG_private to say it is there, both counted by
  * folio_expected_ref_count().
  */
-void folio_attach_private(struct folio *folio, void *data)
+void folio_attach_private(struct folio *folio, struct folio_buffers *data)
 {
 	VM_BUG_ON_FOLIO(folio_test_private(folio), folio);
 	folio_get(folio);
 	folio->private = data;
 	folio_set_private(folio);
+}
+
+/**
+ * folio_buffers_referenced - does anyone hold the folio's buffers?
+ * @folio: a locked page-cache folio
+ *
+ * kernel 6.18: __buffer_migrate_folio(check_refs): a buffer with a
+ * reference count may be read or written through it at any time, so its
+ * folio cannot be replaced.
+ *
+ * Return: true if the folio has buffers and their count is not 0.
+ */
+bool folio_buffers_referenced(const struct folio *folio)
+{
+	const struct folio_buffers *bufs = folio->private;
+
+	return folio_test_private(folio) && bufs &&
+	       atomic_read(&bufs->b_count) > 0;
 }
 
 /**

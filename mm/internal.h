@@ -216,7 +216,19 @@ int filemap_split_folio(struct address_space *mapping, struct folio *folio,
 			int expected, void (*split)(struct folio *, struct list_head *),
 			struct list_head *pieces);
 void filemap_remove_folio(struct address_space *mapping, struct folio *folio);
-void folio_attach_private(struct folio *folio, void *data);
+/*
+ * What pagemig's file system hangs on a page-cache folio with
+ * folio_attach_private(): its buffer heads, reduced to what migration
+ * asks of them -- how many references their users hold.  A block
+ * device's folios migrate through buffer_migrate_folio_norefs(), which
+ * gives up on a folio while any of its buffers is referenced.
+ */
+struct folio_buffers {
+	atomic_t b_count;
+};
+
+void folio_attach_private(struct folio *folio, struct folio_buffers *data);
+bool folio_buffers_referenced(const struct folio *folio);
 void *folio_detach_private(struct folio *folio);
 bool filemap_release_folio(struct folio *folio);
 

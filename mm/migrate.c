@@ -684,6 +684,15 @@ static int migrate_folio(struct address_space *mapping, struct folio *dst,
 		explain_fail(src, -EAGAIN, EXPLAIN_INJECTED, FAULT_MIGRATE_MOVE, 0);
 		return -EAGAIN;
 	}
+	/*
+	 * kernel 6.18: buffer_migrate_folio_norefs(), a block device's
+	 * migrate_folio: a buffer somebody holds keeps its folio where it
+	 * is, -EAGAIN on every try while the reference lasts.
+	 */
+	if (folio_buffers_referenced(src)) {
+		explain_fail(src, -EAGAIN, EXPLAIN_BUFFERS_HELD, 0, 0);
+		return -EAGAIN;
+	}
 	memcpy(folio_address(dst), folio_address(src), folio_size(src));
 	rc = folio_migrate_mapping(mapping, dst, src);
 	if (rc)

@@ -59,6 +59,14 @@ static const char *const import_kind_names[NR_IMPORT_KINDS] = {
  */
 static unsigned long imported_file_mapping[8] __attribute__((aligned(64)));
 
+/*
+ * The buffers of the imported file's folios: nobody holds most of them;
+ * those the plan marks held carry one reference for good, as a mounted
+ * file system keeps on its superblock's and group descriptors' buffers.
+ */
+static struct folio_buffers imported_buffers;
+static struct folio_buffers imported_held_buffers = { .b_count = { 1 } };
+
 /**
  * import_kind_name() - The name of a kind.
  * @kind: an enum import_kind.
@@ -471,7 +479,12 @@ static int import_file(struct memmap_import *b, struct page *page,
 	if (ret)
 		return ret;	/* the caller's stand-in redoes the set-up */
 	if (p->flags & IMPORT_FL_PRIVATE) {
-		folio_attach_private(folio, &b->file->mapping);
+		if (p->flags & IMPORT_FL_HELD) {
+			folio_attach_private(folio, &imported_held_buffers);
+			b->stats.file_held_folios++;
+		} else {
+			folio_attach_private(folio, &imported_buffers);
+		}
 		b->stats.file_private_folios++;
 	}
 	folio_add_lru(folio);

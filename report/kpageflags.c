@@ -73,10 +73,10 @@ void kpf_print_build(FILE *f, const struct pagemig_import_result *r)
 			r->anon_split_pages, r->anon_ksm_pages,
 			r->anon_mapcount_differs);
 	if (r->file_pages)
-		fprintf(f, "file: %lu pages -> %lu page-cache folios of file %d (%lu large, unmapped; %lu with fs-private data); %lu order-0 pages kpagecount saw mapped are mapped in process %d\n",
+		fprintf(f, "file: %lu pages -> %lu page-cache folios of file %d (%lu large, unmapped; %lu with fs-private data, of them %lu with buffers the file system holds); %lu order-0 pages kpagecount saw mapped are mapped in process %d\n",
 			r->file_pages, r->file_folios, r->fid,
 			r->file_large_folios, r->file_private_folios,
-			r->file_mapped_pages, r->pid);
+			r->file_held_folios, r->file_mapped_pages, r->pid);
 	if (r->anon_pages || r->file_pages)
 		fprintf(f, "page tables of process %d: %lu on the snapshot's page-table pages, %lu from free memory\n",
 			r->pid, r->tables_reused, r->tables_allocated);
@@ -282,9 +282,10 @@ int kpf_json_import(FILE *f, const struct pagemig_import_report *rep,
 			fprintf(f, "%s{\"pages\": %lu, \"first_pfn\": %lu, \"resolution\": \"%s\"}",
 			       n++ ? ", " : "", inf->amb[a], inf->amb_pfn[a],
 			       pagemig_ambiguity_text(a));
-	fprintf(f, "]}, \"built\": {\"pid\": %d, \"fid\": %d, \"anon_folios\": %lu, \"anon_thps\": %lu, \"anon_split_pages\": %lu, \"file_folios\": %lu, \"file_private_folios\": %lu, \"file_mapped_pages\": %lu, \"stand_in_pages\": %lu, \"tables_reused\": %lu, \"tables_allocated\": %lu, \"zram_id\": %d, \"zram_pages\": %lu, \"zram_stand_ins\": %lu}, \"before\": ",
+	fprintf(f, "]}, \"built\": {\"pid\": %d, \"fid\": %d, \"anon_folios\": %lu, \"anon_thps\": %lu, \"anon_split_pages\": %lu, \"file_folios\": %lu, \"file_private_folios\": %lu, \"file_held_folios\": %lu, \"file_mapped_pages\": %lu, \"stand_in_pages\": %lu, \"tables_reused\": %lu, \"tables_allocated\": %lu, \"zram_id\": %d, \"zram_pages\": %lu, \"zram_stand_ins\": %lu}, \"before\": ",
 	       r->pid, r->fid, r->anon_folios, r->anon_thps, r->anon_split_pages,
-	       r->file_folios, r->file_private_folios, r->file_mapped_pages, r->stand_in_pages,
+	       r->file_folios, r->file_private_folios, r->file_held_folios,
+	       r->file_mapped_pages, r->stand_in_pages,
 	       r->tables_reused, r->tables_allocated, r->zram_id, r->zram_pages,
 	       r->zram_stand_ins);
 	kpf_json_analysis(f, &rep->before);

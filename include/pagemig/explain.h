@@ -50,6 +50,7 @@ enum explain_cause {
 	EXPLAIN_DST_LOCKED,	/* the destination's lock was taken */
 	EXPLAIN_STILL_MAPPED,	/* try_to_migrate() left a mapping */
 	EXPLAIN_EXTRA_REFS,	/* refcount above the expected: a, b */
+	EXPLAIN_BUFFERS_HELD,	/* a buffer of the folio is referenced */
 	EXPLAIN_CACHE_GONE,	/* no longer in its page cache slot */
 	EXPLAIN_OWNER_GONE,	/* no movable_ops registered for its type */
 	EXPLAIN_OWNER_REFUSED,	/* the owner's migrate_page() failed */

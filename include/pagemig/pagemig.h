@@ -700,6 +700,8 @@ struct pagemig_import_page {
 #define PAGEMIG_IMPORT_FLAGLESS	0x0080	/* no flag and no map count in the snapshot */
 /* free: on CPU mapcount's per-CPU list, not the buddy lists (order 0) */
 #define PAGEMIG_IMPORT_PCP	0x0800
+/* file: buffers the file system holds a reference on (they do not migrate) */
+#define PAGEMIG_IMPORT_HELD	0x1000
 /*
  * On the first PFN of a pageblock: the block's migratetype + 1 (0: the
  * importer's own rule, see pagemig_import_apply()).
@@ -740,6 +742,7 @@ struct pagemig_import_result {
 	unsigned long anon_mapcount_differs;	/* kpagecount was not 1 */
 	unsigned long file_folios, file_pages, file_large_folios;
 	unsigned long file_private_folios;	/* with fs-private data (KPF_PRIVATE) */
+	unsigned long file_held_folios;	/* of them, buffers held (PAGEMIG_IMPORT_HELD) */
 	unsigned long file_mapped_pages;
 	unsigned long stand_in_pages;
 	unsigned long tables_reused;	/* on the snapshot's page-table pages */
@@ -805,6 +808,7 @@ enum pagemig_ambiguity {
 	PAGEMIG_AMB_CONTRADICTION,	/* tolerated contradictions (racy read) */
 	PAGEMIG_AMB_SPLIT_KIND,		/* balloon/reserved compound split to pages */
 	PAGEMIG_AMB_NOT_ZSMALLOC,	/* zsmalloc look, more than zram holds */
+	PAGEMIG_AMB_HELD_BUFFERS,	/* buffer folios still idle: held by a file system */
 	PAGEMIG_NR_AMBIGUITIES
 };
 

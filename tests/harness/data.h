@@ -36,6 +36,27 @@ static inline const char *test_data_path(const char *name)
 	return path;
 }
 
+/* The whole file at @path, NUL-terminated and malloc()ed; NULL if unread. */
+static inline char *test_read_file(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf;
+	long n;
+
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	buf = n < 0 ? NULL : calloc(1, (size_t)n + 1);
+	if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+		free(buf);
+		buf = NULL;
+	}
+	fclose(f);
+	return buf;
+}
+
 /* What @show prints (pagemig_show_buddyinfo() and the like), malloc()ed. */
 static inline char *test_render(int (*show)(FILE *f), size_t *len)
 {

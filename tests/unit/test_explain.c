@@ -18,6 +18,7 @@
 #include <pagemig/pagemig.h>
 #include <pagemig/balloon.h>
 #include "../../mm/zsmalloc.c"
+#include "harness/data.h"
 #include "harness/mm_fixture.h"
 #include "harness/proc_helpers.h"
 #include "harness/zs_reader.h"
@@ -75,25 +76,9 @@ FIXTURE_TEARDOWN(explain)
 /* Close the stream and return what it holds (free() it). */
 static char *explained(const char *path)
 {
-	FILE *f;
-	char *buf;
-	long n;
-
 	if (pagemig_explain_close())
 		return NULL;
-	f = fopen(path, "r");
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = calloc(1, (size_t)n + 1);
-	if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-		free(buf);
-		buf = NULL;
-	}
-	fclose(f);
-	return buf;
+	return test_read_file(path);
 }
 
 /* An anon page of a new process, tagged; its address in *@addr. */

@@ -537,6 +537,83 @@ TEST(file_folios_keep_order_and_private_data)
 	pagemig_snapshot_free(&s);
 }
 
+/*
+ * Rule "held buffers": buffer folios (LRU|PRIVATE without UPTODATE) that
+ * are unmapped and still IDLE become folios whose buffers the file
+ * system holds; a full compaction fails them every time and leaves them
+ * where they are, while the same look without IDLE, with UPTODATE or
+ * mapped migrates.
+ */
+TEST(held_buffers_stay_put)
+{
+	const uint64_t bdev = B(LRU) | B(PRIVATE);
+	struct pagemig_snapshot s = { 0 };
+	struct pagemig_import_result r;
+	struct pagemig_inference inf;
+	char err[PAGEMIG_ERR_LEN] = "", path[] = "/tmp/pagemig-held-XXXXXX";
+	unsigned long pfn, fail0;
+	uint64_t *flags;
+	char *text;
+	int fd;
+
+	s.nr = 8192;
+	s.flags = calloc(s.nr, sizeof(*s.flags));
+	s.counts = calloc(s.nr, sizeof(*s.counts));
+	flags = calloc(s.nr, sizeof(*flags));
+	ASSERT_TRUE(s.flags && s.counts && flags);
+	for (pfn = 0; pfn < s.nr; pfn++)
+		s.flags[pfn] = B(BUDDY);
+	s.flags[4096] = bdev | B(IDLE);			/* held */
+	s.flags[4097] = bdev | B(IDLE) | B(DIRTY);	/* held, dirty */
+	s.flags[4098] = bdev;				/* looked up since */
+	s.flags[4099] = bdev | B(IDLE) | B(UPTODATE);	/* read whole */
+	s.flags[4100] = bdev | B(IDLE) | B(MMAP);	/* mapped */
+	s.counts[4100] = 1;
+	s.flags[4101] = B(SLAB);
+	/* Free targets: small free blocks in Movable blocks above. */
+	for (pfn = 4608; pfn < s.nr; pfn += 512)
+		s.flags[pfn] = B(LRU) | B(UPTODATE);
+	ASSERT_EQ(0, kpf_check(&s, err, sizeof(err)));
+	ASSERT_EQ(0, kpf_infer(&s, s.nr, &inf, err, sizeof(err)));
+	EXPECT_EQ(2, inf.amb[PAGEMIG_AMB_HELD_BUFFERS]);
+	EXPECT_EQ(4096, inf.amb_pfn[PAGEMIG_AMB_HELD_BUFFERS]);
+	EXPECT_TRUE(inf.plan[4097].flags & PAGEMIG_IMPORT_HELD);
+	EXPECT_FALSE(inf.plan[4098].flags & PAGEMIG_IMPORT_HELD);
+	pagemig_set_log(mm_log_stream());
+	ASSERT_EQ(0, kpf_build(&inf, NULL, 0, test_seed(), mm_movable_ops,
+			       err, sizeof(err)));
+	ASSERT_EQ(0, pagemig_import_result(&r));
+	EXPECT_EQ(5, r.file_private_folios);
+	EXPECT_EQ(2, r.file_held_folios);
+	fd = mkstemp(path);
+	ASSERT_LE(0, fd);
+	close(fd);
+	ASSERT_EQ(0, pagemig_explain_open(path));
+	fail0 = pagemig_vmstat("pgmigrate_fail");
+	EXPECT_EQ(0, pagemig_compact(-1));
+	EXPECT_EQ(fail0 + 2, pagemig_vmstat("pgmigrate_fail"));
+	ASSERT_EQ(0, pagemig_explain_close());
+	/* Each says why: the buffers, on every try. */
+	text = test_read_file(path);
+	unlink(path);
+	ASSERT_NOT_NULL(text);
+	EXPECT_NOT_NULL(strstr(text, "failed  pfn 0x1000 file: -EAGAIN, buffers held"));
+	EXPECT_NOT_NULL(strstr(text, "failed  pfn 0x1001 file: -EAGAIN, buffers held"));
+	EXPECT_NULL(strstr(text, "failed  pfn 0x1002"));
+	free(text);
+	ASSERT_EQ(0, pagemig_kpageflags_read(0, s.nr, flags, NULL));
+	EXPECT_TRUE(flags[4096] & B(PRIVATE));
+	EXPECT_TRUE(flags[4097] & B(PRIVATE));
+	EXPECT_FALSE(flags[4098] & B(PRIVATE));
+	EXPECT_FALSE(flags[4099] & B(PRIVATE));
+	EXPECT_FALSE(flags[4100] & B(PRIVATE));
+	EXPECT_EQ(0, pagemig_validate(stderr));
+	pagemig_machine_exit();
+	free(flags);
+	kpf_inference_free(&inf);
+	pagemig_snapshot_free(&s);
+}
+
 /* Load @size bytes and check them: 0 or -EINVAL with @want in the message. */
 static int try_bytes(const void *buf, size_t size, char *err, size_t errlen)
 {

@@ -168,6 +168,9 @@ static struct folio *cache_folio(struct __test_metadata *_metadata, int fid,
 	return folio;
 }
 
+/* Buffer heads nobody holds, for buffered_folio(). */
+static struct folio_buffers unheld_buffers;
+
 /* A dirty page-cache folio of @order at @index of a new file, with buffer heads. */
 static struct folio *buffered_folio(struct __test_metadata *_metadata,
 				    unsigned int order, pgoff_t index,
@@ -183,7 +186,7 @@ static struct folio *buffered_folio(struct __test_metadata *_metadata,
 	folio = cache_folio(_metadata, fid, order, index);
 	if (!folio)
 		return NULL;
-	folio_attach_private(folio, *mapping);
+	folio_attach_private(folio, &unheld_buffers);
 	folio_set_dirty(folio);
 	return folio;
 }
@@ -392,11 +395,45 @@ TEST_F(kc, buffered_folio_migrates_with_its_data)
 	ASSERT_NOT_NULL(now);
 	EXPECT_NE(pfn, folio_pfn(now));
 	EXPECT_TRUE(folio_test_private(now));
-	EXPECT_EQ((void *)mapping, now->private);
+	EXPECT_EQ((void *)&unheld_buffers, now->private);
 	EXPECT_TRUE(folio_test_dirty(now));
 	/* Cache, data, and the lookup's reference. */
 	EXPECT_EQ(1 + 1 + 1, folio_ref_count(now));
 	EXPECT_FALSE(PagePrivate(pfn_to_page(pfn)));
+	folio_put(now);
+	pm_files_drop();
+}
+
+/*
+ * kernel 6.18: buffer_migrate_folio_norefs(): a folio whose buffers
+ * somebody holds fails every pass of migrate_pages() and stays, with its
+ * data, in its page cache slot.
+ */
+TEST_F(kc, held_buffers_keep_their_folio)
+{
+	static struct folio_buffers held_bufs = { .b_count = { 1 } };
+	struct address_space *mapping;
+	struct folio *folio, *now;
+	unsigned long pfn, fail0;
+	LIST_HEAD(list);
+
+	folio = buffered_folio(_metadata, 0, 5, &mapping);
+	ASSERT_NOT_NULL(folio);
+	folio_detach_private(folio);
+	folio_attach_private(folio, &held_bufs);
+	pfn = folio_pfn(folio);
+	ASSERT_TRUE(folio_isolate_lru(folio));
+	list_add(&folio->lru, &list);
+	fail0 = sum_vm_event(PGMIGRATE_FAIL);
+	EXPECT_EQ(1, migrate_pages(&list, pm_alloc_in_zone, NULL,
+				   zone_idx(page_zone(&folio->page)), MIGRATE_SYNC,
+				   MR_COMPACTION, NULL));
+	EXPECT_EQ(fail0 + 1, sum_vm_event(PGMIGRATE_FAIL));
+	putback_movable_pages(&list);
+	now = filemap_get_folio(mapping, 5);
+	ASSERT_NOT_NULL(now);
+	EXPECT_EQ(pfn, folio_pfn(now));
+	EXPECT_EQ((void *)&held_bufs, now->private);
 	folio_put(now);
 	pm_files_drop();
 }
