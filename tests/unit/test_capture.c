@@ -678,13 +678,17 @@ TEST_F(capture, workload_that_ends_early_or_hangs_is_reported)
 	EXPECT_NOT_NULL(strstr(self->r.err, "cannot run '/nonexistent/twinload': No such file or directory"));
 }
 
-/* Every twinload mode but zram (it would take this machine's zram0). */
+/*
+ * Every twinload mode but zram (it would take this machine's zram0), and
+ * python only where there is a python3 to run.
+ */
 TEST_F(capture, twinload_modes_build_and_verify)
 {
 	static const char *const modes[][4] = {
 		{ "anon", "0.01", "3" }, { "thp", "0.01" }, { "heap", "0.01" },
 		{ "mix", "0.01", "DIR" }, { "pagecache", "0.01", "DIR" },
-		{ "sort", "0.01", "DIR" },
+		{ "sort", "0.01", "DIR" }, { "shm", "0.01", "DIR" },
+		{ "python", "0.01" },
 	};
 	char text[4096], dir[PATH_MAX + 8];
 	size_t i;
@@ -696,6 +700,11 @@ TEST_F(capture, twinload_modes_build_and_verify)
 		const char *arg = modes[i][2] && !strcmp(modes[i][2], "DIR") ?
 				  dir : modes[i][2];
 
+		if (!strcmp(modes[i][0], "python") &&
+		    access("/usr/bin/python3", X_OK)) {
+			TH_LOG("python: no /usr/bin/python3, not run");
+			continue;
+		}
 		pathf(self->fk.out, sizeof(self->fk.out), "%s/cap-%s",
 			 self->tmp, modes[i][0]);
 		CAPTURE(self, "--quiet", "--level", "1", "--no-drop-caches",
@@ -717,6 +726,7 @@ TEST_F(capture, twinload_bad_usage_exits_2)
 	static const char *const bad[][4] = {
 		{ "swap", "1" }, { "anon", "1" }, { "anon", "x", "2" },
 		{ "anon", "1", "0" }, { "thp", "-1" }, { "mix", "1", "/nonexistent" },
+		{ "shm", "1", "/nonexistent" }, { "python", "1", "2" },
 	};
 	size_t i;
 

@@ -23,6 +23,11 @@
  *                        random, no malloc_trim()
  *   sort GIB DIR         GNU sort of a generated file, held blocked on its
  *                        output pipe with its whole buffer in memory
+ *   shm GIB DIR          files of up to 64 MiB written to DIR, a tmpfs
+ *                        such as /dev/shm (shmem folios), every other one
+ *                        removed
+ *   python GIB           CPython: dicts of strings and lists, every other
+ *                        one dropped (the interpreter's own allocator)
  *
  * GIB may have a fraction (0.05 is 51 MiB).  Capture file workloads
  * (mix, pagecache) with --no-drop-caches.
@@ -439,6 +444,69 @@ static int do_heap(size_t bytes)
 	return bad != 0;
 }
 
+/*
+ * shm: files in a tmpfs are shmem folios -- swap-backed page cache, no
+ * buffer heads -- and the ones removed free whole 64 MiB runs at a time.
+ */
+static int do_shm(size_t bytes, const char *dir)
+{
+	size_t per = (64UL << 20) / PAGE, nfiles, f, bad = 0;
+	char path[4096];
+
+	/* At least two files, so that one stays. */
+	if (bytes / PAGE < 2 * per)
+		per = bytes / PAGE / 2;
+	nfiles = bytes / PAGE / per;
+	for (f = 0; f < nfiles; f++) {
+		file_path(path, sizeof(path), dir, "shm", f);
+		write_file(path, 3000 + f, per);
+	}
+	for (f = 0; f < nfiles; f += 2) {
+		file_path(path, sizeof(path), dir, "shm", f);
+		unlink(path);
+	}
+	printf("ready shm: %zu files of %zu KiB, kept %zu\n", nfiles,
+	       per * PAGE >> 10, nfiles / 2);
+	wait_usr1();
+	for (f = 1; f < nfiles; f += 2) {
+		file_path(path, sizeof(path), dir, "shm", f);
+		bad += check_file(path, 3000 + f, per);
+		unlink(path);
+	}
+	printf("verified %zu files, bad=%zu\n", nfiles / 2, bad);
+	return bad != 0;
+}
+
+/*
+ * python: a real program's heap -- CPython objects in pymalloc's arenas
+ * and glibc's heap.  The interpreter takes this process over (exec), so
+ * SIGUSR1 still reaches the workload; it blocks the signal first.
+ */
+static const char python_script[] =
+	"import signal, sys\n"
+	"signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGUSR1])\n"
+	"n = int(float(sys.argv[1]) * (1 << 30) / 1200)\n"
+	"objs = [{'k': str(i) * 20, 'v': [i, i * 2, i * 3],\n"
+	"         's': ('x%08d' % i) * 30} for i in range(n)]\n"
+	"for i in range(0, n, 2):\n"
+	"    objs[i] = None\n"
+	"print('ready python: %d objects, kept %d' % (n, n // 2), flush=True)\n"
+	"signal.sigwait([signal.SIGUSR1])\n"
+	"bad = sum(1 for i in range(1, n, 2)\n"
+	"          if objs[i]['v'][2] != i * 3 or objs[i]['s'][:9] != 'x%08d' % i)\n"
+	"print('verified %d objects, bad=%d' % (n // 2, bad), flush=True)\n"
+	"sys.exit(1 if bad else 0)\n";
+
+static int do_python(size_t bytes)
+{
+	char gib[32];
+
+	snprintf(gib, sizeof(gib), "%.4f", (double)bytes / (1UL << 30));
+	execlp("python3", "python3", "-c", python_script, gib, (char *)NULL);
+	fprintf(stderr, "%s: python3: %s\n", prog, strerror(errno));
+	return 1;
+}
+
 /* ---- zram ---------------------------------------------------------------- */
 
 static int read_sys(const char *path, char *buf, size_t size)
@@ -688,7 +756,8 @@ static int usage(const char *why)
 		fprintf(stderr, "%s: %s\n", prog, why);
 	fprintf(stderr,
 		"usage: twinload anon GIB KEEP | mix GIB DIR | thp GIB | zram GIB |\n"
-		"                pagecache GIB DIR | heap GIB | sort GIB DIR\n"
+		"                pagecache GIB DIR | heap GIB | sort GIB DIR |\n"
+		"                shm GIB DIR | python GIB\n"
 		"Builds the state, prints 'ready ...', waits for SIGUSR1, checks its\n"
 		"data and exits 0 (intact), 1 (damaged or failed) or 2 (bad usage).\n");
 	return 2;
@@ -726,10 +795,11 @@ int main(int argc, char **argv)
 	unsigned long keep;
 
 	if (!strcmp(mode, "anon") || !strcmp(mode, "mix") ||
-	    !strcmp(mode, "pagecache") || !strcmp(mode, "sort"))
+	    !strcmp(mode, "pagecache") || !strcmp(mode, "sort") ||
+	    !strcmp(mode, "shm"))
 		want = 4;
 	else if (strcmp(mode, "thp") && strcmp(mode, "zram") &&
-		 strcmp(mode, "heap"))
+		 strcmp(mode, "heap") && strcmp(mode, "python"))
 		return usage(argc > 1 ? "unknown mode" : NULL);
 	if (argc != want)
 		return usage(want == 4 ? "this mode takes GIB and one more argument" :
@@ -757,5 +827,9 @@ int main(int argc, char **argv)
 		return do_heap(bytes);
 	if (!strcmp(mode, "zram"))
 		return do_zram(bytes);
+	if (!strcmp(mode, "shm"))
+		return do_shm(bytes, argv[3]);
+	if (!strcmp(mode, "python"))
+		return do_python(bytes);
 	return do_sort(bytes, argv[3]);
 }
