@@ -3,8 +3,9 @@
 #
 # test_twin_cli runs the pagemig built beside it, so it is built first.
 # check-plain runs mk/twin-corpus.sh with the plain build on every capture
-# pair of each corpus, tests/data/twin/ (captured while builds ran) and
-# tests/data/twin-idle/ (captured on an idle machine), and fails when
+# pair of each corpus, tests/data/twin/ (captured while builds ran),
+# tests/data/twin-idle/ (captured on an idle machine) and
+# tests/data/twin-recent/ (captured hours later), and fails when
 # fewer pairs agree with their kernel than the corpus's agreement file
 # records.  `make twin-corpus` runs only that; TWIN_DIRS="..." runs it on
 # other captures, without the ratchet (e.g. the held-out ones).
