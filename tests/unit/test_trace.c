@@ -50,30 +50,6 @@ static const char *const event_names[] = {
 };
 #define NR_EVENTS	ARRAY_SIZE(event_names)
 
-/* ---- tests/data/trace ---------------------------------------------------- */
-
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *buf;
-	long n;
-
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = malloc((size_t)n + 1);
-	if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-		free(buf);
-		buf = NULL;
-	}
-	if (buf)
-		buf[n] = '\0';
-	fclose(f);
-	return buf;
-}
-
 /* ---- regular expressions from "print fmt:" ------------------------------- */
 
 struct strbuf {
@@ -282,7 +258,7 @@ static int load_formats(void)
 		char path[96], *text, *re;
 
 		snprintf(path, sizeof(path), "trace/format/%s", event_names[i]);
-		text = slurp(test_data_path(path));
+		text = test_read_file(test_data_path(path));
 		if (!text)
 			return -ENOENT;
 		re = fields_regex(text);
@@ -397,7 +373,7 @@ static void trace_parse(struct trace *t, char *text)
 
 static int trace_read(struct trace *t, const char *path)
 {
-	char *text = slurp(path);
+	char *text = test_read_file(path);
 
 	if (!text)
 		return -errno;
