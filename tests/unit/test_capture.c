@@ -721,6 +721,21 @@ TEST_F(capture, twinload_modes_build_and_verify)
 	EXPECT_EQ(0, rmdir(dir));
 }
 
+/* python without a python3 on PATH: the exec's error, exit 1. */
+TEST_F(capture, twinload_python_without_python3_fails)
+{
+	char *argv[] = { (char *)built("twinload"), "python", "0.01", NULL };
+	char *path = strdup(getenv("PATH") ? getenv("PATH") : "");
+
+	ASSERT_NOT_NULL(path);
+	setenv("PATH", self->tmp, 1);	/* a directory with no python3 */
+	run(&self->r, self->tmp, argv, -1);
+	setenv("PATH", path, 1);
+	free(path);
+	EXPECT_EQ(1, self->r.status);
+	EXPECT_NOT_NULL(strstr(self->r.err, "twinload: python3: No such file or directory"));
+}
+
 TEST_F(capture, twinload_bad_usage_exits_2)
 {
 	static const char *const bad[][4] = {
