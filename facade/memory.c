@@ -185,7 +185,30 @@ unsigned long pagemig_free_pages_count(void)
 	return machine_ready ? global_zone_page_state(NR_FREE_PAGES) : 0;
 }
 
+/*
+ * The walk takes each zone's lock in turn, not the whole machine's, so it
+ * is exact only while nothing else changes pages.  In parallel mode
+ * kcompactd runs on its own host thread, and a walk that meets one of
+ * its passes half-way sees pages in flight: free pages it has isolated
+ * (on no free list and not yet allocated), balloon pages whose isolation
+ * flag and their driver's counter change a moment apart.  So kcompactd
+ * is stopped for the walk (kcompactd_stop() lets a pass finish its zone)
+ * and started again after, which costs it a pending wake-up.  Under the
+ * deterministic scheduler it is left running: the walk keeps the schedule
+ * the seed gives.
+ */
 unsigned long pagemig_validate(FILE *f)
 {
-	return machine_ready ? validate_zones(f) : 0;
+	bool restart;
+	unsigned long bad;
+
+	if (!machine_ready)
+		return 0;
+	restart = !pagemig_sched_on() && READ_ONCE(NODE_DATA(0)->kcompactd);
+	if (restart)
+		kcompactd_stop(0);
+	bad = validate_zones(f);
+	if (restart)
+		kcompactd_run(0);	/* says itself if it cannot */
+	return bad;
 }

@@ -195,6 +195,31 @@ TEST_F(kc, facade_wake)
 	EXPECT_EQ(-ESRCH, pagemig_kcompactd_wake(9));
 }
 
+/*
+ * pagemig_validate() in parallel mode stops kcompactd for its walk and
+ * starts it again (a new thread); under the deterministic scheduler it
+ * leaves it alone.  Either way kcompactd runs afterwards and answers a
+ * wake-up.
+ */
+TEST_F(kc, validate_leaves_kcompactd_running)
+{
+	struct task_struct *task;
+
+	fragment(_metadata, GFP_HIGHUSER_MOVABLE, 8, true, &self->kept);
+	ASSERT_EQ(0, pagemig_compaction_proactiveness_set(0));
+	ASSERT_EQ(0, kcompactd_run(0));
+	task = NODE_DATA(0)->kcompactd;
+	EXPECT_EQ(0, pagemig_validate(stderr));
+	ASSERT_NOT_NULL(NODE_DATA(0)->kcompactd);
+	if (pagemig_sched_on())
+		EXPECT_EQ(task, NODE_DATA(0)->kcompactd);
+	else
+		TH_LOG("parallel: kcompactd restarted");
+	ASSERT_EQ(0, pagemig_kcompactd_wake(9));
+	EXPECT_TRUE(wait_until(big_blocks(normal()) > 0));
+	kcompactd_stop(0);
+}
+
 /* A machine with a free order-9 block does not wake it at all. */
 TEST_F(kc, not_woken_when_nothing_to_do)
 {
