@@ -1370,7 +1370,6 @@ static struct page *get_page_from_freelist(gfp_t gfp, unsigned int order,
 				continue;
 		}
 try_this_zone:
-retry:
 		page = rmqueue(zone, order, gfp, alloc_flags, ac->migratetype);
 		if (!page)
 			continue;
@@ -1381,7 +1380,7 @@ retry:
 			for (i = 0; i < (1UL << order); i++)
 				bad |= check_new_page_bad(page + i);
 			if (bad)
-				goto retry;
+				goto try_this_zone;
 		}
 		prep_new_page(page, order, gfp, alloc_flags);
 		return page;

@@ -209,7 +209,9 @@ static void free_scanner_blocks(const struct twin_result *r,
 	pr->blocks_walked = 0;
 	pr->blocks_only[TWIN_KERNEL] = pr->blocks_only[TWIN_PAGEMIG] = 0;
 	/* a scanner that never ran walked nothing both did */
-	while (!none && (b[0] != ULONG_MAX || b[1] != ULONG_MAX)) {
+	if (none)
+		return;
+	while (b[0] != ULONG_MAX || b[1] != ULONG_MAX) {
 		/* the higher block, or both; a side that is done is at -1 */
 		long k = b[0] == ULONG_MAX ? -1 : (long)b[0];
 		long p = b[1] == ULONG_MAX ? -1 : (long)b[1];
@@ -944,18 +946,6 @@ static struct json_object *json_divergence(const struct twin_result *r, int i)
 	return o;
 }
 
-/**
- * twin_json() - The comparison as one JSON object.
- * @r: a twin_compare() result.
- *
- * { "capture", "release", "missing": [...], "kernel": {side},
- *   "pagemig": {side}, "zones": [{ "node", "zone", "kernel": {run},
- *   "pagemig": {run}, "differs": [...] }], "divergence": {...} | null,
- *   "divergence_events": {...} | null }; Documentation/twin.md lists the
- * fields.
- *
- * Return: a new object (json_object_put() it), or NULL without memory.
- */
 /* {walked, kernel_only, pagemig_only} of free_scanner_blocks(), or null. */
 static struct json_object *json_blocks(const struct twin_pair *pr)
 {
@@ -972,6 +962,18 @@ static struct json_object *json_blocks(const struct twin_pair *pr)
 	return o;
 }
 
+/**
+ * twin_json() - The comparison as one JSON object.
+ * @r: a twin_compare() result.
+ *
+ * { "capture", "release", "missing": [...], "kernel": {side},
+ *   "pagemig": {side}, "zones": [{ "node", "zone", "kernel": {run},
+ *   "pagemig": {run}, "differs": [...] }], "divergence": {...} | null,
+ *   "divergence_events": {...} | null }; Documentation/twin.md lists the
+ * fields.
+ *
+ * Return: a new object (json_object_put() it), or NULL without memory.
+ */
 struct json_object *twin_json(const struct twin_result *r)
 {
 	struct json_object *root = json_object_new_object(), *zones, *z, *m;
